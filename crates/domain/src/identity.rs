@@ -1,0 +1,223 @@
+//! Who uses onramp: accounts, roles, interface languages, credentials.
+
+use serde::Serialize;
+
+/// An e-mail address used as a sign-in name; stored lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, &'static str> {
+        let value = input.trim().to_lowercase();
+        if value.is_empty() {
+            return Err("required");
+        }
+        if value.len() > 254 {
+            return Err("too-long");
+        }
+        let Some((local, domain)) = value.split_once('@') else {
+            return Err("invalid-email");
+        };
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        if local.is_empty() || local.contains('@') || local.chars().any(char::is_whitespace) || !domain_ok {
+            return Err("invalid-email");
+        }
+        Ok(Self(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password as chosen by a person. Length is what matters (NIST SP 800-63B):
+/// at least 12 characters, at most 256 so hashing stays bounded.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 12;
+
+    pub fn parse(input: &str) -> Result<Self, &'static str> {
+        let chars = input.chars().count();
+        if chars == 0 {
+            Err("required")
+        } else if chars < Self::MIN_CHARS {
+            Err("password-too-short")
+        } else if chars > 256 {
+            Err("too-long")
+        } else {
+            Ok(Self(input.to_owned()))
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(input: &str) -> Result<Self, &'static str> {
+                match input.trim() {
+                    $($text => Ok($name::$variant),)+
+                    "" => Err("required"),
+                    _ => Err("invalid-choice"),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum! {
+    /// What a user does in the programme; the policy decides what each role may see and change.
+    Role {
+        Administrator = "administrator",
+        Coordinator = "coordinator",
+        Coach = "coach",
+        CareTeam = "care_team",
+        PeerExpert = "peer_expert",
+        Funder = "funder",
+    }
+}
+
+string_enum! {
+    /// Interface languages. Dutch first: most users work in Flanders.
+    Language {
+        Nl = "nl",
+        Fr = "fr",
+        En = "en",
+    }
+}
+
+impl Language {
+    /// Picks the first supported language of an HTTP Accept-Language header, by quality.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut choices: Vec<(f32, usize, Language)> = Vec::new();
+        for (position, part) in header.split(',').enumerate() {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Ok(language) = Language::parse(primary)
+                && quality > 0.0
+            {
+                choices.push((quality, position, language));
+            }
+        }
+        choices.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        choices.first().map(|c| c.2)
+    }
+}
+
+/// A person's name as shown to colleagues.
+pub fn parse_display_name(input: &str) -> Result<String, &'static str> {
+    crate::validation::required_text(input, 200)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_normalised_and_checked() {
+        assert_eq!(
+            Email::parse(" An.Peeters@GTB.be ").unwrap().as_str(),
+            "an.peeters@gtb.be"
+        );
+        for bad in [
+            "",
+            "no-at-sign",
+            "@gtb.be",
+            "an@",
+            "an@gtb",
+            "an@.be",
+            "a n@gtb.be",
+            "a@b@c.be",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters() {
+        assert_eq!(NewPassword::parse("short").unwrap_err(), "password-too-short");
+        assert_eq!(NewPassword::parse("").unwrap_err(), "required");
+        assert!(NewPassword::parse("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn accept_language_picks_best_supported() {
+        assert_eq!(
+            Language::from_accept_language("fr-BE,fr;q=0.9,en;q=0.8"),
+            Some(Language::Fr)
+        );
+        assert_eq!(
+            Language::from_accept_language("de-DE,en;q=0.5,nl;q=0.7"),
+            Some(Language::Nl)
+        );
+        assert_eq!(Language::from_accept_language("de,es"), None);
+        assert_eq!(Language::from_accept_language("nl;q=0,en"), Some(Language::En));
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Ok(*role));
+        }
+        assert_eq!(Role::parse("superuser"), Err("invalid-choice"));
+    }
+}
+
+/// The scope a role needs: coordinators work for regions, the others for organisations.
+/// Administrators and funders need none.
+pub fn check_scope(role: Role, organisations: usize, regions: usize) -> Result<(), (&'static str, &'static str)> {
+    match role {
+        Role::Coordinator if regions == 0 => Err(("regions", "required")),
+        Role::Coach | Role::CareTeam | Role::PeerExpert if organisations == 0 => Err(("organisations", "required")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+
+    #[test]
+    fn each_role_needs_its_scope() {
+        assert_eq!(check_scope(Role::Coordinator, 1, 0), Err(("regions", "required")));
+        assert_eq!(check_scope(Role::Coordinator, 0, 1), Ok(()));
+        assert_eq!(check_scope(Role::CareTeam, 0, 2), Err(("organisations", "required")));
+        assert_eq!(check_scope(Role::Administrator, 0, 0), Ok(()));
+        assert_eq!(check_scope(Role::Funder, 0, 0), Ok(()));
+    }
+}

@@ -1,0 +1,17 @@
+//! onramp's domain: the types and rules of outreach return-to-work programmes.
+//!
+//! Pure code: no I/O, no HTTP, no SQL. Input from the outside world is parsed
+//! into these types once, at the edge; a value of a domain type is valid.
+
+pub mod agreements;
+pub mod consents;
+pub mod identity;
+pub mod organisations;
+pub mod participants;
+pub mod policy;
+pub mod programmes;
+pub mod regions;
+pub mod trajectories;
+pub mod validation;
+
+pub use validation::{FieldError, FieldErrors};

@@ -1,0 +1,417 @@
+//! The one authorisation policy. Every handler asks it; none decides on its own.
+//!
+//! A decision depends on the actor's role and scope (the organisations they
+//! belong to, the regions they coordinate). Later parts add caseload and
+//! consent to the same place. Refusals come in two kinds: `Forbidden` when the
+//! actor may know the record exists, `Hidden` when even that would leak data.
+
+use crate::identity::Role;
+use crate::organisations::OrganisationRef;
+use uuid::Uuid;
+
+/// The signed-in person, with the scope the policy needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub organisations: Vec<Uuid>,
+    pub regions: Vec<Uuid>,
+}
+
+/// Where a participant is followed: their trajectories' partner, region and
+/// coach, and the partners whose care team the participant allowed to see the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParticipantRef {
+    pub followed: Vec<FollowedAt>,
+    pub shared_with: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowedAt {
+    pub organisation_id: Uuid,
+    pub region_id: Option<Uuid>,
+    pub coach_id: Option<Uuid>,
+}
+
+/// What the actor wants to do, with the record it touches.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// Open a participant file (identity, consents, trajectories, timeline).
+    ViewParticipant(&'a ParticipantRef),
+    /// Read the free-text notes of a file: the coaches who follow the person and administrators.
+    ViewParticipantNotes(&'a ParticipantRef),
+    /// Change a participant file, its consents and trajectories.
+    EditParticipant(&'a ParticipantRef),
+    /// Register a new participant reached at this organisation.
+    CreateParticipant(&'a OrganisationRef),
+    ManageProgrammes,
+    /// Agreements and contact persons of a partner: administrators and the partner's regional coordinator.
+    ManageAgreements(&'a OrganisationRef),
+    ViewOrganisation(&'a OrganisationRef),
+    EditOrganisation(&'a OrganisationRef),
+    CreateOrganisation,
+    ViewRegions,
+    ManageRegions,
+    ManageUsers,
+    ViewAudit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// 403: the actor may know the record exists but may not do this.
+    Forbidden,
+    /// 404: the record is outside the actor's scope; its existence is not revealed.
+    Hidden,
+}
+
+/// Which organisations a list shows the actor. The store turns this into SQL
+/// (`all`, or membership of the actor, or the actor's coordinated regions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrganisationScope {
+    pub all: bool,
+    pub by_membership: bool,
+    pub by_region: bool,
+}
+
+impl OrganisationScope {
+    pub fn is_empty(self) -> bool {
+        !(self.all || self.by_membership || self.by_region)
+    }
+}
+
+pub fn organisation_scope(actor: &Actor) -> OrganisationScope {
+    match actor.role {
+        Role::Administrator => OrganisationScope {
+            all: true,
+            by_membership: true,
+            by_region: true,
+        },
+        Role::Coordinator => OrganisationScope {
+            all: false,
+            by_membership: true,
+            by_region: true,
+        },
+        Role::Coach | Role::CareTeam | Role::PeerExpert => OrganisationScope {
+            all: false,
+            by_membership: true,
+            by_region: false,
+        },
+        // Funders and auditors see aggregates only, never the organisation records behind them.
+        Role::Funder => OrganisationScope {
+            all: false,
+            by_membership: false,
+            by_region: false,
+        },
+    }
+}
+
+fn sees_organisation(actor: &Actor, organisation: &OrganisationRef) -> bool {
+    let scope = organisation_scope(actor);
+    scope.all
+        || (scope.by_membership && actor.organisations.contains(&organisation.id))
+        || (scope.by_region && organisation.region_id.is_some_and(|r| actor.regions.contains(&r)))
+}
+
+/// Which trajectories a caseload shows the actor; the store turns this into SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseloadScope {
+    pub all: bool,
+    /// Trajectories the actor is the responsible coach of.
+    pub as_coach: bool,
+    /// Trajectories at organisations the actor belongs to.
+    pub by_membership: bool,
+    pub by_region: bool,
+    /// Membership counts only where the participant consented to sharing with that organisation.
+    pub needs_share_consent: bool,
+}
+
+impl CaseloadScope {
+    pub fn is_empty(self) -> bool {
+        !(self.all || self.as_coach || self.by_membership || self.by_region)
+    }
+}
+
+pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
+    let none = CaseloadScope {
+        all: false,
+        as_coach: false,
+        by_membership: false,
+        by_region: false,
+        needs_share_consent: false,
+    };
+    match actor.role {
+        Role::Administrator => CaseloadScope { all: true, ..none },
+        Role::Coordinator => CaseloadScope {
+            by_region: true,
+            ..none
+        },
+        Role::Coach => CaseloadScope {
+            as_coach: true,
+            by_membership: true,
+            ..none
+        },
+        Role::CareTeam => CaseloadScope {
+            by_membership: true,
+            needs_share_consent: true,
+            ..none
+        },
+        // Peer experts see the sessions they lead (later); funders only aggregates.
+        Role::PeerExpert | Role::Funder => none,
+    }
+}
+
+fn sees_participant(actor: &Actor, participant: &ParticipantRef) -> bool {
+    let scope = caseload_scope(actor);
+    scope.all
+        || participant.followed.iter().any(|at| {
+            (scope.as_coach && at.coach_id == Some(actor.user_id))
+                || (scope.by_region && at.region_id.is_some_and(|r| actor.regions.contains(&r)))
+                || (scope.by_membership
+                    && actor.organisations.contains(&at.organisation_id)
+                    && (!scope.needs_share_consent || participant.shared_with.contains(&at.organisation_id)))
+        })
+}
+
+fn admin_only(actor: &Actor) -> Decision {
+    if actor.role == Role::Administrator {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}
+
+pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
+    match action {
+        Action::ViewOrganisation(organisation) => {
+            if sees_organisation(actor, organisation) {
+                Decision::Allow
+            } else {
+                Decision::Hidden
+            }
+        }
+        Action::EditOrganisation(organisation) => {
+            if !sees_organisation(actor, organisation) {
+                Decision::Hidden
+            } else {
+                admin_only(actor)
+            }
+        }
+        Action::CreateOrganisation
+        | Action::ManageRegions
+        | Action::ManageUsers
+        | Action::ViewAudit
+        | Action::ManageProgrammes => admin_only(actor),
+        Action::ManageAgreements(organisation) => {
+            let coordinates =
+                actor.role == Role::Coordinator && organisation.region_id.is_some_and(|r| actor.regions.contains(&r));
+            if !sees_organisation(actor, organisation) {
+                Decision::Hidden
+            } else if actor.role == Role::Administrator || coordinates {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+        Action::ViewParticipant(participant) => {
+            if sees_participant(actor, participant) {
+                Decision::Allow
+            } else {
+                Decision::Hidden
+            }
+        }
+        Action::ViewParticipantNotes(participant) | Action::EditParticipant(participant) => {
+            if !sees_participant(actor, participant) {
+                Decision::Hidden
+            } else if matches!(actor.role, Role::Administrator | Role::Coach) {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+        Action::CreateParticipant(organisation) => {
+            let works_there = actor.role == Role::Coach && actor.organisations.contains(&organisation.id);
+            if actor.role == Role::Administrator || works_there {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+        Action::ViewRegions => {
+            if actor.role == Role::Funder {
+                Decision::Forbidden
+            } else {
+                Decision::Allow
+            }
+        }
+    }
+}
+
+/// The parts of the application a role's navigation offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Menu {
+    pub caseload: bool,
+    pub programmes: bool,
+    pub organisations: bool,
+    pub regions: bool,
+    pub users: bool,
+    pub audit: bool,
+}
+
+pub fn menu(actor: &Actor) -> Menu {
+    Menu {
+        caseload: !caseload_scope(actor).is_empty(),
+        programmes: actor.role != Role::Funder,
+        organisations: !organisation_scope(actor).is_empty(),
+        regions: decide(actor, Action::ViewRegions) == Decision::Allow,
+        users: decide(actor, Action::ManageUsers) == Decision::Allow,
+        audit: decide(actor, Action::ViewAudit) == Decision::Allow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Decision::*;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    fn actor(role: Role) -> Actor {
+        // Member of organisation 10; coordinates region 1.
+        Actor {
+            user_id: id(99),
+            role,
+            organisations: vec![id(10)],
+            regions: vec![id(1)],
+        }
+    }
+
+    const OWN: OrganisationRef = OrganisationRef {
+        id: Uuid::from_u128(10),
+        region_id: Some(Uuid::from_u128(2)),
+    };
+    const IN_REGION: OrganisationRef = OrganisationRef {
+        id: Uuid::from_u128(11),
+        region_id: Some(Uuid::from_u128(1)),
+    };
+    const ELSEWHERE: OrganisationRef = OrganisationRef {
+        id: Uuid::from_u128(12),
+        region_id: Some(Uuid::from_u128(3)),
+    };
+
+    /// The policy as a table: role, action, expected decision.
+    #[test]
+    fn policy_table() {
+        let table: &[(Role, Action, Decision)] = &[
+            (Role::Administrator, Action::ViewOrganisation(&ELSEWHERE), Allow),
+            (Role::Administrator, Action::EditOrganisation(&ELSEWHERE), Allow),
+            (Role::Administrator, Action::CreateOrganisation, Allow),
+            (Role::Administrator, Action::ManageUsers, Allow),
+            (Role::Administrator, Action::ManageRegions, Allow),
+            (Role::Administrator, Action::ViewAudit, Allow),
+            (Role::Coordinator, Action::ViewOrganisation(&IN_REGION), Allow),
+            (Role::Coordinator, Action::ViewOrganisation(&OWN), Allow),
+            (Role::Coordinator, Action::ViewOrganisation(&ELSEWHERE), Hidden),
+            (Role::Coordinator, Action::EditOrganisation(&IN_REGION), Forbidden),
+            (Role::Coordinator, Action::EditOrganisation(&ELSEWHERE), Hidden),
+            (Role::Coordinator, Action::CreateOrganisation, Forbidden),
+            (Role::Coordinator, Action::ManageUsers, Forbidden),
+            (Role::Coordinator, Action::ViewAudit, Forbidden),
+            (Role::Coordinator, Action::ViewRegions, Allow),
+            (Role::Coach, Action::ViewOrganisation(&OWN), Allow),
+            (Role::Coach, Action::ViewOrganisation(&IN_REGION), Hidden),
+            (Role::Coach, Action::EditOrganisation(&OWN), Forbidden),
+            (Role::Coach, Action::ManageRegions, Forbidden),
+            (Role::CareTeam, Action::ViewOrganisation(&OWN), Allow),
+            (Role::CareTeam, Action::ViewOrganisation(&ELSEWHERE), Hidden),
+            (Role::CareTeam, Action::ViewAudit, Forbidden),
+            (Role::PeerExpert, Action::ViewOrganisation(&OWN), Allow),
+            (Role::PeerExpert, Action::ManageUsers, Forbidden),
+            (Role::Funder, Action::ViewOrganisation(&OWN), Hidden),
+            (Role::Funder, Action::ViewRegions, Forbidden),
+            (Role::Funder, Action::ViewAudit, Forbidden),
+        ];
+        for (role, action, expected) in table {
+            assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");
+        }
+    }
+
+    fn followed(organisation: u128, region: u128, coach: Option<u128>) -> FollowedAt {
+        FollowedAt {
+            organisation_id: id(organisation),
+            region_id: Some(id(region)),
+            coach_id: coach.map(id),
+        }
+    }
+
+    /// Participant files: who opens, reads notes of, and changes them.
+    #[test]
+    fn participant_policy_table() {
+        // Followed at the actor's organisation 10 (region 2) by another coach.
+        let at_own = ParticipantRef {
+            followed: vec![followed(10, 2, Some(50))],
+            shared_with: vec![],
+        };
+        let at_own_shared = ParticipantRef {
+            followed: vec![followed(10, 2, Some(50))],
+            shared_with: vec![id(10)],
+        };
+        // Followed elsewhere (organisation 12, region 1 = the coordinator's) by the actor as coach.
+        let mine_elsewhere = ParticipantRef {
+            followed: vec![followed(12, 1, Some(99))],
+            shared_with: vec![],
+        };
+        let stranger = ParticipantRef {
+            followed: vec![followed(13, 3, Some(51))],
+            shared_with: vec![id(13)],
+        };
+        let table: &[(Role, Action, Decision)] = &[
+            (Role::Administrator, Action::ViewParticipant(&stranger), Allow),
+            (Role::Administrator, Action::EditParticipant(&stranger), Allow),
+            (Role::Coach, Action::ViewParticipant(&at_own), Allow),
+            (Role::Coach, Action::ViewParticipant(&mine_elsewhere), Allow),
+            (Role::Coach, Action::EditParticipant(&mine_elsewhere), Allow),
+            (Role::Coach, Action::ViewParticipantNotes(&at_own), Allow),
+            (Role::Coach, Action::ViewParticipant(&stranger), Hidden),
+            (Role::CareTeam, Action::ViewParticipant(&at_own), Hidden),
+            (Role::CareTeam, Action::ViewParticipant(&at_own_shared), Allow),
+            (Role::CareTeam, Action::ViewParticipantNotes(&at_own_shared), Forbidden),
+            (Role::CareTeam, Action::EditParticipant(&at_own_shared), Forbidden),
+            (Role::CareTeam, Action::ViewParticipant(&stranger), Hidden),
+            (Role::Coordinator, Action::ViewParticipant(&mine_elsewhere), Allow),
+            (
+                Role::Coordinator,
+                Action::ViewParticipantNotes(&mine_elsewhere),
+                Forbidden,
+            ),
+            (Role::Coordinator, Action::ViewParticipant(&at_own), Hidden),
+            (Role::PeerExpert, Action::ViewParticipant(&at_own_shared), Hidden),
+            (Role::Funder, Action::ViewParticipant(&at_own_shared), Hidden),
+            (Role::Coach, Action::CreateParticipant(&OWN), Allow),
+            (Role::Coach, Action::CreateParticipant(&ELSEWHERE), Forbidden),
+            (Role::Coordinator, Action::CreateParticipant(&IN_REGION), Forbidden),
+            (Role::Administrator, Action::ManageProgrammes, Allow),
+            (Role::Coordinator, Action::ManageAgreements(&IN_REGION), Allow),
+            (Role::Coordinator, Action::ManageAgreements(&OWN), Forbidden),
+            (Role::Coordinator, Action::ManageAgreements(&ELSEWHERE), Hidden),
+            (Role::Coach, Action::ManageAgreements(&OWN), Forbidden),
+            (Role::Administrator, Action::ManageAgreements(&ELSEWHERE), Allow),
+            (Role::Coach, Action::ManageProgrammes, Forbidden),
+        ];
+        for (role, action, expected) in table {
+            assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn menus_follow_the_policy() {
+        let admin = menu(&actor(Role::Administrator));
+        assert!(admin.users && admin.audit && admin.organisations && admin.regions);
+        let coach = menu(&actor(Role::Coach));
+        assert!(coach.organisations && !coach.users && !coach.audit);
+        let funder = menu(&actor(Role::Funder));
+        assert!(!funder.organisations && !funder.users && !funder.regions);
+    }
+}

@@ -1,0 +1,121 @@
+//! Field-by-field validation errors, shared by forms and the JSON API.
+//!
+//! A `FieldError` names the field and a stable code; the web layer turns the
+//! code into a message in the user's language (`error-<code>` in the i18n files).
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+}
+
+/// All the problems found in one piece of input, so a form can show them all at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &'static str, code: &'static str) {
+        self.0.push(FieldError { field, code });
+    }
+
+    /// Keeps the value when it parsed, records the error under `field` when it did not.
+    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, &'static str>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(code) => {
+                self.add(field, code);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn single(field: &'static str, code: &'static str) -> Self {
+        Self(vec![FieldError { field, code }])
+    }
+
+    /// `Ok(value)` when no error was recorded.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(value()) } else { Err(self) }
+    }
+
+    pub fn for_field(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|e| e.field == field)
+    }
+}
+
+/// Trims and checks a required free-text value of at most `max` characters.
+pub fn required_text(input: &str, max: usize) -> Result<String, &'static str> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        Err("required")
+    } else if trimmed.chars().count() > max {
+        Err("too-long")
+    } else {
+        Ok(trimmed.to_owned())
+    }
+}
+
+/// Trims an optional free-text value; empty becomes `None`.
+pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, &'static str> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        Ok(None)
+    } else if trimmed.chars().count() > max {
+        Err("too-long")
+    } else {
+        Ok(Some(trimmed.to_owned()))
+    }
+}
+
+/// Folds a name for search: lower case, accents removed, spaces collapsed.
+/// SQLite's LOWER() only knows ASCII, so names are searched on this folded form.
+pub fn fold_for_search(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars().flat_map(char::to_lowercase) {
+        let base = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if base == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(base);
+    }
+    out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_trims_and_limits() {
+        assert_eq!(required_text("  GTB ", 10), Ok("GTB".into()));
+        assert_eq!(required_text("   ", 10), Err("required"));
+        assert_eq!(required_text("abcdef", 5), Err("too-long"));
+    }
+
+    #[test]
+    fn folding_removes_accents_and_extra_spaces() {
+        assert_eq!(fold_for_search("  Hélène   Dupré-Lefèvre "), "helene dupre-lefevre");
+        assert_eq!(fold_for_search("ÇA VA"), "ca va");
+    }
+}

@@ -1,0 +1,235 @@
+//! `onramp bench caseload`: fills a database with one large caseload and times
+//! the queries a coach feels (first page, a deep page, a name search, opening a
+//! file). Prints medians and p99 over many runs, never a single timing.
+
+use anyhow::{Context, Result};
+use chrono::{Days, NaiveDate};
+use onramp_domain::identity::{Email, Language, Role};
+use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
+use onramp_domain::policy::{Actor, caseload_scope};
+use onramp_domain::trajectories::ends_by;
+use onramp_store::caseload::{self, Filter};
+use onramp_store::trajectories::NewTrajectory;
+use onramp_store::{Db, organisations, participants, programmes, trajectories, users};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const SURNAMES: &[&str] = &[
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Jacobs",
+    "Mertens",
+    "Willems",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "Dubois",
+    "Lambert",
+    "Dupont",
+    "Vermeulen",
+    "Aerts",
+    "Hermans",
+];
+const FIRST: &[&str] = &[
+    "An", "Bart", "Els", "Jan", "Lies", "Marc", "Nadia", "Rita", "Tom", "Wim", "Zoë", "Karim",
+];
+
+/// Fills `db` with `count` participants, each with one trajectory, all followed by one coach at one partner.
+pub async fn fill(db: &Db, count: usize) -> Result<Actor> {
+    let mut tx = db.begin().await?;
+    let region = onramp_store::regions::create(
+        &mut tx,
+        &onramp_domain::regions::RegionInput::parse("bench", "Bench").map_err(|e| anyhow::anyhow!("{e:?}"))?,
+    )
+    .await?;
+    let input = onramp_domain::organisations::OrganisationInput::parse(
+        "Bench partner",
+        "rehabilitation_hospital",
+        &region.id.to_string(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let partner = organisations::create(&mut tx, &input).await?;
+    let hash = onramp_store::passwords::hash("bench password long enough")?;
+    let coach = users::create(
+        &mut tx,
+        &users::UserInput {
+            email: Email::parse("bench.coach@onramp.test").map_err(anyhow::Error::msg)?,
+            display_name: "Bench Coach".into(),
+            role: Role::Coach,
+            language: Language::En,
+            active: true,
+            organisations: vec![partner.id],
+            regions: vec![],
+        },
+        &hash,
+    )
+    .await?;
+    tx.commit().await?;
+    let programme = {
+        let mut conn = db.conn().await?;
+        programmes::find_by_code(&mut conn, "we-go-to-work")
+            .await?
+            .context("built-in programme")?
+    };
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    let started = Instant::now();
+    for chunk in (0..count).collect::<Vec<_>>().chunks(5000) {
+        let mut tx = db.begin().await?;
+        for &n in chunk {
+            let input = ParticipantInput {
+                first_name: format!("{}{}", FIRST[n % FIRST.len()], n),
+                last_name: SURNAMES[(n / 7) % SURNAMES.len()].into(),
+                birth_date: NaiveDate::from_ymd_opt(1960 + (n % 45) as i32, 1 + (n % 12) as u32, 1 + (n % 28) as u32)
+                    .expect("date"),
+                national_register: None,
+                email: None,
+                phone: None,
+                language: Language::Nl,
+                gender: Gender::NotRecorded,
+                education: Education::Unknown,
+                health_category: HealthCategory::ChronicPain,
+                incapacity_since: None,
+                situation: Situation::Inactive,
+                referrer: None,
+                notes: None,
+            };
+            let participant = participants::create(&mut tx, &input, partner.id, Some(coach.id)).await?;
+            let start = today - Days::new((n % 700) as u64);
+            let new = NewTrajectory {
+                participant_id: participant.id,
+                participant_name: input.name_search(),
+                programme_id: programme.id,
+                organisation_id: partner.id,
+                region_id: Some(region.id),
+                location_id: None,
+                coach_id: Some(coach.id),
+                started_on: start,
+                ends_by: ends_by(start, 24),
+                first_phase: "contact".into(),
+            };
+            trajectories::start(&mut tx, &new, Some(coach.id)).await?;
+        }
+        tx.commit().await?;
+    }
+    // After a bulk load the planner needs fresh statistics, as autovacuum would give it in time.
+    db.analyze().await?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "generated {count} participants and trajectories in {seconds:.1} s ({:.0} rows/s)",
+        count as f64 / seconds
+    );
+    Ok(Actor {
+        user_id: coach.id,
+        role: Role::Coach,
+        organisations: vec![partner.id],
+        regions: vec![],
+    })
+}
+
+/// Median and 99th percentile of `runs` timings of `operation`.
+async fn measure<F, Fut>(name: &str, runs: usize, mut operation: F) -> Result<()>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<usize>>,
+{
+    let mut timings: Vec<Duration> = Vec::with_capacity(runs);
+    let mut rows = 0;
+    for run in 0..runs {
+        let started = Instant::now();
+        rows = operation(run).await?;
+        timings.push(started.elapsed());
+    }
+    timings.sort();
+    let median = timings[timings.len() / 2];
+    let p99 = timings[(timings.len() * 99 / 100).min(timings.len() - 1)];
+    println!(
+        "{name:<40} median {:>8.3} ms   p99 {:>8.3} ms   ({rows} rows, {runs} runs)",
+        ms(median),
+        ms(p99)
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
+    let actor = fill(db, count).await?;
+    let scope = caseload_scope(&actor);
+    println!("engine: {:?}", db.engine());
+    let first = Filter::default();
+    measure("caseload, first page (50)", runs, |_| {
+        let filter = first.clone();
+        async move {
+            let mut conn = db.conn().await?;
+            Ok(caseload::page(&mut conn, scope, actor.user_id, &filter, 50)
+                .await?
+                .len())
+        }
+    })
+    .await?;
+    // A cursor halfway down the list: keyset paging costs the same at any depth.
+    let middle = {
+        let mut conn = db.conn().await?;
+        let mut filter = Filter::default();
+        let mut seen = 0;
+        while seen < count / 2 {
+            let page = caseload::page(&mut conn, scope, actor.user_id, &filter, 1000).await?;
+            let Some(last) = page.last() else { break };
+            filter.after = Some(last.cursor(filter.sort));
+            seen += page.len();
+        }
+        filter
+    };
+    let mut conn = db.conn().await?;
+    for line in caseload::plan(&mut conn, scope, actor.user_id, &middle, 51).await? {
+        println!("  plan: {line}");
+    }
+    drop(conn);
+    measure("caseload, page halfway (50)", runs, |_| {
+        let filter = middle.clone();
+        async move {
+            let mut conn = db.conn().await?;
+            Ok(caseload::page(&mut conn, scope, actor.user_id, &filter, 50)
+                .await?
+                .len())
+        }
+    })
+    .await?;
+    measure("caseload, search by name (50)", runs, |run| {
+        let filter = Filter {
+            search: Some(format!("{}{}", FIRST[run % FIRST.len()], run * 37 % count.max(1))),
+            ..Default::default()
+        };
+        async move {
+            let mut conn = db.conn().await?;
+            Ok(caseload::page(&mut conn, scope, actor.user_id, &filter, 50)
+                .await?
+                .len())
+        }
+    })
+    .await?;
+    let ids: Vec<Uuid> = {
+        let mut conn = db.conn().await?;
+        caseload::page(&mut conn, scope, actor.user_id, &Filter::default(), 200)
+            .await?
+            .iter()
+            .map(|r| r.participant_id)
+            .collect()
+    };
+    measure("participant file (policy + record + trajectories)", runs, |run| {
+        let id = ids[run % ids.len()];
+        async move {
+            let mut conn = db.conn().await?;
+            let reference = participants::access_ref(&mut conn, id).await?.context("participant")?;
+            let participant = participants::get(&mut conn, id).await?;
+            let list = trajectories::list_for(&mut conn, id).await?;
+            let events = trajectories::events_for(&mut conn, id).await?;
+            Ok(reference.followed.len() + usize::from(participant.is_some()) + list.len() + events.len())
+        }
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,346 @@
+//! Command-line interface. Every command works on the database named by
+//! `--database-url` or `ONRAMP_DATABASE_URL` (default: `sqlite:onramp.sqlite3`).
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Args, Parser, Subcommand};
+use onramp_domain::FieldErrors;
+use onramp_domain::organisations::{LocationInput, OrganisationInput};
+use onramp_domain::regions::RegionInput;
+use onramp_store::Db;
+use onramp_web::error::AppError;
+use onramp_web::service::users::{UserFields, parse as parse_user};
+use onramp_web::{AppState, Config, Ctx, service};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:onramp.sqlite3";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "onramp",
+    version,
+    about = "Outreach return-to-work programmes: caseload, sessions, plans and impact"
+)]
+pub struct Cli {
+    /// sqlite:PATH (created on first use) or postgres://USER@HOST/DB
+    #[arg(long, env = "ONRAMP_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long, env = "ONRAMP_LOG_JSON", global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application and the API (applies migrations first).
+    Serve(ServeArgs),
+    /// Apply the database migrations.
+    Migrate,
+    /// Fill an empty database with realistic synthetic demo data.
+    Demo,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage organisations.
+    #[command(subcommand, name = "org")]
+    Organisation(OrganisationCommand),
+    /// Manage regions.
+    #[command(subcommand)]
+    Region(RegionCommand),
+    /// Manage locations of organisations.
+    #[command(subcommand)]
+    Location(LocationCommand),
+    /// Benchmarks on generated data (use an empty database: they add their own data).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// One caseload of N participants: first page, a deep page, name search, opening a file.
+    Caseload {
+        #[arg(long, default_value_t = 100_000)]
+        participants: usize,
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ONRAMP_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Load the demo data first when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies Secure (set when serving over TLS, directly or behind a proxy).
+    #[arg(long, env = "ONRAMP_COOKIE_SECURE")]
+    pub cookie_secure: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from the first line of standard input.
+    Add {
+        email: String,
+        /// administrator, coordinator, coach, care_team, peer_expert or funder
+        #[arg(long)]
+        role: String,
+        /// Organisation (id or exact name); repeat for several.
+        #[arg(long = "org")]
+        organisations: Vec<String>,
+        /// Region (code, e.g. limburg); repeat for several. Coordinators need one.
+        #[arg(long = "region")]
+        regions: Vec<String>,
+        /// Display name (default: the part of the e-mail before @).
+        #[arg(long)]
+        name: Option<String>,
+        /// Interface language: nl, fr or en.
+        #[arg(long, default_value = "nl")]
+        language: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrganisationCommand {
+    /// Create an organisation.
+    Add {
+        name: String,
+        /// provider, rehabilitation_hospital, pain_clinic, university_clinic, welfare_centre,
+        /// activity_centre, occupational_health_service, sickness_fund, public_employment_service, other
+        #[arg(long)]
+        kind: String,
+        /// Region code (required for care partners).
+        #[arg(long)]
+        region: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegionCommand {
+    /// Create a region.
+    Add { code: String, name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocationCommand {
+    /// Add a location to an organisation.
+    Add {
+        name: String,
+        /// Organisation id or exact name.
+        #[arg(long = "org")]
+        organisation: String,
+        #[arg(long, default_value = "")]
+        address: String,
+        #[arg(long, default_value = "")]
+        postcode: String,
+        #[arg(long, default_value = "")]
+        city: String,
+    },
+}
+
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ONRAMP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(url: &str) -> Result<Db> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))?;
+    db.migrate().await.context("cannot apply the migrations")?;
+    Ok(db)
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let db = open(&cli.database_url).await?;
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(Config { cookie_secure: false }),
+    };
+    let result = match cli.command {
+        Command::Serve(args) => serve(db.clone(), args).await,
+        Command::Bench(BenchCommand::Caseload { participants, runs }) => {
+            crate::bench::caseload(&db, participants, runs.max(1)).await
+        }
+        Command::Migrate => {
+            println!("migrations applied to {}", cli.database_url);
+            Ok(())
+        }
+        Command::Demo => {
+            if crate::demo::fill(&db).await? {
+                println!(
+                    "demo data loaded; sign in as {} with password {}",
+                    crate::demo::ADMIN,
+                    crate::demo::PASSWORD
+                );
+            } else {
+                println!("the database already holds data; demo data not loaded");
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            organisations,
+            regions,
+            name,
+            language,
+        }) => add_user(&state, email, role, organisations, regions, name, language).await,
+        Command::Organisation(OrganisationCommand::Add { name, kind, region }) => {
+            let region_id = match region {
+                Some(code) => region_id(&db, &code).await?.to_string(),
+                None => String::new(),
+            };
+            let input = OrganisationInput::parse(&name, &kind, &region_id).map_err(explain)?;
+            let organisation = service::organisations::create(&state, &Ctx::system(), input)
+                .await
+                .map_err(explain_app)?;
+            println!("{}", organisation.id);
+            Ok(())
+        }
+        Command::Region(RegionCommand::Add { code, name }) => {
+            let input = RegionInput::parse(&code, &name).map_err(explain)?;
+            let region = service::regions::create(&state, &Ctx::system(), input)
+                .await
+                .map_err(explain_app)?;
+            println!("{}", region.id);
+            Ok(())
+        }
+        Command::Location(LocationCommand::Add {
+            name,
+            organisation,
+            address,
+            postcode,
+            city,
+        }) => {
+            let organisation_id = organisation_id(&db, &organisation).await?;
+            let input = LocationInput::parse(&name, &address, &postcode, &city).map_err(explain)?;
+            let ctx = Ctx::system();
+            let location = service::organisations::add_location(&state, &ctx, organisation_id, input)
+                .await
+                .map_err(explain_app)?;
+            println!("{}", location.id);
+            Ok(())
+        }
+    };
+    db.close().await;
+    result
+}
+
+async fn serve(db: Db, args: ServeArgs) -> Result<()> {
+    if args.demo && crate::demo::fill(&db).await? {
+        tracing::info!(account = crate::demo::ADMIN, "demo data loaded");
+    }
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    tracing::info!(addr = %args.addr, "onramp is serving on http://{}", args.addr);
+    let state = AppState {
+        db,
+        config: Arc::new(Config {
+            cookie_secure: args.cookie_secure,
+        }),
+    };
+    onramp_web::serve(listener, state)
+        .await
+        .context("the server stopped with an error")
+}
+
+async fn add_user(
+    state: &AppState,
+    email: String,
+    role: String,
+    organisations: Vec<String>,
+    regions: Vec<String>,
+    name: Option<String>,
+    language: String,
+) -> Result<()> {
+    let mut organisation_ids = Vec::new();
+    for organisation in &organisations {
+        organisation_ids.push(organisation_id(&state.db, organisation).await?.to_string());
+    }
+    let mut region_ids = Vec::new();
+    for region in &regions {
+        region_ids.push(region_id(&state.db, region).await?.to_string());
+    }
+    let display_name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_owned());
+    let fields = UserFields {
+        email,
+        display_name,
+        role,
+        language,
+        active: true,
+        organisations: organisation_ids,
+        regions: region_ids,
+    };
+    let input = parse_user(&fields).map_err(explain)?;
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    let user = service::users::create(state, &Ctx::system(), input, password)
+        .await
+        .map_err(explain_app)?;
+    println!("{}", user.id);
+    Ok(())
+}
+
+async fn organisation_id(db: &Db, id_or_name: &str) -> Result<uuid::Uuid> {
+    let mut conn = db.conn().await?;
+    onramp_store::organisations::find(&mut conn, id_or_name)
+        .await?
+        .map(|o| o.id)
+        .ok_or_else(|| anyhow!("no organisation with id or name {id_or_name:?}"))
+}
+
+async fn region_id(db: &Db, code: &str) -> Result<uuid::Uuid> {
+    let mut conn = db.conn().await?;
+    onramp_store::regions::find_by_code(&mut conn, code)
+        .await?
+        .map(|r| r.id)
+        .ok_or_else(|| anyhow!("no region with code {code:?}"))
+}
+
+/// Field errors as lines a person can act on.
+fn explain(errors: FieldErrors) -> anyhow::Error {
+    let lines: Vec<String> = errors
+        .0
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e.field,
+                onramp_web::i18n::error_text(onramp_domain::identity::Language::En, e.code)
+            )
+        })
+        .collect();
+    anyhow!("invalid input\n  {}", lines.join("\n  "))
+}
+
+fn explain_app(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Invalid(errors) => explain(errors),
+        other => anyhow!(
+            "{}",
+            onramp_web::i18n::text(
+                onramp_domain::identity::Language::En,
+                &format!("problem-{}", other.code())
+            )
+        ),
+    }
+}

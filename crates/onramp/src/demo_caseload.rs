@@ -1,0 +1,249 @@
+//! Demo participants: a few hundred people over both programmes, in every
+//! phase, some with an ended trajectory and a re-entry. Deterministic.
+
+use anyhow::Result;
+use chrono::{Days, NaiveDate};
+use onramp_domain::consents::{ConsentInput, Purpose};
+use onramp_domain::identity::Language;
+use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
+use onramp_domain::trajectories::{ExitReason, ends_by};
+use onramp_store::trajectories::NewTrajectory;
+use onramp_store::{Tx, consents, organisations, participants, programmes, trajectories};
+use uuid::Uuid;
+
+const FIRST: &[&str] = &[
+    "Anke",
+    "Bart",
+    "Chantal",
+    "Dirk",
+    "Els",
+    "Filip",
+    "Griet",
+    "Hakim",
+    "Ine",
+    "Jan",
+    "Katrien",
+    "Luc",
+    "Marie",
+    "Nadia",
+    "Olivier",
+    "Patricia",
+    "Quentin",
+    "Rita",
+    "Stijn",
+    "Tine",
+    "Umut",
+    "Veerle",
+    "Wim",
+    "Yasmina",
+    "Zoë",
+    "Amélie",
+    "Benoît",
+    "Céline",
+    "Dries",
+    "Eline",
+    "Frédéric",
+    "Gökhan",
+    "Hilde",
+    "Ilse",
+    "Jeroen",
+    "Karima",
+];
+const LAST: &[&str] = &[
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Jacobs",
+    "Mertens",
+    "Willems",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "De Smet",
+    "Dubois",
+    "Lambert",
+    "Dupont",
+    "Vermeulen",
+    "Van Damme",
+    "Aerts",
+    "Hermans",
+    "Michiels",
+    "Lemmens",
+    "Bogaert",
+    "Yilmaz",
+    "El Idrissi",
+    "Verhoeven",
+    "Coppens",
+    "Desmet",
+    "Leclercq",
+    "Van den Broeck",
+    "Hendrickx",
+    "Smets",
+];
+
+/// A small deterministic generator, so every demo database is the same.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) -> Result<()> {
+    let wgtw = programmes::find_by_code(tx, "we-go-to-work")
+        .await?
+        .expect("built-in programme");
+    let boost = programmes::find_by_code(tx, "boost2work")
+        .await?
+        .expect("built-in programme");
+    let mut dice = Dice(2026);
+    for n in 0..320 {
+        let (coach, works_at) = dice.pick(coaches).clone();
+        let Some(&organisation_id) = works_at.get(dice.below(works_at.len().max(1))) else {
+            continue;
+        };
+        let region_id = organisations::get(tx, organisation_id).await?.and_then(|o| o.region_id);
+        let boost2work = n % 4 == 0;
+        let programme = if boost2work { &boost } else { &wgtw };
+        let started_on = today
+            - Days::new(if boost2work {
+                10 + dice.below(200)
+            } else {
+                10 + dice.below(800)
+            } as u64);
+        let sick_days = if boost2work {
+            35 + dice.below(250)
+        } else {
+            120 + dice.below(1500)
+        };
+        let input = ParticipantInput {
+            first_name: dice.pick(FIRST).to_string(),
+            last_name: dice.pick(LAST).to_string(),
+            birth_date: NaiveDate::from_ymd_opt(
+                1962 + dice.below(42) as i32,
+                1 + dice.below(12) as u32,
+                1 + dice.below(28) as u32,
+            )
+            .expect("valid date"),
+            national_register: None,
+            email: None,
+            phone: None,
+            language: if n % 7 == 0 { Language::Fr } else { Language::Nl },
+            gender: *dice.pick(&[
+                Gender::Female,
+                Gender::Female,
+                Gender::Male,
+                Gender::Male,
+                Gender::NonBinary,
+            ]),
+            education: *dice.pick(&[
+                Education::Isced02,
+                Education::Isced34,
+                Education::Isced34,
+                Education::Isced58,
+            ]),
+            health_category: *dice.pick(HealthCategory::ALL),
+            incapacity_since: Some(started_on - Days::new(sick_days as u64)),
+            situation: if boost2work {
+                Situation::EmployedOnSickLeave
+            } else {
+                *dice.pick(&[
+                    Situation::Inactive,
+                    Situation::EmployedOnSickLeave,
+                    Situation::Unemployed,
+                ])
+            },
+            referrer: Some(
+                dice.pick(&[
+                    "Pijnkliniek",
+                    "Arbeidsgeneesheer",
+                    "Adviserend arts ziekenfonds",
+                    "Sociale dienst",
+                    "Eigen initiatief",
+                ])
+                .to_string(),
+            ),
+            notes: None,
+        };
+        let participant = participants::create(tx, &input, organisation_id, Some(coach)).await?;
+        let consent = ConsentInput {
+            purpose: Purpose::Participation,
+            organisation_id: None,
+            version: "2026-01".into(),
+            given_on: started_on,
+        };
+        consents::add(tx, participant.id, &consent, Some(coach)).await?;
+        if n % 5 != 0 {
+            let share = ConsentInput {
+                purpose: Purpose::ShareCareTeam,
+                organisation_id: Some(organisation_id),
+                ..consent
+            };
+            consents::add(tx, participant.id, &share, Some(coach)).await?;
+        }
+        let new = NewTrajectory {
+            participant_id: participant.id,
+            participant_name: input.name_search(),
+            programme_id: programme.id,
+            organisation_id,
+            region_id,
+            location_id: None,
+            coach_id: Some(coach),
+            started_on,
+            ends_by: ends_by(started_on, programme.definition.max_duration_months),
+            first_phase: programme.definition.phases[0].code.clone(),
+        };
+        let trajectory = trajectories::start(tx, &new, Some(coach)).await?;
+        // Walk through the phases up to a point, as the time since the start allows.
+        let phases = &programme.definition.phases;
+        let reached = dice.below(phases.len());
+        let days = (today - started_on).num_days().max(1) as u64;
+        for (step, phase) in phases.iter().enumerate().skip(1).take(reached) {
+            let on = started_on + Days::new(days * step as u64 / (reached as u64 + 1));
+            trajectories::change_phase(tx, trajectory.id, &phase.code, on, None, Some(coach)).await?;
+        }
+        // Some ended; a few of those came back for a second trajectory.
+        if n % 9 == 0 {
+            let ended_on = today - Days::new(dice.below(days.min(60) as usize) as u64);
+            let reason = *dice.pick(&[
+                ExitReason::Work,
+                ExitReason::Training,
+                ExitReason::Completed,
+                ExitReason::HealthWorsened,
+            ]);
+            trajectories::exit(
+                tx,
+                trajectory.id,
+                ended_on.max(started_on),
+                reason.as_str(),
+                None,
+                Some(coach),
+            )
+            .await?;
+            if n % 18 == 0 && programme.id == wgtw.id {
+                let again = NewTrajectory {
+                    programme_id: boost.id,
+                    started_on: today,
+                    ends_by: ends_by(today, 6),
+                    first_phase: boost.definition.phases[0].code.clone(),
+                    ..new
+                };
+                trajectories::start(tx, &again, Some(coach)).await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! The `onramp` binary's library: command-line interface and demo data.
+
+pub mod bench;
+pub mod cli;
+pub mod demo;
+mod demo_caseload;

@@ -1,0 +1,422 @@
+//! Trajectories through their phases, handover and exit; the caseload with its scope, filters and pages.
+
+use crate::participants::{programme_id, register};
+use crate::support::*;
+use chrono::{Days, Months};
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz_brussels()).date_naive()
+}
+
+fn chrono_tz_brussels() -> chrono::FixedOffset {
+    // Within a day either way, Brussels and UTC+1 agree on the date tests use.
+    chrono::FixedOffset::east_opt(3600).unwrap()
+}
+
+#[tokio::test]
+async fn a_trajectory_moves_through_phases_is_handed_over_and_ends() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Ruben", "Smets", "1984-04-04").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let started = today() - Days::new(30);
+    let start = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": started.to_string()});
+    let (status, trajectory) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/participants/{id}/trajectories"),
+            start.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(trajectory["phase"], "contact");
+    assert_eq!(
+        trajectory["coach_name"], "Sofie Maes",
+        "the coach who starts it is responsible by default"
+    );
+    assert_eq!(trajectory["ends_by"], (started + Months::new(24)).to_string());
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/participants/{id}/trajectories"),
+            start,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "programme_id", "open-trajectory"));
+    let t = trajectory["id"].as_str().unwrap().to_owned();
+
+    let on = (today() - Days::new(10)).to_string();
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/phase"),
+            json!({"phase": "canvas", "on": on}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "phase", "unknown-phase"));
+    let future = (today() + Days::new(3)).to_string();
+    let (_, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/phase"),
+            json!({"phase": "engagement", "on": future}),
+        )
+        .await;
+    assert!(has_error(&problem, "on", "date-in-future"));
+    let (status, moved) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/phase"),
+            json!({"phase": "engagement", "on": on, "note": "Came to module 2"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(moved["phase"], "engagement");
+
+    // Handover to a job mediator of the same team: the trajectory goes on.
+    let (_, admin_users) = app
+        .get_json(&app.api_as(ADMIN).await, "/api/v1/users?role=coach&limit=200")
+        .await;
+    let colleague = admin_users["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "karim.el amrani@gtb.demo" || u["display_name"] == "Karim El Amrani")
+        .unwrap()["id"]
+        .clone();
+    let admin_id = app.get_json(&app.api_as(ADMIN).await, "/api/v1/me").await.1["id"].clone();
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/handover"),
+            json!({"coach_id": admin_id, "on": on}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "coach_id", "not-a-coach"));
+    let (status, handed) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/handover"),
+            json!({"coach_id": colleague, "on": on}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(handed["id"], t.as_str(), "same trajectory");
+    assert_eq!(handed["coach_name"], "Karim El Amrani");
+
+    let (_, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/exit"),
+            json!({"on": on, "reason": "bored"}),
+        )
+        .await;
+    assert!(has_error(&problem, "reason", "invalid-choice"));
+    let (status, ended) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/exit"),
+            json!({"on": on, "reason": "work"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ended["ended_on"], on.as_str());
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/phase"),
+            json!({"phase": "monitoring", "on": on}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "trajectory", "trajectory-ended"));
+
+    // The history, newest first, and re-entry as a new trajectory.
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    let kinds: Vec<&str> = file["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["exit", "handover", "phase", "start"]);
+    assert_eq!(file["events"][2]["note"], "Came to module 2");
+    let again = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": today().to_string()});
+    let (status, _) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/participants/{id}/trajectories"),
+            again,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "re-entry after an ended trajectory");
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    assert_eq!(file["trajectories"].as_array().unwrap().len(), 2);
+    assert_eq!(app.audit("trajectory.").await.len(), 5);
+}
+
+#[tokio::test]
+async fn the_caseload_warns_as_the_maximum_duration_nears_and_passes() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let boost = programme_id(&app, &coach, "boost2work").await;
+    let cases = [
+        ("Approaching", today() - Months::new(6) + Days::new(10)),
+        ("Exceeded", today() - Months::new(6) - Days::new(1)),
+        ("Within", today() - Days::new(5)),
+    ];
+    for (name, started) in cases {
+        let id = register(&app, &coach, &maasland, name, "Qqduration", "1980-01-01").await;
+        let body = json!({"programme_id": boost, "organisation_id": maasland, "started_on": started.to_string()});
+        let (status, t) = app
+            .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{t}");
+    }
+    let (_, page) = app.get_json(&coach, "/api/v1/caseload?q=qqduration&sort=ends_by").await;
+    let rows = page["rows"].as_array().unwrap();
+    let statuses: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["first_name"].as_str().unwrap(),
+                r["duration_status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("Exceeded", "exceeded"),
+            ("Approaching", "approaching"),
+            ("Within", "within")
+        ],
+        "soonest end first"
+    );
+    let browser = app.english_browser_as(COACH_LIMBURG).await;
+    let html = browser
+        .get(app.url("/caseload?q=qqduration"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Maximum duration passed") && html.contains("Maximum duration approaching"));
+}
+
+#[tokio::test]
+async fn the_caseload_follows_the_policy_filters_and_pages() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (status, all) = app.get_json(&coach, "/api/v1/caseload?limit=200").await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = all["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let (_, mine) = app.get_json(&coach, "/api/v1/caseload?limit=200&mine=true").await;
+    assert!(
+        mine["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["coach_name"] == "Sofie Maes")
+    );
+
+    // Pages follow each other without overlap or gaps.
+    let mut seen = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let path = match &next {
+            Some(cursor) => format!("/api/v1/caseload?limit=7&after={}", urlencode(cursor)),
+            None => "/api/v1/caseload?limit=7".to_owned(),
+        };
+        let (status, page) = app.get_json(&coach, &path).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(
+            page["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["trajectory_id"].clone()),
+        );
+        match page["next"].as_str() {
+            Some(cursor) => next = Some(cursor.to_owned()),
+            None => break,
+        }
+    }
+    let everything: Vec<_> = rows.iter().map(|r| r["trajectory_id"].clone()).collect();
+    assert_eq!(seen, everything);
+
+    // Filters.
+    let boost = programme_id(&app, &coach, "boost2work").await;
+    let (_, filtered) = app
+        .get_json(&coach, &format!("/api/v1/caseload?programme_id={boost}&limit=200"))
+        .await;
+    assert!(
+        filtered["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["programme_name"] == "Boost2work")
+    );
+    let (_, ended) = app.get_json(&coach, "/api/v1/caseload?status=ended&limit=200").await;
+    assert!(
+        ended["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["ended_on"].is_string())
+    );
+    for bad in ["status=open", "sort=age", "limit=0", "programme_id=x", "after=nonsense"] {
+        let (status, _) = app.get_json(&coach, &format!("/api/v1/caseload?{bad}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+
+    // Scope: a coordinator sees their region only; a care team only what was shared with them.
+    let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
+    let (_, region) = app.get_json(&coordinator, "/api/v1/caseload?limit=200").await;
+    let limburg: Vec<String> = {
+        let (_, orgs) = app.get_json(&coordinator, "/api/v1/organisations").await;
+        orgs.as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        region["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| limburg.contains(&r["organisation_name"].as_str().unwrap().to_owned()))
+    );
+    let care = app.api_as(CARE_ANTWERPEN).await;
+    let (_, shared) = app.get_json(&care, "/api/v1/caseload?limit=200&status=all").await;
+    for row in shared["rows"].as_array().unwrap() {
+        assert_eq!(row["organisation_name"], "Revalidatieziekenhuis Scheldeoever");
+        let (status, _) = app
+            .get_json(
+                &care,
+                &format!("/api/v1/participants/{}", row["participant_id"].as_str().unwrap()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "what the caseload lists, the file opens");
+    }
+    for email in [PEER, FUNDER] {
+        let client = app.api_as(email).await;
+        assert_eq!(
+            app.get_json(&client, "/api/v1/caseload").await.0,
+            StatusCode::FORBIDDEN,
+            "{email}"
+        );
+    }
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_participant_page_changes_phase_and_shows_errors_in_place() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Noor", "Peeters", "1992-02-20").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body =
+        json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": (today() - Days::new(3)).to_string()});
+    let (_, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    let t = t["id"].as_str().unwrap();
+    let browser = app.english_browser_as(COACH_LIMBURG).await;
+    let html = browser
+        .get(app.url(&format!("/participants/{id}")))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<h1>Noor Peeters</h1>") && html.contains("Talks about pain at night."));
+    let csrf = csrf_in(&html);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("phase", "information"),
+        ("on", "not a date"),
+        ("note", ""),
+    ];
+    let response = browser
+        .post(app.url(&format!("/trajectories/{t}/phase")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("id=\"e-on\""));
+    let on = today().to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("phase", "information"),
+        ("on", on.as_str()),
+        ("note", "Info session"),
+    ];
+    let response = browser
+        .post(app.url(&format!("/trajectories/{t}/phase")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = browser
+        .get(app.url(&format!("/participants/{id}")))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Phase: Contact → Information") && html.contains("Info session"),
+        "timeline"
+    );
+    let care = app.english_browser_as(CARE_ANTWERPEN).await;
+    assert_eq!(
+        care.get(app.url(&format!("/participants/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,231 @@
+//! Import from CSV and XLSX with a dry run; export that re-imports to the same data.
+
+use crate::support::*;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+const EXAMPLE: &str = include_str!("../../../../docs/import-example.csv");
+
+async fn import(
+    app: &TestApp,
+    client: &Client,
+    body: Vec<u8>,
+    content_type: &str,
+    dry_run: bool,
+) -> (StatusCode, Value) {
+    let response = client
+        .post(app.url(&format!("/api/v1/imports/participants?dry_run={dry_run}")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    status_and_json(response).await
+}
+
+async fn participant_count(app: &TestApp) -> i64 {
+    let mut conn = app.db.conn().await.unwrap();
+    onramp_store::participants::count(&mut conn).await.unwrap()
+}
+
+/// The example file with a few broken rows added.
+fn broken() -> String {
+    let mut file = EXAMPLE.to_owned();
+    file.push_str(
+        ";;Zonder Voornaam;1980-01-01;;;;;;;chronic_pain;;inactive;;Revalidatieziekenhuis Maasland;;;;;;;;\n",
+    );
+    file.push_str(";Datum;Fout;12/01/1980;;;;;;;chronic_pain;;inactive;;Revalidatieziekenhuis Maasland;;;;;;;;\n");
+    file.push_str(";Onbekend;Programma;1980-01-01;;;;;;;chronic_pain;;inactive;;Revalidatieziekenhuis Maasland;;castle;Revalidatieziekenhuis Maasland;;2026-01-01;;;\n");
+    file.push_str(
+        ";Elders;Geregistreerd;1980-01-01;;;;;;;chronic_pain;;inactive;;Revalidatieziekenhuis Scheldeoever;;;;;;;;\n",
+    );
+    file
+}
+
+#[tokio::test]
+async fn a_dry_run_lists_every_bad_row_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let before = participant_count(&app).await;
+    let (status, report) = import(&app, &coach, broken().into_bytes(), "text/csv", true).await;
+    assert_eq!(status, StatusCode::OK);
+    let errors: Vec<(u64, &str, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["column"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (5, "first_name", "required"),
+            (6, "birth_date", "invalid-date"),
+            (7, "programme", "invalid-reference"),
+            (8, "reached_at", "not-your-organisation"),
+        ]
+    );
+    assert_eq!(report["committed"], false);
+    assert_eq!(participant_count(&app).await, before, "a dry run writes nothing");
+
+    // The real run of the same file writes nothing either: all rows or none.
+    let (status, problem) = import(&app, &coach, broken().into_bytes(), "text/csv", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["import"]["errors"].as_array().unwrap().len(), 4);
+    assert_eq!(participant_count(&app).await, before);
+}
+
+#[tokio::test]
+async fn the_example_file_imports_and_exports_back_to_the_same_data() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let before = participant_count(&app).await;
+    let (status, report) = import(&app, &coach, EXAMPLE.as_bytes().to_vec(), "text/csv", false).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    assert_eq!(
+        (
+            report["participants_created"].clone(),
+            report["trajectories_created"].clone()
+        ),
+        (2.into(), 3.into())
+    );
+    assert_eq!(
+        participant_count(&app).await,
+        before + 2,
+        "Marc's two rows are one person with two trajectories"
+    );
+    let (_, page) = app.get_json(&coach, "/api/v1/caseload?q=exemple&status=all").await;
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().any(|r| r["ended_on"] == "2026-06-30"));
+
+    // Export, re-import: nothing changes; export again: the same file.
+    let first = coach
+        .get(app.url("/api/v1/exports/participants.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.headers()["content-type"], "text/csv; charset=utf-8");
+    let first = first.bytes().await.unwrap().to_vec();
+    assert!(first.starts_with("\u{feff}participant_id;first_name".as_bytes()));
+    let (status, report) = import(&app, &coach, first.clone(), "text/csv", false).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    for count in [
+        "participants_created",
+        "participants_updated",
+        "trajectories_created",
+        "trajectories_updated",
+    ] {
+        assert_eq!(report[count], 0, "{count}: re-importing an export changes nothing");
+    }
+    let second = coach
+        .get(app.url("/api/v1/exports/participants.csv"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    assert_eq!(first, second);
+    assert!(
+        !app.audit("participant.export").await.is_empty(),
+        "an export is a read of each file"
+    );
+}
+
+#[tokio::test]
+async fn xlsx_exports_open_and_import() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let response = coach
+        .get(app.url("/api/v1/exports/participants.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let table = onramp_web::exchange::read_xlsx(&bytes).expect("a real XLSX workbook");
+    assert_eq!(table.header[0], "participant_id");
+    let (_, caseload) = app.get_json(&coach, "/api/v1/caseload?status=all&limit=200").await;
+    assert_eq!(
+        table.rows.len(),
+        caseload["rows"].as_array().unwrap().len(),
+        "one row per trajectory"
+    );
+    let (status, report) = import(&app, &coach, bytes, onramp_web::api::exchange::XLSX, true).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(report["errors"].as_array().unwrap().is_empty(), "{report}");
+    let (status, problem) = import(
+        &app,
+        &coach,
+        b"PK\x03\x04 not really".to_vec(),
+        "application/octet-stream",
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "file", "unreadable-file"));
+}
+
+#[tokio::test]
+async fn only_coaches_and_administrators_import() {
+    let app = TestApp::spawn().await;
+    for email in [COORDINATOR_LIMBURG, CARE_ANTWERPEN, FUNDER] {
+        let client = app.api_as(email).await;
+        let (status, _) = import(&app, &client, EXAMPLE.as_bytes().to_vec(), "text/csv", true).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{email}");
+    }
+}
+
+#[tokio::test]
+async fn the_import_page_uploads_a_file_with_its_token() {
+    let app = TestApp::spawn().await;
+    let browser = app.english_browser_as(COACH_LIMBURG).await;
+    let html = browser
+        .get(app.url("/import"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = html
+        .split("action=\"/import?csrf=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let form = || {
+        reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(broken().into_bytes())
+                    .file_name("people.csv")
+                    .mime_str("text/csv")
+                    .unwrap(),
+            )
+            .text("dry_run", "on")
+    };
+    let refused = browser.post(app.url("/import")).multipart(form()).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "no token, no upload");
+    let response = browser
+        .post(app.url(&format!("/import?csrf={token}")))
+        .header("accept-language", "en")
+        .multipart(form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("4 problems found; nothing was written."), "{html}");
+    assert!(html.contains("<td>6</td><td><code>birth_date</code></td>"));
+}

@@ -1,0 +1,21 @@
+//! The integration suite: one test binary that starts the real server on an
+//! ephemeral port against a fresh database and drives it over HTTP.
+//! `ONRAMP_TEST_DATABASE=postgres` runs it on PostgreSQL instead of SQLite.
+
+mod support;
+
+mod account;
+mod agreements;
+mod audit;
+mod auth;
+mod caseload;
+mod cli;
+mod exchange;
+mod organisations;
+mod pages;
+mod participants;
+mod programmes;
+mod regions;
+mod schema;
+mod scoping;
+mod users;

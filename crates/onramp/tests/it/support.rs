@@ -1,0 +1,299 @@
+//! Test harness: a fresh database per test, the real server on port 0, and
+//! small helpers for the API and for HTML forms.
+
+use onramp_store::Db;
+use onramp_web::{AppState, Config};
+use reqwest::{Client, Response, StatusCode, redirect};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = onramp::demo::PASSWORD;
+pub const ADMIN: &str = onramp::demo::ADMIN;
+pub const COORDINATOR_LIMBURG: &str = "coordinator.limburg@onramp.demo";
+pub const COACH_LIMBURG: &str = "sofie.maes@gtb.demo";
+pub const CARE_ANTWERPEN: &str = "dr.vermeulen@scheldeoever.demo";
+pub const PEER: &str = "ervaringsdeskundige@gtb.demo";
+pub const FUNDER: &str = "auditor@esf.demo";
+
+/// Which engine this run uses.
+pub fn on_postgres() -> bool {
+    std::env::var("ONRAMP_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("ONRAMP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh, migrated database of the engine under test, dropped afterwards.
+pub struct TestDb {
+    pub url: String,
+    pub db: Db,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        if on_postgres() {
+            let name = format!("onramp_test_{}", uuid::Uuid::now_v7().simple());
+            let admin = Db::connect(&postgres_admin_url())
+                .await
+                .expect("PostgreSQL for tests is reachable");
+            if let Db::Postgres(pool) = &admin {
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(pool)
+                    .await
+                    .expect("create test database");
+            }
+            admin.close().await;
+            let base = postgres_admin_url();
+            let url = format!("{}/{name}", base.rsplit_once('/').expect("URL has a database").0);
+            let db = Db::connect(&url).await.expect("connect test database");
+            db.migrate().await.expect("migrate");
+            TestDb {
+                url,
+                db,
+                _dir: None,
+                pg_name: Some(name),
+            }
+        } else {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite:{}", dir.path().join("onramp.sqlite3").display());
+            let db = Db::connect(&url).await.expect("open SQLite");
+            db.migrate().await.expect("migrate");
+            TestDb {
+                url,
+                db,
+                _dir: Some(dir),
+                pg_name: None,
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
+        // Drop the database from a thread of its own: Drop cannot await.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                if let Ok(Db::Postgres(pool)) = Db::connect(&postgres_admin_url()).await {
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                    pool.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    _test_db: TestDb,
+}
+
+impl TestApp {
+    /// The server on a fresh database with the demo data.
+    pub async fn spawn() -> TestApp {
+        let test_db = TestDb::new().await;
+        assert!(onramp::demo::fill(&test_db.db).await.expect("demo data"));
+        let base = start_server(test_db.db.clone()).await;
+        TestApp {
+            base,
+            db: test_db.db.clone(),
+            _test_db: test_db,
+        }
+    }
+
+    /// A second server node on the same database.
+    pub async fn second_node(&self) -> String {
+        start_server(self.db.clone()).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client with a cookie jar that does not follow redirects (tests look at them).
+    pub fn client() -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// A client signed in through the API.
+    pub async fn api_as(&self, email: &str) -> Client {
+        let client = Self::client();
+        let response = client
+            .post(self.url("/api/v1/sessions"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), StatusCode::CREATED, "sign-in of {email}");
+        client
+    }
+
+    /// A client signed in through the sign-in form, as a browser would.
+    pub async fn browser_as(&self, email: &str) -> Client {
+        let client = Self::client();
+        let csrf = self.csrf(&client, "/login").await;
+        let response = client
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-in form of {email}");
+        client
+    }
+
+    /// A browser signed in as `email` whose account speaks English (a user's choice beats the browser's).
+    pub async fn english_browser_as(&self, email: &str) -> Client {
+        let client = self.browser_as(email).await;
+        let (_, me) = self.get_json(&client, "/api/v1/me").await;
+        let body = json!({"display_name": me["display_name"], "language": "en"});
+        let (status, _) = self.send_json(&client, "PATCH", "/api/v1/me", body).await;
+        assert_eq!(status, StatusCode::OK);
+        client
+    }
+
+    /// The anti-forgery token of the form on `path`.
+    pub async fn csrf(&self, client: &Client, path: &str) -> String {
+        let html = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        csrf_in(&html)
+    }
+
+    pub async fn get_json(&self, client: &Client, path: &str) -> (StatusCode, Value) {
+        let response = client.get(self.url(path)).send().await.expect("request");
+        status_and_json(response).await
+    }
+
+    pub async fn send_json(&self, client: &Client, method: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let response = client
+            .request(method, self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        status_and_json(response).await
+    }
+
+    /// The id of the organisation with this exact name.
+    pub async fn organisation_id(&self, name: &str) -> String {
+        let mut conn = self.db.conn().await.expect("conn");
+        onramp_store::organisations::find(&mut conn, name)
+            .await
+            .expect("query")
+            .expect("organisation exists")
+            .id
+            .to_string()
+    }
+
+    pub async fn region_id(&self, code: &str) -> String {
+        let mut conn = self.db.conn().await.expect("conn");
+        onramp_store::regions::find_by_code(&mut conn, code)
+            .await
+            .expect("query")
+            .expect("region exists")
+            .id
+            .to_string()
+    }
+
+    /// Audit entries with this action, newest first.
+    pub async fn audit(&self, action: &str) -> Vec<onramp_store::audit::Entry> {
+        let mut conn = self.db.conn().await.expect("conn");
+        let filter = onramp_store::audit::Filter {
+            action: Some(action.into()),
+            ..Default::default()
+        };
+        onramp_store::audit::list(&mut conn, &filter, 1000)
+            .await
+            .expect("audit")
+    }
+}
+
+async fn start_server(db: Db) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let state = AppState {
+        db,
+        config: Arc::new(Config { cookie_secure: false }),
+    };
+    tokio::spawn(onramp_web::serve(listener, state));
+    format!("http://{addr}")
+}
+
+pub async fn status_and_json(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let text = response.text().await.expect("body");
+    if status.is_client_error() || status.is_server_error() {
+        assert_eq!(
+            content_type, "application/problem+json",
+            "errors are problem documents: {text}"
+        );
+    }
+    let value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).expect("JSON body")
+    };
+    (status, value)
+}
+
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a form with an anti-forgery token") + marker.len();
+    html[start..].split('"').next().expect("token").to_owned()
+}
+
+/// The field codes of a 422 problem, as (field, code) pairs.
+pub fn field_errors(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    (
+                        e["field"].as_str().unwrap_or("").to_owned(),
+                        e["code"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn has_error(problem: &Value, field: &str, code: &str) -> bool {
+    field_errors(problem).iter().any(|(f, c)| f == field && c == code)
+}

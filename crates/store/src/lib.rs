@@ -1,0 +1,28 @@
+//! onramp's storage: one code base over SQLite (embedded default) and PostgreSQL.
+//!
+//! Each query is written once and compiled for both engines by the [`run!`]
+//! macro; where the dialects differ, both variants sit side by side in the same
+//! function. SQL lives in this crate only.
+
+pub mod agreements;
+pub mod audit;
+pub mod caseload;
+pub mod consents;
+mod db;
+pub mod error;
+pub mod locations;
+pub mod organisations;
+pub mod participants;
+pub mod passwords;
+pub mod programmes;
+pub mod regions;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+pub mod trajectories;
+pub mod users;
+
+pub use db::{Access, Backend, Conn, Db, Engine, Tx, now};
+pub use error::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,202 @@
+//! Participant records, duplicate detection and what the policy needs to know of them.
+
+use crate::{Access, Result, StoreError, now, run};
+use chrono::{DateTime, NaiveDate, Utc};
+use onramp_domain::identity::Language;
+use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
+use onramp_domain::policy::{FollowedAt, ParticipantRef};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Participant {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub record: ParticipantInput,
+    /// The partner organisation where the person was reached.
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    first_name: String,
+    last_name: String,
+    birth_date: NaiveDate,
+    national_register: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    language: String,
+    gender: String,
+    education: String,
+    health_category: String,
+    incapacity_since: Option<NaiveDate>,
+    situation: String,
+    referrer: Option<String>,
+    notes: Option<String>,
+    organisation_id: Uuid,
+    organisation_name: String,
+    created_by: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<Row> for Participant {
+    fn from(r: Row) -> Self {
+        // Only values written through the domain enums are stored.
+        Participant {
+            id: r.id,
+            record: ParticipantInput {
+                first_name: r.first_name,
+                last_name: r.last_name,
+                birth_date: r.birth_date,
+                national_register: r.national_register,
+                email: r.email,
+                phone: r.phone,
+                language: Language::parse(&r.language).unwrap_or(Language::Nl),
+                gender: Gender::parse(&r.gender).unwrap_or(Gender::NotRecorded),
+                education: Education::parse(&r.education).unwrap_or(Education::Unknown),
+                health_category: HealthCategory::parse(&r.health_category).unwrap_or(HealthCategory::Other),
+                incapacity_since: r.incapacity_since,
+                situation: Situation::parse(&r.situation).unwrap_or(Situation::Other),
+                referrer: r.referrer,
+                notes: r.notes,
+            },
+            organisation_id: r.organisation_id,
+            organisation_name: r.organisation_name,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT p.id, p.first_name, p.last_name, p.birth_date, p.national_register, p.email, p.phone,
+        p.language, p.gender, p.education, p.health_category, p.incapacity_since, p.situation, p.referrer, p.notes,
+        p.organisation_id, o.name AS organisation_name, p.created_by, p.created_at, p.updated_at
+    FROM participants p JOIN organisations o ON o.id = p.organisation_id";
+
+pub async fn create(
+    tx: &mut impl Access,
+    input: &ParticipantInput,
+    organisation_id: Uuid,
+    created_by: Option<Uuid>,
+) -> Result<Participant> {
+    create_with_id(tx, Uuid::now_v7(), input, organisation_id, created_by).await
+}
+
+/// Creates a participant with a given id (an import that carries ids from an export).
+pub async fn create_with_id(
+    tx: &mut impl Access,
+    id: Uuid,
+    input: &ParticipantInput,
+    organisation_id: Uuid,
+    created_by: Option<Uuid>,
+) -> Result<Participant> {
+    let at = now();
+    let sql = "INSERT INTO participants (id, first_name, last_name, name_search, birth_date, national_register, email,
+                   phone, language, gender, education, health_category, incapacity_since, situation, referrer, notes,
+                   organisation_id, created_by, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(id).bind(&input.first_name).bind(&input.last_name).bind(input.name_search()).bind(input.birth_date)
+        .bind(&input.national_register).bind(&input.email).bind(&input.phone).bind(input.language.as_str())
+        .bind(input.gender.as_str()).bind(input.education.as_str()).bind(input.health_category.as_str())
+        .bind(input.incapacity_since).bind(input.situation.as_str()).bind(&input.referrer).bind(&input.notes)
+        .bind(organisation_id).bind(created_by).bind(at)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("national_register"))?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Replaces the record; the name copies on the trajectories follow in the same transaction.
+pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) -> Result<Participant> {
+    let sql = "UPDATE participants SET first_name = $1, last_name = $2, name_search = $3, birth_date = $4,
+                   national_register = $5, email = $6, phone = $7, language = $8, gender = $9, education = $10,
+                   health_category = $11, incapacity_since = $12, situation = $13, referrer = $14, notes = $15,
+                   updated_at = $16
+               WHERE id = $17";
+    let done = run!(tx, c => sqlx::query(sql)
+        .bind(&input.first_name).bind(&input.last_name).bind(input.name_search()).bind(input.birth_date)
+        .bind(&input.national_register).bind(&input.email).bind(&input.phone).bind(input.language.as_str())
+        .bind(input.gender.as_str()).bind(input.education.as_str()).bind(input.health_category.as_str())
+        .bind(input.incapacity_since).bind(input.situation.as_str()).bind(&input.referrer).bind(&input.notes)
+        .bind(now()).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("national_register"))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let sql = "UPDATE trajectories SET participant_name = $1 WHERE participant_id = $2";
+    run!(tx, c => sqlx::query(sql).bind(input.name_search()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Participant>> {
+    let sql = format!("{SELECT} WHERE p.id = $1");
+    let row = run!(conn, c => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?;
+    Ok(row.map(Participant::from))
+}
+
+/// A possible duplicate found at intake.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Candidate {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    /// True when the national register numbers match (certain); false for name and birth date.
+    pub same_national_register: bool,
+}
+
+/// People already registered with the same national register number, or the same name and birth date.
+pub async fn find_duplicates(conn: &mut impl Access, input: &ParticipantInput) -> Result<Vec<Candidate>> {
+    let sql = "SELECT id, first_name, last_name, birth_date,
+                      (national_register IS NOT NULL AND national_register = $3) AS same_national_register
+               FROM participants
+               WHERE (birth_date = $1 AND name_search = $2) OR ($3 IS NOT NULL AND national_register = $3)
+               ORDER BY id LIMIT 10";
+    Ok(run!(conn, c => sqlx::query_as::<_, Candidate>(sql)
+        .bind(input.birth_date).bind(input.name_search()).bind(&input.national_register)
+        .fetch_all(c).await)?)
+}
+
+/// Where the participant is followed and with whom they share their file: what the policy decides on.
+/// The organisation where they were reached counts as followed there by the person who registered them.
+pub async fn access_ref(conn: &mut impl Access, id: Uuid) -> Result<Option<ParticipantRef>> {
+    let sql = "SELECT p.organisation_id, o.region_id, p.created_by FROM participants p
+               JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1";
+    let home: Option<(Uuid, Option<Uuid>, Option<Uuid>)> =
+        run!(conn, c => sqlx::query_as(sql).bind(id).fetch_optional(c).await)?;
+    let Some((organisation_id, region_id, created_by)) = home else {
+        return Ok(None);
+    };
+    let mut followed = vec![FollowedAt {
+        organisation_id,
+        region_id,
+        coach_id: created_by,
+    }];
+    let sql = "SELECT organisation_id, region_id, coach_id FROM trajectories WHERE participant_id = $1";
+    let rows: Vec<(Uuid, Option<Uuid>, Option<Uuid>)> =
+        run!(conn, c => sqlx::query_as(sql).bind(id).fetch_all(c).await)?;
+    followed.extend(
+        rows.into_iter()
+            .map(|(organisation_id, region_id, coach_id)| FollowedAt {
+                organisation_id,
+                region_id,
+                coach_id,
+            }),
+    );
+    let sql = "SELECT organisation_id FROM consents
+               WHERE participant_id = $1 AND purpose = 'share_care_team' AND withdrawn_on IS NULL AND organisation_id IS NOT NULL";
+    let shared_with = run!(conn, c => sqlx::query_scalar::<_, Uuid>(sql).bind(id).fetch_all(c).await)?;
+    Ok(Some(ParticipantRef { followed, shared_with }))
+}
+
+pub async fn count(conn: &mut impl Access) -> Result<i64> {
+    Ok(run!(conn, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM participants").fetch_one(c).await)?)
+}

@@ -1,0 +1,204 @@
+//! Programme templates and their phases and modules.
+
+use crate::{Access, Db, Result, StoreError, now, run};
+use chrono::{DateTime, Utc};
+use onramp_domain::participants::Situation;
+use onramp_domain::programmes::{ProgrammeInput, Step, built_in};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Programme {
+    pub id: Uuid,
+    pub built_in: bool,
+    #[serde(flatten)]
+    pub definition: ProgrammeInput,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Programme {
+    pub fn phase_name(&self, code: &str) -> String {
+        self.definition
+            .phases
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    pub fn has_phase(&self, code: &str) -> bool {
+        self.definition.phases.iter().any(|p| p.code == code)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    code: String,
+    name: String,
+    description: Option<String>,
+    min_age: Option<i32>,
+    max_age: Option<i32>,
+    min_sick_months: Option<i32>,
+    max_sick_months: Option<i32>,
+    situations: String,
+    max_duration_months: i32,
+    follow_up_months: String,
+    built_in: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StepRow {
+    programme_id: Uuid,
+    kind: String,
+    code: String,
+    name: String,
+}
+
+const COLUMNS: &str = "id, code, name, description, min_age, max_age, min_sick_months, max_sick_months, situations, \
+                       max_duration_months, follow_up_months, built_in, created_at, updated_at";
+
+fn join_months(months: &[i32]) -> String {
+    months.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn join_situations(situations: &[Situation]) -> String {
+    situations.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+}
+
+fn assemble(row: Row, steps: &[StepRow]) -> Programme {
+    let pick = |kind: &str| {
+        steps
+            .iter()
+            .filter(|s| s.programme_id == row.id && s.kind == kind)
+            .map(|s| Step {
+                code: s.code.clone(),
+                name: s.name.clone(),
+            })
+            .collect()
+    };
+    Programme {
+        id: row.id,
+        built_in: row.built_in,
+        definition: ProgrammeInput {
+            phases: pick("phase"),
+            modules: pick("module"),
+            code: row.code,
+            name: row.name,
+            description: row.description,
+            min_age: row.min_age,
+            max_age: row.max_age,
+            min_sick_months: row.min_sick_months,
+            max_sick_months: row.max_sick_months,
+            situations: row
+                .situations
+                .split(',')
+                .filter_map(|s| Situation::parse(s).ok())
+                .collect(),
+            max_duration_months: row.max_duration_months,
+            follow_up_months: row.follow_up_months.split(',').filter_map(|m| m.parse().ok()).collect(),
+        },
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+pub async fn create(tx: &mut impl Access, input: &ProgrammeInput, built_in: bool) -> Result<Programme> {
+    let id = Uuid::now_v7();
+    let at = now();
+    let sql = "INSERT INTO programmes (id, code, name, description, min_age, max_age, min_sick_months, max_sick_months,
+                                       situations, max_duration_months, follow_up_months, built_in, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(id).bind(&input.code).bind(&input.name).bind(&input.description).bind(input.min_age).bind(input.max_age)
+        .bind(input.min_sick_months).bind(input.max_sick_months).bind(join_situations(&input.situations))
+        .bind(input.max_duration_months).bind(join_months(&input.follow_up_months)).bind(built_in).bind(at)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("code"))?;
+    write_steps(tx, id, input).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn update(tx: &mut impl Access, id: Uuid, input: &ProgrammeInput) -> Result<Programme> {
+    let sql = "UPDATE programmes SET code = $1, name = $2, description = $3, min_age = $4, max_age = $5,
+                   min_sick_months = $6, max_sick_months = $7, situations = $8, max_duration_months = $9,
+                   follow_up_months = $10, updated_at = $11
+               WHERE id = $12";
+    let done = run!(tx, c => sqlx::query(sql)
+        .bind(&input.code).bind(&input.name).bind(&input.description).bind(input.min_age).bind(input.max_age)
+        .bind(input.min_sick_months).bind(input.max_sick_months).bind(join_situations(&input.situations))
+        .bind(input.max_duration_months).bind(join_months(&input.follow_up_months)).bind(now()).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("code"))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    run!(tx, c => sqlx::query("DELETE FROM programme_steps WHERE programme_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    write_steps(tx, id, input).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+async fn write_steps(tx: &mut impl Access, id: Uuid, input: &ProgrammeInput) -> Result<()> {
+    let sql = "INSERT INTO programme_steps (programme_id, kind, position, code, name) VALUES ($1, $2, $3, $4, $5)";
+    for (kind, steps) in [("phase", &input.phases), ("module", &input.modules)] {
+        for (position, step) in steps.iter().enumerate() {
+            run!(tx, c => sqlx::query(sql).bind(id).bind(kind).bind(position as i32).bind(&step.code).bind(&step.name)
+                .execute(c).await.map(|r| r.rows_affected()))?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Programme>> {
+    let sql = format!("SELECT {COLUMNS} FROM programmes WHERE id = $1");
+    let Some(row) =
+        run!(conn, c => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?
+    else {
+        return Ok(None);
+    };
+    let steps = steps_of(conn, Some(id)).await?;
+    Ok(Some(assemble(row, &steps)))
+}
+
+pub async fn find_by_code(conn: &mut impl Access, code: &str) -> Result<Option<Programme>> {
+    let sql = "SELECT id FROM programmes WHERE code = $1";
+    let code = code.trim().to_lowercase();
+    let id: Option<Uuid> = run!(conn, c => sqlx::query_scalar(sql).bind(&code).fetch_optional(c).await)?;
+    match id {
+        Some(id) => get(conn, id).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn list(conn: &mut impl Access) -> Result<Vec<Programme>> {
+    let sql = format!("SELECT {COLUMNS} FROM programmes ORDER BY built_in DESC, name");
+    let rows = run!(conn, c => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql)).fetch_all(c).await)?;
+    let steps = steps_of(conn, None).await?;
+    Ok(rows.into_iter().map(|row| assemble(row, &steps)).collect())
+}
+
+async fn steps_of(conn: &mut impl Access, id: Option<Uuid>) -> Result<Vec<StepRow>> {
+    let sql = "SELECT programme_id, kind, code, name FROM programme_steps
+               WHERE ($1 IS NULL OR programme_id = $1) ORDER BY programme_id, kind, position";
+    Ok(run!(conn, c => sqlx::query_as::<_, StepRow>(sql).bind(id).fetch_all(c).await)?)
+}
+
+/// Phase codes that open trajectories of this programme are in.
+pub async fn phases_in_use(conn: &mut impl Access, id: Uuid) -> Result<Vec<String>> {
+    let sql = "SELECT DISTINCT phase FROM trajectories WHERE programme_id = $1 AND ended_on IS NULL";
+    Ok(run!(conn, c => sqlx::query_scalar::<_, String>(sql).bind(id).fetch_all(c).await)?)
+}
+
+/// Adds the built-in programmes that are missing (never changes an existing one).
+pub async fn ensure_built_in(db: &Db) -> Result<()> {
+    let mut tx = db.begin().await?;
+    for programme in built_in() {
+        if find_by_code(&mut tx, &programme.code).await?.is_none() {
+            create(&mut tx, &programme, true).await?;
+        }
+    }
+    tx.commit().await
+}

@@ -1,0 +1,74 @@
+//! Browser sessions, kept in the database so several `onramp serve` nodes share them.
+//! The cookie carries a random token; the table keeps its SHA-256 hash.
+
+use crate::tokens::{random_token, sha256_hex};
+use crate::{Access, Result, now, run};
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+/// A session ends after this long without a request...
+pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
+/// ...and at the latest this long after sign-in.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Session {
+    pub user_id: Uuid,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Starts a session; returns the cookie value.
+pub async fn create(tx: &mut impl Access, user_id: Uuid) -> Result<String> {
+    let token = random_token(32);
+    let at = now();
+    let sql = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
+               VALUES ($1, $2, $3, $4, $4, $5)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(sha256_hex(&token)).bind(user_id).bind(random_token(32)).bind(at).bind(at + ABSOLUTE_TIMEOUT)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(token)
+}
+
+/// The live session for a cookie value, if any (not expired, not idle too long, account active).
+pub async fn find(conn: &mut impl Access, token: &str) -> Result<Option<Session>> {
+    let at = now();
+    let sql = "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at
+               FROM sessions s JOIN users u ON u.id = s.user_id
+               WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active";
+    let hash = sha256_hex(token);
+    Ok(run!(conn, c => sqlx::query_as::<_, Session>(sql)
+        .bind(&hash).bind(at).bind(at - IDLE_TIMEOUT)
+        .fetch_optional(c).await)?)
+}
+
+/// Records activity; callers do this at most once a minute per session to spare writes.
+pub async fn touch(tx: &mut impl Access, token: &str) -> Result<()> {
+    let sql = "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2";
+    run!(tx, c => sqlx::query(sql).bind(now()).bind(sha256_hex(token)).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete(tx: &mut impl Access, token: &str) -> Result<()> {
+    run!(tx, c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(sha256_hex(token)).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every session of a user but `keep` (after a password change, or when an account is disabled).
+pub async fn delete_others(tx: &mut impl Access, user_id: Uuid, keep: Option<&str>) -> Result<()> {
+    let keep_hash = keep.map(sha256_hex).unwrap_or_default();
+    let sql = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
+    run!(tx, c => sqlx::query(sql).bind(user_id).bind(&keep_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Removes expired sessions; returns how many.
+pub async fn purge_expired(tx: &mut impl Access) -> Result<u64> {
+    let at = now();
+    let sql = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
+    let done =
+        run!(tx, c => sqlx::query(sql).bind(at).bind(at - IDLE_TIMEOUT).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(done)
+}

@@ -1,0 +1,199 @@
+//! Trajectories and their dated history.
+
+use crate::{Access, Result, StoreError, now, run};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Trajectory {
+    pub id: Uuid,
+    pub participant_id: Uuid,
+    pub programme_id: Uuid,
+    pub programme_name: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub location_id: Option<Uuid>,
+    pub location_name: Option<String>,
+    pub region_id: Option<Uuid>,
+    pub coach_id: Option<Uuid>,
+    pub coach_name: Option<String>,
+    pub started_on: NaiveDate,
+    pub ends_by: NaiveDate,
+    pub phase: String,
+    pub phase_since: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub exit_reason: Option<String>,
+    pub last_contact_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT t.id, t.participant_id, t.programme_id, g.name AS programme_name, t.organisation_id,
+        o.name AS organisation_name, t.location_id, l.name AS location_name, t.region_id, t.coach_id,
+        u.display_name AS coach_name, t.started_on, t.ends_by, t.phase, t.phase_since, t.ended_on, t.exit_reason,
+        t.last_contact_on, t.created_at, t.updated_at
+    FROM trajectories t
+    JOIN programmes g ON g.id = t.programme_id
+    JOIN organisations o ON o.id = t.organisation_id
+    LEFT JOIN locations l ON l.id = t.location_id
+    LEFT JOIN users u ON u.id = t.coach_id";
+
+/// What starting a trajectory needs, already checked by the caller.
+#[derive(Debug, Clone)]
+pub struct NewTrajectory {
+    pub participant_id: Uuid,
+    pub participant_name: String,
+    pub programme_id: Uuid,
+    pub organisation_id: Uuid,
+    pub region_id: Option<Uuid>,
+    pub location_id: Option<Uuid>,
+    pub coach_id: Option<Uuid>,
+    pub started_on: NaiveDate,
+    pub ends_by: NaiveDate,
+    pub first_phase: String,
+}
+
+pub async fn start(tx: &mut impl Access, new: &NewTrajectory, by: Option<Uuid>) -> Result<Trajectory> {
+    start_with_id(tx, Uuid::now_v7(), new, by).await
+}
+
+/// Starts a trajectory with a given id (an import that carries ids from an export).
+pub async fn start_with_id(
+    tx: &mut impl Access,
+    id: Uuid,
+    new: &NewTrajectory,
+    by: Option<Uuid>,
+) -> Result<Trajectory> {
+    let at = now();
+    let sql =
+        "INSERT INTO trajectories (id, participant_id, programme_id, organisation_id, location_id, region_id, coach_id,
+                   participant_name, started_on, ends_by, phase, phase_since, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9, $12, $12)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(id).bind(new.participant_id).bind(new.programme_id).bind(new.organisation_id).bind(new.location_id)
+        .bind(new.region_id).bind(new.coach_id).bind(&new.participant_name).bind(new.started_on).bind(new.ends_by)
+        .bind(&new.first_phase).bind(at)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("programme_id"))?;
+    event(tx, id, "start", new.started_on, None, Some(&new.first_phase), None, by).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn change_phase(
+    tx: &mut impl Access,
+    id: Uuid,
+    phase: &str,
+    on: NaiveDate,
+    note: Option<&str>,
+    by: Option<Uuid>,
+) -> Result<Trajectory> {
+    let before = get(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let sql = "UPDATE trajectories SET phase = $1, phase_since = $2, updated_at = $3 WHERE id = $4";
+    run!(tx, c => sqlx::query(sql).bind(phase).bind(on).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    event(tx, id, "phase", on, Some(&before.phase), Some(phase), note, by).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// A new responsible person (a handover to a job mediator of the same team): the trajectory goes on.
+pub async fn hand_over(
+    tx: &mut impl Access,
+    id: Uuid,
+    coach_id: Uuid,
+    on: NaiveDate,
+    note: Option<&str>,
+    by: Option<Uuid>,
+) -> Result<Trajectory> {
+    let before = get(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let sql = "UPDATE trajectories SET coach_id = $1, updated_at = $2 WHERE id = $3";
+    run!(tx, c => sqlx::query(sql).bind(coach_id).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))
+        .map_err(StoreError::taken_as("coach_id"))?;
+    let from = before.coach_id.map(|c| c.to_string());
+    event(
+        tx,
+        id,
+        "handover",
+        on,
+        from.as_deref(),
+        Some(&coach_id.to_string()),
+        note,
+        by,
+    )
+    .await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn exit(
+    tx: &mut impl Access,
+    id: Uuid,
+    on: NaiveDate,
+    reason: &str,
+    note: Option<&str>,
+    by: Option<Uuid>,
+) -> Result<Trajectory> {
+    let sql =
+        "UPDATE trajectories SET ended_on = $1, exit_reason = $2, updated_at = $3 WHERE id = $4 AND ended_on IS NULL";
+    let done = run!(tx, c => sqlx::query(sql).bind(on).bind(reason).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    event(tx, id, "exit", on, None, Some(reason), note, by).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event(
+    tx: &mut impl Access,
+    trajectory_id: Uuid,
+    kind: &str,
+    on: NaiveDate,
+    from: Option<&str>,
+    to: Option<&str>,
+    note: Option<&str>,
+    by: Option<Uuid>,
+) -> Result<()> {
+    let sql = "INSERT INTO trajectory_events (trajectory_id, kind, on_date, from_value, to_value, note, by_user_id, at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(trajectory_id).bind(kind).bind(on).bind(from).bind(to).bind(note).bind(by).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Trajectory>> {
+    let sql = format!("{SELECT} WHERE t.id = $1");
+    Ok(run!(conn, c => sqlx::query_as::<_, Trajectory>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?)
+}
+
+/// A participant's trajectories, newest first.
+pub async fn list_for(conn: &mut impl Access, participant_id: Uuid) -> Result<Vec<Trajectory>> {
+    let sql = format!("{SELECT} WHERE t.participant_id = $1 ORDER BY t.started_on DESC, t.id DESC");
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, Trajectory>(sqlx::AssertSqlSafe(&*sql)).bind(participant_id).fetch_all(c).await)?,
+    )
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Event {
+    pub id: i64,
+    pub trajectory_id: Uuid,
+    pub kind: String,
+    pub on_date: NaiveDate,
+    pub from_value: Option<String>,
+    pub to_value: Option<String>,
+    pub note: Option<String>,
+    pub by_user_id: Option<Uuid>,
+    pub by_name: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// The history of all of a participant's trajectories, newest first: the timeline.
+pub async fn events_for(conn: &mut impl Access, participant_id: Uuid) -> Result<Vec<Event>> {
+    let sql = "SELECT e.id, e.trajectory_id, e.kind, e.on_date, e.from_value, e.to_value, e.note, e.by_user_id,
+                      u.display_name AS by_name, e.at
+               FROM trajectory_events e JOIN trajectories t ON t.id = e.trajectory_id
+               LEFT JOIN users u ON u.id = e.by_user_id
+               WHERE t.participant_id = $1
+               ORDER BY e.on_date DESC, e.id DESC";
+    Ok(run!(conn, c => sqlx::query_as::<_, Event>(sql).bind(participant_id).fetch_all(c).await)?)
+}

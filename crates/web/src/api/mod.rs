@@ -1,0 +1,111 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
+
+mod account;
+mod agreements;
+mod audit;
+pub mod exchange;
+mod extract;
+mod organisations;
+mod participants;
+mod programmes;
+mod regions;
+mod sessions;
+mod users;
+
+use crate::AppState;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use audit::AuditQuery;
+pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use organisations::parse_filter as organisations_filter;
+pub use participants::{CaseloadQuery, CaseloadRow, encode_cursor as caseload_cursor};
+pub use users::encode_cursor as users_cursor;
+pub use users::parse_filter as users_filter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "onramp API",
+        description = "Outreach return-to-work programmes. Errors are RFC 9457 problem documents \
+                       (`application/problem+json`); 422 responses list the field errors.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&Security),
+    security(("session" = []), ("token" = [])),
+    tags(
+        (name = "sessions", description = "Signing in and out"),
+        (name = "account", description = "The signed-in user's own account and API tokens"),
+        (name = "regions", description = "Regional partnerships"),
+        (name = "organisations", description = "The provider, partner organisations and their locations"),
+        (name = "users", description = "User accounts (administrators)"),
+        (name = "agreements", description = "Agreements with partners (objectives, coach hours, funding) and contact persons"),
+        (name = "programmes", description = "Programme templates: target group, phases, modules, duration, follow-up"),
+        (name = "participants", description = "Participant files, consents and the caseload"),
+        (name = "trajectories", description = "Trajectories: start, phases, handover, exit"),
+        (name = "audit", description = "The audit log (administrators)")
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("onr_...")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::cookies::SESSION))),
+        );
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(sessions::sign_in))
+        .routes(routes!(sessions::sign_out))
+        .routes(routes!(account::me, account::set_preferences))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::list_tokens, account::create_token))
+        .routes(routes!(account::revoke_token))
+        .routes(routes!(regions::list, regions::create))
+        .routes(routes!(regions::update))
+        .routes(routes!(organisations::list, organisations::create))
+        .routes(routes!(organisations::get, organisations::update))
+        .routes(routes!(organisations::add_location))
+        .routes(routes!(organisations::update_location))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get, users::update))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(audit::list))
+        .routes(routes!(agreements::list, agreements::create))
+        .routes(routes!(agreements::get, agreements::update))
+        .routes(routes!(agreements::set_hours))
+        .routes(routes!(agreements::contacts, agreements::add_contact))
+        .routes(routes!(agreements::remove_contact))
+        .routes(routes!(programmes::list, programmes::create))
+        .routes(routes!(programmes::get, programmes::update))
+        .routes(routes!(participants::caseload))
+        .routes(routes!(exchange::import))
+        .routes(routes!(exchange::export_csv))
+        .routes(routes!(exchange::export_xlsx))
+        .routes(routes!(participants::create))
+        .routes(routes!(participants::get, participants::update))
+        .routes(routes!(participants::add_consent))
+        .routes(routes!(participants::withdraw_consent))
+        .routes(routes!(participants::start_trajectory))
+        .routes(routes!(participants::change_phase))
+        .routes(routes!(participants::hand_over))
+        .routes(routes!(participants::exit))
+}

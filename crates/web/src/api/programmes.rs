@@ -1,0 +1,191 @@
+use super::{ApiJson, ApiPath};
+use crate::error::{AppError, Problem};
+use crate::identity::Ctx;
+use crate::{AppState, service};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use onramp_domain::programmes::{ProgrammeFields, ProgrammeInput};
+use onramp_store::programmes::Programme;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepView {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeView {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub built_in: bool,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    pub min_sick_months: Option<i32>,
+    pub max_sick_months: Option<i32>,
+    /// Situations at entry the programme is for; empty means any.
+    pub situations: Vec<String>,
+    pub max_duration_months: i32,
+    /// Months after exit at which a follow-up check-in falls due.
+    pub follow_up_months: Vec<i32>,
+    /// In order.
+    pub phases: Vec<StepView>,
+    pub modules: Vec<StepView>,
+}
+
+impl From<Programme> for ProgrammeView {
+    fn from(p: Programme) -> Self {
+        let d = p.definition;
+        let steps = |steps: Vec<onramp_domain::programmes::Step>| {
+            steps
+                .into_iter()
+                .map(|s| StepView {
+                    code: s.code,
+                    name: s.name,
+                })
+                .collect()
+        };
+        ProgrammeView {
+            id: p.id,
+            built_in: p.built_in,
+            code: d.code,
+            name: d.name,
+            description: d.description,
+            min_age: d.min_age,
+            max_age: d.max_age,
+            min_sick_months: d.min_sick_months,
+            max_sick_months: d.max_sick_months,
+            situations: d.situations.iter().map(|s| s.as_str().to_owned()).collect(),
+            max_duration_months: d.max_duration_months,
+            follow_up_months: d.follow_up_months,
+            phases: steps(d.phases),
+            modules: steps(d.modules),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct StepBody {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ProgrammeBody {
+    /// Lower-case letters, digits, dashes and underscores.
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    pub min_sick_months: Option<i32>,
+    pub max_sick_months: Option<i32>,
+    pub situations: Vec<String>,
+    pub max_duration_months: Option<i32>,
+    pub follow_up_months: Vec<i32>,
+    /// At least one, in order.
+    pub phases: Vec<StepBody>,
+    pub modules: Vec<StepBody>,
+}
+
+impl ProgrammeBody {
+    fn parse(&self) -> Result<ProgrammeInput, AppError> {
+        let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
+        let lines = |steps: &[StepBody]| {
+            steps
+                .iter()
+                .map(|s| format!("{}: {}", s.code, s.name))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let fields = ProgrammeFields {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            description: self.description.clone().unwrap_or_default(),
+            min_age: number(self.min_age),
+            max_age: number(self.max_age),
+            min_sick_months: number(self.min_sick_months),
+            max_sick_months: number(self.max_sick_months),
+            situations: self.situations.clone(),
+            max_duration_months: number(self.max_duration_months),
+            follow_up_months: self
+                .follow_up_months
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+            phases: lines(&self.phases),
+            modules: lines(&self.modules),
+        };
+        Ok(ProgrammeInput::parse(&fields)?)
+    }
+}
+
+/// All programmes, built-in ones first.
+#[utoipa::path(get, path = "/api/v1/programmes", tag = "programmes",
+    responses((status = 200, body = Vec<ProgrammeView>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<ProgrammeView>>, AppError> {
+    Ok(Json(
+        service::programmes::list(&state, &ctx)
+            .await?
+            .into_iter()
+            .map(ProgrammeView::from)
+            .collect(),
+    ))
+}
+
+/// Defines a new programme (administrators).
+#[utoipa::path(post, path = "/api/v1/programmes", tag = "programmes", request_body = ProgrammeBody,
+    responses(
+        (status = 201, body = ProgrammeView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<ProgrammeBody>,
+) -> Result<(StatusCode, Json<ProgrammeView>), AppError> {
+    // The policy first: a refused caller learns nothing from field errors.
+    crate::service::require(&ctx.actor, onramp_domain::policy::Action::ManageProgrammes)?;
+    let input = body.parse()?;
+    Ok((
+        StatusCode::CREATED,
+        Json(service::programmes::create(&state, &ctx, input).await?.into()),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/programmes/{id}", tag = "programmes", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ProgrammeView), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ProgrammeView>, AppError> {
+    Ok(Json(service::programmes::get(&state, &ctx, id).await?.into()))
+}
+
+/// Changes a programme (administrators). Phases that open trajectories are in must stay.
+#[utoipa::path(put, path = "/api/v1/programmes/{id}", tag = "programmes", request_body = ProgrammeBody, params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = ProgrammeView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<ProgrammeBody>,
+) -> Result<Json<ProgrammeView>, AppError> {
+    let input = body.parse()?;
+    Ok(Json(service::programmes::update(&state, &ctx, id, input).await?.into()))
+}

@@ -1,0 +1,54 @@
+use super::ApiJson;
+use super::account::UserView;
+use crate::error::{AppError, Problem};
+use crate::identity::{Ctx, RequestInfo};
+use crate::{AppState, cookies, service};
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(default)]
+#[derive(Default)]
+pub struct SignInBody {
+    pub email: String,
+    pub password: String,
+}
+
+/// Signs in and sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", security(()),
+    request_body = SignInBody,
+    responses(
+        (status = 201, description = "Signed in; the `onramp_session` cookie is set", body = UserView),
+        (status = 401, description = "Unknown e-mail or wrong password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this account or address", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    info: RequestInfo,
+    ApiJson(body): ApiJson<SignInBody>,
+) -> Result<Response, AppError> {
+    let (user, token) = service::auth::sign_in(&state, &info, &body.email, &body.password).await?;
+    let cookie = cookies::set(cookies::SESSION, &token, None, info.secure_cookies);
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(UserView::from(user)),
+    )
+        .into_response())
+}
+
+/// Signs out: ends the current session.
+#[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "sessions",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn sign_out(State(state): State<AppState>, info: RequestInfo, ctx: Ctx) -> Result<Response, AppError> {
+    service::auth::sign_out(&state, &ctx).await?;
+    let cookie = cookies::clear(cookies::SESSION, info.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}

@@ -1,0 +1,237 @@
+//! The web layer's one error type. The API renders it as RFC 9457
+//! `application/problem+json`; pages render it as an HTML page (see `pages`).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use onramp_domain::FieldErrors;
+use onramp_domain::identity::Language;
+use onramp_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// 401: no valid session or token.
+    Unauthenticated,
+    /// 403: the policy refuses, and the actor may know the record exists.
+    Forbidden,
+    /// 404: no such record, or one the actor may not know of.
+    NotFound,
+    /// 422: input that does not parse, field by field.
+    Invalid(FieldErrors),
+    /// 400: a request that is malformed as a whole (code of an `error-` message).
+    BadRequest(&'static str),
+    /// 401 on sign-in: unknown e-mail or wrong password (not told apart).
+    BadCredentials,
+    /// 409: the person may already be registered; carries the matches the actor may see
+    /// and how many more exist outside their scope.
+    Duplicates(Vec<onramp_store::participants::Candidate>, usize),
+    /// 422 for an import run: every bad row, nothing written.
+    ImportFailed(Box<crate::service::exchange::ImportReport>),
+    /// 429: too many failed sign-ins.
+    Throttled,
+    /// 500: our fault; the detail goes to the log, not to the client.
+    Internal(String),
+}
+
+/// Every validation code the domain and this layer produce; each has an `error-<code>` message.
+pub const KNOWN_ERROR_CODES: &[&str] = &[
+    "required",
+    "too-long",
+    "invalid-choice",
+    "invalid-email",
+    "invalid-reference",
+    "invalid-postcode",
+    "invalid-code",
+    "invalid-date",
+    "password-too-short",
+    "password-mismatch",
+    "wrong-password",
+    "taken",
+    "malformed-body",
+    "malformed-query",
+    "bad-credentials",
+    "throttled",
+    "csrf",
+    "own-account",
+    "invalid-national-register",
+    "invalid-phone",
+    "invalid-number",
+    "out-of-range",
+    "range-inverted",
+    "months-not-ascending",
+    "invalid-step",
+    "duplicate-step",
+    "date-in-future",
+    "before-birth",
+    "before-start",
+    "phase-in-use",
+    "unknown-phase",
+    "not-a-coach",
+    "trajectory-ended",
+    "open-trajectory",
+    "unknown-column",
+    "missing-column",
+    "not-your-organisation",
+    "possible-duplicate",
+    "unreadable-file",
+    "empty-file",
+];
+
+impl AppError {
+    pub fn invalid(field: &'static str, code: &'static str) -> Self {
+        AppError::Invalid(FieldErrors::single(field, code))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Duplicates(..) => StatusCode::CONFLICT,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The `error-` message code describing this error as a whole.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::BadCredentials => "bad-credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not-found",
+            AppError::Invalid(_) => "invalid",
+            AppError::ImportFailed(_) => "import-failed",
+            AppError::Duplicates(..) => "possible-duplicate",
+            AppError::BadRequest(code) => code,
+            AppError::Throttled => "throttled",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Taken(field) => AppError::invalid(field, "taken"),
+            StoreError::BadReference(field) => AppError::invalid(field, "invalid-reference"),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Invalid(errors)
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// For 422: what is wrong with each field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    /// For 409 at intake: people already registered who may be the same person.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<DuplicateView>,
+    /// For a failed import: the report with every bad row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<crate::service::exchange::ImportReport>,
+    /// For 409 at intake: matches outside your scope, not shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_duplicates: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuplicateView {
+    pub id: uuid::Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: chrono::NaiveDate,
+    pub same_national_register: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field name as in the request body (or query).
+    pub field: String,
+    /// A stable code, e.g. `required`, `invalid-email`, `taken`.
+    pub code: String,
+    pub message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        // The API speaks English; field codes are stable for clients that translate.
+        let language = Language::En;
+        let status = self.status();
+        let code = self.code();
+        let errors = match &self {
+            AppError::Invalid(errors) => errors
+                .0
+                .iter()
+                .map(|e| ProblemField {
+                    field: e.field.to_owned(),
+                    code: e.code.to_owned(),
+                    message: crate::i18n::error_text(language, e.code),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let (duplicates, hidden_duplicates) = match &self {
+            AppError::Duplicates(candidates, hidden) => (
+                candidates
+                    .iter()
+                    .map(|c| DuplicateView {
+                        id: c.id,
+                        first_name: c.first_name.clone(),
+                        last_name: c.last_name.clone(),
+                        birth_date: c.birth_date,
+                        same_national_register: c.same_national_register,
+                    })
+                    .collect(),
+                Some(*hidden),
+            ),
+            _ => (Vec::new(), None),
+        };
+        let problem = Problem {
+            kind: format!("urn:onramp:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: crate::i18n::text(language, &format!("problem-{code}")),
+            errors,
+            duplicates,
+            hidden_duplicates,
+            import: match &self {
+                AppError::ImportFailed(report) => Some((**report).clone()),
+                _ => None,
+            },
+        };
+        let mut response = (status, axum::Json(problem)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if matches!(self, AppError::Throttled) {
+            let retry = onramp_store::throttle::WINDOW.num_seconds().to_string();
+            if let Ok(value) = HeaderValue::from_str(&retry) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}

@@ -1,0 +1,178 @@
+//! Interface text in Dutch, French and English (Project Fluent files under
+//! `locales/`, built into the binary). No user-facing string is written in code
+//! or templates: they name a message id and this module finds the text.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use onramp_domain::identity::Language;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // No Unicode isolation marks around arguments: they confuse screen readers' copy and paste.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static NL: LanguageIdentifier = langid!("nl");
+static FR: LanguageIdentifier = langid!("fr");
+static EN: LanguageIdentifier = langid!("en");
+
+fn id(language: Language) -> &'static LanguageIdentifier {
+    match language {
+        Language::Nl => &NL,
+        Language::Fr => &FR,
+        Language::En => &EN,
+    }
+}
+
+/// The text of message `key` in `language`.
+pub fn text(language: Language, key: &str) -> String {
+    LOCALES.lookup(id(language), key)
+}
+
+/// The text of message `key` with named arguments.
+pub fn text_with(language: Language, key: &str, args: &[(&'static str, &str)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.to_string())))
+        .collect();
+    LOCALES.lookup_with_args(id(language), key, &args)
+}
+
+/// The message for a validation error code, e.g. `required` → `error-required`.
+pub fn error_text(language: Language, code: &str) -> String {
+    text(language, &format!("error-{code}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn message_ids(source: &str) -> BTreeSet<String> {
+        source
+            .lines()
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|line| line.split_once('=').map(|(id, _)| id.trim().to_owned()))
+            .collect()
+    }
+
+    /// Every message exists in all three languages, so no page falls back to English.
+    #[test]
+    fn every_language_has_every_message() {
+        let en = message_ids(include_str!("../locales/en/main.ftl"));
+        let nl = message_ids(include_str!("../locales/nl/main.ftl"));
+        let fr = message_ids(include_str!("../locales/fr/main.ftl"));
+        assert!(en.len() > 50, "the English file should hold the interface");
+        assert_eq!(
+            en.difference(&nl).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in nl"
+        );
+        assert_eq!(
+            en.difference(&fr).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in fr"
+        );
+        assert_eq!(
+            nl.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "only in nl"
+        );
+        assert_eq!(
+            fr.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "only in fr"
+        );
+    }
+
+    /// Every message a template or the code names exists.
+    #[test]
+    fn every_used_key_exists() {
+        let mut used = BTreeSet::new();
+        let sources = [
+            include_str!("../templates/base.html"),
+            include_str!("../templates/macros.html"),
+            include_str!("../templates/login.html"),
+            include_str!("../templates/home.html"),
+            include_str!("../templates/account.html"),
+            include_str!("../templates/organisations.html"),
+            include_str!("../templates/organisation.html"),
+            include_str!("../templates/organisation_form.html"),
+            include_str!("../templates/regions.html"),
+            include_str!("../templates/users.html"),
+            include_str!("../templates/user_form.html"),
+            include_str!("../templates/audit.html"),
+            include_str!("../templates/error.html"),
+            include_str!("../templates/caseload.html"),
+            include_str!("../templates/participant.html"),
+            include_str!("../templates/participant_form.html"),
+            include_str!("../templates/programmes.html"),
+            include_str!("../templates/programme.html"),
+            include_str!("../templates/agreement.html"),
+            include_str!("../templates/import.html"),
+            include_str!("../templates/agreement_fields.html"),
+        ];
+        for source in sources {
+            for call in [".t(\"", ".t1(\""] {
+                for piece in source.split(call).skip(1) {
+                    if let Some((key, _)) = piece.split_once('"') {
+                        used.insert(key.to_owned());
+                    }
+                }
+            }
+        }
+        assert!(
+            used.contains("login-title") && used.contains("footer-signed-in-as"),
+            "the scan finds keys"
+        );
+        // The languages have the same ids (test above), so checking English suffices.
+        let known = message_ids(include_str!("../locales/en/main.ftl"));
+        for key in &used {
+            assert!(known.contains(key), "{key} is used but not translated");
+        }
+        for code in crate::error::KNOWN_ERROR_CODES {
+            assert!(known.contains(&format!("error-{code}")), "error-{code} is missing");
+        }
+        let problems = [
+            "unauthenticated",
+            "bad-credentials",
+            "forbidden",
+            "not-found",
+            "invalid",
+            "throttled",
+            "internal",
+            "malformed-body",
+            "malformed-query",
+            "import-failed",
+            "possible-duplicate",
+        ];
+        for code in problems {
+            assert!(known.contains(&format!("problem-{code}")), "problem-{code} is missing");
+        }
+        for status in [400, 401, 403, 404, 422, 429, 500] {
+            assert!(
+                known.contains(&format!("page-error-{status}")),
+                "page-error-{status} is missing"
+            );
+        }
+        for role in onramp_domain::identity::Role::ALL {
+            assert!(known.contains(&format!("role-{role}")), "role-{role} is missing");
+        }
+        for kind in onramp_domain::organisations::OrganisationKind::ALL {
+            assert!(known.contains(&format!("kind-{kind}")), "kind-{kind} is missing");
+        }
+    }
+
+    #[test]
+    fn arguments_are_filled_in() {
+        assert_eq!(
+            text_with(Language::En, "home-welcome", &[("name", "An")]),
+            "Welcome, An"
+        );
+    }
+}

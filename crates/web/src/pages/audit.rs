@@ -1,0 +1,49 @@
+//! The audit log browser (administrators).
+
+use super::{Form, OrPage, Page, PageResult, render};
+use crate::api::AuditQuery;
+use crate::identity::PageCtx;
+use crate::{AppState, service};
+use askama::Template;
+use axum::extract::{Query, State};
+use onramp_store::audit::Entry;
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditTemplate {
+    p: Page,
+    entries: Vec<Entry>,
+    filter: Form,
+    /// Query string of the next (older) page.
+    next: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(query): Query<AuditQuery>) -> PageResult {
+    let lang = ctx.language;
+    let filter = query.filter().or_page(lang)?;
+    let entries = service::audit::list(&state, &ctx, &filter).await.or_page(lang)?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let values = vec![
+        ("actor".to_owned(), text(&query.actor)),
+        ("action".to_owned(), text(&query.action)),
+        ("entity_type".to_owned(), text(&query.entity_type)),
+        ("entity_id".to_owned(), text(&query.entity_id)),
+        ("from".to_owned(), text(&query.from)),
+        ("until".to_owned(), text(&query.until)),
+    ];
+    let next = (entries.len() as i64 == service::audit::PAGE_SIZE).then(|| {
+        let mut params = values.clone();
+        params.push((
+            "before".into(),
+            entries.last().map(|e| e.id.to_string()).unwrap_or_default(),
+        ));
+        serde_urlencoded::to_string(params).unwrap_or_default()
+    });
+    let template = AuditTemplate {
+        p: Page::new(&ctx, "audit-title", "audit"),
+        entries,
+        filter: Form::with_values(values),
+        next,
+    };
+    Ok(render(&template))
+}

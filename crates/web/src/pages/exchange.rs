@@ -1,0 +1,105 @@
+//! The import page (with a dry run) and the export downloads.
+
+use super::{OrPage, Page, PageResult, render};
+use crate::AppState;
+use crate::api::exchange::{XLSX, download, read_upload};
+use crate::error::AppError;
+use crate::exchange::{COLUMNS, write_csv, write_xlsx};
+use crate::identity::{Ctx, PageCtx};
+use crate::service::exchange::{self as service, ImportReport};
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportTemplate {
+    p: Page,
+    columns: Vec<&'static str>,
+    report: Option<ImportReport>,
+    dry_run: bool,
+    /// A problem with the file as a whole.
+    file_error: Option<String>,
+}
+
+fn page(ctx: &Ctx, report: Option<ImportReport>, dry_run: bool, file_error: Option<String>) -> PageResult {
+    let failed = file_error.is_some() || report.as_ref().is_some_and(|r| !r.errors.is_empty());
+    let status = if failed {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let template = ImportTemplate {
+        p: Page::new(ctx, "import-title", "caseload"),
+        columns: COLUMNS.to_vec(),
+        report,
+        dry_run,
+        file_error,
+    };
+    Ok((status, render(&template)).into_response())
+}
+
+fn may_import(ctx: &Ctx) -> Result<(), AppError> {
+    use onramp_domain::identity::Role;
+    if matches!(ctx.actor.role, Role::Administrator | Role::Coach) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn show(PageCtx(ctx): PageCtx) -> PageResult {
+    may_import(&ctx).or_page(ctx.language)?;
+    page(&ctx, None, true, None)
+}
+
+pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut multipart: Multipart) -> PageResult {
+    let lang = ctx.language;
+    may_import(&ctx).or_page(lang)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut dry_run = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("file") => {
+                let content_type = field.content_type().unwrap_or("").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::BadRequest("malformed-body"))
+                    .or_page(lang)?;
+                file = Some((content_type, bytes.to_vec()));
+            }
+            Some("dry_run") => dry_run = true,
+            _ => {}
+        }
+    }
+    let Some((content_type, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, "empty-file")));
+    };
+    let table = match read_upload(&content_type, &bytes) {
+        Ok(table) => table,
+        Err(AppError::Invalid(errors)) => {
+            let code = errors.0.first().map(|e| e.code).unwrap_or("unreadable-file");
+            return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, code)));
+        }
+        Err(error) => return Err(error).or_page(lang),
+    };
+    let report = service::import(&state, &ctx, &table, dry_run).await.or_page(lang)?;
+    page(&ctx, Some(report), dry_run, None)
+}
+
+pub async fn export_csv(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
+    let rows = service::export(&state, &ctx).await.or_page(ctx.language)?;
+    Ok(download(
+        write_csv(&rows),
+        "text/csv; charset=utf-8",
+        "onramp-participants.csv",
+    ))
+}
+
+pub async fn export_xlsx(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
+    let rows = service::export(&state, &ctx).await.or_page(ctx.language)?;
+    let bytes = write_xlsx(&rows).map_err(AppError::Internal).or_page(ctx.language)?;
+    Ok(download(bytes, XLSX, "onramp-participants.xlsx"))
+}

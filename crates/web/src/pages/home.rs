@@ -1,0 +1,21 @@
+//! The start page after sign-in: what this role can do here.
+
+use super::{Page, render};
+use crate::identity::PageCtx;
+use askama::Template;
+use axum::response::Response;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomeTemplate {
+    p: Page,
+}
+
+pub async fn show(PageCtx(ctx): PageCtx) -> Response {
+    if let Some(redirect) = super::participants::home_redirect(&ctx) {
+        return axum::response::IntoResponse::into_response(redirect);
+    }
+    render(&HomeTemplate {
+        p: Page::new(&ctx, "home-title", "home"),
+    })
+}

@@ -1,0 +1,847 @@
+//! The caseload, intake, the participant file and its trajectories.
+
+use super::{Form, FormData, OrPage, Page, PageError, PageResult, render, see_other};
+use crate::AppState;
+use crate::api::{CaseloadQuery, CaseloadRow, caseload_cursor};
+use crate::error::AppError;
+use crate::identity::{Ctx, PageCtx};
+use crate::service::participants::{self as service, ParticipantFile, today};
+use crate::service::trajectories::{self as trajectory_service, StartFields};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use onramp_domain::FieldErrors;
+use onramp_domain::consents::{ConsentInput, Purpose};
+use onramp_domain::identity::{Language, Role};
+use onramp_domain::organisations::parse_id;
+use onramp_domain::participants::{
+    Education, Gender, HealthCategory, ParticipantFields, ParticipantInput, SicknessAtIntake, Situation, age_on,
+    is_working_age, sickness_at,
+};
+use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::trajectories::{ExitReason, duration_status};
+use onramp_store::caseload::Filter;
+use onramp_store::participants::Candidate;
+use onramp_store::programmes::Programme;
+use onramp_store::trajectories::Trajectory;
+use serde::Deserialize;
+use uuid::Uuid;
+
+type Options = Vec<(String, String)>;
+
+const PAGE_SIZE: i64 = 50;
+
+fn options<T: std::fmt::Display>(p: &Page, prefix: &str, values: &[T]) -> Options {
+    values.iter().map(|v| (v.to_string(), p.label(prefix, v))).collect()
+}
+
+fn parse_path_id(id: &str, lang: Language) -> Result<Uuid, PageError> {
+    Uuid::parse_str(id).map_err(|_| AppError::NotFound).or_page(lang)
+}
+
+async fn programme_list(state: &AppState, ctx: &Ctx) -> Result<Vec<Programme>, PageError> {
+    crate::service::programmes::list(state, ctx).await.or_page(ctx.language)
+}
+
+/// Organisations where the actor may register people: for a coach, the ones they work at.
+async fn intake_organisations(state: &AppState, ctx: &Ctx) -> Result<Options, PageError> {
+    let all = crate::service::organisations::list(state, ctx, &Default::default())
+        .await
+        .or_page(ctx.language)?;
+    Ok(all
+        .into_iter()
+        .filter(|o| policy::decide(&ctx.actor, Action::CreateParticipant(&o.as_ref())) == Decision::Allow)
+        .map(|o| (o.id.to_string(), o.name))
+        .collect())
+}
+
+// ----- the caseload -----
+
+#[derive(Template)]
+#[template(path = "caseload.html")]
+struct CaseloadTemplate {
+    p: Page,
+    rows: Vec<CaseloadRow>,
+    filter: Form,
+    programmes: Options,
+    organisations: Options,
+    statuses: Options,
+    sorts: Options,
+    next: Option<String>,
+    can_register: bool,
+    is_coach: bool,
+    /// (programme, phase code, phase name), to show phases by name.
+    phase_names: Vec<(Uuid, String, String)>,
+}
+
+impl CaseloadTemplate {
+    fn phase_name(&self, row: &CaseloadRow) -> String {
+        self.phase_names
+            .iter()
+            .find(|(programme, code, _)| *programme == row.programme_id && *code == row.phase)
+            .map(|(_, _, name)| name.clone())
+            .unwrap_or_else(|| row.phase.clone())
+    }
+}
+
+pub async fn caseload(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Query(query): Query<CaseloadQuery>,
+) -> PageResult {
+    let lang = ctx.language;
+    let filter: Filter = query.filter().or_page(lang)?;
+    let mut rows = service::caseload(&state, &ctx, &filter, PAGE_SIZE + 1)
+        .await
+        .or_page(lang)?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut values = vec![
+        ("q".to_owned(), text(&query.q)),
+        ("programme_id".to_owned(), text(&query.programme_id)),
+        ("organisation_id".to_owned(), text(&query.organisation_id)),
+        (
+            "status".to_owned(),
+            query.status.clone().unwrap_or_else(|| "active".into()),
+        ),
+        ("sort".to_owned(), query.sort.clone().unwrap_or_else(|| "name".into())),
+    ];
+    if query.mine == Some(true) {
+        values.push(("mine".into(), "true".into()));
+    }
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|r| {
+            let mut params = values.clone();
+            params.push(("after".into(), caseload_cursor(&r.cursor(filter.sort))));
+            serde_urlencoded::to_string(params).unwrap_or_default()
+        })
+    } else {
+        None
+    };
+    let p = Page::new(&ctx, "caseload-title", "caseload");
+    let all_programmes = programme_list(&state, &ctx).await?;
+    let phase_names = all_programmes
+        .iter()
+        .flat_map(|g| {
+            g.definition
+                .phases
+                .iter()
+                .map(|s| (g.id, s.code.clone(), s.name.clone()))
+        })
+        .collect();
+    let programmes = all_programmes
+        .into_iter()
+        .map(|g| (g.id.to_string(), g.definition.name))
+        .collect();
+    let organisations = crate::service::organisations::list(&state, &ctx, &Default::default())
+        .await
+        .map(|list| list.into_iter().map(|o| (o.id.to_string(), o.name)).collect())
+        .unwrap_or_default();
+    let template = CaseloadTemplate {
+        statuses: options(&p, "status", &["active", "ended", "all"]),
+        sorts: options(&p, "sort", &["name", "ends_by"]),
+        can_register: matches!(ctx.actor.role, Role::Coach | Role::Administrator),
+        is_coach: ctx.actor.role == Role::Coach,
+        rows: rows.into_iter().map(CaseloadRow::from).collect(),
+        filter: Form::with_values(values),
+        programmes,
+        organisations,
+        next,
+        phase_names,
+        p,
+    };
+    Ok(render(&template))
+}
+
+// ----- intake -----
+
+#[derive(Template)]
+#[template(path = "participant_form.html")]
+struct ParticipantFormTemplate {
+    p: Page,
+    form: Form,
+    choices: Choices,
+    /// Intake only: where the person was reached, and a first trajectory.
+    organisations: Options,
+    programmes: Options,
+    /// `None` for intake.
+    id: Option<Uuid>,
+    duplicates: Vec<Candidate>,
+    hidden_duplicates: usize,
+}
+
+/// The coded choices of the participant form, labelled in the page's language.
+struct Choices {
+    languages: Options,
+    genders: Options,
+    educations: Options,
+    health: Options,
+    situations: Options,
+}
+
+impl Choices {
+    fn new(p: &Page) -> Self {
+        Choices {
+            languages: options(p, "language", Language::ALL),
+            genders: options(p, "gender", Gender::ALL),
+            educations: options(p, "education", Education::ALL),
+            health: options(p, "health", HealthCategory::ALL),
+            situations: options(p, "situation", Situation::ALL),
+        }
+    }
+}
+
+fn participant_fields(data: &FormData) -> ParticipantFields {
+    ParticipantFields {
+        first_name: data.get("first_name").into(),
+        last_name: data.get("last_name").into(),
+        birth_date: data.get("birth_date").into(),
+        national_register: data.get("national_register").into(),
+        email: data.get("email").into(),
+        phone: data.get("phone").into(),
+        language: data.get("language").into(),
+        gender: data.get("gender").into(),
+        education: data.get("education").into(),
+        health_category: data.get("health_category").into(),
+        incapacity_since: data.get("incapacity_since").into(),
+        situation: data.get("situation").into(),
+        referrer: data.get("referrer").into(),
+        notes: data.get("notes").into(),
+    }
+}
+
+struct Extra {
+    duplicates: Vec<Candidate>,
+    hidden: usize,
+}
+
+async fn form_page(state: &AppState, ctx: &Ctx, form: Form, id: Option<Uuid>, extra: Extra) -> PageResult {
+    let title = if id.is_some() {
+        "participant-edit-title"
+    } else {
+        "participant-new-title"
+    };
+    let p = Page::new(ctx, title, "caseload");
+    let (organisations, programmes) = if id.is_none() {
+        let programmes = programme_list(state, ctx)
+            .await?
+            .into_iter()
+            .map(|g| (g.id.to_string(), g.definition.name))
+            .collect();
+        (intake_organisations(state, ctx).await?, programmes)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let status = if !extra.duplicates.is_empty() || extra.hidden > 0 {
+        StatusCode::CONFLICT
+    } else if form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let template = ParticipantFormTemplate {
+        choices: Choices::new(&p),
+        form,
+        organisations,
+        programmes,
+        id,
+        duplicates: extra.duplicates,
+        hidden_duplicates: extra.hidden,
+        p,
+    };
+    Ok((status, render(&template)).into_response())
+}
+
+fn no_extra() -> Extra {
+    Extra {
+        duplicates: Vec::new(),
+        hidden: 0,
+    }
+}
+
+pub async fn new(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
+    if intake_organisations(&state, &ctx).await?.is_empty() {
+        return Err(AppError::Forbidden).or_page(ctx.language);
+    }
+    let form = Form::with_values(vec![
+        ("language".into(), "nl".into()),
+        ("started_on".into(), today().to_string()),
+        ("given_on".into(), today().to_string()),
+        ("consent_version".into(), "2026-01".into()),
+        ("consent_participation".into(), "on".into()),
+    ]);
+    form_page(&state, &ctx, form, None, no_extra()).await
+}
+
+/// Registers a person and, when a programme is chosen, starts their first trajectory
+/// and records their consent to take part: one intake, several records, one page.
+pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
+    let lang = ctx.language;
+    let parsed = ParticipantInput::parse(&participant_fields(&data), today());
+    let organisation = parse_id(data.get("organisation_id"));
+    let programme_chosen = !data.get("programme_id").is_empty();
+    let consent = data.checked("consent_participation").then(|| {
+        ConsentInput::parse(
+            "participation",
+            "",
+            data.get("consent_version"),
+            data.get("given_on"),
+            today(),
+        )
+    });
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    if let Err(code) = organisation {
+        errors.add("organisation_id", code);
+    }
+    if let Some(Err(consent_errors)) = &consent {
+        for e in &consent_errors.0 {
+            let field = if e.field == "version" {
+                "consent_version"
+            } else {
+                e.field
+            };
+            errors.add(field, e.code);
+        }
+    }
+    if programme_chosen && data.get("started_on").is_empty() {
+        errors.add("started_on", "required");
+    }
+    let (Ok(input), Ok(organisation_id)) = (parsed, organisation) else {
+        return form_page(&state, &ctx, Form::failed(&data, &errors, lang), None, no_extra()).await;
+    };
+    if !errors.is_empty() {
+        return form_page(&state, &ctx, Form::failed(&data, &errors, lang), None, no_extra()).await;
+    }
+    let confirmed = data.checked("confirmed_new_person");
+    let participant = match service::create(&state, &ctx, organisation_id, input, confirmed).await {
+        Ok(participant) => participant,
+        Err(AppError::Duplicates(duplicates, hidden)) => {
+            let form = Form::failed(&data, &FieldErrors::default(), lang);
+            return form_page(&state, &ctx, form, None, Extra { duplicates, hidden }).await;
+        }
+        Err(AppError::Invalid(errors)) => {
+            return form_page(&state, &ctx, Form::failed(&data, &errors, lang), None, no_extra()).await;
+        }
+        Err(error) => return Err(error).or_page(lang),
+    };
+    if let Some(Ok(consent)) = consent {
+        crate::service::participants::add_consent(&state, &ctx, participant.id, consent)
+            .await
+            .or_page(lang)?;
+    }
+    if programme_chosen {
+        let fields = StartFields {
+            programme_id: data.get("programme_id").into(),
+            organisation_id: organisation_id.to_string(),
+            started_on: data.get("started_on").into(),
+            ..Default::default()
+        };
+        if let Err(error) = trajectory_service::start(&state, &ctx, participant.id, &fields).await {
+            // The person is registered; show the file with what went wrong in the start form.
+            let failed = match error {
+                AppError::Invalid(errors) => Failed {
+                    trajectory: None,
+                    action: "start",
+                    form: Form::failed(&data, &errors, lang),
+                },
+                other => return Err(other).or_page(lang),
+            };
+            return show_page(&state, &ctx, participant.id, Some(failed), None).await;
+        }
+    }
+    Ok(see_other(&format!("/participants/{}", participant.id), "created"))
+}
+
+// ----- the participant file -----
+
+/// A form on the participant page that failed, shown again with its errors.
+struct Failed {
+    trajectory: Option<Uuid>,
+    action: &'static str,
+    form: Form,
+}
+
+/// One trajectory on the participant page, with what its forms need.
+struct TrajectoryCard {
+    t: Trajectory,
+    phase_name: String,
+    phases: Options,
+    coaches: Options,
+    status: Option<String>,
+    warnings: Vec<String>,
+}
+
+impl TrajectoryCard {
+    fn phase_options(&self) -> &Options {
+        &self.phases
+    }
+
+    fn coach_options(&self) -> &Options {
+        &self.coaches
+    }
+}
+
+struct TimelineEntry {
+    on: chrono::NaiveDate,
+    text: String,
+    note: Option<String>,
+    by: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "participant.html")]
+struct ShowTemplate {
+    p: Page,
+    file: ParticipantFile,
+    age: i32,
+    working_age: bool,
+    sickness: Option<SicknessAtIntake>,
+    cards: Vec<TrajectoryCard>,
+    timeline: Vec<TimelineEntry>,
+    programmes: Options,
+    organisations: Options,
+    purposes: Options,
+    exit_reasons: Options,
+    sharing_organisations: Options,
+    failed: Option<Failed>,
+    today: String,
+}
+
+impl ShowTemplate {
+    /// The participant-wide form of `action`, with its errors if it just failed.
+    fn form_for(&self, action: &str) -> Form {
+        self.failed_or_new(None, action)
+    }
+
+    /// The form of `action` on one trajectory, with its errors if it just failed.
+    fn trajectory_form(&self, trajectory: &Uuid, action: &str) -> Form {
+        self.failed_or_new(Some(*trajectory), action)
+    }
+
+    fn failed_or_new(&self, trajectory: Option<Uuid>, action: &str) -> Form {
+        match &self.failed {
+            Some(f) if f.action == action && f.trajectory == trajectory => f.form.clone(),
+            _ => Form::with_values(vec![
+                ("on".into(), self.today.clone()),
+                ("given_on".into(), self.today.clone()),
+                ("started_on".into(), self.today.clone()),
+            ]),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Notice {
+    notice: Option<String>,
+}
+
+async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>, notice: Option<&str>) -> PageResult {
+    let lang = ctx.language;
+    let file = service::open(state, ctx, id).await.or_page(lang)?;
+    let mut p = Page::new(ctx, "participant-title", "caseload").with_notice(notice);
+    p.title = format!(
+        "{} {}",
+        file.participant.record.first_name, file.participant.record.last_name
+    );
+    let programmes = programme_list(state, ctx).await?;
+    let today_date = today();
+    let record = &file.participant.record;
+    let registered = file
+        .participant
+        .created_at
+        .with_timezone(&chrono_tz::Europe::Brussels)
+        .date_naive();
+    let mut cards = Vec::new();
+    let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+    for t in &file.trajectories {
+        let programme = programmes.iter().find(|g| g.id == t.programme_id);
+        let phases = programme
+            .map(|g| {
+                g.definition
+                    .phases
+                    .iter()
+                    .map(|s| (s.code.clone(), s.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let coaches = onramp_store::users::coaches_at(&mut conn, t.organisation_id)
+            .await
+            .map_err(AppError::from)
+            .or_page(lang)?
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect();
+        let warnings = programme
+            .filter(|_| t.ended_on.is_none())
+            .map(|g| {
+                g.definition.eligibility_warnings(
+                    record.birth_date,
+                    record.incapacity_since,
+                    record.situation,
+                    t.started_on,
+                )
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .map(|w| p.label("eligibility", w))
+            .collect();
+        let status = (t.ended_on.is_none()).then(|| {
+            let status = duration_status(t.started_on, t.ends_by, today_date);
+            serde_json::to_value(status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        });
+        cards.push(TrajectoryCard {
+            phase_name: programme
+                .map(|g| g.phase_name(&t.phase))
+                .unwrap_or_else(|| t.phase.clone()),
+            phases,
+            coaches,
+            status,
+            warnings,
+            t: t.clone(),
+        });
+    }
+    drop(conn);
+    let timeline = file
+        .events
+        .iter()
+        .map(|e| {
+            let trajectory = file.trajectories.iter().find(|t| t.id == e.trajectory_id);
+            let programme = trajectory.and_then(|t| programmes.iter().find(|g| g.id == t.programme_id));
+            let phase = |code: &Option<String>| {
+                let code = code.clone().unwrap_or_default();
+                programme.map(|g| g.phase_name(&code)).unwrap_or(code)
+            };
+            let programme_name = trajectory.map(|t| t.programme_name.clone()).unwrap_or_default();
+            let text = match e.kind.as_str() {
+                "start" => p.t1("timeline-start", "programme", &programme_name),
+                "phase" => i18n_two(
+                    &p,
+                    "timeline-phase",
+                    ("from", phase(&e.from_value)),
+                    ("to", phase(&e.to_value)),
+                ),
+                "handover" => p.t1("timeline-handover", "programme", &programme_name),
+                "exit" => p.t1(
+                    "timeline-exit",
+                    "reason",
+                    p.label("exit", e.to_value.clone().unwrap_or_default()),
+                ),
+                other => other.to_owned(),
+            };
+            TimelineEntry {
+                on: e.on_date,
+                text,
+                note: e.note.clone(),
+                by: e.by_name.clone(),
+            }
+        })
+        .collect();
+    let organisations = intake_organisations(state, ctx).await.unwrap_or_default();
+    let sharing_organisations = file
+        .trajectories
+        .iter()
+        .map(|t| (t.organisation_id.to_string(), t.organisation_name.clone()))
+        .chain(std::iter::once((
+            file.participant.organisation_id.to_string(),
+            file.participant.organisation_name.clone(),
+        )))
+        .fold(Vec::new(), |mut list: Options, item| {
+            if !list.contains(&item) {
+                list.push(item);
+            }
+            list
+        });
+    let status = if failed.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let template = ShowTemplate {
+        age: age_on(record.birth_date, today_date),
+        working_age: is_working_age(record.birth_date, today_date),
+        sickness: record.incapacity_since.map(|since| sickness_at(since, registered)),
+        programmes: programmes
+            .iter()
+            .map(|g| (g.id.to_string(), g.definition.name.clone()))
+            .collect(),
+        purposes: options(&p, "purpose", Purpose::ALL),
+        exit_reasons: options(&p, "exit", ExitReason::ALL),
+        organisations,
+        sharing_organisations,
+        cards,
+        timeline,
+        failed,
+        today: today_date.to_string(),
+        file,
+        p,
+    };
+    Ok((status, render(&template)).into_response())
+}
+
+fn i18n_two(p: &Page, key: &str, a: (&'static str, String), b: (&'static str, String)) -> String {
+    crate::i18n::text_with(p.lang, key, &[(a.0, &a.1), (b.0, &b.1)])
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    Query(q): Query<Notice>,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    show_page(&state, &ctx, id, None, q.notice.as_deref()).await
+}
+
+pub async fn edit(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let file = service::open(&state, &ctx, id).await.or_page(ctx.language)?;
+    if !file.can_edit {
+        return Err(AppError::Forbidden).or_page(ctx.language);
+    }
+    let r = &file.participant.record;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let form = Form::with_values(vec![
+        ("first_name".into(), r.first_name.clone()),
+        ("last_name".into(), r.last_name.clone()),
+        ("birth_date".into(), r.birth_date.to_string()),
+        ("national_register".into(), text(&r.national_register)),
+        ("email".into(), text(&r.email)),
+        ("phone".into(), text(&r.phone)),
+        ("language".into(), r.language.to_string()),
+        ("gender".into(), r.gender.to_string()),
+        ("education".into(), r.education.to_string()),
+        ("health_category".into(), r.health_category.to_string()),
+        (
+            "incapacity_since".into(),
+            r.incapacity_since.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("situation".into(), r.situation.to_string()),
+        ("referrer".into(), text(&r.referrer)),
+        ("notes".into(), text(&r.notes)),
+    ]);
+    form_page(&state, &ctx, form, Some(id), no_extra()).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let lang = ctx.language;
+    let id = parse_path_id(&id, lang)?;
+    let result = match ParticipantInput::parse(&participant_fields(&data), today()) {
+        Ok(input) => service::update(&state, &ctx, id, input).await,
+        Err(errors) => {
+            let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+            service::authorise(&mut conn, &ctx, id, service::Need::Edit)
+                .await
+                .or_page(lang)?;
+            Err(AppError::Invalid(errors))
+        }
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/participants/{id}"), "saved")),
+        Err(AppError::Invalid(errors)) => {
+            form_page(&state, &ctx, Form::failed(&data, &errors, lang), Some(id), no_extra()).await
+        }
+        Err(error) => Err(error).or_page(lang),
+    }
+}
+
+/// Which form of the participant page an action came from.
+struct ActionForm {
+    participant: Uuid,
+    trajectory: Option<Uuid>,
+    name: &'static str,
+}
+
+/// Runs a form action of the participant page: redirect on success, the page with the form's errors on failure.
+async fn page_action<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    form: ActionForm,
+    data: &FormData,
+    result: Result<T, AppError>,
+    notice: &str,
+) -> PageResult {
+    let participant_id = form.participant;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/participants/{participant_id}"), notice)),
+        Err(AppError::Invalid(errors)) => {
+            let failed = Failed {
+                trajectory: form.trajectory,
+                action: form.name,
+                form: Form::failed(data, &errors, ctx.language),
+            };
+            show_page(state, ctx, participant_id, Some(failed), None).await
+        }
+        Err(error) => Err(error).or_page(ctx.language),
+    }
+}
+
+pub async fn add_consent(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let parsed = ConsentInput::parse(
+        data.get("purpose"),
+        data.get("organisation_id"),
+        data.get("version"),
+        data.get("given_on"),
+        today(),
+    );
+    let result = match parsed {
+        Ok(input) => service::add_consent(&state, &ctx, id, input).await,
+        Err(errors) => {
+            let mut conn = state.db.conn().await.map_err(AppError::from).or_page(ctx.language)?;
+            service::authorise(&mut conn, &ctx, id, service::Need::Edit)
+                .await
+                .or_page(ctx.language)?;
+            Err(AppError::Invalid(errors))
+        }
+    };
+    page_action(
+        &state,
+        &ctx,
+        ActionForm {
+            participant: id,
+            trajectory: None,
+            name: "consent",
+        },
+        &data,
+        result,
+        "created",
+    )
+    .await
+}
+
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path((id, consent)): Path<(String, String)>,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let consent = parse_path_id(&consent, ctx.language)?;
+    service::withdraw_consent(&state, &ctx, id, consent, today())
+        .await
+        .or_page(ctx.language)?;
+    Ok(see_other(&format!("/participants/{id}"), "consent-withdrawn"))
+}
+
+pub async fn start_trajectory(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let fields = StartFields {
+        programme_id: data.get("programme_id").into(),
+        organisation_id: data.get("organisation_id").into(),
+        location_id: data.get("location_id").into(),
+        coach_id: data.get("coach_id").into(),
+        started_on: data.get("started_on").into(),
+    };
+    let result = trajectory_service::start(&state, &ctx, id, &fields).await;
+    page_action(
+        &state,
+        &ctx,
+        ActionForm {
+            participant: id,
+            trajectory: None,
+            name: "start",
+        },
+        &data,
+        result,
+        "created",
+    )
+    .await
+}
+
+/// The participant a trajectory belongs to, for redirects (after the policy let the action through).
+async fn participant_of(state: &AppState, ctx: &Ctx, trajectory: Uuid) -> Result<Uuid, PageError> {
+    let mut conn = state.db.conn().await.map_err(AppError::from).or_page(ctx.language)?;
+    let t = onramp_store::trajectories::get(&mut conn, trajectory)
+        .await
+        .map_err(AppError::from)
+        .or_page(ctx.language)?;
+    let t = t.ok_or(AppError::NotFound).or_page(ctx.language)?;
+    service::authorise(&mut conn, ctx, t.participant_id, service::Need::View)
+        .await
+        .or_page(ctx.language)?;
+    Ok(t.participant_id)
+}
+
+pub async fn change_phase(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let participant = participant_of(&state, &ctx, id).await?;
+    let result =
+        trajectory_service::change_phase(&state, &ctx, id, data.get("phase"), data.get("on"), data.get("note")).await;
+    let form = ActionForm {
+        participant,
+        trajectory: Some(id),
+        name: "phase",
+    };
+    page_action(&state, &ctx, form, &data, result, "phase-changed").await
+}
+
+pub async fn hand_over(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let participant = participant_of(&state, &ctx, id).await?;
+    let result =
+        trajectory_service::hand_over(&state, &ctx, id, data.get("coach_id"), data.get("on"), data.get("note")).await;
+    let form = ActionForm {
+        participant,
+        trajectory: Some(id),
+        name: "handover",
+    };
+    page_action(&state, &ctx, form, &data, result, "handed-over").await
+}
+
+pub async fn exit(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let participant = participant_of(&state, &ctx, id).await?;
+    let result = trajectory_service::exit(&state, &ctx, id, data.get("on"), data.get("reason"), data.get("note")).await;
+    page_action(
+        &state,
+        &ctx,
+        ActionForm {
+            participant,
+            trajectory: Some(id),
+            name: "exit",
+        },
+        &data,
+        result,
+        "exited",
+    )
+    .await
+}
+
+/// The start page of people who work with a caseload is the caseload.
+pub fn home_redirect(ctx: &Ctx) -> Option<Redirect> {
+    matches!(ctx.actor.role, Role::Coach | Role::CareTeam | Role::Coordinator).then(|| Redirect::to("/caseload"))
+}

@@ -1,0 +1,552 @@
+//! Import and export of participants and trajectories in the exchange format
+//! (`exchange::COLUMNS`, documented in `docs/import.md`).
+//!
+//! An import runs every row inside one transaction. A dry run, or any bad row,
+//! rolls it all back: the real run commits all rows or none. Running the whole
+//! import even for a dry run means the dry run finds what only the database
+//! can (a national register number already taken, say).
+
+use super::participants::{Need, authorise, today};
+use crate::AppState;
+use crate::error::AppError;
+use crate::exchange::{COLUMNS, Table};
+use crate::identity::Ctx;
+use chrono::NaiveDate;
+use onramp_domain::FieldErrors;
+use onramp_domain::identity::Role;
+use onramp_domain::participants::{ParticipantFields, ParticipantInput, parse_date, parse_optional_date};
+use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::trajectories::{ExitReason, ends_by};
+use onramp_store::audit::{self, Event};
+use onramp_store::caseload::{self, Filter, Status};
+use onramp_store::trajectories::NewTrajectory;
+use onramp_store::{Tx, organisations, participants, programmes, trajectories, users};
+use serde::Serialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct RowError {
+    /// The line in the file (the header is line 1).
+    pub line: usize,
+    pub column: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub participants_created: usize,
+    pub participants_updated: usize,
+    pub trajectories_created: usize,
+    pub trajectories_updated: usize,
+    /// Every bad row, with its line, column and reason. Non-empty means nothing was written.
+    pub errors: Vec<RowError>,
+    /// True when the rows were written (a real run without errors).
+    pub committed: bool,
+}
+
+struct Row<'a> {
+    line: usize,
+    table: &'a Table,
+    cells: &'a [String],
+}
+
+impl Row<'_> {
+    fn get(&self, column: &str) -> &str {
+        self.table.cell(self.cells, column)
+    }
+}
+
+/// Turns field errors into row errors: field names are column names, but for the organisation.
+fn row_errors(line: usize, errors: &FieldErrors, ctx: &Ctx) -> Vec<RowError> {
+    errors
+        .0
+        .iter()
+        .map(|e| RowError {
+            line,
+            column: if e.field == "organisation_id" {
+                "reached_at".into()
+            } else {
+                e.field.into()
+            },
+            code: e.code.into(),
+            message: crate::i18n::error_text(ctx.language, e.code),
+        })
+        .collect()
+}
+
+fn error(line: usize, column: &str, code: &str, ctx: &Ctx) -> RowError {
+    RowError {
+        line,
+        column: column.into(),
+        code: code.into(),
+        message: crate::i18n::error_text(ctx.language, code),
+    }
+}
+
+pub async fn import(state: &AppState, ctx: &Ctx, table: &Table, dry_run: bool) -> Result<ImportReport, AppError> {
+    if !matches!(ctx.actor.role, Role::Administrator | Role::Coach) {
+        return Err(AppError::Forbidden);
+    }
+    let mut report = ImportReport {
+        rows: table.rows.len(),
+        ..Default::default()
+    };
+    for column in table.unknown_columns() {
+        report.errors.push(error(1, &column, "unknown-column", ctx));
+    }
+    for required in [
+        "first_name",
+        "last_name",
+        "birth_date",
+        "health_category",
+        "situation",
+        "reached_at",
+    ] {
+        if !table.header.iter().any(|h| h == required) {
+            report.errors.push(error(1, required, "missing-column", ctx));
+        }
+    }
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let mut tx = state.db.begin().await?;
+    // People met earlier in this file, by id or by name and birth date: their later rows add trajectories.
+    let mut seen: HashMap<String, Uuid> = HashMap::new();
+    for (index, cells) in table.rows.iter().enumerate() {
+        let row = Row {
+            line: index + 2,
+            table,
+            cells,
+        };
+        if let Err(mut errors) = import_row(&mut tx, ctx, &row, &mut seen, &mut report).await {
+            report.errors.append(&mut errors);
+        }
+    }
+    if report.errors.is_empty() && !dry_run {
+        let event = Event::new("import.run", "import", report.rows).after(&report);
+        audit::record(&mut tx, &ctx.who, event).await?;
+        tx.commit().await?;
+        report.committed = true;
+    }
+    Ok(report)
+}
+
+async fn import_row(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    row: &Row<'_>,
+    seen: &mut HashMap<String, Uuid>,
+    report: &mut ImportReport,
+) -> Result<(), Vec<RowError>> {
+    let line = row.line;
+    let fields = ParticipantFields {
+        first_name: row.get("first_name").into(),
+        last_name: row.get("last_name").into(),
+        birth_date: row.get("birth_date").into(),
+        national_register: row.get("national_register").into(),
+        email: row.get("email").into(),
+        phone: row.get("phone").into(),
+        language: row.get("language").into(),
+        gender: row.get("gender").into(),
+        education: row.get("education").into(),
+        health_category: row.get("health_category").into(),
+        incapacity_since: row.get("incapacity_since").into(),
+        situation: row.get("situation").into(),
+        referrer: row.get("referrer").into(),
+        notes: String::new(),
+    };
+    let mut errors = Vec::new();
+    let input = ParticipantInput::parse(&fields, today())
+        .map_err(|e| errors.extend(row_errors(line, &e, ctx)))
+        .ok();
+    let participant_id = optional_id(row.get("participant_id"))
+        .map_err(|c| errors.push(error(line, "participant_id", c, ctx)))
+        .ok()
+        .flatten();
+    let trajectory_id = optional_id(row.get("trajectory_id"))
+        .map_err(|c| errors.push(error(line, "trajectory_id", c, ctx)))
+        .ok()
+        .flatten();
+    let reached_at = organisation_named(tx, row.get("reached_at"))
+        .await
+        .map_err(|c| errors.push(error(line, "reached_at", c, ctx)))
+        .ok();
+    let plan = trajectory_plan(tx, ctx, row)
+        .await
+        .map_err(|e| errors.extend(e))
+        .ok()
+        .flatten();
+    let (Some(input), Some(reached_at)) = (input, reached_at) else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let key = participant_id
+        .map(|id| id.to_string())
+        .unwrap_or_else(|| format!("{}|{}", input.name_search(), input.birth_date));
+    let existing = match seen.get(&key) {
+        Some(id) => Some(*id),
+        None => match participant_id {
+            Some(id) => participants::get(tx, id)
+                .await
+                .map_err(|_| vec![error(line, "participant_id", "invalid-reference", ctx)])?
+                .map(|p| p.id),
+            None => None,
+        },
+    };
+    let participant = match existing {
+        Some(id) => {
+            authorise(tx, ctx, id, Need::Edit)
+                .await
+                .map_err(|_| vec![error(line, "participant_id", "invalid-reference", ctx)])?;
+            if !seen.contains_key(&key) {
+                let before = participants::get(tx, id).await.ok().flatten();
+                let mut keep = input.clone();
+                // Notes are not in the exchange format: an import never erases them.
+                keep.notes = before.as_ref().and_then(|b| b.record.notes.clone());
+                if before.as_ref().map(|b| &b.record) != Some(&keep) {
+                    let after = participants::update(tx, id, &keep)
+                        .await
+                        .map_err(|e| store_error(line, e, ctx))?;
+                    let mut event = Event::new("participant.update", "participant", id).after(&after);
+                    event.participant_id = Some(id);
+                    audit::record(tx, &ctx.who, event)
+                        .await
+                        .map_err(|e| store_error(line, e, ctx))?;
+                    report.participants_updated += 1;
+                }
+            }
+            id
+        }
+        None => {
+            let organisation = organisations::get(tx, reached_at).await.ok().flatten();
+            let allowed = organisation
+                .is_some_and(|o| policy::decide(&ctx.actor, Action::CreateParticipant(&o.as_ref())) == Decision::Allow);
+            if !allowed {
+                return Err(vec![error(line, "reached_at", "not-your-organisation", ctx)]);
+            }
+            let candidates = participants::find_duplicates(tx, &input)
+                .await
+                .map_err(|e| store_error(line, e, ctx))?;
+            if !candidates.is_empty() {
+                return Err(vec![error(line, "participant_id", "possible-duplicate", ctx)]);
+            }
+            let id = participant_id.unwrap_or_else(Uuid::now_v7);
+            let created = participants::create_with_id(tx, id, &input, reached_at, Some(ctx.user.id))
+                .await
+                .map_err(|e| store_error(line, e, ctx))?;
+            let mut event = Event::new("participant.create", "participant", id).after(&created);
+            event.participant_id = Some(id);
+            audit::record(tx, &ctx.who, event)
+                .await
+                .map_err(|e| store_error(line, e, ctx))?;
+            report.participants_created += 1;
+            id
+        }
+    };
+    seen.insert(key, participant);
+    if let Some(plan) = plan {
+        apply_trajectory(tx, ctx, line, participant, &input, trajectory_id, plan, report).await?;
+    }
+    Ok(())
+}
+
+fn optional_id(value: &str) -> Result<Option<Uuid>, &'static str> {
+    onramp_domain::organisations::parse_optional_id(value)
+}
+
+fn store_error(line: usize, e: onramp_store::StoreError, ctx: &Ctx) -> Vec<RowError> {
+    match AppError::from(e) {
+        AppError::Invalid(errors) => row_errors(line, &errors, ctx),
+        other => vec![error(line, "", other.code(), ctx)],
+    }
+}
+
+async fn organisation_named(tx: &mut Tx, name: &str) -> Result<Uuid, &'static str> {
+    if name.is_empty() {
+        return Err("required");
+    }
+    organisations::find(tx, name)
+        .await
+        .ok()
+        .flatten()
+        .map(|o| o.id)
+        .ok_or("invalid-reference")
+}
+
+/// A trajectory as a row describes it.
+struct Plan {
+    programme_id: Uuid,
+    organisation_id: Uuid,
+    region_id: Option<Uuid>,
+    coach_id: Option<Uuid>,
+    started_on: NaiveDate,
+    ends_by: NaiveDate,
+    phase: String,
+    ended: Option<(NaiveDate, ExitReason)>,
+}
+
+/// Reads the trajectory columns; `None` when the row has no programme.
+async fn trajectory_plan(tx: &mut Tx, ctx: &Ctx, row: &Row<'_>) -> Result<Option<Plan>, Vec<RowError>> {
+    let line = row.line;
+    let code = row.get("programme");
+    if code.is_empty() {
+        return Ok(None);
+    }
+    let mut errors = Vec::new();
+    let programme = programmes::find_by_code(tx, code).await.ok().flatten();
+    if programme.is_none() {
+        errors.push(error(line, "programme", "invalid-reference", ctx));
+    }
+    let partner = match organisations::find(tx, row.get("partner")).await.ok().flatten() {
+        Some(o) if !row.get("partner").is_empty() => Some(o),
+        _ => {
+            errors.push(error(
+                line,
+                "partner",
+                if row.get("partner").is_empty() {
+                    "required"
+                } else {
+                    "invalid-reference"
+                },
+                ctx,
+            ));
+            None
+        }
+    };
+    let coach_id = match row.get("coach") {
+        "" => None,
+        email => match users::find_by_email(tx, email).await.ok().flatten() {
+            Some(u) if u.role == Role::Coach && u.active => Some(u.id),
+            _ => {
+                errors.push(error(line, "coach", "not-a-coach", ctx));
+                None
+            }
+        },
+    };
+    let started_on = parse_date(row.get("started_on"))
+        .map_err(|c| errors.push(error(line, "started_on", c, ctx)))
+        .ok();
+    let ended_on = parse_optional_date(row.get("ended_on"))
+        .map_err(|c| errors.push(error(line, "ended_on", c, ctx)))
+        .ok()
+        .flatten();
+    let reason = match (ended_on, row.get("exit_reason")) {
+        (None, _) => None,
+        (Some(_), "") => {
+            errors.push(error(line, "exit_reason", "required", ctx));
+            None
+        }
+        (Some(_), reason) => ExitReason::parse(reason)
+            .map_err(|c| errors.push(error(line, "exit_reason", c, ctx)))
+            .ok(),
+    };
+    if let (Some(start), Some(end)) = (started_on, ended_on)
+        && end < start
+    {
+        errors.push(error(line, "ended_on", "before-start", ctx));
+    }
+    let phase = match (&programme, row.get("phase")) {
+        (Some(g), "") => g.definition.phases.first().map(|p| p.code.clone()),
+        (Some(g), phase) if g.has_phase(phase) => Some(phase.to_owned()),
+        (Some(_), _) => {
+            errors.push(error(line, "phase", "unknown-phase", ctx));
+            None
+        }
+        (None, _) => None,
+    };
+    let (Some(programme), Some(partner), Some(started_on), Some(phase)) = (programme, partner, started_on, phase)
+    else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Some(Plan {
+        programme_id: programme.id,
+        organisation_id: partner.id,
+        region_id: partner.region_id,
+        coach_id,
+        started_on,
+        ends_by: ends_by(started_on, programme.definition.max_duration_months),
+        phase,
+        ended: ended_on.zip(reason),
+    }))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn apply_trajectory(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    line: usize,
+    participant_id: Uuid,
+    input: &ParticipantInput,
+    trajectory_id: Option<Uuid>,
+    plan: Plan,
+    report: &mut ImportReport,
+) -> Result<(), Vec<RowError>> {
+    let existing = match trajectory_id {
+        Some(id) => trajectories::get(tx, id).await.map_err(|e| store_error(line, e, ctx))?,
+        None => None,
+    };
+    let by = Some(ctx.user.id);
+    match existing {
+        Some(t) if t.participant_id != participant_id => {
+            Err(vec![error(line, "trajectory_id", "invalid-reference", ctx)])
+        }
+        Some(t) => {
+            let on = today();
+            let mut changed = false;
+            if t.phase != plan.phase && t.ended_on.is_none() {
+                trajectories::change_phase(tx, t.id, &plan.phase, on.max(t.phase_since), None, by)
+                    .await
+                    .map_err(|e| store_error(line, e, ctx))?;
+                changed = true;
+            }
+            if let Some(coach) = plan.coach_id.filter(|c| Some(*c) != t.coach_id && t.ended_on.is_none()) {
+                trajectories::hand_over(tx, t.id, coach, on, None, by)
+                    .await
+                    .map_err(|e| store_error(line, e, ctx))?;
+                changed = true;
+            }
+            if let (Some((ended_on, reason)), None) = (plan.ended, t.ended_on) {
+                trajectories::exit(tx, t.id, ended_on, reason.as_str(), None, by)
+                    .await
+                    .map_err(|e| store_error(line, e, ctx))?;
+                changed = true;
+            }
+            if changed {
+                report.trajectories_updated += 1;
+            }
+            Ok(())
+        }
+        None => {
+            let new = NewTrajectory {
+                participant_id,
+                participant_name: input.name_search(),
+                programme_id: plan.programme_id,
+                organisation_id: plan.organisation_id,
+                region_id: plan.region_id,
+                location_id: None,
+                coach_id: plan.coach_id.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id)),
+                started_on: plan.started_on,
+                ends_by: plan.ends_by,
+                first_phase: plan.phase.clone(),
+            };
+            let id = trajectory_id.unwrap_or_else(Uuid::now_v7);
+            let t = trajectories::start_with_id(tx, id, &new, by)
+                .await
+                .map_err(|e| store_error(line, e, ctx))?;
+            if let Some((ended_on, reason)) = plan.ended {
+                trajectories::exit(tx, t.id, ended_on, reason.as_str(), None, by)
+                    .await
+                    .map_err(|e| store_error(line, e, ctx))?;
+            }
+            let mut event = Event::new("trajectory.start", "trajectory", t.id).after(&t);
+            event.participant_id = Some(participant_id);
+            audit::record(tx, &ctx.who, event)
+                .await
+                .map_err(|e| store_error(line, e, ctx))?;
+            report.trajectories_created += 1;
+            Ok(())
+        }
+    }
+}
+
+/// Every trajectory in the actor's caseload scope (active and ended) as rows of the
+/// exchange format. Each participant exported counts as a read of their file.
+pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, AppError> {
+    let scope = policy::caseload_scope(&ctx.actor);
+    if scope.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = state.db.conn().await?;
+    let programmes = programmes::list(&mut conn).await?;
+    let mut rows = Vec::new();
+    let mut exported: Vec<Uuid> = Vec::new();
+    let mut filter = Filter {
+        status: Status::All,
+        ..Default::default()
+    };
+    loop {
+        let page = caseload::page(&mut conn, scope, ctx.actor.user_id, &filter, 1000).await?;
+        let Some(last) = page.last() else { break };
+        filter.after = Some(last.cursor(filter.sort));
+        for line in &page {
+            let Some(p) = participants::get(&mut conn, line.participant_id).await? else {
+                continue;
+            };
+            let Some(t) = trajectories::get(&mut conn, line.trajectory_id).await? else {
+                continue;
+            };
+            let coach = match t.coach_id {
+                Some(id) => users::get(&mut conn, id).await?.map(|u| u.email).unwrap_or_default(),
+                None => String::new(),
+            };
+            let code = programmes
+                .iter()
+                .find(|g| g.id == t.programme_id)
+                .map(|g| g.definition.code.clone())
+                .unwrap_or_default();
+            rows.push(row_for(&p, Some((&t, code, coach))));
+            if !exported.contains(&p.id) {
+                exported.push(p.id);
+            }
+        }
+    }
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    for id in &exported {
+        let mut event = Event::new("participant.export", "participant", id);
+        event.participant_id = Some(*id);
+        audit::record(&mut tx, &ctx.who, event).await?;
+    }
+    tx.commit().await?;
+    Ok(rows)
+}
+
+fn row_for(
+    p: &participants::Participant,
+    trajectory: Option<(&trajectories::Trajectory, String, String)>,
+) -> Vec<String> {
+    let r = &p.record;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let date = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
+    let mut row = vec![
+        p.id.to_string(),
+        r.first_name.clone(),
+        r.last_name.clone(),
+        r.birth_date.to_string(),
+        text(&r.national_register),
+        text(&r.email),
+        text(&r.phone),
+        r.language.to_string(),
+        r.gender.to_string(),
+        r.education.to_string(),
+        r.health_category.to_string(),
+        date(r.incapacity_since),
+        r.situation.to_string(),
+        text(&r.referrer),
+        p.organisation_name.clone(),
+    ];
+    match trajectory {
+        Some((t, programme, coach)) => row.extend([
+            t.id.to_string(),
+            programme,
+            t.organisation_name.clone(),
+            coach,
+            t.started_on.to_string(),
+            t.phase.clone(),
+            date(t.ended_on),
+            text(&t.exit_reason),
+        ]),
+        None => row.extend(std::iter::repeat_n(String::new(), 8)),
+    }
+    debug_assert_eq!(row.len(), COLUMNS.len());
+    row
+}

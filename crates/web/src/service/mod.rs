@@ -1,0 +1,40 @@
+//! What users can do, each operation once, for both the pages and the API:
+//! ask the policy, run the change in one transaction, write the audit entry.
+
+pub mod account;
+pub mod agreements;
+pub mod audit;
+pub mod auth;
+pub mod exchange;
+pub mod organisations;
+pub mod participants;
+pub mod programmes;
+pub mod regions;
+pub mod trajectories;
+pub mod users;
+
+use crate::error::AppError;
+use onramp_domain::policy::{self, Action, Actor, Decision};
+
+/// Asks the policy; a refusal becomes 403, or 404 where existence must not leak.
+pub fn require(actor: &Actor, action: Action<'_>) -> Result<(), AppError> {
+    match policy::decide(actor, action) {
+        Decision::Allow => Ok(()),
+        Decision::Forbidden => Err(AppError::Forbidden),
+        Decision::Hidden => Err(AppError::NotFound),
+    }
+}
+
+/// Runs password hashing off the async threads.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || onramp_store::passwords::hash(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::from)
+}
+
+pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || onramp_store::passwords::verify(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}

@@ -1,0 +1,185 @@
+//! Participant files: intake with duplicate detection, the audited file view,
+//! changes, consents, and the caseload.
+
+use super::require;
+use crate::AppState;
+use crate::error::AppError;
+use crate::identity::Ctx;
+use chrono::NaiveDate;
+use onramp_domain::consents::ConsentInput;
+use onramp_domain::participants::ParticipantInput;
+use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
+use onramp_store::audit::{self, Event};
+use onramp_store::caseload::{self, Filter};
+use onramp_store::consents::{self, Consent};
+use onramp_store::participants::{self, Participant};
+use onramp_store::trajectories::{self, Trajectory};
+use onramp_store::{Access, organisations};
+use uuid::Uuid;
+
+/// Today in Brussels: dates in a participant file are Belgian calendar dates.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Brussels)
+        .date_naive()
+}
+
+/// What an operation does with a participant file.
+#[derive(Debug, Clone, Copy)]
+pub enum Need {
+    View,
+    Edit,
+}
+
+/// Loads what the policy needs and asks it; a participant outside the scope does not exist.
+pub async fn authorise(conn: &mut impl Access, ctx: &Ctx, id: Uuid, need: Need) -> Result<ParticipantRef, AppError> {
+    let reference = participants::access_ref(conn, id).await?.ok_or(AppError::NotFound)?;
+    let action = match need {
+        Need::View => Action::ViewParticipant(&reference),
+        Need::Edit => Action::EditParticipant(&reference),
+    };
+    require(&ctx.actor, action)?;
+    Ok(reference)
+}
+
+fn audit_event<'a>(action: &'a str, participant_id: Uuid) -> Event<'a> {
+    let mut event = Event::new(action, "participant", participant_id);
+    event.participant_id = Some(participant_id);
+    event
+}
+
+/// Registers a person reached at `organisation_id`. Unless `confirmed_new`, possible
+/// duplicates stop the intake: the ones the actor may see are offered to open instead.
+pub async fn create(
+    state: &AppState,
+    ctx: &Ctx,
+    organisation_id: Uuid,
+    input: ParticipantInput,
+    confirmed_new: bool,
+) -> Result<Participant, AppError> {
+    let mut tx = state.db.begin().await?;
+    let organisation = organisations::get(&mut tx, organisation_id)
+        .await?
+        .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
+    require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
+    let candidates = participants::find_duplicates(&mut tx, &input).await?;
+    let certain = candidates.iter().any(|c| c.same_national_register);
+    if !candidates.is_empty() && (certain || !confirmed_new) {
+        let mut visible = Vec::new();
+        for candidate in candidates.iter() {
+            let reference = participants::access_ref(&mut tx, candidate.id)
+                .await?
+                .unwrap_or_default();
+            if policy::decide(&ctx.actor, Action::ViewParticipant(&reference)) == Decision::Allow {
+                visible.push(candidate.clone());
+            }
+        }
+        let hidden = candidates.len() - visible.len();
+        return Err(AppError::Duplicates(visible, hidden));
+    }
+    let participant = participants::create(&mut tx, &input, organisation_id, Some(ctx.user.id)).await?;
+    audit::record(
+        &mut tx,
+        &ctx.who,
+        audit_event("participant.create", participant.id).after(&participant),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(participant)
+}
+
+/// Everything on a participant's page. Notes are left out for those who may not read them.
+#[derive(Debug, Clone)]
+pub struct ParticipantFile {
+    pub participant: Participant,
+    pub consents: Vec<Consent>,
+    pub trajectories: Vec<Trajectory>,
+    pub events: Vec<trajectories::Event>,
+    pub can_edit: bool,
+    pub can_read_notes: bool,
+}
+
+/// Opens a participant file; every opening is audited.
+pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFile, AppError> {
+    let mut conn = state.db.conn().await?;
+    let reference = authorise(&mut conn, ctx, id, Need::View).await?;
+    let mut participant = participants::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let can_read_notes = policy::decide(&ctx.actor, Action::ViewParticipantNotes(&reference)) == Decision::Allow;
+    let can_edit = policy::decide(&ctx.actor, Action::EditParticipant(&reference)) == Decision::Allow;
+    if !can_read_notes {
+        participant.record.notes = None;
+    }
+    let consents = consents::list_for(&mut conn, id).await?;
+    let trajectories = trajectories::list_for(&mut conn, id).await?;
+    let events = trajectories::events_for(&mut conn, id).await?;
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    audit::record(&mut tx, &ctx.who, audit_event("participant.read", id)).await?;
+    tx.commit().await?;
+    Ok(ParticipantFile {
+        participant,
+        consents,
+        trajectories,
+        events,
+        can_edit,
+        can_read_notes,
+    })
+}
+
+pub async fn update(state: &AppState, ctx: &Ctx, id: Uuid, input: ParticipantInput) -> Result<Participant, AppError> {
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, id, Need::Edit).await?;
+    let before = participants::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let after = participants::update(&mut tx, id, &input).await?;
+    audit::record(
+        &mut tx,
+        &ctx.who,
+        audit_event("participant.update", id).before(&before).after(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn add_consent(state: &AppState, ctx: &Ctx, id: Uuid, input: ConsentInput) -> Result<Consent, AppError> {
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, id, Need::Edit).await?;
+    let consent = consents::add(&mut tx, id, &input, Some(ctx.user.id)).await?;
+    let mut event = Event::new("consent.give", "consent", consent.id).after(&consent);
+    event.participant_id = Some(id);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(consent)
+}
+
+pub async fn withdraw_consent(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    consent_id: Uuid,
+    on: NaiveDate,
+) -> Result<Consent, AppError> {
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, id, Need::Edit).await?;
+    let consent = consents::withdraw(&mut tx, id, consent_id, on).await?;
+    let mut event = Event::new("consent.withdraw", "consent", consent.id).after(&consent);
+    event.participant_id = Some(id);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(consent)
+}
+
+/// One page of the actor's caseload.
+pub async fn caseload(
+    state: &AppState,
+    ctx: &Ctx,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<caseload::Row>, AppError> {
+    let scope = policy::caseload_scope(&ctx.actor);
+    if scope.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = state.db.conn().await?;
+    Ok(caseload::page(&mut conn, scope, ctx.actor.user_id, filter, limit).await?)
+}

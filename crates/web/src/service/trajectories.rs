@@ -1,0 +1,238 @@
+//! Starting a trajectory, moving it through its phases, handing it over, ending it.
+
+use super::participants::{Need, authorise, today};
+use super::require;
+use crate::AppState;
+use crate::error::AppError;
+use crate::identity::Ctx;
+use chrono::NaiveDate;
+use onramp_domain::FieldErrors;
+use onramp_domain::identity::Role;
+use onramp_domain::organisations::{parse_id, parse_optional_id};
+use onramp_domain::participants::parse_date;
+use onramp_domain::policy::Action;
+use onramp_domain::trajectories::{ExitReason, ends_by};
+use onramp_domain::validation::optional_text;
+use onramp_store::audit::{self, Event};
+use onramp_store::trajectories::{self, NewTrajectory, Trajectory};
+use onramp_store::{Access, locations, organisations, participants, programmes, users};
+use uuid::Uuid;
+
+/// The raw fields of "start a trajectory".
+#[derive(Debug, Clone, Default)]
+pub struct StartFields {
+    pub programme_id: String,
+    pub organisation_id: String,
+    pub location_id: String,
+    pub coach_id: String,
+    pub started_on: String,
+}
+
+/// A responsible person must be an active coach (or job mediator, who works as a coach in onramp).
+async fn check_coach(conn: &mut impl Access, coach_id: Uuid) -> Result<(), AppError> {
+    match users::get(conn, coach_id).await? {
+        Some(user) if user.active && user.role == Role::Coach => Ok(()),
+        _ => Err(AppError::invalid("coach_id", "not-a-coach")),
+    }
+}
+
+fn check_date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+    not_before: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let date = errors.check(field, parse_date(value))?;
+    if date > today() {
+        errors.add(field, "date-in-future");
+        None
+    } else if not_before.is_some_and(|start| date < start) {
+        errors.add(field, "before-start");
+        None
+    } else {
+        Some(date)
+    }
+}
+
+pub async fn start(
+    state: &AppState,
+    ctx: &Ctx,
+    participant_id: Uuid,
+    fields: &StartFields,
+) -> Result<Trajectory, AppError> {
+    let mut errors = FieldErrors::new();
+    let programme_id = errors.check("programme_id", parse_id(&fields.programme_id));
+    let organisation_id = errors.check("organisation_id", parse_id(&fields.organisation_id));
+    let location_id = errors
+        .check("location_id", parse_optional_id(&fields.location_id))
+        .flatten();
+    let coach_id = errors.check("coach_id", parse_optional_id(&fields.coach_id)).flatten();
+    let started_on = check_date(&mut errors, "started_on", &fields.started_on, None);
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    let (Some(programme_id), Some(organisation_id), Some(started_on)) = (programme_id, organisation_id, started_on)
+    else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let programme = programmes::get(&mut tx, programme_id)
+        .await?
+        .ok_or(AppError::invalid("programme_id", "invalid-reference"))?;
+    let organisation = organisations::get(&mut tx, organisation_id)
+        .await?
+        .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
+    require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
+    if let Some(location_id) = location_id {
+        let location = locations::get(&mut tx, location_id).await?;
+        if location.is_none_or(|l| l.organisation_id != organisation_id) {
+            return Err(AppError::invalid("location_id", "invalid-reference"));
+        }
+    }
+    let coach_id = coach_id.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
+    if let Some(coach_id) = coach_id {
+        check_coach(&mut tx, coach_id).await?;
+    }
+    let open = trajectories::list_for(&mut tx, participant_id).await?;
+    if open
+        .iter()
+        .any(|t| t.programme_id == programme_id && t.ended_on.is_none())
+    {
+        return Err(AppError::invalid("programme_id", "open-trajectory"));
+    }
+    let participant = participants::get(&mut tx, participant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let first_phase = programme
+        .definition
+        .phases
+        .first()
+        .map(|p| p.code.clone())
+        .unwrap_or_default();
+    let new = NewTrajectory {
+        participant_id,
+        participant_name: participant.record.name_search(),
+        programme_id,
+        organisation_id,
+        region_id: organisation.region_id,
+        location_id,
+        coach_id,
+        started_on,
+        ends_by: ends_by(started_on, programme.definition.max_duration_months),
+        first_phase,
+    };
+    let trajectory = trajectories::start(&mut tx, &new, Some(ctx.user.id)).await?;
+    record(&mut tx, ctx, "trajectory.start", &trajectory, None).await?;
+    tx.commit().await?;
+    Ok(trajectory)
+}
+
+async fn record(
+    tx: &mut impl Access,
+    ctx: &Ctx,
+    action: &str,
+    after: &Trajectory,
+    before: Option<&Trajectory>,
+) -> Result<(), AppError> {
+    let mut event = Event::new(action, "trajectory", after.id).after(after);
+    if let Some(before) = before {
+        event = event.before(before);
+    }
+    event.participant_id = Some(after.participant_id);
+    audit::record(tx, &ctx.who, event).await?;
+    Ok(())
+}
+
+/// Loads an open trajectory the actor may change.
+async fn editable(tx: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<Trajectory, AppError> {
+    let trajectory = trajectories::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    authorise(tx, ctx, trajectory.participant_id, Need::Edit).await?;
+    if trajectory.ended_on.is_some() {
+        return Err(AppError::invalid("trajectory", "trajectory-ended"));
+    }
+    Ok(trajectory)
+}
+
+pub async fn change_phase(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    phase: &str,
+    on: &str,
+    note: &str,
+) -> Result<Trajectory, AppError> {
+    let mut tx = state.db.begin().await?;
+    let before = editable(&mut tx, ctx, id).await?;
+    let programme = programmes::get(&mut tx, before.programme_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    if phase.trim().is_empty() {
+        errors.add("phase", "required");
+    } else if !programme.has_phase(phase.trim()) {
+        errors.add("phase", "unknown-phase");
+    }
+    let on = check_date(&mut errors, "on", on, Some(before.phase_since));
+    let note = errors.check("note", optional_text(note, 2000)).flatten();
+    let Some(on) = on.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let after = trajectories::change_phase(&mut tx, id, phase.trim(), on, note.as_deref(), Some(ctx.user.id)).await?;
+    record(&mut tx, ctx, "trajectory.phase", &after, Some(&before)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn hand_over(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    coach_id: &str,
+    on: &str,
+    note: &str,
+) -> Result<Trajectory, AppError> {
+    let mut tx = state.db.begin().await?;
+    let before = editable(&mut tx, ctx, id).await?;
+    let mut errors = FieldErrors::new();
+    let coach_id = errors.check("coach_id", parse_id(coach_id));
+    let on = check_date(&mut errors, "on", on, Some(before.started_on));
+    let note = errors.check("note", optional_text(note, 2000)).flatten();
+    let (Some(coach_id), Some(on)) = (coach_id, on) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    check_coach(&mut tx, coach_id).await?;
+    let after = trajectories::hand_over(&mut tx, id, coach_id, on, note.as_deref(), Some(ctx.user.id)).await?;
+    record(&mut tx, ctx, "trajectory.handover", &after, Some(&before)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn exit(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    on: &str,
+    reason: &str,
+    note: &str,
+) -> Result<Trajectory, AppError> {
+    let mut tx = state.db.begin().await?;
+    let before = editable(&mut tx, ctx, id).await?;
+    let mut errors = FieldErrors::new();
+    let on = check_date(&mut errors, "on", on, Some(before.started_on));
+    let reason = errors.check("reason", ExitReason::parse(reason));
+    let note = errors.check("note", optional_text(note, 2000)).flatten();
+    let (Some(on), Some(reason)) = (on, reason) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let after = trajectories::exit(&mut tx, id, on, reason.as_str(), note.as_deref(), Some(ctx.user.id)).await?;
+    record(&mut tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
