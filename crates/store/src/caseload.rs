@@ -121,17 +121,17 @@ const NEXT_BY_ENDS_BY: &str = "
       AND (t.ends_by, t.id) > ($15, $16)
     ORDER BY t.ends_by, t.id LIMIT $17";
 
-/// The statement for `filter`, with the cursor parameters it binds.
-fn statement(
-    filter: &Filter,
-) -> (
-    String,
-    Option<String>,
-    Option<NaiveDate>,
-    Option<Uuid>,
-    &'static str,
-    Option<String>,
-) {
+/// The SQL for one filter, with the parameters it binds beyond the filter's own.
+struct Statement {
+    sql: String,
+    key_text: Option<String>,
+    key_date: Option<NaiveDate>,
+    after_id: Option<Uuid>,
+    status: &'static str,
+    search: Option<String>,
+}
+
+fn statement(filter: &Filter) -> Statement {
     let status = match filter.status {
         Status::Active => "active",
         Status::Ended => "ended",
@@ -149,7 +149,14 @@ fn statement(
         (Sort::EndsBy, Some(Cursor::EndsBy(date, id))) => (NEXT_BY_ENDS_BY, None, Some(*date), Some(*id)),
         (Sort::EndsBy, _) => (FIRST_BY_ENDS_BY, None, None, None),
     };
-    (format!("{SELECT}{order}"), key_text, key_date, after_id, status, search)
+    Statement {
+        sql: format!("{SELECT}{order}"),
+        key_text,
+        key_date,
+        after_id,
+        status,
+        search,
+    }
 }
 
 /// One page of the caseload, `limit` rows at most.
@@ -160,7 +167,14 @@ pub async fn page(
     filter: &Filter,
     limit: i64,
 ) -> Result<Vec<Row>> {
-    let (sql, key_text, key_date, after_id, status, search) = statement(filter);
+    let Statement {
+        sql,
+        key_text,
+        key_date,
+        after_id,
+        status,
+        search,
+    } = statement(filter);
     let rows = run!(conn, c => {
         let q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql))
             .bind(scope.all).bind(scope.as_coach).bind(scope.by_membership).bind(scope.by_region).bind(actor_id)
@@ -180,7 +194,14 @@ pub async fn plan(
     filter: &Filter,
     limit: i64,
 ) -> Result<Vec<String>> {
-    let (sql, key_text, key_date, after_id, status, search) = statement(filter);
+    let Statement {
+        sql,
+        key_text,
+        key_date,
+        after_id,
+        status,
+        search,
+    } = statement(filter);
     let sqlite = matches!(conn.backend(), crate::Backend::Sqlite(_));
     let sql = format!("{}{sql}", if sqlite { "EXPLAIN QUERY PLAN " } else { "EXPLAIN " });
     let lines: Vec<String> = run!(conn, c => {
