@@ -3,6 +3,7 @@
 //! Pure code: no I/O, no HTTP, no SQL. Input from the outside world is parsed
 //! into these types once, at the edge; a value of a domain type is valid.
 
+pub mod activities;
 pub mod agreements;
 pub mod consents;
 pub mod identity;

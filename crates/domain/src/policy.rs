@@ -48,6 +48,11 @@ pub enum Action<'a> {
     /// Agreements and contact persons of a partner: administrators and the partner's regional coordinator.
     ManageAgreements(&'a OrganisationRef),
     ViewOrganisation(&'a OrganisationRef),
+    /// The coach hours used at a partner against its agreements: administrators, the region's
+    /// coordinator, and the partner's own coaches and care team.
+    ViewHours(&'a OrganisationRef),
+    /// Register one's own hours at a partner: its coaches. Hours always belong to a coach.
+    RegisterHours(&'a OrganisationRef),
     EditOrganisation(&'a OrganisationRef),
     CreateOrganisation,
     ViewRegions,
@@ -213,6 +218,24 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                 Decision::Forbidden
             }
         }
+        Action::ViewHours(organisation) => {
+            if !sees_organisation(actor, organisation) {
+                Decision::Hidden
+            } else if actor.role == Role::PeerExpert {
+                Decision::Forbidden
+            } else {
+                Decision::Allow
+            }
+        }
+        Action::RegisterHours(organisation) => {
+            if !sees_organisation(actor, organisation) {
+                Decision::Hidden
+            } else if actor.role == Role::Coach && actor.organisations.contains(&organisation.id) {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
         Action::ViewParticipant(participant) => {
             if sees_participant(actor, participant) {
                 Decision::Allow
@@ -251,6 +274,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Menu {
     pub caseload: bool,
+    pub hours: bool,
     pub programmes: bool,
     pub organisations: bool,
     pub regions: bool,
@@ -261,6 +285,7 @@ pub struct Menu {
 pub fn menu(actor: &Actor) -> Menu {
     Menu {
         caseload: !caseload_scope(actor).is_empty(),
+        hours: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Coach),
         programmes: actor.role != Role::Funder,
         organisations: !organisation_scope(actor).is_empty(),
         regions: decide(actor, Action::ViewRegions) == Decision::Allow,
@@ -399,6 +424,16 @@ mod tests {
             (Role::Coach, Action::ManageAgreements(&OWN), Forbidden),
             (Role::Administrator, Action::ManageAgreements(&ELSEWHERE), Allow),
             (Role::Coach, Action::ManageProgrammes, Forbidden),
+            (Role::Coach, Action::ViewHours(&OWN), Allow),
+            (Role::Coach, Action::ViewHours(&IN_REGION), Hidden),
+            (Role::Coach, Action::RegisterHours(&OWN), Allow),
+            (Role::Coordinator, Action::ViewHours(&IN_REGION), Allow),
+            (Role::Coordinator, Action::RegisterHours(&IN_REGION), Forbidden),
+            (Role::CareTeam, Action::ViewHours(&OWN), Allow),
+            (Role::CareTeam, Action::RegisterHours(&OWN), Forbidden),
+            (Role::PeerExpert, Action::ViewHours(&OWN), Forbidden),
+            (Role::Funder, Action::ViewHours(&OWN), Hidden),
+            (Role::Administrator, Action::RegisterHours(&ELSEWHERE), Forbidden),
         ];
         for (role, action, expected) in table {
             assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");

@@ -397,6 +397,7 @@ pub async fn fill(db: &Db) -> Result<bool> {
     .await?;
 
     crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::service::participants::today()).await?;
+    crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::service::participants::today()).await?;
 
     let who = Who::cli();
     audit::record(&mut tx, &who, Event::new("demo.load", "database", "demo")).await?;

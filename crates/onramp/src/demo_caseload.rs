@@ -3,12 +3,14 @@
 
 use anyhow::Result;
 use chrono::{Days, NaiveDate};
+use onramp_domain::activities::{CoachingContactInput, ContactMode, TimeCategory, TimeEntryInput};
 use onramp_domain::consents::{ConsentInput, Purpose};
 use onramp_domain::identity::Language;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
 use onramp_domain::trajectories::{ExitReason, ends_by};
+use onramp_store::coaching::{self, ContactPlace};
 use onramp_store::trajectories::NewTrajectory;
-use onramp_store::{Tx, consents, organisations, participants, programmes, trajectories};
+use onramp_store::{Tx, consents, locations, organisations, participants, programmes, trajectories};
 use uuid::Uuid;
 
 const FIRST: &[&str] = &[
@@ -116,6 +118,11 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             continue;
         };
         let region_id = organisations::get(tx, organisation_id).await?.and_then(|o| o.region_id);
+        // The location whose agreement hours the coaching counts against.
+        let location_id = locations::list_for_organisation(tx, organisation_id)
+            .await?
+            .first()
+            .map(|l| l.id);
         let boost2work = n % 4 == 0;
         let programme = if boost2work { &boost } else { &wgtw };
         let started_on = today
@@ -200,7 +207,7 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             programme_id: programme.id,
             organisation_id,
             region_id,
-            location_id: None,
+            location_id,
             coach_id: Some(coach),
             started_on,
             ends_by: ends_by(started_on, programme.definition.max_duration_months),
@@ -216,23 +223,31 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             trajectories::change_phase(tx, trajectory.id, &phase.code, on, None, Some(coach)).await?;
         }
         // Some ended; a few of those came back for a second trajectory.
-        if n % 9 == 0 {
-            let ended_on = today - Days::new(dice.below(days.min(60) as usize) as u64);
+        let ended_on =
+            (n % 9 == 0).then(|| (today - Days::new(dice.below(days.min(60) as usize) as u64)).max(started_on));
+        let place = ContactPlace {
+            participant_id: participant.id,
+            organisation_id,
+            location_id,
+            coach_id: coach,
+        };
+        contacts(
+            tx,
+            &mut dice,
+            trajectory.id,
+            place,
+            started_on,
+            ended_on.unwrap_or(today),
+        )
+        .await?;
+        if let Some(ended_on) = ended_on {
             let reason = *dice.pick(&[
                 ExitReason::Work,
                 ExitReason::Training,
                 ExitReason::Completed,
                 ExitReason::HealthWorsened,
             ]);
-            trajectories::exit(
-                tx,
-                trajectory.id,
-                ended_on.max(started_on),
-                reason.as_str(),
-                None,
-                Some(coach),
-            )
-            .await?;
+            trajectories::exit(tx, trajectory.id, ended_on, reason.as_str(), None, Some(coach)).await?;
             if n % 18 == 0 && programme.id == wgtw.id {
                 let again = NewTrajectory {
                     programme_id: boost.id,
@@ -242,6 +257,89 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
                     ..new
                 };
                 trajectories::start(tx, &again, Some(coach)).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+const TOPICS: &[(&str, &str)] = &[
+    ("Kennismaking en verwachtingen", "Afspraak voor de infosessie"),
+    ("Wensen, interesses en mogelijkheden", "Module 2 bijwonen"),
+    (
+        "Herstel- en werkactieplan bijsturen",
+        "Plan bespreken met de behandelend arts",
+    ),
+    (
+        "Gesprek met de werkgever voorbereiden",
+        "Contact opnemen met de werkgever",
+    ),
+    ("Vrijwilligerswerk verkennen", "Bezoek aan de organisatie"),
+    ("Omgaan met pijn en vermoeidheid op het werk", "Dagindeling uitproberen"),
+];
+
+/// Coaching contacts every three to six weeks over the last year of the trajectory.
+async fn contacts(
+    tx: &mut Tx,
+    dice: &mut Dice,
+    trajectory_id: Uuid,
+    place: ContactPlace,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<()> {
+    let mut on = (from + Days::new(7)).max(to - Days::new(365));
+    while on <= to {
+        let (topic, next_step) = *dice.pick(TOPICS);
+        let input = CoachingContactInput {
+            trajectory_id,
+            on,
+            minutes: *dice.pick(&[30, 45, 60, 60, 90]),
+            mode: *dice.pick(&[
+                ContactMode::InPerson,
+                ContactMode::InPerson,
+                ContactMode::Phone,
+                ContactMode::Video,
+            ]),
+            place: None,
+            topic: topic.into(),
+            notes: None,
+            next_step: Some(next_step.into()),
+        };
+        coaching::record_contact(tx, &input, place, place.coach_id).await?;
+        on = on + Days::new(21 + dice.below(22) as u64);
+    }
+    Ok(())
+}
+
+/// This year's hand-registered hours of each coach at each partner: administration every month,
+/// case and team consultations every two weeks (until consultations are recorded as activities).
+pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) -> Result<()> {
+    let start = NaiveDate::from_ymd_opt(today.format("%Y").to_string().parse()?, 1, 6).expect("a date");
+    for (coach, works_at) in coaches {
+        for &organisation_id in works_at {
+            let location_id = locations::list_for_organisation(tx, organisation_id)
+                .await?
+                .first()
+                .map(|l| l.id);
+            let mut on = start;
+            let mut fortnight = 0;
+            while on <= today {
+                let (category, minutes, note) = if fortnight % 2 == 0 {
+                    (TimeCategory::Administration, 180, "Registratie en rapportage")
+                } else {
+                    (TimeCategory::Consultation, 120, "Casusoverleg met het zorgteam")
+                };
+                let input = TimeEntryInput {
+                    organisation_id,
+                    location_id,
+                    on,
+                    category,
+                    minutes,
+                    note: Some(note.into()),
+                };
+                coaching::add_time_entry(tx, &input, *coach).await?;
+                on = on + Days::new(14);
+                fortnight += 1;
             }
         }
     }

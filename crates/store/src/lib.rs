@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod audit;
 pub mod caseload;
+pub mod coaching;
 pub mod consents;
 mod db;
 pub mod error;

@@ -6,7 +6,7 @@ use chrono::{Days, Months};
 use reqwest::StatusCode;
 use serde_json::json;
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&chrono_tz_brussels()).date_naive()
 }
 
@@ -382,7 +382,10 @@ async fn the_participant_page_changes_phase_and_shows_errors_in_place() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap().contains("id=\"e-on\""));
+    let html = response.text().await.unwrap();
+    // Each trajectory's forms have their own field ids; the error sits by the phase form's date.
+    let error_id = format!("id=\"phase-{}-e-on\"", t.replace('-', ""));
+    assert!(html.contains(&error_id), "{error_id}");
     let on = today().to_string();
     let form = [
         ("csrf", csrf.as_str()),

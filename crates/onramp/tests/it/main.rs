@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod caseload;
 mod cli;
+mod coaching;
 mod exchange;
 mod organisations;
 mod pages;

@@ -3,6 +3,7 @@
 mod account;
 mod agreements;
 mod audit;
+mod coaching;
 pub mod exchange;
 mod extract;
 mod organisations;
@@ -45,6 +46,7 @@ pub use users::parse_filter as users_filter;
         (name = "programmes", description = "Programme templates: target group, phases, modules, duration, follow-up"),
         (name = "participants", description = "Participant files, consents and the caseload"),
         (name = "trajectories", description = "Trajectories: start, phases, handover, exit"),
+        (name = "activities", description = "Coaching contacts and coach hours against the agreements"),
         (name = "audit", description = "The audit log (administrators)")
     )
 )]
@@ -108,4 +110,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::change_phase))
         .routes(routes!(participants::hand_over))
         .routes(routes!(participants::exit))
+        .routes(routes!(coaching::add_contact))
+        .routes(routes!(coaching::add_time_entry))
+        .routes(routes!(coaching::hours))
 }

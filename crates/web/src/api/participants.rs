@@ -275,6 +275,8 @@ pub struct ParticipantFileView {
     pub trajectories: Vec<TrajectoryView>,
     /// The timeline, newest first.
     pub events: Vec<EventView>,
+    /// Individual coaching contacts, newest first.
+    pub contacts: Vec<super::coaching::CoachingContactView>,
     pub can_edit: bool,
 }
 
@@ -285,6 +287,7 @@ impl From<ParticipantFile> for ParticipantFileView {
             consents: f.consents.into_iter().map(ConsentView::from).collect(),
             trajectories: f.trajectories.into_iter().map(TrajectoryView::from).collect(),
             events: f.events.into_iter().map(EventView::from).collect(),
+            contacts: f.contacts.into_iter().map(Into::into).collect(),
             can_edit: f.can_edit,
         }
     }

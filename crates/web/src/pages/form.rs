@@ -54,6 +54,8 @@ impl<S: Send + Sync> FromRequestParts<S> for FormData {
 pub struct Form {
     values: Vec<(String, String)>,
     pub errors: Vec<(String, String)>,
+    /// Starts the ids of the form's fields, so that several forms on one page keep unique ids.
+    prefix: Option<String>,
 }
 
 impl Form {
@@ -65,6 +67,7 @@ impl Form {
         Form {
             values,
             errors: Vec::new(),
+            prefix: None,
         }
     }
 
@@ -81,7 +84,30 @@ impl Form {
             .iter()
             .map(|e| (e.field.to_owned(), i18n::error_text(lang, e.code)))
             .collect();
-        Form { values, errors }
+        Form {
+            values,
+            errors,
+            prefix: None,
+        }
+    }
+
+    /// Gives the field ids their own prefix (ids are `f-name` and `e-name` when none is set).
+    pub fn prefixed(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = Some(prefix.into());
+        self
+    }
+
+    /// The id of a field's control.
+    pub fn id(&self, name: &str) -> String {
+        format!("{}-{name}", self.prefix.as_deref().unwrap_or("f"))
+    }
+
+    /// The id of a field's error message.
+    pub fn error_id(&self, name: &str) -> String {
+        match &self.prefix {
+            Some(prefix) => format!("{prefix}-e-{name}"),
+            None => format!("e-{name}"),
+        }
     }
 
     pub fn value(&self, name: &str) -> &str {

@@ -9,6 +9,7 @@ mod auth;
 mod exchange;
 mod form;
 mod home;
+mod hours;
 mod organisations;
 mod participants;
 mod programmes;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{id}", get(agreements::show).post(agreements::update))
         .route("/agreements/{id}/hours", post(agreements::set_hours))
         .route("/caseload", get(participants::caseload))
+        .route("/hours", get(hours::show).post(hours::register))
         .route("/participants/new", get(participants::new).post(participants::create))
         .route("/participants/{id}", get(participants::show))
         .route(
@@ -77,6 +79,7 @@ pub fn router() -> Router<AppState> {
             post(participants::withdraw_consent),
         )
         .route("/participants/{id}/trajectories", post(participants::start_trajectory))
+        .route("/participants/{id}/contacts", post(participants::add_contact))
         .route("/trajectories/{id}/phase", post(participants::change_phase))
         .route("/trajectories/{id}/handover", post(participants::hand_over))
         .route("/trajectories/{id}/exit", post(participants::exit))
@@ -149,7 +152,19 @@ impl Page {
 
     /// Shows the confirmation named by `?notice=` (only known ones).
     pub fn with_notice(mut self, notice: Option<&str>) -> Page {
-        const KNOWN: &[&str] = &["saved", "created", "password-changed", "token-revoked", "signed-out"];
+        const KNOWN: &[&str] = &[
+            "saved",
+            "created",
+            "password-changed",
+            "token-revoked",
+            "signed-out",
+            "phase-changed",
+            "handed-over",
+            "exited",
+            "consent-withdrawn",
+            "contact-recorded",
+            "hours-recorded",
+        ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))
             .map(|n| i18n::text(self.lang, &format!("notice-{n}")));

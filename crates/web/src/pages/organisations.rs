@@ -155,6 +155,8 @@ struct ShowTemplate {
     contact_form: Form,
     agreement_form: Form,
     providers: Options,
+    /// The actor may see the coach hours used here.
+    menu_hours: bool,
 }
 
 /// Forms of the organisation page that may come back with errors.
@@ -197,6 +199,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, forms: ShowForms, noti
         StatusCode::OK
     };
     let agreement_form = forms.agreement.unwrap_or_else(super::agreements::new_form);
+    let organisation_ref = organisation.as_ref();
     let template = ShowTemplate {
         p,
         organisation,
@@ -209,6 +212,10 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, forms: ShowForms, noti
         contact_form: forms.contact,
         agreement_form,
         providers,
+        menu_hours: onramp_domain::policy::decide(
+            &ctx.actor,
+            onramp_domain::policy::Action::ViewHours(&organisation_ref),
+        ) == onramp_domain::policy::Decision::Allow,
     };
     Ok((status, render(&template)).into_response())
 }

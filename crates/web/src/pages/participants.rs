@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use onramp_domain::FieldErrors;
+use onramp_domain::activities::{ContactFields, ContactMode};
 use onramp_domain::consents::{ConsentInput, Purpose};
 use onramp_domain::identity::{Language, Role};
 use onramp_domain::organisations::parse_id;
@@ -406,6 +407,10 @@ struct ShowTemplate {
     sharing_organisations: Options,
     failed: Option<Failed>,
     today: String,
+    /// The trajectory a new contact goes to by default: the newest open one.
+    open_trajectory: String,
+    contact_trajectories: Options,
+    contact_modes: Options,
 }
 
 impl ShowTemplate {
@@ -420,14 +425,22 @@ impl ShowTemplate {
     }
 
     fn failed_or_new(&self, trajectory: Option<Uuid>, action: &str) -> Form {
-        match &self.failed {
+        // Several forms share field names on this page; each gets its own ids.
+        let prefix = match trajectory {
+            Some(id) => format!("{action}-{}", id.simple()),
+            None => action.to_owned(),
+        };
+        let form = match &self.failed {
             Some(f) if f.action == action && f.trajectory == trajectory => f.form.clone(),
             _ => Form::with_values(vec![
                 ("on".into(), self.today.clone()),
                 ("given_on".into(), self.today.clone()),
                 ("started_on".into(), self.today.clone()),
+                ("mode".into(), "in_person".into()),
+                ("trajectory_id".into(), self.open_trajectory.clone()),
             ]),
-        }
+        };
+        form.prefixed(prefix)
     }
 }
 
@@ -506,7 +519,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         });
     }
     drop(conn);
-    let timeline = file
+    let mut timeline = file
         .events
         .iter()
         .map(|e| {
@@ -540,7 +553,20 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
                 by: e.by_name.clone(),
             }
         })
-        .collect();
+        .chain(file.contacts.iter().map(|c| TimelineEntry {
+            on: c.on_date,
+            text: i18n_two(
+                &p,
+                "timeline-contact",
+                ("mode", p.label("contact-mode", &c.mode)),
+                ("topic", c.topic.clone()),
+            ),
+            note: c.next_step.clone(),
+            by: Some(c.coach_name.clone()),
+        }))
+        .collect::<Vec<_>>();
+    // Newest first; on one day, the order of recording.
+    timeline.sort_by_key(|e| std::cmp::Reverse(e.on));
     let organisations = intake_organisations(state, ctx).await.unwrap_or_default();
     let sharing_organisations = file
         .trajectories
@@ -577,6 +603,23 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         timeline,
         failed,
         today: today_date.to_string(),
+        open_trajectory: file
+            .trajectories
+            .iter()
+            .find(|t| t.ended_on.is_none())
+            .map(|t| t.id.to_string())
+            .unwrap_or_default(),
+        contact_trajectories: file
+            .trajectories
+            .iter()
+            .map(|t| {
+                (
+                    t.id.to_string(),
+                    format!("{} · {}", t.programme_name, p.date(&t.started_on)),
+                )
+            })
+            .collect(),
+        contact_modes: options(&p, "contact-mode", ContactMode::ALL),
         file,
         p,
     };
@@ -839,6 +882,32 @@ pub async fn exit(
         "exited",
     )
     .await
+}
+
+pub async fn add_contact(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let fields = ContactFields {
+        trajectory_id: data.get("trajectory_id").into(),
+        on: data.get("on").into(),
+        minutes: data.get("minutes").into(),
+        mode: data.get("mode").into(),
+        place: data.get("place").into(),
+        topic: data.get("topic").into(),
+        notes: data.get("notes").into(),
+        next_step: data.get("next_step").into(),
+    };
+    let result = crate::service::coaching::add_contact(&state, &ctx, id, &fields).await;
+    let form = ActionForm {
+        participant: id,
+        trajectory: None,
+        name: "contact",
+    };
+    page_action(&state, &ctx, form, &data, result, "contact-recorded").await
 }
 
 /// The start page of people who work with a caseload is the caseload.

@@ -5,6 +5,7 @@ pub mod account;
 pub mod agreements;
 pub mod audit;
 pub mod auth;
+pub mod coaching;
 pub mod exchange;
 pub mod organisations;
 pub mod participants;

@@ -11,6 +11,7 @@ use onramp_domain::participants::ParticipantInput;
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
 use onramp_store::audit::{self, Event};
 use onramp_store::caseload::{self, Filter};
+use onramp_store::coaching::{self, CoachingContact};
 use onramp_store::consents::{self, Consent};
 use onramp_store::participants::{self, Participant};
 use onramp_store::trajectories::{self, Trajectory};
@@ -95,6 +96,8 @@ pub struct ParticipantFile {
     pub consents: Vec<Consent>,
     pub trajectories: Vec<Trajectory>,
     pub events: Vec<trajectories::Event>,
+    /// Individual coaching contacts, newest first; their notes follow the file's notes.
+    pub contacts: Vec<CoachingContact>,
     pub can_edit: bool,
     pub can_read_notes: bool,
 }
@@ -112,6 +115,10 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     let consents = consents::list_for(&mut conn, id).await?;
     let trajectories = trajectories::list_for(&mut conn, id).await?;
     let events = trajectories::events_for(&mut conn, id).await?;
+    let mut contacts = coaching::contacts_for(&mut conn, id).await?;
+    if !can_read_notes {
+        contacts.iter_mut().for_each(|c| c.notes = None);
+    }
     drop(conn);
     let mut tx = state.db.begin().await?;
     audit::record(&mut tx, &ctx.who, audit_event("participant.read", id)).await?;
@@ -121,6 +128,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         consents,
         trajectories,
         events,
+        contacts,
         can_edit,
         can_read_notes,
     })
