@@ -12,6 +12,7 @@ pub mod participants;
 pub mod policy;
 pub mod programmes;
 pub mod regions;
+pub mod sessions;
 pub mod trajectories;
 pub mod validation;
 

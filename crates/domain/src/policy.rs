@@ -33,6 +33,18 @@ pub struct FollowedAt {
     pub coach_id: Option<Uuid>,
 }
 
+/// Where a group session is held and who leads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionRef {
+    /// The partner hosting the series.
+    pub organisation_id: Uuid,
+    pub region_id: Option<Uuid>,
+    pub coach_id: Option<Uuid>,
+    pub peer_expert_id: Option<Uuid>,
+    /// Participants of other partners may join (the seeds' cross-organisation group modules).
+    pub open_to_partners: bool,
+}
+
 /// What the actor wants to do, with the record it touches.
 #[derive(Debug, Clone, Copy)]
 pub enum Action<'a> {
@@ -45,6 +57,12 @@ pub enum Action<'a> {
     /// Register a new participant reached at this organisation.
     CreateParticipant(&'a OrganisationRef),
     ManageProgrammes,
+    /// See a group session: when and where, who leads it, how many are enrolled.
+    ViewSession(&'a SessionRef),
+    /// Change a session and take its attendance: its coach, the host's coaches, administrators.
+    ManageSession(&'a SessionRef),
+    /// Plan a series of group sessions hosted by this partner.
+    PlanSessions(&'a OrganisationRef),
     /// Agreements and contact persons of a partner: administrators and the partner's regional coordinator.
     ManageAgreements(&'a OrganisationRef),
     ViewOrganisation(&'a OrganisationRef),
@@ -178,6 +196,55 @@ fn sees_participant(actor: &Actor, participant: &ParticipantRef) -> bool {
         })
 }
 
+/// Which group sessions the actor sees; the store turns this into SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionScope {
+    pub all: bool,
+    /// Sessions the actor leads, as coach or peer expert.
+    pub led: bool,
+    /// Sessions open to participants of every partner (coaches enrol their people there).
+    pub open_to_partners: bool,
+    pub by_membership: bool,
+    pub by_region: bool,
+}
+
+/// Administrators see every session, coordinators their region's, coaches their partners', the ones
+/// they lead and the open ones; peer experts only the ones they lead.
+pub fn session_scope(actor: &Actor) -> SessionScope {
+    let none = SessionScope {
+        all: false,
+        led: false,
+        open_to_partners: false,
+        by_membership: false,
+        by_region: false,
+    };
+    match actor.role {
+        Role::Administrator => SessionScope { all: true, ..none },
+        Role::Coordinator => SessionScope {
+            led: true,
+            by_region: true,
+            ..none
+        },
+        Role::Coach => SessionScope {
+            led: true,
+            open_to_partners: true,
+            by_membership: true,
+            ..none
+        },
+        Role::PeerExpert => SessionScope { led: true, ..none },
+        Role::CareTeam | Role::Funder => none,
+    }
+}
+
+fn sees_session(actor: &Actor, session: &SessionRef) -> bool {
+    let scope = session_scope(actor);
+    scope.all
+        || (scope.led && (session.coach_id == Some(actor.user_id) || session.peer_expert_id == Some(actor.user_id)))
+        || (scope.open_to_partners && session.open_to_partners)
+        || (scope.by_membership && actor.organisations.contains(&session.organisation_id))
+        || (scope.by_region && session.region_id.is_some_and(|r| actor.regions.contains(&r)))
+}
+
 fn admin_only(actor: &Actor) -> Decision {
     if actor.role == Role::Administrator {
         Decision::Allow
@@ -213,6 +280,32 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             if !sees_organisation(actor, organisation) {
                 Decision::Hidden
             } else if actor.role == Role::Administrator || coordinates {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+        Action::ViewSession(session) => {
+            if sees_session(actor, session) {
+                Decision::Allow
+            } else {
+                Decision::Hidden
+            }
+        }
+        Action::ManageSession(session) => {
+            let leads = actor.role == Role::Coach
+                && (session.coach_id == Some(actor.user_id) || actor.organisations.contains(&session.organisation_id));
+            if !sees_session(actor, session) {
+                Decision::Hidden
+            } else if actor.role == Role::Administrator || leads {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+        Action::PlanSessions(organisation) => {
+            let works_there = actor.role == Role::Coach && actor.organisations.contains(&organisation.id);
+            if actor.role == Role::Administrator || works_there {
                 Decision::Allow
             } else {
                 Decision::Forbidden
@@ -274,6 +367,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Menu {
     pub caseload: bool,
+    pub sessions: bool,
     pub hours: bool,
     pub programmes: bool,
     pub organisations: bool,
@@ -285,6 +379,10 @@ pub struct Menu {
 pub fn menu(actor: &Actor) -> Menu {
     Menu {
         caseload: !caseload_scope(actor).is_empty(),
+        sessions: matches!(
+            actor.role,
+            Role::Administrator | Role::Coordinator | Role::Coach | Role::PeerExpert
+        ),
         hours: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Coach),
         programmes: actor.role != Role::Funder,
         organisations: !organisation_scope(actor).is_empty(),
@@ -434,6 +532,47 @@ mod tests {
             (Role::PeerExpert, Action::ViewHours(&OWN), Forbidden),
             (Role::Funder, Action::ViewHours(&OWN), Hidden),
             (Role::Administrator, Action::RegisterHours(&ELSEWHERE), Forbidden),
+        ];
+        for (role, action, expected) in table {
+            assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");
+        }
+    }
+
+    /// Group sessions: who sees them, who runs them.
+    #[test]
+    fn session_policy_table() {
+        let session =
+            |organisation: u128, region: u128, coach: Option<u128>, peer: Option<u128>, open: bool| SessionRef {
+                organisation_id: id(organisation),
+                region_id: Some(id(region)),
+                coach_id: coach.map(id),
+                peer_expert_id: peer.map(id),
+                open_to_partners: open,
+            };
+        let at_own = session(10, 2, Some(50), None, false);
+        let led_by_actor_elsewhere = session(12, 3, Some(99), None, false);
+        let peer_led_elsewhere = session(12, 3, Some(50), Some(99), false);
+        let closed_elsewhere = session(12, 3, Some(50), None, false);
+        let open_elsewhere = session(12, 3, Some(50), None, true);
+        let in_region = session(11, 1, Some(50), None, false);
+        let table: &[(Role, Action, Decision)] = &[
+            (Role::Administrator, Action::ManageSession(&closed_elsewhere), Allow),
+            (Role::Coach, Action::ManageSession(&at_own), Allow),
+            (Role::Coach, Action::ManageSession(&led_by_actor_elsewhere), Allow),
+            (Role::Coach, Action::ViewSession(&closed_elsewhere), Hidden),
+            (Role::Coach, Action::ViewSession(&open_elsewhere), Allow),
+            (Role::Coach, Action::ManageSession(&open_elsewhere), Forbidden),
+            (Role::PeerExpert, Action::ViewSession(&peer_led_elsewhere), Allow),
+            (Role::PeerExpert, Action::ManageSession(&peer_led_elsewhere), Forbidden),
+            (Role::PeerExpert, Action::ViewSession(&at_own), Hidden),
+            (Role::Coordinator, Action::ViewSession(&in_region), Allow),
+            (Role::Coordinator, Action::ManageSession(&in_region), Forbidden),
+            (Role::Coordinator, Action::ViewSession(&closed_elsewhere), Hidden),
+            (Role::CareTeam, Action::ViewSession(&at_own), Hidden),
+            (Role::Funder, Action::ViewSession(&open_elsewhere), Hidden),
+            (Role::Coach, Action::PlanSessions(&OWN), Allow),
+            (Role::Coach, Action::PlanSessions(&ELSEWHERE), Forbidden),
+            (Role::PeerExpert, Action::PlanSessions(&OWN), Forbidden),
         ];
         for (role, action, expected) in table {
             assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");

@@ -80,6 +80,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set when serving over TLS, directly or behind a proxy).
     #[arg(long, env = "ONRAMP_COOKIE_SECURE")]
     pub cookie_secure: bool,
+    /// The video meeting service online group sessions link to (e.g. your own Jitsi Meet).
+    #[arg(long, env = "ONRAMP_MEETING_URL", default_value = onramp_web::DEFAULT_MEETING_URL)]
+    pub meeting_url: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,7 +171,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     let db = open(&cli.database_url).await?;
     let state = AppState {
         db: db.clone(),
-        config: Arc::new(Config { cookie_secure: false }),
+        config: Arc::new(Config::default()),
     };
     let result = match cli.command {
         Command::Serve(args) => serve(db.clone(), args).await,
@@ -252,6 +255,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
         db,
         config: Arc::new(Config {
             cookie_secure: args.cookie_secure,
+            meeting_base_url: args.meeting_url,
         }),
     };
     onramp_web::serve(listener, state)

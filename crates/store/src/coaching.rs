@@ -144,11 +144,16 @@ pub struct UsedMinutes {
     pub minutes: i64,
 }
 
-/// Sums what the activities recorded and what coaches registered by hand.
+/// Sums what the activities recorded (contacts, the group sessions a coach leads) and what
+/// coaches registered by hand.
 pub async fn used_minutes(conn: &mut impl Access, filter: HoursFilter) -> Result<Vec<UsedMinutes>> {
     let sql = "SELECT location_id, category, SUM(minutes) AS minutes FROM (
             SELECT location_id, 'individual' AS category, minutes FROM coaching_contacts
             WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND ($4 IS NULL OR coach_id = $4)
+          UNION ALL
+            SELECT location_id, 'group' AS category, minutes FROM group_sessions
+            WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND coach_id IS NOT NULL
+              AND ($4 IS NULL OR coach_id = $4)
           UNION ALL
             SELECT location_id, category, minutes FROM time_entries
             WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND ($4 IS NULL OR coach_id = $4)

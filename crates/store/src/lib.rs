@@ -11,6 +11,7 @@ pub mod coaching;
 pub mod consents;
 mod db;
 pub mod error;
+pub mod group_sessions;
 pub mod locations;
 pub mod organisations;
 pub mod participants;

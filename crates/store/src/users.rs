@@ -218,6 +218,12 @@ pub async fn coaches_at(conn: &mut impl Access, organisation_id: Uuid) -> Result
     Ok(run!(conn, c => sqlx::query_as::<_, (Uuid, String)>(sql).bind(organisation_id).fetch_all(c).await)?)
 }
 
+/// Active users with one role, by name (for choosing e.g. a peer expert).
+pub async fn with_role(conn: &mut impl Access, role: Role) -> Result<Vec<(Uuid, String)>> {
+    let sql = "SELECT id, display_name FROM users WHERE role = $1 AND active ORDER BY name_search, id LIMIT 500";
+    Ok(run!(conn, c => sqlx::query_as::<_, (Uuid, String)>(sql).bind(role.as_str()).fetch_all(c).await)?)
+}
+
 pub async fn find_by_email(conn: &mut impl Access, email: &str) -> Result<Option<User>> {
     let sql = "SELECT id FROM users WHERE email = $1";
     let email = email.trim().to_lowercase();

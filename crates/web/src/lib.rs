@@ -24,7 +24,22 @@ pub use identity::Ctx;
 pub struct Config {
     /// Mark cookies `Secure`: set when onramp is served over TLS (directly or behind a proxy).
     pub cookie_secure: bool,
+    /// The video meeting service online sessions link to (a self-hosted Jitsi Meet, say);
+    /// each online session gets its own unguessable room under it.
+    pub meeting_base_url: String,
 }
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            cookie_secure: false,
+            meeting_base_url: DEFAULT_MEETING_URL.into(),
+        }
+    }
+}
+
+/// Jitsi Meet's public service; deployments set their own with `--meeting-url`.
+pub const DEFAULT_MEETING_URL: &str = "https://meet.jit.si";
 
 #[derive(Clone)]
 pub struct AppState {

@@ -12,6 +12,7 @@ mod caseload;
 mod cli;
 mod coaching;
 mod exchange;
+mod group_sessions;
 mod organisations;
 mod pages;
 mod participants;

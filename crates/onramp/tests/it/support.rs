@@ -241,7 +241,7 @@ async fn start_server(db: Db) -> String {
     let addr = listener.local_addr().expect("addr");
     let state = AppState {
         db,
-        config: Arc::new(Config { cookie_secure: false }),
+        config: Arc::new(Config::default()),
     };
     tokio::spawn(onramp_web::serve(listener, state));
     format!("http://{addr}")

@@ -6,6 +6,7 @@ mod audit;
 mod coaching;
 pub mod exchange;
 mod extract;
+mod group_sessions;
 mod organisations;
 mod participants;
 mod programmes;
@@ -21,6 +22,7 @@ use utoipa_axum::routes;
 
 pub use audit::AuditQuery;
 pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use group_sessions::{parse_marks, period as session_period};
 pub use organisations::parse_filter as organisations_filter;
 pub use participants::{CaseloadQuery, CaseloadRow, encode_cursor as caseload_cursor};
 pub use users::encode_cursor as users_cursor;
@@ -46,7 +48,7 @@ pub use users::parse_filter as users_filter;
         (name = "programmes", description = "Programme templates: target group, phases, modules, duration, follow-up"),
         (name = "participants", description = "Participant files, consents and the caseload"),
         (name = "trajectories", description = "Trajectories: start, phases, handover, exit"),
-        (name = "activities", description = "Coaching contacts and coach hours against the agreements"),
+        (name = "activities", description = "Coaching contacts, group sessions with attendance, and coach hours against the agreements"),
         (name = "audit", description = "The audit log (administrators)")
     )
 )]
@@ -113,4 +115,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(coaching::add_contact))
         .routes(routes!(coaching::add_time_entry))
         .routes(routes!(coaching::hours))
+        .routes(routes!(group_sessions::plan_series))
+        .routes(routes!(group_sessions::list))
+        .routes(routes!(group_sessions::get))
+        .routes(routes!(group_sessions::enrol))
+        .routes(routes!(group_sessions::take_attendance))
 }

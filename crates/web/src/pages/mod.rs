@@ -14,6 +14,7 @@ mod organisations;
 mod participants;
 mod programmes;
 mod regions;
+mod sessions;
 mod users;
 
 use crate::error::AppError;
@@ -67,6 +68,11 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{id}/hours", post(agreements::set_hours))
         .route("/caseload", get(participants::caseload))
         .route("/hours", get(hours::show).post(hours::register))
+        .route("/sessions", get(sessions::list))
+        .route("/sessions/new", get(sessions::new).post(sessions::create))
+        .route("/sessions/{id}", get(sessions::show))
+        .route("/sessions/{id}/enrolments", post(sessions::enrol))
+        .route("/sessions/{id}/attendance", post(sessions::attendance))
         .route("/participants/new", get(participants::new).post(participants::create))
         .route("/participants/{id}", get(participants::show))
         .route(
@@ -164,6 +170,8 @@ impl Page {
             "consent-withdrawn",
             "contact-recorded",
             "hours-recorded",
+            "enrolled",
+            "attendance-saved",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))
@@ -173,6 +181,17 @@ impl Page {
 
     pub fn t(&self, key: &str) -> String {
         i18n::text(self.lang, key)
+    }
+
+    pub fn t2(
+        &self,
+        key: &str,
+        a: &'static str,
+        a_value: impl std::fmt::Display,
+        b: &'static str,
+        b_value: impl std::fmt::Display,
+    ) -> String {
+        i18n::text_with(self.lang, key, &[(a, &a_value.to_string()), (b, &b_value.to_string())])
     }
 
     pub fn t1(&self, key: &str, name: &'static str, value: impl std::fmt::Display) -> String {

@@ -564,6 +564,25 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
             note: c.next_step.clone(),
             by: Some(c.coach_name.clone()),
         }))
+        .chain(file.sessions.iter().map(|s| {
+            TimelineEntry {
+                on: s.on_date,
+                text: i18n_two(
+                    &p,
+                    "timeline-session",
+                    ("title", s.title.clone()),
+                    (
+                        "attendance",
+                        s.attendance
+                            .as_deref()
+                            .map(|a| p.label("attendance", a))
+                            .unwrap_or_else(|| p.t("session-not-taken")),
+                    ),
+                ),
+                note: None,
+                by: None,
+            }
+        }))
         .collect::<Vec<_>>();
     // Newest first; on one day, the order of recording.
     timeline.sort_by_key(|e| std::cmp::Reverse(e.on));

@@ -6,7 +6,7 @@ use super::require;
 use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use onramp_domain::activities::{
     CoachingContactInput, ContactFields, TimeCategory, TimeEntryFields, TimeEntryInput, project_to_year_end,
 };
@@ -177,9 +177,11 @@ pub async fn hours_view(
     let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
     let today = today();
+    // Planned group sessions count once they have taken place.
+    let through = today.min(to);
     let filter = HoursFilter {
         from,
-        to,
+        to: through,
         organisation_id,
         coach_id,
     };
@@ -232,7 +234,7 @@ pub async fn hours_view(
         organisation_name: organisation.name,
         year,
         coach_id,
-        through: if today.year() == year { today.min(to) } else { to },
+        through,
         locations,
         entries,
     })

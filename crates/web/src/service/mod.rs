@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod coaching;
 pub mod exchange;
+pub mod group_sessions;
 pub mod organisations;
 pub mod participants;
 pub mod programmes;

@@ -13,6 +13,7 @@ use onramp_store::audit::{self, Event};
 use onramp_store::caseload::{self, Filter};
 use onramp_store::coaching::{self, CoachingContact};
 use onramp_store::consents::{self, Consent};
+use onramp_store::group_sessions::{self, ParticipantSession};
 use onramp_store::participants::{self, Participant};
 use onramp_store::trajectories::{self, Trajectory};
 use onramp_store::{Access, organisations};
@@ -98,6 +99,8 @@ pub struct ParticipantFile {
     pub events: Vec<trajectories::Event>,
     /// Individual coaching contacts, newest first; their notes follow the file's notes.
     pub contacts: Vec<CoachingContact>,
+    /// Group sessions the person is enrolled in, newest first, with attendance.
+    pub sessions: Vec<ParticipantSession>,
     pub can_edit: bool,
     pub can_read_notes: bool,
 }
@@ -119,6 +122,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     if !can_read_notes {
         contacts.iter_mut().for_each(|c| c.notes = None);
     }
+    let sessions = group_sessions::for_participant(&mut conn, id).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     audit::record(&mut tx, &ctx.who, audit_event("participant.read", id)).await?;
@@ -129,6 +133,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         trajectories,
         events,
         contacts,
+        sessions,
         can_edit,
         can_read_notes,
     })

@@ -1,0 +1,465 @@
+//! Group sessions: planning a series, enrolment with capacity and continuous intake,
+//! attendance, who sees what, online rooms, and group hours.
+
+use crate::participants::{programme_id, register};
+use crate::support::*;
+use chrono::{Datelike, Days, NaiveDate};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+fn today() -> NaiveDate {
+    crate::caseload::today()
+}
+
+struct Setup {
+    app: TestApp,
+    coach: Client,
+    maasland: String,
+    wgtw: String,
+}
+
+async fn setup() -> Setup {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    Setup {
+        app,
+        coach,
+        maasland,
+        wgtw,
+    }
+}
+
+async fn location_of(app: &TestApp, client: &Client, organisation: &str) -> String {
+    let (_, o) = app
+        .get_json(client, &format!("/api/v1/organisations/{organisation}"))
+        .await;
+    o["locations"][0]["id"].as_str().unwrap().to_owned()
+}
+
+impl Setup {
+    fn series(&self, location: &str, first: NaiveDate, sessions: u32, capacity: u32) -> Value {
+        json!({
+            "programme_id": self.wgtw, "module": "module_2", "title": "Wishes, interests and possibilities",
+            "organisation_id": self.maasland, "location_id": location, "capacity": capacity.to_string(),
+            "first_date": first.to_string(), "start_time": "13:30", "minutes": "120",
+            "sessions": sessions.to_string(), "weeks_between": "1"
+        })
+    }
+
+    async fn plan(&self, client: &Client, body: Value) -> Vec<Value> {
+        let (status, sessions) = self.app.send_json(client, "POST", "/api/v1/session-series", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{sessions}");
+        sessions.as_array().unwrap().clone()
+    }
+
+    /// A participant followed at Maasland by the Limburg coach.
+    async fn participant(&self, first: &str) -> String {
+        let id = register(&self.app, &self.coach, &self.maasland, first, "Vos", "1975-03-03").await;
+        let body = json!({"programme_id": self.wgtw, "organisation_id": self.maasland,
+                          "started_on": (today() - Days::new(20)).to_string()});
+        let (status, _) = self
+            .app
+            .send_json(
+                &self.coach,
+                "POST",
+                &format!("/api/v1/participants/{id}/trajectories"),
+                body,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        id
+    }
+
+    async fn enrol(&self, session: &Value, participant: &str, rest: bool) -> (StatusCode, Value) {
+        let path = format!("/api/v1/sessions/{}/enrolments", session["id"].as_str().unwrap());
+        let body = json!({"participant_id": participant, "rest_of_series": rest});
+        self.app.send_json(&self.coach, "POST", &path, body).await
+    }
+
+    async fn detail(&self, client: &Client, session: &Value) -> (StatusCode, Value) {
+        let path = format!("/api/v1/sessions/{}", session["id"].as_str().unwrap());
+        self.app.get_json(client, &path).await
+    }
+}
+
+fn names(detail: &Value) -> Vec<String> {
+    detail["enrolments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_full_session_refuses_and_a_refused_enrolment_writes_nothing() {
+    let s = setup().await;
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    let first = today() + Days::new(7);
+    let sessions = s.plan(&s.coach, s.series(&location, first, 4, 2)).await;
+    assert_eq!(sessions.len(), 4);
+    assert_eq!(sessions[3]["position"], 4);
+    assert_eq!(
+        sessions[0]["coach_name"], "Sofie Maes",
+        "the planning coach leads by default"
+    );
+    let (a, b, c) = (
+        s.participant("Ann").await,
+        s.participant("Bob").await,
+        s.participant("Cas").await,
+    );
+
+    let (status, enrolled) = s.enrol(&sessions[1], &a, false).await;
+    assert_eq!((status, enrolled["sessions"].as_u64()), (StatusCode::CREATED, Some(1)));
+    let (status, enrolled) = s.enrol(&sessions[0], &b, true).await;
+    assert_eq!((status, enrolled["sessions"].as_u64()), (StatusCode::CREATED, Some(4)));
+    // Session 2 now holds Ann and Bob: Cas joining from session 1 on is refused as a whole.
+    let (status, problem) = s.enrol(&sessions[0], &c, true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "participant_id", "session-full"), "{problem}");
+    let (_, first_session) = s.detail(&s.coach, &sessions[0]).await;
+    assert_eq!(names(&first_session), vec!["Bob Vos"], "Cas was not left in session 1");
+    // Enrolling twice changes nothing and takes no second place.
+    let (status, enrolled) = s.enrol(&sessions[0], &b, false).await;
+    assert_eq!((status, enrolled["sessions"].as_u64()), (StatusCode::CREATED, Some(0)));
+    let (_, second) = s.detail(&s.coach, &sessions[1]).await;
+    assert_eq!(second["session"]["enrolled"], 2);
+    assert_eq!(s.app.audit("session.enrol").await.len(), 5);
+}
+
+#[tokio::test]
+async fn attendance_is_taken_for_enrolled_people_only_and_counts_along_the_series() {
+    let s = setup().await;
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    let sessions = s
+        .plan(&s.coach, s.series(&location, today() - Days::new(14), 3, 10))
+        .await;
+    let (a, b) = (s.participant("Els").await, s.participant("Dirk").await);
+    assert_eq!(s.enrol(&sessions[0], &a, true).await.0, StatusCode::CREATED);
+    // Dirk joins the running series at its second session (continuous intake).
+    assert_eq!(s.enrol(&sessions[1], &b, true).await.0, StatusCode::CREATED);
+    let mark = |session: &Value, marks: Value| {
+        let path = format!("/api/v1/sessions/{}/attendance", session["id"].as_str().unwrap());
+        let (app, coach) = (&s.app, &s.coach);
+        async move { app.send_json(coach, "PUT", &path, json!({ "marks": marks })).await }
+    };
+    let (status, _) = mark(&sessions[0], json!([{"participant_id": a, "attendance": "present"}])).await;
+    assert_eq!(status, StatusCode::OK);
+    // Dirk is not enrolled in the first session: the whole list is refused.
+    let (status, problem) = mark(
+        &sessions[0],
+        json!([{"participant_id": a, "attendance": "absent"}, {"participant_id": b, "attendance": "present"}]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "participant_id", "not-enrolled"));
+    let (_, bad) = mark(&sessions[1], json!([{"participant_id": a, "attendance": "late"}])).await;
+    assert!(has_error(&bad, "attendance", "invalid-choice"));
+    let (status, detail) = mark(
+        &sessions[1],
+        json!([{"participant_id": a, "attendance": "present"}, {"participant_id": b, "attendance": "excused"}]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let row = |name: &str| {
+        detail["enrolments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        row("Els Vos")["attended_in_series"],
+        2,
+        "present twice, the first mark kept"
+    );
+    assert_eq!(row("Dirk Vos")["attended_in_series"], 0);
+    assert_eq!(row("Dirk Vos")["attendance"], "excused");
+    // The participant's file shows the sessions with attendance.
+    let (_, file) = s.app.get_json(&s.coach, &format!("/api/v1/participants/{a}")).await;
+    let attended: Vec<_> = file["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["attendance"] == "present")
+        .collect();
+    assert_eq!(attended.len(), 2);
+}
+
+#[tokio::test]
+async fn a_peer_expert_sees_only_the_sessions_they_lead_and_no_names() {
+    let s = setup().await;
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    let peer = s.app.api_as(PEER).await;
+    let (_, me) = s.app.get_json(&peer, "/api/v1/me").await;
+    let mut body = s.series(&location, today() + Days::new(3), 1, 8);
+    body["peer_expert_id"] = me["id"].clone();
+    let led = s.plan(&s.coach, body).await;
+    let other = s
+        .plan(&s.coach, s.series(&location, today() + Days::new(4), 1, 8))
+        .await;
+    let a = s.participant("Fien").await;
+    assert_eq!(s.enrol(&led[0], &a, false).await.0, StatusCode::CREATED);
+
+    let (status, list) = s.app.get_json(&peer, "/api/v1/sessions").await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<_> = list.as_array().unwrap().iter().map(|x| x["id"].clone()).collect();
+    assert_eq!(ids, vec![led[0]["id"].clone()]);
+    let (status, detail) = s.detail(&peer, &led[0]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["session"]["enrolled"], 1);
+    assert!(
+        names(&detail).is_empty(),
+        "a peer expert does not see participant files"
+    );
+    assert_eq!(s.detail(&peer, &other[0]).await.0, StatusCode::NOT_FOUND);
+    let path = format!("/api/v1/sessions/{}/attendance", led[0]["id"].as_str().unwrap());
+    let (status, _) = s
+        .app
+        .send_json(
+            &peer,
+            "PUT",
+            &path,
+            json!({"marks": [{"participant_id": a, "attendance": "present"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A coach of another region does not see a closed series; a care-team member sees none.
+    let far = s.app.api_as("an.peeters@gtb.demo").await;
+    assert_eq!(s.detail(&far, &other[0]).await.0, StatusCode::NOT_FOUND);
+    let care = s.app.api_as(CARE_ANTWERPEN).await;
+    let (_, list) = s.app.get_json(&care, "/api/v1/sessions").await;
+    assert!(list.as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn open_series_take_participants_of_other_partners_closed_ones_do_not() {
+    let s = setup().await;
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    let closed = s
+        .plan(&s.coach, s.series(&location, today() + Days::new(5), 1, 8))
+        .await;
+    let mut body = s.series(&location, today() + Days::new(6), 1, 8);
+    body["open_to_partners"] = json!(true);
+    let open = s.plan(&s.coach, body).await;
+    // A participant followed by a coach of Antwerpen at a partner there.
+    let far = s.app.api_as("an.peeters@gtb.demo").await;
+    let (_, me) = s.app.get_json(&far, "/api/v1/me").await;
+    let gtb = s.app.organisation_id("GTB Vlaanderen").await;
+    let partner = me["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().to_owned())
+        .find(|o| *o != gtb)
+        .unwrap();
+    let id = register(&s.app, &far, &partner, "Gert", "Wuyts", "1970-01-01").await;
+    let body = json!({"programme_id": s.wgtw, "organisation_id": partner, "started_on": today().to_string()});
+    let (status, _) = s
+        .app
+        .send_json(&far, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let enrol = |session: &Value| {
+        let path = format!("/api/v1/sessions/{}/enrolments", session["id"].as_str().unwrap());
+        let (app, far, id) = (&s.app, &far, &id);
+        async move { app.send_json(far, "POST", &path, json!({"participant_id": id})).await }
+    };
+    assert_eq!(
+        enrol(&closed[0]).await.0,
+        StatusCode::NOT_FOUND,
+        "the closed series is not visible"
+    );
+    assert_eq!(enrol(&open[0]).await.0, StatusCode::CREATED);
+    // The host's coach sees a place taken, not whose.
+    let (_, detail) = s.detail(&s.coach, &open[0]).await;
+    assert_eq!(detail["session"]["enrolled"], 1);
+    assert!(names(&detail).is_empty());
+    // Nobody enrols a person they do not follow.
+    let own = s.participant("Hans").await;
+    let path = format!("/api/v1/sessions/{}/enrolments", open[0]["id"].as_str().unwrap());
+    let (status, _) = s
+        .app
+        .send_json(&far, "POST", &path, json!({"participant_id": own}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a participant they may enrol"
+    );
+}
+
+#[tokio::test]
+async fn online_sessions_get_their_own_unguessable_room() {
+    let s = setup().await;
+    let mut body = s.series("", today() + Days::new(2), 2, 8);
+    body["online"] = json!(true);
+    let sessions = s.plan(&s.coach, body).await;
+    let (_, one) = s.detail(&s.coach, &sessions[0]).await;
+    let (_, two) = s.detail(&s.coach, &sessions[1]).await;
+    let (u1, u2) = (
+        one["meeting_url"].as_str().unwrap(),
+        two["meeting_url"].as_str().unwrap(),
+    );
+    assert!(u1.starts_with("https://meet.jit.si/onramp-"));
+    assert_ne!(u1, u2);
+    assert!(u1.len() > "https://meet.jit.si/onramp-".len() + 20, "{u1}");
+}
+
+#[tokio::test]
+async fn planning_checks_every_field() {
+    let s = setup().await;
+    let body = json!({
+        "programme_id": s.wgtw, "module": "canvas", "title": "", "organisation_id": s.maasland,
+        "capacity": "0", "first_date": "tomorrow", "start_time": "1:30pm", "minutes": "0", "sessions": "60",
+        "weeks_between": "0"
+    });
+    let (status, problem) = s.app.send_json(&s.coach, "POST", "/api/v1/session-series", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, code) in [
+        ("title", "required"),
+        ("location_id", "location-or-online"),
+        ("capacity", "out-of-range"),
+        ("first_date", "invalid-date"),
+        ("start_time", "invalid-time"),
+        ("minutes", "out-of-range"),
+        ("sessions", "out-of-range"),
+        ("weeks_between", "out-of-range"),
+    ] {
+        assert!(has_error(&problem, field, code), "{field} {code}: {problem}");
+    }
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    let mut body = s.series(&location, today(), 1, 8);
+    body["module"] = json!("canvas");
+    let (_, problem) = s.app.send_json(&s.coach, "POST", "/api/v1/session-series", body).await;
+    assert!(
+        has_error(&problem, "module", "unknown-module"),
+        "Boost2work's canvas is not a We go to work module"
+    );
+    let care = s.app.api_as(CARE_ANTWERPEN).await;
+    let (status, _) = s
+        .app
+        .send_json(
+            &care,
+            "POST",
+            "/api/v1/session-series",
+            s.series(&location, today(), 1, 8),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, list) = s
+        .app
+        .get_json(&s.coach, "/api/v1/sessions?from=2000-01-01&to=2100-01-01")
+        .await;
+    assert!(list.as_array().unwrap().is_empty(), "nothing was planned");
+}
+
+#[tokio::test]
+async fn sessions_a_coach_led_count_as_group_hours_once_held() {
+    let s = setup().await;
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    let (_, me) = s.app.get_json(&s.coach, "/api/v1/me").await;
+    let path = format!(
+        "/api/v1/organisations/{}/hours?year={}&coach_id={}",
+        s.maasland,
+        today().year(),
+        me["id"].as_str().unwrap()
+    );
+    let group = |view: &Value| -> i64 {
+        view["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["group"]["used_minutes"].as_i64().unwrap())
+            .sum()
+    };
+    let (_, before) = s.app.get_json(&s.coach, &path).await;
+    // Two held sessions this year (or none, in the first days of January) and two still to come.
+    let first = (today() - Days::new(8)).max(NaiveDate::from_ymd_opt(today().year(), 1, 1).unwrap());
+    let held = (0..2).filter(|n| first + Days::new(7 * n) <= today()).count() as i64;
+    s.plan(&s.coach, s.series(&location, first, 4, 8)).await;
+    let (_, after) = s.app.get_json(&s.coach, &path).await;
+    assert_eq!(group(&after) - group(&before), 120 * held, "{after}");
+}
+
+#[tokio::test]
+async fn the_session_pages_plan_enrol_and_take_attendance() {
+    let s = setup().await;
+    let a = s.participant("Ilse").await;
+    let page = s.app.english_browser_as(COACH_LIMBURG).await;
+    let csrf = s.app.csrf(&page, "/sessions/new").await;
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    let today_text = today().to_string();
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("programme_id", s.wgtw.as_str()),
+        ("module", "module_1"),
+        ("title", "Information session"),
+        ("organisation_id", s.maasland.as_str()),
+        ("capacity", "12"),
+        ("first_date", today_text.as_str()),
+        ("start_time", "25:00"),
+        ("minutes", "90"),
+        ("sessions", "1"),
+        ("weeks_between", "1"),
+    ];
+    let response = page.post(s.app.url("/sessions/new")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"e-start_time\"") && html.contains("id=\"e-location_id\""));
+    assert!(html.contains("value=\"Information session\""));
+    form.retain(|(k, _)| *k != "start_time");
+    form.push(("start_time", "23:30"));
+    form.push(("location_id", location.as_str()));
+    let response = page.post(s.app.url("/sessions/new")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let session = response.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let csrf = s.app.csrf(&page, &session).await;
+    let response = page
+        .post(s.app.url(&format!("{session}/enrolments")))
+        .form(&[("csrf", csrf.as_str()), ("participant_id", a.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let field = format!("attendance-{a}");
+    let response = page
+        .post(s.app.url(&format!("{session}/attendance")))
+        .form(&[("csrf", csrf.as_str()), (field.as_str(), "present")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = page
+        .get(s.app.url(&format!("{session}?notice=attendance-saved")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("The attendance has been saved."));
+    assert!(html.contains(&format!(
+        "id=\"a-{a}-present\" name=\"attendance-{a}\" value=\"present\" checked"
+    )));
+    assert!(html.contains("23:30"), "shown in Brussels time");
+    let list = page
+        .get(s.app.url("/sessions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("Information session"));
+}

@@ -1,0 +1,246 @@
+//! Group sessions, their series, enrolments and attendance.
+
+use crate::tokens::random_token;
+use crate::{Access, Result, StoreError, now, run};
+use chrono::{DateTime, NaiveDate, Utc};
+use onramp_domain::policy::{SessionRef, SessionScope};
+use onramp_domain::sessions::{Attendance, SeriesInput};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct GroupSession {
+    pub id: Uuid,
+    pub series_id: Uuid,
+    pub position: i32,
+    pub series_size: i64,
+    pub programme_id: Uuid,
+    pub programme_name: String,
+    pub module: String,
+    pub title: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub region_id: Option<Uuid>,
+    pub open_to_partners: bool,
+    pub starts_at: DateTime<Utc>,
+    pub on_date: NaiveDate,
+    pub minutes: i32,
+    pub location_id: Option<Uuid>,
+    pub location_name: Option<String>,
+    pub online: bool,
+    pub room: Option<String>,
+    pub capacity: i32,
+    pub enrolled: i64,
+    pub coach_id: Option<Uuid>,
+    pub coach_name: Option<String>,
+    pub peer_expert_id: Option<Uuid>,
+    pub peer_expert_name: Option<String>,
+}
+
+impl GroupSession {
+    pub fn as_ref(&self) -> SessionRef {
+        SessionRef {
+            organisation_id: self.organisation_id,
+            region_id: self.region_id,
+            coach_id: self.coach_id,
+            peer_expert_id: self.peer_expert_id,
+            open_to_partners: self.open_to_partners,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT s.id, s.series_id, s.position,
+        (SELECT COUNT(*) FROM group_sessions x WHERE x.series_id = s.series_id) AS series_size,
+        r.programme_id, g.name AS programme_name, r.module, r.title, s.organisation_id, o.name AS organisation_name,
+        s.region_id, s.open_to_partners, s.starts_at, s.on_date, s.minutes, s.location_id, l.name AS location_name,
+        s.online, s.room, s.capacity,
+        (SELECT COUNT(*) FROM session_enrolments e WHERE e.session_id = s.id) AS enrolled,
+        s.coach_id, c.display_name AS coach_name, s.peer_expert_id, pe.display_name AS peer_expert_name
+    FROM group_sessions s
+    JOIN session_series r ON r.id = s.series_id
+    JOIN programmes g ON g.id = r.programme_id
+    JOIN organisations o ON o.id = s.organisation_id
+    LEFT JOIN locations l ON l.id = s.location_id
+    LEFT JOIN users c ON c.id = s.coach_id
+    LEFT JOIN users pe ON pe.id = s.peer_expert_id";
+
+/// Plans a series: one session per start (UTC start, local date). Online sessions get an unguessable room.
+pub async fn create_series(
+    tx: &mut impl Access,
+    input: &SeriesInput,
+    region_id: Option<Uuid>,
+    starts: &[(DateTime<Utc>, NaiveDate)],
+    by: Uuid,
+) -> Result<Uuid> {
+    let series_id = Uuid::now_v7();
+    let sql = "INSERT INTO session_series (id, programme_id, module, title, organisation_id, open_to_partners,
+                   created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(series_id).bind(input.programme_id).bind(&input.module).bind(&input.title).bind(input.organisation_id)
+        .bind(input.open_to_partners).bind(by).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = "INSERT INTO group_sessions (id, series_id, position, organisation_id, region_id, open_to_partners,
+                   starts_at, on_date, minutes, location_id, online, room, capacity, coach_id, peer_expert_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+    for (index, (starts_at, on_date)) in starts.iter().enumerate() {
+        let room = input.online.then(|| random_token(18));
+        run!(tx, c => sqlx::query(sql)
+            .bind(Uuid::now_v7()).bind(series_id).bind(index as i32 + 1).bind(input.organisation_id).bind(region_id)
+            .bind(input.open_to_partners).bind(starts_at).bind(on_date).bind(input.minutes).bind(input.location_id)
+            .bind(input.online).bind(&room).bind(input.capacity).bind(input.coach_id).bind(input.peer_expert_id)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(series_id)
+}
+
+pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<GroupSession>> {
+    let sql = format!("{SELECT} WHERE s.id = $1");
+    Ok(run!(conn, c => sqlx::query_as::<_, GroupSession>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?)
+}
+
+/// The sessions of a series, in order.
+pub async fn in_series(conn: &mut impl Access, series_id: Uuid) -> Result<Vec<GroupSession>> {
+    let sql = format!("{SELECT} WHERE s.series_id = $1 ORDER BY s.position");
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, GroupSession>(sqlx::AssertSqlSafe(&*sql)).bind(series_id).fetch_all(c).await)?,
+    )
+}
+
+/// Sessions between two dates, visible under `scope`, in date order.
+pub async fn list(
+    conn: &mut impl Access,
+    scope: SessionScope,
+    actor_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+) -> Result<Vec<GroupSession>> {
+    let sql = format!(
+        "{SELECT} WHERE s.on_date >= $1 AND s.on_date <= $2 AND (
+            $3
+            OR ($4 AND (s.coach_id = $8 OR s.peer_expert_id = $8))
+            OR ($5 AND s.open_to_partners)
+            OR ($6 AND s.organisation_id IN (SELECT organisation_id FROM user_organisations WHERE user_id = $8))
+            OR ($7 AND s.region_id IN (SELECT region_id FROM user_regions WHERE user_id = $8)))
+        ORDER BY s.starts_at, s.id LIMIT $9"
+    );
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, GroupSession>(sqlx::AssertSqlSafe(&*sql))
+        .bind(from).bind(to).bind(scope.all).bind(scope.led).bind(scope.open_to_partners)
+        .bind(scope.by_membership).bind(scope.by_region).bind(actor_id).bind(limit)
+        .fetch_all(c).await)?,
+    )
+}
+
+/// Sessions one person leads (as coach or peer expert) or held at one location, for calendars.
+pub async fn for_calendar(
+    conn: &mut impl Access,
+    user_id: Option<Uuid>,
+    location_id: Option<Uuid>,
+    from: NaiveDate,
+) -> Result<Vec<GroupSession>> {
+    let sql = format!(
+        "{SELECT} WHERE s.on_date >= $1
+           AND (($2 IS NOT NULL AND (s.coach_id = $2 OR s.peer_expert_id = $2)) OR ($3 IS NOT NULL AND s.location_id = $3))
+         ORDER BY s.starts_at, s.id LIMIT 2000"
+    );
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, GroupSession>(sqlx::AssertSqlSafe(&*sql))
+        .bind(from).bind(user_id).bind(location_id).fetch_all(c).await)?,
+    )
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Enrolment {
+    pub session_id: Uuid,
+    pub participant_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub attendance: Option<String>,
+    /// Sessions of the series this participant attended up to and including this one.
+    pub attended_in_series: i64,
+}
+
+/// Who is enrolled in a session, by name, with how far each one is in the series.
+pub async fn enrolments(conn: &mut impl Access, session_id: Uuid) -> Result<Vec<Enrolment>> {
+    let sql = "SELECT e.session_id, e.participant_id, p.first_name, p.last_name, e.attendance,
+                      (SELECT COUNT(*) FROM session_enrolments e2
+                         JOIN group_sessions s2 ON s2.id = e2.session_id
+                        WHERE e2.participant_id = e.participant_id AND s2.series_id = s.series_id
+                          AND s2.position <= s.position AND e2.attendance = 'present') AS attended_in_series
+               FROM session_enrolments e
+               JOIN group_sessions s ON s.id = e.session_id
+               JOIN participants p ON p.id = e.participant_id
+               WHERE e.session_id = $1
+               ORDER BY p.name_search, p.id";
+    Ok(run!(conn, c => sqlx::query_as::<_, Enrolment>(sql).bind(session_id).fetch_all(c).await)?)
+}
+
+/// Enrols in one session; false when already enrolled. The caller checks capacity in the same transaction.
+pub async fn enrol(tx: &mut impl Access, session_id: Uuid, participant_id: Uuid, by: Uuid) -> Result<bool> {
+    let sql = "INSERT INTO session_enrolments (session_id, participant_id, enrolled_by, enrolled_at)
+               VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, participant_id) DO NOTHING";
+    let added = run!(tx, c => sqlx::query(sql).bind(session_id).bind(participant_id).bind(by).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(added == 1)
+}
+
+/// Takes the session's row for the rest of the transaction (a row lock on PostgreSQL, the
+/// write lock on SQLite), so that capacity checks of concurrent enrolments do not interleave.
+pub async fn lock(tx: &mut impl Access, session_id: Uuid) -> Result<()> {
+    let sql = "UPDATE group_sessions SET capacity = capacity WHERE id = $1";
+    run!(tx, c => sqlx::query(sql).bind(session_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn is_enrolled(conn: &mut impl Access, session_id: Uuid, participant_id: Uuid) -> Result<bool> {
+    let sql = "SELECT COUNT(*) FROM session_enrolments WHERE session_id = $1 AND participant_id = $2";
+    let n =
+        run!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(session_id).bind(participant_id).fetch_one(c).await)?;
+    Ok(n > 0)
+}
+
+/// Counts the enrolments of a session (inside the enrolling transaction).
+pub async fn enrolled(tx: &mut impl Access, session_id: Uuid) -> Result<i64> {
+    let sql = "SELECT COUNT(*) FROM session_enrolments WHERE session_id = $1";
+    Ok(run!(tx, c => sqlx::query_scalar::<_, i64>(sql).bind(session_id).fetch_one(c).await)?)
+}
+
+/// Marks attendance; `NotFound` when the participant is not enrolled in the session.
+pub async fn mark(
+    tx: &mut impl Access,
+    session_id: Uuid,
+    participant_id: Uuid,
+    attendance: Attendance,
+    by: Uuid,
+) -> Result<()> {
+    let sql = "UPDATE session_enrolments SET attendance = $1, marked_by = $2, marked_at = $3
+               WHERE session_id = $4 AND participant_id = $5";
+    let done = run!(tx, c => sqlx::query(sql).bind(attendance.as_str()).bind(by).bind(now()).bind(session_id)
+        .bind(participant_id).execute(c).await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// A participant's group sessions, newest first, for the file and the timeline.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct ParticipantSession {
+    pub session_id: Uuid,
+    pub title: String,
+    pub position: i32,
+    pub on_date: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    pub attendance: Option<String>,
+}
+
+pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Result<Vec<ParticipantSession>> {
+    let sql = "SELECT s.id AS session_id, r.title, s.position, s.on_date, s.starts_at, e.attendance
+               FROM session_enrolments e
+               JOIN group_sessions s ON s.id = e.session_id
+               JOIN session_series r ON r.id = s.series_id
+               WHERE e.participant_id = $1
+               ORDER BY s.starts_at DESC, s.id";
+    Ok(run!(conn, c => sqlx::query_as::<_, ParticipantSession>(sql).bind(participant_id).fetch_all(c).await)?)
+}

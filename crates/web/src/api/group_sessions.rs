@@ -1,0 +1,349 @@
+//! Group sessions: planning series, enrolment with continuous intake, attendance.
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use crate::error::{AppError, Problem};
+use crate::identity::Ctx;
+use crate::service::group_sessions::{self as service, EnrolmentView, SessionDetail};
+use crate::service::participants::today;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use onramp_domain::FieldErrors;
+use onramp_domain::organisations::parse_id;
+use onramp_domain::participants::parse_optional_date;
+use onramp_domain::sessions::{Attendance, SeriesFields};
+use onramp_store::group_sessions::{GroupSession, ParticipantSession};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct SeriesBody {
+    pub programme_id: String,
+    /// A module code of the programme, e.g. `module_2` or `collective_session`.
+    pub module: String,
+    pub title: String,
+    /// The partner hosting the sessions.
+    pub organisation_id: String,
+    /// One of the host's locations; may be absent for online sessions.
+    pub location_id: Option<String>,
+    /// Online sessions get a link to their own video meeting room.
+    pub online: bool,
+    /// Participants of other partners may join.
+    pub open_to_partners: bool,
+    /// Places per session, 1 to 200.
+    pub capacity: String,
+    /// The leading coach; you, when you are a coach and leave it out.
+    pub coach_id: Option<String>,
+    pub peer_expert_id: Option<String>,
+    /// YYYY-MM-DD
+    pub first_date: String,
+    /// HH:MM, Brussels time.
+    pub start_time: String,
+    /// Duration of each session in minutes.
+    pub minutes: String,
+    /// How many sessions, 1 (a single session) to 52.
+    pub sessions: String,
+    /// Weeks between sessions, 1 to 8.
+    pub weeks_between: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub id: Uuid,
+    pub series_id: Uuid,
+    /// 1-based place in the series.
+    pub position: i32,
+    pub series_size: i64,
+    pub programme_id: Uuid,
+    pub programme_name: String,
+    pub module: String,
+    pub title: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub open_to_partners: bool,
+    pub starts_at: DateTime<Utc>,
+    pub minutes: i32,
+    pub location_id: Option<Uuid>,
+    pub location_name: Option<String>,
+    pub online: bool,
+    pub capacity: i32,
+    pub enrolled: i64,
+    pub coach_id: Option<Uuid>,
+    pub coach_name: Option<String>,
+    pub peer_expert_id: Option<Uuid>,
+    pub peer_expert_name: Option<String>,
+}
+
+impl From<GroupSession> for SessionView {
+    fn from(s: GroupSession) -> Self {
+        SessionView {
+            id: s.id,
+            series_id: s.series_id,
+            position: s.position,
+            series_size: s.series_size,
+            programme_id: s.programme_id,
+            programme_name: s.programme_name,
+            module: s.module,
+            title: s.title,
+            organisation_id: s.organisation_id,
+            organisation_name: s.organisation_name,
+            open_to_partners: s.open_to_partners,
+            starts_at: s.starts_at,
+            minutes: s.minutes,
+            location_id: s.location_id,
+            location_name: s.location_name,
+            online: s.online,
+            capacity: s.capacity,
+            enrolled: s.enrolled,
+            coach_id: s.coach_id,
+            coach_name: s.coach_name,
+            peer_expert_id: s.peer_expert_id,
+            peer_expert_name: s.peer_expert_name,
+        }
+    }
+}
+
+impl SeriesBody {
+    fn fields(self) -> SeriesFields {
+        SeriesFields {
+            programme_id: self.programme_id,
+            module: self.module,
+            title: self.title,
+            organisation_id: self.organisation_id,
+            location_id: self.location_id.unwrap_or_default(),
+            online: self.online,
+            open_to_partners: self.open_to_partners,
+            capacity: self.capacity,
+            coach_id: self.coach_id.unwrap_or_default(),
+            peer_expert_id: self.peer_expert_id.unwrap_or_default(),
+            first_date: self.first_date,
+            start_time: self.start_time,
+            minutes: self.minutes,
+            sessions: self.sessions,
+            weeks_between: self.weeks_between,
+        }
+    }
+}
+
+/// Plans a series of group sessions (one session for a single one), weekly or every few weeks.
+#[utoipa::path(post, path = "/api/v1/session-series", tag = "activities", request_body = SeriesBody,
+    responses(
+        (status = 201, description = "The sessions of the series, in order", body = Vec<SessionView>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn plan_series(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<SeriesBody>,
+) -> Result<(StatusCode, Json<Vec<SessionView>>), AppError> {
+    let sessions = service::plan_series(&state, &ctx, &body.fields()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(sessions.into_iter().map(Into::into).collect()),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct SessionsQuery {
+    /// YYYY-MM-DD; today when absent.
+    pub from: Option<String>,
+    /// YYYY-MM-DD; eight weeks after `from` when absent.
+    pub to: Option<String>,
+}
+
+/// Parses a period; the default is today and the eight weeks after it.
+pub fn period(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let mut errors = FieldErrors::new();
+    let from = errors.check("from", parse_optional_date(from.unwrap_or_default()));
+    let to = errors.check("to", parse_optional_date(to.unwrap_or_default()));
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let from = from.flatten().unwrap_or_else(today);
+    let to = to.flatten().unwrap_or(from + Days::new(56));
+    Ok((from, to))
+}
+
+/// The group sessions you may see in a period, in time order (at most 500).
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "activities", params(SessionsQuery),
+    responses(
+        (status = 200, body = Vec<SessionView>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<SessionsQuery>,
+) -> Result<Json<Vec<SessionView>>, AppError> {
+    let (from, to) = period(query.from.as_deref(), query.to.as_deref())?;
+    let sessions = service::list(&state, &ctx, from, to).await?;
+    Ok(Json(sessions.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolmentBody {
+    /// Absent for participants you may not see (you see that a place is taken, not by whom).
+    pub participant_id: Option<Uuid>,
+    pub name: Option<String>,
+    /// present, excused, absent, or absent when not yet taken.
+    pub attendance: Option<String>,
+    /// Sessions of the series attended so far, this one included: how far along each person is.
+    pub attended_in_series: i64,
+}
+
+impl From<EnrolmentView> for EnrolmentBody {
+    fn from(e: EnrolmentView) -> Self {
+        EnrolmentBody {
+            participant_id: e.participant_id,
+            name: e.name,
+            attendance: e.attendance,
+            attended_in_series: e.attended_in_series,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionDetailView {
+    pub session: SessionView,
+    /// The link to the session's video meeting, for online sessions.
+    pub meeting_url: Option<String>,
+    /// All sessions of the series, in order.
+    pub series: Vec<SessionView>,
+    pub enrolments: Vec<EnrolmentBody>,
+    /// Whether you may take attendance.
+    pub can_manage: bool,
+}
+
+impl From<SessionDetail> for SessionDetailView {
+    fn from(d: SessionDetail) -> Self {
+        SessionDetailView {
+            session: d.session.into(),
+            meeting_url: d.meeting_url,
+            series: d.series.into_iter().map(Into::into).collect(),
+            enrolments: d.enrolments.into_iter().map(Into::into).collect(),
+            can_manage: d.can_manage,
+        }
+    }
+}
+
+/// One session with its enrolments and attendance.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "activities", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = SessionDetailView),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<SessionDetailView>, AppError> {
+    Ok(Json(service::open(&state, &ctx, id).await?.into()))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct EnrolBody {
+    pub participant_id: String,
+    /// Also enrol in every later session of the series (joining a running series).
+    pub rest_of_series: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Enrolled {
+    /// Sessions the participant was newly enrolled in.
+    pub sessions: usize,
+}
+
+/// Enrols a participant you follow. A full session refuses with 422 (`session-full`) and nothing is written.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/enrolments", tag = "activities", request_body = EnrolBody,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 201, body = Enrolled),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn enrol(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<EnrolBody>,
+) -> Result<(StatusCode, Json<Enrolled>), AppError> {
+    let participant_id = parse_id(&body.participant_id).map_err(|code| AppError::invalid("participant_id", code))?;
+    let sessions = service::enrol(&state, &ctx, id, participant_id, body.rest_of_series).await?;
+    Ok((StatusCode::CREATED, Json(Enrolled { sessions })))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct Mark {
+    pub participant_id: String,
+    /// present, excused or absent
+    pub attendance: String,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct AttendanceBody {
+    pub marks: Vec<Mark>,
+}
+
+/// Takes attendance. A participant who is not enrolled refuses the whole list (422 `not-enrolled`).
+#[utoipa::path(put, path = "/api/v1/sessions/{id}/attendance", tag = "activities", request_body = AttendanceBody,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = SessionDetailView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn take_attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<AttendanceBody>,
+) -> Result<Json<SessionDetailView>, AppError> {
+    let marks = parse_marks(
+        body.marks
+            .iter()
+            .map(|m| (m.participant_id.as_str(), m.attendance.as_str())),
+    )?;
+    service::take_attendance(&state, &ctx, id, &marks).await?;
+    Ok(Json(service::open(&state, &ctx, id).await?.into()))
+}
+
+/// Parses (participant, attendance) pairs; the first bad one names its field.
+pub fn parse_marks<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Vec<(Uuid, Attendance)>, AppError> {
+    pairs
+        .map(|(participant, attendance)| {
+            let id = parse_id(participant).map_err(|code| AppError::invalid("participant_id", code))?;
+            let attendance = Attendance::parse(attendance).map_err(|code| AppError::invalid("attendance", code))?;
+            Ok((id, attendance))
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantSessionView {
+    pub session_id: Uuid,
+    pub title: String,
+    pub position: i32,
+    pub starts_at: DateTime<Utc>,
+    pub attendance: Option<String>,
+}
+
+impl From<ParticipantSession> for ParticipantSessionView {
+    fn from(s: ParticipantSession) -> Self {
+        ParticipantSessionView {
+            session_id: s.session_id,
+            title: s.title,
+            position: s.position,
+            starts_at: s.starts_at,
+            attendance: s.attendance,
+        }
+    }
+}

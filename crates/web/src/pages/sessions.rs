@@ -1,0 +1,351 @@
+//! Group sessions: the list, planning a series, and one session with its enrolments and
+//! the attendance list (made to be used on a phone).
+
+use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
+use crate::AppState;
+use crate::api::{parse_marks, session_period};
+use crate::error::AppError;
+use crate::identity::{Ctx, PageCtx};
+use crate::service::group_sessions::{self as service, SessionDetail};
+use crate::service::participants::today;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Brussels;
+use onramp_domain::identity::Role;
+use onramp_domain::organisations::parse_id;
+use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::sessions::{Attendance, SeriesFields};
+use onramp_store::caseload::{Filter, Status};
+use onramp_store::group_sessions::GroupSession;
+use serde::Deserialize;
+use uuid::Uuid;
+
+type Options = Vec<(String, String)>;
+
+/// A session's start as people read it: weekday, date and time in Brussels.
+pub fn starts(at: &DateTime<Utc>) -> String {
+    at.with_timezone(&Brussels).format("%d-%m-%Y %H:%M").to_string()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListParams {
+    from: Option<String>,
+    to: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+struct ListTemplate {
+    p: Page,
+    filter: Form,
+    sessions: Vec<GroupSession>,
+    can_plan: bool,
+}
+
+fn may_plan(ctx: &Ctx) -> bool {
+    matches!(ctx.actor.role, Role::Administrator | Role::Coach)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Query(params): Query<ListParams>,
+) -> PageResult {
+    let lang = ctx.language;
+    let (from, to) = session_period(params.from.as_deref(), params.to.as_deref()).or_page(lang)?;
+    let sessions = service::list(&state, &ctx, from, to).await.or_page(lang)?;
+    let template = ListTemplate {
+        p: Page::new(&ctx, "sessions-title", "sessions").with_notice(params.notice.as_deref()),
+        filter: Form::with_values(vec![("from".into(), from.to_string()), ("to".into(), to.to_string())]),
+        sessions,
+        can_plan: may_plan(&ctx),
+    };
+    Ok(render(&template).into_response())
+}
+
+// ----- planning a series -----
+
+#[derive(Template)]
+#[template(path = "session_new.html")]
+struct NewTemplate {
+    p: Page,
+    form: Form,
+    programmes: Options,
+    modules: Options,
+    organisations: Options,
+    locations: Options,
+    coaches: Options,
+    peer_experts: Options,
+}
+
+fn series_fields(data: &FormData) -> SeriesFields {
+    SeriesFields {
+        programme_id: data.get("programme_id").into(),
+        module: data.get("module").into(),
+        title: data.get("title").into(),
+        organisation_id: data.get("organisation_id").into(),
+        location_id: data.get("location_id").into(),
+        online: data.checked("online"),
+        open_to_partners: data.checked("open_to_partners"),
+        capacity: data.get("capacity").into(),
+        coach_id: data.get("coach_id").into(),
+        peer_expert_id: data.get("peer_expert_id").into(),
+        first_date: data.get("first_date").into(),
+        start_time: data.get("start_time").into(),
+        minutes: data.get("minutes").into(),
+        sessions: data.get("sessions").into(),
+        weeks_between: data.get("weeks_between").into(),
+    }
+}
+
+async fn new_page(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode) -> PageResult {
+    let lang = ctx.language;
+    let programmes = crate::service::programmes::list(state, ctx).await.or_page(lang)?;
+    let organisations: Vec<_> = crate::service::organisations::list(state, ctx, &Default::default())
+        .await
+        .or_page(lang)?
+        .into_iter()
+        .filter(|o| policy::decide(&ctx.actor, Action::PlanSessions(&o.as_ref())) == Decision::Allow)
+        .collect();
+    let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+    let mut locations = Vec::new();
+    let mut coaches = Vec::new();
+    for o in &organisations {
+        for l in onramp_store::locations::list_for_organisation(&mut conn, o.id)
+            .await
+            .map_err(AppError::from)
+            .or_page(lang)?
+        {
+            locations.push((l.id.to_string(), format!("{} · {}", o.name, l.name)));
+        }
+        for (id, name) in onramp_store::users::coaches_at(&mut conn, o.id)
+            .await
+            .map_err(AppError::from)
+            .or_page(lang)?
+        {
+            let option = (id.to_string(), name);
+            if !coaches.contains(&option) {
+                coaches.push(option);
+            }
+        }
+    }
+    let peer_experts = onramp_store::users::with_role(&mut conn, Role::PeerExpert)
+        .await
+        .map_err(AppError::from)
+        .or_page(lang)?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    let modules = programmes
+        .iter()
+        .flat_map(|g| {
+            g.definition
+                .modules
+                .iter()
+                .map(move |m| (m.code.clone(), format!("{}: {}", g.definition.name, m.name)))
+        })
+        .fold(Vec::new(), |mut list: Options, item| {
+            if !list.iter().any(|(code, _)| *code == item.0) {
+                list.push(item);
+            }
+            list
+        });
+    let template = NewTemplate {
+        p: Page::new(ctx, "session-plan-title", "sessions"),
+        form,
+        programmes: programmes
+            .iter()
+            .map(|g| (g.id.to_string(), g.definition.name.clone()))
+            .collect(),
+        modules,
+        organisations: organisations
+            .iter()
+            .map(|o| (o.id.to_string(), o.name.clone()))
+            .collect(),
+        locations,
+        coaches,
+        peer_experts,
+    };
+    Ok((status, render(&template)).into_response())
+}
+
+pub async fn new(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
+    let form = Form::with_values(vec![
+        ("first_date".into(), today().to_string()),
+        ("start_time".into(), "13:30".into()),
+        ("minutes".into(), "120".into()),
+        ("capacity".into(), "12".into()),
+        ("sessions".into(), "6".into()),
+        ("weeks_between".into(), "1".into()),
+        (
+            "coach_id".into(),
+            if ctx.actor.role == Role::Coach {
+                ctx.user.id.to_string()
+            } else {
+                String::new()
+            },
+        ),
+    ]);
+    new_page(&state, &ctx, form, StatusCode::OK).await
+}
+
+pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
+    match service::plan_series(&state, &ctx, &series_fields(&data)).await {
+        Ok(sessions) => {
+            let first = sessions.first().map(|s| s.id).unwrap_or_default();
+            Ok(see_other(&format!("/sessions/{first}"), "created"))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let form = Form::failed(&data, &errors, ctx.language);
+            new_page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(error) => Err(error).or_page(ctx.language),
+    }
+}
+
+// ----- one session -----
+
+#[derive(Template)]
+#[template(path = "session.html")]
+struct ShowTemplate {
+    p: Page,
+    detail: SessionDetail,
+    candidates: Options,
+    enrol_form: Form,
+    attendance_error: Option<String>,
+    attendance_choices: Vec<(String, String)>,
+}
+
+impl ShowTemplate {
+    fn is_marked(&self, attendance: &Option<String>, value: &str) -> bool {
+        attendance.as_deref() == Some(value)
+    }
+}
+
+/// Participants the actor may enrol here: their active caseload (at the host, unless the series is open).
+async fn candidates(state: &AppState, ctx: &Ctx, session: &GroupSession) -> Options {
+    if !matches!(ctx.actor.role, Role::Administrator | Role::Coach) {
+        return Vec::new();
+    }
+    let filter = Filter {
+        status: Status::Active,
+        mine: ctx.actor.role == Role::Coach,
+        organisation_id: (!session.open_to_partners).then_some(session.organisation_id),
+        ..Default::default()
+    };
+    let rows = crate::service::participants::caseload(state, ctx, &filter, 300)
+        .await
+        .unwrap_or_default();
+    rows.into_iter()
+        .map(|r| {
+            (
+                r.participant_id.to_string(),
+                format!("{} {}", r.first_name, r.last_name),
+            )
+        })
+        .fold(Vec::new(), |mut list: Options, item| {
+            if !list.contains(&item) {
+                list.push(item);
+            }
+            list
+        })
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    enrol_form: Form,
+    attendance_error: Option<String>,
+    notice: Option<&str>,
+) -> PageResult {
+    let lang = ctx.language;
+    let detail = service::open(state, ctx, id).await.or_page(lang)?;
+    let mut p = Page::new(ctx, "session-title", "sessions").with_notice(notice);
+    p.title = format!("{} · {}", detail.session.title, starts(&detail.session.starts_at));
+    let status = if enrol_form.has_errors() || attendance_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let template = ShowTemplate {
+        candidates: candidates(state, ctx, &detail.session).await,
+        attendance_choices: Attendance::ALL
+            .iter()
+            .map(|a| (a.to_string(), p.label("attendance", a)))
+            .collect(),
+        p,
+        detail,
+        enrol_form: enrol_form.prefixed("enrol"),
+        attendance_error,
+    };
+    Ok((status, render(&template)).into_response())
+}
+
+fn parse_path(id: &str, ctx: &Ctx) -> Result<Uuid, super::PageError> {
+    Uuid::parse_str(id)
+        .map_err(|_| AppError::NotFound)
+        .or_page(ctx.language)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    Query(params): Query<ListParams>,
+) -> PageResult {
+    let id = parse_path(&id, &ctx)?;
+    show_page(&state, &ctx, id, Form::empty(), None, params.notice.as_deref()).await
+}
+
+pub async fn enrol(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path(&id, &ctx)?;
+    let result = match parse_id(data.get("participant_id")) {
+        Ok(participant) => service::enrol(&state, &ctx, id, participant, data.checked("rest_of_series")).await,
+        Err(code) => Err(AppError::invalid("participant_id", code)),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/sessions/{id}"), "enrolled")),
+        Err(AppError::Invalid(errors)) => {
+            let form = Form::failed(&data, &errors, ctx.language);
+            show_page(&state, &ctx, id, form, None, None).await
+        }
+        Err(error) => Err(error).or_page(ctx.language),
+    }
+}
+
+/// The attendance form sends one `attendance-<participant id>` field per enrolled person.
+pub async fn attendance(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path(&id, &ctx)?;
+    let pairs = data
+        .pairs()
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("attendance-").map(|p| (p, v.as_str())));
+    let result = match parse_marks(pairs) {
+        Ok(marks) => service::take_attendance(&state, &ctx, id, &marks).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/sessions/{id}"), "attendance-saved")),
+        Err(AppError::Invalid(errors)) => {
+            let message = errors.0.first().map(|e| crate::i18n::error_text(ctx.language, e.code));
+            show_page(&state, &ctx, id, Form::empty(), message, None).await
+        }
+        Err(error) => Err(error).or_page(ctx.language),
+    }
+}

@@ -1,0 +1,242 @@
+//! Planning group sessions, enrolling participants (continuous intake), taking attendance.
+
+use super::participants::{Need, authorise};
+use super::require;
+use crate::AppState;
+use crate::error::AppError;
+use crate::identity::Ctx;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Brussels;
+use onramp_domain::identity::Role;
+use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::sessions::{Attendance, SeriesFields, SeriesInput};
+use onramp_store::audit::{self, Event};
+use onramp_store::group_sessions::{self, Enrolment, GroupSession};
+use onramp_store::{Access, locations, organisations, participants, programmes, trajectories, users};
+use serde::Serialize;
+use uuid::Uuid;
+
+async fn check_user_role(
+    conn: &mut impl Access,
+    id: Uuid,
+    role: Role,
+    field: &'static str,
+    code: &'static str,
+) -> Result<(), AppError> {
+    match users::get(conn, id).await? {
+        Some(user) if user.active && user.role == role => Ok(()),
+        _ => Err(AppError::invalid(field, code)),
+    }
+}
+
+/// Brussels wall-clock time to UTC; a time skipped by the change to summer time does not exist.
+fn to_utc(local: chrono::NaiveDateTime) -> Result<DateTime<Utc>, AppError> {
+    Brussels
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or(AppError::invalid("start_time", "invalid-time"))
+}
+
+/// Plans a series (or, with one session, a single session). Returns its sessions in order.
+pub async fn plan_series(state: &AppState, ctx: &Ctx, fields: &SeriesFields) -> Result<Vec<GroupSession>, AppError> {
+    let input = SeriesInput::parse(fields)?;
+    let mut tx = state.db.begin().await?;
+    let organisation = organisations::get(&mut tx, input.organisation_id)
+        .await?
+        .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
+    require(&ctx.actor, Action::PlanSessions(&organisation.as_ref()))?;
+    let programme = programmes::get(&mut tx, input.programme_id)
+        .await?
+        .ok_or(AppError::invalid("programme_id", "invalid-reference"))?;
+    if !programme.definition.modules.iter().any(|m| m.code == input.module) {
+        return Err(AppError::invalid("module", "unknown-module"));
+    }
+    if let Some(location_id) = input.location_id {
+        let location = locations::get(&mut tx, location_id).await?;
+        if location.is_none_or(|l| l.organisation_id != input.organisation_id) {
+            return Err(AppError::invalid("location_id", "invalid-reference"));
+        }
+    }
+    let coach_id = input
+        .coach_id
+        .or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
+    if let Some(coach_id) = coach_id {
+        check_user_role(&mut tx, coach_id, Role::Coach, "coach_id", "not-a-coach").await?;
+    }
+    if let Some(peer) = input.peer_expert_id {
+        check_user_role(&mut tx, peer, Role::PeerExpert, "peer_expert_id", "not-a-peer-expert").await?;
+    }
+    let mut starts = Vec::new();
+    for local in input.starts() {
+        starts.push((to_utc(local)?, local.date()));
+    }
+    let input = SeriesInput { coach_id, ..input };
+    let series_id =
+        group_sessions::create_series(&mut tx, &input, organisation.region_id, &starts, ctx.user.id).await?;
+    let sessions = group_sessions::in_series(&mut tx, series_id).await?;
+    audit::record(
+        &mut tx,
+        &ctx.who,
+        Event::new("session_series.create", "session_series", series_id).after(&sessions),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sessions)
+}
+
+/// Sessions the actor may see between two dates.
+pub async fn list(state: &AppState, ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> Result<Vec<GroupSession>, AppError> {
+    if to < from {
+        return Err(AppError::invalid("to", "before-start"));
+    }
+    let mut conn = state.db.conn().await?;
+    let scope = policy::session_scope(&ctx.actor);
+    Ok(group_sessions::list(&mut conn, scope, ctx.user.id, from, to, 500).await?)
+}
+
+/// One enrolled person as the viewer may see them: a name only where the policy lets them open the file.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnrolmentView {
+    /// `None` for participants the viewer may not see.
+    pub participant_id: Option<Uuid>,
+    pub name: Option<String>,
+    pub attendance: Option<String>,
+    pub attended_in_series: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionDetail {
+    pub session: GroupSession,
+    pub series: Vec<GroupSession>,
+    pub enrolments: Vec<EnrolmentView>,
+    pub can_manage: bool,
+    /// The video meeting address, for online sessions.
+    pub meeting_url: Option<String>,
+}
+
+async fn visible_session(conn: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<GroupSession, AppError> {
+    let session = group_sessions::get(conn, id).await?.ok_or(AppError::NotFound)?;
+    require(&ctx.actor, Action::ViewSession(&session.as_ref()))?;
+    Ok(session)
+}
+
+async fn enrolment_view(conn: &mut impl Access, ctx: &Ctx, e: Enrolment) -> Result<EnrolmentView, AppError> {
+    let reference = participants::access_ref(conn, e.participant_id)
+        .await?
+        .unwrap_or_default();
+    let visible = policy::decide(&ctx.actor, Action::ViewParticipant(&reference)) == Decision::Allow;
+    Ok(EnrolmentView {
+        participant_id: visible.then_some(e.participant_id),
+        name: visible.then(|| format!("{} {}", e.first_name, e.last_name)),
+        attendance: e.attendance,
+        attended_in_series: e.attended_in_series,
+    })
+}
+
+pub fn meeting_url(state: &AppState, session: &GroupSession) -> Option<String> {
+    let room = session.room.as_deref()?;
+    Some(format!(
+        "{}/onramp-{room}",
+        state.config.meeting_base_url.trim_end_matches('/')
+    ))
+}
+
+pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail, AppError> {
+    let mut conn = state.db.conn().await?;
+    let session = visible_session(&mut conn, ctx, id).await?;
+    let can_manage = policy::decide(&ctx.actor, Action::ManageSession(&session.as_ref())) == Decision::Allow;
+    let mut enrolments = Vec::new();
+    for e in group_sessions::enrolments(&mut conn, id).await? {
+        enrolments.push(enrolment_view(&mut conn, ctx, e).await?);
+    }
+    let series = group_sessions::in_series(&mut conn, session.series_id).await?;
+    Ok(SessionDetail {
+        meeting_url: meeting_url(state, &session),
+        session,
+        series,
+        enrolments,
+        can_manage,
+    })
+}
+
+/// Enrols a participant in a session and, with `rest_of_series`, in every later session of
+/// its series (continuous intake: joining a running series). All or nothing.
+pub async fn enrol(
+    state: &AppState,
+    ctx: &Ctx,
+    session_id: Uuid,
+    participant_id: Uuid,
+    rest_of_series: bool,
+) -> Result<usize, AppError> {
+    let mut tx = state.db.begin().await?;
+    let session = visible_session(&mut tx, ctx, session_id).await?;
+    authorise(&mut tx, ctx, participant_id, Need::Edit)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => AppError::invalid("participant_id", "invalid-reference"),
+            other => other,
+        })?;
+    if !session.open_to_partners {
+        let followed_at_host = trajectories::list_for(&mut tx, participant_id)
+            .await?
+            .iter()
+            .any(|t| t.organisation_id == session.organisation_id && t.ended_on.is_none());
+        if !followed_at_host {
+            return Err(AppError::invalid("participant_id", "not-open-to-partners"));
+        }
+    }
+    let targets: Vec<GroupSession> = if rest_of_series {
+        group_sessions::in_series(&mut tx, session.series_id)
+            .await?
+            .into_iter()
+            .filter(|s| s.position >= session.position)
+            .collect()
+    } else {
+        vec![session]
+    };
+    let mut added = 0;
+    for target in &targets {
+        // Taking the session's row first makes concurrent enrolments wait their turn.
+        group_sessions::lock(&mut tx, target.id).await?;
+        let full = group_sessions::enrolled(&mut tx, target.id).await? >= i64::from(target.capacity);
+        if group_sessions::is_enrolled(&mut tx, target.id, participant_id).await? {
+            continue;
+        }
+        if full {
+            return Err(AppError::invalid("participant_id", "session-full"));
+        }
+        group_sessions::enrol(&mut tx, target.id, participant_id, ctx.user.id).await?;
+        let mut event = Event::new("session.enrol", "group_session", target.id);
+        event.participant_id = Some(participant_id);
+        audit::record(&mut tx, &ctx.who, event).await?;
+        added += 1;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Records attendance for enrolled participants; anyone not enrolled refuses the whole list.
+pub async fn take_attendance(
+    state: &AppState,
+    ctx: &Ctx,
+    session_id: Uuid,
+    marks: &[(Uuid, Attendance)],
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let session = visible_session(&mut tx, ctx, session_id).await?;
+    require(&ctx.actor, Action::ManageSession(&session.as_ref()))?;
+    for (participant_id, attendance) in marks {
+        group_sessions::mark(&mut tx, session_id, *participant_id, *attendance, ctx.user.id)
+            .await
+            .map_err(|e| match e {
+                onramp_store::StoreError::NotFound => AppError::invalid("participant_id", "not-enrolled"),
+                other => other.into(),
+            })?;
+        let mut event = Event::new("session.attendance", "group_session", session_id);
+        event.participant_id = Some(*participant_id);
+        audit::record(&mut tx, &ctx.who, event.after(attendance)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
