@@ -63,6 +63,9 @@ pub enum Action<'a> {
     ManageSession(&'a SessionRef),
     /// Plan a series of group sessions hosted by this partner.
     PlanSessions(&'a OrganisationRef),
+    /// Subscribe to the calendar of a location of this organisation: administrators, the region's
+    /// coordinator, the organisation's coaches.
+    SubscribeLocation(&'a OrganisationRef),
     /// Agreements and contact persons of a partner: administrators and the partner's regional coordinator.
     ManageAgreements(&'a OrganisationRef),
     ViewOrganisation(&'a OrganisationRef),
@@ -306,6 +309,18 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::PlanSessions(organisation) => {
             let works_there = actor.role == Role::Coach && actor.organisations.contains(&organisation.id);
             if actor.role == Role::Administrator || works_there {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+        Action::SubscribeLocation(organisation) => {
+            let coordinates =
+                actor.role == Role::Coordinator && organisation.region_id.is_some_and(|r| actor.regions.contains(&r));
+            let works_there = actor.role == Role::Coach && actor.organisations.contains(&organisation.id);
+            if !sees_organisation(actor, organisation) {
+                Decision::Hidden
+            } else if actor.role == Role::Administrator || coordinates || works_there {
                 Decision::Allow
             } else {
                 Decision::Forbidden
@@ -573,6 +588,10 @@ mod tests {
             (Role::Coach, Action::PlanSessions(&OWN), Allow),
             (Role::Coach, Action::PlanSessions(&ELSEWHERE), Forbidden),
             (Role::PeerExpert, Action::PlanSessions(&OWN), Forbidden),
+            (Role::Coach, Action::SubscribeLocation(&OWN), Allow),
+            (Role::Coach, Action::SubscribeLocation(&ELSEWHERE), Hidden),
+            (Role::Coordinator, Action::SubscribeLocation(&IN_REGION), Allow),
+            (Role::CareTeam, Action::SubscribeLocation(&OWN), Forbidden),
         ];
         for (role, action, expected) in table {
             assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");

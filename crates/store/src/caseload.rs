@@ -76,54 +76,47 @@ impl Row {
     }
 }
 
-// Left joins (the foreign keys guarantee the rows) keep the trajectories the outer
-// loop, so the engine reads them in index order and stops after one page.
-const SELECT: &str = "SELECT t.id AS trajectory_id, t.participant_id, t.participant_name, p.first_name, p.last_name,
+// The caseload is a union of ordered branches, one per part of the actor's scope (all
+// trajectories; those they coach; one per organisation they belong to; one per region they
+// coordinate). Each branch reads its own index (scope column, sort key, id) in order and stops
+// after one page, so a page costs the same for a caseload of fifty or of a million, on both
+// engines and whatever statistics the planner holds. The outer query merges the branches and
+// joins the names for at most one page per branch.
+
+/// Filters every branch applies. $1 status, $2 mine, $3 actor, $4 search, $5 programme,
+/// $6 phase, $7 organisation, $8 location, $9 region; $10 and $11 the cursor; $12 the limit.
+const FILTERS: &str = "
+      AND ($1 = 'all' OR ($1 = 'active' AND t.ended_on IS NULL) OR ($1 = 'ended' AND t.ended_on IS NOT NULL))
+      AND (NOT $2 OR t.coach_id = $3)
+      AND ($4 IS NULL OR t.participant_name LIKE $4)
+      AND ($5 IS NULL OR t.programme_id = $5)
+      AND ($6 IS NULL OR t.phase = $6)
+      AND ($7 IS NULL OR t.organisation_id = $7)
+      AND ($8 IS NULL OR t.location_id = $8)
+      AND ($9 IS NULL OR t.region_id = $9)";
+
+/// A care-team member sees a trajectory at their organisation only with the participant's consent.
+const SHARED: &str = " AND EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = t.participant_id
+        AND c.purpose = 'share_care_team' AND c.organisation_id = t.organisation_id AND c.withdrawn_on IS NULL)";
+
+const COLUMNS: &str = "SELECT t.id AS trajectory_id, t.participant_id, t.participant_name, p.first_name, p.last_name,
         t.programme_id, g.name AS programme_name, g.max_duration_months, t.phase, t.phase_since, t.started_on, t.ends_by,
-        t.ended_on, t.last_contact_on, u.display_name AS coach_name, o.name AS organisation_name, l.name AS location_name
-    FROM trajectories t
-    LEFT JOIN participants p ON p.id = t.participant_id
-    LEFT JOIN programmes g ON g.id = t.programme_id
-    LEFT JOIN organisations o ON o.id = t.organisation_id
-    LEFT JOIN locations l ON l.id = t.location_id
-    LEFT JOIN users u ON u.id = t.coach_id
-    WHERE ($1
-           OR ($2 AND t.coach_id = $5)
-           OR ($3 AND t.organisation_id IN (SELECT organisation_id FROM user_organisations WHERE user_id = $5)
-                  AND (NOT $6 OR EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = t.participant_id
-                                          AND c.purpose = 'share_care_team' AND c.organisation_id = t.organisation_id
-                                          AND c.withdrawn_on IS NULL)))
-           OR ($4 AND t.region_id IN (SELECT region_id FROM user_regions WHERE user_id = $5)))
-      AND ($7 = 'all' OR ($7 = 'active' AND t.ended_on IS NULL) OR ($7 = 'ended' AND t.ended_on IS NOT NULL))
-      AND (NOT $8 OR t.coach_id = $5)
-      AND ($9 IS NULL OR t.participant_name LIKE $9)
-      AND ($10 IS NULL OR t.programme_id = $10)
-      AND ($11 IS NULL OR t.phase = $11)
-      AND ($12 IS NULL OR t.organisation_id = $12)
-      AND ($13 IS NULL OR t.location_id = $13)
-      AND ($14 IS NULL OR t.region_id = $14)";
+        t.ended_on, t.last_contact_on, u.display_name AS coach_name, o.name AS organisation_name, l.name AS location_name";
 
-// The cursor is a row-value comparison both engines can answer from the index in
-// order; the first page has no cursor, so its parameters only have to be bound.
-const FIRST_BY_NAME: &str = "
-      AND $15 IS NULL AND $16 IS NULL
-    ORDER BY t.participant_name, t.id LIMIT $17";
-
-const NEXT_BY_NAME: &str = "
-      AND (t.participant_name, t.id) > ($15, $16)
-    ORDER BY t.participant_name, t.id LIMIT $17";
-
-const FIRST_BY_ENDS_BY: &str = "
-      AND $15 IS NULL AND $16 IS NULL
-    ORDER BY t.ends_by, t.id LIMIT $17";
-
-const NEXT_BY_ENDS_BY: &str = "
-      AND (t.ends_by, t.id) > ($15, $16)
-    ORDER BY t.ends_by, t.id LIMIT $17";
+/// One part of the scope: the condition that selects its trajectories, with the id it binds.
+#[derive(Debug, Clone, Copy)]
+enum Branch {
+    All,
+    Coach,
+    Organisation(Uuid, bool),
+    Region(Uuid),
+}
 
 /// The SQL for one filter, with the parameters it binds beyond the filter's own.
 struct Statement {
     sql: String,
+    /// Ids the branches bind, from $13 on.
+    branch_ids: Vec<Uuid>,
     key_text: Option<String>,
     key_date: Option<NaiveDate>,
     after_id: Option<Uuid>,
@@ -131,7 +124,31 @@ struct Statement {
     search: Option<String>,
 }
 
-fn statement(filter: &Filter) -> Statement {
+async fn branches(conn: &mut impl Access, scope: CaseloadScope, actor_id: Uuid) -> Result<Vec<Branch>> {
+    if scope.all {
+        return Ok(vec![Branch::All]);
+    }
+    let mut list = Vec::new();
+    if scope.as_coach {
+        list.push(Branch::Coach);
+    }
+    if scope.by_membership {
+        let sql = "SELECT organisation_id FROM user_organisations WHERE user_id = $1 ORDER BY organisation_id";
+        let ids: Vec<Uuid> = run!(conn, c => sqlx::query_scalar(sql).bind(actor_id).fetch_all(c).await)?;
+        list.extend(
+            ids.into_iter()
+                .map(|id| Branch::Organisation(id, scope.needs_share_consent)),
+        );
+    }
+    if scope.by_region {
+        let sql = "SELECT region_id FROM user_regions WHERE user_id = $1 ORDER BY region_id";
+        let ids: Vec<Uuid> = run!(conn, c => sqlx::query_scalar(sql).bind(actor_id).fetch_all(c).await)?;
+        list.extend(ids.into_iter().map(Branch::Region));
+    }
+    Ok(list)
+}
+
+fn statement(filter: &Filter, branches: &[Branch]) -> Statement {
     let status = match filter.status {
         Status::Active => "active",
         Status::Ended => "ended",
@@ -144,19 +161,84 @@ fn statement(filter: &Filter) -> Statement {
         )
     });
     let (order, key_text, key_date, after_id) = match (&filter.sort, &filter.after) {
-        (Sort::Name, Some(Cursor::Name(name, id))) => (NEXT_BY_NAME, Some(name.clone()), None, Some(*id)),
-        (Sort::Name, _) => (FIRST_BY_NAME, None, None, None),
-        (Sort::EndsBy, Some(Cursor::EndsBy(date, id))) => (NEXT_BY_ENDS_BY, None, Some(*date), Some(*id)),
-        (Sort::EndsBy, _) => (FIRST_BY_ENDS_BY, None, None, None),
+        (Sort::Name, Some(Cursor::Name(name, id))) => ("participant_name", Some(name.clone()), None, Some(*id)),
+        (Sort::Name, _) => ("participant_name", None, None, None),
+        (Sort::EndsBy, Some(Cursor::EndsBy(date, id))) => ("ends_by", None, Some(*date), Some(*id)),
+        (Sort::EndsBy, _) => ("ends_by", None, None, None),
     };
+    // The first page has no cursor; its parameters are still bound, and only tested for NULL.
+    let cursor = if after_id.is_some() {
+        format!(" AND (t.{order}, t.id) > ($10, $11)")
+    } else {
+        " AND $10 IS NULL AND $11 IS NULL".to_owned()
+    };
+    let mut branch_ids = Vec::new();
+    let mut parts = Vec::new();
+    for (n, branch) in branches.iter().enumerate() {
+        let condition = match branch {
+            Branch::All => "1 = 1".to_owned(),
+            Branch::Coach => "t.coach_id = $3".to_owned(),
+            Branch::Organisation(id, shared) => {
+                branch_ids.push(*id);
+                let consent = if *shared { SHARED } else { "" };
+                format!("t.organisation_id = ${}{consent}", 12 + branch_ids.len())
+            }
+            Branch::Region(id) => {
+                branch_ids.push(*id);
+                format!("t.region_id = ${}", 12 + branch_ids.len())
+            }
+        };
+        parts.push(format!(
+            "SELECT * FROM (SELECT t.id, t.{order} AS sort_key FROM trajectories t WHERE {condition}{FILTERS}{cursor}
+                ORDER BY t.{order}, t.id LIMIT $12) AS b{n}"
+        ));
+    }
+    let sql = format!(
+        "{COLUMNS}
+    FROM ({}) AS k
+    JOIN trajectories t ON t.id = k.id
+    JOIN participants p ON p.id = t.participant_id
+    JOIN programmes g ON g.id = t.programme_id
+    JOIN organisations o ON o.id = t.organisation_id
+    LEFT JOIN locations l ON l.id = t.location_id
+    LEFT JOIN users u ON u.id = t.coach_id
+    ORDER BY k.sort_key, k.id LIMIT $12",
+        parts.join("\n    UNION\n    ")
+    );
     Statement {
-        sql: format!("{SELECT}{order}"),
+        sql,
+        branch_ids,
         key_text,
         key_date,
         after_id,
         status,
         search,
     }
+}
+
+macro_rules! bind_all {
+    ($q:expr, $st:expr, $filter:expr, $actor:expr, $limit:expr) => {{
+        let q = $q
+            .bind($st.status)
+            .bind($filter.mine)
+            .bind($actor)
+            .bind(&$st.search)
+            .bind($filter.programme_id)
+            .bind(&$filter.phase)
+            .bind($filter.organisation_id)
+            .bind($filter.location_id)
+            .bind($filter.region_id);
+        let q = if $filter.sort == Sort::Name {
+            q.bind($st.key_text.clone())
+        } else {
+            q.bind($st.key_date)
+        };
+        let mut q = q.bind($st.after_id).bind($limit);
+        for id in &$st.branch_ids {
+            q = q.bind(*id);
+        }
+        q
+    }};
 }
 
 /// One page of the caseload, `limit` rows at most.
@@ -167,21 +249,14 @@ pub async fn page(
     filter: &Filter,
     limit: i64,
 ) -> Result<Vec<Row>> {
-    let Statement {
-        sql,
-        key_text,
-        key_date,
-        after_id,
-        status,
-        search,
-    } = statement(filter);
+    let branches = branches(conn, scope, actor_id).await?;
+    if branches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let st = statement(filter, &branches);
     let rows = run!(conn, c => {
-        let q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql))
-            .bind(scope.all).bind(scope.as_coach).bind(scope.by_membership).bind(scope.by_region).bind(actor_id)
-            .bind(scope.needs_share_consent).bind(status).bind(filter.mine).bind(&search).bind(filter.programme_id)
-            .bind(&filter.phase).bind(filter.organisation_id).bind(filter.location_id).bind(filter.region_id);
-        let q = if filter.sort == Sort::Name { q.bind(key_text.clone()) } else { q.bind(key_date) };
-        q.bind(after_id).bind(limit).fetch_all(c).await
+        let q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*st.sql));
+        bind_all!(q, st, filter, actor_id, limit).fetch_all(c).await
     })?;
     Ok(rows)
 }
@@ -194,23 +269,13 @@ pub async fn plan(
     filter: &Filter,
     limit: i64,
 ) -> Result<Vec<String>> {
-    let Statement {
-        sql,
-        key_text,
-        key_date,
-        after_id,
-        status,
-        search,
-    } = statement(filter);
+    let branches = branches(conn, scope, actor_id).await?;
+    let st = statement(filter, &branches);
     let sqlite = matches!(conn.backend(), crate::Backend::Sqlite(_));
-    let sql = format!("{}{sql}", if sqlite { "EXPLAIN QUERY PLAN " } else { "EXPLAIN " });
+    let sql = format!("{}{}", if sqlite { "EXPLAIN QUERY PLAN " } else { "EXPLAIN " }, st.sql);
     let lines: Vec<String> = run!(conn, c => {
-        let q = sqlx::query(sqlx::AssertSqlSafe(&*sql))
-            .bind(scope.all).bind(scope.as_coach).bind(scope.by_membership).bind(scope.by_region).bind(actor_id)
-            .bind(scope.needs_share_consent).bind(status).bind(filter.mine).bind(&search).bind(filter.programme_id)
-            .bind(&filter.phase).bind(filter.organisation_id).bind(filter.location_id).bind(filter.region_id);
-        let q = if filter.sort == Sort::Name { q.bind(key_text.clone()) } else { q.bind(key_date) };
-        q.bind(after_id).bind(limit).fetch_all(c).await.map(|rows| {
+        let q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
+        bind_all!(q, st, filter, actor_id, limit).fetch_all(c).await.map(|rows| {
             rows.iter()
                 .map(|row| {
                     use sqlx::Row as _;

@@ -6,6 +6,7 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod calendar_feeds;
 pub mod caseload;
 pub mod coaching;
 pub mod consents;

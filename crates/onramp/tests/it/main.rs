@@ -8,6 +8,7 @@ mod account;
 mod agreements;
 mod audit;
 mod auth;
+mod calendars;
 mod caseload;
 mod cli;
 mod coaching;

@@ -3,6 +3,7 @@
 mod account;
 mod agreements;
 mod audit;
+pub mod calendars;
 mod coaching;
 pub mod exchange;
 mod extract;
@@ -120,4 +121,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(group_sessions::get))
         .routes(routes!(group_sessions::enrol))
         .routes(routes!(group_sessions::take_attendance))
+        .routes(routes!(calendars::list, calendars::create))
+        .routes(routes!(calendars::revoke))
 }

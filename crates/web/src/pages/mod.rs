@@ -6,6 +6,7 @@ mod account;
 mod agreements;
 mod audit;
 mod auth;
+mod calendars;
 mod exchange;
 mod form;
 mod home;
@@ -68,6 +69,9 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{id}/hours", post(agreements::set_hours))
         .route("/caseload", get(participants::caseload))
         .route("/hours", get(hours::show).post(hours::register))
+        .route("/calendars", get(calendars::show).post(calendars::create))
+        .route("/calendars/{id}/revoke", post(calendars::revoke))
+        .route("/calendar/{file}", get(calendars::feed))
         .route("/sessions", get(sessions::list))
         .route("/sessions/new", get(sessions::new).post(sessions::create))
         .route("/sessions/{id}", get(sessions::show))
@@ -172,6 +176,7 @@ impl Page {
             "hours-recorded",
             "enrolled",
             "attendance-saved",
+            "feed-revoked",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

@@ -1,0 +1,209 @@
+//! Private iCalendar feeds: read with an independent parser (Python's `icalendar`),
+//! never showing who takes part, and gone (404) once revoked.
+
+use crate::participants::{programme_id, register};
+use crate::support::*;
+use chrono::{DateTime, Days, Utc};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Parses iCalendar text with `tests-py/read_ics.py` (the venv `scripts/test` sets up).
+fn parse_ics(text: &str) -> Value {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let python = std::env::var("ONRAMP_TEST_PYTHON").unwrap_or_else(|_| format!("{root}/tests-py/.venv/bin/python"));
+    let mut child = Command::new(&python)
+        .arg(format!("{root}/tests-py/read_ics.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{python} (run scripts/test once to create the venv): {e}"));
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+async fn plan(app: &TestApp, coach: &Client, online: bool) -> Vec<Value> {
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let (_, o) = app.get_json(coach, &format!("/api/v1/organisations/{maasland}")).await;
+    let wgtw = programme_id(app, coach, "we-go-to-work").await;
+    let first = crate::caseload::today() + Days::new(3);
+    let body = json!({
+        "programme_id": wgtw, "module": "module_1", "title": "Information session on return to work",
+        "organisation_id": maasland, "location_id": o["locations"][0]["id"], "online": online, "capacity": "20",
+        "first_date": first.to_string(), "start_time": "10:00", "minutes": "90", "sessions": "2", "weeks_between": "2"
+    });
+    let (status, sessions) = app.send_json(coach, "POST", "/api/v1/session-series", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{sessions}");
+    sessions.as_array().unwrap().clone()
+}
+
+async fn fetch(url: &str) -> (StatusCode, String) {
+    // No session cookie: the secret address is the only key.
+    let response = Client::new().get(url).send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, text)
+}
+
+#[tokio::test]
+async fn a_feed_shows_the_sessions_one_leads_and_dies_when_revoked() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let sessions = plan(&app, &coach, true).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let person = register(&app, &coach, &maasland, "Yara", "Geerts", "1983-08-08").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland,
+                      "started_on": crate::caseload::today().to_string()});
+    app.send_json(
+        &coach,
+        "POST",
+        &format!("/api/v1/participants/{person}/trajectories"),
+        body,
+    )
+    .await;
+    let path = format!("/api/v1/sessions/{}/enrolments", sessions[0]["id"].as_str().unwrap());
+    let (status, _) = app
+        .send_json(&coach, "POST", &path, json!({"participant_id": person}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let (status, created) = app.send_json(&coach, "POST", "/api/v1/calendar-feeds", json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let url = created["url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with(&app.base) && url.ends_with(".ics"), "{url}");
+    let (status, text) = fetch(&url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !text.contains("Yara") && !text.contains("Geerts"),
+        "a feed never names participants"
+    );
+    let parsed = parse_ics(&text);
+    let events = parsed["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{parsed}");
+    let first = &events[0];
+    assert_eq!(first["uid"], format!("{}@onramp", sessions[0]["id"].as_str().unwrap()));
+    assert_eq!(first["summary"], "Information session on return to work (1/2)");
+    let starts: DateTime<Utc> = sessions[0]["starts_at"].as_str().unwrap().parse().unwrap();
+    let parsed_start: DateTime<Utc> = DateTime::parse_from_rfc3339(first["start"].as_str().unwrap())
+        .unwrap()
+        .into();
+    assert_eq!(parsed_start, starts);
+    let parsed_end: DateTime<Utc> = DateTime::parse_from_rfc3339(first["end"].as_str().unwrap())
+        .unwrap()
+        .into();
+    assert_eq!((parsed_end - parsed_start).num_minutes(), 90);
+    assert!(
+        first["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://meet.jit.si/onramp-")
+    );
+
+    // Someone else's feed shows none of these sessions.
+    let other = app.api_as("karim.elamrani@gtb.demo").await;
+    let (_, theirs) = app.send_json(&other, "POST", "/api/v1/calendar-feeds", json!({})).await;
+    let (_, text) = fetch(theirs["url"].as_str().unwrap()).await;
+    assert!(parse_ics(&text)["events"].as_array().unwrap().is_empty());
+
+    let id = created["feed"]["id"].as_str().unwrap();
+    let (status, _) = app
+        .send_json(
+            &other,
+            "POST",
+            &format!("/api/v1/calendar-feeds/{id}/revoke"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "only the owner revokes a feed");
+    let (status, _) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/calendar-feeds/{id}/revoke"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(fetch(&url).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fetch(&format!("{}/calendar/not-a-secret.ics", app.base)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, feeds) = app.get_json(&coach, "/api/v1/calendar-feeds").await;
+    assert!(feeds[0]["revoked_at"].is_string());
+    assert_eq!(app.audit("calendar_feed.revoke").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_location_feed_is_for_those_who_work_there() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    plan(&app, &coach, false).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let (_, o) = app.get_json(&coach, &format!("/api/v1/organisations/{maasland}")).await;
+    let location = o["locations"][0]["id"].as_str().unwrap().to_owned();
+    let far = app.api_as("an.peeters@gtb.demo").await;
+    let (status, problem) = app
+        .send_json(&far, "POST", "/api/v1/calendar-feeds", json!({"location_id": location}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "location_id", "invalid-reference"));
+    let (_, problem) = app
+        .send_json(&far, "POST", "/api/v1/calendar-feeds", json!({"location_id": "x"}))
+        .await;
+    assert!(has_error(&problem, "location_id", "invalid-reference"));
+    let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
+    let (status, created) = app
+        .send_json(
+            &coordinator,
+            "POST",
+            "/api/v1/calendar-feeds",
+            json!({"location_id": location}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, text) = fetch(created["url"].as_str().unwrap()).await;
+    let events = parse_ics(&text)["events"].as_array().unwrap().clone();
+    assert_eq!(events.len(), 2);
+    assert!(
+        events[0]["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("Revalidatieziekenhuis Maasland · ")
+    );
+}
+
+#[tokio::test]
+async fn the_calendars_page_shows_a_new_address_once() {
+    let app = TestApp::spawn().await;
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let csrf = app.csrf(&page, "/calendars").await;
+    let response = page
+        .post(app.url("/calendars"))
+        .form(&[("csrf", csrf.as_str()), ("location_id", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("it is not shown again"));
+    let start = html.find("/calendar/").expect("the new address");
+    let end = start + html[start..].find(".ics").unwrap() + 4;
+    let url = format!("{}{}", app.base, &html[start..end]);
+    assert_eq!(fetch(&url).await.0, StatusCode::OK);
+    let again = page
+        .get(app.url("/calendars"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains(&html[start..end]), "the address is not kept");
+    assert!(again.contains("The sessions I lead"));
+}

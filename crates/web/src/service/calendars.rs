@@ -1,0 +1,123 @@
+//! Private iCalendar feeds of one's own sessions or of a location's, which Outlook or Google
+//! Calendar subscribe to. The feed holds when and where, never who takes part.
+
+use super::require;
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n;
+use crate::identity::Ctx;
+use chrono::Days;
+use icalendar::{Calendar, Component, EventLike};
+use onramp_domain::policy::{self, Action, Actor, Decision};
+use onramp_store::audit::{self, Event};
+use onramp_store::calendar_feeds::{self, CalendarFeed};
+use onramp_store::group_sessions::{self, GroupSession};
+use onramp_store::{locations, organisations, users};
+use uuid::Uuid;
+
+/// Creates a feed of the actor's own sessions, or of a location's. Returns it with its secret.
+pub async fn create(
+    state: &AppState,
+    ctx: &Ctx,
+    location_id: Option<Uuid>,
+) -> Result<(CalendarFeed, String), AppError> {
+    let mut tx = state.db.begin().await?;
+    if let Some(location_id) = location_id {
+        let location = locations::get(&mut tx, location_id)
+            .await?
+            .ok_or(AppError::invalid("location_id", "invalid-reference"))?;
+        let organisation = organisations::get(&mut tx, location.organisation_id)
+            .await?
+            .ok_or(AppError::invalid("location_id", "invalid-reference"))?;
+        require(&ctx.actor, Action::SubscribeLocation(&organisation.as_ref()))
+            .map_err(|_| AppError::invalid("location_id", "invalid-reference"))?;
+    }
+    let (feed, secret) = calendar_feeds::create(&mut tx, ctx.user.id, location_id).await?;
+    audit::record(
+        &mut tx,
+        &ctx.who,
+        Event::new("calendar_feed.create", "calendar_feed", feed.id).after(&feed),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((feed, secret))
+}
+
+pub async fn list(state: &AppState, ctx: &Ctx) -> Result<Vec<CalendarFeed>, AppError> {
+    let mut conn = state.db.conn().await?;
+    Ok(calendar_feeds::list_for_owner(&mut conn, ctx.user.id).await?)
+}
+
+pub async fn revoke(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    calendar_feeds::revoke(&mut tx, ctx.user.id, id).await?;
+    audit::record(
+        &mut tx,
+        &ctx.who,
+        Event::new("calendar_feed.revoke", "calendar_feed", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The feed a secret opens, as iCalendar text; `None` for a revoked or unknown secret, or when
+/// its owner may no longer see what it shows (deactivated, or moved away from the location).
+pub async fn render(state: &AppState, secret: &str) -> Result<Option<String>, AppError> {
+    let mut conn = state.db.conn().await?;
+    let Some(feed) = calendar_feeds::by_secret(&mut conn, secret).await? else {
+        return Ok(None);
+    };
+    let Some(owner) = users::get(&mut conn, feed.owner_id).await?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    let actor = Actor {
+        user_id: owner.id,
+        role: owner.role,
+        organisations: owner.organisations.clone(),
+        regions: owner.regions.clone(),
+    };
+    if let Some(location_id) = feed.location_id {
+        let location = locations::get(&mut conn, location_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let organisation = organisations::get(&mut conn, location.organisation_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if policy::decide(&actor, Action::SubscribeLocation(&organisation.as_ref())) != Decision::Allow {
+            return Ok(None);
+        }
+    }
+    let from = super::participants::today() - Days::new(90);
+    let user = feed.location_id.is_none().then_some(owner.id);
+    let sessions = group_sessions::for_calendar(&mut conn, user, feed.location_id, from).await?;
+    let mut calendar = Calendar::new();
+    calendar.name(&match &feed.location_name {
+        Some(name) => format!("onramp · {name}"),
+        None => format!("onramp · {}", owner.display_name),
+    });
+    for session in &sessions {
+        calendar.push(event(state, owner.language, session));
+    }
+    Ok(Some(calendar.done().to_string()))
+}
+
+fn event(state: &AppState, lang: onramp_domain::identity::Language, s: &GroupSession) -> icalendar::Event {
+    let online = i18n::text(lang, "session-online");
+    let place = match (&s.location_name, s.online) {
+        (Some(location), false) => format!("{} · {location}", s.organisation_name),
+        (Some(location), true) => format!("{} · {location} / {online}", s.organisation_name),
+        (None, _) => online,
+    };
+    let mut event = icalendar::Event::new();
+    event
+        .uid(&format!("{}@onramp", s.id))
+        .summary(&format!("{} ({}/{})", s.title, s.position, s.series_size))
+        .starts(s.starts_at)
+        .ends(s.starts_at + chrono::Duration::minutes(i64::from(s.minutes)))
+        .location(&place);
+    if let Some(url) = super::group_sessions::meeting_url(state, s) {
+        event.description(&url).url(&url);
+    }
+    event.done()
+}
