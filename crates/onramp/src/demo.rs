@@ -375,7 +375,7 @@ pub async fn fill(db: &Db) -> Result<bool> {
         let first_partner = partners_in(code).into_iter().take(1).collect();
         account(&mut tx, &hash, email, name, Role::CareTeam, first_partner, vec![]).await?;
     }
-    account(
+    let peer_expert = account(
         &mut tx,
         &hash,
         "ervaringsdeskundige@gtb.demo",
@@ -398,6 +398,13 @@ pub async fn fill(db: &Db) -> Result<bool> {
 
     crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::service::participants::today()).await?;
     crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::service::participants::today()).await?;
+    crate::demo_caseload::sessions(
+        &mut tx,
+        &coaches,
+        peer_expert,
+        onramp_web::service::participants::today(),
+    )
+    .await?;
 
     let who = Who::cli();
     audit::record(&mut tx, &who, Event::new("demo.load", "database", "demo")).await?;

@@ -345,3 +345,89 @@ pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate)
     }
     Ok(())
 }
+
+/// Each coach's group sessions at their first partner: a We go to work module 2 series that ran
+/// over the last ten weeks, with attendance, and an information session every two weeks from
+/// next week (every other coach's online). The demo peer expert co-leads the first coach's.
+pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: Uuid, today: NaiveDate) -> Result<()> {
+    use chrono::NaiveTime;
+    use onramp_domain::sessions::{Attendance, SeriesInput};
+    use onramp_store::group_sessions;
+    let wgtw = programmes::find_by_code(tx, "we-go-to-work")
+        .await?
+        .expect("built-in programme");
+    let mut dice = Dice(4242);
+    for (n, (coach, works_at)) in coaches.iter().enumerate() {
+        let Some(&organisation_id) = works_at.first() else {
+            continue;
+        };
+        let region_id = organisations::get(tx, organisation_id).await?.and_then(|o| o.region_id);
+        let location_id = locations::list_for_organisation(tx, organisation_id)
+            .await?
+            .first()
+            .map(|l| l.id);
+        let people = trajectories::open_for_coach_at(tx, *coach, organisation_id, 8).await?;
+        for (module, title, first, count, weeks, online) in [
+            (
+                "module_2",
+                "Wensen, interesses en mogelijkheden",
+                today - Days::new(70),
+                6,
+                1,
+                false,
+            ),
+            (
+                "module_1",
+                "Infosessie: terug aan het werk",
+                today + Days::new(7),
+                4,
+                2,
+                n % 2 == 1,
+            ),
+        ] {
+            let input = SeriesInput {
+                programme_id: wgtw.id,
+                module: module.into(),
+                title: title.into(),
+                organisation_id,
+                location_id,
+                online,
+                open_to_partners: module == "module_1",
+                capacity: 12,
+                coach_id: Some(*coach),
+                peer_expert_id: (n == 0).then_some(peer_expert),
+                first_date: first,
+                start_time: NaiveTime::from_hms_opt(13, 30, 0).expect("a time"),
+                minutes: 120,
+                sessions: count,
+                weeks_between: weeks,
+            };
+            let starts: Vec<_> = input
+                .starts()
+                .into_iter()
+                .map(|local| {
+                    let at =
+                        onramp_web::service::group_sessions::brussels_to_utc(local).expect("13:30 exists every day");
+                    (at, local.date())
+                })
+                .collect();
+            let series = group_sessions::create_series(tx, &input, region_id, &starts, *coach).await?;
+            for session in group_sessions::in_series(tx, series).await? {
+                for &person in &people {
+                    group_sessions::enrol(tx, session.id, person, *coach).await?;
+                    if session.on_date < today {
+                        let attendance = *dice.pick(&[
+                            Attendance::Present,
+                            Attendance::Present,
+                            Attendance::Present,
+                            Attendance::Excused,
+                            Attendance::Absent,
+                        ]);
+                        group_sessions::mark(tx, session.id, person, attendance, *coach).await?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -197,3 +197,18 @@ pub async fn events_for(conn: &mut impl Access, participant_id: Uuid) -> Result<
                ORDER BY e.on_date DESC, e.id DESC";
     Ok(run!(conn, c => sqlx::query_as::<_, Event>(sql).bind(participant_id).fetch_all(c).await)?)
 }
+
+/// Participants with an open trajectory at one partner, followed by one coach (for demo data and lists).
+pub async fn open_for_coach_at(
+    conn: &mut impl Access,
+    coach_id: Uuid,
+    organisation_id: Uuid,
+    limit: i64,
+) -> Result<Vec<Uuid>> {
+    let sql = "SELECT participant_id FROM trajectories
+               WHERE coach_id = $1 AND organisation_id = $2 AND ended_on IS NULL
+               ORDER BY participant_name, id LIMIT $3";
+    Ok(
+        run!(conn, c => sqlx::query_scalar::<_, Uuid>(sql).bind(coach_id).bind(organisation_id).bind(limit).fetch_all(c).await)?,
+    )
+}

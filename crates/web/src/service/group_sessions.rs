@@ -30,12 +30,15 @@ async fn check_user_role(
 }
 
 /// Brussels wall-clock time to UTC; a time skipped by the change to summer time does not exist.
-fn to_utc(local: chrono::NaiveDateTime) -> Result<DateTime<Utc>, AppError> {
+pub fn brussels_to_utc(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
     Brussels
         .from_local_datetime(&local)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
-        .ok_or(AppError::invalid("start_time", "invalid-time"))
+}
+
+fn to_utc(local: chrono::NaiveDateTime) -> Result<DateTime<Utc>, AppError> {
+    brussels_to_utc(local).ok_or(AppError::invalid("start_time", "invalid-time"))
 }
 
 /// Plans a series (or, with one session, a single session). Returns its sessions in order.
