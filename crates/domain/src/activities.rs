@@ -147,6 +147,68 @@ impl TimeEntryInput {
     }
 }
 
+/// The raw fields of a case and team consultation with a partner's care team.
+#[derive(Debug, Clone, Default)]
+pub struct ConsultationFields {
+    pub organisation_id: String,
+    pub location_id: String,
+    pub on: String,
+    pub minutes: String,
+    pub attendees: String,
+    pub participant_ids: Vec<String>,
+    pub decisions: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationInput {
+    pub organisation_id: Uuid,
+    pub location_id: Option<Uuid>,
+    pub on: NaiveDate,
+    pub minutes: i32,
+    /// Who took part (names and functions, free text: care-team members need no account).
+    pub attendees: String,
+    /// The participants discussed; their files show the consultation.
+    pub participant_ids: Vec<Uuid>,
+    /// Sensitive: read only by those who may read the participants' notes.
+    pub decisions: Option<String>,
+}
+
+impl ConsultationInput {
+    pub fn parse(fields: &ConsultationFields, today: NaiveDate) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let organisation_id = errors.check("organisation_id", parse_id(&fields.organisation_id));
+        let location_id = errors
+            .check("location_id", parse_optional_id(&fields.location_id))
+            .flatten();
+        let on = errors.check("on", parse_past_date(&fields.on, today));
+        let minutes = errors.check("minutes", parse_minutes(&fields.minutes));
+        let attendees = errors.check("attendees", required_text(&fields.attendees, 1000));
+        let mut participant_ids = Vec::new();
+        for raw in fields.participant_ids.iter().filter(|p| !p.trim().is_empty()) {
+            match parse_id(raw) {
+                Ok(id) if !participant_ids.contains(&id) => participant_ids.push(id),
+                Ok(_) => {}
+                Err(code) => {
+                    errors.add("participant_ids", code);
+                    break;
+                }
+            }
+        }
+        let decisions = errors
+            .check("decisions", optional_text(&fields.decisions, 10_000))
+            .flatten();
+        errors.finish(|| ConsultationInput {
+            organisation_id: organisation_id.unwrap(),
+            location_id,
+            on: on.unwrap(),
+            minutes: minutes.unwrap(),
+            attendees: attendees.unwrap(),
+            participant_ids,
+            decisions,
+        })
+    }
+}
+
 /// Minutes used so far in `year`, extended at the same pace to the year's end.
 /// A past year is complete: its projection is what was used.
 pub fn project_to_year_end(used_minutes: i64, year: i32, today: NaiveDate) -> i64 {
@@ -215,6 +277,32 @@ mod tests {
         assert_eq!(parse_minutes("1.5"), Err("invalid-number"));
         assert_eq!(parse_minutes("601"), Err("out-of-range"));
         assert_eq!(parse_minutes(""), Err("required"));
+    }
+
+    #[test]
+    fn a_consultation_names_its_bad_fields_and_drops_repeated_people() {
+        let id = Uuid::from_u128(7).to_string();
+        let fields = ConsultationFields {
+            organisation_id: Uuid::nil().to_string(),
+            on: "2026-03-01".into(),
+            minutes: "60".into(),
+            attendees: "Dr. Vermeulen, ergotherapeut".into(),
+            participant_ids: vec![id.clone(), id.clone(), String::new()],
+            ..Default::default()
+        };
+        let input = ConsultationInput::parse(&fields, date("2026-03-10")).unwrap();
+        assert_eq!(input.participant_ids.len(), 1);
+        let bad = ConsultationFields {
+            attendees: " ".into(),
+            participant_ids: vec!["nope".into()],
+            ..fields
+        };
+        let errors = ConsultationInput::parse(&bad, date("2026-03-10")).unwrap_err();
+        assert_eq!(errors.for_field("attendees").map(|e| e.code), Some("required"));
+        assert_eq!(
+            errors.for_field("participant_ids").map(|e| e.code),
+            Some("invalid-reference")
+        );
     }
 
     #[test]

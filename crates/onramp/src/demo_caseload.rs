@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use chrono::{Days, NaiveDate};
-use onramp_domain::activities::{CoachingContactInput, ContactMode, TimeCategory, TimeEntryInput};
+use onramp_domain::activities::{CoachingContactInput, ConsultationInput, ContactMode, TimeCategory, TimeEntryInput};
 use onramp_domain::consents::{ConsentInput, Purpose};
 use onramp_domain::identity::Language;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
@@ -311,8 +311,9 @@ async fn contacts(
     Ok(())
 }
 
-/// This year's hand-registered hours of each coach at each partner: administration every month,
-/// case and team consultations every two weeks (until consultations are recorded as activities).
+/// This year's work of each coach at each partner besides contacts and sessions: every four
+/// weeks administration registered by hand, and, two weeks later, a case and team consultation
+/// with the partner's care team about a few of the people the coach follows there.
 pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) -> Result<()> {
     let start = NaiveDate::from_ymd_opt(today.format("%Y").to_string().parse()?, 1, 6).expect("a date");
     for (coach, works_at) in coaches {
@@ -321,23 +322,32 @@ pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate)
                 .await?
                 .first()
                 .map(|l| l.id);
+            let people = trajectories::open_for_coach_at(tx, *coach, organisation_id, 3).await?;
             let mut on = start;
             let mut fortnight = 0;
             while on <= today {
-                let (category, minutes, note) = if fortnight % 2 == 0 {
-                    (TimeCategory::Administration, 180, "Registratie en rapportage")
+                if fortnight % 2 == 0 {
+                    let input = TimeEntryInput {
+                        organisation_id,
+                        location_id,
+                        on,
+                        category: TimeCategory::Administration,
+                        minutes: 180,
+                        note: Some("Registratie en rapportage".into()),
+                    };
+                    coaching::add_time_entry(tx, &input, *coach).await?;
                 } else {
-                    (TimeCategory::Consultation, 120, "Casusoverleg met het zorgteam")
-                };
-                let input = TimeEntryInput {
-                    organisation_id,
-                    location_id,
-                    on,
-                    category,
-                    minutes,
-                    note: Some(note.into()),
-                };
-                coaching::add_time_entry(tx, &input, *coach).await?;
+                    let input = ConsultationInput {
+                        organisation_id,
+                        location_id,
+                        on,
+                        minutes: 90,
+                        attendees: "Behandelend arts, ergotherapeut, psycholoog".into(),
+                        participant_ids: people.clone(),
+                        decisions: Some("Stappen naar werk bespreken in het volgende gesprek.".into()),
+                    };
+                    coaching::add_consultation(tx, &input, *coach).await?;
+                }
                 on = on + Days::new(14);
                 fortnight += 1;
             }

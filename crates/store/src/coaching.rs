@@ -3,7 +3,7 @@
 
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
-use onramp_domain::activities::{CoachingContactInput, TimeEntryInput};
+use onramp_domain::activities::{CoachingContactInput, ConsultationInput, TimeEntryInput};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -144,7 +144,7 @@ pub struct UsedMinutes {
     pub minutes: i64,
 }
 
-/// Sums what the activities recorded (contacts, the group sessions a coach leads) and what
+/// Sums what the activities recorded (contacts, the group sessions a coach leads, consultations) and what
 /// coaches registered by hand.
 pub async fn used_minutes(conn: &mut impl Access, filter: HoursFilter) -> Result<Vec<UsedMinutes>> {
     let sql = "SELECT location_id, category, SUM(minutes) AS minutes FROM (
@@ -154,6 +154,9 @@ pub async fn used_minutes(conn: &mut impl Access, filter: HoursFilter) -> Result
             SELECT location_id, 'group' AS category, minutes FROM group_sessions
             WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND coach_id IS NOT NULL
               AND ($4 IS NULL OR coach_id = $4)
+          UNION ALL
+            SELECT location_id, 'consultation' AS category, minutes FROM consultations
+            WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND ($4 IS NULL OR coach_id = $4)
           UNION ALL
             SELECT location_id, category, minutes FROM time_entries
             WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND ($4 IS NULL OR coach_id = $4)
@@ -208,4 +211,70 @@ pub async fn commitments(
                ORDER BY l.name, a.starts_on";
     Ok(run!(conn, c => sqlx::query_as::<_, Commitment>(sql)
         .bind(organisation_id).bind(from).bind(to).fetch_all(c).await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Consultation {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub location_id: Option<Uuid>,
+    pub location_name: Option<String>,
+    pub coach_id: Uuid,
+    pub coach_name: String,
+    pub on_date: NaiveDate,
+    pub minutes: i32,
+    pub attendees: String,
+    pub decisions: Option<String>,
+    /// How many participants were discussed.
+    pub discussed: i64,
+}
+
+const SELECT_CONSULTATION: &str = "SELECT k.id, k.organisation_id, o.name AS organisation_name, k.location_id,
+        l.name AS location_name, k.coach_id, u.display_name AS coach_name, k.on_date, k.minutes, k.attendees,
+        k.decisions, (SELECT COUNT(*) FROM consultation_participants x WHERE x.consultation_id = k.id) AS discussed
+    FROM consultations k
+    JOIN organisations o ON o.id = k.organisation_id
+    JOIN users u ON u.id = k.coach_id
+    LEFT JOIN locations l ON l.id = k.location_id";
+
+pub async fn add_consultation(tx: &mut impl Access, input: &ConsultationInput, coach_id: Uuid) -> Result<Consultation> {
+    let id = Uuid::now_v7();
+    let sql = "INSERT INTO consultations (id, organisation_id, location_id, coach_id, on_date, minutes, attendees,
+                   decisions, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(id).bind(input.organisation_id).bind(input.location_id).bind(coach_id).bind(input.on)
+        .bind(input.minutes).bind(&input.attendees).bind(&input.decisions).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let link = "INSERT INTO consultation_participants (consultation_id, participant_id) VALUES ($1, $2)";
+    for participant in &input.participant_ids {
+        run!(tx, c => sqlx::query(link).bind(id).bind(participant).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    let sql = format!("{SELECT_CONSULTATION} WHERE k.id = $1");
+    run!(tx, c => sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// The consultations a participant was discussed in, newest first.
+pub async fn consultations_for(conn: &mut impl Access, participant_id: Uuid) -> Result<Vec<Consultation>> {
+    let sql = format!(
+        "{SELECT_CONSULTATION} JOIN consultation_participants cp ON cp.consultation_id = k.id
+         WHERE cp.participant_id = $1 ORDER BY k.on_date DESC, k.id DESC"
+    );
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(&*sql)).bind(participant_id).fetch_all(c).await)?,
+    )
+}
+
+/// A partner's consultations in a period, newest first.
+pub async fn consultations_at(conn: &mut impl Access, filter: HoursFilter) -> Result<Vec<Consultation>> {
+    let sql = format!(
+        "{SELECT_CONSULTATION} WHERE k.organisation_id = $1 AND k.on_date >= $2 AND k.on_date <= $3
+           AND ($4 IS NULL OR k.coach_id = $4) ORDER BY k.on_date DESC, k.id DESC LIMIT 500"
+    );
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(&*sql))
+        .bind(filter.organisation_id).bind(filter.from).bind(filter.to).bind(filter.coach_id)
+        .fetch_all(c).await)?,
+    )
 }

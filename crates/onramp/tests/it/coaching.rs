@@ -419,3 +419,152 @@ async fn the_hours_page_shows_the_agreement_and_registers_hours() {
     assert!(html.contains("The hours have been registered."));
     assert!(html.contains("Preparing module 2"));
 }
+
+fn consultation_minutes(view: &Value) -> i64 {
+    used(view, "consultation")
+}
+
+#[tokio::test]
+async fn a_consultation_reaches_the_files_discussed_and_the_hours() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let (_, me) = app.get_json(&coach, "/api/v1/me").await;
+    let me = me["id"].as_str().unwrap().to_owned();
+    let (a, _) = followed_participant(&app, &coach, "Kobe").await;
+    let (b, _) = followed_participant(&app, &coach, "Lore").await;
+    let before = hours(&app, &coach, &maasland, Some(&me)).await;
+    let body = json!({
+        "organisation_id": maasland, "on": today().to_string(), "minutes": "75",
+        "attendees": "Dr. Janssens (physiatrist), occupational therapist", "participant_ids": [a, b],
+        "decisions": "Try two mornings a week at the old employer."
+    });
+    let (status, created) = app.send_json(&coach, "POST", "/api/v1/consultations", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["discussed"], 2);
+    let after = hours(&app, &coach, &maasland, Some(&me)).await;
+    assert_eq!(consultation_minutes(&after) - consultation_minutes(&before), 75);
+
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{a}")).await;
+    assert_eq!(
+        file["consultations"][0]["decisions"],
+        "Try two mornings a week at the old employer."
+    );
+    let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
+    let (_, file) = app.get_json(&coordinator, &format!("/api/v1/participants/{b}")).await;
+    assert_eq!(
+        file["consultations"][0]["attendees"],
+        "Dr. Janssens (physiatrist), occupational therapist"
+    );
+    assert!(
+        file["consultations"][0]["decisions"].is_null(),
+        "decisions follow the notes rule"
+    );
+    let (_, list) = app
+        .get_json(&coordinator, &format!("/api/v1/organisations/{maasland}/consultations"))
+        .await;
+    let ours = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == created["id"])
+        .expect("listed");
+    assert!(ours["decisions"].is_null());
+    assert_eq!(app.audit("consultation.discuss").await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_consultation_about_someone_not_followed_is_refused_whole() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let (mine, _) = followed_participant(&app, &coach, "Mona").await;
+    let other = app.api_as("an.peeters@gtb.demo").await;
+    let (_, me) = app.get_json(&other, "/api/v1/me").await;
+    let gtb = app.organisation_id("GTB Vlaanderen").await;
+    let partner = me["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().to_owned())
+        .find(|o| *o != gtb)
+        .unwrap();
+    let stranger = register(&app, &other, &partner, "Nils", "Aerts", "1969-09-09").await;
+    let body = json!({"organisation_id": maasland, "on": today().to_string(), "minutes": "60",
+                      "attendees": "Care team", "participant_ids": [mine, stranger]});
+    let (status, problem) = app.send_json(&coach, "POST", "/api/v1/consultations", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "participant_ids", "invalid-reference"), "{problem}");
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{mine}")).await;
+    assert!(
+        file["consultations"].as_array().unwrap().is_empty(),
+        "nothing was written"
+    );
+    let future = (today() + Days::new(1)).to_string();
+    let body = json!({"organisation_id": maasland, "on": future, "minutes": "0", "attendees": " "});
+    let (_, problem) = app.send_json(&coach, "POST", "/api/v1/consultations", body).await;
+    for (field, code) in [
+        ("on", "date-in-future"),
+        ("minutes", "out-of-range"),
+        ("attendees", "required"),
+    ] {
+        assert!(has_error(&problem, field, code), "{field} {code}: {problem}");
+    }
+    // A coordinator does not record consultations.
+    let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
+    let body = json!({"organisation_id": maasland, "on": today().to_string(), "minutes": "60", "attendees": "x"});
+    let (status, _) = app.send_json(&coordinator, "POST", "/api/v1/consultations", body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_consultation_page_records_one_with_the_people_ticked() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let (a, _) = followed_participant(&app, &coach, "Pieter").await;
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let path = format!("/consultations?organisation_id={maasland}");
+    let html = page.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains(&format!("value=\"{a}\"")),
+        "the coach's people at the partner are offered"
+    );
+    let csrf = csrf_in(&html);
+    let on = today().to_string();
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("organisation_id", maasland.as_str()),
+        ("on", on.as_str()),
+        ("minutes", "60"),
+        ("attendees", ""),
+        ("participant_ids", a.as_str()),
+    ];
+    let response = page.post(app.url("/consultations")).form(&bad).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"consultation-e-attendees\""));
+    assert!(
+        html.contains(&format!("value=\"{a}\" checked")),
+        "the ticked person stays ticked"
+    );
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("organisation_id", maasland.as_str()),
+        ("on", on.as_str()),
+        ("minutes", "60"),
+        ("attendees", "Care team of the pain clinic"),
+        ("participant_ids", a.as_str()),
+    ];
+    let response = page.post(app.url("/consultations")).form(&good).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = page
+        .get(app.url(&format!("/participants/{a}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Case and team consultation with Care team of the pain clinic"));
+}

@@ -287,3 +287,129 @@ pub async fn hours(
         service::hours_view(&state, &ctx, id, year, coach_id).await?.into(),
     ))
 }
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ConsultationBody {
+    /// The partner whose care team took part.
+    pub organisation_id: String,
+    pub location_id: Option<String>,
+    /// YYYY-MM-DD, not in the future.
+    pub on: String,
+    /// Whole minutes, 1 to 600.
+    pub minutes: String,
+    /// Who took part (names and functions).
+    pub attendees: String,
+    /// The participants discussed: people you follow.
+    pub participant_ids: Vec<String>,
+    /// Sensitive: read only by those who may read the participants' notes.
+    pub decisions: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationView {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub location_id: Option<Uuid>,
+    pub location_name: Option<String>,
+    pub coach_id: Uuid,
+    pub coach_name: String,
+    pub on: NaiveDate,
+    pub minutes: i32,
+    pub attendees: String,
+    /// Absent when you may not read them.
+    pub decisions: Option<String>,
+    /// How many participants were discussed.
+    pub discussed: i64,
+}
+
+impl From<onramp_store::coaching::Consultation> for ConsultationView {
+    fn from(k: onramp_store::coaching::Consultation) -> Self {
+        ConsultationView {
+            id: k.id,
+            organisation_id: k.organisation_id,
+            organisation_name: k.organisation_name,
+            location_id: k.location_id,
+            location_name: k.location_name,
+            coach_id: k.coach_id,
+            coach_name: k.coach_name,
+            on: k.on_date,
+            minutes: k.minutes,
+            attendees: k.attendees,
+            decisions: k.decisions,
+            discussed: k.discussed,
+        }
+    }
+}
+
+/// Records a case and team consultation with a partner's care team. It counts as consultation hours
+/// and appears on the timeline of each participant discussed.
+#[utoipa::path(post, path = "/api/v1/consultations", tag = "activities", request_body = ConsultationBody,
+    responses(
+        (status = 201, body = ConsultationView),
+        (status = 403, description = "Only the partner's coaches record consultations there", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn add_consultation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<ConsultationBody>,
+) -> Result<(StatusCode, Json<ConsultationView>), AppError> {
+    let fields = onramp_domain::activities::ConsultationFields {
+        organisation_id: body.organisation_id,
+        location_id: body.location_id.unwrap_or_default(),
+        on: body.on,
+        minutes: body.minutes,
+        attendees: body.attendees,
+        participant_ids: body.participant_ids,
+        decisions: body.decisions.unwrap_or_default(),
+    };
+    let consultation = service::add_consultation(&state, &ctx, &fields).await?;
+    Ok((StatusCode::CREATED, Json(consultation.into())))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    /// YYYY-MM-DD; 90 days ago when absent.
+    pub from: Option<String>,
+    /// YYYY-MM-DD; today when absent.
+    pub to: Option<String>,
+}
+
+/// A partner's case and team consultations in a period, newest first.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/consultations", tag = "activities",
+    params(("id" = Uuid, Path), PeriodQuery),
+    responses(
+        (status = 200, body = Vec<ConsultationView>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn consultations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
+) -> Result<Json<Vec<ConsultationView>>, AppError> {
+    let (from, to) = consultation_period(query.from.as_deref(), query.to.as_deref())?;
+    let list = service::consultations_at(&state, &ctx, id, from, to).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// A period for lists of past work: the last 90 days by default.
+pub fn consultation_period(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let today = crate::service::participants::today();
+    let from = from.filter(|f| !f.trim().is_empty()).map(|f| f.to_owned());
+    let to = to.filter(|t| !t.trim().is_empty()).map(|t| t.to_owned());
+    let mut errors = onramp_domain::FieldErrors::new();
+    let from = from.map(|f| errors.check("from", onramp_domain::participants::parse_date(&f)));
+    let to = to.map(|t| errors.check("to", onramp_domain::participants::parse_date(&t)));
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let to = to.flatten().unwrap_or(today);
+    let from = from.flatten().unwrap_or(to - chrono::Days::new(90));
+    Ok((from, to))
+}

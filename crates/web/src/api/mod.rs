@@ -22,6 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use audit::AuditQuery;
+pub use coaching::consultation_period;
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use group_sessions::{parse_marks, period as session_period};
 pub use organisations::parse_filter as organisations_filter;
@@ -116,6 +117,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(coaching::add_contact))
         .routes(routes!(coaching::add_time_entry))
         .routes(routes!(coaching::hours))
+        .routes(routes!(coaching::add_consultation))
+        .routes(routes!(coaching::consultations))
         .routes(routes!(group_sessions::plan_series))
         .routes(routes!(group_sessions::list))
         .routes(routes!(group_sessions::get))

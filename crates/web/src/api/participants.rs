@@ -277,6 +277,8 @@ pub struct ParticipantFileView {
     pub events: Vec<EventView>,
     /// Individual coaching contacts, newest first.
     pub contacts: Vec<super::coaching::CoachingContactView>,
+    /// Case and team consultations the person was discussed in, newest first.
+    pub consultations: Vec<super::coaching::ConsultationView>,
     /// Group sessions the person is enrolled in, newest first.
     pub sessions: Vec<super::group_sessions::ParticipantSessionView>,
     pub can_edit: bool,
@@ -290,6 +292,7 @@ impl From<ParticipantFile> for ParticipantFileView {
             trajectories: f.trajectories.into_iter().map(TrajectoryView::from).collect(),
             events: f.events.into_iter().map(EventView::from).collect(),
             contacts: f.contacts.into_iter().map(Into::into).collect(),
+            consultations: f.consultations.into_iter().map(Into::into).collect(),
             sessions: f.sessions.into_iter().map(Into::into).collect(),
             can_edit: f.can_edit,
         }

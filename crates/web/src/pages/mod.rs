@@ -7,6 +7,7 @@ mod agreements;
 mod audit;
 mod auth;
 mod calendars;
+mod consultations;
 mod exchange;
 mod form;
 mod home;
@@ -69,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{id}/hours", post(agreements::set_hours))
         .route("/caseload", get(participants::caseload))
         .route("/hours", get(hours::show).post(hours::register))
+        .route("/consultations", get(consultations::show).post(consultations::create))
         .route("/calendars", get(calendars::show).post(calendars::create))
         .route("/calendars/{id}/revoke", post(calendars::revoke))
         .route("/calendar/{file}", get(calendars::feed))

@@ -564,6 +564,12 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
             note: c.next_step.clone(),
             by: Some(c.coach_name.clone()),
         }))
+        .chain(file.consultations.iter().map(|k| TimelineEntry {
+            on: k.on_date,
+            text: p.t1("timeline-consultation", "attendees", &k.attendees),
+            note: k.decisions.clone(),
+            by: Some(k.coach_name.clone()),
+        }))
         .chain(file.sessions.iter().map(|s| {
             TimelineEntry {
                 on: s.on_date,

@@ -8,12 +8,13 @@ use crate::error::AppError;
 use crate::identity::Ctx;
 use chrono::NaiveDate;
 use onramp_domain::activities::{
-    CoachingContactInput, ContactFields, TimeCategory, TimeEntryFields, TimeEntryInput, project_to_year_end,
+    CoachingContactInput, ConsultationFields, ConsultationInput, ContactFields, TimeCategory, TimeEntryFields,
+    TimeEntryInput, project_to_year_end,
 };
 use onramp_domain::identity::Role;
 use onramp_domain::policy::Action;
 use onramp_store::audit::{self, Event};
-use onramp_store::coaching::{self, CoachingContact, ContactPlace, HoursFilter, TimeEntry};
+use onramp_store::coaching::{self, CoachingContact, Consultation, ContactPlace, HoursFilter, TimeEntry};
 use onramp_store::{locations, organisations, trajectories, users};
 use serde::Serialize;
 use uuid::Uuid;
@@ -78,6 +79,75 @@ pub async fn add_time_entry(state: &AppState, ctx: &Ctx, fields: &TimeEntryField
     .await?;
     tx.commit().await?;
     Ok(entry)
+}
+
+/// Records a case and team consultation at a partner, with the participants discussed (people
+/// the coach follows). It counts as consultation hours and appears on each participant's timeline.
+pub async fn add_consultation(
+    state: &AppState,
+    ctx: &Ctx,
+    fields: &ConsultationFields,
+) -> Result<Consultation, AppError> {
+    let input = ConsultationInput::parse(fields, today())?;
+    let mut tx = state.db.begin().await?;
+    let organisation = organisations::get(&mut tx, input.organisation_id)
+        .await?
+        .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
+    require(&ctx.actor, Action::RegisterHours(&organisation.as_ref()))?;
+    if let Some(location_id) = input.location_id {
+        let location = locations::get(&mut tx, location_id).await?;
+        if location.is_none_or(|l| l.organisation_id != input.organisation_id) {
+            return Err(AppError::invalid("location_id", "invalid-reference"));
+        }
+    }
+    for participant in &input.participant_ids {
+        // Only people the coach may change the file of; others do not exist for them.
+        if authorise(&mut tx, ctx, *participant, Need::Edit).await.is_err() {
+            return Err(AppError::invalid("participant_ids", "invalid-reference"));
+        }
+    }
+    let consultation = coaching::add_consultation(&mut tx, &input, ctx.user.id).await?;
+    audit::record(
+        &mut tx,
+        &ctx.who,
+        Event::new("consultation.create", "consultation", consultation.id).after(&consultation),
+    )
+    .await?;
+    for participant in &input.participant_ids {
+        let mut event = Event::new("consultation.discuss", "consultation", consultation.id);
+        event.participant_id = Some(*participant);
+        audit::record(&mut tx, &ctx.who, event).await?;
+    }
+    tx.commit().await?;
+    Ok(consultation)
+}
+
+/// A partner's consultations in a period; their decisions only for those who recorded them or administrators.
+pub async fn consultations_at(
+    state: &AppState,
+    ctx: &Ctx,
+    organisation_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Consultation>, AppError> {
+    let mut conn = state.db.conn().await?;
+    let organisation = organisations::get(&mut conn, organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require(&ctx.actor, Action::ViewHours(&organisation.as_ref()))?;
+    let filter = HoursFilter {
+        from,
+        to,
+        organisation_id,
+        coach_id: None,
+    };
+    let mut list = coaching::consultations_at(&mut conn, filter).await?;
+    for k in &mut list {
+        if k.coach_id != ctx.user.id && ctx.actor.role != Role::Administrator {
+            k.decisions = None;
+        }
+    }
+    Ok(list)
 }
 
 /// Hours in one category: committed by the agreements, used so far, and the pace projected to the year end.

@@ -11,7 +11,7 @@ use onramp_domain::participants::ParticipantInput;
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
 use onramp_store::audit::{self, Event};
 use onramp_store::caseload::{self, Filter};
-use onramp_store::coaching::{self, CoachingContact};
+use onramp_store::coaching::{self, CoachingContact, Consultation};
 use onramp_store::consents::{self, Consent};
 use onramp_store::group_sessions::{self, ParticipantSession};
 use onramp_store::participants::{self, Participant};
@@ -99,6 +99,8 @@ pub struct ParticipantFile {
     pub events: Vec<trajectories::Event>,
     /// Individual coaching contacts, newest first; their notes follow the file's notes.
     pub contacts: Vec<CoachingContact>,
+    /// Case and team consultations the person was discussed in, newest first (decisions follow the notes rule).
+    pub consultations: Vec<Consultation>,
     /// Group sessions the person is enrolled in, newest first, with attendance.
     pub sessions: Vec<ParticipantSession>,
     pub can_edit: bool,
@@ -123,6 +125,10 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         contacts.iter_mut().for_each(|c| c.notes = None);
     }
     let sessions = group_sessions::for_participant(&mut conn, id).await?;
+    let mut consultations = coaching::consultations_for(&mut conn, id).await?;
+    if !can_read_notes {
+        consultations.iter_mut().for_each(|k| k.decisions = None);
+    }
     drop(conn);
     let mut tx = state.db.begin().await?;
     audit::record(&mut tx, &ctx.who, audit_event("participant.read", id)).await?;
@@ -133,6 +139,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         trajectories,
         events,
         contacts,
+        consultations,
         sessions,
         can_edit,
         can_read_notes,

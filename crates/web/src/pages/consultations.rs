@@ -1,0 +1,152 @@
+//! Case and team consultations at a partner: the recent ones, and recording one with the
+//! participants discussed.
+
+use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
+use crate::AppState;
+use crate::api::consultation_period;
+use crate::error::AppError;
+use crate::identity::{Ctx, PageCtx};
+use crate::service::coaching as service;
+use crate::service::participants::today;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use onramp_domain::activities::ConsultationFields;
+use onramp_domain::identity::Role;
+use onramp_domain::organisations::parse_optional_id;
+use onramp_domain::policy::{self, Action, Decision};
+use onramp_store::caseload::{Filter, Status};
+use onramp_store::coaching::Consultation;
+use serde::Deserialize;
+
+type Options = Vec<(String, String)>;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Params {
+    organisation_id: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "consultations.html")]
+struct ConsultationsTemplate {
+    p: Page,
+    organisations: Options,
+    chosen: String,
+    consultations: Vec<Consultation>,
+    can_record: bool,
+    form: Form,
+    locations: Options,
+    people: Options,
+}
+
+async fn page(state: &AppState, ctx: &Ctx, chosen: Option<String>, form: Form, notice: Option<&str>) -> PageResult {
+    let lang = ctx.language;
+    let visible: Vec<_> = crate::service::organisations::list(state, ctx, &Default::default())
+        .await
+        .or_page(lang)?
+        .into_iter()
+        .filter(|o| policy::decide(&ctx.actor, Action::ViewHours(&o.as_ref())) == Decision::Allow)
+        .collect();
+    let chosen = chosen
+        .and_then(|c| parse_optional_id(&c).ok().flatten())
+        .filter(|id| visible.iter().any(|o| o.id == *id))
+        .or_else(|| {
+            visible
+                .iter()
+                .find(|o| ctx.actor.organisations.contains(&o.id) && o.kind.as_str() != "provider")
+                .map(|o| o.id)
+        })
+        .or_else(|| visible.first().map(|o| o.id));
+    let (mut consultations, mut can_record, mut locations, mut people) = (Vec::new(), false, Vec::new(), Vec::new());
+    if let Some(organisation_id) = chosen {
+        let (from, to) = consultation_period(None, None).or_page(lang)?;
+        consultations = service::consultations_at(state, ctx, organisation_id, from, to)
+            .await
+            .or_page(lang)?;
+        let organisation = visible.iter().find(|o| o.id == organisation_id);
+        can_record = organisation
+            .is_some_and(|o| policy::decide(&ctx.actor, Action::RegisterHours(&o.as_ref())) == Decision::Allow);
+        let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+        locations = onramp_store::locations::list_for_organisation(&mut conn, organisation_id)
+            .await
+            .map_err(AppError::from)
+            .or_page(lang)?
+            .into_iter()
+            .map(|l| (l.id.to_string(), l.name))
+            .collect();
+        if can_record {
+            let filter = Filter {
+                status: Status::Active,
+                mine: ctx.actor.role == Role::Coach,
+                organisation_id: Some(organisation_id),
+                ..Default::default()
+            };
+            people = crate::service::participants::caseload(state, ctx, &filter, 300)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.participant_id.to_string(),
+                        format!("{} {}", r.first_name, r.last_name),
+                    )
+                })
+                .fold(Vec::new(), |mut list: Options, item| {
+                    if !list.contains(&item) {
+                        list.push(item);
+                    }
+                    list
+                });
+        }
+    }
+    let status = if form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let template = ConsultationsTemplate {
+        p: Page::new(ctx, "consultations-title", "hours").with_notice(notice),
+        organisations: visible.iter().map(|o| (o.id.to_string(), o.name.clone())).collect(),
+        chosen: chosen.map(|c| c.to_string()).unwrap_or_default(),
+        consultations,
+        can_record,
+        form: form.prefixed("consultation"),
+        locations,
+        people,
+    };
+    Ok((status, render(&template)).into_response())
+}
+
+pub async fn show(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(params): Query<Params>) -> PageResult {
+    let form = Form::with_values(vec![
+        ("on".into(), today().to_string()),
+        ("minutes".into(), "60".into()),
+    ]);
+    page(&state, &ctx, params.organisation_id, form, params.notice.as_deref()).await
+}
+
+pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
+    let fields = ConsultationFields {
+        organisation_id: data.get("organisation_id").into(),
+        location_id: data.get("location_id").into(),
+        on: data.get("on").into(),
+        minutes: data.get("minutes").into(),
+        attendees: data.get("attendees").into(),
+        participant_ids: data.all("participant_ids"),
+        decisions: data.get("decisions").into(),
+    };
+    match service::add_consultation(&state, &ctx, &fields).await {
+        Ok(k) => Ok(see_other(
+            &format!("/consultations?organisation_id={}", k.organisation_id),
+            "created",
+        )),
+        Err(AppError::Invalid(errors)) => {
+            let form = Form::failed(&data, &errors, ctx.language);
+            page(&state, &ctx, Some(fields.organisation_id), form, None).await
+        }
+        Err(error) => Err(error).or_page(ctx.language),
+    }
+}
