@@ -83,6 +83,13 @@ pub struct ServeArgs {
     /// The video meeting service online group sessions link to (e.g. your own Jitsi Meet).
     #[arg(long, env = "ONRAMP_MEETING_URL", default_value = onramp_web::DEFAULT_MEETING_URL)]
     pub meeting_url: String,
+    /// The SMTP server for session invitations, e.g. smtp://mail.example.org:587?tls=required
+    /// (smtps://USER:PASSWORD@HOST for implicit TLS). Without it, onramp sends no e-mail.
+    #[arg(long, env = "ONRAMP_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of onramp's e-mail.
+    #[arg(long, env = "ONRAMP_MAIL_FROM", default_value = "onramp <noreply@onramp.invalid>")]
+    pub mail_from: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -256,6 +263,10 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
         config: Arc::new(Config {
             cookie_secure: args.cookie_secure,
             meeting_base_url: args.meeting_url,
+            mailer: match &args.smtp_url {
+                Some(url) => Some(onramp_web::mail::Mailer::new(url, &args.mail_from).map_err(anyhow::Error::msg)?),
+                None => None,
+            },
         }),
     };
     onramp_web::serve(listener, state)

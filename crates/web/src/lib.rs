@@ -8,6 +8,7 @@ pub mod error;
 pub mod exchange;
 pub mod i18n;
 mod identity;
+pub mod mail;
 mod pages;
 mod security;
 pub mod service;
@@ -27,6 +28,8 @@ pub struct Config {
     /// The video meeting service online sessions link to (a self-hosted Jitsi Meet, say);
     /// each online session gets its own unguessable room under it.
     pub meeting_base_url: String,
+    /// Outgoing e-mail (session invitations); `None` when no SMTP server is configured.
+    pub mailer: Option<mail::Mailer>,
 }
 
 impl Default for Config {
@@ -34,6 +37,7 @@ impl Default for Config {
         Config {
             cookie_secure: false,
             meeting_base_url: DEFAULT_MEETING_URL.into(),
+            mailer: None,
         }
     }
 }

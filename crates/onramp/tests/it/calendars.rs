@@ -10,9 +10,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 /// Parses iCalendar text with `tests-py/read_ics.py` (the venv `scripts/test` sets up).
-fn parse_ics(text: &str) -> Value {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    let python = std::env::var("ONRAMP_TEST_PYTHON").unwrap_or_else(|_| format!("{root}/tests-py/.venv/bin/python"));
+pub fn parse_ics(text: &str) -> Value {
+    let (python, root) = python();
     let mut child = Command::new(&python)
         .arg(format!("{root}/tests-py/read_ics.py"))
         .stdin(Stdio::piped())

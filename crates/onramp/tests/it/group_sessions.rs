@@ -466,3 +466,103 @@ async fn the_session_pages_plan_enrol_and_take_attendance() {
         .unwrap();
     assert!(list.contains("Information session"));
 }
+
+/// Reads a raw message with Python's `email` package (`tests-py/read_mail.py`).
+fn read_mail(raw: &str) -> Value {
+    use std::io::Write;
+    let (python, root) = python();
+    let mut child = std::process::Command::new(&python)
+        .arg(format!("{root}/tests-py/read_mail.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python");
+    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn invitations_go_by_e_mail_in_each_persons_language_with_the_event() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with_mail(&sink).await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let s = Setup {
+        maasland: app.organisation_id("Revalidatieziekenhuis Maasland").await,
+        wgtw: programme_id(&app, &coach, "we-go-to-work").await,
+        coach,
+        app,
+    };
+    let mut body = s.series("", today() + Days::new(4), 1, 8);
+    body["online"] = json!(true);
+    let sessions = s.plan(&s.coach, body).await;
+    let intake = json!({
+        "organisation_id": s.maasland, "first_name": "Zoé", "last_name": "Lambert", "birth_date": "1980-02-02",
+        "email": "zoe.lambert@example.be", "language": "fr", "health_category": "burn_out", "situation": "inactive"
+    });
+    let (status, zoe) = s.app.send_json(&s.coach, "POST", "/api/v1/participants", intake).await;
+    assert_eq!(status, StatusCode::CREATED, "{zoe}");
+    let zoe = zoe["id"].as_str().unwrap().to_owned();
+    let body = json!({"programme_id": s.wgtw, "organisation_id": s.maasland, "started_on": today().to_string()});
+    s.app
+        .send_json(
+            &s.coach,
+            "POST",
+            &format!("/api/v1/participants/{zoe}/trajectories"),
+            body,
+        )
+        .await;
+    let without_email = s.participant("Omer").await;
+    for person in [&zoe, &without_email] {
+        assert_eq!(s.enrol(&sessions[0], person, false).await.0, StatusCode::CREATED);
+    }
+    let path = format!("/api/v1/sessions/{}/invitations", sessions[0]["id"].as_str().unwrap());
+    let peer = s.app.api_as(PEER).await;
+    assert_eq!(
+        s.app.send_json(&peer, "POST", &path, json!({})).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, invited) = s.app.send_json(&s.coach, "POST", &path, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{invited}");
+    assert_eq!(
+        (invited["sent"].as_u64(), invited["without_email"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    let mail = read_mail(&messages[0]);
+    assert_eq!(mail["to"], "Zoé Lambert <zoe.lambert@example.be>");
+    assert!(
+        mail["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invitation : Wishes, interests"),
+        "{mail}"
+    );
+    assert!(mail["text"].as_str().unwrap().contains("Bonjour Zoé"), "{mail}");
+    let calendar = crate::calendars::parse_ics(mail["calendar"].as_str().unwrap());
+    let event = &calendar["events"][0];
+    assert_eq!(event["uid"], format!("{}@onramp", sessions[0]["id"].as_str().unwrap()));
+    assert!(
+        event["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://meet.jit.si/onramp-")
+    );
+    assert_eq!(s.app.audit("session.invite").await.len(), 1);
+}
+
+#[tokio::test]
+async fn without_an_smtp_server_invitations_are_refused_clearly() {
+    let s = setup().await;
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    let sessions = s
+        .plan(&s.coach, s.series(&location, today() + Days::new(4), 1, 8))
+        .await;
+    let path = format!("/api/v1/sessions/{}/invitations", sessions[0]["id"].as_str().unwrap());
+    let (status, problem) = s.app.send_json(&s.coach, "POST", &path, json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "session", "mail-not-configured"), "{problem}");
+}

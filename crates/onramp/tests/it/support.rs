@@ -113,6 +113,28 @@ impl TestApp {
         }
     }
 
+    /// The server with the demo data, sending e-mail to a local SMTP sink.
+    pub async fn spawn_with_mail(sink: &MailSink) -> TestApp {
+        let test_db = TestDb::new().await;
+        assert!(onramp::demo::fill(&test_db.db).await.expect("demo data"));
+        let config = Config {
+            mailer: Some(
+                onramp_web::mail::Mailer::new(
+                    &format!("smtp://127.0.0.1:{}", sink.port),
+                    "onramp <noreply@onramp.test>",
+                )
+                .expect("mailer"),
+            ),
+            ..Config::default()
+        };
+        let base = start_server_with(test_db.db.clone(), config).await;
+        TestApp {
+            base,
+            db: test_db.db.clone(),
+            _test_db: test_db,
+        }
+    }
+
     /// A second server node on the same database.
     pub async fn second_node(&self) -> String {
         start_server(self.db.clone()).await
@@ -237,11 +259,15 @@ impl TestApp {
 }
 
 async fn start_server(db: Db) -> String {
+    start_server_with(db, Config::default()).await
+}
+
+async fn start_server_with(db: Db, config: Config) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let state = AppState {
         db,
-        config: Arc::new(Config::default()),
+        config: Arc::new(config),
     };
     tokio::spawn(onramp_web::serve(listener, state));
     format!("http://{addr}")
@@ -296,4 +322,65 @@ pub fn field_errors(problem: &Value) -> Vec<(String, String)> {
 
 pub fn has_error(problem: &Value, field: &str, code: &str) -> bool {
     field_errors(problem).iter().any(|(f, c)| f == field && c == code)
+}
+
+/// The repository's root, for the Python helpers in `tests-py` (their venv is made by `scripts/test`).
+pub fn python() -> (String, String) {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..").to_owned();
+    let python = std::env::var("ONRAMP_TEST_PYTHON").unwrap_or_else(|_| format!("{root}/tests-py/.venv/bin/python"));
+    (python, root)
+}
+
+/// A local SMTP server (Python's aiosmtpd) that keeps each message it receives as a file.
+pub struct MailSink {
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+impl MailSink {
+    pub fn start() -> MailSink {
+        use std::io::BufRead;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = tempfile::tempdir().expect("a directory for the mail");
+        let (python, root) = python();
+        let mut child = std::process::Command::new(&python)
+            .arg(format!("{root}/tests-py/smtp_sink.py"))
+            .arg(port.to_string())
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{python} (run scripts/test once to create the venv): {e}"));
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("the sink starts");
+        assert_eq!(line.trim(), "ready");
+        MailSink { port, dir, child }
+    }
+
+    /// The messages received so far, raw, in the order they came.
+    pub fn messages(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort_by_key(|p| {
+            p.file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.parse::<u32>().ok())
+                .unwrap_or(0)
+        });
+        files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+}
+
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -347,3 +347,31 @@ impl From<ParticipantSession> for ParticipantSessionView {
         }
     }
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitedView {
+    pub sent: usize,
+    /// Enrolled people without an e-mail address on file: invite them another way.
+    pub without_email: usize,
+}
+
+/// E-mails every enrolled participant an invitation in their own language with the session attached
+/// as an iCalendar event. 422 `mail-not-configured` when the server has no SMTP server.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/invitations", tag = "activities", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = InvitedView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<InvitedView>, AppError> {
+    let invited = service::invite(&state, &ctx, id).await?;
+    Ok(Json(InvitedView {
+        sent: invited.sent,
+        without_email: invited.without_email,
+    }))
+}

@@ -124,6 +124,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(group_sessions::get))
         .routes(routes!(group_sessions::enrol))
         .routes(routes!(group_sessions::take_attendance))
+        .routes(routes!(group_sessions::invite))
         .routes(routes!(calendars::list, calendars::create))
         .routes(routes!(calendars::revoke))
 }

@@ -79,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/{id}", get(sessions::show))
         .route("/sessions/{id}/enrolments", post(sessions::enrol))
         .route("/sessions/{id}/attendance", post(sessions::attendance))
+        .route("/sessions/{id}/invitations", post(sessions::invite))
         .route("/participants/new", get(participants::new).post(participants::create))
         .route("/participants/{id}", get(participants::show))
         .route(
@@ -179,6 +180,7 @@ impl Page {
             "enrolled",
             "attendance-saved",
             "feed-revoked",
+            "invitations-sent",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

@@ -349,3 +349,15 @@ pub async fn attendance(
         Err(error) => Err(error).or_page(ctx.language),
     }
 }
+
+pub async fn invite(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
+    let id = parse_path(&id, &ctx)?;
+    match service::invite(&state, &ctx, id).await {
+        Ok(_) => Ok(see_other(&format!("/sessions/{id}"), "invitations-sent")),
+        Err(AppError::Invalid(errors)) => {
+            let message = errors.0.first().map(|e| crate::i18n::error_text(ctx.language, e.code));
+            show_page(&state, &ctx, id, Form::empty(), message, None).await
+        }
+        Err(error) => Err(error).or_page(ctx.language),
+    }
+}

@@ -102,7 +102,8 @@ pub async fn render(state: &AppState, secret: &str) -> Result<Option<String>, Ap
     Ok(Some(calendar.done().to_string()))
 }
 
-fn event(state: &AppState, lang: onramp_domain::identity::Language, s: &GroupSession) -> icalendar::Event {
+/// One session as a calendar event: when, where and the meeting link; never who takes part.
+pub fn event(state: &AppState, lang: onramp_domain::identity::Language, s: &GroupSession) -> icalendar::Event {
     let online = i18n::text(lang, "session-online");
     let place = match (&s.location_name, s.online) {
         (Some(location), false) => format!("{} · {location}", s.organisation_name),

@@ -243,3 +243,112 @@ pub async fn take_attendance(
     tx.commit().await?;
     Ok(())
 }
+
+/// What sending the invitations of a session did.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Invited {
+    pub sent: usize,
+    /// Enrolled people without an e-mail address on file.
+    pub without_email: usize,
+}
+
+/// E-mails each enrolled participant an invitation in their own language, with the session as an
+/// iCalendar event attached. Those without an e-mail address are counted, not failed.
+pub async fn invite(state: &AppState, ctx: &Ctx, session_id: Uuid) -> Result<Invited, AppError> {
+    let mut conn = state.db.conn().await?;
+    let session = visible_session(&mut conn, ctx, session_id).await?;
+    require(&ctx.actor, Action::ManageSession(&session.as_ref()))?;
+    let mailer = state
+        .config
+        .mailer
+        .as_ref()
+        .ok_or(AppError::invalid("session", "mail-not-configured"))?;
+    let mut invited = Invited {
+        sent: 0,
+        without_email: 0,
+    };
+    let mut reached = Vec::new();
+    for enrolment in group_sessions::enrolments(&mut conn, session_id).await? {
+        let Some(participant) = participants::get(&mut conn, enrolment.participant_id).await? else {
+            continue;
+        };
+        let Some(email) = participant.record.email.clone() else {
+            invited.without_email += 1;
+            continue;
+        };
+        let message = invitation(state, mailer, &session, &participant.record, &email)?;
+        mailer
+            .send(message)
+            .await
+            .map_err(|e| AppError::Internal(format!("sending an invitation failed: {e}")))?;
+        invited.sent += 1;
+        reached.push(participant.id);
+    }
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    for participant in reached {
+        let mut event = Event::new("session.invite", "group_session", session_id);
+        event.participant_id = Some(participant);
+        audit::record(&mut tx, &ctx.who, event).await?;
+    }
+    tx.commit().await?;
+    Ok(invited)
+}
+
+fn invitation(
+    state: &AppState,
+    mailer: &crate::mail::Mailer,
+    session: &GroupSession,
+    person: &onramp_domain::participants::ParticipantInput,
+    email: &str,
+) -> Result<lettre::Message, AppError> {
+    use crate::i18n::{text, text_with};
+    use lettre::message::header::ContentType;
+    use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+    let lang = person.language;
+    let when = session
+        .starts_at
+        .with_timezone(&Brussels)
+        .format("%d-%m-%Y %H:%M")
+        .to_string();
+    let place = match (&session.location_name, meeting_url(state, session)) {
+        (_, Some(url)) => url,
+        (Some(location), None) => format!("{}, {location}", session.organisation_name),
+        (None, None) => session.organisation_name.clone(),
+    };
+    let name = format!("{} {}", person.first_name, person.last_name);
+    let body = [
+        text_with(lang, "invitation-greeting", &[("name", &person.first_name)]),
+        String::new(),
+        text_with(
+            lang,
+            "invitation-text",
+            &[("title", &session.title), ("when", &when), ("place", &place)],
+        ),
+        String::new(),
+        text(lang, "invitation-closing"),
+    ]
+    .join("\n");
+    let mut calendar = icalendar::Calendar::new();
+    calendar.append_property(icalendar::Property::new("METHOD", "REQUEST"));
+    calendar.push(super::calendars::event(state, lang, session));
+    let to: Mailbox = format!("{name} <{email}>")
+        .parse()
+        .or_else(|_| email.parse())
+        .map_err(|_| AppError::invalid("email", "invalid-email"))?;
+    let ics = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST").expect("a valid content type");
+    lettre::Message::builder()
+        .from(mailer.from.clone())
+        .to(to)
+        .subject(text_with(
+            lang,
+            "invitation-subject",
+            &[("title", &session.title), ("when", &when)],
+        ))
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(body))
+                .singlepart(Attachment::new("invitation.ics".into()).body(calendar.done().to_string(), ics)),
+        )
+        .map_err(|e| AppError::Internal(format!("building an invitation failed: {e}")))
+}
