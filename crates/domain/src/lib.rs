@@ -10,6 +10,7 @@ pub mod identity;
 pub mod organisations;
 pub mod participants;
 pub mod policy;
+pub mod presence;
 pub mod programmes;
 pub mod regions;
 pub mod sessions;

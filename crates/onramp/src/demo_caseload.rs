@@ -312,7 +312,8 @@ async fn contacts(
 }
 
 /// This year's work of each coach at each partner besides contacts and sessions: every four
-/// weeks administration registered by hand, and, two weeks later, a case and team consultation
+/// weeks administration registered by hand and a presence action (an information point, a group
+/// information session or storytelling), and, two weeks later, a case and team consultation
 /// with the partner's care team about a few of the people the coach follows there.
 pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) -> Result<()> {
     let start = NaiveDate::from_ymd_opt(today.format("%Y").to_string().parse()?, 1, 6).expect("a date");
@@ -336,6 +337,17 @@ pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate)
                         note: Some("Registratie en rapportage".into()),
                     };
                     coaching::add_time_entry(tx, &input, *coach).await?;
+                    let kind = ["info_point", "info_session", "storytelling_tv"][fortnight % 3];
+                    let action = onramp_domain::presence::PresenceActionInput {
+                        kind: kind.into(),
+                        organisation_id,
+                        location_id,
+                        on,
+                        minutes: 120,
+                        reached: 5 + (fortnight as i32 * 7) % 15,
+                        description: None,
+                    };
+                    onramp_store::presence::add(tx, &action, *coach).await?;
                 } else {
                     let input = ConsultationInput {
                         organisation_id,

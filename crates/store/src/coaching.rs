@@ -144,7 +144,7 @@ pub struct UsedMinutes {
     pub minutes: i64,
 }
 
-/// Sums what the activities recorded (contacts, the group sessions a coach leads, consultations) and what
+/// Sums what the activities recorded (contacts, the group sessions a coach leads, presence actions, consultations) and what
 /// coaches registered by hand.
 pub async fn used_minutes(conn: &mut impl Access, filter: HoursFilter) -> Result<Vec<UsedMinutes>> {
     let sql = "SELECT location_id, category, SUM(minutes) AS minutes FROM (
@@ -154,6 +154,9 @@ pub async fn used_minutes(conn: &mut impl Access, filter: HoursFilter) -> Result
             SELECT location_id, 'group' AS category, minutes FROM group_sessions
             WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND coach_id IS NOT NULL
               AND ($4 IS NULL OR coach_id = $4)
+          UNION ALL
+            SELECT location_id, 'group' AS category, minutes FROM presence_actions
+            WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND ($4 IS NULL OR led_by = $4)
           UNION ALL
             SELECT location_id, 'consultation' AS category, minutes FROM consultations
             WHERE organisation_id = $1 AND on_date >= $2 AND on_date <= $3 AND ($4 IS NULL OR coach_id = $4)

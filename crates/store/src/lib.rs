@@ -17,6 +17,7 @@ pub mod locations;
 pub mod organisations;
 pub mod participants;
 pub mod passwords;
+pub mod presence;
 pub mod programmes;
 pub mod regions;
 pub mod sessions;

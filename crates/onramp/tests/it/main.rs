@@ -17,6 +17,7 @@ mod group_sessions;
 mod organisations;
 mod pages;
 mod participants;
+mod presence;
 mod programmes;
 mod regions;
 mod schema;

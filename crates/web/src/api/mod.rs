@@ -10,6 +10,7 @@ mod extract;
 mod group_sessions;
 mod organisations;
 mod participants;
+mod presence;
 mod programmes;
 mod regions;
 mod sessions;
@@ -119,6 +120,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(coaching::hours))
         .routes(routes!(coaching::add_consultation))
         .routes(routes!(coaching::consultations))
+        .routes(routes!(presence::kinds, presence::add_kind))
+        .routes(routes!(presence::add))
+        .routes(routes!(presence::link))
+        .routes(routes!(presence::year))
         .routes(routes!(group_sessions::plan_series))
         .routes(routes!(group_sessions::list))
         .routes(routes!(group_sessions::get))

@@ -14,6 +14,7 @@ mod home;
 mod hours;
 mod organisations;
 mod participants;
+mod presence;
 mod programmes;
 mod regions;
 mod sessions;
@@ -71,6 +72,9 @@ pub fn router() -> Router<AppState> {
         .route("/caseload", get(participants::caseload))
         .route("/hours", get(hours::show).post(hours::register))
         .route("/consultations", get(consultations::show).post(consultations::create))
+        .route("/presence", get(presence::show).post(presence::create))
+        .route("/presence/kinds", post(presence::add_kind))
+        .route("/presence/{id}/participants", post(presence::link))
         .route("/calendars", get(calendars::show).post(calendars::create))
         .route("/calendars/{id}/revoke", post(calendars::revoke))
         .route("/calendar/{file}", get(calendars::feed))

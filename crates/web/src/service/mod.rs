@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod group_sessions;
 pub mod organisations;
 pub mod participants;
+pub mod presence;
 pub mod programmes;
 pub mod regions;
 pub mod trajectories;

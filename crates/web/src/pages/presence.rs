@@ -1,0 +1,236 @@
+//! Presence actions at a partner: the year's actions and reach, recording one, linking the
+//! participants they brought in, and (administrators) adding kinds.
+
+use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
+use crate::AppState;
+use crate::error::AppError;
+use crate::identity::{Ctx, PageCtx};
+use crate::service::participants::today;
+use crate::service::presence::{self as service, PresenceYear};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use onramp_domain::identity::Role;
+use onramp_domain::organisations::{parse_id, parse_optional_id};
+use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::presence::PresenceFields;
+use onramp_store::caseload::{Filter, Status};
+use serde::Deserialize;
+use uuid::Uuid;
+
+type Options = Vec<(String, String)>;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Params {
+    organisation_id: Option<String>,
+    year: Option<i32>,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "presence.html")]
+struct PresenceTemplate {
+    p: Page,
+    organisations: Options,
+    chosen: String,
+    view: Option<PresenceYear>,
+    can_record: bool,
+    is_admin: bool,
+    form: Form,
+    kind_form: Form,
+    kinds: Options,
+    locations: Options,
+    people: Options,
+}
+
+impl PresenceTemplate {
+    fn kind_name(&self, code: &str) -> String {
+        self.kinds
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| code.to_owned())
+    }
+}
+
+/// Built-in kinds in the page's language, added kinds by the name they were given.
+async fn kind_options(state: &AppState, p: &Page) -> Result<Options, AppError> {
+    Ok(service::kinds(state)
+        .await?
+        .into_iter()
+        .map(|k| {
+            let name = if k.built_in {
+                p.label("presence-kind", &k.code)
+            } else {
+                k.name
+            };
+            (k.code, name)
+        })
+        .collect())
+}
+
+struct Forms {
+    form: Form,
+    kind_form: Form,
+}
+
+async fn page(state: &AppState, ctx: &Ctx, params: &Params, forms: Forms) -> PageResult {
+    let lang = ctx.language;
+    let p = Page::new(ctx, "presence-title", "hours").with_notice(params.notice.as_deref());
+    let visible: Vec<_> = crate::service::organisations::list(state, ctx, &Default::default())
+        .await
+        .or_page(lang)?
+        .into_iter()
+        .filter(|o| policy::decide(&ctx.actor, Action::ViewHours(&o.as_ref())) == Decision::Allow)
+        .collect();
+    let chosen = params
+        .organisation_id
+        .as_deref()
+        .and_then(|c| parse_optional_id(c).ok().flatten())
+        .filter(|id| visible.iter().any(|o| o.id == *id))
+        .or_else(|| {
+            visible
+                .iter()
+                .find(|o| ctx.actor.organisations.contains(&o.id) && o.kind.as_str() != "provider")
+                .map(|o| o.id)
+        })
+        .or_else(|| visible.first().map(|o| o.id));
+    let year = params.year.unwrap_or_else(service::this_year);
+    let (mut view, mut can_record, mut locations, mut people) = (None, false, Vec::new(), Vec::new());
+    if let Some(organisation_id) = chosen {
+        view = Some(service::year(state, ctx, organisation_id, year).await.or_page(lang)?);
+        can_record = visible
+            .iter()
+            .find(|o| o.id == organisation_id)
+            .is_some_and(|o| policy::decide(&ctx.actor, Action::RegisterHours(&o.as_ref())) == Decision::Allow);
+        let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+        locations = onramp_store::locations::list_for_organisation(&mut conn, organisation_id)
+            .await
+            .map_err(AppError::from)
+            .or_page(lang)?
+            .into_iter()
+            .map(|l| (l.id.to_string(), l.name))
+            .collect();
+        if can_record {
+            let filter = Filter {
+                status: Status::Active,
+                mine: ctx.actor.role == Role::Coach,
+                organisation_id: Some(organisation_id),
+                ..Default::default()
+            };
+            people = crate::service::participants::caseload(state, ctx, &filter, 300)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.participant_id.to_string(),
+                        format!("{} {}", r.first_name, r.last_name),
+                    )
+                })
+                .fold(Vec::new(), |mut list: Options, item| {
+                    if !list.contains(&item) {
+                        list.push(item);
+                    }
+                    list
+                });
+        }
+    }
+    let status = if forms.form.has_errors() || forms.kind_form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let template = PresenceTemplate {
+        kinds: kind_options(state, &p).await.or_page(lang)?,
+        p,
+        organisations: visible.iter().map(|o| (o.id.to_string(), o.name.clone())).collect(),
+        chosen: chosen.map(|c| c.to_string()).unwrap_or_default(),
+        view,
+        can_record,
+        is_admin: ctx.actor.role == Role::Administrator,
+        form: forms.form.prefixed("presence"),
+        kind_form: forms.kind_form.prefixed("kind"),
+        locations,
+        people,
+    };
+    Ok((status, render(&template)).into_response())
+}
+
+fn new_forms() -> Forms {
+    Forms {
+        form: Form::with_values(vec![
+            ("on".into(), today().to_string()),
+            ("minutes".into(), "120".into()),
+        ]),
+        kind_form: Form::empty(),
+    }
+}
+
+pub async fn show(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(params): Query<Params>) -> PageResult {
+    page(&state, &ctx, &params, new_forms()).await
+}
+
+pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
+    let fields = PresenceFields {
+        kind: data.get("kind").into(),
+        organisation_id: data.get("organisation_id").into(),
+        location_id: data.get("location_id").into(),
+        on: data.get("on").into(),
+        minutes: data.get("minutes").into(),
+        reached: data.get("reached").into(),
+        description: data.get("description").into(),
+    };
+    match service::add(&state, &ctx, &fields).await {
+        Ok(action) => Ok(see_other(
+            &format!("/presence?organisation_id={}", action.organisation_id),
+            "created",
+        )),
+        Err(AppError::Invalid(errors)) => {
+            let params = Params {
+                organisation_id: Some(fields.organisation_id.clone()),
+                ..Default::default()
+            };
+            let forms = Forms {
+                form: Form::failed(&data, &errors, ctx.language),
+                ..new_forms()
+            };
+            page(&state, &ctx, &params, forms).await
+        }
+        Err(error) => Err(error).or_page(ctx.language),
+    }
+}
+
+pub async fn link(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let lang = ctx.language;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound).or_page(lang)?;
+    let participant = parse_id(data.get("participant_id"))
+        .map_err(|code| AppError::invalid("participant_id", code))
+        .or_page(lang)?;
+    service::link(&state, &ctx, id, participant).await.or_page(lang)?;
+    Ok(see_other(
+        &format!("/presence?organisation_id={}", data.get("organisation_id")),
+        "saved",
+    ))
+}
+
+pub async fn add_kind(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
+    match service::add_kind(&state, &ctx, data.get("code"), data.get("name")).await {
+        Ok(_) => Ok(see_other("/presence", "created")),
+        Err(AppError::Invalid(errors)) => {
+            let forms = Forms {
+                kind_form: Form::failed(&data, &errors, ctx.language),
+                ..new_forms()
+            };
+            page(&state, &ctx, &Params::default(), forms).await
+        }
+        Err(error) => Err(error).or_page(ctx.language),
+    }
+}
