@@ -197,6 +197,17 @@ pub async fn access_ref(conn: &mut impl Access, id: Uuid) -> Result<Option<Parti
     Ok(Some(ParticipantRef { followed, shared_with }))
 }
 
+/// Participants with no trajectory yet, registered by `user_id` or at one of their organisations
+/// (or all of them), by name; the caller asks the policy about each.
+pub async fn without_trajectory(conn: &mut impl Access, all: bool, user_id: Uuid) -> Result<Vec<Uuid>> {
+    let sql = "SELECT p.id FROM participants p
+               WHERE NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.participant_id = p.id)
+                 AND ($1 OR p.created_by = $2
+                      OR p.organisation_id IN (SELECT organisation_id FROM user_organisations WHERE user_id = $2))
+               ORDER BY p.name_search, p.id";
+    Ok(run!(conn, c => sqlx::query_scalar(sql).bind(all).bind(user_id).fetch_all(c).await)?)
+}
+
 pub async fn count(conn: &mut impl Access) -> Result<i64> {
     Ok(run!(conn, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM participants").fetch_one(c).await)?)
 }

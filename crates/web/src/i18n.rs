@@ -43,6 +43,35 @@ pub fn text_with(language: Language, key: &str, args: &[(&'static str, &str)]) -
     LOCALES.lookup_with_args(id(language), key, &args)
 }
 
+/// A built-in programme shown in `language`: its phases and modules that still carry their
+/// shipped (English) names get the translation (`phase-<code>`, `module-<code>`); names an
+/// administrator changed are shown as written. Only for display: edit forms keep the stored names.
+pub fn localise_programme(language: Language, programme: &mut onramp_store::programmes::Programme) {
+    if !programme.built_in {
+        return;
+    }
+    let translate = |kind: &str, step: &mut onramp_domain::programmes::Step| {
+        let key = format!("{kind}-{}", step.code);
+        if let (Some(en), Some(local)) = (
+            LOCALES.try_lookup(id(Language::En), &key),
+            LOCALES.try_lookup(id(language), &key),
+        ) && en == step.name
+        {
+            step.name = local;
+        }
+    };
+    programme
+        .definition
+        .phases
+        .iter_mut()
+        .for_each(|s| translate("phase", s));
+    programme
+        .definition
+        .modules
+        .iter_mut()
+        .for_each(|s| translate("module", s));
+}
+
 /// The message for a validation error code, e.g. `required` → `error-required`.
 pub fn error_text(language: Language, code: &str) -> String {
     text(language, &format!("error-{code}"))
@@ -62,6 +91,37 @@ mod tests {
     }
 
     /// Every message exists in all three languages, so no page falls back to English.
+    #[test]
+    fn built_in_programme_steps_are_translated_as_shipped() {
+        use onramp_domain::programmes::{boost2work, we_go_to_work};
+        for programme in [we_go_to_work(), boost2work()] {
+            let steps = programme
+                .phases
+                .iter()
+                .map(|s| ("phase", s))
+                .chain(programme.modules.iter().map(|s| ("module", s)));
+            for (kind, step) in steps {
+                let key = format!("{kind}-{}", step.code);
+                // The English text must be the shipped name, or the translation would never apply.
+                assert_eq!(text(Language::En, &key), step.name, "{key}");
+            }
+        }
+        let mut shipped = onramp_store::programmes::Programme {
+            id: uuid::Uuid::nil(),
+            built_in: true,
+            definition: we_go_to_work(),
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        };
+        shipped.definition.phases[7].name = "Nazorg (eigen naam)".into();
+        localise_programme(Language::Nl, &mut shipped);
+        assert_eq!(shipped.definition.phases[6].name, "Opvolging");
+        assert_eq!(
+            shipped.definition.phases[7].name, "Nazorg (eigen naam)",
+            "a changed name stays"
+        );
+    }
+
     #[test]
     fn every_language_has_every_message() {
         let en = message_ids(include_str!("../locales/en/main.ftl"));

@@ -104,6 +104,10 @@ async fn the_example_file_imports_and_exports_back_to_the_same_data() {
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().any(|r| r["ended_on"] == "2026-06-30"));
 
+    // Someone registered without a trajectory yet is exported too, as a row without a programme.
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    crate::participants::register(&app, &coach, &maasland, "Vera", "Zonder", "1990-10-10").await;
+
     // Export, re-import: nothing changes; export again: the same file.
     let first = coach
         .get(app.url("/api/v1/exports/participants.csv"))
@@ -113,6 +117,15 @@ async fn the_example_file_imports_and_exports_back_to_the_same_data() {
     assert_eq!(first.headers()["content-type"], "text/csv; charset=utf-8");
     let first = first.bytes().await.unwrap().to_vec();
     assert!(first.starts_with("\u{feff}participant_id;first_name".as_bytes()));
+    let text = String::from_utf8(first.clone()).unwrap();
+    let vera = text
+        .lines()
+        .find(|l| l.contains(";Vera;Zonder;"))
+        .expect("the person without a trajectory");
+    assert!(
+        !vera.contains("we-go-to-work") && !vera.contains("boost2work"),
+        "{vera}"
+    );
     let (status, report) = import(&app, &coach, first.clone(), "text/csv", false).await;
     assert_eq!(status, StatusCode::CREATED, "{report}");
     for count in [

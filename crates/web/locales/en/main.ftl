@@ -586,3 +586,20 @@ presence-kind-info_point = Open information point about work
 presence-kind-info_session = Group information session on return to work
 presence-kind-storytelling_tv = Storytelling on the internal TV channel
 field-reached = People reached
+
+## Built-in programmes: phases and modules (as shipped; names an administrator changes are shown as written)
+phase-contact = Contact
+phase-information = Information
+phase-engagement = Engagement
+phase-action_plan = Action plan
+phase-steps_to_work = Steps to work
+phase-handover = Handover to job mediation
+phase-monitoring = Monitoring
+phase-aftercare = Aftercare
+phase-intake = Intake
+phase-personal_canvas = Personal canvas
+module-module_1 = Module 1: information session
+module-module_2 = Module 2: group sessions on wishes, interests and possibilities
+module-module_3 = Module 3: recovery and work action plan in group
+module-individual_coaching = Individual coaching
+module-collective_session = Collective session (continuous intake)

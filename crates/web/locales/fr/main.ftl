@@ -586,3 +586,20 @@ presence-kind-info_point = Point d’information ouvert sur le travail
 presence-kind-info_session = Séance d’information en groupe sur le retour au travail
 presence-kind-storytelling_tv = Témoignages sur la chaîne de télévision interne
 field-reached = Personnes touchées
+
+## Programmes intégrés : phases et modules
+phase-contact = Contact
+phase-information = Information
+phase-engagement = Engagement
+phase-action_plan = Plan d’action
+phase-steps_to_work = Pas vers l’emploi
+phase-handover = Passage à la médiation emploi
+phase-monitoring = Suivi
+phase-aftercare = Accompagnement après
+phase-intake = Accueil
+phase-personal_canvas = Canevas personnel
+module-module_1 = Module 1 : séance d’information
+module-module_2 = Module 2 : séances de groupe sur les souhaits, intérêts et possibilités
+module-module_3 = Module 3 : plan de rétablissement et d’action vers l’emploi en groupe
+module-individual_coaching = Coaching individuel
+module-collective_session = Séance collective (entrée continue)

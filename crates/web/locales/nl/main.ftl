@@ -586,3 +586,20 @@ presence-kind-info_point = Open infopunt over werk
 presence-kind-info_session = Groepsinfosessie over terug aan het werk
 presence-kind-storytelling_tv = Storytelling op het interne tv-kanaal
 field-reached = Bereikte mensen
+
+## Ingebouwde programma's: fasen en modules
+phase-contact = Contact
+phase-information = Informatie
+phase-engagement = Engagement
+phase-action_plan = Actieplan
+phase-steps_to_work = Stappen naar werk
+phase-handover = Overdracht naar arbeidsbemiddeling
+phase-monitoring = Opvolging
+phase-aftercare = Nazorg
+phase-intake = Intake
+phase-personal_canvas = Persoonlijk canvas
+module-module_1 = Module 1: infosessie
+module-module_2 = Module 2: groepssessies over wensen, interesses en mogelijkheden
+module-module_3 = Module 3: herstel- en werkactieplan in groep
+module-individual_coaching = Individuele coaching
+module-collective_session = Collectieve sessie (doorlopende instroom)

@@ -41,8 +41,14 @@ fn parse_path_id(id: &str, lang: Language) -> Result<Uuid, PageError> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound).or_page(lang)
 }
 
-async fn programme_list(state: &AppState, ctx: &Ctx) -> Result<Vec<Programme>, PageError> {
-    crate::service::programmes::list(state, ctx).await.or_page(ctx.language)
+/// The programmes, with built-in phase and module names in the user's language.
+pub async fn programme_list(state: &AppState, ctx: &Ctx) -> Result<Vec<Programme>, PageError> {
+    let mut list = crate::service::programmes::list(state, ctx)
+        .await
+        .or_page(ctx.language)?;
+    list.iter_mut()
+        .for_each(|g| crate::i18n::localise_programme(ctx.language, g));
+    Ok(list)
 }
 
 /// Organisations where the actor may register people: for a coach, the ones they work at.

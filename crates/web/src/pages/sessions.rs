@@ -105,7 +105,7 @@ fn series_fields(data: &FormData) -> SeriesFields {
 
 async fn new_page(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode) -> PageResult {
     let lang = ctx.language;
-    let programmes = crate::service::programmes::list(state, ctx).await.or_page(lang)?;
+    let programmes = super::participants::programme_list(state, ctx).await?;
     let organisations: Vec<_> = crate::service::organisations::list(state, ctx, &Default::default())
         .await
         .or_page(lang)?

@@ -499,6 +499,17 @@ pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, App
             }
         }
     }
+    // People registered without a trajectory yet, as rows without a programme.
+    for id in participants::without_trajectory(&mut conn, scope.all, ctx.actor.user_id).await? {
+        let reference = participants::access_ref(&mut conn, id).await?.unwrap_or_default();
+        if policy::decide(&ctx.actor, policy::Action::ViewParticipant(&reference)) != policy::Decision::Allow {
+            continue;
+        }
+        if let Some(p) = participants::get(&mut conn, id).await? {
+            rows.push(row_for(&p, None));
+            exported.push(id);
+        }
+    }
     drop(conn);
     let mut tx = state.db.begin().await?;
     for id in &exported {
