@@ -71,6 +71,153 @@ impl TestDb {
     }
 }
 
+/// What the demo data of this test binary depends on: the binary itself (it holds the demo code
+/// and the migrations) and today's date (the demo is dated relative to it).
+fn template_key() -> String {
+    let exe = std::env::current_exe().expect("the test binary");
+    let meta = std::fs::metadata(&exe).expect("the test binary's metadata");
+    let built = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let today = chrono::Utc::now().format("%Y%m%d");
+    format!("{built:x}{:x}_{today}", meta.len())
+}
+
+impl TestDb {
+    /// A fresh database holding the demo data, copied from a template that the first test of
+    /// this build fills (a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL).
+    pub async fn with_demo() -> TestDb {
+        if on_postgres() {
+            Self::postgres_from_template().await
+        } else {
+            Self::sqlite_from_template().await
+        }
+    }
+
+    async fn sqlite_from_template() -> TestDb {
+        let templates = std::env::temp_dir().join("onramp-test-templates");
+        std::fs::create_dir_all(&templates).expect("template directory");
+        let template = templates.join(format!("{}.sqlite3", template_key()));
+        if !template.exists() {
+            // Built under a name of its own, then renamed: others never see half a template.
+            let building = templates.join(format!("{}.{}.building", template_key(), std::process::id()));
+            let url = format!("sqlite:{}", building.display());
+            let db = Db::connect(&url).await.expect("open the template");
+            db.migrate().await.expect("migrate the template");
+            assert!(onramp::demo::fill(&db).await.expect("demo data"));
+            if let Db::Sqlite { writer, .. } = &db {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(writer)
+                    .await
+                    .expect("checkpoint");
+            }
+            db.close().await;
+            let _ = std::fs::rename(&building, &template);
+            for stale in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{stale}", building.display()));
+            }
+            // Templates of earlier builds or days are of no further use.
+            for entry in std::fs::read_dir(&templates).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".sqlite3") && !name.starts_with(&template_key()) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("onramp.sqlite3");
+        std::fs::copy(&template, &file).expect("copy the template");
+        let url = format!("sqlite:{}", file.display());
+        let db = Db::connect(&url).await.expect("open SQLite");
+        TestDb {
+            url,
+            db,
+            _dir: Some(dir),
+            pg_name: None,
+        }
+    }
+
+    async fn postgres_from_template() -> TestDb {
+        let template = format!("onramp_tpl_{}", template_key());
+        let admin = Db::connect(&postgres_admin_url())
+            .await
+            .expect("PostgreSQL for tests is reachable");
+        let Db::Postgres(pool) = &admin else {
+            unreachable!("the admin URL is PostgreSQL")
+        };
+        let base = postgres_admin_url();
+        let server = base.rsplit_once('/').expect("URL has a database").0.to_owned();
+        // One test process builds the template; the others wait on the lock.
+        let mut lock = pool.acquire().await.expect("a connection");
+        sqlx::query("SELECT pg_advisory_lock(727001)")
+            .execute(&mut *lock)
+            .await
+            .expect("lock");
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&template)
+            .fetch_one(&mut *lock)
+            .await
+            .expect("look for the template");
+        if !exists {
+            let building = format!("{template}_building");
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"),
+                format!("CREATE DATABASE {building}"),
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut *lock)
+                    .await
+                    .expect("prepare the template");
+            }
+            let db = Db::connect(&format!("{server}/{building}"))
+                .await
+                .expect("connect the template");
+            db.migrate().await.expect("migrate the template");
+            assert!(onramp::demo::fill(&db).await.expect("demo data"));
+            db.close().await;
+            let stale: Vec<String> = sqlx::query_scalar(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'onramp_tpl_%' AND datname <> $1",
+            )
+            .bind(&building)
+            .fetch_all(&mut *lock)
+            .await
+            .expect("list old templates");
+            for name in stale {
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *lock).await;
+            }
+            let sql = format!("ALTER DATABASE {building} RENAME TO {template}");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *lock)
+                .await
+                .expect("publish the template");
+        }
+        sqlx::query("SELECT pg_advisory_unlock(727001)")
+            .execute(&mut *lock)
+            .await
+            .expect("unlock");
+        let name = format!("onramp_test_{}", uuid::Uuid::now_v7().simple());
+        let sql = format!("CREATE DATABASE {name} TEMPLATE {template}");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *lock)
+            .await
+            .expect("copy the template");
+        drop(lock);
+        admin.close().await;
+        let url = format!("{server}/{name}");
+        let db = Db::connect(&url).await.expect("connect test database");
+        TestDb {
+            url,
+            db,
+            _dir: None,
+            pg_name: Some(name),
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some(name) = self.pg_name.take() else {
@@ -103,8 +250,7 @@ pub struct TestApp {
 impl TestApp {
     /// The server on a fresh database with the demo data.
     pub async fn spawn() -> TestApp {
-        let test_db = TestDb::new().await;
-        assert!(onramp::demo::fill(&test_db.db).await.expect("demo data"));
+        let test_db = TestDb::with_demo().await;
         let base = start_server(test_db.db.clone()).await;
         TestApp {
             base,
@@ -115,8 +261,7 @@ impl TestApp {
 
     /// The server with the demo data, sending e-mail to a local SMTP sink.
     pub async fn spawn_with_mail(sink: &MailSink) -> TestApp {
-        let test_db = TestDb::new().await;
-        assert!(onramp::demo::fill(&test_db.db).await.expect("demo data"));
+        let test_db = TestDb::with_demo().await;
         let config = Config {
             mailer: Some(
                 onramp_web::mail::Mailer::new(
