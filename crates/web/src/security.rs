@@ -57,6 +57,27 @@ impl<B> tower_http::trace::MakeSpan<B> for MakeSpan {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()), request_id = %id)
+    }
+}
+
+/// The path as logs may keep it: a calendar feed's address is its secret, so it is cut off.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/calendar/") {
+        "/calendar/…"
+    } else {
+        path
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::loggable_path;
+
+    #[test]
+    fn feed_secrets_stay_out_of_the_log() {
+        assert_eq!(loggable_path("/calendar/abc123.ics"), "/calendar/…");
+        assert_eq!(loggable_path("/calendars"), "/calendars");
+        assert_eq!(loggable_path("/caseload"), "/caseload");
     }
 }
