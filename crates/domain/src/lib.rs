@@ -8,6 +8,7 @@ pub mod agreements;
 pub mod consents;
 pub mod identity;
 pub mod organisations;
+pub mod outcomes;
 pub mod participants;
 pub mod policy;
 pub mod presence;

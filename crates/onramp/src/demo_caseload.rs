@@ -6,6 +6,7 @@ use chrono::{Days, NaiveDate};
 use onramp_domain::activities::{CoachingContactInput, ConsultationInput, ContactMode, TimeCategory, TimeEntryInput};
 use onramp_domain::consents::{ConsentInput, Purpose};
 use onramp_domain::identity::Language;
+use onramp_domain::outcomes::{Contract, ExitSituation, OutcomeInput, OutcomeKind};
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
 use onramp_domain::trajectories::{ExitReason, ends_by};
 use onramp_store::coaching::{self, ContactPlace};
@@ -218,9 +219,34 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
         let phases = &programme.definition.phases;
         let reached = dice.below(phases.len());
         let days = (today - started_on).num_days().max(1) as u64;
+        let mut steps_on = None;
         for (step, phase) in phases.iter().enumerate().skip(1).take(reached) {
             let on = started_on + Days::new(days * step as u64 / (reached as u64 + 1));
             trajectories::change_phase(tx, trajectory.id, &phase.code, on, None, Some(coach)).await?;
+            if phase.code == "steps_to_work" {
+                steps_on = Some(on);
+            }
+        }
+        // Those who reached "steps to work" took one: volunteer work, a training or a job.
+        if let Some(on) = steps_on {
+            let kind = *dice.pick(&[
+                OutcomeKind::VolunteerWork,
+                OutcomeKind::WorkplaceTraining,
+                OutcomeKind::VetCourse,
+                OutcomeKind::SameEmployer,
+                OutcomeKind::NewEmployer,
+            ]);
+            let input = OutcomeInput {
+                trajectory_id: trajectory.id,
+                kind,
+                on,
+                hours_per_week: Some(*dice.pick(&[8, 12, 16, 19, 24])),
+                contract: kind.is_paid_work().then_some(Contract::FixedTerm),
+                place: None,
+                with_support: dice.below(2) == 0,
+                note: None,
+            };
+            onramp_store::outcomes::add(tx, &input, participant.id, coach).await?;
         }
         // Some ended; a few of those came back for a second trajectory.
         let ended_on =
@@ -248,6 +274,13 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
                 ExitReason::HealthWorsened,
             ]);
             trajectories::exit(tx, trajectory.id, ended_on, reason.as_str(), None, Some(coach)).await?;
+            let situation = match reason {
+                ExitReason::Work => ExitSituation::InEmployment,
+                ExitReason::Training => ExitSituation::InEducation,
+                ExitReason::Completed => ExitSituation::JobSearching,
+                _ => ExitSituation::NoneOfThese,
+            };
+            trajectories::set_exit_situation(tx, trajectory.id, Some(situation.as_str())).await?;
             if n % 18 == 0 && programme.id == wgtw.id {
                 let again = NewTrajectory {
                     programme_id: boost.id,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod group_sessions;
 pub mod locations;
 pub mod organisations;
+pub mod outcomes;
 pub mod participants;
 pub mod passwords;
 pub mod presence;

@@ -24,6 +24,8 @@ pub struct Trajectory {
     pub phase_since: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub exit_reason: Option<String>,
+    /// The ESF+ situation upon leaving, when recorded.
+    pub exit_situation: Option<String>,
     pub last_contact_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -32,7 +34,7 @@ pub struct Trajectory {
 const SELECT: &str = "SELECT t.id, t.participant_id, t.programme_id, g.name AS programme_name, t.organisation_id,
         o.name AS organisation_name, t.location_id, l.name AS location_name, t.region_id, t.coach_id,
         u.display_name AS coach_name, t.started_on, t.ends_by, t.phase, t.phase_since, t.ended_on, t.exit_reason,
-        t.last_contact_on, t.created_at, t.updated_at
+        t.exit_situation, t.last_contact_on, t.created_at, t.updated_at
     FROM trajectories t
     JOIN programmes g ON g.id = t.programme_id
     JOIN organisations o ON o.id = t.organisation_id
@@ -138,6 +140,13 @@ pub async fn exit(
         return Err(StoreError::NotFound);
     }
     event(tx, id, "exit", on, None, Some(reason), note, by).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Records the ESF+ situation upon leaving of an ended trajectory.
+pub async fn set_exit_situation(tx: &mut impl Access, id: Uuid, situation: Option<&str>) -> Result<Trajectory> {
+    let sql = "UPDATE trajectories SET exit_situation = $1, updated_at = $2 WHERE id = $3";
+    run!(tx, c => sqlx::query(sql).bind(situation).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 

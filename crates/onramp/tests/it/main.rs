@@ -15,6 +15,7 @@ mod coaching;
 mod exchange;
 mod group_sessions;
 mod organisations;
+mod outcomes;
 mod pages;
 mod participants;
 mod presence;

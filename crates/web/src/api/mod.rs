@@ -115,6 +115,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::change_phase))
         .routes(routes!(participants::hand_over))
         .routes(routes!(participants::exit))
+        .routes(routes!(participants::add_outcome))
         .routes(routes!(coaching::add_contact))
         .routes(routes!(coaching::add_time_entry))
         .routes(routes!(coaching::hours))

@@ -203,6 +203,8 @@ pub struct TrajectoryView {
     pub phase_since: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub exit_reason: Option<String>,
+    /// The ESF+ situation upon leaving, when recorded.
+    pub exit_situation: Option<String>,
     pub last_contact_on: Option<NaiveDate>,
 }
 
@@ -236,6 +238,7 @@ impl From<Trajectory> for TrajectoryView {
             phase_since: t.phase_since,
             ended_on: t.ended_on,
             exit_reason: t.exit_reason,
+            exit_situation: t.exit_situation,
             last_contact_on: t.last_contact_on,
         }
     }
@@ -279,6 +282,8 @@ pub struct ParticipantFileView {
     pub contacts: Vec<super::coaching::CoachingContactView>,
     /// Case and team consultations the person was discussed in, newest first.
     pub consultations: Vec<super::coaching::ConsultationView>,
+    /// Steps to work and other outcomes, newest first.
+    pub outcomes: Vec<OutcomeView>,
     /// Group sessions the person is enrolled in, newest first.
     pub sessions: Vec<super::group_sessions::ParticipantSessionView>,
     pub can_edit: bool,
@@ -293,6 +298,7 @@ impl From<ParticipantFile> for ParticipantFileView {
             events: f.events.into_iter().map(EventView::from).collect(),
             contacts: f.contacts.into_iter().map(Into::into).collect(),
             consultations: f.consultations.into_iter().map(Into::into).collect(),
+            outcomes: f.outcomes.into_iter().map(Into::into).collect(),
             sessions: f.sessions.into_iter().map(Into::into).collect(),
             can_edit: f.can_edit,
         }
@@ -547,6 +553,9 @@ pub struct ExitBody {
     pub on: String,
     /// completed, work, training, declined, health_worsened, unreachable, moved_away, maximum_duration, other
     pub reason: String,
+    /// The situation upon leaving (ESF+): job_searching, in_education, gained_qualification, in_employment,
+    /// none_of_these. Optional.
+    pub situation: Option<String>,
     pub note: Option<String>,
 }
 
@@ -559,12 +568,13 @@ pub async fn exit(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ExitBody>,
 ) -> Result<Json<TrajectoryView>, AppError> {
-    let note = body.note.unwrap_or_default();
-    Ok(Json(
-        trajectory_service::exit(&state, &ctx, id, &body.on, &body.reason, &note)
-            .await?
-            .into(),
-    ))
+    let fields = trajectory_service::ExitFields {
+        on: body.on,
+        reason: body.reason,
+        situation: body.situation.unwrap_or_default(),
+        note: body.note.unwrap_or_default(),
+    };
+    Ok(Json(trajectory_service::exit(&state, &ctx, id, &fields).await?.into()))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -728,4 +738,92 @@ pub async fn caseload(
         rows: rows.into_iter().map(CaseloadRow::from).collect(),
         next,
     }))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct OutcomeBody {
+    /// One of the participant's trajectories.
+    pub trajectory_id: String,
+    /// vet_course, workplace_training, volunteer_work, same_employer, new_employer, self_employment,
+    /// job_retained or qualification
+    pub kind: String,
+    /// YYYY-MM-DD, not in the future and not before the trajectory started.
+    pub on: String,
+    /// 1 to 60.
+    pub hours_per_week: Option<String>,
+    /// For paid work: permanent, fixed_term, temporary, sheltered or none.
+    pub contract: Option<String>,
+    /// The employer, school or organisation.
+    pub place: Option<String>,
+    /// With support (a job coach at work, adjustments, supported employment).
+    pub with_support: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutcomeView {
+    pub id: Uuid,
+    pub trajectory_id: Uuid,
+    pub kind: String,
+    /// Counts as "took a step towards work" (see docs/outcomes.md).
+    pub step_to_work: bool,
+    /// Counts as "in paid work".
+    pub paid_work: bool,
+    pub on: NaiveDate,
+    pub hours_per_week: Option<i32>,
+    pub contract: Option<String>,
+    pub place: Option<String>,
+    pub with_support: bool,
+    pub note: Option<String>,
+    pub recorded_by: Option<String>,
+}
+
+impl From<onramp_store::outcomes::Outcome> for OutcomeView {
+    fn from(o: onramp_store::outcomes::Outcome) -> Self {
+        let kind = onramp_domain::outcomes::OutcomeKind::parse(&o.kind).ok();
+        OutcomeView {
+            step_to_work: kind.is_some_and(|k| k.is_step_to_work()),
+            paid_work: kind.is_some_and(|k| k.is_paid_work()),
+            id: o.id,
+            trajectory_id: o.trajectory_id,
+            kind: o.kind,
+            on: o.on_date,
+            hours_per_week: o.hours_per_week,
+            contract: o.contract,
+            place: o.place,
+            with_support: o.with_support,
+            note: o.note,
+            recorded_by: o.recorded_by_name,
+        }
+    }
+}
+
+/// Records a step to work or another outcome on one of the participant's trajectories.
+#[utoipa::path(post, path = "/api/v1/participants/{id}/outcomes", tag = "trajectories", request_body = OutcomeBody,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 201, body = OutcomeView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn add_outcome(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<OutcomeBody>,
+) -> Result<(StatusCode, Json<OutcomeView>), AppError> {
+    let fields = onramp_domain::outcomes::OutcomeFields {
+        trajectory_id: body.trajectory_id,
+        kind: body.kind,
+        on: body.on,
+        hours_per_week: body.hours_per_week.unwrap_or_default(),
+        contract: body.contract.unwrap_or_default(),
+        place: body.place.unwrap_or_default(),
+        with_support: body.with_support,
+        note: body.note.unwrap_or_default(),
+    };
+    let outcome = trajectory_service::add_outcome(&state, &ctx, id, &fields).await?;
+    Ok((StatusCode::CREATED, Json(outcome.into())))
 }

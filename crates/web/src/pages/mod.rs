@@ -97,6 +97,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/participants/{id}/trajectories", post(participants::start_trajectory))
         .route("/participants/{id}/contacts", post(participants::add_contact))
+        .route("/participants/{id}/outcomes", post(participants::add_outcome))
         .route("/trajectories/{id}/phase", post(participants::change_phase))
         .route("/trajectories/{id}/handover", post(participants::hand_over))
         .route("/trajectories/{id}/exit", post(participants::exit))
@@ -185,6 +186,7 @@ impl Page {
             "attendance-saved",
             "feed-revoked",
             "invitations-sent",
+            "outcome-recorded",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

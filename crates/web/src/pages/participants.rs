@@ -417,6 +417,9 @@ struct ShowTemplate {
     open_trajectory: String,
     contact_trajectories: Options,
     contact_modes: Options,
+    outcome_kinds: Options,
+    contracts: Options,
+    exit_situations: Options,
 }
 
 impl ShowTemplate {
@@ -570,6 +573,12 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
             note: c.next_step.clone(),
             by: Some(c.coach_name.clone()),
         }))
+        .chain(file.outcomes.iter().map(|o| TimelineEntry {
+            on: o.on_date,
+            text: p.t1("timeline-outcome", "kind", p.label("outcome", &o.kind)),
+            note: o.place.clone(),
+            by: o.recorded_by_name.clone(),
+        }))
         .chain(file.consultations.iter().map(|k| TimelineEntry {
             on: k.on_date,
             text: p.t1("timeline-consultation", "attendees", &k.attendees),
@@ -651,6 +660,9 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
             })
             .collect(),
         contact_modes: options(&p, "contact-mode", ContactMode::ALL),
+        outcome_kinds: options(&p, "outcome", onramp_domain::outcomes::OutcomeKind::ALL),
+        contracts: options(&p, "contract", onramp_domain::outcomes::Contract::ALL),
+        exit_situations: options(&p, "situation-exit", onramp_domain::outcomes::ExitSituation::ALL),
         file,
         p,
     };
@@ -899,7 +911,13 @@ pub async fn exit(
 ) -> PageResult {
     let id = parse_path_id(&id, ctx.language)?;
     let participant = participant_of(&state, &ctx, id).await?;
-    let result = trajectory_service::exit(&state, &ctx, id, data.get("on"), data.get("reason"), data.get("note")).await;
+    let fields = trajectory_service::ExitFields {
+        on: data.get("on").into(),
+        reason: data.get("reason").into(),
+        situation: data.get("situation").into(),
+        note: data.get("note").into(),
+    };
+    let result = trajectory_service::exit(&state, &ctx, id, &fields).await;
     page_action(
         &state,
         &ctx,
@@ -939,6 +957,32 @@ pub async fn add_contact(
         name: "contact",
     };
     page_action(&state, &ctx, form, &data, result, "contact-recorded").await
+}
+
+pub async fn add_outcome(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let fields = onramp_domain::outcomes::OutcomeFields {
+        trajectory_id: data.get("trajectory_id").into(),
+        kind: data.get("kind").into(),
+        on: data.get("on").into(),
+        hours_per_week: data.get("hours_per_week").into(),
+        contract: data.get("contract").into(),
+        place: data.get("place").into(),
+        with_support: data.checked("with_support"),
+        note: data.get("note").into(),
+    };
+    let result = trajectory_service::add_outcome(&state, &ctx, id, &fields).await;
+    let form = ActionForm {
+        participant: id,
+        trajectory: None,
+        name: "outcome",
+    };
+    page_action(&state, &ctx, form, &data, result, "outcome-recorded").await
 }
 
 /// The start page of people who work with a caseload is the caseload.

@@ -101,6 +101,8 @@ pub struct ParticipantFile {
     pub contacts: Vec<CoachingContact>,
     /// Case and team consultations the person was discussed in, newest first (decisions follow the notes rule).
     pub consultations: Vec<Consultation>,
+    /// Steps to work and other outcomes, newest first.
+    pub outcomes: Vec<onramp_store::outcomes::Outcome>,
     /// Group sessions the person is enrolled in, newest first, with attendance.
     pub sessions: Vec<ParticipantSession>,
     pub can_edit: bool,
@@ -125,6 +127,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         contacts.iter_mut().for_each(|c| c.notes = None);
     }
     let sessions = group_sessions::for_participant(&mut conn, id).await?;
+    let outcomes = onramp_store::outcomes::for_participant(&mut conn, id).await?;
     let mut consultations = coaching::consultations_for(&mut conn, id).await?;
     if !can_read_notes {
         consultations.iter_mut().for_each(|k| k.decisions = None);
@@ -140,6 +143,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         events,
         contacts,
         consultations,
+        outcomes,
         sessions,
         can_edit,
         can_read_notes,

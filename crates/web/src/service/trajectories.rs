@@ -211,19 +211,31 @@ pub async fn hand_over(
     Ok(after)
 }
 
-pub async fn exit(
-    state: &AppState,
-    ctx: &Ctx,
-    id: Uuid,
-    on: &str,
-    reason: &str,
-    note: &str,
-) -> Result<Trajectory, AppError> {
+/// What leaving a trajectory records.
+#[derive(Debug, Clone, Default)]
+pub struct ExitFields {
+    pub on: String,
+    pub reason: String,
+    /// The ESF+ situation upon leaving; may be left empty (not recorded).
+    pub situation: String,
+    pub note: String,
+}
+
+pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) -> Result<Trajectory, AppError> {
     let mut tx = state.db.begin().await?;
     let before = editable(&mut tx, ctx, id).await?;
     let mut errors = FieldErrors::new();
-    let on = check_date(&mut errors, "on", on, Some(before.started_on));
-    let reason = errors.check("reason", ExitReason::parse(reason));
+    let on = check_date(&mut errors, "on", &fields.on, Some(before.started_on));
+    let reason = errors.check("reason", ExitReason::parse(&fields.reason));
+    let situation = if fields.situation.trim().is_empty() {
+        None
+    } else {
+        errors.check(
+            "situation",
+            onramp_domain::outcomes::ExitSituation::parse(&fields.situation),
+        )
+    };
+    let note = &fields.note;
     let note = errors.check("note", optional_text(note, 2000)).flatten();
     let (Some(on), Some(reason)) = (on, reason) else {
         return Err(AppError::Invalid(errors));
@@ -231,8 +243,35 @@ pub async fn exit(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let after = trajectories::exit(&mut tx, id, on, reason.as_str(), note.as_deref(), Some(ctx.user.id)).await?;
+    trajectories::exit(&mut tx, id, on, reason.as_str(), note.as_deref(), Some(ctx.user.id)).await?;
+    let after = trajectories::set_exit_situation(&mut tx, id, situation.map(|s| s.as_str())).await?;
     record(&mut tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Records a step to work or another outcome on one of the participant's trajectories.
+pub async fn add_outcome(
+    state: &AppState,
+    ctx: &Ctx,
+    participant_id: Uuid,
+    fields: &onramp_domain::outcomes::OutcomeFields,
+) -> Result<onramp_store::outcomes::Outcome, AppError> {
+    let parsed = onramp_domain::outcomes::OutcomeInput::parse(fields, today());
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    let input = parsed?;
+    let trajectory = trajectories::get(&mut tx, input.trajectory_id)
+        .await?
+        .filter(|t| t.participant_id == participant_id)
+        .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
+    if input.on < trajectory.started_on {
+        return Err(AppError::invalid("on", "before-start"));
+    }
+    let outcome = onramp_store::outcomes::add(&mut tx, &input, participant_id, ctx.user.id).await?;
+    let mut event = Event::new("outcome.create", "outcome", outcome.id);
+    event.participant_id = Some(participant_id);
+    audit::record(&mut tx, &ctx.who, event.after(&outcome)).await?;
+    tx.commit().await?;
+    Ok(outcome)
 }

@@ -1,0 +1,164 @@
+//! Steps to work and outcomes on a trajectory, with the two definitions they feed.
+
+use crate::participants::{programme_id, register};
+use crate::support::*;
+use chrono::Days;
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn today() -> chrono::NaiveDate {
+    crate::caseload::today()
+}
+
+#[tokio::test]
+async fn a_step_to_work_is_recorded_with_its_definitions_and_checked_field_by_field() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Tuur", "Verbeke", "1977-07-07").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let started = today() - Days::new(60);
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": started.to_string()});
+    let (_, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    let t = t["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/participants/{id}/outcomes");
+
+    let volunteer = json!({"trajectory_id": t, "kind": "volunteer_work", "on": (today() - Days::new(20)).to_string(),
+                           "hours_per_week": "6", "place": "Kringwinkel Hasselt"});
+    let (status, step) = app.send_json(&coach, "POST", &path, volunteer).await;
+    assert_eq!(status, StatusCode::CREATED, "{step}");
+    assert_eq!(
+        (step["step_to_work"].clone(), step["paid_work"].clone()),
+        (json!(true), json!(false))
+    );
+    let job = json!({"trajectory_id": t, "kind": "same_employer", "on": today().to_string(), "hours_per_week": "19",
+                     "contract": "permanent", "with_support": true, "place": "Stad Hasselt"});
+    let (status, work) = app.send_json(&coach, "POST", &path, job).await;
+    assert_eq!(status, StatusCode::CREATED, "{work}");
+    assert_eq!(
+        (work["step_to_work"].clone(), work["paid_work"].clone()),
+        (json!(true), json!(true))
+    );
+
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    let outcomes = file["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 2);
+    assert_eq!(outcomes[0]["kind"], "same_employer", "newest first");
+    assert_eq!(app.audit("outcome.create").await.len(), 2);
+
+    let bad = json!({"trajectory_id": t, "kind": "lottery", "on": (started - Days::new(1)).to_string(),
+                     "hours_per_week": "80"});
+    let (status, problem) = app.send_json(&coach, "POST", &path, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "kind", "invalid-choice") && has_error(&problem, "hours_per_week", "out-of-range"));
+    let early = json!({"trajectory_id": t, "kind": "vet_course", "on": (started - Days::new(1)).to_string()});
+    let (_, problem) = app.send_json(&coach, "POST", &path, early).await;
+    assert!(has_error(&problem, "on", "before-start"), "{problem}");
+    let contract =
+        json!({"trajectory_id": t, "kind": "vet_course", "on": today().to_string(), "contract": "permanent"});
+    let (_, problem) = app.send_json(&coach, "POST", &path, contract).await;
+    assert!(has_error(&problem, "contract", "contract-for-paid-work"));
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    assert_eq!(
+        file["outcomes"].as_array().unwrap().len(),
+        2,
+        "refused steps wrote nothing"
+    );
+
+    // The region's coordinator reads the steps but records none; a coach elsewhere sees nothing.
+    let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
+    let step = json!({"trajectory_id": t, "kind": "vet_course", "on": today().to_string()});
+    let (status, _) = app.send_json(&coordinator, "POST", &path, step.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let far = app.api_as("an.peeters@gtb.demo").await;
+    let (status, _) = app.send_json(&far, "POST", &path, step).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_participant_page_records_a_step_and_shows_it_on_the_timeline() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Wout", "Lenaerts", "1981-01-01").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland,
+                      "started_on": (today() - Days::new(5)).to_string()});
+    let (_, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    let t = t["id"].as_str().unwrap().to_owned();
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let path = format!("/participants/{id}");
+    let csrf = app.csrf(&page, &path).await;
+    let on = today().to_string();
+    let response = page
+        .post(app.url(&format!("{path}/outcomes")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("trajectory_id", t.as_str()),
+            ("kind", ""),
+            ("on", on.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("id=\"outcome-e-kind\""));
+    let response = page
+        .post(app.url(&format!("{path}/outcomes")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("trajectory_id", t.as_str()),
+            ("kind", "workplace_training"),
+            ("on", on.as_str()),
+            ("place", "Garage Peeters"),
+            ("with_support", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = page.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Started a workplace training (internship, on-the-job training)"));
+    assert!(html.contains("Garage Peeters") && html.contains("With support"));
+}
+
+#[tokio::test]
+async fn an_exit_records_the_esf_situation_upon_leaving() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Ilke", "Claes", "1986-03-03").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland,
+                      "started_on": (today() - Days::new(90)).to_string()});
+    let (_, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    let path = format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap());
+    let on = today().to_string();
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &path,
+            json!({"on": on, "reason": "work", "situation": "retired"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "situation", "invalid-choice"));
+    let (status, ended) = app
+        .send_json(
+            &coach,
+            "POST",
+            &path,
+            json!({"on": on, "reason": "work", "situation": "in_employment"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ended}");
+    assert_eq!(ended["exit_situation"], "in_employment");
+    assert_eq!(ended["ended_on"], on);
+}

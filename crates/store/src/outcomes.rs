@@ -1,0 +1,48 @@
+//! Steps to work and outcomes on trajectories.
+
+use crate::{Access, Result, StoreError, now, run};
+use chrono::NaiveDate;
+use onramp_domain::outcomes::OutcomeInput;
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Outcome {
+    pub id: Uuid,
+    pub trajectory_id: Uuid,
+    pub participant_id: Uuid,
+    pub kind: String,
+    pub on_date: NaiveDate,
+    pub hours_per_week: Option<i32>,
+    pub contract: Option<String>,
+    pub place: Option<String>,
+    pub with_support: bool,
+    pub note: Option<String>,
+    pub recorded_by_name: Option<String>,
+}
+
+const SELECT: &str = "SELECT x.id, x.trajectory_id, x.participant_id, x.kind, x.on_date, x.hours_per_week, x.contract,
+        x.place, x.with_support, x.note, u.display_name AS recorded_by_name
+    FROM outcomes x LEFT JOIN users u ON u.id = x.recorded_by";
+
+pub async fn add(tx: &mut impl Access, input: &OutcomeInput, participant_id: Uuid, by: Uuid) -> Result<Outcome> {
+    let id = Uuid::now_v7();
+    let sql = "INSERT INTO outcomes (id, trajectory_id, participant_id, kind, on_date, hours_per_week, contract, place,
+                   with_support, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(id).bind(input.trajectory_id).bind(participant_id).bind(input.kind.as_str()).bind(input.on)
+        .bind(input.hours_per_week).bind(input.contract.map(|c| c.as_str())).bind(&input.place).bind(input.with_support)
+        .bind(&input.note).bind(by).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = format!("{SELECT} WHERE x.id = $1");
+    run!(tx, c => sqlx::query_as::<_, Outcome>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A participant's outcomes over all trajectories, newest first.
+pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Result<Vec<Outcome>> {
+    let sql = format!("{SELECT} WHERE x.participant_id = $1 ORDER BY x.on_date DESC, x.id DESC");
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, Outcome>(sqlx::AssertSqlSafe(&*sql)).bind(participant_id).fetch_all(c).await)?,
+    )
+}
