@@ -112,7 +112,7 @@ for (const language of ["en", "nl", "fr"]) {
   await visit(page, participant);
   await visit(page, `${participant}/edit`);
   await visit(page, "/participants/new");
-  for (const path of ["/hours", "/consultations", "/presence", "/sessions", "/sessions/new", "/calendars"]) await visit(page, path);
+  for (const path of ["/dashboard", "/hours", "/consultations", "/presence", "/sessions", "/sessions/new", "/calendars"]) await visit(page, path);
   const session = await firstLink(page, "/sessions", "/sessions/", ["/sessions/new"]);
   await visit(page, session);
   await context.close();

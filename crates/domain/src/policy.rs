@@ -61,6 +61,10 @@ pub enum Action<'a> {
     ViewSession(&'a SessionRef),
     /// Change a session and take its attendance: its coach, the host's coaches, administrators.
     ManageSession(&'a SessionRef),
+    /// The programme dashboard's aggregate figures for one partner, one region, or everything
+    /// (both `None`): administrators and funders anything; coordinators their regions and the
+    /// partners in them; coaches and care-team members their own partners.
+    ViewDashboard(Option<&'a OrganisationRef>, Option<Uuid>),
     /// Plan a series of group sessions hosted by this partner.
     PlanSessions(&'a OrganisationRef),
     /// Subscribe to the calendar of a location of this organisation: administrators, the region's
@@ -314,6 +318,24 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                 Decision::Forbidden
             }
         }
+        Action::ViewDashboard(organisation, region) => match actor.role {
+            Role::Administrator | Role::Funder => Decision::Allow,
+            Role::Coordinator => {
+                let in_region = |r: Option<Uuid>| r.is_some_and(|r| actor.regions.contains(&r));
+                match (organisation, region) {
+                    (Some(o), _) if in_region(o.region_id) => Decision::Allow,
+                    (None, Some(r)) if actor.regions.contains(&r) => Decision::Allow,
+                    (None, None) => Decision::Forbidden,
+                    _ => Decision::Hidden,
+                }
+            }
+            Role::Coach | Role::CareTeam => match organisation {
+                Some(o) if actor.organisations.contains(&o.id) => Decision::Allow,
+                Some(_) => Decision::Hidden,
+                None => Decision::Forbidden,
+            },
+            Role::PeerExpert => Decision::Forbidden,
+        },
         Action::SubscribeLocation(organisation) => {
             let coordinates =
                 actor.role == Role::Coordinator && organisation.region_id.is_some_and(|r| actor.regions.contains(&r));
@@ -384,6 +406,7 @@ pub struct Menu {
     pub caseload: bool,
     pub sessions: bool,
     pub hours: bool,
+    pub dashboard: bool,
     pub programmes: bool,
     pub organisations: bool,
     pub regions: bool,
@@ -399,6 +422,7 @@ pub fn menu(actor: &Actor) -> Menu {
             Role::Administrator | Role::Coordinator | Role::Coach | Role::PeerExpert
         ),
         hours: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Coach),
+        dashboard: actor.role != Role::PeerExpert,
         programmes: actor.role != Role::Funder,
         organisations: !organisation_scope(actor).is_empty(),
         regions: decide(actor, Action::ViewRegions) == Decision::Allow,
@@ -592,6 +616,15 @@ mod tests {
             (Role::Coach, Action::SubscribeLocation(&ELSEWHERE), Hidden),
             (Role::Coordinator, Action::SubscribeLocation(&IN_REGION), Allow),
             (Role::CareTeam, Action::SubscribeLocation(&OWN), Forbidden),
+            (Role::Funder, Action::ViewDashboard(None, None), Allow),
+            (Role::Coordinator, Action::ViewDashboard(None, Some(id(1))), Allow),
+            (Role::Coordinator, Action::ViewDashboard(None, Some(id(3))), Hidden),
+            (Role::Coordinator, Action::ViewDashboard(Some(&IN_REGION), None), Allow),
+            (Role::Coordinator, Action::ViewDashboard(None, None), Forbidden),
+            (Role::Coach, Action::ViewDashboard(Some(&OWN), None), Allow),
+            (Role::Coach, Action::ViewDashboard(Some(&ELSEWHERE), None), Hidden),
+            (Role::Coach, Action::ViewDashboard(None, Some(id(1))), Forbidden),
+            (Role::PeerExpert, Action::ViewDashboard(Some(&OWN), None), Forbidden),
         ];
         for (role, action, expected) in table {
             assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");

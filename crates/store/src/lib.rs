@@ -10,6 +10,7 @@ pub mod calendar_feeds;
 pub mod caseload;
 pub mod coaching;
 pub mod consents;
+pub mod dashboard;
 mod db;
 pub mod error;
 pub mod group_sessions;

@@ -12,6 +12,7 @@ mod calendars;
 mod caseload;
 mod cli;
 mod coaching;
+mod dashboard;
 mod exchange;
 mod group_sessions;
 mod organisations;

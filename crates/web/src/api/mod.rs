@@ -5,6 +5,7 @@ mod agreements;
 mod audit;
 pub mod calendars;
 mod coaching;
+mod dashboard;
 pub mod exchange;
 mod extract;
 mod group_sessions;
@@ -24,6 +25,7 @@ use utoipa_axum::routes;
 
 pub use audit::AuditQuery;
 pub use coaching::consultation_period;
+pub use dashboard::DashboardQuery;
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use group_sessions::{parse_marks, period as session_period};
 pub use organisations::parse_filter as organisations_filter;
@@ -51,6 +53,7 @@ pub use users::parse_filter as users_filter;
         (name = "programmes", description = "Programme templates: target group, phases, modules, duration, follow-up"),
         (name = "participants", description = "Participant files, consents and the caseload"),
         (name = "trajectories", description = "Trajectories: start, phases, handover, exit"),
+        (name = "outcomes", description = "The programme dashboard: reach, steps to work, paid work, exits"),
         (name = "activities", description = "Coaching contacts, group sessions with attendance, and coach hours against the agreements"),
         (name = "audit", description = "The audit log (administrators)")
     )
@@ -116,6 +119,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::hand_over))
         .routes(routes!(participants::exit))
         .routes(routes!(participants::add_outcome))
+        .routes(routes!(dashboard::dashboard))
         .routes(routes!(coaching::add_contact))
         .routes(routes!(coaching::add_time_entry))
         .routes(routes!(coaching::hours))

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod calendars;
 mod consultations;
+mod dashboard;
 mod exchange;
 mod form;
 mod home;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{id}/hours", post(agreements::set_hours))
         .route("/caseload", get(participants::caseload))
         .route("/hours", get(hours::show).post(hours::register))
+        .route("/dashboard", get(dashboard::show))
         .route("/consultations", get(consultations::show).post(consultations::create))
         .route("/presence", get(presence::show).post(presence::create))
         .route("/presence/kinds", post(presence::add_kind))

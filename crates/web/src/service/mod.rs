@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendars;
 pub mod coaching;
+pub mod dashboard;
 pub mod exchange;
 pub mod group_sessions;
 pub mod organisations;
