@@ -153,6 +153,18 @@ mod tests {
     }
 
     #[test]
+    fn an_other_barrier_needs_a_description() {
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let id = Uuid::nil().to_string();
+        let errors = BarrierInput::parse(&id, "other", "2026-05-01", "", today).unwrap_err();
+        assert_eq!(errors.for_field("note").map(|e| e.code), Some("describe-other"));
+        assert!(BarrierInput::parse(&id, "pain", "2026-05-01", "", today).is_ok());
+        let errors = BarrierInput::parse(&id, "weather", "2026-07-01", "", today).unwrap_err();
+        assert_eq!(errors.for_field("code").map(|e| e.code), Some("invalid-choice"));
+        assert_eq!(errors.for_field("noted_on").map(|e| e.code), Some("date-in-future"));
+    }
+
+    #[test]
     fn a_contract_only_goes_with_paid_work() {
         let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
         let fields = OutcomeFields {
@@ -175,5 +187,69 @@ mod tests {
         };
         let errors = OutcomeInput::parse(&job, today).unwrap_err();
         assert_eq!(errors.for_field("hours_per_week").map(|e| e.code), Some("out-of-range"));
+    }
+}
+
+string_enum! {
+    /// Barriers to work the seeds name: personal factors, and environmental ones (with the ICF
+    /// environmental categories of the Brief Core Set for vocational rehabilitation).
+    BarrierCode {
+        Pain = "pain",
+        Fatigue = "fatigue",
+        ConcentrationMemory = "concentration_memory",
+        FearOfReturning = "fear_of_returning",
+        Stress = "stress",
+        FinancialBenefits = "financial_benefits",
+        Transport = "transport",
+        CareDuties = "care_duties",
+        EmployerAttitude = "employer_attitude",
+        NoAdjustedJobs = "no_adjusted_jobs",
+        E310Family = "e310_family",
+        E330PeopleInAuthority = "e330_people_in_authority",
+        E580HealthServices = "e580_health_services",
+        E590LabourServices = "e590_labour_services",
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// Where a barrier stands.
+    BarrierStatus {
+        Open = "open",
+        Resolved = "resolved",
+        Unresolved = "unresolved",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BarrierInput {
+    pub trajectory_id: Uuid,
+    pub code: BarrierCode,
+    pub noted_on: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl BarrierInput {
+    pub fn parse(
+        trajectory_id: &str,
+        code: &str,
+        noted_on: &str,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let trajectory_id = errors.check("trajectory_id", parse_id(trajectory_id));
+        let code = errors.check("code", BarrierCode::parse(code));
+        let noted_on = errors.check("noted_on", parse_past_date(noted_on, today));
+        let note = errors.check("note", optional_text(note, 1000)).flatten();
+        if code == Some(BarrierCode::Other) && note.is_none() && errors.for_field("note").is_none() {
+            errors.add("note", "describe-other");
+        }
+        errors.finish(|| BarrierInput {
+            trajectory_id: trajectory_id.unwrap(),
+            code: code.unwrap(),
+            noted_on: noted_on.unwrap(),
+            note,
+        })
     }
 }

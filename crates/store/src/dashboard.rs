@@ -113,3 +113,16 @@ pub async fn agreements(conn: &mut impl Access, scope: Scope) -> Result<(i64, i6
         .fetch_one(c).await)?;
     Ok((row.0.unwrap_or(0), row.1.unwrap_or(0), row.2))
 }
+
+/// The barriers noted on the cohort's trajectories, most frequent first (a trajectory counts once per code).
+pub async fn top_barriers(conn: &mut impl Access, scope: Scope, limit: i64) -> Result<Vec<(String, i64)>> {
+    let sql = format!(
+        "SELECT b.code, COUNT(DISTINCT b.trajectory_id) AS n FROM barriers b JOIN trajectories t ON t.id = b.trajectory_id
+         WHERE {COHORT_FILTER} GROUP BY b.code ORDER BY n DESC, b.code LIMIT $6"
+    );
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(&*sql))
+        .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
+        .bind(limit).fetch_all(c).await)?,
+    )
+}

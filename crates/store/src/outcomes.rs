@@ -46,3 +46,58 @@ pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Re
         run!(conn, c => sqlx::query_as::<_, Outcome>(sqlx::AssertSqlSafe(&*sql)).bind(participant_id).fetch_all(c).await)?,
     )
 }
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Barrier {
+    pub id: Uuid,
+    pub trajectory_id: Uuid,
+    pub participant_id: Uuid,
+    pub code: String,
+    pub noted_on: NaiveDate,
+    pub status: String,
+    pub closed_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+const SELECT_BARRIER: &str =
+    "SELECT id, trajectory_id, participant_id, code, noted_on, status, closed_on, note FROM barriers";
+
+pub async fn add_barrier(
+    tx: &mut impl Access,
+    input: &onramp_domain::outcomes::BarrierInput,
+    participant_id: Uuid,
+    by: Uuid,
+) -> Result<Barrier> {
+    let id = Uuid::now_v7();
+    let sql = "INSERT INTO barriers (id, trajectory_id, participant_id, code, noted_on, status, note, recorded_by, created_at)
+               VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8)";
+    run!(tx, c => sqlx::query(sql)
+        .bind(id).bind(input.trajectory_id).bind(participant_id).bind(input.code.as_str()).bind(input.noted_on)
+        .bind(&input.note).bind(by).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    barrier(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn barrier(conn: &mut impl Access, id: Uuid) -> Result<Option<Barrier>> {
+    let sql = format!("{SELECT_BARRIER} WHERE id = $1");
+    Ok(run!(conn, c => sqlx::query_as::<_, Barrier>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?)
+}
+
+/// Closes an open barrier as resolved or not; `NotFound` when it is not open.
+pub async fn close_barrier(tx: &mut impl Access, id: Uuid, status: &str, on: NaiveDate) -> Result<Barrier> {
+    let sql = "UPDATE barriers SET status = $1, closed_on = $2 WHERE id = $3 AND status = 'open'";
+    let done =
+        run!(tx, c => sqlx::query(sql).bind(status).bind(on).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    barrier(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// A participant's barriers, newest first.
+pub async fn barriers_for(conn: &mut impl Access, participant_id: Uuid) -> Result<Vec<Barrier>> {
+    let sql = format!("{SELECT_BARRIER} WHERE participant_id = $1 ORDER BY noted_on DESC, id DESC");
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, Barrier>(sqlx::AssertSqlSafe(&*sql)).bind(participant_id).fetch_all(c).await)?,
+    )
+}

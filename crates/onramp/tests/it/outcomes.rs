@@ -162,3 +162,79 @@ async fn an_exit_records_the_esf_situation_upon_leaving() {
     assert_eq!(ended["exit_situation"], "in_employment");
     assert_eq!(ended["ended_on"], on);
 }
+
+#[tokio::test]
+async fn barriers_are_noted_closed_once_and_counted_on_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let mut barrier_ids = Vec::new();
+    // Two people who started in 2019 (before any demo data): both with pain, one also with transport.
+    for (n, codes) in [(1, vec!["pain", "transport"]), (2, vec!["pain", "pain"])] {
+        let id = register(&app, &coach, &maasland, &format!("Drempel{n}"), "Test", "1975-05-05").await;
+        let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2019-03-01"});
+        let (_, t) = app
+            .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+            .await;
+        for code in codes {
+            let body = json!({"trajectory_id": t["id"], "code": code, "noted_on": "2019-04-01"});
+            let (status, b) = app
+                .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/barriers"), body)
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{b}");
+            barrier_ids.push(b["id"].as_str().unwrap().to_owned());
+        }
+        let other = json!({"trajectory_id": t["id"], "code": "other", "noted_on": "2019-04-01"});
+        let (status, problem) = app
+            .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/barriers"), other)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(has_error(&problem, "note", "describe-other"));
+    }
+    let path = format!("/api/v1/barriers/{}/close", barrier_ids[0]);
+    let (status, closed) = app
+        .send_json(&coach, "POST", &path, json!({"status": "resolved", "on": "2019-06-01"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    assert_eq!(
+        (closed["status"].clone(), closed["closed_on"].clone()),
+        (json!("resolved"), json!("2019-06-01"))
+    );
+    let (status, problem) = app
+        .send_json(&coach, "POST", &path, json!({"status": "unresolved"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "status", "already-closed"));
+    let (_, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/barriers/{}/close", barrier_ids[1]),
+            json!({"status": "open"}),
+        )
+        .await;
+    assert!(has_error(&problem, "status", "invalid-choice"));
+    let far = app.api_as("an.peeters@gtb.demo").await;
+    let (status, _) = app
+        .send_json(
+            &far,
+            "POST",
+            &format!("/api/v1/barriers/{}/close", barrier_ids[1]),
+            json!({"status": "resolved"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (_, d) = app
+        .get_json(
+            &coach,
+            &format!("/api/v1/dashboard?from=2019-01-01&to=2019-12-31&organisation_id={maasland}"),
+        )
+        .await;
+    assert_eq!(
+        d["top_barriers"],
+        json!([{"key": "pain", "count": 2}, {"key": "transport", "count": 1}]),
+        "each trajectory counts once per barrier"
+    );
+}

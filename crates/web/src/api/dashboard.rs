@@ -98,6 +98,8 @@ pub struct DashboardView {
     pub exits: Vec<Count>,
     /// The cohort by months of sickness when the trajectory started: 0-3, 4-6, 7-12, 13-24, 25+, unknown.
     pub sickness_bands: Vec<Count>,
+    /// The barriers noted most often on the cohort's trajectories (at most five; each trajectory once per code).
+    pub top_barriers: Vec<Count>,
     /// Coach FTE of the agreements running in the period.
     pub fte: f64,
     pub reached_per_fte: Option<f64>,
@@ -131,6 +133,7 @@ impl From<Dashboard> for DashboardView {
             paid_work_percent_of_steps: d.paid_work_percent_of_steps,
             exits: counts(d.exits),
             sickness_bands: counts(d.sickness_bands),
+            top_barriers: counts(d.top_barriers),
             fte: d.fte,
             reached_per_fte: d.reached_per_fte,
             reach_per_fte_norm: d.reach_per_fte_norm,

@@ -119,6 +119,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::hand_over))
         .routes(routes!(participants::exit))
         .routes(routes!(participants::add_outcome))
+        .routes(routes!(participants::add_barrier))
+        .routes(routes!(participants::close_barrier))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(coaching::add_contact))
         .routes(routes!(coaching::add_time_entry))

@@ -66,7 +66,12 @@ pub async fn show(
     let request = query.request().or_page(lang)?;
     let d = service::figures(&state, &ctx, request).await.or_page(lang)?;
     // Programme names are no secret: funders filter by programme too.
-    let mut conn = state.db.conn().await.map_err(crate::error::AppError::from).or_page(lang)?;
+    let mut conn = state
+        .db
+        .conn()
+        .await
+        .map_err(crate::error::AppError::from)
+        .or_page(lang)?;
     let programmes = onramp_store::programmes::list(&mut conn)
         .await
         .map_err(crate::error::AppError::from)

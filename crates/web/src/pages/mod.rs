@@ -100,6 +100,8 @@ pub fn router() -> Router<AppState> {
         .route("/participants/{id}/trajectories", post(participants::start_trajectory))
         .route("/participants/{id}/contacts", post(participants::add_contact))
         .route("/participants/{id}/outcomes", post(participants::add_outcome))
+        .route("/participants/{id}/barriers", post(participants::add_barrier))
+        .route("/barriers/{id}/close", post(participants::close_barrier))
         .route("/trajectories/{id}/phase", post(participants::change_phase))
         .route("/trajectories/{id}/handover", post(participants::hand_over))
         .route("/trajectories/{id}/exit", post(participants::exit))

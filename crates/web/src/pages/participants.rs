@@ -420,6 +420,7 @@ struct ShowTemplate {
     outcome_kinds: Options,
     contracts: Options,
     exit_situations: Options,
+    barrier_codes: Options,
 }
 
 impl ShowTemplate {
@@ -447,6 +448,7 @@ impl ShowTemplate {
                 ("started_on".into(), self.today.clone()),
                 ("mode".into(), "in_person".into()),
                 ("trajectory_id".into(), self.open_trajectory.clone()),
+                ("noted_on".into(), self.today.clone()),
             ]),
         };
         form.prefixed(prefix)
@@ -579,6 +581,12 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
             note: o.place.clone(),
             by: o.recorded_by_name.clone(),
         }))
+        .chain(file.barriers.iter().map(|b| TimelineEntry {
+            on: b.noted_on,
+            text: p.t1("timeline-barrier", "barrier", p.label("barrier", &b.code)),
+            note: b.note.clone(),
+            by: None,
+        }))
         .chain(file.consultations.iter().map(|k| TimelineEntry {
             on: k.on_date,
             text: p.t1("timeline-consultation", "attendees", &k.attendees),
@@ -663,6 +671,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         outcome_kinds: options(&p, "outcome", onramp_domain::outcomes::OutcomeKind::ALL),
         contracts: options(&p, "contract", onramp_domain::outcomes::Contract::ALL),
         exit_situations: options(&p, "situation-exit", onramp_domain::outcomes::ExitSituation::ALL),
+        barrier_codes: options(&p, "barrier", onramp_domain::outcomes::BarrierCode::ALL),
         file,
         p,
     };
@@ -983,6 +992,42 @@ pub async fn add_outcome(
         name: "outcome",
     };
     page_action(&state, &ctx, form, &data, result, "outcome-recorded").await
+}
+
+pub async fn add_barrier(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = parse_path_id(&id, ctx.language)?;
+    let fields = [
+        data.get("trajectory_id"),
+        data.get("code"),
+        data.get("noted_on"),
+        data.get("note"),
+    ];
+    let result = trajectory_service::add_barrier(&state, &ctx, id, fields).await;
+    let form = ActionForm {
+        participant: id,
+        trajectory: None,
+        name: "barrier",
+    };
+    page_action(&state, &ctx, form, &data, result, "saved").await
+}
+
+pub async fn close_barrier(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let lang = ctx.language;
+    let id = parse_path_id(&id, lang)?;
+    let barrier = trajectory_service::close_barrier(&state, &ctx, id, data.get("status"), "")
+        .await
+        .or_page(lang)?;
+    Ok(see_other(&format!("/participants/{}", barrier.participant_id), "saved"))
 }
 
 /// The start page of people who work with a caseload is the caseload.

@@ -58,6 +58,8 @@ pub struct Dashboard {
     pub paid_work_percent_of_steps: Option<f64>,
     /// Trajectories ended in the period, by the ESF+ situation upon leaving ("not_recorded" when missing).
     pub exits: Vec<(String, i64)>,
+    /// The barriers noted most often on the cohort's trajectories (at most five).
+    pub top_barriers: Vec<(String, i64)>,
     /// Months of sickness when the trajectory started, in bands.
     pub sickness_bands: Vec<(String, i64)>,
     pub fte: f64,
@@ -145,6 +147,7 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
         paid_work_percent_of_steps: percent(cohort.paid_work, cohort.took_step),
         exits,
         sickness_bands: bands,
+        top_barriers: dashboard::top_barriers(&mut conn, scope, 5).await?,
         fte,
         reached_per_fte: (fte > 0.0).then(|| (reached as f64 / fte * 10.0).round() / 10.0),
         reach_per_fte_norm: REACH_PER_FTE_NORM,

@@ -103,6 +103,8 @@ pub struct ParticipantFile {
     pub consultations: Vec<Consultation>,
     /// Steps to work and other outcomes, newest first.
     pub outcomes: Vec<onramp_store::outcomes::Outcome>,
+    /// Barriers to work, newest first.
+    pub barriers: Vec<onramp_store::outcomes::Barrier>,
     /// Group sessions the person is enrolled in, newest first, with attendance.
     pub sessions: Vec<ParticipantSession>,
     pub can_edit: bool,
@@ -128,6 +130,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     }
     let sessions = group_sessions::for_participant(&mut conn, id).await?;
     let outcomes = onramp_store::outcomes::for_participant(&mut conn, id).await?;
+    let barriers = onramp_store::outcomes::barriers_for(&mut conn, id).await?;
     let mut consultations = coaching::consultations_for(&mut conn, id).await?;
     if !can_read_notes {
         consultations.iter_mut().for_each(|k| k.decisions = None);
@@ -144,6 +147,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         contacts,
         consultations,
         outcomes,
+        barriers,
         sessions,
         can_edit,
         can_read_notes,

@@ -275,3 +275,69 @@ pub async fn add_outcome(
     tx.commit().await?;
     Ok(outcome)
 }
+
+/// Notes a barrier to work on one of the participant's trajectories.
+pub async fn add_barrier(
+    state: &AppState,
+    ctx: &Ctx,
+    participant_id: Uuid,
+    fields: [&str; 4],
+) -> Result<onramp_store::outcomes::Barrier, AppError> {
+    let [trajectory_id, code, noted_on, note] = fields;
+    let parsed = onramp_domain::outcomes::BarrierInput::parse(trajectory_id, code, noted_on, note, today());
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    let input = parsed?;
+    trajectories::get(&mut tx, input.trajectory_id)
+        .await?
+        .filter(|t| t.participant_id == participant_id)
+        .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
+    let barrier = onramp_store::outcomes::add_barrier(&mut tx, &input, participant_id, ctx.user.id).await?;
+    let mut event = Event::new("barrier.create", "barrier", barrier.id);
+    event.participant_id = Some(participant_id);
+    audit::record(&mut tx, &ctx.who, event.after(&barrier)).await?;
+    tx.commit().await?;
+    Ok(barrier)
+}
+
+/// Closes an open barrier as resolved or unresolved.
+pub async fn close_barrier(
+    state: &AppState,
+    ctx: &Ctx,
+    barrier_id: Uuid,
+    status: &str,
+    on: &str,
+) -> Result<onramp_store::outcomes::Barrier, AppError> {
+    use onramp_domain::outcomes::BarrierStatus;
+    let mut tx = state.db.begin().await?;
+    let before = onramp_store::outcomes::barrier(&mut tx, barrier_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorise(&mut tx, ctx, before.participant_id, Need::Edit).await?;
+    let mut errors = FieldErrors::new();
+    let status = errors
+        .check("status", BarrierStatus::parse(status))
+        .filter(|s| *s != BarrierStatus::Open);
+    if status.is_none() && errors.is_empty() {
+        errors.add("status", "invalid-choice");
+    }
+    let on = if on.trim().is_empty() {
+        Some(today())
+    } else {
+        check_date(&mut errors, "on", on, Some(before.noted_on))
+    };
+    let (Some(status), Some(on)) = (status, on) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let after = onramp_store::outcomes::close_barrier(&mut tx, barrier_id, status.as_str(), on)
+        .await
+        .map_err(|e| match e {
+            onramp_store::StoreError::NotFound => AppError::invalid("status", "already-closed"),
+            other => other.into(),
+        })?;
+    let mut event = Event::new("barrier.close", "barrier", barrier_id);
+    event.participant_id = Some(after.participant_id);
+    audit::record(&mut tx, &ctx.who, event.before(&before).after(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
