@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use onramp_domain::activities::{CoachingContactInput, ConsultationInput, ContactMode, TimeCategory, TimeEntryInput};
 use onramp_domain::consents::{ConsentInput, Purpose};
 use onramp_domain::identity::Language;
-use onramp_domain::outcomes::{Contract, ExitSituation, OutcomeInput, OutcomeKind};
+use onramp_domain::outcomes::{BarrierCode, BarrierInput, Contract, ExitSituation, OutcomeInput, OutcomeKind};
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
 use onramp_domain::trajectories::{ExitReason, ends_by};
 use onramp_store::coaching::{self, ContactPlace};
@@ -225,6 +225,32 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             trajectories::change_phase(tx, trajectory.id, &phase.code, on, None, Some(coach)).await?;
             if phase.code == "steps_to_work" {
                 steps_on = Some(on);
+            }
+        }
+        // Most people meet a barrier or two; some are resolved along the way.
+        for _ in 0..dice.below(3) {
+            let code = *dice.pick(&[
+                BarrierCode::Pain,
+                BarrierCode::Pain,
+                BarrierCode::Fatigue,
+                BarrierCode::FearOfReturning,
+                BarrierCode::Stress,
+                BarrierCode::FinancialBenefits,
+                BarrierCode::EmployerAttitude,
+                BarrierCode::NoAdjustedJobs,
+                BarrierCode::Transport,
+            ]);
+            let noted_on = started_on + Days::new(dice.below(days.min(90) as usize) as u64);
+            let input = BarrierInput {
+                trajectory_id: trajectory.id,
+                code,
+                noted_on,
+                note: None,
+            };
+            let barrier = onramp_store::outcomes::add_barrier(tx, &input, participant.id, coach).await?;
+            if dice.below(3) == 0 {
+                let closed_on = (noted_on + Days::new(30)).min(today);
+                onramp_store::outcomes::close_barrier(tx, barrier.id, "resolved", closed_on).await?;
             }
         }
         // Those who reached "steps to work" took one: volunteer work, a training or a job.
