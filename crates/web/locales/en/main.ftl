@@ -703,3 +703,4 @@ timeline-barrier = Barrier to work noted: { $barrier }
 dashboard-barriers = The barriers noted most often
 error-describe-other = Describe the barrier in the note.
 error-already-closed = This barrier has already been closed.
+dashboard-none = None in this period.

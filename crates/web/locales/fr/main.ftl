@@ -703,3 +703,4 @@ timeline-barrier = Frein à l’emploi noté : { $barrier }
 dashboard-barriers = Les freins les plus souvent notés
 error-describe-other = Décrivez le frein dans la note.
 error-already-closed = Ce frein est déjà clôturé.
+dashboard-none = Aucun sur cette période.

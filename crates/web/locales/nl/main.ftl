@@ -703,3 +703,4 @@ timeline-barrier = Drempel naar werk genoteerd: { $barrier }
 dashboard-barriers = De vaakst genoteerde drempels
 error-describe-other = Beschrijf de drempel in de notitie.
 error-already-closed = Deze drempel is al afgesloten.
+dashboard-none = Geen in deze periode.
