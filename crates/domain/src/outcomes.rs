@@ -253,3 +253,56 @@ impl BarrierInput {
         })
     }
 }
+
+string_enum! {
+    /// The situation found at a check-in after exit (ESF+ longer-term results included).
+    CheckInSituation {
+        InEmployment = "in_employment",
+        ImprovedSituation = "improved_situation",
+        InEducation = "in_education",
+        JobSearching = "job_searching",
+        NoneOfThese = "none_of_these",
+    }
+}
+
+/// What a check-in after exit records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInInput {
+    pub done_on: NaiveDate,
+    pub contact_made: bool,
+    /// Unknown when no contact was made.
+    pub situation: Option<CheckInSituation>,
+    /// More service needed: the person re-enters as a new trajectory.
+    pub needs_more_service: bool,
+    pub note: Option<String>,
+}
+
+impl CheckInInput {
+    pub fn parse(
+        done_on: &str,
+        contact_made: bool,
+        situation: &str,
+        needs_more_service: bool,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let done_on = errors.check("done_on", parse_past_date(done_on, today));
+        let situation = if situation.trim().is_empty() {
+            None
+        } else {
+            errors.check("situation", CheckInSituation::parse(situation))
+        };
+        if contact_made && situation.is_none() && errors.for_field("situation").is_none() {
+            errors.add("situation", "required");
+        }
+        let note = errors.check("note", optional_text(note, 2000)).flatten();
+        errors.finish(|| CheckInInput {
+            done_on: done_on.unwrap(),
+            contact_made,
+            situation,
+            needs_more_service,
+            note,
+        })
+    }
+}

@@ -307,6 +307,14 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
                 _ => ExitSituation::NoneOfThese,
             };
             trajectories::set_exit_situation(tx, trajectory.id, Some(situation.as_str())).await?;
+            onramp_store::check_ins::schedule(
+                tx,
+                trajectory.id,
+                participant.id,
+                ended_on,
+                &programme.definition.follow_up_months,
+            )
+            .await?;
             if n % 18 == 0 && programme.id == wgtw.id {
                 let again = NewTrajectory {
                     programme_id: boost.id,

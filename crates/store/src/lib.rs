@@ -8,6 +8,7 @@ pub mod agreements;
 pub mod audit;
 pub mod calendar_feeds;
 pub mod caseload;
+pub mod check_ins;
 pub mod coaching;
 pub mod consents;
 pub mod dashboard;

@@ -238,3 +238,177 @@ async fn barriers_are_noted_closed_once_and_counted_on_the_dashboard() {
         "each trajectory counts once per barrier"
     );
 }
+
+#[tokio::test]
+async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_trajectory() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Nazorg", "Peeters", "1972-02-02").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2023-01-02"});
+    let (_, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    let exit = json!({"on": "2024-06-01", "reason": "work", "situation": "in_employment"});
+    let (status, _) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap()),
+            exit,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    let schedule: Vec<(i64, String)> = file["check_ins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["months_after_exit"].as_i64().unwrap(),
+                c["due_on"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        schedule,
+        vec![
+            (6, "2024-12-01".to_owned()),
+            (12, "2025-06-01".to_owned()),
+            (18, "2025-12-01".to_owned()),
+            (24, "2026-06-01".to_owned())
+        ],
+        "monitoring for 18 months, aftercare to 24"
+    );
+    let (_, due) = app.get_json(&coach, "/api/v1/check-ins/due").await;
+    let ours: Vec<_> = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["participant_id"] == id)
+        .collect();
+    assert_eq!(ours.len(), 4, "all four are overdue and in the coach's list");
+    let first = file["check_ins"][0]["id"].as_str().unwrap().to_owned();
+    let second = file["check_ins"][1]["id"].as_str().unwrap().to_owned();
+
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/check-ins/{first}"),
+            json!({"done_on": "2024-12-03", "contact_made": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "situation", "required"));
+    let body = json!({"done_on": "2024-12-03", "contact_made": true, "situation": "in_employment"});
+    let (status, recorded) = app
+        .send_json(&coach, "POST", &format!("/api/v1/check-ins/{first}"), body.clone())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{recorded}");
+    assert!(recorded["reentry"].is_null());
+    let (status, problem) = app
+        .send_json(&coach, "POST", &format!("/api/v1/check-ins/{first}"), body)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "done_on", "already-done"));
+    let far = app.api_as("an.peeters@gtb.demo").await;
+    let body = json!({"done_on": "2025-06-02", "contact_made": false});
+    let (status, _) = app
+        .send_json(&far, "POST", &format!("/api/v1/check-ins/{second}"), body)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // More service needed: the person re-enters as a new trajectory, in one action.
+    let body = json!({"done_on": "2025-06-02", "contact_made": true, "situation": "job_searching",
+                      "needs_more_service": true});
+    let (status, recorded) = app
+        .send_json(&coach, "POST", &format!("/api/v1/check-ins/{second}"), body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{recorded}");
+    assert_eq!(recorded["reentry"]["started_on"], "2025-06-02");
+    assert_eq!(recorded["reentry"]["programme_id"], wgtw);
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    assert_eq!(file["trajectories"].as_array().unwrap().len(), 2);
+    let (_, due) = app.get_json(&coach, "/api/v1/check-ins/due").await;
+    let left = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["participant_id"] == id)
+        .count();
+    assert_eq!(left, 2, "the two recorded are no longer due");
+}
+
+#[tokio::test]
+async fn the_caseload_lists_overdue_check_ins_and_the_file_records_one() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Opvolg", "Janssens", "1974-04-04").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2024-01-02"});
+    let (_, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    let exit = json!({"on": "2025-01-06", "reason": "completed"});
+    app.send_json(
+        &coach,
+        "POST",
+        &format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap()),
+        exit,
+    )
+    .await;
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let html = page
+        .get(app.url("/caseload"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Check-ins due") && html.contains("Opvolg Janssens"));
+    assert!(html.contains("overdue since 06-07-2025"), "six months after exit");
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    let check_in = file["check_ins"][0]["id"].as_str().unwrap().to_owned();
+    let csrf = app.csrf(&page, &format!("/participants/{id}")).await;
+    let response = page
+        .post(app.url(&format!("/check-ins/{check_in}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("done_on", "2025-07-10"),
+            ("contact_made", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "contact made: the situation is needed"
+    );
+    let response = page
+        .post(app.url(&format!("/check-ins/{check_in}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("done_on", "2025-07-10"),
+            ("contact_made", "true"),
+            ("situation", "improved_situation"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = page
+        .get(app.url(&format!("/participants/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("done 10-07-2025") && html.contains("Improved labour-market situation"));
+}

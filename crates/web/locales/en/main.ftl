@@ -704,3 +704,21 @@ dashboard-barriers = The barriers noted most often
 error-describe-other = Describe the barrier in the note.
 error-already-closed = This barrier has already been closed.
 dashboard-none = None in this period.
+
+## Check-ins after exit
+check-ins-due = Check-ins due
+check-ins-title = Check-ins after exit
+check-in-months = { $months } months after exit
+check-in-due-on = due { $date }
+check-in-overdue = overdue since { $date }
+check-in-done-on = done { $date }
+check-in-record = Record the check-in
+field-contact-made = Contact made
+field-check-in-situation = Situation found
+field-needs-more-service = More service needed (starts a new trajectory)
+check-in-situation-in_employment = In employment, including self-employment
+check-in-situation-improved_situation = Improved labour-market situation
+check-in-situation-in_education = In education or training
+check-in-situation-job_searching = Job searching
+check-in-situation-none_of_these = None of these
+error-already-done = This check-in has already been recorded.

@@ -704,3 +704,21 @@ dashboard-barriers = Les freins les plus souvent notés
 error-describe-other = Décrivez le frein dans la note.
 error-already-closed = Ce frein est déjà clôturé.
 dashboard-none = Aucun sur cette période.
+
+## Suivi après la sortie
+check-ins-due = Suivis à faire
+check-ins-title = Suivi après la sortie
+check-in-months = { $months } mois après la sortie
+check-in-due-on = prévu le { $date }
+check-in-overdue = en retard depuis le { $date }
+check-in-done-on = fait le { $date }
+check-in-record = Enregistrer le suivi
+field-contact-made = Contact établi
+field-check-in-situation = Situation constatée
+field-needs-more-service = Besoin de plus d’accompagnement (ouvre un nouveau trajet)
+check-in-situation-in_employment = En emploi, y compris indépendant
+check-in-situation-improved_situation = Situation améliorée sur le marché du travail
+check-in-situation-in_education = En enseignement ou en formation
+check-in-situation-job_searching = En recherche d’emploi
+check-in-situation-none_of_these = Aucune de ces situations
+error-already-done = Ce suivi a déjà été enregistré.

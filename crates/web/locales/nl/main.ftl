@@ -704,3 +704,21 @@ dashboard-barriers = De vaakst genoteerde drempels
 error-describe-other = Beschrijf de drempel in de notitie.
 error-already-closed = Deze drempel is al afgesloten.
 dashboard-none = Geen in deze periode.
+
+## Opvolging na uitstroom
+check-ins-due = Opvolgingen die vervallen
+check-ins-title = Opvolging na uitstroom
+check-in-months = { $months } maanden na uitstroom
+check-in-due-on = te doen tegen { $date }
+check-in-overdue = te laat sinds { $date }
+check-in-done-on = gedaan op { $date }
+check-in-record = De opvolging registreren
+field-contact-made = Contact gehad
+field-check-in-situation = Vastgestelde situatie
+field-needs-more-service = Meer ondersteuning nodig (start een nieuw traject)
+check-in-situation-in_employment = Aan het werk, ook als zelfstandige
+check-in-situation-improved_situation = Verbeterde positie op de arbeidsmarkt
+check-in-situation-in_education = In onderwijs of opleiding
+check-in-situation-job_searching = Werkzoekend
+check-in-situation-none_of_these = Geen van deze
+error-already-done = Deze opvolging is al geregistreerd.

@@ -121,6 +121,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::add_outcome))
         .routes(routes!(participants::add_barrier))
         .routes(routes!(participants::close_barrier))
+        .routes(routes!(participants::due_check_ins))
+        .routes(routes!(participants::record_check_in))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(coaching::add_contact))
         .routes(routes!(coaching::add_time_entry))

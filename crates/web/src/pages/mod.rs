@@ -102,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .route("/participants/{id}/outcomes", post(participants::add_outcome))
         .route("/participants/{id}/barriers", post(participants::add_barrier))
         .route("/barriers/{id}/close", post(participants::close_barrier))
+        .route("/check-ins/{id}", post(participants::record_check_in))
         .route("/trajectories/{id}/phase", post(participants::change_phase))
         .route("/trajectories/{id}/handover", post(participants::hand_over))
         .route("/trajectories/{id}/exit", post(participants::exit))

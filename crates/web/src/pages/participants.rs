@@ -76,6 +76,9 @@ struct CaseloadTemplate {
     statuses: Options,
     sorts: Options,
     next: Option<String>,
+    /// Check-ins after exit due within 30 days or overdue (on the first page only).
+    due: Vec<onramp_store::check_ins::CheckIn>,
+    today: chrono::NaiveDate,
     can_register: bool,
     is_coach: bool,
     /// (programme, phase code, phase name), to show phases by name.
@@ -145,7 +148,16 @@ pub async fn caseload(
         .await
         .map(|list| list.into_iter().map(|o| (o.id.to_string(), o.name)).collect())
         .unwrap_or_default();
+    let due = if filter.after.is_none() {
+        service::due_check_ins(&state, &ctx, today() + chrono::Days::new(30))
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let template = CaseloadTemplate {
+        due,
+        today: today(),
         statuses: options(&p, "status", &["active", "ended", "all"]),
         sorts: options(&p, "sort", &["name", "ends_by"]),
         can_register: matches!(ctx.actor.role, Role::Coach | Role::Administrator),
@@ -421,6 +433,7 @@ struct ShowTemplate {
     contracts: Options,
     exit_situations: Options,
     barrier_codes: Options,
+    check_in_situations: Options,
 }
 
 impl ShowTemplate {
@@ -449,6 +462,7 @@ impl ShowTemplate {
                 ("mode".into(), "in_person".into()),
                 ("trajectory_id".into(), self.open_trajectory.clone()),
                 ("noted_on".into(), self.today.clone()),
+                ("done_on".into(), self.today.clone()),
             ]),
         };
         form.prefixed(prefix)
@@ -672,6 +686,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         contracts: options(&p, "contract", onramp_domain::outcomes::Contract::ALL),
         exit_situations: options(&p, "situation-exit", onramp_domain::outcomes::ExitSituation::ALL),
         barrier_codes: options(&p, "barrier", onramp_domain::outcomes::BarrierCode::ALL),
+        check_in_situations: options(&p, "check-in-situation", onramp_domain::outcomes::CheckInSituation::ALL),
         file,
         p,
     };
@@ -1028,6 +1043,41 @@ pub async fn close_barrier(
         .await
         .or_page(lang)?;
     Ok(see_other(&format!("/participants/{}", barrier.participant_id), "saved"))
+}
+
+pub async fn record_check_in(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let lang = ctx.language;
+    let id = parse_path_id(&id, lang)?;
+    let input = onramp_domain::outcomes::CheckInInput::parse(
+        data.get("done_on"),
+        data.checked("contact_made"),
+        data.get("situation"),
+        data.checked("needs_more_service"),
+        data.get("note"),
+        today(),
+    );
+    let participant = {
+        let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+        onramp_store::check_ins::get(&mut conn, id)
+            .await
+            .map_err(AppError::from)
+            .or_page(lang)?
+            .ok_or(AppError::NotFound)
+            .or_page(lang)?
+            .participant_id
+    };
+    let result = trajectory_service::record_check_in(&state, &ctx, id, input).await;
+    let form = ActionForm {
+        participant,
+        trajectory: Some(id),
+        name: "check-in",
+    };
+    page_action(&state, &ctx, form, &data, result, "saved").await
 }
 
 /// The start page of people who work with a caseload is the caseload.

@@ -105,6 +105,8 @@ pub struct ParticipantFile {
     pub outcomes: Vec<onramp_store::outcomes::Outcome>,
     /// Barriers to work, newest first.
     pub barriers: Vec<onramp_store::outcomes::Barrier>,
+    /// Check-ins after exit, by due date.
+    pub check_ins: Vec<onramp_store::check_ins::CheckIn>,
     /// Group sessions the person is enrolled in, newest first, with attendance.
     pub sessions: Vec<ParticipantSession>,
     pub can_edit: bool,
@@ -131,6 +133,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     let sessions = group_sessions::for_participant(&mut conn, id).await?;
     let outcomes = onramp_store::outcomes::for_participant(&mut conn, id).await?;
     let barriers = onramp_store::outcomes::barriers_for(&mut conn, id).await?;
+    let check_ins = onramp_store::check_ins::for_participant(&mut conn, id).await?;
     let mut consultations = coaching::consultations_for(&mut conn, id).await?;
     if !can_read_notes {
         consultations.iter_mut().for_each(|k| k.decisions = None);
@@ -148,6 +151,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         consultations,
         outcomes,
         barriers,
+        check_ins,
         sessions,
         can_edit,
         can_read_notes,
@@ -210,4 +214,18 @@ pub async fn caseload(
     }
     let mut conn = state.db.conn().await?;
     Ok(caseload::page(&mut conn, scope, ctx.actor.user_id, filter, limit).await?)
+}
+
+/// Check-ins after exit that fall due by `until` in the actor's caseload.
+pub async fn due_check_ins(
+    state: &AppState,
+    ctx: &Ctx,
+    until: NaiveDate,
+) -> Result<Vec<onramp_store::check_ins::CheckIn>, AppError> {
+    let scope = policy::caseload_scope(&ctx.actor);
+    if scope.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = state.db.conn().await?;
+    Ok(onramp_store::check_ins::due(&mut conn, scope, ctx.actor.user_id, until).await?)
 }

@@ -245,6 +245,17 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
     }
     trajectories::exit(&mut tx, id, on, reason.as_str(), note.as_deref(), Some(ctx.user.id)).await?;
     let after = trajectories::set_exit_situation(&mut tx, id, situation.map(|s| s.as_str())).await?;
+    // Monitoring and aftercare: check-ins fall due at the programme's follow-up months.
+    if let Some(programme) = programmes::get(&mut tx, after.programme_id).await? {
+        onramp_store::check_ins::schedule(
+            &mut tx,
+            id,
+            after.participant_id,
+            on,
+            &programme.definition.follow_up_months,
+        )
+        .await?;
+    }
     record(&mut tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
     tx.commit().await?;
     Ok(after)
@@ -340,4 +351,66 @@ pub async fn close_barrier(
     audit::record(&mut tx, &ctx.who, event.before(&before).after(&after)).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Records a check-in after exit. When more service is needed, the person re-enters at once as a
+/// new trajectory of the same programme, partner and coach (unless one is already open).
+pub async fn record_check_in(
+    state: &AppState,
+    ctx: &Ctx,
+    check_in_id: Uuid,
+    input: Result<onramp_domain::outcomes::CheckInInput, FieldErrors>,
+) -> Result<(onramp_store::check_ins::CheckIn, Option<Trajectory>), AppError> {
+    let mut tx = state.db.begin().await?;
+    let check_in = onramp_store::check_ins::get(&mut tx, check_in_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorise(&mut tx, ctx, check_in.participant_id, Need::Edit).await?;
+    let input = input?;
+    let done = onramp_store::check_ins::record(&mut tx, check_in_id, &input, ctx.user.id)
+        .await
+        .map_err(|e| match e {
+            onramp_store::StoreError::NotFound => AppError::invalid("done_on", "already-done"),
+            other => other.into(),
+        })?;
+    let mut event = Event::new("check_in.record", "check_in", check_in_id);
+    event.participant_id = Some(check_in.participant_id);
+    audit::record(&mut tx, &ctx.who, event.after(&done)).await?;
+    let mut reentry = None;
+    if input.needs_more_service {
+        let ended = trajectories::get(&mut tx, check_in.trajectory_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let open = trajectories::list_for(&mut tx, check_in.participant_id).await?;
+        let already_open = open
+            .iter()
+            .any(|t| t.programme_id == ended.programme_id && t.ended_on.is_none());
+        if !already_open && let Some(programme) = programmes::get(&mut tx, ended.programme_id).await? {
+            let participant = participants::get(&mut tx, check_in.participant_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let new = NewTrajectory {
+                participant_id: check_in.participant_id,
+                participant_name: participant.record.name_search(),
+                programme_id: ended.programme_id,
+                organisation_id: ended.organisation_id,
+                region_id: ended.region_id,
+                location_id: ended.location_id,
+                coach_id: ended.coach_id,
+                started_on: input.done_on,
+                ends_by: ends_by(input.done_on, programme.definition.max_duration_months),
+                first_phase: programme
+                    .definition
+                    .phases
+                    .first()
+                    .map(|p| p.code.clone())
+                    .unwrap_or_default(),
+            };
+            let started = trajectories::start(&mut tx, &new, Some(ctx.user.id)).await?;
+            record(&mut tx, ctx, "trajectory.start", &started, None).await?;
+            reentry = Some(started);
+        }
+    }
+    tx.commit().await?;
+    Ok((done, reentry))
 }
