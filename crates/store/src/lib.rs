@@ -13,6 +13,7 @@ pub mod coaching;
 pub mod consents;
 pub mod dashboard;
 mod db;
+pub mod digests;
 pub mod error;
 pub mod group_sessions;
 pub mod locations;

@@ -84,6 +84,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 /// Serves the application on `listener` until the process is told to stop.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     spawn_housekeeping(state.db.clone());
+    spawn_digest(state.clone());
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
@@ -105,6 +106,24 @@ fn spawn_housekeeping(db: Db) {
             .await;
             if let Err(error) = result {
                 tracing::warn!(%error, "housekeeping failed; will retry");
+            }
+        }
+    });
+}
+
+/// From 07:00 Brussels time, every quarter of an hour, sends the day's digests not yet sent
+/// (safe with several nodes: each coach's digest is claimed once a day).
+fn spawn_digest(state: AppState) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(900));
+        loop {
+            interval.tick().await;
+            let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Brussels);
+            if chrono::Timelike::hour(&now) < 7 {
+                continue;
+            }
+            if let Err(error) = service::digest::send_due(&state, now.date_naive()).await {
+                tracing::warn!(?error, "the digest round failed; will retry");
             }
         }
     });

@@ -566,3 +566,74 @@ async fn without_an_smtp_server_invitations_are_refused_clearly() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "session", "mail-not-configured"), "{problem}");
 }
+
+#[tokio::test]
+async fn the_daily_digest_is_sent_once_with_two_nodes_and_can_be_switched_off() {
+    let sink = MailSink::start();
+    let app = TestApp::spawn_with_mail(&sink).await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Digest", "Wouters", "1971-01-01").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2024-01-02"});
+    let (_, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    let exit = json!({"on": "2025-01-06", "reason": "completed"});
+    app.send_json(
+        &coach,
+        "POST",
+        &format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap()),
+        exit,
+    )
+    .await;
+
+    // Two nodes on the same database, each running the digest round at the same moment.
+    let node = || onramp_web::AppState {
+        db: app.db.clone(),
+        config: std::sync::Arc::new(onramp_web::Config {
+            mailer: Some(
+                onramp_web::mail::Mailer::new(
+                    &format!("smtp://127.0.0.1:{}", sink.port),
+                    "onramp <noreply@onramp.test>",
+                )
+                .unwrap(),
+            ),
+            ..onramp_web::Config::default()
+        }),
+    };
+    let (one, two) = (node(), node());
+    let day = today();
+    let (a, b) = tokio::join!(
+        onramp_web::service::digest::send_due(&one, day),
+        onramp_web::service::digest::send_due(&two, day)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "one digest, from one node");
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    let mail = read_mail(&messages[0]);
+    assert!(mail["to"].as_str().unwrap().contains("sofie.maes@gtb.demo"), "{mail}");
+    assert!(mail["text"].as_str().unwrap().contains("Digest Wouters"), "{mail}");
+    assert_eq!(
+        onramp_web::service::digest::send_due(&one, day).await.unwrap(),
+        0,
+        "once a day"
+    );
+
+    let (status, _) = s_put(&app, &coach, json!({"enabled": false})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let tomorrow = day + Days::new(1);
+    assert_eq!(
+        onramp_web::service::digest::send_due(&one, tomorrow).await.unwrap(),
+        0,
+        "switched off"
+    );
+    let (status, _) = s_put(&app, &coach, json!({"enabled": true})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(onramp_web::service::digest::send_due(&one, tomorrow).await.unwrap(), 1);
+    assert_eq!(sink.messages().len(), 2);
+}
+
+async fn s_put(app: &TestApp, client: &Client, body: Value) -> (StatusCode, Value) {
+    app.send_json(client, "PUT", "/api/v1/me/digest", body).await
+}

@@ -191,3 +191,22 @@ pub async fn revoke_token(
 ) -> Result<Json<TokenView>, AppError> {
     Ok(Json(service::account::revoke_token(&state, &ctx, id).await?.into()))
 }
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct DigestBody {
+    /// Coaches get the daily digest of check-ins due unless they switch it off.
+    pub enabled: bool,
+}
+
+/// Switches your daily digest e-mail on or off.
+#[utoipa::path(put, path = "/api/v1/me/digest", tag = "account", request_body = DigestBody,
+    responses((status = 204, description = "Saved"), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_digest(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<DigestBody>,
+) -> Result<StatusCode, AppError> {
+    crate::service::digest::set(&state, &ctx, body.enabled).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

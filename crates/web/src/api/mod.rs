@@ -87,6 +87,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::sign_out))
         .routes(routes!(account::me, account::set_preferences))
         .routes(routes!(account::change_password))
+        .routes(routes!(account::set_digest))
         .routes(routes!(account::list_tokens, account::create_token))
         .routes(routes!(account::revoke_token))
         .routes(routes!(regions::list, regions::create))

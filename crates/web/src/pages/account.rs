@@ -25,6 +25,8 @@ struct AccountTemplate {
     tokens: Vec<ApiToken>,
     /// A token just created: its secret is shown this once.
     new_secret: Option<String>,
+    /// Coaches get the daily digest unless they switch it off.
+    digest: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -60,6 +62,15 @@ async fn page(state: &AppState, ctx: &crate::Ctx, forms: Forms, notice: Option<&
         token_form: forms.token_form,
         tokens,
         new_secret: forms.new_secret,
+        digest: if ctx.actor.role == onramp_domain::identity::Role::Coach {
+            Some(
+                crate::service::digest::enabled(state, ctx)
+                    .await
+                    .or_page(ctx.language)?,
+            )
+        } else {
+            None
+        },
         p,
     };
     Ok((status, render(&template)).into_response())
@@ -145,4 +156,11 @@ pub async fn revoke_token(State(state): State<AppState>, PageCtx(ctx): PageCtx, 
         .await
         .or_page(ctx.language)?;
     Ok(see_other("/account", "token-revoked"))
+}
+
+pub async fn digest(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
+    crate::service::digest::set(&state, &ctx, data.checked("digest"))
+        .await
+        .or_page(ctx.language)?;
+    Ok(see_other("/account", "digest-saved"))
 }

@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/account", get(account::show))
         .route("/account/preferences", post(account::preferences))
         .route("/account/password", post(account::password))
+        .route("/account/digest", post(account::digest))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/organisations", get(organisations::list))
@@ -192,6 +193,7 @@ impl Page {
             "feed-revoked",
             "invitations-sent",
             "outcome-recorded",
+            "digest-saved",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendars;
 pub mod coaching;
 pub mod dashboard;
+pub mod digest;
 pub mod exchange;
 pub mod group_sessions;
 pub mod organisations;

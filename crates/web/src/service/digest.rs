@@ -1,0 +1,101 @@
+//! The daily digest: each coach who has not switched it off gets, once a day, an e-mail listing
+//! the check-ins after exit that fall due within a week or are overdue. With several nodes
+//! running, the first to claim a coach's digest for the day sends it; the others skip it.
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::{text, text_with};
+use crate::identity::Ctx;
+use chrono::{Days, NaiveDate};
+use onramp_domain::policy::CaseloadScope;
+use onramp_store::audit::{self, Event};
+use onramp_store::{check_ins, digests};
+
+/// Sends the digests due on `today`; returns how many this node sent.
+pub async fn send_due(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
+    let Some(mailer) = &state.config.mailer else {
+        return Ok(0);
+    };
+    let mut conn = state.db.conn().await?;
+    // A coach's own people: the caseload of the trajectories they are responsible for.
+    let scope = CaseloadScope {
+        all: false,
+        as_coach: true,
+        by_membership: false,
+        by_region: false,
+        needs_share_consent: false,
+    };
+    let mut sent = 0;
+    for recipient in digests::recipients(&mut conn).await? {
+        let due = check_ins::due(&mut conn, scope, recipient.id, today + Days::new(7)).await?;
+        if due.is_empty() {
+            continue;
+        }
+        let mut tx = state.db.begin().await?;
+        let claimed = digests::claim(&mut tx, recipient.id, today).await?;
+        tx.commit().await?;
+        if !claimed {
+            continue;
+        }
+        let lang = recipient.language;
+        let lines: Vec<String> = due
+            .iter()
+            .map(|c| {
+                let when = c.due_on.format("%d-%m-%Y").to_string();
+                let key = if c.due_on < today {
+                    "digest-line-overdue"
+                } else {
+                    "digest-line-due"
+                };
+                text_with(
+                    lang,
+                    key,
+                    &[
+                        ("name", &c.participant_name),
+                        ("months", &c.months_after_exit.to_string()),
+                        ("date", &when),
+                    ],
+                )
+            })
+            .collect();
+        let body = format!(
+            "{}\n\n{}\n\n{}",
+            text_with(lang, "invitation-greeting", &[("name", &recipient.display_name)]),
+            lines.join("\n"),
+            text(lang, "digest-closing")
+        );
+        let message = lettre::Message::builder()
+            .from(mailer.from.clone())
+            .to(recipient
+                .email
+                .parse()
+                .map_err(|_| AppError::Internal("a coach's e-mail address does not parse".into()))?)
+            .subject(text_with(lang, "digest-subject", &[("count", &due.len().to_string())]))
+            .body(body)
+            .map_err(|e| AppError::Internal(format!("building a digest failed: {e}")))?;
+        if let Err(error) = mailer.send(message).await {
+            tracing::warn!(%error, "sending a digest failed; it will be retried");
+            let mut tx = state.db.begin().await?;
+            digests::release(&mut tx, recipient.id, today).await?;
+            tx.commit().await?;
+            continue;
+        }
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Switches the signed-in user's digest on or off.
+pub async fn set(state: &AppState, ctx: &Ctx, on: bool) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    digests::set_enabled(&mut tx, ctx.user.id, on).await?;
+    let event = Event::new("user.digest", "user", ctx.user.id).after(&serde_json::json!({ "digest": on }));
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn enabled(state: &AppState, ctx: &Ctx) -> Result<bool, AppError> {
+    let mut conn = state.db.conn().await?;
+    Ok(digests::enabled(&mut conn, ctx.user.id).await?)
+}
