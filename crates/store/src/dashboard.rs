@@ -126,3 +126,14 @@ pub async fn top_barriers(conn: &mut impl Access, scope: Scope, limit: i64) -> R
         .bind(limit).fetch_all(c).await)?,
     )
 }
+
+/// Start and end of each trajectory that ended in the period.
+pub async fn ended_spans(conn: &mut impl Access, scope: Scope) -> Result<Vec<(NaiveDate, NaiveDate)>> {
+    let sql = "SELECT t.started_on, t.ended_on FROM trajectories t
+               WHERE t.ended_on >= $1 AND t.ended_on <= $2
+                 AND ($3 IS NULL OR t.organisation_id = $3) AND ($4 IS NULL OR t.region_id = $4)
+                 AND ($5 IS NULL OR t.programme_id = $5)";
+    Ok(run!(conn, c => sqlx::query_as::<_, (NaiveDate, NaiveDate)>(sql)
+        .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
+        .fetch_all(c).await)?)
+}

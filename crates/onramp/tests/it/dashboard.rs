@@ -183,6 +183,7 @@ async fn two_hundred_reached_by_one_fte_with_thirty_steps_is_15_percent() {
     assert_eq!(status, StatusCode::OK);
     let d = c.dashboard(&c.coach, 2020).await;
     assert_eq!(d["exits"], json!([{"key": "in_employment", "count": 1}]));
+    assert_eq!(d["median_duration_months"], 6.0, "1 April to 1 October");
 }
 
 #[tokio::test]

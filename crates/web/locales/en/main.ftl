@@ -731,3 +731,5 @@ digest-help = An e-mail each morning listing the check-ins after exit that fall 
 digest-on = Send me the daily digest
 digest-save = Save
 notice-digest-saved = Your digest setting has been saved.
+dashboard-duration = Median trajectory duration (months)
+dashboard-duration-def = The median length of the trajectories that ended in the period, in months.

@@ -731,3 +731,5 @@ digest-help = Chaque matin, un e-mail avec les suivis après la sortie prévus d
 digest-on = M’envoyer le récapitulatif quotidien
 digest-save = Enregistrer
 notice-digest-saved = Votre choix pour le récapitulatif a été enregistré.
+dashboard-duration = Durée médiane d’un trajet (mois)
+dashboard-duration-def = La durée médiane des trajets terminés pendant la période, en mois.

@@ -731,3 +731,5 @@ digest-help = Elke ochtend een e-mail met de opvolgingen na uitstroom die binnen
 digest-on = Stuur mij het dagelijks overzicht
 digest-save = Bewaren
 notice-digest-saved = Uw keuze voor het overzicht is bewaard.
+dashboard-duration = Mediane duur van een traject (maanden)
+dashboard-duration-def = De mediane duur van de trajecten die in de periode afliepen, in maanden.

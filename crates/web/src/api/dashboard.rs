@@ -98,6 +98,8 @@ pub struct DashboardView {
     pub exits: Vec<Count>,
     /// The cohort by months of sickness when the trajectory started: 0-3, 4-6, 7-12, 13-24, 25+, unknown.
     pub sickness_bands: Vec<Count>,
+    /// Median length, in months, of the trajectories that ended in the period.
+    pub median_duration_months: Option<f64>,
     /// The barriers noted most often on the cohort's trajectories (at most five; each trajectory once per code).
     pub top_barriers: Vec<Count>,
     /// Coach FTE of the agreements running in the period.
@@ -134,6 +136,7 @@ impl From<Dashboard> for DashboardView {
             exits: counts(d.exits),
             sickness_bands: counts(d.sickness_bands),
             top_barriers: counts(d.top_barriers),
+            median_duration_months: d.median_duration_months,
             fte: d.fte,
             reached_per_fte: d.reached_per_fte,
             reach_per_fte_norm: d.reach_per_fte_norm,

@@ -58,6 +58,8 @@ pub struct Dashboard {
     pub paid_work_percent_of_steps: Option<f64>,
     /// Trajectories ended in the period, by the ESF+ situation upon leaving ("not_recorded" when missing).
     pub exits: Vec<(String, i64)>,
+    /// Median length in months (days ÷ 30.44, one decimal) of the trajectories that ended in the period.
+    pub median_duration_months: Option<f64>,
     /// The barriers noted most often on the cohort's trajectories (at most five).
     pub top_barriers: Vec<(String, i64)>,
     /// Months of sickness when the trajectory started, in bands.
@@ -148,6 +150,7 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
         exits,
         sickness_bands: bands,
         top_barriers: dashboard::top_barriers(&mut conn, scope, 5).await?,
+        median_duration_months: median_months(&dashboard::ended_spans(&mut conn, scope).await?),
         fte,
         reached_per_fte: (fte > 0.0).then(|| (reached as f64 / fte * 10.0).round() / 10.0),
         reach_per_fte_norm: REACH_PER_FTE_NORM,
@@ -155,9 +158,38 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
     })
 }
 
+/// The median of the spans' lengths, in months of 30.44 days with one decimal.
+pub fn median_months(spans: &[(NaiveDate, NaiveDate)]) -> Option<f64> {
+    let mut days: Vec<i64> = spans.iter().map(|(start, end)| (*end - *start).num_days()).collect();
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let middle = days.len() / 2;
+    let median = if days.len().is_multiple_of(2) {
+        (days[middle - 1] + days[middle]) as f64 / 2.0
+    } else {
+        days[middle] as f64
+    };
+    Some((median / 30.44 * 10.0).round() / 10.0)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::percent;
+    use super::{median_months, percent};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_median_duration_is_in_months() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(median_months(&[]), None);
+        let spans = [
+            (d("2020-01-01"), d("2020-07-01")),
+            (d("2020-01-01"), d("2021-01-01")),
+            (d("2020-01-01"), d("2020-04-01")),
+        ];
+        assert_eq!(median_months(&spans), Some(6.0));
+    }
 
     #[test]
     fn shares_have_one_decimal_and_none_over_nothing() {
