@@ -435,8 +435,8 @@ pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate)
     Ok(())
 }
 
-/// Each coach's group sessions at their first partner: a We go to work module 2 series that ran
-/// over the last ten weeks, with attendance, and an information session every two weeks from
+/// Each coach's group sessions at their first partner: a We go to work module 2 series every
+/// quarter over the past year, with attendance, and an information session every two weeks from
 /// next week (every other coach's online). The demo peer expert co-leads the first coach's.
 pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: Uuid, today: NaiveDate) -> Result<()> {
     use chrono::NaiveTime;
@@ -456,24 +456,36 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
             .first()
             .map(|l| l.id);
         let people = trajectories::open_for_coach_at(tx, *coach, organisation_id, 8).await?;
-        for (module, title, first, count, weeks, online) in [
+        // When each of them started: nobody attends a session before their trajectory began.
+        let mut started = Vec::new();
+        for &person in &people {
+            let first = trajectories::list_for(tx, person)
+                .await?
+                .iter()
+                .map(|t| t.started_on)
+                .min()
+                .unwrap_or(today);
+            started.push((person, first));
+        }
+        // A module 2 series every quarter over the past year, then information sessions ahead.
+        let past = [350, 260, 170, 70].map(|days| {
             (
                 "module_2",
                 "Wensen, interesses en mogelijkheden",
-                today - Days::new(70),
+                today - Days::new(days),
                 6,
                 1,
                 false,
-            ),
-            (
-                "module_1",
-                "Infosessie: terug aan het werk",
-                today + Days::new(7),
-                4,
-                2,
-                n % 2 == 1,
-            ),
-        ] {
+            )
+        });
+        for (module, title, first, count, weeks, online) in past.into_iter().chain([(
+            "module_1",
+            "Infosessie: terug aan het werk",
+            today + Days::new(7),
+            4,
+            2,
+            n % 2 == 1,
+        )]) {
             let input = SeriesInput {
                 programme_id: wgtw.id,
                 module: module.into(),
@@ -502,7 +514,10 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                 .collect();
             let series = group_sessions::create_series(tx, &input, region_id, &starts, *coach).await?;
             for session in group_sessions::in_series(tx, series).await? {
-                for &person in &people {
+                for &(person, since) in &started {
+                    if session.on_date < since {
+                        continue;
+                    }
                     group_sessions::enrol(tx, session.id, person, *coach).await?;
                     if session.on_date < today {
                         let attendance = *dice.pick(&[
