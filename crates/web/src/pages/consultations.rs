@@ -13,10 +13,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use onramp_domain::activities::ConsultationFields;
-use onramp_domain::identity::Role;
 use onramp_domain::organisations::parse_optional_id;
 use onramp_domain::policy::{self, Action, Decision};
-use onramp_store::caseload::{Filter, Status};
 use onramp_store::coaching::Consultation;
 use serde::Deserialize;
 
@@ -78,28 +76,7 @@ async fn page(state: &AppState, ctx: &Ctx, chosen: Option<String>, form: Form, n
             .map(|l| (l.id.to_string(), l.name))
             .collect();
         if can_record {
-            let filter = Filter {
-                status: Status::Active,
-                mine: ctx.actor.role == Role::Coach,
-                organisation_id: Some(organisation_id),
-                ..Default::default()
-            };
-            people = crate::service::participants::caseload(state, ctx, &filter, 300)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| {
-                    (
-                        r.participant_id.to_string(),
-                        format!("{} {}", r.first_name, r.last_name),
-                    )
-                })
-                .fold(Vec::new(), |mut list: Options, item| {
-                    if !list.contains(&item) {
-                        list.push(item);
-                    }
-                    list
-                });
+            people = super::caseload_people(state, ctx, Some(organisation_id)).await;
         }
     }
     let status = if form.has_errors() {

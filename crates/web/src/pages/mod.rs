@@ -393,6 +393,45 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 }
 
 /// Redirects after a successful form (post/redirect/get), with a notice to show.
+/// Options without repeats, in the order they first came.
+pub fn unique_options(items: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut list: Vec<(String, String)> = Vec::new();
+    for item in items {
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    }
+    list
+}
+
+/// People with an active trajectory a form may offer: a coach's own caseload (an administrator's
+/// whole one), at one partner or anywhere; at most 300, by name.
+pub async fn caseload_people(
+    state: &crate::AppState,
+    ctx: &crate::identity::Ctx,
+    organisation_id: Option<uuid::Uuid>,
+) -> Vec<(String, String)> {
+    use onramp_domain::identity::Role;
+    if !matches!(ctx.actor.role, Role::Administrator | Role::Coach) {
+        return Vec::new();
+    }
+    let filter = onramp_store::caseload::Filter {
+        status: onramp_store::caseload::Status::Active,
+        mine: ctx.actor.role == Role::Coach,
+        organisation_id,
+        ..Default::default()
+    };
+    let rows = crate::service::participants::caseload(state, ctx, &filter, 300)
+        .await
+        .unwrap_or_default();
+    unique_options(rows.into_iter().map(|r| {
+        (
+            r.participant_id.to_string(),
+            format!("{} {}", r.first_name, r.last_name),
+        )
+    }))
+}
+
 pub fn see_other(path: &str, notice: &str) -> Response {
     let separator = if path.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{path}{separator}notice={notice}")).into_response()

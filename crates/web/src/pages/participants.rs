@@ -630,20 +630,15 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
     // Newest first; on one day, the order of recording.
     timeline.sort_by_key(|e| std::cmp::Reverse(e.on));
     let organisations = intake_organisations(state, ctx).await.unwrap_or_default();
-    let sharing_organisations = file
-        .trajectories
-        .iter()
-        .map(|t| (t.organisation_id.to_string(), t.organisation_name.clone()))
-        .chain(std::iter::once((
-            file.participant.organisation_id.to_string(),
-            file.participant.organisation_name.clone(),
-        )))
-        .fold(Vec::new(), |mut list: Options, item| {
-            if !list.contains(&item) {
-                list.push(item);
-            }
-            list
-        });
+    let sharing_organisations = super::unique_options(
+        file.trajectories
+            .iter()
+            .map(|t| (t.organisation_id.to_string(), t.organisation_name.clone()))
+            .chain(std::iter::once((
+                file.participant.organisation_id.to_string(),
+                file.participant.organisation_name.clone(),
+            ))),
+    );
     let status = if failed.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -15,7 +15,6 @@ use onramp_domain::identity::Role;
 use onramp_domain::organisations::{parse_id, parse_optional_id};
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_domain::presence::PresenceFields;
-use onramp_store::caseload::{Filter, Status};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -114,28 +113,7 @@ async fn page(state: &AppState, ctx: &Ctx, params: &Params, forms: Forms) -> Pag
             .map(|l| (l.id.to_string(), l.name))
             .collect();
         if can_record {
-            let filter = Filter {
-                status: Status::Active,
-                mine: ctx.actor.role == Role::Coach,
-                organisation_id: Some(organisation_id),
-                ..Default::default()
-            };
-            people = crate::service::participants::caseload(state, ctx, &filter, 300)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| {
-                    (
-                        r.participant_id.to_string(),
-                        format!("{} {}", r.first_name, r.last_name),
-                    )
-                })
-                .fold(Vec::new(), |mut list: Options, item| {
-                    if !list.contains(&item) {
-                        list.push(item);
-                    }
-                    list
-                });
+            people = super::caseload_people(state, ctx, Some(organisation_id)).await;
         }
     }
     let status = if forms.form.has_errors() || forms.kind_form.has_errors() {

@@ -18,7 +18,6 @@ use onramp_domain::identity::Role;
 use onramp_domain::organisations::parse_id;
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_domain::sessions::{Attendance, SeriesFields};
-use onramp_store::caseload::{Filter, Status};
 use onramp_store::group_sessions::GroupSession;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -229,31 +228,8 @@ impl ShowTemplate {
 
 /// Participants the actor may enrol here: their active caseload (at the host, unless the series is open).
 async fn candidates(state: &AppState, ctx: &Ctx, session: &GroupSession) -> Options {
-    if !matches!(ctx.actor.role, Role::Administrator | Role::Coach) {
-        return Vec::new();
-    }
-    let filter = Filter {
-        status: Status::Active,
-        mine: ctx.actor.role == Role::Coach,
-        organisation_id: (!session.open_to_partners).then_some(session.organisation_id),
-        ..Default::default()
-    };
-    let rows = crate::service::participants::caseload(state, ctx, &filter, 300)
-        .await
-        .unwrap_or_default();
-    rows.into_iter()
-        .map(|r| {
-            (
-                r.participant_id.to_string(),
-                format!("{} {}", r.first_name, r.last_name),
-            )
-        })
-        .fold(Vec::new(), |mut list: Options, item| {
-            if !list.contains(&item) {
-                list.push(item);
-            }
-            list
-        })
+    let at = (!session.open_to_partners).then_some(session.organisation_id);
+    super::caseload_people(state, ctx, at).await
 }
 
 async fn show_page(
