@@ -113,6 +113,9 @@ for (const language of ["en", "nl", "fr"]) {
   await visit(page, `${participant}/edit`);
   await visit(page, "/participants/new");
   for (const path of ["/dashboard", "/hours", "/consultations", "/presence", "/sessions", "/sessions/new", "/calendars"]) await visit(page, path);
+  const people = await firstLink(page, "/dashboard?from=2024-01-01", "/dashboard/people?figure=started", []);
+  if (!people) throw new Error("the dashboard links no figure to its people");
+  await visit(page, people);
   const session = await firstLink(page, "/sessions", "/sessions/", ["/sessions/new"]);
   await visit(page, session);
   await context.close();

@@ -3,6 +3,7 @@
 use crate::{Access, Result, run};
 use chrono::NaiveDate;
 use onramp_domain::outcomes::OutcomeKind;
+use onramp_domain::policy::CaseloadScope;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -136,4 +137,191 @@ pub async fn ended_spans(conn: &mut impl Access, scope: Scope) -> Result<Vec<(Na
     Ok(run!(conn, c => sqlx::query_as::<_, (NaiveDate, NaiveDate)>(sql)
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
         .fetch_all(c).await)?)
+}
+
+/// The trajectories behind one figure of the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Figure {
+    Started,
+    /// Started without coming through a presence action.
+    ContactedIndividually,
+    Engaged,
+    TookStep,
+    PaidWork,
+    /// Ended in the period; with a situation, only those (`None` inside: none recorded).
+    Exited(Option<Option<String>>),
+    Barrier(String),
+    /// The cohort by whole months of sickness at the start: a band's bounds, or `None` for unknown.
+    Sickness(Option<(i32, i32)>),
+}
+
+impl Figure {
+    /// How the figure is named in the audit log: `took_step`, `barrier:pain`, `sickness:4-6`.
+    pub fn key(&self) -> String {
+        match self {
+            Figure::Started => "started".into(),
+            Figure::ContactedIndividually => "contacted_individually".into(),
+            Figure::Engaged => "engaged".into(),
+            Figure::TookStep => "took_step".into(),
+            Figure::PaidWork => "paid_work".into(),
+            Figure::Exited(None) => "exited".into(),
+            Figure::Exited(Some(None)) => "exited:not_recorded".into(),
+            Figure::Exited(Some(Some(situation))) => format!("exited:{situation}"),
+            Figure::Barrier(code) => format!("barrier:{code}"),
+            Figure::Sickness(None) => "sickness:unknown".into(),
+            Figure::Sickness(Some((low, high))) => format!("sickness:{low}-{high}"),
+        }
+    }
+}
+
+/// Where a page of people stopped: the name and trajectory id of its last row.
+pub type After = (String, Uuid);
+
+/// One trajectory behind a figure.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Person {
+    pub trajectory_id: Uuid,
+    pub participant_id: Uuid,
+    /// The name as sorted (folded, last name first).
+    pub participant_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub programme_name: String,
+    pub organisation_name: String,
+    pub coach_name: Option<String>,
+    pub phase: String,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub exit_situation: Option<String>,
+    #[serde(skip)]
+    pub incapacity_since: Option<NaiveDate>,
+}
+
+/// Who asks: the part of the caseload they may see (the same rule as the caseload's).
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub user_id: Uuid,
+    pub scope: CaseloadScope,
+}
+
+/// $6 viewer; $7..$11 the viewer's scope flags. Mirrors the caseload's branches in one condition.
+const VISIBLE: &str = " AND ($7 OR ($8 AND t.coach_id = $6)
+      OR ($9 AND t.region_id IN (SELECT r.region_id FROM user_regions r WHERE r.user_id = $6))
+      OR ($10 AND t.organisation_id IN (SELECT m.organisation_id FROM user_organisations m WHERE m.user_id = $6)
+          AND (NOT $11 OR EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = t.participant_id
+              AND c.purpose = 'share_care_team' AND c.organisation_id = t.organisation_id AND c.withdrawn_on IS NULL))))";
+
+const ENDED_FILTER: &str = "t.ended_on >= $1 AND t.ended_on <= $2
+      AND ($3 IS NULL OR t.organisation_id = $3) AND ($4 IS NULL OR t.region_id = $4)
+      AND ($5 IS NULL OR t.programme_id = $5)";
+
+/// The SQL condition a figure adds ($12 its text argument, when it has one).
+fn figure_condition(figure: &Figure) -> String {
+    match figure {
+        Figure::Started | Figure::Sickness(_) => format!("{COHORT_FILTER} AND $12 IS NULL"),
+        Figure::ContactedIndividually => format!("{COHORT_FILTER} AND p.presence_action_id IS NULL AND $12 IS NULL"),
+        Figure::Engaged => format!(
+            "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
+                 AND e.attendance = 'present') AND $12 IS NULL"
+        ),
+        Figure::TookStep | Figure::PaidWork => {
+            let keep = if *figure == Figure::TookStep {
+                OutcomeKind::is_step_to_work
+            } else {
+                OutcomeKind::is_paid_work
+            };
+            format!(
+                "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id
+                     AND x.kind IN ({})) AND $12 IS NULL",
+                kinds(keep)
+            )
+        }
+        Figure::Exited(None) => format!("{ENDED_FILTER} AND $12 IS NULL"),
+        Figure::Exited(Some(None)) => format!("{ENDED_FILTER} AND t.exit_situation IS NULL AND $12 IS NULL"),
+        Figure::Exited(Some(Some(_))) => format!("{ENDED_FILTER} AND t.exit_situation = $12"),
+        Figure::Barrier(_) => format!(
+            "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM barriers b WHERE b.trajectory_id = t.id AND b.code = $12)"
+        ),
+    }
+}
+
+/// The trajectories behind `figure` that the viewer may see, by name, `limit` at most after the
+/// cursor (name and id of the previous page's last row).
+pub async fn people(
+    conn: &mut impl Access,
+    scope: Scope,
+    figure: &Figure,
+    viewer: Viewer,
+    after: Option<After>,
+    limit: i64,
+) -> Result<Vec<Person>> {
+    // Without a cursor, its parameters are still bound and only tested for NULL.
+    let sql = |has_cursor: bool| {
+        let cursor = if has_cursor {
+            " AND (t.participant_name, t.id) > ($13, $14)"
+        } else {
+            " AND $13 IS NULL AND $14 IS NULL"
+        };
+        format!(
+            "SELECT t.id AS trajectory_id, t.participant_id, t.participant_name, p.first_name, p.last_name,
+            g.name AS programme_name,
+            o.name AS organisation_name, u.display_name AS coach_name, t.phase, t.started_on, t.ended_on,
+            t.exit_situation, p.incapacity_since
+         FROM trajectories t
+         JOIN participants p ON p.id = t.participant_id
+         JOIN programmes g ON g.id = t.programme_id
+         JOIN organisations o ON o.id = t.organisation_id
+         LEFT JOIN users u ON u.id = t.coach_id
+         WHERE {}{VISIBLE}{cursor}
+         ORDER BY t.participant_name, t.id LIMIT $15",
+            figure_condition(figure)
+        )
+    };
+    let argument = match figure {
+        Figure::Exited(Some(Some(text))) | Figure::Barrier(text) => Some(text.clone()),
+        _ => None,
+    };
+    let band = match figure {
+        Figure::Sickness(band) => Some(*band),
+        _ => None,
+    };
+    let (mut after_name, mut after_id) = after.map(|(n, i)| (Some(n), Some(i))).unwrap_or((None, None));
+    let mut found = Vec::new();
+    // A band is counted in Rust (as the dashboard does), so its rows are read in batches and sifted.
+    loop {
+        let statement = sql(after_id.is_some());
+        let batch = if band.is_some() { 500 } else { limit };
+        let rows: Vec<Person> = run!(conn, c => sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(&*statement))
+            .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
+            .bind(viewer.user_id).bind(viewer.scope.all).bind(viewer.scope.as_coach).bind(viewer.scope.by_region)
+            .bind(viewer.scope.by_membership).bind(viewer.scope.needs_share_consent)
+            .bind(&argument).bind(&after_name).bind(after_id).bind(batch)
+            .fetch_all(c).await)?;
+        let exhausted = (rows.len() as i64) < batch;
+        if let Some(last) = rows.last() {
+            after_name = Some(last.participant_name.clone());
+            after_id = Some(last.trajectory_id);
+        }
+        for row in rows {
+            if band.is_none_or(|band| in_band(&row, band)) {
+                found.push(row);
+            }
+            if found.len() as i64 == limit {
+                return Ok(found);
+            }
+        }
+        if exhausted {
+            return Ok(found);
+        }
+    }
+}
+
+fn in_band(row: &Person, band: Option<(i32, i32)>) -> bool {
+    match (row.incapacity_since, band) {
+        (None, None) => true,
+        (Some(since), Some((low, high))) => {
+            (low..=high).contains(&onramp_domain::participants::sickness_at(since, row.started_on).months)
+        }
+        _ => false,
+    }
 }

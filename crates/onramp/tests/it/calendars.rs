@@ -6,23 +6,10 @@ use crate::support::*;
 use chrono::{DateTime, Days, Utc};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
-/// Parses iCalendar text with `tests-py/read_ics.py` (the venv `scripts/test` sets up).
+/// Parses iCalendar text with `tests-py/read_ics.py`.
 pub fn parse_ics(text: &str) -> Value {
-    let (python, root) = python();
-    let mut child = Command::new(&python)
-        .arg(format!("{root}/tests-py/read_ics.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{python} (run scripts/test once to create the venv): {e}"));
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
+    read_with_python("read_ics.py", text.as_bytes())
 }
 
 async fn plan(app: &TestApp, coach: &Client, online: bool) -> Vec<Value> {

@@ -245,3 +245,293 @@ async fn the_dashboard_page_shows_each_figure_with_its_definition() {
         .unwrap();
     assert!(html.contains("Programme dashboard"));
 }
+
+impl Cohort<'_> {
+    async fn people(&self, client: &Client, query: &str) -> (StatusCode, Value) {
+        let path = format!(
+            "/api/v1/dashboard/participants?from=2018-01-01&to=2018-12-31&organisation_id={}&{query}",
+            self.maasland
+        );
+        self.app.get_json(client, &path).await
+    }
+}
+
+fn first_names(list: &Value) -> Vec<String> {
+    let mut names: Vec<String> = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["first_name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn each_figure_lists_the_participants_behind_it_as_far_as_the_viewer_may_see() {
+    let app = TestApp::spawn().await;
+    let c = cohort(&app).await;
+    // Five people who started in 2018: three took a step, one of them into paid work; one had
+    // pain noted; one left in employment; one had been sick for over two years.
+    let mut people = Vec::new();
+    for n in 0..5 {
+        let since = if n == 4 { "2015-06-01" } else { "2018-01-01" };
+        people.push(c.person("Achter", n, "2018-02-01", since, None).await);
+    }
+    c.step(&people[0], "new_employer", "2018-06-01").await;
+    c.step(&people[1], "vet_course", "2018-06-01").await;
+    c.step(&people[2], "volunteer_work", "2018-06-01").await;
+    let body = json!({"trajectory_id": people[3].1, "code": "pain", "noted_on": "2018-03-01"});
+    let path = format!("/api/v1/participants/{}/barriers", people[3].0);
+    assert_eq!(
+        app.send_json(&c.coach, "POST", &path, body).await.0,
+        StatusCode::CREATED
+    );
+    let exit = json!({"on": "2018-10-01", "reason": "work", "situation": "in_employment"});
+    let path = format!("/api/v1/trajectories/{}/exit", people[0].1);
+    assert_eq!(app.send_json(&c.coach, "POST", &path, exit).await.0, StatusCode::OK);
+
+    let expect = |query: &'static str, names: &[&str]| (query, names.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    for (query, names) in [
+        expect(
+            "figure=started",
+            &["Achter0", "Achter1", "Achter2", "Achter3", "Achter4"],
+        ),
+        expect("figure=took_step", &["Achter0", "Achter1", "Achter2"]),
+        expect("figure=paid_work", &["Achter0"]),
+        expect("figure=barrier&value=pain", &["Achter3"]),
+        expect("figure=exited&value=in_employment", &["Achter0"]),
+        expect("figure=exited&value=job_searching", &[]),
+        expect("figure=sickness&value=25%2B", &["Achter4"]),
+        expect(
+            "figure=sickness&value=0-3",
+            &["Achter0", "Achter1", "Achter2", "Achter3"],
+        ),
+        expect(
+            "figure=contacted_individually",
+            &["Achter0", "Achter1", "Achter2", "Achter3", "Achter4"],
+        ),
+    ] {
+        let (status, list) = c.people(&c.coach, query).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {list}");
+        assert_eq!(first_names(&list), names, "{query}");
+    }
+    let d = c.dashboard(&c.coach, 2018).await;
+    assert_eq!(
+        (d["started"].clone(), d["took_step"].clone()),
+        (json!(5), json!(3)),
+        "the lists match the figures"
+    );
+
+    // Pages of two follow on without repeats or gaps.
+    let (_, first) = c.people(&c.coach, "figure=started&limit=2").await;
+    let next = first["next"].as_str().expect("a next page").to_owned();
+    let (_, second) = c
+        .people(&c.coach, &format!("figure=started&limit=2&after={next}"))
+        .await;
+    let (_, third) = c
+        .people(
+            &c.coach,
+            &format!("figure=started&limit=2&after={}", second["next"].as_str().unwrap()),
+        )
+        .await;
+    assert!(third["next"].is_null());
+    let mut all = [first_names(&first), first_names(&second), first_names(&third)].concat();
+    all.sort();
+    assert_eq!(all, ["Achter0", "Achter1", "Achter2", "Achter3", "Achter4"]);
+
+    // The care team at Maasland sees only the people who consented to sharing with it.
+    let care = app.api_as("psycholoog@maasland.demo").await;
+    let (status, list) = c.people(&care, "figure=took_step").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(first_names(&list), Vec::<String>::new(), "no consent yet");
+    let consent = json!({"purpose": "share_care_team", "version": "2026-01", "given_on": "2018-02-01",
+                         "organisation_id": c.maasland});
+    let path = format!("/api/v1/participants/{}/consents", people[1].0);
+    assert_eq!(
+        app.send_json(&c.coach, "POST", &path, consent).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(first_names(&c.people(&care, "figure=took_step").await.1), ["Achter1"]);
+
+    // Funders see figures, never names; a coach elsewhere may not know the scope.
+    assert_eq!(
+        c.people(&app.api_as(FUNDER).await, "figure=started").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let far = app.api_as("an.peeters@gtb.demo").await;
+    assert_eq!(c.people(&far, "figure=started").await.0, StatusCode::NOT_FOUND);
+
+    // Bad input is named field by field.
+    let (status, problem) = c.people(&c.coach, "figure=everyone").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "figure", "invalid-choice"), "{problem}");
+    let (_, problem) = c.people(&c.coach, "figure=barrier&value=gravity").await;
+    assert!(has_error(&problem, "value", "invalid-choice"), "{problem}");
+    let (_, problem) = c.people(&c.coach, "figure=started&limit=0").await;
+    assert!(has_error(&problem, "limit", "out-of-range"), "{problem}");
+
+    // Every list is audited with the people it showed.
+    let entries = app.audit("dashboard.people").await;
+    let shown = entries
+        .iter()
+        .filter(|e| e.entity_id.as_deref() == Some("barrier:pain"))
+        .any(|e| {
+            e.after_json
+                .as_deref()
+                .is_some_and(|after| after.contains(&people[3].0))
+        });
+    assert!(shown, "the barrier list names the participant it showed");
+}
+
+#[tokio::test]
+async fn the_dashboard_page_links_each_figure_to_its_people() {
+    let app = TestApp::spawn().await;
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    // The demo partner where this coach has people with steps this year.
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let html = page
+        .get(app.url(&format!("/dashboard?organisation_id={maasland}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = html
+        .find("/dashboard/people?figure=took_step")
+        .expect("a link on the steps figure");
+    let end = html[start..].find('"').unwrap() + start;
+    let href = html[start..end].replace("&#38;", "&").replace("&amp;", "&");
+    // The link's text is the figure.
+    let shown: usize = html[end..].split(['>', '<']).nth(1).unwrap().parse().expect("a count");
+    assert!(shown > 0, "the demo has people with steps this year");
+    let list = page.get(app.url(&href)).send().await.unwrap();
+    assert_eq!(list.status(), StatusCode::OK, "{href}");
+    let list = list.text().await.unwrap();
+    assert!(list.contains("<h1>Took a step towards work</h1>"), "{list}");
+    assert_eq!(
+        list.matches("href=\"/participants/").count(),
+        shown,
+        "as many people as the figure counts (the coach sees the whole partner)"
+    );
+    let funder = app.english_browser_as(FUNDER).await;
+    let html = funder
+        .get(app.url("/dashboard"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("/dashboard/people"), "funders see figures only");
+}
+
+#[tokio::test]
+async fn the_dashboard_exports_as_csv_and_as_an_xlsx_an_independent_reader_opens() {
+    let app = TestApp::spawn().await;
+    let c = cohort(&app).await;
+    for n in 0..24 {
+        let person = c.person("Export", n, "2017-03-01", "2016-12-01", None).await;
+        if n < 19 {
+            c.step(&person, "vet_course", "2017-05-01").await;
+        }
+    }
+    let query = format!("from=2017-01-01&to=2017-12-31&organisation_id={}", c.maasland);
+
+    let response = c
+        .coach
+        .get(app.url(&format!("/api/v1/exports/dashboard.xlsx?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    let book = read_with_python("read_xlsx.py", &bytes);
+    let rows = book["dashboard"].as_array().expect("a sheet named dashboard");
+    assert_eq!(rows[0][1], "Cijfer", "headings in the reader's language: {:?}", rows[0]);
+    let value = |figure: &str| {
+        rows.iter()
+            .find(|r| r[0] == figure)
+            .unwrap_or_else(|| panic!("no row {figure}"))[2]
+            .clone()
+    };
+    assert_eq!(value("started"), json!(24));
+    assert_eq!(value("took_step"), json!(19));
+    assert_eq!(value("took_step_percent"), json!(79.2), "a number, not text");
+    assert_eq!(value("paid_work_percent_of_steps").as_f64(), Some(0.0));
+    assert_eq!(value("scope"), json!("Revalidatieziekenhuis Maasland"));
+    assert_eq!(value("sickness:4-6"), json!(0));
+    assert_eq!(value("sickness:0-3"), json!(24));
+
+    let response = c
+        .coach
+        .get(app.url(&format!("/api/v1/exports/dashboard.csv?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = response.text().await.unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("took_step_percent;"))
+        .expect("a row per figure");
+    assert!(
+        line.contains(";79,2;"),
+        "Dutch by default, with a decimal comma: {line}"
+    );
+
+    let (status, problem) = app
+        .get_json(&c.coach, "/api/v1/exports/dashboard.xlsx?from=2017-13-01")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "from", "invalid-date"));
+    let far = app.api_as("an.peeters@gtb.demo").await;
+    let response = far
+        .get(app.url(&format!("/api/v1/exports/dashboard.csv?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_FOUND,
+        "the same policy as the dashboard"
+    );
+
+    // The page offers both downloads for the scope shown.
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let html = page
+        .get(app.url(&format!("/dashboard?{query}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!(
+            "/dashboard.xlsx?from=2017-01-01&#38;to=2017-12-31&#38;organisation_id={}",
+            c.maasland
+        )),
+        "{html}"
+    );
+    let download = page
+        .get(app.url(&format!("/dashboard.csv?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert!(
+        download
+            .text()
+            .await
+            .unwrap()
+            .contains("took_step_percent;Steps, share of those started;79.2;")
+    );
+}

@@ -476,6 +476,25 @@ pub fn python() -> (String, String) {
     (python, root)
 }
 
+/// Runs an independent reader from `tests-py/` (the venv `scripts/test` sets up) on `input` and
+/// parses the JSON it prints.
+pub fn read_with_python(script: &str, input: &[u8]) -> Value {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let (python, root) = python();
+    let mut child = Command::new(&python)
+        .arg(format!("{root}/tests-py/{script}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{python} (run scripts/test once to create the venv): {e}"));
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 /// A local SMTP server (Python's aiosmtpd) that keeps each message it receives as a file.
 pub struct MailSink {
     pub port: u16,

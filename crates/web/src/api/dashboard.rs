@@ -2,15 +2,19 @@
 
 use super::ApiQuery;
 use crate::AppState;
+use crate::api::exchange::download;
 use crate::error::{AppError, Problem};
+use crate::exchange::report;
 use crate::identity::Ctx;
 use crate::service::dashboard::{self as service, Dashboard, Request};
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use onramp_domain::FieldErrors;
 use onramp_domain::organisations::parse_optional_id;
 use onramp_domain::participants::parse_optional_date;
+use onramp_store::dashboard::{After, Figure, Person};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -162,4 +166,178 @@ pub async fn dashboard(
 ) -> Result<Json<DashboardView>, AppError> {
     let request = query.request()?;
     Ok(Json(service::figures(&state, &ctx, request).await?.into()))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// started, contacted_individually, engaged, took_step, paid_work, exited, barrier or sickness
+    pub figure: Option<String>,
+    /// For `exited`: an exit situation or `not_recorded` (none: all exits); for `barrier`: its code;
+    /// for `sickness`: 0-3, 4-6, 7-12, 13-24, 25+ or unknown.
+    pub value: Option<String>,
+    /// The period and scope, as for the dashboard.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub organisation_id: Option<String>,
+    pub region_id: Option<String>,
+    pub programme_id: Option<String>,
+    /// The `next` value of the previous page.
+    pub after: Option<String>,
+    /// 1 to 500; 100 by default.
+    pub limit: Option<i64>,
+}
+
+impl PeopleQuery {
+    /// The dashboard's own part of the query.
+    pub fn dashboard(&self) -> DashboardQuery {
+        DashboardQuery {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            organisation_id: self.organisation_id.clone(),
+            region_id: self.region_id.clone(),
+            programme_id: self.programme_id.clone(),
+        }
+    }
+
+    /// The figure, the cursor and the page size, checked.
+    pub fn parse(&self) -> Result<(Figure, Option<After>, i64), AppError> {
+        let figure = service::parse_figure(
+            self.figure.as_deref().unwrap_or(""),
+            self.value.as_deref().unwrap_or(""),
+        )?;
+        let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
+            Some(cursor) => Some(
+                cursor
+                    .split_once('~')
+                    .and_then(|(id, name)| Some((name.to_owned(), Uuid::parse_str(id).ok()?)))
+                    .ok_or(AppError::invalid("after", "invalid-reference"))?,
+            ),
+            None => None,
+        };
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=500).contains(&limit) {
+            return Err(AppError::invalid("limit", "out-of-range"));
+        }
+        Ok((figure, after, limit))
+    }
+}
+
+/// One participant behind a figure.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FigurePerson {
+    pub trajectory_id: Uuid,
+    pub participant_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub programme_name: String,
+    pub organisation_name: String,
+    pub coach_name: Option<String>,
+    pub phase: String,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub exit_situation: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FigurePeople {
+    pub rows: Vec<FigurePerson>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// Reads one page of the people behind a figure: one more than asked, to know whether a next page exists.
+pub async fn people_page(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &PeopleQuery,
+) -> Result<(Vec<Person>, Option<String>), AppError> {
+    let request = query.dashboard().request()?;
+    let (figure, after, limit) = query.parse()?;
+    let mut rows = service::people(state, ctx, request, &figure, after, limit + 1).await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last()
+            .map(|r| format!("{}~{}", r.trajectory_id, r.participant_name))
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// The participants behind one figure of the dashboard, by name, as far as your caseload reaches
+/// (funders see figures only: 403). Each list is written to the audit log.
+#[utoipa::path(get, path = "/api/v1/dashboard/participants", tag = "outcomes", params(PeopleQuery),
+    responses(
+        (status = 200, body = FigurePeople),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn people(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<PeopleQuery>,
+) -> Result<Json<FigurePeople>, AppError> {
+    let (rows, next) = people_page(&state, &ctx, &query).await?;
+    let rows = rows
+        .into_iter()
+        .map(|p| FigurePerson {
+            trajectory_id: p.trajectory_id,
+            participant_id: p.participant_id,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            programme_name: p.programme_name,
+            organisation_name: p.organisation_name,
+            coach_name: p.coach_name,
+            phase: p.phase,
+            started_on: p.started_on,
+            ended_on: p.ended_on,
+            exit_situation: p.exit_situation,
+        })
+        .collect();
+    Ok(Json(FigurePeople { rows, next }))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The dashboard as CSV for Belgian Excel (`;`, UTF-8 with BOM, decimal comma in Dutch and French):
+/// one row per figure with a stable id, its label and definition in your language, and the value.
+#[utoipa::path(get, path = "/api/v1/exports/dashboard.csv", tag = "outcomes", params(DashboardQuery),
+    responses(
+        (status = 200, description = "CSV, `;`-separated, UTF-8 with BOM", content_type = "text/csv"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<DashboardQuery>,
+) -> Result<Response, AppError> {
+    let rows = service::report(&state, &ctx, query.request()?).await?;
+    Ok(download(
+        report::write_csv(&rows, ctx.language),
+        "text/csv; charset=utf-8",
+        "onramp-dashboard.csv",
+    ))
+}
+
+/// The dashboard as an XLSX workbook: the same rows as the CSV, with the values as numbers.
+#[utoipa::path(get, path = "/api/v1/exports/dashboard.xlsx", tag = "outcomes", params(DashboardQuery),
+    responses(
+        (status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<DashboardQuery>,
+) -> Result<Response, AppError> {
+    let rows = service::report(&state, &ctx, query.request()?).await?;
+    let bytes = report::write_xlsx(&rows, ctx.language, "dashboard").map_err(AppError::Internal)?;
+    Ok(download(bytes, XLSX, "onramp-dashboard.xlsx"))
 }

@@ -25,7 +25,7 @@ use utoipa_axum::routes;
 
 pub use audit::AuditQuery;
 pub use coaching::consultation_period;
-pub use dashboard::DashboardQuery;
+pub use dashboard::{DashboardQuery, PeopleQuery, people_page};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use group_sessions::{parse_marks, period as session_period};
 pub use organisations::parse_filter as organisations_filter;
@@ -125,6 +125,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::due_check_ins))
         .routes(routes!(participants::record_check_in))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(dashboard::people))
+        .routes(routes!(dashboard::export_csv))
+        .routes(routes!(dashboard::export_xlsx))
         .routes(routes!(coaching::add_contact))
         .routes(routes!(coaching::add_time_entry))
         .routes(routes!(coaching::hours))

@@ -2,6 +2,8 @@
 //! byte order mark; `,` is read too) and XLSX. Cells are text; the import
 //! service parses them into domain types.
 
+pub mod report;
+
 use std::io::Cursor;
 
 /// The columns of the participant and trajectory exchange format, in order.

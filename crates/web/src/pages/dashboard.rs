@@ -2,7 +2,9 @@
 
 use super::{Form, OrPage, Page, PageResult, render};
 use crate::AppState;
-use crate::api::DashboardQuery;
+use crate::api::exchange::download;
+use crate::api::{DashboardQuery, PeopleQuery, people_page};
+use crate::exchange::report;
 use crate::identity::PageCtx;
 use crate::service::dashboard::{self as service, Dashboard};
 use askama::Template;
@@ -22,9 +24,40 @@ struct DashboardTemplate {
     regions: Options,
     programmes: Options,
     d: Dashboard,
+    /// Whether the viewer may see the people behind the figures (funders see figures only).
+    can_list: bool,
+}
+
+/// The query string that opens the people behind a figure of this dashboard.
+fn people_link(d: &Dashboard, figure: &str, value: &str) -> String {
+    let text = |v: Option<uuid::Uuid>| v.map(|id| id.to_string()).unwrap_or_default();
+    let pairs = [
+        ("figure", figure.to_owned()),
+        ("value", value.to_owned()),
+        ("from", d.from.to_string()),
+        ("to", d.to.to_string()),
+        ("organisation_id", text(d.organisation_id)),
+        ("region_id", text(d.region_id)),
+        ("programme_id", text(d.programme_id)),
+    ];
+    let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
+    format!(
+        "/dashboard/people?{}",
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    )
 }
 
 impl DashboardTemplate {
+    /// The period and scope as a query string, for the downloads.
+    fn query(&self) -> String {
+        let link = people_link(&self.d, "", "");
+        link.split_once('?').map(|(_, q)| q.to_owned()).unwrap_or_default()
+    }
+
+    fn link(&self, figure: &str, value: &str) -> String {
+        people_link(&self.d, figure, value)
+    }
+
     fn share(&self, value: &Option<f64>) -> String {
         value.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
     }
@@ -95,6 +128,122 @@ pub async fn show(
         regions: regions.into_iter().map(|r| (r.id.to_string(), r.name)).collect(),
         programmes,
         d,
+        can_list: !policy::caseload_scope(&ctx.actor).is_empty(),
     };
     Ok(render(&template).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "dashboard_people.html")]
+struct PeopleTemplate {
+    p: Page,
+    /// What the list is: the figure's name, and the value's when it has one.
+    heading: String,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    rows: Vec<onramp_store::dashboard::Person>,
+    back: String,
+    next: Option<String>,
+}
+
+/// The heading of a figure's list, in the user's language.
+fn heading(p: &Page, figure: &str, value: &str) -> String {
+    let name = |key: &str| p.t(key);
+    match figure {
+        "started" => name("dashboard-started"),
+        "contacted_individually" => name("dashboard-individual"),
+        "engaged" => name("dashboard-engaged"),
+        "took_step" => name("dashboard-steps"),
+        "paid_work" => name("dashboard-paid"),
+        "exited" if value.is_empty() => name("dashboard-exits"),
+        "exited" if value == "not_recorded" => format!("{}: {}", name("dashboard-exits"), name("select-not-recorded")),
+        "exited" => format!("{}: {}", name("dashboard-exits"), p.label("situation-exit", value)),
+        "barrier" => format!("{}: {}", name("field-barrier"), p.label("barrier", value)),
+        "sickness" if value == "unknown" => format!("{}: {}", name("dashboard-sickness"), name("unknown")),
+        _ => format!("{}: {value}", name("dashboard-sickness")),
+    }
+}
+
+/// The participants behind one figure, as far as the viewer's caseload reaches.
+pub async fn people(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Query(query): Query<PeopleQuery>,
+) -> PageResult {
+    let lang = ctx.language;
+    let (rows, next) = people_page(&state, &ctx, &query).await.or_page(lang)?;
+    let request = query.dashboard().request().or_page(lang)?;
+    let p = Page::new(&ctx, "dashboard-people-title", "dashboard");
+    let figure = query.figure.clone().unwrap_or_default();
+    let value = query.value.clone().unwrap_or_default();
+    let next = next.map(|cursor| {
+        let mut pairs: Vec<(&str, String)> = vec![("figure", figure.clone()), ("value", value.clone())];
+        let keep = [
+            ("from", &query.from),
+            ("to", &query.to),
+            ("organisation_id", &query.organisation_id),
+            ("region_id", &query.region_id),
+            ("programme_id", &query.programme_id),
+        ];
+        pairs.extend(keep.into_iter().filter_map(|(k, v)| v.clone().map(|v| (k, v))));
+        pairs.push(("after", cursor));
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    });
+    let back = serde_urlencoded::to_string(
+        [
+            ("from", &query.from),
+            ("to", &query.to),
+            ("organisation_id", &query.organisation_id),
+            ("region_id", &query.region_id),
+            ("programme_id", &query.programme_id),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    let template = PeopleTemplate {
+        heading: heading(&p, &figure, &value),
+        p,
+        from: request.from,
+        to: request.to,
+        rows,
+        back,
+        next,
+    };
+    Ok(render(&template).into_response())
+}
+
+/// The dashboard's figures as a download (`/dashboard.csv`, `/dashboard.xlsx`), same query as the page.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Query(query): Query<DashboardQuery>,
+) -> PageResult {
+    let lang = ctx.language;
+    let request = query.request().or_page(lang)?;
+    let rows = service::report(&state, &ctx, request).await.or_page(lang)?;
+    Ok(download(
+        report::write_csv(&rows, lang),
+        "text/csv; charset=utf-8",
+        "onramp-dashboard.csv",
+    ))
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Query(query): Query<DashboardQuery>,
+) -> PageResult {
+    let lang = ctx.language;
+    let request = query.request().or_page(lang)?;
+    let rows = service::report(&state, &ctx, request).await.or_page(lang)?;
+    let bytes = report::write_xlsx(&rows, lang, "dashboard")
+        .map_err(crate::error::AppError::Internal)
+        .or_page(lang)?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "onramp-dashboard.xlsx",
+    ))
 }

@@ -4,13 +4,18 @@
 use super::require;
 use crate::AppState;
 use crate::error::AppError;
+use crate::exchange::report::{ReportRow, Value};
 use crate::identity::Ctx;
 use chrono::NaiveDate;
+use onramp_domain::outcomes::{BarrierCode, ExitSituation};
 use onramp_domain::participants::sickness_at;
+use onramp_domain::policy;
 use onramp_domain::policy::Action;
 use onramp_domain::presence::REACH_PER_FTE_NORM;
+use onramp_store::audit::{self, Event};
 use onramp_store::dashboard::{self, Scope};
-use onramp_store::{organisations, programmes};
+use onramp_store::dashboard::{After, Figure, Person, Viewer};
+use onramp_store::{Access, organisations, programmes};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -78,14 +83,14 @@ const BANDS: &[(&str, i32, i32)] = &[
     ("25+", 25, i32::MAX),
 ];
 
-pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Dashboard, AppError> {
+/// Checks the period, the references and the actor's right to the scope; gives the store's scope.
+async fn authorised_scope(conn: &mut impl Access, ctx: &Ctx, request: Request) -> Result<Scope, AppError> {
     if request.to < request.from {
         return Err(AppError::invalid("to", "before-start"));
     }
-    let mut conn = state.db.conn().await?;
     let organisation = match request.organisation_id {
         Some(id) => Some(
-            organisations::get(&mut conn, id)
+            organisations::get(conn, id)
                 .await?
                 .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?,
         ),
@@ -96,17 +101,22 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
         Action::ViewDashboard(organisation.as_ref().map(|o| o.as_ref()).as_ref(), request.region_id),
     )?;
     if let Some(programme) = request.programme_id
-        && programmes::get(&mut conn, programme).await?.is_none()
+        && programmes::get(conn, programme).await?.is_none()
     {
         return Err(AppError::invalid("programme_id", "invalid-reference"));
     }
-    let scope = Scope {
+    Ok(Scope {
         from: request.from,
         to: request.to,
         organisation_id: request.organisation_id,
         region_id: request.region_id,
         programme_id: request.programme_id,
-    };
+    })
+}
+
+pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Dashboard, AppError> {
+    let mut conn = state.db.conn().await?;
+    let scope = authorised_scope(&mut conn, ctx, request).await?;
     let cohort = dashboard::cohort(&mut conn, scope).await?;
     let reached = dashboard::reached(&mut conn, scope).await?;
     let (fte_hundredths, reach_target, steps_permille) = dashboard::agreements(&mut conn, scope).await?;
@@ -158,6 +168,75 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
     })
 }
 
+/// Parses which figure's people are asked for: `figure`, and `value` for an exit situation
+/// (or `not_recorded`), a barrier code or a band of months of sickness (`0-3` … `25+`, `unknown`).
+pub fn parse_figure(figure: &str, value: &str) -> Result<Figure, AppError> {
+    let value = value.trim();
+    let needs_value = |parsed: Option<Figure>| parsed.ok_or(AppError::invalid("value", "invalid-choice"));
+    match figure.trim() {
+        "started" => Ok(Figure::Started),
+        "contacted_individually" => Ok(Figure::ContactedIndividually),
+        "engaged" => Ok(Figure::Engaged),
+        "took_step" => Ok(Figure::TookStep),
+        "paid_work" => Ok(Figure::PaidWork),
+        "exited" => needs_value(match value {
+            "" => Some(Figure::Exited(None)),
+            "not_recorded" => Some(Figure::Exited(Some(None))),
+            situation => ExitSituation::parse(situation)
+                .ok()
+                .map(|s| Figure::Exited(Some(Some(s.as_str().to_owned())))),
+        }),
+        "barrier" => needs_value(
+            BarrierCode::parse(value)
+                .ok()
+                .map(|c| Figure::Barrier(c.as_str().to_owned())),
+        ),
+        "sickness" => needs_value(if value == "unknown" {
+            Some(Figure::Sickness(None))
+        } else {
+            BANDS
+                .iter()
+                .find(|(name, _, _)| *name == value)
+                .map(|(_, low, high)| Figure::Sickness(Some((*low, *high))))
+        }),
+        _ => Err(AppError::invalid("figure", "invalid-choice")),
+    }
+}
+
+/// The participants behind one figure, as far as the actor's caseload reaches (funders see
+/// figures only). The list is audited: it ties names to health and work data.
+pub async fn people(
+    state: &AppState,
+    ctx: &Ctx,
+    request: Request,
+    figure: &Figure,
+    after: Option<After>,
+    limit: i64,
+) -> Result<Vec<Person>, AppError> {
+    let mut conn = state.db.conn().await?;
+    let scope = authorised_scope(&mut conn, ctx, request).await?;
+    let caseload = policy::caseload_scope(&ctx.actor);
+    if caseload.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let viewer = Viewer {
+        user_id: ctx.actor.user_id,
+        scope: caseload,
+    };
+    let rows = dashboard::people(&mut conn, scope, figure, viewer, after, limit).await?;
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let mut event = Event::new("dashboard.people", "dashboard", figure.key());
+    event.after = Some(serde_json::json!({
+        "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
+        "region_id": request.region_id, "programme_id": request.programme_id,
+        "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
+    }));
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
 /// The median of the spans' lengths, in months of 30.44 days with one decimal.
 pub fn median_months(spans: &[(NaiveDate, NaiveDate)]) -> Option<f64> {
     let mut days: Vec<i64> = spans.iter().map(|(start, end)| (*end - *start).num_days()).collect();
@@ -172,6 +251,117 @@ pub fn median_months(spans: &[(NaiveDate, NaiveDate)]) -> Option<f64> {
         days[middle] as f64
     };
     Some((median / 30.44 * 10.0).round() / 10.0)
+}
+
+/// The dashboard as report rows (for CSV and XLSX), in the actor's language: the period and scope
+/// first, then each figure with its definition.
+pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec<ReportRow>, AppError> {
+    let d = figures(state, ctx, request).await?;
+    let lang = ctx.language;
+    let t = |key: &str| crate::i18n::text(lang, key);
+    let row = |figure: &str, label: String, value: Value, definition: String| ReportRow {
+        figure: figure.to_owned(),
+        label,
+        value,
+        definition,
+    };
+    let mut conn = state.db.conn().await?;
+    let mut scope = Vec::new();
+    if let Some(id) = d.organisation_id
+        && let Some(o) = organisations::get(&mut conn, id).await?
+    {
+        scope.push(o.name);
+    }
+    if let Some(id) = d.region_id
+        && let Some(r) = onramp_store::regions::get(&mut conn, id).await?
+    {
+        scope.push(r.name);
+    }
+    if let Some(id) = d.programme_id
+        && let Some(mut g) = programmes::get(&mut conn, id).await?
+    {
+        crate::i18n::localise_programme(lang, &mut g);
+        scope.push(g.definition.name);
+    }
+    drop(conn);
+    let scope = if scope.is_empty() {
+        t("dashboard-scope-all")
+    } else {
+        scope.join(" · ")
+    };
+    let count = |figure: &str, key: &str, n: i64| row(figure, t(key), Value::Count(n), t(&format!("{key}-def")));
+    let decimal =
+        |figure: &str, key: &str, v: Option<f64>| row(figure, t(key), Value::Decimal(v), t(&format!("{key}-def")));
+    let mut rows = vec![
+        row(
+            "from",
+            t("dashboard-period-from"),
+            Value::Text(d.from.to_string()),
+            String::new(),
+        ),
+        row(
+            "to",
+            t("dashboard-period-to"),
+            Value::Text(d.to.to_string()),
+            String::new(),
+        ),
+        row("scope", t("dashboard-scope"), Value::Text(scope), String::new()),
+        count("reached_by_presence", "dashboard-reached", d.reached_by_presence),
+        count("contacted", "dashboard-contacted", d.contacted),
+        count("started", "dashboard-started", d.started),
+        count("engaged_in_modules", "dashboard-engaged", d.engaged_in_modules),
+        count("took_step", "dashboard-steps", d.took_step),
+        decimal("took_step_percent", "dashboard-steps-share", d.took_step_percent),
+        decimal(
+            "took_step_percent_of_contacted",
+            "dashboard-steps-contacted",
+            d.took_step_percent_of_contacted,
+        ),
+        decimal("steps_target_percent", "dashboard-target-label", d.steps_target_percent),
+        count("paid_work", "dashboard-paid", d.paid_work),
+        decimal(
+            "paid_work_percent_of_steps",
+            "dashboard-paid-share",
+            d.paid_work_percent_of_steps,
+        ),
+        decimal("median_duration_months", "dashboard-duration", d.median_duration_months),
+        decimal("fte", "dashboard-fte", Some(d.fte)),
+        decimal("reached_per_fte", "dashboard-per-fte", d.reached_per_fte),
+    ];
+    for (situation, n) in &d.exits {
+        let name = if situation == "not_recorded" {
+            t("select-not-recorded")
+        } else {
+            t(&format!("situation-exit-{situation}"))
+        };
+        let label = format!("{}: {name}", t("dashboard-exits"));
+        rows.push(row(
+            &format!("exits:{situation}"),
+            label,
+            Value::Count(*n),
+            t("dashboard-exits-def"),
+        ));
+    }
+    for (band, n) in &d.sickness_bands {
+        let name = if band == "unknown" { t("unknown") } else { band.clone() };
+        let label = format!("{}: {name}", t("dashboard-sickness"));
+        rows.push(row(
+            &format!("sickness:{band}"),
+            label,
+            Value::Count(*n),
+            t("dashboard-sickness-def"),
+        ));
+    }
+    for (code, n) in &d.top_barriers {
+        let label = format!("{}: {}", t("dashboard-barriers"), t(&format!("barrier-{code}")));
+        rows.push(row(
+            &format!("barrier:{code}"),
+            label,
+            Value::Count(*n),
+            t("dashboard-barriers-def"),
+        ));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
