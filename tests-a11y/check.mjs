@@ -111,6 +111,8 @@ for (const language of ["en", "nl", "fr"]) {
   const participant = await firstLink(page, "/caseload", "/participants/", []);
   await visit(page, participant);
   await visit(page, `${participant}/edit`);
+  await visit(page, `${participant}/icf`);
+  await visit(page, "/icf/categories");
   await visit(page, "/participants/new");
   for (const path of ["/dashboard", "/hours", "/consultations", "/presence", "/sessions", "/sessions/new", "/calendars"]) await visit(page, path);
   const people = await firstLink(page, "/dashboard?from=2024-01-01", "/dashboard/people?figure=started", []);

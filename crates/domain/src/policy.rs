@@ -83,6 +83,8 @@ pub enum Action<'a> {
     ViewRegions,
     ManageRegions,
     ManageUsers,
+    /// Add reference data, such as ICF categories beyond the shipped core set: administrators.
+    ManageReferenceData,
     ViewAudit,
 }
 
@@ -278,6 +280,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         }
         Action::CreateOrganisation
         | Action::ManageRegions
+        | Action::ManageReferenceData
         | Action::ManageUsers
         | Action::ViewAudit
         | Action::ManageProgrammes => admin_only(actor),
@@ -472,6 +475,9 @@ mod tests {
             (Role::Administrator, Action::CreateOrganisation, Allow),
             (Role::Administrator, Action::ManageUsers, Allow),
             (Role::Administrator, Action::ManageRegions, Allow),
+            (Role::Administrator, Action::ManageReferenceData, Allow),
+            (Role::Coordinator, Action::ManageReferenceData, Forbidden),
+            (Role::Coach, Action::ManageReferenceData, Forbidden),
             (Role::Administrator, Action::ViewAudit, Allow),
             (Role::Coordinator, Action::ViewOrganisation(&IN_REGION), Allow),
             (Role::Coordinator, Action::ViewOrganisation(&OWN), Allow),

@@ -4,10 +4,12 @@
 //! code into a message in the user's language (`error-<code>` in the i18n files).
 
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// A fixed field name, or one made from the input (`ratings.b130`).
+    pub field: Cow<'static, str>,
     pub code: &'static str,
 }
 
@@ -21,7 +23,18 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &'static str, code: &'static str) {
-        self.0.push(FieldError { field, code });
+        self.0.push(FieldError {
+            field: Cow::Borrowed(field),
+            code,
+        });
+    }
+
+    /// Records an error under a field whose name depends on the input (one entry of a list).
+    pub fn add_named(&mut self, field: String, code: &'static str) {
+        self.0.push(FieldError {
+            field: Cow::Owned(field),
+            code,
+        });
     }
 
     /// Keeps the value when it parsed, records the error under `field` when it did not.
@@ -40,7 +53,10 @@ impl FieldErrors {
     }
 
     pub fn single(field: &'static str, code: &'static str) -> Self {
-        Self(vec![FieldError { field, code }])
+        Self(vec![FieldError {
+            field: Cow::Borrowed(field),
+            code,
+        }])
     }
 
     /// `Ok(value)` when no error was recorded.

@@ -253,6 +253,11 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
                 onramp_store::outcomes::close_barrier(tx, barrier.id, "resolved", closed_on).await?;
             }
         }
+        // Two in three have an ICF profile: an intake measurement, then one or two more as time
+        // allows, mostly showing growth.
+        if n % 3 != 0 {
+            icf_measurements(tx, &mut dice, participant.id, trajectory.id, started_on, today, coach).await?;
+        }
         // Those who reached "steps to work" took one: volunteer work, a training or a job.
         if let Some(on) = steps_on {
             let kind = *dice.pick(&[
@@ -382,6 +387,59 @@ async fn contacts(
 /// weeks administration registered by hand and a presence action (an information point, a group
 /// information session or storytelling), and, two weeks later, a case and team consultation
 /// with the partner's care team about a few of the people the coach follows there.
+/// Demo ICF measurements of the Brief Core Set and the competences, a few months apart.
+async fn icf_measurements(
+    tx: &mut Tx,
+    dice: &mut Dice,
+    participant_id: Uuid,
+    trajectory_id: Uuid,
+    started_on: NaiveDate,
+    today: NaiveDate,
+    coach: Uuid,
+) -> Result<()> {
+    use onramp_domain::icf::{Competence, MeasurementInput, Moment, Qualifier, Rater};
+    let days = (today - started_on).num_days().max(0) as u64;
+    let count = 1 + (days / 90).min(2) as usize;
+    let codes = ["b130", "b164", "b455", "d155", "d240", "d720", "d845", "d850", "d855"];
+    let mut problems: Vec<u8> = codes.iter().map(|_| 1 + dice.below(4) as u8).collect();
+    let mut family = dice.below(3) as i32 - 1;
+    let mut motivation = 2 + dice.below(5) as u8;
+    for step in 0..count {
+        let measured_on = started_on + Days::new(7 + step as u64 * days.saturating_sub(14) / count as u64);
+        let mut ratings = std::collections::BTreeMap::new();
+        for (code, problem) in codes.iter().zip(&problems) {
+            ratings.insert(code.to_string(), Qualifier::Problem(*problem));
+        }
+        let environment = if family < 0 {
+            Qualifier::Facilitator((-family) as u8)
+        } else {
+            Qualifier::Problem(family as u8)
+        };
+        ratings.insert("e310".into(), environment);
+        let mut competences = std::collections::BTreeMap::new();
+        competences.insert(Competence::Motivation, motivation);
+        competences.insert(Competence::CopingWithStress, 3 + dice.below(5) as u8);
+        let input = MeasurementInput {
+            trajectory_id: Some(trajectory_id),
+            measured_on: measured_on.min(today),
+            moment: if step == 0 { Moment::Intake } else { Moment::During },
+            rater: if step == 1 { Rater::Participant } else { Rater::Coach },
+            ratings,
+            competences,
+            note: None,
+        };
+        onramp_store::icf::add_measurement(tx, participant_id, &input, Some(coach)).await?;
+        for problem in problems.iter_mut() {
+            if dice.below(3) != 0 {
+                *problem = problem.saturating_sub(1);
+            }
+        }
+        family = (family - 1).max(-3);
+        motivation = (motivation + dice.below(3) as u8).min(10);
+    }
+    Ok(())
+}
+
 pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) -> Result<()> {
     let start = NaiveDate::from_ymd_opt(today.format("%Y").to_string().parse()?, 1, 6).expect("a date");
     for (coach, works_at) in coaches {

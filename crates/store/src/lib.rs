@@ -16,6 +16,7 @@ mod db;
 pub mod digests;
 pub mod error;
 pub mod group_sessions;
+pub mod icf;
 pub mod locations;
 pub mod organisations;
 pub mod outcomes;

@@ -185,7 +185,7 @@ impl IntoResponse for AppError {
                 .0
                 .iter()
                 .map(|e| ProblemField {
-                    field: e.field.to_owned(),
+                    field: e.field.to_string(),
                     code: e.code.to_owned(),
                     message: crate::i18n::error_text(language, e.code),
                 })

@@ -15,6 +15,7 @@ mod coaching;
 mod dashboard;
 mod exchange;
 mod group_sessions;
+mod icf;
 mod organisations;
 mod outcomes;
 mod pages;

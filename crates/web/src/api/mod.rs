@@ -9,6 +9,7 @@ mod dashboard;
 pub mod exchange;
 mod extract;
 mod group_sessions;
+mod icf;
 mod organisations;
 mod participants;
 mod presence;
@@ -28,6 +29,7 @@ pub use coaching::consultation_period;
 pub use dashboard::{DashboardQuery, PeopleQuery, people_page};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use group_sessions::{parse_marks, period as session_period};
+pub use icf::title as icf_title;
 pub use organisations::parse_filter as organisations_filter;
 pub use participants::{CaseloadQuery, CaseloadRow, encode_cursor as caseload_cursor};
 pub use users::encode_cursor as users_cursor;
@@ -53,6 +55,7 @@ pub use users::parse_filter as users_filter;
         (name = "programmes", description = "Programme templates: target group, phases, modules, duration, follow-up"),
         (name = "participants", description = "Participant files, consents and the caseload"),
         (name = "trajectories", description = "Trajectories: start, phases, handover, exit"),
+        (name = "icf", description = "ICF categories (the Brief Core Set for vocational rehabilitation, extensible) and participants' ICF measurements with the distance travelled"),
         (name = "outcomes", description = "The programme dashboard: reach, steps to work, paid work, exits"),
         (name = "activities", description = "Coaching contacts, group sessions with attendance, and coach hours against the agreements"),
         (name = "audit", description = "The audit log (administrators)")
@@ -124,6 +127,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::close_barrier))
         .routes(routes!(participants::due_check_ins))
         .routes(routes!(participants::record_check_in))
+        .routes(routes!(icf::categories, icf::add_category))
+        .routes(routes!(icf::profile))
+        .routes(routes!(icf::add_measurement))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(dashboard::people))
         .routes(routes!(dashboard::export_csv))

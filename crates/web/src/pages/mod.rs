@@ -7,12 +7,14 @@ mod agreements;
 mod audit;
 mod auth;
 mod calendars;
+mod chart;
 mod consultations;
 mod dashboard;
 mod exchange;
 mod form;
 mod home;
 mod hours;
+mod icf;
 mod organisations;
 mod participants;
 mod presence;
@@ -73,6 +75,8 @@ pub fn router() -> Router<AppState> {
         .route("/agreements/{id}/hours", post(agreements::set_hours))
         .route("/caseload", get(participants::caseload))
         .route("/hours", get(hours::show).post(hours::register))
+        .route("/participants/{id}/icf", get(icf::show).post(icf::add))
+        .route("/icf/categories", get(icf::categories).post(icf::add_category))
         .route("/dashboard", get(dashboard::show))
         .route("/dashboard/people", get(dashboard::people))
         .route("/dashboard.csv", get(dashboard::export_csv))
@@ -197,6 +201,7 @@ impl Page {
             "invitations-sent",
             "outcome-recorded",
             "digest-saved",
+            "measurement-recorded",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))
@@ -395,7 +400,6 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Redirects after a successful form (post/redirect/get), with a notice to show.
 /// Options without repeats, in the order they first came.
 pub fn unique_options(items: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
     let mut list: Vec<(String, String)> = Vec::new();
@@ -435,6 +439,7 @@ pub async fn caseload_people(
     }))
 }
 
+/// Redirects after a successful form (post/redirect/get), with a notice to show.
 pub fn see_other(path: &str, notice: &str) -> Response {
     let separator = if path.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{path}{separator}notice={notice}")).into_response()

@@ -315,12 +315,11 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
     }
     if let Some(Err(consent_errors)) = &consent {
         for e in &consent_errors.0 {
-            let field = if e.field == "version" {
-                "consent_version"
+            if e.field == "version" {
+                errors.add("consent_version", e.code);
             } else {
-                e.field
-            };
-            errors.add(field, e.code);
+                errors.0.push(e.clone());
+            }
         }
     }
     if programme_chosen && data.get("started_on").is_empty() {

@@ -70,7 +70,7 @@ fn row_errors(line: usize, errors: &FieldErrors, ctx: &Ctx) -> Vec<RowError> {
             column: if e.field == "organisation_id" {
                 "reached_at".into()
             } else {
-                e.field.into()
+                e.field.to_string()
             },
             code: e.code.into(),
             message: crate::i18n::error_text(ctx.language, e.code),

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod digest;
 pub mod exchange;
 pub mod group_sessions;
+pub mod icf;
 pub mod organisations;
 pub mod participants;
 pub mod presence;

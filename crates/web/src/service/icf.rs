@@ -1,0 +1,195 @@
+//! The ICF profile of a participant: measurements, and the distance travelled per category and
+//! competence. Reading the profile is reading the participant file, so it is audited.
+
+use super::participants::{Need, authorise, today};
+use super::require;
+use crate::AppState;
+use crate::error::AppError;
+use crate::identity::Ctx;
+use onramp_domain::FieldErrors;
+use onramp_domain::icf::{
+    Change, Competence, Component, MeasurementFields, MeasurementInput, Qualifier, distance_travelled,
+    parse_category_code,
+};
+use onramp_domain::policy::Action;
+use onramp_domain::validation::required_text;
+use onramp_store::audit::{self, Event};
+use onramp_store::icf::{self, Category, Measurement, NewCategory};
+use onramp_store::trajectories;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The change of one row of the profile (an ICF category or a competence).
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The category code, or the competence's code.
+    pub code: String,
+    /// Each measurement's value as written (`2`, `+3`, `8`, a score), blank when not rated.
+    pub values: Vec<String>,
+    /// Each measurement's score on one scale (`None`: not rated, not specified or not applicable).
+    pub scores: Vec<Option<i32>>,
+    pub change: Option<Change>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub participant_name: String,
+    /// The participant's trajectories (id, programme, start), for linking a measurement.
+    pub trajectories: Vec<(Uuid, String, chrono::NaiveDate)>,
+    pub can_edit: bool,
+    pub categories: Vec<Category>,
+    pub measurements: Vec<Measurement>,
+    /// One row per category, in the categories' order.
+    pub rows: Vec<Row>,
+    /// One row per competence.
+    pub competences: Vec<Row>,
+}
+
+/// Builds the rows of the profile from measurements in date order.
+pub fn rows(categories: &[Category], measurements: &[Measurement]) -> (Vec<Row>, Vec<Row>) {
+    let category_rows = categories
+        .iter()
+        .map(|category| {
+            let values: Vec<String> = measurements
+                .iter()
+                .map(|m| m.ratings.get(&category.code).cloned().unwrap_or_default())
+                .collect();
+            let scores: Vec<Option<i32>> = values
+                .iter()
+                .map(|v| {
+                    Qualifier::parse(v, category.component())
+                        .ok()
+                        .and_then(Qualifier::score)
+                })
+                .collect();
+            Row {
+                code: category.code.clone(),
+                change: distance_travelled(&scores),
+                values,
+                scores,
+            }
+        })
+        .collect();
+    let competence_rows = Competence::ALL
+        .iter()
+        .map(|competence| {
+            let scores: Vec<Option<i32>> = measurements
+                .iter()
+                .map(|m| m.competences.get(competence.as_str()).copied())
+                .collect();
+            Row {
+                code: competence.as_str().to_owned(),
+                values: scores
+                    .iter()
+                    .map(|s| s.map(|s| s.to_string()).unwrap_or_default())
+                    .collect(),
+                change: distance_travelled(&scores),
+                scores,
+            }
+        })
+        .collect();
+    (category_rows, competence_rows)
+}
+
+/// The categories a measurement can rate (reference data: any signed-in user).
+pub async fn categories(state: &AppState) -> Result<Vec<Category>, AppError> {
+    let mut conn = state.db.conn().await?;
+    Ok(icf::categories(&mut conn).await?)
+}
+
+/// Adds an ICF category beyond the core set (administrators).
+pub async fn add_category(state: &AppState, ctx: &Ctx, code: &str, titles: [&str; 3]) -> Result<Category, AppError> {
+    require(&ctx.actor, Action::ManageReferenceData)?;
+    let mut errors = FieldErrors::new();
+    let parsed = errors.check("code", parse_category_code(code));
+    let nl = errors.check("title_nl", required_text(titles[0], 200));
+    let fr = errors.check("title_fr", required_text(titles[1], 200));
+    let en = errors.check("title_en", required_text(titles[2], 200));
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let (code, component) = parsed.expect("checked");
+    let new = NewCategory {
+        code,
+        component,
+        titles: [nl.expect("checked"), fr.expect("checked"), en.expect("checked")],
+    };
+    let mut tx = state.db.begin().await?;
+    let category = icf::add_category(&mut tx, &new).await?;
+    let event = Event::new("icf_category.create", "icf_category", &category.code).after(&category);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(category)
+}
+
+/// The participant's ICF profile; opening it is audited as a read of the file.
+pub async fn profile(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Result<Profile, AppError> {
+    let mut conn = state.db.conn().await?;
+    let reference = authorise(&mut conn, ctx, participant_id, Need::View).await?;
+    let can_edit = onramp_domain::policy::decide(&ctx.actor, Action::EditParticipant(&reference))
+        == onramp_domain::policy::Decision::Allow;
+    let participant = onramp_store::participants::get(&mut conn, participant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let trajectories = trajectories::list_for(&mut conn, participant_id)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.programme_name, t.started_on))
+        .collect();
+    let categories = icf::categories(&mut conn).await?;
+    let measurements = icf::measurements(&mut conn, participant_id).await?;
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let mut event = Event::new("icf.read", "participant", participant_id);
+    event.participant_id = Some(participant_id);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    let (rows, competences) = rows(&categories, &measurements);
+    Ok(Profile {
+        participant_name: format!("{} {}", participant.record.first_name, participant.record.last_name),
+        trajectories,
+        can_edit,
+        categories,
+        measurements,
+        rows,
+        competences,
+    })
+}
+
+/// Records a measurement; every bad rating is named (`ratings.<code>`), and nothing is written
+/// unless all of it is valid.
+pub async fn add_measurement(
+    state: &AppState,
+    ctx: &Ctx,
+    participant_id: Uuid,
+    fields: &MeasurementFields,
+) -> Result<Uuid, AppError> {
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    let known: BTreeMap<String, Component> = icf::categories(&mut tx)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let component = c.component();
+            (c.code, component)
+        })
+        .collect();
+    let input = MeasurementInput::parse(fields, &known, today())?;
+    if let Some(trajectory_id) = input.trajectory_id {
+        trajectories::get(&mut tx, trajectory_id)
+            .await?
+            .filter(|t| t.participant_id == participant_id)
+            .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
+    }
+    let id = icf::add_measurement(&mut tx, participant_id, &input, Some(ctx.user.id)).await?;
+    let mut event = Event::new("icf_measurement.create", "icf_measurement", id);
+    event.participant_id = Some(participant_id);
+    let ratings: BTreeMap<&String, String> = input.ratings.iter().map(|(c, q)| (c, q.code())).collect();
+    event.after = Some(serde_json::json!({
+        "measured_on": input.measured_on, "moment": input.moment, "rater": input.rater,
+        "ratings": ratings, "competences": input.competences,
+    }));
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(id)
+}
