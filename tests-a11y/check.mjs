@@ -113,6 +113,7 @@ for (const language of ["en", "nl", "fr"]) {
   await visit(page, `${participant}/edit`);
   await visit(page, `${participant}/icf`);
   await visit(page, "/icf/categories");
+  await visit(page, "/barrier-codes");
   await visit(page, "/participants/new");
   for (const path of ["/dashboard", "/hours", "/consultations", "/presence", "/sessions", "/sessions/new", "/calendars"]) await visit(page, path);
   const people = await firstLink(page, "/dashboard?from=2024-01-01", "/dashboard/people?figure=started", []);

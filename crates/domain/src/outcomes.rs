@@ -156,12 +156,28 @@ mod tests {
     fn an_other_barrier_needs_a_description() {
         let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
         let id = Uuid::nil().to_string();
-        let errors = BarrierInput::parse(&id, "other", "2026-05-01", "", today).unwrap_err();
+        let errors = BarrierInput::parse(&id, "other", "2026-05-01", "", today, &[]).unwrap_err();
         assert_eq!(errors.for_field("note").map(|e| e.code), Some("describe-other"));
-        assert!(BarrierInput::parse(&id, "pain", "2026-05-01", "", today).is_ok());
-        let errors = BarrierInput::parse(&id, "weather", "2026-07-01", "", today).unwrap_err();
+        assert!(BarrierInput::parse(&id, "pain", "2026-05-01", "", today, &[]).is_ok());
+        let errors = BarrierInput::parse(&id, "weather", "2026-07-01", "", today, &[]).unwrap_err();
         assert_eq!(errors.for_field("code").map(|e| e.code), Some("invalid-choice"));
         assert_eq!(errors.for_field("noted_on").map(|e| e.code), Some("date-in-future"));
+        let added = ["weather".to_owned()];
+        let input = BarrierInput::parse(&id, "weather", "2026-05-01", "", today, &added).unwrap();
+        assert_eq!(input.code, "weather", "a code an administrator added");
+    }
+
+    #[test]
+    fn a_new_barrier_code_has_a_shape_and_is_not_built_in() {
+        assert_eq!(
+            parse_new_barrier_code("housing", " Housing problems "),
+            Ok(("housing".to_owned(), "Housing problems".to_owned()))
+        );
+        let errors = parse_new_barrier_code("Pain!", "").unwrap_err();
+        assert_eq!(errors.for_field("code").map(|e| e.code), Some("invalid-barrier-code"));
+        assert_eq!(errors.for_field("name").map(|e| e.code), Some("required"));
+        let errors = parse_new_barrier_code("pain", "Pain").unwrap_err();
+        assert_eq!(errors.for_field("code").map(|e| e.code), Some("taken"));
     }
 
     #[test]
@@ -212,6 +228,37 @@ string_enum! {
     }
 }
 
+/// A barrier code: built in, or one of `added` (an administrator's).
+pub fn parse_barrier_code(input: &str, added: &[String]) -> Result<String, &'static str> {
+    let code = input.trim();
+    match BarrierCode::parse(code) {
+        Ok(built_in) => Ok(built_in.as_str().to_owned()),
+        Err("required") => Err("required"),
+        Err(_) if added.iter().any(|a| a == code) => Ok(code.to_owned()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A new barrier code an administrator adds: lower-case letters, digits and `_` (2 to 40), not a
+/// built-in one; and its name (shown as written, in every language).
+pub fn parse_new_barrier_code(code: &str, name: &str) -> Result<(String, String), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let code = code.trim();
+    let shape = (2..=40).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if code.is_empty() {
+        errors.add("code", "required");
+    } else if !shape {
+        errors.add("code", "invalid-barrier-code");
+    } else if BarrierCode::parse(code).is_ok() {
+        errors.add("code", "taken");
+    }
+    let name = errors.check("name", crate::validation::required_text(name, 100));
+    errors.finish(|| (code.to_owned(), name.unwrap()))
+}
+
 string_enum! {
     /// Where a barrier stands.
     BarrierStatus {
@@ -224,7 +271,8 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BarrierInput {
     pub trajectory_id: Uuid,
-    pub code: BarrierCode,
+    /// A built-in [`BarrierCode`] or one an administrator added.
+    pub code: String,
     pub noted_on: NaiveDate,
     pub note: Option<String>,
 }
@@ -236,13 +284,15 @@ impl BarrierInput {
         noted_on: &str,
         note: &str,
         today: NaiveDate,
+        added_codes: &[String],
     ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let trajectory_id = errors.check("trajectory_id", parse_id(trajectory_id));
-        let code = errors.check("code", BarrierCode::parse(code));
+        let code = errors.check("code", parse_barrier_code(code, added_codes));
         let noted_on = errors.check("noted_on", parse_past_date(noted_on, today));
         let note = errors.check("note", optional_text(note, 1000)).flatten();
-        if code == Some(BarrierCode::Other) && note.is_none() && errors.for_field("note").is_none() {
+        if code.as_deref() == Some(BarrierCode::Other.as_str()) && note.is_none() && errors.for_field("note").is_none()
+        {
             errors.add("note", "describe-other");
         }
         errors.finish(|| BarrierInput {

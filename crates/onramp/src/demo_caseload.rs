@@ -243,7 +243,7 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             let noted_on = started_on + Days::new(dice.below(days.min(90) as usize) as u64);
             let input = BarrierInput {
                 trajectory_id: trajectory.id,
-                code,
+                code: code.as_str().to_owned(),
                 noted_on,
                 note: None,
             };

@@ -72,7 +72,7 @@ pub async fn add_barrier(
     let sql = "INSERT INTO barriers (id, trajectory_id, participant_id, code, noted_on, status, note, recorded_by, created_at)
                VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8)";
     run!(tx, c => sqlx::query(sql)
-        .bind(id).bind(input.trajectory_id).bind(participant_id).bind(input.code.as_str()).bind(input.noted_on)
+        .bind(id).bind(input.trajectory_id).bind(participant_id).bind(&input.code).bind(input.noted_on)
         .bind(&input.note).bind(by).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))?;
     barrier(tx, id).await?.ok_or(StoreError::NotFound)
@@ -100,4 +100,18 @@ pub async fn barriers_for(conn: &mut impl Access, participant_id: Uuid) -> Resul
     Ok(
         run!(conn, c => sqlx::query_as::<_, Barrier>(sqlx::AssertSqlSafe(&*sql)).bind(participant_id).fetch_all(c).await)?,
     )
+}
+
+/// Barrier codes an administrator added (code, name), by name.
+pub async fn added_barrier_codes(conn: &mut impl Access) -> Result<Vec<(String, String)>> {
+    let sql = "SELECT code, name FROM barrier_codes ORDER BY name, code";
+    Ok(run!(conn, c => sqlx::query_as::<_, (String, String)>(sql).fetch_all(c).await)?)
+}
+
+/// Adds a barrier code; one already there is `Taken("code")`.
+pub async fn add_barrier_code(tx: &mut impl Access, code: &str, name: &str) -> Result<()> {
+    let sql = "INSERT INTO barrier_codes (code, name, created_at) VALUES ($1, $2, $3)";
+    run!(tx, c => sqlx::query(sql).bind(code).bind(name).bind(now()).execute(c).await.map(|r| r.rows_affected()))
+        .map_err(StoreError::taken_as("code"))?;
+    Ok(())
 }

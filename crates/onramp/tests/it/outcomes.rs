@@ -412,3 +412,98 @@ async fn the_caseload_lists_overdue_check_ins_and_the_file_records_one() {
         .unwrap();
     assert!(html.contains("done 10-07-2025") && html.contains("Improved labour-market situation"));
 }
+
+#[tokio::test]
+async fn administrators_add_barrier_codes_that_coaches_note_and_the_dashboard_counts() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let housing = json!({"code": "housing", "name": "Housing problems"});
+    let (status, _) = app
+        .send_json(&coach, "POST", "/api/v1/barrier-codes", housing.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "reference data is for administrators");
+    let (status, added) = app
+        .send_json(&admin, "POST", "/api/v1/barrier-codes", housing.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    for (body, code) in [
+        (housing, "taken"),
+        (json!({"code": "pain", "name": "Pain again"}), "taken"),
+        (json!({"code": "Pain!", "name": "x"}), "invalid-barrier-code"),
+    ] {
+        let (status, problem) = app.send_json(&admin, "POST", "/api/v1/barrier-codes", body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(has_error(&problem, "code", code), "{problem}");
+    }
+    let (_, list) = app.get_json(&coach, "/api/v1/barrier-codes").await;
+    let list = list.as_array().unwrap();
+    assert!(
+        list.iter()
+            .any(|c| c["code"] == "housing" && c["built_in"] == false && c["name"] == "Housing problems")
+    );
+    assert!(list.iter().any(|c| c["code"] == "pain" && c["built_in"] == true));
+
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let id = register(&app, &coach, &maasland, "Woning", "Test", "1977-07-07").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2016-03-01"});
+    let (_, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    let path = format!("/api/v1/participants/{id}/barriers");
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            &path,
+            json!({"trajectory_id": t["id"], "code": "weather", "noted_on": "2016-04-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "code", "invalid-choice"));
+    let (status, b) = app
+        .send_json(
+            &coach,
+            "POST",
+            &path,
+            json!({"trajectory_id": t["id"], "code": "housing", "noted_on": "2016-04-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+
+    let query = format!("from=2016-01-01&to=2016-12-31&organisation_id={maasland}");
+    let (_, d) = app.get_json(&coach, &format!("/api/v1/dashboard?{query}")).await;
+    assert_eq!(d["top_barriers"], json!([{"key": "housing", "count": 1}]));
+    let (status, people) = app
+        .get_json(
+            &coach,
+            &format!("/api/v1/dashboard/participants?figure=barrier&value=housing&{query}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{people}");
+    assert_eq!(people["rows"][0]["first_name"], "Woning");
+
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let html = page
+        .get(app.url(&format!("/participants/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Housing problems"),
+        "the added code by its name on the file"
+    );
+    let html = page
+        .get(app.url(&format!("/dashboard?{query}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Housing problems"), "and on the dashboard");
+}

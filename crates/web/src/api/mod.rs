@@ -3,6 +3,7 @@
 mod account;
 mod agreements;
 mod audit;
+mod barrier_codes;
 pub mod calendars;
 mod coaching;
 mod dashboard;
@@ -124,6 +125,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::exit))
         .routes(routes!(participants::add_outcome))
         .routes(routes!(participants::add_barrier))
+        .routes(routes!(barrier_codes::list, barrier_codes::add))
         .routes(routes!(participants::close_barrier))
         .routes(routes!(participants::due_check_ins))
         .routes(routes!(participants::record_check_in))

@@ -840,7 +840,8 @@ pub struct BarrierBody {
     pub trajectory_id: String,
     /// pain, fatigue, concentration_memory, fear_of_returning, stress, financial_benefits, transport,
     /// care_duties, employer_attitude, no_adjusted_jobs, e310_family, e330_people_in_authority,
-    /// e580_health_services, e590_labour_services, other (describe it in `note`)
+    /// e580_health_services, e590_labour_services, other (describe it in `note`), or a code an
+    /// administrator added (GET /api/v1/barrier-codes)
     pub code: String,
     /// YYYY-MM-DD, not in the future.
     pub noted_on: String,

@@ -6,6 +6,7 @@ use crate::api::exchange::download;
 use crate::api::{DashboardQuery, PeopleQuery, people_page};
 use crate::exchange::report;
 use crate::identity::PageCtx;
+use crate::service::barrier_codes::BarrierNames;
 use crate::service::dashboard::{self as service, Dashboard};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -26,6 +27,7 @@ struct DashboardTemplate {
     d: Dashboard,
     /// Whether the viewer may see the people behind the figures (funders see figures only).
     can_list: bool,
+    barrier_names: BarrierNames,
 }
 
 /// The query string that opens the people behind a figure of this dashboard.
@@ -52,6 +54,10 @@ impl DashboardTemplate {
     fn query(&self) -> String {
         let link = people_link(&self.d, "", "");
         link.split_once('?').map(|(_, q)| q.to_owned()).unwrap_or_default()
+    }
+
+    fn barrier_name(&self, code: &str) -> String {
+        self.barrier_names.name(self.p.lang, code)
     }
 
     fn link(&self, figure: &str, value: &str) -> String {
@@ -129,6 +135,7 @@ pub async fn show(
         programmes,
         d,
         can_list: !policy::caseload_scope(&ctx.actor).is_empty(),
+        barrier_names: crate::service::barrier_codes::names(&state).await.or_page(lang)?,
     };
     Ok(render(&template).into_response())
 }
@@ -147,7 +154,7 @@ struct PeopleTemplate {
 }
 
 /// The heading of a figure's list, in the user's language.
-fn heading(p: &Page, figure: &str, value: &str) -> String {
+fn heading(p: &Page, figure: &str, value: &str, barriers: &BarrierNames) -> String {
     let name = |key: &str| p.t(key);
     match figure {
         "started" => name("dashboard-started"),
@@ -158,7 +165,7 @@ fn heading(p: &Page, figure: &str, value: &str) -> String {
         "exited" if value.is_empty() => name("dashboard-exits"),
         "exited" if value == "not_recorded" => format!("{}: {}", name("dashboard-exits"), name("select-not-recorded")),
         "exited" => format!("{}: {}", name("dashboard-exits"), p.label("situation-exit", value)),
-        "barrier" => format!("{}: {}", name("field-barrier"), p.label("barrier", value)),
+        "barrier" => format!("{}: {}", name("field-barrier"), barriers.name(p.lang, value)),
         "sickness" if value == "unknown" => format!("{}: {}", name("dashboard-sickness"), name("unknown")),
         _ => format!("{}: {value}", name("dashboard-sickness")),
     }
@@ -203,7 +210,12 @@ pub async fn people(
     )
     .unwrap_or_default();
     let template = PeopleTemplate {
-        heading: heading(&p, &figure, &value),
+        heading: heading(
+            &p,
+            &figure,
+            &value,
+            &crate::service::barrier_codes::names(&state).await.or_page(lang)?,
+        ),
         p,
         from: request.from,
         to: request.to,

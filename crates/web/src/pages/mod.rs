@@ -6,6 +6,7 @@ mod account;
 mod agreements;
 mod audit;
 mod auth;
+mod barrier_codes;
 mod calendars;
 mod chart;
 mod consultations;
@@ -77,6 +78,7 @@ pub fn router() -> Router<AppState> {
         .route("/hours", get(hours::show).post(hours::register))
         .route("/participants/{id}/icf", get(icf::show).post(icf::add))
         .route("/icf/categories", get(icf::categories).post(icf::add_category))
+        .route("/barrier-codes", get(barrier_codes::show).post(barrier_codes::add))
         .route("/dashboard", get(dashboard::show))
         .route("/dashboard/people", get(dashboard::people))
         .route("/dashboard.csv", get(dashboard::export_csv))

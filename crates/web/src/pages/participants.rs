@@ -436,6 +436,15 @@ struct ShowTemplate {
 }
 
 impl ShowTemplate {
+    /// A barrier code's name: built-in ones in the page's language, added ones as written.
+    fn barrier_name(&self, code: &str) -> String {
+        self.barrier_codes
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| code.to_owned())
+    }
+
     /// The participant-wide form of `action`, with its errors if it just failed.
     fn form_for(&self, action: &str) -> Form {
         self.failed_or_new(None, action)
@@ -483,6 +492,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         file.participant.record.first_name, file.participant.record.last_name
     );
     let programmes = programme_list(state, ctx).await?;
+    let barrier_names = crate::service::barrier_codes::names(state).await.or_page(lang)?;
     let today_date = today();
     let record = &file.participant.record;
     let registered = file
@@ -596,7 +606,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         }))
         .chain(file.barriers.iter().map(|b| TimelineEntry {
             on: b.noted_on,
-            text: p.t1("timeline-barrier", "barrier", p.label("barrier", &b.code)),
+            text: p.t1("timeline-barrier", "barrier", barrier_names.name(p.lang, &b.code)),
             note: b.note.clone(),
             by: None,
         }))
@@ -679,7 +689,11 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         outcome_kinds: options(&p, "outcome", onramp_domain::outcomes::OutcomeKind::ALL),
         contracts: options(&p, "contract", onramp_domain::outcomes::Contract::ALL),
         exit_situations: options(&p, "situation-exit", onramp_domain::outcomes::ExitSituation::ALL),
-        barrier_codes: options(&p, "barrier", onramp_domain::outcomes::BarrierCode::ALL),
+        barrier_codes: barrier_names
+            .all(p.lang)
+            .into_iter()
+            .map(|(code, name, _)| (code, name))
+            .collect(),
         check_in_situations: options(&p, "check-in-situation", onramp_domain::outcomes::CheckInSituation::ALL),
         file,
         p,

@@ -186,11 +186,8 @@ pub fn parse_figure(figure: &str, value: &str) -> Result<Figure, AppError> {
                 .ok()
                 .map(|s| Figure::Exited(Some(Some(s.as_str().to_owned())))),
         }),
-        "barrier" => needs_value(
-            BarrierCode::parse(value)
-                .ok()
-                .map(|c| Figure::Barrier(c.as_str().to_owned())),
-        ),
+        // Checked against the added codes by `people`.
+        "barrier" => needs_value((!value.is_empty()).then(|| Figure::Barrier(value.to_owned()))),
         "sickness" => needs_value(if value == "unknown" {
             Some(Figure::Sickness(None))
         } else {
@@ -213,6 +210,12 @@ pub async fn people(
     after: Option<After>,
     limit: i64,
 ) -> Result<Vec<Person>, AppError> {
+    if let Figure::Barrier(code) = figure
+        && BarrierCode::parse(code).is_err()
+        && !super::barrier_codes::names(state).await?.added_codes().contains(code)
+    {
+        return Err(AppError::invalid("value", "invalid-choice"));
+    }
     let mut conn = state.db.conn().await?;
     let scope = authorised_scope(&mut conn, ctx, request).await?;
     let caseload = policy::caseload_scope(&ctx.actor);
@@ -352,8 +355,9 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
             t("dashboard-sickness-def"),
         ));
     }
+    let barrier_names = super::barrier_codes::names(state).await?;
     for (code, n) in &d.top_barriers {
-        let label = format!("{}: {}", t("dashboard-barriers"), t(&format!("barrier-{code}")));
+        let label = format!("{}: {}", t("dashboard-barriers"), barrier_names.name(lang, code));
         rows.push(row(
             &format!("barrier:{code}"),
             label,

@@ -5,6 +5,7 @@ pub mod account;
 pub mod agreements;
 pub mod audit;
 pub mod auth;
+pub mod barrier_codes;
 pub mod calendars;
 pub mod coaching;
 pub mod dashboard;
