@@ -414,6 +414,8 @@ pub struct Menu {
     pub organisations: bool,
     pub regions: bool,
     pub users: bool,
+    /// ICF categories and barrier codes, which administrators extend.
+    pub reference_data: bool,
     pub audit: bool,
 }
 
@@ -430,6 +432,7 @@ pub fn menu(actor: &Actor) -> Menu {
         organisations: !organisation_scope(actor).is_empty(),
         regions: decide(actor, Action::ViewRegions) == Decision::Allow,
         users: decide(actor, Action::ManageUsers) == Decision::Allow,
+        reference_data: decide(actor, Action::ManageReferenceData) == Decision::Allow,
         audit: decide(actor, Action::ViewAudit) == Decision::Allow,
     }
 }
@@ -640,9 +643,9 @@ mod tests {
     #[test]
     fn menus_follow_the_policy() {
         let admin = menu(&actor(Role::Administrator));
-        assert!(admin.users && admin.audit && admin.organisations && admin.regions);
+        assert!(admin.users && admin.audit && admin.organisations && admin.regions && admin.reference_data);
         let coach = menu(&actor(Role::Coach));
-        assert!(coach.organisations && !coach.users && !coach.audit);
+        assert!(coach.organisations && !coach.users && !coach.audit && !coach.reference_data);
         let funder = menu(&actor(Role::Funder));
         assert!(!funder.organisations && !funder.users && !funder.regions);
     }

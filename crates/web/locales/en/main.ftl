@@ -824,3 +824,4 @@ barrier-codes-help = The barriers to work a coach can note on a trajectory. The 
 barrier-codes-built-in = Built in
 barrier-codes-add = Add a barrier code
 error-invalid-barrier-code = Use 2 to 40 lower-case letters, digits and underscores.
+nav-reference = Reference data

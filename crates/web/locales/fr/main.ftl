@@ -824,3 +824,4 @@ barrier-codes-help = Les freins à l'emploi qu'un coach peut noter sur un trajet
 barrier-codes-built-in = Intégré
 barrier-codes-add = Ajouter un code de frein
 error-invalid-barrier-code = Utilisez de 2 à 40 lettres minuscules, chiffres et tirets bas.
+nav-reference = Données de référence

@@ -824,3 +824,4 @@ barrier-codes-help = De drempels naar werk die een coach bij een traject kan not
 barrier-codes-built-in = Ingebouwd
 barrier-codes-add = Een drempelcode toevoegen
 error-invalid-barrier-code = Gebruik 2 tot 40 kleine letters, cijfers en liggende streepjes.
+nav-reference = Referentiegegevens

@@ -30,7 +30,7 @@ struct BarrierCodesTemplate {
 async fn page(state: &AppState, ctx: &Ctx, notice: Option<&str>, form: Form) -> PageResult {
     let names = service::names(state).await.or_page(ctx.language)?;
     let template = BarrierCodesTemplate {
-        p: Page::new(ctx, "barrier-codes-title", "caseload").with_notice(notice),
+        p: Page::new(ctx, "barrier-codes-title", "reference").with_notice(notice),
         codes: names.all(ctx.language),
         can_add: policy::decide(&ctx.actor, Action::ManageReferenceData) == Decision::Allow,
         form,

@@ -7,7 +7,7 @@ use crate::api::{DashboardQuery, PeopleQuery, people_page};
 use crate::exchange::report;
 use crate::identity::PageCtx;
 use crate::service::barrier_codes::BarrierNames;
-use crate::service::dashboard::{self as service, Dashboard};
+use crate::service::dashboard::{self as service, Dashboard, Request};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
@@ -30,38 +30,49 @@ struct DashboardTemplate {
     barrier_names: BarrierNames,
 }
 
-/// The query string that opens the people behind a figure of this dashboard.
-fn people_link(d: &Dashboard, figure: &str, value: &str) -> String {
-    let text = |v: Option<uuid::Uuid>| v.map(|id| id.to_string()).unwrap_or_default();
-    let pairs = [
-        ("figure", figure.to_owned()),
-        ("value", value.to_owned()),
-        ("from", d.from.to_string()),
-        ("to", d.to.to_string()),
-        ("organisation_id", text(d.organisation_id)),
-        ("region_id", text(d.region_id)),
-        ("programme_id", text(d.programme_id)),
-    ];
+/// A query string of the pairs with a value.
+fn query_string(pairs: &[(&str, String)]) -> String {
     let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
-    format!(
-        "/dashboard/people?{}",
-        serde_urlencoded::to_string(kept).unwrap_or_default()
-    )
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
+/// The period and scope of a dashboard as query pairs.
+fn scope_pairs(r: &Request) -> Vec<(&'static str, String)> {
+    let text = |v: Option<uuid::Uuid>| v.map(|id| id.to_string()).unwrap_or_default();
+    vec![
+        ("from", r.from.to_string()),
+        ("to", r.to.to_string()),
+        ("organisation_id", text(r.organisation_id)),
+        ("region_id", text(r.region_id)),
+        ("programme_id", text(r.programme_id)),
+    ]
 }
 
 impl DashboardTemplate {
+    fn request(&self) -> Request {
+        Request {
+            from: self.d.from,
+            to: self.d.to,
+            organisation_id: self.d.organisation_id,
+            region_id: self.d.region_id,
+            programme_id: self.d.programme_id,
+        }
+    }
+
     /// The period and scope as a query string, for the downloads.
     fn query(&self) -> String {
-        let link = people_link(&self.d, "", "");
-        link.split_once('?').map(|(_, q)| q.to_owned()).unwrap_or_default()
+        query_string(&scope_pairs(&self.request()))
     }
 
     fn barrier_name(&self, code: &str) -> String {
         self.barrier_names.name(self.p.lang, code)
     }
 
+    /// The page of the people behind a figure of this dashboard.
     fn link(&self, figure: &str, value: &str) -> String {
-        people_link(&self.d, figure, value)
+        let mut pairs = vec![("figure", figure.to_owned()), ("value", value.to_owned())];
+        pairs.extend(scope_pairs(&self.request()));
+        format!("/dashboard/people?{}", query_string(&pairs))
     }
 
     fn share(&self, value: &Option<f64>) -> String {
@@ -119,14 +130,12 @@ pub async fn show(
         .map(|g| (g.id.to_string(), g.definition.name))
         .collect();
     drop(conn);
-    let text = |v: Option<uuid::Uuid>| v.map(|id| id.to_string()).unwrap_or_default();
-    let filter = Form::with_values(vec![
-        ("from".into(), d.from.to_string()),
-        ("to".into(), d.to.to_string()),
-        ("organisation_id".into(), text(d.organisation_id)),
-        ("region_id".into(), text(d.region_id)),
-        ("programme_id".into(), text(d.programme_id)),
-    ]);
+    let filter = Form::with_values(
+        scope_pairs(&request)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    );
     let template = DashboardTemplate {
         p: Page::new(&ctx, "dashboard-title", "dashboard"),
         filter,
@@ -184,31 +193,12 @@ pub async fn people(
     let figure = query.figure.clone().unwrap_or_default();
     let value = query.value.clone().unwrap_or_default();
     let next = next.map(|cursor| {
-        let mut pairs: Vec<(&str, String)> = vec![("figure", figure.clone()), ("value", value.clone())];
-        let keep = [
-            ("from", &query.from),
-            ("to", &query.to),
-            ("organisation_id", &query.organisation_id),
-            ("region_id", &query.region_id),
-            ("programme_id", &query.programme_id),
-        ];
-        pairs.extend(keep.into_iter().filter_map(|(k, v)| v.clone().map(|v| (k, v))));
+        let mut pairs = vec![("figure", figure.clone()), ("value", value.clone())];
+        pairs.extend(scope_pairs(&request));
         pairs.push(("after", cursor));
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
+        query_string(&pairs)
     });
-    let back = serde_urlencoded::to_string(
-        [
-            ("from", &query.from),
-            ("to", &query.to),
-            ("organisation_id", &query.organisation_id),
-            ("region_id", &query.region_id),
-            ("programme_id", &query.programme_id),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
-        .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
+    let back = query_string(&scope_pairs(&request));
     let template = PeopleTemplate {
         heading: heading(
             &p,

@@ -219,7 +219,7 @@ struct CategoriesTemplate {
 async fn categories_page(state: &AppState, ctx: &Ctx, notice: Option<&str>, form: Form) -> PageResult {
     let categories = service::categories(state).await.or_page(ctx.language)?;
     let template = CategoriesTemplate {
-        p: Page::new(ctx, "icf-categories-title", "caseload").with_notice(notice),
+        p: Page::new(ctx, "icf-categories-title", "reference").with_notice(notice),
         categories,
         can_add: policy::decide(&ctx.actor, Action::ManageReferenceData) == Decision::Allow,
         form,
