@@ -133,6 +133,10 @@ pub fn parse_category_code(input: &str) -> Result<(String, Component), &'static 
     if code.is_empty() {
         return Err("required");
     }
+    // Byte slicing below is only safe on ASCII.
+    if !code.is_ascii() {
+        return Err("invalid-icf-code");
+    }
     let component = Component::parse(&code[..1]).map_err(|_| "invalid-icf-code")?;
     let digits = &code[1..];
     if !(3..=5).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -306,6 +310,7 @@ mod tests {
         assert_eq!(parse_category_code("s750"), Err("invalid-icf-code"));
         assert_eq!(parse_category_code("e31"), Err("invalid-icf-code"));
         assert_eq!(parse_category_code("e3x0"), Err("invalid-icf-code"));
+        assert_eq!(parse_category_code("é130"), Err("invalid-icf-code"), "not a panic");
     }
 
     #[test]

@@ -154,31 +154,18 @@ mod tests {
     #[test]
     fn every_used_key_exists() {
         let mut used = BTreeSet::new();
-        let sources = [
-            include_str!("../templates/base.html"),
-            include_str!("../templates/macros.html"),
-            include_str!("../templates/login.html"),
-            include_str!("../templates/home.html"),
-            include_str!("../templates/account.html"),
-            include_str!("../templates/organisations.html"),
-            include_str!("../templates/organisation.html"),
-            include_str!("../templates/organisation_form.html"),
-            include_str!("../templates/regions.html"),
-            include_str!("../templates/users.html"),
-            include_str!("../templates/user_form.html"),
-            include_str!("../templates/audit.html"),
-            include_str!("../templates/error.html"),
-            include_str!("../templates/caseload.html"),
-            include_str!("../templates/participant.html"),
-            include_str!("../templates/participant_form.html"),
-            include_str!("../templates/programmes.html"),
-            include_str!("../templates/programme.html"),
-            include_str!("../templates/agreement.html"),
-            include_str!("../templates/import.html"),
-            include_str!("../templates/agreement_fields.html"),
-        ];
-        for source in sources {
-            for call in [".t(\"", ".t1(\""] {
+        // Every template, read at test time, so a new page cannot be forgotten here.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut sources = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("the templates folder") {
+            let path = entry.expect("a template").path();
+            if path.extension().is_some_and(|e| e == "html") {
+                sources.push(std::fs::read_to_string(&path).expect("a readable template"));
+            }
+        }
+        assert!(sources.len() >= 30, "the scan reads the templates");
+        for source in &sources {
+            for call in [".t(\"", ".t1(\"", ".t2(\""] {
                 for piece in source.split(call).skip(1) {
                     if let Some((key, _)) = piece.split_once('"') {
                         used.insert(key.to_owned());
@@ -225,6 +212,37 @@ mod tests {
         }
         for kind in onramp_domain::organisations::OrganisationKind::ALL {
             assert!(known.contains(&format!("kind-{kind}")), "kind-{kind} is missing");
+        }
+        // Coded values pages show with `p.label(prefix, value)`.
+        fn codes<T: std::fmt::Display>(all: &[T]) -> Vec<String> {
+            all.iter().map(|v| v.to_string()).collect()
+        }
+        use onramp_domain::{icf, outcomes};
+        let labelled = [
+            ("barrier", codes(outcomes::BarrierCode::ALL)),
+            ("barrier-status", codes(outcomes::BarrierStatus::ALL)),
+            ("outcome", codes(outcomes::OutcomeKind::ALL)),
+            ("contract", codes(outcomes::Contract::ALL)),
+            ("situation-exit", codes(outcomes::ExitSituation::ALL)),
+            ("check-in-situation", codes(outcomes::CheckInSituation::ALL)),
+            ("icf-moment", codes(icf::Moment::ALL)),
+            ("icf-rater", codes(icf::Rater::ALL)),
+            ("icf-component", codes(icf::Component::ALL)),
+            ("competence", codes(icf::Competence::ALL)),
+        ];
+        for (prefix, values) in labelled {
+            for value in values {
+                assert!(
+                    known.contains(&format!("{prefix}-{value}")),
+                    "{prefix}-{value} is missing"
+                );
+            }
+        }
+        for component in icf::Component::ALL {
+            for choice in icf::qualifier_choices(*component) {
+                let key = format!("icf-qualifier-{}", choice.replace('+', "f"));
+                assert!(known.contains(&key), "{key} is missing");
+            }
         }
     }
 

@@ -507,3 +507,43 @@ async fn administrators_add_barrier_codes_that_coaches_note_and_the_dashboard_co
         .unwrap();
     assert!(html.contains("Housing problems"), "and on the dashboard");
 }
+
+#[tokio::test]
+async fn a_reentry_never_goes_to_a_coach_who_has_left() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let admin = app.api_as(ADMIN).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Terug", "Keer", "1972-02-02").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2024-01-02"});
+    let (status, t) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{t}");
+    let exit = json!({"on": "2024-06-03", "reason": "completed"});
+    let path = format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap());
+    assert_eq!(app.send_json(&coach, "POST", &path, exit).await.0, StatusCode::OK);
+
+    // The coach leaves; an administrator records the check-in that finds more service is needed.
+    let (_, me) = app.get_json(&coach, "/api/v1/me").await;
+    let body = json!({"email": COACH_LIMBURG, "display_name": "Sofie Maes", "role": "coach", "language": "nl",
+                      "active": false, "organisations": me["organisations"], "regions": []});
+    let path = format!("/api/v1/users/{}", me["id"].as_str().unwrap());
+    let (status, user) = app.send_json(&admin, "PUT", &path, body).await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    let (_, file) = app.get_json(&admin, &format!("/api/v1/participants/{id}")).await;
+    let check_in = file["check_ins"][0]["id"].as_str().unwrap().to_owned();
+    let body = json!({"done_on": "2024-12-04", "contact_made": true, "situation": "job_searching",
+                      "needs_more_service": true});
+    let (status, recorded) = app
+        .send_json(&admin, "POST", &format!("/api/v1/check-ins/{check_in}"), body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{recorded}");
+    assert_eq!(recorded["reentry"]["started_on"], "2024-12-04");
+    let reentry = recorded["reentry"].as_object().unwrap();
+    assert!(
+        reentry.contains_key("coach_id") && reentry["coach_id"].is_null(),
+        "not the coach who left: {recorded}"
+    );
+}

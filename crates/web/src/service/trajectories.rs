@@ -101,30 +101,55 @@ pub async fn start(
     {
         return Err(AppError::invalid("programme_id", "open-trajectory"));
     }
-    let participant = participants::get(&mut tx, participant_id)
+    let trajectory = begin(
+        &mut tx,
+        ctx,
+        Beginning {
+            participant_id,
+            programme: &programme,
+            organisation_id,
+            region_id: organisation.region_id,
+            location_id,
+            coach_id,
+            started_on,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(trajectory)
+}
+
+/// What a new trajectory starts with, checked by the caller.
+struct Beginning<'a> {
+    participant_id: Uuid,
+    programme: &'a onramp_store::programmes::Programme,
+    organisation_id: Uuid,
+    region_id: Option<Uuid>,
+    location_id: Option<Uuid>,
+    coach_id: Option<Uuid>,
+    started_on: NaiveDate,
+}
+
+/// Starts a trajectory in its programme's first phase, and audits it.
+async fn begin(tx: &mut impl Access, ctx: &Ctx, b: Beginning<'_>) -> Result<Trajectory, AppError> {
+    let participant = participants::get(tx, b.participant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let first_phase = programme
-        .definition
-        .phases
-        .first()
-        .map(|p| p.code.clone())
-        .unwrap_or_default();
+    let definition = &b.programme.definition;
     let new = NewTrajectory {
-        participant_id,
+        participant_id: b.participant_id,
         participant_name: participant.record.name_search(),
-        programme_id,
-        organisation_id,
-        region_id: organisation.region_id,
-        location_id,
-        coach_id,
-        started_on,
-        ends_by: ends_by(started_on, programme.definition.max_duration_months),
-        first_phase,
+        programme_id: b.programme.id,
+        organisation_id: b.organisation_id,
+        region_id: b.region_id,
+        location_id: b.location_id,
+        coach_id: b.coach_id,
+        started_on: b.started_on,
+        ends_by: ends_by(b.started_on, definition.max_duration_months),
+        first_phase: definition.phases.first().map(|p| p.code.clone()).unwrap_or_default(),
     };
-    let trajectory = trajectories::start(&mut tx, &new, Some(ctx.user.id)).await?;
-    record(&mut tx, ctx, "trajectory.start", &trajectory, None).await?;
-    tx.commit().await?;
+    let trajectory = trajectories::start(tx, &new, Some(ctx.user.id)).await?;
+    record(tx, ctx, "trajectory.start", &trajectory, None).await?;
     Ok(trajectory)
 }
 
@@ -387,29 +412,27 @@ pub async fn record_check_in(
             .iter()
             .any(|t| t.programme_id == ended.programme_id && t.ended_on.is_none());
         if !already_open && let Some(programme) = programmes::get(&mut tx, ended.programme_id).await? {
-            let participant = participants::get(&mut tx, check_in.participant_id)
+            // Re-entry starts a trajectory at the same partner: the same right as starting one.
+            let organisation = organisations::get(&mut tx, ended.organisation_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let new = NewTrajectory {
+            require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
+            // The former coach if still active, else the coach recording the check-in.
+            let former = match ended.coach_id {
+                Some(id) => check_coach(&mut tx, id).await.is_ok().then_some(id),
+                None => None,
+            };
+            let coach_id = former.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
+            let beginning = Beginning {
                 participant_id: check_in.participant_id,
-                participant_name: participant.record.name_search(),
-                programme_id: ended.programme_id,
+                programme: &programme,
                 organisation_id: ended.organisation_id,
                 region_id: ended.region_id,
                 location_id: ended.location_id,
-                coach_id: ended.coach_id,
+                coach_id,
                 started_on: input.done_on,
-                ends_by: ends_by(input.done_on, programme.definition.max_duration_months),
-                first_phase: programme
-                    .definition
-                    .phases
-                    .first()
-                    .map(|p| p.code.clone())
-                    .unwrap_or_default(),
             };
-            let started = trajectories::start(&mut tx, &new, Some(ctx.user.id)).await?;
-            record(&mut tx, ctx, "trajectory.start", &started, None).await?;
-            reentry = Some(started);
+            reentry = Some(begin(&mut tx, ctx, beginning).await?);
         }
     }
     tx.commit().await?;
