@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::{Days, NaiveDate};
 use onramp_domain::identity::{Email, Language, Role};
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
-use onramp_domain::policy::{Actor, caseload_scope};
+use onramp_domain::policy::Actor;
 use onramp_domain::trajectories::ends_by;
 use onramp_store::caseload::{self, Filter};
 use onramp_store::trajectories::NewTrajectory;
@@ -156,17 +156,14 @@ fn ms(d: Duration) -> f64 {
 }
 
 pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
-    let actor = fill(db, count).await?;
-    let scope = caseload_scope(&actor);
+    let actor = &fill(db, count).await?;
     println!("engine: {:?}", db.engine());
     let first = Filter::default();
     measure("caseload, first page (50)", runs, |_| {
         let filter = first.clone();
         async move {
             let mut conn = db.conn().await?;
-            Ok(caseload::page(&mut conn, scope, actor.user_id, &filter, 50)
-                .await?
-                .len())
+            Ok(caseload::page(&mut conn, actor, &filter, 50).await?.len())
         }
     })
     .await?;
@@ -176,7 +173,7 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
         let mut filter = Filter::default();
         let mut seen = 0;
         while seen < count / 2 {
-            let page = caseload::page(&mut conn, scope, actor.user_id, &filter, 1000).await?;
+            let page = caseload::page(&mut conn, actor, &filter, 1000).await?;
             let Some(last) = page.last() else { break };
             filter.after = Some(last.cursor(filter.sort));
             seen += page.len();
@@ -184,7 +181,7 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
         filter
     };
     let mut conn = db.conn().await?;
-    for line in caseload::plan(&mut conn, scope, actor.user_id, &middle, 51).await? {
+    for line in caseload::plan(&mut conn, actor, &middle, 51).await? {
         println!("  plan: {line}");
     }
     drop(conn);
@@ -192,9 +189,7 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
         let filter = middle.clone();
         async move {
             let mut conn = db.conn().await?;
-            Ok(caseload::page(&mut conn, scope, actor.user_id, &filter, 50)
-                .await?
-                .len())
+            Ok(caseload::page(&mut conn, actor, &filter, 50).await?.len())
         }
     })
     .await?;
@@ -205,15 +200,13 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
         };
         async move {
             let mut conn = db.conn().await?;
-            Ok(caseload::page(&mut conn, scope, actor.user_id, &filter, 50)
-                .await?
-                .len())
+            Ok(caseload::page(&mut conn, actor, &filter, 50).await?.len())
         }
     })
     .await?;
     let ids: Vec<Uuid> = {
         let mut conn = db.conn().await?;
-        caseload::page(&mut conn, scope, actor.user_id, &Filter::default(), 200)
+        caseload::page(&mut conn, actor, &Filter::default(), 200)
             .await?
             .iter()
             .map(|r| r.participant_id)

@@ -3,7 +3,7 @@
 
 use crate::{Access, Result, run};
 use chrono::NaiveDate;
-use onramp_domain::policy::CaseloadScope;
+use onramp_domain::policy::{Actor, caseload_scope};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -124,28 +124,30 @@ struct Statement {
     search: Option<String>,
 }
 
-async fn branches(conn: &mut impl Access, scope: CaseloadScope, actor_id: Uuid) -> Result<Vec<Branch>> {
+/// The parts of the actor's scope, from what the actor already holds (no query).
+fn branches(actor: &Actor) -> Vec<Branch> {
+    let scope = caseload_scope(actor);
     if scope.all {
-        return Ok(vec![Branch::All]);
+        return vec![Branch::All];
     }
     let mut list = Vec::new();
     if scope.as_coach {
         list.push(Branch::Coach);
     }
     if scope.by_membership {
-        let sql = "SELECT organisation_id FROM user_organisations WHERE user_id = $1 ORDER BY organisation_id";
-        let ids: Vec<Uuid> = run!(conn, c => sqlx::query_scalar(sql).bind(actor_id).fetch_all(c).await)?;
+        let mut ids = actor.organisations.clone();
+        ids.sort_unstable();
         list.extend(
             ids.into_iter()
                 .map(|id| Branch::Organisation(id, scope.needs_share_consent)),
         );
     }
     if scope.by_region {
-        let sql = "SELECT region_id FROM user_regions WHERE user_id = $1 ORDER BY region_id";
-        let ids: Vec<Uuid> = run!(conn, c => sqlx::query_scalar(sql).bind(actor_id).fetch_all(c).await)?;
+        let mut ids = actor.regions.clone();
+        ids.sort_unstable();
         list.extend(ids.into_iter().map(Branch::Region));
     }
-    Ok(list)
+    list
 }
 
 fn statement(filter: &Filter, branches: &[Branch]) -> Statement {
@@ -242,14 +244,9 @@ macro_rules! bind_all {
 }
 
 /// One page of the caseload, `limit` rows at most.
-pub async fn page(
-    conn: &mut impl Access,
-    scope: CaseloadScope,
-    actor_id: Uuid,
-    filter: &Filter,
-    limit: i64,
-) -> Result<Vec<Row>> {
-    let branches = branches(conn, scope, actor_id).await?;
+pub async fn page(conn: &mut impl Access, actor: &Actor, filter: &Filter, limit: i64) -> Result<Vec<Row>> {
+    let branches = branches(actor);
+    let actor_id = actor.user_id;
     if branches.is_empty() {
         return Ok(Vec::new());
     }
@@ -262,14 +259,12 @@ pub async fn page(
 }
 
 /// The engine's plan for `page` with these arguments, one line per step (for benchmarks).
-pub async fn plan(
-    conn: &mut impl Access,
-    scope: CaseloadScope,
-    actor_id: Uuid,
-    filter: &Filter,
-    limit: i64,
-) -> Result<Vec<String>> {
-    let branches = branches(conn, scope, actor_id).await?;
+pub async fn plan(conn: &mut impl Access, actor: &Actor, filter: &Filter, limit: i64) -> Result<Vec<String>> {
+    let branches = branches(actor);
+    let actor_id = actor.user_id;
+    if branches.is_empty() {
+        return Ok(Vec::new());
+    }
     let st = statement(filter, &branches);
     let sqlite = matches!(conn.backend(), crate::Backend::Sqlite(_));
     let sql = format!("{}{}", if sqlite { "EXPLAIN QUERY PLAN " } else { "EXPLAIN " }, st.sql);

@@ -492,7 +492,6 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         file.participant.record.first_name, file.participant.record.last_name
     );
     let programmes = programme_list(state, ctx).await?;
-    let barrier_names = crate::service::barrier_codes::names(state).await.or_page(lang)?;
     let today_date = today();
     let record = &file.participant.record;
     let registered = file
@@ -606,7 +605,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         }))
         .chain(file.barriers.iter().map(|b| TimelineEntry {
             on: b.noted_on,
-            text: p.t1("timeline-barrier", "barrier", barrier_names.name(p.lang, &b.code)),
+            text: p.t1("timeline-barrier", "barrier", file.barrier_names.name(p.lang, &b.code)),
             note: b.note.clone(),
             by: None,
         }))
@@ -689,7 +688,8 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         outcome_kinds: options(&p, "outcome", onramp_domain::outcomes::OutcomeKind::ALL),
         contracts: options(&p, "contract", onramp_domain::outcomes::Contract::ALL),
         exit_situations: options(&p, "situation-exit", onramp_domain::outcomes::ExitSituation::ALL),
-        barrier_codes: barrier_names
+        barrier_codes: file
+            .barrier_names
             .all(p.lang)
             .into_iter()
             .map(|(code, name, _)| (code, name))

@@ -9,7 +9,7 @@ use onramp_domain::identity::Language;
 use onramp_domain::outcomes::{BarrierCode, parse_new_barrier_code};
 use onramp_domain::policy::Action;
 use onramp_store::audit::{self, Event};
-use onramp_store::outcomes;
+use onramp_store::{Access, outcomes};
 
 /// Every barrier code with its name in one language.
 #[derive(Debug, Clone, Default)]
@@ -45,8 +45,13 @@ impl BarrierNames {
 
 pub async fn names(state: &AppState) -> Result<BarrierNames, AppError> {
     let mut conn = state.db.conn().await?;
+    names_in(&mut conn).await
+}
+
+/// The names, read on a connection or in a transaction the caller holds.
+pub async fn names_in(conn: &mut impl Access) -> Result<BarrierNames, AppError> {
     Ok(BarrierNames {
-        added: outcomes::added_barrier_codes(&mut conn).await?,
+        added: outcomes::added_barrier_codes(conn).await?,
     })
 }
 

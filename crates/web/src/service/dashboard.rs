@@ -210,14 +210,17 @@ pub async fn people(
     after: Option<After>,
     limit: i64,
 ) -> Result<Vec<Person>, AppError> {
+    let mut conn = state.db.conn().await?;
+    let scope = authorised_scope(&mut conn, ctx, request).await?;
     if let Figure::Barrier(code) = figure
         && BarrierCode::parse(code).is_err()
-        && !super::barrier_codes::names(state).await?.added_codes().contains(code)
+        && !super::barrier_codes::names_in(&mut conn)
+            .await?
+            .added_codes()
+            .contains(code)
     {
         return Err(AppError::invalid("value", "invalid-choice"));
     }
-    let mut conn = state.db.conn().await?;
-    let scope = authorised_scope(&mut conn, ctx, request).await?;
     let caseload = policy::caseload_scope(&ctx.actor);
     if caseload.is_empty() {
         return Err(AppError::Forbidden);
@@ -286,6 +289,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
         crate::i18n::localise_programme(lang, &mut g);
         scope.push(g.definition.name);
     }
+    let barrier_names = super::barrier_codes::names_in(&mut conn).await?;
     drop(conn);
     let scope = if scope.is_empty() {
         t("dashboard-scope-all")
@@ -355,7 +359,6 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
             t("dashboard-sickness-def"),
         ));
     }
-    let barrier_names = super::barrier_codes::names(state).await?;
     for (code, n) in &d.top_barriers {
         let label = format!("{}: {}", t("dashboard-barriers"), barrier_names.name(lang, code));
         rows.push(row(

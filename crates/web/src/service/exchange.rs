@@ -474,7 +474,7 @@ pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, App
         ..Default::default()
     };
     loop {
-        let page = caseload::page(&mut conn, scope, ctx.actor.user_id, &filter, 1000).await?;
+        let page = caseload::page(&mut conn, &ctx.actor, &filter, 1000).await?;
         let Some(last) = page.last() else { break };
         filter.after = Some(last.cursor(filter.sort));
         for line in &page {

@@ -107,6 +107,8 @@ pub struct ParticipantFile {
     pub barriers: Vec<onramp_store::outcomes::Barrier>,
     /// Check-ins after exit, by due date.
     pub check_ins: Vec<onramp_store::check_ins::CheckIn>,
+    /// The names of the barrier codes, built-in and added.
+    pub barrier_names: super::barrier_codes::BarrierNames,
     /// Group sessions the person is enrolled in, newest first, with attendance.
     pub sessions: Vec<ParticipantSession>,
     pub can_edit: bool,
@@ -134,6 +136,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     let outcomes = onramp_store::outcomes::for_participant(&mut conn, id).await?;
     let barriers = onramp_store::outcomes::barriers_for(&mut conn, id).await?;
     let check_ins = onramp_store::check_ins::for_participant(&mut conn, id).await?;
+    let barrier_names = super::barrier_codes::names_in(&mut conn).await?;
     let mut consultations = coaching::consultations_for(&mut conn, id).await?;
     if !can_read_notes {
         consultations.iter_mut().for_each(|k| k.decisions = None);
@@ -152,6 +155,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         outcomes,
         barriers,
         check_ins,
+        barrier_names,
         sessions,
         can_edit,
         can_read_notes,
@@ -213,7 +217,7 @@ pub async fn caseload(
         return Err(AppError::Forbidden);
     }
     let mut conn = state.db.conn().await?;
-    Ok(caseload::page(&mut conn, scope, ctx.actor.user_id, filter, limit).await?)
+    Ok(caseload::page(&mut conn, &ctx.actor, filter, limit).await?)
 }
 
 /// Check-ins after exit that fall due by `until` in the actor's caseload.

@@ -320,11 +320,10 @@ pub async fn add_barrier(
     fields: [&str; 4],
 ) -> Result<onramp_store::outcomes::Barrier, AppError> {
     let [trajectory_id, code, noted_on, note] = fields;
-    let added = super::barrier_codes::names(state).await?.added_codes();
-    let parsed = onramp_domain::outcomes::BarrierInput::parse(trajectory_id, code, noted_on, note, today(), &added);
     let mut tx = state.db.begin().await?;
     authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
-    let input = parsed?;
+    let added = super::barrier_codes::names_in(&mut tx).await?.added_codes();
+    let input = onramp_domain::outcomes::BarrierInput::parse(trajectory_id, code, noted_on, note, today(), &added)?;
     trajectories::get(&mut tx, input.trajectory_id)
         .await?
         .filter(|t| t.participant_id == participant_id)
