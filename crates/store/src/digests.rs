@@ -14,10 +14,13 @@ pub struct Recipient {
     pub language: Language,
 }
 
-pub async fn recipients(conn: &mut impl Access) -> Result<Vec<Recipient>> {
-    let sql = "SELECT id, email, display_name, language FROM users
-               WHERE role = 'coach' AND active AND digest ORDER BY id";
-    let rows: Vec<(Uuid, String, String, String)> = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
+/// Coaches who want the digest and have not had (or been claimed for) one on `on`.
+pub async fn recipients(conn: &mut impl Access, on: NaiveDate) -> Result<Vec<Recipient>> {
+    let sql = "SELECT id, email, display_name, language FROM users u
+               WHERE role = 'coach' AND active AND digest
+                 AND NOT EXISTS (SELECT 1 FROM digests_sent d WHERE d.user_id = u.id AND d.on_date = $1)
+               ORDER BY id";
+    let rows: Vec<(Uuid, String, String, String)> = run!(conn, c => sqlx::query_as(sql).bind(on).fetch_all(c).await)?;
     Ok(rows
         .into_iter()
         .map(|(id, email, display_name, language)| Recipient {

@@ -17,26 +17,17 @@ pub async fn send_due(state: &AppState, today: NaiveDate) -> Result<usize, AppEr
         return Ok(0);
     };
     let mut conn = state.db.conn().await?;
-    // A coach's own people: the caseload of the trajectories they are responsible for.
-    let scope = CaseloadScope {
-        all: false,
-        as_coach: true,
-        by_membership: false,
-        by_region: false,
-        needs_share_consent: false,
-    };
+    let scope = CaseloadScope::own_people();
     let mut sent = 0;
-    for recipient in digests::recipients(&mut conn).await? {
+    for recipient in digests::recipients(&mut conn, today).await? {
         let due = check_ins::due(&mut conn, scope, recipient.id, today + Days::new(7)).await?;
         if due.is_empty() {
             continue;
         }
-        let mut tx = state.db.begin().await?;
-        let claimed = digests::claim(&mut tx, recipient.id, today).await?;
-        tx.commit().await?;
-        if !claimed {
+        let Ok(to) = recipient.email.parse() else {
+            tracing::warn!(user = %recipient.id, "a coach's e-mail address does not parse; no digest");
             continue;
-        }
+        };
         let lang = recipient.language;
         let lines: Vec<String> = due
             .iter()
@@ -66,13 +57,17 @@ pub async fn send_due(state: &AppState, today: NaiveDate) -> Result<usize, AppEr
         );
         let message = lettre::Message::builder()
             .from(mailer.from.clone())
-            .to(recipient
-                .email
-                .parse()
-                .map_err(|_| AppError::Internal("a coach's e-mail address does not parse".into()))?)
+            .to(to)
             .subject(text_with(lang, "digest-subject", &[("count", &due.len().to_string())]))
             .body(body)
             .map_err(|e| AppError::Internal(format!("building a digest failed: {e}")))?;
+        // Claimed only once the message is ready, so a message that cannot be built is no claim.
+        let mut tx = state.db.begin().await?;
+        let claimed = digests::claim(&mut tx, recipient.id, today).await?;
+        tx.commit().await?;
+        if !claimed {
+            continue;
+        }
         if let Err(error) = mailer.send(message).await {
             tracing::warn!(%error, "sending a digest failed; it will be retried");
             let mut tx = state.db.begin().await?;
