@@ -526,9 +526,15 @@ async fn invitations_go_by_e_mail_in_each_persons_language_with_the_event() {
     let (status, invited) = s.app.send_json(&s.coach, "POST", &path, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{invited}");
     assert_eq!(
-        (invited["sent"].as_u64(), invited["without_email"].as_u64()),
-        (Some(1), Some(1))
+        (
+            invited["sent"].as_u64(),
+            invited["without_email"].as_u64(),
+            invited["failed"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0))
     );
+    let audited = s.app.audit("session.invite").await;
+    assert_eq!(audited.len(), 1, "the one invitation sent is audited");
 
     let messages = sink.messages();
     assert_eq!(messages.len(), 1);

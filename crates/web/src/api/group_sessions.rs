@@ -351,8 +351,10 @@ impl From<ParticipantSession> for ParticipantSessionView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitedView {
     pub sent: usize,
-    /// Enrolled people without an e-mail address on file: invite them another way.
+    /// Enrolled people without a usable e-mail address on file: invite them another way.
     pub without_email: usize,
+    /// Invitations the mail server did not take.
+    pub failed: usize,
 }
 
 /// E-mails every enrolled participant an invitation in their own language with the session attached
@@ -373,5 +375,6 @@ pub async fn invite(
     Ok(Json(InvitedView {
         sent: invited.sent,
         without_email: invited.without_email,
+        failed: invited.failed,
     }))
 }

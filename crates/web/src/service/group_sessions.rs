@@ -248,8 +248,10 @@ pub async fn take_attendance(
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Invited {
     pub sent: usize,
-    /// Enrolled people without an e-mail address on file.
+    /// Enrolled people without a usable e-mail address on file.
     pub without_email: usize,
+    /// Messages the mail server did not take (logged; invite them again or another way).
+    pub failed: usize,
 }
 
 /// E-mails each enrolled participant an invitation in their own language, with the session as an
@@ -266,25 +268,37 @@ pub async fn invite(state: &AppState, ctx: &Ctx, session_id: Uuid) -> Result<Inv
     let mut invited = Invited {
         sent: 0,
         without_email: 0,
+        failed: 0,
     };
-    let mut reached = Vec::new();
+    // The messages are built first, so no connection is held while the mail server answers.
+    let mut messages = Vec::new();
     for enrolment in group_sessions::enrolments(&mut conn, session_id).await? {
         let Some(participant) = participants::get(&mut conn, enrolment.participant_id).await? else {
             continue;
         };
-        let Some(email) = participant.record.email.clone() else {
-            invited.without_email += 1;
-            continue;
-        };
-        let message = invitation(state, mailer, &session, &participant.record, &email)?;
-        mailer
-            .send(message)
-            .await
-            .map_err(|e| AppError::Internal(format!("sending an invitation failed: {e}")))?;
-        invited.sent += 1;
-        reached.push(participant.id);
+        let message = participant
+            .record
+            .email
+            .as_deref()
+            .and_then(|email| invitation(state, mailer, &session, &participant.record, email));
+        match message {
+            Some(message) => messages.push((participant.id, message)),
+            None => invited.without_email += 1,
+        }
     }
     drop(conn);
+    let mut reached = Vec::new();
+    for (participant, message) in messages {
+        match mailer.send(message).await {
+            Ok(()) => reached.push(participant),
+            Err(error) => {
+                tracing::warn!(%error, %session_id, "an invitation was not taken by the mail server");
+                invited.failed += 1;
+            }
+        }
+    }
+    invited.sent = reached.len();
+    // Every invitation that went out is audited, whatever happened to the others.
     let mut tx = state.db.begin().await?;
     for participant in reached {
         let mut event = Event::new("session.invite", "group_session", session_id);
@@ -301,7 +315,7 @@ fn invitation(
     session: &GroupSession,
     person: &onramp_domain::participants::ParticipantInput,
     email: &str,
-) -> Result<lettre::Message, AppError> {
+) -> Option<lettre::Message> {
     use crate::i18n::{text, text_with};
     use lettre::message::header::ContentType;
     use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -332,10 +346,8 @@ fn invitation(
     let mut calendar = icalendar::Calendar::new();
     calendar.append_property(icalendar::Property::new("METHOD", "REQUEST"));
     calendar.push(super::calendars::event(state, lang, session));
-    let to: Mailbox = format!("{name} <{email}>")
-        .parse()
-        .or_else(|_| email.parse())
-        .map_err(|_| AppError::invalid("email", "invalid-email"))?;
+    // An address that does not parse counts as no address: that person is invited another way.
+    let to: Mailbox = format!("{name} <{email}>").parse().or_else(|_| email.parse()).ok()?;
     let ics = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST").expect("a valid content type");
     lettre::Message::builder()
         .from(mailer.from.clone())
@@ -350,5 +362,5 @@ fn invitation(
                 .singlepart(SinglePart::plain(body))
                 .singlepart(Attachment::new("invitation.ics".into()).body(calendar.done().to_string(), ics)),
         )
-        .map_err(|e| AppError::Internal(format!("building an invitation failed: {e}")))
+        .ok()
 }
