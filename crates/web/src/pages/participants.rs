@@ -565,12 +565,7 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
             let programme_name = trajectory.map(|t| t.programme_name.clone()).unwrap_or_default();
             let text = match e.kind.as_str() {
                 "start" => p.t1("timeline-start", "programme", &programme_name),
-                "phase" => i18n_two(
-                    &p,
-                    "timeline-phase",
-                    ("from", phase(&e.from_value)),
-                    ("to", phase(&e.to_value)),
-                ),
+                "phase" => p.t2("timeline-phase", "from", phase(&e.from_value), "to", phase(&e.to_value)),
                 "handover" => p.t1("timeline-handover", "programme", &programme_name),
                 "exit" => p.t1(
                     "timeline-exit",
@@ -588,11 +583,12 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         })
         .chain(file.contacts.iter().map(|c| TimelineEntry {
             on: c.on_date,
-            text: i18n_two(
-                &p,
+            text: p.t2(
                 "timeline-contact",
-                ("mode", p.label("contact-mode", &c.mode)),
-                ("topic", c.topic.clone()),
+                "mode",
+                p.label("contact-mode", &c.mode),
+                "topic",
+                &c.topic,
             ),
             note: c.next_step.clone(),
             by: Some(c.coach_name.clone()),
@@ -618,17 +614,15 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         .chain(file.sessions.iter().map(|s| {
             TimelineEntry {
                 on: s.on_date,
-                text: i18n_two(
-                    &p,
+                text: p.t2(
                     "timeline-session",
-                    ("title", s.title.clone()),
-                    (
-                        "attendance",
-                        s.attendance
-                            .as_deref()
-                            .map(|a| p.label("attendance", a))
-                            .unwrap_or_else(|| p.t("session-not-taken")),
-                    ),
+                    "title",
+                    &s.title,
+                    "attendance",
+                    s.attendance
+                        .as_deref()
+                        .map(|a| p.label("attendance", a))
+                        .unwrap_or_else(|| p.t("session-not-taken")),
                 ),
                 note: None,
                 by: None,
@@ -699,10 +693,6 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, failed: Option<Failed>
         p,
     };
     Ok((status, render(&template)).into_response())
-}
-
-fn i18n_two(p: &Page, key: &str, a: (&'static str, String), b: (&'static str, String)) -> String {
-    crate::i18n::text_with(p.lang, key, &[(a.0, &a.1), (b.0, &b.1)])
 }
 
 pub async fn show(

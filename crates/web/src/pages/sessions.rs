@@ -12,8 +12,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Brussels;
 use onramp_domain::identity::Role;
 use onramp_domain::organisations::parse_id;
 use onramp_domain::policy::{self, Action, Decision};
@@ -25,10 +23,6 @@ use uuid::Uuid;
 type Options = Vec<(String, String)>;
 
 /// A session's start as people read it: weekday, date and time in Brussels.
-pub fn starts(at: &DateTime<Utc>) -> String {
-    at.with_timezone(&Brussels).format("%d-%m-%Y %H:%M").to_string()
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ListParams {
@@ -243,7 +237,7 @@ async fn show_page(
     let lang = ctx.language;
     let detail = service::open(state, ctx, id).await.or_page(lang)?;
     let mut p = Page::new(ctx, "session-title", "sessions").with_notice(notice);
-    p.title = format!("{} · {}", detail.session.title, starts(&detail.session.starts_at));
+    p.title = format!("{} · {}", detail.session.title, p.datetime(&detail.session.starts_at));
     let status = if enrol_form.has_errors() || attendance_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -102,9 +102,12 @@ pub async fn add_consultation(
     }
     for participant in &input.participant_ids {
         // Only people the coach may change the file of; others do not exist for them.
-        if authorise(&mut tx, ctx, *participant, Need::Edit).await.is_err() {
-            return Err(AppError::invalid("participant_ids", "invalid-reference"));
-        }
+        match authorise(&mut tx, ctx, *participant, Need::Edit).await {
+            Err(AppError::NotFound | AppError::Forbidden) => {
+                return Err(AppError::invalid("participant_ids", "invalid-reference"));
+            }
+            other => other?,
+        };
     }
     let consultation = coaching::add_consultation(&mut tx, &input, ctx.user.id).await?;
     audit::record(

@@ -71,11 +71,13 @@ pub async fn link(state: &AppState, ctx: &Ctx, action_id: Uuid, participant_id: 
     let organisation = organisations::get(&mut tx, action.organisation_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    require(&ctx.actor, Action::ViewHours(&organisation.as_ref()))?;
     require(&ctx.actor, Action::RegisterHours(&organisation.as_ref()))?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit)
-        .await
-        .map_err(|_| AppError::invalid("participant_id", "invalid-reference"))?;
+    match authorise(&mut tx, ctx, participant_id, Need::Edit).await {
+        Err(AppError::NotFound | AppError::Forbidden) => {
+            return Err(AppError::invalid("participant_id", "invalid-reference"));
+        }
+        other => other?,
+    };
     presence::link(&mut tx, action_id, participant_id).await?;
     let mut event = Event::new("presence.link", "presence_action", action_id);
     event.participant_id = Some(participant_id);
