@@ -463,6 +463,14 @@ async fn a_consultation_reaches_the_files_discussed_and_the_hours() {
     let (_, list) = app
         .get_json(&coordinator, &format!("/api/v1/organisations/{maasland}/consultations"))
         .await;
+    let (status, problem) = app
+        .get_json(
+            &coordinator,
+            &format!("/api/v1/organisations/{maasland}/consultations?from=2026-06-01&to=2026-01-01"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "to", "before-start"), "{problem}");
     let ours = list
         .as_array()
         .unwrap()

@@ -411,5 +411,8 @@ pub fn consultation_period(from: Option<&str>, to: Option<&str>) -> Result<(Naiv
     }
     let to = to.flatten().unwrap_or(today);
     let from = from.flatten().unwrap_or(to - chrono::Days::new(90));
+    if to < from {
+        return Err(AppError::invalid("to", "before-start"));
+    }
     Ok((from, to))
 }
