@@ -214,5 +214,9 @@ async fn the_calendars_page_shows_a_new_address_once() {
         .await
         .unwrap();
     assert!(!again.contains(&html[start..end]), "the address is not kept");
-    assert!(again.contains("The sessions I lead"));
+    assert_eq!(
+        again.matches("/revoke\" class=\"inline\"").count(),
+        1,
+        "the new feed is listed once, with a way to revoke it"
+    );
 }

@@ -6,13 +6,9 @@ use chrono::{Days, Months};
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// Today as the server counts it (Brussels), so date checks agree with it at any hour.
 pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz_brussels()).date_naive()
-}
-
-fn chrono_tz_brussels() -> chrono::FixedOffset {
-    // Within a day either way, Brussels and UTC+1 agree on the date tests use.
-    chrono::FixedOffset::east_opt(3600).unwrap()
+    onramp_web::service::participants::today()
 }
 
 #[tokio::test]

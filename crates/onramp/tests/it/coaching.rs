@@ -214,16 +214,14 @@ async fn the_contact_form_shows_its_errors_and_records_a_contact() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = page
-        .get(app.url(&format!("{path}?notice=contact-recorded")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // Follow the redirect the server gave, and find the contact in the file's timeline.
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let html = page.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("The coaching contact has been recorded."));
-    assert!(html.contains("Home visit"));
+    assert!(
+        html.contains("Coaching contact (Home visit): Work wishes"),
+        "in the timeline"
+    );
 }
 
 async fn hours(app: &TestApp, client: &Client, organisation: &str, coach: Option<&str>) -> Value {
@@ -263,9 +261,10 @@ async fn the_hours_view_sums_exactly_what_was_recorded() {
         .iter()
         .map(|l| l["total"]["committed"].as_f64().unwrap())
         .sum();
-    let year = today().year();
-    let expected = if year == 2026 { 350.0 } else { committed };
-    assert_eq!(committed, expected, "{before}");
+    assert!(committed > 0.0, "the demo agreement commits hours this year: {before}");
+    if today().year() == 2026 {
+        assert_eq!(committed, 350.0, "{before}");
+    }
 
     let (id, t) = followed_participant(&app, &coach, "Dries").await;
     for minutes in [45, 30] {

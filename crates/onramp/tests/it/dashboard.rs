@@ -388,10 +388,11 @@ async fn each_figure_lists_the_participants_behind_it_as_far_as_the_viewer_may_s
 async fn the_dashboard_page_links_each_figure_to_its_people() {
     let app = TestApp::spawn().await;
     let page = app.english_browser_as(COACH_LIMBURG).await;
-    // The demo partner where this coach has people with steps this year.
+    // The demo partner where this coach has people with steps over the past year.
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let from = crate::caseload::today() - chrono::Days::new(365);
     let html = page
-        .get(app.url(&format!("/dashboard?organisation_id={maasland}")))
+        .get(app.url(&format!("/dashboard?organisation_id={maasland}&from={from}")))
         .send()
         .await
         .unwrap()
@@ -405,7 +406,7 @@ async fn the_dashboard_page_links_each_figure_to_its_people() {
     let href = html[start..end].replace("&#38;", "&").replace("&amp;", "&");
     // The link's text is the figure.
     let shown: usize = html[end..].split(['>', '<']).nth(1).unwrap().parse().expect("a count");
-    assert!(shown > 0, "the demo has people with steps this year");
+    assert!(shown > 0, "the demo has people with steps over the past year");
     let list = page.get(app.url(&href)).send().await.unwrap();
     assert_eq!(list.status(), StatusCode::OK, "{href}");
     let list = list.text().await.unwrap();

@@ -157,7 +157,7 @@ async fn a_bad_qualifier_is_named_and_nothing_is_written() {
         &app,
         &coach,
         &id,
-        json!({"measured_on": "2030-01-01", "moment": "soon",
+        json!({"measured_on": (crate::caseload::today() + chrono::Days::new(1)).to_string(), "moment": "soon",
         "rater": "coach"}),
     )
     .await;

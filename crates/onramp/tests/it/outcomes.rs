@@ -494,7 +494,7 @@ async fn administrators_add_barrier_codes_that_coaches_note_and_the_dashboard_co
         .await
         .unwrap();
     assert!(
-        html.contains("Housing problems"),
+        html.contains("<td>Housing problems"),
         "the added code by its name on the file"
     );
     let html = page
@@ -505,7 +505,10 @@ async fn administrators_add_barrier_codes_that_coaches_note_and_the_dashboard_co
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Housing problems"), "and on the dashboard");
+    assert!(
+        html.contains("<th scope=\"row\">Housing problems</th>"),
+        "and on the dashboard"
+    );
 }
 
 #[tokio::test]

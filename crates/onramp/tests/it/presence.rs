@@ -174,6 +174,9 @@ async fn the_presence_page_records_an_action_and_shows_its_errors() {
     assert!(html.contains("Storytelling on the internal TV channel"));
     let csrf = csrf_in(&html);
     let on = today().to_string();
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let year_path = format!("/api/v1/organisations/{maasland}/presence?year={}", today().year());
+    let (_, before) = app.get_json(&coach, &year_path).await;
     let response = page
         .post(app.url("/presence"))
         .form(&[
@@ -203,6 +206,10 @@ async fn the_presence_page_records_an_action_and_shows_its_errors() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = page.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Group information session on return to work"));
+    let (_, after) = app.get_json(&coach, &year_path).await;
+    assert_eq!(
+        after["reached"].as_i64().unwrap() - before["reached"].as_i64().unwrap(),
+        23,
+        "the action the form recorded counts in the year's reach, the refused one nothing"
+    );
 }

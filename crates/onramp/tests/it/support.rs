@@ -82,7 +82,8 @@ fn template_key() -> String {
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let today = chrono::Utc::now().format("%Y%m%d");
+    // The demo is dated from the server's today (Brussels): a new day, a new template.
+    let today = onramp_web::service::participants::today().format("%Y%m%d");
     format!("{built:x}{:x}_{today}", meta.len())
 }
 
