@@ -159,17 +159,6 @@ pub struct CaseloadScope {
 }
 
 impl CaseloadScope {
-    /// Only the trajectories the actor is the responsible coach of (their own people).
-    pub fn own_people() -> Self {
-        CaseloadScope {
-            all: false,
-            as_coach: true,
-            by_membership: false,
-            by_region: false,
-            needs_share_consent: false,
-        }
-    }
-
     pub fn is_empty(self) -> bool {
         !(self.all || self.as_coach || self.by_membership || self.by_region)
     }

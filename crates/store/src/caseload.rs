@@ -150,6 +150,38 @@ fn branches(actor: &Actor) -> Vec<Branch> {
     list
 }
 
+/// The trajectories (`t`) the actor may see as one SQL condition, from the same branches as the
+/// caseload, with the ids it binds from `$first` on, in order. Without `with_shared`, partners a
+/// care team sees only by the participant's consent are left out (check-ins are the coach's work).
+pub(crate) fn visible_condition(actor: &Actor, first: usize, with_shared: bool) -> (String, Vec<Uuid>) {
+    let mut ids = Vec::new();
+    let mut parts = Vec::new();
+    for branch in branches(actor) {
+        let condition = match branch {
+            Branch::All => "1 = 1".to_owned(),
+            Branch::Coach => {
+                ids.push(actor.user_id);
+                format!("t.coach_id = ${}", first + ids.len() - 1)
+            }
+            Branch::Organisation(_, true) if !with_shared => continue,
+            Branch::Organisation(id, shared) => {
+                ids.push(id);
+                let consent = if shared { SHARED } else { "" };
+                format!("(t.organisation_id = ${}{consent})", first + ids.len() - 1)
+            }
+            Branch::Region(id) => {
+                ids.push(id);
+                format!("t.region_id = ${}", first + ids.len() - 1)
+            }
+        };
+        parts.push(condition);
+    }
+    if parts.is_empty() {
+        return ("1 = 0".to_owned(), ids);
+    }
+    (format!("({})", parts.join(" OR ")), ids)
+}
+
 fn statement(filter: &Filter, branches: &[Branch]) -> Statement {
     let status = match filter.status {
         Status::Active => "active",

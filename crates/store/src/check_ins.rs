@@ -3,7 +3,7 @@
 use crate::{Access, Result, StoreError, run};
 use chrono::{Months, NaiveDate};
 use onramp_domain::outcomes::CheckInInput;
-use onramp_domain::policy::CaseloadScope;
+use onramp_domain::policy::Actor;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -63,25 +63,19 @@ pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Re
     )
 }
 
-/// Check-ins not yet done that fall due by `until`, in the actor's caseload scope, soonest first.
-pub async fn due(
-    conn: &mut impl Access,
-    scope: CaseloadScope,
-    actor_id: Uuid,
-    until: NaiveDate,
-) -> Result<Vec<CheckIn>> {
-    let sql = format!(
-        "{SELECT} WHERE c.done_on IS NULL AND c.due_on <= $1
-           AND ($2 OR ($3 AND t.coach_id = $6)
-                OR ($4 AND t.organisation_id IN (SELECT organisation_id FROM user_organisations WHERE user_id = $6))
-                OR ($5 AND t.region_id IN (SELECT region_id FROM user_regions WHERE user_id = $6)))
-         ORDER BY c.due_on, c.id LIMIT 200"
-    );
-    // Care teams follow up through the coach: their membership does not bring check-ins.
-    let by_membership = scope.by_membership && !scope.needs_share_consent;
-    Ok(run!(conn, c => sqlx::query_as::<_, CheckIn>(sqlx::AssertSqlSafe(&*sql))
-        .bind(until).bind(scope.all).bind(scope.as_coach).bind(by_membership).bind(scope.by_region).bind(actor_id)
-        .fetch_all(c).await)?)
+/// Check-ins not yet done that fall due by `until` among the trajectories the actor sees in the
+/// caseload, soonest first. Care teams follow up through the coach: their partners bring none.
+pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Result<Vec<CheckIn>> {
+    let (visible, ids) = crate::caseload::visible_condition(actor, 2, false);
+    let sql =
+        format!("{SELECT} WHERE c.done_on IS NULL AND c.due_on <= $1 AND {visible} ORDER BY c.due_on, c.id LIMIT 200");
+    Ok(run!(conn, c => {
+        let mut q = sqlx::query_as::<_, CheckIn>(sqlx::AssertSqlSafe(&*sql)).bind(until);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?)
 }
 
 /// Records a check-in; `NotFound` when it was already done.

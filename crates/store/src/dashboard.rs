@@ -3,7 +3,7 @@
 use crate::{Access, Result, run};
 use chrono::NaiveDate;
 use onramp_domain::outcomes::OutcomeKind;
-use onramp_domain::policy::CaseloadScope;
+use onramp_domain::policy::Actor;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -197,32 +197,18 @@ pub struct Person {
     pub incapacity_since: Option<NaiveDate>,
 }
 
-/// Who asks: the part of the caseload they may see (the same rule as the caseload's).
-#[derive(Debug, Clone, Copy)]
-pub struct Viewer {
-    pub user_id: Uuid,
-    pub scope: CaseloadScope,
-}
-
-/// $6 viewer; $7..$11 the viewer's scope flags. Mirrors the caseload's branches in one condition.
-const VISIBLE: &str = " AND ($7 OR ($8 AND t.coach_id = $6)
-      OR ($9 AND t.region_id IN (SELECT r.region_id FROM user_regions r WHERE r.user_id = $6))
-      OR ($10 AND t.organisation_id IN (SELECT m.organisation_id FROM user_organisations m WHERE m.user_id = $6)
-          AND (NOT $11 OR EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = t.participant_id
-              AND c.purpose = 'share_care_team' AND c.organisation_id = t.organisation_id AND c.withdrawn_on IS NULL))))";
-
 const ENDED_FILTER: &str = "t.ended_on >= $1 AND t.ended_on <= $2
       AND ($3 IS NULL OR t.organisation_id = $3) AND ($4 IS NULL OR t.region_id = $4)
       AND ($5 IS NULL OR t.programme_id = $5)";
 
-/// The SQL condition a figure adds ($12 its text argument, when it has one).
+/// The SQL condition a figure adds ($6 its text argument, when it has one).
 fn figure_condition(figure: &Figure) -> String {
     match figure {
-        Figure::Started | Figure::Sickness(_) => format!("{COHORT_FILTER} AND $12 IS NULL"),
-        Figure::ContactedIndividually => format!("{COHORT_FILTER} AND p.presence_action_id IS NULL AND $12 IS NULL"),
+        Figure::Started | Figure::Sickness(_) => format!("{COHORT_FILTER} AND $6 IS NULL"),
+        Figure::ContactedIndividually => format!("{COHORT_FILTER} AND p.presence_action_id IS NULL AND $6 IS NULL"),
         Figure::Engaged => format!(
             "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
-                 AND e.attendance = 'present') AND $12 IS NULL"
+                 AND e.attendance = 'present') AND $6 IS NULL"
         ),
         Figure::TookStep | Figure::PaidWork => {
             let keep = if *figure == Figure::TookStep {
@@ -232,15 +218,15 @@ fn figure_condition(figure: &Figure) -> String {
             };
             format!(
                 "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id
-                     AND x.kind IN ({})) AND $12 IS NULL",
+                     AND x.kind IN ({})) AND $6 IS NULL",
                 kinds(keep)
             )
         }
-        Figure::Exited(None) => format!("{ENDED_FILTER} AND $12 IS NULL"),
-        Figure::Exited(Some(None)) => format!("{ENDED_FILTER} AND t.exit_situation IS NULL AND $12 IS NULL"),
-        Figure::Exited(Some(Some(_))) => format!("{ENDED_FILTER} AND t.exit_situation = $12"),
+        Figure::Exited(None) => format!("{ENDED_FILTER} AND $6 IS NULL"),
+        Figure::Exited(Some(None)) => format!("{ENDED_FILTER} AND t.exit_situation IS NULL AND $6 IS NULL"),
+        Figure::Exited(Some(Some(_))) => format!("{ENDED_FILTER} AND t.exit_situation = $6"),
         Figure::Barrier(_) => format!(
-            "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM barriers b WHERE b.trajectory_id = t.id AND b.code = $12)"
+            "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM barriers b WHERE b.trajectory_id = t.id AND b.code = $6)"
         ),
     }
 }
@@ -251,16 +237,18 @@ pub async fn people(
     conn: &mut impl Access,
     scope: Scope,
     figure: &Figure,
-    viewer: Viewer,
+    viewer: &Actor,
     after: Option<After>,
     limit: i64,
 ) -> Result<Vec<Person>> {
+    // The viewer's part of the caseload, with its ids bound from $10 on.
+    let (visible, visible_ids) = crate::caseload::visible_condition(viewer, 10, true);
     // Without a cursor, its parameters are still bound and only tested for NULL.
     let sql = |has_cursor: bool| {
         let cursor = if has_cursor {
-            " AND (t.participant_name, t.id) > ($13, $14)"
+            " AND (t.participant_name, t.id) > ($7, $8)"
         } else {
-            " AND $13 IS NULL AND $14 IS NULL"
+            " AND $7 IS NULL AND $8 IS NULL"
         };
         format!(
             "SELECT t.id AS trajectory_id, t.participant_id, t.participant_name, p.first_name, p.last_name,
@@ -272,8 +260,8 @@ pub async fn people(
          JOIN programmes g ON g.id = t.programme_id
          JOIN organisations o ON o.id = t.organisation_id
          LEFT JOIN users u ON u.id = t.coach_id
-         WHERE {}{VISIBLE}{cursor}
-         ORDER BY t.participant_name, t.id LIMIT $15",
+         WHERE {} AND {visible}{cursor}
+         ORDER BY t.participant_name, t.id LIMIT $9",
             figure_condition(figure)
         )
     };
@@ -291,12 +279,15 @@ pub async fn people(
     loop {
         let statement = sql(after_id.is_some());
         let batch = if band.is_some() { 500 } else { limit };
-        let rows: Vec<Person> = run!(conn, c => sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(&*statement))
-            .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
-            .bind(viewer.user_id).bind(viewer.scope.all).bind(viewer.scope.as_coach).bind(viewer.scope.by_region)
-            .bind(viewer.scope.by_membership).bind(viewer.scope.needs_share_consent)
-            .bind(&argument).bind(&after_name).bind(after_id).bind(batch)
-            .fetch_all(c).await)?;
+        let rows: Vec<Person> = run!(conn, c => {
+            let mut q = sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(&*statement))
+                .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id)
+                .bind(scope.programme_id).bind(&argument).bind(&after_name).bind(after_id).bind(batch);
+            for id in &visible_ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
         let exhausted = (rows.len() as i64) < batch;
         if let Some(last) = rows.last() {
             after_name = Some(last.participant_name.clone());

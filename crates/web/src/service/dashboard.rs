@@ -14,7 +14,7 @@ use onramp_domain::policy::Action;
 use onramp_domain::presence::REACH_PER_FTE_NORM;
 use onramp_store::audit::{self, Event};
 use onramp_store::dashboard::{self, Scope};
-use onramp_store::dashboard::{After, Figure, Person, Viewer};
+use onramp_store::dashboard::{After, Figure, Person};
 use onramp_store::{Access, organisations, programmes};
 use serde::Serialize;
 use uuid::Uuid;
@@ -221,15 +221,10 @@ pub async fn people(
     {
         return Err(AppError::invalid("value", "invalid-choice"));
     }
-    let caseload = policy::caseload_scope(&ctx.actor);
-    if caseload.is_empty() {
+    if policy::caseload_scope(&ctx.actor).is_empty() {
         return Err(AppError::Forbidden);
     }
-    let viewer = Viewer {
-        user_id: ctx.actor.user_id,
-        scope: caseload,
-    };
-    let rows = dashboard::people(&mut conn, scope, figure, viewer, after, limit).await?;
+    let rows = dashboard::people(&mut conn, scope, figure, &ctx.actor, after, limit).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     let mut event = Event::new("dashboard.people", "dashboard", figure.key());

@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::i18n::{text, text_with};
 use crate::identity::Ctx;
 use chrono::{Days, NaiveDate};
-use onramp_domain::policy::CaseloadScope;
+use onramp_domain::identity::Role;
+use onramp_domain::policy::Actor;
 use onramp_store::audit::{self, Event};
 use onramp_store::{check_ins, digests};
 
@@ -17,10 +18,16 @@ pub async fn send_due(state: &AppState, today: NaiveDate) -> Result<usize, AppEr
         return Ok(0);
     };
     let mut conn = state.db.conn().await?;
-    let scope = CaseloadScope::own_people();
     let mut sent = 0;
     for recipient in digests::recipients(&mut conn, today).await? {
-        let due = check_ins::due(&mut conn, scope, recipient.id, today + Days::new(7)).await?;
+        // A coach's own people only: the trajectories they are the responsible coach of.
+        let own = Actor {
+            user_id: recipient.id,
+            role: Role::Coach,
+            organisations: Vec::new(),
+            regions: Vec::new(),
+        };
+        let due = check_ins::due(&mut conn, &own, today + Days::new(7)).await?;
         if due.is_empty() {
             continue;
         }

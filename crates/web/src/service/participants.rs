@@ -231,5 +231,5 @@ pub async fn due_check_ins(
         return Err(AppError::Forbidden);
     }
     let mut conn = state.db.conn().await?;
-    Ok(onramp_store::check_ins::due(&mut conn, scope, ctx.actor.user_id, until).await?)
+    Ok(onramp_store::check_ins::due(&mut conn, &ctx.actor, until).await?)
 }
