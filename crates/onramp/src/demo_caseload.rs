@@ -304,14 +304,19 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
                 ExitReason::Completed,
                 ExitReason::HealthWorsened,
             ]);
-            trajectories::exit(tx, trajectory.id, ended_on, reason.as_str(), None, Some(coach)).await?;
             let situation = match reason {
                 ExitReason::Work => ExitSituation::InEmployment,
                 ExitReason::Training => ExitSituation::InEducation,
                 ExitReason::Completed => ExitSituation::JobSearching,
                 _ => ExitSituation::NoneOfThese,
             };
-            trajectories::set_exit_situation(tx, trajectory.id, Some(situation.as_str())).await?;
+            let exit = trajectories::Exit {
+                on: ended_on,
+                reason: reason.as_str(),
+                situation: Some(situation.as_str()),
+                note: None,
+            };
+            trajectories::exit(tx, trajectory.id, &exit, Some(coach)).await?;
             onramp_store::check_ins::schedule(
                 tx,
                 trajectory.id,

@@ -76,16 +76,15 @@ pub async fn sickness_at_start(conn: &mut impl Access, scope: Scope) -> Result<V
     )
 }
 
-/// Trajectories that ended in the period, by the situation upon leaving (`None`: not recorded).
-pub async fn exits(conn: &mut impl Access, scope: Scope) -> Result<Vec<(Option<String>, i64)>> {
-    let sql = "SELECT t.exit_situation, COUNT(*) FROM trajectories t
-               WHERE t.ended_on >= $1 AND t.ended_on <= $2
-                 AND ($3 IS NULL OR t.organisation_id = $3) AND ($4 IS NULL OR t.region_id = $4)
-                 AND ($5 IS NULL OR t.programme_id = $5)
-               GROUP BY t.exit_situation ORDER BY t.exit_situation";
-    Ok(run!(conn, c => sqlx::query_as::<_, (Option<String>, i64)>(sql)
+/// One trajectory that ended in the period: its situation upon leaving (`None`: not recorded),
+/// start and end. The dashboard counts exits by situation and the median duration from these.
+pub async fn ended(conn: &mut impl Access, scope: Scope) -> Result<Vec<(Option<String>, NaiveDate, NaiveDate)>> {
+    let sql = format!("SELECT t.exit_situation, t.started_on, t.ended_on FROM trajectories t WHERE {ENDED_FILTER}");
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, (Option<String>, NaiveDate, NaiveDate)>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
-        .fetch_all(c).await)?)
+        .fetch_all(c).await)?,
+    )
 }
 
 /// People reached by presence actions in the period (the programme filter does not apply: actions
@@ -126,17 +125,6 @@ pub async fn top_barriers(conn: &mut impl Access, scope: Scope, limit: i64) -> R
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
         .bind(limit).fetch_all(c).await)?,
     )
-}
-
-/// Start and end of each trajectory that ended in the period.
-pub async fn ended_spans(conn: &mut impl Access, scope: Scope) -> Result<Vec<(NaiveDate, NaiveDate)>> {
-    let sql = "SELECT t.started_on, t.ended_on FROM trajectories t
-               WHERE t.ended_on >= $1 AND t.ended_on <= $2
-                 AND ($3 IS NULL OR t.organisation_id = $3) AND ($4 IS NULL OR t.region_id = $4)
-                 AND ($5 IS NULL OR t.programme_id = $5)";
-    Ok(run!(conn, c => sqlx::query_as::<_, (NaiveDate, NaiveDate)>(sql)
-        .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
-        .fetch_all(c).await)?)
 }
 
 /// The trajectories behind one figure of the dashboard.

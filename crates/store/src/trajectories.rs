@@ -125,28 +125,25 @@ pub async fn hand_over(
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
-pub async fn exit(
-    tx: &mut impl Access,
-    id: Uuid,
-    on: NaiveDate,
-    reason: &str,
-    note: Option<&str>,
-    by: Option<Uuid>,
-) -> Result<Trajectory> {
-    let sql =
-        "UPDATE trajectories SET ended_on = $1, exit_reason = $2, updated_at = $3 WHERE id = $4 AND ended_on IS NULL";
-    let done = run!(tx, c => sqlx::query(sql).bind(on).bind(reason).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+/// How a trajectory ends: the date, the reason, the ESF+ situation upon leaving (if known) and a note.
+#[derive(Debug, Clone, Copy)]
+pub struct Exit<'a> {
+    pub on: NaiveDate,
+    pub reason: &'a str,
+    pub situation: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+/// Ends an open trajectory (`NotFound` when it already ended) and keeps the event.
+pub async fn exit(tx: &mut impl Access, id: Uuid, exit: &Exit<'_>, by: Option<Uuid>) -> Result<Trajectory> {
+    let sql = "UPDATE trajectories SET ended_on = $1, exit_reason = $2, exit_situation = $3, updated_at = $4
+               WHERE id = $5 AND ended_on IS NULL";
+    let done = run!(tx, c => sqlx::query(sql).bind(exit.on).bind(exit.reason).bind(exit.situation).bind(now()).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
     if done == 0 {
         return Err(StoreError::NotFound);
     }
-    event(tx, id, "exit", on, None, Some(reason), note, by).await?;
-    get(tx, id).await?.ok_or(StoreError::NotFound)
-}
-
-/// Records the ESF+ situation upon leaving of an ended trajectory.
-pub async fn set_exit_situation(tx: &mut impl Access, id: Uuid, situation: Option<&str>) -> Result<Trajectory> {
-    let sql = "UPDATE trajectories SET exit_situation = $1, updated_at = $2 WHERE id = $3";
-    run!(tx, c => sqlx::query(sql).bind(situation).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    event(tx, id, "exit", exit.on, None, Some(exit.reason), exit.note, by).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 

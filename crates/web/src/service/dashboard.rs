@@ -120,11 +120,15 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
     let cohort = dashboard::cohort(&mut conn, scope).await?;
     let reached = dashboard::reached(&mut conn, scope).await?;
     let (fte_hundredths, reach_target, steps_permille) = dashboard::agreements(&mut conn, scope).await?;
-    let exits = dashboard::exits(&mut conn, scope)
-        .await?
-        .into_iter()
-        .map(|(situation, n)| (situation.unwrap_or_else(|| "not_recorded".into()), n))
-        .collect();
+    let ended = dashboard::ended(&mut conn, scope).await?;
+    // By situation, in the same order on both engines.
+    let mut exits = std::collections::BTreeMap::<String, i64>::new();
+    for (situation, _, _) in &ended {
+        *exits
+            .entry(situation.clone().unwrap_or_else(|| "not_recorded".into()))
+            .or_default() += 1;
+    }
+    let spans: Vec<(NaiveDate, NaiveDate)> = ended.iter().map(|(_, start, end)| (*start, *end)).collect();
     let mut bands: Vec<(String, i64)> = BANDS.iter().map(|(name, _, _)| (name.to_string(), 0)).collect();
     bands.push(("unknown".into(), 0));
     for (since, started) in dashboard::sickness_at_start(&mut conn, scope).await? {
@@ -157,10 +161,10 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
         steps_target_percent: steps_permille.map(|p| f64::from(p) / 10.0),
         paid_work: cohort.paid_work,
         paid_work_percent_of_steps: percent(cohort.paid_work, cohort.took_step),
-        exits,
+        exits: exits.into_iter().collect(),
         sickness_bands: bands,
         top_barriers: dashboard::top_barriers(&mut conn, scope, 5).await?,
-        median_duration_months: median_months(&dashboard::ended_spans(&mut conn, scope).await?),
+        median_duration_months: median_months(&spans),
         fte,
         reached_per_fte: (fte > 0.0).then(|| (reached as f64 / fte * 10.0).round() / 10.0),
         reach_per_fte_norm: REACH_PER_FTE_NORM,

@@ -415,7 +415,7 @@ async fn apply_trajectory(
                 changed = true;
             }
             if let (Some((ended_on, reason)), None) = (plan.ended, t.ended_on) {
-                trajectories::exit(tx, t.id, ended_on, reason.as_str(), None, by)
+                trajectories::exit(tx, t.id, &exit_on(ended_on, reason.as_str()), by)
                     .await
                     .map_err(|e| store_error(line, e, ctx))?;
                 changed = true;
@@ -443,7 +443,7 @@ async fn apply_trajectory(
                 .await
                 .map_err(|e| store_error(line, e, ctx))?;
             if let Some((ended_on, reason)) = plan.ended {
-                trajectories::exit(tx, t.id, ended_on, reason.as_str(), None, by)
+                trajectories::exit(tx, t.id, &exit_on(ended_on, reason.as_str()), by)
                     .await
                     .map_err(|e| store_error(line, e, ctx))?;
             }
@@ -560,4 +560,14 @@ fn row_for(
     }
     debug_assert_eq!(row.len(), COLUMNS.len());
     row
+}
+
+/// An exit as the exchange format records it: a date and a reason.
+fn exit_on(on: chrono::NaiveDate, reason: &str) -> trajectories::Exit<'_> {
+    trajectories::Exit {
+        on,
+        reason,
+        situation: None,
+        note: None,
+    }
 }

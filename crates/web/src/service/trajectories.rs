@@ -268,8 +268,13 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    trajectories::exit(&mut tx, id, on, reason.as_str(), note.as_deref(), Some(ctx.user.id)).await?;
-    let after = trajectories::set_exit_situation(&mut tx, id, situation.map(|s| s.as_str())).await?;
+    let exit = trajectories::Exit {
+        on,
+        reason: reason.as_str(),
+        situation: situation.map(|s| s.as_str()),
+        note: note.as_deref(),
+    };
+    let after = trajectories::exit(&mut tx, id, &exit, Some(ctx.user.id)).await?;
     // Monitoring and aftercare: check-ins fall due at the programme's follow-up months.
     if let Some(programme) = programmes::get(&mut tx, after.programme_id).await? {
         onramp_store::check_ins::schedule(
