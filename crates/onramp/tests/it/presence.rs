@@ -213,3 +213,35 @@ async fn the_presence_page_records_an_action_and_shows_its_errors() {
         "the action the form recorded counts in the year's reach, the refused one nothing"
     );
 }
+
+#[tokio::test]
+async fn a_bad_year_is_a_field_error_in_the_api_and_on_the_page() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    for (path, code) in [
+        (
+            format!("/api/v1/organisations/{maasland}/presence?year=last"),
+            "invalid-number",
+        ),
+        (
+            format!("/api/v1/organisations/{maasland}/presence?year=1800"),
+            "out-of-range",
+        ),
+        (
+            format!("/api/v1/organisations/{maasland}/hours?year=soon"),
+            "invalid-number",
+        ),
+    ] {
+        let (status, problem) = app.get_json(&coach, &path).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(has_error(&problem, "year", code), "{path}: {problem}");
+    }
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let response = page
+        .get(app.url(&format!("/presence?organisation_id={maasland}&year=last")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -8,7 +8,7 @@ use crate::service::coaching::{self as service, CategoryHours, HoursView, Locati
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use onramp_domain::activities::{ContactFields, TimeEntryFields};
 use onramp_domain::organisations::parse_optional_id;
 use onramp_store::coaching::{CoachingContact, TimeEntry};
@@ -183,8 +183,8 @@ pub async fn add_time_entry(
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct HoursQuery {
-    /// The calendar year; this year when absent.
-    pub year: Option<i32>,
+    /// The calendar year (2000-2100); this year when absent.
+    pub year: Option<String>,
     /// Only this coach's hours.
     pub coach_id: Option<String>,
 }
@@ -280,9 +280,7 @@ pub async fn hours(
 ) -> Result<Json<HoursViewBody>, AppError> {
     let coach_id = parse_optional_id(query.coach_id.as_deref().unwrap_or_default())
         .map_err(|code| AppError::invalid("coach_id", code))?;
-    let year = query
-        .year
-        .unwrap_or_else(|| crate::service::participants::today().year());
+    let year = super::parse_year(query.year.as_deref())?;
     Ok(Json(
         service::hours_view(&state, &ctx, id, year, coach_id).await?.into(),
     ))

@@ -26,6 +26,21 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use audit::AuditQuery;
+
+/// A `year` query parameter: this year when blank, else a whole year from 2000 to 2100, with a
+/// field error the page or API shows.
+pub fn parse_year(input: Option<&str>) -> Result<i32, crate::error::AppError> {
+    use crate::error::AppError;
+    use chrono::Datelike;
+    match input.map(str::trim).filter(|y| !y.is_empty()) {
+        None => Ok(crate::service::participants::today().year()),
+        Some(text) => match text.parse::<i32>() {
+            Ok(year) if (2000..=2100).contains(&year) => Ok(year),
+            Ok(_) => Err(AppError::invalid("year", "out-of-range")),
+            Err(_) => Err(AppError::invalid("year", "invalid-number")),
+        },
+    }
+}
 pub use coaching::consultation_period;
 pub use dashboard::{DashboardQuery, PeopleQuery, people_page};
 pub use extract::{ApiJson, ApiPath, ApiQuery};

@@ -174,8 +174,8 @@ pub async fn link(
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
-    /// The calendar year; this year when absent.
-    pub year: Option<i32>,
+    /// The calendar year (2000-2100); this year when absent.
+    pub year: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -224,6 +224,6 @@ pub async fn year(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> Result<Json<PresenceYearView>, AppError> {
-    let year = query.year.unwrap_or_else(service::this_year);
+    let year = super::parse_year(query.year.as_deref())?;
     Ok(Json(service::year(&state, &ctx, id, year).await?.into()))
 }

@@ -111,13 +111,7 @@ async fn hours_page(
         .ok()
         .flatten()
         .or_else(|| visible.first().map(|o| o.id));
-    let year = match params.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => y
-            .parse::<i32>()
-            .map_err(|_| AppError::invalid("year", "invalid-number"))
-            .or_page(lang)?,
-        None => today().year(),
-    };
+    let year = crate::api::parse_year(params.year.as_deref()).or_page(lang)?;
     let coach_id = parse_optional_id(params.coach_id.as_deref().unwrap_or_default())
         .map_err(|code| AppError::invalid("coach_id", code))
         .or_page(lang)?;

@@ -24,7 +24,7 @@ type Options = Vec<(String, String)>;
 #[serde(default)]
 pub struct Params {
     organisation_id: Option<String>,
-    year: Option<i32>,
+    year: Option<String>,
     notice: Option<String>,
 }
 
@@ -96,7 +96,7 @@ async fn page(state: &AppState, ctx: &Ctx, params: &Params, forms: Forms) -> Pag
                 .map(|o| o.id)
         })
         .or_else(|| visible.first().map(|o| o.id));
-    let year = params.year.unwrap_or_else(service::this_year);
+    let year = crate::api::parse_year(params.year.as_deref()).or_page(lang)?;
     let (mut view, mut can_record, mut locations, mut people) = (None, false, Vec::new(), Vec::new());
     if let Some(organisation_id) = chosen {
         view = Some(service::year(state, ctx, organisation_id, year).await.or_page(lang)?);
