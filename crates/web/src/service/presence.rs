@@ -6,7 +6,7 @@ use super::require;
 use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use onramp_domain::policy::Action;
 use onramp_domain::presence::{PresenceActionInput, PresenceFields, PresenceKindInput, REACH_PER_FTE_NORM};
 use onramp_store::audit::{self, Event};
@@ -135,9 +135,4 @@ pub async fn year(state: &AppState, ctx: &Ctx, organisation_id: Uuid, year: i32)
         actions,
         norm_per_fte: REACH_PER_FTE_NORM,
     })
-}
-
-/// This calendar year in Brussels.
-pub fn this_year() -> i32 {
-    today().year()
 }
