@@ -154,9 +154,20 @@ async fn attendance_is_taken_for_enrolled_people_only_and_counts_along_the_serie
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(has_error(&problem, "participant_id", "not-enrolled"));
-    let (_, bad) = mark(&sessions[1], json!([{"participant_id": a, "attendance": "late"}])).await;
-    assert!(has_error(&bad, "attendance", "invalid-choice"));
+    assert!(
+        has_error(&problem, "marks[1].participant_id", "not-enrolled"),
+        "{problem}"
+    );
+    let (_, bad) = mark(
+        &sessions[1],
+        json!([{"participant_id": a, "attendance": "late"}, {"participant_id": "x", "attendance": "present"}]),
+    )
+    .await;
+    assert!(has_error(&bad, "marks[0].attendance", "invalid-choice"), "{bad}");
+    assert!(
+        has_error(&bad, "marks[1].participant_id", "invalid-reference"),
+        "every bad mark at once: {bad}"
+    );
     let (status, detail) = mark(
         &sessions[1],
         json!([{"participant_id": a, "attendance": "present"}, {"participant_id": b, "attendance": "excused"}]),

@@ -317,14 +317,20 @@ pub async fn take_attendance(
 }
 
 /// Parses (participant, attendance) pairs; the first bad one names its field.
+/// Parses attendance marks; every bad one is named by its place in the list
+/// (`marks[2].attendance`), all at once.
 pub fn parse_marks<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Vec<(Uuid, Attendance)>, AppError> {
-    pairs
-        .map(|(participant, attendance)| {
-            let id = parse_id(participant).map_err(|code| AppError::invalid("participant_id", code))?;
-            let attendance = Attendance::parse(attendance).map_err(|code| AppError::invalid("attendance", code))?;
-            Ok((id, attendance))
-        })
-        .collect()
+    let mut errors = onramp_domain::FieldErrors::new();
+    let mut marks = Vec::new();
+    for (n, (participant, attendance)) in pairs.enumerate() {
+        let id = parse_id(participant).map_err(|code| errors.add_named(format!("marks[{n}].participant_id"), code));
+        let attendance =
+            Attendance::parse(attendance).map_err(|code| errors.add_named(format!("marks[{n}].attendance"), code));
+        if let (Ok(id), Ok(attendance)) = (id, attendance) {
+            marks.push((id, attendance));
+        }
+    }
+    errors.finish(|| marks).map_err(AppError::Invalid)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -229,11 +229,16 @@ pub async fn take_attendance(
     let mut tx = state.db.begin().await?;
     let session = visible_session(&mut tx, ctx, session_id).await?;
     require(&ctx.actor, Action::ManageSession(&session.as_ref()))?;
-    for (participant_id, attendance) in marks {
+    for (n, (participant_id, attendance)) in marks.iter().enumerate() {
         group_sessions::mark(&mut tx, session_id, *participant_id, *attendance, ctx.user.id)
             .await
             .map_err(|e| match e {
-                onramp_store::StoreError::NotFound => AppError::invalid("participant_id", "not-enrolled"),
+                onramp_store::StoreError::NotFound => {
+                    AppError::Invalid(onramp_domain::FieldErrors(vec![onramp_domain::FieldError {
+                        field: format!("marks[{n}].participant_id").into(),
+                        code: "not-enrolled",
+                    }]))
+                }
                 other => other.into(),
             })?;
         let mut event = Event::new("session.attendance", "group_session", session_id);
