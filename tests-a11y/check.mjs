@@ -120,6 +120,7 @@ for (const language of ["en", "nl", "fr"]) {
   if (!people) throw new Error("the dashboard links no figure to its people");
   await visit(page, people);
   const session = await firstLink(page, "/sessions", "/sessions/", ["/sessions/new"]);
+  if (!session) throw new Error("the sessions page links no session");
   await visit(page, session);
   await context.close();
 }

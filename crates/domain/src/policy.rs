@@ -426,7 +426,11 @@ pub fn menu(actor: &Actor) -> Menu {
             actor.role,
             Role::Administrator | Role::Coordinator | Role::Coach | Role::PeerExpert
         ),
-        hours: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Coach),
+        // As ViewHours: the care team sees its own partner's hours too.
+        hours: matches!(
+            actor.role,
+            Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam
+        ),
         dashboard: actor.role != Role::PeerExpert,
         programmes: actor.role != Role::Funder,
         organisations: !organisation_scope(actor).is_empty(),

@@ -152,6 +152,7 @@ async fn the_navigation_offers_each_role_what_it_may_use() {
         "href=\"/users\"",
         "href=\"/audit\"",
         "href=\"/regions\"",
+        "href=\"/icf/categories\"",
     ] {
         assert!(admin.contains(link), "admin sees {link}");
     }
@@ -174,6 +175,8 @@ async fn the_navigation_offers_each_role_what_it_may_use() {
         coach.contains("href=\"/organisations\"")
             && !coach.contains("href=\"/users\"")
             && !coach.contains("href=\"/audit\"")
+            && !coach.contains("href=\"/icf/categories\""),
+        "reference data is for administrators"
     );
     assert!(coach.contains("href=\"/caseload\" aria-current=\"page\""));
     let funder = app
@@ -190,5 +193,19 @@ async fn the_navigation_offers_each_role_what_it_may_use() {
     assert!(
         !funder.contains("href=\"/caseload\"") && !funder.contains("href=\"/programmes\""),
         "funders see aggregates only"
+    );
+    let care = app
+        .browser_as(CARE_ANTWERPEN)
+        .await
+        .get(app.url("/caseload"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        care.contains("href=\"/hours\""),
+        "the care team sees its partner's hours"
     );
 }

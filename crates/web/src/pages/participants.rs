@@ -1059,16 +1059,9 @@ pub async fn record_check_in(
         data.get("note"),
         today(),
     );
-    let participant = {
-        let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
-        onramp_store::check_ins::get(&mut conn, id)
-            .await
-            .map_err(AppError::from)
-            .or_page(lang)?
-            .ok_or(AppError::NotFound)
-            .or_page(lang)?
-            .participant_id
-    };
+    let participant = trajectory_service::check_in_participant(&state, &ctx, id)
+        .await
+        .or_page(lang)?;
     let result = trajectory_service::record_check_in(&state, &ctx, id, input).await;
     let form = ActionForm {
         participant,

@@ -383,6 +383,16 @@ pub async fn close_barrier(
     Ok(after)
 }
 
+/// The participant a check-in belongs to, when the actor may see their file.
+pub async fn check_in_participant(state: &AppState, ctx: &Ctx, check_in_id: Uuid) -> Result<Uuid, AppError> {
+    let mut conn = state.db.conn().await?;
+    let check_in = onramp_store::check_ins::get(&mut conn, check_in_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorise(&mut conn, ctx, check_in.participant_id, Need::View).await?;
+    Ok(check_in.participant_id)
+}
+
 /// Records a check-in after exit. When more service is needed, the person re-enters at once as a
 /// new trajectory of the same programme, partner and coach (unless one is already open).
 pub async fn record_check_in(
