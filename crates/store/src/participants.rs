@@ -6,6 +6,7 @@ use onramp_domain::identity::Language;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
 use onramp_domain::policy::{FollowedAt, ParticipantRef};
 use serde::Serialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -168,33 +169,77 @@ pub async fn find_duplicates(conn: &mut impl Access, input: &ParticipantInput) -
 /// Where the participant is followed and with whom they share their file: what the policy decides on.
 /// The organisation where they were reached counts as followed there by the person who registered them.
 pub async fn access_ref(conn: &mut impl Access, id: Uuid) -> Result<Option<ParticipantRef>> {
-    let sql = "SELECT p.organisation_id, o.region_id, p.created_by FROM participants p
-               JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1";
-    let home: Option<(Uuid, Option<Uuid>, Option<Uuid>)> =
-        run!(conn, c => sqlx::query_as(sql).bind(id).fetch_optional(c).await)?;
-    let Some((organisation_id, region_id, created_by)) = home else {
-        return Ok(None);
-    };
-    let mut followed = vec![FollowedAt {
-        organisation_id,
-        region_id,
-        coach_id: created_by,
-    }];
-    let sql = "SELECT organisation_id, region_id, coach_id FROM trajectories WHERE participant_id = $1";
-    let rows: Vec<(Uuid, Option<Uuid>, Option<Uuid>)> =
-        run!(conn, c => sqlx::query_as(sql).bind(id).fetch_all(c).await)?;
-    followed.extend(
-        rows.into_iter()
-            .map(|(organisation_id, region_id, coach_id)| FollowedAt {
+    Ok(access_refs(conn, &[id]).await?.remove(&id))
+}
+
+/// What the policy needs for several participants at once: three queries whatever their number.
+pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uuid, ParticipantRef>> {
+    let mut refs = HashMap::new();
+    if ids.is_empty() {
+        return Ok(refs);
+    }
+    let list = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT p.id, p.organisation_id, o.region_id, p.created_by FROM participants p
+         JOIN organisations o ON o.id = p.organisation_id WHERE p.id IN ({list})"
+    );
+    let homes: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = run!(conn, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(&*sql));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?;
+    for (id, organisation_id, region_id, created_by) in homes {
+        let home = FollowedAt {
+            organisation_id,
+            region_id,
+            coach_id: created_by,
+        };
+        refs.insert(
+            id,
+            ParticipantRef {
+                followed: vec![home],
+                shared_with: Vec::new(),
+            },
+        );
+    }
+    let sql = format!(
+        "SELECT participant_id, organisation_id, region_id, coach_id FROM trajectories WHERE participant_id IN ({list})"
+    );
+    let rows: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = run!(conn, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(&*sql));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?;
+    for (id, organisation_id, region_id, coach_id) in rows {
+        if let Some(reference) = refs.get_mut(&id) {
+            reference.followed.push(FollowedAt {
                 organisation_id,
                 region_id,
                 coach_id,
-            }),
+            });
+        }
+    }
+    let sql = format!(
+        "SELECT participant_id, organisation_id FROM consents WHERE participant_id IN ({list})
+           AND purpose = 'share_care_team' AND withdrawn_on IS NULL AND organisation_id IS NOT NULL"
     );
-    let sql = "SELECT organisation_id FROM consents
-               WHERE participant_id = $1 AND purpose = 'share_care_team' AND withdrawn_on IS NULL AND organisation_id IS NOT NULL";
-    let shared_with = run!(conn, c => sqlx::query_scalar::<_, Uuid>(sql).bind(id).fetch_all(c).await)?;
-    Ok(Some(ParticipantRef { followed, shared_with }))
+    let shared: Vec<(Uuid, Uuid)> = run!(conn, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(&*sql));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?;
+    for (id, organisation_id) in shared {
+        if let Some(reference) = refs.get_mut(&id) {
+            reference.shared_with.push(organisation_id);
+        }
+    }
+    Ok(refs)
 }
 
 /// Participants with no trajectory yet, registered by `user_id` or at one of their organisations

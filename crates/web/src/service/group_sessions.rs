@@ -124,17 +124,14 @@ async fn visible_session(conn: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<
     Ok(session)
 }
 
-async fn enrolment_view(conn: &mut impl Access, ctx: &Ctx, e: Enrolment) -> Result<EnrolmentView, AppError> {
-    let reference = participants::access_ref(conn, e.participant_id)
-        .await?
-        .unwrap_or_default();
-    let visible = policy::decide(&ctx.actor, Action::ViewParticipant(&reference)) == Decision::Allow;
-    Ok(EnrolmentView {
+fn enrolment_view(ctx: &Ctx, e: Enrolment, reference: &onramp_domain::policy::ParticipantRef) -> EnrolmentView {
+    let visible = policy::decide(&ctx.actor, Action::ViewParticipant(reference)) == Decision::Allow;
+    EnrolmentView {
         participant_id: visible.then_some(e.participant_id),
         name: visible.then(|| format!("{} {}", e.first_name, e.last_name)),
         attendance: e.attendance,
         attended_in_series: e.attended_in_series,
-    })
+    }
 }
 
 pub fn meeting_url(state: &AppState, session: &GroupSession) -> Option<String> {
@@ -149,10 +146,17 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail
     let mut conn = state.db.conn().await?;
     let session = visible_session(&mut conn, ctx, id).await?;
     let can_manage = policy::decide(&ctx.actor, Action::ManageSession(&session.as_ref())) == Decision::Allow;
-    let mut enrolments = Vec::new();
-    for e in group_sessions::enrolments(&mut conn, id).await? {
-        enrolments.push(enrolment_view(&mut conn, ctx, e).await?);
-    }
+    let list = group_sessions::enrolments(&mut conn, id).await?;
+    // Whether each name may be shown: one batch of the policy's facts for everyone enrolled.
+    let ids: Vec<Uuid> = list.iter().map(|e| e.participant_id).collect();
+    let references = participants::access_refs(&mut conn, &ids).await?;
+    let enrolments = list
+        .into_iter()
+        .map(|e| {
+            let reference = references.get(&e.participant_id).cloned().unwrap_or_default();
+            enrolment_view(ctx, e, &reference)
+        })
+        .collect();
     let series = group_sessions::in_series(&mut conn, session.series_id).await?;
     Ok(SessionDetail {
         meeting_url: meeting_url(state, &session),
