@@ -11,7 +11,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use onramp_domain::identity::Role;
 use onramp_domain::organisations::{parse_id, parse_optional_id};
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_domain::presence::PresenceFields;
@@ -128,7 +127,7 @@ async fn page(state: &AppState, ctx: &Ctx, params: &Params, forms: Forms) -> Pag
         chosen: chosen.map(|c| c.to_string()).unwrap_or_default(),
         view,
         can_record,
-        is_admin: ctx.actor.role == Role::Administrator,
+        is_admin: policy::decide(&ctx.actor, Action::ManageReferenceData) == Decision::Allow,
         form: forms.form.prefixed("presence"),
         kind_form: forms.kind_form.prefixed("kind"),
         locations,

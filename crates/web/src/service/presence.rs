@@ -22,7 +22,7 @@ pub async fn kinds(state: &AppState) -> Result<Vec<PresenceKind>, AppError> {
 
 /// Adds a kind of presence action (administrators).
 pub async fn add_kind(state: &AppState, ctx: &Ctx, code: &str, name: &str) -> Result<PresenceKind, AppError> {
-    require(&ctx.actor, Action::ManageProgrammes)?;
+    require(&ctx.actor, Action::ManageReferenceData)?;
     let input = PresenceKindInput::parse(code, name)?;
     let mut tx = state.db.begin().await?;
     let kind = presence::add_kind(&mut tx, &input).await?;
