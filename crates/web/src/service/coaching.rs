@@ -267,14 +267,17 @@ pub async fn hours_view(
         row.consultation.committed += c.hours_consultation as f64 * share;
         row.administration.committed += c.hours_administration as f64 * share;
     }
+    // The partner's location names, read once for all the rows.
+    let names: std::collections::HashMap<Uuid, String> = locations::list_for_organisation(&mut conn, organisation_id)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.name))
+        .collect();
     for used in coaching::used_minutes(&mut conn, filter).await? {
         let Ok(category) = TimeCategory::parse(&used.category) else {
             continue;
         };
-        let name = match used.location_id {
-            Some(id) => locations::get(&mut conn, id).await?.map(|l| l.name),
-            None => None,
-        };
+        let name = used.location_id.and_then(|id| names.get(&id).cloned());
         let row = location_row(&mut locations, used.location_id, name);
         let cell = row.category(category);
         cell.used = hours(used.minutes);
