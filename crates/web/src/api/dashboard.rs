@@ -122,11 +122,11 @@ fn counts(list: Vec<(String, i64)>) -> Vec<Count> {
 impl From<Dashboard> for DashboardView {
     fn from(d: Dashboard) -> Self {
         DashboardView {
-            from: d.from,
-            to: d.to,
-            organisation_id: d.organisation_id,
-            region_id: d.region_id,
-            programme_id: d.programme_id,
+            from: d.request.from,
+            to: d.request.to,
+            organisation_id: d.request.organisation_id,
+            region_id: d.request.region_id,
+            programme_id: d.request.programme_id,
             reached_by_presence: d.reached_by_presence,
             contacted: d.contacted,
             started: d.started,

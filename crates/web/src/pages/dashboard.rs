@@ -49,19 +49,9 @@ fn scope_pairs(r: &Request) -> Vec<(&'static str, String)> {
 }
 
 impl DashboardTemplate {
-    fn request(&self) -> Request {
-        Request {
-            from: self.d.from,
-            to: self.d.to,
-            organisation_id: self.d.organisation_id,
-            region_id: self.d.region_id,
-            programme_id: self.d.programme_id,
-        }
-    }
-
     /// The period and scope as a query string, for the downloads.
     fn query(&self) -> String {
-        query_string(&scope_pairs(&self.request()))
+        query_string(&scope_pairs(&self.d.request))
     }
 
     fn barrier_name(&self, code: &str) -> String {
@@ -71,7 +61,7 @@ impl DashboardTemplate {
     /// The page of the people behind a figure of this dashboard.
     fn link(&self, figure: &str, value: &str) -> String {
         let mut pairs = vec![("figure", figure.to_owned()), ("value", value.to_owned())];
-        pairs.extend(scope_pairs(&self.request()));
+        pairs.extend(scope_pairs(&self.d.request));
         format!("/dashboard/people?{}", query_string(&pairs))
     }
 

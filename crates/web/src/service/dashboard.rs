@@ -20,7 +20,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// The requested period and scope, checked.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Request {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -36,11 +36,8 @@ pub fn percent(count: i64, base: i64) -> Option<f64> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub organisation_id: Option<Uuid>,
-    pub region_id: Option<Uuid>,
-    pub programme_id: Option<Uuid>,
+    /// The period and scope the figures are for.
+    pub request: Request,
     /// People reached by presence actions in the period.
     pub reached_by_presence: i64,
     /// People reached: by presence actions, plus those who started without coming through one.
@@ -146,11 +143,7 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
     }
     let fte = fte_hundredths as f64 / 100.0;
     Ok(Dashboard {
-        from: request.from,
-        to: request.to,
-        organisation_id: request.organisation_id,
-        region_id: request.region_id,
-        programme_id: request.programme_id,
+        request,
         reached_by_presence: reached,
         contacted: reached + cohort.reached_individually,
         took_step_percent_of_contacted: percent(cohort.took_step, reached + cohort.reached_individually),
@@ -272,17 +265,17 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
     };
     let mut conn = state.db.conn().await?;
     let mut scope = Vec::new();
-    if let Some(id) = d.organisation_id
+    if let Some(id) = d.request.organisation_id
         && let Some(o) = organisations::get(&mut conn, id).await?
     {
         scope.push(o.name);
     }
-    if let Some(id) = d.region_id
+    if let Some(id) = d.request.region_id
         && let Some(r) = onramp_store::regions::get(&mut conn, id).await?
     {
         scope.push(r.name);
     }
-    if let Some(id) = d.programme_id
+    if let Some(id) = d.request.programme_id
         && let Some(mut g) = programmes::get(&mut conn, id).await?
     {
         crate::i18n::localise_programme(lang, &mut g);
@@ -302,13 +295,13 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
         row(
             "from",
             t("dashboard-period-from"),
-            Value::Text(d.from.to_string()),
+            Value::Text(d.request.from.to_string()),
             String::new(),
         ),
         row(
             "to",
             t("dashboard-period-to"),
-            Value::Text(d.to.to_string()),
+            Value::Text(d.request.to.to_string()),
             String::new(),
         ),
         row("scope", t("dashboard-scope"), Value::Text(scope), String::new()),
