@@ -34,16 +34,7 @@ pub const MAX_MINUTES: i32 = 600;
 
 /// A duration in whole minutes, 1 to `MAX_MINUTES`.
 pub fn parse_minutes(input: &str) -> Result<i32, &'static str> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err("required");
-    }
-    let minutes: i32 = value.parse().map_err(|_| "invalid-number")?;
-    if (1..=MAX_MINUTES).contains(&minutes) {
-        Ok(minutes)
-    } else {
-        Err("out-of-range")
-    }
+    crate::validation::whole_number(input, 1, MAX_MINUTES)
 }
 
 /// A date of something that happened: not in the future.

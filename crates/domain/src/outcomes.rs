@@ -94,19 +94,6 @@ pub struct OutcomeInput {
     pub note: Option<String>,
 }
 
-fn optional_hours(input: &str) -> Result<Option<i32>, &'static str> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    let hours: i32 = value.parse().map_err(|_| "invalid-number")?;
-    if (1..=60).contains(&hours) {
-        Ok(Some(hours))
-    } else {
-        Err("out-of-range")
-    }
-}
-
 impl OutcomeInput {
     pub fn parse(fields: &OutcomeFields, today: NaiveDate) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -114,7 +101,10 @@ impl OutcomeInput {
         let kind = errors.check("kind", OutcomeKind::parse(&fields.kind));
         let on = errors.check("on", parse_past_date(&fields.on, today));
         let hours_per_week = errors
-            .check("hours_per_week", optional_hours(&fields.hours_per_week))
+            .check(
+                "hours_per_week",
+                crate::validation::optional_whole_number(&fields.hours_per_week, 1, 60),
+            )
             .flatten();
         let contract = if fields.contract.trim().is_empty() {
             None

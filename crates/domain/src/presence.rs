@@ -34,19 +34,6 @@ pub struct PresenceActionInput {
     pub description: Option<String>,
 }
 
-fn parse_count(input: &str) -> Result<i32, &'static str> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err("required");
-    }
-    let n: i32 = value.parse().map_err(|_| "invalid-number")?;
-    if (0..=100_000).contains(&n) {
-        Ok(n)
-    } else {
-        Err("out-of-range")
-    }
-}
-
 impl PresenceActionInput {
     pub fn parse(fields: &PresenceFields, today: NaiveDate) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -57,7 +44,7 @@ impl PresenceActionInput {
             .flatten();
         let on = errors.check("on", parse_past_date(&fields.on, today));
         let minutes = errors.check("minutes", parse_minutes(&fields.minutes));
-        let reached = errors.check("reached", parse_count(&fields.reached));
+        let reached = errors.check("reached", crate::validation::whole_number(&fields.reached, 0, 100_000));
         let description = errors
             .check("description", optional_text(&fields.description, 1000))
             .flatten();

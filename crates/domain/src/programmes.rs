@@ -3,7 +3,7 @@
 //! ship built in; others are made by administrators, without code.
 
 use crate::participants::{Situation, age_on, months_between};
-use crate::validation::{FieldErrors, optional_text, required_text};
+use crate::validation::{FieldErrors, optional_text, optional_whole_number, required_text, whole_number};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -59,10 +59,10 @@ impl ProgrammeInput {
             .check("description", optional_text(&fields.description, 5000))
             .flatten();
         let min_age = errors
-            .check("min_age", optional_number(&fields.min_age, 0, 120))
+            .check("min_age", optional_whole_number(&fields.min_age, 0, 120))
             .flatten();
         let max_age = errors
-            .check("max_age", optional_number(&fields.max_age, 0, 120))
+            .check("max_age", optional_whole_number(&fields.max_age, 0, 120))
             .flatten();
         if let (Some(min), Some(max)) = (min_age, max_age)
             && min > max
@@ -70,10 +70,16 @@ impl ProgrammeInput {
             errors.add("max_age", "range-inverted");
         }
         let min_sick = errors
-            .check("min_sick_months", optional_number(&fields.min_sick_months, 0, 600))
+            .check(
+                "min_sick_months",
+                optional_whole_number(&fields.min_sick_months, 0, 600),
+            )
             .flatten();
         let max_sick = errors
-            .check("max_sick_months", optional_number(&fields.max_sick_months, 0, 600))
+            .check(
+                "max_sick_months",
+                optional_whole_number(&fields.max_sick_months, 0, 600),
+            )
             .flatten();
         if let (Some(min), Some(max)) = (min_sick, max_sick)
             && min > max
@@ -88,10 +94,7 @@ impl ProgrammeInput {
                 Err(code) => errors.add("situations", code),
             }
         }
-        let max_duration = errors.check(
-            "max_duration_months",
-            required_number(&fields.max_duration_months, 1, 240),
-        );
+        let max_duration = errors.check("max_duration_months", whole_number(&fields.max_duration_months, 1, 240));
         let follow_up = errors.check("follow_up_months", parse_months(&fields.follow_up_months));
         let phases = errors.check("phases", parse_steps(&fields.phases, true));
         let modules = errors.check("modules", parse_steps(&fields.modules, false));
@@ -158,32 +161,11 @@ fn parse_code(input: &str) -> Result<String, &'static str> {
     if valid { Ok(value) } else { Err("invalid-code") }
 }
 
-fn optional_number(input: &str, min: i32, max: i32) -> Result<Option<i32>, &'static str> {
-    if input.trim().is_empty() {
-        Ok(None)
-    } else {
-        required_number(input, min, max).map(Some)
-    }
-}
-
-fn required_number(input: &str, min: i32, max: i32) -> Result<i32, &'static str> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err("required");
-    }
-    let number: i32 = value.parse().map_err(|_| "invalid-number")?;
-    if (min..=max).contains(&number) {
-        Ok(number)
-    } else {
-        Err("out-of-range")
-    }
-}
-
 /// "6, 12, 18" → [6, 12, 18]: ascending, distinct, each 1-120.
 fn parse_months(input: &str) -> Result<Vec<i32>, &'static str> {
     let mut months = Vec::new();
     for part in input.split([',', ';', ' ']).filter(|p| !p.trim().is_empty()) {
-        let month = required_number(part, 1, 120)?;
+        let month = whole_number(part, 1, 120)?;
         if months.last().is_some_and(|last| *last >= month) {
             return Err("months-not-ascending");
         }

@@ -5,7 +5,7 @@ use crate::FieldErrors;
 use crate::identity::string_enum;
 use crate::organisations::{parse_id, parse_optional_id};
 use crate::participants::parse_date;
-use crate::validation::required_text;
+use crate::validation::{required_text, whole_number};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use uuid::Uuid;
 
@@ -62,19 +62,6 @@ pub struct SeriesInput {
     pub weeks_between: u32,
 }
 
-fn whole_number(input: &str, min: i64, max: i64) -> Result<i64, &'static str> {
-    let value = input.trim();
-    if value.is_empty() {
-        return Err("required");
-    }
-    let number: i64 = value.parse().map_err(|_| "invalid-number")?;
-    if (min..=max).contains(&number) {
-        Ok(number)
-    } else {
-        Err("out-of-range")
-    }
-}
-
 fn parse_time(input: &str) -> Result<NaiveTime, &'static str> {
     let value = input.trim();
     if value.is_empty() {
@@ -96,7 +83,7 @@ impl SeriesInput {
         if location_id.is_none() && !fields.online {
             errors.add("location_id", "location-or-online");
         }
-        let capacity = errors.check("capacity", whole_number(&fields.capacity, 1, MAX_CAPACITY as i64));
+        let capacity = errors.check("capacity", whole_number(&fields.capacity, 1, MAX_CAPACITY));
         let coach_id = errors.check("coach_id", parse_optional_id(&fields.coach_id)).flatten();
         let peer_expert_id = errors
             .check("peer_expert_id", parse_optional_id(&fields.peer_expert_id))
@@ -104,7 +91,7 @@ impl SeriesInput {
         let first_date = errors.check("first_date", parse_date(&fields.first_date));
         let start_time = errors.check("start_time", parse_time(&fields.start_time));
         let minutes = errors.check("minutes", crate::activities::parse_minutes(&fields.minutes));
-        let sessions = errors.check("sessions", whole_number(&fields.sessions, 1, MAX_SESSIONS as i64));
+        let sessions = errors.check("sessions", whole_number(&fields.sessions, 1, MAX_SESSIONS as i32));
         let weeks_between = errors.check("weeks_between", whole_number(&fields.weeks_between, 1, 8));
         errors.finish(|| SeriesInput {
             programme_id: programme_id.unwrap(),
@@ -114,7 +101,7 @@ impl SeriesInput {
             location_id,
             online: fields.online,
             open_to_partners: fields.open_to_partners,
-            capacity: capacity.unwrap() as i32,
+            capacity: capacity.unwrap(),
             coach_id,
             peer_expert_id,
             first_date: first_date.unwrap(),

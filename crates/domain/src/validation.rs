@@ -69,6 +69,29 @@ impl FieldErrors {
     }
 }
 
+/// A required whole number from `min` to `max`: `required`, `invalid-number` or `out-of-range`.
+pub fn whole_number(input: &str, min: i32, max: i32) -> Result<i32, &'static str> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err("required");
+    }
+    let number: i32 = value.parse().map_err(|_| "invalid-number")?;
+    if (min..=max).contains(&number) {
+        Ok(number)
+    } else {
+        Err("out-of-range")
+    }
+}
+
+/// As [`whole_number`], but blank is no value.
+pub fn optional_whole_number(input: &str, min: i32, max: i32) -> Result<Option<i32>, &'static str> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        whole_number(input, min, max).map(Some)
+    }
+}
+
 /// Trims and checks a required free-text value of at most `max` characters.
 pub fn required_text(input: &str, max: usize) -> Result<String, &'static str> {
     let trimmed = input.trim();
