@@ -349,9 +349,7 @@ async fn the_participant_page_changes_phase_and_shows_errors_in_place() {
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let body =
         json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": (today() - Days::new(3)).to_string()});
-    let (_, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    let t = app.start_trajectory(&coach, &id, body).await;
     let t = t["id"].as_str().unwrap();
     let browser = app.english_browser_as(COACH_LIMBURG).await;
     let html = browser

@@ -593,9 +593,7 @@ async fn the_daily_digest_is_sent_once_with_two_nodes_and_can_be_switched_off() 
     let id = register(&app, &coach, &maasland, "Digest", "Wouters", "1971-01-01").await;
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2024-01-02"});
-    let (_, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    let t = app.start_trajectory(&coach, &id, body).await;
     let exit = json!({"on": "2025-01-06", "reason": "completed"});
     app.send_json(
         &coach,

@@ -19,9 +19,7 @@ async fn a_step_to_work_is_recorded_with_its_definitions_and_checked_field_by_fi
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let started = today() - Days::new(60);
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": started.to_string()});
-    let (_, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    let t = app.start_trajectory(&coach, &id, body).await;
     let t = t["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/participants/{id}/outcomes");
 
@@ -86,9 +84,7 @@ async fn the_participant_page_records_a_step_and_shows_it_on_the_timeline() {
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let body = json!({"programme_id": wgtw, "organisation_id": maasland,
                       "started_on": (today() - Days::new(5)).to_string()});
-    let (_, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    let t = app.start_trajectory(&coach, &id, body).await;
     let t = t["id"].as_str().unwrap().to_owned();
     let page = app.english_browser_as(COACH_LIMBURG).await;
     let path = format!("/participants/{id}");
@@ -135,9 +131,7 @@ async fn an_exit_records_the_esf_situation_upon_leaving() {
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let body = json!({"programme_id": wgtw, "organisation_id": maasland,
                       "started_on": (today() - Days::new(90)).to_string()});
-    let (_, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    let t = app.start_trajectory(&coach, &id, body).await;
     let path = format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap());
     let on = today().to_string();
     let (status, problem) = app
@@ -174,9 +168,7 @@ async fn barriers_are_noted_closed_once_and_counted_on_the_dashboard() {
     for (n, codes) in [(1, vec!["pain", "transport"]), (2, vec!["pain", "pain"])] {
         let id = register(&app, &coach, &maasland, &format!("Drempel{n}"), "Test", "1975-05-05").await;
         let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2019-03-01"});
-        let (_, t) = app
-            .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-            .await;
+        let t = app.start_trajectory(&coach, &id, body).await;
         for code in codes {
             let body = json!({"trajectory_id": t["id"], "code": code, "noted_on": "2019-04-01"});
             let (status, b) = app
@@ -247,9 +239,7 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
     let id = register(&app, &coach, &maasland, "Nazorg", "Peeters", "1972-02-02").await;
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2023-01-02"});
-    let (_, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    let t = app.start_trajectory(&coach, &id, body).await;
     let exit = json!({"on": "2024-06-01", "reason": "work", "situation": "in_employment"});
     let (status, _) = app
         .send_json(
@@ -350,9 +340,7 @@ async fn the_caseload_lists_overdue_check_ins_and_the_file_records_one() {
     let id = register(&app, &coach, &maasland, "Opvolg", "Janssens", "1974-04-04").await;
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2024-01-02"});
-    let (_, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    let t = app.start_trajectory(&coach, &id, body).await;
     let exit = json!({"on": "2025-01-06", "reason": "completed"});
     app.send_json(
         &coach,
@@ -448,9 +436,7 @@ async fn administrators_add_barrier_codes_that_coaches_note_and_the_dashboard_co
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let id = register(&app, &coach, &maasland, "Woning", "Test", "1977-07-07").await;
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2016-03-01"});
-    let (_, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    let t = app.start_trajectory(&coach, &id, body).await;
     let path = format!("/api/v1/participants/{id}/barriers");
     let (status, problem) = app
         .send_json(

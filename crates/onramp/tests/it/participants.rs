@@ -293,8 +293,7 @@ async fn editing_a_file_checks_fields_and_keeps_the_caseload_name_in_step() {
     let boost = programme_id(&app, &coach, "boost2work").await;
     let today = chrono::Utc::now().date_naive().to_string();
     let body = json!({"programme_id": boost, "organisation_id": maasland, "started_on": today});
-    app.send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    app.start_trajectory(&coach, &id, body).await;
     let bad = json!({"first_name": "Piet", "last_name": "", "birth_date": "1981-01-01", "health_category": "oncology", "situation": "inactive"});
     let (status, problem) = app
         .send_json(&coach, "PUT", &format!("/api/v1/participants/{id}"), bad)

@@ -59,8 +59,7 @@ async fn an_action_adds_to_the_reach_the_participants_and_the_group_hours() {
     let id = register(&app, &coach, &maasland, "Sien", "Bogaerts", "1988-06-06").await;
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": today().to_string()});
-    app.send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
+    app.start_trajectory(&coach, &id, body).await;
     let link = format!(
         "/api/v1/presence-actions/{}/participants",
         created["id"].as_str().unwrap()

@@ -73,6 +73,11 @@ impl TestDb {
 
 /// What the demo data of this test binary depends on: the binary itself (it holds the demo code
 /// and the migrations) and today's date (the demo is dated relative to it).
+/// The day part of template names (`_20261123`).
+fn template_day() -> String {
+    format!("_{}", onramp_web::service::participants::today().format("%Y%m%d"))
+}
+
 fn template_key() -> String {
     let exe = std::env::current_exe().expect("the test binary");
     let meta = std::fs::metadata(&exe).expect("the test binary's metadata");
@@ -83,8 +88,7 @@ fn template_key() -> String {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     // The demo is dated from the server's today (Brussels): a new day, a new template.
-    let today = onramp_web::service::participants::today().format("%Y%m%d");
-    format!("{built:x}{:x}_{today}", meta.len())
+    format!("{built:x}{:x}{}", meta.len(), template_day())
 }
 
 impl TestDb {
@@ -120,10 +124,11 @@ impl TestDb {
             for stale in ["-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{stale}", building.display()));
             }
-            // Templates of earlier builds or days are of no further use.
+            // Templates of earlier days are of no further use. Today's may belong to another
+            // build whose tests are running now, so they stay until tomorrow.
             for entry in std::fs::read_dir(&templates).into_iter().flatten().flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if name.ends_with(".sqlite3") && !name.starts_with(&template_key()) {
+                if name.ends_with(".sqlite3") && !name.contains(&template_day()) {
                     let _ = std::fs::remove_file(entry.path());
                 }
             }
@@ -179,10 +184,13 @@ impl TestDb {
             db.migrate().await.expect("migrate the template");
             assert!(onramp::demo::fill(&db).await.expect("demo data"));
             db.close().await;
+            // Only earlier days' templates: today's may serve another build's running tests.
             let stale: Vec<String> = sqlx::query_scalar(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'onramp_tpl_%' AND datname <> $1",
+                "SELECT datname FROM pg_database WHERE datname LIKE 'onramp_tpl_%' AND datname <> $1
+                   AND datname NOT LIKE $2",
             )
             .bind(&building)
+            .bind(format!("%{}%", template_day()))
             .fetch_all(&mut *lock)
             .await
             .expect("list old templates");
@@ -371,6 +379,14 @@ impl TestApp {
     }
 
     /// The id of the organisation with this exact name.
+    /// Starts a trajectory for a participant (`body` as the API takes it); it must succeed.
+    pub async fn start_trajectory(&self, client: &Client, participant: &str, body: Value) -> Value {
+        let path = format!("/api/v1/participants/{participant}/trajectories");
+        let (status, trajectory) = self.send_json(client, "POST", &path, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{trajectory}");
+        trajectory
+    }
+
     pub async fn organisation_id(&self, name: &str) -> String {
         let mut conn = self.db.conn().await.expect("conn");
         onramp_store::organisations::find(&mut conn, name)
