@@ -64,12 +64,7 @@ pub async fn add_time_entry(state: &AppState, ctx: &Ctx, fields: &TimeEntryField
         .await?
         .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
     require(&ctx.actor, Action::RegisterHours(&organisation.as_ref()))?;
-    if let Some(location_id) = input.location_id {
-        let location = locations::get(&mut tx, location_id).await?;
-        if location.is_none_or(|l| l.organisation_id != input.organisation_id) {
-            return Err(AppError::invalid("location_id", "invalid-reference"));
-        }
-    }
+    super::check_location(&mut tx, input.organisation_id, input.location_id).await?;
     let entry = coaching::add_time_entry(&mut tx, &input, ctx.user.id).await?;
     audit::record(
         &mut tx,
@@ -94,12 +89,7 @@ pub async fn add_consultation(
         .await?
         .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
     require(&ctx.actor, Action::RegisterHours(&organisation.as_ref()))?;
-    if let Some(location_id) = input.location_id {
-        let location = locations::get(&mut tx, location_id).await?;
-        if location.is_none_or(|l| l.organisation_id != input.organisation_id) {
-            return Err(AppError::invalid("location_id", "invalid-reference"));
-        }
-    }
+    super::check_location(&mut tx, input.organisation_id, input.location_id).await?;
     for participant in &input.participant_ids {
         // Only people the coach may change the file of; others do not exist for them.
         match authorise(&mut tx, ctx, *participant, Need::Edit).await {

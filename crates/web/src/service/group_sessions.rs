@@ -12,7 +12,7 @@ use onramp_domain::policy::{self, Action, Decision};
 use onramp_domain::sessions::{Attendance, SeriesFields, SeriesInput};
 use onramp_store::audit::{self, Event};
 use onramp_store::group_sessions::{self, Enrolment, GroupSession};
-use onramp_store::{Access, locations, organisations, participants, programmes, trajectories, users};
+use onramp_store::{Access, organisations, participants, programmes, trajectories, users};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -55,12 +55,7 @@ pub async fn plan_series(state: &AppState, ctx: &Ctx, fields: &SeriesFields) -> 
     if !programme.definition.modules.iter().any(|m| m.code == input.module) {
         return Err(AppError::invalid("module", "unknown-module"));
     }
-    if let Some(location_id) = input.location_id {
-        let location = locations::get(&mut tx, location_id).await?;
-        if location.is_none_or(|l| l.organisation_id != input.organisation_id) {
-            return Err(AppError::invalid("location_id", "invalid-reference"));
-        }
-    }
+    super::check_location(&mut tx, input.organisation_id, input.location_id).await?;
     let coach_id = input
         .coach_id
         .or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));

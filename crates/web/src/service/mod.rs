@@ -46,3 +46,18 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, App
         .await
         .map_err(|e| AppError::Internal(e.to_string()))
 }
+
+/// A location given with an organisation must be one of that organisation's.
+pub async fn check_location(
+    conn: &mut impl onramp_store::Access,
+    organisation_id: uuid::Uuid,
+    location_id: Option<uuid::Uuid>,
+) -> Result<(), AppError> {
+    let Some(location_id) = location_id else {
+        return Ok(());
+    };
+    match onramp_store::locations::get(conn, location_id).await? {
+        Some(location) if location.organisation_id == organisation_id => Ok(()),
+        _ => Err(AppError::invalid("location_id", "invalid-reference")),
+    }
+}

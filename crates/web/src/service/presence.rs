@@ -11,7 +11,7 @@ use onramp_domain::policy::Action;
 use onramp_domain::presence::{PresenceActionInput, PresenceFields, PresenceKindInput, REACH_PER_FTE_NORM};
 use onramp_store::audit::{self, Event};
 use onramp_store::presence::{self, PresenceAction, PresenceKind};
-use onramp_store::{agreements, locations, organisations};
+use onramp_store::{agreements, organisations};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -47,12 +47,7 @@ pub async fn add(state: &AppState, ctx: &Ctx, fields: &PresenceFields) -> Result
     if !presence::kinds(&mut tx).await?.iter().any(|k| k.code == input.kind) {
         return Err(AppError::invalid("kind", "invalid-choice"));
     }
-    if let Some(location_id) = input.location_id {
-        let location = locations::get(&mut tx, location_id).await?;
-        if location.is_none_or(|l| l.organisation_id != input.organisation_id) {
-            return Err(AppError::invalid("location_id", "invalid-reference"));
-        }
-    }
+    super::check_location(&mut tx, input.organisation_id, input.location_id).await?;
     let action = presence::add(&mut tx, &input, ctx.user.id).await?;
     audit::record(
         &mut tx,

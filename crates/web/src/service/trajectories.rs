@@ -15,7 +15,7 @@ use onramp_domain::trajectories::{ExitReason, ends_by};
 use onramp_domain::validation::optional_text;
 use onramp_store::audit::{self, Event};
 use onramp_store::trajectories::{self, NewTrajectory, Trajectory};
-use onramp_store::{Access, locations, organisations, participants, programmes, users};
+use onramp_store::{Access, organisations, participants, programmes, users};
 use uuid::Uuid;
 
 /// The raw fields of "start a trajectory".
@@ -84,12 +84,7 @@ pub async fn start(
         .await?
         .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
     require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
-    if let Some(location_id) = location_id {
-        let location = locations::get(&mut tx, location_id).await?;
-        if location.is_none_or(|l| l.organisation_id != organisation_id) {
-            return Err(AppError::invalid("location_id", "invalid-reference"));
-        }
-    }
+    super::check_location(&mut tx, organisation_id, location_id).await?;
     let coach_id = coach_id.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
     if let Some(coach_id) = coach_id {
         check_coach(&mut tx, coach_id).await?;
