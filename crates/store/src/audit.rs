@@ -48,6 +48,12 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// Ties the event to the participant whose file it concerns (the audit log filters on it).
+    pub fn for_participant(mut self, participant_id: Uuid) -> Self {
+        self.participant_id = Some(participant_id);
+        self
+    }
+
     pub fn before(mut self, value: &impl Serialize) -> Self {
         self.before = serde_json::to_value(value).ok();
         self

@@ -49,8 +49,7 @@ pub async fn add_contact(
         coach_id,
     };
     let contact = coaching::add_contact(&mut tx, &input, place, ctx.user.id).await?;
-    let mut event = Event::new("contact.create", "coaching_contact", contact.id);
-    event.participant_id = Some(participant_id);
+    let event = Event::new("contact.create", "coaching_contact", contact.id).for_participant(participant_id);
     audit::record(&mut tx, &ctx.who, event.after(&contact)).await?;
     tx.commit().await?;
     Ok(contact)
@@ -107,8 +106,7 @@ pub async fn add_consultation(
     )
     .await?;
     for participant in &input.participant_ids {
-        let mut event = Event::new("consultation.discuss", "consultation", consultation.id);
-        event.participant_id = Some(*participant);
+        let event = Event::new("consultation.discuss", "consultation", consultation.id).for_participant(*participant);
         audit::record(&mut tx, &ctx.who, event).await?;
     }
     tx.commit().await?;

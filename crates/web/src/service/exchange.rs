@@ -213,8 +213,9 @@ async fn import_row(
                     let after = participants::update(tx, id, &keep)
                         .await
                         .map_err(|e| store_error(line, e, ctx))?;
-                    let mut event = Event::new("participant.update", "participant", id).after(&after);
-                    event.participant_id = Some(id);
+                    let event = Event::new("participant.update", "participant", id)
+                        .for_participant(id)
+                        .after(&after);
                     audit::record(tx, &ctx.who, event)
                         .await
                         .map_err(|e| store_error(line, e, ctx))?;
@@ -240,8 +241,9 @@ async fn import_row(
             let created = participants::create_with_id(tx, id, &input, reached_at, Some(ctx.user.id))
                 .await
                 .map_err(|e| store_error(line, e, ctx))?;
-            let mut event = Event::new("participant.create", "participant", id).after(&created);
-            event.participant_id = Some(id);
+            let event = Event::new("participant.create", "participant", id)
+                .for_participant(id)
+                .after(&created);
             audit::record(tx, &ctx.who, event)
                 .await
                 .map_err(|e| store_error(line, e, ctx))?;
@@ -447,8 +449,9 @@ async fn apply_trajectory(
                     .await
                     .map_err(|e| store_error(line, e, ctx))?;
             }
-            let mut event = Event::new("trajectory.start", "trajectory", t.id).after(&t);
-            event.participant_id = Some(participant_id);
+            let event = Event::new("trajectory.start", "trajectory", t.id)
+                .for_participant(participant_id)
+                .after(&t);
             audit::record(tx, &ctx.who, event)
                 .await
                 .map_err(|e| store_error(line, e, ctx))?;
@@ -513,8 +516,7 @@ pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, App
     drop(conn);
     let mut tx = state.db.begin().await?;
     for id in &exported {
-        let mut event = Event::new("participant.export", "participant", id);
-        event.participant_id = Some(*id);
+        let event = Event::new("participant.export", "participant", id).for_participant(*id);
         audit::record(&mut tx, &ctx.who, event).await?;
     }
     tx.commit().await?;

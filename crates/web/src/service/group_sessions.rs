@@ -209,8 +209,7 @@ pub async fn enrol(
             return Err(AppError::invalid("participant_id", "session-full"));
         }
         group_sessions::enrol(&mut tx, target.id, participant_id, ctx.user.id).await?;
-        let mut event = Event::new("session.enrol", "group_session", target.id);
-        event.participant_id = Some(participant_id);
+        let event = Event::new("session.enrol", "group_session", target.id).for_participant(participant_id);
         audit::record(&mut tx, &ctx.who, event).await?;
         added += 1;
     }
@@ -240,8 +239,7 @@ pub async fn take_attendance(
                 }
                 other => other.into(),
             })?;
-        let mut event = Event::new("session.attendance", "group_session", session_id);
-        event.participant_id = Some(*participant_id);
+        let event = Event::new("session.attendance", "group_session", session_id).for_participant(*participant_id);
         audit::record(&mut tx, &ctx.who, event.after(attendance)).await?;
     }
     tx.commit().await?;
@@ -305,8 +303,7 @@ pub async fn invite(state: &AppState, ctx: &Ctx, session_id: Uuid) -> Result<Inv
     // Every invitation that went out is audited, whatever happened to the others.
     let mut tx = state.db.begin().await?;
     for participant in reached {
-        let mut event = Event::new("session.invite", "group_session", session_id);
-        event.participant_id = Some(participant);
+        let event = Event::new("session.invite", "group_session", session_id).for_participant(participant);
         audit::record(&mut tx, &ctx.who, event).await?;
     }
     tx.commit().await?;

@@ -140,8 +140,7 @@ pub async fn profile(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Resul
     let measurements = icf::measurements(&mut conn, participant_id).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
-    let mut event = Event::new("icf.read", "participant", participant_id);
-    event.participant_id = Some(participant_id);
+    let event = Event::new("icf.read", "participant", participant_id).for_participant(participant_id);
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     let (rows, competences) = rows(&categories, &measurements);
@@ -182,8 +181,7 @@ pub async fn add_measurement(
             .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
     }
     let id = icf::add_measurement(&mut tx, participant_id, &input, Some(ctx.user.id)).await?;
-    let mut event = Event::new("icf_measurement.create", "icf_measurement", id);
-    event.participant_id = Some(participant_id);
+    let mut event = Event::new("icf_measurement.create", "icf_measurement", id).for_participant(participant_id);
     let ratings: BTreeMap<&String, String> = input.ratings.iter().map(|(c, q)| (c, q.code())).collect();
     event.after = Some(serde_json::json!({
         "measured_on": input.measured_on, "moment": input.moment, "rater": input.rater,

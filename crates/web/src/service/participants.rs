@@ -45,9 +45,7 @@ pub async fn authorise(conn: &mut impl Access, ctx: &Ctx, id: Uuid, need: Need) 
 }
 
 fn audit_event<'a>(action: &'a str, participant_id: Uuid) -> Event<'a> {
-    let mut event = Event::new(action, "participant", participant_id);
-    event.participant_id = Some(participant_id);
-    event
+    Event::new(action, "participant", participant_id).for_participant(participant_id)
 }
 
 /// Registers a person reached at `organisation_id`. Unless `confirmed_new`, possible
@@ -181,8 +179,9 @@ pub async fn add_consent(state: &AppState, ctx: &Ctx, id: Uuid, input: ConsentIn
     let mut tx = state.db.begin().await?;
     authorise(&mut tx, ctx, id, Need::Edit).await?;
     let consent = consents::add(&mut tx, id, &input, Some(ctx.user.id)).await?;
-    let mut event = Event::new("consent.give", "consent", consent.id).after(&consent);
-    event.participant_id = Some(id);
+    let event = Event::new("consent.give", "consent", consent.id)
+        .for_participant(id)
+        .after(&consent);
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(consent)
@@ -198,8 +197,9 @@ pub async fn withdraw_consent(
     let mut tx = state.db.begin().await?;
     authorise(&mut tx, ctx, id, Need::Edit).await?;
     let consent = consents::withdraw(&mut tx, id, consent_id, on).await?;
-    let mut event = Event::new("consent.withdraw", "consent", consent.id).after(&consent);
-    event.participant_id = Some(id);
+    let event = Event::new("consent.withdraw", "consent", consent.id)
+        .for_participant(id)
+        .after(&consent);
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(consent)

@@ -74,8 +74,7 @@ pub async fn link(state: &AppState, ctx: &Ctx, action_id: Uuid, participant_id: 
         other => other?,
     };
     presence::link(&mut tx, action_id, participant_id).await?;
-    let mut event = Event::new("presence.link", "presence_action", action_id);
-    event.participant_id = Some(participant_id);
+    let event = Event::new("presence.link", "presence_action", action_id).for_participant(participant_id);
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(())

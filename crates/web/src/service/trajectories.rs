@@ -155,11 +155,12 @@ async fn record(
     after: &Trajectory,
     before: Option<&Trajectory>,
 ) -> Result<(), AppError> {
-    let mut event = Event::new(action, "trajectory", after.id).after(after);
+    let mut event = Event::new(action, "trajectory", after.id)
+        .for_participant(after.participant_id)
+        .after(after);
     if let Some(before) = before {
         event = event.before(before);
     }
-    event.participant_id = Some(after.participant_id);
     audit::record(tx, &ctx.who, event).await?;
     Ok(())
 }
@@ -305,8 +306,7 @@ pub async fn add_outcome(
         return Err(AppError::invalid("on", "before-start"));
     }
     let outcome = onramp_store::outcomes::add(&mut tx, &input, participant_id, ctx.user.id).await?;
-    let mut event = Event::new("outcome.create", "outcome", outcome.id);
-    event.participant_id = Some(participant_id);
+    let event = Event::new("outcome.create", "outcome", outcome.id).for_participant(participant_id);
     audit::record(&mut tx, &ctx.who, event.after(&outcome)).await?;
     tx.commit().await?;
     Ok(outcome)
@@ -329,8 +329,7 @@ pub async fn add_barrier(
         .filter(|t| t.participant_id == participant_id)
         .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
     let barrier = onramp_store::outcomes::add_barrier(&mut tx, &input, participant_id, ctx.user.id).await?;
-    let mut event = Event::new("barrier.create", "barrier", barrier.id);
-    event.participant_id = Some(participant_id);
+    let event = Event::new("barrier.create", "barrier", barrier.id).for_participant(participant_id);
     audit::record(&mut tx, &ctx.who, event.after(&barrier)).await?;
     tx.commit().await?;
     Ok(barrier)
@@ -371,8 +370,7 @@ pub async fn close_barrier(
             onramp_store::StoreError::NotFound => AppError::invalid("status", "already-closed"),
             other => other.into(),
         })?;
-    let mut event = Event::new("barrier.close", "barrier", barrier_id);
-    event.participant_id = Some(after.participant_id);
+    let event = Event::new("barrier.close", "barrier", barrier_id).for_participant(after.participant_id);
     audit::record(&mut tx, &ctx.who, event.before(&before).after(&after)).await?;
     tx.commit().await?;
     Ok(after)
@@ -408,8 +406,7 @@ pub async fn record_check_in(
             onramp_store::StoreError::NotFound => AppError::invalid("done_on", "already-done"),
             other => other.into(),
         })?;
-    let mut event = Event::new("check_in.record", "check_in", check_in_id);
-    event.participant_id = Some(check_in.participant_id);
+    let event = Event::new("check_in.record", "check_in", check_in_id).for_participant(check_in.participant_id);
     audit::record(&mut tx, &ctx.who, event.after(&done)).await?;
     let mut reentry = None;
     if input.needs_more_service {
