@@ -21,6 +21,18 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+impl User {
+    /// The user as the policy sees them.
+    pub fn actor(&self) -> onramp_domain::policy::Actor {
+        onramp_domain::policy::Actor {
+            user_id: self.id,
+            role: self.role,
+            organisations: self.organisations.clone(),
+            regions: self.regions.clone(),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,

@@ -180,12 +180,7 @@ async fn resolve(
 }
 
 fn ctx_for(user: User, info: &RequestInfo, csrf: Option<String>, session_token: Option<String>) -> Ctx {
-    let actor = Actor {
-        user_id: user.id,
-        role: user.role,
-        organisations: user.organisations.clone(),
-        regions: user.regions.clone(),
-    };
+    let actor = user.actor();
     let who = Who {
         user_id: Some(user.id),
         label: user.email.clone(),

@@ -8,7 +8,7 @@ use crate::i18n;
 use crate::identity::Ctx;
 use chrono::Days;
 use icalendar::{Calendar, Component, EventLike};
-use onramp_domain::policy::{self, Action, Actor, Decision};
+use onramp_domain::policy::{self, Action, Decision};
 use onramp_store::audit::{self, Event};
 use onramp_store::calendar_feeds::{self, CalendarFeed};
 use onramp_store::group_sessions::{self, GroupSession};
@@ -71,12 +71,7 @@ pub async fn render(state: &AppState, secret: &str) -> Result<Option<String>, Ap
     let Some(owner) = users::get(&mut conn, feed.owner_id).await?.filter(|u| u.active) else {
         return Ok(None);
     };
-    let actor = Actor {
-        user_id: owner.id,
-        role: owner.role,
-        organisations: owner.organisations.clone(),
-        regions: owner.regions.clone(),
-    };
+    let actor = owner.actor();
     if let Some(location_id) = feed.location_id {
         let location = locations::get(&mut conn, location_id)
             .await?
