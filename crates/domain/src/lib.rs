@@ -11,6 +11,7 @@ pub mod identity;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
+pub mod plans;
 pub mod policy;
 pub mod presence;
 pub mod programmes;

@@ -54,6 +54,11 @@ pub enum Action<'a> {
     ViewParticipantNotes(&'a ParticipantRef),
     /// Change a participant file, its consents and trajectories.
     EditParticipant(&'a ParticipantRef),
+    /// Read a plan of the participant (action plan, recovery plan, canvas) and comment on it. The
+    /// care team reads only a version shared with them (`shared`), and only with the participant's
+    /// consent for sharing with their partner; the coaches and coordinators who see the file read
+    /// every version. Writing a plan is `EditParticipant`.
+    ViewPlan { participant: &'a ParticipantRef, shared: bool },
     /// Register a new participant reached at this organisation.
     CreateParticipant(&'a OrganisationRef),
     ManageProgrammes,
@@ -376,6 +381,18 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                 Decision::Hidden
             }
         }
+        Action::ViewPlan { participant, shared } => {
+            let reads = match actor.role {
+                Role::Administrator | Role::Coach | Role::Coordinator => true,
+                Role::CareTeam => shared,
+                Role::PeerExpert | Role::Funder => false,
+            };
+            if sees_participant(actor, participant) && reads {
+                Decision::Allow
+            } else {
+                Decision::Hidden
+            }
+        }
         Action::ViewParticipantNotes(participant) | Action::EditParticipant(participant) => {
             if !sees_participant(actor, participant) {
                 Decision::Hidden
@@ -522,6 +539,10 @@ mod tests {
     }
 
     /// Participant files: who opens, reads notes of, and changes them.
+    fn plan(participant: &ParticipantRef, shared: bool) -> Action<'_> {
+        Action::ViewPlan { participant, shared }
+    }
+
     #[test]
     fn participant_policy_table() {
         // Followed at the actor's organisation 10 (region 2) by another coach.
@@ -555,6 +576,15 @@ mod tests {
             (Role::CareTeam, Action::ViewParticipantNotes(&at_own_shared), Forbidden),
             (Role::CareTeam, Action::EditParticipant(&at_own_shared), Forbidden),
             (Role::CareTeam, Action::ViewParticipant(&stranger), Hidden),
+            // Plans: the care team reads a shared version, and only with consent to share with them.
+            (Role::CareTeam, plan(&at_own_shared, true), Allow),
+            (Role::CareTeam, plan(&at_own_shared, false), Hidden),
+            (Role::CareTeam, plan(&at_own, true), Hidden),
+            (Role::Coach, plan(&at_own, false), Allow),
+            (Role::Coach, plan(&stranger, true), Hidden),
+            (Role::Coordinator, plan(&mine_elsewhere, false), Allow),
+            (Role::PeerExpert, plan(&at_own_shared, true), Hidden),
+            (Role::Funder, plan(&at_own_shared, true), Hidden),
             (Role::Coordinator, Action::ViewParticipant(&mine_elsewhere), Allow),
             (
                 Role::Coordinator,

@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod outcomes;
 pub mod participants;
 pub mod passwords;
+pub mod plans;
 pub mod presence;
 pub mod programmes;
 pub mod regions;

@@ -15,6 +15,7 @@ pub mod group_sessions;
 pub mod icf;
 pub mod organisations;
 pub mod participants;
+pub mod plans;
 pub mod presence;
 pub mod programmes;
 pub mod regions;

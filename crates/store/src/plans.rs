@@ -1,0 +1,165 @@
+//! The plans of a trajectory (action plan, recovery plan, canvas): every version kept whole,
+//! and the comments of the care team.
+
+use crate::{Access, Result, StoreError, now, run};
+use chrono::{DateTime, Utc};
+use onramp_domain::plans::{PlanContent, PlanKind};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Plan {
+    pub id: Uuid,
+    pub trajectory_id: Uuid,
+    pub kind: String,
+    /// The latest version.
+    pub version: i32,
+    /// The latest version shared with the care team.
+    pub shared_version: Option<i32>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One version, without its content: a line of the history.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct VersionInfo {
+    pub version: i32,
+    pub shared: bool,
+    pub consultation_id: Option<Uuid>,
+    /// The date of the consultation the version was reviewed at.
+    pub consultation_on: Option<chrono::NaiveDate>,
+    pub note: Option<String>,
+    pub created_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub info: VersionInfo,
+    pub content: PlanContent,
+}
+
+/// What is written with a new version besides its content.
+#[derive(Debug, Clone, Default)]
+pub struct VersionMeta {
+    pub shared: bool,
+    pub consultation_id: Option<Uuid>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+pub struct Comment {
+    pub id: Uuid,
+    pub version: i32,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn get(conn: &mut impl Access, trajectory_id: Uuid, kind: PlanKind) -> Result<Option<Plan>> {
+    let sql = "SELECT id, trajectory_id, kind, version, shared_version, updated_at FROM plans
+               WHERE trajectory_id = $1 AND kind = $2";
+    Ok(run!(conn, c => sqlx::query_as::<_, Plan>(sql).bind(trajectory_id).bind(kind.as_str())
+        .fetch_optional(c).await)?)
+}
+
+/// The plans of one trajectory (the participant page links to them).
+pub async fn for_trajectory(conn: &mut impl Access, trajectory_id: Uuid) -> Result<Vec<Plan>> {
+    let sql = "SELECT id, trajectory_id, kind, version, shared_version, updated_at FROM plans
+               WHERE trajectory_id = $1 ORDER BY kind";
+    Ok(run!(conn, c => sqlx::query_as::<_, Plan>(sql).bind(trajectory_id).fetch_all(c).await)?)
+}
+
+const INFO: &str = "SELECT v.version, v.shared, v.consultation_id, k.on_date AS consultation_on, v.note,
+                        u.display_name AS created_by_name, v.created_at
+                    FROM plan_versions v
+                    LEFT JOIN users u ON u.id = v.created_by
+                    LEFT JOIN consultations k ON k.id = v.consultation_id";
+
+/// The history of a plan, newest first.
+pub async fn history(conn: &mut impl Access, plan_id: Uuid) -> Result<Vec<VersionInfo>> {
+    let sql = format!("{INFO} WHERE v.plan_id = $1 ORDER BY v.version DESC");
+    Ok(run!(conn, c => sqlx::query_as::<_, VersionInfo>(sqlx::AssertSqlSafe(&*sql)).bind(plan_id).fetch_all(c).await)?)
+}
+
+pub async fn version(conn: &mut impl Access, plan_id: Uuid, version: i32) -> Result<Option<Version>> {
+    let sql = format!("{INFO} WHERE v.plan_id = $1 AND v.version = $2");
+    let info: Option<VersionInfo> =
+        run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(plan_id).bind(version).fetch_optional(c).await)?;
+    let Some(info) = info else { return Ok(None) };
+    let sql = "SELECT content FROM plan_versions WHERE plan_id = $1 AND version = $2";
+    let content: String = run!(conn, c => sqlx::query_scalar(sql).bind(plan_id).bind(version).fetch_one(c).await)?;
+    let content = serde_json::from_str(&content).map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?;
+    Ok(Some(Version { info, content }))
+}
+
+/// Writes a new version on top of `base` (0 for a plan not yet written), in the caller's
+/// transaction. Someone else having saved in between is `StoreError::Taken("base_version")`:
+/// the update only takes when the plan is still at `base`.
+pub async fn save(
+    tx: &mut impl Access,
+    trajectory_id: Uuid,
+    base: i32,
+    content: &PlanContent,
+    meta: &VersionMeta,
+    by: Uuid,
+) -> Result<(Uuid, i32)> {
+    let kind = content.kind();
+    let at = now();
+    let plan_id = match get(tx, trajectory_id, kind).await? {
+        None if base == 0 => {
+            let id = Uuid::now_v7();
+            let sql = "INSERT INTO plans (id, trajectory_id, kind, version, shared_version, updated_at)
+                       VALUES ($1, $2, $3, 1, $4, $5)";
+            let shared = meta.shared.then_some(1);
+            run!(tx, c => sqlx::query(sql).bind(id).bind(trajectory_id).bind(kind.as_str()).bind(shared).bind(at)
+                .execute(c).await.map(|r| r.rows_affected()))
+            .map_err(StoreError::taken_as("base_version"))?;
+            id
+        }
+        Some(plan) if plan.version == base => {
+            let sql = "UPDATE plans SET version = version + 1, updated_at = $3,
+                           shared_version = CASE WHEN $4 THEN version + 1 ELSE shared_version END
+                       WHERE id = $1 AND version = $2";
+            let changed = run!(tx, c => sqlx::query(sql).bind(plan.id).bind(base).bind(at).bind(meta.shared)
+                .execute(c).await.map(|r| r.rows_affected()))?;
+            if changed != 1 {
+                return Err(StoreError::Taken("base_version"));
+            }
+            plan.id
+        }
+        _ => return Err(StoreError::Taken("base_version")),
+    };
+    let version = base + 1;
+    let json = serde_json::to_string(content).expect("a plan serialises");
+    let sql = "INSERT INTO plan_versions (plan_id, version, content, shared, consultation_id, note, created_by, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    run!(tx, c => sqlx::query(sql).bind(plan_id).bind(version).bind(&json).bind(meta.shared)
+        .bind(meta.consultation_id).bind(&meta.note).bind(by).bind(at)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("base_version"))?;
+    Ok((plan_id, version))
+}
+
+pub async fn comments(conn: &mut impl Access, plan_id: Uuid) -> Result<Vec<Comment>> {
+    let sql = "SELECT m.id, m.version, u.display_name AS author_name, m.body, m.created_at
+               FROM plan_comments m JOIN users u ON u.id = m.author_id
+               WHERE m.plan_id = $1 ORDER BY m.created_at, m.id";
+    Ok(run!(conn, c => sqlx::query_as::<_, Comment>(sql).bind(plan_id).fetch_all(c).await)?)
+}
+
+pub async fn add_comment(tx: &mut impl Access, plan_id: Uuid, version: i32, author: Uuid, body: &str) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    let sql = "INSERT INTO plan_comments (id, plan_id, version, author_id, body, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6)";
+    run!(tx, c => sqlx::query(sql).bind(id).bind(plan_id).bind(version).bind(author).bind(body).bind(now())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+/// Whether the participant was discussed at the consultation (a version may only cite those).
+pub async fn discussed_at(conn: &mut impl Access, consultation_id: Uuid, participant_id: Uuid) -> Result<bool> {
+    let sql = "SELECT COUNT(*) FROM consultation_participants WHERE consultation_id = $1 AND participant_id = $2";
+    let count: i64 =
+        run!(conn, c => sqlx::query_scalar(sql).bind(consultation_id).bind(participant_id).fetch_one(c).await)?;
+    Ok(count > 0)
+}

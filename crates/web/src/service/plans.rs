@@ -1,0 +1,507 @@
+//! The plans of a trajectory: the action plan, the recovery plan (WRAP) and the personal canvas.
+//! Each save writes a whole new version; the care team reads the latest version shared with them
+//! (with the participant's consent) and comments on it. Every read and change is audited.
+
+use super::participants::{Need, authorise};
+use super::require;
+use crate::AppState;
+use crate::error::AppError;
+use crate::identity::Ctx;
+use chrono::NaiveDate;
+use onramp_domain::FieldErrors;
+use onramp_domain::identity::Language;
+use onramp_domain::organisations::parse_optional_id;
+use onramp_domain::participants::parse_optional_date;
+use onramp_domain::plans::{
+    ActionPlanFields, Canvas, CanvasItemFields, Difference, Goal, PlanContent, PlanKind, Step, StepOwner, StepStatus,
+    compare, parse_canvas, parse_recovery_plan,
+};
+use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
+use onramp_domain::validation::{optional_text, required_text, whole_number};
+use onramp_store::audit::{self, Event};
+use onramp_store::coaching::{self, Consultation};
+use onramp_store::plans::{self, Comment, Plan, Version, VersionInfo, VersionMeta};
+use onramp_store::trajectories::{self, Trajectory};
+use onramp_store::{Access, participants};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A fresh id for a goal, step or canvas item: short, and unique within its document.
+pub fn fresh_id() -> String {
+    Uuid::now_v7().simple().to_string()[20..].to_owned()
+}
+
+/// How much of a plan the actor may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every version, the history, and (with `can_edit`) writing.
+    Full,
+    /// Only the latest version shared with the care team.
+    Shared,
+}
+
+/// A plan as one page or API answer shows it.
+#[derive(Debug, Clone)]
+pub struct PlanView {
+    pub trajectory: Trajectory,
+    pub participant_name: String,
+    pub participant_language: Language,
+    pub participant_birth_date: NaiveDate,
+    pub kind: PlanKind,
+    pub reach: Reach,
+    pub can_edit: bool,
+    /// `None` while nothing is written (or, for the care team, nothing is shared).
+    pub plan: Option<Plan>,
+    /// The version shown; the empty document when there is none.
+    pub content: PlanContent,
+    pub version: Option<VersionInfo>,
+    pub comments: Vec<Comment>,
+    /// Consultations the participant was discussed at, to link a review to (writers only).
+    pub consultations: Vec<Consultation>,
+    /// The current action plan, for canvas items that became steps (canvas only).
+    pub action_plan: Option<PlanContent>,
+}
+
+struct Reached {
+    trajectory: Trajectory,
+    reference: ParticipantRef,
+    reach: Reach,
+}
+
+/// Asks the policy what the actor may do with the plans of this trajectory.
+async fn reach(conn: &mut impl Access, ctx: &Ctx, trajectory_id: Uuid) -> Result<Reached, AppError> {
+    let trajectory = trajectories::get(conn, trajectory_id).await?.ok_or(AppError::NotFound)?;
+    let reference = participants::access_ref(conn, trajectory.participant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let allowed = |shared| {
+        policy::decide(
+            &ctx.actor,
+            Action::ViewPlan {
+                participant: &reference,
+                shared,
+            },
+        ) == Decision::Allow
+    };
+    let reach = if allowed(false) {
+        Reach::Full
+    } else if allowed(true) {
+        Reach::Shared
+    } else {
+        return Err(AppError::NotFound);
+    };
+    Ok(Reached {
+        trajectory,
+        reference,
+        reach,
+    })
+}
+
+fn can_edit(ctx: &Ctx, reference: &ParticipantRef) -> bool {
+    policy::decide(&ctx.actor, Action::EditParticipant(reference)) == Decision::Allow
+}
+
+async fn audit_read(state: &AppState, ctx: &Ctx, plan: &PlanView) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let participant_id = plan.trajectory.participant_id;
+    let mut event = Event::new("plan.read", "trajectory", plan.trajectory.id).for_participant(participant_id);
+    event.after = Some(serde_json::json!({
+        "kind": plan.kind, "version": plan.version.as_ref().map(|v| v.version),
+    }));
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Opens a plan at `version` (the latest when `None`); the care team only ever gets the latest
+/// shared version. Audited as a read of the participant file.
+pub async fn open(
+    state: &AppState,
+    ctx: &Ctx,
+    trajectory_id: Uuid,
+    kind: PlanKind,
+    version: Option<i32>,
+) -> Result<PlanView, AppError> {
+    let mut conn = state.db.conn().await?;
+    let access = reach(&mut conn, ctx, trajectory_id).await?;
+    let participant = participants::get(&mut conn, access.trajectory.participant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plan = plans::get(&mut conn, trajectory_id, kind).await?;
+    let wanted = match (&plan, access.reach) {
+        (None, _) => None,
+        (Some(plan), Reach::Full) => Some(version.unwrap_or(plan.version)),
+        (Some(plan), Reach::Shared) => match (plan.shared_version, version) {
+            (Some(shared), None) => Some(shared),
+            (Some(shared), Some(asked)) if asked == shared => Some(shared),
+            _ => None,
+        },
+    };
+    if version.is_some() && wanted.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let shown = match (&plan, wanted) {
+        (Some(plan), Some(wanted)) => Some(plans::version(&mut conn, plan.id, wanted).await?.ok_or(AppError::NotFound)?),
+        _ => None,
+    };
+    let plan = if access.reach == Reach::Shared && shown.is_none() { None } else { plan };
+    let comments = match &plan {
+        Some(plan) => plans::comments(&mut conn, plan.id).await?,
+        None => Vec::new(),
+    };
+    let can_edit = can_edit(ctx, &access.reference);
+    let consultations = if can_edit {
+        coaching::consultations_for(&mut conn, access.trajectory.participant_id).await?
+    } else {
+        Vec::new()
+    };
+    let action_plan = if kind == PlanKind::Canvas {
+        current_content(&mut conn, trajectory_id, PlanKind::Action, access.reach).await?
+    } else {
+        None
+    };
+    let (content, version) = match shown {
+        Some(Version { info, content }) => (content, Some(info)),
+        None => (PlanContent::empty(kind), None),
+    };
+    let view = PlanView {
+        participant_name: format!("{} {}", participant.record.first_name, participant.record.last_name),
+        participant_language: participant.record.language,
+        participant_birth_date: participant.record.birth_date,
+        trajectory: access.trajectory,
+        kind,
+        reach: access.reach,
+        can_edit,
+        plan,
+        content,
+        version,
+        comments,
+        consultations,
+        action_plan,
+    };
+    drop(conn);
+    audit_read(state, ctx, &view).await?;
+    Ok(view)
+}
+
+/// The latest content of a plan that the reach allows.
+async fn current_content(
+    conn: &mut impl Access,
+    trajectory_id: Uuid,
+    kind: PlanKind,
+    reach: Reach,
+) -> Result<Option<PlanContent>, AppError> {
+    let Some(plan) = plans::get(conn, trajectory_id, kind).await? else {
+        return Ok(None);
+    };
+    let version = match reach {
+        Reach::Full => Some(plan.version),
+        Reach::Shared => plan.shared_version,
+    };
+    let Some(version) = version else { return Ok(None) };
+    Ok(plans::version(conn, plan.id, version).await?.map(|v| v.content))
+}
+
+/// Every version of a plan, newest first: those who see the whole plan.
+pub async fn history(
+    state: &AppState,
+    ctx: &Ctx,
+    trajectory_id: Uuid,
+    kind: PlanKind,
+) -> Result<Vec<VersionInfo>, AppError> {
+    let mut conn = state.db.conn().await?;
+    let access = reach(&mut conn, ctx, trajectory_id).await?;
+    if access.reach != Reach::Full {
+        return Err(AppError::NotFound);
+    }
+    match plans::get(&mut conn, trajectory_id, kind).await? {
+        Some(plan) => Ok(plans::history(&mut conn, plan.id).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Two versions of a plan and what changed between them.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub before: VersionInfo,
+    pub after: VersionInfo,
+    pub differences: Vec<Difference>,
+}
+
+pub async fn compare_versions(
+    state: &AppState,
+    ctx: &Ctx,
+    trajectory_id: Uuid,
+    kind: PlanKind,
+    from: i32,
+    to: i32,
+) -> Result<Comparison, AppError> {
+    let mut conn = state.db.conn().await?;
+    let access = reach(&mut conn, ctx, trajectory_id).await?;
+    if access.reach != Reach::Full {
+        return Err(AppError::NotFound);
+    }
+    let plan = plans::get(&mut conn, trajectory_id, kind).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let before = plans::version(&mut conn, plan.id, from).await?;
+    let after = plans::version(&mut conn, plan.id, to).await?;
+    if before.is_none() {
+        errors.add("from", "invalid-reference");
+    }
+    if after.is_none() {
+        errors.add("to", "invalid-reference");
+    }
+    let (Some(before), Some(after)) = (before, after) else {
+        return Err(AppError::Invalid(errors));
+    };
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let mut event =
+        Event::new("plan.compare", "trajectory", trajectory_id).for_participant(access.trajectory.participant_id);
+    event.after = Some(serde_json::json!({ "kind": kind, "from": from, "to": to }));
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(Comparison {
+        differences: compare(&before.content, &after.content),
+        before: before.info,
+        after: after.info,
+    })
+}
+
+/// The raw fields that come with every save besides the document.
+#[derive(Debug, Clone, Default)]
+pub struct SaveFields {
+    /// The version the writer started from (0 for a plan not yet written).
+    pub base_version: String,
+    pub note: String,
+    pub consultation_id: String,
+    pub shared: bool,
+}
+
+/// A new document, as raw fields.
+#[derive(Debug, Clone)]
+pub enum DocumentFields {
+    Action(ActionPlanFields),
+    Recovery(BTreeMap<String, String>),
+    Canvas(Vec<CanvasItemFields>),
+}
+
+impl DocumentFields {
+    pub fn kind(&self) -> PlanKind {
+        match self {
+            DocumentFields::Action(_) => PlanKind::Action,
+            DocumentFields::Recovery(_) => PlanKind::Recovery,
+            DocumentFields::Canvas(_) => PlanKind::Canvas,
+        }
+    }
+}
+
+/// Saves a new version of a plan. Every bad field is reported at once, a version saved by someone
+/// else since `base_version` is refused (`base_version`: `plan-changed`), and nothing is written
+/// unless all of it is valid.
+pub async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    trajectory_id: Uuid,
+    document: &DocumentFields,
+    fields: &SaveFields,
+) -> Result<i32, AppError> {
+    let kind = document.kind();
+    let mut errors = FieldErrors::new();
+    let base = errors.check("base_version", whole_number(&fields.base_version, 0, i32::MAX));
+    let note = errors.check("note", optional_text(&fields.note, 1000)).flatten();
+    let consultation_id = errors
+        .check("consultation_id", parse_optional_id(&fields.consultation_id))
+        .flatten();
+    let mut tx = state.db.begin().await?;
+    let trajectory = trajectories::get(&mut tx, trajectory_id).await?.ok_or(AppError::NotFound)?;
+    authorise(&mut tx, ctx, trajectory.participant_id, Need::Edit).await?;
+    let before = current_content(&mut tx, trajectory_id, kind, Reach::Full).await?;
+    let content = match document {
+        DocumentFields::Action(plan) => plan.parse(&mut fresh_id).map(PlanContent::Action),
+        DocumentFields::Recovery(sections) => parse_recovery_plan(sections).map(PlanContent::Recovery),
+        DocumentFields::Canvas(items) => {
+            let before = match &before {
+                Some(PlanContent::Canvas(canvas)) => canvas.clone(),
+                _ => Canvas::default(),
+            };
+            parse_canvas(items, &before, &mut fresh_id).map(PlanContent::Canvas)
+        }
+    };
+    let content = content.map_err(|e| errors.0.extend(e.0)).ok();
+    if let Some(id) = consultation_id
+        && !plans::discussed_at(&mut tx, id, trajectory.participant_id).await?
+    {
+        errors.add("consultation_id", "not-discussed");
+    }
+    let (Some(base), Some(content)) = (base, content) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let meta = VersionMeta {
+        shared: fields.shared,
+        consultation_id,
+        note,
+    };
+    let version = write(&mut tx, ctx, &trajectory, base, &content, &meta).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// Writes a version and its audit event in the caller's transaction.
+async fn write(
+    tx: &mut impl Access,
+    ctx: &Ctx,
+    trajectory: &Trajectory,
+    base: i32,
+    content: &PlanContent,
+    meta: &VersionMeta,
+) -> Result<i32, AppError> {
+    let (_, version) = plans::save(tx, trajectory.id, base, content, meta, ctx.user.id)
+        .await
+        .map_err(|e| match e {
+            onramp_store::StoreError::Taken(_) => AppError::invalid("base_version", "plan-changed"),
+            other => other.into(),
+        })?;
+    let mut event = Event::new("plan.save", "trajectory", trajectory.id).for_participant(trajectory.participant_id);
+    event.after = Some(serde_json::json!({
+        "kind": content.kind(), "version": version, "shared": meta.shared,
+        "consultation_id": meta.consultation_id, "content": content,
+    }));
+    audit::record(tx, &ctx.who, event).await?;
+    Ok(version)
+}
+
+/// Adds a comment to the version of the plan the author reads.
+pub async fn comment(
+    state: &AppState,
+    ctx: &Ctx,
+    trajectory_id: Uuid,
+    kind: PlanKind,
+    body: &str,
+) -> Result<Uuid, AppError> {
+    let body = required_text(body, 2000).map_err(|code| AppError::invalid("body", code))?;
+    let mut tx = state.db.begin().await?;
+    let access = reach(&mut tx, ctx, trajectory_id).await?;
+    let plan = plans::get(&mut tx, trajectory_id, kind).await?.ok_or(AppError::NotFound)?;
+    let version = match access.reach {
+        Reach::Full => plan.version,
+        Reach::Shared => plan.shared_version.ok_or(AppError::NotFound)?,
+    };
+    let id = plans::add_comment(&mut tx, plan.id, version, ctx.user.id, &body).await?;
+    let participant_id = access.trajectory.participant_id;
+    let mut event = Event::new("plan.comment", "trajectory", trajectory_id).for_participant(participant_id);
+    event.after = Some(serde_json::json!({ "kind": kind, "version": version, "comment_id": id }));
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The raw fields of "turn this canvas item into an action-plan step".
+#[derive(Debug, Clone, Default)]
+pub struct StepFromItemFields {
+    /// An existing goal of the action plan; empty for a new goal titled `goal_title`.
+    pub goal_id: String,
+    pub goal_title: String,
+    pub owner: String,
+    pub due_on: String,
+}
+
+/// Makes a step of the action plan from a canvas item and links both ways: the step names the
+/// item and the item names the step. Writes a new version of both documents in one transaction.
+pub async fn step_from_canvas_item(
+    state: &AppState,
+    ctx: &Ctx,
+    trajectory_id: Uuid,
+    item_id: &str,
+    fields: &StepFromItemFields,
+) -> Result<String, AppError> {
+    let mut errors = FieldErrors::new();
+    let owner = errors.check("owner", StepOwner::parse(&fields.owner));
+    let due_on = errors.check("due_on", parse_optional_date(&fields.due_on)).flatten();
+    let mut tx = state.db.begin().await?;
+    let trajectory = trajectories::get(&mut tx, trajectory_id).await?.ok_or(AppError::NotFound)?;
+    authorise(&mut tx, ctx, trajectory.participant_id, Need::Edit).await?;
+    let canvas_plan = plans::get(&mut tx, trajectory_id, PlanKind::Canvas)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(PlanContent::Canvas(mut canvas)) = current_content(&mut tx, trajectory_id, PlanKind::Canvas, Reach::Full).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let item = canvas.items.iter_mut().find(|i| i.id == item_id).ok_or(AppError::NotFound)?;
+    if item.step.is_some() {
+        errors.add("item", "already-a-step");
+    }
+    let action_plan = plans::get(&mut tx, trajectory_id, PlanKind::Action).await?;
+    let mut plan = match current_content(&mut tx, trajectory_id, PlanKind::Action, Reach::Full).await? {
+        Some(PlanContent::Action(plan)) => plan,
+        _ => Default::default(),
+    };
+    let goal_index = match fields.goal_id.trim() {
+        "" => match required_text(&fields.goal_title, 500) {
+            Ok(title) => {
+                plan.goals.push(Goal {
+                    id: fresh_id(),
+                    title,
+                    steps: Vec::new(),
+                });
+                Some(plan.goals.len() - 1)
+            }
+            Err(code) => {
+                errors.add("goal_title", code);
+                None
+            }
+        },
+        id => {
+            let found = plan.goals.iter().position(|g| g.id == id);
+            if found.is_none() {
+                errors.add("goal_id", "invalid-reference");
+            }
+            found
+        }
+    };
+    let (Some(owner), Some(goal_index)) = (owner, goal_index) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let step_id = fresh_id();
+    plan.goals[goal_index].steps.push(Step {
+        id: step_id.clone(),
+        description: item.text.clone(),
+        owner,
+        due_on,
+        status: StepStatus::Planned,
+        levers: Vec::new(),
+        canvas_item: Some(item.id.clone()),
+    });
+    item.step = Some(step_id.clone());
+    let meta = VersionMeta::default();
+    let base = action_plan.map(|p| p.version).unwrap_or(0);
+    write(&mut tx, ctx, &trajectory, base, &PlanContent::Action(plan), &meta).await?;
+    write(&mut tx, ctx, &trajectory, canvas_plan.version, &PlanContent::Canvas(canvas), &meta).await?;
+    tx.commit().await?;
+    Ok(step_id)
+}
+
+/// Whether the actor may see this trajectory's plans at all (for the participant page's links).
+pub fn may_open(ctx: &Ctx, reference: &ParticipantRef) -> bool {
+    [false, true].into_iter().any(|shared| {
+        policy::decide(
+            &ctx.actor,
+            Action::ViewPlan {
+                participant: reference,
+                shared,
+            },
+        ) == Decision::Allow
+    })
+}
+
+/// Requires the right to write the plans of the participant (for forms shown before a save).
+pub fn require_edit(ctx: &Ctx, reference: &ParticipantRef) -> Result<(), AppError> {
+    require(&ctx.actor, Action::EditParticipant(reference))
+}
