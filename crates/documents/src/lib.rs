@@ -9,8 +9,8 @@
 use serde::Serialize;
 use std::sync::LazyLock;
 use typst::foundations::{Dict, IntoValue};
-use typst_layout::PagedDocument;
 use typst_as_lib::TypstEngine;
+use typst_layout::PagedDocument;
 
 static TEMPLATE: &str = include_str!("templates/document.typ");
 
@@ -46,9 +46,16 @@ pub struct Section {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { text: String },
-    List { items: Vec<String> },
-    Table { header: Vec<String>, rows: Vec<Vec<String>> },
+    Paragraph {
+        text: String,
+    },
+    List {
+        items: Vec<String>,
+    },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]

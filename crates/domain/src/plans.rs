@@ -217,7 +217,7 @@ fn item_id(input: &str, taken: &mut Vec<String>, fresh: &mut impl FnMut() -> Str
         input.to_owned()
     };
     if taken.contains(&id) {
-        return Err("duplicate");
+        return Err("duplicate-id");
     }
     taken.push(id.clone());
     Ok(id)
@@ -252,7 +252,7 @@ impl ActionPlanFields {
             }
         }
         if taken.len() > MAX_ITEMS {
-            errors.add("goals", "too-many");
+            errors.add("goals", "too-many-items");
         }
         errors.finish(|| ActionPlan { goals })
     }
@@ -342,7 +342,7 @@ pub fn parse_canvas(
         }
     }
     if parsed.len() > MAX_ITEMS {
-        errors.add("items", "too-many");
+        errors.add("items", "too-many-items");
     }
     errors.finish(|| Canvas { items: parsed })
 }
@@ -464,7 +464,11 @@ pub fn compare(before: &PlanContent, after: &PlanContent) -> Vec<Difference> {
                     differences.push(Difference {
                         change,
                         what: entry.what,
-                        label: if empty_now { previous.label.clone() } else { entry.label.clone() },
+                        label: if empty_now {
+                            previous.label.clone()
+                        } else {
+                            entry.label.clone()
+                        },
                         fields,
                     });
                 }
@@ -490,7 +494,12 @@ fn field_changes(before: &[(&'static str, String)], after: &[(&'static str, Stri
             .unwrap_or_default()
     };
     let mut names: Vec<&'static str> = after.iter().map(|(f, _)| *f).collect();
-    names.extend(before.iter().map(|(f, _)| *f).filter(|f| !after.iter().any(|(a, _)| a == f)));
+    names.extend(
+        before
+            .iter()
+            .map(|(f, _)| *f)
+            .filter(|f| !after.iter().any(|(a, _)| a == f)),
+    );
     names
         .into_iter()
         .map(|field| FieldChange {
@@ -581,7 +590,7 @@ mod tests {
             }],
         };
         let errors = fields.parse(&mut counter()).unwrap_err();
-        assert_eq!(errors.for_field("goals[0].steps[1].id").unwrap().code, "duplicate");
+        assert_eq!(errors.for_field("goals[0].steps[1].id").unwrap().code, "duplicate-id");
         assert_eq!(errors.for_field("goals[0].steps[2].id").unwrap().code, "invalid-id");
     }
 

@@ -58,7 +58,10 @@ pub enum Action<'a> {
     /// care team reads only a version shared with them (`shared`), and only with the participant's
     /// consent for sharing with their partner; the coaches and coordinators who see the file read
     /// every version. Writing a plan is `EditParticipant`.
-    ViewPlan { participant: &'a ParticipantRef, shared: bool },
+    ViewPlan {
+        participant: &'a ParticipantRef,
+        shared: bool,
+    },
     /// Register a new participant reached at this organisation.
     CreateParticipant(&'a OrganisationRef),
     ManageProgrammes,

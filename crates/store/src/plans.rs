@@ -58,8 +58,10 @@ pub struct Comment {
 pub async fn get(conn: &mut impl Access, trajectory_id: Uuid, kind: PlanKind) -> Result<Option<Plan>> {
     let sql = "SELECT id, trajectory_id, kind, version, shared_version, updated_at FROM plans
                WHERE trajectory_id = $1 AND kind = $2";
-    Ok(run!(conn, c => sqlx::query_as::<_, Plan>(sql).bind(trajectory_id).bind(kind.as_str())
-        .fetch_optional(c).await)?)
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, Plan>(sql).bind(trajectory_id).bind(kind.as_str())
+        .fetch_optional(c).await)?,
+    )
 }
 
 /// The plans of one trajectory (the participant page links to them).
@@ -83,8 +85,7 @@ pub async fn history(conn: &mut impl Access, plan_id: Uuid) -> Result<Vec<Versio
 
 pub async fn version(conn: &mut impl Access, plan_id: Uuid, version: i32) -> Result<Option<Version>> {
     let sql = format!("{INFO} WHERE v.plan_id = $1 AND v.version = $2");
-    let info: Option<VersionInfo> =
-        run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(plan_id).bind(version).fetch_optional(c).await)?;
+    let info: Option<VersionInfo> = run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(plan_id).bind(version).fetch_optional(c).await)?;
     let Some(info) = info else { return Ok(None) };
     let sql = "SELECT content FROM plan_versions WHERE plan_id = $1 AND version = $2";
     let content: String = run!(conn, c => sqlx::query_scalar(sql).bind(plan_id).bind(version).fetch_one(c).await)?;
@@ -131,7 +132,8 @@ pub async fn save(
     };
     let version = base + 1;
     let json = serde_json::to_string(content).expect("a plan serialises");
-    let sql = "INSERT INTO plan_versions (plan_id, version, content, shared, consultation_id, note, created_by, created_at)
+    let sql =
+        "INSERT INTO plan_versions (plan_id, version, content, shared, consultation_id, note, created_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     run!(tx, c => sqlx::query(sql).bind(plan_id).bind(version).bind(&json).bind(meta.shared)
         .bind(meta.consultation_id).bind(&meta.note).bind(by).bind(at)

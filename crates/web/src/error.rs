@@ -37,6 +37,12 @@ pub enum AppError {
 /// Every validation code the domain and this layer produce; each has an `error-<code>` message.
 pub const KNOWN_ERROR_CODES: &[&str] = &[
     "required",
+    "duplicate-id",
+    "too-many-items",
+    "invalid-id",
+    "plan-changed",
+    "not-discussed",
+    "already-a-step",
     "too-long",
     "invalid-choice",
     "invalid-email",

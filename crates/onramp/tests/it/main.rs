@@ -20,6 +20,7 @@ mod organisations;
 mod outcomes;
 mod pages;
 mod participants;
+mod plans;
 mod presence;
 mod programmes;
 mod regions;

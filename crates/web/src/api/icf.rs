@@ -254,3 +254,29 @@ pub async fn add_measurement(
     let id = service::add_measurement(&state, &ctx, id, &body.fields()).await?;
     Ok((StatusCode::CREATED, Json(MeasurementCreated { id })))
 }
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct IcfPdfQuery {
+    /// participant (default) or physician (the occupational or advisory physician)
+    pub audience: String,
+    /// nl, fr or en; the participant's language when left out
+    pub lang: String,
+}
+
+/// The ICF profile as a PDF, in the participant's language (or `lang`). Audited like any read.
+#[utoipa::path(get, path = "/api/v1/participants/{id}/icf/pdf", tag = "icf",
+    params(("id" = Uuid, Path), IcfPdfQuery),
+    responses(
+        (status = 200, content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    super::ApiQuery(query): super::ApiQuery<IcfPdfQuery>,
+) -> Result<axum::response::Response, AppError> {
+    crate::service::documents::icf_pdf(&state, &ctx, id, &query.audience, &query.lang).await
+}

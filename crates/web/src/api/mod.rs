@@ -13,6 +13,7 @@ mod group_sessions;
 mod icf;
 mod organisations;
 mod participants;
+mod plans;
 mod presence;
 mod programmes;
 mod regions;
@@ -48,6 +49,7 @@ pub use group_sessions::{parse_marks, period as session_period};
 pub use icf::title as icf_title;
 pub use organisations::parse_filter as organisations_filter;
 pub use participants::{CaseloadQuery, CaseloadRow, encode_cursor as caseload_cursor};
+pub use plans::{parse_kind as plan_kind, parse_version as plan_version};
 pub use users::encode_cursor as users_cursor;
 pub use users::parse_filter as users_filter;
 
@@ -72,6 +74,7 @@ pub use users::parse_filter as users_filter;
         (name = "participants", description = "Participant files, consents and the caseload"),
         (name = "trajectories", description = "Trajectories: start, phases, handover, exit"),
         (name = "icf", description = "ICF categories (the Brief Core Set for vocational rehabilitation, extensible) and participants' ICF measurements with the distance travelled"),
+        (name = "plans", description = "Per trajectory: the action plan, the recovery plan (WRAP) and the personal canvas, versioned, shared with the care team with the participant's consent, compared, and printed as PDF"),
         (name = "outcomes", description = "The programme dashboard: reach, steps to work, paid work, exits"),
         (name = "activities", description = "Coaching contacts, group sessions with attendance, and coach hours against the agreements"),
         (name = "audit", description = "The audit log (administrators)")
@@ -147,6 +150,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(icf::categories, icf::add_category))
         .routes(routes!(icf::profile))
         .routes(routes!(icf::add_measurement))
+        .routes(routes!(icf::pdf))
+        .routes(routes!(plans::get, plans::save))
+        .routes(routes!(plans::versions))
+        .routes(routes!(plans::compare))
+        .routes(routes!(plans::add_comment))
+        .routes(routes!(plans::step_from_item))
+        .routes(routes!(plans::pdf))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(dashboard::people))
         .routes(routes!(dashboard::export_csv))

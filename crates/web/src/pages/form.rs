@@ -98,19 +98,21 @@ impl Form {
     }
 
     /// The id of a field's control.
-    pub fn id(&self, name: &str) -> String {
-        format!("{}-{name}", self.prefix.as_deref().unwrap_or("f"))
+    pub fn id(&self, name: impl AsRef<str>) -> String {
+        format!("{}-{}", self.prefix.as_deref().unwrap_or("f"), name.as_ref())
     }
 
     /// The id of a field's error message.
-    pub fn error_id(&self, name: &str) -> String {
+    pub fn error_id(&self, name: impl AsRef<str>) -> String {
+        let name = name.as_ref();
         match &self.prefix {
             Some(prefix) => format!("{prefix}-e-{name}"),
             None => format!("e-{name}"),
         }
     }
 
-    pub fn value(&self, name: &str) -> &str {
+    pub fn value(&self, name: impl AsRef<str>) -> &str {
+        let name = name.as_ref();
         self.values
             .iter()
             .find(|(k, _)| k == name)
@@ -118,11 +120,18 @@ impl Form {
             .unwrap_or("")
     }
 
-    pub fn has(&self, name: &str, value: &str) -> bool {
+    /// Everything the form shows, as (name, value) pairs.
+    pub fn values(&self) -> &[(String, String)] {
+        &self.values
+    }
+
+    pub fn has(&self, name: impl AsRef<str>, value: &str) -> bool {
+        let name = name.as_ref();
         self.values.iter().any(|(k, v)| k == name && v == value)
     }
 
-    pub fn error(&self, name: &str) -> Option<&str> {
+    pub fn error(&self, name: impl AsRef<str>) -> Option<&str> {
+        let name = name.as_ref();
         self.errors.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 

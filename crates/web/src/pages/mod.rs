@@ -18,6 +18,7 @@ mod hours;
 mod icf;
 mod organisations;
 mod participants;
+mod plans;
 mod presence;
 mod programmes;
 mod regions;
@@ -77,6 +78,19 @@ pub fn router() -> Router<AppState> {
         .route("/caseload", get(participants::caseload))
         .route("/hours", get(hours::show).post(hours::register))
         .route("/participants/{id}/icf", get(icf::show).post(icf::add))
+        .route("/participants/{id}/icf/pdf", get(plans::icf_pdf))
+        .route("/trajectories/{id}/plans/{kind}", get(plans::show))
+        .route(
+            "/trajectories/{id}/plans/{kind}/edit",
+            get(plans::edit).post(plans::save),
+        )
+        .route("/trajectories/{id}/plans/{kind}/versions", get(plans::history))
+        .route("/trajectories/{id}/plans/{kind}/comments", post(plans::comment))
+        .route("/trajectories/{id}/plans/{kind}/pdf", get(plans::pdf))
+        .route(
+            "/trajectories/{id}/plans/canvas/items/{item}/step",
+            post(plans::make_step),
+        )
         .route("/icf/categories", get(icf::categories).post(icf::add_category))
         .route("/barrier-codes", get(barrier_codes::show).post(barrier_codes::add))
         .route("/dashboard", get(dashboard::show))
@@ -204,6 +218,9 @@ impl Page {
             "outcome-recorded",
             "digest-saved",
             "measurement-recorded",
+            "plan-saved",
+            "comment-added",
+            "step-made",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

@@ -34,6 +34,8 @@ pub struct Row {
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub participant_name: String,
+    pub participant_language: onramp_domain::identity::Language,
+    pub participant_birth_date: chrono::NaiveDate,
     /// The participant's trajectories (id, programme, start), for linking a measurement.
     pub trajectories: Vec<(Uuid, String, chrono::NaiveDate)>,
     pub can_edit: bool,
@@ -146,6 +148,8 @@ pub async fn profile(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Resul
     let (rows, competences) = rows(&categories, &measurements);
     Ok(Profile {
         participant_name: format!("{} {}", participant.record.first_name, participant.record.last_name),
+        participant_language: participant.record.language,
+        participant_birth_date: participant.record.birth_date,
         trajectories,
         can_edit,
         categories,

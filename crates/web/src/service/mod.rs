@@ -10,6 +10,7 @@ pub mod calendars;
 pub mod coaching;
 pub mod dashboard;
 pub mod digest;
+pub mod documents;
 pub mod exchange;
 pub mod group_sessions;
 pub mod icf;

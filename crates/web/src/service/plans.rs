@@ -70,7 +70,9 @@ struct Reached {
 
 /// Asks the policy what the actor may do with the plans of this trajectory.
 async fn reach(conn: &mut impl Access, ctx: &Ctx, trajectory_id: Uuid) -> Result<Reached, AppError> {
-    let trajectory = trajectories::get(conn, trajectory_id).await?.ok_or(AppError::NotFound)?;
+    let trajectory = trajectories::get(conn, trajectory_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let reference = participants::access_ref(conn, trajectory.participant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -141,10 +143,18 @@ pub async fn open(
         return Err(AppError::NotFound);
     }
     let shown = match (&plan, wanted) {
-        (Some(plan), Some(wanted)) => Some(plans::version(&mut conn, plan.id, wanted).await?.ok_or(AppError::NotFound)?),
+        (Some(plan), Some(wanted)) => Some(
+            plans::version(&mut conn, plan.id, wanted)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
         _ => None,
     };
-    let plan = if access.reach == Reach::Shared && shown.is_none() { None } else { plan };
+    let plan = if access.reach == Reach::Shared && shown.is_none() {
+        None
+    } else {
+        plan
+    };
     let comments = match &plan {
         Some(plan) => plans::comments(&mut conn, plan.id).await?,
         None => Vec::new(),
@@ -241,7 +251,9 @@ pub async fn compare_versions(
     if access.reach != Reach::Full {
         return Err(AppError::NotFound);
     }
-    let plan = plans::get(&mut conn, trajectory_id, kind).await?.ok_or(AppError::NotFound)?;
+    let plan = plans::get(&mut conn, trajectory_id, kind)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     let before = plans::version(&mut conn, plan.id, from).await?;
     let after = plans::version(&mut conn, plan.id, to).await?;
@@ -314,7 +326,9 @@ pub async fn save(
         .check("consultation_id", parse_optional_id(&fields.consultation_id))
         .flatten();
     let mut tx = state.db.begin().await?;
-    let trajectory = trajectories::get(&mut tx, trajectory_id).await?.ok_or(AppError::NotFound)?;
+    let trajectory = trajectories::get(&mut tx, trajectory_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     authorise(&mut tx, ctx, trajectory.participant_id, Need::Edit).await?;
     let before = current_content(&mut tx, trajectory_id, kind, Reach::Full).await?;
     let content = match document {
@@ -385,7 +399,9 @@ pub async fn comment(
     let body = required_text(body, 2000).map_err(|code| AppError::invalid("body", code))?;
     let mut tx = state.db.begin().await?;
     let access = reach(&mut tx, ctx, trajectory_id).await?;
-    let plan = plans::get(&mut tx, trajectory_id, kind).await?.ok_or(AppError::NotFound)?;
+    let plan = plans::get(&mut tx, trajectory_id, kind)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let version = match access.reach {
         Reach::Full => plan.version,
         Reach::Shared => plan.shared_version.ok_or(AppError::NotFound)?,
@@ -422,16 +438,23 @@ pub async fn step_from_canvas_item(
     let owner = errors.check("owner", StepOwner::parse(&fields.owner));
     let due_on = errors.check("due_on", parse_optional_date(&fields.due_on)).flatten();
     let mut tx = state.db.begin().await?;
-    let trajectory = trajectories::get(&mut tx, trajectory_id).await?.ok_or(AppError::NotFound)?;
+    let trajectory = trajectories::get(&mut tx, trajectory_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     authorise(&mut tx, ctx, trajectory.participant_id, Need::Edit).await?;
     let canvas_plan = plans::get(&mut tx, trajectory_id, PlanKind::Canvas)
         .await?
         .ok_or(AppError::NotFound)?;
-    let Some(PlanContent::Canvas(mut canvas)) = current_content(&mut tx, trajectory_id, PlanKind::Canvas, Reach::Full).await?
+    let Some(PlanContent::Canvas(mut canvas)) =
+        current_content(&mut tx, trajectory_id, PlanKind::Canvas, Reach::Full).await?
     else {
         return Err(AppError::NotFound);
     };
-    let item = canvas.items.iter_mut().find(|i| i.id == item_id).ok_or(AppError::NotFound)?;
+    let item = canvas
+        .items
+        .iter_mut()
+        .find(|i| i.id == item_id)
+        .ok_or(AppError::NotFound)?;
     if item.step.is_some() {
         errors.add("item", "already-a-step");
     }
@@ -483,7 +506,15 @@ pub async fn step_from_canvas_item(
     let meta = VersionMeta::default();
     let base = action_plan.map(|p| p.version).unwrap_or(0);
     write(&mut tx, ctx, &trajectory, base, &PlanContent::Action(plan), &meta).await?;
-    write(&mut tx, ctx, &trajectory, canvas_plan.version, &PlanContent::Canvas(canvas), &meta).await?;
+    write(
+        &mut tx,
+        ctx,
+        &trajectory,
+        canvas_plan.version,
+        &PlanContent::Canvas(canvas),
+        &meta,
+    )
+    .await?;
     tx.commit().await?;
     Ok(step_id)
 }
