@@ -154,7 +154,8 @@ pub struct MeasurementInput {
     pub rater: Rater,
     /// Category code → qualifier; categories left blank are not rated.
     pub ratings: BTreeMap<String, Qualifier>,
-    pub competences: BTreeMap<Competence, u8>,
+    /// Competence code → score 0-10.
+    pub competences: BTreeMap<String, u8>,
     pub note: Option<String>,
 }
 
@@ -173,11 +174,13 @@ pub struct MeasurementFields {
 }
 
 impl MeasurementInput {
-    /// Parses a measurement against the known categories (code → component). Errors on a rating
-    /// are reported under `ratings.<code>`, on a competence under `competences.<code>`.
+    /// Parses a measurement against the known categories (code → component) and the competences
+    /// the participant's programmes measure. Errors on a rating are reported under
+    /// `ratings.<code>`, on a competence under `competences.<code>`.
     pub fn parse(
         fields: &MeasurementFields,
         categories: &BTreeMap<String, Component>,
+        known_competences: &[String],
         today: NaiveDate,
     ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -207,10 +210,11 @@ impl MeasurementInput {
             if text.trim().is_empty() {
                 continue;
             }
-            let Ok(competence) = Competence::parse(code) else {
+            let competence = code.trim().to_owned();
+            if !known_competences.contains(&competence) {
                 errors.add_named(format!("competences.{code}"), "invalid-choice");
                 continue;
-            };
+            }
             match text.trim().parse::<u8>() {
                 Ok(score) if score <= 10 => {
                     competences.insert(competence, score);
@@ -264,6 +268,10 @@ pub fn distance_travelled(scores: &[Option<i32>]) -> Option<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seeds() -> Vec<String> {
+        Competence::ALL.iter().map(|c| c.as_str().to_owned()).collect()
+    }
 
     #[test]
     fn qualifiers_follow_the_icf() {
@@ -344,7 +352,7 @@ mod tests {
         fields.ratings.insert("e310".into(), "+2".into());
         fields.ratings.insert("x999".into(), "1".into());
         fields.competences.insert("motivation".into(), "11".into());
-        let errors = MeasurementInput::parse(&fields, &categories, today).unwrap_err();
+        let errors = MeasurementInput::parse(&fields, &categories, &seeds(), today).unwrap_err();
         let named: Vec<(String, &str)> = errors.0.iter().map(|e| (e.field.to_string(), e.code)).collect();
         assert!(
             named.contains(&("ratings.b130".into(), "invalid-qualifier")),
@@ -361,15 +369,15 @@ mod tests {
         fields.ratings.insert("b130".into(), "2".into());
         fields.ratings.remove("x999");
         fields.competences.insert("motivation".into(), "7".into());
-        let input = MeasurementInput::parse(&fields, &categories, today).unwrap();
+        let input = MeasurementInput::parse(&fields, &categories, &seeds(), today).unwrap();
         assert_eq!(input.ratings["e310"], Qualifier::Facilitator(2));
-        assert_eq!(input.competences[&Competence::Motivation], 7);
+        assert_eq!(input.competences["motivation"], 7);
         let empty = MeasurementFields {
             ratings: BTreeMap::new(),
             competences: BTreeMap::new(),
             ..fields
         };
-        let errors = MeasurementInput::parse(&empty, &categories, today).unwrap_err();
+        let errors = MeasurementInput::parse(&empty, &categories, &seeds(), today).unwrap_err();
         assert_eq!(errors.0[0].code, "nothing-rated");
     }
 }

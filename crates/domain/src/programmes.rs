@@ -30,6 +30,8 @@ pub struct ProgrammeInput {
     pub follow_up_months: Vec<i32>,
     pub phases: Vec<Step>,
     pub modules: Vec<Step>,
+    /// The competences participants rate themselves on (0-10) in an ICF measurement.
+    pub competences: Vec<Step>,
 }
 
 /// The raw fields of the programme form: phases and modules one per line,
@@ -48,6 +50,7 @@ pub struct ProgrammeFields {
     pub follow_up_months: String,
     pub phases: String,
     pub modules: String,
+    pub competences: String,
 }
 
 impl ProgrammeInput {
@@ -98,6 +101,7 @@ impl ProgrammeInput {
         let follow_up = errors.check("follow_up_months", parse_months(&fields.follow_up_months));
         let phases = errors.check("phases", parse_steps(&fields.phases, true));
         let modules = errors.check("modules", parse_steps(&fields.modules, false));
+        let competences = errors.check("competences", parse_steps(&fields.competences, false));
         errors.finish(|| ProgrammeInput {
             code: code.unwrap(),
             name: name.unwrap(),
@@ -111,6 +115,7 @@ impl ProgrammeInput {
             follow_up_months: follow_up.unwrap(),
             phases: phases.unwrap(),
             modules: modules.unwrap(),
+            competences: competences.unwrap(),
         })
     }
 
@@ -263,7 +268,24 @@ pub fn we_go_to_work() -> ProgrammeInput {
             ("module_3", "Module 3: recovery and work action plan in group"),
             ("individual_coaching", "Individual coaching"),
         ]),
+        competences: seed_competences(),
     }
+}
+
+/// The competences the seeds measure by self-rating: motivation, coping with stress, personal network.
+pub fn seed_competences() -> Vec<Step> {
+    crate::icf::Competence::ALL
+        .iter()
+        .map(|c| Step {
+            code: c.as_str().to_owned(),
+            name: match c {
+                crate::icf::Competence::Motivation => "Motivation",
+                crate::icf::Competence::CopingWithStress => "Coping with stress",
+                crate::icf::Competence::PersonalNetwork => "Personal network",
+            }
+            .to_owned(),
+        })
+        .collect()
 }
 
 /// Stebo's Boost2work: short, intensive coaching for people 1 to 12 months on sick leave.
@@ -295,6 +317,7 @@ pub fn boost2work() -> ProgrammeInput {
             ("individual_coaching", "Individual coaching"),
             ("collective_session", "Collective session (continuous intake)"),
         ]),
+        competences: seed_competences(),
     }
 }
 

@@ -422,8 +422,11 @@ async fn icf_measurements(
         };
         ratings.insert("e310".into(), environment);
         let mut competences = std::collections::BTreeMap::new();
-        competences.insert(Competence::Motivation, motivation);
-        competences.insert(Competence::CopingWithStress, 3 + dice.below(5) as u8);
+        competences.insert(Competence::Motivation.as_str().to_owned(), motivation);
+        competences.insert(
+            Competence::CopingWithStress.as_str().to_owned(),
+            3 + dice.below(5) as u8,
+        );
         let input = MeasurementInput {
             trajectory_id: Some(trajectory_id),
             measured_on: measured_on.min(today),

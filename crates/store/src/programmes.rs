@@ -86,6 +86,7 @@ fn assemble(row: Row, steps: &[StepRow]) -> Programme {
         definition: ProgrammeInput {
             phases: pick("phase"),
             modules: pick("module"),
+            competences: pick("competence"),
             code: row.code,
             name: row.name,
             description: row.description,
@@ -143,7 +144,12 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ProgrammeInput) -> R
 
 async fn write_steps(tx: &mut impl Access, id: Uuid, input: &ProgrammeInput) -> Result<()> {
     let sql = "INSERT INTO programme_steps (programme_id, kind, position, code, name) VALUES ($1, $2, $3, $4, $5)";
-    for (kind, steps) in [("phase", &input.phases), ("module", &input.modules)] {
+    let kinds = [
+        ("phase", &input.phases),
+        ("module", &input.modules),
+        ("competence", &input.competences),
+    ];
+    for (kind, steps) in kinds {
         for (position, step) in steps.iter().enumerate() {
             run!(tx, c => sqlx::query(sql).bind(id).bind(kind).bind(position as i32).bind(&step.code).bind(&step.name)
                 .execute(c).await.map(|r| r.rows_affected()))?;
@@ -201,4 +207,37 @@ pub async fn ensure_built_in(db: &Db) -> Result<()> {
         }
     }
     tx.commit().await
+}
+
+/// The competences measured for a participant: those of the programmes of their trajectories
+/// (only `trajectory_id`'s when given), in programme order without repeats, each with the
+/// programme's name for it and whether the programme is built in (its names are translated).
+/// A participant without a trajectory is measured on the seeds' competences.
+pub async fn competences_for(
+    conn: &mut impl Access,
+    participant_id: Uuid,
+    trajectory_id: Option<Uuid>,
+) -> Result<Vec<(Step, bool)>> {
+    let sql = "SELECT s.code, s.name, g.built_in FROM trajectories t
+               JOIN programmes g ON g.id = t.programme_id
+               JOIN programme_steps s ON s.programme_id = g.id AND s.kind = 'competence'
+               WHERE t.participant_id = $1 AND ($2 IS NULL OR t.id = $2)
+               ORDER BY t.started_on, t.id, s.position";
+    let rows: Vec<(String, String, bool)> =
+        run!(conn, c => sqlx::query_as(sql).bind(participant_id).bind(trajectory_id).fetch_all(c).await)?;
+    let followed: i64 = run!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM trajectories WHERE participant_id = $1")
+        .bind(participant_id).fetch_one(c).await)?;
+    if followed == 0 {
+        return Ok(onramp_domain::programmes::seed_competences()
+            .into_iter()
+            .map(|s| (s, true))
+            .collect());
+    }
+    let mut list: Vec<(Step, bool)> = Vec::new();
+    for (code, name, built_in) in rows {
+        if !list.iter().any(|(s, _)| s.code == code) {
+            list.push((Step { code, name }, built_in));
+        }
+    }
+    Ok(list)
 }

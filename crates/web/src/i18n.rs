@@ -34,6 +34,11 @@ pub fn text(language: Language, key: &str) -> String {
     LOCALES.lookup(id(language), key)
 }
 
+/// The text of message `key`, or `None` when there is no such message.
+pub fn try_text(language: Language, key: &str) -> Option<String> {
+    LOCALES.try_lookup(id(language), key)
+}
+
 /// The text of message `key` with named arguments.
 pub fn text_with(language: Language, key: &str, args: &[(&'static str, &str)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue> = args
@@ -41,6 +46,24 @@ pub fn text_with(language: Language, key: &str, args: &[(&'static str, &str)]) -
         .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.to_string())))
         .collect();
     LOCALES.lookup_with_args(id(language), key, &args)
+}
+
+/// The name of a programme step (`phase`, `module`, `competence`) in `language`: a built-in
+/// programme's step that still carries its shipped (English) name gets the translation
+/// (`<kind>-<code>`); any other name is shown as written.
+pub fn step_name(language: Language, kind: &str, step: &onramp_domain::programmes::Step, built_in: bool) -> String {
+    let key = format!("{kind}-{}", step.code);
+    if built_in
+        && let (Some(en), Some(local)) = (
+            LOCALES.try_lookup(id(Language::En), &key),
+            LOCALES.try_lookup(id(language), &key),
+        )
+        && en == step.name
+    {
+        local
+    } else {
+        step.name.clone()
+    }
 }
 
 /// A built-in programme shown in `language`: its phases and modules that still carry their
@@ -51,14 +74,7 @@ pub fn localise_programme(language: Language, programme: &mut onramp_store::prog
         return;
     }
     let translate = |kind: &str, step: &mut onramp_domain::programmes::Step| {
-        let key = format!("{kind}-{}", step.code);
-        if let (Some(en), Some(local)) = (
-            LOCALES.try_lookup(id(Language::En), &key),
-            LOCALES.try_lookup(id(language), &key),
-        ) && en == step.name
-        {
-            step.name = local;
-        }
+        step.name = step_name(language, kind, step, true);
     };
     programme
         .definition
@@ -70,6 +86,11 @@ pub fn localise_programme(language: Language, programme: &mut onramp_store::prog
         .modules
         .iter_mut()
         .for_each(|s| translate("module", s));
+    programme
+        .definition
+        .competences
+        .iter_mut()
+        .for_each(|s| translate("competence", s));
 }
 
 /// The message for a validation error code, e.g. `required` → `error-required`.

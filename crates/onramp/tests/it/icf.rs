@@ -271,3 +271,78 @@ async fn the_page_charts_each_category_with_a_table_and_names_bad_input() {
     assert!(html.contains("The measurement is recorded."));
     assert!(html.contains("-3 over 3 measurements"));
 }
+
+#[tokio::test]
+async fn each_programme_chooses_the_competences_it_measures() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (_, programmes) = app.get_json(&admin, "/api/v1/programmes").await;
+    let boost = programmes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["code"] == "boost2work")
+        .unwrap()
+        .clone();
+    let codes = |g: &Value| -> Vec<String> {
+        g["competences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        codes(&boost),
+        ["motivation", "coping_with_stress", "personal_network"],
+        "the seeds' three"
+    );
+
+    let mut changed = boost.clone();
+    changed["competences"] = json!([{"code": "self_confidence", "name": "Zelfvertrouwen"},
+                                    {"code": "motivation", "name": "Motivation"}]);
+    let path = format!("/api/v1/programmes/{}", boost["id"].as_str().unwrap());
+    let (status, updated) = app.send_json(&admin, "PUT", &path, changed).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(codes(&updated), ["self_confidence", "motivation"]);
+
+    let id = participant(&app, &coach, "Boost").await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let body = json!({"programme_id": boost["id"], "organisation_id": maasland,
+                      "started_on": crate::caseload::today().to_string()});
+    app.start_trajectory(&coach, &id, body).await;
+    let (status, problem) = measure(
+        &app,
+        &coach,
+        &id,
+        json!({"measured_on": "2026-10-01", "moment": "intake",
+        "rater": "participant", "competences": {"self_confidence": 4, "coping_with_stress": 5}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        has_error(&problem, "competences.coping_with_stress", "invalid-choice"),
+        "{problem}"
+    );
+    assert!(!has_error(&problem, "competences.self_confidence", "invalid-choice"));
+    let (status, _) = measure(
+        &app,
+        &coach,
+        &id,
+        json!({"measured_on": "2026-10-01", "moment": "intake",
+        "rater": "participant", "competences": {"self_confidence": 4, "motivation": 6}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, profile) = app.get_json(&coach, &format!("/api/v1/participants/{id}/icf")).await;
+    assert_eq!(
+        profile["competences"],
+        json!([{"code": "self_confidence", "name": "Zelfvertrouwen"}, {"code": "motivation", "name": "Motivatie"}]),
+        "an administrator's name as written; a shipped name translated"
+    );
+    assert_eq!(
+        profile["measurements"][0]["competences"],
+        json!({"motivation": 6, "self_confidence": 4})
+    );
+}

@@ -980,3 +980,6 @@ error-invalid-id = An item id is letters, digits and hyphens only.
 error-plan-changed = Someone saved this plan after you opened it. Open the plan again to see their version; copy your changes first.
 error-not-discussed = The participant was not discussed at this consultation.
 error-already-a-step = This item is already a step of the action plan.
+programme-competences = Self-rated competences (0-10)
+programme-no-competences = This programme measures no self-rated competences.
+programme-competences-hint = What participants rate themselves on from 0 to 10 in an ICF measurement, such as motivation, coping with stress or personal network. One per line, as code: Name.

@@ -980,3 +980,6 @@ error-invalid-id = Un identifiant d'élément ne contient que des lettres, des c
 error-plan-changed = Quelqu'un a enregistré ce plan après que vous l'avez ouvert. Rouvrez le plan pour voir sa version ; copiez d'abord vos modifications.
 error-not-discussed = Le participant n'a pas été discuté lors de cette concertation.
 error-already-a-step = Cet élément est déjà une étape du plan d'action.
+programme-competences = Compétences auto-évaluées (0-10)
+programme-no-competences = Ce programme ne mesure pas de compétences auto-évaluées.
+programme-competences-hint = Ce sur quoi les participants s'évaluent de 0 à 10 lors d'une mesure CIF, comme la motivation, la gestion du stress ou le réseau personnel. Une par ligne, sous la forme code: Nom.

@@ -980,3 +980,6 @@ error-invalid-id = Een item-id bestaat alleen uit letters, cijfers en koppelteke
 error-plan-changed = Iemand bewaarde dit plan nadat u het opende. Open het plan opnieuw om hun versie te zien; kopieer eerst uw wijzigingen.
 error-not-discussed = De deelnemer werd niet besproken op dit overleg.
 error-already-a-step = Dit item is al een stap van het actieplan.
+programme-competences = Zelf beoordeelde competenties (0-10)
+programme-no-competences = Dit programma meet geen zelf beoordeelde competenties.
+programme-competences-hint = Waarop deelnemers zichzelf van 0 tot 10 beoordelen in een ICF-meting, zoals motivatie, omgaan met stress of persoonlijk netwerk. Eén per regel, als code: Naam.

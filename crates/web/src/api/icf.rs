@@ -143,7 +143,16 @@ pub struct DistanceView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct CompetenceView {
+    pub code: String,
+    /// The name in your language.
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct IcfProfileView {
+    /// The self-rated competences the participant's programmes measure (and any measured before).
+    pub competences: Vec<CompetenceView>,
     /// Oldest first.
     pub measurements: Vec<MeasurementView>,
     /// Per category and competence scored in two measurements or more.
@@ -180,7 +189,16 @@ pub async fn profile(
     let profile = service::profile(&state, &ctx, id).await?;
     let mut distance_travelled = distances(&profile.rows, "icf");
     distance_travelled.extend(distances(&profile.competences, "competence"));
+    let competences = profile
+        .competences
+        .iter()
+        .map(|row| CompetenceView {
+            code: row.code.clone(),
+            name: profile.competence_name(ctx.language, &row.code),
+        })
+        .collect();
     Ok(Json(IcfProfileView {
+        competences,
         measurements: profile.measurements.into_iter().map(MeasurementView::from).collect(),
         distance_travelled,
     }))
@@ -256,6 +274,7 @@ pub async fn add_measurement(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct IcfPdfQuery {
     /// participant (default) or physician (the occupational or advisory physician)
@@ -268,7 +287,7 @@ pub struct IcfPdfQuery {
 #[utoipa::path(get, path = "/api/v1/participants/{id}/icf/pdf", tag = "icf",
     params(("id" = Uuid, Path), IcfPdfQuery),
     responses(
-        (status = 200, content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The PDF (tagged, A4)", content_type = "application/pdf"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]

@@ -50,6 +50,7 @@ pub use icf::title as icf_title;
 pub use organisations::parse_filter as organisations_filter;
 pub use participants::{CaseloadQuery, CaseloadRow, encode_cursor as caseload_cursor};
 pub use plans::{parse_kind as plan_kind, parse_version as plan_version};
+pub use programmes::seed_lines as programme_seed_competences;
 pub use users::encode_cursor as users_cursor;
 pub use users::parse_filter as users_filter;
 

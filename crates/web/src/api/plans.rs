@@ -207,6 +207,7 @@ pub struct PlanView {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct VersionQuery {
     /// A version number; the latest (for the care team: the latest shared) when left out.
@@ -300,6 +301,7 @@ pub async fn versions(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CompareQuery {
     pub from: String,
@@ -455,6 +457,7 @@ pub async fn step_from_item(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct PdfQuery {
     /// participant (default) or physician (the occupational or advisory physician)
@@ -469,7 +472,7 @@ pub struct PdfQuery {
 #[utoipa::path(get, path = "/api/v1/trajectories/{id}/plans/{kind}/pdf", tag = "plans",
     params(("id" = Uuid, Path), ("kind" = String, Path), PdfQuery),
     responses(
-        (status = 200, content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "The PDF (tagged, A4)", content_type = "application/pdf"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]

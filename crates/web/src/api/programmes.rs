@@ -36,6 +36,8 @@ pub struct ProgrammeView {
     /// In order.
     pub phases: Vec<StepView>,
     pub modules: Vec<StepView>,
+    /// The competences participants rate themselves on (0-10) in ICF measurements.
+    pub competences: Vec<StepView>,
 }
 
 impl From<Programme> for ProgrammeView {
@@ -65,6 +67,7 @@ impl From<Programme> for ProgrammeView {
             follow_up_months: d.follow_up_months,
             phases: steps(d.phases),
             modules: steps(d.modules),
+            competences: steps(d.competences),
         }
     }
 }
@@ -93,6 +96,18 @@ pub struct ProgrammeBody {
     /// At least one, in order.
     pub phases: Vec<StepBody>,
     pub modules: Vec<StepBody>,
+    /// The self-rated competences (0-10) measured in this programme; left out: the seeds' three
+    /// (motivation, coping_with_stress, personal_network); an empty list: none.
+    pub competences: Option<Vec<StepBody>>,
+}
+
+/// The seeds' competences as the lines of the programme form (`code: Name`).
+pub fn seed_lines() -> String {
+    onramp_domain::programmes::seed_competences()
+        .iter()
+        .map(|s| format!("{}: {}", s.code, s.name))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl ProgrammeBody {
@@ -123,6 +138,10 @@ impl ProgrammeBody {
                 .join(","),
             phases: lines(&self.phases),
             modules: lines(&self.modules),
+            competences: match &self.competences {
+                Some(list) => lines(list),
+                None => seed_lines(),
+            },
         };
         Ok(ProgrammeInput::parse(&fields)?)
     }

@@ -110,7 +110,7 @@ fn lines(p: &Page, profile: &Profile, dates: &[String]) -> (Vec<Line>, Vec<Line>
     let competences = profile
         .competences
         .iter()
-        .map(|row| line(row, p.label("competence", &row.code), Vec::new(), 0, 10))
+        .map(|row| line(row, profile.competence_name(p.lang, &row.code), Vec::new(), 0, 10))
         .collect();
     (categories, competences)
 }

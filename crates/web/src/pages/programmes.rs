@@ -78,6 +78,7 @@ fn values(definition: &ProgrammeInput) -> Vec<(String, String)> {
         ),
         ("phases".to_owned(), lines(&definition.phases)),
         ("modules".to_owned(), lines(&definition.modules)),
+        ("competences".to_owned(), lines(&definition.competences)),
     ];
     values.extend(
         definition
@@ -102,6 +103,7 @@ fn fields(data: &FormData) -> ProgrammeFields {
         follow_up_months: data.get("follow_up_months").into(),
         phases: data.get("phases").into(),
         modules: data.get("modules").into(),
+        competences: data.get("competences").into(),
     }
 }
 
@@ -143,7 +145,10 @@ pub async fn new(PageCtx(ctx): PageCtx) -> PageResult {
     page(
         &ctx,
         None,
-        Form::with_values(vec![("max_duration_months".into(), "12".into())]),
+        Form::with_values(vec![
+            ("max_duration_months".into(), "12".into()),
+            ("competences".into(), crate::api::programme_seed_competences()),
+        ]),
         None,
     )
 }

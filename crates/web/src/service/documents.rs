@@ -246,7 +246,7 @@ fn icf_document(profile: &Profile, lang: Language, audience: Audience) -> Docume
         .iter()
         .filter(|row| row.values.iter().any(|v| !v.is_empty()))
         .map(|row| {
-            let mut cells = vec![text(lang, &format!("competence-{}", row.code))];
+            let mut cells = vec![profile.competence_name(lang, &row.code)];
             cells.extend(row.values.iter().cloned());
             cells.push(change(row));
             cells

@@ -8,14 +8,13 @@ use crate::error::AppError;
 use crate::identity::Ctx;
 use onramp_domain::FieldErrors;
 use onramp_domain::icf::{
-    Change, Competence, Component, MeasurementFields, MeasurementInput, Qualifier, distance_travelled,
-    parse_category_code,
+    Change, Component, MeasurementFields, MeasurementInput, Qualifier, distance_travelled, parse_category_code,
 };
 use onramp_domain::policy::Action;
 use onramp_domain::validation::required_text;
 use onramp_store::audit::{self, Event};
 use onramp_store::icf::{self, Category, Measurement, NewCategory};
-use onramp_store::trajectories;
+use onramp_store::{programmes, trajectories};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -40,6 +39,8 @@ pub struct Profile {
     pub trajectories: Vec<(Uuid, String, chrono::NaiveDate)>,
     pub can_edit: bool,
     pub categories: Vec<Category>,
+    /// The competences the participant's programmes measure, with whether the programme is built in.
+    pub competence_steps: Vec<(onramp_domain::programmes::Step, bool)>,
     pub measurements: Vec<Measurement>,
     /// One row per category, in the categories' order.
     pub rows: Vec<Row>,
@@ -47,8 +48,20 @@ pub struct Profile {
     pub competences: Vec<Row>,
 }
 
-/// Builds the rows of the profile from measurements in date order.
-pub fn rows(categories: &[Category], measurements: &[Measurement]) -> (Vec<Row>, Vec<Row>) {
+impl Profile {
+    /// A competence's name in `language`.
+    pub fn competence_name(&self, language: onramp_domain::identity::Language, code: &str) -> String {
+        match self.competence_steps.iter().find(|(s, _)| s.code == code) {
+            Some((step, built_in)) => crate::i18n::step_name(language, "competence", step, *built_in),
+            // Measured under a programme that no longer asks it: the shipped name, else the code.
+            None => crate::i18n::try_text(language, &format!("competence-{code}")).unwrap_or_else(|| code.to_owned()),
+        }
+    }
+}
+
+/// Builds the rows of the profile from measurements in date order: a row per category, and one
+/// per competence measured now (`competences`) or earlier.
+pub fn rows(categories: &[Category], competences: &[String], measurements: &[Measurement]) -> (Vec<Row>, Vec<Row>) {
     let category_rows = categories
         .iter()
         .map(|category| {
@@ -72,15 +85,21 @@ pub fn rows(categories: &[Category], measurements: &[Measurement]) -> (Vec<Row>,
             }
         })
         .collect();
-    let competence_rows = Competence::ALL
-        .iter()
+    let mut codes: Vec<&String> = competences.iter().collect();
+    for code in measurements.iter().flat_map(|m| m.competences.keys()) {
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    let competence_rows = codes
+        .into_iter()
         .map(|competence| {
             let scores: Vec<Option<i32>> = measurements
                 .iter()
-                .map(|m| m.competences.get(competence.as_str()).copied())
+                .map(|m| m.competences.get(competence).copied())
                 .collect();
             Row {
-                code: competence.as_str().to_owned(),
+                code: competence.clone(),
                 values: scores
                     .iter()
                     .map(|s| s.map(|s| s.to_string()).unwrap_or_default())
@@ -139,13 +158,16 @@ pub async fn profile(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Resul
         .map(|t| (t.id, t.programme_name, t.started_on))
         .collect();
     let categories = icf::categories(&mut conn).await?;
+    let competences = programmes::competences_for(&mut conn, participant_id, None).await?;
     let measurements = icf::measurements(&mut conn, participant_id).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     let event = Event::new("icf.read", "participant", participant_id).for_participant(participant_id);
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
-    let (rows, competences) = rows(&categories, &measurements);
+    let codes: Vec<String> = competences.iter().map(|(s, _)| s.code.clone()).collect();
+    let (rows, competence_rows) = rows(&categories, &codes, &measurements);
+
     Ok(Profile {
         participant_name: format!("{} {}", participant.record.first_name, participant.record.last_name),
         participant_language: participant.record.language,
@@ -153,9 +175,10 @@ pub async fn profile(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Resul
         trajectories,
         can_edit,
         categories,
+        competence_steps: competences,
         measurements,
         rows,
-        competences,
+        competences: competence_rows,
     })
 }
 
@@ -177,7 +200,13 @@ pub async fn add_measurement(
             (c.code, component)
         })
         .collect();
-    let input = MeasurementInput::parse(fields, &known, today())?;
+    let trajectory_id = onramp_domain::organisations::parse_optional_id(&fields.trajectory_id).unwrap_or(None);
+    let competences: Vec<String> = programmes::competences_for(&mut tx, participant_id, trajectory_id)
+        .await?
+        .into_iter()
+        .map(|(s, _)| s.code)
+        .collect();
+    let input = MeasurementInput::parse(fields, &known, &competences, today())?;
     if let Some(trajectory_id) = input.trajectory_id {
         trajectories::get(&mut tx, trajectory_id)
             .await?
