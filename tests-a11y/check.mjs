@@ -113,6 +113,25 @@ for (const language of ["en", "nl", "fr"]) {
   await visit(page, `${participant}/edit`);
   await visit(page, `${participant}/icf`);
   await visit(page, "/icf/categories");
+  // The plans of a trajectory whose action plan has been revised: each plan, its edit form, the
+  // comparison of two versions.
+  const files = await page.goto(base + "/caseload", { waitUntil: "load" }).then(() => page.evaluate(() =>
+    [...new Set([...document.querySelectorAll("table a")].map((a) => a.getAttribute("href"))
+      .filter((h) => /^\/participants\/[0-9a-f-]+$/.test(h)))].slice(0, 20)));
+  let planned = null;
+  for (const file of files) {
+    await page.goto(base + file, { waitUntil: "load" });
+    const plan = await page.evaluate(() => { const a = document.querySelector("a[href$='/plans/action']"); return a && a.getAttribute("href"); });
+    if (!plan) continue;
+    await page.goto(base + plan, { waitUntil: "load" });
+    if (await page.evaluate(() => !!document.querySelector("a[href$='/versions']"))) { planned = plan.replace(/\/action$/, ""); break; }
+  }
+  if (!planned) throw new Error("no participant in the caseload has a revised action plan");
+  for (const kind of ["action", "recovery", "canvas"]) {
+    await visit(page, `${planned}/${kind}`);
+    await visit(page, `${planned}/${kind}/edit`);
+  }
+  await visit(page, `${planned}/action/versions?from=1&to=2`);
   await visit(page, "/barrier-codes");
   await visit(page, "/participants/new");
   for (const path of ["/dashboard", "/hours", "/consultations", "/presence", "/sessions", "/sessions/new", "/calendars"]) await visit(page, path);

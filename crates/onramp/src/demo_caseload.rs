@@ -258,6 +258,21 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
         if n % 3 != 0 {
             icf_measurements(tx, &mut dice, participant.id, trajectory.id, started_on, today, coach).await?;
         }
+        // Those past the first phase have plans: an action plan revised once, and a personal canvas
+        // (Boost2work) or a recovery plan (We go to work's module 3).
+        if reached >= 2 {
+            let reviewed_on = started_on + Days::new(days * 2 / 3);
+            plans(
+                tx,
+                &mut dice,
+                trajectory.id,
+                boost2work,
+                coach,
+                steps_on.is_some(),
+                reviewed_on,
+            )
+            .await?;
+        }
         // Those who reached "steps to work" took one: volunteer work, a training or a job.
         if let Some(on) = steps_on {
             let kind = *dice.pick(&[
@@ -445,6 +460,190 @@ async fn icf_measurements(
         family = (family - 1).max(-3);
         motivation = (motivation + dice.below(3) as u8).min(10);
     }
+    Ok(())
+}
+
+/// Demo plans of one trajectory: an action plan written at intake and revised later (shared with
+/// the care team), and a canvas with an item made into a step, or a WRAP recovery plan.
+async fn plans(
+    tx: &mut Tx,
+    dice: &mut Dice,
+    trajectory_id: Uuid,
+    boost2work: bool,
+    coach: Uuid,
+    took_a_step: bool,
+    reviewed_on: NaiveDate,
+) -> Result<()> {
+    use onramp_domain::plans::{
+        ActionPlan, Canvas, CanvasBlock, CanvasItem, Goal, Lever, PlanContent, RecoveryPlan, Step, StepOwner,
+        StepStatus, WrapSection,
+    };
+    use onramp_store::plans::{VersionMeta, save};
+    let goals: [(&str, [(&str, StepOwner, Option<Lever>); 3]); 3] = [
+        (
+            "Back to my own job, part time at first",
+            [
+                (
+                    "Talk to the occupational physician about a phased return",
+                    StepOwner::Participant,
+                    None,
+                ),
+                (
+                    "Ask for a workstation without heavy lifting",
+                    StepOwner::Employer,
+                    Some(Lever::ReasonableAdjustment),
+                ),
+                ("Visit the workplace together with the coach", StepOwner::Coach, None),
+            ],
+        ),
+        (
+            "Find out which work suits me now",
+            [
+                (
+                    "Take part in the group sessions on wishes and interests",
+                    StepOwner::Participant,
+                    None,
+                ),
+                (
+                    "Try volunteer work two mornings a week",
+                    StepOwner::Participant,
+                    Some(Lever::LearningOpportunity),
+                ),
+                (
+                    "Discuss a growth job with the job mediator",
+                    StepOwner::Coach,
+                    Some(Lever::GrowthJob),
+                ),
+            ],
+        ),
+        (
+            "Keep my energy up during the week",
+            [
+                (
+                    "Plan rest moments between tasks",
+                    StepOwner::Participant,
+                    Some(Lever::JobCrafting),
+                ),
+                (
+                    "Follow the pain education of the rehabilitation team",
+                    StepOwner::CarePartner,
+                    None,
+                ),
+                ("Agree a fixed weekly call with the coach", StepOwner::Coach, None),
+            ],
+        ),
+    ];
+    let first = dice.below(goals.len());
+    let chosen = [first, (first + 1) % goals.len()];
+    let mut plan = ActionPlan {
+        goals: chosen
+            .iter()
+            .enumerate()
+            .map(|(g, &k)| Goal {
+                id: format!("g{g}"),
+                title: goals[k].0.into(),
+                steps: goals[k]
+                    .1
+                    .iter()
+                    .enumerate()
+                    .map(|(s, (text, owner, lever))| Step {
+                        id: format!("g{g}s{s}"),
+                        description: (*text).into(),
+                        owner: *owner,
+                        due_on: Some(reviewed_on + Days::new(30 * (s as u64 + 1))),
+                        status: StepStatus::Planned,
+                        levers: lever.iter().copied().collect(),
+                        canvas_item: None,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let intake = VersionMeta {
+        note: Some("Drawn up at the start of the action plan phase".into()),
+        ..VersionMeta::default()
+    };
+    save(tx, trajectory_id, 0, &PlanContent::Action(plan.clone()), &intake, coach).await?;
+    for step in plan.goals.iter_mut().flat_map(|g| g.steps.iter_mut()) {
+        step.status = match dice.below(4) {
+            0 => StepStatus::Planned,
+            1 => StepStatus::InProgress,
+            _ if took_a_step => StepStatus::Done,
+            _ => StepStatus::InProgress,
+        };
+    }
+    let review = VersionMeta {
+        shared: true,
+        consultation_id: None,
+        note: Some("Reviewed with the participant; shared with the care team".into()),
+    };
+    if boost2work {
+        let items = [
+            (CanvasBlock::WhoIAm, "Patient, precise, good with people"),
+            (CanvasBlock::WhatIDo, "Cook for groups"),
+            (CanvasBlock::WhoIHelp, "Elderly people who live alone"),
+            (CanvasBlock::HowIHelp, "A warm meal and a chat"),
+            (CanvasBlock::WhoHelpsMe, "My sister and my former colleague"),
+            (CanvasBlock::WhatIGet, "A reason to get up, contact with others"),
+            (CanvasBlock::WhatIGive, "Energy in the mornings"),
+        ];
+        let mut canvas = Canvas {
+            items: items
+                .iter()
+                .enumerate()
+                .map(|(n, (block, text))| CanvasItem {
+                    id: format!("c{n}"),
+                    block: *block,
+                    text: (*text).into(),
+                    step: None,
+                })
+                .collect(),
+        };
+        save(
+            tx,
+            trajectory_id,
+            0,
+            &PlanContent::Canvas(canvas.clone()),
+            &intake,
+            coach,
+        )
+        .await?;
+        // "Cook for groups" became a step towards the first goal.
+        canvas.items[1].step = Some("canvas1".into());
+        plan.goals[0].steps.push(Step {
+            id: "canvas1".into(),
+            description: "Cook for groups".into(),
+            owner: StepOwner::Participant,
+            due_on: Some(reviewed_on + Days::new(45)),
+            status: StepStatus::InProgress,
+            levers: vec![Lever::LearningOpportunity],
+            canvas_item: Some("c1".into()),
+        });
+        save(tx, trajectory_id, 1, &PlanContent::Canvas(canvas), &review, coach).await?;
+    } else if dice.below(2) == 0 {
+        let sections = [
+            (
+                WrapSection::WellnessToolbox,
+                "Walking the dog\nCalling my sister\nMusic",
+            ),
+            (
+                WrapSection::EveryDay,
+                "Get up before eight\nA short walk\nOne task in the house",
+            ),
+            (WrapSection::Triggers, "Deadlines\nNoise in open-plan offices"),
+            (WrapSection::EarlyWarningSigns, "Sleeping badly\nSkipping meals"),
+            (
+                WrapSection::EarlyWarningPlan,
+                "Call the coach\nCut the day into small parts",
+            ),
+            (WrapSection::CrisisSupporters, "My sister (0470 00 00 00)\nMy GP"),
+        ];
+        let recovery = RecoveryPlan {
+            sections: sections.iter().map(|(s, t)| (*s, (*t).to_owned())).collect(),
+        };
+        save(tx, trajectory_id, 0, &PlanContent::Recovery(recovery), &review, coach).await?;
+    }
+    save(tx, trajectory_id, 1, &PlanContent::Action(plan), &review, coach).await?;
     Ok(())
 }
 
