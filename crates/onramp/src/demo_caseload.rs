@@ -479,7 +479,9 @@ async fn plans(
         StepStatus, WrapSection,
     };
     use onramp_store::plans::{VersionMeta, save};
-    let goals: [(&str, [(&str, StepOwner, Option<Lever>); 3]); 3] = [
+    // A goal's title and its steps: what, who, and the lever it uses.
+    type DemoGoal = (&'static str, [(&'static str, StepOwner, Option<Lever>); 3]);
+    let goals: [DemoGoal; 3] = [
         (
             "Back to my own job, part time at first",
             [
