@@ -353,6 +353,8 @@ struct Entry {
     key: String,
     what: &'static str,
     label: String,
+    /// The goal a step sits under (by id: renaming the goal does not move its steps).
+    parent: Option<String>,
     fields: Vec<(&'static str, String)>,
 }
 
@@ -366,12 +368,14 @@ fn entries(content: &PlanContent) -> Vec<Entry> {
                     key: goal.id.clone(),
                     what: "goal",
                     label: goal.title.clone(),
+                    parent: None,
                     fields: vec![("title", goal.title.clone())],
                 };
                 std::iter::once(head).chain(goal.steps.iter().map(|step| Entry {
                     key: step.id.clone(),
                     what: "step",
                     label: step.description.clone(),
+                    parent: Some(goal.id.clone()),
                     fields: vec![
                         ("description", step.description.clone()),
                         ("goal", goal.title.clone()),
@@ -392,6 +396,7 @@ fn entries(content: &PlanContent) -> Vec<Entry> {
                 key: section.as_str().to_owned(),
                 what: "section",
                 label: section.as_str().to_owned(),
+                parent: None,
                 fields: vec![("text", plan.sections.get(section).cloned().unwrap_or_default())],
             })
             .collect(),
@@ -402,6 +407,7 @@ fn entries(content: &PlanContent) -> Vec<Entry> {
                 key: item.id.clone(),
                 what: "item",
                 label: item.text.clone(),
+                parent: None,
                 fields: vec![("block", item.block.as_str().to_owned()), ("text", item.text.clone())],
             })
             .collect(),
@@ -451,7 +457,10 @@ pub fn compare(before: &PlanContent, after: &PlanContent) -> Vec<Difference> {
                 fields: field_changes(&[], &entry.fields),
             }),
             Some(previous) => {
-                let fields = field_changes(&previous.fields, &entry.fields);
+                let mut fields = field_changes(&previous.fields, &entry.fields);
+                if previous.parent == entry.parent {
+                    fields.retain(|f| f.field != "goal");
+                }
                 if !fields.is_empty() {
                     // A recovery-plan section is always there; filling or clearing it adds or removes.
                     let empty = |e: &Entry| e.fields.iter().all(|(_, v)| v.is_empty());
@@ -648,6 +657,18 @@ mod tests {
             }]
         );
         assert!(compare(&after, &after).is_empty());
+    }
+
+    #[test]
+    fn renaming_a_goal_is_one_change_not_a_change_of_each_step() {
+        let before = plan(vec![made("s1", "Call the employer", StepStatus::Planned)]);
+        let mut after = before.clone();
+        if let PlanContent::Action(plan) = &mut after {
+            plan.goals[0].title = "Work again, four days a week".into();
+        }
+        let differences = compare(&before, &after);
+        assert_eq!(differences.len(), 1, "{differences:?}");
+        assert_eq!((differences[0].what, differences[0].fields[0].field), ("goal", "title"));
     }
 
     #[test]

@@ -54,12 +54,14 @@ pub enum Action<'a> {
     ViewParticipantNotes(&'a ParticipantRef),
     /// Change a participant file, its consents and trajectories.
     EditParticipant(&'a ParticipantRef),
-    /// Read a plan of the participant (action plan, recovery plan, canvas) and comment on it. The
-    /// care team reads only a version shared with them (`shared`), and only with the participant's
-    /// consent for sharing with their partner; the coaches and coordinators who see the file read
-    /// every version. Writing a plan is `EditParticipant`.
+    /// Read a plan of the participant's trajectory at `organisation_id` (action plan, recovery
+    /// plan, canvas) and comment on it. The care team reads only a version shared with them
+    /// (`shared`), of a trajectory at their own partner, and only with the participant's consent
+    /// for sharing with that partner; the coaches and coordinators who see the file read every
+    /// version. Writing a plan is `EditParticipant`.
     ViewPlan {
         participant: &'a ParticipantRef,
+        organisation_id: Uuid,
         shared: bool,
     },
     /// Register a new participant reached at this organisation.
@@ -384,10 +386,19 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                 Decision::Hidden
             }
         }
-        Action::ViewPlan { participant, shared } => {
+        Action::ViewPlan {
+            participant,
+            organisation_id,
+            shared,
+        } => {
             let reads = match actor.role {
                 Role::Administrator | Role::Coach | Role::Coordinator => true,
-                Role::CareTeam => shared,
+                // Consent to share with one partner opens no plan of a trajectory at another.
+                Role::CareTeam => {
+                    shared
+                        && actor.organisations.contains(&organisation_id)
+                        && participant.shared_with.contains(&organisation_id)
+                }
                 Role::PeerExpert | Role::Funder => false,
             };
             if sees_participant(actor, participant) && reads {
@@ -541,11 +552,17 @@ mod tests {
         }
     }
 
-    /// Participant files: who opens, reads notes of, and changes them.
+    /// Reading a plan of the participant's first trajectory.
     fn plan(participant: &ParticipantRef, shared: bool) -> Action<'_> {
-        Action::ViewPlan { participant, shared }
+        let organisation_id = participant.followed[0].organisation_id;
+        Action::ViewPlan {
+            participant,
+            organisation_id,
+            shared,
+        }
     }
 
+    /// Participant files: who opens, reads notes of, and changes them.
     #[test]
     fn participant_policy_table() {
         // Followed at the actor's organisation 10 (region 2) by another coach.
@@ -566,6 +583,16 @@ mod tests {
             followed: vec![followed(13, 3, Some(51))],
             shared_with: vec![id(13)],
         };
+        // Followed at organisation 13 and at the care team's own 10, with consent for 10 only: that
+        // opens the plans of the trajectory at 10, not those of the one at 13.
+        let both_shared_with_one = ParticipantRef {
+            followed: vec![followed(13, 3, Some(51)), followed(10, 2, Some(50))],
+            shared_with: vec![id(10)],
+        };
+        let both_shared_with_own = ParticipantRef {
+            followed: vec![followed(10, 2, Some(50)), followed(13, 3, Some(51))],
+            shared_with: vec![id(10)],
+        };
         let table: &[(Role, Action, Decision)] = &[
             (Role::Administrator, Action::ViewParticipant(&stranger), Allow),
             (Role::Administrator, Action::EditParticipant(&stranger), Allow),
@@ -583,6 +610,8 @@ mod tests {
             (Role::CareTeam, plan(&at_own_shared, true), Allow),
             (Role::CareTeam, plan(&at_own_shared, false), Hidden),
             (Role::CareTeam, plan(&at_own, true), Hidden),
+            (Role::CareTeam, plan(&both_shared_with_one, true), Hidden),
+            (Role::CareTeam, plan(&both_shared_with_own, true), Allow),
             (Role::Coach, plan(&at_own, false), Allow),
             (Role::Coach, plan(&stranger, true), Hidden),
             (Role::Coordinator, plan(&mine_elsewhere, false), Allow),

@@ -142,11 +142,16 @@ pub async fn save(
     Ok((plan_id, version))
 }
 
-pub async fn comments(conn: &mut impl Access, plan_id: Uuid) -> Result<Vec<Comment>> {
+/// The comments on a plan, oldest first; with `shared_only`, only those on shared versions (what
+/// the care team may read: a coach's comment on a draft stays with the coaches).
+pub async fn comments(conn: &mut impl Access, plan_id: Uuid, shared_only: bool) -> Result<Vec<Comment>> {
     let sql = "SELECT m.id, m.version, u.display_name AS author_name, m.body, m.created_at
-               FROM plan_comments m JOIN users u ON u.id = m.author_id
-               WHERE m.plan_id = $1 ORDER BY m.created_at, m.id";
-    Ok(run!(conn, c => sqlx::query_as::<_, Comment>(sql).bind(plan_id).fetch_all(c).await)?)
+               FROM plan_comments m
+               JOIN users u ON u.id = m.author_id
+               JOIN plan_versions v ON v.plan_id = m.plan_id AND v.version = m.version
+               WHERE m.plan_id = $1 AND (v.shared OR NOT $2)
+               ORDER BY m.created_at, m.id";
+    Ok(run!(conn, c => sqlx::query_as::<_, Comment>(sql).bind(plan_id).bind(shared_only).fetch_all(c).await)?)
 }
 
 pub async fn add_comment(tx: &mut impl Access, plan_id: Uuid, version: i32, author: Uuid, body: &str) -> Result<Uuid> {

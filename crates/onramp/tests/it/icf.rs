@@ -306,6 +306,16 @@ async fn each_programme_chooses_the_competences_it_measures() {
     let (status, updated) = app.send_json(&admin, "PUT", &path, changed).await;
     assert_eq!(status, StatusCode::OK, "{updated}");
     assert_eq!(codes(&updated), ["self_confidence", "motivation"]);
+    let mut unchanged = updated.clone();
+    unchanged.as_object_mut().unwrap().remove("competences");
+    unchanged["description"] = json!("Short, intensive coaching.");
+    let (status, updated) = app.send_json(&admin, "PUT", &path, unchanged).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(
+        codes(&updated),
+        ["self_confidence", "motivation"],
+        "left out: kept as they were"
+    );
 
     let id = participant(&app, &coach, "Boost").await;
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;

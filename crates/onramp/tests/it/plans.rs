@@ -160,8 +160,19 @@ async fn the_action_plan_keeps_every_version_and_compares_them() {
             .count(),
         2
     );
-    assert!(!app.audit("plan.read").await.is_empty(), "reads are audited");
-    assert!(!app.audit("plan.compare").await.is_empty());
+    let of_participant = |entries: Vec<onramp_store::audit::Entry>| {
+        entries
+            .iter()
+            .filter(|e| e.participant_id.map(|p| p.to_string()) == Some(participant.clone()))
+            .count()
+    };
+    assert_eq!(of_participant(app.audit("plan.read").await), 3, "each read of the plan");
+    assert_eq!(of_participant(app.audit("plan.history").await), 1, "the history");
+    assert_eq!(
+        of_participant(app.audit("plan.compare").await),
+        1,
+        "the comparison (the bad one read nothing)"
+    );
 }
 
 #[tokio::test]
@@ -278,6 +289,32 @@ async fn the_care_team_reads_a_shared_version_only_with_consent() {
         "the comment is on the version the care team read"
     );
     assert_eq!(mine["comments"][0]["author_name"], "Dr. Els Vermeulen");
+    let (status, _) = app
+        .send_json(
+            &coach,
+            "POST",
+            &comments,
+            json!({"body": "Draft: wait for the physiatrist first."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, mine) = app.get_json(&coach, &path(&t, "action")).await;
+    assert_eq!(
+        mine["comments"][1]["version"], 3,
+        "the coach comments on the latest version"
+    );
+    let (_, theirs) = app.get_json(&care, &path(&t, "action")).await;
+    let bodies: Vec<&str> = theirs["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["Fine for us; start after the physiotherapy block."],
+        "a comment on a draft stays with the coaches"
+    );
 
     let withdraw = format!("{consents}/{}/withdraw", given["id"].as_str().unwrap());
     assert_eq!(
@@ -378,9 +415,17 @@ async fn a_canvas_item_becomes_a_step_and_both_keep_the_link() {
         "the item names its step"
     );
     assert_eq!(view["latest_version"], 2);
-    let (status, problem) = app.send_json(&coach, "POST", &step_path, body).await;
+    let (status, problem) = app.send_json(&coach, "POST", &step_path, body.clone()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "item", "already-a-step"));
+    // A step removed from the action plan frees its item to become a step again.
+    let (_, plan) = app.get_json(&coach, &path(&t, "action")).await;
+    let without = json!({"base_version": plan["latest_version"], "goals": [{"id": plan["content"]["goals"][0]["id"],
+        "title": "Work in a kitchen again", "steps": []}]});
+    assert_eq!(save(&app, &coach, &t, "action", without).await.0, StatusCode::OK);
+    let (status, again) = app.send_json(&coach, "POST", &step_path, body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    let step = again["id"].as_str().unwrap().to_owned();
     let missing = format!("/api/v1/trajectories/{t}/plans/canvas/items/nothere/step");
     assert_eq!(
         app.send_json(&coach, "POST", &missing, json!({"owner": "coach", "goal_title": "x"}))
@@ -390,7 +435,7 @@ async fn a_canvas_item_becomes_a_step_and_both_keep_the_link() {
     );
 
     // Editing the item's text keeps the link; the action plan keeps it too.
-    let edit = json!({"base_version": 2, "items": [
+    let edit = json!({"base_version": 3, "items": [
         {"id": cook, "block": "what_i_do", "text": "Cook for large groups"},
         {"id": items[1]["id"], "block": "who_helps_me", "text": "My sister"}
     ]});
@@ -474,7 +519,7 @@ async fn the_pdfs_carry_the_plans_in_the_participants_language() {
     );
     assert!(text.contains("Élodie Planmaker, né(e) le 04-03-1981"), "{text}");
     assert!(
-        text.contains("Confidentiel : partagé avec le consentement du participant"),
+        text.contains("Confidentiel : à ne transmettre qu'avec le consentement du participant"),
         "{text}"
     );
 
@@ -514,7 +559,7 @@ async fn the_pdfs_carry_the_plans_in_the_participants_language() {
     );
     let icf = format!("/api/v1/participants/{participant}/icf/pdf");
     let text = pdf_text(&download(&app, &coach, &icf).await.2);
-    assert!(text.contains("Profil CIF") || text.contains("CIF"), "{text}");
+    assert!(text.contains("Profil CIF"), "{text}");
     assert!(
         text.contains("d240 Gérer le stress et autres exigences psychologiques"),
         "{text}"
@@ -687,4 +732,33 @@ async fn the_pages_edit_a_plan_name_bad_rows_and_compare_versions() {
         .await
         .unwrap();
     assert!(html.contains("step in the action plan: Planned"), "{html}");
+}
+
+#[tokio::test]
+async fn of_two_saves_on_the_same_version_one_wins_and_the_other_is_told() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let other = app.api_as(COACH_LIMBURG).await;
+    let (_, t) = followed(&app, &coach, "Revalidatieziekenhuis Maasland", "Samen", "nl").await;
+    assert_eq!(save(&app, &coach, &t, "action", first_plan()).await.0, StatusCode::OK);
+    let mut mine = first_plan();
+    mine["base_version"] = json!(1);
+    mine["note"] = json!("mine");
+    let mut theirs = mine.clone();
+    theirs["note"] = json!("theirs");
+    let (a, b) = tokio::join!(
+        save(&app, &coach, &t, "action", mine),
+        save(&app, &other, &t, "action", theirs)
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+        "{a:?} {b:?}"
+    );
+    let refused = if a.0 == StatusCode::OK { &b.1 } else { &a.1 };
+    assert!(has_error(refused, "base_version", "plan-changed"), "{refused}");
+    let (_, versions) = app.get_json(&coach, &format!("{}/versions", path(&t, "action"))).await;
+    assert_eq!(versions.as_array().unwrap().len(), 2, "one version written, not two");
 }

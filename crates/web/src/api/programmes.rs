@@ -96,8 +96,9 @@ pub struct ProgrammeBody {
     /// At least one, in order.
     pub phases: Vec<StepBody>,
     pub modules: Vec<StepBody>,
-    /// The self-rated competences (0-10) measured in this programme; left out: the seeds' three
-    /// (motivation, coping_with_stress, personal_network); an empty list: none.
+    /// The self-rated competences (0-10) measured in this programme; an empty list: none. Left
+    /// out: unchanged on an update, the seeds' three (motivation, coping_with_stress,
+    /// personal_network) on a new programme.
     pub competences: Option<Vec<StepBody>>,
 }
 
@@ -111,7 +112,9 @@ pub fn seed_lines() -> String {
 }
 
 impl ProgrammeBody {
-    fn parse(&self) -> Result<ProgrammeInput, AppError> {
+    /// Parses the programme; `competences` left out means `kept` (the stored list on an update),
+    /// or the seeds' three on a new programme.
+    fn parse(&self, kept: Option<&[onramp_domain::programmes::Step]>) -> Result<ProgrammeInput, AppError> {
         let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
         let lines = |steps: &[StepBody]| {
             steps
@@ -138,9 +141,14 @@ impl ProgrammeBody {
                 .join(","),
             phases: lines(&self.phases),
             modules: lines(&self.modules),
-            competences: match &self.competences {
-                Some(list) => lines(list),
-                None => seed_lines(),
+            competences: match (&self.competences, kept) {
+                (Some(list), _) => lines(list),
+                (None, Some(kept)) => kept
+                    .iter()
+                    .map(|s| format!("{}: {}", s.code, s.name))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                (None, None) => seed_lines(),
             },
         };
         Ok(ProgrammeInput::parse(&fields)?)
@@ -174,7 +182,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<ProgrammeView>), AppError> {
     // The policy first: a refused caller learns nothing from field errors.
     crate::service::require(&ctx.actor, onramp_domain::policy::Action::ManageProgrammes)?;
-    let input = body.parse()?;
+    let input = body.parse(None)?;
     Ok((
         StatusCode::CREATED,
         Json(service::programmes::create(&state, &ctx, input).await?.into()),
@@ -205,6 +213,10 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ProgrammeBody>,
 ) -> Result<Json<ProgrammeView>, AppError> {
-    let input = body.parse()?;
+    let kept = match body.competences {
+        Some(_) => None,
+        None => Some(service::programmes::get(&state, &ctx, id).await?.definition.competences),
+    };
+    let input = body.parse(kept.as_deref())?;
     Ok(Json(service::programmes::update(&state, &ctx, id, input).await?.into()))
 }

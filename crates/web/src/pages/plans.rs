@@ -167,7 +167,11 @@ fn text_blocks(p: &Page, content: &PlanContent, action_plan: Option<&PlanContent
                                 .as_deref()
                                 .and_then(|s| plan.and_then(|plan| plan.step(s)))
                                 .map(|s| p.label("step-status", s.status)),
-                            linked: i.step.is_some(),
+                            // A step removed from the plan since leaves the item free again.
+                            linked: i
+                                .step
+                                .as_deref()
+                                .is_some_and(|s| plan.is_some_and(|p| p.step(s).is_some())),
                             form: Form::empty().prefixed(format!("step-{}", i.id)),
                             failed: false,
                         })
@@ -370,10 +374,14 @@ fn indexed(name: &str, list: &str) -> Option<(usize, Option<usize>, String)> {
     }
 }
 
-/// The largest index a form may use; beyond it a row is ignored (a plan holds at most 200 items).
-const MAX_INDEX: usize = 400;
+/// The largest index a form may use (a plan holds at most 200 items, and the form adds empty
+/// rows); a row beyond it is ignored.
+const MAX_INDEX: usize = 300;
+/// The most rows (goals and steps, counting gaps in the numbering) a form may describe, so that a
+/// small crafted form cannot make the server build a huge empty plan.
+const MAX_ROWS: usize = 1000;
 
-fn action_fields(data: &FormData) -> ActionPlanFields {
+fn action_fields(data: &FormData) -> Result<ActionPlanFields, FieldErrors> {
     let mut goals: BTreeMap<usize, (GoalFields, BTreeMap<usize, StepFields>)> = BTreeMap::new();
     for (name, value) in data.pairs() {
         let Some((g, s, field)) = indexed(name, "goals") else {
@@ -406,7 +414,15 @@ fn action_fields(data: &FormData) -> ActionPlanFields {
     }
     // Gaps in the numbering keep their place, so that an error names the row the form showed.
     let last = goals.keys().next_back().map(|g| g + 1).unwrap_or(0);
-    ActionPlanFields {
+    let rows = last
+        + goals
+            .values()
+            .map(|(_, steps)| steps.keys().next_back().map_or(0, |s| s + 1))
+            .sum::<usize>();
+    if rows > MAX_ROWS {
+        return Err(FieldErrors::single("goals", "too-many-items"));
+    }
+    Ok(ActionPlanFields {
         goals: (0..last)
             .map(|g| match goals.remove(&g) {
                 Some((mut goal, steps)) => {
@@ -418,7 +434,7 @@ fn action_fields(data: &FormData) -> ActionPlanFields {
                 None => GoalFields::default(),
             })
             .collect(),
-    }
+    })
 }
 
 fn canvas_fields(data: &FormData) -> Vec<CanvasItemFields> {
@@ -449,12 +465,12 @@ fn recovery_fields(data: &FormData) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn document_fields(kind: PlanKind, data: &FormData) -> DocumentFields {
-    match kind {
-        PlanKind::Action => DocumentFields::Action(action_fields(data)),
+fn document_fields(kind: PlanKind, data: &FormData) -> Result<DocumentFields, FieldErrors> {
+    Ok(match kind {
+        PlanKind::Action => DocumentFields::Action(action_fields(data)?),
         PlanKind::Recovery => DocumentFields::Recovery(recovery_fields(data)),
         PlanKind::Canvas => DocumentFields::Canvas(canvas_fields(data)),
-    }
+    })
 }
 
 /// The rows of the edit form, from the values it shows (the document, or what was typed).
@@ -595,7 +611,11 @@ pub async fn save(
         consultation_id: data.get("consultation_id").to_owned(),
         shared: data.checked("shared"),
     };
-    match service::save(&state, &ctx, id, &document_fields(kind, &data), &fields).await {
+    let result = match document_fields(kind, &data) {
+        Ok(document) => service::save(&state, &ctx, id, &document, &fields).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
         Ok(_) => Ok(see_other(&format!("/trajectories/{id}/plans/{kind}"), "plan-saved")),
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, ctx.language);
@@ -628,6 +648,24 @@ struct HistoryTemplate {
 }
 
 impl HistoryTemplate {
+    /// "Changed: step “Call the employer”", in the page's language.
+    fn difference(&self, d: &onramp_domain::plans::Difference) -> String {
+        let label = if d.what == "section" {
+            self.p.label("wrap", &d.label)
+        } else {
+            d.label.clone()
+        };
+        crate::i18n::text_with(
+            self.p.lang,
+            "plan-difference",
+            &[
+                ("change", &self.p.label("plan-change", d.change)),
+                ("what", &self.p.label("plan-what", d.what)),
+                ("label", &label),
+            ],
+        )
+    }
+
     /// A compared value as the reader says it: coded values (owner, status, levers, canvas block)
     /// in the page's language.
     fn shown(&self, field: &str, value: &str) -> String {
@@ -731,7 +769,7 @@ pub async fn history(
 pub struct PdfParams {
     audience: String,
     lang: String,
-    version: Option<i32>,
+    version: String,
 }
 
 pub async fn pdf(
@@ -742,7 +780,12 @@ pub async fn pdf(
 ) -> PageResult {
     let lang = ctx.language;
     let kind = plan_kind(&kind).or_page(lang)?;
-    crate::service::documents::plan_pdf(&state, &ctx, id, kind, &params.audience, &params.lang, params.version)
+    // A version that is not a number names no version.
+    let version = match params.version.trim() {
+        "" => None,
+        given => Some(given.parse::<i32>().map_err(|_| AppError::NotFound).or_page(lang)?),
+    };
+    crate::service::documents::plan_pdf(&state, &ctx, id, kind, &params.audience, &params.lang, version)
         .await
         .or_page(lang)
 }

@@ -14,6 +14,7 @@ use axum::response::Response;
 use onramp_documents::{Block, Document, Section};
 use onramp_domain::identity::Language;
 use onramp_domain::plans::{ActionPlan, Canvas, CanvasBlock, PlanContent, PlanKind, RecoveryPlan, WrapSection};
+use onramp_store::audit::{self, Event};
 use uuid::Uuid;
 
 /// Who the document is for.
@@ -281,6 +282,22 @@ fn icf_document(profile: &Profile, lang: Language, audience: Audience) -> Docume
     frame(lang, audience, text(lang, "icf-title"), about, sections)
 }
 
+/// Records who printed which document for whom, in which language.
+async fn audit_print(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    participant_id: Uuid,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let mut event = Event::new(action, "participant", participant_id).for_participant(participant_id);
+    event.after = Some(details);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn typeset(document: Document, filename: String) -> Result<Response, AppError> {
     let bytes = tokio::task::spawn_blocking(move || onramp_documents::pdf(&document))
         .await
@@ -304,7 +321,13 @@ pub async fn plan_pdf(
     let lang = language(lang, view.participant_language)?;
     let version = view.version.as_ref().map(|v| v.version).unwrap_or(0);
     let filename = format!("{kind}-plan-v{version}-{}.pdf", audience.as_str());
-    typeset(plan_document(&view, lang, audience), filename).await
+    let response = typeset(plan_document(&view, lang, audience), filename).await?;
+    let details = serde_json::json!({
+        "trajectory_id": trajectory_id, "kind": kind, "version": version,
+        "audience": audience.as_str(), "lang": lang,
+    });
+    audit_print(state, ctx, "plan.pdf", view.trajectory.participant_id, details).await?;
+    Ok(response)
 }
 
 /// The ICF profile as PDF (the read is audited by `icf::profile`).
@@ -319,5 +342,8 @@ pub async fn icf_pdf(
     let profile = super::icf::profile(state, ctx, participant_id).await?;
     let lang = language(lang, profile.participant_language)?;
     let filename = format!("icf-profile-{}.pdf", audience.as_str());
-    typeset(icf_document(&profile, lang, audience), filename).await
+    let response = typeset(icf_document(&profile, lang, audience), filename).await?;
+    let details = serde_json::json!({ "audience": audience.as_str(), "lang": lang });
+    audit_print(state, ctx, "icf.pdf", participant_id, details).await?;
+    Ok(response)
 }

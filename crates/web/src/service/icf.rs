@@ -200,8 +200,16 @@ pub async fn add_measurement(
             (c.code, component)
         })
         .collect();
-    let trajectory_id = onramp_domain::organisations::parse_optional_id(&fields.trajectory_id).unwrap_or(None);
-    let competences: Vec<String> = programmes::competences_for(&mut tx, participant_id, trajectory_id)
+    // The competences of the linked trajectory's programme; of all the participant's programmes
+    // when none is linked (or the one given is not theirs, which is reported below).
+    let linked = match onramp_domain::organisations::parse_optional_id(&fields.trajectory_id) {
+        Ok(Some(id)) => trajectories::get(&mut tx, id)
+            .await?
+            .filter(|t| t.participant_id == participant_id)
+            .map(|t| t.id),
+        _ => None,
+    };
+    let competences: Vec<String> = programmes::competences_for(&mut tx, participant_id, linked)
         .await?
         .into_iter()
         .map(|(s, _)| s.code)

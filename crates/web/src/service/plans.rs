@@ -3,7 +3,6 @@
 //! (with the participant's consent) and comments on it. Every read and change is audited.
 
 use super::participants::{Need, authorise};
-use super::require;
 use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
@@ -77,13 +76,12 @@ async fn reach(conn: &mut impl Access, ctx: &Ctx, trajectory_id: Uuid) -> Result
         .await?
         .ok_or(AppError::NotFound)?;
     let allowed = |shared| {
-        policy::decide(
-            &ctx.actor,
-            Action::ViewPlan {
-                participant: &reference,
-                shared,
-            },
-        ) == Decision::Allow
+        let action = Action::ViewPlan {
+            participant: &reference,
+            organisation_id: trajectory.organisation_id,
+            shared,
+        };
+        policy::decide(&ctx.actor, action) == Decision::Allow
     };
     let reach = if allowed(false) {
         Reach::Full
@@ -156,7 +154,7 @@ pub async fn open(
         plan
     };
     let comments = match &plan {
-        Some(plan) => plans::comments(&mut conn, plan.id).await?,
+        Some(plan) => plans::comments(&mut conn, plan.id, access.reach == Reach::Shared).await?,
         None => Vec::new(),
     };
     let can_edit = can_edit(ctx, &access.reference);
@@ -224,10 +222,18 @@ pub async fn history(
     if access.reach != Reach::Full {
         return Err(AppError::NotFound);
     }
-    match plans::get(&mut conn, trajectory_id, kind).await? {
-        Some(plan) => Ok(plans::history(&mut conn, plan.id).await?),
-        None => Ok(Vec::new()),
-    }
+    let list = match plans::get(&mut conn, trajectory_id, kind).await? {
+        Some(plan) => plans::history(&mut conn, plan.id).await?,
+        None => Vec::new(),
+    };
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let mut event =
+        Event::new("plan.history", "trajectory", trajectory_id).for_participant(access.trajectory.participant_id);
+    event.after = Some(serde_json::json!({ "kind": kind, "versions": list.len() }));
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(list)
 }
 
 /// Two versions of a plan and what changed between them.
@@ -455,14 +461,15 @@ pub async fn step_from_canvas_item(
         .iter_mut()
         .find(|i| i.id == item_id)
         .ok_or(AppError::NotFound)?;
-    if item.step.is_some() {
-        errors.add("item", "already-a-step");
-    }
     let action_plan = plans::get(&mut tx, trajectory_id, PlanKind::Action).await?;
     let mut plan = match current_content(&mut tx, trajectory_id, PlanKind::Action, Reach::Full).await? {
         Some(PlanContent::Action(plan)) => plan,
         _ => Default::default(),
     };
+    // A link to a step since removed from the plan no longer counts.
+    if item.step.as_deref().is_some_and(|step| plan.step(step).is_some()) {
+        errors.add("item", "already-a-step");
+    }
     let goal_index = match fields.goal_id.trim() {
         "" => match required_text(&fields.goal_title, 500) {
             Ok(title) => {
@@ -517,22 +524,4 @@ pub async fn step_from_canvas_item(
     .await?;
     tx.commit().await?;
     Ok(step_id)
-}
-
-/// Whether the actor may see this trajectory's plans at all (for the participant page's links).
-pub fn may_open(ctx: &Ctx, reference: &ParticipantRef) -> bool {
-    [false, true].into_iter().any(|shared| {
-        policy::decide(
-            &ctx.actor,
-            Action::ViewPlan {
-                participant: reference,
-                shared,
-            },
-        ) == Decision::Allow
-    })
-}
-
-/// Requires the right to write the plans of the participant (for forms shown before a save).
-pub fn require_edit(ctx: &Ctx, reference: &ParticipantRef) -> Result<(), AppError> {
-    require(&ctx.actor, Action::EditParticipant(reference))
 }
