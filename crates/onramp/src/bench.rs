@@ -14,7 +14,7 @@ use onramp_store::{Db, organisations, participants, programmes, trajectories, us
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-const SURNAMES: &[&str] = &[
+pub(crate) const SURNAMES: &[&str] = &[
     "Peeters",
     "Janssens",
     "Maes",
@@ -31,7 +31,7 @@ const SURNAMES: &[&str] = &[
     "Aerts",
     "Hermans",
 ];
-const FIRST: &[&str] = &[
+pub(crate) const FIRST: &[&str] = &[
     "An", "Bart", "Els", "Jan", "Lies", "Marc", "Nadia", "Rita", "Tom", "Wim", "Zoë", "Karim",
 ];
 
@@ -127,6 +127,32 @@ pub async fn fill(db: &Db, count: usize) -> Result<Actor> {
     })
 }
 
+/// Opening the files of the first 200 people of the actor's caseload, one per run.
+async fn participant_files(db: &Db, actor: &Actor, runs: usize) -> Result<()> {
+    let ids: Vec<Uuid> = {
+        let mut conn = db.conn().await?;
+        caseload::page(&mut conn, actor, &Filter::default(), 200)
+            .await?
+            .iter()
+            .map(|r| r.participant_id)
+            .collect()
+    };
+    measure("participant file (policy + record + trajectories)", runs, |run| {
+        participant_file(db, ids[run % ids.len().max(1)])
+    })
+    .await
+}
+
+/// What opening a participant file reads: the policy's facts, the record, trajectories and history.
+async fn participant_file(db: &Db, id: Uuid) -> Result<usize> {
+    let mut conn = db.conn().await?;
+    let reference = participants::access_ref(&mut conn, id).await?.context("participant")?;
+    let participant = participants::get(&mut conn, id).await?;
+    let list = trajectories::list_for(&mut conn, id).await?;
+    let events = trajectories::events_for(&mut conn, id).await?;
+    Ok(reference.followed.len() + usize::from(participant.is_some()) + list.len() + events.len())
+}
+
 /// Median and 99th percentile of `runs` timings of `operation`.
 async fn measure<F, Fut>(name: &str, runs: usize, mut operation: F) -> Result<()>
 where
@@ -204,25 +230,72 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
         }
     })
     .await?;
-    let ids: Vec<Uuid> = {
-        let mut conn = db.conn().await?;
-        caseload::page(&mut conn, actor, &Filter::default(), 200)
-            .await?
-            .iter()
-            .map(|r| r.participant_id)
-            .collect()
-    };
-    measure("participant file (policy + record + trajectories)", runs, |run| {
-        let id = ids[run % ids.len()];
+    participant_files(db, actor, runs).await?;
+    Ok(())
+}
+
+/// The actor of a generated account.
+async fn actor_of(db: &Db, email: &str) -> Result<Actor> {
+    let mut conn = db.conn().await?;
+    let user = users::find_by_email(&mut conn, email)
+        .await?
+        .with_context(|| format!("{email}: run `onramp generate` on this database first"))?;
+    Ok(user.actor())
+}
+
+/// `onramp bench generated`: what users feel, on a database `onramp generate` filled. Adds nothing.
+pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
+    use onramp_web::service::dashboard::{Request, figures};
+    println!("engine: {:?}", db.engine());
+    let coach = actor_of(db, "coach00000@onramp.generated").await?;
+    let coordinator = actor_of(db, "coordinator.limburg@onramp.generated").await?;
+    for (who, actor) in [("coach", &coach), ("coordinator", &coordinator)] {
+        measure(&format!("caseload, first page (50), {who}"), runs, |_| async move {
+            let mut conn = db.conn().await?;
+            Ok(caseload::page(&mut conn, actor, &Filter::default(), 50).await?.len())
+        })
+        .await?;
+    }
+    measure("caseload, search by name (50), coordinator", runs, |run| {
+        let filter = Filter {
+            search: Some(FIRST[run % FIRST.len()].to_lowercase()),
+            ..Default::default()
+        };
+        let actor = &coordinator;
         async move {
             let mut conn = db.conn().await?;
-            let reference = participants::access_ref(&mut conn, id).await?.context("participant")?;
-            let participant = participants::get(&mut conn, id).await?;
-            let list = trajectories::list_for(&mut conn, id).await?;
-            let events = trajectories::events_for(&mut conn, id).await?;
-            Ok(reference.followed.len() + usize::from(participant.is_some()) + list.len() + events.len())
+            Ok(caseload::page(&mut conn, actor, &filter, 50).await?.len())
         }
     })
     .await?;
+    participant_files(db, &coach, runs).await?;
+    let state = onramp_web::AppState {
+        db: db.clone(),
+        config: std::sync::Arc::new(onramp_web::Config::default()),
+    };
+    let ctx = onramp_web::Ctx::system();
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;
+    let region_id = coordinator.regions.first().copied();
+    for (name, region_id) in [
+        ("dashboard, a region x year", region_id),
+        ("dashboard, everything x year", None),
+    ] {
+        let request = Request {
+            from,
+            to,
+            organisation_id: None,
+            region_id,
+            programme_id: None,
+        };
+        let (state, ctx) = (&state, &ctx);
+        measure(name, runs, |_| async move {
+            let dashboard = figures(state, ctx, request)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            Ok(dashboard.started as usize)
+        })
+        .await?;
+    }
     Ok(())
 }

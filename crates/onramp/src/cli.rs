@@ -53,19 +53,40 @@ pub enum Command {
     /// Manage locations of organisations.
     #[command(subcommand)]
     Location(LocationCommand),
-    /// Benchmarks on generated data (use an empty database: they add their own data).
+    /// Benchmarks on generated data.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Fills an empty database with generated data for the benchmarks: `provider` (60 000
+    /// participants, about 2 million activities), `national` (2.5 million and 75 million) or a
+    /// number of participants. The same seed gives the same data.
+    Generate {
+        #[arg(long, default_value = "provider")]
+        scale: String,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// The last day of the generated years (YYYY-MM-DD).
+        #[arg(long, default_value = "2026-11-22")]
+        until: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// One caseload of N participants: first page, a deep page, name search, opening a file.
+    /// One caseload of N participants (in an empty database: it adds them): first page, a deep
+    /// page, name search, opening a file.
     Caseload {
         #[arg(long, default_value_t = 100_000)]
         participants: usize,
         #[arg(long, default_value_t = 200)]
         runs: usize,
+    },
+    /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
+    /// dashboard for a region and for everything over a year.
+    Generated {
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        #[arg(long, default_value_t = 2026)]
+        year: i32,
     },
 }
 
@@ -184,6 +205,21 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(db.clone(), args).await,
         Command::Bench(BenchCommand::Caseload { participants, runs }) => {
             crate::bench::caseload(&db, participants, runs.max(1)).await
+        }
+        Command::Bench(BenchCommand::Generated { runs, year }) => crate::bench::generated(&db, runs.max(1), year).await,
+        Command::Generate { scale, seed, until } => {
+            let scale = crate::generate::Scale::named(&scale)?;
+            let until = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").context("--until is YYYY-MM-DD")?;
+            let report = crate::generate::generate(&db, scale, seed, until).await?;
+            println!(
+                "generated {} participants and {} activities: {} rows in {:.1} s ({:.0} rows/s)",
+                report.participants,
+                report.activities,
+                report.rows,
+                report.seconds,
+                report.rows as f64 / report.seconds
+            );
+            Ok(())
         }
         Command::Migrate => {
             println!("migrations applied to {}", cli.database_url);

@@ -412,7 +412,12 @@ pub async fn fill(db: &Db) -> Result<bool> {
     Ok(true)
 }
 
-async fn organisation(tx: &mut Tx, name: &str, kind: OrganisationKind, region_id: Option<Uuid>) -> Result<Uuid> {
+pub(crate) async fn organisation(
+    tx: &mut Tx,
+    name: &str,
+    kind: OrganisationKind,
+    region_id: Option<Uuid>,
+) -> Result<Uuid> {
     let region = region_id.map(|r| r.to_string()).unwrap_or_default();
     let input = OrganisationInput::parse(name, kind.as_str(), &region).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(organisations::create(tx, &input).await?.id)
@@ -449,13 +454,13 @@ async fn agreement(tx: &mut Tx, provider: Uuid, partner: Uuid) -> Result<()> {
     Ok(())
 }
 
-async fn location(tx: &mut Tx, organisation_id: Uuid, name: &str, postcode: &str) -> Result<()> {
+pub(crate) async fn location(tx: &mut Tx, organisation_id: Uuid, name: &str, postcode: &str) -> Result<()> {
     let input = LocationInput::parse(name, "", postcode, "").map_err(|e| anyhow::anyhow!("{e:?}"))?;
     locations::create(tx, organisation_id, &input).await?;
     Ok(())
 }
 
-async fn account(
+pub(crate) async fn account(
     tx: &mut Tx,
     hash: &str,
     email: &str,

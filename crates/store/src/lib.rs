@@ -6,6 +6,7 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod bulk;
 pub mod calendar_feeds;
 pub mod caseload;
 pub mod check_ins;

@@ -164,3 +164,57 @@ async fn demo_data_loads_once() {
     assert!((35..=45).contains(&partners), "about 35 partners, got {partners}");
     assert!(onramp_store::users::count(&mut conn).await.unwrap() >= 20);
 }
+
+/// A count from the test database.
+async fn count(db: &onramp_store::Db, sql: &'static str) -> i64 {
+    let mut conn = db.conn().await.unwrap();
+    match onramp_store::Access::backend(&mut conn) {
+        onramp_store::Backend::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(c).await.unwrap(),
+        onramp_store::Backend::Postgres(c) => sqlx::query_scalar(sql).fetch_one(c).await.unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
+    let first = TestDb::new().await;
+    let args = ["generate", "--scale", "400", "--seed", "7", "--until", "2026-11-22"];
+    let (ok, out, err) = onramp(&first.url, &args, "");
+    assert!(ok, "{err}");
+    assert!(out.contains("generated 400 participants"), "{out}");
+    let db = &first.db;
+    assert_eq!(count(db, "SELECT COUNT(*) FROM participants").await, 400);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM trajectories").await, 400);
+    let contacts = count(db, "SELECT COUNT(*) FROM coaching_contacts").await;
+    assert!(contacts > 400 * 5, "contacts every few weeks: {contacts}");
+    // Every activity falls within its trajectory, and every trajectory ends within its programme's maximum.
+    let outside = "SELECT COUNT(*) FROM coaching_contacts c JOIN trajectories t ON t.id = c.trajectory_id
+                   WHERE c.on_date < t.started_on OR (t.ended_on IS NOT NULL AND c.on_date > t.ended_on)";
+    assert_eq!(count(db, outside).await, 0);
+    let early = "SELECT COUNT(*) FROM outcomes o JOIN trajectories t ON t.id = o.trajectory_id
+                 WHERE o.on_date < t.started_on OR o.participant_id <> t.participant_id";
+    assert_eq!(count(db, early).await, 0);
+    let late = "SELECT COUNT(*) FROM trajectories WHERE ended_on > ends_by OR ended_on < started_on";
+    assert_eq!(count(db, late).await, 0);
+    let unexplained = "SELECT COUNT(*) FROM trajectories WHERE (ended_on IS NULL) <> (exit_reason IS NULL)";
+    assert_eq!(
+        count(db, unexplained).await,
+        0,
+        "an ended trajectory has an exit reason"
+    );
+    let stepped = count(db, "SELECT COUNT(DISTINCT trajectory_id) FROM outcomes").await;
+    assert!(
+        (80..=190).contains(&stepped),
+        "about one in three takes a step: {stepped}"
+    );
+
+    let second = TestDb::new().await;
+    let (ok, again, err) = onramp(&second.url, &args, "");
+    assert!(ok, "{err}");
+    let rows = |out: &str| out.split(" rows in ").next().unwrap().to_owned();
+    assert_eq!(rows(&again), rows(&out), "the same seed, the same data");
+    let minutes = "SELECT COALESCE(SUM(minutes), 0) FROM coaching_contacts";
+    assert_eq!(count(&second.db, minutes).await, count(db, minutes).await);
+
+    let (ok, _, err) = onramp(&first.url, &args, "");
+    assert!(!ok && err.contains("already holds data"), "{err}");
+}

@@ -1,0 +1,628 @@
+//! `onramp generate`: realistic, internally consistent data at provider or national scale, for the
+//! benchmarks. Deterministic from a seed and a reference date, written with bulk inserts in large
+//! transactions into SQLite or PostgreSQL.
+//!
+//! Proportions follow the seeds: three in four trajectories in "We go to work" (up to 24 months)
+//! and one in four in Boost2work (up to 6); about one in three takes a step to work; most people
+//! meet a barrier or two; coaching contacts every two to six weeks while a trajectory runs.
+
+use crate::bench::{FIRST, SURNAMES};
+use crate::demo::{PASSWORD, account, location, organisation};
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use onramp_domain::identity::Role;
+use onramp_domain::organisations::OrganisationKind;
+use onramp_domain::regions::RegionInput;
+use onramp_domain::trajectories::ends_by;
+use onramp_store::bulk::{Value, insert};
+use onramp_store::{Db, passwords, programmes, regions, users};
+use std::time::Instant;
+use uuid::Uuid;
+
+/// How much to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    pub participants: usize,
+    pub partners: usize,
+    pub coaches: usize,
+    /// Trajectories start over this many years before the reference date.
+    pub years: u64,
+}
+
+impl Scale {
+    /// One provider over five years: about 60 000 participants and 2 million activities.
+    pub fn provider() -> Scale {
+        Scale {
+            participants: 60_000,
+            partners: 40,
+            coaches: 60,
+            years: 5,
+        }
+    }
+
+    /// Everyone on long-term sickness in Belgium: 2.5 million participants, about 75 million activities.
+    pub fn national() -> Scale {
+        Scale {
+            participants: 2_500_000,
+            partners: 2_000,
+            coaches: 2_500,
+            years: 5,
+        }
+    }
+
+    pub fn named(name: &str) -> Result<Scale> {
+        match name {
+            "provider" => Ok(Scale::provider()),
+            "national" => Ok(Scale::national()),
+            other => match other.parse::<usize>() {
+                Ok(participants) if participants > 0 => Ok(Scale {
+                    participants,
+                    partners: (participants / 1_500).clamp(2, 2_000),
+                    coaches: (participants / 1_000).clamp(1, 2_500),
+                    years: 5,
+                }),
+                _ => bail!("--scale is provider, national or a number of participants"),
+            },
+        }
+    }
+}
+
+/// A small, fast, deterministic generator (SplitMix64): the same seed gives the same data.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    fn id(&mut self) -> Uuid {
+        let bytes = ((self.next() as u128) << 64 | self.next() as u128).to_be_bytes();
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+}
+
+/// Names from the caseload benchmark's lists, and a few more.
+const MORE_FIRST: &[&str] = &[
+    "Fatima", "Luc", "Sofie", "Youssef", "Inge", "Koen", "Mireille", "Pieter",
+];
+const MORE_LAST: &[&str] = &["El Amrani", "Michiels", "Declercq", "Lemmens", "Desmet"];
+const REGIONS: &[(&str, &str)] = &[
+    ("antwerpen", "Antwerpen"),
+    ("limburg", "Limburg"),
+    ("oost-vlaanderen", "Oost-Vlaanderen"),
+    ("vlaams-brabant", "Vlaams-Brabant"),
+    ("west-vlaanderen", "West-Vlaanderen"),
+];
+
+/// What was written, for the report.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub rows: u64,
+    pub participants: u64,
+    pub activities: u64,
+    pub seconds: f64,
+}
+
+/// Where a generated trajectory is followed.
+#[derive(Clone, Copy)]
+struct Partner {
+    organisation_id: Uuid,
+    location_id: Uuid,
+    region_id: Uuid,
+    coach_id: Uuid,
+}
+
+/// The organisations and accounts the generated people are followed by.
+async fn setup(db: &Db, scale: Scale) -> Result<Vec<Partner>> {
+    let hash = {
+        let password = PASSWORD.to_owned();
+        tokio::task::spawn_blocking(move || passwords::hash(&password)).await??
+    };
+    let mut tx = db.begin().await?;
+    let mut region_ids = Vec::new();
+    for (code, name) in REGIONS {
+        let input = RegionInput::parse(code, name).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        region_ids.push(regions::create(&mut tx, &input).await?.id);
+    }
+    let provider = organisation(&mut tx, "Generated provider", OrganisationKind::Provider, None).await?;
+    account(
+        &mut tx,
+        &hash,
+        "admin@onramp.generated",
+        "Administrator",
+        Role::Administrator,
+        vec![provider],
+        vec![],
+    )
+    .await?;
+    for (n, (code, _)) in REGIONS.iter().enumerate() {
+        let email = format!("coordinator.{code}@onramp.generated");
+        let (role, regions) = (Role::Coordinator, vec![region_ids[n]]);
+        account(&mut tx, &hash, &email, "Coordinator", role, vec![], regions).await?;
+    }
+    let mut partners = Vec::new();
+    for p in 0..scale.partners {
+        let region_id = region_ids[p % region_ids.len()];
+        let name = format!("Partner {p:04}");
+        let kind = OrganisationKind::RehabilitationHospital;
+        let organisation_id = organisation(&mut tx, &name, kind, Some(region_id)).await?;
+        location(&mut tx, organisation_id, &format!("{name} campus"), "2000").await?;
+        let location_id = onramp_store::locations::list_for_organisation(&mut tx, organisation_id)
+            .await?
+            .first()
+            .context("a location")?
+            .id;
+        partners.push((organisation_id, location_id, region_id));
+    }
+    // Each coach works at a few partners; each partner has at least one coach.
+    let mut followed = Vec::new();
+    for c in 0..scale.coaches.max(1) {
+        let mut at: Vec<usize> = (0..3).map(|k| (c + k * partners.len() / 3) % partners.len()).collect();
+        at.sort_unstable();
+        at.dedup();
+        let organisations: Vec<Uuid> = at.iter().map(|&p| partners[p].0).collect();
+        let email = format!("coach{c:05}@onramp.generated");
+        let coach = account(
+            &mut tx,
+            &hash,
+            &email,
+            &format!("Coach {c:05}"),
+            Role::Coach,
+            organisations,
+            vec![],
+        )
+        .await?;
+        for &p in &at {
+            let (organisation_id, location_id, region_id) = partners[p];
+            followed.push(Partner {
+                organisation_id,
+                location_id,
+                region_id,
+                coach_id: coach,
+            });
+        }
+    }
+    tx.commit().await?;
+    Ok(followed)
+}
+
+/// The rows of one generated participant: the person, consents, a trajectory with its history,
+/// coaching contacts, barriers and outcomes.
+#[derive(Default)]
+struct Batch {
+    participants: Vec<Vec<Value>>,
+    consents: Vec<Vec<Value>>,
+    trajectories: Vec<Vec<Value>>,
+    events: Vec<Vec<Value>>,
+    contacts: Vec<Vec<Value>>,
+    barriers: Vec<Vec<Value>>,
+    outcomes: Vec<Vec<Value>>,
+}
+
+const PARTICIPANT_COLUMNS: &[&str] = &[
+    "id",
+    "first_name",
+    "last_name",
+    "name_search",
+    "birth_date",
+    "language",
+    "gender",
+    "education",
+    "health_category",
+    "incapacity_since",
+    "situation",
+    "organisation_id",
+    "created_by",
+    "created_at",
+    "updated_at",
+];
+const CONSENT_COLUMNS: &[&str] = &[
+    "id",
+    "participant_id",
+    "purpose",
+    "organisation_id",
+    "version",
+    "given_on",
+    "recorded_by",
+    "created_at",
+];
+const TRAJECTORY_COLUMNS: &[&str] = &[
+    "id",
+    "participant_id",
+    "programme_id",
+    "organisation_id",
+    "location_id",
+    "region_id",
+    "coach_id",
+    "participant_name",
+    "started_on",
+    "ends_by",
+    "phase",
+    "phase_since",
+    "ended_on",
+    "exit_reason",
+    "exit_situation",
+    "last_contact_on",
+    "created_at",
+    "updated_at",
+];
+const EVENT_COLUMNS: &[&str] = &[
+    "trajectory_id",
+    "kind",
+    "on_date",
+    "from_value",
+    "to_value",
+    "by_user_id",
+    "at",
+];
+const CONTACT_COLUMNS: &[&str] = &[
+    "id",
+    "trajectory_id",
+    "participant_id",
+    "organisation_id",
+    "location_id",
+    "coach_id",
+    "on_date",
+    "minutes",
+    "mode",
+    "topic",
+    "created_by",
+    "created_at",
+];
+const BARRIER_COLUMNS: &[&str] = &[
+    "id",
+    "trajectory_id",
+    "participant_id",
+    "code",
+    "noted_on",
+    "status",
+    "closed_on",
+    "recorded_by",
+    "created_at",
+];
+const OUTCOME_COLUMNS: &[&str] = &[
+    "id",
+    "trajectory_id",
+    "participant_id",
+    "kind",
+    "on_date",
+    "hours_per_week",
+    "with_support",
+    "recorded_by",
+    "created_at",
+];
+
+/// A programme the generator starts trajectories in: id, maximum months, phases.
+struct Programme {
+    id: Uuid,
+    months: i32,
+    phases: Vec<String>,
+}
+
+fn at(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(10, 0, 0).expect("a time").and_utc()
+}
+
+/// Adds one participant and everything of their trajectory to the batch; returns the activities.
+fn person(
+    dice: &mut Dice,
+    batch: &mut Batch,
+    partner: Partner,
+    programme: &Programme,
+    until: NaiveDate,
+    years: u64,
+) -> u64 {
+    use Value::*;
+    let id = dice.id();
+    let first = if dice.chance(30) {
+        *dice.pick(MORE_FIRST)
+    } else {
+        *dice.pick(FIRST)
+    };
+    let last = if dice.chance(25) {
+        *dice.pick(MORE_LAST)
+    } else {
+        *dice.pick(SURNAMES)
+    };
+    let name_search = onramp_domain::validation::fold_for_search(&format!("{last} {first}"));
+    let started = until - Days::new(dice.below(years * 365));
+    let born = started - Days::new(365 * (20 + dice.below(44)) + dice.below(365));
+    let sick_since = started - Days::new(30 + dice.below(700));
+    let created = at(started);
+    let coach = partner.coach_id;
+    batch.participants.push(vec![
+        Id(id),
+        Text(first.into()),
+        Text(last.into()),
+        Text(name_search.clone()),
+        Date(born),
+        Text((*dice.pick(&["nl", "nl", "nl", "fr", "en"])).into()),
+        Text((*dice.pick(&["female", "male", "female", "male", "non_binary"])).into()),
+        Text((*dice.pick(&["isced_0_2", "isced_3_4", "isced_3_4", "isced_5_8"])).into()),
+        Text(
+            (*dice.pick(&[
+                "chronic_pain",
+                "physical_rehabilitation",
+                "psychological",
+                "burn_out",
+                "oncology",
+                "neurological",
+            ]))
+            .into(),
+        ),
+        OptDate(Some(sick_since)),
+        Text((*dice.pick(&["employed_on_sick_leave", "unemployed", "inactive"])).into()),
+        Id(partner.organisation_id),
+        OptId(Some(coach)),
+        At(created),
+        At(created),
+    ]);
+    let consent = |dice: &mut Dice, purpose: &str, organisation: Option<Uuid>| {
+        vec![
+            Id(dice.id()),
+            Id(id),
+            Text(purpose.into()),
+            OptId(organisation),
+            Text("2026-01".into()),
+            Date(started),
+            OptId(Some(coach)),
+            At(created),
+        ]
+    };
+    batch.consents.push(consent(dice, "participation", None));
+    if dice.chance(80) {
+        batch
+            .consents
+            .push(consent(dice, "share_care_team", Some(partner.organisation_id)));
+    }
+    // How far the trajectory got, and whether it ended.
+    let trajectory = dice.id();
+    let deadline = ends_by(started, programme.months);
+    let reached = 1 + dice.below(programme.phases.len() as u64 - 1) as usize;
+    let ended_on = if deadline < until || dice.chance(20) {
+        let days = (deadline.min(until) - started).num_days().max(1) as u64;
+        Some(started + Days::new(days / 2 + dice.below(days / 2 + 1)))
+    } else {
+        None
+    };
+    let last_day = ended_on.unwrap_or(until);
+    let span = (last_day - started).num_days().max(1) as u64;
+    let phase_since = started + Days::new(span * reached as u64 / (reached as u64 + 1));
+    let mut activities = 0;
+    batch.events.push(vec![
+        Id(trajectory),
+        Text("start".into()),
+        Date(started),
+        OptText(None),
+        OptText(Some(programme.phases[0].clone())),
+        OptId(Some(coach)),
+        At(created),
+    ]);
+    for step in 1..=reached {
+        let on = started + Days::new(span * step as u64 / (reached as u64 + 1));
+        batch.events.push(vec![
+            Id(trajectory),
+            Text("phase".into()),
+            Date(on),
+            OptText(Some(programme.phases[step - 1].clone())),
+            OptText(Some(programme.phases[step].clone())),
+            OptId(Some(coach)),
+            At(at(on)),
+        ]);
+        activities += 1;
+    }
+    // Coaching contacts every two to six weeks while the trajectory runs.
+    let mut on = started + Days::new(dice.below(10));
+    let mut last_contact = None;
+    while on <= last_day {
+        batch.contacts.push(vec![
+            Id(dice.id()),
+            Id(trajectory),
+            Id(id),
+            Id(partner.organisation_id),
+            OptId(Some(partner.location_id)),
+            Id(coach),
+            Date(on),
+            Int(*dice.pick(&[30, 45, 60, 60, 90])),
+            Text((*dice.pick(&["in_person", "in_person", "phone", "video"])).into()),
+            Text(
+                (*dice.pick(&[
+                    "Intake",
+                    "Action plan",
+                    "Talk with the employer",
+                    "Follow-up",
+                    "Check-in",
+                ]))
+                .into(),
+            ),
+            OptId(Some(coach)),
+            At(at(on)),
+        ]);
+        activities += 1;
+        last_contact = Some(on);
+        on = on + Days::new(14 + dice.below(29));
+    }
+    for _ in 0..dice.below(3) {
+        let noted = started + Days::new(dice.below(span.min(120)));
+        let closed = dice
+            .chance(40)
+            .then(|| (noted + Days::new(30 + dice.below(90))).min(last_day));
+        batch.barriers.push(vec![
+            Id(dice.id()),
+            Id(trajectory),
+            Id(id),
+            Text(
+                (*dice.pick(&[
+                    "pain",
+                    "fatigue",
+                    "fear_of_returning",
+                    "stress",
+                    "financial_benefits",
+                    "transport",
+                ]))
+                .into(),
+            ),
+            Date(noted),
+            Text(if closed.is_some() { "resolved" } else { "open" }.into()),
+            OptDate(closed),
+            OptId(Some(coach)),
+            At(at(noted)),
+        ]);
+        activities += 1;
+    }
+    let took_a_step = dice.chance(33);
+    if took_a_step {
+        for n in 0..1 + dice.below(2) {
+            let on = (phase_since + Days::new(n * 60 + dice.below(30))).min(last_day);
+            let kind = *dice.pick(&[
+                "volunteer_work",
+                "workplace_training",
+                "vet_course",
+                "same_employer",
+                "new_employer",
+            ]);
+            batch.outcomes.push(vec![
+                Id(dice.id()),
+                Id(trajectory),
+                Id(id),
+                Text(kind.into()),
+                Date(on),
+                OptInt(Some(*dice.pick(&[8, 12, 16, 19, 24]))),
+                Bool(dice.chance(50)),
+                OptId(Some(coach)),
+                At(at(on)),
+            ]);
+            activities += 1;
+        }
+    }
+    let (exit_reason, exit_situation) = match ended_on {
+        Some(_) if took_a_step => (
+            Some("work"),
+            Some(*dice.pick(&["in_employment", "in_education", "job_searching"])),
+        ),
+        Some(_) => (
+            Some(*dice.pick(&[
+                "completed",
+                "health_worsened",
+                "maximum_duration",
+                "declined",
+                "unreachable",
+            ])),
+            Some(*dice.pick(&["none_of_these", "job_searching"])),
+        ),
+        None => (None, None),
+    };
+    if let Some(ended) = ended_on {
+        batch.events.push(vec![
+            Id(trajectory),
+            Text("exit".into()),
+            Date(ended),
+            OptText(None),
+            OptText(exit_reason.map(str::to_owned)),
+            OptId(Some(coach)),
+            At(at(ended)),
+        ]);
+    }
+    batch.trajectories.push(vec![
+        Id(trajectory),
+        Id(id),
+        Id(programme.id),
+        Id(partner.organisation_id),
+        OptId(Some(partner.location_id)),
+        OptId(Some(partner.region_id)),
+        OptId(Some(coach)),
+        Text(name_search),
+        Date(started),
+        Date(deadline),
+        Text(programme.phases[reached].clone()),
+        Date(phase_since),
+        OptDate(ended_on),
+        OptText(exit_reason.map(str::to_owned)),
+        OptText(exit_situation.map(str::to_owned)),
+        OptDate(last_contact),
+        At(created),
+        At(at(last_day)),
+    ]);
+    activities
+}
+
+/// Generates `scale` into an empty database; prints progress and returns what was written.
+pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Result<Report> {
+    {
+        let mut conn = db.conn().await?;
+        if users::count(&mut conn).await? > 0 {
+            bail!("the database already holds data; generate into an empty one");
+        }
+    }
+    let started = Instant::now();
+    let partners = setup(db, scale).await?;
+    let programmes = {
+        let mut conn = db.conn().await?;
+        let mut list = Vec::new();
+        for code in ["we-go-to-work", "boost2work"] {
+            let p = programmes::find_by_code(&mut conn, code)
+                .await?
+                .context("built-in programme")?;
+            list.push(Programme {
+                id: p.id,
+                months: p.definition.max_duration_months,
+                phases: p.definition.phases.iter().map(|s| s.code.clone()).collect(),
+            });
+        }
+        list
+    };
+    let mut dice = Dice(seed);
+    let mut report = Report::default();
+    const PER_TRANSACTION: usize = 5_000;
+    let mut done = 0;
+    while done < scale.participants {
+        let count = PER_TRANSACTION.min(scale.participants - done);
+        let mut batch = Batch::default();
+        for _ in 0..count {
+            let partner = *dice.pick(&partners);
+            let programme = if dice.chance(25) {
+                &programmes[1]
+            } else {
+                &programmes[0]
+            };
+            report.activities += person(&mut dice, &mut batch, partner, programme, until, scale.years);
+        }
+        let mut tx = db.begin().await?;
+        report.rows += insert(&mut tx, "participants", PARTICIPANT_COLUMNS, &batch.participants).await?;
+        report.rows += insert(&mut tx, "consents", CONSENT_COLUMNS, &batch.consents).await?;
+        report.rows += insert(&mut tx, "trajectories", TRAJECTORY_COLUMNS, &batch.trajectories).await?;
+        report.rows += insert(&mut tx, "trajectory_events", EVENT_COLUMNS, &batch.events).await?;
+        report.rows += insert(&mut tx, "coaching_contacts", CONTACT_COLUMNS, &batch.contacts).await?;
+        report.rows += insert(&mut tx, "barriers", BARRIER_COLUMNS, &batch.barriers).await?;
+        report.rows += insert(&mut tx, "outcomes", OUTCOME_COLUMNS, &batch.outcomes).await?;
+        tx.commit().await?;
+        done += count;
+        report.participants = done as u64;
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "{done} participants, {} rows, {:.0} rows/s",
+            report.rows,
+            report.rows as f64 / seconds
+        );
+    }
+    // Fresh statistics, as PostgreSQL's autovacuum (or a periodic ANALYZE on SQLite) would keep them.
+    db.analyze().await?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
