@@ -269,6 +269,23 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     })
     .await?;
     participant_files(db, &coach, runs).await?;
+    // The cohort query on its own, to compare with the engines alone (scripts/bench-engines).
+    let everything = onramp_store::dashboard::Scope {
+        from: NaiveDate::from_ymd_opt(year, 1, 1).context("year")?,
+        to: NaiveDate::from_ymd_opt(year, 12, 31).context("year")?,
+        organisation_id: None,
+        region_id: None,
+        programme_id: None,
+    };
+    measure(
+        "dashboard cohort query alone, everything x year",
+        runs,
+        |_| async move {
+            let mut conn = db.conn().await?;
+            Ok(onramp_store::dashboard::cohort(&mut conn, everything).await?.started as usize)
+        },
+    )
+    .await?;
     let state = onramp_web::AppState {
         db: db.clone(),
         config: std::sync::Arc::new(onramp_web::Config::default()),
