@@ -2,8 +2,10 @@
 
 Runs the same SQL as onramp's `dashboard::cohort` (everything x one year) on a SQLite file
 that `onramp generate` filled: in the `sqlite3` shell, and in DuckDB over CSV exports of the
-same tables (DuckDB's SQLite reader is an extension this machine cannot download). Prints the
-median and p99 of each, and the ratio. Usage: python engines.py FILE.sqlite3 [YEAR] [RUNS]
+same tables (DuckDB's SQLite reader is an extension this machine cannot download); with a
+PostgreSQL URL, also in `psql` on a database generated with the same seed. Prints the median and
+p99 of each, and the ratios.
+Usage: python engines.py FILE.sqlite3 [YEAR] [RUNS] [POSTGRES_URL]
 """
 
 import os
@@ -60,6 +62,16 @@ def sqlite_shell(path: str, sql: str, runs: int) -> tuple[list[float], str]:
     return timings, answer
 
 
+def psql(url: str, sql: str, runs: int) -> tuple[list[float], str]:
+    """Times the query in psql (`\\timing`), warm: one untimed run first."""
+    script = "\\timing on\n" + (sql + ";\n") * (runs + 1)
+    out = subprocess.run(["psql", "-X", "-A", "-t", url], input=script, capture_output=True, text=True,
+                         check=True).stdout
+    timings = [float(line.split()[1]) / 1000 for line in out.splitlines() if line.startswith("Time:")][1:]
+    answer = next(line for line in out.splitlines() if line and not line.startswith(("Time:", "Timing")))
+    return timings, answer
+
+
 def duckdb_over_csv(path: str, sql: str, runs: int) -> tuple[list[float], str]:
     con = duckdb.connect()
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,6 +106,11 @@ def main() -> None:
     a = summary("sqlite3 shell", shell)
     b = summary("DuckDB (in memory, over CSV exports)", duck)
     print(f"ratio sqlite3 / DuckDB: {a / b:.2f}")
+    if len(sys.argv) > 4:
+        pg, pg_answer = psql(sys.argv[4], sql, runs)
+        assert pg_answer == shell_answer, f"PostgreSQL disagrees (another seed?): {pg_answer}"
+        c = summary("psql", pg)
+        print(f"ratio psql / DuckDB: {c / b:.2f}")
 
 
 if __name__ == "__main__":
