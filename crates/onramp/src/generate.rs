@@ -4,7 +4,8 @@
 //!
 //! Proportions follow the seeds: three in four trajectories in "We go to work" (up to 24 months)
 //! and one in four in Boost2work (up to 6); about one in three takes a step to work; most people
-//! meet a barrier or two; coaching contacts every two to six weeks while a trajectory runs.
+//! meet a barrier or two; coaching contacts every two to six weeks while a trajectory runs; weekly
+//! group sessions at every partner, each person attending some while their trajectory runs.
 
 use crate::bench::{FIRST, SURNAMES};
 use crate::demo::{PASSWORD, account, location, organisation};
@@ -16,6 +17,7 @@ use onramp_domain::regions::RegionInput;
 use onramp_domain::trajectories::ends_by;
 use onramp_store::bulk::{Value, insert};
 use onramp_store::{Db, passwords, programmes, regions, users};
+use std::collections::HashMap;
 use std::time::Instant;
 use uuid::Uuid;
 
@@ -213,6 +215,7 @@ struct Batch {
     contacts: Vec<Vec<Value>>,
     barriers: Vec<Vec<Value>>,
     outcomes: Vec<Vec<Value>>,
+    enrolments: Vec<Vec<Value>>,
 }
 
 const PARTICIPANT_COLUMNS: &[&str] = &[
@@ -313,6 +316,184 @@ struct Programme {
     id: Uuid,
     months: i32,
     phases: Vec<String>,
+    /// The module its group sessions belong to.
+    module: &'static str,
+}
+
+/// Places in a group session.
+const CAPACITY: u8 = 15;
+
+/// The weekly group sessions of each partner and programme, by date, and how many are enrolled.
+#[derive(Default)]
+struct Sessions {
+    by_partner: HashMap<(Uuid, Uuid), Vec<(NaiveDate, Uuid)>>,
+    enrolled: HashMap<Uuid, u8>,
+}
+
+/// Writes a year of weekly sessions per series, enough series that each holds about ten people,
+/// for every partner and programme, over the generated years.
+async fn plan_sessions(
+    db: &Db,
+    dice: &mut Dice,
+    partners: &[Partner],
+    programmes: &[Programme],
+    scale: Scale,
+    until: NaiveDate,
+) -> Result<(Sessions, u64)> {
+    use Value::*;
+    let organisations = partners
+        .iter()
+        .map(|p| p.organisation_id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    // About eight sessions per person, three in four people in the first programme.
+    let weekly = scale.participants as f64 * 8.0 / (organisations.max(1) as f64 * scale.years as f64 * 52.0);
+    let first = until - Days::new(scale.years * 365);
+    let mut sessions = Sessions::default();
+    let mut series_rows = Vec::new();
+    let mut session_rows = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for partner in partners.iter().filter(|p| seen.insert(p.organisation_id)) {
+        for (n, programme) in programmes.iter().enumerate() {
+            let share = if n == 0 { 0.75 } else { 0.25 };
+            let per_week = (weekly * share / 10.0).ceil().max(1.0) as u64;
+            let list = sessions
+                .by_partner
+                .entry((partner.organisation_id, programme.id))
+                .or_default();
+            for year in 0..scale.years {
+                for slot in 0..per_week {
+                    let series = dice.id();
+                    let title = format!("{} {}", programme.module, year + 1);
+                    series_rows.push(vec![
+                        Id(series),
+                        Id(programme.id),
+                        Text(programme.module.into()),
+                        Text(title),
+                        Id(partner.organisation_id),
+                        Bool(false),
+                        OptId(Some(partner.coach_id)),
+                        At(at(first)),
+                    ]);
+                    for week in 0..52u64 {
+                        let on = first + Days::new(year * 365 + week * 7 + slot % 5);
+                        let id = dice.id();
+                        list.push((on, id));
+                        session_rows.push(vec![
+                            Id(id),
+                            Id(series),
+                            Int(week as i32 + 1),
+                            Id(partner.organisation_id),
+                            OptId(Some(partner.region_id)),
+                            Bool(false),
+                            At(at(on)),
+                            Date(on),
+                            Int(120),
+                            OptId(Some(partner.location_id)),
+                            Bool(false),
+                            Int(CAPACITY as i32),
+                            OptId(Some(partner.coach_id)),
+                        ]);
+                    }
+                }
+            }
+            list.sort();
+        }
+    }
+    let mut tx = db.begin().await?;
+    let mut rows = insert(&mut tx, "session_series", SERIES_COLUMNS, &series_rows).await?;
+    rows += insert(&mut tx, "group_sessions", SESSION_COLUMNS, &session_rows).await?;
+    tx.commit().await?;
+    Ok((sessions, rows))
+}
+
+const SERIES_COLUMNS: &[&str] = &[
+    "id",
+    "programme_id",
+    "module",
+    "title",
+    "organisation_id",
+    "open_to_partners",
+    "created_by",
+    "created_at",
+];
+const SESSION_COLUMNS: &[&str] = &[
+    "id",
+    "series_id",
+    "position",
+    "organisation_id",
+    "region_id",
+    "open_to_partners",
+    "starts_at",
+    "on_date",
+    "minutes",
+    "location_id",
+    "online",
+    "capacity",
+    "coach_id",
+];
+const ENROLMENT_COLUMNS: &[&str] = &[
+    "session_id",
+    "participant_id",
+    "attendance",
+    "enrolled_by",
+    "enrolled_at",
+    "marked_by",
+    "marked_at",
+];
+
+/// Enrols a participant in two to twelve of their partner's sessions while the trajectory runs
+/// (never beyond a session's places), with their attendance; returns how many.
+#[allow(clippy::too_many_arguments)]
+fn attend(
+    dice: &mut Dice,
+    batch: &mut Batch,
+    sessions: &mut Sessions,
+    key: (Uuid, Uuid),
+    participant: Uuid,
+    coach: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> u64 {
+    use Value::*;
+    let Some(list) = sessions.by_partner.get(&key) else {
+        return 0;
+    };
+    let start = list.partition_point(|(on, _)| *on < from);
+    let end = list.partition_point(|(on, _)| *on <= to);
+    if start >= end {
+        return 0;
+    }
+    let mut chosen: Vec<usize> = (0..2 + dice.below(11))
+        .map(|_| start + dice.below((end - start) as u64) as usize)
+        .collect();
+    chosen.sort_unstable();
+    chosen.dedup();
+    let mut count = 0;
+    for index in chosen {
+        let (on, session) = list[index];
+        let taken = sessions.enrolled.entry(session).or_default();
+        if *taken >= CAPACITY {
+            continue;
+        }
+        *taken += 1;
+        let attendance = match dice.below(20) {
+            0..=15 => "present",
+            16..=17 => "excused",
+            _ => "absent",
+        };
+        batch.enrolments.push(vec![
+            Id(session),
+            Id(participant),
+            OptText(Some(attendance.into())),
+            OptId(Some(coach)),
+            At(at(on - Days::new(7))),
+            OptId(Some(coach)),
+            At(at(on)),
+        ]);
+        count += 1;
+    }
+    count
 }
 
 fn at(date: NaiveDate) -> DateTime<Utc> {
@@ -323,6 +504,7 @@ fn at(date: NaiveDate) -> DateTime<Utc> {
 fn person(
     dice: &mut Dice,
     batch: &mut Batch,
+    sessions: &mut Sessions,
     partner: Partner,
     programme: &Programme,
     until: NaiveDate,
@@ -427,6 +609,8 @@ fn person(
         ]);
         activities += 1;
     }
+    let key = (partner.organisation_id, programme.id);
+    activities += attend(dice, batch, sessions, key, id, coach, started, last_day);
     // Coaching contacts every two to six weeks while the trajectory runs.
     let mut on = started + Days::new(dice.below(10));
     let mut last_contact = None;
@@ -583,12 +767,19 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
                 id: p.id,
                 months: p.definition.max_duration_months,
                 phases: p.definition.phases.iter().map(|s| s.code.clone()).collect(),
+                module: if code == "boost2work" {
+                    "collective_session"
+                } else {
+                    "module_2"
+                },
             });
         }
         list
     };
     let mut dice = Dice(seed);
     let mut report = Report::default();
+    let (mut sessions, rows) = plan_sessions(db, &mut dice, &partners, &programmes, scale, until).await?;
+    report.rows += rows;
     const PER_TRANSACTION: usize = 5_000;
     let mut done = 0;
     while done < scale.participants {
@@ -601,7 +792,15 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
             } else {
                 &programmes[0]
             };
-            report.activities += person(&mut dice, &mut batch, partner, programme, until, scale.years);
+            report.activities += person(
+                &mut dice,
+                &mut batch,
+                &mut sessions,
+                partner,
+                programme,
+                until,
+                scale.years,
+            );
         }
         let mut tx = db.begin().await?;
         report.rows += insert(&mut tx, "participants", PARTICIPANT_COLUMNS, &batch.participants).await?;
@@ -611,6 +810,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
         report.rows += insert(&mut tx, "coaching_contacts", CONTACT_COLUMNS, &batch.contacts).await?;
         report.rows += insert(&mut tx, "barriers", BARRIER_COLUMNS, &batch.barriers).await?;
         report.rows += insert(&mut tx, "outcomes", OUTCOME_COLUMNS, &batch.outcomes).await?;
+        report.rows += insert(&mut tx, "session_enrolments", ENROLMENT_COLUMNS, &batch.enrolments).await?;
         tx.commit().await?;
         done += count;
         report.participants = done as u64;

@@ -201,6 +201,18 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
         0,
         "an ended trajectory has an exit reason"
     );
+    // Group sessions: attended at the participant's own partner while the trajectory ran, never
+    // beyond the places.
+    let enrolments = count(db, "SELECT COUNT(*) FROM session_enrolments").await;
+    assert!(enrolments > 400 * 2, "people attend group sessions: {enrolments}");
+    let astray = "SELECT COUNT(*) FROM session_enrolments e JOIN group_sessions s ON s.id = e.session_id
+                  JOIN trajectories t ON t.participant_id = e.participant_id
+                  WHERE s.organisation_id <> t.organisation_id OR s.on_date < t.started_on
+                     OR (t.ended_on IS NOT NULL AND s.on_date > t.ended_on)";
+    assert_eq!(count(db, astray).await, 0);
+    let over = "SELECT COUNT(*) FROM group_sessions s
+                WHERE (SELECT COUNT(*) FROM session_enrolments e WHERE e.session_id = s.id) > s.capacity";
+    assert_eq!(count(db, over).await, 0);
     let stepped = count(db, "SELECT COUNT(DISTINCT trajectory_id) FROM outcomes").await;
     assert!(
         (80..=190).contains(&stepped),
