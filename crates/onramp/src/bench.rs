@@ -316,3 +316,12 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     }
     Ok(())
 }
+
+/// The framework's ceiling: axum on the same runtime answering a constant, nothing else.
+pub async fn ceiling(addr: std::net::SocketAddr) -> Result<()> {
+    let app = axum::Router::new().fallback(|| async { "ok" });
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("bare axum on http://{addr}");
+    axum::serve(listener, app).await?;
+    Ok(())
+}

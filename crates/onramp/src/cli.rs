@@ -80,6 +80,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
+    /// A bare web server that answers every request with a constant: the framework's ceiling that
+    /// `scripts/bench-http` compares onramp's throughput with.
+    Ceiling {
+        #[arg(long, default_value = "127.0.0.1:8099")]
+        addr: SocketAddr,
+    },
     /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
     /// dashboard for a region and for everything over a year.
     Generated {
@@ -207,6 +213,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             crate::bench::caseload(&db, participants, runs.max(1)).await
         }
         Command::Bench(BenchCommand::Generated { runs, year }) => crate::bench::generated(&db, runs.max(1), year).await,
+        Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
         Command::Generate { scale, seed, until } => {
             let scale = crate::generate::Scale::named(&scale)?;
             let until = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").context("--until is YYYY-MM-DD")?;
