@@ -144,6 +144,13 @@ pub async fn save(
 
 /// The comments on a plan, oldest first; with `shared_only`, only those on shared versions (what
 /// the care team may read: a coach's comment on a draft stays with the coaches).
+/// Stops sharing the plan with the care team (no version is shared until one is saved as shared).
+pub async fn unshare(tx: &mut impl Access, plan_id: Uuid) -> Result<()> {
+    let sql = "UPDATE plans SET shared_version = NULL, updated_at = $2 WHERE id = $1";
+    run!(tx, c => sqlx::query(sql).bind(plan_id).bind(now()).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn comments(conn: &mut impl Access, plan_id: Uuid, shared_only: bool) -> Result<Vec<Comment>> {
     let sql = "SELECT m.id, m.version, u.display_name AS author_name, m.body, m.created_at
                FROM plan_comments m

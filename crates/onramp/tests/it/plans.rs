@@ -316,6 +316,28 @@ async fn the_care_team_reads_a_shared_version_only_with_consent() {
         "a comment on a draft stays with the coaches"
     );
 
+    // Sharing by mistake is undone without withdrawing the consent; only the plan's writers may.
+    let unshare = format!("{}/unshare", path(&t, "action"));
+    assert_eq!(
+        app.send_json(&care, "POST", &unshare, json!({})).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.send_json(&coach, "POST", &unshare, json!({})).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, theirs) = app.get_json(&care, &path(&t, "action")).await;
+    assert!(
+        theirs["version"].is_null() && theirs["comments"] == json!([]),
+        "{theirs}"
+    );
+    assert_eq!(
+        app.get_json(&care, &format!("{}?version=2", path(&t, "action")))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.audit("plan.unshare").await.len(), 1);
     let withdraw = format!("{consents}/{}/withdraw", given["id"].as_str().unwrap());
     assert_eq!(
         app.send_json(&coach, "POST", &withdraw, json!({})).await.0,
@@ -666,6 +688,17 @@ async fn the_pages_edit_a_plan_name_bad_rows_and_compare_versions() {
         "{html}"
     );
     assert!(html.contains("PDF for the occupational or advisory physician"));
+    assert!(html.contains("The care team reads version 2.") && html.contains("Stop sharing with the care team"));
+    let response = page
+        .post(app.url(&format!("{show}/unshare")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let html = page.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("no longer reads this plan") && !html.contains("Stop sharing with the care team"));
     let response = page
         .post(app.url(&format!("{show}/comments")))
         .form(&[("csrf", csrf.as_str()), ("body", "Looks good")])

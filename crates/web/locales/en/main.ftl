@@ -984,3 +984,6 @@ programme-competences = Self-rated competences (0-10)
 programme-no-competences = This programme measures no self-rated competences.
 programme-competences-hint = What participants rate themselves on from 0 to 10 in an ICF measurement, such as motivation, coping with stress or personal network. One per line, as code: Name.
 plan-difference = { $change }: { $what } “{ $label }”
+plan-shared-now = The care team reads version { $version }.
+plan-unshare = Stop sharing with the care team
+notice-plan-unshared = The care team no longer reads this plan, until you save a version as shared.

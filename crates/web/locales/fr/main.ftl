@@ -984,3 +984,6 @@ programme-competences = Compétences auto-évaluées (0-10)
 programme-no-competences = Ce programme ne mesure pas de compétences auto-évaluées.
 programme-competences-hint = Ce sur quoi les participants s'évaluent de 0 à 10 lors d'une mesure CIF, comme la motivation, la gestion du stress ou le réseau personnel. Une par ligne, sous la forme code: Nom.
 plan-difference = { $change } : { $what } « { $label } »
+plan-shared-now = L'équipe de soins lit la version { $version }.
+plan-unshare = Ne plus partager avec l'équipe de soins
+notice-plan-unshared = L'équipe de soins ne lit plus ce plan, jusqu'à ce que vous enregistriez une version partagée.

@@ -984,3 +984,6 @@ programme-competences = Zelf beoordeelde competenties (0-10)
 programme-no-competences = Dit programma meet geen zelf beoordeelde competenties.
 programme-competences-hint = Waarop deelnemers zichzelf van 0 tot 10 beoordelen in een ICF-meting, zoals motivatie, omgaan met stress of persoonlijk netwerk. Eén per regel, als code: Naam.
 plan-difference = { $change }: { $what } ‘{ $label }’
+plan-shared-now = Het zorgteam leest versie { $version }.
+plan-unshare = Niet langer delen met het zorgteam
+notice-plan-unshared = Het zorgteam leest dit plan niet meer, tot u een versie als gedeeld bewaart.

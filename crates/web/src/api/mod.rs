@@ -156,6 +156,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::versions))
         .routes(routes!(plans::compare))
         .routes(routes!(plans::add_comment))
+        .routes(routes!(plans::unshare))
         .routes(routes!(plans::step_from_item))
         .routes(routes!(plans::pdf))
         .routes(routes!(dashboard::dashboard))

@@ -383,6 +383,25 @@ pub async fn compare(
     }))
 }
 
+/// Stops sharing the plan with the care team: they read nothing of it until a version is saved as
+/// shared again (coaches who write the plan). Audited.
+#[utoipa::path(post, path = "/api/v1/trajectories/{id}/plans/{kind}/unshare", tag = "plans",
+    params(("id" = Uuid, Path), ("kind" = String, Path)),
+    responses(
+        (status = 204, description = "No longer shared"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn unshare(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath((id, kind)): ApiPath<(Uuid, String)>,
+) -> Result<StatusCode, AppError> {
+    let kind = parse_kind(&kind)?;
+    service::unshare(&state, &ctx, id, kind).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct CommentBody {

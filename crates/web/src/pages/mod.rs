@@ -86,6 +86,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/trajectories/{id}/plans/{kind}/versions", get(plans::history))
         .route("/trajectories/{id}/plans/{kind}/comments", post(plans::comment))
+        .route("/trajectories/{id}/plans/{kind}/unshare", post(plans::unshare))
         .route("/trajectories/{id}/plans/{kind}/pdf", get(plans::pdf))
         .route(
             "/trajectories/{id}/plans/canvas/items/{item}/step",
@@ -221,6 +222,7 @@ impl Page {
             "plan-saved",
             "comment-added",
             "step-made",
+            "plan-unshared",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

@@ -263,6 +263,16 @@ pub async fn comment(
     }
 }
 
+pub async fn unshare(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path((id, kind)): Path<(Uuid, String)>,
+) -> PageResult {
+    let kind = plan_kind(&kind).or_page(ctx.language)?;
+    service::unshare(&state, &ctx, id, kind).await.or_page(ctx.language)?;
+    Ok(see_other(&format!("/trajectories/{id}/plans/{kind}"), "plan-unshared"))
+}
+
 pub async fn make_step(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,

@@ -394,6 +394,25 @@ async fn write(
     Ok(version)
 }
 
+/// Stops sharing a plan with the care team, e.g. after sharing a version by mistake: from then on
+/// they read nothing of it until a version is saved as shared again. The coaches who write the plan.
+pub async fn unshare(state: &AppState, ctx: &Ctx, trajectory_id: Uuid, kind: PlanKind) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let trajectory = trajectories::get(&mut tx, trajectory_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorise(&mut tx, ctx, trajectory.participant_id, Need::Edit).await?;
+    let plan = plans::get(&mut tx, trajectory_id, kind)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    plans::unshare(&mut tx, plan.id).await?;
+    let mut event = Event::new("plan.unshare", "trajectory", trajectory_id).for_participant(trajectory.participant_id);
+    event.before = Some(serde_json::json!({ "kind": kind, "shared_version": plan.shared_version }));
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Adds a comment to the version of the plan the author reads.
 pub async fn comment(
     state: &AppState,
