@@ -129,6 +129,21 @@ pub struct RecoveryPlan {
     pub sections: BTreeMap<WrapSection, String>,
 }
 
+impl RecoveryPlan {
+    /// The things a section lists, one per line, without list marks or blank lines.
+    pub fn lines(&self, section: WrapSection) -> Vec<&str> {
+        self.sections
+            .get(&section)
+            .map(|text| {
+                text.lines()
+                    .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim())
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Canvas {
     pub items: Vec<CanvasItem>,

@@ -272,6 +272,15 @@ pub fn we_go_to_work() -> ProgrammeInput {
     }
 }
 
+/// Steps as the programme form writes them, one `code: Name` per line (what `parse_steps` reads).
+pub fn step_lines(steps: &[Step]) -> String {
+    steps
+        .iter()
+        .map(|s| format!("{}: {}", s.code, s.name))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The competences the seeds measure by self-rating: motivation, coping with stress, personal network.
 pub fn seed_competences() -> Vec<Step> {
     crate::icf::Competence::ALL

@@ -64,13 +64,6 @@ pub async fn get(conn: &mut impl Access, trajectory_id: Uuid, kind: PlanKind) ->
     )
 }
 
-/// The plans of one trajectory (the participant page links to them).
-pub async fn for_trajectory(conn: &mut impl Access, trajectory_id: Uuid) -> Result<Vec<Plan>> {
-    let sql = "SELECT id, trajectory_id, kind, version, shared_version, updated_at FROM plans
-               WHERE trajectory_id = $1 ORDER BY kind";
-    Ok(run!(conn, c => sqlx::query_as::<_, Plan>(sql).bind(trajectory_id).fetch_all(c).await)?)
-}
-
 const INFO: &str = "SELECT v.version, v.shared, v.consultation_id, k.on_date AS consultation_on, v.note,
                         u.display_name AS created_by_name, v.created_at
                     FROM plan_versions v

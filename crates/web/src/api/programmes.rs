@@ -104,11 +104,7 @@ pub struct ProgrammeBody {
 
 /// The seeds' competences as the lines of the programme form (`code: Name`).
 pub fn seed_lines() -> String {
-    onramp_domain::programmes::seed_competences()
-        .iter()
-        .map(|s| format!("{}: {}", s.code, s.name))
-        .collect::<Vec<_>>()
-        .join("\n")
+    onramp_domain::programmes::step_lines(&onramp_domain::programmes::seed_competences())
 }
 
 impl ProgrammeBody {
@@ -143,11 +139,7 @@ impl ProgrammeBody {
             modules: lines(&self.modules),
             competences: match (&self.competences, kept) {
                 (Some(list), _) => lines(list),
-                (None, Some(kept)) => kept
-                    .iter()
-                    .map(|s| format!("{}: {}", s.code, s.name))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                (None, Some(kept)) => onramp_domain::programmes::step_lines(kept),
                 (None, None) => seed_lines(),
             },
         };

@@ -117,10 +117,9 @@ fn goal_blocks(p: &Page, plan: &ActionPlan) -> Vec<GoalBlock> {
         .collect()
 }
 
-fn lines_of(text: &str) -> Vec<ItemLine> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+fn lines_of(plan: &onramp_domain::plans::RecoveryPlan, section: WrapSection) -> Vec<ItemLine> {
+    plan.lines(section)
+        .into_iter()
         .map(|l| ItemLine {
             id: String::new(),
             text: l.to_owned(),
@@ -141,7 +140,7 @@ fn text_blocks(p: &Page, content: &PlanContent, action_plan: Option<&PlanContent
                 key: s.as_str().to_owned(),
                 title: p.label("wrap", s),
                 question: p.t(&format!("wrap-{s}-hint")),
-                lines: plan.sections.get(s).map(|t| lines_of(t)).unwrap_or_default(),
+                lines: lines_of(plan, *s),
             })
             .collect(),
         PlanContent::Canvas(canvas) => {

@@ -45,13 +45,7 @@ struct ShowTemplate {
 
 fn values(definition: &ProgrammeInput) -> Vec<(String, String)> {
     let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
-    let lines = |steps: &[onramp_domain::programmes::Step]| {
-        steps
-            .iter()
-            .map(|s| format!("{}: {}", s.code, s.name))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let lines = onramp_domain::programmes::step_lines;
     let mut values = vec![
         ("code".to_owned(), definition.code.clone()),
         ("name".to_owned(), definition.name.clone()),

@@ -158,19 +158,11 @@ fn action_sections(plan: &ActionPlan, lang: Language) -> Vec<Section> {
         .collect()
 }
 
-/// The lines of a free-text section, one thing per line.
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim().to_owned())
-        .filter(|l| !l.is_empty())
-        .collect()
-}
-
 fn recovery_sections(plan: &RecoveryPlan, lang: Language) -> Vec<Section> {
     WrapSection::ALL
         .iter()
         .map(|section| {
-            let items = plan.sections.get(section).map(|t| lines(t)).unwrap_or_default();
+            let items: Vec<String> = plan.lines(*section).into_iter().map(str::to_owned).collect();
             Section {
                 heading: text(lang, &format!("wrap-{section}")),
                 intro: Some(text(lang, &format!("wrap-{section}-hint"))),
