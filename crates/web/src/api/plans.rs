@@ -296,8 +296,8 @@ pub async fn versions(
     ApiPath((id, kind)): ApiPath<(Uuid, String)>,
 ) -> Result<Json<Vec<VersionView>>, AppError> {
     let kind = parse_kind(&kind)?;
-    let list = service::history(&state, &ctx, id, kind).await?;
-    Ok(Json(list.into_iter().map(VersionView::from).collect()))
+    let history = service::history(&state, &ctx, id, kind).await?;
+    Ok(Json(history.versions.into_iter().map(VersionView::from).collect()))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

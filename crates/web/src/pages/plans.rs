@@ -708,12 +708,8 @@ async fn history_page(
     form: Form,
     comparison: Option<Comparison>,
 ) -> PageResult {
-    let lang = ctx.language;
-    let view = service::open(state, ctx, id, kind, None).await.or_page(lang)?;
-    if view.reach != Reach::Full {
-        return Err(AppError::NotFound).or_page(lang);
-    }
-    let versions = service::history(state, ctx, id, kind).await.or_page(lang)?;
+    let history = service::history(state, ctx, id, kind).await.or_page(ctx.language)?;
+    let versions = history.versions;
     let p = Page::new(ctx, "plan-history", "caseload");
     let version_options = versions
         .iter()
@@ -727,7 +723,7 @@ async fn history_page(
         .collect();
     let template = HistoryTemplate {
         trajectory_id: id,
-        participant_id: view.trajectory.participant_id,
+        participant_id: history.participant_id,
         kind: kind.as_str().to_owned(),
         kind_title: p.t(&format!("plan-kind-{kind}")),
         versions,

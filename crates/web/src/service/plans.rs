@@ -199,9 +199,14 @@ async fn current_content(
     kind: PlanKind,
     reach: Reach,
 ) -> Result<Option<PlanContent>, AppError> {
-    let Some(plan) = plans::get(conn, trajectory_id, kind).await? else {
-        return Ok(None);
-    };
+    match plans::get(conn, trajectory_id, kind).await? {
+        Some(plan) => content_of(conn, &plan, reach).await,
+        None => Ok(None),
+    }
+}
+
+/// The latest content of `plan` that the reach allows (none when nothing is shared).
+async fn content_of(conn: &mut impl Access, plan: &Plan, reach: Reach) -> Result<Option<PlanContent>, AppError> {
     let version = match reach {
         Reach::Full => Some(plan.version),
         Reach::Shared => plan.shared_version,
@@ -210,13 +215,16 @@ async fn current_content(
     Ok(plans::version(conn, plan.id, version).await?.map(|v| v.content))
 }
 
-/// Every version of a plan, newest first: those who see the whole plan.
-pub async fn history(
-    state: &AppState,
-    ctx: &Ctx,
-    trajectory_id: Uuid,
-    kind: PlanKind,
-) -> Result<Vec<VersionInfo>, AppError> {
+/// The versions of a plan, and whose plan it is.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub participant_id: Uuid,
+    /// Newest first.
+    pub versions: Vec<VersionInfo>,
+}
+
+/// Every version of a plan, newest first: those who see the whole plan. Audited.
+pub async fn history(state: &AppState, ctx: &Ctx, trajectory_id: Uuid, kind: PlanKind) -> Result<History, AppError> {
     let mut conn = state.db.conn().await?;
     let access = reach(&mut conn, ctx, trajectory_id).await?;
     if access.reach != Reach::Full {
@@ -233,7 +241,10 @@ pub async fn history(
     event.after = Some(serde_json::json!({ "kind": kind, "versions": list.len() }));
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
-    Ok(list)
+    Ok(History {
+        participant_id: access.trajectory.participant_id,
+        versions: list,
+    })
 }
 
 /// Two versions of a plan and what changed between them.
@@ -336,13 +347,13 @@ pub async fn save(
         .await?
         .ok_or(AppError::NotFound)?;
     authorise(&mut tx, ctx, trajectory.participant_id, Need::Edit).await?;
-    let before = current_content(&mut tx, trajectory_id, kind, Reach::Full).await?;
     let content = match document {
         DocumentFields::Action(plan) => plan.parse(&mut fresh_id).map(PlanContent::Action),
         DocumentFields::Recovery(sections) => parse_recovery_plan(sections).map(PlanContent::Recovery),
         DocumentFields::Canvas(items) => {
-            let before = match &before {
-                Some(PlanContent::Canvas(canvas)) => canvas.clone(),
+            // Items keep their link to a step from the version before.
+            let before = match current_content(&mut tx, trajectory_id, kind, Reach::Full).await? {
+                Some(PlanContent::Canvas(canvas)) => canvas,
                 _ => Canvas::default(),
             };
             parse_canvas(items, &before, &mut fresh_id).map(PlanContent::Canvas)
@@ -470,9 +481,7 @@ pub async fn step_from_canvas_item(
     let canvas_plan = plans::get(&mut tx, trajectory_id, PlanKind::Canvas)
         .await?
         .ok_or(AppError::NotFound)?;
-    let Some(PlanContent::Canvas(mut canvas)) =
-        current_content(&mut tx, trajectory_id, PlanKind::Canvas, Reach::Full).await?
-    else {
+    let Some(PlanContent::Canvas(mut canvas)) = content_of(&mut tx, &canvas_plan, Reach::Full).await? else {
         return Err(AppError::NotFound);
     };
     let item = canvas
@@ -481,9 +490,12 @@ pub async fn step_from_canvas_item(
         .find(|i| i.id == item_id)
         .ok_or(AppError::NotFound)?;
     let action_plan = plans::get(&mut tx, trajectory_id, PlanKind::Action).await?;
-    let mut plan = match current_content(&mut tx, trajectory_id, PlanKind::Action, Reach::Full).await? {
-        Some(PlanContent::Action(plan)) => plan,
-        _ => Default::default(),
+    let mut plan = match &action_plan {
+        Some(existing) => match content_of(&mut tx, existing, Reach::Full).await? {
+            Some(PlanContent::Action(plan)) => plan,
+            _ => Default::default(),
+        },
+        None => Default::default(),
     };
     // A link to a step since removed from the plan no longer counts.
     if item.step.as_deref().is_some_and(|step| plan.step(step).is_some()) {
