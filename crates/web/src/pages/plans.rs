@@ -198,10 +198,7 @@ async fn show_page(
     step_form: Option<(String, Form)>,
 ) -> PageResult {
     let lang = ctx.language;
-    let version = match params.version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => None,
-        Some(v) => Some(v.parse::<i32>().map_err(|_| AppError::NotFound).or_page(lang)?),
-    };
+    let version = version_param(params.version.as_deref().unwrap_or("")).or_page(lang)?;
     let view = service::open(state, ctx, id, kind, version).await.or_page(lang)?;
     let p = Page::new(ctx, &format!("plan-kind-{kind}"), "caseload").with_notice(params.notice.as_deref());
     let older = match (&view.plan, &view.version, view.reach) {
@@ -232,6 +229,14 @@ async fn show_page(
         view,
     };
     Ok(render(&template).into_response())
+}
+
+/// `?version=`: the latest when blank; a version that is not a number names no version.
+fn version_param(input: &str) -> Result<Option<i32>, AppError> {
+    match input.trim() {
+        "" => Ok(None),
+        given => given.parse().map(Some).map_err(|_| AppError::NotFound),
+    }
 }
 
 pub async fn show(
@@ -785,11 +790,7 @@ pub async fn pdf(
 ) -> PageResult {
     let lang = ctx.language;
     let kind = plan_kind(&kind).or_page(lang)?;
-    // A version that is not a number names no version.
-    let version = match params.version.trim() {
-        "" => None,
-        given => Some(given.parse::<i32>().map_err(|_| AppError::NotFound).or_page(lang)?),
-    };
+    let version = version_param(&params.version).or_page(lang)?;
     crate::service::documents::plan_pdf(&state, &ctx, id, kind, &params.audience, &params.lang, version)
         .await
         .or_page(lang)
