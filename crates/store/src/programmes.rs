@@ -225,13 +225,14 @@ pub async fn competences_for(
                ORDER BY t.started_on, t.id, s.position";
     let rows: Vec<(String, String, bool)> =
         run!(conn, c => sqlx::query_as(sql).bind(participant_id).bind(trajectory_id).fetch_all(c).await)?;
-    let followed: i64 = run!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM trajectories WHERE participant_id = $1")
-        .bind(participant_id).fetch_one(c).await)?;
-    if followed == 0 {
-        return Ok(onramp_domain::programmes::seed_competences()
-            .into_iter()
-            .map(|s| (s, true))
-            .collect());
+    // No competence at all: either no trajectory yet (the seeds' three) or programmes measuring none.
+    if rows.is_empty() {
+        let sql = "SELECT COUNT(*) FROM trajectories WHERE participant_id = $1";
+        let followed: i64 = run!(conn, c => sqlx::query_scalar(sql).bind(participant_id).fetch_one(c).await)?;
+        if followed == 0 {
+            let seeds = onramp_domain::programmes::seed_competences();
+            return Ok(seeds.into_iter().map(|s| (s, true)).collect());
+        }
     }
     let mut list: Vec<(Step, bool)> = Vec::new();
     for (code, name, built_in) in rows {
