@@ -265,6 +265,28 @@ pub fn sickness_at(incapacity_since: NaiveDate, on: NaiveDate) -> SicknessAtInta
     }
 }
 
+/// The dashboard's bands of whole months of sickness when a trajectory starts: name, lowest, highest.
+pub const SICKNESS_BANDS: &[(&str, i32, i32)] = &[
+    ("0-3", 0, 3),
+    ("4-6", 4, 6),
+    ("7-12", 7, 12),
+    ("13-24", 13, 24),
+    ("25+", 25, i32::MAX),
+];
+
+/// The band of a start `on` after an incapacity since `since`: `unknown` without the date, and the
+/// first band when the date lies after the start (a typing error counted, not dropped).
+pub fn sickness_band(since: Option<NaiveDate>, on: NaiveDate) -> &'static str {
+    let Some(since) = since else {
+        return "unknown";
+    };
+    let months = sickness_at(since, on).months;
+    SICKNESS_BANDS
+        .iter()
+        .find(|(_, low, high)| (*low..=*high).contains(&months))
+        .map_or(SICKNESS_BANDS[0].0, |(name, _, _)| name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +392,21 @@ mod tests {
         assert!(
             !sickness_at(date("2026-11-01"), date("2026-11-22")).in_early_window,
             "under a month"
+        );
+    }
+
+    #[test]
+    fn sickness_bands_cover_every_start() {
+        let on = date("2026-11-22");
+        assert_eq!(sickness_band(None, on), "unknown");
+        assert_eq!(sickness_band(Some(date("2026-08-23")), on), "0-3");
+        assert_eq!(sickness_band(Some(date("2026-05-01")), on), "4-6");
+        assert_eq!(sickness_band(Some(date("2025-11-22")), on), "7-12");
+        assert_eq!(sickness_band(Some(date("2020-01-01")), on), "25+");
+        assert_eq!(
+            sickness_band(Some(date("2027-01-01")), on),
+            "0-3",
+            "a date after the start"
         );
     }
 }

@@ -821,6 +821,13 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
             report.rows as f64 / seconds
         );
     }
+    // The dashboard's counts, as the application keeps them with every write (here in one go).
+    let counting = Instant::now();
+    let counted = onramp_store::dashboard::counts::catch_up(db).await?;
+    eprintln!(
+        "counted {counted} trajectories for the dashboard in {:.1} s",
+        counting.elapsed().as_secs_f64()
+    );
     // Fresh statistics, as PostgreSQL's autovacuum (or a periodic ANALYZE on SQLite) would keep them.
     db.analyze().await?;
     report.seconds = started.elapsed().as_secs_f64();

@@ -72,13 +72,15 @@ impl Db {
         }
     }
 
-    /// Applies the versioned migrations of this engine, then adds the built-in programmes.
+    /// Applies the versioned migrations of this engine, adds the built-in programmes, and counts
+    /// for the dashboard the trajectories it has not counted yet (all of them after an upgrade).
     pub async fn migrate(&self) -> Result<()> {
         match self {
             Db::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
-        crate::programmes::ensure_built_in(self).await
+        crate::programmes::ensure_built_in(self).await?;
+        crate::dashboard::counts::catch_up(self).await.map(|_| ())
     }
 
     /// A connection for reads.

@@ -221,7 +221,8 @@ pub async fn mark(
     if done == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(())
+    // Attendance makes a participant engaged (or no longer, when corrected).
+    crate::dashboard::counts::refresh(tx, participant_id).await
 }
 
 /// A participant's group sessions, newest first, for the file and the timeline.

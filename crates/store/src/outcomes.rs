@@ -34,6 +34,7 @@ pub async fn add(tx: &mut impl Access, input: &OutcomeInput, participant_id: Uui
         .bind(input.hours_per_week).bind(input.contract.map(|c| c.as_str())).bind(&input.place).bind(input.with_support)
         .bind(&input.note).bind(by).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))?;
+    crate::dashboard::counts::refresh(tx, participant_id).await?;
     let sql = format!("{SELECT} WHERE x.id = $1");
     run!(tx, c => sqlx::query_as::<_, Outcome>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?
         .ok_or(StoreError::NotFound)
@@ -75,6 +76,7 @@ pub async fn add_barrier(
         .bind(id).bind(input.trajectory_id).bind(participant_id).bind(&input.code).bind(input.noted_on)
         .bind(&input.note).bind(by).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))?;
+    crate::dashboard::counts::refresh(tx, participant_id).await?;
     barrier(tx, id).await?.ok_or(StoreError::NotFound)
 }
 

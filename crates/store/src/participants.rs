@@ -134,6 +134,8 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) ->
     }
     let sql = "UPDATE trajectories SET participant_name = $1 WHERE participant_id = $2";
     run!(tx, c => sqlx::query(sql).bind(input.name_search()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    // The day the incapacity began places the trajectories in a band of months of sickness.
+    crate::dashboard::counts::refresh(tx, id).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 

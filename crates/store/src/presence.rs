@@ -109,5 +109,6 @@ pub async fn link(tx: &mut impl Access, action_id: Uuid, participant_id: Uuid) -
     if done == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(())
+    // Someone who came through an action was not reached individually.
+    crate::dashboard::counts::refresh(tx, participant_id).await
 }

@@ -79,6 +79,7 @@ pub async fn start_with_id(
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("programme_id"))?;
     event(tx, id, "start", new.started_on, None, Some(&new.first_phase), None, by).await?;
+    crate::dashboard::counts::refresh(tx, new.participant_id).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
@@ -144,7 +145,9 @@ pub async fn exit(tx: &mut impl Access, id: Uuid, exit: &Exit<'_>, by: Option<Uu
         return Err(StoreError::NotFound);
     }
     event(tx, id, "exit", exit.on, None, Some(exit.reason), exit.note, by).await?;
-    get(tx, id).await?.ok_or(StoreError::NotFound)
+    let ended = get(tx, id).await?.ok_or(StoreError::NotFound)?;
+    crate::dashboard::counts::refresh(tx, ended.participant_id).await?;
+    Ok(ended)
 }
 
 #[allow(clippy::too_many_arguments)]

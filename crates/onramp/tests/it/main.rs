@@ -13,6 +13,7 @@ mod caseload;
 mod cli;
 mod coaching;
 mod dashboard;
+mod dashboard_counts;
 mod exchange;
 mod group_sessions;
 mod icf;

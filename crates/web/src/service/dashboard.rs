@@ -8,7 +8,7 @@ use crate::exchange::report::{ReportRow, Value};
 use crate::identity::Ctx;
 use chrono::NaiveDate;
 use onramp_domain::outcomes::{BarrierCode, ExitSituation};
-use onramp_domain::participants::sickness_at;
+use onramp_domain::participants::SICKNESS_BANDS;
 use onramp_domain::policy;
 use onramp_domain::policy::Action;
 use onramp_domain::presence::REACH_PER_FTE_NORM;
@@ -72,14 +72,6 @@ pub struct Dashboard {
     pub reach_target: i64,
 }
 
-const BANDS: &[(&str, i32, i32)] = &[
-    ("0-3", 0, 3),
-    ("4-6", 4, 6),
-    ("7-12", 7, 12),
-    ("13-24", 13, 24),
-    ("25+", 25, i32::MAX),
-];
-
 /// Checks the period, the references and the actor's right to the scope; gives the store's scope.
 async fn authorised_scope(conn: &mut impl Access, ctx: &Ctx, request: Request) -> Result<Scope, AppError> {
     if request.to < request.from {
@@ -114,50 +106,46 @@ async fn authorised_scope(conn: &mut impl Access, ctx: &Ctx, request: Request) -
 pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Dashboard, AppError> {
     let mut conn = state.db.conn().await?;
     let scope = authorised_scope(&mut conn, ctx, request).await?;
-    let cohort = dashboard::cohort(&mut conn, scope).await?;
+    let tally = dashboard::tally(&mut conn, scope).await?;
     let reached = dashboard::reached(&mut conn, scope).await?;
     let (fte_hundredths, reach_target, steps_permille) = dashboard::agreements(&mut conn, scope).await?;
-    let ended = dashboard::ended(&mut conn, scope).await?;
-    // By situation, in the same order on both engines.
-    let mut exits = std::collections::BTreeMap::<String, i64>::new();
-    for (situation, _, _) in &ended {
-        *exits
-            .entry(situation.clone().unwrap_or_else(|| "not_recorded".into()))
-            .or_default() += 1;
-    }
-    let spans: Vec<(NaiveDate, NaiveDate)> = ended.iter().map(|(_, start, end)| (*start, *end)).collect();
-    let mut bands: Vec<(String, i64)> = BANDS.iter().map(|(name, _, _)| (name.to_string(), 0)).collect();
-    bands.push(("unknown".into(), 0));
-    for (since, started) in dashboard::sickness_at_start(&mut conn, scope).await? {
-        let index = match since {
-            Some(since) => {
-                let months = sickness_at(since, started).months;
-                BANDS
-                    .iter()
-                    .position(|(_, low, high)| (*low..=*high).contains(&months))
-                    .unwrap_or(0)
-            }
-            None => BANDS.len(),
-        };
-        bands[index].1 += 1;
-    }
+    let started = tally.get("started");
+    let individually = tally.get("reached_individually");
+    let took_step = tally.get("took_step");
+    let paid_work = tally.get("paid_work");
+    let bands = SICKNESS_BANDS
+        .iter()
+        .map(|(name, _, _)| *name)
+        .chain(["unknown"])
+        .map(|name| (name.to_owned(), tally.get(&format!("sickness:{name}"))))
+        .collect();
+    let mut top_barriers: Vec<(String, i64)> = tally.by("barrier").map(|(code, n)| (code.to_owned(), n)).collect();
+    top_barriers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top_barriers.truncate(5);
+    let durations: Vec<(i64, i64)> = tally
+        .by("duration")
+        .filter_map(|(days, n)| Some((days.parse().ok()?, n)))
+        .collect();
     let fte = fte_hundredths as f64 / 100.0;
     Ok(Dashboard {
         request,
         reached_by_presence: reached,
-        contacted: reached + cohort.reached_individually,
-        took_step_percent_of_contacted: percent(cohort.took_step, reached + cohort.reached_individually),
-        started: cohort.started,
-        engaged_in_modules: cohort.engaged,
-        took_step: cohort.took_step,
-        took_step_percent: percent(cohort.took_step, cohort.started),
+        contacted: reached + individually,
+        took_step_percent_of_contacted: percent(took_step, reached + individually),
+        started,
+        engaged_in_modules: tally.get("engaged"),
+        took_step,
+        took_step_percent: percent(took_step, started),
         steps_target_percent: steps_permille.map(|p| f64::from(p) / 10.0),
-        paid_work: cohort.paid_work,
-        paid_work_percent_of_steps: percent(cohort.paid_work, cohort.took_step),
-        exits: exits.into_iter().collect(),
+        paid_work,
+        paid_work_percent_of_steps: percent(paid_work, took_step),
+        exits: tally
+            .by("exited")
+            .map(|(situation, n)| (situation.to_owned(), n))
+            .collect(),
         sickness_bands: bands,
-        top_barriers: dashboard::top_barriers(&mut conn, scope, 5).await?,
-        median_duration_months: median_months(&spans),
+        top_barriers,
+        median_duration_months: median_months(durations),
         fte,
         reached_per_fte: (fte > 0.0).then(|| (reached as f64 / fte * 10.0).round() / 10.0),
         reach_per_fte_norm: REACH_PER_FTE_NORM,
@@ -188,7 +176,7 @@ pub fn parse_figure(figure: &str, value: &str) -> Result<Figure, AppError> {
         "sickness" => needs_value(if value == "unknown" {
             Some(Figure::Sickness(None))
         } else {
-            BANDS
+            SICKNESS_BANDS
                 .iter()
                 .find(|(name, _, _)| *name == value)
                 .map(|(_, low, high)| Figure::Sickness(Some((*low, *high))))
@@ -235,18 +223,30 @@ pub async fn people(
     Ok(rows)
 }
 
-/// The median of the spans' lengths, in months of 30.44 days with one decimal.
-pub fn median_months(spans: &[(NaiveDate, NaiveDate)]) -> Option<f64> {
-    let mut days: Vec<i64> = spans.iter().map(|(start, end)| (*end - *start).num_days()).collect();
-    if days.is_empty() {
+/// The median of trajectory lengths given as (days, how many), in months of 30.44 days with one
+/// decimal.
+pub fn median_months(mut durations: Vec<(i64, i64)>) -> Option<f64> {
+    durations.retain(|(_, n)| *n > 0);
+    durations.sort_unstable();
+    let total: i64 = durations.iter().map(|(_, n)| n).sum();
+    if total == 0 {
         return None;
     }
-    days.sort_unstable();
-    let middle = days.len() / 2;
-    let median = if days.len().is_multiple_of(2) {
-        (days[middle - 1] + days[middle]) as f64 / 2.0
+    // The length at a 0-based position of the sorted lengths.
+    let at = |position: i64| {
+        let mut seen = 0;
+        durations
+            .iter()
+            .find(|(_, n)| {
+                seen += n;
+                seen > position
+            })
+            .map_or(0, |(days, _)| *days)
+    };
+    let median = if total % 2 == 0 {
+        (at(total / 2 - 1) + at(total / 2)) as f64 / 2.0
     } else {
-        days[middle] as f64
+        at(total / 2) as f64
     };
     Some((median / 30.44 * 10.0).round() / 10.0)
 }
@@ -366,18 +366,20 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::{median_months, percent};
-    use chrono::NaiveDate;
 
     #[test]
     fn the_median_duration_is_in_months() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(median_months(&[]), None);
-        let spans = [
-            (d("2020-01-01"), d("2020-07-01")),
-            (d("2020-01-01"), d("2021-01-01")),
-            (d("2020-01-01"), d("2020-04-01")),
-        ];
-        assert_eq!(median_months(&spans), Some(6.0));
+        assert_eq!(median_months(vec![]), None);
+        assert_eq!(median_months(vec![(182, 1), (366, 1), (91, 1)]), Some(6.0));
+        // Counted: 91, 182, 182, 366 → (182 + 182) / 2 days.
+        assert_eq!(median_months(vec![(366, 1), (182, 2), (91, 1)]), Some(6.0));
+        // Even: the mean of the two middle lengths, 91 and 366 days.
+        assert_eq!(median_months(vec![(91, 1), (366, 1)]), Some(7.5));
+        assert_eq!(
+            median_months(vec![(91, 0)]),
+            None,
+            "lengths of nothing count for nothing"
+        );
     }
 
     #[test]

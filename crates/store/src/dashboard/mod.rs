@@ -1,10 +1,14 @@
-//! The programme dashboard's figures, counted live from the records (no nightly rebuild).
+//! The programme dashboard's figures, always current: over a region or everything from the counts
+//! kept with every write ([`counts`]), for a partner recounted from its own trajectories.
+
+pub mod counts;
 
 use crate::{Access, Result, run};
 use chrono::NaiveDate;
 use onramp_domain::outcomes::OutcomeKind;
 use onramp_domain::policy::Actor;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Which trajectories and actions a dashboard counts.
@@ -38,9 +42,97 @@ fn kinds(keep: fn(OutcomeKind) -> bool) -> String {
         .join(", ")
 }
 
-const COHORT_FILTER: &str = "t.started_on >= $1 AND t.started_on <= $2
-      AND ($3 IS NULL OR t.organisation_id = $3) AND ($4 IS NULL OR t.region_id = $4)
-      AND ($5 IS NULL OR t.programme_id = $5)";
+/// The trajectories of the scope whose `date` falls in the period ($1 to $5; a scope part left
+/// out is only tested for NULL, so that the planner can use the partner's index when one is set).
+fn filter(scope: &Scope, date: &str) -> String {
+    let part = |set: bool, column: &str, n: u8| {
+        if set {
+            format!("t.{column} = ${n}")
+        } else {
+            format!("${n} IS NULL")
+        }
+    };
+    format!(
+        "t.{date} >= $1 AND t.{date} <= $2 AND {} AND {} AND {}",
+        part(scope.organisation_id.is_some(), "organisation_id", 3),
+        part(scope.region_id.is_some(), "region_id", 4),
+        part(scope.programme_id.is_some(), "programme_id", 5),
+    )
+}
+
+/// The cohort: trajectories started in the period.
+fn cohort_filter(scope: &Scope) -> String {
+    filter(scope, "started_on")
+}
+
+/// Trajectories ended in the period.
+fn ended_filter(scope: &Scope) -> String {
+    filter(scope, "ended_on")
+}
+
+/// Trajectories per figure: `started`, `reached_individually`, `engaged`, `took_step`,
+/// `paid_work`, `sickness:<band>`, `barrier:<code>` (the cohort), `exited:<situation>` and
+/// `duration:<days>` (those ended in the period). Figures of nothing are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally(pub BTreeMap<String, i64>);
+
+impl FromIterator<(String, i64)> for Tally {
+    fn from_iter<I: IntoIterator<Item = (String, i64)>>(rows: I) -> Tally {
+        let mut tally = Tally::default();
+        for (figure, n) in rows {
+            *tally.0.entry(figure).or_default() += n;
+        }
+        tally.0.retain(|_, n| *n != 0);
+        tally
+    }
+}
+
+impl Tally {
+    pub fn get(&self, figure: &str) -> i64 {
+        self.0.get(figure).copied().unwrap_or(0)
+    }
+
+    /// The figures named `<prefix>:<value>`, as (value, count), by value.
+    pub fn by<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, i64)> + 'a {
+        self.0
+            .iter()
+            .filter_map(move |(figure, n)| Some((figure.strip_prefix(prefix)?.strip_prefix(':')?, *n)))
+    }
+}
+
+/// The figures of a period and scope: from the counts, or for a partner from its trajectories.
+pub async fn tally(conn: &mut impl Access, scope: Scope) -> Result<Tally> {
+    if scope.organisation_id.is_some() {
+        recount(conn, scope).await
+    } else {
+        counts::tally(conn, scope).await
+    }
+}
+
+/// The figures of a period and scope counted from the records, trajectory by trajectory.
+pub async fn recount(conn: &mut impl Access, scope: Scope) -> Result<Tally> {
+    let c = cohort(conn, scope).await?;
+    let mut rows = vec![
+        ("started".to_owned(), c.started),
+        ("reached_individually".to_owned(), c.reached_individually),
+        ("engaged".to_owned(), c.engaged),
+        ("took_step".to_owned(), c.took_step),
+        ("paid_work".to_owned(), c.paid_work),
+    ];
+    for (since, started) in sickness_at_start(conn, scope).await? {
+        let band = onramp_domain::participants::sickness_band(since, started);
+        rows.push((format!("sickness:{band}"), 1));
+    }
+    for (code, n) in barriers(conn, scope).await? {
+        rows.push((format!("barrier:{code}"), n));
+    }
+    for (situation, started, ended) in ended(conn, scope).await? {
+        let situation = situation.as_deref().unwrap_or("not_recorded");
+        rows.push((format!("exited:{situation}"), 1));
+        rows.push((format!("duration:{}", (ended - started).num_days()), 1));
+    }
+    Ok(rows.into_iter().collect())
+}
 
 pub async fn cohort(conn: &mut impl Access, scope: Scope) -> Result<Cohort> {
     let sql = format!(
@@ -53,7 +145,8 @@ pub async fn cohort(conn: &mut impl Access, scope: Scope) -> Result<Cohort> {
                  THEN 1 ELSE 0 END), 0) AS took_step,
             COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({paid}))
                  THEN 1 ELSE 0 END), 0) AS paid_work
-         FROM trajectories t WHERE {COHORT_FILTER}",
+         FROM trajectories t WHERE {cohort}",
+        cohort = cohort_filter(&scope),
         steps = kinds(OutcomeKind::is_step_to_work),
         paid = kinds(OutcomeKind::is_paid_work),
     );
@@ -67,7 +160,8 @@ pub async fn cohort(conn: &mut impl Access, scope: Scope) -> Result<Cohort> {
 pub async fn sickness_at_start(conn: &mut impl Access, scope: Scope) -> Result<Vec<(Option<NaiveDate>, NaiveDate)>> {
     let sql = format!(
         "SELECT p.incapacity_since, t.started_on FROM trajectories t JOIN participants p ON p.id = t.participant_id
-         WHERE {COHORT_FILTER}"
+         WHERE {}",
+        cohort_filter(&scope)
     );
     Ok(
         run!(conn, c => sqlx::query_as::<_, (Option<NaiveDate>, NaiveDate)>(sqlx::AssertSqlSafe(&*sql))
@@ -79,7 +173,10 @@ pub async fn sickness_at_start(conn: &mut impl Access, scope: Scope) -> Result<V
 /// One trajectory that ended in the period: its situation upon leaving (`None`: not recorded),
 /// start and end. The dashboard counts exits by situation and the median duration from these.
 pub async fn ended(conn: &mut impl Access, scope: Scope) -> Result<Vec<(Option<String>, NaiveDate, NaiveDate)>> {
-    let sql = format!("SELECT t.exit_situation, t.started_on, t.ended_on FROM trajectories t WHERE {ENDED_FILTER}");
+    let sql = format!(
+        "SELECT t.exit_situation, t.started_on, t.ended_on FROM trajectories t WHERE {}",
+        ended_filter(&scope)
+    );
     Ok(
         run!(conn, c => sqlx::query_as::<_, (Option<String>, NaiveDate, NaiveDate)>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
@@ -114,16 +211,17 @@ pub async fn agreements(conn: &mut impl Access, scope: Scope) -> Result<(i64, i6
     Ok((row.0.unwrap_or(0), row.1.unwrap_or(0), row.2))
 }
 
-/// The barriers noted on the cohort's trajectories, most frequent first (a trajectory counts once per code).
-pub async fn top_barriers(conn: &mut impl Access, scope: Scope, limit: i64) -> Result<Vec<(String, i64)>> {
+/// The barriers noted on the cohort's trajectories by code (a trajectory counts once per code).
+pub async fn barriers(conn: &mut impl Access, scope: Scope) -> Result<Vec<(String, i64)>> {
     let sql = format!(
         "SELECT b.code, COUNT(DISTINCT b.trajectory_id) AS n FROM barriers b JOIN trajectories t ON t.id = b.trajectory_id
-         WHERE {COHORT_FILTER} GROUP BY b.code ORDER BY n DESC, b.code LIMIT $6"
+         WHERE {} GROUP BY b.code",
+        cohort_filter(&scope)
     );
     Ok(
         run!(conn, c => sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
-        .bind(limit).fetch_all(c).await)?,
+        .fetch_all(c).await)?,
     )
 }
 
@@ -185,17 +283,14 @@ pub struct Person {
     pub incapacity_since: Option<NaiveDate>,
 }
 
-const ENDED_FILTER: &str = "t.ended_on >= $1 AND t.ended_on <= $2
-      AND ($3 IS NULL OR t.organisation_id = $3) AND ($4 IS NULL OR t.region_id = $4)
-      AND ($5 IS NULL OR t.programme_id = $5)";
-
 /// The SQL condition a figure adds ($6 its text argument, when it has one).
-fn figure_condition(figure: &Figure) -> String {
+fn figure_condition(scope: &Scope, figure: &Figure) -> String {
+    let (cohort, ended) = (cohort_filter(scope), ended_filter(scope));
     match figure {
-        Figure::Started | Figure::Sickness(_) => format!("{COHORT_FILTER} AND $6 IS NULL"),
-        Figure::ContactedIndividually => format!("{COHORT_FILTER} AND p.presence_action_id IS NULL AND $6 IS NULL"),
+        Figure::Started | Figure::Sickness(_) => format!("{cohort} AND $6 IS NULL"),
+        Figure::ContactedIndividually => format!("{cohort} AND p.presence_action_id IS NULL AND $6 IS NULL"),
         Figure::Engaged => format!(
-            "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
+            "{cohort} AND EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
                  AND e.attendance = 'present') AND $6 IS NULL"
         ),
         Figure::TookStep | Figure::PaidWork => {
@@ -205,17 +300,17 @@ fn figure_condition(figure: &Figure) -> String {
                 OutcomeKind::is_paid_work
             };
             format!(
-                "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id
+                "{cohort} AND EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id
                      AND x.kind IN ({})) AND $6 IS NULL",
                 kinds(keep)
             )
         }
-        Figure::Exited(None) => format!("{ENDED_FILTER} AND $6 IS NULL"),
-        Figure::Exited(Some(None)) => format!("{ENDED_FILTER} AND t.exit_situation IS NULL AND $6 IS NULL"),
-        Figure::Exited(Some(Some(_))) => format!("{ENDED_FILTER} AND t.exit_situation = $6"),
-        Figure::Barrier(_) => format!(
-            "{COHORT_FILTER} AND EXISTS (SELECT 1 FROM barriers b WHERE b.trajectory_id = t.id AND b.code = $6)"
-        ),
+        Figure::Exited(None) => format!("{ended} AND $6 IS NULL"),
+        Figure::Exited(Some(None)) => format!("{ended} AND t.exit_situation IS NULL AND $6 IS NULL"),
+        Figure::Exited(Some(Some(_))) => format!("{ended} AND t.exit_situation = $6"),
+        Figure::Barrier(_) => {
+            format!("{cohort} AND EXISTS (SELECT 1 FROM barriers b WHERE b.trajectory_id = t.id AND b.code = $6)")
+        }
     }
 }
 
@@ -250,7 +345,7 @@ pub async fn people(
          LEFT JOIN users u ON u.id = t.coach_id
          WHERE {} AND {visible}{cursor}
          ORDER BY t.participant_name, t.id LIMIT $9",
-            figure_condition(figure)
+            figure_condition(&scope, figure)
         )
     };
     let argument = match figure {

@@ -1,0 +1,369 @@
+//! The dashboard's kept counts against a recount from the records: after random sequences of
+//! writes, corrections and rolled-back transactions on the demo data, for random periods, every
+//! region, every programme and everything, the two must agree figure for figure.
+
+use crate::support::TestDb;
+use chrono::{Days, NaiveDate};
+use onramp_domain::outcomes::{BarrierCode, BarrierInput, ExitSituation, OutcomeInput, OutcomeKind};
+use onramp_domain::participants::{ParticipantFields, ParticipantInput};
+use onramp_domain::sessions::Attendance;
+use onramp_store::dashboard::{self, Scope, counts};
+use onramp_store::{Db, StoreError, Tx, group_sessions, outcomes, participants, presence, trajectories};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use uuid::Uuid;
+
+/// One write a user can make that changes a figure. Indexes pick among what the database holds.
+#[derive(Debug, Clone)]
+enum Op {
+    Start {
+        participant: usize,
+        programme: usize,
+        partner: usize,
+        days_ago: u64,
+    },
+    Exit {
+        trajectory: usize,
+        after_days: u64,
+        situation: Option<usize>,
+    },
+    Outcome {
+        trajectory: usize,
+        kind: usize,
+    },
+    Barrier {
+        trajectory: usize,
+        code: usize,
+    },
+    Attend {
+        session: usize,
+        participant: usize,
+        attendance: usize,
+    },
+    /// Corrects the day the incapacity began (or clears it).
+    Incapacity {
+        participant: usize,
+        days_before: Option<u64>,
+    },
+    Link {
+        action: usize,
+        participant: usize,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let i = || 0..10_000usize;
+    prop_oneof![
+        (i(), i(), i(), 0..2_000u64).prop_map(|(participant, programme, partner, days_ago)| Op::Start {
+            participant,
+            programme,
+            partner,
+            days_ago
+        }),
+        (i(), 0..900u64, proptest::option::of(i())).prop_map(|(trajectory, after_days, situation)| Op::Exit {
+            trajectory,
+            after_days,
+            situation
+        }),
+        (i(), i()).prop_map(|(trajectory, kind)| Op::Outcome { trajectory, kind }),
+        (i(), i()).prop_map(|(trajectory, code)| Op::Barrier { trajectory, code }),
+        (i(), i(), i()).prop_map(|(session, participant, attendance)| Op::Attend {
+            session,
+            participant,
+            attendance
+        }),
+        (i(), proptest::option::of(0..1_200u64)).prop_map(|(participant, days_before)| Op::Incapacity {
+            participant,
+            days_before
+        }),
+        (i(), i()).prop_map(|(action, participant)| Op::Link { action, participant }),
+    ]
+}
+
+/// A sequence of writes, each committed or rolled back, and the periods to compare.
+#[derive(Debug, Clone)]
+struct Case {
+    ops: Vec<(Op, bool)>,
+    /// (days before today the period starts, its length in days).
+    periods: Vec<(u64, u64)>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        proptest::collection::vec((op(), proptest::bool::weighted(0.2)), 1..24),
+        proptest::collection::vec((0..2_200u64, 0..800u64), 3),
+    )
+        .prop_map(|(ops, periods)| Case { ops, periods })
+}
+
+/// What the writes choose among, read from the demo data.
+struct World {
+    participants: Vec<Uuid>,
+    programmes: Vec<Uuid>,
+    /// Partners with their region.
+    partners: Vec<(Uuid, Option<Uuid>)>,
+    regions: Vec<Uuid>,
+    sessions: Vec<Uuid>,
+    actions: Vec<Uuid>,
+    user: Uuid,
+    today: NaiveDate,
+}
+
+async fn ids(db: &Db, sql: &str) -> Vec<Uuid> {
+    let mut conn = db.conn().await.unwrap();
+    onramp_store::run!(&mut conn, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(c).await).unwrap()
+}
+
+impl World {
+    async fn read(db: &Db) -> World {
+        let mut conn = db.conn().await.unwrap();
+        // Where the demo follows trajectories, with the region they count in.
+        let sql = "SELECT DISTINCT organisation_id, region_id FROM trajectories ORDER BY organisation_id";
+        let partners = onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap();
+        World {
+            participants: ids(db, "SELECT id FROM participants ORDER BY id").await,
+            programmes: ids(db, "SELECT id FROM programmes ORDER BY id").await,
+            partners,
+            regions: ids(db, "SELECT id FROM regions ORDER BY id").await,
+            sessions: ids(db, "SELECT id FROM group_sessions ORDER BY id").await,
+            actions: ids(db, "SELECT id FROM presence_actions ORDER BY id").await,
+            user: ids(db, "SELECT id FROM users ORDER BY id").await[0],
+            today: onramp_web::service::participants::today(),
+        }
+    }
+}
+
+fn pick<T: Copy>(items: &[T], i: usize) -> T {
+    items[i % items.len()]
+}
+
+/// (id, participant, start) of every trajectory, in a stable order.
+async fn trajectories_now(db: &Db) -> Vec<(Uuid, Uuid, NaiveDate)> {
+    let mut conn = db.conn().await.unwrap();
+    let sql = "SELECT id, participant_id, started_on FROM trajectories ORDER BY id";
+    onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap()
+}
+
+fn a_person(since: Option<NaiveDate>, today: NaiveDate) -> ParticipantInput {
+    let fields = ParticipantFields {
+        first_name: "Mira".into(),
+        last_name: "Counted".into(),
+        birth_date: "1975-06-01".into(),
+        health_category: "chronic_pain".into(),
+        situation: "employed_on_sick_leave".into(),
+        incapacity_since: since.map(|d| d.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    ParticipantInput::parse(&fields, today).expect("valid fields")
+}
+
+/// Makes one write in `tx`. Refusals (a second open trajectory, an exit of an ended one) are
+/// errors the caller rolls back, as the application does.
+async fn write(
+    tx: &mut Tx,
+    world: &World,
+    op: &Op,
+    trajectories: &[(Uuid, Uuid, NaiveDate)],
+) -> Result<(), StoreError> {
+    let at = |i: usize| trajectories[i % trajectories.len()];
+    match op {
+        Op::Start {
+            participant,
+            programme,
+            partner,
+            days_ago,
+        } => {
+            let (organisation_id, region_id) = pick(&world.partners, *partner);
+            let started_on = world.today - Days::new(*days_ago);
+            let new = trajectories::NewTrajectory {
+                participant_id: pick(&world.participants, *participant),
+                participant_name: "counted mira".into(),
+                programme_id: pick(&world.programmes, *programme),
+                organisation_id,
+                region_id,
+                location_id: None,
+                coach_id: None,
+                started_on,
+                ends_by: started_on + Days::new(365),
+                first_phase: "intake".into(),
+            };
+            trajectories::start(tx, &new, Some(world.user)).await.map(|_| ())
+        }
+        Op::Exit {
+            trajectory,
+            after_days,
+            situation,
+        } => {
+            let (id, _, started_on) = at(*trajectory);
+            let exit = trajectories::Exit {
+                on: started_on + Days::new(*after_days),
+                reason: "completed",
+                situation: situation.map(|s| pick(ExitSituation::ALL, s).as_str()),
+                note: None,
+            };
+            trajectories::exit(tx, id, &exit, Some(world.user)).await.map(|_| ())
+        }
+        Op::Outcome { trajectory, kind } => {
+            let (trajectory_id, participant_id, started_on) = at(*trajectory);
+            let input = OutcomeInput {
+                trajectory_id,
+                kind: pick(OutcomeKind::ALL, *kind),
+                on: started_on,
+                hours_per_week: None,
+                contract: None,
+                place: None,
+                with_support: false,
+                note: None,
+            };
+            outcomes::add(tx, &input, participant_id, world.user).await.map(|_| ())
+        }
+        Op::Barrier { trajectory, code } => {
+            let (trajectory_id, participant_id, started_on) = at(*trajectory);
+            let input = BarrierInput {
+                trajectory_id,
+                code: pick(BarrierCode::ALL, *code).as_str().to_owned(),
+                noted_on: started_on,
+                note: None,
+            };
+            outcomes::add_barrier(tx, &input, participant_id, world.user)
+                .await
+                .map(|_| ())
+        }
+        Op::Attend {
+            session,
+            participant,
+            attendance,
+        } => {
+            let (session, participant) = (pick(&world.sessions, *session), pick(&world.participants, *participant));
+            group_sessions::enrol(tx, session, participant, world.user).await?;
+            let attendance = pick(Attendance::ALL, *attendance);
+            group_sessions::mark(tx, session, participant, attendance, world.user).await
+        }
+        Op::Incapacity {
+            participant,
+            days_before,
+        } => {
+            let since = days_before.map(|d| world.today - Days::new(d));
+            let id = pick(&world.participants, *participant);
+            participants::update(tx, id, &a_person(since, world.today))
+                .await
+                .map(|_| ())
+        }
+        Op::Link { action, participant } => {
+            presence::link(
+                tx,
+                pick(&world.actions, *action),
+                pick(&world.participants, *participant),
+            )
+            .await
+        }
+    }
+}
+
+fn everything(from: NaiveDate, to: NaiveDate) -> Scope {
+    Scope {
+        from,
+        to,
+        organisation_id: None,
+        region_id: None,
+        programme_id: None,
+    }
+}
+
+/// The kept counts and the recount, for everything, each region and each programme over `periods`.
+async fn compare(db: &Db, world: &World, periods: &[(u64, u64)]) -> Result<(), TestCaseError> {
+    let mut conn = db.conn().await.unwrap();
+    for (days_ago, length) in periods {
+        let from = world.today - Days::new(*days_ago);
+        let scope = everything(from, from + Days::new(*length));
+        let mut scopes = vec![scope];
+        scopes.extend(world.regions.iter().map(|r| Scope {
+            region_id: Some(*r),
+            ..scope
+        }));
+        scopes.extend(world.programmes.iter().map(|p| Scope {
+            programme_id: Some(*p),
+            ..scope
+        }));
+        for scope in scopes {
+            let kept = counts::tally(&mut conn, scope).await.unwrap();
+            let recounted = dashboard::recount(&mut conn, scope).await.unwrap();
+            prop_assert_eq!(kept, recounted, "{:?}", scope);
+        }
+    }
+    Ok(())
+}
+
+async fn run_case(db: &Db, world: &World, case: &Case) -> Result<(), TestCaseError> {
+    for (op, roll_back) in &case.ops {
+        let trajectories = trajectories_now(db).await;
+        let mut tx = db.begin().await.unwrap();
+        let written = write(&mut tx, world, op, &trajectories).await;
+        if written.is_ok() && !roll_back {
+            tx.commit().await.unwrap();
+        } else {
+            drop(tx);
+        }
+        compare(db, world, &case.periods).await?;
+    }
+    Ok(())
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_kept_counts_equal_a_recount_after_random_writes() {
+    let rt = runtime();
+    let _context = rt.enter();
+    let test = rt.block_on(TestDb::with_demo());
+    let world = rt.block_on(World::read(&test.db));
+    // Sanity: the demo gives every kind of write something to act on.
+    assert!(world.participants.len() > 100 && world.sessions.len() > 10 && !world.actions.is_empty());
+    assert!(world.regions.len() > 1 && world.programmes.len() > 1 && world.partners.len() > 1);
+    let mut runner = TestRunner::new(Config {
+        cases: 16,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&case(), |case| rt.block_on(run_case(&test.db, &world, &case)));
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+    // Something was counted: the comparison did not pass on two empty tallies.
+    let year = everything(world.today - Days::new(365), world.today);
+    let mut conn = rt.block_on(test.db.conn()).unwrap();
+    let tally = rt.block_on(counts::tally(&mut conn, year)).unwrap();
+    assert!(tally.get("started") > 50 && tally.get("took_step") > 0, "{tally:?}");
+}
+
+#[test]
+fn counts_lost_or_never_made_are_made_again_from_the_records() {
+    let rt = runtime();
+    let _context = rt.enter();
+    let test = rt.block_on(TestDb::with_demo());
+    let world = rt.block_on(World::read(&test.db));
+    let periods = [(365, 365), (2_000, 2_100), (45, 20)];
+    rt.block_on(compare(&test.db, &world, &periods)).unwrap();
+    // As after an upgrade from before the counts: nothing counted.
+    rt.block_on(async {
+        let mut tx = test.db.begin().await.unwrap();
+        for sql in ["DELETE FROM dashboard_counts", "DELETE FROM dashboard_facts"] {
+            onramp_store::run!(&mut tx, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected())).unwrap();
+        }
+        tx.commit().await.unwrap();
+    });
+    let mut conn = rt.block_on(test.db.conn()).unwrap();
+    let year = everything(world.today - Days::new(365), world.today);
+    assert_eq!(rt.block_on(counts::tally(&mut conn, year)).unwrap().get("started"), 0);
+    drop(conn);
+    // Start-up counts them again.
+    rt.block_on(test.db.migrate()).unwrap();
+    rt.block_on(compare(&test.db, &world, &periods)).unwrap();
+    let mut conn = rt.block_on(test.db.conn()).unwrap();
+    assert!(rt.block_on(counts::tally(&mut conn, year)).unwrap().get("started") > 50);
+}

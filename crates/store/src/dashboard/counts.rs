@@ -1,0 +1,382 @@
+//! The dashboard's figures kept as counts, changed in the same transaction as the records they
+//! count: a dashboard over a region or everything then reads a few thousand rows, however many
+//! trajectories there are, and is never stale.
+//!
+//! Each trajectory adds one to a set of figures (`started`, `took_step`, `barrier:pain`,
+//! `duration:183`, …), each on the day it is counted on (the start, or the end for exits), by day
+//! and by month. `dashboard_facts` keeps what a trajectory adds now, so [`refresh`] can take that
+//! away and add what it adds after a change. Every write that changes a figure calls [`refresh`]
+//! for the participant; the property test in tests/it/dashboard_counts.rs checks the counts
+//! against a recount from the records after random writes.
+
+use super::{Scope, Tally};
+use crate::bulk::{self, Value};
+use crate::{Access, Backend, Db, Result, run};
+use chrono::{Datelike, Days, NaiveDate};
+use onramp_domain::outcomes::OutcomeKind;
+use onramp_domain::participants::sickness_band;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Day rows, and month rows (dated the month's first day).
+const DAY: &str = "d";
+const MONTH: &str = "m";
+
+/// What one trajectory adds to the counts: its region (nil: none), programme, and each figure
+/// with the day it is counted on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Facts {
+    region_id: Uuid,
+    programme_id: Uuid,
+    figures: Vec<(NaiveDate, String)>,
+}
+
+impl Facts {
+    /// One "date figure" line per figure, as `dashboard_facts.figures` keeps them.
+    fn encode(&self) -> String {
+        let lines: Vec<String> = self.figures.iter().map(|(on, f)| format!("{on} {f}")).collect();
+        lines.join("\n")
+    }
+
+    fn decode(region_id: Uuid, programme_id: Uuid, text: &str) -> Facts {
+        let figures = text
+            .lines()
+            .filter_map(|line| {
+                let (on, figure) = line.split_once(' ')?;
+                Some((on.parse().ok()?, figure.to_owned()))
+            })
+            .collect();
+        Facts {
+            region_id,
+            programme_id,
+            figures,
+        }
+    }
+}
+
+/// One row of `dashboard_counts`: grain, period, region, programme, figure.
+type Key = (&'static str, NaiveDate, Uuid, Uuid, String);
+
+fn first_of_month(on: NaiveDate) -> NaiveDate {
+    on.with_day(1).unwrap_or(on)
+}
+
+/// Adds `sign` to every row the facts count in.
+fn tally_into(changes: &mut HashMap<Key, i64>, facts: &Facts, sign: i64) {
+    for (on, figure) in &facts.figures {
+        for (grain, period) in [(DAY, *on), (MONTH, first_of_month(*on))] {
+            let key = (grain, period, facts.region_id, facts.programme_id, figure.clone());
+            *changes.entry(key).or_default() += sign;
+        }
+    }
+}
+
+/// A trajectory as the figures need it.
+#[derive(Debug, sqlx::FromRow)]
+struct Source {
+    id: Uuid,
+    region_id: Option<Uuid>,
+    programme_id: Uuid,
+    started_on: NaiveDate,
+    ended_on: Option<NaiveDate>,
+    exit_situation: Option<String>,
+    incapacity_since: Option<NaiveDate>,
+    individually: bool,
+    engaged: bool,
+    took_step: bool,
+    paid_work: bool,
+}
+
+impl Source {
+    /// The figures, in a stable order; `codes` are the trajectory's barrier codes, each once.
+    fn facts(&self, codes: &[String]) -> Facts {
+        let start = self.started_on;
+        let mut figures = vec![(start, "started".to_owned())];
+        let flags = [
+            (self.individually, "reached_individually"),
+            (self.engaged, "engaged"),
+            (self.took_step, "took_step"),
+            (self.paid_work, "paid_work"),
+        ];
+        figures.extend(
+            flags
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, f)| (start, (*f).to_owned())),
+        );
+        let band = sickness_band(self.incapacity_since, start);
+        figures.push((start, format!("sickness:{band}")));
+        figures.extend(codes.iter().map(|code| (start, format!("barrier:{code}"))));
+        if let Some(end) = self.ended_on {
+            let situation = self.exit_situation.as_deref().unwrap_or("not_recorded");
+            figures.push((end, format!("exited:{situation}")));
+            figures.push((end, format!("duration:{}", (end - start).num_days())));
+        }
+        figures.sort();
+        Facts {
+            region_id: self.region_id.unwrap_or(Uuid::nil()),
+            programme_id: self.programme_id,
+            figures,
+        }
+    }
+}
+
+/// The trajectories `condition` selects (over `t`), as the figures need them.
+fn source_sql(condition: &str) -> String {
+    format!(
+        "SELECT t.id, t.region_id, t.programme_id, t.started_on, t.ended_on, t.exit_situation, p.incapacity_since,
+            p.presence_action_id IS NULL AS individually,
+            EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
+                AND e.attendance = 'present') AS engaged,
+            EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({steps})) AS took_step,
+            EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({paid})) AS paid_work
+         FROM trajectories t JOIN participants p ON p.id = t.participant_id WHERE {condition}",
+        steps = super::kinds(OutcomeKind::is_step_to_work),
+        paid = super::kinds(OutcomeKind::is_paid_work),
+    )
+}
+
+/// Each trajectory's barrier codes, each once, sorted.
+fn codes_by_trajectory(rows: Vec<(Uuid, String)>) -> HashMap<Uuid, Vec<String>> {
+    let mut codes: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for (trajectory_id, code) in rows {
+        codes.entry(trajectory_id).or_default().push(code);
+    }
+    for list in codes.values_mut() {
+        list.sort();
+        list.dedup();
+    }
+    codes
+}
+
+/// Brings the counts up to date with a participant's records: call it in the transaction that
+/// changed a trajectory, an outcome, a barrier, an attendance or the participant, after the change.
+pub async fn refresh(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
+    // On PostgreSQL two transactions could each count a change the other cannot see yet; the lock
+    // makes the second wait and then read what the first committed. SQLite has one writer.
+    if let Backend::Postgres(c) = tx.backend() {
+        sqlx::query("SELECT id FROM participants WHERE id = $1 FOR UPDATE")
+            .bind(participant_id)
+            .execute(c)
+            .await?;
+    }
+    let sql = source_sql("t.participant_id = $1");
+    let sources: Vec<Source> = run!(tx, c => sqlx::query_as::<_, Source>(sqlx::AssertSqlSafe(&*sql))
+        .bind(participant_id).fetch_all(c).await)?;
+    if sources.is_empty() {
+        return Ok(());
+    }
+    let sql = "SELECT DISTINCT trajectory_id, code FROM barriers WHERE participant_id = $1";
+    let codes = codes_by_trajectory(run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?);
+    let sql = "SELECT f.trajectory_id, f.region_id, f.programme_id, f.figures FROM dashboard_facts f
+               JOIN trajectories t ON t.id = f.trajectory_id WHERE t.participant_id = $1";
+    let before: Vec<(Uuid, Uuid, Uuid, String)> =
+        run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?;
+    let before: HashMap<Uuid, Facts> = before
+        .into_iter()
+        .map(|(id, region, programme, text)| (id, Facts::decode(region, programme, &text)))
+        .collect();
+    let mut changes = HashMap::new();
+    for source in &sources {
+        let now = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
+        let old = before.get(&source.id);
+        if old == Some(&now) {
+            continue;
+        }
+        if let Some(old) = old {
+            tally_into(&mut changes, old, -1);
+        }
+        tally_into(&mut changes, &now, 1);
+        let sql =
+            "INSERT INTO dashboard_facts (trajectory_id, region_id, programme_id, figures) VALUES ($1, $2, $3, $4)
+                   ON CONFLICT (trajectory_id) DO UPDATE SET region_id = excluded.region_id,
+                       programme_id = excluded.programme_id, figures = excluded.figures";
+        run!(tx, c => sqlx::query(sql).bind(source.id).bind(now.region_id).bind(now.programme_id).bind(now.encode())
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    apply(tx, changes).await
+}
+
+/// Rows per upsert statement (six values each).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Adds the changes to the counts, in key order (so concurrent transactions lock rows in the
+/// same order), leaving out what cancels.
+async fn apply(tx: &mut impl Access, changes: HashMap<Key, i64>) -> Result<()> {
+    let mut rows: Vec<(Key, i64)> = changes.into_iter().filter(|(_, n)| *n != 0).collect();
+    rows.sort_unstable();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let mut sql = format!(
+            "INSERT INTO dashboard_counts (grain, period, region_id, programme_id, figure, trajectories) VALUES {values}
+             ON CONFLICT (grain, period, region_id, programme_id, figure)
+             DO UPDATE SET trajectories = dashboard_counts.trajectories + excluded.trajectories"
+        );
+        if let Backend::Postgres(_) = tx.backend() {
+            sql = numbered(&sql);
+        }
+        run!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for ((grain, period, region, programme, figure), n) in chunk {
+                q = q.bind(*grain).bind(*period).bind(*region).bind(*programme).bind(figure.as_str()).bind(*n);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// `?` placeholders numbered `$1, $2, …` for PostgreSQL.
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + sql.len() / 4);
+    let mut n = 0;
+    for ch in sql.chars() {
+        if ch == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Trajectories read per batch when counting those not counted yet.
+const BATCH: i64 = 5_000;
+/// Count rows held in memory before they are written.
+const HELD_ROWS: usize = 500_000;
+
+/// Counts the trajectories that have no facts yet (a database from before the counts, or one the
+/// generator filled), in one transaction. Returns how many. Quick when every one is counted.
+pub async fn catch_up(db: &Db) -> Result<u64> {
+    let mut conn = db.conn().await?;
+    let sql = "SELECT (SELECT COUNT(*) FROM trajectories) - (SELECT COUNT(*) FROM dashboard_facts)";
+    let missing: i64 = run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await)?;
+    drop(conn);
+    if missing == 0 {
+        return Ok(0);
+    }
+    let mut tx = db.begin().await?;
+    let sql = source_sql(
+        "t.id > $1 AND NOT EXISTS (SELECT 1 FROM dashboard_facts f WHERE f.trajectory_id = t.id)
+         ORDER BY t.id LIMIT $2",
+    );
+    let mut after = Uuid::nil();
+    let mut changes = HashMap::new();
+    let mut counted = 0;
+    loop {
+        let sources: Vec<Source> = run!(&mut tx, c => sqlx::query_as::<_, Source>(sqlx::AssertSqlSafe(&*sql))
+            .bind(after).bind(BATCH).fetch_all(c).await)?;
+        let (Some(first), Some(last)) = (sources.first(), sources.last()) else {
+            break;
+        };
+        let range =
+            "SELECT DISTINCT trajectory_id, code FROM barriers WHERE trajectory_id >= $1 AND trajectory_id <= $2";
+        let codes = codes_by_trajectory(
+            run!(&mut tx, c => sqlx::query_as(range).bind(first.id).bind(last.id).fetch_all(c).await)?,
+        );
+        let mut rows = Vec::with_capacity(sources.len());
+        for source in &sources {
+            let facts = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
+            tally_into(&mut changes, &facts, 1);
+            rows.push(vec![
+                Value::Id(source.id),
+                Value::Id(facts.region_id),
+                Value::Id(facts.programme_id),
+                Value::Text(facts.encode()),
+            ]);
+        }
+        let columns = &["trajectory_id", "region_id", "programme_id", "figures"];
+        counted += bulk::insert(&mut tx, "dashboard_facts", columns, &rows).await?;
+        after = last.id;
+        if changes.len() > HELD_ROWS {
+            apply(&mut tx, std::mem::take(&mut changes)).await?;
+        }
+    }
+    apply(&mut tx, changes).await?;
+    tx.commit().await?;
+    Ok(counted)
+}
+
+/// The day and month rows that cover `from..=to`: whole months as month rows, the days before the
+/// first and after the last whole month as day rows. Each as (first, last); empty when first > last.
+fn periods(from: NaiveDate, to: NaiveDate) -> [(&'static str, NaiveDate, NaiveDate); 3] {
+    let first_whole = if from.day() == 1 {
+        from
+    } else {
+        first_of_month(from)
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(from)
+    };
+    let after_to = to.checked_add_days(Days::new(1)).unwrap_or(to);
+    // The first day of the month that follows the last whole month.
+    let end_whole = first_of_month(after_to);
+    if first_whole >= end_whole {
+        let none = (MONTH, from, from.pred_opt().unwrap_or(from));
+        return [(DAY, from, to), none, (DAY, from, from.pred_opt().unwrap_or(from))];
+    }
+    let before_last = end_whole.pred_opt().unwrap_or(end_whole);
+    [
+        (DAY, from, first_whole.pred_opt().unwrap_or(first_whole)),
+        (MONTH, first_whole, first_of_month(before_last)),
+        (DAY, end_whole, to),
+    ]
+}
+
+/// The counts for a period over a region, a programme or everything (not for a partner: the
+/// counts are not kept by partner; its dashboard counts its own trajectories).
+pub async fn tally(conn: &mut impl Access, scope: Scope) -> Result<Tally> {
+    debug_assert!(scope.organisation_id.is_none(), "a partner's dashboard is recounted");
+    let [a, b, c3] = periods(scope.from, scope.to);
+    let sql = "SELECT figure, CAST(SUM(trajectories) AS BIGINT) FROM dashboard_counts
+               WHERE ((grain = $1 AND period >= $2 AND period <= $3) OR (grain = $4 AND period >= $5 AND period <= $6)
+                   OR (grain = $7 AND period >= $8 AND period <= $9))
+                 AND ($10 IS NULL OR region_id = $10) AND ($11 IS NULL OR programme_id = $11)
+               GROUP BY figure";
+    let rows: Vec<(String, i64)> = run!(conn, c => sqlx::query_as(sql)
+        .bind(a.0).bind(a.1).bind(a.2).bind(b.0).bind(b.1).bind(b.2).bind(c3.0).bind(c3.1).bind(c3.2)
+        .bind(scope.region_id).bind(scope.programme_id)
+        .fetch_all(c).await)?;
+    Ok(rows.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_is_whole_months_and_the_days_around_them() {
+        let [a, b, c] = periods(date("2026-01-15"), date("2026-04-10"));
+        assert_eq!(a, (DAY, date("2026-01-15"), date("2026-01-31")));
+        assert_eq!(b, (MONTH, date("2026-02-01"), date("2026-03-01")));
+        assert_eq!(c, (DAY, date("2026-04-01"), date("2026-04-10")));
+        let [a, b, c] = periods(date("2026-01-01"), date("2026-12-31"));
+        assert!(a.1 > a.2 && c.1 > c.2, "no loose days in a whole year");
+        assert_eq!(b, (MONTH, date("2026-01-01"), date("2026-12-01")));
+        let [a, b, c] = periods(date("2026-02-03"), date("2026-02-20"));
+        assert_eq!(a, (DAY, date("2026-02-03"), date("2026-02-20")));
+        assert!(b.1 > b.2 && c.1 > c.2, "within one month: days only");
+    }
+
+    #[test]
+    fn facts_read_back_as_written() {
+        let facts = Facts {
+            region_id: Uuid::now_v7(),
+            programme_id: Uuid::now_v7(),
+            figures: vec![
+                (date("2026-01-02"), "barrier:pain".into()),
+                (date("2026-01-02"), "started".into()),
+                (date("2026-05-02"), "exited:not_recorded".into()),
+            ],
+        };
+        assert_eq!(
+            Facts::decode(facts.region_id, facts.programme_id, &facts.encode()),
+            facts
+        );
+    }
+}
