@@ -245,6 +245,7 @@ async fn actor_of(db: &Db, email: &str) -> Result<Actor> {
 
 /// `onramp bench generated`: what users feel, on a database `onramp generate` filled. Adds nothing.
 pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
+    use onramp_store::dashboard::{self, Scope};
     use onramp_web::service::dashboard::{Request, figures};
     println!("engine: {:?}", db.engine());
     let coach = actor_of(db, "coach00000@onramp.generated").await?;
@@ -269,39 +270,62 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     })
     .await?;
     participant_files(db, &coach, runs).await?;
-    // The cohort query on its own, to compare with the engines alone (scripts/bench-engines).
-    let everything = onramp_store::dashboard::Scope {
-        from: NaiveDate::from_ymd_opt(year, 1, 1).context("year")?,
-        to: NaiveDate::from_ymd_opt(year, 12, 31).context("year")?,
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;
+    let everything = Scope {
+        from,
+        to,
         organisation_id: None,
         region_id: None,
         programme_id: None,
     };
+    // The cohort query on its own, to compare with the engines alone (scripts/bench-engines),
+    // and every figure counted from the records, against the kept counts the dashboard reads.
     measure(
         "dashboard cohort query alone, everything x year",
         runs,
         |_| async move {
             let mut conn = db.conn().await?;
-            Ok(onramp_store::dashboard::cohort(&mut conn, everything).await?.started as usize)
+            Ok(dashboard::cohort(&mut conn, everything).await?.started as usize)
         },
     )
+    .await?;
+    measure(
+        "dashboard recount from the records, everything x year",
+        runs,
+        |_| async move {
+            let mut conn = db.conn().await?;
+            Ok(dashboard::recount(&mut conn, everything).await?.get("started") as usize)
+        },
+    )
+    .await?;
+    measure("dashboard kept counts alone, everything x year", runs, |_| async move {
+        let mut conn = db.conn().await?;
+        Ok(dashboard::counts::tally(&mut conn, everything).await?.get("started") as usize)
+    })
     .await?;
     let state = onramp_web::AppState {
         db: db.clone(),
         config: std::sync::Arc::new(onramp_web::Config::default()),
     };
     let ctx = onramp_web::Ctx::system();
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
-    let to = NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;
-    let region_id = coordinator.regions.first().copied();
-    for (name, region_id) in [
-        ("dashboard, a region x year", region_id),
-        ("dashboard, everything x year", None),
+    let region = coordinator.regions.first().copied();
+    let partner = coach.organisations.first().copied();
+    // Mid-February to mid-May: day rows around the whole months.
+    let spring = (
+        NaiveDate::from_ymd_opt(year, 2, 15).context("year")?,
+        NaiveDate::from_ymd_opt(year, 5, 14).context("year")?,
+    );
+    for (name, (from, to), organisation_id, region_id) in [
+        ("dashboard, a partner x year", (from, to), partner, None),
+        ("dashboard, a region x year", (from, to), None, region),
+        ("dashboard, a region x 15 Feb-14 May", spring, None, region),
+        ("dashboard, everything x year", (from, to), None, None),
     ] {
         let request = Request {
             from,
             to,
-            organisation_id: None,
+            organisation_id,
             region_id,
             programme_id: None,
         };
