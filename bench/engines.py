@@ -4,7 +4,9 @@ Runs the same SQL as onramp's `dashboard::cohort` (everything x one year) on a S
 that `onramp generate` filled: in the `sqlite3` shell, and in DuckDB over CSV exports of the
 same tables (DuckDB's SQLite reader is an extension this machine cannot download); with a
 PostgreSQL URL, also in `psql` on a database generated with the same seed. Prints the median and
-p99 of each, and the ratios.
+p99 of each, and the ratios. The same question is then answered from the counts onramp keeps
+(`dashboard_counts`, the month rows of the year) by the `sqlite3` shell and `psql`, and checked
+to give the same answer as the scan.
 Usage: python engines.py FILE.sqlite3 [YEAR] [RUNS] [POSTGRES_URL]
 """
 
@@ -34,6 +36,14 @@ def cohort(year: int) -> str:
         COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({PAID}))
              THEN 1 ELSE 0 END), 0) AS paid_work
      FROM trajectories t WHERE t.started_on >= '{year}-01-01' AND t.started_on <= '{year}-12-31'"""
+
+
+def kept_counts(year: int) -> str:
+    """The cohort question from the kept counts: the month rows of one year, everything."""
+    figures = ["started", "reached_individually", "engaged", "took_step", "paid_work"]
+    sums = ", ".join(f"SUM(CASE WHEN figure = '{f}' THEN trajectories ELSE 0 END)" for f in figures)
+    return f"""SELECT {sums} FROM dashboard_counts
+     WHERE grain = 'm' AND period >= '{year}-01-01' AND period <= '{year}-12-01'"""
 
 
 # The columns the question reads, ids as hex text so that CSV carries them.
@@ -106,11 +116,19 @@ def main() -> None:
     a = summary("sqlite3 shell", shell)
     b = summary("DuckDB (in memory, over CSV exports)", duck)
     print(f"ratio sqlite3 / DuckDB: {a / b:.2f}")
+    counted, counted_answer = sqlite_shell(path, kept_counts(year), runs)
+    assert counted_answer == shell_answer, f"the kept counts disagree: {counted_answer} against {shell_answer}"
+    d = summary("sqlite3 shell, from the kept counts", counted)
+    print(f"ratio kept counts in sqlite3 / DuckDB: {d / b:.3f}")
     if len(sys.argv) > 4:
         pg, pg_answer = psql(sys.argv[4], sql, runs)
         assert pg_answer == shell_answer, f"PostgreSQL disagrees (another seed?): {pg_answer}"
         c = summary("psql", pg)
         print(f"ratio psql / DuckDB: {c / b:.2f}")
+        pg_counted, pg_counted_answer = psql(sys.argv[4], kept_counts(year), runs)
+        assert pg_counted_answer == shell_answer, f"PostgreSQL's kept counts disagree: {pg_counted_answer}"
+        e = summary("psql, from the kept counts", pg_counted)
+        print(f"ratio kept counts in psql / DuckDB: {e / b:.3f}")
 
 
 if __name__ == "__main__":

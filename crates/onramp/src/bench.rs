@@ -341,6 +341,76 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     Ok(())
 }
 
+/// `onramp bench import`: ROWS new people, each with a trajectory at the coach's first partner,
+/// imported through the exchange import as that coach, RUNS times (new names each run).
+pub async fn import(db: &Db, rows: usize, runs: usize) -> Result<()> {
+    let email = "coach00000@onramp.generated";
+    let user = {
+        let mut conn = db.conn().await?;
+        users::find_by_email(&mut conn, email)
+            .await?
+            .with_context(|| format!("{email}: run `onramp generate` on this database first"))?
+    };
+    let partner = {
+        let mut conn = db.conn().await?;
+        let id = *user.organisations.first().context("the coach's partner")?;
+        organisations::get(&mut conn, id).await?.context("the partner")?.name
+    };
+    let state = onramp_web::AppState {
+        db: db.clone(),
+        config: std::sync::Arc::new(onramp_web::Config::default()),
+    };
+    let mut ctx = onramp_web::Ctx::system();
+    ctx.actor = user.actor();
+    ctx.who = onramp_store::audit::Who {
+        user_id: Some(user.id),
+        label: user.email.clone(),
+        ..onramp_store::audit::Who::cli()
+    };
+    ctx.user = user;
+    let mut rates = Vec::new();
+    for run in 0..runs {
+        let csv = import_file(rows, run, &partner);
+        let table = onramp_web::exchange::read_csv(csv.as_bytes()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let started = Instant::now();
+        let report = onramp_web::service::exchange::import(&state, &ctx, &table, false)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let seconds = started.elapsed().as_secs_f64();
+        anyhow::ensure!(report.committed, "the import was refused: {:?}", report.errors.first());
+        println!(
+            "run {}: {rows} rows in {seconds:.1} s, {:.0} rows/s",
+            run + 1,
+            rows as f64 / seconds
+        );
+        rates.push(rows as f64 / seconds);
+    }
+    rates.sort_by(f64::total_cmp);
+    println!(
+        "import of {rows} rows: median {:.0} rows/s over {runs} runs",
+        rates[rates.len() / 2]
+    );
+    Ok(())
+}
+
+/// A CSV file of `rows` new people (names unique to the run), each with a trajectory at `partner`.
+fn import_file(rows: usize, run: usize, partner: &str) -> String {
+    let mut csv = String::from(
+        "first_name;last_name;birth_date;health_category;situation;incapacity_since;reached_at;programme;partner;started_on\n",
+    );
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    for n in 0..rows {
+        let born = NaiveDate::from_ymd_opt(1965, 1, 1).expect("date") + Days::new((n % 12_000) as u64);
+        let started = today - Days::new((n % 700) as u64);
+        let since = started - Days::new(30 + (n % 300) as u64);
+        csv.push_str(&format!(
+            "{};Import{run}x{n};{born};chronic_pain;employed_on_sick_leave;{since};{partner};we-go-to-work;{partner};{started}\n",
+            FIRST[n % FIRST.len()],
+        ));
+    }
+    csv
+}
+
 /// The framework's ceiling: axum on the same runtime answering a constant, nothing else.
 pub async fn ceiling(addr: std::net::SocketAddr) -> Result<()> {
     let app = axum::Router::new().fallback(|| async { "ok" });

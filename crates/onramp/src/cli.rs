@@ -86,6 +86,15 @@ pub enum BenchCommand {
         #[arg(long, default_value = "127.0.0.1:8099")]
         addr: SocketAddr,
     },
+    /// On a database `onramp generate` filled: imports ROWS new people with a trajectory each,
+    /// as a coach through the exchange import (a CSV file), RUNS times; prints rows per second.
+    /// It adds them for good.
+    Import {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
     /// dashboard for a region and for everything over a year.
     Generated {
@@ -213,6 +222,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             crate::bench::caseload(&db, participants, runs.max(1)).await
         }
         Command::Bench(BenchCommand::Generated { runs, year }) => crate::bench::generated(&db, runs.max(1), year).await,
+        Command::Bench(BenchCommand::Import { rows, runs }) => crate::bench::import(&db, rows, runs.max(1)).await,
         Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
         Command::Generate { scale, seed, until } => {
             let scale = crate::generate::Scale::named(&scale)?;

@@ -216,6 +216,10 @@ struct Batch {
     barriers: Vec<Vec<Value>>,
     outcomes: Vec<Vec<Value>>,
     enrolments: Vec<Vec<Value>>,
+    measurements: Vec<Vec<Value>>,
+    icf_ratings: Vec<Vec<Value>>,
+    competence_ratings: Vec<Vec<Value>>,
+    check_ins: Vec<Vec<Value>>,
 }
 
 const PARTICIPANT_COLUMNS: &[&str] = &[
@@ -315,6 +319,8 @@ const OUTCOME_COLUMNS: &[&str] = &[
 struct Programme {
     id: Uuid,
     months: i32,
+    /// Months after the exit at which check-ins fall due.
+    follow_up_months: Vec<i32>,
     phases: Vec<String>,
     /// The module its group sessions belong to.
     module: &'static str,
@@ -494,6 +500,125 @@ fn attend(
         count += 1;
     }
     count
+}
+
+const MEASUREMENT_COLUMNS: &[&str] = &[
+    "id",
+    "participant_id",
+    "trajectory_id",
+    "measured_on",
+    "moment",
+    "rater",
+    "recorded_by",
+    "created_at",
+];
+const ICF_RATING_COLUMNS: &[&str] = &["measurement_id", "category_code", "qualifier"];
+const COMPETENCE_COLUMNS: &[&str] = &["measurement_id", "competence", "score"];
+const CHECK_IN_COLUMNS: &[&str] = &[
+    "id",
+    "trajectory_id",
+    "participant_id",
+    "months_after_exit",
+    "due_on",
+    "done_on",
+    "contact_made",
+    "situation",
+    "needs_more_service",
+    "recorded_by",
+];
+
+/// The ICF brief core set the generated measurements rate (migrations/*/0014_icf.sql).
+const CORE_SET: &[&str] = &[
+    "b130", "b164", "b455", "d155", "d240", "d720", "d845", "d850", "d855", "e310", "e330", "e580", "e590",
+];
+
+/// An ICF measurement by the coach with a self-rating of the competences at the start, and again
+/// at the exit, slightly better on average; returns how many.
+fn measure(
+    dice: &mut Dice,
+    batch: &mut Batch,
+    (participant, trajectory, coach): (Uuid, Uuid, Uuid),
+    started: NaiveDate,
+    ended: Option<NaiveDate>,
+    last_day: NaiveDate,
+) -> u64 {
+    use Value::*;
+    let intake = (started + Days::new(dice.below(14))).min(last_day);
+    let moments = [(Some(intake), "intake", 0), (ended, "exit", 1)];
+    let mut count = 0;
+    for (on, moment, progress) in moments {
+        let Some(on) = on else { continue };
+        let measurement = dice.id();
+        batch.measurements.push(vec![
+            Id(measurement),
+            Id(participant),
+            OptId(Some(trajectory)),
+            Date(on),
+            Text(moment.into()),
+            Text("coach".into()),
+            OptId(Some(coach)),
+            At(at(on)),
+        ]);
+        for code in CORE_SET {
+            // Difficulty 0-4 (less at the exit); environmental factors as facilitators (+) or barriers.
+            let level = (dice.below(5) as i64 - progress * dice.below(2) as i64).max(0);
+            let qualifier = if code.starts_with('e') && dice.chance(60) {
+                format!("+{level}")
+            } else {
+                level.to_string()
+            };
+            batch
+                .icf_ratings
+                .push(vec![Id(measurement), Text((*code).into()), Text(qualifier)]);
+        }
+        for competence in onramp_domain::icf::Competence::ALL {
+            let score = (3 + dice.below(5) + progress as u64 * dice.below(3)).min(10) as i32;
+            batch
+                .competence_ratings
+                .push(vec![Id(measurement), Text(competence.as_str().into()), Int(score)]);
+        }
+        count += 1;
+    }
+    count
+}
+
+/// The check-ins after an exit at the programme's follow-up months: those due by `until` mostly
+/// done (with the situation found), the next one open; returns how many were done.
+fn check_ins(
+    dice: &mut Dice,
+    batch: &mut Batch,
+    months: &[i32],
+    (participant, trajectory, coach): (Uuid, Uuid, Uuid),
+    ended: NaiveDate,
+    until: NaiveDate,
+) -> u64 {
+    use Value::*;
+    let mut done = 0;
+    for month in months {
+        let due = ended + chrono::Months::new(*month as u32);
+        let done_on = (due <= until && dice.chance(85)).then(|| (due + Days::new(dice.below(21))).min(until));
+        let reached = done_on.map(|_| dice.chance(80));
+        let situation = reached
+            .filter(|r| *r)
+            .map(|_| (*dice.pick(&["in_employment", "job_searching", "in_education", "none_of_these"])).to_owned());
+        batch.check_ins.push(vec![
+            Id(dice.id()),
+            Id(trajectory),
+            Id(participant),
+            Int(*month),
+            Date(due),
+            OptDate(done_on),
+            OptBool(reached),
+            OptText(situation),
+            OptBool(reached.map(|_| dice.chance(10))),
+            OptId(done_on.map(|_| coach)),
+        ]);
+        done += u64::from(done_on.is_some());
+        if due > until {
+            break;
+        }
+    }
+    done
 }
 
 fn at(date: NaiveDate) -> DateTime<Utc> {
@@ -712,6 +837,17 @@ fn person(
         ),
         None => (None, None),
     };
+    activities += measure(dice, batch, (id, trajectory, coach), started, ended_on, last_day);
+    if let Some(ended) = ended_on {
+        activities += check_ins(
+            dice,
+            batch,
+            &programme.follow_up_months,
+            (id, trajectory, coach),
+            ended,
+            until,
+        );
+    }
     if let Some(ended) = ended_on {
         batch.events.push(vec![
             Id(trajectory),
@@ -766,6 +902,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
             list.push(Programme {
                 id: p.id,
                 months: p.definition.max_duration_months,
+                follow_up_months: p.definition.follow_up_months.clone(),
                 phases: p.definition.phases.iter().map(|s| s.code.clone()).collect(),
                 module: if code == "boost2work" {
                     "collective_session"
@@ -811,6 +948,16 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
         report.rows += insert(&mut tx, "barriers", BARRIER_COLUMNS, &batch.barriers).await?;
         report.rows += insert(&mut tx, "outcomes", OUTCOME_COLUMNS, &batch.outcomes).await?;
         report.rows += insert(&mut tx, "session_enrolments", ENROLMENT_COLUMNS, &batch.enrolments).await?;
+        report.rows += insert(&mut tx, "icf_measurements", MEASUREMENT_COLUMNS, &batch.measurements).await?;
+        report.rows += insert(&mut tx, "icf_ratings", ICF_RATING_COLUMNS, &batch.icf_ratings).await?;
+        report.rows += insert(
+            &mut tx,
+            "competence_ratings",
+            COMPETENCE_COLUMNS,
+            &batch.competence_ratings,
+        )
+        .await?;
+        report.rows += insert(&mut tx, "check_ins", CHECK_IN_COLUMNS, &batch.check_ins).await?;
         tx.commit().await?;
         done += count;
         report.participants = done as u64;

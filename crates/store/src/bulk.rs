@@ -18,6 +18,7 @@ pub enum Value {
     Int(i32),
     OptInt(Option<i32>),
     Bool(bool),
+    OptBool(Option<bool>),
     At(DateTime<Utc>),
 }
 
@@ -46,6 +47,7 @@ pub async fn insert(tx: &mut impl Access, table: &str, columns: &[&str], rows: &
                     Value::Int(v) => query.bind(*v),
                     Value::OptInt(v) => query.bind(*v),
                     Value::Bool(v) => query.bind(*v),
+                    Value::OptBool(v) => query.bind(*v),
                     Value::At(v) => query.bind(*v),
                 };
             }

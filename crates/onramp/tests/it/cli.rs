@@ -218,6 +218,36 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
         (80..=190).contains(&stepped),
         "about one in three takes a step: {stepped}"
     );
+    // An ICF measurement at the start of each trajectory and at each exit, rating the core set.
+    let ended = count(db, "SELECT COUNT(*) FROM trajectories WHERE ended_on IS NOT NULL").await;
+    assert_eq!(count(db, "SELECT COUNT(*) FROM icf_measurements").await, 400 + ended);
+    let unrated = "SELECT COUNT(*) FROM icf_measurements m
+                   WHERE (SELECT COUNT(*) FROM icf_ratings r WHERE r.measurement_id = m.id) <> 13
+                      OR (SELECT COUNT(*) FROM competence_ratings c WHERE c.measurement_id = m.id) <> 3";
+    assert_eq!(count(db, unrated).await, 0);
+    let measured_outside = "SELECT COUNT(*) FROM icf_measurements m JOIN trajectories t ON t.id = m.trajectory_id
+                            WHERE m.measured_on < t.started_on OR m.measured_on > COALESCE(t.ended_on, '2026-11-22')";
+    assert_eq!(count(db, measured_outside).await, 0);
+    // Check-ins only after an exit, at its follow-up months, none done in the future.
+    let check_ins = count(db, "SELECT COUNT(*) FROM check_ins").await;
+    assert!(check_ins >= ended, "check-ins after the exits: {check_ins} for {ended}");
+    let astray = "SELECT COUNT(*) FROM check_ins c JOIN trajectories t ON t.id = c.trajectory_id
+                  WHERE t.ended_on IS NULL OR c.due_on <= t.ended_on OR c.done_on > '2026-11-22'";
+    assert_eq!(count(db, astray).await, 0);
+    // The dashboard's counts were made for every generated trajectory.
+    assert_eq!(count(db, "SELECT COUNT(*) FROM dashboard_facts").await, 400);
+    let scope = onramp_store::dashboard::Scope {
+        from: "2024-03-10".parse().unwrap(),
+        to: "2025-08-20".parse().unwrap(),
+        organisation_id: None,
+        region_id: None,
+        programme_id: None,
+    };
+    let mut conn = db.conn().await.unwrap();
+    let kept = onramp_store::dashboard::counts::tally(&mut conn, scope).await.unwrap();
+    assert!(kept.get("started") > 50, "{kept:?}");
+    assert_eq!(kept, onramp_store::dashboard::recount(&mut conn, scope).await.unwrap());
+    drop(conn);
 
     let second = TestDb::new().await;
     let (ok, again, err) = onramp(&second.url, &args, "");
