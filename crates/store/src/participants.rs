@@ -158,11 +158,16 @@ pub struct Candidate {
 
 /// People already registered with the same national register number, or the same name and birth date.
 pub async fn find_duplicates(conn: &mut impl Access, input: &ParticipantInput) -> Result<Vec<Candidate>> {
-    let sql = "SELECT id, first_name, last_name, birth_date,
-                      (national_register IS NOT NULL AND national_register = $3) AS same_national_register
-               FROM participants
-               WHERE (birth_date = $1 AND name_search = $2) OR ($3 IS NOT NULL AND national_register = $3)
-               ORDER BY id LIMIT 10";
+    // Two branches, each on its own index: with one OR, SQLite read the whole table in id order.
+    let sql = "SELECT id, first_name, last_name, birth_date, same_national_register FROM (
+                   SELECT id, first_name, last_name, birth_date,
+                          (national_register IS NOT NULL AND $3 IS NOT NULL AND national_register = $3)
+                              AS same_national_register
+                   FROM participants WHERE birth_date = $1 AND name_search = $2
+                   UNION
+                   SELECT id, first_name, last_name, birth_date, TRUE AS same_national_register
+                   FROM participants WHERE $3 IS NOT NULL AND national_register = $3
+               ) found ORDER BY id LIMIT 10";
     Ok(run!(conn, c => sqlx::query_as::<_, Candidate>(sql)
         .bind(input.birth_date).bind(input.name_search()).bind(&input.national_register)
         .fetch_all(c).await)?)
