@@ -79,6 +79,44 @@ pub async fn record(tx: &mut impl Access, who: &Who, event: Event<'_>) -> Result
     Ok(())
 }
 
+/// Records many events at once (an import's), in their order.
+pub async fn record_many(tx: &mut impl Access, who: &Who, events: Vec<Event<'_>>) -> Result<()> {
+    use crate::bulk::Value::{At, OptId, OptText, Text};
+    let at = now();
+    let rows: Vec<_> = events
+        .into_iter()
+        .map(|e| {
+            vec![
+                At(at),
+                OptId(who.user_id),
+                Text(who.label.clone()),
+                Text(e.action.to_owned()),
+                Text(e.entity_type.to_owned()),
+                OptText(e.entity_id),
+                OptId(e.participant_id),
+                OptText(who.address.clone()),
+                OptText(who.request_id.clone()),
+                OptText(e.before.map(|v| v.to_string())),
+                OptText(e.after.map(|v| v.to_string())),
+            ]
+        })
+        .collect();
+    let columns = &[
+        "at",
+        "actor_user_id",
+        "actor_label",
+        "action",
+        "entity_type",
+        "entity_id",
+        "participant_id",
+        "address",
+        "request_id",
+        "before_json",
+        "after_json",
+    ];
+    crate::bulk::insert(tx, "audit_log", columns, &rows).await.map(|_| ())
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Entry {
     pub id: i64,

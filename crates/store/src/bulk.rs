@@ -1,6 +1,6 @@
-//! Bulk inserts for generated data: many rows per statement, many statements per transaction.
-//! Only the data generator uses them; the application writes through the other modules, one
-//! checked record at a time.
+//! Bulk inserts: many rows per statement, many statements per transaction. The data generator
+//! writes with them directly; the application only through the store modules' `*_many`
+//! functions (an import's new people and trajectories), with records checked before.
 
 use crate::{Access, Backend, Result, run};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -82,6 +82,22 @@ fn statement(table: &str, columns: &[&str], count: usize, positional: bool) -> S
         sql.push(')');
     }
     sql
+}
+
+/// `?` placeholders numbered `$1, $2, …` for PostgreSQL.
+pub(crate) fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + sql.len() / 4);
+    let mut n = 0;
+    for ch in sql.chars() {
+        if ch == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

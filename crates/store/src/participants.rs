@@ -114,6 +114,90 @@ pub async fn create_with_id(
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
+/// A person to register together with others (an import), checked before: no duplicates among
+/// them or with those registered.
+#[derive(Debug, Clone)]
+pub struct NewParticipant {
+    pub id: Uuid,
+    pub input: ParticipantInput,
+    /// Where they were reached, and its name (for what is returned).
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+}
+
+/// Registers many people with a few statements; returns them as [`get`] would.
+pub async fn create_many(
+    tx: &mut impl Access,
+    people: Vec<NewParticipant>,
+    by: Option<Uuid>,
+) -> Result<Vec<Participant>> {
+    use crate::bulk::Value::{At, Date, Id, OptDate, OptId, OptText, Text};
+    let at = now();
+    let rows: Vec<_> = people
+        .iter()
+        .map(|p| {
+            let r = &p.input;
+            vec![
+                Id(p.id),
+                Text(r.first_name.clone()),
+                Text(r.last_name.clone()),
+                Text(r.name_search()),
+                Date(r.birth_date),
+                OptText(r.national_register.clone()),
+                OptText(r.email.clone()),
+                OptText(r.phone.clone()),
+                Text(r.language.as_str().to_owned()),
+                Text(r.gender.as_str().to_owned()),
+                Text(r.education.as_str().to_owned()),
+                Text(r.health_category.as_str().to_owned()),
+                OptDate(r.incapacity_since),
+                Text(r.situation.as_str().to_owned()),
+                OptText(r.referrer.clone()),
+                OptText(r.notes.clone()),
+                Id(p.organisation_id),
+                OptId(by),
+                At(at),
+                At(at),
+            ]
+        })
+        .collect();
+    let columns = &[
+        "id",
+        "first_name",
+        "last_name",
+        "name_search",
+        "birth_date",
+        "national_register",
+        "email",
+        "phone",
+        "language",
+        "gender",
+        "education",
+        "health_category",
+        "incapacity_since",
+        "situation",
+        "referrer",
+        "notes",
+        "organisation_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ];
+    crate::bulk::insert(tx, "participants", columns, &rows).await?;
+    Ok(people
+        .into_iter()
+        .map(|p| Participant {
+            id: p.id,
+            record: p.input,
+            organisation_id: p.organisation_id,
+            organisation_name: p.organisation_name,
+            created_by: by,
+            created_at: at,
+            updated_at: at,
+        })
+        .collect())
+}
+
 /// Replaces the record; the name copies on the trajectories follow in the same transaction.
 pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) -> Result<Participant> {
     let sql = "UPDATE participants SET first_name = $1, last_name = $2, name_search = $3, birth_date = $4,
@@ -171,6 +255,68 @@ pub async fn find_duplicates(conn: &mut impl Access, input: &ParticipantInput) -
     Ok(run!(conn, c => sqlx::query_as::<_, Candidate>(sql)
         .bind(input.birth_date).bind(input.name_search()).bind(&input.national_register)
         .fetch_all(c).await)?)
+}
+
+/// [`find_duplicates`] for many people at once (an import's), each list in the order of `inputs`.
+pub async fn find_duplicates_many(conn: &mut impl Access, inputs: &[&ParticipantInput]) -> Result<Vec<Vec<Candidate>>> {
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        id: Uuid,
+        first_name: String,
+        last_name: String,
+        birth_date: NaiveDate,
+        name_search: String,
+        national_register: Option<String>,
+    }
+    let postgres = matches!(conn.backend(), crate::Backend::Postgres(_));
+    let mut found: Vec<Found> = Vec::new();
+    for chunk in inputs.chunks(200) {
+        // One indexed branch per person, and one for the register numbers.
+        let columns = "SELECT id, first_name, last_name, birth_date, name_search, national_register FROM participants";
+        let mut branches = vec![format!("{columns} WHERE birth_date = ? AND name_search = ?"); chunk.len()];
+        let registers: Vec<&str> = chunk.iter().filter_map(|i| i.national_register.as_deref()).collect();
+        if !registers.is_empty() {
+            let list = vec!["?"; registers.len()].join(", ");
+            branches.push(format!("{columns} WHERE national_register IN ({list})"));
+        }
+        let mut sql = branches.join(" UNION ");
+        if postgres {
+            sql = crate::bulk::numbered(&sql);
+        }
+        let rows: Vec<Found> = run!(conn, c => {
+            let mut q = sqlx::query_as::<_, Found>(sqlx::AssertSqlSafe(sql.as_str()));
+            for input in chunk {
+                q = q.bind(input.birth_date).bind(input.name_search());
+            }
+            for register in &registers {
+                q = q.bind(*register);
+            }
+            q.fetch_all(c).await
+        })?;
+        found.extend(rows);
+    }
+    found.sort_by_key(|f| f.id);
+    found.dedup_by_key(|f| f.id);
+    Ok(inputs
+        .iter()
+        .map(|input| {
+            let name = input.name_search();
+            found
+                .iter()
+                .filter_map(|f| {
+                    let same_register = f.national_register.is_some() && f.national_register == input.national_register;
+                    (same_register || (f.birth_date == input.birth_date && f.name_search == name)).then(|| Candidate {
+                        id: f.id,
+                        first_name: f.first_name.clone(),
+                        last_name: f.last_name.clone(),
+                        birth_date: f.birth_date,
+                        same_national_register: same_register,
+                    })
+                })
+                .take(10)
+                .collect()
+        })
+        .collect())
 }
 
 /// Where the participant is followed and with whom they share their file: what the policy decides on.

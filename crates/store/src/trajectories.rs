@@ -83,6 +83,128 @@ pub async fn start_with_id(
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
+/// Starts many trajectories with a few statements (an import's), each with its start event and,
+/// when it ended already, its exit; counts them for the dashboard. Returns them as at their start.
+pub async fn start_many(
+    tx: &mut impl Access,
+    starts: Vec<(Uuid, NewTrajectory, Option<Exit<'_>>)>,
+    names: &Names,
+    by: Option<Uuid>,
+) -> Result<Vec<Trajectory>> {
+    use crate::bulk::Value::{At, Date, Id, OptDate, OptId, OptText, Text};
+    let at = now();
+    let mut rows = Vec::with_capacity(starts.len());
+    let mut events = Vec::with_capacity(starts.len());
+    for (id, new, exit) in &starts {
+        rows.push(vec![
+            Id(*id),
+            Id(new.participant_id),
+            Id(new.programme_id),
+            Id(new.organisation_id),
+            OptId(new.location_id),
+            OptId(new.region_id),
+            OptId(new.coach_id),
+            Text(new.participant_name.clone()),
+            Date(new.started_on),
+            Date(new.ends_by),
+            Text(new.first_phase.clone()),
+            Date(new.started_on),
+            OptDate(exit.map(|e| e.on)),
+            OptText(exit.map(|e| e.reason.to_owned())),
+            OptText(exit.and_then(|e| e.situation.map(str::to_owned))),
+            At(at),
+            At(at),
+        ]);
+        let event = |kind: &str, on, to: &str, note: Option<&str>| {
+            vec![
+                Id(*id),
+                Text(kind.to_owned()),
+                Date(on),
+                OptText(None),
+                OptText(Some(to.to_owned())),
+                OptText(note.map(str::to_owned)),
+                OptId(by),
+                At(at),
+            ]
+        };
+        events.push(event("start", new.started_on, &new.first_phase, None));
+        if let Some(exit) = exit {
+            events.push(event("exit", exit.on, exit.reason, exit.note));
+        }
+    }
+    let columns = &[
+        "id",
+        "participant_id",
+        "programme_id",
+        "organisation_id",
+        "location_id",
+        "region_id",
+        "coach_id",
+        "participant_name",
+        "started_on",
+        "ends_by",
+        "phase",
+        "phase_since",
+        "ended_on",
+        "exit_reason",
+        "exit_situation",
+        "created_at",
+        "updated_at",
+    ];
+    crate::bulk::insert(tx, "trajectories", columns, &rows).await?;
+    let columns = &[
+        "trajectory_id",
+        "kind",
+        "on_date",
+        "from_value",
+        "to_value",
+        "note",
+        "by_user_id",
+        "at",
+    ];
+    crate::bulk::insert(tx, "trajectory_events", columns, &events).await?;
+    let ids: Vec<Uuid> = starts.iter().map(|(id, _, _)| *id).collect();
+    crate::dashboard::counts::count_new(tx, &ids).await?;
+    Ok(starts
+        .into_iter()
+        .map(|(id, new, _)| Trajectory {
+            id,
+            participant_id: new.participant_id,
+            programme_id: new.programme_id,
+            programme_name: names.programmes.get(&new.programme_id).cloned().unwrap_or_default(),
+            organisation_id: new.organisation_id,
+            organisation_name: names
+                .organisations
+                .get(&new.organisation_id)
+                .cloned()
+                .unwrap_or_default(),
+            location_id: new.location_id,
+            location_name: None,
+            region_id: new.region_id,
+            coach_id: new.coach_id,
+            coach_name: new.coach_id.and_then(|c| names.coaches.get(&c).cloned()),
+            started_on: new.started_on,
+            ends_by: new.ends_by,
+            phase: new.first_phase,
+            phase_since: new.started_on,
+            ended_on: None,
+            exit_reason: None,
+            exit_situation: None,
+            last_contact_on: None,
+            created_at: at,
+            updated_at: at,
+        })
+        .collect())
+}
+
+/// The names [`start_many`] returns with its trajectories, by id (the caller looked them up).
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub programmes: std::collections::HashMap<Uuid, String>,
+    pub organisations: std::collections::HashMap<Uuid, String>,
+    pub coaches: std::collections::HashMap<Uuid, String>,
+}
+
 pub async fn change_phase(
     tx: &mut impl Access,
     id: Uuid,

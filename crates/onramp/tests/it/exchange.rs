@@ -242,3 +242,98 @@ async fn the_import_page_uploads_a_file_with_its_token() {
     assert!(html.contains("4 problems found; nothing was written."), "{html}");
     assert!(html.contains("<td>6</td><td><code>birth_date</code></td>"));
 }
+
+/// A row of the exchange format for a Bulk born 1981-02-03 reached at Maasland; with a programme,
+/// a trajectory there from 2026-02-01, ended when `ended` is a date.
+fn bulk_row(id: &str, first: &str, register: &str, trajectory: &str, programme: bool, ended: &str) -> String {
+    let (programme, partner, start) = if programme {
+        ("we-go-to-work", "Revalidatieziekenhuis Maasland", "2026-02-01")
+    } else {
+        ("", "", "")
+    };
+    let exit = if ended.is_empty() { "" } else { "completed" };
+    format!(
+        "{id};{first};Bulk;1981-02-03;{register};;;nl;female;isced_3_4;chronic_pain;2026-01-01;inactive;;\
+         Revalidatieziekenhuis Maasland;{trajectory};{programme};{partner};;{start};;{ended};{exit}"
+    )
+}
+
+/// A file of new people is written in bulk at the end. What an earlier row holds back still counts
+/// for the later rows: the same register number twice, a trajectory id given twice (the second row
+/// ends it), someone registered before whose record a row changes. And it is audited row by row
+/// and counted on the dashboard like people registered one by one.
+#[tokio::test]
+async fn rows_of_new_people_see_what_earlier_rows_of_the_file_hold() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let admin = app.api_as(ADMIN).await;
+    let header = EXAMPLE.lines().next().unwrap().trim_start_matches('\u{feff}');
+    let file = |rows: &[String]| format!("{header}\n{}\n", rows.join("\n")).into_bytes();
+    let first_error = |problem: &Value| {
+        let errors = problem["import"]["errors"].as_array().unwrap().clone();
+        (errors.len(), errors[0]["line"].clone(), errors[0]["code"].clone())
+    };
+
+    // The same register number (85.07.30-033.28) on two people's rows.
+    let rows = [
+        bulk_row("", "Ann", "85073003328", "", true, ""),
+        bulk_row("", "Bea", "85073003328", "", true, ""),
+    ];
+    let (status, problem) = import(&app, &coach, file(&rows), "text/csv", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(first_error(&problem), (1, 3.into(), "possible-duplicate".into()));
+
+    // A trajectory id on two rows of one new person: the first starts it, the second ends it.
+    let started = app.audit("trajectory.start").await.len();
+    let dashboard = "/api/v1/dashboard?from=2026-02-01&to=2026-02-01";
+    let (_, before) = app.get_json(&admin, dashboard).await;
+    let id = uuid::Uuid::now_v7().to_string();
+    let rows = [
+        bulk_row("", "Cor", "", &id, true, ""),
+        bulk_row("", "Cor", "", &id, true, "2026-05-31"),
+        bulk_row("", "Dirk", "", "", true, ""),
+    ];
+    let (status, report) = import(&app, &coach, file(&rows), "text/csv", false).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    let counts = ["participants_created", "trajectories_created", "trajectories_updated"].map(|k| report[k].clone());
+    assert_eq!(counts, [Value::from(2), Value::from(2), Value::from(1)]);
+    let (_, page) = app.get_json(&coach, "/api/v1/caseload?q=bulk&status=all").await;
+    let people = page["rows"].as_array().unwrap();
+    assert!(
+        people
+            .iter()
+            .any(|r| r["trajectory_id"] == id.as_str() && r["ended_on"] == "2026-05-31"),
+        "{page}"
+    );
+    // Each new person and trajectory audited.
+    let created = app.audit("participant.create").await;
+    assert!(created.iter().any(|e| {
+        e.after_json
+            .as_deref()
+            .unwrap_or("")
+            .contains("\"first_name\":\"Dirk\"")
+    }));
+    assert_eq!(app.audit("trajectory.start").await.len(), started + 2);
+    // The dashboard over everything (the kept counts) counts them.
+    let (_, after) = app.get_json(&admin, dashboard).await;
+    assert_eq!(
+        after["started"].as_i64().unwrap(),
+        before["started"].as_i64().unwrap() + 2
+    );
+
+    // A row that renames someone registered (Dirk becomes Eva), then a new Eva Bulk with the same
+    // birth date: a duplicate of the changed record.
+    let dirk = people
+        .iter()
+        .find(|r| r["first_name"] == "Dirk")
+        .and_then(|r| r["participant_id"].as_str())
+        .expect("Dirk in the caseload")
+        .to_owned();
+    let rows = [
+        bulk_row(&dirk, "Eva", "", "", false, ""),
+        bulk_row("", "Eva", "", "", true, ""),
+    ];
+    let (status, problem) = import(&app, &coach, file(&rows), "text/csv", false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(first_error(&problem), (1, 3.into(), "possible-duplicate".into()));
+}

@@ -213,7 +213,7 @@ async fn apply(tx: &mut impl Access, changes: HashMap<Key, i64>) -> Result<()> {
              DO UPDATE SET trajectories = dashboard_counts.trajectories + excluded.trajectories"
         );
         if let Backend::Postgres(_) = tx.backend() {
-            sql = numbered(&sql);
+            sql = bulk::numbered(&sql);
         }
         run!(tx, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
@@ -224,22 +224,6 @@ async fn apply(tx: &mut impl Access, changes: HashMap<Key, i64>) -> Result<()> {
         })?;
     }
     Ok(())
-}
-
-/// `?` placeholders numbered `$1, $2, …` for PostgreSQL.
-fn numbered(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + sql.len() / 4);
-    let mut n = 0;
-    for ch in sql.chars() {
-        if ch == '?' {
-            n += 1;
-            out.push('$');
-            out.push_str(&n.to_string());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 /// Trajectories read per batch when counting those not counted yet.
@@ -276,20 +260,8 @@ pub async fn catch_up(db: &Db) -> Result<u64> {
         let codes = codes_by_trajectory(
             run!(&mut tx, c => sqlx::query_as(range).bind(first.id).bind(last.id).fetch_all(c).await)?,
         );
-        let mut rows = Vec::with_capacity(sources.len());
-        for source in &sources {
-            let facts = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
-            tally_into(&mut changes, &facts, 1);
-            rows.push(vec![
-                Value::Id(source.id),
-                Value::Id(facts.region_id),
-                Value::Id(facts.programme_id),
-                Value::Text(facts.encode()),
-            ]);
-        }
-        let columns = &["trajectory_id", "region_id", "programme_id", "figures"];
-        counted += bulk::insert(&mut tx, "dashboard_facts", columns, &rows).await?;
         after = last.id;
+        counted += add_facts(&mut tx, &sources, &codes, &mut changes).await?;
         if changes.len() > HELD_ROWS {
             apply(&mut tx, std::mem::take(&mut changes)).await?;
         }
@@ -297,6 +269,58 @@ pub async fn catch_up(db: &Db) -> Result<u64> {
     apply(&mut tx, changes).await?;
     tx.commit().await?;
     Ok(counted)
+}
+
+/// Counts trajectories that were just written together (an import), in the caller's transaction.
+pub async fn count_new(tx: &mut impl Access, ids: &[Uuid]) -> Result<()> {
+    let mut changes = HashMap::new();
+    let postgres = matches!(tx.backend(), Backend::Postgres(_));
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let list = vec!["?"; chunk.len()].join(", ");
+        let placeholders = |sql: String| if postgres { bulk::numbered(&sql) } else { sql };
+        let sql = placeholders(source_sql(&format!("t.id IN ({list})")));
+        let sources: Vec<Source> = run!(tx, c => {
+            let mut q = sqlx::query_as::<_, Source>(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        let sql = placeholders(format!(
+            "SELECT DISTINCT trajectory_id, code FROM barriers WHERE trajectory_id IN ({list})"
+        ));
+        let rows: Vec<(Uuid, String)> = run!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        add_facts(tx, &sources, &codes_by_trajectory(rows), &mut changes).await?;
+    }
+    apply(tx, changes).await
+}
+
+/// Writes the facts of trajectories that have none yet and adds them to `changes`; returns how many.
+async fn add_facts(
+    tx: &mut impl Access,
+    sources: &[Source],
+    codes: &HashMap<Uuid, Vec<String>>,
+    changes: &mut HashMap<Key, i64>,
+) -> Result<u64> {
+    let mut rows = Vec::with_capacity(sources.len());
+    for source in sources {
+        let facts = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
+        tally_into(changes, &facts, 1);
+        rows.push(vec![
+            Value::Id(source.id),
+            Value::Id(facts.region_id),
+            Value::Id(facts.programme_id),
+            Value::Text(facts.encode()),
+        ]);
+    }
+    let columns = &["trajectory_id", "region_id", "programme_id", "figures"];
+    bulk::insert(tx, "dashboard_facts", columns, &rows).await
 }
 
 /// The day and month rows that cover `from..=to`: whole months as month rows, the days before the

@@ -4,7 +4,11 @@
 //! An import runs every row inside one transaction. A dry run, or any bad row,
 //! rolls it all back: the real run commits all rows or none. Running the whole
 //! import even for a dry run means the dry run finds what only the database
-//! can (a national register number already taken, say).
+//! can (a national register number already taken, say). New people and their
+//! new trajectories are checked row by row and written in bulk ([`pending`]);
+//! rows about people already registered go one by one.
+
+mod pending;
 
 use super::participants::{Need, authorise, today};
 use crate::AppState;
@@ -20,7 +24,8 @@ use onramp_domain::trajectories::{ExitReason, ends_by};
 use onramp_store::audit::{self, Event};
 use onramp_store::caseload::{self, Filter, Status};
 use onramp_store::trajectories::NewTrajectory;
-use onramp_store::{Tx, organisations, participants, programmes, trajectories, users};
+use onramp_store::{Tx, participants, programmes, trajectories, users};
+use pending::{Lookups, Pending};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -114,17 +119,21 @@ pub async fn import(state: &AppState, ctx: &Ctx, table: &Table, dry_run: bool) -
         return Ok(report);
     }
     let mut tx = state.db.begin().await?;
-    // People met earlier in this file, by id or by name and birth date: their later rows add trajectories.
-    let mut seen: HashMap<String, Uuid> = HashMap::new();
+    let mut run = Run::new(&mut tx, table).await?;
     for (index, cells) in table.rows.iter().enumerate() {
         let row = Row {
             line: index + 2,
             table,
             cells,
         };
-        if let Err(mut errors) = import_row(&mut tx, ctx, &row, &mut seen, &mut report).await {
+        if let Err(mut errors) = import_row(&mut tx, ctx, &row, &mut run, &mut report).await {
             report.errors.append(&mut errors);
         }
+    }
+    if report.errors.is_empty()
+        && let Err(e) = run.pending.flush(&mut tx, ctx, &run.lookups.names).await
+    {
+        report.errors.append(&mut store_error(1, e, ctx));
     }
     if report.errors.is_empty() && !dry_run {
         let event = Event::new("import.run", "import", report.rows).after(&report);
@@ -135,15 +144,48 @@ pub async fn import(state: &AppState, ctx: &Ctx, table: &Table, dry_run: bool) -
     Ok(report)
 }
 
-async fn import_row(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    row: &Row<'_>,
-    seen: &mut HashMap<String, Uuid>,
-    report: &mut ImportReport,
-) -> Result<(), Vec<RowError>> {
-    let line = row.line;
-    let fields = ParticipantFields {
+/// What an import keeps from row to row.
+struct Run {
+    /// People met earlier in this file, by id or by name and birth date: their later rows add trajectories.
+    seen: HashMap<String, Uuid>,
+    lookups: Lookups,
+    pending: Pending,
+    /// Each row's possible duplicates among the people registered before the import.
+    duplicates: Vec<Vec<participants::Candidate>>,
+    /// Set once a row changed someone registered before: the duplicates above may be out of date.
+    changed_registered: bool,
+}
+
+impl Run {
+    async fn new(tx: &mut Tx, table: &Table) -> Result<Run, AppError> {
+        let inputs: Vec<Option<ParticipantInput>> = table
+            .rows
+            .iter()
+            .map(|cells| {
+                let row = Row { line: 0, table, cells };
+                ParticipantInput::parse(&participant_fields(&row), today()).ok()
+            })
+            .collect();
+        Ok(Run {
+            seen: HashMap::new(),
+            lookups: Lookups::default(),
+            pending: Pending::default(),
+            duplicates: pending::duplicates(tx, &inputs).await?,
+            changed_registered: false,
+        })
+    }
+
+    /// Writes what is held, before a row that reads or changes what is registered.
+    async fn flush(&mut self, tx: &mut Tx, ctx: &Ctx, line: usize) -> Result<(), Vec<RowError>> {
+        self.pending
+            .flush(tx, ctx, &self.lookups.names)
+            .await
+            .map_err(|e| store_error(line, e, ctx))
+    }
+}
+
+fn participant_fields(row: &Row<'_>) -> ParticipantFields {
+    ParticipantFields {
         first_name: row.get("first_name").into(),
         last_name: row.get("last_name").into(),
         birth_date: row.get("birth_date").into(),
@@ -158,9 +200,19 @@ async fn import_row(
         situation: row.get("situation").into(),
         referrer: row.get("referrer").into(),
         notes: String::new(),
-    };
+    }
+}
+
+async fn import_row(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    row: &Row<'_>,
+    run: &mut Run,
+    report: &mut ImportReport,
+) -> Result<(), Vec<RowError>> {
+    let line = row.line;
     let mut errors = Vec::new();
-    let input = ParticipantInput::parse(&fields, today())
+    let input = ParticipantInput::parse(&participant_fields(row), today())
         .map_err(|e| errors.extend(row_errors(line, &e, ctx)))
         .ok();
     let participant_id = optional_id(row.get("participant_id"))
@@ -171,11 +223,11 @@ async fn import_row(
         .map_err(|c| errors.push(error(line, "trajectory_id", c, ctx)))
         .ok()
         .flatten();
-    let reached_at = organisation_named(tx, row.get("reached_at"))
+    let reached_at = organisation_named(tx, &mut run.lookups, row.get("reached_at"))
         .await
         .map_err(|c| errors.push(error(line, "reached_at", c, ctx)))
         .ok();
-    let plan = trajectory_plan(tx, ctx, row)
+    let plan = trajectory_plan(tx, ctx, row, &mut run.lookups)
         .await
         .map_err(|e| errors.extend(e))
         .ok()
@@ -189,7 +241,7 @@ async fn import_row(
     let key = participant_id
         .map(|id| id.to_string())
         .unwrap_or_else(|| format!("{}|{}", input.name_search(), input.birth_date));
-    let existing = match seen.get(&key) {
+    let existing = match run.seen.get(&key) {
         Some(id) => Some(*id),
         None => match participant_id {
             Some(id) => participants::get(tx, id)
@@ -200,62 +252,111 @@ async fn import_row(
         },
     };
     let participant = match existing {
+        // Registered by an earlier row of this file: nothing to check or change.
+        Some(id) if run.pending.people_ids.contains(&id) => id,
         Some(id) => {
-            authorise(tx, ctx, id, Need::Edit)
-                .await
-                .map_err(|_| vec![error(line, "participant_id", "invalid-reference", ctx)])?;
-            if !seen.contains_key(&key) {
-                let before = participants::get(tx, id).await.ok().flatten();
-                let mut keep = input.clone();
-                // Notes are not in the exchange format: an import never erases them.
-                keep.notes = before.as_ref().and_then(|b| b.record.notes.clone());
-                if before.as_ref().map(|b| &b.record) != Some(&keep) {
-                    let after = participants::update(tx, id, &keep)
-                        .await
-                        .map_err(|e| store_error(line, e, ctx))?;
-                    let event = Event::new("participant.update", "participant", id)
-                        .for_participant(id)
-                        .after(&after);
-                    audit::record(tx, &ctx.who, event)
-                        .await
-                        .map_err(|e| store_error(line, e, ctx))?;
-                    report.participants_updated += 1;
-                }
-            }
+            run.flush(tx, ctx, line).await?;
+            update_registered(tx, ctx, line, id, &input, !run.seen.contains_key(&key), report).await?;
+            run.changed_registered = true;
             id
         }
-        None => {
-            let organisation = organisations::get(tx, reached_at).await.ok().flatten();
-            let allowed = organisation
-                .is_some_and(|o| policy::decide(&ctx.actor, Action::CreateParticipant(&o.as_ref())) == Decision::Allow);
-            if !allowed {
-                return Err(vec![error(line, "reached_at", "not-your-organisation", ctx)]);
-            }
-            let candidates = participants::find_duplicates(tx, &input)
-                .await
-                .map_err(|e| store_error(line, e, ctx))?;
-            if !candidates.is_empty() {
-                return Err(vec![error(line, "participant_id", "possible-duplicate", ctx)]);
-            }
-            let id = participant_id.unwrap_or_else(Uuid::now_v7);
-            let created = participants::create_with_id(tx, id, &input, reached_at, Some(ctx.user.id))
-                .await
-                .map_err(|e| store_error(line, e, ctx))?;
-            let event = Event::new("participant.create", "participant", id)
-                .for_participant(id)
-                .after(&created);
-            audit::record(tx, &ctx.who, event)
-                .await
-                .map_err(|e| store_error(line, e, ctx))?;
-            report.participants_created += 1;
-            id
-        }
+        None => register(tx, ctx, row, run, reached_at, participant_id, &input, report).await?,
     };
-    seen.insert(key, participant);
+    run.seen.insert(key, participant);
     if let Some(plan) = plan {
-        apply_trajectory(tx, ctx, line, participant, &input, trajectory_id, plan, report).await?;
+        let new_person = run.pending.people_ids.contains(&participant);
+        let repeated = trajectory_id.is_some_and(|id| run.pending.trajectory_ids.contains(&id));
+        if new_person && !repeated {
+            hold_trajectory(tx, ctx, line, participant, &input, trajectory_id, plan, run).await?;
+            report.trajectories_created += 1;
+        } else {
+            run.flush(tx, ctx, line).await?;
+            apply_trajectory(tx, ctx, line, participant, &input, trajectory_id, plan, report).await?;
+        }
     }
     Ok(())
+}
+
+/// A row about someone registered before the import: authorised, and their record updated when
+/// it changed (only on their first row in the file).
+async fn update_registered(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    line: usize,
+    id: Uuid,
+    input: &ParticipantInput,
+    first_row: bool,
+    report: &mut ImportReport,
+) -> Result<(), Vec<RowError>> {
+    authorise(tx, ctx, id, Need::Edit)
+        .await
+        .map_err(|_| vec![error(line, "participant_id", "invalid-reference", ctx)])?;
+    if !first_row {
+        return Ok(());
+    }
+    let before = participants::get(tx, id).await.ok().flatten();
+    let mut keep = input.clone();
+    // Notes are not in the exchange format: an import never erases them.
+    keep.notes = before.as_ref().and_then(|b| b.record.notes.clone());
+    if before.as_ref().map(|b| &b.record) != Some(&keep) {
+        let after = participants::update(tx, id, &keep)
+            .await
+            .map_err(|e| store_error(line, e, ctx))?;
+        let event = Event::new("participant.update", "participant", id)
+            .for_participant(id)
+            .after(&after);
+        audit::record(tx, &ctx.who, event)
+            .await
+            .map_err(|e| store_error(line, e, ctx))?;
+        report.participants_updated += 1;
+    }
+    Ok(())
+}
+
+/// A new person: allowed at the partner where they were reached, not registered already (before
+/// the import or by an earlier row), held to be written in bulk. Returns their id.
+#[allow(clippy::too_many_arguments)]
+async fn register(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    row: &Row<'_>,
+    run: &mut Run,
+    reached_at: Uuid,
+    participant_id: Option<Uuid>,
+    input: &ParticipantInput,
+    report: &mut ImportReport,
+) -> Result<Uuid, Vec<RowError>> {
+    let line = row.line;
+    let organisation = run.lookups.organisation(tx, row.get("reached_at")).await;
+    let allowed = organisation
+        .as_ref()
+        .is_some_and(|o| policy::decide(&ctx.actor, Action::CreateParticipant(&o.as_ref())) == Decision::Allow);
+    let Some(organisation) = organisation.filter(|_| allowed) else {
+        return Err(vec![error(line, "reached_at", "not-your-organisation", ctx)]);
+    };
+    let duplicate = if run.changed_registered {
+        // An earlier row changed someone registered: ask the database, holding nothing back.
+        run.flush(tx, ctx, line).await?;
+        !participants::find_duplicates(tx, input)
+            .await
+            .map_err(|e| store_error(line, e, ctx))?
+            .is_empty()
+    } else {
+        !run.duplicates[line - 2].is_empty() || run.pending.holds_someone_like(input)
+    };
+    if duplicate {
+        return Err(vec![error(line, "participant_id", "possible-duplicate", ctx)]);
+    }
+    let id = participant_id.unwrap_or_else(Uuid::now_v7);
+    debug_assert_eq!(organisation.id, reached_at);
+    run.pending.add_person(participants::NewParticipant {
+        id,
+        input: input.clone(),
+        organisation_id: organisation.id,
+        organisation_name: organisation.name,
+    });
+    report.participants_created += 1;
+    Ok(id)
 }
 
 fn optional_id(value: &str) -> Result<Option<Uuid>, &'static str> {
@@ -269,14 +370,13 @@ fn store_error(line: usize, e: onramp_store::StoreError, ctx: &Ctx) -> Vec<RowEr
     }
 }
 
-async fn organisation_named(tx: &mut Tx, name: &str) -> Result<Uuid, &'static str> {
+async fn organisation_named(tx: &mut Tx, lookups: &mut Lookups, name: &str) -> Result<Uuid, &'static str> {
     if name.is_empty() {
         return Err("required");
     }
-    organisations::find(tx, name)
+    lookups
+        .organisation(tx, name)
         .await
-        .ok()
-        .flatten()
         .map(|o| o.id)
         .ok_or("invalid-reference")
 }
@@ -294,18 +394,23 @@ struct Plan {
 }
 
 /// Reads the trajectory columns; `None` when the row has no programme.
-async fn trajectory_plan(tx: &mut Tx, ctx: &Ctx, row: &Row<'_>) -> Result<Option<Plan>, Vec<RowError>> {
+async fn trajectory_plan(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    row: &Row<'_>,
+    lookups: &mut Lookups,
+) -> Result<Option<Plan>, Vec<RowError>> {
     let line = row.line;
     let code = row.get("programme");
     if code.is_empty() {
         return Ok(None);
     }
     let mut errors = Vec::new();
-    let programme = programmes::find_by_code(tx, code).await.ok().flatten();
+    let programme = lookups.programme(tx, code).await;
     if programme.is_none() {
         errors.push(error(line, "programme", "invalid-reference", ctx));
     }
-    let partner = match organisations::find(tx, row.get("partner")).await.ok().flatten() {
+    let partner = match lookups.organisation(tx, row.get("partner")).await {
         Some(o) if !row.get("partner").is_empty() => Some(o),
         _ => {
             errors.push(error(
@@ -323,7 +428,7 @@ async fn trajectory_plan(tx: &mut Tx, ctx: &Ctx, row: &Row<'_>) -> Result<Option
     };
     let coach_id = match row.get("coach") {
         "" => None,
-        email => match users::find_by_email(tx, email).await.ok().flatten() {
+        email => match lookups.user(tx, email).await {
             Some(u) if u.role == Role::Coach && u.active => Some(u.id),
             _ => {
                 errors.push(error(line, "coach", "not-a-coach", ctx));
@@ -379,6 +484,48 @@ async fn trajectory_plan(tx: &mut Tx, ctx: &Ctx, row: &Row<'_>) -> Result<Option
         phase,
         ended: ended_on.zip(reason),
     }))
+}
+
+/// A new trajectory of a person this import registers, held to be written in bulk: with the id the
+/// row gives unless another participant's trajectory has it.
+#[allow(clippy::too_many_arguments)]
+async fn hold_trajectory(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    line: usize,
+    participant_id: Uuid,
+    input: &ParticipantInput,
+    trajectory_id: Option<Uuid>,
+    plan: Plan,
+    run: &mut Run,
+) -> Result<(), Vec<RowError>> {
+    if let Some(id) = trajectory_id {
+        let taken = trajectories::get(tx, id).await.map_err(|e| store_error(line, e, ctx))?;
+        if taken.is_some() {
+            return Err(vec![error(line, "trajectory_id", "invalid-reference", ctx)]);
+        }
+    }
+    let new = NewTrajectory {
+        participant_id,
+        participant_name: input.name_search(),
+        programme_id: plan.programme_id,
+        organisation_id: plan.organisation_id,
+        region_id: plan.region_id,
+        location_id: None,
+        coach_id: plan.coach_id.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id)),
+        started_on: plan.started_on,
+        ends_by: plan.ends_by,
+        first_phase: plan.phase,
+    };
+    if let Some(coach) = new.coach_id
+        && coach == ctx.user.id
+    {
+        run.lookups.names.coaches.insert(coach, ctx.user.display_name.clone());
+    }
+    let exit = plan.ended.map(|(on, reason)| (on, reason.as_str().to_owned()));
+    run.pending
+        .add_trajectory(trajectory_id.unwrap_or_else(Uuid::now_v7), new, exit);
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

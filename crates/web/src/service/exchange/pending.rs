@@ -1,0 +1,165 @@
+//! What an import writes in bulk: the new people and new trajectories of its rows, checked row by
+//! row, held until the end of the file (or until a row needs the database to hold them) and then
+//! written with a few statements, with their audit entries in row order. Lookups of partners,
+//! programmes and coaches are made once per value, and duplicates are looked for once per file.
+
+use crate::identity::Ctx;
+use chrono::NaiveDate;
+use onramp_domain::participants::ParticipantInput;
+use onramp_store::audit::{self, Event};
+use onramp_store::organisations::Organisation;
+use onramp_store::participants::{self, Candidate, NewParticipant};
+use onramp_store::programmes::Programme;
+use onramp_store::trajectories::{self, Exit, Names, NewTrajectory};
+use onramp_store::users::User;
+use onramp_store::{StoreError, Tx, organisations, programmes, users};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Partners, programmes and coaches by the text a file names them with, looked up once.
+#[derive(Default)]
+pub struct Lookups {
+    organisations: HashMap<String, Option<Organisation>>,
+    programmes: HashMap<String, Option<Programme>>,
+    users: HashMap<String, Option<User>>,
+    /// Names of what was found, for the trajectories written in bulk.
+    pub names: Names,
+}
+
+impl Lookups {
+    pub async fn organisation(&mut self, tx: &mut Tx, name: &str) -> Option<Organisation> {
+        if !self.organisations.contains_key(name) {
+            let found = organisations::find(tx, name).await.ok().flatten();
+            if let Some(o) = &found {
+                self.names.organisations.insert(o.id, o.name.clone());
+            }
+            self.organisations.insert(name.to_owned(), found);
+        }
+        self.organisations[name].clone()
+    }
+
+    pub async fn programme(&mut self, tx: &mut Tx, code: &str) -> Option<Programme> {
+        if !self.programmes.contains_key(code) {
+            let found = programmes::find_by_code(tx, code).await.ok().flatten();
+            if let Some(g) = &found {
+                self.names.programmes.insert(g.id, g.definition.name.clone());
+            }
+            self.programmes.insert(code.to_owned(), found);
+        }
+        self.programmes[code].clone()
+    }
+
+    pub async fn user(&mut self, tx: &mut Tx, email: &str) -> Option<User> {
+        if !self.users.contains_key(email) {
+            let found = users::find_by_email(tx, email).await.ok().flatten();
+            if let Some(u) = &found {
+                self.names.coaches.insert(u.id, u.display_name.clone());
+            }
+            self.users.insert(email.to_owned(), found);
+        }
+        self.users[email].clone()
+    }
+}
+
+/// An audit entry to write, in row order.
+enum Entry {
+    Person(usize),
+    Trajectory(usize),
+}
+
+/// A trajectory to start: its id, what it starts with, and its exit (day and reason) if it ended.
+type Start = (Uuid, NewTrajectory, Option<(NaiveDate, String)>);
+
+/// New people and trajectories checked and not written yet.
+#[derive(Default)]
+pub struct Pending {
+    people: Vec<NewParticipant>,
+    trajectories: Vec<Start>,
+    entries: Vec<Entry>,
+    /// Ever held by this import (written or not): what later rows must not register twice.
+    pub people_ids: HashSet<Uuid>,
+    pub trajectory_ids: HashSet<Uuid>,
+    registers: HashSet<String>,
+    names: HashSet<(NaiveDate, String)>,
+}
+
+impl Pending {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether `input` would register someone this import registers already.
+    pub fn holds_someone_like(&self, input: &ParticipantInput) -> bool {
+        input
+            .national_register
+            .as_ref()
+            .is_some_and(|r| self.registers.contains(r))
+            || self.names.contains(&(input.birth_date, input.name_search()))
+    }
+
+    pub fn add_person(&mut self, person: NewParticipant) {
+        self.people_ids.insert(person.id);
+        if let Some(register) = &person.input.national_register {
+            self.registers.insert(register.clone());
+        }
+        self.names.insert((person.input.birth_date, person.input.name_search()));
+        self.entries.push(Entry::Person(self.people.len()));
+        self.people.push(person);
+    }
+
+    /// A trajectory to start, ended already when `exit` says so (the day and the reason).
+    pub fn add_trajectory(&mut self, id: Uuid, new: NewTrajectory, exit: Option<(NaiveDate, String)>) {
+        self.trajectory_ids.insert(id);
+        self.entries.push(Entry::Trajectory(self.trajectories.len()));
+        self.trajectories.push((id, new, exit));
+    }
+
+    /// Writes what is held, with its audit entries in row order, and empties the buffer.
+    pub async fn flush(&mut self, tx: &mut Tx, ctx: &Ctx, names: &Names) -> Result<(), StoreError> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        let by = Some(ctx.user.id);
+        let people = participants::create_many(tx, std::mem::take(&mut self.people), by).await?;
+        let held = std::mem::take(&mut self.trajectories);
+        let starts = held
+            .iter()
+            .map(|(id, new, exit)| {
+                let exit = exit.as_ref().map(|(on, reason)| Exit {
+                    on: *on,
+                    reason: reason.as_str(),
+                    situation: None,
+                    note: None,
+                });
+                (*id, new.clone(), exit)
+            })
+            .collect();
+        let started = trajectories::start_many(tx, starts, names, by).await?;
+        let events = std::mem::take(&mut self.entries)
+            .into_iter()
+            .map(|entry| match entry {
+                Entry::Person(i) => Event::new("participant.create", "participant", people[i].id)
+                    .for_participant(people[i].id)
+                    .after(&people[i]),
+                Entry::Trajectory(i) => Event::new("trajectory.start", "trajectory", started[i].id)
+                    .for_participant(started[i].participant_id)
+                    .after(&started[i]),
+            })
+            .collect();
+        audit::record_many(tx, &ctx.who, events).await
+    }
+}
+
+/// Possible duplicates of each row's person among those registered, looked for once per file:
+/// `None` for rows whose person could not be read.
+pub async fn duplicates(tx: &mut Tx, inputs: &[Option<ParticipantInput>]) -> Result<Vec<Vec<Candidate>>, StoreError> {
+    let present: Vec<&ParticipantInput> = inputs.iter().flatten().collect();
+    let mut found = participants::find_duplicates_many(tx, &present).await?.into_iter();
+    Ok(inputs
+        .iter()
+        .map(|input| match input {
+            Some(_) => found.next().unwrap_or_default(),
+            None => Vec::new(),
+        })
+        .collect())
+}
