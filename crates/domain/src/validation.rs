@@ -141,6 +141,37 @@ pub fn fold_for_search(input: &str) -> String {
     out.trim_end().to_owned()
 }
 
+/// What separates the words of a folded name: a space, a hyphen or an apostrophe
+/// ("dupre-lefevre", "d'hondt"). The SQL that searches names uses the same three.
+pub const NAME_SEPARATORS: [char; 3] = [' ', '-', '\''];
+
+/// The words of a folded name after its first piece, each once: the names a search finds in
+/// the middle of a name ("marie" in "peeters marie", "lefevre" in "dupre-lefevre"). Names that
+/// start with a searched word are found on the name's own index, in order.
+pub fn later_name_words(name_search: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = name_search
+        .split(NAME_SEPARATORS)
+        .skip(1)
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// What someone typed in a name search, as words to find at the start of a name's words:
+/// folded like names, LIKE wildcards dropped, at most four words, each once.
+pub fn name_search_words(input: &str) -> Vec<String> {
+    let folded = fold_for_search(input).replace(['%', '_', '\\'], "");
+    let mut words: Vec<String> = Vec::new();
+    for word in folded.split(NAME_SEPARATORS).filter(|w| !w.is_empty()) {
+        if !words.iter().any(|w| w == word) && words.len() < 4 {
+            words.push(word.to_owned());
+        }
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +187,22 @@ mod tests {
     fn folding_removes_accents_and_extra_spaces() {
         assert_eq!(fold_for_search("  Hélène   Dupré-Lefèvre "), "helene dupre-lefevre");
         assert_eq!(fold_for_search("ÇA VA"), "ca va");
+    }
+
+    #[test]
+    fn later_words_leave_out_the_first_piece_of_a_name() {
+        assert_eq!(later_name_words("dupre-lefevre helene"), ["helene", "lefevre"]);
+        assert_eq!(later_name_words("d'hondt marie"), ["hondt", "marie"]);
+        assert_eq!(later_name_words("van de velde an"), ["an", "de", "velde"]);
+        assert_eq!(later_name_words("maes an an"), ["an"]);
+        assert!(later_name_words("solo").is_empty());
+    }
+
+    #[test]
+    fn search_words_are_folded_and_free_of_wildcards() {
+        assert_eq!(name_search_words("  Hélène  DUPRÉ-"), ["helene", "dupre"]);
+        assert_eq!(name_search_words("50%_ an an"), ["50", "an"]);
+        assert!(name_search_words(" % ").is_empty());
+        assert_eq!(name_search_words("a b c d e").len(), 4);
     }
 }

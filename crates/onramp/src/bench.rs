@@ -243,6 +243,15 @@ async fn actor_of(db: &Db, email: &str) -> Result<Actor> {
     Ok(user.actor())
 }
 
+/// Up to `count` folded names of trajectories in the actor's first region, spread through it.
+async fn region_names(db: &Db, actor: &Actor, count: usize) -> Result<Vec<String>> {
+    let region = actor.regions.first().context("the coordinator's region")?;
+    let mut conn = db.conn().await?;
+    let names = trajectories::names_in_region(&mut conn, *region, count as i64).await?;
+    anyhow::ensure!(!names.is_empty(), "no trajectories in the coordinator's region");
+    Ok(names)
+}
+
 /// `onramp bench generated`: what users feel, on a database `onramp generate` filled. Adds nothing.
 pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     use onramp_store::dashboard::{self, Scope};
@@ -257,18 +266,29 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         })
         .await?;
     }
-    measure("caseload, search by name (50), coordinator", runs, |run| {
-        let filter = Filter {
-            search: Some(FIRST[run % FIRST.len()].to_lowercase()),
-            ..Default::default()
-        };
-        let actor = &coordinator;
-        async move {
-            let mut conn = db.conn().await?;
-            Ok(caseload::page(&mut conn, actor, &filter, 50).await?.len())
-        }
-    })
-    .await?;
+    // Searches as people type them: a common first name, a surname and a full name of someone in
+    // the coordinator's region (most surnames are rare, as in Belgium).
+    let names = region_names(db, &coordinator, runs).await?;
+    let surname = |name: &String| name.split(' ').next().unwrap_or_default().to_owned();
+    let text = |what: &str, run: usize| match what {
+        "a first name" => FIRST[run % FIRST.len()].to_lowercase(),
+        "a surname" => surname(&names[run % names.len()]),
+        _ => names[run % names.len()].clone(),
+    };
+    for what in ["a first name", "a surname", "a full name"] {
+        measure(&format!("caseload, search {what} (50), coordinator"), runs, |run| {
+            let filter = Filter {
+                search: Some(text(what, run)),
+                ..Default::default()
+            };
+            let actor = &coordinator;
+            async move {
+                let mut conn = db.conn().await?;
+                Ok(caseload::page(&mut conn, actor, &filter, 50).await?.len())
+            }
+        })
+        .await?;
+    }
     participant_files(db, &coach, runs).await?;
     let from = NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;

@@ -93,6 +93,10 @@ impl Dice {
         &items[self.below(items.len() as u64) as usize]
     }
 
+    fn word(&mut self, words: &[&'static str]) -> &'static str {
+        words[self.below(words.len() as u64) as usize]
+    }
+
     fn id(&mut self) -> Uuid {
         let bytes = ((self.next() as u128) << 64 | self.next() as u128).to_be_bytes();
         uuid::Builder::from_random_bytes(bytes).into_uuid()
@@ -209,6 +213,7 @@ async fn setup(db: &Db, scale: Scale) -> Result<Vec<Partner>> {
 #[derive(Default)]
 struct Batch {
     participants: Vec<Vec<Value>>,
+    name_words: Vec<Vec<Value>>,
     consents: Vec<Vec<Value>>,
     trajectories: Vec<Vec<Value>>,
     events: Vec<Vec<Value>>,
@@ -625,6 +630,62 @@ fn at(date: NaiveDate) -> DateTime<Utc> {
     date.and_hms_opt(10, 0, 0).expect("a time").and_utc()
 }
 
+/// A first name: a few dozen common ones, as in Belgium, where the most common is about one in a hundred.
+fn first_name(dice: &mut Dice) -> &'static str {
+    let list = [FIRST, MORE_FIRST, EVEN_MORE_FIRST][dice.below(3) as usize];
+    dice.word(list)
+}
+
+/// A surname: one in five from the most common names, the others made of syllables into tens of
+/// thousands of rare ones (with particles and double names), so a search for a surname finds a
+/// few dozen people at national scale, as it would in Belgium.
+fn surname(dice: &mut Dice) -> String {
+    if dice.chance(20) {
+        return if dice.chance(25) {
+            *dice.pick(MORE_LAST)
+        } else {
+            *dice.pick(SURNAMES)
+        }
+        .to_owned();
+    }
+    let stem = |dice: &mut Dice| {
+        let mut word = String::from(dice.word(ONSETS));
+        word.push_str(dice.word(VOWELS));
+        word.push_str(dice.word(CODAS));
+        word.push_str(dice.word(ENDINGS));
+        word
+    };
+    let mut name = String::new();
+    if dice.chance(25) {
+        name.push_str(dice.word(PARTICLES));
+        name.push(' ');
+    }
+    name.push_str(&stem(dice));
+    if dice.chance(3) {
+        name.push('-');
+        name.push_str(&stem(dice));
+    }
+    name
+}
+
+const EVEN_MORE_FIRST: &[&str] = &[
+    "Amina", "Anouk", "Arne", "Axel", "Bram", "Camille", "Chloé", "Daan", "Dirk", "Elif", "Emma", "Eva", "Filip",
+    "Geert", "Hanne", "Hilde", "Ilse", "Jef", "Jonas", "Julie", "Kaat", "Lars", "Laura", "Lotte", "Louis", "Lucas",
+    "Mehmet", "Nathalie", "Nico", "Noor", "Olivier", "Patrick", "Rachid", "Ruben", "Sarah", "Sam", "Stijn", "Thomas",
+    "Valérie", "Veerle", "Yasmine", "Zeynep",
+];
+const PARTICLES: &[&str] = &["Van", "De", "Van de", "Van den", "Vande", "Le", "Du", "Van der"];
+const ONSETS: &[&str] = &[
+    "B", "Br", "C", "Cl", "D", "Dr", "G", "Gh", "H", "K", "Kr", "L", "M", "N", "P", "R", "S", "St", "T", "V", "Vr", "W",
+];
+const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ae", "ee", "ie", "oo", "ou"];
+const CODAS: &[&str] = &[
+    "", "b", "ck", "d", "g", "k", "l", "m", "n", "nd", "r", "rt", "s", "st", "t",
+];
+const ENDINGS: &[&str] = &[
+    "", "s", "ens", "mans", "aert", "eel", "ier", "ot", "in", "elle", "ick", "ers",
+];
+
 /// Adds one participant and everything of their trajectory to the batch; returns the activities.
 fn person(
     dice: &mut Dice,
@@ -637,17 +698,12 @@ fn person(
 ) -> u64 {
     use Value::*;
     let id = dice.id();
-    let first = if dice.chance(30) {
-        *dice.pick(MORE_FIRST)
-    } else {
-        *dice.pick(FIRST)
-    };
-    let last = if dice.chance(25) {
-        *dice.pick(MORE_LAST)
-    } else {
-        *dice.pick(SURNAMES)
-    };
+    let first = first_name(dice);
+    let last = surname(dice);
     let name_search = onramp_domain::validation::fold_for_search(&format!("{last} {first}"));
+    batch
+        .name_words
+        .extend(onramp_store::participants::name_word_rows(id, &name_search));
     let started = until - Days::new(dice.below(years * 365));
     let born = started - Days::new(365 * (20 + dice.below(44)) + dice.below(365));
     let sick_since = started - Days::new(30 + dice.below(700));
@@ -655,8 +711,8 @@ fn person(
     let coach = partner.coach_id;
     batch.participants.push(vec![
         Id(id),
-        Text(first.into()),
-        Text(last.into()),
+        Text(first.to_owned()),
+        Text(last),
         Text(name_search.clone()),
         Date(born),
         Text((*dice.pick(&["nl", "nl", "nl", "fr", "en"])).into()),
@@ -941,6 +997,13 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
         }
         let mut tx = db.begin().await?;
         report.rows += insert(&mut tx, "participants", PARTICIPANT_COLUMNS, &batch.participants).await?;
+        report.rows += insert(
+            &mut tx,
+            "participant_name_words",
+            onramp_store::participants::NAME_WORD_COLUMNS,
+            &batch.name_words,
+        )
+        .await?;
         report.rows += insert(&mut tx, "consents", CONSENT_COLUMNS, &batch.consents).await?;
         report.rows += insert(&mut tx, "trajectories", TRAJECTORY_COLUMNS, &batch.trajectories).await?;
         report.rows += insert(&mut tx, "trajectory_events", EVENT_COLUMNS, &batch.events).await?;

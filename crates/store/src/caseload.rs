@@ -83,17 +83,28 @@ impl Row {
 // engines and whatever statistics the planner holds. The outer query merges the branches and
 // joins the names for at most one page per branch.
 
-/// Filters every branch applies. $1 status, $2 mine, $3 actor, $4 search, $5 programme,
-/// $6 phase, $7 organisation, $8 location, $9 region; $10 and $11 the cursor; $12 the limit.
+/// Filters every branch applies. $1 status, $2 mine, $3 actor, $4 programme, $5 phase,
+/// $6 organisation, $7 location, $8 region; $9 and $10 the cursor; $11 the limit; the branches'
+/// ids from $12 on, then the search's values.
 const FILTERS: &str = "
       AND ($1 = 'all' OR ($1 = 'active' AND t.ended_on IS NULL) OR ($1 = 'ended' AND t.ended_on IS NOT NULL))
       AND (NOT $2 OR t.coach_id = $3)
-      AND ($4 IS NULL OR t.participant_name LIKE $4)
-      AND ($5 IS NULL OR t.programme_id = $5)
-      AND ($6 IS NULL OR t.phase = $6)
-      AND ($7 IS NULL OR t.organisation_id = $7)
-      AND ($8 IS NULL OR t.location_id = $8)
-      AND ($9 IS NULL OR t.region_id = $9)";
+      AND ($4 IS NULL OR t.programme_id = $4)
+      AND ($5 IS NULL OR t.phase = $5)
+      AND ($6 IS NULL OR t.organisation_id = $6)
+      AND ($7 IS NULL OR t.location_id = $7)
+      AND ($8 IS NULL OR t.region_id = $8)";
+
+/// The name with a space before each of its words, for `LIKE '% word%'`: the separators of
+/// `domain::validation::NAME_SEPARATORS` become spaces.
+const SPACED_NAME: &str = "(' ' || replace(replace(t.participant_name, '-', ' '), '''', ' '))";
+
+/// A search whose word starts the later words of more names than this (everywhere, whatever the
+/// scope) reads the scope's names in order instead of looking the people up one by one: so
+/// many names are spread through any caseload that a page of them comes quickly.
+pub const CANDIDATE_CAP: i64 = 5_000;
+
+const TRAJECTORIES: &str = "trajectories t";
 
 /// A care-team member sees a trajectory at their organisation only with the participant's consent.
 const SHARED: &str = " AND EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = t.participant_id
@@ -121,7 +132,49 @@ struct Statement {
     key_date: Option<NaiveDate>,
     after_id: Option<Uuid>,
     status: &'static str,
-    search: Option<String>,
+    /// Values bound after the branches' ids, in order.
+    search: Vec<String>,
+}
+
+/// A name search, planned: every result has a word that starts with `driver`, and a word that
+/// starts with each of `others`. Names that start with the driver are read on the scope's name
+/// index from the driver on; names with the driver in a later word are either looked up one by
+/// one (few) or read in order (many).
+#[derive(Debug, Clone)]
+struct Search {
+    driver: String,
+    others: Vec<String>,
+    later_words_are_few: bool,
+}
+
+/// How many later words start with `word`, counting no further than `cap`.
+async fn later_word_count(conn: &mut impl Access, word: &str, cap: i64) -> Result<i64> {
+    let sql = "SELECT count(*) FROM (SELECT 1 FROM participant_name_words
+                   WHERE word >= $1 AND word < $2 LIMIT $3) AS found";
+    let end = format!("{word}{}", char::MAX);
+    let count = run!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(word).bind(&end).bind(cap)
+        .fetch_one(c).await)?;
+    Ok(count)
+}
+
+/// Plans the search: the word in the fewest later words leads (the longest, on a tie).
+async fn plan_search(conn: &mut impl Access, text: Option<&str>, cap: i64) -> Result<Option<Search>> {
+    let words = onramp_domain::validation::name_search_words(text.unwrap_or_default());
+    let mut counted = Vec::with_capacity(words.len());
+    for word in words {
+        let count = later_word_count(conn, &word, cap).await?;
+        counted.push((count, std::cmp::Reverse(word.len()), word));
+    }
+    counted.sort();
+    let mut words = counted.into_iter();
+    let Some((count, _, driver)) = words.next() else {
+        return Ok(None);
+    };
+    Ok(Some(Search {
+        driver,
+        others: words.map(|(_, _, word)| word).collect(),
+        later_words_are_few: count < cap,
+    }))
 }
 
 /// The parts of the actor's scope, from what the actor already holds (no query).
@@ -182,18 +235,12 @@ pub(crate) fn visible_condition(actor: &Actor, first: usize, with_shared: bool) 
     (format!("({})", parts.join(" OR ")), ids)
 }
 
-fn statement(filter: &Filter, branches: &[Branch]) -> Statement {
+fn statement(filter: &Filter, branches: &[Branch], search: Option<&Search>) -> Statement {
     let status = match filter.status {
         Status::Active => "active",
         Status::Ended => "ended",
         Status::All => "all",
     };
-    let search = filter.search.as_deref().map(|s| {
-        format!(
-            "%{}%",
-            onramp_domain::validation::fold_for_search(s).replace(['%', '_'], "")
-        )
-    });
     let (order, key_text, key_date, after_id) = match (&filter.sort, &filter.after) {
         (Sort::Name, Some(Cursor::Name(name, id))) => ("participant_name", Some(name.clone()), None, Some(*id)),
         (Sort::Name, _) => ("participant_name", None, None, None),
@@ -202,30 +249,39 @@ fn statement(filter: &Filter, branches: &[Branch]) -> Statement {
     };
     // The first page has no cursor; its parameters are still bound, and only tested for NULL.
     let cursor = if after_id.is_some() {
-        format!(" AND (t.{order}, t.id) > ($10, $11)")
+        format!(" AND (t.{order}, t.id) > ($9, $10)")
     } else {
-        " AND $10 IS NULL AND $11 IS NULL".to_owned()
+        " AND $9 IS NULL AND $10 IS NULL".to_owned()
     };
     let mut branch_ids = Vec::new();
-    let mut parts = Vec::new();
-    for (n, branch) in branches.iter().enumerate() {
-        let condition = match branch {
+    let mut conditions = Vec::new();
+    for branch in branches {
+        conditions.push(match branch {
             Branch::All => "1 = 1".to_owned(),
             Branch::Coach => "t.coach_id = $3".to_owned(),
             Branch::Organisation(id, shared) => {
                 branch_ids.push(*id);
                 let consent = if *shared { SHARED } else { "" };
-                format!("t.organisation_id = ${}{consent}", 12 + branch_ids.len())
+                format!("t.organisation_id = ${}{consent}", 11 + branch_ids.len())
             }
             Branch::Region(id) => {
                 branch_ids.push(*id);
-                format!("t.region_id = ${}", 12 + branch_ids.len())
+                format!("t.region_id = ${}", 11 + branch_ids.len())
             }
-        };
-        parts.push(format!(
-            "SELECT * FROM (SELECT t.id, t.{order} AS sort_key FROM trajectories t WHERE {condition}{FILTERS}{cursor}
-                ORDER BY t.{order}, t.id LIMIT $12) AS b{n}"
-        ));
+        });
+    }
+    let (ways, search_values) = search_ways(search, 12 + branch_ids.len());
+    let mut parts = Vec::new();
+    for condition in &conditions {
+        for (from, way) in &ways {
+            let n = parts.len();
+            // A person with two words that start with the driver is found twice by the words.
+            let distinct = if *from == TRAJECTORIES { "" } else { "DISTINCT " };
+            parts.push(format!(
+                "SELECT * FROM (SELECT {distinct}t.id, t.{order} AS sort_key FROM {from}
+                    WHERE {condition}{FILTERS}{way}{cursor} ORDER BY sort_key, t.id LIMIT $11) AS b{n}"
+            ));
+        }
     }
     let sql = format!(
         "{COLUMNS}
@@ -236,7 +292,7 @@ fn statement(filter: &Filter, branches: &[Branch]) -> Statement {
     JOIN organisations o ON o.id = t.organisation_id
     LEFT JOIN locations l ON l.id = t.location_id
     LEFT JOIN users u ON u.id = t.coach_id
-    ORDER BY k.sort_key, k.id LIMIT $12",
+    ORDER BY k.sort_key, k.id LIMIT $11",
         parts.join("\n    UNION\n    ")
     );
     Statement {
@@ -246,8 +302,38 @@ fn statement(filter: &Filter, branches: &[Branch]) -> Statement {
         key_date,
         after_id,
         status,
-        search,
+        search: search_values,
     }
+}
+
+/// The ways one branch of the scope is read, as (tables, conditions): once without a search;
+/// with one, once for names that start with the driver and once for names with it in a later
+/// word. Also the values they bind, from `$first` on.
+fn search_ways(search: Option<&Search>, first: usize) -> (Vec<(&'static str, String)>, Vec<String>) {
+    let Some(search) = search else {
+        return (vec![(TRAJECTORIES, String::new())], Vec::new());
+    };
+    let (from, to) = (first, first + 1);
+    let mut values = vec![search.driver.clone(), format!("{}{}", search.driver, char::MAX)];
+    let mut others = String::new();
+    for word in &search.others {
+        values.push(format!("% {word}%"));
+        others.push_str(&format!(" AND {SPACED_NAME} LIKE ${}", first + values.len() - 1));
+    }
+    let starts = format!("{others} AND t.participant_name >= ${from} AND t.participant_name < ${to}");
+    let later = if search.later_words_are_few {
+        // The words lead (CROSS JOIN keeps SQLite from reading the scope's index first).
+        let words =
+            format!("{others} AND t.participant_id = w.participant_id AND w.word >= ${from} AND w.word < ${to}");
+        ("participant_name_words w CROSS JOIN trajectories t", words)
+    } else {
+        values.push(format!("% {}%", search.driver));
+        (
+            TRAJECTORIES,
+            format!("{others} AND {SPACED_NAME} LIKE ${}", first + values.len() - 1),
+        )
+    };
+    (vec![(TRAJECTORIES, starts), later], values)
 }
 
 macro_rules! bind_all {
@@ -256,7 +342,6 @@ macro_rules! bind_all {
             .bind($st.status)
             .bind($filter.mine)
             .bind($actor)
-            .bind(&$st.search)
             .bind($filter.programme_id)
             .bind(&$filter.phase)
             .bind($filter.organisation_id)
@@ -271,18 +356,33 @@ macro_rules! bind_all {
         for id in &$st.branch_ids {
             q = q.bind(*id);
         }
+        for value in &$st.search {
+            q = q.bind(value.as_str());
+        }
         q
     }};
 }
 
 /// One page of the caseload, `limit` rows at most.
 pub async fn page(conn: &mut impl Access, actor: &Actor, filter: &Filter, limit: i64) -> Result<Vec<Row>> {
+    page_with_cap(conn, actor, filter, limit, CANDIDATE_CAP).await
+}
+
+/// [`page`], with another [`CANDIDATE_CAP`]: a test compares the two ways of reading later words.
+pub async fn page_with_cap(
+    conn: &mut impl Access,
+    actor: &Actor,
+    filter: &Filter,
+    limit: i64,
+    cap: i64,
+) -> Result<Vec<Row>> {
     let branches = branches(actor);
     let actor_id = actor.user_id;
     if branches.is_empty() {
         return Ok(Vec::new());
     }
-    let st = statement(filter, &branches);
+    let search = plan_search(conn, filter.search.as_deref(), cap).await?;
+    let st = statement(filter, &branches, search.as_ref());
     let rows = run!(conn, c => {
         let q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*st.sql));
         bind_all!(q, st, filter, actor_id, limit).fetch_all(c).await
@@ -297,7 +397,8 @@ pub async fn plan(conn: &mut impl Access, actor: &Actor, filter: &Filter, limit:
     if branches.is_empty() {
         return Ok(Vec::new());
     }
-    let st = statement(filter, &branches);
+    let search = plan_search(conn, filter.search.as_deref(), CANDIDATE_CAP).await?;
+    let st = statement(filter, &branches, search.as_ref());
     let sqlite = matches!(conn.backend(), crate::Backend::Sqlite(_));
     let sql = format!("{}{}", if sqlite { "EXPLAIN QUERY PLAN " } else { "EXPLAIN " }, st.sql);
     let lines: Vec<String> = run!(conn, c => {

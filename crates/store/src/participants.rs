@@ -111,7 +111,26 @@ pub async fn create_with_id(
         .bind(organisation_id).bind(created_by).bind(at)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("national_register"))?;
+    index_name(tx, &[(id, input.name_search())]).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// The rows of `participant_name_words` for one person's folded name.
+pub fn name_word_rows(id: Uuid, name_search: &str) -> Vec<Vec<crate::bulk::Value>> {
+    onramp_domain::validation::later_name_words(name_search)
+        .into_iter()
+        .map(|word| vec![crate::bulk::Value::Text(word.to_owned()), crate::bulk::Value::Id(id)])
+        .collect()
+}
+
+/// The columns of [`name_word_rows`], for a bulk insert.
+pub const NAME_WORD_COLUMNS: &[&str] = &["word", "participant_id"];
+
+/// Adds the words of these names to the search index (the people have no words yet).
+async fn index_name(tx: &mut impl Access, names: &[(Uuid, String)]) -> Result<()> {
+    let rows: Vec<_> = names.iter().flat_map(|(id, name)| name_word_rows(*id, name)).collect();
+    crate::bulk::insert(tx, "participant_name_words", NAME_WORD_COLUMNS, &rows).await?;
+    Ok(())
 }
 
 /// A person to register together with others (an import), checked before: no duplicates among
@@ -184,6 +203,8 @@ pub async fn create_many(
         "updated_at",
     ];
     crate::bulk::insert(tx, "participants", columns, &rows).await?;
+    let names: Vec<_> = people.iter().map(|p| (p.id, p.input.name_search())).collect();
+    index_name(tx, &names).await?;
     Ok(people
         .into_iter()
         .map(|p| Participant {
@@ -218,6 +239,9 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) ->
     }
     let sql = "UPDATE trajectories SET participant_name = $1 WHERE participant_id = $2";
     run!(tx, c => sqlx::query(sql).bind(input.name_search()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = "DELETE FROM participant_name_words WHERE participant_id = $1";
+    run!(tx, c => sqlx::query(sql).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    index_name(tx, &[(id, input.name_search())]).await?;
     // The day the incapacity began places the trajectories in a band of months of sickness.
     crate::dashboard::counts::refresh(tx, id).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)

@@ -343,3 +343,11 @@ pub async fn open_for_coach_at(
         run!(conn, c => sqlx::query_scalar::<_, Uuid>(sql).bind(coach_id).bind(organisation_id).bind(limit).fetch_all(c).await)?,
     )
 }
+
+/// Up to `limit` names of open trajectories in a region, in id order (spread through the
+/// alphabet; for benchmarks that search for people who are in the caseload).
+pub async fn names_in_region(conn: &mut impl Access, region_id: Uuid, limit: i64) -> Result<Vec<String>> {
+    let sql =
+        "SELECT participant_name FROM trajectories WHERE region_id = $1 AND ended_on IS NULL ORDER BY id LIMIT $2";
+    Ok(run!(conn, c => sqlx::query_scalar::<_, String>(sql).bind(region_id).bind(limit).fetch_all(c).await)?)
+}

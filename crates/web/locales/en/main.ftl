@@ -26,6 +26,7 @@ filter-all = All
 filter-apply = Apply filters
 filter-search-name = Name contains
 filter-search-name-email = Name or e-mail contains
+filter-search-person = Name (the start of a first or last name)
 pagination-next = Next page
 pagination-older = Older entries
 yes = Yes

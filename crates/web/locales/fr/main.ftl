@@ -26,6 +26,7 @@ filter-all = Tous
 filter-apply = Appliquer les filtres
 filter-search-name = Le nom contient
 filter-search-name-email = Le nom ou l'adresse e-mail contient
+filter-search-person = Nom (le début d'un prénom ou d'un nom)
 pagination-next = Page suivante
 pagination-older = Entrées plus anciennes
 yes = Oui

@@ -26,6 +26,7 @@ filter-all = Alle
 filter-apply = Filters toepassen
 filter-search-name = Naam bevat
 filter-search-name-email = Naam of e-mailadres bevat
+filter-search-person = Naam (het begin van een voor- of achternaam)
 pagination-next = Volgende pagina
 pagination-older = Oudere regels
 yes = Ja

@@ -593,7 +593,7 @@ pub struct CaseloadQuery {
     pub sort: Option<String>,
     /// Only trajectories you are the responsible coach of.
     pub mine: Option<bool>,
-    /// Part of the name (last or first; accents and case ignored).
+    /// Words that start a word of the name (last or first name, either order; accents and case ignored).
     pub q: Option<String>,
     pub programme_id: Option<String>,
     pub phase: Option<String>,
