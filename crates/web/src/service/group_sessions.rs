@@ -227,7 +227,13 @@ pub async fn take_attendance(
     let mut tx = state.db.begin().await?;
     let session = visible_session(&mut tx, ctx, session_id).await?;
     require(&ctx.actor, Action::ManageSession(&session.as_ref()))?;
-    for (n, (participant_id, attendance)) in marks.iter().enumerate() {
+    // In participant order: each mark locks the participant's dashboard counts on PostgreSQL, and
+    // two lists that share people must take those locks in the same order, or one would be
+    // aborted as a deadlock.
+    let mut order: Vec<usize> = (0..marks.len()).collect();
+    order.sort_by_key(|&n| marks[n].0);
+    for n in order {
+        let (participant_id, attendance) = &marks[n];
         group_sessions::mark(&mut tx, session_id, *participant_id, *attendance, ctx.user.id)
             .await
             .map_err(|e| match e {
