@@ -380,14 +380,7 @@ pub async fn import(db: &Db, rows: usize, runs: usize) -> Result<()> {
         db: db.clone(),
         config: std::sync::Arc::new(onramp_web::Config::default()),
     };
-    let mut ctx = onramp_web::Ctx::system();
-    ctx.actor = user.actor();
-    ctx.who = onramp_store::audit::Who {
-        user_id: Some(user.id),
-        label: user.email.clone(),
-        ..onramp_store::audit::Who::cli()
-    };
-    ctx.user = user;
+    let ctx = ctx_of(user);
     let mut rates = Vec::new();
     for run in 0..runs {
         let csv = import_file(rows, run, &partner);
@@ -410,6 +403,55 @@ pub async fn import(db: &Db, rows: usize, runs: usize) -> Result<()> {
         "import of {rows} rows: median {:.0} rows/s over {runs} runs",
         rates[rates.len() / 2]
     );
+    Ok(())
+}
+
+/// A signed-in user's context, as a request would carry it.
+fn ctx_of(user: onramp_store::users::User) -> onramp_web::Ctx {
+    let mut ctx = onramp_web::Ctx::system();
+    ctx.actor = user.actor();
+    ctx.who = onramp_store::audit::Who {
+        user_id: Some(user.id),
+        label: user.email.clone(),
+        ..onramp_store::audit::Who::cli()
+    };
+    ctx.user = user;
+    ctx
+}
+
+/// `onramp bench export`: the participants export of a coach's and of a coordinator's caseload.
+pub async fn export(db: &Db, runs: usize) -> Result<()> {
+    let state = onramp_web::AppState {
+        db: db.clone(),
+        config: std::sync::Arc::new(onramp_web::Config::default()),
+    };
+    for (who, email) in [
+        ("coach", "coach00000@onramp.generated"),
+        ("coordinator", "coordinator.limburg@onramp.generated"),
+    ] {
+        let user = {
+            let mut conn = db.conn().await?;
+            users::find_by_email(&mut conn, email)
+                .await?
+                .with_context(|| format!("{email}: run `onramp generate` on this database first"))?
+        };
+        let ctx = ctx_of(user);
+        let mut rates = Vec::new();
+        let mut rows = 0;
+        for _ in 0..runs {
+            let started = Instant::now();
+            rows = onramp_web::service::exchange::export(&state, &ctx)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .len();
+            rates.push(rows as f64 / started.elapsed().as_secs_f64());
+        }
+        rates.sort_by(f64::total_cmp);
+        println!(
+            "export, {who}'s caseload: {rows} rows, median {:.0} rows/s over {runs} runs",
+            rates[rates.len() / 2]
+        );
+    }
     Ok(())
 }
 

@@ -95,6 +95,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// On a database `onramp generate` filled: the participants export (CSV rows, each person an
+    /// audited read) of a coach's and of a regional coordinator's whole caseload, RUNS times each;
+    /// prints rows per second. It adds the export's audit entries.
+    Export {
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
     /// dashboard for a region and for everything over a year.
     Generated {
@@ -223,6 +230,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench(BenchCommand::Generated { runs, year }) => crate::bench::generated(&db, runs.max(1), year).await,
         Command::Bench(BenchCommand::Import { rows, runs }) => crate::bench::import(&db, rows, runs.max(1)).await,
+        Command::Bench(BenchCommand::Export { runs }) => crate::bench::export(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
         Command::Generate { scale, seed, until } => {
             let scale = crate::generate::Scale::named(&scale)?;

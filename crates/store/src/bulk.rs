@@ -100,6 +100,34 @@ pub(crate) fn numbered(sql: &str) -> String {
     out
 }
 
+/// The rows of `select` (a query without a WHERE) whose `column` is one of `ids`, a few statements
+/// whatever their number: pages of an export read in bulk instead of row by row.
+pub(crate) async fn select_by_ids<T>(conn: &mut impl Access, select: &str, column: &str, ids: &[Uuid]) -> Result<Vec<T>>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let postgres = matches!(conn.backend(), Backend::Postgres(_));
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = format!("{select} WHERE {column} IN ({})", vec!["?"; chunk.len()].join(", "));
+        if postgres {
+            sql = numbered(&sql);
+        }
+        let rows: Vec<T> = run!(conn, c => {
+            let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

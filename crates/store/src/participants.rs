@@ -433,3 +433,15 @@ pub async fn without_trajectory(conn: &mut impl Access, all: bool, user_id: Uuid
 pub async fn count(conn: &mut impl Access) -> Result<i64> {
     Ok(run!(conn, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM participants").fetch_one(c).await)?)
 }
+
+/// Many participants by id, a few statements whatever their number (an export's pages).
+pub async fn get_many(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uuid, Participant>> {
+    let rows: Vec<Row> = crate::bulk::select_by_ids(conn, SELECT, "p.id", ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let p = Participant::from(r);
+            (p.id, p)
+        })
+        .collect())
+}

@@ -351,3 +351,9 @@ pub async fn names_in_region(conn: &mut impl Access, region_id: Uuid, limit: i64
         "SELECT participant_name FROM trajectories WHERE region_id = $1 AND ended_on IS NULL ORDER BY id LIMIT $2";
     Ok(run!(conn, c => sqlx::query_scalar::<_, String>(sql).bind(region_id).bind(limit).fetch_all(c).await)?)
 }
+
+/// Many trajectories by id, a few statements whatever their number (an export's pages).
+pub async fn get_many(conn: &mut impl Access, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Trajectory>> {
+    let rows: Vec<Trajectory> = crate::bulk::select_by_ids(conn, SELECT, "t.id", ids).await?;
+    Ok(rows.into_iter().map(|t| (t.id, t)).collect())
+}

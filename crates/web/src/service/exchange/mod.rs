@@ -27,7 +27,7 @@ use onramp_store::trajectories::NewTrajectory;
 use onramp_store::{Tx, participants, programmes, trajectories, users};
 use pending::{Lookups, Pending};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -618,7 +618,10 @@ pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, App
     let mut conn = state.db.conn().await?;
     let programmes = programmes::list(&mut conn).await?;
     let mut rows = Vec::new();
+    // Each person once, in the order first exported; a set keeps that check constant-time.
     let mut exported: Vec<Uuid> = Vec::new();
+    let mut seen: HashSet<Uuid> = HashSet::new();
+    let mut coaches: HashMap<Uuid, String> = HashMap::new();
     let mut filter = Filter {
         status: Status::All,
         ..Default::default()
@@ -627,15 +630,17 @@ pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, App
         let page = caseload::page(&mut conn, &ctx.actor, &filter, 1000).await?;
         let Some(last) = page.last() else { break };
         filter.after = Some(last.cursor(filter.sort));
+        // The page's people and trajectories in two reads, not two per line.
+        let people: Vec<Uuid> = page.iter().map(|line| line.participant_id).collect();
+        let people = participants::get_many(&mut conn, &people).await?;
+        let trajectories: Vec<Uuid> = page.iter().map(|line| line.trajectory_id).collect();
+        let trajectories = trajectories::get_many(&mut conn, &trajectories).await?;
         for line in &page {
-            let Some(p) = participants::get(&mut conn, line.participant_id).await? else {
-                continue;
-            };
-            let Some(t) = trajectories::get(&mut conn, line.trajectory_id).await? else {
+            let (Some(p), Some(t)) = (people.get(&line.participant_id), trajectories.get(&line.trajectory_id)) else {
                 continue;
             };
             let coach = match t.coach_id {
-                Some(id) => users::get(&mut conn, id).await?.map(|u| u.email).unwrap_or_default(),
+                Some(id) => coach_email(&mut conn, &mut coaches, id).await?,
                 None => String::new(),
             };
             let code = programmes
@@ -643,8 +648,8 @@ pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, App
                 .find(|g| g.id == t.programme_id)
                 .map(|g| g.definition.code.clone())
                 .unwrap_or_default();
-            rows.push(row_for(&p, Some((&t, code, coach))));
-            if !exported.contains(&p.id) {
+            rows.push(row_for(p, Some((t, code, coach))));
+            if seen.insert(p.id) {
                 exported.push(p.id);
             }
         }
@@ -657,17 +662,34 @@ pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, App
         }
         if let Some(p) = participants::get(&mut conn, id).await? {
             rows.push(row_for(&p, None));
-            exported.push(id);
+            if seen.insert(id) {
+                exported.push(id);
+            }
         }
     }
     drop(conn);
     let mut tx = state.db.begin().await?;
-    for id in &exported {
-        let event = Event::new("participant.export", "participant", id).for_participant(*id);
-        audit::record(&mut tx, &ctx.who, event).await?;
-    }
+    let events = exported
+        .iter()
+        .map(|id| Event::new("participant.export", "participant", id).for_participant(*id))
+        .collect();
+    audit::record_many(&mut tx, &ctx.who, events).await?;
     tx.commit().await?;
     Ok(rows)
+}
+
+/// A coach's e-mail for the export, read once per coach.
+async fn coach_email(
+    conn: &mut impl onramp_store::Access,
+    coaches: &mut HashMap<Uuid, String>,
+    id: Uuid,
+) -> Result<String, AppError> {
+    if let Some(email) = coaches.get(&id) {
+        return Ok(email.clone());
+    }
+    let email = users::get(conn, id).await?.map(|u| u.email).unwrap_or_default();
+    coaches.insert(id, email.clone());
+    Ok(email)
 }
 
 fn row_for(
