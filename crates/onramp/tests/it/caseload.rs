@@ -423,9 +423,9 @@ async fn searched(app: &TestApp, client: &reqwest::Client, q: &str, limit: usize
     let mut names = Vec::new();
     let mut next: Option<String> = None;
     loop {
-        let mut path = format!("/api/v1/caseload?status=all&limit={limit}&q={}", urlencoding(q));
+        let mut path = format!("/api/v1/caseload?status=all&limit={limit}&q={}", urlencode(q));
         if let Some(cursor) = &next {
-            path.push_str(&format!("&after={cursor}"));
+            path.push_str(&format!("&after={}", urlencode(cursor)));
         }
         let (status, page) = app.get_json(client, &path).await;
         assert_eq!(status, StatusCode::OK, "{page}");
@@ -437,10 +437,6 @@ async fn searched(app: &TestApp, client: &reqwest::Client, q: &str, limit: usize
             None => return names,
         }
     }
-}
-
-fn urlencoding(q: &str) -> String {
-    q.replace(' ', "%20").replace('\'', "%27")
 }
 
 #[tokio::test]
