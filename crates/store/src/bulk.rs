@@ -100,24 +100,25 @@ pub(crate) fn numbered(sql: &str) -> String {
     out
 }
 
-/// The rows of `select` (a query without a WHERE) whose `column` is one of `ids`, a few statements
-/// whatever their number: pages of an export read in bulk instead of row by row.
-pub(crate) async fn select_by_ids<T>(conn: &mut impl Access, select: &str, column: &str, ids: &[Uuid]) -> Result<Vec<T>>
+/// The rows of `sql`, which ends in `… IN`, for each of `ids` in turn as the list: a few
+/// statements whatever their number, instead of one per id.
+pub(crate) async fn select_in<T>(conn: &mut impl Access, sql: &str, ids: &[Uuid]) -> Result<Vec<T>>
 where
     T: Send
         + Unpin
         + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
+    // `?` binds by position on SQLite (cheaper than `$n`, see `insert`), numbered for PostgreSQL.
     let postgres = matches!(conn.backend(), Backend::Postgres(_));
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = format!("{select} WHERE {column} IN ({})", vec!["?"; chunk.len()].join(", "));
+        let mut statement = format!("{sql} ({})", vec!["?"; chunk.len()].join(", "));
         if postgres {
-            sql = numbered(&sql);
+            statement = numbered(&statement);
         }
         let rows: Vec<T> = run!(conn, c => {
-            let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql.as_str()));
+            let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(statement.as_str()));
             for id in chunk {
                 q = q.bind(*id);
             }

@@ -355,18 +355,9 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
     if ids.is_empty() {
         return Ok(refs);
     }
-    let list = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-    let sql = format!(
-        "SELECT p.id, p.organisation_id, o.region_id, p.created_by FROM participants p
-         JOIN organisations o ON o.id = p.organisation_id WHERE p.id IN ({list})"
-    );
-    let homes: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = run!(conn, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(&*sql));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
+    let sql = "SELECT p.id, p.organisation_id, o.region_id, p.created_by FROM participants p
+               JOIN organisations o ON o.id = p.organisation_id WHERE p.id IN";
+    let homes: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = crate::bulk::select_in(conn, sql, ids).await?;
     for (id, organisation_id, region_id, created_by) in homes {
         let home = FollowedAt {
             organisation_id,
@@ -381,16 +372,8 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
             },
         );
     }
-    let sql = format!(
-        "SELECT participant_id, organisation_id, region_id, coach_id FROM trajectories WHERE participant_id IN ({list})"
-    );
-    let rows: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = run!(conn, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(&*sql));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
+    let sql = "SELECT participant_id, organisation_id, region_id, coach_id FROM trajectories WHERE participant_id IN";
+    let rows: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = crate::bulk::select_in(conn, sql, ids).await?;
     for (id, organisation_id, region_id, coach_id) in rows {
         if let Some(reference) = refs.get_mut(&id) {
             reference.followed.push(FollowedAt {
@@ -400,17 +383,10 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
             });
         }
     }
-    let sql = format!(
-        "SELECT participant_id, organisation_id FROM consents WHERE participant_id IN ({list})
-           AND purpose = 'share_care_team' AND withdrawn_on IS NULL AND organisation_id IS NOT NULL"
-    );
-    let shared: Vec<(Uuid, Uuid)> = run!(conn, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(&*sql));
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?;
+    let sql = "SELECT participant_id, organisation_id FROM consents
+               WHERE purpose = 'share_care_team' AND withdrawn_on IS NULL AND organisation_id IS NOT NULL
+                 AND participant_id IN";
+    let shared: Vec<(Uuid, Uuid)> = crate::bulk::select_in(conn, sql, ids).await?;
     for (id, organisation_id) in shared {
         if let Some(reference) = refs.get_mut(&id) {
             reference.shared_with.push(organisation_id);
@@ -436,7 +412,7 @@ pub async fn count(conn: &mut impl Access) -> Result<i64> {
 
 /// Many participants by id, a few statements whatever their number (an export's pages).
 pub async fn get_many(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uuid, Participant>> {
-    let rows: Vec<Row> = crate::bulk::select_by_ids(conn, SELECT, "p.id", ids).await?;
+    let rows: Vec<Row> = crate::bulk::select_in(conn, &format!("{SELECT} WHERE p.id IN"), ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {

@@ -354,6 +354,6 @@ pub async fn names_in_region(conn: &mut impl Access, region_id: Uuid, limit: i64
 
 /// Many trajectories by id, a few statements whatever their number (an export's pages).
 pub async fn get_many(conn: &mut impl Access, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Trajectory>> {
-    let rows: Vec<Trajectory> = crate::bulk::select_by_ids(conn, SELECT, "t.id", ids).await?;
+    let rows: Vec<Trajectory> = crate::bulk::select_in(conn, &format!("{SELECT} WHERE t.id IN"), ids).await?;
     Ok(rows.into_iter().map(|t| (t.id, t)).collect())
 }

@@ -279,29 +279,11 @@ pub async fn count_new(tx: &mut impl Access, ids: &[Uuid]) -> Result<()> {
 
 /// Writes the facts of trajectories that have none and adds them to `changes`; returns how many.
 async fn count_ids(tx: &mut impl Access, ids: &[Uuid], changes: &mut HashMap<Key, i64>) -> Result<u64> {
-    let postgres = matches!(tx.backend(), Backend::Postgres(_));
     let mut counted = 0;
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let list = vec!["?"; chunk.len()].join(", ");
-        let placeholders = |sql: String| if postgres { bulk::numbered(&sql) } else { sql };
-        let sql = placeholders(source_sql(&format!("t.id IN ({list})")));
-        let sources: Vec<Source> = run!(tx, c => {
-            let mut q = sqlx::query_as::<_, Source>(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        let sql = placeholders(format!(
-            "SELECT DISTINCT trajectory_id, code FROM barriers WHERE trajectory_id IN ({list})"
-        ));
-        let rows: Vec<(Uuid, String)> = run!(tx, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
+        let sources: Vec<Source> = bulk::select_in(tx, &source_sql("t.id IN"), chunk).await?;
+        let sql = "SELECT DISTINCT trajectory_id, code FROM barriers WHERE trajectory_id IN";
+        let rows: Vec<(Uuid, String)> = bulk::select_in(tx, sql, chunk).await?;
         counted += add_facts(tx, &sources, &codes_by_trajectory(rows), changes).await?;
     }
     Ok(counted)
