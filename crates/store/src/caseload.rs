@@ -376,13 +376,10 @@ pub async fn page_with_cap(
     limit: i64,
     cap: i64,
 ) -> Result<Vec<Row>> {
-    let branches = branches(actor);
-    let actor_id = actor.user_id;
-    if branches.is_empty() {
+    let Some(st) = prepare(conn, actor, filter, cap).await? else {
         return Ok(Vec::new());
-    }
-    let search = plan_search(conn, filter.search.as_deref(), cap).await?;
-    let st = statement(filter, &branches, search.as_ref());
+    };
+    let actor_id = actor.user_id;
     let rows = run!(conn, c => {
         let q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*st.sql));
         bind_all!(q, st, filter, actor_id, limit).fetch_all(c).await
@@ -390,15 +387,22 @@ pub async fn page_with_cap(
     Ok(rows)
 }
 
+/// The statement for a page, its search planned; `None` when the actor's scope is empty.
+async fn prepare(conn: &mut impl Access, actor: &Actor, filter: &Filter, cap: i64) -> Result<Option<Statement>> {
+    let branches = branches(actor);
+    if branches.is_empty() {
+        return Ok(None);
+    }
+    let search = plan_search(conn, filter.search.as_deref(), cap).await?;
+    Ok(Some(statement(filter, &branches, search.as_ref())))
+}
+
 /// The engine's plan for `page` with these arguments, one line per step (for benchmarks).
 pub async fn plan(conn: &mut impl Access, actor: &Actor, filter: &Filter, limit: i64) -> Result<Vec<String>> {
-    let branches = branches(actor);
-    let actor_id = actor.user_id;
-    if branches.is_empty() {
+    let Some(st) = prepare(conn, actor, filter, CANDIDATE_CAP).await? else {
         return Ok(Vec::new());
-    }
-    let search = plan_search(conn, filter.search.as_deref(), CANDIDATE_CAP).await?;
-    let st = statement(filter, &branches, search.as_ref());
+    };
+    let actor_id = actor.user_id;
     let sqlite = matches!(conn.backend(), crate::Backend::Sqlite(_));
     let sql = format!("{}{}", if sqlite { "EXPLAIN QUERY PLAN " } else { "EXPLAIN " }, st.sql);
     let lines: Vec<String> = run!(conn, c => {
