@@ -234,13 +234,17 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
     Ok(())
 }
 
+/// A generated account.
+async fn user_of(db: &Db, email: &str) -> Result<users::User> {
+    let mut conn = db.conn().await?;
+    users::find_by_email(&mut conn, email)
+        .await?
+        .with_context(|| format!("{email}: run `onramp generate` on this database first"))
+}
+
 /// The actor of a generated account.
 async fn actor_of(db: &Db, email: &str) -> Result<Actor> {
-    let mut conn = db.conn().await?;
-    let user = users::find_by_email(&mut conn, email)
-        .await?
-        .with_context(|| format!("{email}: run `onramp generate` on this database first"))?;
-    Ok(user.actor())
+    Ok(user_of(db, email).await?.actor())
 }
 
 /// Up to `count` folded names of trajectories in the actor's first region, spread through it.
@@ -368,12 +372,7 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
 /// imported through the exchange import as that coach, RUNS times (new names each run).
 pub async fn import(db: &Db, rows: usize, runs: usize) -> Result<()> {
     let email = "coach00000@onramp.generated";
-    let user = {
-        let mut conn = db.conn().await?;
-        users::find_by_email(&mut conn, email)
-            .await?
-            .with_context(|| format!("{email}: run `onramp generate` on this database first"))?
-    };
+    let user = user_of(db, email).await?;
     let partner = {
         let mut conn = db.conn().await?;
         let id = *user.organisations.first().context("the coach's partner")?;
@@ -432,13 +431,7 @@ pub async fn export(db: &Db, runs: usize) -> Result<()> {
         ("coach", "coach00000@onramp.generated"),
         ("coordinator", "coordinator.limburg@onramp.generated"),
     ] {
-        let user = {
-            let mut conn = db.conn().await?;
-            users::find_by_email(&mut conn, email)
-                .await?
-                .with_context(|| format!("{email}: run `onramp generate` on this database first"))?
-        };
-        let ctx = ctx_of(user);
+        let ctx = ctx_of(user_of(db, email).await?);
         let mut rates = Vec::new();
         let mut rows = 0;
         for _ in 0..runs {

@@ -93,6 +93,7 @@ impl Dice {
         &items[self.below(items.len() as u64) as usize]
     }
 
+    /// [`Dice::pick`] for lists of words, where `pick` would need a dereference at each call.
     fn word(&mut self, words: &[&'static str]) -> &'static str {
         words[self.below(words.len() as u64) as usize]
     }
@@ -641,12 +642,8 @@ fn first_name(dice: &mut Dice) -> &'static str {
 /// few dozen people at national scale, as it would in Belgium.
 fn surname(dice: &mut Dice) -> String {
     if dice.chance(20) {
-        return if dice.chance(25) {
-            *dice.pick(MORE_LAST)
-        } else {
-            *dice.pick(SURNAMES)
-        }
-        .to_owned();
+        let common = if dice.chance(25) { MORE_LAST } else { SURNAMES };
+        return dice.word(common).to_owned();
     }
     let stem = |dice: &mut Dice| {
         let mut word = String::from(dice.word(ONSETS));
