@@ -70,12 +70,23 @@ impl Scale {
 }
 
 /// A small, fast, deterministic generator (SplitMix64): the same seed gives the same data.
-struct Dice(u64);
+struct Dice {
+    state: u64,
+    /// Ids handed out so far: each next id is one millisecond later.
+    minted: u64,
+}
+
+/// When the generated ids start: 2020-01-01, in milliseconds since 1970.
+const FIRST_ID_MILLIS: u64 = 1_577_836_800_000;
 
 impl Dice {
+    fn new(seed: u64) -> Dice {
+        Dice { state: seed, minted: 0 }
+    }
+
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
@@ -98,9 +109,15 @@ impl Dice {
         words[self.below(words.len() as u64) as usize]
     }
 
+    /// An id as the application makes them (UUID v7): ordered by when it was made, with random
+    /// bits from the seed. Random (v4) ids would scatter every insert across the primary-key
+    /// indexes, which the application's own writes never do.
     fn id(&mut self) -> Uuid {
-        let bytes = ((self.next() as u128) << 64 | self.next() as u128).to_be_bytes();
-        uuid::Builder::from_random_bytes(bytes).into_uuid()
+        self.minted += 1;
+        let mut random = [0u8; 10];
+        random[..8].copy_from_slice(&self.next().to_be_bytes());
+        random[8..].copy_from_slice(&self.next().to_be_bytes()[..2]);
+        uuid::Builder::from_unix_timestamp_millis(FIRST_ID_MILLIS + self.minted, &random).into_uuid()
     }
 }
 
@@ -966,11 +983,12 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
         }
         list
     };
-    let mut dice = Dice(seed);
+    let mut dice = Dice::new(seed);
     let mut report = Report::default();
     let (mut sessions, rows) = plan_sessions(db, &mut dice, &partners, &programmes, scale, until).await?;
     report.rows += rows;
     const PER_TRANSACTION: usize = 5_000;
+    const BULK_CACHE_MIB: u32 = 4_096;
     let mut done = 0;
     while done < scale.participants {
         let count = PER_TRANSACTION.min(scale.participants - done);
@@ -993,6 +1011,9 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
             );
         }
         let mut tx = db.begin().await?;
+        // The name and scope indexes take their inserts at random places: a larger cache keeps
+        // them in memory at national size, where 64 MiB slowed the load five-fold.
+        tx.use_cache_of(BULK_CACHE_MIB).await?;
         report.rows += insert(&mut tx, "participants", PARTICIPANT_COLUMNS, &batch.participants).await?;
         report.rows += insert(
             &mut tx,

@@ -147,6 +147,18 @@ pub enum Tx {
 }
 
 impl Tx {
+    /// Gives SQLite's writer connection a page cache of `mib` MiB for a bulk load, whose indexes
+    /// outgrow the usual 64 MiB. It holds for the connection's life, so call it in each batch's
+    /// transaction. PostgreSQL's cache is the server's: there it does nothing.
+    pub async fn use_cache_of(&mut self, mib: u32) -> Result<()> {
+        if let Tx::Sqlite(tx) = self {
+            let pragma = format!("PRAGMA cache_size = -{}", u64::from(mib) * 1024);
+            // A number we formatted, not input.
+            sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,

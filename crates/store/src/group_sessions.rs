@@ -214,15 +214,46 @@ pub async fn mark(
     attendance: Attendance,
     by: Uuid,
 ) -> Result<()> {
-    let sql = "UPDATE session_enrolments SET attendance = $1, marked_by = $2, marked_at = $3
-               WHERE session_id = $4 AND participant_id = $5";
-    let done = run!(tx, c => sqlx::query(sql).bind(attendance.as_str()).bind(by).bind(now()).bind(session_id)
-        .bind(participant_id).execute(c).await.map(|r| r.rows_affected()))?;
-    if done == 0 {
-        return Err(StoreError::NotFound);
+    match mark_many(tx, session_id, &[(participant_id, attendance)], by).await? {
+        Marked::All => Ok(()),
+        Marked::NotEnrolled(_) => Err(StoreError::NotFound),
+    }
+}
+
+/// What [`mark_many`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marked {
+    All,
+    /// The mark at this position names someone not enrolled; roll the transaction back.
+    NotEnrolled(usize),
+}
+
+/// Marks the attendance of several people at a session, in participant order, then brings their
+/// dashboard counts up to date together: two lists that share people take their locks in the same
+/// order, so neither waits for the other (see `counts::refresh_many`).
+pub async fn mark_many(
+    tx: &mut impl Access,
+    session_id: Uuid,
+    marks: &[(Uuid, Attendance)],
+    by: Uuid,
+) -> Result<Marked> {
+    let mut order: Vec<usize> = (0..marks.len()).collect();
+    order.sort_by_key(|&n| marks[n].0);
+    let at = now();
+    for n in order {
+        let (participant_id, attendance) = marks[n];
+        let sql = "UPDATE session_enrolments SET attendance = $1, marked_by = $2, marked_at = $3
+                   WHERE session_id = $4 AND participant_id = $5";
+        let done = run!(tx, c => sqlx::query(sql).bind(attendance.as_str()).bind(by).bind(at).bind(session_id)
+            .bind(participant_id).execute(c).await.map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Ok(Marked::NotEnrolled(n));
+        }
     }
     // Attendance makes a participant engaged (or no longer, when corrected).
-    crate::dashboard::counts::refresh(tx, participant_id).await
+    let people: Vec<Uuid> = marks.iter().map(|(id, _)| *id).collect();
+    crate::dashboard::counts::refresh_many(tx, &people).await?;
+    Ok(Marked::All)
 }
 
 /// A participant's group sessions, newest first, for the file and the timeline.

@@ -35,10 +35,10 @@ enum Op {
         trajectory: usize,
         code: usize,
     },
+    /// Attendance taken for one to three people at once (participant, attendance).
     Attend {
         session: usize,
-        participant: usize,
-        attendance: usize,
+        marks: Vec<(usize, usize)>,
     },
     /// Corrects the day the incapacity began (or clears it).
     Incapacity {
@@ -67,11 +67,7 @@ fn op() -> impl Strategy<Value = Op> {
         }),
         (i(), i()).prop_map(|(trajectory, kind)| Op::Outcome { trajectory, kind }),
         (i(), i()).prop_map(|(trajectory, code)| Op::Barrier { trajectory, code }),
-        (i(), i(), i()).prop_map(|(session, participant, attendance)| Op::Attend {
-            session,
-            participant,
-            attendance
-        }),
+        (i(), proptest::collection::vec((i(), i()), 1..4)).prop_map(|(session, marks)| Op::Attend { session, marks }),
         (i(), proptest::option::of(0..1_200u64)).prop_map(|(participant, days_before)| Op::Incapacity {
             participant,
             days_before
@@ -229,15 +225,18 @@ async fn write(
                 .await
                 .map(|_| ())
         }
-        Op::Attend {
-            session,
-            participant,
-            attendance,
-        } => {
-            let (session, participant) = (pick(&world.sessions, *session), pick(&world.participants, *participant));
-            group_sessions::enrol(tx, session, participant, world.user).await?;
-            let attendance = pick(Attendance::ALL, *attendance);
-            group_sessions::mark(tx, session, participant, attendance, world.user).await
+        Op::Attend { session, marks } => {
+            let session = pick(&world.sessions, *session);
+            let mut list = Vec::new();
+            for (participant, attendance) in marks {
+                let participant = pick(&world.participants, *participant);
+                group_sessions::enrol(tx, session, participant, world.user).await?;
+                list.push((participant, pick(Attendance::ALL, *attendance)));
+            }
+            match group_sessions::mark_many(tx, session, &list, world.user).await? {
+                group_sessions::Marked::All => Ok(()),
+                group_sessions::Marked::NotEnrolled(n) => panic!("mark {n} was enrolled just before"),
+            }
         }
         Op::Incapacity {
             participant,

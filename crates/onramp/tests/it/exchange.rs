@@ -163,6 +163,54 @@ async fn the_example_file_imports_and_exports_back_to_the_same_data() {
 }
 
 #[tokio::test]
+async fn a_large_export_streams_every_row_once_page_after_page() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    // 2 500 people with a trajectory each: the export reads 1 000 lines a page.
+    let mut file = String::from(
+        "first_name;last_name;birth_date;health_category;situation;reached_at;programme;partner;started_on\n",
+    );
+    for n in 0..2_500 {
+        file.push_str(&format!(
+            "Lid{n:04};Stroom;1970-01-01;chronic_pain;inactive;Revalidatieziekenhuis Maasland;we-go-to-work;Revalidatieziekenhuis Maasland;2026-01-05\n"
+        ));
+    }
+    let (status, report) = import(&app, &coach, file.into_bytes(), "text/csv", false).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    assert_eq!(report["participants_created"], 2_500);
+
+    let response = coach
+        .get(app.url("/api/v1/exports/participants.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers().get("content-length").is_none(),
+        "the file is streamed, not built whole first"
+    );
+    let text = response.text().await.unwrap();
+    assert_eq!(text.matches("participant_id;first_name").count(), 1, "one header");
+    let mut imported: Vec<&str> = text.lines().filter(|l| l.contains(";Stroom;")).collect();
+    assert_eq!(imported.len(), 2_500, "every imported person, across three pages");
+    imported.sort_unstable();
+    imported.dedup();
+    assert_eq!(imported.len(), 2_500, "no line twice at the pages' seams");
+    let ids: std::collections::BTreeSet<&str> = text.lines().skip(1).filter_map(|l| l.split(';').next()).collect();
+    let mut audited = exported_reads(&app).await;
+    assert_eq!(audited.len(), ids.len(), "one audited read per person exported");
+    audited.dedup();
+    assert_eq!(audited, ids.iter().map(|id| id.to_string()).collect::<Vec<_>>());
+}
+
+/// Every file the exports read, by id (sorted), however many there are.
+async fn exported_reads(app: &TestApp) -> Vec<String> {
+    let mut conn = app.db.conn().await.unwrap();
+    let sql = "SELECT entity_id FROM audit_log WHERE action = 'participant.export' ORDER BY entity_id";
+    onramp_store::run!(&mut conn, c => sqlx::query_scalar(sql).fetch_all(c).await).unwrap()
+}
+
+#[tokio::test]
 async fn xlsx_exports_open_and_import() {
     let app = TestApp::spawn().await;
     let coach = app.api_as(COACH_LIMBURG).await;

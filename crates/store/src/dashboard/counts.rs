@@ -152,14 +152,40 @@ fn codes_by_trajectory(rows: Vec<(Uuid, String)>) -> HashMap<Uuid, Vec<String>> 
 /// Brings the counts up to date with a participant's records: call it in the transaction that
 /// changed a trajectory, an outcome, a barrier, an attendance or the participant, after the change.
 pub async fn refresh(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
-    // On PostgreSQL two transactions could each count a change the other cannot see yet; the lock
-    // makes the second wait and then read what the first committed. SQLite has one writer.
+    refresh_many(tx, &[participant_id]).await
+}
+
+/// [`refresh`] for a transaction that changed several people's records (attendance for a whole
+/// session, say). On PostgreSQL it locks the people in id order and then changes all their counts
+/// in one go, in key order: two such transactions take their locks in the same order, so neither
+/// can end up waiting for the other. Refreshing them one by one could deadlock on shared count rows.
+pub async fn refresh_many(tx: &mut impl Access, participant_ids: &[Uuid]) -> Result<()> {
+    let mut ids = participant_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut changes = HashMap::new();
+    for id in ids {
+        lock(tx, id).await?;
+        changes_for(tx, id, &mut changes).await?;
+    }
+    apply(tx, changes).await
+}
+
+/// On PostgreSQL two transactions could each count a change the other cannot see yet; the lock
+/// makes the second wait and then read what the first committed. SQLite has one writer.
+async fn lock(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
     if let Backend::Postgres(c) = tx.backend() {
         sqlx::query("SELECT id FROM participants WHERE id = $1 FOR UPDATE")
             .bind(participant_id)
             .execute(c)
             .await?;
     }
+    Ok(())
+}
+
+/// Rewrites the facts of a participant's trajectories that changed, and adds what that changes
+/// in the counts to `changes`.
+async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut HashMap<Key, i64>) -> Result<()> {
     let sql = source_sql("t.participant_id = $1");
     let sources: Vec<Source> = run!(tx, c => sqlx::query_as::<_, Source>(sqlx::AssertSqlSafe(&*sql))
         .bind(participant_id).fetch_all(c).await)?;
@@ -176,7 +202,6 @@ pub async fn refresh(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
         .into_iter()
         .map(|(id, region, programme, text)| (id, Facts::decode(region, programme, &text)))
         .collect();
-    let mut changes = HashMap::new();
     for source in &sources {
         let now = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
         let old = before.get(&source.id);
@@ -184,9 +209,9 @@ pub async fn refresh(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
             continue;
         }
         if let Some(old) = old {
-            tally_into(&mut changes, old, -1);
+            tally_into(changes, old, -1);
         }
-        tally_into(&mut changes, &now, 1);
+        tally_into(changes, &now, 1);
         let sql =
             "INSERT INTO dashboard_facts (trajectory_id, region_id, programme_id, figures) VALUES ($1, $2, $3, $4)
                    ON CONFLICT (trajectory_id) DO UPDATE SET region_id = excluded.region_id,
@@ -194,7 +219,7 @@ pub async fn refresh(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
         run!(tx, c => sqlx::query(sql).bind(source.id).bind(now.region_id).bind(now.programme_id).bind(now.encode())
             .execute(c).await.map(|r| r.rows_affected()))?;
     }
-    apply(tx, changes).await
+    Ok(())
 }
 
 /// Rows per upsert statement (six values each).

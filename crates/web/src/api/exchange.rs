@@ -1,11 +1,11 @@
 use super::ApiQuery;
 use crate::AppState;
 use crate::error::{AppError, Problem};
-use crate::exchange::{ReadError, Table, read_csv, read_xlsx, write_csv, write_xlsx};
+use crate::exchange::{ReadError, Table, csv_header, csv_rows, read_csv, read_xlsx, write_xlsx};
 use crate::identity::Ctx;
 use crate::service::exchange::{self as service, ImportReport};
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -67,14 +67,14 @@ pub async fn import(
 }
 
 /// A spreadsheet response with a file name.
-pub fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+pub fn download(bytes: impl Into<Body>, content_type: &str, filename: &str) -> Response {
     let disposition = format!("attachment; filename=\"{filename}\"");
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        bytes.into(),
     )
         .into_response()
 }
@@ -83,12 +83,30 @@ pub fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response 
 #[utoipa::path(get, path = "/api/v1/exports/participants.csv", tag = "participants",
     responses((status = 200, description = "CSV, `;`-separated, UTF-8 with BOM", content_type = "text/csv"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn export_csv(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let rows = service::export(&state, &ctx).await?;
-    Ok(download(
-        write_csv(&rows),
-        "text/csv; charset=utf-8",
-        "onramp-participants.csv",
-    ))
+    stream_export_csv(state, ctx).await
+}
+
+/// The participants export as CSV, streamed a page at a time: a region's caseload at national size
+/// would be a few hundred megabytes if built whole. The first page is read before the response
+/// starts, so a refusal or a failing database still gets its status; a failure later can only cut
+/// the download short, and is logged.
+pub async fn stream_export_csv(state: AppState, ctx: Ctx) -> Result<Response, AppError> {
+    let mut export = service::Export::start(&state, &ctx).await?;
+    let mut first = csv_header();
+    first.extend(csv_rows(&export.next_page(&state, &ctx).await?.unwrap_or_default()));
+    let rest = futures_util::stream::try_unfold((state, ctx, export), |(state, ctx, mut export)| async move {
+        match export.next_page(&state, &ctx).await {
+            Ok(Some(rows)) => Ok(Some((Bytes::from(csv_rows(&rows)), (state, ctx, export)))),
+            Ok(None) => Ok(None),
+            Err(error) => {
+                tracing::error!(?error, "the participants export stopped part-way");
+                Err(std::io::Error::other("the participants export stopped part-way"))
+            }
+        }
+    });
+    let first = futures_util::stream::once(async move { Ok(Bytes::from(first)) });
+    let body = Body::from_stream(futures_util::StreamExt::chain(first, rest));
+    Ok(download(body, "text/csv; charset=utf-8", "onramp-participants.csv"))
 }
 
 /// The same export as XLSX.

@@ -126,16 +126,35 @@ fn into_table(mut records: Vec<Vec<String>>) -> Result<Table, ReadError> {
 
 /// CSV for Belgian Excel: `;`-separated with a UTF-8 byte order mark.
 pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
-        let _ = writer.write_record(COLUMNS);
-        for row in rows {
-            let _ = writer.write_record(row);
-        }
-        let _ = writer.flush();
-    }
+    let mut out = csv_header();
+    out.extend(csv_rows(rows));
     out
+}
+
+/// The start of an exchange CSV file: the byte-order mark Excel needs to read UTF-8, and the header.
+pub fn csv_header() -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    append_csv(&mut out, [COLUMNS]);
+    out
+}
+
+/// Rows of an exchange CSV file, to follow [`csv_header`] (a streamed export writes them a page at a time).
+pub fn csv_rows(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    append_csv(&mut out, rows);
+    out
+}
+
+fn append_csv<R>(out: &mut Vec<u8>, rows: impl IntoIterator<Item = R>)
+where
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
+    for row in rows {
+        let _ = writer.write_record(row);
+    }
+    let _ = writer.flush();
 }
 
 pub fn write_xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {

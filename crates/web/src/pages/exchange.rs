@@ -2,9 +2,9 @@
 
 use super::{OrPage, Page, PageResult, render};
 use crate::AppState;
-use crate::api::exchange::{XLSX, download, read_upload};
+use crate::api::exchange::{XLSX, download, read_upload, stream_export_csv};
 use crate::error::AppError;
-use crate::exchange::{COLUMNS, write_csv, write_xlsx};
+use crate::exchange::{COLUMNS, write_xlsx};
 use crate::identity::{Ctx, PageCtx};
 use crate::service::exchange::{self as service, ImportReport};
 use askama::Template;
@@ -90,12 +90,8 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
 }
 
 pub async fn export_csv(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    let rows = service::export(&state, &ctx).await.or_page(ctx.language)?;
-    Ok(download(
-        write_csv(&rows),
-        "text/csv; charset=utf-8",
-        "onramp-participants.csv",
-    ))
+    let language = ctx.language;
+    stream_export_csv(state, ctx).await.or_page(language)
 }
 
 pub async fn export_xlsx(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {

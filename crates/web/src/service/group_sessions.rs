@@ -11,7 +11,7 @@ use onramp_domain::identity::Role;
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_domain::sessions::{Attendance, SeriesFields, SeriesInput};
 use onramp_store::audit::{self, Event};
-use onramp_store::group_sessions::{self, Enrolment, GroupSession};
+use onramp_store::group_sessions::{self, Enrolment, GroupSession, Marked};
 use onramp_store::{Access, organisations, participants, programmes, trajectories, users};
 use serde::Serialize;
 use uuid::Uuid;
@@ -227,27 +227,23 @@ pub async fn take_attendance(
     let mut tx = state.db.begin().await?;
     let session = visible_session(&mut tx, ctx, session_id).await?;
     require(&ctx.actor, Action::ManageSession(&session.as_ref()))?;
-    // In participant order: each mark locks the participant's dashboard counts on PostgreSQL, and
-    // two lists that share people must take those locks in the same order, or one would be
-    // aborted as a deadlock.
-    let mut order: Vec<usize> = (0..marks.len()).collect();
-    order.sort_by_key(|&n| marks[n].0);
-    for n in order {
-        let (participant_id, attendance) = &marks[n];
-        group_sessions::mark(&mut tx, session_id, *participant_id, *attendance, ctx.user.id)
-            .await
-            .map_err(|e| match e {
-                onramp_store::StoreError::NotFound => {
-                    AppError::Invalid(onramp_domain::FieldErrors(vec![onramp_domain::FieldError {
-                        field: format!("marks[{n}].participant_id").into(),
-                        code: "not-enrolled",
-                    }]))
-                }
-                other => other.into(),
-            })?;
-        let event = Event::new("session.attendance", "group_session", session_id).for_participant(*participant_id);
-        audit::record(&mut tx, &ctx.who, event.after(attendance)).await?;
+    if let Marked::NotEnrolled(n) = group_sessions::mark_many(&mut tx, session_id, marks, ctx.user.id).await? {
+        return Err(AppError::Invalid(onramp_domain::FieldErrors(vec![
+            onramp_domain::FieldError {
+                field: format!("marks[{n}].participant_id").into(),
+                code: "not-enrolled",
+            },
+        ])));
     }
+    let events = marks
+        .iter()
+        .map(|(participant_id, attendance)| {
+            Event::new("session.attendance", "group_session", session_id)
+                .for_participant(*participant_id)
+                .after(attendance)
+        })
+        .collect();
+    audit::record_many(&mut tx, &ctx.who, events).await?;
     tx.commit().await?;
     Ok(())
 }

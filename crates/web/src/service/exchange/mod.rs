@@ -8,12 +8,15 @@
 //! new trajectories are checked row by row and written in bulk ([`pending`]);
 //! rows about people already registered go one by one.
 
+mod export;
 mod pending;
+
+pub use export::{Export, export};
 
 use super::participants::{Need, authorise, today};
 use crate::AppState;
 use crate::error::AppError;
-use crate::exchange::{COLUMNS, Table};
+use crate::exchange::Table;
 use crate::identity::Ctx;
 use chrono::NaiveDate;
 use onramp_domain::FieldErrors;
@@ -22,12 +25,11 @@ use onramp_domain::participants::{ParticipantFields, ParticipantInput, parse_dat
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_domain::trajectories::{ExitReason, ends_by};
 use onramp_store::audit::{self, Event};
-use onramp_store::caseload::{self, Filter, Status};
 use onramp_store::trajectories::NewTrajectory;
-use onramp_store::{Tx, participants, programmes, trajectories, users};
+use onramp_store::{Tx, participants, trajectories};
 use pending::{Lookups, Pending};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -606,131 +608,6 @@ async fn apply_trajectory(
             Ok(())
         }
     }
-}
-
-/// Every trajectory in the actor's caseload scope (active and ended) as rows of the
-/// exchange format. Each participant exported counts as a read of their file.
-pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, AppError> {
-    let scope = policy::caseload_scope(&ctx.actor);
-    if scope.is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let mut conn = state.db.conn().await?;
-    let programmes = programmes::list(&mut conn).await?;
-    let mut rows = Vec::new();
-    // Each person once, in the order first exported; a set keeps that check constant-time.
-    let mut exported: Vec<Uuid> = Vec::new();
-    let mut seen: HashSet<Uuid> = HashSet::new();
-    let mut coaches: HashMap<Uuid, String> = HashMap::new();
-    let mut filter = Filter {
-        status: Status::All,
-        ..Default::default()
-    };
-    loop {
-        let page = caseload::page(&mut conn, &ctx.actor, &filter, 1000).await?;
-        let Some(last) = page.last() else { break };
-        filter.after = Some(last.cursor(filter.sort));
-        // The page's people and trajectories in two reads, not two per line.
-        let people: Vec<Uuid> = page.iter().map(|line| line.participant_id).collect();
-        let people = participants::get_many(&mut conn, &people).await?;
-        let trajectories: Vec<Uuid> = page.iter().map(|line| line.trajectory_id).collect();
-        let trajectories = trajectories::get_many(&mut conn, &trajectories).await?;
-        for line in &page {
-            let (Some(p), Some(t)) = (people.get(&line.participant_id), trajectories.get(&line.trajectory_id)) else {
-                continue;
-            };
-            let coach = match t.coach_id {
-                Some(id) => coach_email(&mut conn, &mut coaches, id).await?,
-                None => String::new(),
-            };
-            let code = programmes
-                .iter()
-                .find(|g| g.id == t.programme_id)
-                .map(|g| g.definition.code.clone())
-                .unwrap_or_default();
-            rows.push(row_for(p, Some((t, code, coach))));
-            if seen.insert(p.id) {
-                exported.push(p.id);
-            }
-        }
-    }
-    // People registered without a trajectory yet, as rows without a programme.
-    for id in participants::without_trajectory(&mut conn, scope.all, ctx.actor.user_id).await? {
-        let reference = participants::access_ref(&mut conn, id).await?.unwrap_or_default();
-        if policy::decide(&ctx.actor, policy::Action::ViewParticipant(&reference)) != policy::Decision::Allow {
-            continue;
-        }
-        if let Some(p) = participants::get(&mut conn, id).await? {
-            rows.push(row_for(&p, None));
-            if seen.insert(id) {
-                exported.push(id);
-            }
-        }
-    }
-    drop(conn);
-    let mut tx = state.db.begin().await?;
-    let events = exported
-        .iter()
-        .map(|id| Event::new("participant.export", "participant", id).for_participant(*id))
-        .collect();
-    audit::record_many(&mut tx, &ctx.who, events).await?;
-    tx.commit().await?;
-    Ok(rows)
-}
-
-/// A coach's e-mail for the export, read once per coach.
-async fn coach_email(
-    conn: &mut impl onramp_store::Access,
-    coaches: &mut HashMap<Uuid, String>,
-    id: Uuid,
-) -> Result<String, AppError> {
-    if let Some(email) = coaches.get(&id) {
-        return Ok(email.clone());
-    }
-    let email = users::get(conn, id).await?.map(|u| u.email).unwrap_or_default();
-    coaches.insert(id, email.clone());
-    Ok(email)
-}
-
-fn row_for(
-    p: &participants::Participant,
-    trajectory: Option<(&trajectories::Trajectory, String, String)>,
-) -> Vec<String> {
-    let r = &p.record;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let date = |v: Option<NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
-    let mut row = vec![
-        p.id.to_string(),
-        r.first_name.clone(),
-        r.last_name.clone(),
-        r.birth_date.to_string(),
-        text(&r.national_register),
-        text(&r.email),
-        text(&r.phone),
-        r.language.to_string(),
-        r.gender.to_string(),
-        r.education.to_string(),
-        r.health_category.to_string(),
-        date(r.incapacity_since),
-        r.situation.to_string(),
-        text(&r.referrer),
-        p.organisation_name.clone(),
-    ];
-    match trajectory {
-        Some((t, programme, coach)) => row.extend([
-            t.id.to_string(),
-            programme,
-            t.organisation_name.clone(),
-            coach,
-            t.started_on.to_string(),
-            t.phase.clone(),
-            date(t.ended_on),
-            text(&t.exit_reason),
-        ]),
-        None => row.extend(std::iter::repeat_n(String::new(), 8)),
-    }
-    debug_assert_eq!(row.len(), COLUMNS.len());
-    row
 }
 
 /// An exit as the exchange format records it: a date and a reason.
