@@ -303,9 +303,9 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         region_id: None,
         programme_id: None,
     };
-    // The scans below read every trajectory of the year: seconds each at national size, and there
-    // only to compare with, so five runs do.
-    let scan_runs = runs.min(5);
+    // The scans below read every trajectory of the year: tens of seconds each at national size, and
+    // there only to compare with, so three runs do.
+    let scan_runs = runs.min(3);
     // The cohort query on its own, to compare with the engines alone (scripts/bench-engines),
     // and every figure counted from the records, against the kept counts the dashboard reads.
     measure(

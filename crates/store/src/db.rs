@@ -43,8 +43,14 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-65536");
+            // The writer lives as long as the process instead of being recycled, as pools do with server
+            // connections: a SQLite connection has no server state to renew, and replacing it drops its
+            // page cache. A one-hour bulk load stopped with "pool timed out" when its writer was
+            // replaced (closing the last connection checkpoints the whole write-ahead log).
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
+                .max_lifetime(None)
+                .idle_timeout(None)
                 .connect_with(options.clone())
                 .await?;
             let reader = SqlitePoolOptions::new()

@@ -219,15 +219,22 @@ pub async fn create_many(
         .collect())
 }
 
-/// Replaces the record; the name copies on the trajectories follow in the same transaction.
+/// Replaces the record; when the name changes, its copies on the trajectories and its words for
+/// search follow in the same transaction.
 pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) -> Result<Participant> {
+    let sql = "SELECT name_search FROM participants WHERE id = $1";
+    let before: Option<String> = run!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_optional(c).await)?;
+    let Some(before) = before else {
+        return Err(StoreError::NotFound);
+    };
+    let name = input.name_search();
     let sql = "UPDATE participants SET first_name = $1, last_name = $2, name_search = $3, birth_date = $4,
                    national_register = $5, email = $6, phone = $7, language = $8, gender = $9, education = $10,
                    health_category = $11, incapacity_since = $12, situation = $13, referrer = $14, notes = $15,
                    updated_at = $16
                WHERE id = $17";
     let done = run!(tx, c => sqlx::query(sql)
-        .bind(&input.first_name).bind(&input.last_name).bind(input.name_search()).bind(input.birth_date)
+        .bind(&input.first_name).bind(&input.last_name).bind(&name).bind(input.birth_date)
         .bind(&input.national_register).bind(&input.email).bind(&input.phone).bind(input.language.as_str())
         .bind(input.gender.as_str()).bind(input.education.as_str()).bind(input.health_category.as_str())
         .bind(input.incapacity_since).bind(input.situation.as_str()).bind(&input.referrer).bind(&input.notes)
@@ -237,11 +244,13 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) ->
     if done == 0 {
         return Err(StoreError::NotFound);
     }
-    let sql = "UPDATE trajectories SET participant_name = $1 WHERE participant_id = $2";
-    run!(tx, c => sqlx::query(sql).bind(input.name_search()).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
-    let sql = "DELETE FROM participant_name_words WHERE participant_id = $1";
-    run!(tx, c => sqlx::query(sql).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
-    index_name(tx, &[(id, input.name_search())]).await?;
+    if before != name {
+        let sql = "UPDATE trajectories SET participant_name = $1 WHERE participant_id = $2";
+        run!(tx, c => sqlx::query(sql).bind(&name).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        let sql = "DELETE FROM participant_name_words WHERE participant_id = $1";
+        run!(tx, c => sqlx::query(sql).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        index_name(tx, &[(id, name)]).await?;
+    }
     // The day the incapacity began places the trajectories in a band of months of sickness.
     crate::dashboard::counts::refresh(tx, id).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
