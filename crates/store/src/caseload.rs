@@ -327,10 +327,17 @@ fn search_ways(search: Option<&Search>, first: usize) -> (Vec<(&'static str, Str
             format!("{others} AND t.participant_id = w.participant_id AND w.word >= ${from} AND w.word < ${to}");
         ("participant_name_words w CROSS JOIN trajectories t", words)
     } else {
-        values.push(format!("% {}%", search.driver));
+        // The scope's names in order, keeping those with a later word that starts with the driver.
+        // Written as "removing ' word' shortens the name" rather than LIKE '% word%': PostgreSQL
+        // takes LIKE with a leading % to match almost nothing, and then reads the whole scope and
+        // sorts it (128 ms for a common first name at 600 000 people) instead of walking the names
+        // in order until a page is full. This form it estimates at a third of the rows, as it is
+        // for a word this common. SQLite walks in order either way.
+        values.push(format!(" {}", search.driver));
+        let n = first + values.len() - 1;
         (
             TRAJECTORIES,
-            format!("{others} AND {SPACED_NAME} LIKE ${}", first + values.len() - 1),
+            format!("{others} AND length({SPACED_NAME}) > length(replace({SPACED_NAME}, ${n}, ''))"),
         )
     };
     (vec![(TRAJECTORIES, starts), later], values)
