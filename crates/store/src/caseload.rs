@@ -145,6 +145,8 @@ struct Search {
     driver: String,
     others: Vec<String>,
     later_words_are_few: bool,
+    /// How the engine is best told to walk the names in order (see `search_ways`).
+    on_sqlite: bool,
 }
 
 /// How many later words start with `word`, counting no further than `cap`.
@@ -174,6 +176,7 @@ async fn plan_search(conn: &mut impl Access, text: Option<&str>, cap: i64) -> Re
         driver,
         others: words.map(|(_, _, word)| word).collect(),
         later_words_are_few: count < cap,
+        on_sqlite: matches!(conn.backend(), crate::Backend::Sqlite(_)),
     }))
 }
 
@@ -326,13 +329,17 @@ fn search_ways(search: Option<&Search>, first: usize) -> (Vec<(&'static str, Str
         let words =
             format!("{others} AND t.participant_id = w.participant_id AND w.word >= ${from} AND w.word < ${to}");
         ("participant_name_words w CROSS JOIN trajectories t", words)
-    } else {
+    } else if search.on_sqlite {
         // The scope's names in order, keeping those with a later word that starts with the driver.
-        // Written as "removing ' word' shortens the name" rather than LIKE '% word%': PostgreSQL
-        // takes LIKE with a leading % to match almost nothing, and then reads the whole scope and
-        // sorts it (128 ms for a common first name at 600 000 people) instead of walking the names
-        // in order until a page is full. This form it estimates at a third of the rows, as it is
-        // for a word this common. SQLite walks in order either way.
+        values.push(format!("% {}%", search.driver));
+        let n = first + values.len() - 1;
+        (TRAJECTORIES, format!("{others} AND {SPACED_NAME} LIKE ${n}"))
+    } else {
+        // The same on PostgreSQL, written as "removing ' word' shortens the name": PostgreSQL takes
+        // LIKE with a leading % to match almost nothing, and then read the whole scope and sorted it
+        // (128 ms for a common first name at 600 000 people) instead of walking the names in order
+        // until a page is full. This form it estimates at a third of the rows, as it is for a word
+        // this common. On SQLite, which walks in order either way, it costs half as much again.
         values.push(format!(" {}", search.driver));
         let n = first + values.len() - 1;
         (
