@@ -1,5 +1,6 @@
 //! The participants export in the exchange format, a page at a time: a large caseload streams
-//! out in constant memory instead of being built whole. Each page's people count as reads of
+//! out instead of being built whole (what stays in memory is the ids of the people exported, so
+//! that each is audited once). Each page's people count as reads of
 //! their files, audited before the page is handed out, so an export that stops half-way has
 //! recorded what it disclosed.
 
