@@ -83,17 +83,41 @@ impl Row {
 // engines and whatever statistics the planner holds. The outer query merges the branches and
 // joins the names for at most one page per branch.
 
-/// Filters every branch applies. $1 status, $2 mine, $3 actor, $4 programme, $5 phase,
-/// $6 organisation, $7 location, $8 region; $9 and $10 the cursor; $11 the limit; the branches'
-/// ids from $12 on, then the search's values.
-const FILTERS: &str = "
-      AND ($1 = 'all' OR ($1 = 'active' AND t.ended_on IS NULL) OR ($1 = 'ended' AND t.ended_on IS NOT NULL))
-      AND (NOT $2 OR t.coach_id = $3)
-      AND ($4 IS NULL OR t.programme_id = $4)
-      AND ($5 IS NULL OR t.phase = $5)
-      AND ($6 IS NULL OR t.organisation_id = $6)
-      AND ($7 IS NULL OR t.location_id = $7)
-      AND ($8 IS NULL OR t.region_id = $8)";
+/// The filters every branch applies, as SQL that names only the columns of the filters in use:
+/// with none but the status, a branch reads only its index (scope, name, id, end date) and
+/// never fetches the rows it leaves out, which a search for a common name does by the thousand.
+/// Every parameter stays referenced (`$n IS NULL` for a filter not in use), so the statement
+/// binds the same values whatever the filter: $1 status, $2 mine, $3 actor, $4 programme,
+/// $5 phase, $6 organisation, $7 location, $8 region; $9 and $10 the cursor; $11 the limit; the
+/// branches' ids from $12 on, then the search's values.
+fn filters(filter: &Filter) -> String {
+    let status = match filter.status {
+        Status::Active => "t.ended_on IS NULL AND $1 = 'active'",
+        Status::Ended => "t.ended_on IS NOT NULL AND $1 = 'ended'",
+        Status::All => "$1 = 'all'",
+    };
+    let mine = if filter.mine {
+        "$2 AND t.coach_id = $3"
+    } else {
+        "NOT $2 AND $3 IS NOT NULL"
+    };
+    let mut sql = format!("\n      AND {status} AND {mine}");
+    let optional = [
+        (filter.programme_id.is_some(), "programme_id", 4),
+        (filter.phase.is_some(), "phase", 5),
+        (filter.organisation_id.is_some(), "organisation_id", 6),
+        (filter.location_id.is_some(), "location_id", 7),
+        (filter.region_id.is_some(), "region_id", 8),
+    ];
+    for (used, column, n) in optional {
+        if used {
+            sql.push_str(&format!(" AND t.{column} = ${n}"));
+        } else {
+            sql.push_str(&format!(" AND ${n} IS NULL"));
+        }
+    }
+    sql
+}
 
 /// The name with a space before each of its words, for `LIKE '% word%'`: the separators of
 /// `domain::validation::NAME_SEPARATORS` become spaces.
@@ -274,6 +298,7 @@ fn statement(filter: &Filter, branches: &[Branch], search: Option<&Search>) -> S
         });
     }
     let (ways, search_values) = search_ways(search, 12 + branch_ids.len());
+    let filters = filters(filter);
     let mut parts = Vec::new();
     for condition in &conditions {
         for (from, way) in &ways {
@@ -282,7 +307,7 @@ fn statement(filter: &Filter, branches: &[Branch], search: Option<&Search>) -> S
             let distinct = if *from == TRAJECTORIES { "" } else { "DISTINCT " };
             parts.push(format!(
                 "SELECT * FROM (SELECT {distinct}t.id, t.{order} AS sort_key FROM {from}
-                    WHERE {condition}{FILTERS}{way}{cursor} ORDER BY sort_key, t.id LIMIT $11) AS b{n}"
+                    WHERE {condition}{filters}{way}{cursor} ORDER BY sort_key, t.id LIMIT $11) AS b{n}"
             ));
         }
     }

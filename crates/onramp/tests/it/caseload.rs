@@ -556,3 +556,110 @@ async fn the_migration_splits_existing_names_into_the_same_words_as_the_applicat
     tx.commit().await.unwrap();
     assert_eq!(name_words(&app.db).await, kept);
 }
+
+/// A trajectory's columns the caseload filters on, read straight from the table.
+#[derive(sqlx::FromRow)]
+struct Filterable {
+    id: uuid::Uuid,
+    programme_id: uuid::Uuid,
+    phase: String,
+    organisation_id: uuid::Uuid,
+    location_id: Option<uuid::Uuid>,
+    region_id: Option<uuid::Uuid>,
+    coach_id: Option<uuid::Uuid>,
+    ended_on: Option<chrono::NaiveDate>,
+}
+
+/// Every trajectory id the caseload lists for `query`, across its pages, in order.
+async fn listed(app: &TestApp, client: &reqwest::Client, query: &str) -> Vec<uuid::Uuid> {
+    let mut ids = Vec::new();
+    let mut after = String::new();
+    loop {
+        let path = format!("/api/v1/caseload?limit=200&{query}{after}");
+        let (status, page) = app.get_json(client, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+        ids.extend(
+            page["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["trajectory_id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap()),
+        );
+        match page["next"].as_str() {
+            Some(cursor) => after = format!("&after={}", urlencode(cursor)),
+            None => return ids,
+        }
+    }
+}
+
+/// The value of `key` most trajectories in `rows` share (so a filter on it keeps some and, with
+/// luck, not all).
+fn most_common<K: Ord + Clone>(rows: &[&Filterable], key: impl Fn(&Filterable) -> Option<K>) -> K {
+    let mut counts = std::collections::BTreeMap::new();
+    for row in rows {
+        if let Some(k) = key(row) {
+            *counts.entry(k).or_insert(0) += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(k, _)| k).expect("a value to filter on")
+}
+
+#[tokio::test]
+async fn each_filter_keeps_exactly_the_trajectories_that_match_it() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let coach_id: uuid::Uuid = {
+        let (_, me) = app.get_json(&coach, "/api/v1/me").await;
+        me["id"].as_str().unwrap().parse().unwrap()
+    };
+    let scope = listed(&app, &coach, "status=all").await;
+    let mut conn = app.db.conn().await.unwrap();
+    let sql = "SELECT id, programme_id, phase, organisation_id, location_id, region_id, coach_id, ended_on
+               FROM trajectories";
+    let all: Vec<Filterable> = onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap();
+    drop(conn);
+    let in_scope: Vec<&Filterable> = all.iter().filter(|t| scope.contains(&t.id)).collect();
+    assert!(in_scope.iter().any(|t| t.ended_on.is_some()) && in_scope.iter().any(|t| t.ended_on.is_none()));
+
+    let programme = most_common(&in_scope, |t| Some(t.programme_id));
+    let phase = most_common(&in_scope, |t| Some(t.phase.clone()));
+    let organisation = most_common(&in_scope, |t| Some(t.organisation_id));
+    let location = most_common(&in_scope, |t| t.location_id);
+    let region = most_common(&in_scope, |t| t.region_id);
+    type Test = Box<dyn Fn(&Filterable) -> bool>;
+    let filters: Vec<(String, Test)> = vec![
+        (String::new(), Box::new(|_| true)),
+        ("&mine=true".into(), Box::new(move |t| t.coach_id == Some(coach_id))),
+        (format!("&programme_id={programme}"), Box::new(move |t| t.programme_id == programme)),
+        (format!("&phase={phase}"), {
+            let phase = phase.clone();
+            Box::new(move |t| t.phase == phase)
+        }),
+        (format!("&organisation_id={organisation}"), Box::new(move |t| t.organisation_id == organisation)),
+        (format!("&location_id={location}"), Box::new(move |t| t.location_id == Some(location))),
+        (format!("&region_id={region}"), Box::new(move |t| t.region_id == Some(region))),
+        (format!("&programme_id={programme}&phase={phase}&mine=true"), {
+            let phase = phase.clone();
+            Box::new(move |t| t.programme_id == programme && t.phase == phase && t.coach_id == Some(coach_id))
+        }),
+    ];
+    let mut narrowed = 0;
+    for (status, open) in [("active", Some(true)), ("ended", Some(false)), ("all", None)] {
+        for (query, keeps) in &filters {
+            for sort in ["name", "ends_by"] {
+                let expected: std::collections::BTreeSet<uuid::Uuid> = in_scope
+                    .iter()
+                    .filter(|t| open.is_none_or(|open| t.ended_on.is_none() == open) && keeps(t))
+                    .map(|t| t.id)
+                    .collect();
+                let got = listed(&app, &coach, &format!("status={status}&sort={sort}{query}")).await;
+                assert_eq!(got.len(), expected.len(), "status={status}{query}: as many rows as match, none twice");
+                assert_eq!(got.into_iter().collect::<std::collections::BTreeSet<_>>(), expected, "status={status}{query}");
+                if !expected.is_empty() && expected.len() < in_scope.len() {
+                    narrowed += 1;
+                }
+            }
+        }
+    }
+    assert!(narrowed >= 20, "the filters keep some and leave some ({narrowed})");
+}
