@@ -119,6 +119,19 @@ fn filters(filter: &Filter) -> String {
     sql
 }
 
+/// The same filters as one opaque condition each, for the branch that looks a rare word's people
+/// up. Shown `ended_on IS NULL` and `$4 IS NULL`, PostgreSQL took the region's active
+/// trajectories for few and, in the plan it keeps for any word, read them all to join the
+/// words (10-17 ms for a surname at 60 000 people, against 1-2 ms looking the people up).
+const WORD_FILTERS: &str = "
+      AND ($1 = 'all' OR ($1 = 'active' AND t.ended_on IS NULL) OR ($1 = 'ended' AND t.ended_on IS NOT NULL))
+      AND (NOT $2 OR t.coach_id = $3)
+      AND ($4 IS NULL OR t.programme_id = $4)
+      AND ($5 IS NULL OR t.phase = $5)
+      AND ($6 IS NULL OR t.organisation_id = $6)
+      AND ($7 IS NULL OR t.location_id = $7)
+      AND ($8 IS NULL OR t.region_id = $8)";
+
 /// The name with a space before each of its words, for `LIKE '% word%'`: the separators of
 /// `domain::validation::NAME_SEPARATORS` become spaces.
 const SPACED_NAME: &str = "(' ' || replace(replace(t.participant_name, '-', ' '), '''', ' '))";
@@ -304,7 +317,11 @@ fn statement(filter: &Filter, branches: &[Branch], search: Option<&Search>) -> S
         for (from, way) in &ways {
             let n = parts.len();
             // A person with two words that start with the driver is found twice by the words.
-            let distinct = if *from == TRAJECTORIES { "" } else { "DISTINCT " };
+            let (distinct, filters) = if *from == TRAJECTORIES {
+                ("", filters.as_str())
+            } else {
+                ("DISTINCT ", WORD_FILTERS)
+            };
             parts.push(format!(
                 "SELECT * FROM (SELECT {distinct}t.id, t.{order} AS sort_key FROM {from}
                     WHERE {condition}{filters}{way}{cursor} ORDER BY sort_key, t.id LIMIT $11) AS b{n}"

@@ -601,7 +601,11 @@ fn most_common<K: Ord + Clone>(rows: &[&Filterable], key: impl Fn(&Filterable) -
             *counts.entry(k).or_insert(0) += 1;
         }
     }
-    counts.into_iter().max_by_key(|(_, n)| *n).map(|(k, _)| k).expect("a value to filter on")
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(k, _)| k)
+        .expect("a value to filter on")
 }
 
 #[tokio::test]
@@ -630,14 +634,26 @@ async fn each_filter_keeps_exactly_the_trajectories_that_match_it() {
     let filters: Vec<(String, Test)> = vec![
         (String::new(), Box::new(|_| true)),
         ("&mine=true".into(), Box::new(move |t| t.coach_id == Some(coach_id))),
-        (format!("&programme_id={programme}"), Box::new(move |t| t.programme_id == programme)),
+        (
+            format!("&programme_id={programme}"),
+            Box::new(move |t| t.programme_id == programme),
+        ),
         (format!("&phase={phase}"), {
             let phase = phase.clone();
             Box::new(move |t| t.phase == phase)
         }),
-        (format!("&organisation_id={organisation}"), Box::new(move |t| t.organisation_id == organisation)),
-        (format!("&location_id={location}"), Box::new(move |t| t.location_id == Some(location))),
-        (format!("&region_id={region}"), Box::new(move |t| t.region_id == Some(region))),
+        (
+            format!("&organisation_id={organisation}"),
+            Box::new(move |t| t.organisation_id == organisation),
+        ),
+        (
+            format!("&location_id={location}"),
+            Box::new(move |t| t.location_id == Some(location)),
+        ),
+        (
+            format!("&region_id={region}"),
+            Box::new(move |t| t.region_id == Some(region)),
+        ),
         (format!("&programme_id={programme}&phase={phase}&mine=true"), {
             let phase = phase.clone();
             Box::new(move |t| t.programme_id == programme && t.phase == phase && t.coach_id == Some(coach_id))
@@ -653,8 +669,16 @@ async fn each_filter_keeps_exactly_the_trajectories_that_match_it() {
                     .map(|t| t.id)
                     .collect();
                 let got = listed(&app, &coach, &format!("status={status}&sort={sort}{query}")).await;
-                assert_eq!(got.len(), expected.len(), "status={status}{query}: as many rows as match, none twice");
-                assert_eq!(got.into_iter().collect::<std::collections::BTreeSet<_>>(), expected, "status={status}{query}");
+                assert_eq!(
+                    got.len(),
+                    expected.len(),
+                    "status={status}{query}: as many rows as match, none twice"
+                );
+                assert_eq!(
+                    got.into_iter().collect::<std::collections::BTreeSet<_>>(),
+                    expected,
+                    "status={status}{query}"
+                );
                 if !expected.is_empty() && expected.len() < in_scope.len() {
                     narrowed += 1;
                 }
