@@ -91,11 +91,11 @@ impl Row {
 /// $5 phase, $6 organisation, $7 location, $8 region; $9 and $10 the cursor; $11 the limit; the
 /// branches' ids from $12 on, then the search's values.
 fn filters(filter: &Filter) -> String {
-    let status = match filter.status {
-        Status::Active => "t.ended_on IS NULL AND $1 = 'active'",
-        Status::Ended => "t.ended_on IS NOT NULL AND $1 = 'ended'",
-        Status::All => "$1 = 'all'",
-    };
+    // The status stays one condition the planner cannot see through. Told `ended_on IS NULL`,
+    // SQLite read every active trajectory through `trajectories_ended` and sorted them for a
+    // region's first page (2.4 s at 2 million people) instead of walking the region's names. It
+    // names only `ended_on`, which the scope indexes hold.
+    let status = "($1 = 'all' OR ($1 = 'active' AND t.ended_on IS NULL) OR ($1 = 'ended' AND t.ended_on IS NOT NULL))";
     let mine = if filter.mine {
         "$2 AND t.coach_id = $3"
     } else {
@@ -120,7 +120,7 @@ fn filters(filter: &Filter) -> String {
 }
 
 /// The same filters as one opaque condition each, for the branch that looks a rare word's people
-/// up. Shown `ended_on IS NULL` and `$4 IS NULL`, PostgreSQL took the region's active
+/// up. Shown `$4 IS NULL` for the filters not in use, PostgreSQL took the region's active
 /// trajectories for few and, in the plan it keeps for any word, read them all to join the
 /// words (10-17 ms for a surname at 60 000 people, against 1-2 ms looking the people up).
 const WORD_FILTERS: &str = "
