@@ -233,7 +233,7 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) ->
                    health_category = $11, incapacity_since = $12, situation = $13, referrer = $14, notes = $15,
                    updated_at = $16
                WHERE id = $17";
-    let done = run!(tx, c => sqlx::query(sql)
+    run!(tx, c => sqlx::query(sql)
         .bind(&input.first_name).bind(&input.last_name).bind(&name).bind(input.birth_date)
         .bind(&input.national_register).bind(&input.email).bind(&input.phone).bind(input.language.as_str())
         .bind(input.gender.as_str()).bind(input.education.as_str()).bind(input.health_category.as_str())
@@ -241,9 +241,7 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) ->
         .bind(now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("national_register"))?;
-    if done == 0 {
-        return Err(StoreError::NotFound);
-    }
+    // The record was read above in this transaction, so the update found it.
     if before != name {
         let sql = "UPDATE trajectories SET participant_name = $1 WHERE participant_id = $2";
         run!(tx, c => sqlx::query(sql).bind(&name).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
