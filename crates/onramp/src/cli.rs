@@ -26,6 +26,11 @@ pub struct Cli {
     /// sqlite:PATH (created on first use) or postgres://USER@HOST/DB
     #[arg(long, env = "ONRAMP_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
+    /// SQLite only: the page cache of each connection that reads, in MiB (up to eight connect).
+    #[arg(long, env = "ONRAMP_SQLITE_READER_CACHE_MIB", global = true,
+          default_value_t = onramp_store::DEFAULT_READER_CACHE_MIB,
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub sqlite_reader_cache_mib: u32,
     /// Log as JSON lines (for log collectors) instead of text.
     #[arg(long, env = "ONRAMP_LOG_JSON", global = true)]
     pub log_json: bool,
@@ -209,8 +214,8 @@ pub fn init_tracing(json: bool) {
     }
 }
 
-async fn open(url: &str) -> Result<Db> {
-    let db = Db::connect(url)
+async fn open(url: &str, reader_cache_mib: u32) -> Result<Db> {
+    let db = Db::connect_with(url, reader_cache_mib)
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
     db.migrate().await.context("cannot apply the migrations")?;
@@ -218,7 +223,7 @@ async fn open(url: &str) -> Result<Db> {
 }
 
 pub async fn run(cli: Cli) -> Result<()> {
-    let db = open(&cli.database_url).await?;
+    let db = open(&cli.database_url, cli.sqlite_reader_cache_mib).await?;
     let state = AppState {
         db: db.clone(),
         config: Arc::new(Config::default()),

@@ -33,7 +33,7 @@ pub mod tokens;
 pub mod trajectories;
 pub mod users;
 
-pub use db::{Access, Backend, Conn, Db, Engine, Tx, now};
+pub use db::{Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Engine, Tx, now};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

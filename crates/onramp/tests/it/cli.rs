@@ -260,3 +260,33 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     let (ok, _, err) = onramp(&first.url, &args, "");
     assert!(!ok && err.contains("already holds data"), "{err}");
 }
+
+/// `--sqlite-reader-cache-mib` sizes each reading connection's page cache, and refuses what no
+/// cache can be.
+#[tokio::test]
+async fn the_readers_page_cache_is_set_by_the_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cache.sqlite3").display());
+    for bad in ["0", "5000", "lots"] {
+        let (ok, _, err) = onramp(&url, &["--sqlite-reader-cache-mib", bad, "migrate"], "");
+        assert!(!ok && err.contains("--sqlite-reader-cache-mib"), "{bad}: {err}");
+    }
+    let (ok, _, err) = onramp(&url, &["--sqlite-reader-cache-mib", "3", "migrate"], "");
+    assert!(ok, "{err}");
+
+    let cache_of = |db: onramp_store::Db| async move {
+        let mut conn = db.conn().await.unwrap();
+        let onramp_store::Backend::Sqlite(c) = onramp_store::Access::backend(&mut conn) else {
+            unreachable!("a SQLite URL")
+        };
+        sqlx::query_scalar::<_, i64>("PRAGMA cache_size")
+            .fetch_one(c)
+            .await
+            .unwrap()
+    };
+    let chosen = onramp_store::Db::connect_with(&url, 3).await.unwrap();
+    assert_eq!(cache_of(chosen).await, -3 * 1024, "3 MiB, as a negative number of KiB");
+    let default = onramp_store::Db::connect(&url).await.unwrap();
+    let expected = -i64::from(onramp_store::DEFAULT_READER_CACHE_MIB) * 1024;
+    assert_eq!(cache_of(default).await, expected);
+}
