@@ -272,6 +272,13 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
             Ok(caseload::page(&mut conn, actor, &Filter::default(), 50).await?.len())
         })
         .await?;
+        // The caseload's web page lists the check-ins falling due in 30 days above its first page.
+        let until = onramp_web::service::participants::today() + chrono::Days::new(30);
+        measure(&format!("check-ins due in 30 days, {who}"), runs, |_| async move {
+            let mut conn = db.conn().await?;
+            Ok(onramp_store::check_ins::due(&mut conn, actor, until).await?.len())
+        })
+        .await?;
     }
     // Searches as people type them: a common first name, a surname and a full name of someone in
     // the coordinator's region (most surnames are rare, as in Belgium).
