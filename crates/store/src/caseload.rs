@@ -247,6 +247,38 @@ fn branches(actor: &Actor) -> Vec<Branch> {
 /// caseload, with the ids it binds from `$first` on, in order. Without `with_shared`, partners a
 /// care team sees only by the participant's consent are left out (check-ins are the coach's work).
 pub(crate) fn visible_condition(actor: &Actor, first: usize, with_shared: bool) -> (String, Vec<Uuid>) {
+    let (parts, ids) = branch_conditions(actor, first, with_shared);
+    if parts.is_empty() {
+        return ("1 = 0".to_owned(), ids);
+    }
+    let parts: Vec<String> = parts.into_iter().map(|(_, condition)| condition).collect();
+    (format!("({})", parts.join(" OR ")), ids)
+}
+
+/// The ids of the trajectories the actor may see and that meet `also`, as a UNION of one walk
+/// per part of the scope, with the ids it binds from `$first` on. Each walk reads a coach's or a
+/// partner's scope index alone (it holds the id and the end date). `None` when a part is a region
+/// or everything: hundreds of thousands of trajectories at national size, too many to read whole.
+pub(crate) fn small_scope(actor: &Actor, first: usize, with_shared: bool, also: &str) -> Option<(String, Vec<Uuid>)> {
+    let (parts, ids) = branch_conditions(actor, first, with_shared);
+    if parts
+        .iter()
+        .any(|(branch, _)| matches!(branch, Branch::All | Branch::Region(_)))
+    {
+        return None;
+    }
+    if parts.is_empty() {
+        return Some(("SELECT t.id FROM trajectories t WHERE 1 = 0".to_owned(), ids));
+    }
+    let walks: Vec<String> = parts
+        .into_iter()
+        .map(|(_, condition)| format!("SELECT t.id FROM trajectories t WHERE {condition} AND {also}"))
+        .collect();
+    Some((walks.join(" UNION "), ids))
+}
+
+/// Each branch of the actor's scope with its condition on `t`, binding ids from `$first` on.
+fn branch_conditions(actor: &Actor, first: usize, with_shared: bool) -> (Vec<(Branch, String)>, Vec<Uuid>) {
     let mut ids = Vec::new();
     let mut parts = Vec::new();
     for branch in branches(actor) {
@@ -267,12 +299,9 @@ pub(crate) fn visible_condition(actor: &Actor, first: usize, with_shared: bool) 
                 format!("t.region_id = ${}", first + ids.len() - 1)
             }
         };
-        parts.push(condition);
+        parts.push((branch, condition));
     }
-    if parts.is_empty() {
-        return ("1 = 0".to_owned(), ids);
-    }
-    (format!("({})", parts.join(" OR ")), ids)
+    (parts, ids)
 }
 
 fn statement(filter: &Filter, branches: &[Branch], search: Option<&Search>) -> Statement {

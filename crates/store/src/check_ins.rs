@@ -66,9 +66,28 @@ pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Re
 /// Check-ins not yet done that fall due by `until` among the trajectories the actor sees in the
 /// caseload, soonest first. Care teams follow up through the coach: their partners bring none.
 pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Result<Vec<CheckIn>> {
-    let (visible, ids) = crate::caseload::visible_condition(actor, 2, false);
-    let sql =
-        format!("{SELECT} WHERE c.done_on IS NULL AND c.due_on <= $1 AND {visible} ORDER BY c.due_on, c.id LIMIT 200");
+    let (sql, ids) = match crate::caseload::small_scope(actor, 2, false, "t.ended_on IS NOT NULL") {
+        // A coach's or a partner's few thousand trajectories: their ended ones from the scope
+        // indexes, then each one's open check-ins (`check_ins_open`), and only the 200 soonest
+        // read in full. Walking every open check-in by date took 49 ms for a coach at 2.5 million.
+        Some((ended, ids)) => (
+            format!(
+                "{SELECT} WHERE c.id IN (SELECT o.id FROM ({ended}) s JOIN check_ins o ON o.trajectory_id = s.id
+                    WHERE o.done_on IS NULL AND o.due_on <= $1 ORDER BY o.due_on, o.id LIMIT 200)
+                 ORDER BY c.due_on, c.id"
+            ),
+            ids,
+        ),
+        // A region holds a fifth of everything: walking the open check-ins by date finds its 200
+        // soonest after about a thousand.
+        None => {
+            let (visible, ids) = crate::caseload::visible_condition(actor, 2, false);
+            let sql = format!(
+                "{SELECT} WHERE c.done_on IS NULL AND c.due_on <= $1 AND {visible} ORDER BY c.due_on, c.id LIMIT 200"
+            );
+            (sql, ids)
+        }
+    };
     Ok(run!(conn, c => {
         let mut q = sqlx::query_as::<_, CheckIn>(sqlx::AssertSqlSafe(&*sql)).bind(until);
         for id in &ids {

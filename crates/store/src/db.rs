@@ -34,10 +34,11 @@ pub fn now() -> DateTime<Utc> {
 
 /// The page cache of each SQLite connection that reads, in MiB, unless the operator chooses
 /// another (`--sqlite-reader-cache-mib`). Each of up to eight readers keeps its own cache on top
-/// of the operating system's, which holds the file's hot pages already. At 2 million participants
-/// the server held 132 MB after a region's export with 8 MiB readers, 271 MB with 64 MiB ones
-/// (docs/benchmarks.md).
-pub const DEFAULT_READER_CACHE_MIB: u32 = 8;
+/// of the operating system's, which holds the file's hot pages already. At 2.5 million
+/// participants the server held 158 MB after a region's export with 16 MiB readers and 278 MB
+/// with 64 MiB; pages and searches took the same, and only the due check-ins, which read a few
+/// thousand index pages, were slower with 8 MiB (docs/benchmarks.md).
+pub const DEFAULT_READER_CACHE_MIB: u32 = 16;
 
 impl Db {
     /// Opens `sqlite:PATH` (created when missing) or `postgres://...`.
