@@ -26,7 +26,7 @@ pub struct Cli {
     /// sqlite:PATH (created on first use) or postgres://USER@HOST/DB
     #[arg(long, env = "ONRAMP_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
-    /// SQLite only: the page cache of each connection that reads, in MiB (up to eight connect).
+    /// SQLite only: the page cache of each reading connection, in MiB (up to eight of them).
     #[arg(long, env = "ONRAMP_SQLITE_READER_CACHE_MIB", global = true,
           default_value_t = onramp_store::DEFAULT_READER_CACHE_MIB,
           value_parser = clap::value_parser!(u32).range(1..=4096))]

@@ -695,21 +695,13 @@ async fn each_filter_keeps_exactly_the_trajectories_that_match_it() {
 #[tokio::test]
 async fn first_pages_walk_their_scope_index_after_analyze() {
     use onramp_store::caseload::{self, Filter, Status};
-    let test = TestDb::new().await;
-    let db = &test.db;
-    let scale = onramp::generate::Scale::named("3000").unwrap();
-    let until = "2026-11-22".parse().unwrap();
-    onramp::generate::generate(db, scale, 7, until).await.unwrap();
-    let mut conn = db.conn().await.unwrap();
+    let test = TestDb::generated(3000, 7).await;
+    let mut conn = test.db.conn().await.unwrap();
     for (email, index) in [
         ("coach00000@onramp.generated", "trajectories_coach"),
         ("coordinator.limburg@onramp.generated", "trajectories_region"),
     ] {
-        let actor = onramp_store::users::find_by_email(&mut conn, email)
-            .await
-            .unwrap()
-            .unwrap()
-            .actor();
+        let actor = test.actor(email).await;
         for status in [Status::Active, Status::Ended, Status::All] {
             let filter = Filter {
                 status,

@@ -545,16 +545,11 @@ async fn a_reentry_never_goes_to_a_coach_who_has_left() {
 async fn the_due_check_ins_are_exactly_the_open_ones_of_the_scope_soonest_first() {
     use onramp_domain::identity::Role;
     use uuid::Uuid;
-    let test = TestDb::new().await;
-    let db = &test.db;
-    let scale = onramp::generate::Scale::named("3000").unwrap();
-    onramp::generate::generate(db, scale, 11, "2026-11-22".parse().unwrap())
-        .await
-        .unwrap();
+    let test = TestDb::generated(3000, 11).await;
     type Open = (Uuid, chrono::NaiveDate, Uuid, Uuid, Uuid);
     let sql = "SELECT c.id, c.due_on, t.coach_id, t.organisation_id, t.region_id
                FROM check_ins c JOIN trajectories t ON t.id = c.trajectory_id WHERE c.done_on IS NULL";
-    let mut conn = db.conn().await.unwrap();
+    let mut conn = test.db.conn().await.unwrap();
     let open: Vec<Open> = match onramp_store::Access::backend(&mut conn) {
         onramp_store::Backend::Sqlite(c) => sqlx::query_as(sql).fetch_all(c).await.unwrap(),
         onramp_store::Backend::Postgres(c) => sqlx::query_as(sql).fetch_all(c).await.unwrap(),
@@ -566,11 +561,7 @@ async fn the_due_check_ins_are_exactly_the_open_ones_of_the_scope_soonest_first(
         "coordinator.limburg@onramp.generated",
         "admin@onramp.generated",
     ] {
-        let actor = onramp_store::users::find_by_email(&mut conn, email)
-            .await
-            .unwrap()
-            .unwrap()
-            .actor();
+        let actor = test.actor(email).await;
         let sees = |&(_, _, coach, organisation, region): &Open| match actor.role {
             Role::Coach => coach == actor.user_id || actor.organisations.contains(&organisation),
             Role::Coordinator => actor.regions.contains(&region),

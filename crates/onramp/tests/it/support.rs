@@ -92,6 +92,28 @@ fn template_key() -> String {
 }
 
 impl TestDb {
+    /// A fresh database that `onramp generate` filled with `participants` people from `seed`,
+    /// up to 2026-11-22, its statistics refreshed as after any load.
+    pub async fn generated(participants: usize, seed: u64) -> TestDb {
+        let test = TestDb::new().await;
+        let scale = onramp::generate::Scale::named(&participants.to_string()).expect("a scale");
+        let until = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date");
+        onramp::generate::generate(&test.db, scale, seed, until)
+            .await
+            .expect("generate");
+        test
+    }
+
+    /// The actor of an account, as the server builds it at sign-in.
+    pub async fn actor(&self, email: &str) -> onramp_domain::policy::Actor {
+        let mut conn = self.db.conn().await.expect("a connection");
+        onramp_store::users::find_by_email(&mut conn, email)
+            .await
+            .expect("read the account")
+            .unwrap_or_else(|| panic!("no account {email}"))
+            .actor()
+    }
+
     /// A fresh database holding the demo data, copied from a template that the first test of
     /// this build fills (a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL).
     pub async fn with_demo() -> TestDb {
