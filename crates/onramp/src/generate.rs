@@ -291,6 +291,7 @@ const TRAJECTORY_COLUMNS: &[&str] = &[
     "last_contact_on",
     "created_at",
     "updated_at",
+    "next_check_in_on",
 ];
 const EVENT_COLUMNS: &[&str] = &[
     "trajectory_id",
@@ -606,7 +607,8 @@ fn measure(
 }
 
 /// The check-ins after an exit at the programme's follow-up months: those due by `until` mostly
-/// done (with the situation found), the next one open; returns how many were done.
+/// done (with the situation found), the next one open; returns how many were done and the due
+/// date of the soonest open one (the trajectory's `next_check_in_on`).
 fn check_ins(
     dice: &mut Dice,
     batch: &mut Batch,
@@ -614,9 +616,10 @@ fn check_ins(
     (participant, trajectory, coach): (Uuid, Uuid, Uuid),
     ended: NaiveDate,
     until: NaiveDate,
-) -> u64 {
+) -> (u64, Option<NaiveDate>) {
     use Value::*;
     let mut done = 0;
+    let mut next_open = None;
     for month in months {
         let due = ended + chrono::Months::new(*month as u32);
         let done_on = (due <= until && dice.chance(85)).then(|| (due + Days::new(dice.below(21))).min(until));
@@ -637,11 +640,14 @@ fn check_ins(
             OptId(done_on.map(|_| coach)),
         ]);
         done += u64::from(done_on.is_some());
+        if done_on.is_none() {
+            next_open = next_open.or(Some(due));
+        }
         if due > until {
             break;
         }
     }
-    done
+    (done, next_open)
 }
 
 fn at(date: NaiveDate) -> DateTime<Utc> {
@@ -908,8 +914,9 @@ fn person(
         None => (None, None),
     };
     activities += measure(dice, batch, (id, trajectory, coach), started, ended_on, last_day);
+    let mut next_check_in = None;
     if let Some(ended) = ended_on {
-        activities += check_ins(
+        let (done, next) = check_ins(
             dice,
             batch,
             &programme.follow_up_months,
@@ -917,6 +924,8 @@ fn person(
             ended,
             until,
         );
+        activities += done;
+        next_check_in = next;
     }
     if let Some(ended) = ended_on {
         batch.events.push(vec![
@@ -948,6 +957,7 @@ fn person(
         OptDate(last_contact),
         At(created),
         At(at(last_day)),
+        OptDate(next_check_in),
     ]);
     activities
 }

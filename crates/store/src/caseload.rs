@@ -247,38 +247,17 @@ fn branches(actor: &Actor) -> Vec<Branch> {
 /// caseload, with the ids it binds from `$first` on, in order. Without `with_shared`, partners a
 /// care team sees only by the participant's consent are left out (check-ins are the coach's work).
 pub(crate) fn visible_condition(actor: &Actor, first: usize, with_shared: bool) -> (String, Vec<Uuid>) {
-    let (parts, ids) = branch_conditions(actor, first, with_shared);
+    let (parts, ids) = scope_conditions(actor, first, with_shared);
     if parts.is_empty() {
         return ("1 = 0".to_owned(), ids);
     }
-    let parts: Vec<String> = parts.into_iter().map(|(_, condition)| condition).collect();
     (format!("({})", parts.join(" OR ")), ids)
 }
 
-/// The ids of the trajectories the actor may see and that meet `also`, as a UNION of one walk
-/// per part of the scope, with the ids it binds from `$first` on. Each walk reads a coach's or a
-/// partner's scope index alone (it holds the id and the end date). `None` when a part is a region
-/// or everything: hundreds of thousands of trajectories at national size, too many to read whole.
-pub(crate) fn small_scope(actor: &Actor, first: usize, with_shared: bool, also: &str) -> Option<(String, Vec<Uuid>)> {
-    let (parts, ids) = branch_conditions(actor, first, with_shared);
-    if parts
-        .iter()
-        .any(|(branch, _)| matches!(branch, Branch::All | Branch::Region(_)))
-    {
-        return None;
-    }
-    if parts.is_empty() {
-        return Some(("SELECT t.id FROM trajectories t WHERE 1 = 0".to_owned(), ids));
-    }
-    let walks: Vec<String> = parts
-        .into_iter()
-        .map(|(_, condition)| format!("SELECT t.id FROM trajectories t WHERE {condition} AND {also}"))
-        .collect();
-    Some((walks.join(" UNION "), ids))
-}
-
-/// Each branch of the actor's scope with its condition on `t`, binding ids from `$first` on.
-fn branch_conditions(actor: &Actor, first: usize, with_shared: bool) -> (Vec<(Branch, String)>, Vec<Uuid>) {
+/// One SQL condition on `t` per part of the actor's scope (none when it sees nothing), with the
+/// ids they bind from `$first` on. Each part has its own indexes, so a query can walk them one by
+/// one and join the walks, where a single `OR` of them would read the table.
+pub(crate) fn scope_conditions(actor: &Actor, first: usize, with_shared: bool) -> (Vec<String>, Vec<Uuid>) {
     let mut ids = Vec::new();
     let mut parts = Vec::new();
     for branch in branches(actor) {
@@ -299,7 +278,7 @@ fn branch_conditions(actor: &Actor, first: usize, with_shared: bool) -> (Vec<(Br
                 format!("t.region_id = ${}", first + ids.len() - 1)
             }
         };
-        parts.push((branch, condition));
+        parts.push(condition);
     }
     (parts, ids)
 }

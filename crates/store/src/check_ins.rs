@@ -48,7 +48,7 @@ pub async fn schedule(
         run!(tx, c => sqlx::query(sql).bind(Uuid::now_v7()).bind(trajectory_id).bind(participant_id).bind(m).bind(due)
             .execute(c).await.map(|r| r.rows_affected()))?;
     }
-    Ok(())
+    keep_next_due(tx, trajectory_id).await
 }
 
 pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<CheckIn>> {
@@ -64,30 +64,44 @@ pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Re
 }
 
 /// Check-ins not yet done that fall due by `until` among the trajectories the actor sees in the
-/// caseload, soonest first. Care teams follow up through the coach: their partners bring none.
+/// caseload, soonest first (at most 200). Care teams follow up through the coach: their partners
+/// bring none.
+///
+/// Each part of the scope walks its trajectories by their soonest open check-in
+/// (`next_check_in_on`) and keeps 200; the 200th of those dates is a cut that every one of the 200
+/// soonest check-ins falls on or before. Only the trajectories up to the cut are then read for their
+/// check-ins, so a list reads about as many entries as it shows, for a coach as for everything.
 pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Result<Vec<CheckIn>> {
-    let (sql, ids) = match crate::caseload::small_scope(actor, 2, false, "t.ended_on IS NOT NULL") {
-        // A coach's or a partner's few thousand trajectories: their ended ones from the scope
-        // indexes, then each one's open check-ins (`check_ins_open`), and only the 200 soonest
-        // read in full. Walking every open check-in by date took 49 ms for a coach at 2.5 million.
-        Some((ended, ids)) => (
+    let (parts, ids) = crate::caseload::scope_conditions(actor, 2, false);
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let firsts: Vec<String> = parts
+        .iter()
+        .map(|part| {
             format!(
-                "{SELECT} WHERE c.id IN (SELECT o.id FROM ({ended}) s JOIN check_ins o ON o.trajectory_id = s.id
-                    WHERE o.done_on IS NULL AND o.due_on <= $1 ORDER BY o.due_on, o.id LIMIT 200)
-                 ORDER BY c.due_on, c.id"
-            ),
-            ids,
-        ),
-        // A region holds a fifth of everything: walking the open check-ins by date finds its 200
-        // soonest after about a thousand.
-        None => {
-            let (visible, ids) = crate::caseload::visible_condition(actor, 2, false);
-            let sql = format!(
-                "{SELECT} WHERE c.done_on IS NULL AND c.due_on <= $1 AND {visible} ORDER BY c.due_on, c.id LIMIT 200"
-            );
-            (sql, ids)
-        }
-    };
+                "SELECT id, d FROM (SELECT t.id, t.next_check_in_on AS d FROM trajectories t
+                    WHERE {part} AND t.next_check_in_on <= $1 ORDER BY t.next_check_in_on LIMIT 200) f"
+            )
+        })
+        .collect();
+    let within: Vec<String> = parts
+        .iter()
+        .map(|part| {
+            format!("SELECT t.id FROM trajectories t WHERE {part} AND t.next_check_in_on <= (SELECT d FROM cut)")
+        })
+        .collect();
+    // UNION, not UNION ALL: a trajectory in two parts of the scope counts once towards the cut.
+    let sql = format!(
+        "WITH firsts AS ({firsts}),
+              cut AS (SELECT COALESCE((SELECT d FROM firsts ORDER BY d LIMIT 1 OFFSET 199), $1) AS d),
+              within AS ({within})
+         {SELECT} WHERE c.id IN (SELECT o.id FROM within s JOIN check_ins o ON o.trajectory_id = s.id
+             WHERE o.done_on IS NULL AND o.due_on <= $1 ORDER BY o.due_on, o.id LIMIT 200)
+         ORDER BY c.due_on, c.id",
+        firsts = firsts.join(" UNION "),
+        within = within.join(" UNION "),
+    );
     Ok(run!(conn, c => {
         let mut q = sqlx::query_as::<_, CheckIn>(sqlx::AssertSqlSafe(&*sql)).bind(until);
         for id in &ids {
@@ -95,6 +109,16 @@ pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Res
         }
         q.fetch_all(c).await
     })?)
+}
+
+/// Keeps the trajectory's `next_check_in_on`, the due date of its soonest open check-in, in step
+/// with its check-ins; every write to them calls it in the same transaction.
+async fn keep_next_due(tx: &mut impl Access, trajectory_id: Uuid) -> Result<()> {
+    let sql = "UPDATE trajectories SET next_check_in_on =
+                   (SELECT min(due_on) FROM check_ins WHERE trajectory_id = $1 AND done_on IS NULL)
+               WHERE id = $1";
+    run!(tx, c => sqlx::query(sql).bind(trajectory_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Records a check-in; `NotFound` when it was already done.
@@ -109,5 +133,7 @@ pub async fn record(tx: &mut impl Access, id: Uuid, input: &CheckInInput, by: Uu
     if done == 0 {
         return Err(StoreError::NotFound);
     }
-    get(tx, id).await?.ok_or(StoreError::NotFound)
+    let check_in = get(tx, id).await?.ok_or(StoreError::NotFound)?;
+    keep_next_due(tx, check_in.trajectory_id).await?;
+    Ok(check_in)
 }

@@ -166,14 +166,6 @@ async fn demo_data_loads_once() {
 }
 
 /// A count from the test database.
-async fn count(db: &onramp_store::Db, sql: &'static str) -> i64 {
-    let mut conn = db.conn().await.unwrap();
-    match onramp_store::Access::backend(&mut conn) {
-        onramp_store::Backend::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(c).await.unwrap(),
-        onramp_store::Backend::Postgres(c) => sqlx::query_scalar(sql).fetch_one(c).await.unwrap(),
-    }
-}
-
 #[tokio::test]
 async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     let first = TestDb::new().await;
@@ -234,6 +226,14 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     let astray = "SELECT COUNT(*) FROM check_ins c JOIN trajectories t ON t.id = c.trajectory_id
                   WHERE t.ended_on IS NULL OR c.due_on <= t.ended_on OR c.done_on > '2026-11-22'";
     assert_eq!(count(db, astray).await, 0);
+    // Each trajectory knows its soonest open check-in, as the due lists walk them by it.
+    let open = count(
+        db,
+        "SELECT COUNT(*) FROM trajectories WHERE next_check_in_on IS NOT NULL",
+    )
+    .await;
+    assert!(open > 20, "ended trajectories with a check-in to come: {open}");
+    assert_eq!(count(db, STALE_NEXT_CHECK_INS).await, 0);
     // The dashboard's counts were made for every generated trajectory.
     assert_eq!(count(db, "SELECT COUNT(*) FROM dashboard_facts").await, 400);
     let scope = onramp_store::dashboard::Scope {

@@ -272,6 +272,8 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
         ],
         "monitoring for 18 months, aftercare to 24"
     );
+    let trajectory = t["id"].as_str().unwrap();
+    assert_eq!(next_check_in(&app.db, trajectory).await.as_deref(), Some("2024-12-01"));
     let (_, due) = app.get_json(&coach, "/api/v1/check-ins/due").await;
     let ours: Vec<_> = due
         .as_array()
@@ -299,6 +301,11 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
         .await;
     assert_eq!(status, StatusCode::OK, "{recorded}");
     assert!(recorded["reentry"].is_null());
+    assert_eq!(
+        next_check_in(&app.db, trajectory).await.as_deref(),
+        Some("2025-06-01"),
+        "the trajectory's soonest open check-in moves on"
+    );
     let (status, problem) = app
         .send_json(&coach, "POST", &format!("/api/v1/check-ins/{first}"), body)
         .await;
@@ -330,6 +337,12 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
         .filter(|c| c["participant_id"] == id)
         .count();
     assert_eq!(left, 2, "the two recorded are no longer due");
+    assert_eq!(next_check_in(&app.db, trajectory).await.as_deref(), Some("2025-12-01"));
+    assert_eq!(
+        count(&app.db, STALE_NEXT_CHECK_INS).await,
+        0,
+        "the demo's trajectories too"
+    );
 }
 
 #[tokio::test]

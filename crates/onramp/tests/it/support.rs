@@ -272,6 +272,32 @@ impl Drop for TestDb {
     }
 }
 
+/// One number the database answers, on either engine.
+pub async fn count(db: &Db, sql: &'static str) -> i64 {
+    let mut conn = db.conn().await.unwrap();
+    match onramp_store::Access::backend(&mut conn) {
+        onramp_store::Backend::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(c).await.unwrap(),
+        onramp_store::Backend::Postgres(c) => sqlx::query_scalar(sql).fetch_one(c).await.unwrap(),
+    }
+}
+
+/// How many trajectories do not hold the due date of their soonest open check-in in
+/// `next_check_in_on` (the due lists walk them by it): 0 whenever the writes keep it.
+pub const STALE_NEXT_CHECK_INS: &str = "SELECT COUNT(*) FROM trajectories t WHERE next_check_in_on IS DISTINCT FROM
+    (SELECT min(c.due_on) FROM check_ins c WHERE c.trajectory_id = t.id AND c.done_on IS NULL)";
+
+/// The trajectory's `next_check_in_on`, as ISO text.
+pub async fn next_check_in(db: &Db, trajectory: &str) -> Option<String> {
+    let id: uuid::Uuid = trajectory.parse().expect("a trajectory id");
+    let sql = "SELECT next_check_in_on FROM trajectories WHERE id = $1";
+    let mut conn = db.conn().await.unwrap();
+    let next: Option<chrono::NaiveDate> = match onramp_store::Access::backend(&mut conn) {
+        onramp_store::Backend::Sqlite(c) => sqlx::query_scalar(sql).bind(id).fetch_one(c).await.unwrap(),
+        onramp_store::Backend::Postgres(c) => sqlx::query_scalar(sql).bind(id).fetch_one(c).await.unwrap(),
+    };
+    next.map(|d| d.to_string())
+}
+
 pub struct TestApp {
     pub base: String,
     pub db: Db,
