@@ -63,14 +63,18 @@ pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Re
     )
 }
 
+/// How many check-ins a due list holds at most.
+const DUE_LISTED: usize = 200;
+
 /// Check-ins not yet done that fall due by `until` among the trajectories the actor sees in the
-/// caseload, soonest first (at most 200). Care teams follow up through the coach: their partners
-/// bring none.
+/// caseload, soonest first (at most `DUE_LISTED`). Care teams follow up through the coach: their
+/// partners bring none.
 ///
 /// Each part of the scope walks its trajectories by their soonest open check-in
-/// (`next_check_in_on`) and keeps 200; the 200th of those dates is a cut that every one of the 200
-/// soonest check-ins falls on or before. Only the trajectories up to the cut are then read for their
-/// check-ins, so a list reads about as many entries as it shows, for a coach as for everything.
+/// (`next_check_in_on`) and keeps `DUE_LISTED`; the last of those dates, in order, is a cut that
+/// every one of the soonest `DUE_LISTED` check-ins falls on or before. Only the trajectories up to
+/// the cut are then read for their check-ins, so a list reads about as many entries as it shows,
+/// for a coach as for everything.
 pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Result<Vec<CheckIn>> {
     let (parts, ids) = crate::caseload::scope_conditions(actor, 2, false);
     if parts.is_empty() {
@@ -81,7 +85,7 @@ pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Res
         .map(|part| {
             format!(
                 "SELECT id, d FROM (SELECT t.id, t.next_check_in_on AS d FROM trajectories t
-                    WHERE {part} AND t.next_check_in_on <= $1 ORDER BY t.next_check_in_on LIMIT 200) f"
+                    WHERE {part} AND t.next_check_in_on <= $1 ORDER BY t.next_check_in_on LIMIT {DUE_LISTED}) f"
             )
         })
         .collect();
@@ -94,11 +98,12 @@ pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Res
     // UNION, not UNION ALL: a trajectory in two parts of the scope counts once towards the cut.
     let sql = format!(
         "WITH firsts AS ({firsts}),
-              cut AS (SELECT COALESCE((SELECT d FROM firsts ORDER BY d LIMIT 1 OFFSET 199), $1) AS d),
+              cut AS (SELECT COALESCE((SELECT d FROM firsts ORDER BY d LIMIT 1 OFFSET {last}), $1) AS d),
               within AS ({within})
          {SELECT} WHERE c.id IN (SELECT o.id FROM within s JOIN check_ins o ON o.trajectory_id = s.id
-             WHERE o.done_on IS NULL AND o.due_on <= $1 ORDER BY o.due_on, o.id LIMIT 200)
+             WHERE o.done_on IS NULL AND o.due_on <= $1 ORDER BY o.due_on, o.id LIMIT {DUE_LISTED})
          ORDER BY c.due_on, c.id",
+        last = DUE_LISTED - 1,
         firsts = firsts.join(" UNION "),
         within = within.join(" UNION "),
     );
