@@ -71,10 +71,10 @@ const DUE_LISTED: usize = 200;
 /// partners bring none.
 ///
 /// Each part of the scope walks its trajectories by their soonest open check-in
-/// (`next_check_in_on`) and keeps `DUE_LISTED`; the last of those dates, in order, is a cut that
-/// every one of the soonest `DUE_LISTED` check-ins falls on or before. Only the trajectories up to
-/// the cut are then read for their check-ins, so a list reads about as many entries as it shows,
-/// for a coach as for everything.
+/// (`next_check_in_on`) and keeps the first `DUE_LISTED`. Of all the dates kept, the
+/// `DUE_LISTED`-th in order is a cut that every one of the soonest `DUE_LISTED` check-ins falls on or
+/// before. Only the trajectories up to the cut are then read for their check-ins, so a list reads
+/// about as many entries as it shows, for a coach as for everything.
 pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Result<Vec<CheckIn>> {
     let (parts, ids) = crate::caseload::scope_conditions(actor, 2, false);
     if parts.is_empty() {
@@ -89,23 +89,26 @@ pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Res
             )
         })
         .collect();
-    let within: Vec<String> = parts
+    // Every trajectory before the cut is among the firsts of its part; those on the cut's date
+    // may not be (ties), so they are added. Asked as an equality, the planner expects a day's few
+    // rather than a region's thousands, and reads them without parallel workers.
+    let on_cut: Vec<String> = parts
         .iter()
         .map(|part| {
-            format!("SELECT t.id FROM trajectories t WHERE {part} AND t.next_check_in_on <= (SELECT d FROM cut)")
+            format!("SELECT t.id FROM trajectories t WHERE {part} AND t.next_check_in_on = (SELECT d FROM cut)")
         })
         .collect();
     // UNION, not UNION ALL: a trajectory in two parts of the scope counts once towards the cut.
     let sql = format!(
         "WITH firsts AS ({firsts}),
               cut AS (SELECT COALESCE((SELECT d FROM firsts ORDER BY d LIMIT 1 OFFSET {last}), $1) AS d),
-              within AS ({within})
+              within AS (SELECT id FROM firsts UNION {on_cut})
          {SELECT} WHERE c.id IN (SELECT o.id FROM within s JOIN check_ins o ON o.trajectory_id = s.id
              WHERE o.done_on IS NULL AND o.due_on <= $1 ORDER BY o.due_on, o.id LIMIT {DUE_LISTED})
          ORDER BY c.due_on, c.id",
         last = DUE_LISTED - 1,
         firsts = firsts.join(" UNION "),
-        within = within.join(" UNION "),
+        on_cut = on_cut.join(" UNION "),
     );
     Ok(run!(conn, c => {
         let mut q = sqlx::query_as::<_, CheckIn>(sqlx::AssertSqlSafe(&*sql)).bind(until);
