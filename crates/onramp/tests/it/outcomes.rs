@@ -626,3 +626,63 @@ async fn the_due_check_ins_are_exactly_the_open_ones_of_the_scope_soonest_first(
     }
     assert!(lists >= 12, "most lists hold check-ins ({lists})");
 }
+
+/// Two check-ins of one trajectory recorded at the same moment: the second waits for the first,
+/// and the trajectory's soonest open check-in is then the third, not one already done. Without the
+/// lock, PostgreSQL's second update read the trajectory's check-ins as they were before the first.
+#[tokio::test]
+async fn two_check_ins_recorded_at_once_leave_the_next_one_due() {
+    use onramp_domain::outcomes::CheckInInput;
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Gelijk", "Tijdig", "1975-03-03").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2023-01-02"});
+    let t = app.start_trajectory(&coach, &id, body).await;
+    let trajectory = t["id"].as_str().unwrap();
+    let exit = json!({"on": "2024-06-01", "reason": "completed"});
+    let path = format!("/api/v1/trajectories/{trajectory}/exit");
+    assert_eq!(app.send_json(&coach, "POST", &path, exit).await.0, StatusCode::OK);
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    let check_in = |n: usize| {
+        file["check_ins"][n]["id"]
+            .as_str()
+            .unwrap()
+            .parse::<uuid::Uuid>()
+            .unwrap()
+    };
+    let (first, second) = (check_in(0), check_in(1));
+    let mut conn = app.db.conn().await.unwrap();
+    let account = onramp_store::users::find_by_email(&mut conn, COACH_LIMBURG)
+        .await
+        .unwrap();
+    let by = account.expect("the coach").actor().user_id;
+    drop(conn);
+    let input = CheckInInput {
+        done_on: "2025-07-01".parse().unwrap(),
+        contact_made: false,
+        situation: None,
+        needs_more_service: false,
+        note: None,
+    };
+
+    let mut one = app.db.begin().await.unwrap();
+    onramp_store::check_ins::record(&mut one, first, &input, by)
+        .await
+        .unwrap();
+    let db = app.db.clone();
+    let other = input.clone();
+    let two = tokio::spawn(async move {
+        let mut two = db.begin().await.unwrap();
+        onramp_store::check_ins::record(&mut two, second, &other, by)
+            .await
+            .unwrap();
+        two.commit().await.unwrap();
+    });
+    // Long enough for the second to reach the trajectory and wait there.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    one.commit().await.unwrap();
+    two.await.unwrap();
+    assert_eq!(next_check_in(&app.db, trajectory).await.as_deref(), Some("2025-12-01"));
+}
