@@ -1,6 +1,6 @@
 //! Check-ins after exit: scheduled from the programme's follow-up months, then recorded.
 
-use crate::{Access, Backend, Result, StoreError, run};
+use crate::{Access, Result, StoreError, run};
 use chrono::{Months, NaiveDate};
 use onramp_domain::outcomes::CheckInInput;
 use onramp_domain::policy::Actor;
@@ -122,15 +122,8 @@ pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Res
 /// Keeps the trajectory's `next_check_in_on`, the due date of its soonest open check-in, in step
 /// with its check-ins; every write to them calls it in the same transaction.
 async fn keep_next_due(tx: &mut impl Access, trajectory_id: Uuid) -> Result<()> {
-    // On PostgreSQL two check-ins of one trajectory recorded at once could each miss the other's
-    // change: the lock makes the second wait, and its next statement then reads what the first
-    // committed. SQLite has one writer.
-    if let Backend::Postgres(c) = tx.backend() {
-        sqlx::query("SELECT id FROM trajectories WHERE id = $1 FOR UPDATE")
-            .bind(trajectory_id)
-            .execute(c)
-            .await?;
-    }
+    // Two check-ins of one trajectory recorded at once would each miss the other's change.
+    crate::lock_row(tx, "trajectories", trajectory_id).await?;
     let sql = "UPDATE trajectories SET next_check_in_on =
                    (SELECT min(due_on) FROM check_ins WHERE trajectory_id = $1 AND done_on IS NULL)
                WHERE id = $1";

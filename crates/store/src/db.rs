@@ -36,8 +36,8 @@ pub fn now() -> DateTime<Utc> {
 /// another (`--sqlite-reader-cache-mib`). Each of up to eight readers keeps its own cache on top
 /// of the operating system's, which holds the file's hot pages already. At 2.5 million
 /// participants the server held 158 MB after a region's export with 16 MiB readers and 278 MB
-/// with 64 MiB; pages and searches took the same, and only the due check-ins, which read a few
-/// thousand index pages, were slower with 8 MiB (docs/benchmarks.md).
+/// with 64 MiB; pages and searches took the same, and only the due check-ins, which then read a
+/// few thousand index pages (before migration 0022), were slower with 8 MiB (docs/benchmarks.md).
 pub const DEFAULT_READER_CACHE_MIB: u32 = 16;
 
 impl Db {
@@ -198,6 +198,17 @@ pub enum Backend<'a> {
 }
 
 /// Anything a query can run on: a read connection or a write transaction.
+/// Locks one row of `table` until the transaction ends, on PostgreSQL: two transactions that each
+/// derive a value from rows the other is changing would otherwise each miss the other's change.
+/// The second waits, and its next statement reads what the first committed. SQLite has one writer.
+pub(crate) async fn lock_row(tx: &mut impl Access, table: &'static str, id: uuid::Uuid) -> Result<()> {
+    if let Backend::Postgres(c) = tx.backend() {
+        let sql = format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(c).await?;
+    }
+    Ok(())
+}
+
 pub trait Access: Send {
     fn backend(&mut self) -> Backend<'_>;
 }

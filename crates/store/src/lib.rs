@@ -33,6 +33,7 @@ pub mod tokens;
 pub mod trajectories;
 pub mod users;
 
+pub(crate) use db::lock_row;
 pub use db::{Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Engine, Tx, now};
 pub use error::StoreError;
 

@@ -165,7 +165,6 @@ async fn demo_data_loads_once() {
     assert!(onramp_store::users::count(&mut conn).await.unwrap() >= 20);
 }
 
-/// A count from the test database.
 #[tokio::test]
 async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     let first = TestDb::new().await;

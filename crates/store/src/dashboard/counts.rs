@@ -165,22 +165,11 @@ pub async fn refresh_many(tx: &mut impl Access, participant_ids: &[Uuid]) -> Res
     ids.dedup();
     let mut changes = HashMap::new();
     for id in ids {
-        lock(tx, id).await?;
+        // Two transactions could each count a change the other cannot see yet.
+        crate::lock_row(tx, "participants", id).await?;
         changes_for(tx, id, &mut changes).await?;
     }
     apply(tx, changes).await
-}
-
-/// On PostgreSQL two transactions could each count a change the other cannot see yet; the lock
-/// makes the second wait and then read what the first committed. SQLite has one writer.
-async fn lock(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
-    if let Backend::Postgres(c) = tx.backend() {
-        sqlx::query("SELECT id FROM participants WHERE id = $1 FOR UPDATE")
-            .bind(participant_id)
-            .execute(c)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Rewrites the facts of a participant's trajectories that changed, and adds what that changes
