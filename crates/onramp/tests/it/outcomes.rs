@@ -3,11 +3,34 @@
 use crate::participants::{programme_id, register};
 use crate::support::*;
 use chrono::Days;
-use reqwest::StatusCode;
+use reqwest::{Client, StatusCode};
 use serde_json::json;
 
 fn today() -> chrono::NaiveDate {
     crate::caseload::today()
+}
+
+/// Someone the coach registers at Maasland, on We go to work from `started`, who then leaves with
+/// `exit` (scheduling the check-ins): the participant's and the trajectory's ids.
+async fn exited(
+    app: &TestApp,
+    coach: &Client,
+    (first_name, last_name, birth_date): (&str, &str, &str),
+    started: &str,
+    exit: serde_json::Value,
+) -> (String, String) {
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(app, coach, &maasland, first_name, last_name, birth_date).await;
+    let wgtw = programme_id(app, coach, "we-go-to-work").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": started});
+    let trajectory = app.start_trajectory(coach, &id, body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/trajectories/{trajectory}/exit");
+    let (status, left) = app.send_json(coach, "POST", &path, exit).await;
+    assert_eq!(status, StatusCode::OK, "{left}");
+    (id, trajectory)
 }
 
 #[tokio::test]
@@ -235,21 +258,9 @@ async fn barriers_are_noted_closed_once_and_counted_on_the_dashboard() {
 async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_trajectory() {
     let app = TestApp::spawn().await;
     let coach = app.api_as(COACH_LIMBURG).await;
-    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
-    let id = register(&app, &coach, &maasland, "Nazorg", "Peeters", "1972-02-02").await;
-    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
-    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2023-01-02"});
-    let t = app.start_trajectory(&coach, &id, body).await;
     let exit = json!({"on": "2024-06-01", "reason": "work", "situation": "in_employment"});
-    let (status, _) = app
-        .send_json(
-            &coach,
-            "POST",
-            &format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap()),
-            exit,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let (id, trajectory) = exited(&app, &coach, ("Nazorg", "Peeters", "1972-02-02"), "2023-01-02", exit).await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
     let schedule: Vec<(i64, String)> = file["check_ins"]
         .as_array()
@@ -272,8 +283,7 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
         ],
         "monitoring for 18 months, aftercare to 24"
     );
-    let trajectory = t["id"].as_str().unwrap();
-    assert_eq!(next_check_in(&app.db, trajectory).await.as_deref(), Some("2024-12-01"));
+    assert_eq!(next_check_in(&app.db, &trajectory).await.as_deref(), Some("2024-12-01"));
     let (_, due) = app.get_json(&coach, "/api/v1/check-ins/due").await;
     let ours: Vec<_> = due
         .as_array()
@@ -302,7 +312,7 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
     assert_eq!(status, StatusCode::OK, "{recorded}");
     assert!(recorded["reentry"].is_null());
     assert_eq!(
-        next_check_in(&app.db, trajectory).await.as_deref(),
+        next_check_in(&app.db, &trajectory).await.as_deref(),
         Some("2025-06-01"),
         "the trajectory's soonest open check-in moves on"
     );
@@ -337,7 +347,7 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
         .filter(|c| c["participant_id"] == id)
         .count();
     assert_eq!(left, 2, "the two recorded are no longer due");
-    assert_eq!(next_check_in(&app.db, trajectory).await.as_deref(), Some("2025-12-01"));
+    assert_eq!(next_check_in(&app.db, &trajectory).await.as_deref(), Some("2025-12-01"));
     assert_eq!(
         count(&app.db, STALE_NEXT_CHECK_INS).await,
         0,
@@ -349,19 +359,8 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
 async fn the_caseload_lists_overdue_check_ins_and_the_file_records_one() {
     let app = TestApp::spawn().await;
     let coach = app.api_as(COACH_LIMBURG).await;
-    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
-    let id = register(&app, &coach, &maasland, "Opvolg", "Janssens", "1974-04-04").await;
-    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
-    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2024-01-02"});
-    let t = app.start_trajectory(&coach, &id, body).await;
     let exit = json!({"on": "2025-01-06", "reason": "completed"});
-    app.send_json(
-        &coach,
-        "POST",
-        &format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap()),
-        exit,
-    )
-    .await;
+    let (id, _) = exited(&app, &coach, ("Opvolg", "Janssens", "1974-04-04"), "2024-01-02", exit).await;
     let page = app.english_browser_as(COACH_LIMBURG).await;
     let html = page
         .get(app.url("/caseload"))
@@ -515,17 +514,8 @@ async fn a_reentry_never_goes_to_a_coach_who_has_left() {
     let app = TestApp::spawn().await;
     let coach = app.api_as(COACH_LIMBURG).await;
     let admin = app.api_as(ADMIN).await;
-    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
-    let id = register(&app, &coach, &maasland, "Terug", "Keer", "1972-02-02").await;
-    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
-    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2024-01-02"});
-    let (status, t) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{t}");
     let exit = json!({"on": "2024-06-03", "reason": "completed"});
-    let path = format!("/api/v1/trajectories/{}/exit", t["id"].as_str().unwrap());
-    assert_eq!(app.send_json(&coach, "POST", &path, exit).await.0, StatusCode::OK);
+    let (id, _) = exited(&app, &coach, ("Terug", "Keer", "1972-02-02"), "2024-01-02", exit).await;
 
     // The coach leaves; an administrator records the check-in that finds more service is needed.
     let (_, me) = app.get_json(&coach, "/api/v1/me").await;
@@ -635,15 +625,8 @@ async fn two_check_ins_recorded_at_once_leave_the_next_one_due() {
     use onramp_domain::outcomes::CheckInInput;
     let app = TestApp::spawn().await;
     let coach = app.api_as(COACH_LIMBURG).await;
-    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
-    let id = register(&app, &coach, &maasland, "Gelijk", "Tijdig", "1975-03-03").await;
-    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
-    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2023-01-02"});
-    let t = app.start_trajectory(&coach, &id, body).await;
-    let trajectory = t["id"].as_str().unwrap();
     let exit = json!({"on": "2024-06-01", "reason": "completed"});
-    let path = format!("/api/v1/trajectories/{trajectory}/exit");
-    assert_eq!(app.send_json(&coach, "POST", &path, exit).await.0, StatusCode::OK);
+    let (id, trajectory) = exited(&app, &coach, ("Gelijk", "Tijdig", "1975-03-03"), "2023-01-02", exit).await;
     let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
     let check_in = |n: usize| {
         file["check_ins"][n]["id"]
@@ -653,12 +636,7 @@ async fn two_check_ins_recorded_at_once_leave_the_next_one_due() {
             .unwrap()
     };
     let (first, second) = (check_in(0), check_in(1));
-    let mut conn = app.db.conn().await.unwrap();
-    let account = onramp_store::users::find_by_email(&mut conn, COACH_LIMBURG)
-        .await
-        .unwrap();
-    let by = account.expect("the coach").actor().user_id;
-    drop(conn);
+    let by = app.actor(COACH_LIMBURG).await.user_id;
     let input = CheckInInput {
         done_on: "2025-07-01".parse().unwrap(),
         contact_made: false,
@@ -684,5 +662,5 @@ async fn two_check_ins_recorded_at_once_leave_the_next_one_due() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     one.commit().await.unwrap();
     two.await.unwrap();
-    assert_eq!(next_check_in(&app.db, trajectory).await.as_deref(), Some("2025-12-01"));
+    assert_eq!(next_check_in(&app.db, &trajectory).await.as_deref(), Some("2025-12-01"));
 }

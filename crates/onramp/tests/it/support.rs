@@ -342,6 +342,11 @@ impl TestApp {
         start_server(self.db.clone()).await
     }
 
+    /// The actor of an account, as the server builds it at sign-in.
+    pub async fn actor(&self, email: &str) -> onramp_domain::policy::Actor {
+        self._test_db.actor(email).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
