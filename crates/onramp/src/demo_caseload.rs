@@ -332,14 +332,6 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
                 note: None,
             };
             trajectories::exit(tx, trajectory.id, &exit, Some(coach)).await?;
-            onramp_store::check_ins::schedule(
-                tx,
-                trajectory.id,
-                participant.id,
-                ended_on,
-                &programme.definition.follow_up_months,
-            )
-            .await?;
             if n % 18 == 0 && programme.id == wgtw.id {
                 let again = NewTrajectory {
                     programme_id: boost.id,

@@ -109,14 +109,9 @@ where
         + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
-    // `?` binds by position on SQLite (cheaper than `$n`, see `insert`), numbered for PostgreSQL.
-    let postgres = matches!(conn.backend(), Backend::Postgres(_));
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut statement = format!("{sql} ({})", vec!["?"; chunk.len()].join(", "));
-        if postgres {
-            statement = numbered(&statement);
-        }
+        let statement = in_list(conn, sql, chunk.len());
         let rows: Vec<T> = run!(conn, c => {
             let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(statement.as_str()));
             for id in chunk {
@@ -127,6 +122,33 @@ where
         found.extend(rows);
     }
     Ok(found)
+}
+
+/// Runs `sql`, which ends in `… IN`, for each of `ids` in turn as the list (as [`select_in`]);
+/// returns the rows it changed.
+pub(crate) async fn execute_in(conn: &mut impl Access, sql: &str, ids: &[Uuid]) -> Result<u64> {
+    let mut changed = 0;
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let statement = in_list(conn, sql, chunk.len());
+        changed += run!(conn, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(statement.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(changed)
+}
+
+/// `sql (?, ?, …)` with `count` placeholders: `?` binds by position on SQLite (cheaper than `$n`,
+/// see `insert`), numbered for PostgreSQL.
+fn in_list(conn: &mut impl Access, sql: &str, count: usize) -> String {
+    let statement = format!("{sql} ({})", vec!["?"; count].join(", "));
+    match conn.backend() {
+        Backend::Postgres(_) => numbered(&statement),
+        Backend::Sqlite(_) => statement,
+    }
 }
 
 #[cfg(test)]

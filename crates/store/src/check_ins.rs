@@ -5,6 +5,8 @@ use chrono::{Months, NaiveDate};
 use onramp_domain::outcomes::CheckInInput;
 use onramp_domain::policy::Actor;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
@@ -31,24 +33,44 @@ const SELECT: &str = "SELECT c.id, c.trajectory_id, c.participant_id,
     JOIN participants p ON p.id = c.participant_id
     JOIN programmes g ON g.id = t.programme_id";
 
-/// Schedules one check-in per follow-up month after `ended_on`.
-pub async fn schedule(
-    tx: &mut impl Access,
-    trajectory_id: Uuid,
-    participant_id: Uuid,
-    ended_on: NaiveDate,
-    months: &[i32],
-) -> Result<()> {
-    let sql = "INSERT INTO check_ins (id, trajectory_id, participant_id, months_after_exit, due_on)
-               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (trajectory_id, months_after_exit) DO NOTHING";
-    for &m in months {
-        let due = ended_on
-            .checked_add_months(Months::new(m.max(0) as u32))
-            .unwrap_or(NaiveDate::MAX);
-        run!(tx, c => sqlx::query(sql).bind(Uuid::now_v7()).bind(trajectory_id).bind(participant_id).bind(m).bind(due)
-            .execute(c).await.map(|r| r.rows_affected()))?;
+/// A trajectory that has just ended, whose follow-up is to be scheduled.
+#[derive(Debug, Clone, Copy)]
+pub struct Ended {
+    pub trajectory_id: Uuid,
+    pub participant_id: Uuid,
+    pub programme_id: Uuid,
+    pub on: NaiveDate,
+}
+
+/// Starts the follow-up of trajectories that have just ended (one by an exit, many by an import):
+/// one check-in per follow-up month of each one's programme, counted from its exit. Every exit
+/// goes through here, so no way of ending a trajectory can skip its monitoring and aftercare.
+pub(crate) async fn schedule(tx: &mut impl Access, ended: &[Ended]) -> Result<()> {
+    use crate::bulk::Value::{Date, Id, Int};
+    let mut months_of = HashMap::new();
+    let mut rows = Vec::new();
+    for e in ended {
+        if let Entry::Vacant(slot) = months_of.entry(e.programme_id) {
+            slot.insert(crate::programmes::follow_up_months(tx, e.programme_id).await?);
+        }
+        for &m in &months_of[&e.programme_id] {
+            let due =
+                e.on.checked_add_months(Months::new(m.max(0) as u32))
+                    .unwrap_or(NaiveDate::MAX);
+            rows.push(vec![
+                Id(Uuid::now_v7()),
+                Id(e.trajectory_id),
+                Id(e.participant_id),
+                Int(m),
+                Date(due),
+            ]);
+        }
     }
-    keep_next_due(tx, trajectory_id).await
+    let columns = &["id", "trajectory_id", "participant_id", "months_after_exit", "due_on"];
+    crate::bulk::insert(tx, "check_ins", columns, &rows).await?;
+    let ids: Vec<Uuid> = ended.iter().map(|e| e.trajectory_id).collect();
+    crate::bulk::execute_in(tx, &format!("{NEXT_DUE} WHERE id IN"), &ids).await?;
+    Ok(())
 }
 
 pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<CheckIn>> {
@@ -119,15 +141,18 @@ pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Res
     })?)
 }
 
+/// Sets `next_check_in_on` of the trajectories the caller's `WHERE` names to their soonest open
+/// check-in's due date (none when all are done).
+const NEXT_DUE: &str = "UPDATE trajectories SET next_check_in_on = (SELECT min(c.due_on) FROM check_ins c
+                            WHERE c.trajectory_id = trajectories.id AND c.done_on IS NULL)";
+
 /// Keeps the trajectory's `next_check_in_on`, the due date of its soonest open check-in, in step
 /// with its check-ins; every write to them calls it in the same transaction.
 async fn keep_next_due(tx: &mut impl Access, trajectory_id: Uuid) -> Result<()> {
     // Two check-ins of one trajectory recorded at once would each miss the other's change.
     crate::lock_row(tx, "trajectories", trajectory_id).await?;
-    let sql = "UPDATE trajectories SET next_check_in_on =
-                   (SELECT min(due_on) FROM check_ins WHERE trajectory_id = $1 AND done_on IS NULL)
-               WHERE id = $1";
-    run!(tx, c => sqlx::query(sql).bind(trajectory_id).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = format!("{NEXT_DUE} WHERE id = $1");
+    run!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql)).bind(trajectory_id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

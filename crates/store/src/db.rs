@@ -197,7 +197,6 @@ pub enum Backend<'a> {
     Postgres(&'a mut PgConnection),
 }
 
-/// Anything a query can run on: a read connection or a write transaction.
 /// Locks one row of `table` until the transaction ends, on PostgreSQL: two transactions that each
 /// derive a value from rows the other is changing would otherwise each miss the other's change.
 /// The second waits, and its next statement reads what the first committed. SQLite has one writer.
@@ -209,6 +208,7 @@ pub(crate) async fn lock_row(tx: &mut impl Access, table: &'static str, id: uuid
     Ok(())
 }
 
+/// Anything a query can run on: a read connection or a write transaction.
 pub trait Access: Send {
     fn backend(&mut self) -> Backend<'_>;
 }

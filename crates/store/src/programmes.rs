@@ -100,7 +100,7 @@ fn assemble(row: Row, steps: &[StepRow]) -> Programme {
                 .filter_map(|s| Situation::parse(s).ok())
                 .collect(),
             max_duration_months: row.max_duration_months,
-            follow_up_months: row.follow_up_months.split(',').filter_map(|m| m.parse().ok()).collect(),
+            follow_up_months: split_months(&row.follow_up_months),
         },
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -167,6 +167,17 @@ pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Programme>> 
     };
     let steps = steps_of(conn, Some(id)).await?;
     Ok(Some(assemble(row, &steps)))
+}
+
+/// The months after exit at which the programme's check-ins fall due.
+pub async fn follow_up_months(conn: &mut impl Access, id: Uuid) -> Result<Vec<i32>> {
+    let sql = "SELECT follow_up_months FROM programmes WHERE id = $1";
+    let months: Option<String> = run!(conn, c => sqlx::query_scalar(sql).bind(id).fetch_optional(c).await)?;
+    Ok(months.as_deref().map(split_months).unwrap_or_default())
+}
+
+fn split_months(months: &str) -> Vec<i32> {
+    months.split(',').filter_map(|m| m.parse().ok()).collect()
 }
 
 pub async fn find_by_code(conn: &mut impl Access, code: &str) -> Result<Option<Programme>> {

@@ -1,6 +1,6 @@
 //! Trajectories and their dated history.
 
-use crate::{Access, Result, StoreError, now, run};
+use crate::{Access, Result, StoreError, check_ins, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -84,7 +84,8 @@ pub async fn start_with_id(
 }
 
 /// Starts many trajectories with a few statements (an import's), each with its start event and,
-/// when it ended already, its exit; counts them for the dashboard. Returns them as at their start.
+/// when it ended already, its exit and its check-ins after exit; counts them for the dashboard.
+/// Returns them as at their start.
 pub async fn start_many(
     tx: &mut impl Access,
     starts: Vec<(Uuid, NewTrajectory, Option<Exit<'_>>)>,
@@ -165,6 +166,18 @@ pub async fn start_many(
     crate::bulk::insert(tx, "trajectory_events", columns, &events).await?;
     let ids: Vec<Uuid> = starts.iter().map(|(id, _, _)| *id).collect();
     crate::dashboard::counts::count_new(tx, &ids).await?;
+    let ended: Vec<check_ins::Ended> = starts
+        .iter()
+        .filter_map(|(id, new, exit)| {
+            exit.map(|e| check_ins::Ended {
+                trajectory_id: *id,
+                participant_id: new.participant_id,
+                programme_id: new.programme_id,
+                on: e.on,
+            })
+        })
+        .collect();
+    check_ins::schedule(tx, &ended).await?;
     Ok(starts
         .into_iter()
         .map(|(id, new, _)| Trajectory {
@@ -257,7 +270,8 @@ pub struct Exit<'a> {
     pub note: Option<&'a str>,
 }
 
-/// Ends an open trajectory (`NotFound` when it already ended) and keeps the event.
+/// Ends an open trajectory (`NotFound` when it already ended), keeps the event and schedules the
+/// programme's check-ins after exit.
 pub async fn exit(tx: &mut impl Access, id: Uuid, exit: &Exit<'_>, by: Option<Uuid>) -> Result<Trajectory> {
     let sql = "UPDATE trajectories SET ended_on = $1, exit_reason = $2, exit_situation = $3, updated_at = $4
                WHERE id = $5 AND ended_on IS NULL";
@@ -269,6 +283,13 @@ pub async fn exit(tx: &mut impl Access, id: Uuid, exit: &Exit<'_>, by: Option<Uu
     event(tx, id, "exit", exit.on, None, Some(exit.reason), exit.note, by).await?;
     let ended = get(tx, id).await?.ok_or(StoreError::NotFound)?;
     crate::dashboard::counts::refresh(tx, ended.participant_id).await?;
+    let follow_up = check_ins::Ended {
+        trajectory_id: id,
+        participant_id: ended.participant_id,
+        programme_id: ended.programme_id,
+        on: exit.on,
+    };
+    check_ins::schedule(tx, &[follow_up]).await?;
     Ok(ended)
 }
 

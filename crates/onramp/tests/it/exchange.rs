@@ -313,6 +313,71 @@ fn bulk_row(id: &str, first: &str, register: &str, trajectory: &str, programme: 
     )
 }
 
+/// An ended trajectory in a file starts its follow-up as an exit on the page does: the programme's
+/// check-ins after exit, whether the trajectory is new (written in bulk with its person) or was
+/// imported open before and is ended by a later file (row by row); the due ones are in the coach's
+/// list.
+#[tokio::test]
+async fn an_imported_exit_schedules_the_check_ins_after_exit() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let header = EXAMPLE.lines().next().unwrap().trim_start_matches('\u{feff}');
+    let file = |rows: &[String]| format!("{header}\n{}\n", rows.join("\n")).into_bytes();
+    let id = || uuid::Uuid::now_v7().to_string();
+    let (fien, fien_trajectory, gert, gert_trajectory) = (id(), id(), id(), id());
+    let rows = [
+        bulk_row(&fien, "Fien", "", &fien_trajectory, true, "2026-05-31"),
+        bulk_row(&gert, "Gert", "", &gert_trajectory, true, ""),
+    ];
+    let (status, report) = import(&app, &coach, file(&rows), "text/csv", false).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    let we_go_to_work = |dates: [&str; 4]| {
+        [6, 12, 18, 24]
+            .into_iter()
+            .zip(dates.map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        check_in_schedule(&app, &coach, &fien).await,
+        we_go_to_work(["2026-11-30", "2027-05-31", "2027-11-30", "2028-05-31"])
+    );
+    assert_eq!(
+        check_in_schedule(&app, &coach, &gert).await,
+        vec![],
+        "an open trajectory has none"
+    );
+
+    let rows = [bulk_row(&gert, "Gert", "", &gert_trajectory, true, "2026-04-30")];
+    let (status, report) = import(&app, &coach, file(&rows), "text/csv", false).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    assert_eq!(report["trajectories_updated"], 1, "{report}");
+    assert_eq!(
+        check_in_schedule(&app, &coach, &gert).await,
+        we_go_to_work(["2026-10-30", "2027-04-30", "2027-10-30", "2028-04-30"])
+    );
+
+    assert_eq!(
+        next_check_in(&app.db, &fien_trajectory).await.as_deref(),
+        Some("2026-11-30")
+    );
+    assert_eq!(
+        next_check_in(&app.db, &gert_trajectory).await.as_deref(),
+        Some("2026-10-30")
+    );
+    assert_eq!(count(&app.db, STALE_NEXT_CHECK_INS).await, 0);
+    let (_, due) = app.get_json(&coach, "/api/v1/check-ins/due?until=2026-12-31").await;
+    let listed = |trajectory: &str| {
+        due.as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["trajectory_id"] == trajectory)
+            .map(|c| c["due_on"].as_str().unwrap().to_owned())
+            .next()
+    };
+    assert_eq!(listed(&fien_trajectory).as_deref(), Some("2026-11-30"), "{due}");
+    assert_eq!(listed(&gert_trajectory).as_deref(), Some("2026-10-30"), "{due}");
+}
+
 /// A file of new people is written in bulk at the end. What an earlier row holds back still counts
 /// for the later rows: the same register number twice, a trajectory id given twice (the second row
 /// ends it), someone registered before whose record a row changes. And it is audited row by row

@@ -262,19 +262,8 @@ async fn check_ins_fall_due_at_the_follow_up_months_and_re_entry_starts_a_new_tr
     let (id, trajectory) = exited(&app, &coach, ("Nazorg", "Peeters", "1972-02-02"), "2023-01-02", exit).await;
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
     let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
-    let schedule: Vec<(i64, String)> = file["check_ins"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["months_after_exit"].as_i64().unwrap(),
-                c["due_on"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
     assert_eq!(
-        schedule,
+        check_in_schedule(&app, &coach, &id).await,
         vec![
             (6, "2024-12-01".to_owned()),
             (12, "2025-06-01".to_owned()),

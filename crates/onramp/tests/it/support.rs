@@ -618,3 +618,19 @@ impl Drop for MailSink {
         let _ = self.child.wait();
     }
 }
+
+/// The participant's check-ins after exit as their file shows them: (months after exit, due date).
+pub async fn check_in_schedule(app: &TestApp, client: &reqwest::Client, participant: &str) -> Vec<(i64, String)> {
+    let (_, file) = app
+        .get_json(client, &format!("/api/v1/participants/{participant}"))
+        .await;
+    file["check_ins"]
+        .as_array()
+        .expect("a participant file")
+        .iter()
+        .map(|c| {
+            let months = c["months_after_exit"].as_i64().unwrap();
+            (months, c["due_on"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}

@@ -270,18 +270,8 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
         situation: situation.map(|s| s.as_str()),
         note: note.as_deref(),
     };
+    // Monitoring and aftercare: the exit schedules the programme's check-ins.
     let after = trajectories::exit(&mut tx, id, &exit, Some(ctx.user.id)).await?;
-    // Monitoring and aftercare: check-ins fall due at the programme's follow-up months.
-    if let Some(programme) = programmes::get(&mut tx, after.programme_id).await? {
-        onramp_store::check_ins::schedule(
-            &mut tx,
-            id,
-            after.participant_id,
-            on,
-            &programme.definition.follow_up_months,
-        )
-        .await?;
-    }
     record(&mut tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
     tx.commit().await?;
     Ok(after)
