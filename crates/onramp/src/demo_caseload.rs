@@ -568,8 +568,8 @@ async fn plans(
     }
     let review = VersionMeta {
         shared: true,
-        consultation_id: None,
         note: Some("Reviewed with the participant; shared with the care team".into()),
+        ..VersionMeta::default()
     };
     if boost2work {
         let items = [

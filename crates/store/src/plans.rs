@@ -27,6 +27,11 @@ pub struct VersionInfo {
     pub consultation_id: Option<Uuid>,
     /// The date of the consultation the version was reviewed at.
     pub consultation_on: Option<chrono::NaiveDate>,
+    /// The group session the version was drawn up in (the recovery plan's module 3), its title
+    /// and date.
+    pub group_session_id: Option<Uuid>,
+    pub group_session_title: Option<String>,
+    pub group_session_on: Option<chrono::NaiveDate>,
     pub note: Option<String>,
     pub created_by_name: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -43,6 +48,7 @@ pub struct Version {
 pub struct VersionMeta {
     pub shared: bool,
     pub consultation_id: Option<Uuid>,
+    pub group_session_id: Option<Uuid>,
     pub note: Option<String>,
 }
 
@@ -64,11 +70,14 @@ pub async fn get(conn: &mut impl Access, trajectory_id: Uuid, kind: PlanKind) ->
     )
 }
 
-const INFO: &str = "SELECT v.version, v.shared, v.consultation_id, k.on_date AS consultation_on, v.note,
+const INFO: &str = "SELECT v.version, v.shared, v.consultation_id, k.on_date AS consultation_on,
+                        v.group_session_id, r.title AS group_session_title, g.on_date AS group_session_on, v.note,
                         u.display_name AS created_by_name, v.created_at
                     FROM plan_versions v
                     LEFT JOIN users u ON u.id = v.created_by
-                    LEFT JOIN consultations k ON k.id = v.consultation_id";
+                    LEFT JOIN consultations k ON k.id = v.consultation_id
+                    LEFT JOIN group_sessions g ON g.id = v.group_session_id
+                    LEFT JOIN session_series r ON r.id = g.series_id";
 
 /// The history of a plan, newest first.
 pub async fn history(conn: &mut impl Access, plan_id: Uuid) -> Result<Vec<VersionInfo>> {
@@ -125,18 +134,16 @@ pub async fn save(
     };
     let version = base + 1;
     let json = serde_json::to_string(content).expect("a plan serialises");
-    let sql =
-        "INSERT INTO plan_versions (plan_id, version, content, shared, consultation_id, note, created_by, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    let sql = "INSERT INTO plan_versions (plan_id, version, content, shared, consultation_id, group_session_id, note,
+                                    created_by, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     run!(tx, c => sqlx::query(sql).bind(plan_id).bind(version).bind(&json).bind(meta.shared)
-        .bind(meta.consultation_id).bind(&meta.note).bind(by).bind(at)
+        .bind(meta.consultation_id).bind(meta.group_session_id).bind(&meta.note).bind(by).bind(at)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("base_version"))?;
     Ok((plan_id, version))
 }
 
-/// The comments on a plan, oldest first; with `shared_only`, only those on shared versions (what
-/// the care team may read: a coach's comment on a draft stays with the coaches).
 /// Stops sharing the plan with the care team (no version is shared until one is saved as shared).
 pub async fn unshare(tx: &mut impl Access, plan_id: Uuid) -> Result<()> {
     let sql = "UPDATE plans SET shared_version = NULL, updated_at = $2 WHERE id = $1";
@@ -144,6 +151,8 @@ pub async fn unshare(tx: &mut impl Access, plan_id: Uuid) -> Result<()> {
     Ok(())
 }
 
+/// The comments on a plan, oldest first; with `shared_only`, only those on shared versions (what
+/// the care team may read: a coach's comment on a draft stays with the coaches).
 pub async fn comments(conn: &mut impl Access, plan_id: Uuid, shared_only: bool) -> Result<Vec<Comment>> {
     let sql = "SELECT m.id, m.version, u.display_name AS author_name, m.body, m.created_at
                FROM plan_comments m
@@ -168,5 +177,14 @@ pub async fn discussed_at(conn: &mut impl Access, consultation_id: Uuid, partici
     let sql = "SELECT COUNT(*) FROM consultation_participants WHERE consultation_id = $1 AND participant_id = $2";
     let count: i64 =
         run!(conn, c => sqlx::query_scalar(sql).bind(consultation_id).bind(participant_id).fetch_one(c).await)?;
+    Ok(count > 0)
+}
+
+/// Whether the participant took part in the group session: enrolled, and not marked absent or
+/// excused (attendance may not be taken yet). A version may only name such a session.
+pub async fn took_part_in(conn: &mut impl Access, session_id: Uuid, participant_id: Uuid) -> Result<bool> {
+    let sql = "SELECT COUNT(*) FROM session_enrolments WHERE session_id = $1 AND participant_id = $2
+               AND (attendance IS NULL OR attendance = 'present')";
+    let count: i64 = run!(conn, c => sqlx::query_scalar(sql).bind(session_id).bind(participant_id).fetch_one(c).await)?;
     Ok(count > 0)
 }

@@ -29,6 +29,11 @@ fn id(language: Language) -> &'static LanguageIdentifier {
     }
 }
 
+/// A calendar date as people in Belgium write it, whatever the language: the pages and the PDFs.
+pub fn date(day: &chrono::NaiveDate) -> String {
+    day.format("%d-%m-%Y").to_string()
+}
+
 /// The text of message `key` in `language`.
 pub fn text(language: Language, key: &str) -> String {
     LOCALES.lookup(id(language), key)

@@ -31,7 +31,7 @@ async fn setup() -> Setup {
     }
 }
 
-async fn location_of(app: &TestApp, client: &Client, organisation: &str) -> String {
+pub async fn location_of(app: &TestApp, client: &Client, organisation: &str) -> String {
     let (_, o) = app
         .get_json(client, &format!("/api/v1/organisations/{organisation}"))
         .await;

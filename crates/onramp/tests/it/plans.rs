@@ -391,6 +391,104 @@ async fn a_review_names_the_consultation_the_participant_was_discussed_at() {
     );
 }
 
+/// The recovery plan (WRAP) is drawn up in module 3, in a group: a version names the session, one
+/// the participant took part in (enrolled, not marked absent or excused), and the plan, its
+/// history, its edit form and its PDF show it.
+#[tokio::test]
+async fn the_recovery_plan_names_the_module_3_session_it_was_drawn_up_in() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let partner = "Revalidatieziekenhuis Maasland";
+    let (participant, t) = followed(&app, &coach, partner, "Groep", "nl").await;
+    let maasland = app.organisation_id(partner).await;
+    let location = crate::group_sessions::location_of(&app, &coach, &maasland).await;
+    let first = crate::caseload::today() - Days::new(14);
+    let series = json!({
+        "programme_id": programme_id(&app, &coach, "we-go-to-work").await, "module": "module_3",
+        "title": "Recovery action plan", "organisation_id": maasland, "location_id": location, "capacity": "8",
+        "first_date": first.to_string(), "start_time": "10:00", "minutes": "120", "sessions": "3", "weeks_between": "1"
+    });
+    let (status, sessions) = app.send_json(&coach, "POST", "/api/v1/session-series", series).await;
+    assert_eq!(status, StatusCode::CREATED, "{sessions}");
+    let session = |i: usize| sessions[i]["id"].as_str().unwrap().to_owned();
+    let enrol = json!({"participant_id": participant, "rest_of_series": true});
+    let enrolments = format!("/api/v1/sessions/{}/enrolments", session(0));
+    assert_eq!(
+        app.send_json(&coach, "POST", &enrolments, enrol).await.0,
+        StatusCode::CREATED
+    );
+    for (i, attendance) in [(0, "present"), (1, "absent")] {
+        let marks = json!({"marks": [{"participant_id": participant, "attendance": attendance}]});
+        let path = format!("/api/v1/sessions/{}/attendance", session(i));
+        assert_eq!(app.send_json(&coach, "PUT", &path, marks).await.0, StatusCode::OK);
+    }
+
+    let plan = |group_session: &str| {
+        json!({"base_version": 0, "group_session_id": group_session,
+               "sections": {"triggers": "Lawaai\nKrappe deadlines"}})
+    };
+    let never_enrolled = uuid::Uuid::now_v7().to_string();
+    for (bad, code) in [
+        (session(1), "not-taken-part"),
+        (never_enrolled, "not-taken-part"),
+        ("session one".to_owned(), "invalid-reference"),
+    ] {
+        let (status, problem) = save(&app, &coach, &t, "recovery", plan(&bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {problem}");
+        assert!(has_error(&problem, "group_session_id", code), "{bad}: {problem}");
+    }
+    let (_, view) = app.get_json(&coach, &path(&t, "recovery")).await;
+    assert!(view["version"].is_null(), "nothing written: {view}");
+
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let edit = format!("/trajectories/{t}/plans/recovery/edit");
+    let html = page.get(app.url(&edit)).send().await.unwrap().text().await.unwrap();
+    let offered = |i: usize| html.contains(&format!("<option value=\"{}\"", session(i)));
+    assert_eq!(
+        [offered(0), offered(1), offered(2)],
+        [true, false, true],
+        "present and not yet marked, not absent"
+    );
+    let csrf = app.csrf(&page, &edit).await;
+    let absent = session(1);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("base_version", "0"),
+        ("group_session_id", absent.as_str()),
+    ];
+    let response = page.post(app.url(&edit)).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("id=\"e-group_session_id\""),
+        "the error sits at its field: {html}"
+    );
+    assert!(html.contains("did not take part in this group session"), "{html}");
+
+    assert_eq!(
+        save(&app, &coach, &t, "recovery", plan(&session(0))).await.0,
+        StatusCode::OK
+    );
+    let (_, view) = app.get_json(&coach, &path(&t, "recovery")).await;
+    let version = &view["version"];
+    assert_eq!(version["group_session_id"], json!(session(0)), "{view}");
+    assert_eq!(version["group_session_title"], "Recovery action plan");
+    assert_eq!(version["group_session_on"], json!(first.to_string()));
+    let shown = format!("Recovery action plan · {}", first.format("%d-%m-%Y"));
+    for page_path in [path(&t, "recovery"), format!("{}/versions", path(&t, "recovery"))] {
+        let page_path = page_path.trim_start_matches("/api/v1");
+        let html = page.get(app.url(page_path)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Drawn up in the group session"), "{page_path}: {html}");
+        assert!(html.contains(&shown), "{page_path}: {html}");
+    }
+    let pdf = pdf_text(&download(&app, &coach, &format!("{}/pdf", path(&t, "recovery"))).await.2);
+    let drawn_up = format!(
+        "opgesteld in de groepssessie Recovery action plan van {}",
+        first.format("%d-%m-%Y")
+    );
+    assert!(pdf.contains(&drawn_up), "{pdf}");
+}
+
 #[tokio::test]
 async fn a_canvas_item_becomes_a_step_and_both_keep_the_link() {
     let app = TestApp::spawn().await;

@@ -83,6 +83,9 @@ pub struct PlanBody {
     /// The case and team consultation at which the plan was reviewed; the participant must have
     /// been discussed there.
     pub consultation_id: Option<String>,
+    /// The group session the plan was drawn up in (the recovery plan's module 3); the participant
+    /// must have taken part (enrolled, not marked absent or excused).
+    pub group_session_id: Option<String>,
     /// Share this version with the care team (who read it only with the participant's consent).
     pub shared: bool,
 }
@@ -134,6 +137,9 @@ pub struct VersionView {
     pub shared: bool,
     pub consultation_id: Option<Uuid>,
     pub consultation_on: Option<NaiveDate>,
+    pub group_session_id: Option<Uuid>,
+    pub group_session_title: Option<String>,
+    pub group_session_on: Option<NaiveDate>,
     pub note: Option<String>,
     pub created_by_name: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -146,6 +152,9 @@ impl From<VersionInfo> for VersionView {
             shared: v.shared,
             consultation_id: v.consultation_id,
             consultation_on: v.consultation_on,
+            group_session_id: v.group_session_id,
+            group_session_title: v.group_session_title,
+            group_session_on: v.group_session_on,
             note: v.note,
             created_by_name: v.created_by_name,
             created_at: v.created_at,
@@ -277,6 +286,7 @@ pub async fn save(
         base_version: body.base_version.map(|v| v.to_string()).unwrap_or_default(),
         note: body.note.clone().unwrap_or_default(),
         consultation_id: body.consultation_id.clone().unwrap_or_default(),
+        group_session_id: body.group_session_id.clone().unwrap_or_default(),
         shared: body.shared,
     };
     let version = service::save(&state, &ctx, id, &body.document(kind), &fields).await?;

@@ -254,9 +254,8 @@ impl Page {
         self.t(&format!("{prefix}-{value}"))
     }
 
-    /// A calendar date as people in Belgium write it.
     pub fn date(&self, date: &chrono::NaiveDate) -> String {
-        date.format("%d-%m-%Y").to_string()
+        crate::i18n::date(date)
     }
 
     /// The name of an organisation kind in the page's language.

@@ -331,6 +331,7 @@ struct EditTemplate {
     status_options: Options,
     lever_options: Options,
     consultation_options: Options,
+    group_session_options: Options,
 }
 
 const EXTRA_STEPS: usize = 2;
@@ -596,6 +597,16 @@ async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, kind: PlanKind, failed
                 )
             })
             .collect(),
+        group_session_options: view
+            .group_sessions
+            .iter()
+            .map(|s| {
+                (
+                    s.session_id.to_string(),
+                    format!("{} · {}", p.date(&s.on_date), s.title),
+                )
+            })
+            .collect(),
         form,
         p,
         view,
@@ -623,6 +634,7 @@ pub async fn save(
         base_version: data.get("base_version").to_owned(),
         note: data.get("note").to_owned(),
         consultation_id: data.get("consultation_id").to_owned(),
+        group_session_id: data.get("group_session_id").to_owned(),
         shared: data.checked("shared"),
     };
     let result = match document_fields(kind, &data) {

@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::api::exchange::download;
 use crate::api::icf_title;
 use crate::error::AppError;
-use crate::i18n::{text, text_with};
+use crate::i18n::{date, text, text_with};
 use crate::identity::Ctx;
 use axum::response::Response;
 use onramp_documents::{Block, Document, Section};
@@ -48,10 +48,6 @@ fn language(input: &str, participant: Language) -> Result<Language, AppError> {
         "" => Ok(participant),
         given => Language::parse(given).map_err(|_| AppError::invalid("lang", "invalid-choice")),
     }
-}
-
-fn date(day: &chrono::NaiveDate) -> String {
-    day.format("%d-%m-%Y").to_string()
 }
 
 /// The lines under the title, the opening section and the footer, the same for every document.
@@ -99,6 +95,14 @@ fn plan_document(view: &PlanView, lang: Language, audience: Audience) -> Documen
                 "pdf-version",
                 &[("version", &v.version.to_string()), ("date", &day)],
             );
+            if let (Some(title), Some(on)) = (&v.group_session_title, v.group_session_on) {
+                line.push_str(" · ");
+                line.push_str(&text_with(
+                    lang,
+                    "pdf-drawn-up",
+                    &[("session", title), ("date", &date(&on))],
+                ));
+            }
             if let Some(on) = v.consultation_on {
                 line.push_str(" · ");
                 line.push_str(&text_with(lang, "pdf-reviewed", &[("date", &date(&on))]));

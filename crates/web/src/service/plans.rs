@@ -16,9 +16,11 @@ use onramp_domain::plans::{
     compare, parse_canvas, parse_recovery_plan,
 };
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
+use onramp_domain::sessions::Attendance;
 use onramp_domain::validation::{optional_text, required_text, whole_number};
 use onramp_store::audit::{self, Event};
 use onramp_store::coaching::{self, Consultation};
+use onramp_store::group_sessions::{self, ParticipantSession};
 use onramp_store::plans::{self, Comment, Plan, Version, VersionInfo, VersionMeta};
 use onramp_store::trajectories::{self, Trajectory};
 use onramp_store::{Access, participants};
@@ -57,6 +59,9 @@ pub struct PlanView {
     pub comments: Vec<Comment>,
     /// Consultations the participant was discussed at, to link a review to (writers only).
     pub consultations: Vec<Consultation>,
+    /// Group sessions the participant took part in, to name the one a version was drawn up in
+    /// (writers only).
+    pub group_sessions: Vec<ParticipantSession>,
     /// The current action plan, for canvas items that became steps (canvas only).
     pub action_plan: Option<PlanContent>,
 }
@@ -158,10 +163,14 @@ pub async fn open(
         None => Vec::new(),
     };
     let can_edit = can_edit(ctx, &access.reference);
-    let consultations = if can_edit {
-        coaching::consultations_for(&mut conn, access.trajectory.participant_id).await?
+    let (consultations, group_sessions) = if can_edit {
+        let participant_id = access.trajectory.participant_id;
+        let mut sessions = group_sessions::for_participant(&mut conn, participant_id).await?;
+        let present = Some(Attendance::Present.as_str());
+        sessions.retain(|s| s.attendance.is_none() || s.attendance.as_deref() == present);
+        (coaching::consultations_for(&mut conn, participant_id).await?, sessions)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let action_plan = if kind == PlanKind::Canvas {
         current_content(&mut conn, trajectory_id, PlanKind::Action, access.reach).await?
@@ -185,6 +194,7 @@ pub async fn open(
         version,
         comments,
         consultations,
+        group_sessions,
         action_plan,
     };
     drop(conn);
@@ -304,6 +314,8 @@ pub struct SaveFields {
     pub base_version: String,
     pub note: String,
     pub consultation_id: String,
+    /// The group session the version was drawn up in; the participant must have taken part.
+    pub group_session_id: String,
     pub shared: bool,
 }
 
@@ -342,6 +354,9 @@ pub async fn save(
     let consultation_id = errors
         .check("consultation_id", parse_optional_id(&fields.consultation_id))
         .flatten();
+    let group_session_id = errors
+        .check("group_session_id", parse_optional_id(&fields.group_session_id))
+        .flatten();
     let mut tx = state.db.begin().await?;
     let trajectory = trajectories::get(&mut tx, trajectory_id)
         .await?
@@ -365,6 +380,11 @@ pub async fn save(
     {
         errors.add("consultation_id", "not-discussed");
     }
+    if let Some(id) = group_session_id
+        && !plans::took_part_in(&mut tx, id, trajectory.participant_id).await?
+    {
+        errors.add("group_session_id", "not-taken-part");
+    }
     let (Some(base), Some(content)) = (base, content) else {
         return Err(AppError::Invalid(errors));
     };
@@ -374,6 +394,7 @@ pub async fn save(
     let meta = VersionMeta {
         shared: fields.shared,
         consultation_id,
+        group_session_id,
         note,
     };
     let version = write(&mut tx, ctx, &trajectory, base, &content, &meta).await?;
@@ -399,7 +420,7 @@ async fn write(
     let mut event = Event::new("plan.save", "trajectory", trajectory.id).for_participant(trajectory.participant_id);
     event.after = Some(serde_json::json!({
         "kind": content.kind(), "version": version, "shared": meta.shared,
-        "consultation_id": meta.consultation_id, "content": content,
+        "consultation_id": meta.consultation_id, "group_session_id": meta.group_session_id, "content": content,
     }));
     audit::record(tx, &ctx.who, event).await?;
     Ok(version)
