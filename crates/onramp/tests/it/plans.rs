@@ -726,6 +726,8 @@ async fn the_pages_edit_a_plan_name_bad_rows_and_compare_versions() {
             ("goals[0].steps[0].description", "Call the employer"),
             ("goals[0].steps[0].owner", "nobody"),
             ("goals[0].steps[1].description", ""),
+            // A crafted id in a hidden field: its error still has a place on the page.
+            ("goals[0].id", "not an id"),
         ])
         .send()
         .await
@@ -736,6 +738,25 @@ async fn the_pages_edit_a_plan_name_bad_rows_and_compare_versions() {
         html.contains("id=\"e-goals[0].steps[0].owner\""),
         "the error sits at its row"
     );
+    let summary = html
+        .split("class=\"error-summary\"")
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap();
+    let targets: Vec<&str> = summary
+        .split("href=\"#")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(targets.len(), 2, "{summary}");
+    for target in targets {
+        assert!(
+            html.contains(&format!("id=\"{target}\"")),
+            "the summary links to {target}, which is on the page"
+        );
+    }
     assert!(html.contains("value=\"Call the employer\""), "what was typed is kept");
 
     for (base, status) in [("0", "planned"), ("1", "done")] {
