@@ -562,6 +562,18 @@ async fn a_canvas_item_becomes_a_step_and_both_keep_the_link() {
     assert_eq!(save(&app, &coach, &t, "canvas", edit).await.0, StatusCode::OK);
     let (_, view) = app.get_json(&coach, &path(&t, "canvas")).await;
     assert_eq!(view["content"]["items"][0]["step"], json!(step));
+    // The PDF names the step and its status in words, and says which blocks are still empty.
+    let pdf = pdf_text(
+        &download(&app, &coach, &format!("{}/pdf?lang=en", path(&t, "canvas")))
+            .await
+            .2,
+    );
+    assert!(
+        pdf.contains("Cook for large groups (a step in the action plan: Planned)"),
+        "{pdf}"
+    );
+    assert!(pdf.contains("Nothing written yet."), "{pdf}");
+    assert!(!pdf.contains('→') && !pdf.contains('—'), "{pdf}");
 
     let recovery = json!({"base_version": 0, "sections": {
         "wellness_toolbox": "Walking the dog\nCalling my sister", "triggers": "Deadlines", "early_warning_signs": ""}});
@@ -657,6 +669,10 @@ async fn the_pdfs_carry_the_plans_in_the_participants_language() {
         "{text}"
     );
     assert!(text.contains("Les délais serrés"), "{text}");
+    assert!(
+        text.contains("Rien n'est encore écrit."),
+        "the empty sections say so: {text}"
+    );
     let canvas = json!({"base_version": 0, "items": [{"block": "who_i_am", "text": "Patiente et précise"}]});
     assert_eq!(save(&app, &coach, &t, "canvas", canvas).await.0, StatusCode::OK);
     let text = pdf_text(

@@ -171,7 +171,9 @@ fn recovery_sections(plan: &RecoveryPlan, lang: Language) -> Vec<Section> {
                 heading: text(lang, &format!("wrap-{section}")),
                 intro: Some(text(lang, &format!("wrap-{section}-hint"))),
                 blocks: vec![if items.is_empty() {
-                    Block::Paragraph { text: "—".into() }
+                    Block::Paragraph {
+                        text: text(lang, "pdf-nothing-written"),
+                    }
                 } else {
                     Block::List { items }
                 }],
@@ -196,7 +198,7 @@ fn canvas_sections(canvas: &Canvas, action_plan: Option<&PlanContent>, lang: Lan
                     |i| match i.step.as_deref().and_then(|s| steps.and_then(|p| p.step(s))) {
                         Some(step) => {
                             let status = text(lang, &format!("step-status-{}", step.status));
-                            format!("{} → {} ({status})", i.text, text(lang, "canvas-step-in-plan"))
+                            text_with(lang, "pdf-canvas-item-step", &[("item", &i.text), ("status", &status)])
                         }
                         None => i.text.clone(),
                     },
@@ -206,7 +208,9 @@ fn canvas_sections(canvas: &Canvas, action_plan: Option<&PlanContent>, lang: Lan
                 heading: text(lang, &format!("canvas-{block}")),
                 intro: Some(text(lang, &format!("canvas-{block}-question"))),
                 blocks: vec![if items.is_empty() {
-                    Block::Paragraph { text: "—".into() }
+                    Block::Paragraph {
+                        text: text(lang, "pdf-nothing-written"),
+                    }
                 } else {
                     Block::List { items }
                 }],
