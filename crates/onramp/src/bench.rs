@@ -280,6 +280,18 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         })
         .await?;
     }
+    // A coach's calendar feed: the sessions they lead from 90 days back, as the feed reads them.
+    let from = onramp_web::service::participants::today() - chrono::Days::new(90);
+    let coach_id = coach.user_id;
+    measure("calendar feed, coach", runs, |_| async move {
+        let mut conn = db.conn().await?;
+        Ok(
+            onramp_store::group_sessions::for_calendar(&mut conn, Some(coach_id), None, from)
+                .await?
+                .len(),
+        )
+    })
+    .await?;
     // Searches as people type them: a common first name, a surname and a full name of someone in
     // the coordinator's region (most surnames are rare, as in Belgium).
     let names = region_names(db, &coordinator, runs).await?;

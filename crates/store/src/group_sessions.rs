@@ -139,9 +139,14 @@ pub async fn for_calendar(
     location_id: Option<Uuid>,
     from: NaiveDate,
 ) -> Result<Vec<GroupSession>> {
+    // One branch per index (coach, peer expert, location, each with the date): an OR over the
+    // three made the engines walk every session in the country since `from` (112 ms at 2.5
+    // million participants against 0.2). A NULL id matches nothing.
     let sql = format!(
-        "{SELECT} WHERE s.on_date >= $1
-           AND (($2 IS NOT NULL AND (s.coach_id = $2 OR s.peer_expert_id = $2)) OR ($3 IS NOT NULL AND s.location_id = $3))
+        "{SELECT} WHERE s.id IN (
+             SELECT id FROM group_sessions WHERE coach_id = $2 AND on_date >= $1
+             UNION SELECT id FROM group_sessions WHERE peer_expert_id = $2 AND on_date >= $1
+             UNION SELECT id FROM group_sessions WHERE location_id = $3 AND on_date >= $1)
          ORDER BY s.starts_at, s.id LIMIT 2000"
     );
     Ok(

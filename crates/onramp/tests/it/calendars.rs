@@ -35,7 +35,7 @@ fn uids(sessions: &[Value]) -> Vec<String> {
         .collect()
 }
 
-async fn fetch(url: &str) -> (StatusCode, String) {
+pub async fn fetch(url: &str) -> (StatusCode, String) {
     // No session cookie: the secret address is the only key.
     let response = Client::new().get(url).send().await.unwrap();
     let status = response.status();

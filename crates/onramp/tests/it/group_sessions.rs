@@ -232,6 +232,19 @@ async fn a_peer_expert_sees_only_the_sessions_they_lead_and_no_names() {
         "a peer expert does not see participant files"
     );
     assert_eq!(s.detail(&peer, &other[0]).await.0, StatusCode::NOT_FOUND);
+    // Their calendar feed carries the session they lead and not the other.
+    let (status, feed) = s
+        .app
+        .send_json(&peer, "POST", "/api/v1/calendar-feeds", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{feed}");
+    let (_, text) = crate::calendars::fetch(feed["url"].as_str().unwrap()).await;
+    let events = crate::calendars::parse_ics(&text)["events"].clone();
+    let in_feed = |session: &Value| {
+        let uid = format!("{}@onramp", session["id"].as_str().unwrap());
+        events.as_array().unwrap().iter().any(|e| e["uid"] == uid.as_str())
+    };
+    assert_eq!((in_feed(&led[0]), in_feed(&other[0])), (true, false), "{events}");
     let path = format!("/api/v1/sessions/{}/attendance", led[0]["id"].as_str().unwrap());
     let (status, _) = s
         .app
