@@ -4,6 +4,7 @@
 use crate::participants::{programme_id, register};
 use crate::support::*;
 use chrono::{Datelike, Days, NaiveDate};
+use onramp_domain::policy::{self, Action, Decision, SessionRef};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -664,4 +665,118 @@ async fn the_daily_digest_is_sent_once_with_two_nodes_and_can_be_switched_off() 
 
 async fn s_put(app: &TestApp, client: &Client, body: Value) -> (StatusCode, Value) {
     app.send_json(client, "PUT", "/api/v1/me/digest", body).await
+}
+
+/// The sessions of a period, each as the policy sees it, read straight from the table: the oracle
+/// the session lists are checked against.
+async fn sessions_between(app: &TestApp, from: NaiveDate, to: NaiveDate) -> Vec<(String, SessionRef)> {
+    type Row = (
+        uuid::Uuid,
+        uuid::Uuid,
+        Option<uuid::Uuid>,
+        Option<uuid::Uuid>,
+        Option<uuid::Uuid>,
+        bool,
+    );
+    let sql = "SELECT id, organisation_id, region_id, coach_id, peer_expert_id, open_to_partners
+               FROM group_sessions WHERE on_date >= $1 AND on_date <= $2";
+    let mut conn = app.db.conn().await.unwrap();
+    let rows: Vec<Row> = match onramp_store::Access::backend(&mut conn) {
+        onramp_store::Backend::Sqlite(c) => sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await.unwrap(),
+        onramp_store::Backend::Postgres(c) => sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await.unwrap(),
+    };
+    rows.into_iter()
+        .map(
+            |(id, organisation_id, region_id, coach_id, peer_expert_id, open_to_partners)| {
+                let session = SessionRef {
+                    organisation_id,
+                    region_id,
+                    coach_id,
+                    peer_expert_id,
+                    open_to_partners,
+                };
+                (id.to_string(), session)
+            },
+        )
+        .collect()
+}
+
+/// Every role's list of sessions holds exactly the sessions of the period the policy lets it see:
+/// the ones they lead (as coach or as peer expert), the open ones, their partners', their region's,
+/// or all of them. Each of these reaches some session that no other part of the scope reaches.
+#[tokio::test]
+async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
+    let s = setup().await;
+    let antwerp_coach = s.app.api_as("an.peeters@gtb.demo").await;
+    let scheldeoever = s.app.organisation_id("Revalidatieziekenhuis Scheldeoever").await;
+    let location = location_of(&s.app, &antwerp_coach, &scheldeoever).await;
+    // An open series in another region, and one led with a peer expert at Maasland.
+    let mut open = s.series(&location, today() + Days::new(5), 2, 8);
+    open["organisation_id"] = json!(scheldeoever);
+    open["open_to_partners"] = json!(true);
+    s.plan(&antwerp_coach, open).await;
+    let peer = s.app.api_as(PEER).await;
+    let (_, me) = s.app.get_json(&peer, "/api/v1/me").await;
+    let mut led = s.series(
+        &location_of(&s.app, &s.coach, &s.maasland).await,
+        today() + Days::new(6),
+        2,
+        8,
+    );
+    led["peer_expert_id"] = me["id"].clone();
+    s.plan(&s.coach, led).await;
+    // One at Maasland led by a coach who works elsewhere: he sees it as its leader, Maasland's
+    // coach as her partner's.
+    let admin = s.app.api_as(ADMIN).await;
+    let mut elsewhere = s.series(
+        &location_of(&s.app, &admin, &s.maasland).await,
+        today() + Days::new(7),
+        1,
+        8,
+    );
+    elsewhere["coach_id"] = json!(s.app.actor("an.peeters@gtb.demo").await.user_id);
+    s.plan(&admin, elsewhere).await;
+
+    let (from, to) = (today() - Days::new(400), today() + Days::new(120));
+    let all = sessions_between(&s.app, from, to).await;
+    assert!(all.len() < 500, "the list's limit is not reached: {}", all.len());
+    let users = [
+        ADMIN,
+        COORDINATOR_LIMBURG,
+        "coordinator.antwerpen@onramp.demo",
+        COACH_LIMBURG,
+        "an.peeters@gtb.demo",
+        PEER,
+        CARE_ANTWERPEN,
+        FUNDER,
+    ];
+    for email in users {
+        let actor = s.app.actor(email).await;
+        let mut expected: Vec<String> = all
+            .iter()
+            .filter(|(_, session)| policy::decide(&actor, Action::ViewSession(session)) == Decision::Allow)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let client = s.app.api_as(email).await;
+        let (status, list) = s
+            .app
+            .get_json(&client, &format!("/api/v1/sessions?from={from}&to={to}"))
+            .await;
+        let mut listed: Vec<String> = match status {
+            StatusCode::OK => list
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["id"].as_str().unwrap().to_owned())
+                .collect(),
+            _ => Vec::new(),
+        };
+        expected.sort();
+        listed.sort();
+        assert_eq!(listed, expected, "{email} ({status})");
+        assert!(
+            email == CARE_ANTWERPEN || email == FUNDER || !listed.is_empty(),
+            "{email} sees some sessions, so the comparison means something"
+        );
+    }
 }
