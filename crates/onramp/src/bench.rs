@@ -280,6 +280,18 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         })
         .await?;
     }
+    // The sessions page, eight weeks that ended a fortnight ago (the generator plans none ahead).
+    let from = onramp_web::service::participants::today() - chrono::Days::new(70);
+    let to = from + chrono::Days::new(56);
+    for (who, actor) in [("coach", &coach), ("coordinator", &coordinator)] {
+        let scope = onramp_domain::policy::session_scope(actor);
+        measure(&format!("group sessions, eight weeks, {who}"), runs, |_| async move {
+            let mut conn = db.conn().await?;
+            let sessions = onramp_store::group_sessions::list(&mut conn, scope, actor.user_id, from, to, 500).await?;
+            Ok(sessions.len())
+        })
+        .await?;
+    }
     // A coach's calendar feed: the sessions they lead from 90 days back, as the feed reads them.
     let from = onramp_web::service::participants::today() - chrono::Days::new(90);
     let coach_id = coach.user_id;
