@@ -3,10 +3,11 @@
 
 use crate::participants::{programme_id, register};
 use crate::support::*;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use onramp_domain::policy::{self, Action, Decision, SessionRef};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 fn today() -> NaiveDate {
     crate::caseload::today()
@@ -667,37 +668,39 @@ async fn s_put(app: &TestApp, client: &Client, body: Value) -> (StatusCode, Valu
     app.send_json(client, "PUT", "/api/v1/me/digest", body).await
 }
 
+/// A session's start and id: the order of the lists.
+type Started = (DateTime<Utc>, Uuid);
+
 /// The sessions of a period, each as the policy sees it, read straight from the table: the oracle
 /// the session lists are checked against.
-async fn sessions_between(app: &TestApp, from: NaiveDate, to: NaiveDate) -> Vec<(String, SessionRef)> {
+async fn sessions_between(app: &TestApp, from: NaiveDate, to: NaiveDate) -> Vec<(Started, SessionRef)> {
     type Row = (
-        uuid::Uuid,
-        uuid::Uuid,
-        Option<uuid::Uuid>,
-        Option<uuid::Uuid>,
-        Option<uuid::Uuid>,
+        Uuid,
+        DateTime<Utc>,
+        Uuid,
+        Option<Uuid>,
+        Option<Uuid>,
+        Option<Uuid>,
         bool,
     );
-    let sql = "SELECT id, organisation_id, region_id, coach_id, peer_expert_id, open_to_partners
+    let sql = "SELECT id, starts_at, organisation_id, region_id, coach_id, peer_expert_id, open_to_partners
                FROM group_sessions WHERE on_date >= $1 AND on_date <= $2";
     let mut conn = app.db.conn().await.unwrap();
     let rows: Vec<Row> = match onramp_store::Access::backend(&mut conn) {
         onramp_store::Backend::Sqlite(c) => sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await.unwrap(),
         onramp_store::Backend::Postgres(c) => sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await.unwrap(),
     };
+    let session = |organisation_id, region_id, coach_id, peer_expert_id, open_to_partners| SessionRef {
+        organisation_id,
+        region_id,
+        coach_id,
+        peer_expert_id,
+        open_to_partners,
+    };
     rows.into_iter()
-        .map(
-            |(id, organisation_id, region_id, coach_id, peer_expert_id, open_to_partners)| {
-                let session = SessionRef {
-                    organisation_id,
-                    region_id,
-                    coach_id,
-                    peer_expert_id,
-                    open_to_partners,
-                };
-                (id.to_string(), session)
-            },
-        )
+        .map(|(id, starts_at, organisation, region, coach, peer, open)| {
+            ((starts_at, id), session(organisation, region, coach, peer, open))
+        })
         .collect()
 }
 
@@ -752,11 +755,13 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
     ];
     for email in users {
         let actor = s.app.actor(email).await;
-        let mut expected: Vec<String> = all
+        let mut in_order: Vec<Started> = all
             .iter()
             .filter(|(_, session)| policy::decide(&actor, Action::ViewSession(session)) == Decision::Allow)
-            .map(|(id, _)| id.clone())
+            .map(|(started, _)| *started)
             .collect();
+        in_order.sort();
+        let mut expected: Vec<String> = in_order.iter().map(|(_, id)| id.to_string()).collect();
         let client = s.app.api_as(email).await;
         let (status, list) = s
             .app
@@ -778,5 +783,16 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
             email == CARE_ANTWERPEN || email == FUNDER || !listed.is_empty(),
             "{email} sees some sessions, so the comparison means something"
         );
+        // A shorter list holds the soonest, in order, however many share their day.
+        let mut conn = s.app.db.conn().await.unwrap();
+        let scope = policy::session_scope(&actor);
+        for limit in [1, 2, 3, 5, 10] {
+            let sessions = onramp_store::group_sessions::list(&mut conn, scope, actor.user_id, from, to, limit)
+                .await
+                .unwrap();
+            let listed: Vec<Started> = sessions.iter().map(|x| (x.starts_at, x.id)).collect();
+            let soonest = &in_order[..in_order.len().min(limit as usize)];
+            assert_eq!(listed, soonest, "{email}, the first {limit}");
+        }
     }
 }
