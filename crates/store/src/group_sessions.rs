@@ -204,20 +204,39 @@ pub async fn for_calendar(
     location_id: Option<Uuid>,
     from: NaiveDate,
 ) -> Result<Vec<GroupSession>> {
-    // One branch per index (coach, peer expert, location, each with the date): an OR over the
-    // three made the engines walk every session in the country since `from` (112 ms at 2.5
-    // million participants against 0.2). A NULL id matches nothing.
-    let sql = format!(
-        "{SELECT} WHERE s.id IN (
-             SELECT id FROM group_sessions WHERE coach_id = $2 AND on_date >= $1
-             UNION SELECT id FROM group_sessions WHERE peer_expert_id = $2 AND on_date >= $1
-             UNION SELECT id FROM group_sessions WHERE location_id = $3 AND on_date >= $1)
-         ORDER BY s.starts_at, s.id LIMIT 2000"
+    // One branch per index (coach, peer expert, location, each with the date), and only the
+    // branches asked for: an OR over the three made the engines walk every session in the country
+    // since `from` (112 ms at 2.5 million participants against 1.5), and a branch on a NULL id
+    // still walked the dates on PostgreSQL under a generic plan.
+    let mut branches: Vec<(&str, Uuid)> = Vec::new();
+    if let Some(user) = user_id {
+        branches.push(("coach_id", user));
+        branches.push(("peer_expert_id", user));
+    }
+    if let Some(location) = location_id {
+        branches.push(("location_id", location));
+    }
+    if branches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let within: Vec<String> = branches
+        .iter()
+        .map(|(column, _)| format!("SELECT id FROM group_sessions WHERE {column} = ? AND on_date >= ?"))
+        .collect();
+    let mut sql = format!(
+        "{SELECT} WHERE s.id IN ({}) ORDER BY s.starts_at, s.id LIMIT 2000",
+        within.join(" UNION ")
     );
-    Ok(
-        run!(conn, c => sqlx::query_as::<_, GroupSession>(sqlx::AssertSqlSafe(&*sql))
-        .bind(from).bind(user_id).bind(location_id).fetch_all(c).await)?,
-    )
+    if let crate::Backend::Postgres(_) = conn.backend() {
+        sql = crate::bulk::numbered(&sql);
+    }
+    Ok(run!(conn, c => {
+        let mut q = sqlx::query_as::<_, GroupSession>(sqlx::AssertSqlSafe(sql.as_str()));
+        for (_, id) in &branches {
+            q = q.bind(*id).bind(from);
+        }
+        q.fetch_all(c).await
+    })?)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
