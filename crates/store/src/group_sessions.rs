@@ -205,9 +205,8 @@ pub async fn for_calendar(
     from: NaiveDate,
 ) -> Result<Vec<GroupSession>> {
     // One branch per index (coach, peer expert, location, each with the date), and only the
-    // branches asked for: an OR over the three made the engines walk every session in the country
-    // since `from` (112 ms at 2.5 million participants against 1.5), and a branch on a NULL id
-    // still walked the dates on PostgreSQL under a generic plan.
+    // branches the feed needs: an OR over the three made the engines walk every session in the
+    // country since `from` (112 ms at 2.5 million participants against 1.5).
     let mut branches: Vec<(&str, Uuid)> = Vec::new();
     if let Some(user) = user_id {
         branches.push(("coach_id", user));
