@@ -35,7 +35,7 @@ const SELECT: &str = "SELECT c.id, c.trajectory_id, c.participant_id,
 
 /// A trajectory that has just ended, whose follow-up is to be scheduled.
 #[derive(Debug, Clone, Copy)]
-pub struct Ended {
+pub(crate) struct Ended {
     pub trajectory_id: Uuid,
     pub participant_id: Uuid,
     pub programme_id: Uuid,
@@ -45,6 +45,9 @@ pub struct Ended {
 /// Starts the follow-up of trajectories that have just ended (one by an exit, many by an import):
 /// one check-in per follow-up month of each one's programme, counted from its exit. Every exit
 /// goes through here, so no way of ending a trajectory can skip its monitoring and aftercare.
+/// A trajectory ends once (an exit needs it open, and nothing reopens one), so its check-ins are
+/// new: they are inserted without a conflict clause, and their next due date is set without the
+/// row lock `keep_next_due` takes, as no other transaction can see them yet.
 pub(crate) async fn schedule(tx: &mut impl Access, ended: &[Ended]) -> Result<()> {
     use crate::bulk::Value::{Date, Id, Int};
     let mut months_of = HashMap::new();
@@ -147,7 +150,7 @@ const NEXT_DUE: &str = "UPDATE trajectories SET next_check_in_on = (SELECT min(c
                             WHERE c.trajectory_id = trajectories.id AND c.done_on IS NULL)";
 
 /// Keeps the trajectory's `next_check_in_on`, the due date of its soonest open check-in, in step
-/// with its check-ins; every write to them calls it in the same transaction.
+/// with its check-ins when one is recorded (`schedule` sets it with `NEXT_DUE` for new ones).
 async fn keep_next_due(tx: &mut impl Access, trajectory_id: Uuid) -> Result<()> {
     // Two check-ins of one trajectory recorded at once would each miss the other's change.
     crate::lock_row(tx, "trajectories", trajectory_id).await?;

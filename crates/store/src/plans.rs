@@ -1,6 +1,7 @@
 //! The plans of a trajectory (action plan, recovery plan, canvas): every version kept whole,
 //! and the comments of the care team.
 
+use crate::group_sessions::ParticipantSession;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, Utc};
 use onramp_domain::plans::{PlanContent, PlanKind};
@@ -180,11 +181,26 @@ pub async fn discussed_at(conn: &mut impl Access, consultation_id: Uuid, partici
     Ok(count > 0)
 }
 
-/// Whether the participant took part in the group session: enrolled, and not marked absent or
-/// excused (attendance may not be taken yet). A version may only name such a session.
-pub async fn took_part_in(conn: &mut impl Access, session_id: Uuid, participant_id: Uuid) -> Result<bool> {
-    let sql = "SELECT COUNT(*) FROM session_enrolments WHERE session_id = $1 AND participant_id = $2
-               AND (attendance IS NULL OR attendance = 'present')";
-    let count: i64 = run!(conn, c => sqlx::query_scalar(sql).bind(session_id).bind(participant_id).fetch_one(c).await)?;
-    Ok(count > 0)
+/// The group sessions a version may name: those the participant took part in, that is, enrolled,
+/// not marked absent or excused (attendance may not be taken yet), and already started. Newest first.
+pub async fn sessions_taken_part_in(conn: &mut impl Access, participant_id: Uuid) -> Result<Vec<ParticipantSession>> {
+    let sql = format!("{TAKEN_PART} ORDER BY s.starts_at DESC, s.id");
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, ParticipantSession>(sqlx::AssertSqlSafe(&*sql))
+        .bind(participant_id).bind(now()).fetch_all(c).await)?,
+    )
 }
+
+/// Whether the participant took part in the group session (see [`sessions_taken_part_in`]).
+pub async fn took_part_in(conn: &mut impl Access, session_id: Uuid, participant_id: Uuid) -> Result<bool> {
+    let sql = format!("{TAKEN_PART} AND s.id = $3");
+    let found = run!(conn, c => sqlx::query_as::<_, ParticipantSession>(sqlx::AssertSqlSafe(&*sql))
+        .bind(participant_id).bind(now()).bind(session_id).fetch_optional(c).await)?;
+    Ok(found.is_some())
+}
+
+const TAKEN_PART: &str = "SELECT s.id AS session_id, r.title, s.position, s.on_date, s.starts_at, e.attendance
+    FROM session_enrolments e
+    JOIN group_sessions s ON s.id = e.session_id
+    JOIN session_series r ON r.id = s.series_id
+    WHERE e.participant_id = $1 AND s.starts_at <= $2 AND (e.attendance IS NULL OR e.attendance = 'present')";

@@ -402,11 +402,12 @@ async fn the_recovery_plan_names_the_module_3_session_it_was_drawn_up_in() {
     let (participant, t) = followed(&app, &coach, partner, "Groep", "nl").await;
     let maasland = app.organisation_id(partner).await;
     let location = crate::group_sessions::location_of(&app, &coach, &maasland).await;
-    let first = crate::caseload::today() - Days::new(14);
+    // Weekly from 15 days ago: two weeks ago, a week ago, yesterday, and next week.
+    let first = crate::caseload::today() - Days::new(15);
     let series = json!({
         "programme_id": programme_id(&app, &coach, "we-go-to-work").await, "module": "module_3",
         "title": "Recovery action plan", "organisation_id": maasland, "location_id": location, "capacity": "8",
-        "first_date": first.to_string(), "start_time": "10:00", "minutes": "120", "sessions": "3", "weeks_between": "1"
+        "first_date": first.to_string(), "start_time": "10:00", "minutes": "120", "sessions": "4", "weeks_between": "1"
     });
     let (status, sessions) = app.send_json(&coach, "POST", "/api/v1/session-series", series).await;
     assert_eq!(status, StatusCode::CREATED, "{sessions}");
@@ -430,6 +431,7 @@ async fn the_recovery_plan_names_the_module_3_session_it_was_drawn_up_in() {
     let never_enrolled = uuid::Uuid::now_v7().to_string();
     for (bad, code) in [
         (session(1), "not-taken-part"),
+        (session(3), "not-taken-part"),
         (never_enrolled, "not-taken-part"),
         ("session one".to_owned(), "invalid-reference"),
     ] {
@@ -445,25 +447,40 @@ async fn the_recovery_plan_names_the_module_3_session_it_was_drawn_up_in() {
     let html = page.get(app.url(&edit)).send().await.unwrap().text().await.unwrap();
     let offered = |i: usize| html.contains(&format!("<option value=\"{}\"", session(i)));
     assert_eq!(
-        [offered(0), offered(1), offered(2)],
-        [true, false, true],
-        "present and not yet marked, not absent"
+        [offered(0), offered(1), offered(2), offered(3)],
+        [true, false, true, false],
+        "present and not yet marked, not absent nor still to come"
     );
-    let csrf = app.csrf(&page, &edit).await;
-    let absent = session(1);
-    let form = [
-        ("csrf", csrf.as_str()),
-        ("base_version", "0"),
-        ("group_session_id", absent.as_str()),
-    ];
-    let response = page.post(app.url(&edit)).form(&form).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = response.text().await.unwrap();
+    // The page names a session not taken part in at its field, with a summary link that lands.
+    let post_session = |edit: String, session: String| {
+        let (app, page) = (&app, &page);
+        async move {
+            let csrf = app.csrf(page, &edit).await;
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("base_version", "0"),
+                ("group_session_id", session.as_str()),
+            ];
+            let response = page.post(app.url(&edit)).form(&form).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let html = response.text().await.unwrap();
+            assert!(html.contains("did not take part in this group session"), "{html}");
+            assert_eq!(summary_targets(&html), ["f-group_session_id"]);
+            html
+        }
+    };
+    let html = post_session(edit.clone(), session(1)).await;
     assert!(
         html.contains("id=\"e-group_session_id\""),
         "the error sits at its field: {html}"
     );
-    assert!(html.contains("did not take part in this group session"), "{html}");
+    // Someone with no session to offer: no list to choose from, and the error still has its place.
+    let (_, lonely) = followed(&app, &coach, partner, "Alleen", "nl").await;
+    let html = post_session(format!("/trajectories/{lonely}/plans/recovery/edit"), session(1)).await;
+    assert!(
+        !html.contains("<select id=\"f-group_session_id\""),
+        "nothing to choose from"
+    );
 
     assert_eq!(
         save(&app, &coach, &t, "recovery", plan(&session(0))).await.0,
@@ -583,6 +600,25 @@ async fn a_canvas_item_becomes_a_step_and_both_keep_the_link() {
         view["content"]["sections"],
         json!({"wellness_toolbox": "Walking the dog\nCalling my sister", "triggers": "Deadlines"})
     );
+}
+
+/// The fields the error summary links to; each must be on the page.
+fn summary_targets(html: &str) -> Vec<String> {
+    let summary = html.split("class=\"error-summary\"").nth(1).expect("an error summary");
+    let summary = summary.split("</div>").next().unwrap();
+    let targets: Vec<String> = summary
+        .split("href=\"#")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    for target in &targets {
+        assert!(
+            html.contains(&format!("id=\"{target}\"")),
+            "the summary links to {target}, which is on the page"
+        );
+    }
+    targets
 }
 
 /// The text of a PDF, as poppler's pdftotext reads it.
@@ -754,25 +790,7 @@ async fn the_pages_edit_a_plan_name_bad_rows_and_compare_versions() {
         html.contains("id=\"e-goals[0].steps[0].owner\""),
         "the error sits at its row"
     );
-    let summary = html
-        .split("class=\"error-summary\"")
-        .nth(1)
-        .unwrap()
-        .split("</div>")
-        .next()
-        .unwrap();
-    let targets: Vec<&str> = summary
-        .split("href=\"#")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .collect();
-    assert_eq!(targets.len(), 2, "{summary}");
-    for target in targets {
-        assert!(
-            html.contains(&format!("id=\"{target}\"")),
-            "the summary links to {target}, which is on the page"
-        );
-    }
+    assert_eq!(summary_targets(&html).len(), 2, "the owner and the goal's id");
     assert!(html.contains("value=\"Call the employer\""), "what was typed is kept");
 
     for (base, status) in [("0", "planned"), ("1", "done")] {

@@ -84,7 +84,7 @@ pub struct PlanBody {
     /// been discussed there.
     pub consultation_id: Option<String>,
     /// The group session the plan was drawn up in (the recovery plan's module 3); the participant
-    /// must have taken part (enrolled, not marked absent or excused).
+    /// must have taken part (enrolled, not marked absent or excused, and the session begun).
     pub group_session_id: Option<String>,
     /// Share this version with the care team (who read it only with the participant's consent).
     pub shared: bool,

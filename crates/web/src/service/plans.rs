@@ -16,11 +16,10 @@ use onramp_domain::plans::{
     compare, parse_canvas, parse_recovery_plan,
 };
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
-use onramp_domain::sessions::Attendance;
 use onramp_domain::validation::{optional_text, required_text, whole_number};
 use onramp_store::audit::{self, Event};
 use onramp_store::coaching::{self, Consultation};
-use onramp_store::group_sessions::{self, ParticipantSession};
+use onramp_store::group_sessions::ParticipantSession;
 use onramp_store::plans::{self, Comment, Plan, Version, VersionInfo, VersionMeta};
 use onramp_store::trajectories::{self, Trajectory};
 use onramp_store::{Access, participants};
@@ -165,9 +164,7 @@ pub async fn open(
     let can_edit = can_edit(ctx, &access.reference);
     let (consultations, group_sessions) = if can_edit {
         let participant_id = access.trajectory.participant_id;
-        let mut sessions = group_sessions::for_participant(&mut conn, participant_id).await?;
-        let present = Some(Attendance::Present.as_str());
-        sessions.retain(|s| s.attendance.is_none() || s.attendance.as_deref() == present);
+        let sessions = plans::sessions_taken_part_in(&mut conn, participant_id).await?;
         (coaching::consultations_for(&mut conn, participant_id).await?, sessions)
     } else {
         (Vec::new(), Vec::new())
