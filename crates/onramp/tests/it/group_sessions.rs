@@ -717,6 +717,8 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
     let mut open = s.series(&location, today() + Days::new(5), 2, 8);
     open["organisation_id"] = json!(scheldeoever);
     open["open_to_partners"] = json!(true);
+    // Half past midnight in Brussels is the evening before in UTC: the lists order by the local day.
+    open["start_time"] = json!("00:30");
     s.plan(&antwerp_coach, open).await;
     let peer = s.app.api_as(PEER).await;
     let (_, me) = s.app.get_json(&peer, "/api/v1/me").await;
@@ -733,10 +735,12 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
     let admin = s.app.api_as(ADMIN).await;
     let mut elsewhere = s.series(
         &location_of(&s.app, &admin, &s.maasland).await,
-        today() + Days::new(7),
+        today() + Days::new(6),
         1,
         8,
     );
+    // The same day as the peer expert's first session, late in the evening.
+    elsewhere["start_time"] = json!("23:30");
     elsewhere["coach_id"] = json!(s.app.actor("an.peeters@gtb.demo").await.user_id);
     s.plan(&admin, elsewhere).await;
 
