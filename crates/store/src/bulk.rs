@@ -22,6 +22,29 @@ pub enum Value {
     At(DateTime<Utc>),
 }
 
+/// Binds each of `values` in turn to a query (`sqlx::query` or `sqlx::query_as`).
+macro_rules! bind_all {
+    ($query:expr, $values:expr) => {{
+        let mut query = $query;
+        for value in $values {
+            query = match value {
+                Value::Id(v) => query.bind(*v),
+                Value::OptId(v) => query.bind(*v),
+                Value::Text(v) => query.bind(v.as_str()),
+                Value::OptText(v) => query.bind(v.as_deref()),
+                Value::Date(v) => query.bind(*v),
+                Value::OptDate(v) => query.bind(*v),
+                Value::Int(v) => query.bind(*v),
+                Value::OptInt(v) => query.bind(*v),
+                Value::Bool(v) => query.bind(*v),
+                Value::OptBool(v) => query.bind(*v),
+                Value::At(v) => query.bind(*v),
+            };
+        }
+        query
+    }};
+}
+
 /// Rows per statement: few enough that a statement stays small (and well under the engines' bind
 /// limits), many enough that the round trips do not dominate.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -35,22 +58,7 @@ pub async fn insert(tx: &mut impl Access, table: &str, columns: &[&str], rows: &
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = statement(table, columns, chunk.len(), positional);
         written += run!(tx, c => {
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for value in chunk.iter().flatten() {
-                query = match value {
-                    Value::Id(v) => query.bind(*v),
-                    Value::OptId(v) => query.bind(*v),
-                    Value::Text(v) => query.bind(v.as_str()),
-                    Value::OptText(v) => query.bind(v.as_deref()),
-                    Value::Date(v) => query.bind(*v),
-                    Value::OptDate(v) => query.bind(*v),
-                    Value::Int(v) => query.bind(*v),
-                    Value::OptInt(v) => query.bind(*v),
-                    Value::Bool(v) => query.bind(*v),
-                    Value::OptBool(v) => query.bind(*v),
-                    Value::At(v) => query.bind(*v),
-                };
-            }
+            let query = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), chunk.iter().flatten());
             query.execute(c).await.map(|r| r.rows_affected())
         })?;
     }
@@ -141,14 +149,32 @@ pub(crate) async fn execute_in(conn: &mut impl Access, sql: &str, ids: &[Uuid]) 
     Ok(changed)
 }
 
-/// `sql (?, ?, …)` with `count` placeholders: `?` binds by position on SQLite (cheaper than `$n`,
-/// see `insert`), numbered for PostgreSQL.
+/// `sql (?, ?, …)` with `count` placeholders, for the engine.
 fn in_list(conn: &mut impl Access, sql: &str, count: usize) -> String {
-    let statement = format!("{sql} ({})", vec!["?"; count].join(", "));
+    for_engine(conn, &format!("{sql} ({})", vec!["?"; count].join(", ")))
+}
+
+/// `sql` written with `?` placeholders, for the engine: `?` binds by position on SQLite (cheaper
+/// than `$n`, see `insert`), numbered for PostgreSQL.
+fn for_engine(conn: &mut impl Access, sql: &str) -> String {
     match conn.backend() {
-        Backend::Postgres(_) => numbered(&statement),
-        Backend::Sqlite(_) => statement,
+        Backend::Postgres(_) => numbered(sql),
+        Backend::Sqlite(_) => sql.to_owned(),
     }
+}
+
+/// The rows of `sql`, a statement built at run time with a `?` for each of `values` in order.
+pub(crate) async fn fetch_all<T>(conn: &mut impl Access, sql: &str, values: &[Value]) -> Result<Vec<T>>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let sql = for_engine(conn, sql);
+    Ok(
+        run!(conn, c => bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql.as_str())), values).fetch_all(c).await)?,
+    )
 }
 
 #[cfg(test)]

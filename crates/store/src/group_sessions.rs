@@ -1,5 +1,6 @@
 //! Group sessions, their series, enrolments and attendance.
 
+use crate::bulk::Value::{self, Date, Id, Int};
 use crate::tokens::random_token;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -142,30 +143,26 @@ pub async fn list(
             format!("SELECT id FROM group_sessions WHERE {condition} AND on_date >= ? AND on_date <= (SELECT MIN(d) FROM cut)")
         })
         .collect();
-    let mut sql = format!(
+    let sql = format!(
         "WITH cut AS ({}) {SELECT} WHERE s.id IN ({}) ORDER BY s.starts_at, s.id LIMIT ?",
         cuts.join(" UNION ALL "),
         within.join(" UNION ")
     );
-    if let crate::Backend::Postgres(_) = conn.backend() {
-        sql = crate::bulk::numbered(&sql);
+    let limit = i32::try_from(limit).unwrap_or(i32::MAX);
+    let actor = |names_actor: bool| names_actor.then_some(Id(actor_id));
+    let mut values = Vec::new();
+    for &(_, names_actor) in &parts {
+        values.extend(
+            actor(names_actor)
+                .into_iter()
+                .chain([Date(from), Date(to), Int(limit - 1), Date(to)]),
+        );
     }
-    Ok(run!(conn, c => {
-        let mut q = sqlx::query_as::<_, GroupSession>(sqlx::AssertSqlSafe(sql.as_str()));
-        for (_, names_actor) in &parts {
-            if *names_actor {
-                q = q.bind(actor_id);
-            }
-            q = q.bind(from).bind(to).bind(limit - 1).bind(to);
-        }
-        for (_, names_actor) in &parts {
-            if *names_actor {
-                q = q.bind(actor_id);
-            }
-            q = q.bind(from);
-        }
-        q.bind(limit).fetch_all(c).await
-    })?)
+    for &(_, names_actor) in &parts {
+        values.extend(actor(names_actor).into_iter().chain([Date(from)]));
+    }
+    values.push(Int(limit));
+    crate::bulk::fetch_all(conn, &sql, &values).await
 }
 
 /// The parts of a session scope as conditions on `group_sessions`, each with whether it names
@@ -222,20 +219,12 @@ pub async fn for_calendar(
         .iter()
         .map(|(column, _)| format!("SELECT id FROM group_sessions WHERE {column} = ? AND on_date >= ?"))
         .collect();
-    let mut sql = format!(
+    let sql = format!(
         "{SELECT} WHERE s.id IN ({}) ORDER BY s.starts_at, s.id LIMIT 2000",
         within.join(" UNION ")
     );
-    if let crate::Backend::Postgres(_) = conn.backend() {
-        sql = crate::bulk::numbered(&sql);
-    }
-    Ok(run!(conn, c => {
-        let mut q = sqlx::query_as::<_, GroupSession>(sqlx::AssertSqlSafe(sql.as_str()));
-        for (_, id) in &branches {
-            q = q.bind(*id).bind(from);
-        }
-        q.fetch_all(c).await
-    })?)
+    let values: Vec<Value> = branches.iter().flat_map(|&(_, id)| [Id(id), Date(from)]).collect();
+    crate::bulk::fetch_all(conn, &sql, &values).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
