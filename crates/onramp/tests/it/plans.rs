@@ -766,6 +766,17 @@ async fn the_pages_edit_a_plan_name_bad_rows_and_compare_versions() {
     );
 
     let edit = format!("/trajectories/{t}/plans/action/edit");
+    // A coordinator reads the plan but may not write it: no edit form.
+    let coordinator = app.english_browser_as(COORDINATOR_LIMBURG).await;
+    let plan_page = format!("/trajectories/{t}/plans/action");
+    assert_eq!(
+        coordinator.get(app.url(&plan_page)).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        coordinator.get(app.url(&edit)).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     let html = page.get(app.url(&edit)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("name=\"goals[0].title\"") && html.contains("name=\"goals[0].steps[1].description\""));
     let csrf = app.csrf(&page, &edit).await;

@@ -544,9 +544,7 @@ fn block_rows(p: &Page, values: &[(String, String)]) -> Vec<BlockRows> {
 async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, kind: PlanKind, failed: Option<Form>) -> PageResult {
     let lang = ctx.language;
     let view = service::open(state, ctx, id, kind, None).await.or_page(lang)?;
-    if !view.can_edit {
-        return Err(AppError::Forbidden).or_page(lang);
-    }
+    let citable = service::citable(state, &view).await.or_page(lang)?;
     let base_version = view.plan.as_ref().map(|p| p.version).unwrap_or(0);
     let form = match failed {
         Some(form) => form,
@@ -587,7 +585,7 @@ async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, kind: PlanKind, failed
             .iter()
             .map(|l| (l.as_str().to_owned(), p.label("lever", l)))
             .collect(),
-        consultation_options: view
+        consultation_options: citable
             .consultations
             .iter()
             .map(|c| {
@@ -597,7 +595,7 @@ async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, kind: PlanKind, failed
                 )
             })
             .collect(),
-        group_session_options: view
+        group_session_options: citable
             .group_sessions
             .iter()
             .map(|s| {

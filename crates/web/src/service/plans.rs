@@ -56,11 +56,6 @@ pub struct PlanView {
     pub content: PlanContent,
     pub version: Option<VersionInfo>,
     pub comments: Vec<Comment>,
-    /// Consultations the participant was discussed at, to link a review to (writers only).
-    pub consultations: Vec<Consultation>,
-    /// Group sessions the participant took part in, to name the one a version was drawn up in
-    /// (writers only).
-    pub group_sessions: Vec<ParticipantSession>,
     /// The current action plan, for canvas items that became steps (canvas only).
     pub action_plan: Option<PlanContent>,
 }
@@ -117,6 +112,27 @@ async fn audit_read(state: &AppState, ctx: &Ctx, plan: &PlanView) -> Result<(), 
     Ok(())
 }
 
+/// What a new version of the plan may cite, for the edit form: the consultations the participant
+/// was discussed at and the group sessions they took part in.
+pub struct Citable {
+    pub consultations: Vec<Consultation>,
+    pub group_sessions: Vec<ParticipantSession>,
+}
+
+/// What a version may cite, read only for those who may write it (`view` comes from [`open`],
+/// which decided and audited the access).
+pub async fn citable(state: &AppState, view: &PlanView) -> Result<Citable, AppError> {
+    if !view.can_edit {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = state.db.conn().await?;
+    let participant_id = view.trajectory.participant_id;
+    Ok(Citable {
+        consultations: coaching::consultations_for(&mut conn, participant_id).await?,
+        group_sessions: plans::sessions_taken_part_in(&mut conn, participant_id).await?,
+    })
+}
+
 /// Opens a plan at `version` (the latest when `None`); the care team only ever gets the latest
 /// shared version. Audited as a read of the participant file.
 pub async fn open(
@@ -162,13 +178,6 @@ pub async fn open(
         None => Vec::new(),
     };
     let can_edit = can_edit(ctx, &access.reference);
-    let (consultations, group_sessions) = if can_edit {
-        let participant_id = access.trajectory.participant_id;
-        let sessions = plans::sessions_taken_part_in(&mut conn, participant_id).await?;
-        (coaching::consultations_for(&mut conn, participant_id).await?, sessions)
-    } else {
-        (Vec::new(), Vec::new())
-    };
     let action_plan = if kind == PlanKind::Canvas {
         current_content(&mut conn, trajectory_id, PlanKind::Action, access.reach).await?
     } else {
@@ -190,8 +199,6 @@ pub async fn open(
         content,
         version,
         comments,
-        consultations,
-        group_sessions,
         action_plan,
     };
     drop(conn);
