@@ -6,8 +6,25 @@ use crate::identity::string_enum;
 use crate::organisations::{parse_id, parse_optional_id};
 use crate::participants::parse_date;
 use crate::validation::{required_text, whole_number};
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::Brussels;
 use uuid::Uuid;
+
+/// Brussels wall-clock time to UTC: sessions are planned in Belgian time. A time skipped by the
+/// change to summer time does not exist; one repeated by the change back is its first occurrence.
+pub fn start_in_utc(local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    Brussels
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The day a session takes place: the Brussels date of its start, which is not always its date
+/// in UTC (a session at 00:30 starts the evening before in UTC). The store derives a session's
+/// `on_date` with it, and its lists of sessions by date rely on that.
+pub fn local_day(starts_at: DateTime<Utc>) -> NaiveDate {
+    starts_at.with_timezone(&Brussels).date_naive()
+}
 
 string_enum! {
     /// Whether a participant came to a session.
@@ -126,6 +143,32 @@ impl SeriesInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn local(date: &str, time: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M").expect("a local time")
+    }
+
+    #[test]
+    fn a_session_takes_place_on_its_brussels_day_whatever_the_day_in_utc() {
+        for (date, time, utc_day) in [
+            ("2026-01-15", "00:30", "2026-01-14"),
+            ("2026-07-15", "01:30", "2026-07-14"),
+            ("2026-07-15", "23:30", "2026-07-15"),
+            ("2026-03-29", "03:00", "2026-03-29"),
+            ("2026-10-25", "02:30", "2026-10-25"),
+        ] {
+            let at = start_in_utc(local(date, time)).expect("a time that exists");
+            assert_eq!(at.date_naive().to_string(), utc_day, "{date} {time} in UTC");
+            assert_eq!(local_day(at).to_string(), date, "{date} {time}");
+        }
+    }
+
+    #[test]
+    fn a_start_skipped_by_summer_time_does_not_exist_and_a_repeated_one_is_its_first() {
+        assert_eq!(start_in_utc(local("2026-03-29", "02:30")), None);
+        let repeated = start_in_utc(local("2026-10-25", "02:30")).expect("a time that exists");
+        assert_eq!(repeated.to_rfc3339(), "2026-10-25T00:30:00+00:00");
+    }
 
     fn fields() -> SeriesFields {
         SeriesFields {

@@ -641,6 +641,29 @@ async fn plans(
     Ok(())
 }
 
+/// Someone who took part in a module 3 session worked on their recovery plan there: a new version
+/// of it names the session, as a coach records it on the plan's edit page.
+async fn cite_in_recovery_plan(tx: &mut Tx, person: Uuid, session_id: Uuid, coach: Uuid) -> Result<()> {
+    use onramp_domain::plans::PlanKind;
+    use onramp_store::plans;
+    for trajectory in trajectories::list_for(tx, person).await? {
+        let Some(plan) = plans::get(tx, trajectory.id, PlanKind::Recovery).await? else {
+            continue;
+        };
+        let current = plans::version(tx, plan.id, plan.version)
+            .await?
+            .expect("a plan's latest version");
+        let meta = plans::VersionMeta {
+            shared: true,
+            group_session_id: Some(session_id),
+            note: Some("Worked out in the module 3 group session".into()),
+            ..plans::VersionMeta::default()
+        };
+        plans::save(tx, trajectory.id, plan.version, &current.content, &meta, coach).await?;
+    }
+    Ok(())
+}
+
 pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) -> Result<()> {
     let start = NaiveDate::from_ymd_opt(today.format("%Y").to_string().parse()?, 1, 6).expect("a date");
     for (coach, works_at) in coaches {
@@ -737,14 +760,24 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                 false,
             )
         });
-        for (module, title, first, count, weeks, online) in past.into_iter().chain([(
+        // Six weeks ago, a module 3 session where people worked on their recovery plans.
+        let recovery = (
+            "module_3",
+            "Herstelplan: mijn welzijn in eigen handen",
+            today - Days::new(42),
+            1,
+            1,
+            false,
+        );
+        let ahead = (
             "module_1",
             "Infosessie: terug aan het werk",
             today + Days::new(7),
             4,
             2,
             n % 2 == 1,
-        )]) {
+        );
+        for (module, title, first, count, weeks, online) in past.into_iter().chain([recovery, ahead]) {
             let input = SeriesInput {
                 programme_id: wgtw.id,
                 module: module.into(),
@@ -765,11 +798,7 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
             let starts: Vec<_> = input
                 .starts()
                 .into_iter()
-                .map(|local| {
-                    let at =
-                        onramp_web::service::group_sessions::brussels_to_utc(local).expect("13:30 exists every day");
-                    (at, local.date())
-                })
+                .map(|local| onramp_domain::sessions::start_in_utc(local).expect("13:30 exists every day"))
                 .collect();
             let series = group_sessions::create_series(tx, &input, region_id, &starts, *coach).await?;
             for session in group_sessions::in_series(tx, series).await? {
@@ -787,6 +816,9 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                             Attendance::Absent,
                         ]);
                         group_sessions::mark(tx, session.id, person, attendance, *coach).await?;
+                        if module == "module_3" && attendance == Attendance::Present {
+                            cite_in_recovery_plan(tx, person, session.id, *coach).await?;
+                        }
                     }
                 }
             }

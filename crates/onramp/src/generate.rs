@@ -417,7 +417,7 @@ async fn plan_sessions(
                             OptId(Some(partner.region_id)),
                             Bool(false),
                             At(at(on)),
-                            Date(on),
+                            Date(onramp_domain::sessions::local_day(at(on))),
                             Int(120),
                             OptId(Some(partner.location_id)),
                             Bool(false),

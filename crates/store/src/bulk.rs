@@ -120,13 +120,19 @@ where
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let statement = in_list(conn, sql, chunk.len());
-        let rows: Vec<T> = run!(conn, c => {
-            let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(statement.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
+        let rows: Vec<T> = match conn.backend() {
+            Backend::Postgres(c) => {
+                let q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(statement.as_str()));
+                q.bind(chunk).fetch_all(c).await?
             }
-            q.fetch_all(c).await
-        })?;
+            Backend::Sqlite(c) => {
+                let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(statement.as_str()));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(c).await?
+            }
+        };
         found.extend(rows);
     }
     Ok(found)
@@ -138,20 +144,34 @@ pub(crate) async fn execute_in(conn: &mut impl Access, sql: &str, ids: &[Uuid]) 
     let mut changed = 0;
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let statement = in_list(conn, sql, chunk.len());
-        changed += run!(conn, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(statement.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
+        changed += match conn.backend() {
+            Backend::Postgres(c) => {
+                let q = sqlx::query(sqlx::AssertSqlSafe(statement.as_str()));
+                q.bind(chunk).execute(c).await?.rows_affected()
             }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
+            Backend::Sqlite(c) => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(statement.as_str()));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(c).await?.rows_affected()
+            }
+        };
     }
     Ok(changed)
 }
 
-/// `sql (?, ?, …)` with `count` placeholders, for the engine.
+/// `sql (?, ?, …)` with `count` placeholders on SQLite. On PostgreSQL the ids are bound as one
+/// array (`= ANY($1)`): one statement text whatever their number, so PostgreSQL may keep its plan
+/// instead of planning every list length anew.
 fn in_list(conn: &mut impl Access, sql: &str, count: usize) -> String {
-    for_engine(conn, &format!("{sql} ({})", vec!["?"; count].join(", ")))
+    match conn.backend() {
+        Backend::Postgres(_) => {
+            let column = sql.strip_suffix("IN").expect("a statement ending in IN");
+            format!("{column}= ANY($1)")
+        }
+        Backend::Sqlite(_) => format!("{sql} ({})", vec!["?"; count].join(", ")),
+    }
 }
 
 /// `sql` written with `?` placeholders, for the engine: `?` binds by position on SQLite (cheaper

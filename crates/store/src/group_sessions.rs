@@ -5,7 +5,7 @@ use crate::tokens::random_token;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::policy::{SessionRef, SessionScope};
-use onramp_domain::sessions::{Attendance, SeriesInput};
+use onramp_domain::sessions::{Attendance, SeriesInput, local_day};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -65,12 +65,13 @@ const SELECT: &str = "SELECT s.id, s.series_id, s.position,
     LEFT JOIN users c ON c.id = s.coach_id
     LEFT JOIN users pe ON pe.id = s.peer_expert_id";
 
-/// Plans a series: one session per start (UTC start, local date). Online sessions get an unguessable room.
+/// Plans a series: one session per start, on the start's Brussels day (`sessions::local_day`, which
+/// the lists by date rely on). Online sessions get an unguessable room.
 pub async fn create_series(
     tx: &mut impl Access,
     input: &SeriesInput,
     region_id: Option<Uuid>,
-    starts: &[(DateTime<Utc>, NaiveDate)],
+    starts: &[DateTime<Utc>],
     by: Uuid,
 ) -> Result<Uuid> {
     let series_id = Uuid::now_v7();
@@ -83,7 +84,8 @@ pub async fn create_series(
     let sql = "INSERT INTO group_sessions (id, series_id, position, organisation_id, region_id, open_to_partners,
                    starts_at, on_date, minutes, location_id, online, room, capacity, coach_id, peer_expert_id)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
-    for (index, (starts_at, on_date)) in starts.iter().enumerate() {
+    for (index, starts_at) in starts.iter().enumerate() {
+        let on_date = local_day(*starts_at);
         let room = input.online.then(|| random_token(18));
         run!(tx, c => sqlx::query(sql)
             .bind(Uuid::now_v7()).bind(series_id).bind(index as i32 + 1).bind(input.organisation_id).bind(region_id)
@@ -144,7 +146,7 @@ pub async fn list(
         })
         .collect();
     let sql = format!(
-        "WITH cut AS ({}) {SELECT} WHERE s.id IN ({}) ORDER BY s.starts_at, s.id LIMIT ?",
+        "WITH cut AS ({}) SELECT id FROM group_sessions WHERE id IN ({}) ORDER BY starts_at, id LIMIT ?",
         cuts.join(" UNION ALL "),
         within.join(" UNION ")
     );
@@ -162,7 +164,20 @@ pub async fn list(
         values.extend(actor(names_actor).into_iter().chain([Date(from)]));
     }
     values.push(Int(limit));
-    crate::bulk::fetch_all(conn, &sql, &values).await
+    let ids: Vec<(Uuid,)> = crate::bulk::fetch_all(conn, &sql, &values).await?;
+    by_ids(conn, &ids).await
+}
+
+/// The sessions of `ids` in start order. Finding the ids and then reading them keeps the joins out
+/// of the statement with the branches: PostgreSQL planned the two together in 6.7 ms for a coach's
+/// calendar feed at provider scale, against 2-3 ms to run it. Read by id, the joins are planned
+/// once (`bulk::select_in` binds one array there).
+async fn by_ids(conn: &mut impl Access, ids: &[(Uuid,)]) -> Result<Vec<GroupSession>> {
+    let ids: Vec<Uuid> = ids.iter().map(|&(id,)| id).collect();
+    let mut sessions: Vec<GroupSession> =
+        crate::bulk::select_in(conn, &format!("{SELECT} WHERE s.id IN"), &ids).await?;
+    sessions.sort_by_key(|s| (s.starts_at, s.id));
+    Ok(sessions)
 }
 
 /// The parts of a session scope as conditions on `group_sessions`, each with whether it names
@@ -220,11 +235,12 @@ pub async fn for_calendar(
         .map(|(column, _)| format!("SELECT id FROM group_sessions WHERE {column} = ? AND on_date >= ?"))
         .collect();
     let sql = format!(
-        "{SELECT} WHERE s.id IN ({}) ORDER BY s.starts_at, s.id LIMIT 2000",
+        "SELECT id FROM group_sessions WHERE id IN ({}) ORDER BY starts_at, id LIMIT 2000",
         within.join(" UNION ")
     );
     let values: Vec<Value> = branches.iter().flat_map(|&(_, id)| [Id(id), Date(from)]).collect();
-    crate::bulk::fetch_all(conn, &sql, &values).await
+    let ids: Vec<(Uuid,)> = crate::bulk::fetch_all(conn, &sql, &values).await?;
+    by_ids(conn, &ids).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]

@@ -163,6 +163,19 @@ async fn demo_data_loads_once() {
         .count();
     assert!((35..=45).contains(&partners), "about 35 partners, got {partners}");
     assert!(onramp_store::users::count(&mut conn).await.unwrap() >= 20);
+    // Recovery plans worked out in a module 3 group session name it, and only someone who was
+    // there has a plan that names a session.
+    let cited = "SELECT COUNT(*) FROM plan_versions v JOIN plans p ON p.id = v.plan_id
+                 JOIN trajectories t ON t.id = p.trajectory_id
+                 JOIN group_sessions s ON s.id = v.group_session_id JOIN session_series r ON r.id = s.series_id
+                 JOIN session_enrolments e ON e.session_id = s.id AND e.participant_id = t.participant_id
+                 WHERE p.kind = 'recovery' AND r.module = 'module_3' AND e.attendance = 'present'";
+    assert!(
+        count(&test_db.db, cited).await > 0,
+        "a recovery plan names its module 3 session"
+    );
+    let naming = "SELECT COUNT(*) FROM plan_versions WHERE group_session_id IS NOT NULL";
+    assert_eq!(count(&test_db.db, naming).await, count(&test_db.db, cited).await);
 }
 
 #[tokio::test]
@@ -201,6 +214,23 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
                   WHERE s.organisation_id <> t.organisation_id OR s.on_date < t.started_on
                      OR (t.ended_on IS NOT NULL AND s.on_date > t.ended_on)";
     assert_eq!(count(db, astray).await, 0);
+    // A session's date is the Brussels day of its start: the session lists rely on it.
+    let mut conn = db.conn().await.unwrap();
+    let sql = "SELECT starts_at, on_date FROM group_sessions";
+    let sessions: Vec<(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)> =
+        match onramp_store::Access::backend(&mut conn) {
+            onramp_store::Backend::Sqlite(c) => sqlx::query_as(sql).fetch_all(c).await.unwrap(),
+            onramp_store::Backend::Postgres(c) => sqlx::query_as(sql).fetch_all(c).await.unwrap(),
+        };
+    assert!(!sessions.is_empty());
+    let elsewhere: Vec<_> = sessions
+        .iter()
+        .filter(|&&(at, on)| onramp_domain::sessions::local_day(at) != on)
+        .collect();
+    assert!(
+        elsewhere.is_empty(),
+        "dated on another day than they start: {elsewhere:?}"
+    );
     let over = "SELECT COUNT(*) FROM group_sessions s
                 WHERE (SELECT COUNT(*) FROM session_enrolments e WHERE e.session_id = s.id) > s.capacity";
     assert_eq!(count(db, over).await, 0);

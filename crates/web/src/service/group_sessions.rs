@@ -5,7 +5,7 @@ use super::require;
 use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Brussels;
 use onramp_domain::identity::Role;
 use onramp_domain::policy::{self, Action, Decision};
@@ -29,16 +29,8 @@ async fn check_user_role(
     }
 }
 
-/// Brussels wall-clock time to UTC; a time skipped by the change to summer time does not exist.
-pub fn brussels_to_utc(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
-    Brussels
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 fn to_utc(local: chrono::NaiveDateTime) -> Result<DateTime<Utc>, AppError> {
-    brussels_to_utc(local).ok_or(AppError::invalid("start_time", "invalid-time"))
+    onramp_domain::sessions::start_in_utc(local).ok_or(AppError::invalid("start_time", "invalid-time"))
 }
 
 /// Plans a series (or, with one session, a single session). Returns its sessions in order.
@@ -65,10 +57,7 @@ pub async fn plan_series(state: &AppState, ctx: &Ctx, fields: &SeriesFields) -> 
     if let Some(peer) = input.peer_expert_id {
         check_user_role(&mut tx, peer, Role::PeerExpert, "peer_expert_id", "not-a-peer-expert").await?;
     }
-    let mut starts = Vec::new();
-    for local in input.starts() {
-        starts.push((to_utc(local)?, local.date()));
-    }
+    let starts = input.starts().into_iter().map(to_utc).collect::<Result<Vec<_>, _>>()?;
     let input = SeriesInput { coach_id, ..input };
     let series_id =
         group_sessions::create_series(&mut tx, &input, organisation.region_id, &starts, ctx.user.id).await?;
