@@ -17,6 +17,7 @@ pub enum Value {
     OptDate(Option<NaiveDate>),
     Int(i32),
     OptInt(Option<i32>),
+    BigInt(i64),
     Bool(bool),
     OptBool(Option<bool>),
     At(DateTime<Utc>),
@@ -36,6 +37,7 @@ macro_rules! bind_all {
                 Value::OptDate(v) => query.bind(*v),
                 Value::Int(v) => query.bind(*v),
                 Value::OptInt(v) => query.bind(*v),
+                Value::BigInt(v) => query.bind(*v),
                 Value::Bool(v) => query.bind(*v),
                 Value::OptBool(v) => query.bind(*v),
                 Value::At(v) => query.bind(*v),
@@ -93,7 +95,7 @@ fn statement(table: &str, columns: &[&str], count: usize, positional: bool) -> S
 }
 
 /// `?` placeholders numbered `$1, $2, …` for PostgreSQL.
-pub(crate) fn numbered(sql: &str) -> String {
+fn numbered(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + sql.len() / 4);
     let mut n = 0;
     for ch in sql.chars() {
@@ -181,6 +183,16 @@ fn for_engine(conn: &mut impl Access, sql: &str) -> String {
         Backend::Postgres(_) => numbered(sql),
         Backend::Sqlite(_) => sql.to_owned(),
     }
+}
+
+/// Runs `sql`, a statement built at run time with a `?` for each of `values` in order; returns the
+/// rows it changed.
+pub(crate) async fn execute(conn: &mut impl Access, sql: &str, values: &[Value]) -> Result<u64> {
+    let sql = for_engine(conn, sql);
+    Ok(
+        run!(conn, c => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), values)
+        .execute(c).await.map(|r| r.rows_affected()))?,
+    )
 }
 
 /// The rows of `sql`, a statement built at run time with a `?` for each of `values` in order.

@@ -1,5 +1,6 @@
 //! Participant records, duplicate detection and what the policy needs to know of them.
 
+use crate::bulk::Value;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::identity::Language;
@@ -299,7 +300,6 @@ pub async fn find_duplicates_many(conn: &mut impl Access, inputs: &[&Participant
         name_search: String,
         national_register: Option<String>,
     }
-    let postgres = matches!(conn.backend(), crate::Backend::Postgres(_));
     let mut found: Vec<Found> = Vec::new();
     for chunk in inputs.chunks(200) {
         // One indexed branch per person, and one for the register numbers.
@@ -310,20 +310,12 @@ pub async fn find_duplicates_many(conn: &mut impl Access, inputs: &[&Participant
             let list = vec!["?"; registers.len()].join(", ");
             branches.push(format!("{columns} WHERE national_register IN ({list})"));
         }
-        let mut sql = branches.join(" UNION ");
-        if postgres {
-            sql = crate::bulk::numbered(&sql);
-        }
-        let rows: Vec<Found> = run!(conn, c => {
-            let mut q = sqlx::query_as::<_, Found>(sqlx::AssertSqlSafe(sql.as_str()));
-            for input in chunk {
-                q = q.bind(input.birth_date).bind(input.name_search());
-            }
-            for register in &registers {
-                q = q.bind(*register);
-            }
-            q.fetch_all(c).await
-        })?;
+        let mut values: Vec<Value> = chunk
+            .iter()
+            .flat_map(|input| [Value::Date(input.birth_date), Value::Text(input.name_search())])
+            .collect();
+        values.extend(registers.iter().map(|register| Value::Text((*register).to_owned())));
+        let rows: Vec<Found> = crate::bulk::fetch_all(conn, &branches.join(" UNION "), &values).await?;
         found.extend(rows);
     }
     found.sort_by_key(|f| f.id);

@@ -11,7 +11,7 @@
 
 use super::{Scope, Tally};
 use crate::bulk::{self, Value};
-use crate::{Access, Backend, Db, Result, run};
+use crate::{Access, Db, Result, run};
 use chrono::{Datelike, Days, NaiveDate};
 use onramp_domain::outcomes::OutcomeKind;
 use onramp_domain::participants::sickness_band;
@@ -220,22 +220,26 @@ async fn apply(tx: &mut impl Access, changes: HashMap<Key, i64>) -> Result<()> {
     let mut rows: Vec<(Key, i64)> = changes.into_iter().filter(|(_, n)| *n != 0).collect();
     rows.sort_unstable();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let mut sql = format!(
-            "INSERT INTO dashboard_counts (grain, period, region_id, programme_id, figure, trajectories) VALUES {values}
+        let rows = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO dashboard_counts (grain, period, region_id, programme_id, figure, trajectories) VALUES {rows}
              ON CONFLICT (grain, period, region_id, programme_id, figure)
              DO UPDATE SET trajectories = dashboard_counts.trajectories + excluded.trajectories"
         );
-        if let Backend::Postgres(_) = tx.backend() {
-            sql = bulk::numbered(&sql);
-        }
-        run!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for ((grain, period, region, programme, figure), n) in chunk {
-                q = q.bind(*grain).bind(*period).bind(*region).bind(*programme).bind(figure.as_str()).bind(*n);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
+        let values: Vec<Value> = chunk
+            .iter()
+            .flat_map(|((grain, period, region, programme, figure), n)| {
+                [
+                    Value::Text((*grain).to_owned()),
+                    Value::Date(*period),
+                    Value::Id(*region),
+                    Value::Id(*programme),
+                    Value::Text(figure.clone()),
+                    Value::BigInt(*n),
+                ]
+            })
+            .collect();
+        bulk::execute(tx, &sql, &values).await?;
     }
     Ok(())
 }
