@@ -642,11 +642,24 @@ async fn plans(
 }
 
 /// Someone who took part in a module 3 session worked on their recovery plan there: a new version
-/// of it names the session, as a coach records it on the plan's edit page.
-async fn cite_in_recovery_plan(tx: &mut Tx, person: Uuid, session_id: Uuid, coach: Uuid) -> Result<()> {
+/// of the plan of the trajectory that ran that day names the session, as a coach records it on the
+/// plan's edit page.
+async fn cite_in_recovery_plan(
+    tx: &mut Tx,
+    person: Uuid,
+    session: &onramp_store::group_sessions::GroupSession,
+    coach: Uuid,
+) -> Result<()> {
     use onramp_domain::plans::PlanKind;
     use onramp_store::plans;
-    for trajectory in trajectories::list_for(tx, person).await? {
+    let ran_that_day = |t: &trajectories::Trajectory| {
+        t.started_on <= session.on_date && t.ended_on.is_none_or(|ended| session.on_date <= ended)
+    };
+    for trajectory in trajectories::list_for(tx, person)
+        .await?
+        .iter()
+        .filter(|t| ran_that_day(t))
+    {
         let Some(plan) = plans::get(tx, trajectory.id, PlanKind::Recovery).await? else {
             continue;
         };
@@ -655,7 +668,7 @@ async fn cite_in_recovery_plan(tx: &mut Tx, person: Uuid, session_id: Uuid, coac
             .expect("a plan's latest version");
         let meta = plans::VersionMeta {
             shared: true,
-            group_session_id: Some(session_id),
+            group_session_id: Some(session.id),
             note: Some("Worked out in the module 3 group session".into()),
             ..plans::VersionMeta::default()
         };
@@ -718,8 +731,9 @@ pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate)
 }
 
 /// Each coach's group sessions at their first partner: a We go to work module 2 series every
-/// quarter over the past year, with attendance, and an information session every two weeks from
-/// next week (every other coach's online). The demo peer expert co-leads the first coach's.
+/// quarter over the past year, with attendance, a module 3 session six weeks ago whose participants'
+/// recovery plans name it, and an information session every two weeks from next week (every other
+/// coach's online). The demo peer expert co-leads the first coach's.
 pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: Uuid, today: NaiveDate) -> Result<()> {
     use chrono::NaiveTime;
     use onramp_domain::sessions::{Attendance, SeriesInput};
@@ -749,7 +763,8 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                 .unwrap_or(today);
             started.push((person, first));
         }
-        // A module 2 series every quarter over the past year, then information sessions ahead.
+        // A module 2 series every quarter over the past year, a module 3 session, then information
+        // sessions ahead.
         let past = [350, 260, 170, 70].map(|days| {
             (
                 "module_2",
@@ -817,7 +832,7 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                         ]);
                         group_sessions::mark(tx, session.id, person, attendance, *coach).await?;
                         if module == "module_3" && attendance == Attendance::Present {
-                            cite_in_recovery_plan(tx, person, session.id, *coach).await?;
+                            cite_in_recovery_plan(tx, person, &session, *coach).await?;
                         }
                     }
                 }

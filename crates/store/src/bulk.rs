@@ -164,15 +164,21 @@ pub(crate) async fn execute_in(conn: &mut impl Access, sql: &str, ids: &[Uuid]) 
 }
 
 /// `sql (?, ?, …)` with `count` placeholders on SQLite. On PostgreSQL the ids are bound as one
-/// array (`= ANY($1)`): one statement text whatever their number, so PostgreSQL may keep its plan
-/// instead of planning every list length anew.
+/// array (`x = ANY($1)` for the ending `x IN`): one statement text whatever their number, so
+/// PostgreSQL may keep its plan instead of planning every list length anew.
 fn in_list(conn: &mut impl Access, sql: &str, count: usize) -> String {
-    match conn.backend() {
-        Backend::Postgres(_) => {
-            let column = sql.strip_suffix("IN").expect("a statement ending in IN");
-            format!("{column}= ANY($1)")
-        }
-        Backend::Sqlite(_) => format!("{sql} ({})", vec!["?"; count].join(", ")),
+    in_list_for(sql, count, matches!(conn.backend(), Backend::Postgres(_)))
+}
+
+fn in_list_for(sql: &str, count: usize, postgres: bool) -> String {
+    // Checked on every engine, so a statement only PostgreSQL would refuse fails SQLite's tests too.
+    debug_assert!(
+        sql.ends_with(" IN") && !sql.ends_with(" NOT IN") && !sql.contains('?'),
+        "a statement whose only values are the ids, ending in `x IN`: {sql}"
+    );
+    match sql.strip_suffix(" IN") {
+        Some(column) if postgres => format!("{column} = ANY($1)"),
+        _ => format!("{sql} ({})", vec!["?"; count].join(", ")),
     }
 }
 
@@ -211,6 +217,22 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_id_list_is_one_array_on_postgresql_and_a_list_on_sqlite() {
+        let sql = "SELECT a FROM t WHERE t.id IN";
+        assert_eq!(super::in_list_for(sql, 2, true), "SELECT a FROM t WHERE t.id = ANY($1)");
+        assert_eq!(
+            super::in_list_for(sql, 2, false),
+            "SELECT a FROM t WHERE t.id IN (?, ?)"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "ending in `x IN`")]
+    fn a_list_postgresql_could_not_bind_as_an_array_fails_on_every_engine() {
+        super::in_list_for("SELECT a FROM t WHERE t.id NOT IN", 2, false);
+    }
+
     #[test]
     fn numbers_the_placeholders_row_after_row() {
         assert_eq!(

@@ -116,8 +116,8 @@ pub async fn in_series(conn: &mut impl Access, series_id: Uuid) -> Result<Vec<Gr
 /// engines walk every session in the country between the dates, 90 ms for a coach's eight weeks at
 /// 2.5 million participants on SQLite. A session's date is the local day of its start, so sessions
 /// in start order are in date order too: each branch's `limit`-th date, read from its index alone,
-/// bounds the dates of the sessions listed, and only the sessions up to the soonest of those cuts
-/// are read in full (a region's eight weeks hold thousands).
+/// bounds the dates of the sessions listed, and only the ids of the sessions up to the soonest of
+/// those cuts are read (a region's eight weeks hold thousands); then the `limit` first in full.
 pub async fn list(
     conn: &mut impl Access,
     scope: SessionScope,

@@ -163,13 +163,15 @@ async fn demo_data_loads_once() {
         .count();
     assert!((35..=45).contains(&partners), "about 35 partners, got {partners}");
     assert!(onramp_store::users::count(&mut conn).await.unwrap() >= 20);
-    // Recovery plans worked out in a module 3 group session name it, and only someone who was
-    // there has a plan that names a session.
+    // Recovery plans worked out in a module 3 group session name it, and only the plan of someone
+    // who was there, of the trajectory that ran that day, names a session.
     let cited = "SELECT COUNT(*) FROM plan_versions v JOIN plans p ON p.id = v.plan_id
                  JOIN trajectories t ON t.id = p.trajectory_id
                  JOIN group_sessions s ON s.id = v.group_session_id JOIN session_series r ON r.id = s.series_id
                  JOIN session_enrolments e ON e.session_id = s.id AND e.participant_id = t.participant_id
-                 WHERE p.kind = 'recovery' AND r.module = 'module_3' AND e.attendance = 'present'";
+                 WHERE p.kind = 'recovery' AND r.module = 'module_3' AND e.attendance = 'present'
+                   AND s.starts_at <= CURRENT_TIMESTAMP
+                   AND s.on_date >= t.started_on AND (t.ended_on IS NULL OR s.on_date <= t.ended_on)";
     assert!(
         count(&test_db.db, cited).await > 0,
         "a recovery plan names its module 3 session"

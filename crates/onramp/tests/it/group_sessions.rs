@@ -719,7 +719,14 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
     open["open_to_partners"] = json!(true);
     // Half past midnight in Brussels is the evening before in UTC: the lists order by the local day.
     open["start_time"] = json!("00:30");
-    s.plan(&antwerp_coach, open).await;
+    let opened = s.plan(&antwerp_coach, open).await;
+    // Its date is that Brussels day, not the day before it starts on in UTC.
+    let day = today() + Days::new(5);
+    let listed = |from: NaiveDate| format!("/api/v1/sessions?from={from}&to={from}");
+    let (_, on_its_day) = s.app.get_json(&antwerp_coach, &listed(day)).await;
+    let (_, the_day_before) = s.app.get_json(&antwerp_coach, &listed(day - Days::new(1))).await;
+    let holds_it = |list: &Value| list.as_array().unwrap().iter().any(|x| x["id"] == opened[0]["id"]);
+    assert!(holds_it(&on_its_day) && !holds_it(&the_day_before), "{on_its_day}");
     let peer = s.app.api_as(PEER).await;
     let (_, me) = s.app.get_json(&peer, "/api/v1/me").await;
     let mut led = s.series(
