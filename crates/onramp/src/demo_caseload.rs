@@ -752,16 +752,15 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
             .first()
             .map(|l| l.id);
         let people = trajectories::open_for_coach_at(tx, *coach, organisation_id, 8).await?;
-        // When each of them started: nobody attends a session before their trajectory began.
-        let mut started = Vec::new();
+        // When each of them was followed: nobody attends a session outside their trajectories.
+        let mut followed = Vec::new();
         for &person in &people {
-            let first = trajectories::list_for(tx, person)
+            let periods: Vec<_> = trajectories::list_for(tx, person)
                 .await?
                 .iter()
-                .map(|t| t.started_on)
-                .min()
-                .unwrap_or(today);
-            started.push((person, first));
+                .map(|t| (t.started_on, t.ended_on))
+                .collect();
+            followed.push((person, periods));
         }
         // A module 2 series every quarter over the past year, a module 3 session, then information
         // sessions ahead.
@@ -817,8 +816,13 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                 .collect();
             let series = group_sessions::create_series(tx, &input, region_id, &starts, *coach).await?;
             for session in group_sessions::in_series(tx, series).await? {
-                for &(person, since) in &started {
-                    if session.on_date < since {
+                for (person, periods) in &followed {
+                    let person = *person;
+                    let on = session.on_date;
+                    if !periods
+                        .iter()
+                        .any(|&(from, to)| from <= on && to.is_none_or(|to| on <= to))
+                    {
                         continue;
                     }
                     group_sessions::enrol(tx, session.id, person, *coach).await?;

@@ -176,6 +176,10 @@ async fn demo_data_loads_once() {
         count(&test_db.db, cited).await > 0,
         "a recovery plan names its module 3 session"
     );
+    let outside = "SELECT COUNT(*) FROM session_enrolments e JOIN group_sessions s ON s.id = e.session_id
+                   WHERE NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.participant_id = e.participant_id
+                       AND t.started_on <= s.on_date AND (t.ended_on IS NULL OR s.on_date <= t.ended_on))";
+    assert_eq!(count(&test_db.db, outside).await, 0, "enrolled while followed");
     let naming = "SELECT COUNT(*) FROM plan_versions WHERE group_session_id IS NOT NULL";
     assert_eq!(count(&test_db.db, naming).await, count(&test_db.db, cited).await);
 }
