@@ -72,11 +72,12 @@ pub async fn revoke(tx: &mut impl Access, user_id: Uuid, token_id: Uuid) -> Resu
 }
 
 /// The owner of a valid, unrevoked token of an active account.
-pub async fn find_user(conn: &mut impl Access, secret: &str) -> Result<Option<Uuid>> {
-    let sql = "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+/// The owner of a live token (not revoked, its owner active), and when it was last used.
+pub async fn find_user(conn: &mut impl Access, secret: &str) -> Result<Option<(Uuid, Option<DateTime<Utc>>)>> {
+    let sql = "SELECT t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
                WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active";
     let hash = sha256_hex(secret);
-    Ok(run!(conn, c => sqlx::query_scalar::<_, Uuid>(sql).bind(&hash).fetch_optional(c).await)?)
+    Ok(run!(conn, c => sqlx::query_as(sql).bind(&hash).fetch_optional(c).await)?)
 }
 
 pub async fn touch(tx: &mut impl Access, secret: &str) -> Result<()> {

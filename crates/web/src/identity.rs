@@ -84,7 +84,8 @@ impl RequestInfo {
     }
 }
 
-/// Sessions are marked as used at most once a minute, to spare the database a write per request.
+/// Sessions and API tokens are marked as used at most once a minute, to spare the database a write
+/// per request.
 const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
 
 pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -148,17 +149,17 @@ async fn resolve(
         .map(str::trim);
     if let Some(secret) = bearer {
         let mut conn = state.db.conn().await?;
-        let Some(user_id) = tokens::find_user(&mut conn, secret).await? else {
+        let Some((user_id, last_used_at)) = tokens::find_user(&mut conn, secret).await? else {
             return Ok(None);
         };
+        let user = users::get(&mut conn, user_id).await?;
         drop(conn);
-        let mut tx = state.db.begin().await?;
-        tokens::touch(&mut tx, secret).await?;
-        tx.commit().await?;
-        let mut conn = state.db.conn().await?;
-        return Ok(users::get(&mut conn, user_id)
-            .await?
-            .map(|user| ctx_for(user, info, None, None)));
+        if last_used_at.is_none_or(|at| onramp_store::now() - at > TOUCH_INTERVAL) {
+            let mut tx = state.db.begin().await?;
+            tokens::touch(&mut tx, secret).await?;
+            tx.commit().await?;
+        }
+        return Ok(user.map(|user| ctx_for(user, info, None, None)));
     }
     let Some(token) = cookies::get(headers, cookies::SESSION) else {
         return Ok(None);

@@ -1,8 +1,9 @@
 //! A user's own account: password, language, API tokens.
 
 use crate::support::*;
+use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn changing_the_password_checks_the_old_one_and_ends_other_sessions() {
@@ -131,6 +132,53 @@ async fn api_tokens_act_for_their_owner_until_revoked() {
     );
     let (_, tokens) = app.get_json(&admin, "/api/v1/me/tokens").await;
     assert!(tokens[0]["last_used_at"].is_string());
+    // Used again within the minute, the token is not written again (no write per request); used
+    // after a minute, it is.
+    let last_used = |tokens: &Value| {
+        tokens[0]["last_used_at"]
+            .as_str()
+            .unwrap()
+            .parse::<DateTime<Utc>>()
+            .unwrap()
+    };
+    let first_use = last_used(&tokens);
+    let me = bare
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let (_, tokens) = app.get_json(&admin, "/api/v1/me/tokens").await;
+    assert_eq!(last_used(&tokens), first_use, "not written within the minute");
+    let two_minutes_ago = Utc::now() - chrono::Duration::minutes(2);
+    let mut tx = app.db.begin().await.unwrap();
+    let sql = "UPDATE api_tokens SET last_used_at = $1";
+    let changed = match onramp_store::Access::backend(&mut tx) {
+        onramp_store::Backend::Sqlite(c) => sqlx::query(sql)
+            .bind(two_minutes_ago)
+            .execute(c)
+            .await
+            .unwrap()
+            .rows_affected(),
+        onramp_store::Backend::Postgres(c) => sqlx::query(sql)
+            .bind(two_minutes_ago)
+            .execute(c)
+            .await
+            .unwrap()
+            .rows_affected(),
+    };
+    assert_eq!(changed, 1);
+    tx.commit().await.unwrap();
+    let me = bare
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let (_, tokens) = app.get_json(&admin, "/api/v1/me/tokens").await;
+    assert!(last_used(&tokens) > first_use, "written again after a minute");
     assert!(tokens[0].get("secret").is_none(), "the secret is never listed");
 
     // Someone else cannot revoke it; its owner can.
