@@ -116,8 +116,9 @@ pub async fn in_series(conn: &mut impl Access, series_id: Uuid) -> Result<Vec<Gr
 /// engines walk every session in the country between the dates, 90 ms for a coach's eight weeks at
 /// 2.5 million participants on SQLite. A session's date is the local day of its start, so sessions
 /// in start order are in date order too: each branch's `limit`-th date, read from its index alone,
-/// bounds the dates of the sessions listed, and only the ids of the sessions up to the soonest of
-/// those cuts are read (a region's eight weeks hold thousands); then the `limit` first in full.
+/// bounds the dates of the sessions listed, and only the ids and starts of the sessions up to the
+/// soonest of those cuts are read (a region's eight weeks hold thousands); then the `limit` first
+/// in full ([`by_ids`]).
 pub async fn list(
     conn: &mut impl Access,
     scope: SessionScope,
@@ -170,11 +171,10 @@ pub async fn list(
     by_ids(conn, &ids).await
 }
 
-/// The sessions of `ids` in start order. Finding the ids (with their starts, to order them without
-/// reading each session again) and then reading them keeps the joins out of the statement with the
-/// branches: PostgreSQL planned the two together in 6.7 ms for a coach's
-/// calendar feed at provider scale, against 2-3 ms to run it. Read by id, the joins are planned
-/// once (`bulk::select_in` binds one array there).
+/// The sessions of `ids`, read in full by id, in (start, id) order. The lists find their ids first
+/// and read them here, so that the joins stay out of the statement with the branches: PostgreSQL
+/// planned the two together in 6.7 ms for a coach's calendar feed at provider scale, against 2-3 ms
+/// to run it. Read by id, the joins are planned once (`bulk::select_in` binds one array there).
 async fn by_ids(conn: &mut impl Access, ids: &[(Uuid,)]) -> Result<Vec<GroupSession>> {
     let ids: Vec<Uuid> = ids.iter().map(|&(id,)| id).collect();
     let mut sessions: Vec<GroupSession> =

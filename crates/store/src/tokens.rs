@@ -71,7 +71,6 @@ pub async fn revoke(tx: &mut impl Access, user_id: Uuid, token_id: Uuid) -> Resu
     Ok(run!(tx, c => sqlx::query_as::<_, ApiToken>(sql).bind(token_id).fetch_one(c).await)?)
 }
 
-/// The owner of a valid, unrevoked token of an active account.
 /// The owner of a live token (not revoked, its owner active), and when it was last used.
 pub async fn find_user(conn: &mut impl Access, secret: &str) -> Result<Option<(Uuid, Option<DateTime<Utc>>)>> {
     let sql = "SELECT t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id

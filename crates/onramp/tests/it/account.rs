@@ -154,16 +154,19 @@ async fn api_tokens_act_for_their_owner_until_revoked() {
     let first_use = last_used(&tokens);
     assert_eq!(use_it_and_read().await, first_use, "not written within the minute");
     let two_minutes_ago = Utc::now() - chrono::Duration::minutes(2);
+    let token_uuid: uuid::Uuid = token_id.parse().unwrap();
     let mut tx = app.db.begin().await.unwrap();
-    let sql = "UPDATE api_tokens SET last_used_at = $1";
+    let sql = "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2";
     let changed = match onramp_store::Access::backend(&mut tx) {
         onramp_store::Backend::Sqlite(c) => sqlx::query(sql)
             .bind(two_minutes_ago)
+            .bind(token_uuid)
             .execute(c)
             .await
             .map(|r| r.rows_affected()),
         onramp_store::Backend::Postgres(c) => sqlx::query(sql)
             .bind(two_minutes_ago)
+            .bind(token_uuid)
             .execute(c)
             .await
             .map(|r| r.rows_affected()),
