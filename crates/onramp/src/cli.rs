@@ -201,9 +201,17 @@ pub enum LocationCommand {
     },
 }
 
-pub fn init_tracing(json: bool) {
+/// Logs to standard error, filtered by `ONRAMP_LOG` (default: info, and sqlx's warnings). For
+/// `generate`, whose bulk inserts of thousands of values routinely take over a second, the default
+/// leaves out sqlx's slow-statement warnings: each printed the whole statement.
+pub fn init_tracing(cli: &Cli) {
+    let default = match cli.command {
+        Command::Generate { .. } => "info,sqlx=error",
+        _ => "info,sqlx=warn",
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("ONRAMP_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let json = cli.log_json;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
