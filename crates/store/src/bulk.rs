@@ -47,6 +47,26 @@ macro_rules! bind_all {
     }};
 }
 
+/// Runs `$body` with `$q`, a query of an [`in_list`] statement with `$ids` bound as that statement
+/// expects (one array on PostgreSQL, each id on SQLite), on the engine's connection `$c`.
+macro_rules! with_ids {
+    ($conn:expr, $query:expr, $ids:expr, |$q:ident, $c:ident| $body:expr) => {
+        match $conn.backend() {
+            Backend::Postgres($c) => {
+                let $q = $query.bind($ids);
+                $body
+            }
+            Backend::Sqlite($c) => {
+                let mut $q = $query;
+                for id in $ids {
+                    $q = $q.bind(*id);
+                }
+                $body
+            }
+        }
+    };
+}
+
 /// Rows per statement: few enough that a statement stays small (and well under the engines' bind
 /// limits), many enough that the round trips do not dominate.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -122,19 +142,12 @@ where
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let statement = in_list(conn, sql, chunk.len());
-        let rows: Vec<T> = match conn.backend() {
-            Backend::Postgres(c) => {
-                let q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(statement.as_str()));
-                q.bind(chunk).fetch_all(c).await?
-            }
-            Backend::Sqlite(c) => {
-                let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(statement.as_str()));
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(c).await?
-            }
-        };
+        let rows: Vec<T> = with_ids!(
+            conn,
+            sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(statement.as_str())),
+            chunk,
+            |q, c| q.fetch_all(c).await?
+        );
         found.extend(rows);
     }
     Ok(found)
@@ -146,19 +159,12 @@ pub(crate) async fn execute_in(conn: &mut impl Access, sql: &str, ids: &[Uuid]) 
     let mut changed = 0;
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let statement = in_list(conn, sql, chunk.len());
-        changed += match conn.backend() {
-            Backend::Postgres(c) => {
-                let q = sqlx::query(sqlx::AssertSqlSafe(statement.as_str()));
-                q.bind(chunk).execute(c).await?.rows_affected()
-            }
-            Backend::Sqlite(c) => {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(statement.as_str()));
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.execute(c).await?.rows_affected()
-            }
-        };
+        changed += with_ids!(
+            conn,
+            sqlx::query(sqlx::AssertSqlSafe(statement.as_str())),
+            chunk,
+            |q, c| q.execute(c).await?.rows_affected()
+        );
     }
     Ok(changed)
 }
