@@ -641,25 +641,23 @@ async fn plans(
     Ok(())
 }
 
+/// Whether the trajectory ran on `day` (its first and last day included).
+fn ran_on(trajectory: &trajectories::Trajectory, day: NaiveDate) -> bool {
+    trajectory.started_on <= day && trajectory.ended_on.is_none_or(|ended| day <= ended)
+}
+
 /// Someone who took part in a module 3 session worked on their recovery plan there: a new version
-/// of the plan of the trajectory that ran that day names the session, as a coach records it on the
-/// plan's edit page.
+/// of the plan of the trajectory (of `theirs`) that ran that day names the session, as a coach
+/// records it on the plan's edit page.
 async fn cite_in_recovery_plan(
     tx: &mut Tx,
-    person: Uuid,
+    theirs: &[trajectories::Trajectory],
     session: &onramp_store::group_sessions::GroupSession,
     coach: Uuid,
 ) -> Result<()> {
     use onramp_domain::plans::PlanKind;
     use onramp_store::plans;
-    let ran_that_day = |t: &trajectories::Trajectory| {
-        t.started_on <= session.on_date && t.ended_on.is_none_or(|ended| session.on_date <= ended)
-    };
-    for trajectory in trajectories::list_for(tx, person)
-        .await?
-        .iter()
-        .filter(|t| ran_that_day(t))
-    {
+    for trajectory in theirs.iter().filter(|t| ran_on(t, session.on_date)) {
         let Some(plan) = plans::get(tx, trajectory.id, PlanKind::Recovery).await? else {
             continue;
         };
@@ -752,15 +750,10 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
             .first()
             .map(|l| l.id);
         let people = trajectories::open_for_coach_at(tx, *coach, organisation_id, 8).await?;
-        // When each of them was followed: nobody attends a session outside their trajectories.
+        // Their trajectories: nobody attends a session outside them.
         let mut followed = Vec::new();
         for &person in &people {
-            let periods: Vec<_> = trajectories::list_for(tx, person)
-                .await?
-                .iter()
-                .map(|t| (t.started_on, t.ended_on))
-                .collect();
-            followed.push((person, periods));
+            followed.push((person, trajectories::list_for(tx, person).await?));
         }
         // A module 2 series every quarter over the past year, a module 3 session, then information
         // sessions ahead.
@@ -816,13 +809,9 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                 .collect();
             let series = group_sessions::create_series(tx, &input, region_id, &starts, *coach).await?;
             for session in group_sessions::in_series(tx, series).await? {
-                for (person, periods) in &followed {
+                for (person, theirs) in &followed {
                     let person = *person;
-                    let on = session.on_date;
-                    if !periods
-                        .iter()
-                        .any(|&(from, to)| from <= on && to.is_none_or(|to| on <= to))
-                    {
+                    if !theirs.iter().any(|t| ran_on(t, session.on_date)) {
                         continue;
                     }
                     group_sessions::enrol(tx, session.id, person, *coach).await?;
@@ -836,7 +825,7 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                         ]);
                         group_sessions::mark(tx, session.id, person, attendance, *coach).await?;
                         if module == "module_3" && attendance == Attendance::Present {
-                            cite_in_recovery_plan(tx, person, &session, *coach).await?;
+                            cite_in_recovery_plan(tx, theirs, &session, *coach).await?;
                         }
                     }
                 }
