@@ -157,20 +157,8 @@ async fn api_tokens_act_for_their_owner_until_revoked() {
     let token_uuid: uuid::Uuid = token_id.parse().unwrap();
     let mut tx = app.db.begin().await.unwrap();
     let sql = "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2";
-    let changed = match onramp_store::Access::backend(&mut tx) {
-        onramp_store::Backend::Sqlite(c) => sqlx::query(sql)
-            .bind(two_minutes_ago)
-            .bind(token_uuid)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()),
-        onramp_store::Backend::Postgres(c) => sqlx::query(sql)
-            .bind(two_minutes_ago)
-            .bind(token_uuid)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()),
-    };
+    let changed = onramp_store::run!(&mut tx, c => sqlx::query(sql).bind(two_minutes_ago).bind(token_uuid)
+        .execute(c).await.map(|r| r.rows_affected()));
     assert_eq!(changed.unwrap(), 1);
     tx.commit().await.unwrap();
     assert!(use_it_and_read().await > first_use, "written again after a minute");

@@ -224,10 +224,7 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     let mut conn = db.conn().await.unwrap();
     let sql = "SELECT starts_at, on_date FROM group_sessions";
     let sessions: Vec<(chrono::DateTime<chrono::Utc>, chrono::NaiveDate)> =
-        match onramp_store::Access::backend(&mut conn) {
-            onramp_store::Backend::Sqlite(c) => sqlx::query_as(sql).fetch_all(c).await.unwrap(),
-            onramp_store::Backend::Postgres(c) => sqlx::query_as(sql).fetch_all(c).await.unwrap(),
-        };
+        onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap();
     assert!(!sessions.is_empty());
     let elsewhere: Vec<_> = sessions
         .iter()

@@ -686,10 +686,8 @@ async fn sessions_between(app: &TestApp, from: NaiveDate, to: NaiveDate) -> Vec<
     let sql = "SELECT id, starts_at, organisation_id, region_id, coach_id, peer_expert_id, open_to_partners
                FROM group_sessions WHERE on_date >= $1 AND on_date <= $2";
     let mut conn = app.db.conn().await.unwrap();
-    let rows: Vec<Row> = match onramp_store::Access::backend(&mut conn) {
-        onramp_store::Backend::Sqlite(c) => sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await.unwrap(),
-        onramp_store::Backend::Postgres(c) => sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await.unwrap(),
-    };
+    let rows: Vec<Row> =
+        onramp_store::run!(&mut conn, c => sqlx::query_as(sql).bind(from).bind(to).fetch_all(c).await).unwrap();
     let session = |organisation_id, region_id, coach_id, peer_expert_id, open_to_partners| SessionRef {
         organisation_id,
         region_id,
