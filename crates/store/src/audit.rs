@@ -32,8 +32,9 @@ pub struct Event<'a> {
     pub entity_type: &'a str,
     pub entity_id: Option<String>,
     pub participant_id: Option<Uuid>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
+    /// The record before and after, as JSON text: serialised once, straight from the record.
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 impl<'a> Event<'a> {
@@ -55,12 +56,12 @@ impl<'a> Event<'a> {
     }
 
     pub fn before(mut self, value: &impl Serialize) -> Self {
-        self.before = serde_json::to_value(value).ok();
+        self.before = serde_json::to_string(value).ok();
         self
     }
 
     pub fn after(mut self, value: &impl Serialize) -> Self {
-        self.after = serde_json::to_value(value).ok();
+        self.after = serde_json::to_string(value).ok();
         self
     }
 }
@@ -69,8 +70,7 @@ pub async fn record(tx: &mut impl Access, who: &Who, event: Event<'_>) -> Result
     let sql = "INSERT INTO audit_log (at, actor_user_id, actor_label, action, entity_type, entity_id,
                    participant_id, address, request_id, before_json, after_json)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-    let before = event.before.map(|v| v.to_string());
-    let after = event.after.map(|v| v.to_string());
+    let (before, after) = (event.before, event.after);
     run!(tx, c => sqlx::query(sql)
         .bind(now()).bind(who.user_id).bind(&who.label).bind(event.action).bind(event.entity_type)
         .bind(&event.entity_id).bind(event.participant_id).bind(&who.address).bind(&who.request_id)
@@ -96,8 +96,8 @@ pub async fn record_many(tx: &mut impl Access, who: &Who, events: Vec<Event<'_>>
                 OptId(e.participant_id),
                 OptText(who.address.clone()),
                 OptText(who.request_id.clone()),
-                OptText(e.before.map(|v| v.to_string())),
-                OptText(e.after.map(|v| v.to_string())),
+                OptText(e.before),
+                OptText(e.after),
             ]
         })
         .collect();

@@ -322,3 +322,25 @@ async fn the_readers_page_cache_is_set_by_the_operator() {
     let expected = -i64::from(onramp_store::DEFAULT_READER_CACHE_MIB) * 1024;
     assert_eq!(cache_of(default).await, expected);
 }
+
+/// SQLite's writer keeps its temporary files (the journal that undoes one statement of many rows)
+/// in memory; a file cost the import a third of its speed (docs/benchmarks.md). Readers keep the default.
+#[tokio::test]
+async fn the_sqlite_writer_keeps_its_statement_journals_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("temp.sqlite3").display());
+    let db = onramp_store::Db::connect(&url).await.unwrap();
+    const MEMORY: i64 = 2;
+    let mut tx = db.begin().await.unwrap();
+    let onramp_store::Backend::Sqlite(c) = onramp_store::Access::backend(&mut tx) else {
+        unreachable!("a SQLite URL")
+    };
+    let writer: i64 = sqlx::query_scalar("PRAGMA temp_store").fetch_one(c).await.unwrap();
+    assert_eq!(writer, MEMORY);
+    let mut conn = db.conn().await.unwrap();
+    let onramp_store::Backend::Sqlite(c) = onramp_store::Access::backend(&mut conn) else {
+        unreachable!("a SQLite URL")
+    };
+    let reader: i64 = sqlx::query_scalar("PRAGMA temp_store").fetch_one(c).await.unwrap();
+    assert_ne!(reader, MEMORY, "readers' sorts of many rows may use a file");
+}

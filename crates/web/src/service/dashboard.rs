@@ -213,11 +213,14 @@ pub async fn people(
     drop(conn);
     let mut tx = state.db.begin().await?;
     let mut event = Event::new("dashboard.people", "dashboard", figure.key());
-    event.after = Some(serde_json::json!({
-        "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
-        "region_id": request.region_id, "programme_id": request.programme_id,
-        "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
-    }));
+    event.after = Some(
+        serde_json::json!({
+            "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
+            "region_id": request.region_id, "programme_id": request.programme_id,
+            "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
+        })
+        .to_string(),
+    );
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(rows)

@@ -292,7 +292,7 @@ async fn audit_print(
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let mut event = Event::new(action, "participant", participant_id).for_participant(participant_id);
-    event.after = Some(details);
+    event.after = Some(details.to_string());
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(())

@@ -224,10 +224,13 @@ pub async fn add_measurement(
     let id = icf::add_measurement(&mut tx, participant_id, &input, Some(ctx.user.id)).await?;
     let mut event = Event::new("icf_measurement.create", "icf_measurement", id).for_participant(participant_id);
     let ratings: BTreeMap<&String, String> = input.ratings.iter().map(|(c, q)| (c, q.code())).collect();
-    event.after = Some(serde_json::json!({
-        "measured_on": input.measured_on, "moment": input.moment, "rater": input.rater,
-        "ratings": ratings, "competences": input.competences,
-    }));
+    event.after = Some(
+        serde_json::json!({
+            "measured_on": input.measured_on, "moment": input.moment, "rater": input.rater,
+            "ratings": ratings, "competences": input.competences,
+        })
+        .to_string(),
+    );
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(id)

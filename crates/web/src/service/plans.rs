@@ -104,9 +104,12 @@ async fn audit_read(state: &AppState, ctx: &Ctx, plan: &PlanView) -> Result<(), 
     let mut tx = state.db.begin().await?;
     let participant_id = plan.trajectory.participant_id;
     let mut event = Event::new("plan.read", "trajectory", plan.trajectory.id).for_participant(participant_id);
-    event.after = Some(serde_json::json!({
-        "kind": plan.kind, "version": plan.version.as_ref().map(|v| v.version),
-    }));
+    event.after = Some(
+        serde_json::json!({
+            "kind": plan.kind, "version": plan.version.as_ref().map(|v| v.version),
+        })
+        .to_string(),
+    );
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(())
@@ -252,7 +255,7 @@ pub async fn history(state: &AppState, ctx: &Ctx, trajectory_id: Uuid, kind: Pla
     let mut tx = state.db.begin().await?;
     let mut event =
         Event::new("plan.history", "trajectory", trajectory_id).for_participant(access.trajectory.participant_id);
-    event.after = Some(serde_json::json!({ "kind": kind, "versions": list.len() }));
+    event.after = Some(serde_json::json!({ "kind": kind, "versions": list.len() }).to_string());
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(History {
@@ -301,7 +304,7 @@ pub async fn compare_versions(
     let mut tx = state.db.begin().await?;
     let mut event =
         Event::new("plan.compare", "trajectory", trajectory_id).for_participant(access.trajectory.participant_id);
-    event.after = Some(serde_json::json!({ "kind": kind, "from": from, "to": to }));
+    event.after = Some(serde_json::json!({ "kind": kind, "from": from, "to": to }).to_string());
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(Comparison {
@@ -422,10 +425,13 @@ async fn write(
             other => other.into(),
         })?;
     let mut event = Event::new("plan.save", "trajectory", trajectory.id).for_participant(trajectory.participant_id);
-    event.after = Some(serde_json::json!({
-        "kind": content.kind(), "version": version, "shared": meta.shared,
-        "consultation_id": meta.consultation_id, "group_session_id": meta.group_session_id, "content": content,
-    }));
+    event.after = Some(
+        serde_json::json!({
+            "kind": content.kind(), "version": version, "shared": meta.shared,
+            "consultation_id": meta.consultation_id, "group_session_id": meta.group_session_id, "content": content,
+        })
+        .to_string(),
+    );
     audit::record(tx, &ctx.who, event).await?;
     Ok(version)
 }
@@ -443,7 +449,7 @@ pub async fn unshare(state: &AppState, ctx: &Ctx, trajectory_id: Uuid, kind: Pla
         .ok_or(AppError::NotFound)?;
     plans::unshare(&mut tx, plan.id).await?;
     let mut event = Event::new("plan.unshare", "trajectory", trajectory_id).for_participant(trajectory.participant_id);
-    event.before = Some(serde_json::json!({ "kind": kind, "shared_version": plan.shared_version }));
+    event.before = Some(serde_json::json!({ "kind": kind, "shared_version": plan.shared_version }).to_string());
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(())
@@ -470,7 +476,7 @@ pub async fn comment(
     let id = plans::add_comment(&mut tx, plan.id, version, ctx.user.id, &body).await?;
     let participant_id = access.trajectory.participant_id;
     let mut event = Event::new("plan.comment", "trajectory", trajectory_id).for_participant(participant_id);
-    event.after = Some(serde_json::json!({ "kind": kind, "version": version, "comment_id": id }));
+    event.after = Some(serde_json::json!({ "kind": kind, "version": version, "comment_id": id }).to_string());
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(id)
