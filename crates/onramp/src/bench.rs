@@ -280,17 +280,33 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         })
         .await?;
     }
-    // The sessions page, eight weeks that ended a fortnight ago (the generator plans none ahead).
+    // The sessions page, eight weeks that ended a fortnight ago (the generator plans none ahead):
+    // its first page and, after it, the second (a page is 100 sessions and one more, which tells
+    // whether a next page follows).
     let from = onramp_web::service::participants::today() - chrono::Days::new(70);
     let to = from + chrono::Days::new(56);
     for (who, actor) in [("coach", &coach), ("coordinator", &coordinator)] {
         let scope = onramp_domain::policy::session_scope(actor);
-        measure(&format!("group sessions, eight weeks, {who}"), runs, |_| async move {
+        let list = |after| async move {
             let mut conn = db.conn().await?;
-            let sessions = onramp_store::group_sessions::list(&mut conn, scope, actor.user_id, from, to, 500).await?;
-            Ok(sessions.len())
+            onramp_store::group_sessions::list(&mut conn, scope, actor.user_id, from, to, after, 101).await
+        };
+        measure(&format!("group sessions, eight weeks, {who}"), runs, |_| async move {
+            Ok(list(None).await?.len())
         })
         .await?;
+        let after = list(None)
+            .await?
+            .get(99)
+            .map(onramp_store::group_sessions::GroupSession::cursor);
+        if after.is_some() {
+            measure(
+                &format!("group sessions, eight weeks, {who}, second page"),
+                runs,
+                |_| async move { Ok(list(after).await?.len()) },
+            )
+            .await?;
+        }
     }
     // A coach's calendar feed: the sessions they lead from 90 days back, as the feed reads them.
     let from = onramp_web::service::participants::today() - chrono::Days::new(90);

@@ -1,6 +1,6 @@
 //! Group sessions, their series, enrolments and attendance.
 
-use crate::bulk::Value::{self, Date, Id, Int};
+use crate::bulk::Value::{self, At, Date, Id, Int};
 use crate::tokens::random_token;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -38,7 +38,21 @@ pub struct GroupSession {
     pub peer_expert_name: Option<String>,
 }
 
+/// Where a page of sessions ended: its last session's start and id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SessionCursor {
+    pub starts_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
 impl GroupSession {
+    pub fn cursor(&self) -> SessionCursor {
+        SessionCursor {
+            starts_at: self.starts_at,
+            id: self.id,
+        }
+    }
+
     pub fn as_ref(&self) -> SessionRef {
         SessionRef {
             organisation_id: self.organisation_id,
@@ -119,23 +133,35 @@ pub async fn in_series(conn: &mut impl Access, series_id: Uuid) -> Result<Vec<Gr
 /// bounds the dates of the sessions listed, and only the ids and starts of the sessions up to the
 /// soonest of those cuts are read (a region's eight weeks hold thousands); then the `limit` first
 /// in full ([`by_ids`]).
+///
+/// `after` pages on: the sessions after that one in (start, id) order. Every session on a later
+/// day is after it, so the condition reads a row only on the cursor's own day.
 pub async fn list(
     conn: &mut impl Access,
     scope: SessionScope,
     actor_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
+    after: Option<SessionCursor>,
     limit: i64,
 ) -> Result<Vec<GroupSession>> {
     let parts = scope_parts(scope);
     if parts.is_empty() || limit < 1 {
         return Ok(Vec::new());
     }
+    let from = after.map_or(from, |c| from.max(local_day(c.starts_at)));
+    let (later, cursor_values) = match after {
+        Some(c) => (
+            " AND (on_date > ? OR (starts_at, id) > (?, ?))",
+            vec![Date(local_day(c.starts_at)), At(c.starts_at), Id(c.id)],
+        ),
+        None => ("", Vec::new()),
+    };
     let cuts: Vec<String> = parts
         .iter()
         .map(|(condition, _)| {
             format!(
-                "SELECT COALESCE((SELECT on_date FROM group_sessions WHERE {condition} AND on_date >= ? AND on_date <= ?
+                "SELECT COALESCE((SELECT on_date FROM group_sessions WHERE {condition} AND on_date >= ? AND on_date <= ?{later}
                                   ORDER BY on_date LIMIT 1 OFFSET ?), ?) AS d"
             )
         })
@@ -144,7 +170,8 @@ pub async fn list(
         .iter()
         .map(|(condition, _)| {
             format!(
-                "SELECT id, starts_at FROM group_sessions WHERE {condition} AND on_date >= ? AND on_date <= (SELECT MIN(d) FROM cut)"
+                "SELECT id, starts_at FROM group_sessions WHERE {condition} AND on_date >= ?{later}
+                 AND on_date <= (SELECT MIN(d) FROM cut)"
             )
         })
         .collect();
@@ -157,14 +184,13 @@ pub async fn list(
     let actor = |names_actor: bool| names_actor.then_some(Id(actor_id));
     let mut values = Vec::new();
     for &(_, names_actor) in &parts {
-        values.extend(
-            actor(names_actor)
-                .into_iter()
-                .chain([Date(from), Date(to), Int(limit - 1), Date(to)]),
-        );
+        values.extend(actor(names_actor).into_iter().chain([Date(from), Date(to)]));
+        values.extend(cursor_values.iter().cloned());
+        values.extend([Int(limit - 1), Date(to)]);
     }
     for &(_, names_actor) in &parts {
         values.extend(actor(names_actor).into_iter().chain([Date(from)]));
+        values.extend(cursor_values.iter().cloned());
     }
     values.push(Int(limit));
     let ids: Vec<(Uuid,)> = crate::bulk::fetch_all(conn, &sql, &values).await?;

@@ -327,19 +327,6 @@ async fn the_caseload_follows_the_policy_filters_and_pages() {
     }
 }
 
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn the_participant_page_changes_phase_and_shows_errors_in_place() {
     let app = TestApp::spawn().await;

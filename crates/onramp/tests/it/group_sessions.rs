@@ -5,6 +5,7 @@ use crate::participants::{programme_id, register};
 use crate::support::*;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use onramp_domain::policy::{self, Action, Decision, SessionRef};
+use onramp_store::group_sessions::SessionCursor;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -220,7 +221,7 @@ async fn a_peer_expert_sees_only_the_sessions_they_lead_and_no_names() {
 
     let (status, list) = s.app.get_json(&peer, "/api/v1/sessions").await;
     assert_eq!(status, StatusCode::OK);
-    let list = list.as_array().unwrap();
+    let list = list["sessions"].as_array().unwrap();
     assert!(list.iter().any(|x| x["id"] == led[0]["id"]));
     assert!(
         list.iter().all(|x| x["peer_expert_id"] == me["id"]),
@@ -263,7 +264,7 @@ async fn a_peer_expert_sees_only_the_sessions_they_lead_and_no_names() {
     assert_eq!(s.detail(&far, &other[0]).await.0, StatusCode::NOT_FOUND);
     let care = s.app.api_as(CARE_ANTWERPEN).await;
     let (_, list) = s.app.get_json(&care, "/api/v1/sessions").await;
-    assert!(list.as_array().unwrap().is_empty());
+    assert!(list["sessions"].as_array().unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -723,7 +724,13 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
     let listed = |from: NaiveDate| format!("/api/v1/sessions?from={from}&to={from}");
     let (_, on_its_day) = s.app.get_json(&antwerp_coach, &listed(day)).await;
     let (_, the_day_before) = s.app.get_json(&antwerp_coach, &listed(day - Days::new(1))).await;
-    let holds_it = |list: &Value| list.as_array().unwrap().iter().any(|x| x["id"] == opened[0]["id"]);
+    let holds_it = |list: &Value| {
+        list["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == opened[0]["id"])
+    };
     assert!(holds_it(&on_its_day) && !holds_it(&the_day_before), "{on_its_day}");
     let peer = s.app.api_as(PEER).await;
     let (_, me) = s.app.get_json(&peer, "/api/v1/me").await;
@@ -770,38 +777,128 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
             .map(|(started, _)| *started)
             .collect();
         in_order.sort();
-        let mut expected: Vec<String> = in_order.iter().map(|(_, id)| id.to_string()).collect();
         let client = s.app.api_as(email).await;
-        let (status, list) = s
-            .app
-            .get_json(&client, &format!("/api/v1/sessions?from={from}&to={to}"))
-            .await;
-        let mut listed: Vec<String> = match status {
-            StatusCode::OK => list
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x["id"].as_str().unwrap().to_owned())
-                .collect(),
-            _ => Vec::new(),
-        };
-        expected.sort();
-        listed.sort();
-        assert_eq!(listed, expected, "{email} ({status})");
+        // Page after page, the API lists each session once, in order.
+        let listed = listed_in_pages(&s.app, &client, from, to, 3).await;
+        let expected: Vec<String> = in_order.iter().map(|(_, id)| id.to_string()).collect();
+        assert_eq!(listed, expected, "{email}");
         assert!(
-            email == CARE_ANTWERPEN || email == FUNDER || !listed.is_empty(),
-            "{email} sees some sessions, so the comparison means something"
+            email == CARE_ANTWERPEN || email == FUNDER || listed.len() > 3,
+            "{email} sees more than a page of sessions, so the comparison means something"
         );
-        // A shorter list holds the soonest, in order, however many share their day.
+        // A shorter list holds the soonest, in order, however many share their day; after a
+        // session, the ones that follow it.
         let mut conn = s.app.db.conn().await.unwrap();
         let scope = policy::session_scope(&actor);
+        let started = |sessions: Vec<onramp_store::group_sessions::GroupSession>| -> Vec<Started> {
+            sessions.iter().map(|x| (x.starts_at, x.id)).collect()
+        };
         for limit in [1, 2, 3, 5, 10] {
-            let sessions = onramp_store::group_sessions::list(&mut conn, scope, actor.user_id, from, to, limit)
+            let sessions = onramp_store::group_sessions::list(&mut conn, scope, actor.user_id, from, to, None, limit)
                 .await
                 .unwrap();
-            let listed: Vec<Started> = sessions.iter().map(|x| (x.starts_at, x.id)).collect();
             let soonest = &in_order[..in_order.len().min(limit as usize)];
-            assert_eq!(listed, soonest, "{email}, the first {limit}");
+            assert_eq!(started(sessions), soonest, "{email}, the first {limit}");
         }
+        for i in (0..in_order.len()).step_by(2) {
+            let (starts_at, id) = in_order[i];
+            let after = Some(SessionCursor { starts_at, id });
+            let sessions = onramp_store::group_sessions::list(&mut conn, scope, actor.user_id, from, to, after, 3)
+                .await
+                .unwrap();
+            let following = &in_order[i + 1..in_order.len().min(i + 4)];
+            assert_eq!(started(sessions), following, "{email}, three after the {i}th");
+        }
+    }
+}
+
+/// The ids of every session the API lists in a period, following `next` from page to page.
+async fn listed_in_pages(
+    app: &TestApp,
+    client: &reqwest::Client,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: usize,
+) -> Vec<String> {
+    let mut listed = Vec::new();
+    let mut after = String::new();
+    loop {
+        let path = format!("/api/v1/sessions?from={from}&to={to}&limit={limit}&after={after}");
+        let (status, page) = app.get_json(client, &path).await;
+        if status == StatusCode::FORBIDDEN {
+            return listed;
+        }
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let sessions = page["sessions"].as_array().unwrap();
+        listed.extend(sessions.iter().map(|x| x["id"].as_str().unwrap().to_owned()));
+        match page["next"].as_str() {
+            Some(next) => {
+                assert_eq!(sessions.len(), limit, "only a full page has a next one");
+                after = urlencode(next);
+            }
+            None => return listed,
+        }
+    }
+}
+
+/// A region's eight weeks hold thousands of sessions: the list shows them 100 to a page, with a
+/// link to the next, and the API pages the same way; a cursor or page size it cannot use is refused.
+#[tokio::test]
+async fn the_session_list_shows_a_page_at_a_time() {
+    let s = setup().await;
+    let location = location_of(&s.app, &s.coach, &s.maasland).await;
+    for day in 0..3 {
+        s.plan(&s.coach, s.series(&location, today() + Days::new(day), 40, 8))
+            .await;
+    }
+    let (from, to) = (today(), today() + Days::new(7 * 40));
+    let everything = listed_in_pages(&s.app, &s.coach, from, to, 500).await;
+    assert!(everything.len() >= 120, "{}", everything.len());
+
+    let page = s.app.english_browser_as(COACH_LIMBURG).await;
+    let get = |path: String| {
+        let page = page.clone();
+        let url = s.app.url(&path);
+        async move { page.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let ids = |html: &str| -> Vec<String> {
+        html.split("<td><a href=\"/sessions/")
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+            .collect()
+    };
+    let next_link = |html: &str| -> Option<String> {
+        let end = html.find("\" rel=\"next\"")?;
+        let start = html[..end].rfind("href=\"")? + "href=\"".len();
+        Some(html[start..end].replace("&#38;", "&"))
+    };
+    let first = get(format!("/sessions?from={from}&to={to}")).await;
+    assert_eq!(ids(&first), everything[..100], "the first 100, in time order");
+    let next = next_link(&first).expect("a link to the next page");
+    let second = get(next).await;
+    assert_eq!(ids(&second), everything[100..], "the rest, in time order");
+    assert!(next_link(&second).is_none(), "the last page links no further");
+
+    let (status, page) = s
+        .app
+        .get_json(&s.coach, &format!("/api/v1/sessions?from={from}&to={to}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["sessions"].as_array().unwrap().len(), 100, "100 by default");
+    assert!(page["next"].is_string());
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("after=2026-01-01", "after"),
+        ("after=yesterday~00000000-0000-0000-0000-000000000000", "after"),
+    ] {
+        let (status, problem) = s.app.get_json(&s.coach, &format!("/api/v1/sessions?{query}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        let code = if field == "limit" {
+            "out-of-range"
+        } else {
+            "invalid-reference"
+        };
+        assert!(has_error(&problem, field, code), "{query}: {problem}");
     }
 }

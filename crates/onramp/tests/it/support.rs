@@ -634,3 +634,17 @@ pub async fn check_in_schedule(app: &TestApp, client: &reqwest::Client, particip
         })
         .collect()
 }
+
+/// Percent-encodes a query value (a cursor may hold '+', '~' or spaces).
+pub fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

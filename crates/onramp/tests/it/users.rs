@@ -161,19 +161,6 @@ async fn the_user_list_pages_with_a_cursor_and_filters() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn the_user_form_creates_an_account_with_organisations() {
     let app = TestApp::spawn().await;

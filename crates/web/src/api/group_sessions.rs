@@ -14,7 +14,7 @@ use onramp_domain::FieldErrors;
 use onramp_domain::organisations::parse_id;
 use onramp_domain::participants::parse_optional_date;
 use onramp_domain::sessions::{Attendance, SeriesFields};
-use onramp_store::group_sessions::{GroupSession, ParticipantSession};
+use onramp_store::group_sessions::{GroupSession, ParticipantSession, SessionCursor};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -156,6 +156,36 @@ pub struct SessionsQuery {
     pub from: Option<String>,
     /// YYYY-MM-DD; eight weeks after `from` when absent.
     pub to: Option<String>,
+    /// The `next` value of the previous page.
+    pub after: Option<String>,
+    /// 1 to 500; 100 by default.
+    pub limit: Option<i64>,
+}
+
+/// A page's last session as the next page's `after`: its start and id.
+pub fn encode_session_cursor(cursor: &SessionCursor) -> String {
+    format!("{}~{}", cursor.starts_at.to_rfc3339(), cursor.id)
+}
+
+/// Reads an `after` value; absent or empty is the first page.
+pub fn session_cursor(after: Option<&str>) -> Result<Option<SessionCursor>, AppError> {
+    let Some(after) = after.filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    let decoded = after.split_once('~').and_then(|(starts_at, id)| {
+        Some(SessionCursor {
+            starts_at: DateTime::parse_from_rfc3339(starts_at).ok()?.with_timezone(&Utc),
+            id: Uuid::parse_str(id).ok()?,
+        })
+    });
+    decoded.map(Some).ok_or(AppError::invalid("after", "invalid-reference"))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    pub sessions: Vec<SessionView>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
 }
 
 /// Parses a period; the default is today and the eight weeks after it.
@@ -171,20 +201,28 @@ pub fn period(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveD
     Ok((from, to))
 }
 
-/// The group sessions you may see in a period, in time order (at most 500).
+/// The group sessions you may see in a period, in time order, a page at a time.
 #[utoipa::path(get, path = "/api/v1/sessions", tag = "activities", params(SessionsQuery),
     responses(
-        (status = 200, body = Vec<SessionView>),
+        (status = 200, body = SessionList),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     ApiQuery(query): ApiQuery<SessionsQuery>,
-) -> Result<Json<Vec<SessionView>>, AppError> {
-    let (from, to) = period(query.from.as_deref(), query.to.as_deref())?;
-    let sessions = service::list(&state, &ctx, from, to).await?;
-    Ok(Json(sessions.into_iter().map(Into::into).collect()))
+) -> Result<Json<SessionList>, AppError> {
+    let period = period(query.from.as_deref(), query.to.as_deref())?;
+    let after = session_cursor(query.after.as_deref())?;
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::invalid("limit", "out-of-range"));
+    }
+    let page = service::list(&state, &ctx, period, after, limit).await?;
+    Ok(Json(SessionList {
+        sessions: page.sessions.into_iter().map(Into::into).collect(),
+        next: page.next.as_ref().map(encode_session_cursor),
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -45,7 +45,7 @@ pub fn parse_year(input: Option<&str>) -> Result<i32, crate::error::AppError> {
 pub use coaching::consultation_period;
 pub use dashboard::{DashboardQuery, PeopleQuery, people_page};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
-pub use group_sessions::{parse_marks, period as session_period};
+pub use group_sessions::{encode_session_cursor, parse_marks, period as session_period, session_cursor};
 pub use icf::title as icf_title;
 pub use organisations::parse_filter as organisations_filter;
 pub use participants::{CaseloadQuery, CaseloadRow, encode_cursor as caseload_cursor};

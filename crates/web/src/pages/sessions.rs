@@ -3,7 +3,7 @@
 
 use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
 use crate::AppState;
-use crate::api::{parse_marks, session_period};
+use crate::api::{encode_session_cursor, parse_marks, session_cursor, session_period};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::group_sessions::{self as service, SessionDetail};
@@ -28,8 +28,12 @@ type Options = Vec<(String, String)>;
 pub struct ListParams {
     from: Option<String>,
     to: Option<String>,
+    after: Option<String>,
     notice: Option<String>,
 }
+
+/// Sessions on one page of the list: a region's eight weeks hold thousands.
+const PAGE_SIZE: i64 = 100;
 
 #[derive(Template)]
 #[template(path = "sessions.html")]
@@ -37,6 +41,8 @@ struct ListTemplate {
     p: Page,
     filter: Form,
     sessions: Vec<GroupSession>,
+    /// The query of the next page, if there is one.
+    next: Option<String>,
     can_plan: bool,
 }
 
@@ -51,11 +57,21 @@ pub async fn list(
 ) -> PageResult {
     let lang = ctx.language;
     let (from, to) = session_period(params.from.as_deref(), params.to.as_deref()).or_page(lang)?;
-    let sessions = service::list(&state, &ctx, from, to).await.or_page(lang)?;
+    let after = session_cursor(params.after.as_deref()).or_page(lang)?;
+    let page = service::list(&state, &ctx, (from, to), after, PAGE_SIZE)
+        .await
+        .or_page(lang)?;
+    let period = vec![("from".to_owned(), from.to_string()), ("to".to_owned(), to.to_string())];
+    let next = page.next.map(|cursor| {
+        let mut query = period.clone();
+        query.push(("after".into(), encode_session_cursor(&cursor)));
+        serde_urlencoded::to_string(query).unwrap_or_default()
+    });
     let template = ListTemplate {
         p: Page::new(&ctx, "sessions-title", "sessions").with_notice(params.notice.as_deref()),
-        filter: Form::with_values(vec![("from".into(), from.to_string()), ("to".into(), to.to_string())]),
-        sessions,
+        filter: Form::with_values(period),
+        sessions: page.sessions,
+        next,
         can_plan: may_plan(&ctx),
     };
     Ok(render(&template).into_response())

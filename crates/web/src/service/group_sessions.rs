@@ -11,7 +11,7 @@ use onramp_domain::identity::Role;
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_domain::sessions::{Attendance, SeriesFields, SeriesInput};
 use onramp_store::audit::{self, Event};
-use onramp_store::group_sessions::{self, Enrolment, GroupSession, Marked};
+use onramp_store::group_sessions::{self, Enrolment, GroupSession, Marked, SessionCursor};
 use onramp_store::{Access, organisations, participants, programmes, trajectories, users};
 use serde::Serialize;
 use uuid::Uuid;
@@ -72,14 +72,34 @@ pub async fn plan_series(state: &AppState, ctx: &Ctx, fields: &SeriesFields) -> 
     Ok(sessions)
 }
 
-/// Sessions the actor may see between two dates.
-pub async fn list(state: &AppState, ctx: &Ctx, from: NaiveDate, to: NaiveDate) -> Result<Vec<GroupSession>, AppError> {
+/// One page of the sessions list, and where the next page starts (none on the last).
+pub struct SessionPage {
+    pub sessions: Vec<GroupSession>,
+    pub next: Option<SessionCursor>,
+}
+
+/// The sessions the actor may see between two dates, `limit` at a time, after `after`.
+pub async fn list(
+    state: &AppState,
+    ctx: &Ctx,
+    (from, to): (NaiveDate, NaiveDate),
+    after: Option<SessionCursor>,
+    limit: i64,
+) -> Result<SessionPage, AppError> {
     if to < from {
         return Err(AppError::invalid("to", "before-start"));
     }
     let mut conn = state.db.conn().await?;
     let scope = policy::session_scope(&ctx.actor);
-    Ok(group_sessions::list(&mut conn, scope, ctx.user.id, from, to, 500).await?)
+    // One more than the page tells whether there is a next one.
+    let mut sessions = group_sessions::list(&mut conn, scope, ctx.user.id, from, to, after, limit + 1).await?;
+    let next = if sessions.len() as i64 > limit {
+        sessions.truncate(limit as usize);
+        sessions.last().map(GroupSession::cursor)
+    } else {
+        None
+    };
+    Ok(SessionPage { sessions, next })
 }
 
 /// One enrolled person as the viewer may see them: a name only where the policy lets them open the file.
