@@ -554,22 +554,16 @@ async fn the_due_check_ins_are_exactly_the_open_ones_of_the_scope_soonest_first(
             let next = "UPDATE trajectories SET next_check_in_on = (SELECT min(c.due_on) FROM check_ins c
                         WHERE c.trajectory_id = trajectories.id AND c.done_on IS NULL)";
             let mut tx = test.db.begin().await.unwrap();
-            match onramp_store::Access::backend(&mut tx) {
-                onramp_store::Backend::Sqlite(c) => {
-                    sqlx::query(sqlite).execute(&mut *c).await.unwrap();
-                    sqlx::query(next).execute(c).await.unwrap();
-                }
-                onramp_store::Backend::Postgres(c) => {
-                    sqlx::query(postgres).execute(&mut *c).await.unwrap();
-                    sqlx::query(next).execute(c).await.unwrap();
-                }
+            let on_new_year = match test.db.engine() {
+                onramp_store::Engine::Sqlite => sqlite,
+                onramp_store::Engine::Postgres => postgres,
+            };
+            for sql in [on_new_year, next] {
+                onramp_store::run!(&mut tx, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected())).unwrap();
             }
             tx.commit().await.unwrap();
         }
-        let open: Vec<Open> = match onramp_store::Access::backend(&mut conn) {
-            onramp_store::Backend::Sqlite(c) => sqlx::query_as(sql).fetch_all(c).await.unwrap(),
-            onramp_store::Backend::Postgres(c) => sqlx::query_as(sql).fetch_all(c).await.unwrap(),
-        };
+        let open: Vec<Open> = onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap();
         for email in [
             "coach00000@onramp.generated",
             "coach00002@onramp.generated",

@@ -275,10 +275,7 @@ impl Drop for TestDb {
 /// One number the database answers, on either engine.
 pub async fn count(db: &Db, sql: &'static str) -> i64 {
     let mut conn = db.conn().await.unwrap();
-    match onramp_store::Access::backend(&mut conn) {
-        onramp_store::Backend::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(c).await.unwrap(),
-        onramp_store::Backend::Postgres(c) => sqlx::query_scalar(sql).fetch_one(c).await.unwrap(),
-    }
+    onramp_store::run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await).unwrap()
 }
 
 /// How many trajectories do not hold the due date of their soonest open check-in in
@@ -291,10 +288,8 @@ pub async fn next_check_in(db: &Db, trajectory: &str) -> Option<String> {
     let id: uuid::Uuid = trajectory.parse().expect("a trajectory id");
     let sql = "SELECT next_check_in_on FROM trajectories WHERE id = $1";
     let mut conn = db.conn().await.unwrap();
-    let next: Option<chrono::NaiveDate> = match onramp_store::Access::backend(&mut conn) {
-        onramp_store::Backend::Sqlite(c) => sqlx::query_scalar(sql).bind(id).fetch_one(c).await.unwrap(),
-        onramp_store::Backend::Postgres(c) => sqlx::query_scalar(sql).bind(id).fetch_one(c).await.unwrap(),
-    };
+    let next: Option<chrono::NaiveDate> =
+        onramp_store::run!(&mut conn, c => sqlx::query_scalar(sql).bind(id).fetch_one(c).await).unwrap();
     next.map(|d| d.to_string())
 }
 
