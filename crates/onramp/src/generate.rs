@@ -430,7 +430,7 @@ async fn plan_sessions(
             list.sort();
         }
     }
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_bulk().await?;
     let mut rows = insert(&mut tx, "session_series", SERIES_COLUMNS, &series_rows).await?;
     rows += insert(&mut tx, "group_sessions", SESSION_COLUMNS, &session_rows).await?;
     tx.commit().await?;
@@ -1020,7 +1020,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
                 scale.years,
             );
         }
-        let mut tx = db.begin().await?;
+        let mut tx = db.begin_bulk().await?;
         // The name and scope indexes take their inserts at random places: a larger cache keeps
         // more of them in memory at national size (with 64 MiB and random ids, the load fell from
         // 52 000 to 10 000 rows/s past 400 000 people).

@@ -61,15 +61,11 @@ impl Db {
             // connections: a SQLite connection has no server state to renew, and replacing it drops its
             // page cache. A one-hour bulk load stopped with "pool timed out" when its writer was
             // replaced (closing the last connection checkpoints the whole write-ahead log).
-            //
-            // Its temporary files stay in memory: a statement of many rows inside a transaction keeps a
-            // journal to undo that statement alone, and writing it to a file cost an import a tenth of
-            // its time (docs/benchmarks.md). It holds one statement's pages at most.
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
                 .max_lifetime(None)
                 .idle_timeout(None)
-                .connect_with(options.clone().pragma("temp_store", "memory"))
+                .connect_with(options.clone())
                 .await?;
             let reader_cache = format!("-{}", u64::from(reader_cache_mib) * 1024);
             let reader = SqlitePoolOptions::new()
@@ -116,10 +112,24 @@ impl Db {
         })
     }
 
-    /// A transaction for writes: every multi-row change goes through one.
+    /// A transaction for writes: every multi-row change goes through one. On SQLite it first sets
+    /// the writer's temporary storage back to the default (files), should a bulk load have left it
+    /// in memory.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
+            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("PRAGMA temp_store = DEFAULT; BEGIN").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A transaction for a bulk load (an import, the generator's batches). On SQLite, its statement
+    /// journals stay in memory: a statement of many rows inside a transaction keeps a journal to undo
+    /// that statement alone, and writing it to a temporary file took a tenth of an import's CPU time
+    /// (docs/benchmarks.md). Not the writer's default, because in memory SQLite also sorts without
+    /// spilling to a file, as when a migration builds an index over millions of rows.
+    pub async fn begin_bulk(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("PRAGMA temp_store = MEMORY; BEGIN").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

@@ -9,7 +9,7 @@ use crate::service::participants::today;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use onramp_domain::FieldErrors;
 use onramp_domain::organisations::parse_id;
 use onramp_domain::participants::parse_optional_date;
@@ -164,7 +164,12 @@ pub struct SessionsQuery {
 
 /// A page's last session as the next page's `after`: its start and id.
 pub fn encode_session_cursor(cursor: &SessionCursor) -> String {
-    format!("{}~{}", cursor.starts_at.to_rfc3339(), cursor.id)
+    // `Z` rather than `+00:00`: a '+' pasted into a query string unencoded would read as a space.
+    format!(
+        "{}~{}",
+        cursor.starts_at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        cursor.id
+    )
 }
 
 /// Reads an `after` value; absent or empty is the first page.

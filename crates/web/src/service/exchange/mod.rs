@@ -120,7 +120,8 @@ pub async fn import(state: &AppState, ctx: &Ctx, table: &Table, dry_run: bool) -
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let mut tx = state.db.begin().await?;
+    // A bulk load: SQLite keeps the journals of its many-row statements in memory.
+    let mut tx = state.db.begin_bulk().await?;
     let mut run = Run::new(&mut tx, table).await?;
     for (index, cells) in table.rows.iter().enumerate() {
         let row = Row {
