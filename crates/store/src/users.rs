@@ -152,16 +152,12 @@ pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<User>> {
     Ok(Some(row.into_user(organisations, regions)))
 }
 
-/// The partners and regions a user works for, in one statement: every request reads them.
 async fn scope_of(conn: &mut impl Access, id: Uuid) -> Result<(Vec<Uuid>, Vec<Uuid>)> {
-    let sql = "SELECT TRUE AS is_region, region_id AS id FROM user_regions WHERE user_id = $1
-               UNION ALL
-               SELECT FALSE, organisation_id FROM user_organisations WHERE user_id = $1
-               ORDER BY is_region, id";
-    let rows: Vec<(bool, Uuid)> = run!(conn, c => sqlx::query_as(sql).bind(id).fetch_all(c).await)?;
-    let (regions, organisations): (Vec<_>, Vec<_>) = rows.into_iter().partition(|&(is_region, _)| is_region);
-    let ids = |rows: Vec<(bool, Uuid)>| rows.into_iter().map(|(_, id)| id).collect();
-    Ok((ids(organisations), ids(regions)))
+    let sql = "SELECT organisation_id FROM user_organisations WHERE user_id = $1 ORDER BY organisation_id";
+    let organisations = run!(conn, c => sqlx::query_scalar::<_, Uuid>(sql).bind(id).fetch_all(c).await)?;
+    let sql = "SELECT region_id FROM user_regions WHERE user_id = $1 ORDER BY region_id";
+    let regions = run!(conn, c => sqlx::query_scalar::<_, Uuid>(sql).bind(id).fetch_all(c).await)?;
+    Ok((organisations, regions))
 }
 
 /// The account and stored password hash for a sign-in, active or not.
