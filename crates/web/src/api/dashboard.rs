@@ -256,13 +256,8 @@ pub async fn people_page(
     let request = query.dashboard().request()?;
     let (figure, after, limit) = query.parse()?;
     let mut rows = service::people(state, ctx, request, &figure, after, limit + 1).await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|r| format!("{}~{}", r.trajectory_id, r.participant_name))
-    } else {
-        None
-    };
+    let next =
+        crate::service::keep_page(&mut rows, limit).map(|r| format!("{}~{}", r.trajectory_id, r.participant_name));
     Ok((rows, next))
 }
 

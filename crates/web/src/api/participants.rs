@@ -734,12 +734,7 @@ pub async fn caseload(
         return Err(AppError::invalid("limit", "out-of-range"));
     }
     let mut rows = service::caseload(&state, &ctx, &filter, limit + 1).await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| encode_cursor(&r.cursor(filter.sort)))
-    } else {
-        None
-    };
+    let next = crate::service::keep_page(&mut rows, limit).map(|r| encode_cursor(&r.cursor(filter.sort)));
     Ok(Json(CaseloadPage {
         rows: rows.into_iter().map(CaseloadRow::from).collect(),
         next,

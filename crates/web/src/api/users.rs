@@ -168,12 +168,7 @@ pub async fn list(
         return Err(AppError::invalid("limit", "invalid-choice"));
     }
     let mut rows = users::list(&state, &ctx, &filter, limit + 1).await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(encode_cursor)
-    } else {
-        None
-    };
+    let next = crate::service::keep_page(&mut rows, limit).map(encode_cursor);
     Ok(Json(UserPage {
         users: rows.into_iter().map(UserSummary::from).collect(),
         next,

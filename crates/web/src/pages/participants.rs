@@ -119,16 +119,11 @@ pub async fn caseload(
     if query.mine == Some(true) {
         values.push(("mine".into(), "true".into()));
     }
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|r| {
-            let mut params = values.clone();
-            params.push(("after".into(), caseload_cursor(&r.cursor(filter.sort))));
-            serde_urlencoded::to_string(params).unwrap_or_default()
-        })
-    } else {
-        None
-    };
+    let next = crate::service::keep_page(&mut rows, PAGE_SIZE).map(|r| {
+        let mut params = values.clone();
+        params.push(("after".into(), caseload_cursor(&r.cursor(filter.sort))));
+        serde_urlencoded::to_string(params).unwrap_or_default()
+    });
     let p = Page::new(&ctx, "caseload-title", "caseload");
     let all_programmes = programme_list(&state, &ctx).await?;
     let phase_names = all_programmes

@@ -58,19 +58,14 @@ pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(qu
     let mut users = service_users::list(&state, &ctx, &filter, PAGE_SIZE + 1)
         .await
         .or_page(lang)?;
-    let next = if users.len() as i64 > PAGE_SIZE {
-        users.truncate(PAGE_SIZE as usize);
-        users.last().map(|u| {
-            let params = [
-                ("q", query.q.clone().unwrap_or_default()),
-                ("role", query.role.clone().unwrap_or_default()),
-                ("after", crate::api::users_cursor(u)),
-            ];
-            serde_urlencoded::to_string(params).unwrap_or_default()
-        })
-    } else {
-        None
-    };
+    let next = crate::service::keep_page(&mut users, PAGE_SIZE).map(|u| {
+        let params = [
+            ("q", query.q.clone().unwrap_or_default()),
+            ("role", query.role.clone().unwrap_or_default()),
+            ("after", crate::api::users_cursor(u)),
+        ];
+        serde_urlencoded::to_string(params).unwrap_or_default()
+    });
     let p = Page::new(&ctx, "users-title", "users");
     let template = ListTemplate {
         roles: role_options(&p),

@@ -91,14 +91,8 @@ pub async fn list(
     }
     let mut conn = state.db.conn().await?;
     let scope = policy::session_scope(&ctx.actor);
-    // One more than the page tells whether there is a next one.
     let mut sessions = group_sessions::list(&mut conn, scope, ctx.user.id, from, to, after, limit + 1).await?;
-    let next = if sessions.len() as i64 > limit {
-        sessions.truncate(limit as usize);
-        sessions.last().map(GroupSession::cursor)
-    } else {
-        None
-    };
+    let next = super::keep_page(&mut sessions, limit).map(GroupSession::cursor);
     Ok(SessionPage { sessions, next })
 }
 

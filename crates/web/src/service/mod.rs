@@ -26,6 +26,17 @@ pub mod users;
 use crate::error::AppError;
 use onramp_domain::policy::{self, Action, Actor, Decision};
 
+/// Keeps the first `limit` of rows read as `limit + 1` (the one more tells whether a next page
+/// exists) and returns the last row kept when it does: the next page starts after it.
+pub fn keep_page<T>(rows: &mut Vec<T>, limit: i64) -> Option<&T> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() <= limit {
+        return None;
+    }
+    rows.truncate(limit);
+    rows.last()
+}
+
 /// Asks the policy; a refusal becomes 403, or 404 where existence must not leak.
 pub fn require(actor: &Actor, action: Action<'_>) -> Result<(), AppError> {
     match policy::decide(actor, action) {
@@ -61,5 +72,20 @@ pub async fn check_location(
     match onramp_store::locations::get(conn, location_id).await? {
         Some(location) if location.organisation_id == organisation_id => Ok(()),
         _ => Err(AppError::invalid("location_id", "invalid-reference")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_page;
+
+    #[test]
+    fn a_page_keeps_its_limit_and_names_its_last_row_only_when_more_follow() {
+        let mut more = vec![1, 2, 3, 4];
+        assert_eq!(keep_page(&mut more, 3), Some(&3));
+        assert_eq!(more, [1, 2, 3]);
+        let mut last = vec![1, 2, 3];
+        assert_eq!(keep_page(&mut last, 3), None);
+        assert_eq!(last, [1, 2, 3]);
     }
 }
