@@ -7,6 +7,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -22,7 +24,12 @@ pub enum Engine {
 /// writer at a time; queueing in the pool beats busy retries) and a reader pool.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+        /// Set while the writer may have been left with temporary storage in memory by a bulk load.
+        bulk_left: Arc<AtomicBool>,
+    },
     Postgres(PgPool),
 }
 
@@ -72,7 +79,11 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options.read_only(true).pragma("cache_size", reader_cache))
                 .await?;
-            Ok(Db::Sqlite { writer, reader })
+            Ok(Db::Sqlite {
+                writer,
+                reader,
+                bulk_left: Arc::default(),
+            })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -112,12 +123,20 @@ impl Db {
         })
     }
 
-    /// A transaction for writes: every multi-row change goes through one. On SQLite it first sets
-    /// the writer's temporary storage back to the default (files), should a bulk load have left it
-    /// in memory.
+    /// A transaction for writes: every multi-row change goes through one. On SQLite, after a bulk
+    /// load, it first sets the writer's temporary storage back to the default (files).
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("PRAGMA temp_store = DEFAULT; BEGIN").await?),
+            Db::Sqlite { writer, bulk_left, .. } if bulk_left.swap(false, Ordering::AcqRel) => {
+                match writer.begin_with("PRAGMA temp_store = DEFAULT; BEGIN").await {
+                    Ok(tx) => Tx::Sqlite(tx),
+                    Err(error) => {
+                        bulk_left.store(true, Ordering::Release);
+                        return Err(error.into());
+                    }
+                }
+            }
+            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -129,7 +148,12 @@ impl Db {
     /// spilling to a file, as when a migration builds an index over millions of rows.
     pub async fn begin_bulk(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("PRAGMA temp_store = MEMORY; BEGIN").await?),
+            Db::Sqlite { writer, bulk_left, .. } => {
+                let tx = writer.begin_with("PRAGMA temp_store = MEMORY; BEGIN").await?;
+                // Set once the writer is held: a transaction that begins later finds it and resets.
+                bulk_left.store(true, Ordering::Release);
+                Tx::Sqlite(tx)
+            }
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -164,7 +188,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { writer, reader } => {
+            Db::Sqlite { writer, reader, .. } => {
                 reader.close().await;
                 writer.close().await;
             }

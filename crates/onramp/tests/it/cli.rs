@@ -339,12 +339,19 @@ async fn only_bulk_loads_keep_their_temporary_storage_in_memory() {
     let mut bulk = db.begin_bulk().await.unwrap();
     assert_eq!(temp_store(&mut bulk).await, MEMORY);
     bulk.commit().await.unwrap();
+    for _ in 0..2 {
+        let mut tx = db.begin().await.unwrap();
+        assert_ne!(
+            temp_store(&mut tx).await,
+            MEMORY,
+            "the same writer, back to the default"
+        );
+        tx.commit().await.unwrap();
+    }
+    // A later bulk load sets it again, and the next write resets it again.
+    db.begin_bulk().await.unwrap().commit().await.unwrap();
     let mut tx = db.begin().await.unwrap();
-    assert_ne!(
-        temp_store(&mut tx).await,
-        MEMORY,
-        "the same writer, back to the default"
-    );
+    assert_ne!(temp_store(&mut tx).await, MEMORY);
     tx.commit().await.unwrap();
     let mut conn = db.conn().await.unwrap();
     assert_ne!(temp_store(&mut conn).await, MEMORY);
