@@ -273,7 +273,7 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         })
         .await?;
         // The caseload's web page lists the check-ins falling due in 30 days above its first page.
-        let until = onramp_web::service::participants::today() + chrono::Days::new(30);
+        let until = onramp_web::time::today() + chrono::Days::new(30);
         measure(&format!("check-ins due in 30 days, {who}"), runs, |_| async move {
             let mut conn = db.conn().await?;
             Ok(onramp_store::check_ins::due(&mut conn, actor, until).await?.len())
@@ -283,7 +283,7 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     // The sessions page, eight weeks that ended a fortnight ago (the generator plans none ahead):
     // its first page and, after it, the second (a page is 100 sessions and one more, which tells
     // whether a next page follows).
-    let from = onramp_web::service::participants::today() - chrono::Days::new(70);
+    let from = onramp_web::time::today() - chrono::Days::new(70);
     let to = from + chrono::Days::new(56);
     for (who, actor) in [("coach", &coach), ("coordinator", &coordinator)] {
         let scope = onramp_domain::policy::session_scope(actor);
@@ -309,7 +309,7 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         }
     }
     // A coach's calendar feed: the sessions they lead from 90 days back, as the feed reads them.
-    let from = onramp_web::service::participants::today() - chrono::Days::new(90);
+    let from = onramp_web::time::today() - chrono::Days::new(90);
     let coach_id = coach.user_id;
     measure("calendar feed, coach", runs, |_| async move {
         let mut conn = db.conn().await?;

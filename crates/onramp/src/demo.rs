@@ -396,15 +396,9 @@ pub async fn fill(db: &Db) -> Result<bool> {
     )
     .await?;
 
-    crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::service::participants::today()).await?;
-    crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::service::participants::today()).await?;
-    crate::demo_caseload::sessions(
-        &mut tx,
-        &coaches,
-        peer_expert,
-        onramp_web::service::participants::today(),
-    )
-    .await?;
+    crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::time::today()).await?;
+    crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::time::today()).await?;
+    crate::demo_caseload::sessions(&mut tx, &coaches, peer_expert, onramp_web::time::today()).await?;
 
     let who = Who::cli();
     audit::record(&mut tx, &who, Event::new("demo.load", "database", "demo")).await?;
@@ -426,7 +420,7 @@ pub(crate) async fn organisation(
 /// This year's agreement with GTB: the seeds' norms, 350 hours at the partner's first location.
 async fn agreement(tx: &mut Tx, provider: Uuid, partner: Uuid) -> Result<()> {
     use onramp_domain::agreements::{AgreementFields, AgreementInput, DEFAULT_HOURS, LocationHours};
-    let year = onramp_web::service::participants::today().format("%Y").to_string();
+    let year = onramp_web::time::today().format("%Y").to_string();
     let fields = AgreementFields {
         provider_id: provider.to_string(),
         starts_on: format!("{year}-01-01"),

@@ -27,11 +27,11 @@ pub enum AppError {
     /// and how many more exist outside their scope.
     Duplicates(Vec<onramp_store::participants::Candidate>, usize),
     /// 422 for an import run: every bad row, nothing written.
-    ImportFailed(Box<crate::service::exchange::ImportReport>),
+    ImportFailed(Box<crate::exchange::import_report::ImportReport>),
     /// 429: too many failed sign-ins.
     Throttled,
-    /// 500: our fault; the detail goes to the log, not to the client.
-    Internal(String),
+    /// 500: our fault; the error and its sources go to the log, not to the client.
+    Internal(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 /// Every validation code the domain and this layer produce; each has an `error-<code>` message.
@@ -104,6 +104,25 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
 ];
 
 impl AppError {
+    /// An internal error from anything that can be one: an error value, or a message.
+    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        AppError::Internal(error.into())
+    }
+
+    /// Logs an internal error with the chain of its sources; other errors are the client's.
+    pub fn log(&self, what: &str) {
+        if let AppError::Internal(error) = self {
+            let mut chain = error.to_string();
+            let mut source = error.source();
+            while let Some(cause) = source {
+                chain.push_str(": ");
+                chain.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            tracing::error!(error = %chain, "{what}");
+        }
+    }
+
     pub fn invalid(field: &'static str, code: &'static str) -> Self {
         AppError::Invalid(FieldErrors::single(field, code))
     }
@@ -144,7 +163,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Taken(field) => AppError::invalid(field, "taken"),
             StoreError::BadReference(field) => AppError::invalid(field, "invalid-reference"),
-            other => AppError::Internal(other.to_string()),
+            other => AppError::Internal(Box::new(other)),
         }
     }
 }
@@ -172,7 +191,7 @@ pub struct Problem {
     pub duplicates: Vec<DuplicateView>,
     /// For a failed import: the report with every bad row.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub import: Option<crate::service::exchange::ImportReport>,
+    pub import: Option<crate::exchange::import_report::ImportReport>,
     /// For 409 at intake: matches outside your scope, not shown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden_duplicates: Option<usize>,
@@ -198,9 +217,7 @@ pub struct ProblemField {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(detail) = &self {
-            tracing::error!(%detail, "request failed");
-        }
+        self.log("request failed");
         // The API speaks English; field codes are stable for clients that translate.
         let language = Language::En;
         let status = self.status();

@@ -103,6 +103,15 @@ pub fn error_text(language: Language, code: &str) -> String {
     text(language, &format!("error-{code}"))
 }
 
+/// The category's title in `language`.
+pub fn icf_title(category: &onramp_store::icf::Category, language: Language) -> String {
+    match language {
+        Language::Nl => category.title_nl.clone(),
+        Language::Fr => category.title_fr.clone(),
+        Language::En => category.title_en.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,9 @@
 //! Who is asking: resolves the session cookie or API token of each request
 //! once, in a middleware, and offers the result to handlers as extractors.
 
+use crate::cookies;
 use crate::error::AppError;
-use crate::{AppState, cookies};
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION};
 use axum::http::request::Parts;
@@ -222,7 +223,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestInfo {
             .extensions
             .get::<RequestInfo>()
             .cloned()
-            .ok_or(AppError::Internal("request info missing".into()))
+            .ok_or(AppError::internal("request info missing"))
     }
 }
 

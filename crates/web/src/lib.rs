@@ -4,14 +4,22 @@
 
 pub mod api;
 mod cookies;
+pub mod download;
 pub mod error;
 pub mod exchange;
 pub mod i18n;
+mod ical;
 mod identity;
 pub mod mail;
 mod pages;
+pub mod requests;
 mod security;
 pub mod service;
+pub mod state;
+pub mod time;
+
+#[cfg(test)]
+mod layering;
 
 use axum::Router;
 use onramp_store::Db;
@@ -19,37 +27,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use identity::Ctx;
-
-/// Settings of a running server.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Mark cookies `Secure`: set when onramp is served over TLS (directly or behind a proxy).
-    pub cookie_secure: bool,
-    /// The video meeting service online sessions link to (a self-hosted Jitsi Meet, say);
-    /// each online session gets its own unguessable room under it.
-    pub meeting_base_url: String,
-    /// Outgoing e-mail (session invitations); `None` when no SMTP server is configured.
-    pub mailer: Option<mail::Mailer>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            cookie_secure: false,
-            meeting_base_url: DEFAULT_MEETING_URL.into(),
-            mailer: None,
-        }
-    }
-}
-
-/// Jitsi Meet's public service; deployments set their own with `--meeting-url`.
-pub const DEFAULT_MEETING_URL: &str = "https://meet.jit.si";
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-}
+pub use state::{AppState, Config, DEFAULT_MEETING_URL};
 
 /// The whole application: pages, API, health check and OpenAPI document.
 pub fn app(state: AppState) -> Router {

@@ -8,7 +8,7 @@ use serde_json::json;
 
 /// Today as the server counts it (Brussels), so date checks agree with it at any hour.
 pub(crate) fn today() -> chrono::NaiveDate {
-    onramp_web::service::participants::today()
+    onramp_web::time::today()
 }
 
 #[tokio::test]

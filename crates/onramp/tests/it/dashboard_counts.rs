@@ -124,7 +124,7 @@ impl World {
             sessions: ids(db, "SELECT id FROM group_sessions ORDER BY id").await,
             actions: ids(db, "SELECT id FROM presence_actions ORDER BY id").await,
             user: ids(db, "SELECT id FROM users ORDER BY id").await[0],
-            today: onramp_web::service::participants::today(),
+            today: onramp_web::time::today(),
         }
     }
 }

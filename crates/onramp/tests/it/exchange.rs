@@ -226,7 +226,7 @@ async fn xlsx_exports_open_and_import() {
         caseload["rows"].as_array().unwrap().len(),
         "one row per trajectory"
     );
-    let (status, report) = import(&app, &coach, bytes, onramp_web::api::exchange::XLSX, true).await;
+    let (status, report) = import(&app, &coach, bytes, onramp_web::download::XLSX, true).await;
     assert_eq!(status, StatusCode::OK);
     assert!(report["errors"].as_array().unwrap().is_empty(), "{report}");
     let (status, problem) = import(

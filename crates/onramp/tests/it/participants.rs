@@ -81,7 +81,7 @@ async fn intake_warns_about_working_age_and_shows_months_of_sickness() {
     let expected = {
         use chrono::Datelike;
         // The server's day is Brussels's: around midnight it is not UTC's, nor at a month's end.
-        let today = onramp_web::service::participants::today();
+        let today = onramp_web::time::today();
         let mut m = (today.year() - 2026) * 12 + today.month() as i32 - 9;
         if today.day() < 1 {
             m -= 1;
@@ -182,7 +182,7 @@ async fn who_may_open_a_participant_file() {
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
     let id = register(&app, &coach, &maasland, "Karel", "Claes", "1979-02-02").await;
     let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
-    let today = onramp_web::service::participants::today().to_string();
+    let today = onramp_web::time::today().to_string();
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": today});
     let (status, _) = app
         .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/trajectories"), body)
@@ -292,7 +292,7 @@ async fn editing_a_file_checks_fields_and_keeps_the_caseload_name_in_step() {
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
     let id = register(&app, &coach, &maasland, "Piet", "Zzyzx", "1981-01-01").await;
     let boost = programme_id(&app, &coach, "boost2work").await;
-    let today = onramp_web::service::participants::today().to_string();
+    let today = onramp_web::time::today().to_string();
     let body = json!({"programme_id": boost, "organisation_id": maasland, "started_on": today});
     app.start_trajectory(&coach, &id, body).await;
     let bad = json!({"first_name": "Piet", "last_name": "", "birth_date": "1981-01-01", "health_category": "oncology", "situation": "inactive"});
@@ -331,7 +331,7 @@ async fn the_intake_form_registers_starts_a_trajectory_and_records_consent() {
         let api = app.api_as(COACH_LIMBURG).await;
         programme_id(&app, &api, "we-go-to-work").await
     };
-    let today = onramp_web::service::participants::today().to_string();
+    let today = onramp_web::time::today().to_string();
     let mut form = vec![
         ("csrf", csrf.clone()),
         ("organisation_id", maasland.clone()),

@@ -75,7 +75,7 @@ impl TestDb {
 /// and the migrations) and today's date (the demo is dated relative to it).
 /// The day part of template names (`_20261123`).
 fn template_day() -> String {
-    format!("_{}", onramp_web::service::participants::today().format("%Y%m%d"))
+    format!("_{}", onramp_web::time::today().format("%Y%m%d"))
 }
 
 fn template_key() -> String {

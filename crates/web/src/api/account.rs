@@ -1,7 +1,8 @@
-use super::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
-use crate::{AppState, service};
+use crate::service;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

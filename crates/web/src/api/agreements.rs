@@ -1,8 +1,8 @@
-use super::{ApiJson, ApiPath};
-use crate::AppState;
+use super::extract::{ApiJson, ApiPath};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::service::agreements::{self as service, AgreementDetail};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

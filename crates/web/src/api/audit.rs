@@ -1,13 +1,15 @@
-use super::ApiQuery;
+use super::extract::ApiQuery;
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
-use crate::{AppState, service};
+use crate::requests::audit::AuditQuery;
+use crate::service;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, NaiveDate, Utc};
-use onramp_store::audit::{Entry, Filter};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use chrono::{DateTime, Utc};
+use onramp_store::audit::Entry;
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,48 +53,6 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntryView>,
     /// Pass as `before` to get older entries; absent on the last page.
     pub next: Option<i64>,
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(default)]
-pub struct AuditQuery {
-    /// The actor's e-mail.
-    pub actor: Option<String>,
-    /// An action (`login.failure`) or a family ending in a dot (`organisation.`).
-    pub action: Option<String>,
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    /// First day, YYYY-MM-DD (Europe/Brussels).
-    pub from: Option<String>,
-    /// Last day, YYYY-MM-DD (Europe/Brussels), inclusive.
-    pub until: Option<String>,
-    /// Entries older than this id.
-    pub before: Option<i64>,
-}
-
-fn day_start(field: &'static str, value: Option<&str>, extra_days: i64) -> Result<Option<DateTime<Utc>>, AppError> {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| AppError::invalid(field, "invalid-date"))?;
-    let date = date + chrono::Duration::days(extra_days);
-    Ok(crate::pages::brussels_midnight(date))
-}
-
-impl AuditQuery {
-    pub fn filter(&self) -> Result<Filter, AppError> {
-        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        Ok(Filter {
-            actor: text(&self.actor).map(|a| a.to_lowercase()),
-            action: text(&self.action),
-            entity_type: text(&self.entity_type),
-            entity_id: text(&self.entity_id),
-            from: day_start("from", self.from.as_deref(), 0)?,
-            until: day_start("until", self.until.as_deref(), 1)?,
-            before_id: self.before,
-        })
-    }
 }
 
 /// The audit log, newest first, 50 entries a page (administrators).

@@ -1,10 +1,10 @@
 //! Barrier codes: the built-in ones and those administrators add.
 
-use super::ApiJson;
-use crate::AppState;
+use super::extract::ApiJson;
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::service::barrier_codes as service;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,10 +1,11 @@
 //! Private calendar feeds of group sessions.
 
-use super::{ApiJson, ApiPath};
-use crate::AppState;
+use super::extract::{ApiJson, ApiPath};
 use crate::error::{AppError, Problem};
+use crate::ical::feed_url;
 use crate::identity::Ctx;
 use crate::service::calendars as service;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -14,16 +15,6 @@ use onramp_store::calendar_feeds::CalendarFeed;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// The address a feed's secret opens, on the host the request came to.
-pub fn feed_url(state: &AppState, headers: &HeaderMap, secret: &str) -> String {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if state.config.cookie_secure { "https" } else { "http" };
-    format!("{scheme}://{host}/calendar/{secret}.ics")
-}
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]

@@ -1,10 +1,11 @@
 //! Individual coaching contacts and coach hours.
 
-use super::{ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
+use crate::requests::period::{self, Period};
 use crate::service::coaching::{self as service, CategoryHours, HoursView, LocationHours};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -280,7 +281,7 @@ pub async fn hours(
 ) -> Result<Json<HoursViewBody>, AppError> {
     let coach_id = parse_optional_id(query.coach_id.as_deref().unwrap_or_default())
         .map_err(|code| AppError::invalid("coach_id", code))?;
-    let year = super::parse_year(query.year.as_deref())?;
+    let year = crate::requests::period::Year::parse(query.year.as_deref())?.0;
     Ok(Json(
         service::hours_view(&state, &ctx, id, year, coach_id).await?.into(),
     ))
@@ -391,26 +392,7 @@ pub async fn consultations(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> Result<Json<Vec<ConsultationView>>, AppError> {
-    let (from, to) = consultation_period(query.from.as_deref(), query.to.as_deref())?;
-    let list = service::consultations_at(&state, &ctx, id, from, to).await?;
+    let period = Period::parse(query.from.as_deref(), query.to.as_deref(), period::Default::Past90Days)?;
+    let list = service::consultations_at(&state, &ctx, id, period.from, period.to).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
-}
-
-/// A period for lists of past work: the last 90 days by default.
-pub fn consultation_period(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let today = crate::service::participants::today();
-    let from = from.filter(|f| !f.trim().is_empty()).map(|f| f.to_owned());
-    let to = to.filter(|t| !t.trim().is_empty()).map(|t| t.to_owned());
-    let mut errors = onramp_domain::FieldErrors::new();
-    let from = from.map(|f| errors.check("from", onramp_domain::participants::parse_date(&f)));
-    let to = to.map(|t| errors.check("to", onramp_domain::participants::parse_date(&t)));
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let to = to.flatten().unwrap_or(today);
-    let from = from.flatten().unwrap_or(to - chrono::Days::new(90));
-    if to < from {
-        return Err(AppError::invalid("to", "before-start"));
-    }
-    Ok((from, to))
 }

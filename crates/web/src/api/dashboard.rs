@@ -1,69 +1,20 @@
 //! The programme dashboard.
 
-use super::ApiQuery;
-use crate::AppState;
-use crate::api::exchange::download;
+use super::extract::ApiQuery;
+use crate::download::{XLSX, download};
 use crate::error::{AppError, Problem};
 use crate::exchange::report;
 use crate::identity::Ctx;
-use crate::service::dashboard::{self as service, Dashboard, Request};
+use crate::requests::dashboard::{DashboardQuery, PeopleQuery, people_page};
+use crate::service::dashboard::{self as service, Dashboard};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate};
-use onramp_domain::FieldErrors;
-use onramp_domain::organisations::parse_optional_id;
-use onramp_domain::participants::parse_optional_date;
-use onramp_store::dashboard::{After, Figure, Person};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct DashboardQuery {
-    /// YYYY-MM-DD; 1 January of this year when absent.
-    pub from: Option<String>,
-    /// YYYY-MM-DD; today when absent.
-    pub to: Option<String>,
-    /// One partner.
-    pub organisation_id: Option<String>,
-    /// One region.
-    pub region_id: Option<String>,
-    /// One programme.
-    pub programme_id: Option<String>,
-}
-
-impl DashboardQuery {
-    /// Parses the query; every bad field is named.
-    pub fn request(&self) -> Result<Request, AppError> {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let mut errors = FieldErrors::new();
-        let from = errors.check("from", parse_optional_date(&text(&self.from))).flatten();
-        let to = errors.check("to", parse_optional_date(&text(&self.to))).flatten();
-        let organisation_id = errors
-            .check("organisation_id", parse_optional_id(&text(&self.organisation_id)))
-            .flatten();
-        let region_id = errors
-            .check("region_id", parse_optional_id(&text(&self.region_id)))
-            .flatten();
-        let programme_id = errors
-            .check("programme_id", parse_optional_id(&text(&self.programme_id)))
-            .flatten();
-        if !errors.is_empty() {
-            return Err(AppError::Invalid(errors));
-        }
-        let today = crate::service::participants::today();
-        Ok(Request {
-            from: from.unwrap_or(NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("a date")),
-            to: to.unwrap_or(today),
-            organisation_id,
-            region_id,
-            programme_id,
-        })
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Count {
@@ -168,62 +119,6 @@ pub async fn dashboard(
     Ok(Json(service::figures(&state, &ctx, request).await?.into()))
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct PeopleQuery {
-    /// started, contacted_individually, engaged, took_step, paid_work, exited, barrier or sickness
-    pub figure: Option<String>,
-    /// For `exited`: an exit situation or `not_recorded` (none: all exits); for `barrier`: its code;
-    /// for `sickness`: 0-3, 4-6, 7-12, 13-24, 25+ or unknown.
-    pub value: Option<String>,
-    /// The period and scope, as for the dashboard.
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub organisation_id: Option<String>,
-    pub region_id: Option<String>,
-    pub programme_id: Option<String>,
-    /// The `next` value of the previous page.
-    pub after: Option<String>,
-    /// 1 to 500; 100 by default.
-    pub limit: Option<i64>,
-}
-
-impl PeopleQuery {
-    /// The dashboard's own part of the query.
-    pub fn dashboard(&self) -> DashboardQuery {
-        DashboardQuery {
-            from: self.from.clone(),
-            to: self.to.clone(),
-            organisation_id: self.organisation_id.clone(),
-            region_id: self.region_id.clone(),
-            programme_id: self.programme_id.clone(),
-        }
-    }
-
-    /// The figure, the cursor and the page size, checked.
-    pub fn parse(&self) -> Result<(Figure, Option<After>, i64), AppError> {
-        let figure = service::parse_figure(
-            self.figure.as_deref().unwrap_or(""),
-            self.value.as_deref().unwrap_or(""),
-        )?;
-        let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
-            Some(cursor) => Some(
-                cursor
-                    .split_once('~')
-                    .and_then(|(id, name)| Some((name.to_owned(), Uuid::parse_str(id).ok()?)))
-                    .ok_or(AppError::invalid("after", "invalid-reference"))?,
-            ),
-            None => None,
-        };
-        let limit = self.limit.unwrap_or(100);
-        if !(1..=500).contains(&limit) {
-            return Err(AppError::invalid("limit", "out-of-range"));
-        }
-        Ok((figure, after, limit))
-    }
-}
-
 /// One participant behind a figure.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FigurePerson {
@@ -245,20 +140,6 @@ pub struct FigurePeople {
     pub rows: Vec<FigurePerson>,
     /// Pass as `after` for the next page; absent on the last page.
     pub next: Option<String>,
-}
-
-/// Reads one page of the people behind a figure: one more than asked, to know whether a next page exists.
-pub async fn people_page(
-    state: &AppState,
-    ctx: &Ctx,
-    query: &PeopleQuery,
-) -> Result<(Vec<Person>, Option<String>), AppError> {
-    let request = query.dashboard().request()?;
-    let (figure, after, limit) = query.parse()?;
-    let mut rows = service::people(state, ctx, request, &figure, after, limit + 1).await?;
-    let next =
-        crate::service::keep_page(&mut rows, limit).map(|r| format!("{}~{}", r.trajectory_id, r.participant_name));
-    Ok((rows, next))
 }
 
 /// The participants behind one figure of the dashboard, by name, as far as your caseload reaches
@@ -294,8 +175,6 @@ pub async fn people(
         .collect();
     Ok(Json(FigurePeople { rows, next }))
 }
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The dashboard as CSV for Belgian Excel (`;`, UTF-8 with BOM, decimal comma in Dutch and French):
 /// one row per figure with a stable id, its label and definition in your language, and the value.
@@ -333,6 +212,6 @@ pub async fn export_xlsx(
     ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<Response, AppError> {
     let rows = service::report(&state, &ctx, query.request()?).await?;
-    let bytes = report::write_xlsx(&rows, ctx.language, "dashboard").map_err(AppError::Internal)?;
+    let bytes = report::write_xlsx(&rows, ctx.language, "dashboard").map_err(AppError::internal)?;
     Ok(download(bytes, XLSX, "onramp-dashboard.xlsx"))
 }

@@ -1,20 +1,19 @@
 //! Group sessions: planning series, enrolment with continuous intake, attendance.
 
-use super::{ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
+use crate::requests::period::{self, Period};
+use crate::requests::sessions::{encode_session_cursor, parse_marks, session_cursor};
 use crate::service::group_sessions::{self as service, EnrolmentView, SessionDetail};
-use crate::service::participants::today;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
-use onramp_domain::FieldErrors;
+use chrono::{DateTime, Utc};
 use onramp_domain::organisations::parse_id;
-use onramp_domain::participants::parse_optional_date;
-use onramp_domain::sessions::{Attendance, SeriesFields};
-use onramp_store::group_sessions::{GroupSession, ParticipantSession, SessionCursor};
+use onramp_domain::sessions::SeriesFields;
+use onramp_store::group_sessions::{GroupSession, ParticipantSession};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -162,48 +161,11 @@ pub struct SessionsQuery {
     pub limit: Option<i64>,
 }
 
-/// A page's last session as the next page's `after`: its start and id.
-pub fn encode_session_cursor(cursor: &SessionCursor) -> String {
-    // `Z` rather than `+00:00`: a '+' pasted into a query string unencoded would read as a space.
-    format!(
-        "{}~{}",
-        cursor.starts_at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        cursor.id
-    )
-}
-
-/// Reads an `after` value; absent or empty is the first page.
-pub fn session_cursor(after: Option<&str>) -> Result<Option<SessionCursor>, AppError> {
-    let Some(after) = after.filter(|a| !a.is_empty()) else {
-        return Ok(None);
-    };
-    let decoded = after.split_once('~').and_then(|(starts_at, id)| {
-        Some(SessionCursor {
-            starts_at: DateTime::parse_from_rfc3339(starts_at).ok()?.with_timezone(&Utc),
-            id: Uuid::parse_str(id).ok()?,
-        })
-    });
-    decoded.map(Some).ok_or(AppError::invalid("after", "invalid-reference"))
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionList {
     pub sessions: Vec<SessionView>,
     /// Pass as `after` for the next page; absent on the last page.
     pub next: Option<String>,
-}
-
-/// Parses a period; the default is today and the eight weeks after it.
-pub fn period(from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let mut errors = FieldErrors::new();
-    let from = errors.check("from", parse_optional_date(from.unwrap_or_default()));
-    let to = errors.check("to", parse_optional_date(to.unwrap_or_default()));
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let from = from.flatten().unwrap_or_else(today);
-    let to = to.flatten().unwrap_or(from + Days::new(56));
-    Ok((from, to))
 }
 
 /// The group sessions you may see in a period, in time order, a page at a time.
@@ -217,13 +179,13 @@ pub async fn list(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<SessionsQuery>,
 ) -> Result<Json<SessionList>, AppError> {
-    let period = period(query.from.as_deref(), query.to.as_deref())?;
+    let period = Period::parse(query.from.as_deref(), query.to.as_deref(), period::Default::Next8Weeks)?;
     let after = session_cursor(query.after.as_deref())?;
     let limit = query.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(AppError::invalid("limit", "out-of-range"));
     }
-    let page = service::list(&state, &ctx, period, after, limit).await?;
+    let page = service::list(&state, &ctx, (period.from, period.to), after, limit).await?;
     Ok(Json(SessionList {
         sessions: page.sessions.into_iter().map(Into::into).collect(),
         next: page.next.as_ref().map(encode_session_cursor),
@@ -357,23 +319,6 @@ pub async fn take_attendance(
     )?;
     service::take_attendance(&state, &ctx, id, &marks).await?;
     Ok(Json(service::open(&state, &ctx, id).await?.into()))
-}
-
-/// Parses (participant, attendance) pairs; the first bad one names its field.
-/// Parses attendance marks; every bad one is named by its place in the list
-/// (`marks[2].attendance`), all at once.
-pub fn parse_marks<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Vec<(Uuid, Attendance)>, AppError> {
-    let mut errors = onramp_domain::FieldErrors::new();
-    let mut marks = Vec::new();
-    for (n, (participant, attendance)) in pairs.enumerate() {
-        let id = parse_id(participant).map_err(|code| errors.add_named(format!("marks[{n}].participant_id"), code));
-        let attendance =
-            Attendance::parse(attendance).map_err(|code| errors.add_named(format!("marks[{n}].attendance"), code));
-        if let (Ok(id), Ok(attendance)) = (id, attendance) {
-            marks.push((id, attendance));
-        }
-    }
-    errors.finish(|| marks).map_err(AppError::Invalid)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

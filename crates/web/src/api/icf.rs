@@ -1,10 +1,10 @@
 //! ICF categories and a participant's ICF profile (measurements and distance travelled).
 
-use super::{ApiJson, ApiPath};
-use crate::AppState;
+use super::extract::{ApiJson, ApiPath};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::service::icf::{self as service, Row};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -34,18 +34,9 @@ pub struct IcfCategoryView {
     pub system: String,
 }
 
-/// The category's title in `language`.
-pub fn title(category: &Category, language: Language) -> String {
-    match language {
-        Language::Nl => category.title_nl.clone(),
-        Language::Fr => category.title_fr.clone(),
-        Language::En => category.title_en.clone(),
-    }
-}
-
 fn category_view(category: Category, language: Language) -> IcfCategoryView {
     IcfCategoryView {
-        title: title(&category, language),
+        title: crate::i18n::icf_title(&category, language),
         code: category.code,
         component: category.component,
         title_nl: category.title_nl,
@@ -295,7 +286,7 @@ pub async fn pdf(
     State(state): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Uuid>,
-    super::ApiQuery(query): super::ApiQuery<IcfPdfQuery>,
+    super::extract::ApiQuery(query): super::extract::ApiQuery<IcfPdfQuery>,
 ) -> Result<axum::response::Response, AppError> {
     crate::service::documents::icf_pdf(&state, &ctx, id, &query.audience, &query.lang).await
 }

@@ -4,55 +4,33 @@ mod account;
 mod agreements;
 mod audit;
 mod barrier_codes;
-pub mod calendars;
+mod barriers;
+mod calendars;
+mod caseload;
+mod check_ins;
 mod coaching;
+mod consents;
 mod dashboard;
-pub mod exchange;
+mod exchange;
 mod extract;
 mod group_sessions;
 mod icf;
 mod organisations;
+mod outcomes;
 mod participants;
 mod plans;
 mod presence;
 mod programmes;
 mod regions;
 mod sessions;
+mod trajectories;
 mod users;
 
-use crate::AppState;
+use crate::state::AppState;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-pub use audit::AuditQuery;
-
-/// A `year` query parameter: this year when blank, else a whole year from 2000 to 2100, with a
-/// field error the page or API shows.
-pub fn parse_year(input: Option<&str>) -> Result<i32, crate::error::AppError> {
-    use crate::error::AppError;
-    use chrono::Datelike;
-    match input.map(str::trim).filter(|y| !y.is_empty()) {
-        None => Ok(crate::service::participants::today().year()),
-        Some(text) => match text.parse::<i32>() {
-            Ok(year) if (2000..=2100).contains(&year) => Ok(year),
-            Ok(_) => Err(AppError::invalid("year", "out-of-range")),
-            Err(_) => Err(AppError::invalid("year", "invalid-number")),
-        },
-    }
-}
-pub use coaching::consultation_period;
-pub use dashboard::{DashboardQuery, PeopleQuery, people_page};
-pub use extract::{ApiJson, ApiPath, ApiQuery};
-pub use group_sessions::{encode_session_cursor, parse_marks, period as session_period, session_cursor};
-pub use icf::title as icf_title;
-pub use organisations::parse_filter as organisations_filter;
-pub use participants::{CaseloadQuery, CaseloadRow, encode_cursor as caseload_cursor};
-pub use plans::{parse_kind as plan_kind, parse_version as plan_version};
-pub use programmes::seed_lines as programme_seed_competences;
-pub use users::encode_cursor as users_cursor;
-pub use users::parse_filter as users_filter;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -130,24 +108,24 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agreements::remove_contact))
         .routes(routes!(programmes::list, programmes::create))
         .routes(routes!(programmes::get, programmes::update))
-        .routes(routes!(participants::caseload))
+        .routes(routes!(caseload::caseload))
         .routes(routes!(exchange::import))
         .routes(routes!(exchange::export_csv))
         .routes(routes!(exchange::export_xlsx))
         .routes(routes!(participants::create))
         .routes(routes!(participants::get, participants::update))
-        .routes(routes!(participants::add_consent))
-        .routes(routes!(participants::withdraw_consent))
-        .routes(routes!(participants::start_trajectory))
-        .routes(routes!(participants::change_phase))
-        .routes(routes!(participants::hand_over))
-        .routes(routes!(participants::exit))
-        .routes(routes!(participants::add_outcome))
-        .routes(routes!(participants::add_barrier))
+        .routes(routes!(consents::add_consent))
+        .routes(routes!(consents::withdraw_consent))
+        .routes(routes!(trajectories::start_trajectory))
+        .routes(routes!(trajectories::change_phase))
+        .routes(routes!(trajectories::hand_over))
+        .routes(routes!(trajectories::exit))
+        .routes(routes!(outcomes::add_outcome))
+        .routes(routes!(barriers::add_barrier))
         .routes(routes!(barrier_codes::list, barrier_codes::add))
-        .routes(routes!(participants::close_barrier))
-        .routes(routes!(participants::due_check_ins))
-        .routes(routes!(participants::record_check_in))
+        .routes(routes!(barriers::close_barrier))
+        .routes(routes!(check_ins::due_check_ins))
+        .routes(routes!(check_ins::record_check_in))
         .routes(routes!(icf::categories, icf::add_category))
         .routes(routes!(icf::profile))
         .routes(routes!(icf::add_measurement))

@@ -1,14 +1,15 @@
-use super::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
-use crate::{AppState, service};
+use crate::service;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use onramp_domain::organisations::{LocationInput, OrganisationInput, OrganisationKind, parse_optional_id};
+use onramp_domain::organisations::{LocationInput, OrganisationInput};
 use onramp_store::locations::Location;
-use onramp_store::organisations::{Filter, Organisation};
+use onramp_store::organisations::Organisation;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -121,21 +122,6 @@ impl LocationBody {
     }
 }
 
-/// Parses the list filters of the page and the API alike.
-pub fn parse_filter(q: Option<&str>, kind: Option<&str>, region: Option<&str>) -> Result<Filter, AppError> {
-    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
-        Some(kind) => Some(OrganisationKind::parse(kind).map_err(|code| AppError::invalid("kind", code))?),
-        None => None,
-    };
-    let region_id = parse_optional_id(region.unwrap_or("")).map_err(|code| AppError::invalid("region_id", code))?;
-    let search = q.map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
-    Ok(Filter {
-        search,
-        kind,
-        region_id,
-    })
-}
-
 /// The organisations the user may see: all for administrators, their regions'
 /// for coordinators, their own for coaches and care teams.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(ListQuery),
@@ -150,7 +136,11 @@ pub async fn list(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<OrganisationView>>, AppError> {
-    let filter = parse_filter(query.q.as_deref(), query.kind.as_deref(), query.region_id.as_deref())?;
+    let filter = crate::requests::lists::organisation_filter(
+        query.q.as_deref(),
+        query.kind.as_deref(),
+        query.region_id.as_deref(),
+    )?;
     let organisations = service::organisations::list(&state, &ctx, &filter).await?;
     Ok(Json(organisations.into_iter().map(OrganisationView::from).collect()))
 }

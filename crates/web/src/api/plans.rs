@@ -1,11 +1,12 @@
 //! The plans of a trajectory: the action plan, the recovery plan (WRAP) and the personal canvas,
 //! versioned, shared with the care team, commented, compared, and printed as PDF.
 
-use super::{ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
+use crate::requests::plans::{parse_kind, parse_version};
 use crate::service::plans::{self as service, DocumentFields, Reach, SaveFields, StepFromItemFields};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,11 +18,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// The `{kind}` of a plan path: `action`, `recovery` or `canvas`; anything else names no plan.
-pub fn parse_kind(kind: &str) -> Result<PlanKind, AppError> {
-    PlanKind::parse(kind).map_err(|_| AppError::NotFound)
-}
 
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(default)]
@@ -340,11 +336,6 @@ pub struct ComparisonView {
     pub from: VersionView,
     pub to: VersionView,
     pub differences: Vec<DifferenceView>,
-}
-
-/// Parses a version number of the compare query, naming the field when it is not one.
-pub fn parse_version(errors: &mut onramp_domain::FieldErrors, field: &'static str, input: &str) -> Option<i32> {
-    errors.check(field, onramp_domain::validation::whole_number(input, 1, i32::MAX))
 }
 
 /// What changed between two versions, item by item.

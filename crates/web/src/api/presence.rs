@@ -1,10 +1,10 @@
 //! Presence actions ("being present") and their kinds.
 
-use super::{ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::service::presence::{self as service, PresenceYear};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -224,6 +224,6 @@ pub async fn year(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> Result<Json<PresenceYearView>, AppError> {
-    let year = super::parse_year(query.year.as_deref())?;
+    let year = crate::requests::period::Year::parse(query.year.as_deref())?.0;
     Ok(Json(service::year(&state, &ctx, id, year).await?.into()))
 }

@@ -1,11 +1,12 @@
-use super::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
-use crate::{AppState, service};
+use crate::service;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use onramp_domain::programmes::{ProgrammeFields, ProgrammeInput};
+use onramp_domain::programmes::{ProgrammeFields, ProgrammeInput, seed_competences, step_lines};
 use onramp_store::programmes::Programme;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -102,11 +103,6 @@ pub struct ProgrammeBody {
     pub competences: Option<Vec<StepBody>>,
 }
 
-/// The seeds' competences as the lines of the programme form (`code: Name`).
-pub fn seed_lines() -> String {
-    onramp_domain::programmes::step_lines(&onramp_domain::programmes::seed_competences())
-}
-
 impl ProgrammeBody {
     /// Parses the programme; `competences` left out means `kept` (the stored list on an update),
     /// or the seeds' three on a new programme.
@@ -140,7 +136,7 @@ impl ProgrammeBody {
             competences: match (&self.competences, kept) {
                 (Some(list), _) => lines(list),
                 (None, Some(kept)) => onramp_domain::programmes::step_lines(kept),
-                (None, None) => seed_lines(),
+                (None, None) => step_lines(&seed_competences()),
             },
         };
         Ok(ProgrammeInput::parse(&fields)?)

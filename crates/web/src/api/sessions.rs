@@ -1,8 +1,9 @@
-use super::ApiJson;
 use super::account::UserView;
+use super::extract::ApiJson;
 use crate::error::{AppError, Problem};
 use crate::identity::{Ctx, RequestInfo};
-use crate::{AppState, cookies, service};
+use crate::state::AppState;
+use crate::{cookies, service};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

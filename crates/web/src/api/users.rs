@@ -1,15 +1,13 @@
 use super::account::UserView;
-use super::{ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::service::users::{self, UserFields};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use onramp_domain::identity::Role;
-use onramp_domain::organisations::parse_optional_id;
-use onramp_store::users::{Filter, ListedUser};
+use onramp_store::users::ListedUser;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -109,42 +107,6 @@ pub struct ListQuery {
     pub limit: Option<i64>,
 }
 
-/// Parses list filters of the page and the API alike.
-pub fn parse_filter(
-    q: Option<&str>,
-    role: Option<&str>,
-    organisation: Option<&str>,
-    after: Option<&str>,
-) -> Result<Filter, AppError> {
-    let role = match role.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(role) => Some(Role::parse(role).map_err(|code| AppError::invalid("role", code))?),
-        None => None,
-    };
-    let organisation_id =
-        parse_optional_id(organisation.unwrap_or("")).map_err(|code| AppError::invalid("organisation_id", code))?;
-    let after = match after.filter(|a| !a.is_empty()) {
-        Some(cursor) => Some(decode_cursor(cursor).ok_or(AppError::invalid("after", "invalid-reference"))?),
-        None => None,
-    };
-    let search = q.map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
-    Ok(Filter {
-        search,
-        role,
-        organisation_id,
-        after,
-    })
-}
-
-/// A page cursor: the last row's id and sort key.
-pub fn encode_cursor(user: &ListedUser) -> String {
-    format!("{}~{}", user.id, user.name_search)
-}
-
-fn decode_cursor(cursor: &str) -> Option<(String, Uuid)> {
-    let (id, name) = cursor.split_once('~')?;
-    Some((name.to_owned(), Uuid::parse_str(id).ok()?))
-}
-
 /// User accounts by name, a page at a time (administrators).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ListQuery),
     responses(
@@ -157,7 +119,7 @@ pub async fn list(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<UserPage>, AppError> {
-    let filter = parse_filter(
+    let filter = crate::requests::lists::user_filter(
         query.q.as_deref(),
         query.role.as_deref(),
         query.organisation_id.as_deref(),
@@ -168,7 +130,7 @@ pub async fn list(
         return Err(AppError::invalid("limit", "invalid-choice"));
     }
     let mut rows = users::list(&state, &ctx, &filter, limit + 1).await?;
-    let next = crate::service::keep_page(&mut rows, limit).map(encode_cursor);
+    let next = crate::service::keep_page(&mut rows, limit).map(crate::requests::lists::user_cursor);
     Ok(Json(UserPage {
         users: rows.into_iter().map(UserSummary::from).collect(),
         next,

@@ -2,9 +2,14 @@
 //! byte order mark; `,` is read too) and XLSX. Cells are text; the import
 //! service parses them into domain types.
 
+pub mod import_report;
 pub mod report;
 
+use crate::error::AppError;
 use std::io::Cursor;
+
+/// The content type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The columns of the participant and trajectory exchange format, in order.
 /// See `docs/import.md`.
@@ -178,6 +183,16 @@ pub fn write_xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
         }
     }
     workbook.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// Reads an uploaded spreadsheet by its content type (or its first bytes: XLSX is a zip).
+pub fn read_upload(content_type: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    let xlsx = content_type.starts_with(XLSX) || bytes.starts_with(b"PK\x03\x04");
+    let table = if xlsx { read_xlsx(bytes) } else { read_csv(bytes) };
+    table.map_err(|e| match e {
+        ReadError::Empty => AppError::invalid("file", "empty-file"),
+        ReadError::Unreadable => AppError::invalid("file", "unreadable-file"),
+    })
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! The user's own account: name, language, password, API tokens.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::PageCtx;
-use crate::{AppState, service};
+use crate::service;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -43,7 +45,7 @@ struct Forms {
 }
 
 async fn page(state: &AppState, ctx: &crate::Ctx, forms: Forms, notice: Option<&str>) -> PageResult {
-    let tokens = service::account::list_tokens(state, ctx).await.or_page(ctx.language)?;
+    let tokens = service::account::list_tokens(state, ctx).await?;
     let p = Page::new(ctx, "account-title", "account").with_notice(notice);
     let languages = Language::ALL
         .iter()
@@ -63,11 +65,7 @@ async fn page(state: &AppState, ctx: &crate::Ctx, forms: Forms, notice: Option<&
         tokens,
         new_secret: forms.new_secret,
         digest: if ctx.actor.role == onramp_domain::identity::Role::Coach {
-            Some(
-                crate::service::digest::enabled(state, ctx)
-                    .await
-                    .or_page(ctx.language)?,
-            )
+            Some(crate::service::digest::enabled(state, ctx).await?)
         } else {
             None
         },
@@ -102,7 +100,7 @@ pub async fn preferences(State(state): State<AppState>, PageCtx(ctx): PageCtx, d
             };
             page(&state, &ctx, forms, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -124,7 +122,7 @@ pub async fn password(State(state): State<AppState>, PageCtx(ctx): PageCtx, data
             };
             page(&state, &ctx, forms, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -144,23 +142,17 @@ pub async fn create_token(State(state): State<AppState>, PageCtx(ctx): PageCtx, 
             };
             page(&state, &ctx, forms, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
 pub async fn revoke_token(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)?;
-    service::account::revoke_token(&state, &ctx, id)
-        .await
-        .or_page(ctx.language)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    service::account::revoke_token(&state, &ctx, id).await?;
     Ok(see_other("/account", "token-revoked"))
 }
 
 pub async fn digest(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
-    crate::service::digest::set(&state, &ctx, data.checked("digest"))
-        .await
-        .or_page(ctx.language)?;
+    crate::service::digest::set(&state, &ctx, data.checked("digest")).await?;
     Ok(see_other("/account", "digest-saved"))
 }

@@ -1,10 +1,11 @@
 //! An agreement with a partner: its figures and the coach hours per location.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, path_id, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::agreements::{self as service, AgreementDetail};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -31,7 +32,7 @@ pub fn fields(data: &FormData) -> AgreementFields {
 
 /// A new agreement for this calendar year with the seeds' norms filled in.
 pub fn new_form() -> Form {
-    let year = crate::service::participants::today().format("%Y").to_string();
+    let year = crate::time::today().format("%Y").to_string();
     Form::with_values(vec![
         ("starts_on".into(), format!("{year}-01-01")),
         ("ends_on".into(), format!("{year}-12-31")),
@@ -87,8 +88,7 @@ async fn page(
     hours_form_in: Option<Form>,
     notice: Option<&str>,
 ) -> PageResult {
-    let lang = ctx.language;
-    let detail = service::get(state, ctx, id).await.or_page(lang)?;
+    let detail = service::get(state, ctx, id).await?;
     let a = &detail.agreement;
     let form = form.unwrap_or_else(|| {
         Form::with_values(vec![
@@ -111,13 +111,11 @@ async fn page(
     });
     let failed = form.has_errors() || hours_form_in.as_ref().is_some_and(Form::has_errors);
     let providers = if detail.can_manage {
-        super::organisations::provider_options(state, ctx).await?
+        super::options::provider_options(state, ctx).await?
     } else {
         Vec::new()
     };
-    let (_, locations) = crate::service::organisations::get(state, ctx, a.partner_id)
-        .await
-        .or_page(lang)?;
+    let (_, locations) = crate::service::organisations::get(state, ctx, a.partner_id).await?;
     let mut p = Page::new(ctx, "agreement-title", "organisations").with_notice(notice);
     p.title = p.t1("agreement-with", "partner", &a.partner_name);
     let template = AgreementTemplate {
@@ -136,19 +134,13 @@ async fn page(
     Ok((status, render(&template)).into_response())
 }
 
-fn parse_id(id: &str, ctx: &Ctx) -> Result<Uuid, super::PageError> {
-    Uuid::parse_str(id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)
-}
-
 pub async fn show(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
     Path(id): Path<String>,
     Query(q): Query<Notice>,
 ) -> PageResult {
-    let id = parse_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     page(&state, &ctx, id, None, None, q.notice.as_deref()).await
 }
 
@@ -158,11 +150,11 @@ pub async fn update(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     let result = match AgreementInput::parse(&fields(&data)) {
         Ok(input) => service::update(&state, &ctx, id, input).await.map(|_| ()),
         Err(errors) => {
-            service::get(&state, &ctx, id).await.or_page(ctx.language)?;
+            service::get(&state, &ctx, id).await?;
             Err(AppError::Invalid(errors))
         }
     };
@@ -179,7 +171,7 @@ pub async fn update(
             )
             .await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -189,7 +181,7 @@ pub async fn set_hours(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     let parsed = LocationHours::parse(
         data.get("location_id"),
         data.get("hours_individual"),
@@ -200,7 +192,7 @@ pub async fn set_hours(
     let result = match parsed {
         Ok(input) => service::set_hours(&state, &ctx, id, input).await.map(|_| ()),
         Err(errors) => {
-            service::get(&state, &ctx, id).await.or_page(ctx.language)?;
+            service::get(&state, &ctx, id).await?;
             Err(AppError::Invalid(errors))
         }
     };
@@ -217,6 +209,6 @@ pub async fn set_hours(
             )
             .await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,9 +1,11 @@
 //! The audit log browser (administrators).
 
-use super::{Form, OrPage, Page, PageResult, render};
-use crate::api::AuditQuery;
+use super::form::Form;
+use super::layout::{Page, PageResult, render};
 use crate::identity::PageCtx;
-use crate::{AppState, service};
+use crate::requests::audit::AuditQuery;
+use crate::service;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use onramp_store::audit::Entry;
@@ -19,9 +21,8 @@ struct AuditTemplate {
 }
 
 pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(query): Query<AuditQuery>) -> PageResult {
-    let lang = ctx.language;
-    let filter = query.filter().or_page(lang)?;
-    let entries = service::audit::list(&state, &ctx, &filter).await.or_page(lang)?;
+    let filter = query.filter()?;
+    let entries = service::audit::list(&state, &ctx, &filter).await?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let values = vec![
         ("actor".to_owned(), text(&query.actor)),

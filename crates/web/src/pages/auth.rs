@@ -1,9 +1,11 @@
 //! Sign-in, sign-out and the language switch.
 
-use super::{Form, FormData, Page, render, see_other};
+use super::form::{Form, FormData};
+use super::layout::{Page, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, RequestInfo};
-use crate::{AppState, cookies, service};
+use crate::state::AppState;
+use crate::{cookies, service};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -137,11 +139,7 @@ pub async fn submit(
             let form = Form::failed(&data, &Default::default(), info.language);
             login_page(&info, &headers, form, &next, Some(message), error.status(), None)
         }
-        Err(error) => super::PageError {
-            error,
-            lang: info.language,
-        }
-        .into_response(),
+        Err(error) => super::layout::PageError(error).into_response(),
     }
 }
 
@@ -149,11 +147,7 @@ pub async fn logout(State(state): State<AppState>, info: RequestInfo, ctx: Optio
     if let Some(ctx) = ctx
         && let Err(error) = service::auth::sign_out(&state, &ctx).await
     {
-        return super::PageError {
-            error,
-            lang: info.language,
-        }
-        .into_response();
+        return super::layout::PageError(error).into_response();
     }
     let mut response = see_other("/login", "signed-out");
     if let Ok(value) = cookies::clear(cookies::SESSION, info.secure_cookies).parse() {
@@ -170,21 +164,13 @@ pub async fn set_language(
     data: FormData,
 ) -> Response {
     let Ok(language) = Language::parse(data.get("language")) else {
-        return super::PageError {
-            error: AppError::invalid("language", "invalid-choice"),
-            lang: info.language,
-        }
-        .into_response();
+        return super::layout::PageError(AppError::invalid("language", "invalid-choice")).into_response();
     };
     if let Some(ctx) = &ctx
         && let Err(error) =
             service::account::set_preferences(&state, ctx, &ctx.user.display_name, language.as_str()).await
     {
-        return super::PageError {
-            error,
-            lang: info.language,
-        }
-        .into_response();
+        return super::layout::PageError(error).into_response();
     }
     let back = safe_next(data.get("next"));
     let mut response = Redirect::to(&back).into_response();

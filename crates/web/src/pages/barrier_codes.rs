@@ -1,10 +1,11 @@
 //! The barrier codes page: the built-in codes and those administrators added, with a form to add one.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::barrier_codes as service;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -28,7 +29,7 @@ struct BarrierCodesTemplate {
 }
 
 async fn page(state: &AppState, ctx: &Ctx, notice: Option<&str>, form: Form) -> PageResult {
-    let names = service::names(state).await.or_page(ctx.language)?;
+    let names = service::names(state).await?;
     let template = BarrierCodesTemplate {
         p: Page::new(ctx, "barrier-codes-title", "reference").with_notice(notice),
         codes: names.all(ctx.language),
@@ -50,6 +51,6 @@ pub async fn add(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: For
             let response = page(&state, &ctx, None, form).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,11 +1,12 @@
 //! The calendar feeds page, and the public feed address itself (the secret is the key).
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
-use crate::api::calendars::feed_url;
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
+use crate::ical::feed_url;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::calendars as service;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -47,7 +48,6 @@ async fn locations(state: &AppState, ctx: &Ctx) -> Result<Options, AppError> {
 }
 
 async fn page(state: &AppState, ctx: &Ctx, form: Form, new_url: Option<String>, notice: Option<&str>) -> PageResult {
-    let lang = ctx.language;
     let status = if form.has_errors() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -55,8 +55,8 @@ async fn page(state: &AppState, ctx: &Ctx, form: Form, new_url: Option<String>, 
     };
     let template = CalendarsTemplate {
         p: Page::new(ctx, "calendars-title", "sessions").with_notice(notice),
-        feeds: service::list(state, ctx).await.or_page(lang)?,
-        locations: locations(state, ctx).await.or_page(lang)?,
+        feeds: service::list(state, ctx).await?,
+        locations: locations(state, ctx).await?,
         form: form.prefixed("feed"),
         new_url,
     };
@@ -92,15 +92,13 @@ pub async fn create(
             let form = Form::failed(&data, &errors, ctx.language);
             page(&state, &ctx, form, None, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
 pub async fn revoke(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)?;
-    service::revoke(&state, &ctx, id).await.or_page(ctx.language)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    service::revoke(&state, &ctx, id).await?;
     Ok(see_other("/calendars", "feed-revoked"))
 }
 

@@ -1,13 +1,14 @@
 //! Case and team consultations at a partner: the recent ones, and recording one with the
 //! participants discussed.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
-use crate::api::consultation_period;
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
+use crate::requests::period::{self, Period};
 use crate::service::coaching as service;
-use crate::service::participants::today;
+use crate::state::AppState;
+use crate::time::today;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -41,10 +42,8 @@ struct ConsultationsTemplate {
 }
 
 async fn page(state: &AppState, ctx: &Ctx, chosen: Option<String>, form: Form, notice: Option<&str>) -> PageResult {
-    let lang = ctx.language;
     let visible: Vec<_> = crate::service::organisations::list(state, ctx, &Default::default())
-        .await
-        .or_page(lang)?
+        .await?
         .into_iter()
         .filter(|o| policy::decide(&ctx.actor, Action::ViewHours(&o.as_ref())) == Decision::Allow)
         .collect();
@@ -60,23 +59,19 @@ async fn page(state: &AppState, ctx: &Ctx, chosen: Option<String>, form: Form, n
         .or_else(|| visible.first().map(|o| o.id));
     let (mut consultations, mut can_record, mut locations, mut people) = (Vec::new(), false, Vec::new(), Vec::new());
     if let Some(organisation_id) = chosen {
-        let (from, to) = consultation_period(None, None).or_page(lang)?;
-        consultations = service::consultations_at(state, ctx, organisation_id, from, to)
-            .await
-            .or_page(lang)?;
+        let period = Period::parse(None, None, period::Default::Past90Days)?;
+        consultations = service::consultations_at(state, ctx, organisation_id, period.from, period.to).await?;
         let organisation = visible.iter().find(|o| o.id == organisation_id);
         can_record = organisation
             .is_some_and(|o| policy::decide(&ctx.actor, Action::RegisterHours(&o.as_ref())) == Decision::Allow);
-        let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+        let mut conn = state.db.conn().await?;
         locations = onramp_store::locations::list_for_organisation(&mut conn, organisation_id)
-            .await
-            .map_err(AppError::from)
-            .or_page(lang)?
+            .await?
             .into_iter()
             .map(|l| (l.id.to_string(), l.name))
             .collect();
         if can_record {
-            people = super::caseload_people(state, ctx, Some(organisation_id)).await;
+            people = super::options::caseload_people(state, ctx, Some(organisation_id)).await;
         }
     }
     let status = if form.has_errors() {
@@ -124,6 +119,6 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
             let form = Form::failed(&data, &errors, ctx.language);
             page(&state, &ctx, Some(fields.organisation_id), form, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,13 +1,14 @@
 //! The programme dashboard page: figures for a period and scope, each with its definition.
 
-use super::{Form, OrPage, Page, PageResult, render};
-use crate::AppState;
-use crate::api::exchange::download;
-use crate::api::{DashboardQuery, PeopleQuery, people_page};
+use super::form::Form;
+use super::layout::{Page, PageResult, render};
+use crate::download::download;
 use crate::exchange::report;
 use crate::identity::PageCtx;
+use crate::requests::dashboard::{DashboardQuery, PeopleQuery, people_page};
 use crate::service::barrier_codes::BarrierNames;
 use crate::service::dashboard::{self as service, Dashboard, Request};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
@@ -75,7 +76,6 @@ pub async fn show(
     PageCtx(ctx): PageCtx,
     Query(mut query): Query<DashboardQuery>,
 ) -> PageResult {
-    let lang = ctx.language;
     let organisations: Vec<_> = crate::service::organisations::list(&state, &ctx, &Default::default())
         .await
         .unwrap_or_default()
@@ -103,19 +103,13 @@ pub async fn show(
             _ => {}
         }
     }
-    let request = query.request().or_page(lang)?;
-    let d = service::figures(&state, &ctx, request).await.or_page(lang)?;
+    let request = query.request()?;
+    let d = service::figures(&state, &ctx, request).await?;
     // Programme names are no secret: funders filter by programme too.
-    let mut conn = state
-        .db
-        .conn()
-        .await
-        .map_err(crate::error::AppError::from)
-        .or_page(lang)?;
+    let mut conn = state.db.conn().await.map_err(crate::error::AppError::from)?;
     let programmes = onramp_store::programmes::list(&mut conn)
         .await
-        .map_err(crate::error::AppError::from)
-        .or_page(lang)?
+        .map_err(crate::error::AppError::from)?
         .into_iter()
         .map(|g| (g.id.to_string(), g.definition.name))
         .collect();
@@ -134,7 +128,7 @@ pub async fn show(
         programmes,
         d,
         can_list: !policy::caseload_scope(&ctx.actor).is_empty(),
-        barrier_names: crate::service::barrier_codes::names(&state).await.or_page(lang)?,
+        barrier_names: crate::service::barrier_codes::names(&state).await?,
     };
     Ok(render(&template).into_response())
 }
@@ -176,9 +170,8 @@ pub async fn people(
     PageCtx(ctx): PageCtx,
     Query(query): Query<PeopleQuery>,
 ) -> PageResult {
-    let lang = ctx.language;
-    let (rows, next) = people_page(&state, &ctx, &query).await.or_page(lang)?;
-    let request = query.dashboard().request().or_page(lang)?;
+    let (rows, next) = people_page(&state, &ctx, &query).await?;
+    let request = query.dashboard().request()?;
     let p = Page::new(&ctx, "dashboard-people-title", "dashboard");
     let figure = query.figure.clone().unwrap_or_default();
     let value = query.value.clone().unwrap_or_default();
@@ -194,7 +187,7 @@ pub async fn people(
             &p,
             &figure,
             &value,
-            &crate::service::barrier_codes::names(&state).await.or_page(lang)?,
+            &crate::service::barrier_codes::names(&state).await?,
         ),
         p,
         from: request.from,
@@ -213,8 +206,8 @@ pub async fn export_csv(
     Query(query): Query<DashboardQuery>,
 ) -> PageResult {
     let lang = ctx.language;
-    let request = query.request().or_page(lang)?;
-    let rows = service::report(&state, &ctx, request).await.or_page(lang)?;
+    let request = query.request()?;
+    let rows = service::report(&state, &ctx, request).await?;
     Ok(download(
         report::write_csv(&rows, lang),
         "text/csv; charset=utf-8",
@@ -228,11 +221,9 @@ pub async fn export_xlsx(
     Query(query): Query<DashboardQuery>,
 ) -> PageResult {
     let lang = ctx.language;
-    let request = query.request().or_page(lang)?;
-    let rows = service::report(&state, &ctx, request).await.or_page(lang)?;
-    let bytes = report::write_xlsx(&rows, lang, "dashboard")
-        .map_err(crate::error::AppError::Internal)
-        .or_page(lang)?;
+    let request = query.request()?;
+    let rows = service::report(&state, &ctx, request).await?;
+    let bytes = report::write_xlsx(&rows, lang, "dashboard").map_err(crate::error::AppError::internal)?;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

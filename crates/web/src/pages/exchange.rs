@@ -1,12 +1,14 @@
 //! The import page (with a dry run) and the export downloads.
 
-use super::{OrPage, Page, PageResult, render};
-use crate::AppState;
-use crate::api::exchange::{XLSX, download, read_upload, stream_export_csv};
+use super::layout::{Page, PageResult, render};
+use crate::download::{XLSX, download, stream_export_csv};
 use crate::error::AppError;
+use crate::exchange::import_report::ImportReport;
+use crate::exchange::read_upload;
 use crate::exchange::{COLUMNS, write_xlsx};
 use crate::identity::{Ctx, PageCtx};
-use crate::service::exchange::{self as service, ImportReport};
+use crate::service::exchange as service;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
@@ -50,13 +52,13 @@ fn may_import(ctx: &Ctx) -> Result<(), AppError> {
 }
 
 pub async fn show(PageCtx(ctx): PageCtx) -> PageResult {
-    may_import(&ctx).or_page(ctx.language)?;
+    may_import(&ctx)?;
     page(&ctx, None, true, None)
 }
 
 pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut multipart: Multipart) -> PageResult {
     let lang = ctx.language;
-    may_import(&ctx).or_page(lang)?;
+    may_import(&ctx)?;
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut dry_run = false;
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -66,8 +68,7 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
                 let bytes = field
                     .bytes()
                     .await
-                    .map_err(|_| AppError::BadRequest("malformed-body"))
-                    .or_page(lang)?;
+                    .map_err(|_| AppError::BadRequest("malformed-body"))?;
                 file = Some((content_type, bytes.to_vec()));
             }
             Some("dry_run") => dry_run = true,
@@ -83,19 +84,18 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
             let code = errors.0.first().map(|e| e.code).unwrap_or("unreadable-file");
             return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, code)));
         }
-        Err(error) => return Err(error).or_page(lang),
+        Err(error) => return Err(error.into()),
     };
-    let report = service::import(&state, &ctx, &table, dry_run).await.or_page(lang)?;
+    let report = service::import(&state, &ctx, &table, dry_run).await?;
     page(&ctx, Some(report), dry_run, None)
 }
 
 pub async fn export_csv(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    let language = ctx.language;
-    stream_export_csv(state, ctx).await.or_page(language)
+    Ok(stream_export_csv(state, ctx).await?)
 }
 
 pub async fn export_xlsx(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    let rows = service::export(&state, &ctx).await.or_page(ctx.language)?;
-    let bytes = write_xlsx(&rows).map_err(AppError::Internal).or_page(ctx.language)?;
+    let rows = service::export(&state, &ctx).await?;
+    let bytes = write_xlsx(&rows).map_err(AppError::internal)?;
     Ok(download(bytes, XLSX, "onramp-participants.xlsx"))
 }

@@ -1,6 +1,6 @@
 //! The start page after sign-in: what this role can do here.
 
-use super::{Page, render};
+use super::layout::{Page, render};
 use crate::identity::PageCtx;
 use askama::Template;
 use axum::response::Response;
@@ -12,7 +12,7 @@ struct HomeTemplate {
 }
 
 pub async fn show(PageCtx(ctx): PageCtx) -> Response {
-    if let Some(redirect) = super::participants::home_redirect(&ctx) {
+    if let Some(redirect) = super::caseload::home_redirect(&ctx) {
         return axum::response::IntoResponse::into_response(redirect);
     }
     render(&HomeTemplate {

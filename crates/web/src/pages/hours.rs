@@ -1,11 +1,12 @@
 //! Coach hours at a partner against its agreements, and registering hours by hand.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::coaching::{self as service, CategoryHours, HoursView};
-use crate::service::participants::today;
+use crate::state::AppState;
+use crate::time::today;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -98,11 +99,8 @@ async fn hours_page(
     entry: Option<Form>,
     status: StatusCode,
 ) -> PageResult {
-    let lang = ctx.language;
     let p = Page::new(ctx, "hours-title", "hours").with_notice(params.notice.as_deref());
-    let all = crate::service::organisations::list(state, ctx, &Default::default())
-        .await
-        .or_page(lang)?;
+    let all = crate::service::organisations::list(state, ctx, &Default::default()).await?;
     let visible: Vec<_> = all
         .into_iter()
         .filter(|o| policy::decide(&ctx.actor, Action::ViewHours(&o.as_ref())) == Decision::Allow)
@@ -111,27 +109,20 @@ async fn hours_page(
         .ok()
         .flatten()
         .or_else(|| visible.first().map(|o| o.id));
-    let year = crate::api::parse_year(params.year.as_deref()).or_page(lang)?;
+    let year = crate::requests::period::Year::parse(params.year.as_deref())?.0;
     let coach_id = parse_optional_id(params.coach_id.as_deref().unwrap_or_default())
-        .map_err(|code| AppError::invalid("coach_id", code))
-        .or_page(lang)?;
+        .map_err(|code| AppError::invalid("coach_id", code))?;
     let (view, coaches, locations, can_register) = match chosen {
         Some(organisation_id) => {
-            let view = service::hours_view(state, ctx, organisation_id, year, coach_id)
-                .await
-                .or_page(lang)?;
-            let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+            let view = service::hours_view(state, ctx, organisation_id, year, coach_id).await?;
+            let mut conn = state.db.conn().await?;
             let coaches = onramp_store::users::coaches_at(&mut conn, organisation_id)
-                .await
-                .map_err(AppError::from)
-                .or_page(lang)?
+                .await?
                 .into_iter()
                 .map(|(id, name)| (id.to_string(), name))
                 .collect();
             let locations = onramp_store::locations::list_for_organisation(&mut conn, organisation_id)
-                .await
-                .map_err(AppError::from)
-                .or_page(lang)?
+                .await?
                 .into_iter()
                 .map(|l| (l.id.to_string(), l.name))
                 .collect();
@@ -212,6 +203,6 @@ pub async fn register(State(state): State<AppState>, PageCtx(ctx): PageCtx, data
             let form = Form::failed(&data, &errors, ctx.language);
             hours_page(&state, &ctx, &params, Some(form), StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

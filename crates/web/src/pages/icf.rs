@@ -2,12 +2,13 @@
 //! and the form for a new measurement; and the ICF categories (administrators add some).
 
 use super::chart::{Point, line_chart};
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
-use crate::api::icf_title;
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
+use crate::i18n::icf_title;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::icf::{self as service, Profile, Row};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -116,8 +117,7 @@ fn lines(p: &Page, profile: &Profile, dates: &[String]) -> (Vec<Line>, Vec<Line>
 }
 
 async fn page(state: &AppState, ctx: &Ctx, id: Uuid, notice: Option<&str>, form: Form) -> PageResult {
-    let lang = ctx.language;
-    let profile = service::profile(state, ctx, id).await.or_page(lang)?;
+    let profile = service::profile(state, ctx, id).await?;
     let p = Page::new(ctx, "icf-title", "caseload").with_notice(notice);
     let dates: Vec<String> = profile.measurements.iter().map(|m| p.date(&m.measured_on)).collect();
     let moments = profile
@@ -165,7 +165,7 @@ pub async fn show(
     Path(id): Path<Uuid>,
     Query(params): Query<Params>,
 ) -> PageResult {
-    let today = crate::service::participants::today().to_string();
+    let today = crate::time::today().to_string();
     let form = Form::with_values(vec![("measured_on".into(), today), ("rater".into(), "coach".into())]);
     page(&state, &ctx, id, params.notice.as_deref(), form).await
 }
@@ -203,7 +203,7 @@ pub async fn add(
             let response = page(&state, &ctx, id, None, form).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -217,7 +217,7 @@ struct CategoriesTemplate {
 }
 
 async fn categories_page(state: &AppState, ctx: &Ctx, notice: Option<&str>, form: Form) -> PageResult {
-    let categories = service::categories(state).await.or_page(ctx.language)?;
+    let categories = service::categories(state).await?;
     let template = CategoriesTemplate {
         p: Page::new(ctx, "icf-categories-title", "reference").with_notice(notice),
         categories,
@@ -240,7 +240,7 @@ pub async fn add_category(State(state): State<AppState>, PageCtx(ctx): PageCtx, 
     match service::add_category(&state, &ctx, data.get("code"), titles).await {
         Ok(_) => Ok(see_other("/icf/categories", "created")),
         Err(AppError::Invalid(errors)) => failed_category(&state, &ctx, &data, &errors).await,
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 

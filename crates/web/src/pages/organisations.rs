@@ -1,9 +1,11 @@
 //! Organisations and their locations.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, path_id, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
-use crate::{AppState, service};
+use crate::service;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -56,14 +58,13 @@ pub struct ListQuery {
 }
 
 pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(query): Query<ListQuery>) -> PageResult {
-    let lang = ctx.language;
-    let filter =
-        crate::api::organisations_filter(query.q.as_deref(), query.kind.as_deref(), query.region_id.as_deref())
-            .or_page(lang)?;
-    let organisations = service::organisations::list(&state, &ctx, &filter)
-        .await
-        .or_page(lang)?;
-    let regions = all_regions(&state).await.or_page(lang)?;
+    let filter = crate::requests::lists::organisation_filter(
+        query.q.as_deref(),
+        query.kind.as_deref(),
+        query.region_id.as_deref(),
+    )?;
+    let organisations = service::organisations::list(&state, &ctx, &filter).await?;
+    let regions = all_regions(&state).await?;
     let p = Page::new(&ctx, "organisations-title", "organisations");
     let template = ListTemplate {
         kinds: kind_options(&p),
@@ -92,7 +93,7 @@ struct FormTemplate {
 }
 
 async fn form_page(state: &AppState, ctx: &Ctx, form: Form, id: Option<Uuid>) -> PageResult {
-    let regions = all_regions(state).await.or_page(ctx.language)?;
+    let regions = all_regions(state).await?;
     let title = if id.is_some() {
         "organisation-edit-title"
     } else {
@@ -115,12 +116,12 @@ async fn form_page(state: &AppState, ctx: &Ctx, form: Form, id: Option<Uuid>) ->
 }
 
 pub async fn new(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    service::require(&ctx.actor, Action::CreateOrganisation).or_page(ctx.language)?;
+    service::require(&ctx.actor, Action::CreateOrganisation)?;
     form_page(&state, &ctx, Form::empty(), None).await
 }
 
 pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
-    service::require(&ctx.actor, Action::CreateOrganisation).or_page(ctx.language)?;
+    service::require(&ctx.actor, Action::CreateOrganisation)?;
     let parsed = OrganisationInput::parse(data.get("name"), data.get("kind"), data.get("region_id"));
     let result = match parsed {
         Ok(input) => service::organisations::create(&state, &ctx, input).await,
@@ -131,14 +132,8 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
         Err(AppError::Invalid(errors)) => {
             form_page(&state, &ctx, Form::failed(&data, &errors, ctx.language), None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
-}
-
-fn parse_path_id(id: &str, ctx: &Ctx) -> Result<Uuid, super::PageError> {
-    Uuid::parse_str(id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)
 }
 
 #[derive(Template)]
@@ -174,17 +169,14 @@ pub struct Notice {
 }
 
 async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, forms: ShowForms, notice: Option<&str>) -> PageResult {
-    let lang = ctx.language;
-    let (organisation, locations) = service::organisations::get(state, ctx, id).await.or_page(lang)?;
+    let (organisation, locations) = service::organisations::get(state, ctx, id).await?;
     let can_edit = policy::decide(&ctx.actor, Action::EditOrganisation(&organisation.as_ref())) == Decision::Allow;
     let can_manage_agreements =
         policy::decide(&ctx.actor, Action::ManageAgreements(&organisation.as_ref())) == Decision::Allow;
-    let contacts = crate::service::agreements::contacts(state, ctx, id)
-        .await
-        .or_page(lang)?;
-    let agreements = crate::service::agreements::list(state, ctx, id).await.or_page(lang)?;
+    let contacts = crate::service::agreements::contacts(state, ctx, id).await?;
+    let agreements = crate::service::agreements::list(state, ctx, id).await?;
     let providers = if can_manage_agreements {
-        provider_options(state, ctx).await?
+        super::options::provider_options(state, ctx).await?
     } else {
         Vec::new()
     };
@@ -220,33 +212,13 @@ async fn show_page(state: &AppState, ctx: &Ctx, id: Uuid, forms: ShowForms, noti
     Ok((status, render(&template)).into_response())
 }
 
-/// The providers an agreement can be made with.
-pub async fn provider_options(state: &AppState, ctx: &Ctx) -> Result<Options, super::PageError> {
-    let filter = onramp_store::organisations::Filter {
-        kind: Some(OrganisationKind::Provider),
-        ..Default::default()
-    };
-    let mut conn = state.db.conn().await.map_err(AppError::from).or_page(ctx.language)?;
-    // Provider names are not personal data; anyone who manages agreements may pick one.
-    let everything = policy::OrganisationScope {
-        all: true,
-        by_membership: false,
-        by_region: false,
-    };
-    let providers = onramp_store::organisations::list(&mut conn, everything, ctx.user.id, &filter)
-        .await
-        .map_err(AppError::from)
-        .or_page(ctx.language)?;
-    Ok(providers.into_iter().map(|o| (o.id.to_string(), o.name)).collect())
-}
-
 pub async fn add_contact(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     let parsed = onramp_domain::agreements::ContactInput::parse(
         data.get("name"),
         data.get("role"),
@@ -268,7 +240,7 @@ pub async fn add_contact(
             };
             show_page(&state, &ctx, id, forms, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -277,11 +249,9 @@ pub async fn remove_contact(
     PageCtx(ctx): PageCtx,
     Path((id, contact)): Path<(String, String)>,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
-    let contact = parse_path_id(&contact, &ctx)?;
-    crate::service::agreements::remove_contact(&state, &ctx, id, contact)
-        .await
-        .or_page(ctx.language)?;
+    let id = path_id(&id)?;
+    let contact = path_id(&contact)?;
+    crate::service::agreements::remove_contact(&state, &ctx, id, contact).await?;
     Ok(see_other(&format!("/organisations/{id}"), "saved"))
 }
 
@@ -291,7 +261,7 @@ pub async fn add_agreement(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     let result = match onramp_domain::agreements::AgreementInput::parse(&super::agreements::fields(&data)) {
         Ok(input) => crate::service::agreements::create(&state, &ctx, id, input).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -305,7 +275,7 @@ pub async fn add_agreement(
             };
             show_page(&state, &ctx, id, forms, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -315,16 +285,14 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<Notice>,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     show_page(&state, &ctx, id, ShowForms::default(), q.notice.as_deref()).await
 }
 
 pub async fn edit(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
-    let (organisation, _) = service::organisations::get(&state, &ctx, id)
-        .await
-        .or_page(ctx.language)?;
-    service::require(&ctx.actor, Action::EditOrganisation(&organisation.as_ref())).or_page(ctx.language)?;
+    let id = path_id(&id)?;
+    let (organisation, _) = service::organisations::get(&state, &ctx, id).await?;
+    service::require(&ctx.actor, Action::EditOrganisation(&organisation.as_ref()))?;
     let form = Form::with_values(vec![
         ("name".into(), organisation.name.clone()),
         ("kind".into(), organisation.kind.as_str().into()),
@@ -342,15 +310,13 @@ pub async fn update(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     let parsed = OrganisationInput::parse(data.get("name"), data.get("kind"), data.get("region_id"));
     let result = match parsed {
         Ok(input) => service::organisations::update(&state, &ctx, id, input).await,
         Err(errors) => {
             // Check access before showing the form again, so a stranger learns nothing.
-            service::organisations::get(&state, &ctx, id)
-                .await
-                .or_page(ctx.language)?;
+            service::organisations::get(&state, &ctx, id).await?;
             Err(AppError::Invalid(errors))
         }
     };
@@ -359,7 +325,7 @@ pub async fn update(
         Err(AppError::Invalid(errors)) => {
             form_page(&state, &ctx, Form::failed(&data, &errors, ctx.language), Some(id)).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -369,7 +335,7 @@ pub async fn add_location(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     let parsed = LocationInput::parse(
         data.get("name"),
         data.get("address"),
@@ -395,6 +361,6 @@ pub async fn add_location(
             )
             .await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,12 +1,13 @@
 //! Presence actions at a partner: the year's actions and reach, recording one, linking the
 //! participants they brought in, and (administrators) adding kinds.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
-use crate::service::participants::today;
 use crate::service::presence::{self as service, PresenceYear};
+use crate::state::AppState;
+use crate::time::today;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -75,11 +76,9 @@ struct Forms {
 }
 
 async fn page(state: &AppState, ctx: &Ctx, params: &Params, forms: Forms) -> PageResult {
-    let lang = ctx.language;
     let p = Page::new(ctx, "presence-title", "hours").with_notice(params.notice.as_deref());
     let visible: Vec<_> = crate::service::organisations::list(state, ctx, &Default::default())
-        .await
-        .or_page(lang)?
+        .await?
         .into_iter()
         .filter(|o| policy::decide(&ctx.actor, Action::ViewHours(&o.as_ref())) == Decision::Allow)
         .collect();
@@ -95,24 +94,22 @@ async fn page(state: &AppState, ctx: &Ctx, params: &Params, forms: Forms) -> Pag
                 .map(|o| o.id)
         })
         .or_else(|| visible.first().map(|o| o.id));
-    let year = crate::api::parse_year(params.year.as_deref()).or_page(lang)?;
+    let year = crate::requests::period::Year::parse(params.year.as_deref())?.0;
     let (mut view, mut can_record, mut locations, mut people) = (None, false, Vec::new(), Vec::new());
     if let Some(organisation_id) = chosen {
-        view = Some(service::year(state, ctx, organisation_id, year).await.or_page(lang)?);
+        view = Some(service::year(state, ctx, organisation_id, year).await?);
         can_record = visible
             .iter()
             .find(|o| o.id == organisation_id)
             .is_some_and(|o| policy::decide(&ctx.actor, Action::RegisterHours(&o.as_ref())) == Decision::Allow);
-        let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+        let mut conn = state.db.conn().await?;
         locations = onramp_store::locations::list_for_organisation(&mut conn, organisation_id)
-            .await
-            .map_err(AppError::from)
-            .or_page(lang)?
+            .await?
             .into_iter()
             .map(|l| (l.id.to_string(), l.name))
             .collect();
         if can_record {
-            people = super::caseload_people(state, ctx, Some(organisation_id)).await;
+            people = super::options::caseload_people(state, ctx, Some(organisation_id)).await;
         }
     }
     let status = if forms.form.has_errors() || forms.kind_form.has_errors() {
@@ -121,7 +118,7 @@ async fn page(state: &AppState, ctx: &Ctx, params: &Params, forms: Forms) -> Pag
         StatusCode::OK
     };
     let template = PresenceTemplate {
-        kinds: kind_options(state, &p).await.or_page(lang)?,
+        kinds: kind_options(state, &p).await?,
         p,
         organisations: visible.iter().map(|o| (o.id.to_string(), o.name.clone())).collect(),
         chosen: chosen.map(|c| c.to_string()).unwrap_or_default(),
@@ -176,7 +173,7 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
             };
             page(&state, &ctx, &params, forms).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -186,12 +183,9 @@ pub async fn link(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let lang = ctx.language;
-    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound).or_page(lang)?;
-    let participant = parse_id(data.get("participant_id"))
-        .map_err(|code| AppError::invalid("participant_id", code))
-        .or_page(lang)?;
-    service::link(&state, &ctx, id, participant).await.or_page(lang)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let participant = parse_id(data.get("participant_id")).map_err(|code| AppError::invalid("participant_id", code))?;
+    service::link(&state, &ctx, id, participant).await?;
     Ok(see_other(
         &format!("/presence?organisation_id={}", data.get("organisation_id")),
         "saved",
@@ -208,6 +202,6 @@ pub async fn add_kind(State(state): State<AppState>, PageCtx(ctx): PageCtx, data
             };
             page(&state, &ctx, &Params::default(), forms).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,9 +1,11 @@
 //! Programme templates: read by everyone who runs a programme, defined by administrators.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
-use crate::{AppState, service};
+use crate::service;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -24,7 +26,7 @@ struct ListTemplate {
 }
 
 pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    let programmes = service::programmes::list(&state, &ctx).await.or_page(ctx.language)?;
+    let programmes = service::programmes::list(&state, &ctx).await?;
     let can_manage = policy::decide(&ctx.actor, Action::ManageProgrammes) == Decision::Allow;
     Ok(render(&ListTemplate {
         p: Page::new(&ctx, "programmes-title", "programmes"),
@@ -135,20 +137,23 @@ fn page(ctx: &Ctx, programme: Option<Programme>, form: Form, notice: Option<&str
 }
 
 pub async fn new(PageCtx(ctx): PageCtx) -> PageResult {
-    service::require(&ctx.actor, Action::ManageProgrammes).or_page(ctx.language)?;
+    service::require(&ctx.actor, Action::ManageProgrammes)?;
     page(
         &ctx,
         None,
         Form::with_values(vec![
             ("max_duration_months".into(), "12".into()),
-            ("competences".into(), crate::api::programme_seed_competences()),
+            (
+                "competences".into(),
+                onramp_domain::programmes::step_lines(&onramp_domain::programmes::seed_competences()),
+            ),
         ]),
         None,
     )
 }
 
 pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
-    service::require(&ctx.actor, Action::ManageProgrammes).or_page(ctx.language)?;
+    service::require(&ctx.actor, Action::ManageProgrammes)?;
     let result = match ProgrammeInput::parse(&fields(&data)) {
         Ok(input) => service::programmes::create(&state, &ctx, input).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -156,7 +161,7 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
     match result {
         Ok(programme) => Ok(see_other(&format!("/programmes/{}", programme.id), "created")),
         Err(AppError::Invalid(errors)) => page(&ctx, None, Form::failed(&data, &errors, ctx.language), None),
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -172,10 +177,8 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<Notice>,
 ) -> PageResult {
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)?;
-    let programme = service::programmes::get(&state, &ctx, id).await.or_page(ctx.language)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let programme = service::programmes::get(&state, &ctx, id).await?;
     let form = Form::with_values(values(&programme.definition));
     page(&ctx, Some(programme), form, q.notice.as_deref())
 }
@@ -186,10 +189,8 @@ pub async fn update(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)?;
-    service::require(&ctx.actor, Action::ManageProgrammes).or_page(ctx.language)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    service::require(&ctx.actor, Action::ManageProgrammes)?;
     let result = match ProgrammeInput::parse(&fields(&data)) {
         Ok(input) => service::programmes::update(&state, &ctx, id, input).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -197,9 +198,9 @@ pub async fn update(
     match result {
         Ok(_) => Ok(see_other(&format!("/programmes/{id}"), "saved")),
         Err(AppError::Invalid(errors)) => {
-            let programme = service::programmes::get(&state, &ctx, id).await.or_page(ctx.language)?;
+            let programme = service::programmes::get(&state, &ctx, id).await?;
             page(&ctx, Some(programme), Form::failed(&data, &errors, ctx.language), None)
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,9 +1,11 @@
 //! Regional partnerships.
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
-use crate::{AppState, service};
+use crate::service;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -50,7 +52,7 @@ async fn page(
     failed_edit: Option<(Uuid, Form)>,
     notice: Option<&str>,
 ) -> PageResult {
-    let regions = service::regions::list(state, ctx).await.or_page(ctx.language)?;
+    let regions = service::regions::list(state, ctx).await?;
     let status = if form.has_errors() || failed_edit.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -71,7 +73,7 @@ pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(q)
 }
 
 pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
-    service::require(&ctx.actor, Action::ManageRegions).or_page(ctx.language)?;
+    service::require(&ctx.actor, Action::ManageRegions)?;
     let result = match RegionInput::parse(data.get("code"), data.get("name")) {
         Ok(input) => service::regions::create(&state, &ctx, input).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -81,7 +83,7 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
         Err(AppError::Invalid(errors)) => {
             page(&state, &ctx, Form::failed(&data, &errors, ctx.language), None, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -91,10 +93,8 @@ pub async fn update(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    service::require(&ctx.actor, Action::ManageRegions).or_page(ctx.language)?;
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)?;
+    service::require(&ctx.actor, Action::ManageRegions)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let result = match RegionInput::parse(data.get("code"), data.get("name")) {
         Ok(input) => service::regions::update(&state, &ctx, id, input).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -105,6 +105,6 @@ pub async fn update(
             let failed = Some((id, Form::failed(&data, &errors, ctx.language)));
             page(&state, &ctx, Form::empty(), failed, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,13 +1,15 @@
 //! Group sessions: the list, planning a series, and one session with its enrolments and
 //! the attendance list (made to be used on a phone).
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
-use crate::api::{encode_session_cursor, parse_marks, session_cursor, session_period};
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, path_id, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
+use crate::requests::period::{self, Period};
+use crate::requests::sessions::{encode_session_cursor, parse_marks, session_cursor};
 use crate::service::group_sessions::{self as service, SessionDetail};
-use crate::service::participants::today;
+use crate::state::AppState;
+use crate::time::today;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -55,12 +57,13 @@ pub async fn list(
     PageCtx(ctx): PageCtx,
     Query(params): Query<ListParams>,
 ) -> PageResult {
-    let lang = ctx.language;
-    let (from, to) = session_period(params.from.as_deref(), params.to.as_deref()).or_page(lang)?;
-    let after = session_cursor(params.after.as_deref()).or_page(lang)?;
-    let page = service::list(&state, &ctx, (from, to), after, PAGE_SIZE)
-        .await
-        .or_page(lang)?;
+    let Period { from, to } = Period::parse(
+        params.from.as_deref(),
+        params.to.as_deref(),
+        period::Default::Next8Weeks,
+    )?;
+    let after = session_cursor(params.after.as_deref())?;
+    let page = service::list(&state, &ctx, (from, to), after, PAGE_SIZE).await?;
     let period = vec![("from".to_owned(), from.to_string()), ("to".to_owned(), to.to_string())];
     let next = page.next.map(|cursor| {
         let mut query = period.clone();
@@ -113,30 +116,20 @@ fn series_fields(data: &FormData) -> SeriesFields {
 }
 
 async fn new_page(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode) -> PageResult {
-    let lang = ctx.language;
-    let programmes = super::participants::programme_list(state, ctx).await?;
+    let programmes = super::options::programme_list(state, ctx).await?;
     let organisations: Vec<_> = crate::service::organisations::list(state, ctx, &Default::default())
-        .await
-        .or_page(lang)?
+        .await?
         .into_iter()
         .filter(|o| policy::decide(&ctx.actor, Action::PlanSessions(&o.as_ref())) == Decision::Allow)
         .collect();
-    let mut conn = state.db.conn().await.map_err(AppError::from).or_page(lang)?;
+    let mut conn = state.db.conn().await?;
     let mut locations = Vec::new();
     let mut coaches = Vec::new();
     for o in &organisations {
-        for l in onramp_store::locations::list_for_organisation(&mut conn, o.id)
-            .await
-            .map_err(AppError::from)
-            .or_page(lang)?
-        {
+        for l in onramp_store::locations::list_for_organisation(&mut conn, o.id).await? {
             locations.push((l.id.to_string(), format!("{} · {}", o.name, l.name)));
         }
-        for (id, name) in onramp_store::users::coaches_at(&mut conn, o.id)
-            .await
-            .map_err(AppError::from)
-            .or_page(lang)?
-        {
+        for (id, name) in onramp_store::users::coaches_at(&mut conn, o.id).await? {
             let option = (id.to_string(), name);
             if !coaches.contains(&option) {
                 coaches.push(option);
@@ -144,9 +137,7 @@ async fn new_page(state: &AppState, ctx: &Ctx, form: Form, status: StatusCode) -
         }
     }
     let peer_experts = onramp_store::users::with_role(&mut conn, Role::PeerExpert)
-        .await
-        .map_err(AppError::from)
-        .or_page(lang)?
+        .await?
         .into_iter()
         .map(|(id, name)| (id.to_string(), name))
         .collect();
@@ -213,7 +204,7 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
             let form = Form::failed(&data, &errors, ctx.language);
             new_page(&state, &ctx, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -239,7 +230,7 @@ impl ShowTemplate {
 /// Participants the actor may enrol here: their active caseload (at the host, unless the series is open).
 async fn candidates(state: &AppState, ctx: &Ctx, session: &GroupSession) -> Options {
     let at = (!session.open_to_partners).then_some(session.organisation_id);
-    super::caseload_people(state, ctx, at).await
+    super::options::caseload_people(state, ctx, at).await
 }
 
 async fn show_page(
@@ -250,8 +241,7 @@ async fn show_page(
     attendance_error: Option<String>,
     notice: Option<&str>,
 ) -> PageResult {
-    let lang = ctx.language;
-    let detail = service::open(state, ctx, id).await.or_page(lang)?;
+    let detail = service::open(state, ctx, id).await?;
     let mut p = Page::new(ctx, "session-title", "sessions").with_notice(notice);
     p.title = format!("{} · {}", detail.session.title, p.datetime(&detail.session.starts_at));
     let status = if enrol_form.has_errors() || attendance_error.is_some() {
@@ -273,19 +263,13 @@ async fn show_page(
     Ok((status, render(&template)).into_response())
 }
 
-fn parse_path(id: &str, ctx: &Ctx) -> Result<Uuid, super::PageError> {
-    Uuid::parse_str(id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)
-}
-
 pub async fn show(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
     Path(id): Path<String>,
     Query(params): Query<ListParams>,
 ) -> PageResult {
-    let id = parse_path(&id, &ctx)?;
+    let id = path_id(&id)?;
     show_page(&state, &ctx, id, Form::empty(), None, params.notice.as_deref()).await
 }
 
@@ -295,7 +279,7 @@ pub async fn enrol(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_path(&id, &ctx)?;
+    let id = path_id(&id)?;
     let result = match parse_id(data.get("participant_id")) {
         Ok(participant) => service::enrol(&state, &ctx, id, participant, data.checked("rest_of_series")).await,
         Err(code) => Err(AppError::invalid("participant_id", code)),
@@ -306,7 +290,7 @@ pub async fn enrol(
             let form = Form::failed(&data, &errors, ctx.language);
             show_page(&state, &ctx, id, form, None, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -317,7 +301,7 @@ pub async fn attendance(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_path(&id, &ctx)?;
+    let id = path_id(&id)?;
     let pairs = data
         .pairs()
         .iter()
@@ -332,18 +316,18 @@ pub async fn attendance(
             let message = errors.0.first().map(|e| crate::i18n::error_text(ctx.language, e.code));
             show_page(&state, &ctx, id, Form::empty(), message, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
 pub async fn invite(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
-    let id = parse_path(&id, &ctx)?;
+    let id = path_id(&id)?;
     match service::invite(&state, &ctx, id).await {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}"), "invitations-sent")),
         Err(AppError::Invalid(errors)) => {
             let message = errors.0.first().map(|e| crate::i18n::error_text(ctx.language, e.code));
             show_page(&state, &ctx, id, Form::empty(), message, None).await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,10 +1,11 @@
 //! User accounts (administrators).
 
-use super::{Form, FormData, OrPage, Page, PageResult, render, see_other};
-use crate::AppState;
+use super::form::{Form, FormData};
+use super::layout::{Page, PageResult, path_id, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::users::{self as service_users, UserFields};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -52,17 +53,14 @@ fn role_options(p: &Page) -> Options {
 }
 
 pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(query): Query<ListQuery>) -> PageResult {
-    let lang = ctx.language;
-    let filter = crate::api::users_filter(query.q.as_deref(), query.role.as_deref(), None, query.after.as_deref())
-        .or_page(lang)?;
-    let mut users = service_users::list(&state, &ctx, &filter, PAGE_SIZE + 1)
-        .await
-        .or_page(lang)?;
+    let filter =
+        crate::requests::lists::user_filter(query.q.as_deref(), query.role.as_deref(), None, query.after.as_deref())?;
+    let mut users = service_users::list(&state, &ctx, &filter, PAGE_SIZE + 1).await?;
     let next = crate::service::keep_page(&mut users, PAGE_SIZE).map(|u| {
         let params = [
             ("q", query.q.clone().unwrap_or_default()),
             ("role", query.role.clone().unwrap_or_default()),
-            ("after", crate::api::users_cursor(u)),
+            ("after", crate::requests::lists::user_cursor(u)),
         ];
         serde_urlencoded::to_string(params).unwrap_or_default()
     });
@@ -102,16 +100,13 @@ async fn form_page(
     id: Option<Uuid>,
     notice: Option<&str>,
 ) -> PageResult {
-    let lang = ctx.language;
     let organisations = crate::service::organisations::list(state, ctx, &OrganisationFilter::default())
-        .await
-        .or_page(lang)?
+        .await?
         .into_iter()
         .map(|o| (o.id.to_string(), o.name))
         .collect();
     let regions = crate::service::regions::list(state, ctx)
-        .await
-        .or_page(lang)?
+        .await?
         .into_iter()
         .map(|r| (r.id.to_string(), r.name))
         .collect();
@@ -156,13 +151,13 @@ fn fields(data: &FormData) -> UserFields {
 }
 
 pub async fn new(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    crate::service::require(&ctx.actor, Action::ManageUsers).or_page(ctx.language)?;
+    crate::service::require(&ctx.actor, Action::ManageUsers)?;
     let form = Form::with_values(vec![("active".into(), "on".into()), ("language".into(), "nl".into())]);
     form_page(&state, &ctx, form, Form::empty(), None, None).await
 }
 
 pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
-    crate::service::require(&ctx.actor, Action::ManageUsers).or_page(ctx.language)?;
+    crate::service::require(&ctx.actor, Action::ManageUsers)?;
     let result = match service_users::parse(&fields(&data)) {
         Ok(input) => service_users::create(&state, &ctx, input, data.get("password")).await,
         Err(mut errors) => {
@@ -185,14 +180,8 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
             )
             .await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
-}
-
-fn parse_path_id(id: &str, ctx: &Ctx) -> Result<Uuid, super::PageError> {
-    Uuid::parse_str(id)
-        .map_err(|_| AppError::NotFound)
-        .or_page(ctx.language)
 }
 
 #[derive(Deserialize, Default)]
@@ -227,8 +216,8 @@ pub async fn edit(
     Path(id): Path<String>,
     Query(q): Query<Notice>,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
-    let user = service_users::get(&state, &ctx, id).await.or_page(ctx.language)?;
+    let id = path_id(&id)?;
+    let user = service_users::get(&state, &ctx, id).await?;
     let form = Form::with_values(user_values(&user));
     form_page(&state, &ctx, form, Form::empty(), Some(id), q.notice.as_deref()).await
 }
@@ -239,11 +228,11 @@ pub async fn update(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     let result = match service_users::parse(&fields(&data)) {
         Ok(input) => service_users::update(&state, &ctx, id, input).await,
         Err(errors) => {
-            service_users::get(&state, &ctx, id).await.or_page(ctx.language)?;
+            service_users::get(&state, &ctx, id).await?;
             Err(AppError::Invalid(errors))
         }
     };
@@ -260,7 +249,7 @@ pub async fn update(
             )
             .await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -270,11 +259,11 @@ pub async fn reset_password(
     Path(id): Path<String>,
     data: FormData,
 ) -> PageResult {
-    let id = parse_path_id(&id, &ctx)?;
+    let id = path_id(&id)?;
     match service_users::reset_password(&state, &ctx, id, data.get("password")).await {
         Ok(()) => Ok(see_other(&format!("/users/{id}"), "password-changed")),
         Err(AppError::Invalid(errors)) => {
-            let user = service_users::get(&state, &ctx, id).await.or_page(ctx.language)?;
+            let user = service_users::get(&state, &ctx, id).await?;
             let form = Form::with_values(user_values(&user));
             form_page(
                 &state,
@@ -286,6 +275,6 @@ pub async fn reset_password(
             )
             .await
         }
-        Err(error) => Err(error).or_page(ctx.language),
+        Err(error) => Err(error.into()),
     }
 }

@@ -1,8 +1,8 @@
 //! A user's own account: password, name, language, API tokens.
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::{Language, NewPassword, parse_display_name};
 use onramp_domain::validation::required_text;

@@ -1,9 +1,9 @@
 //! Agreements with partners and their contact persons.
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use onramp_domain::agreements::{AgreementInput, ContactInput, LocationHours};
 use onramp_domain::organisations::OrganisationKind;
 use onramp_domain::policy::Action;

@@ -1,9 +1,9 @@
 //! Browsing the audit log (administrators).
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use onramp_domain::policy::Action;
 use onramp_store::audit::{self, Entry, Filter};
 

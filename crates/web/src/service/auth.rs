@@ -1,8 +1,8 @@
 //! Signing in and out.
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::{Ctx, RequestInfo};
+use crate::state::AppState;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::Email;
 use onramp_store::audit::{self, Event};

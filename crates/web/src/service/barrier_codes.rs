@@ -2,9 +2,9 @@
 //! (named as written).
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use onramp_domain::identity::Language;
 use onramp_domain::outcomes::{BarrierCode, parse_new_barrier_code};
 use onramp_domain::policy::Action;

@@ -2,16 +2,14 @@
 //! Calendar subscribe to. The feed holds when and where, never who takes part.
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
-use crate::i18n;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use chrono::Days;
-use icalendar::{Calendar, Component, EventLike};
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_store::audit::{self, Event};
 use onramp_store::calendar_feeds::{self, CalendarFeed};
-use onramp_store::group_sessions::{self, GroupSession};
+use onramp_store::group_sessions;
 use onramp_store::{locations, organisations, users};
 use uuid::Uuid;
 
@@ -83,37 +81,13 @@ pub async fn render(state: &AppState, secret: &str) -> Result<Option<String>, Ap
             return Ok(None);
         }
     }
-    let from = super::participants::today() - Days::new(90);
+    let from = crate::time::today() - Days::new(90);
     let user = feed.location_id.is_none().then_some(owner.id);
     let sessions = group_sessions::for_calendar(&mut conn, user, feed.location_id, from).await?;
-    let mut calendar = Calendar::new();
-    calendar.name(&match &feed.location_name {
+    let name = match &feed.location_name {
         Some(name) => format!("onramp · {name}"),
         None => format!("onramp · {}", owner.display_name),
-    });
-    for session in &sessions {
-        calendar.push(event(state, owner.language, session));
-    }
-    Ok(Some(calendar.done().to_string()))
-}
-
-/// One session as a calendar event: when, where and the meeting link; never who takes part.
-pub fn event(state: &AppState, lang: onramp_domain::identity::Language, s: &GroupSession) -> icalendar::Event {
-    let online = i18n::text(lang, "session-online");
-    let place = match (&s.location_name, s.online) {
-        (Some(location), false) => format!("{} · {location}", s.organisation_name),
-        (Some(location), true) => format!("{} · {location} / {online}", s.organisation_name),
-        (None, _) => online,
     };
-    let mut event = icalendar::Event::new();
-    event
-        .uid(&format!("{}@onramp", s.id))
-        .summary(&format!("{} ({}/{})", s.title, s.position, s.series_size))
-        .starts(s.starts_at)
-        .ends(s.starts_at + chrono::Duration::minutes(i64::from(s.minutes)))
-        .location(&place);
-    if let Some(url) = super::group_sessions::meeting_url(state, s) {
-        event.description(&url).url(&url);
-    }
-    event.done()
+    let base = &state.config.meeting_base_url;
+    Ok(Some(crate::ical::feed(base, &name, owner.language, &sessions)))
 }

@@ -1,11 +1,12 @@
 //! Individual coaching contacts, hand-registered hours, and the hours view that
 //! compares what was used with what a partner's agreements commit.
 
-use super::participants::{Need, authorise, today};
+use super::participants::{Need, authorise};
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
+use crate::time::today;
 use chrono::NaiveDate;
 use onramp_domain::activities::{
     CoachingContactInput, ConsultationFields, ConsultationInput, ContactFields, TimeCategory, TimeEntryFields,

@@ -2,10 +2,10 @@
 //! programme, or everything), with the definitions written in docs/dashboard.md.
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::exchange::report::{ReportRow, Value};
 use crate::identity::Ctx;
+use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::outcomes::{BarrierCode, ExitSituation};
 use onramp_domain::participants::SICKNESS_BANDS;

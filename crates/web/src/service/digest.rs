@@ -2,10 +2,10 @@
 //! the check-ins after exit that fall due within a week or are overdue. With several nodes
 //! running, the first to claim a coach's digest for the day sends it; the others skip it.
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::{text, text_with};
 use crate::identity::Ctx;
+use crate::state::AppState;
 use chrono::{Days, NaiveDate};
 use onramp_domain::identity::Role;
 use onramp_domain::policy::Actor;
@@ -67,7 +67,7 @@ pub async fn send_due(state: &AppState, today: NaiveDate) -> Result<usize, AppEr
             .to(to)
             .subject(text_with(lang, "digest-subject", &[("count", &due.len().to_string())]))
             .body(body)
-            .map_err(|e| AppError::Internal(format!("building a digest failed: {e}")))?;
+            .map_err(|e| AppError::internal(format!("building a digest failed: {e}")))?;
         // Claimed only once the message is ready, so a message that cannot be built is no claim.
         let mut tx = state.db.begin().await?;
         let claimed = digests::claim(&mut tx, recipient.id, today).await?;

@@ -4,12 +4,12 @@
 
 use super::icf::{Profile, Row};
 use super::plans::PlanView;
-use crate::AppState;
-use crate::api::exchange::download;
-use crate::api::icf_title;
+use crate::download::download;
 use crate::error::AppError;
+use crate::i18n::icf_title;
 use crate::i18n::{date, text, text_with};
 use crate::identity::Ctx;
+use crate::state::AppState;
 use axum::response::Response;
 use onramp_documents::{Block, Document, Section};
 use onramp_domain::identity::Language;
@@ -301,8 +301,8 @@ async fn audit_print(
 async fn typeset(document: Document, filename: String) -> Result<Response, AppError> {
     let bytes = tokio::task::spawn_blocking(move || onramp_documents::pdf(&document))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
     Ok(download(bytes, "application/pdf", &filename))
 }
 

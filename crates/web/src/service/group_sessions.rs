@@ -2,11 +2,10 @@
 
 use super::participants::{Need, authorise};
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Europe::Brussels;
 use onramp_domain::identity::Role;
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_domain::sessions::{Attendance, SeriesFields, SeriesInput};
@@ -132,14 +131,6 @@ fn enrolment_view(ctx: &Ctx, e: Enrolment, reference: &onramp_domain::policy::Pa
     }
 }
 
-pub fn meeting_url(state: &AppState, session: &GroupSession) -> Option<String> {
-    let room = session.room.as_deref()?;
-    Some(format!(
-        "{}/onramp-{room}",
-        state.config.meeting_base_url.trim_end_matches('/')
-    ))
-}
-
 pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail, AppError> {
     let mut conn = state.db.conn().await?;
     let session = visible_session(&mut conn, ctx, id).await?;
@@ -157,7 +148,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail
         .collect();
     let series = group_sessions::in_series(&mut conn, session.series_id).await?;
     Ok(SessionDetail {
-        meeting_url: meeting_url(state, &session),
+        meeting_url: crate::ical::meeting_url(&state.config.meeting_base_url, &session),
         session,
         series,
         enrolments,
@@ -326,12 +317,11 @@ fn invitation(
     use lettre::message::header::ContentType;
     use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
     let lang = person.language;
-    let when = session
-        .starts_at
-        .with_timezone(&Brussels)
-        .format("%d-%m-%Y %H:%M")
-        .to_string();
-    let place = match (&session.location_name, meeting_url(state, session)) {
+    let when = crate::time::local_text(&session.starts_at);
+    let place = match (
+        &session.location_name,
+        crate::ical::meeting_url(&state.config.meeting_base_url, session),
+    ) {
         (_, Some(url)) => url,
         (Some(location), None) => format!("{}, {location}", session.organisation_name),
         (None, None) => session.organisation_name.clone(),
@@ -349,9 +339,7 @@ fn invitation(
         text(lang, "invitation-closing"),
     ]
     .join("\n");
-    let mut calendar = icalendar::Calendar::new();
-    calendar.append_property(icalendar::Property::new("METHOD", "REQUEST"));
-    calendar.push(super::calendars::event(state, lang, session));
+    let calendar = crate::ical::invitation(&state.config.meeting_base_url, lang, session);
     // An address that does not parse counts as no address: that person is invited another way.
     let to: Mailbox = format!("{name} <{email}>").parse().or_else(|_| email.parse()).ok()?;
     let ics = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST").expect("a valid content type");
@@ -366,7 +354,7 @@ fn invitation(
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(body))
-                .singlepart(Attachment::new("invitation.ics".into()).body(calendar.done().to_string(), ics)),
+                .singlepart(Attachment::new("invitation.ics".into()).body(calendar, ics)),
         )
         .ok()
 }

@@ -1,11 +1,12 @@
 //! The ICF profile of a participant: measurements, and the distance travelled per category and
 //! competence. Reading the profile is reading the participant file, so it is audited.
 
-use super::participants::{Need, authorise, today};
+use super::participants::{Need, authorise};
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
+use crate::time::today;
 use onramp_domain::FieldErrors;
 use onramp_domain::icf::{
     Change, Component, MeasurementFields, MeasurementInput, Qualifier, distance_travelled, parse_category_code,

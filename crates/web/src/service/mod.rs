@@ -6,8 +6,12 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod barrier_codes;
+pub mod barriers;
 pub mod calendars;
+pub mod caseload;
+pub mod check_ins;
 pub mod coaching;
+pub mod consents;
 pub mod dashboard;
 pub mod digest;
 pub mod documents;
@@ -15,6 +19,7 @@ pub mod exchange;
 pub mod group_sessions;
 pub mod icf;
 pub mod organisations;
+pub mod outcomes;
 pub mod participants;
 pub mod plans;
 pub mod presence;
@@ -50,14 +55,14 @@ pub fn require(actor: &Actor, action: Action<'_>) -> Result<(), AppError> {
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || onramp_store::passwords::hash(&password))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::internal)?
         .map_err(AppError::from)
 }
 
 pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || onramp_store::passwords::verify(&password, &hash))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(AppError::internal)
 }
 
 /// A location given with an organisation must be one of that organisation's.

@@ -1,9 +1,9 @@
 //! Organisations and their locations, within the actor's scope.
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use onramp_domain::organisations::{LocationInput, OrganisationInput};
 use onramp_domain::policy::{self, Action};
 use onramp_store::audit::{self, Event};

@@ -2,15 +2,12 @@
 //! changes, consents, and the caseload.
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
-use chrono::NaiveDate;
-use onramp_domain::consents::ConsentInput;
+use crate::state::AppState;
 use onramp_domain::participants::ParticipantInput;
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
 use onramp_store::audit::{self, Event};
-use onramp_store::caseload::{self, Filter};
 use onramp_store::coaching::{self, CoachingContact, Consultation};
 use onramp_store::consents::{self, Consent};
 use onramp_store::group_sessions::{self, ParticipantSession};
@@ -18,13 +15,6 @@ use onramp_store::participants::{self, Participant};
 use onramp_store::trajectories::{self, Trajectory};
 use onramp_store::{Access, organisations};
 use uuid::Uuid;
-
-/// Today in Brussels: dates in a participant file are Belgian calendar dates.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Brussels)
-        .date_naive()
-}
 
 /// What an operation does with a participant file.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +32,14 @@ pub async fn authorise(conn: &mut impl Access, ctx: &Ctx, id: Uuid, need: Need) 
     };
     require(&ctx.actor, action)?;
     Ok(reference)
+}
+
+/// Checks that the actor may change this file; a form that did not parse shows its errors only
+/// to those who may send it.
+pub async fn may_edit(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
+    let mut conn = state.db.conn().await?;
+    authorise(&mut conn, ctx, id, Need::Edit).await?;
+    Ok(())
 }
 
 fn audit_event<'a>(action: &'a str, participant_id: Uuid) -> Event<'a> {
@@ -173,63 +171,4 @@ pub async fn update(state: &AppState, ctx: &Ctx, id: Uuid, input: ParticipantInp
     .await?;
     tx.commit().await?;
     Ok(after)
-}
-
-pub async fn add_consent(state: &AppState, ctx: &Ctx, id: Uuid, input: ConsentInput) -> Result<Consent, AppError> {
-    let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, id, Need::Edit).await?;
-    let consent = consents::add(&mut tx, id, &input, Some(ctx.user.id)).await?;
-    let event = Event::new("consent.give", "consent", consent.id)
-        .for_participant(id)
-        .after(&consent);
-    audit::record(&mut tx, &ctx.who, event).await?;
-    tx.commit().await?;
-    Ok(consent)
-}
-
-pub async fn withdraw_consent(
-    state: &AppState,
-    ctx: &Ctx,
-    id: Uuid,
-    consent_id: Uuid,
-    on: NaiveDate,
-) -> Result<Consent, AppError> {
-    let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, id, Need::Edit).await?;
-    let consent = consents::withdraw(&mut tx, id, consent_id, on).await?;
-    let event = Event::new("consent.withdraw", "consent", consent.id)
-        .for_participant(id)
-        .after(&consent);
-    audit::record(&mut tx, &ctx.who, event).await?;
-    tx.commit().await?;
-    Ok(consent)
-}
-
-/// One page of the actor's caseload.
-pub async fn caseload(
-    state: &AppState,
-    ctx: &Ctx,
-    filter: &Filter,
-    limit: i64,
-) -> Result<Vec<caseload::Row>, AppError> {
-    let scope = policy::caseload_scope(&ctx.actor);
-    if scope.is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let mut conn = state.db.conn().await?;
-    Ok(caseload::page(&mut conn, &ctx.actor, filter, limit).await?)
-}
-
-/// Check-ins after exit that fall due by `until` in the actor's caseload.
-pub async fn due_check_ins(
-    state: &AppState,
-    ctx: &Ctx,
-    until: NaiveDate,
-) -> Result<Vec<onramp_store::check_ins::CheckIn>, AppError> {
-    let scope = policy::caseload_scope(&ctx.actor);
-    if scope.is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let mut conn = state.db.conn().await?;
-    Ok(onramp_store::check_ins::due(&mut conn, &ctx.actor, until).await?)
 }

@@ -3,9 +3,9 @@
 //! (with the participant's consent) and comments on it. Every read and change is audited.
 
 use super::participants::{Need, authorise};
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::Language;

@@ -1,11 +1,12 @@
 //! Presence actions: recording them, linking the participants they brought in, and the reach
 //! of a partner in a year against its agreements (the seeds' norm: 200 reached per coach FTE).
 
-use super::participants::{Need, authorise, today};
+use super::participants::{Need, authorise};
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
+use crate::time::today;
 use chrono::NaiveDate;
 use onramp_domain::policy::Action;
 use onramp_domain::presence::{PresenceActionInput, PresenceFields, PresenceKindInput, REACH_PER_FTE_NORM};

@@ -1,9 +1,9 @@
 //! Programme templates: read by the people who run programmes, managed by administrators.
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use onramp_domain::identity::Role;
 use onramp_domain::policy::Action;
 use onramp_domain::programmes::ProgrammeInput;

@@ -1,9 +1,9 @@
 //! Regions: read by most roles, managed by administrators.
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use onramp_domain::policy::Action;
 use onramp_domain::regions::RegionInput;
 use onramp_store::audit::{self, Event};

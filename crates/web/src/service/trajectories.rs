@@ -1,17 +1,18 @@
 //! Starting a trajectory, moving it through its phases, handing it over, ending it.
 
-use super::participants::{Need, authorise, today};
+use super::participants::{Need, authorise};
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
+use crate::time::today;
 use chrono::NaiveDate;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::Role;
 use onramp_domain::organisations::{parse_id, parse_optional_id};
 use onramp_domain::participants::parse_date;
 use onramp_domain::policy::Action;
-use onramp_domain::trajectories::{ExitReason, ends_by};
+use onramp_domain::trajectories::{ExitReason, duration_status, ends_by};
 use onramp_domain::validation::optional_text;
 use onramp_store::audit::{self, Event};
 use onramp_store::trajectories::{self, NewTrajectory, Trajectory};
@@ -29,14 +30,14 @@ pub struct StartFields {
 }
 
 /// A responsible person must be an active coach (or job mediator, who works as a coach in onramp).
-async fn check_coach(conn: &mut impl Access, coach_id: Uuid) -> Result<(), AppError> {
+pub(super) async fn check_coach(conn: &mut impl Access, coach_id: Uuid) -> Result<(), AppError> {
     match users::get(conn, coach_id).await? {
         Some(user) if user.active && user.role == Role::Coach => Ok(()),
         _ => Err(AppError::invalid("coach_id", "not-a-coach")),
     }
 }
 
-fn check_date(
+pub(super) fn check_date(
     errors: &mut FieldErrors,
     field: &'static str,
     value: &str,
@@ -115,18 +116,18 @@ pub async fn start(
 }
 
 /// What a new trajectory starts with, checked by the caller.
-struct Beginning<'a> {
-    participant_id: Uuid,
-    programme: &'a onramp_store::programmes::Programme,
-    organisation_id: Uuid,
-    region_id: Option<Uuid>,
-    location_id: Option<Uuid>,
-    coach_id: Option<Uuid>,
-    started_on: NaiveDate,
+pub(super) struct Beginning<'a> {
+    pub(super) participant_id: Uuid,
+    pub(super) programme: &'a onramp_store::programmes::Programme,
+    pub(super) organisation_id: Uuid,
+    pub(super) region_id: Option<Uuid>,
+    pub(super) location_id: Option<Uuid>,
+    pub(super) coach_id: Option<Uuid>,
+    pub(super) started_on: NaiveDate,
 }
 
 /// Starts a trajectory in its programme's first phase, and audits it.
-async fn begin(tx: &mut impl Access, ctx: &Ctx, b: Beginning<'_>) -> Result<Trajectory, AppError> {
+pub(super) async fn begin(tx: &mut impl Access, ctx: &Ctx, b: Beginning<'_>) -> Result<Trajectory, AppError> {
     let participant = participants::get(tx, b.participant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -163,6 +164,14 @@ async fn record(
     }
     audit::record(tx, &ctx.who, event).await?;
     Ok(())
+}
+
+/// The participant a trajectory belongs to, when the actor may see their file.
+pub async fn participant_of(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Uuid, AppError> {
+    let mut conn = state.db.conn().await?;
+    let trajectory = trajectories::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    authorise(&mut conn, ctx, trajectory.participant_id, Need::View).await?;
+    Ok(trajectory.participant_id)
 }
 
 /// Loads an open trajectory the actor may change.
@@ -277,160 +286,12 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
     Ok(after)
 }
 
-/// Records a step to work or another outcome on one of the participant's trajectories.
-pub async fn add_outcome(
-    state: &AppState,
-    ctx: &Ctx,
-    participant_id: Uuid,
-    fields: &onramp_domain::outcomes::OutcomeFields,
-) -> Result<onramp_store::outcomes::Outcome, AppError> {
-    let parsed = onramp_domain::outcomes::OutcomeInput::parse(fields, today());
-    let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
-    let input = parsed?;
-    let trajectory = trajectories::get(&mut tx, input.trajectory_id)
-        .await?
-        .filter(|t| t.participant_id == participant_id)
-        .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
-    if input.on < trajectory.started_on {
-        return Err(AppError::invalid("on", "before-start"));
+pub fn status_text(started_on: NaiveDate, ends_by: NaiveDate, ended: bool) -> Option<String> {
+    if ended {
+        return None;
     }
-    let outcome = onramp_store::outcomes::add(&mut tx, &input, participant_id, ctx.user.id).await?;
-    let event = Event::new("outcome.create", "outcome", outcome.id).for_participant(participant_id);
-    audit::record(&mut tx, &ctx.who, event.after(&outcome)).await?;
-    tx.commit().await?;
-    Ok(outcome)
-}
-
-/// Notes a barrier to work on one of the participant's trajectories.
-pub async fn add_barrier(
-    state: &AppState,
-    ctx: &Ctx,
-    participant_id: Uuid,
-    fields: [&str; 4],
-) -> Result<onramp_store::outcomes::Barrier, AppError> {
-    let [trajectory_id, code, noted_on, note] = fields;
-    let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
-    let added = super::barrier_codes::names_in(&mut tx).await?.added_codes();
-    let input = onramp_domain::outcomes::BarrierInput::parse(trajectory_id, code, noted_on, note, today(), &added)?;
-    trajectories::get(&mut tx, input.trajectory_id)
-        .await?
-        .filter(|t| t.participant_id == participant_id)
-        .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
-    let barrier = onramp_store::outcomes::add_barrier(&mut tx, &input, participant_id, ctx.user.id).await?;
-    let event = Event::new("barrier.create", "barrier", barrier.id).for_participant(participant_id);
-    audit::record(&mut tx, &ctx.who, event.after(&barrier)).await?;
-    tx.commit().await?;
-    Ok(barrier)
-}
-
-/// Closes an open barrier as resolved or unresolved.
-pub async fn close_barrier(
-    state: &AppState,
-    ctx: &Ctx,
-    barrier_id: Uuid,
-    status: &str,
-    on: &str,
-) -> Result<onramp_store::outcomes::Barrier, AppError> {
-    use onramp_domain::outcomes::BarrierStatus;
-    let mut tx = state.db.begin().await?;
-    let before = onramp_store::outcomes::barrier(&mut tx, barrier_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authorise(&mut tx, ctx, before.participant_id, Need::Edit).await?;
-    let mut errors = FieldErrors::new();
-    let status = errors
-        .check("status", BarrierStatus::parse(status))
-        .filter(|s| *s != BarrierStatus::Open);
-    if status.is_none() && errors.is_empty() {
-        errors.add("status", "invalid-choice");
-    }
-    let on = if on.trim().is_empty() {
-        Some(today())
-    } else {
-        check_date(&mut errors, "on", on, Some(before.noted_on))
-    };
-    let (Some(status), Some(on)) = (status, on) else {
-        return Err(AppError::Invalid(errors));
-    };
-    let after = onramp_store::outcomes::close_barrier(&mut tx, barrier_id, status.as_str(), on)
-        .await
-        .map_err(|e| match e {
-            onramp_store::StoreError::NotFound => AppError::invalid("status", "already-closed"),
-            other => other.into(),
-        })?;
-    let event = Event::new("barrier.close", "barrier", barrier_id).for_participant(after.participant_id);
-    audit::record(&mut tx, &ctx.who, event.before(&before).after(&after)).await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-/// The participant a check-in belongs to, when the actor may see their file.
-pub async fn check_in_participant(state: &AppState, ctx: &Ctx, check_in_id: Uuid) -> Result<Uuid, AppError> {
-    let mut conn = state.db.conn().await?;
-    let check_in = onramp_store::check_ins::get(&mut conn, check_in_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authorise(&mut conn, ctx, check_in.participant_id, Need::View).await?;
-    Ok(check_in.participant_id)
-}
-
-/// Records a check-in after exit. When more service is needed, the person re-enters at once as a
-/// new trajectory of the same programme, partner and coach (unless one is already open).
-pub async fn record_check_in(
-    state: &AppState,
-    ctx: &Ctx,
-    check_in_id: Uuid,
-    input: Result<onramp_domain::outcomes::CheckInInput, FieldErrors>,
-) -> Result<(onramp_store::check_ins::CheckIn, Option<Trajectory>), AppError> {
-    let mut tx = state.db.begin().await?;
-    let check_in = onramp_store::check_ins::get(&mut tx, check_in_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authorise(&mut tx, ctx, check_in.participant_id, Need::Edit).await?;
-    let input = input?;
-    let done = onramp_store::check_ins::record(&mut tx, check_in_id, &input, ctx.user.id)
-        .await
-        .map_err(|e| match e {
-            onramp_store::StoreError::NotFound => AppError::invalid("done_on", "already-done"),
-            other => other.into(),
-        })?;
-    let event = Event::new("check_in.record", "check_in", check_in_id).for_participant(check_in.participant_id);
-    audit::record(&mut tx, &ctx.who, event.after(&done)).await?;
-    let mut reentry = None;
-    if input.needs_more_service {
-        let ended = trajectories::get(&mut tx, check_in.trajectory_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let open = trajectories::list_for(&mut tx, check_in.participant_id).await?;
-        let already_open = open
-            .iter()
-            .any(|t| t.programme_id == ended.programme_id && t.ended_on.is_none());
-        if !already_open && let Some(programme) = programmes::get(&mut tx, ended.programme_id).await? {
-            // Re-entry starts a trajectory at the same partner: the same right as starting one.
-            let organisation = organisations::get(&mut tx, ended.organisation_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
-            // The former coach if still active, else the coach recording the check-in.
-            let former = match ended.coach_id {
-                Some(id) => check_coach(&mut tx, id).await.is_ok().then_some(id),
-                None => None,
-            };
-            let coach_id = former.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
-            let beginning = Beginning {
-                participant_id: check_in.participant_id,
-                programme: &programme,
-                organisation_id: ended.organisation_id,
-                region_id: ended.region_id,
-                location_id: ended.location_id,
-                coach_id,
-                started_on: input.done_on,
-            };
-            reentry = Some(begin(&mut tx, ctx, beginning).await?);
-        }
-    }
-    tx.commit().await?;
-    Ok((done, reentry))
+    let status = duration_status(started_on, ends_by, today());
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
 }

@@ -1,9 +1,9 @@
 //! User accounts, managed by administrators.
 
 use super::require;
-use crate::AppState;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::{Email, Language, NewPassword, Role, check_scope, parse_display_name};
 use onramp_domain::organisations::parse_id;

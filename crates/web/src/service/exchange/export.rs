@@ -4,10 +4,10 @@
 //! their files, audited before the page is handed out, so an export that stops half-way has
 //! recorded what it disclosed.
 
-use crate::AppState;
 use crate::error::AppError;
 use crate::exchange::COLUMNS;
 use crate::identity::Ctx;
+use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::policy::{self, Action, Decision};
 use onramp_store::audit::{self, Event};

@@ -13,11 +13,13 @@ mod pending;
 
 pub use export::{Export, export};
 
-use super::participants::{Need, authorise, today};
-use crate::AppState;
+use super::participants::{Need, authorise};
 use crate::error::AppError;
 use crate::exchange::Table;
+use crate::exchange::import_report::{ImportReport, RowError};
 use crate::identity::Ctx;
+use crate::state::AppState;
+use crate::time::today;
 use chrono::NaiveDate;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::Role;
@@ -28,32 +30,8 @@ use onramp_store::audit::{self, Event};
 use onramp_store::trajectories::NewTrajectory;
 use onramp_store::{Tx, participants, trajectories};
 use pending::{Lookups, Pending};
-use serde::Serialize;
 use std::collections::HashMap;
-use utoipa::ToSchema;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
-pub struct RowError {
-    /// The line in the file (the header is line 1).
-    pub line: usize,
-    pub column: String,
-    pub code: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct ImportReport {
-    pub rows: usize,
-    pub participants_created: usize,
-    pub participants_updated: usize,
-    pub trajectories_created: usize,
-    pub trajectories_updated: usize,
-    /// Every bad row, with its line, column and reason. Non-empty means nothing was written.
-    pub errors: Vec<RowError>,
-    /// True when the rows were written (a real run without errors).
-    pub committed: bool,
-}
 
 struct Row<'a> {
     line: usize,

@@ -1,0 +1,86 @@
+//! The caseload's filters and its page cursor.
+
+use crate::error::AppError;
+use chrono::NaiveDate;
+use onramp_domain::organisations::parse_optional_id;
+use onramp_store::caseload::{Cursor, Filter, Sort, Status};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct CaseloadQuery {
+    /// active (default), ended or all
+    pub status: Option<String>,
+    /// name (default) or ends_by
+    pub sort: Option<String>,
+    /// Only trajectories you are the responsible coach of.
+    pub mine: Option<bool>,
+    /// Words that start a word of the name (last or first name, either order; accents and case ignored).
+    pub q: Option<String>,
+    pub programme_id: Option<String>,
+    pub phase: Option<String>,
+    pub organisation_id: Option<String>,
+    pub location_id: Option<String>,
+    pub region_id: Option<String>,
+    /// The `next` value of the previous page.
+    pub after: Option<String>,
+    /// 1 to 200; 50 by default.
+    pub limit: Option<i64>,
+}
+
+impl CaseloadQuery {
+    pub fn filter(&self) -> Result<Filter, AppError> {
+        let id = |field: &'static str, v: &Option<String>| {
+            parse_optional_id(v.as_deref().unwrap_or("")).map_err(|code| AppError::invalid(field, code))
+        };
+        let status = match self.status.as_deref().unwrap_or("active") {
+            "active" | "" => Status::Active,
+            "ended" => Status::Ended,
+            "all" => Status::All,
+            _ => return Err(AppError::invalid("status", "invalid-choice")),
+        };
+        let sort = match self.sort.as_deref().unwrap_or("name") {
+            "name" | "" => Sort::Name,
+            "ends_by" => Sort::EndsBy,
+            _ => return Err(AppError::invalid("sort", "invalid-choice")),
+        };
+        let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
+            Some(cursor) => Some(decode_cursor(cursor, sort).ok_or(AppError::invalid("after", "invalid-reference"))?),
+            None => None,
+        };
+        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        Ok(Filter {
+            status,
+            sort,
+            mine: self.mine.unwrap_or(false),
+            search: text(&self.q),
+            programme_id: id("programme_id", &self.programme_id)?,
+            phase: text(&self.phase),
+            organisation_id: id("organisation_id", &self.organisation_id)?,
+            location_id: id("location_id", &self.location_id)?,
+            region_id: id("region_id", &self.region_id)?,
+            after,
+        })
+    }
+}
+
+pub fn encode_cursor(cursor: &Cursor) -> String {
+    match cursor {
+        Cursor::Name(name, id) => format!("{id}~{name}"),
+        Cursor::EndsBy(date, id) => format!("{id}~{date}"),
+    }
+}
+
+fn decode_cursor(cursor: &str, sort: Sort) -> Option<Cursor> {
+    let (id, key) = cursor.split_once('~')?;
+    let id = Uuid::parse_str(id).ok()?;
+    match sort {
+        Sort::Name => Some(Cursor::Name(key.to_owned(), id)),
+        Sort::EndsBy => NaiveDate::parse_from_str(key, "%Y-%m-%d")
+            .ok()
+            .map(|d| Cursor::EndsBy(d, id)),
+    }
+}

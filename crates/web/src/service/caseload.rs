@@ -1,0 +1,70 @@
+//! The caseload: the trajectories one may see, a page at a time, with what falls due.
+
+use crate::error::AppError;
+use crate::identity::Ctx;
+use crate::state::AppState;
+use crate::time::today;
+use chrono::NaiveDate;
+use onramp_domain::policy;
+use onramp_store::caseload::{self, Filter, Row};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One page of the actor's caseload.
+pub async fn page(state: &AppState, ctx: &Ctx, filter: &Filter, limit: i64) -> Result<Vec<caseload::Row>, AppError> {
+    let scope = policy::caseload_scope(&ctx.actor);
+    if scope.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let mut conn = state.db.conn().await?;
+    Ok(caseload::page(&mut conn, &ctx.actor, filter, limit).await?)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseloadRow {
+    pub trajectory_id: Uuid,
+    pub participant_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub programme_id: Uuid,
+    pub programme_name: String,
+    pub phase: String,
+    pub phase_since: NaiveDate,
+    pub started_on: NaiveDate,
+    /// Whole days in the trajectory so far (to its end when ended).
+    pub days_in_trajectory: i64,
+    /// The next thing that falls due: for now the programme's maximum end date.
+    pub ends_by: NaiveDate,
+    pub duration_status: Option<String>,
+    pub ended_on: Option<NaiveDate>,
+    pub last_contact_on: Option<NaiveDate>,
+    pub coach_name: Option<String>,
+    pub organisation_name: String,
+    pub location_name: Option<String>,
+}
+
+impl From<Row> for CaseloadRow {
+    fn from(r: Row) -> Self {
+        let until = r.ended_on.unwrap_or_else(today);
+        CaseloadRow {
+            days_in_trajectory: (until - r.started_on).num_days().max(0),
+            duration_status: super::trajectories::status_text(r.started_on, r.ends_by, r.ended_on.is_some()),
+            trajectory_id: r.trajectory_id,
+            participant_id: r.participant_id,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            programme_id: r.programme_id,
+            programme_name: r.programme_name,
+            phase: r.phase,
+            phase_since: r.phase_since,
+            started_on: r.started_on,
+            ends_by: r.ends_by,
+            ended_on: r.ended_on,
+            last_contact_on: r.last_contact_on,
+            coach_name: r.coach_name,
+            organisation_name: r.organisation_name,
+            location_name: r.location_name,
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Consents: given for a purpose, withdrawn from a date.
+
+use super::participants::{Need, authorise};
+use crate::error::AppError;
+use crate::identity::Ctx;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use onramp_domain::consents::ConsentInput;
+use onramp_store::audit::{self, Event};
+use onramp_store::consents::{self, Consent};
+use uuid::Uuid;
+
+pub async fn add_consent(state: &AppState, ctx: &Ctx, id: Uuid, input: ConsentInput) -> Result<Consent, AppError> {
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, id, Need::Edit).await?;
+    let consent = consents::add(&mut tx, id, &input, Some(ctx.user.id)).await?;
+    let event = Event::new("consent.give", "consent", consent.id)
+        .for_participant(id)
+        .after(&consent);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(consent)
+}
+
+pub async fn withdraw_consent(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    consent_id: Uuid,
+    on: NaiveDate,
+) -> Result<Consent, AppError> {
+    let mut tx = state.db.begin().await?;
+    authorise(&mut tx, ctx, id, Need::Edit).await?;
+    let consent = consents::withdraw(&mut tx, id, consent_id, on).await?;
+    let event = Event::new("consent.withdraw", "consent", consent.id)
+        .for_participant(id)
+        .after(&consent);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(consent)
+}
