@@ -14,6 +14,7 @@ use onramp_domain::plans::PlanKind;
 use onramp_domain::sessions::Attendance;
 use onramp_domain::trajectories::ExitReason;
 use onramp_store::{Db, run};
+use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
 /// A guarded column: its table, the columns that find one row, and the values it takes.
@@ -305,4 +306,32 @@ async fn guarded_columns_take_every_value_of_their_enum_and_refuse_others() {
             }
         }
     }
+}
+
+/// Past the guard (dropped here, as a hand-made change or an old backup could be), a code no enum
+/// knows reads back as an internal error, not as some default kind.
+#[tokio::test]
+async fn a_stored_code_no_enum_knows_is_an_internal_error() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let (status, list) = app.get_json(&admin, "/api/v1/organisations").await;
+    assert_eq!(status, StatusCode::OK);
+    let id = list[0]["id"].as_str().expect("an organisation").to_owned();
+    let (status, _) = app.get_json(&admin, &format!("/api/v1/organisations/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let drop_guard = match &app.db {
+        Db::Sqlite { .. } => "DROP TRIGGER organisations_kind_allowed_update",
+        Db::Postgres(_) => "ALTER TABLE organisations DROP CONSTRAINT organisations_kind_allowed",
+    };
+    let mut tx = app.db.begin().await.unwrap();
+    run!(&mut tx, c => sqlx::query(drop_guard).execute(c).await.map(|_| ())).unwrap();
+    let sql = "UPDATE organisations SET kind = 'castle' WHERE id = $1";
+    let id_value = uuid::Uuid::parse_str(&id).unwrap();
+    run!(&mut tx, c => sqlx::query(sql).bind(id_value).execute(c).await.map(|_| ())).unwrap();
+    tx.commit().await.unwrap();
+
+    let (status, problem) = app.get_json(&admin, &format!("/api/v1/organisations/{id}")).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{problem}");
+    assert_eq!(problem["status"], 500, "{problem}");
 }

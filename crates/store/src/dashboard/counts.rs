@@ -11,7 +11,7 @@
 
 use super::{Scope, Tally};
 use crate::bulk::{self, Value};
-use crate::{Access, Db, Result, run};
+use crate::{Access, Db, Result, StoreError, run};
 use chrono::{Datelike, Days, NaiveDate};
 use onramp_domain::outcomes::OutcomeKind;
 use onramp_domain::participants::sickness_band;
@@ -38,19 +38,28 @@ impl Facts {
         lines.join("\n")
     }
 
-    fn decode(region_id: Uuid, programme_id: Uuid, text: &str) -> Facts {
+    /// The facts [`Facts::encode`] wrote; `Corrupt` for a line that does not read (leaving it
+    /// out would leave its figure counted for good).
+    fn decode(region_id: Uuid, programme_id: Uuid, text: &str) -> Result<Facts> {
         let figures = text
             .lines()
-            .filter_map(|line| {
-                let (on, figure) = line.split_once(' ')?;
-                Some((on.parse().ok()?, figure.to_owned()))
+            .map(|line| {
+                let (on, figure) = line.split_once(' ').ok_or_else(|| corrupt(line))?;
+                Ok((on.parse().map_err(|_| corrupt(line))?, figure.to_owned()))
             })
-            .collect();
-        Facts {
+            .collect::<Result<_>>()?;
+        Ok(Facts {
             region_id,
             programme_id,
             figures,
-        }
+        })
+    }
+}
+
+fn corrupt(line: &str) -> StoreError {
+    StoreError::Corrupt {
+        column: "dashboard_facts.figures",
+        value: line.to_owned(),
     }
 }
 
@@ -189,8 +198,8 @@ async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut H
         run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?;
     let before: HashMap<Uuid, Facts> = before
         .into_iter()
-        .map(|(id, region, programme, text)| (id, Facts::decode(region, programme, &text)))
-        .collect();
+        .map(|(id, region, programme, text)| Ok((id, Facts::decode(region, programme, &text)?)))
+        .collect::<Result<_>>()?;
     for source in &sources {
         let now = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
         let old = before.get(&source.id);
@@ -405,8 +414,27 @@ mod tests {
             ],
         };
         assert_eq!(
-            Facts::decode(facts.region_id, facts.programme_id, &facts.encode()),
+            Facts::decode(facts.region_id, facts.programme_id, &facts.encode()).unwrap(),
             facts
         );
+    }
+
+    #[test]
+    fn facts_that_do_not_read_are_an_error() {
+        let (region, programme) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(Facts::decode(region, programme, "").unwrap().figures.is_empty());
+        for text in ["2026-01-02 started\nstarted", "2026-13-02 started"] {
+            let error = Facts::decode(region, programme, text).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    StoreError::Corrupt {
+                        column: "dashboard_facts.figures",
+                        ..
+                    }
+                ),
+                "{text:?}: {error:?}"
+            );
+        }
     }
 }
