@@ -13,7 +13,6 @@ use super::{Scope, Tally};
 use crate::bulk::{self, Value};
 use crate::{Access, Db, Result, StoreError, run};
 use chrono::{Datelike, Days, NaiveDate};
-use onramp_domain::outcomes::OutcomeKind;
 use onramp_domain::participants::sickness_band;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -135,13 +134,11 @@ fn source_sql(condition: &str) -> String {
     format!(
         "SELECT t.id, t.region_id, t.programme_id, t.started_on, t.ended_on, t.exit_situation, p.incapacity_since,
             p.presence_action_id IS NULL AS individually,
-            EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
-                AND e.attendance = 'present') AS engaged,
-            EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({steps})) AS took_step,
-            EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({paid})) AS paid_work
+            {engaged} AS engaged, {took_step} AS took_step, {paid_work} AS paid_work
          FROM trajectories t JOIN participants p ON p.id = t.participant_id WHERE {condition}",
-        steps = super::kinds(OutcomeKind::is_step_to_work),
-        paid = super::kinds(OutcomeKind::is_paid_work),
+        engaged = super::ENGAGED,
+        took_step = super::took_step(),
+        paid_work = super::paid_work(),
     )
 }
 
