@@ -354,7 +354,8 @@ pub async fn access_ref(conn: &mut impl Access, id: Uuid) -> Result<Option<Parti
     Ok(access_refs(conn, &[id]).await?.remove(&id))
 }
 
-/// What the policy needs for several participants at once: three queries whatever their number.
+/// What the policy needs for several participants at once: three queries whatever their number
+/// (each a statement per 500 people, `bulk::select_in`).
 pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uuid, ParticipantRef>> {
     let mut refs = HashMap::new();
     if ids.is_empty() {

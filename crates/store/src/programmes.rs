@@ -1,4 +1,4 @@
-//! Programme templates and their phases and modules.
+//! Programme templates and their steps: phases, modules and competences.
 
 use crate::{Access, Db, Result, StoreError, decode, now, run};
 use chrono::{DateTime, Utc};

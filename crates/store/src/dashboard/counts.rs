@@ -301,7 +301,8 @@ pub async fn count_new(tx: &mut impl Access, ids: &[Uuid]) -> Result<()> {
     apply(tx, changes).await
 }
 
-/// Writes the facts of trajectories that have none and adds them to `changes`; returns how many.
+/// Reads the trajectories of `ids` (none counted yet) a chunk at a time and counts them with
+/// [`add_facts`]; returns how many.
 async fn count_ids(tx: &mut impl Access, ids: &[Uuid], changes: &mut HashMap<Key, i64>) -> Result<u64> {
     let mut counted = 0;
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {

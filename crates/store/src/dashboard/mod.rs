@@ -21,7 +21,8 @@ pub struct Scope {
     pub programme_id: Option<Uuid>,
 }
 
-/// Trajectories started in the period: how many, and how many of them took a step or are in paid work.
+/// Trajectories started in the period: how many, and how many of them were reached individually,
+/// were present at a group session, took a step or are in paid work.
 #[derive(Debug, Clone, Copy, Default, sqlx::FromRow, Serialize, PartialEq, Eq)]
 pub struct Cohort {
     pub started: i64,
