@@ -163,7 +163,7 @@ enum Branch {
 /// The SQL for one filter, with the parameters it binds beyond the filter's own.
 struct Statement {
     sql: String,
-    /// Ids the branches bind, from $13 on.
+    /// Ids the branches bind, from $12 on (after the limit, $11).
     branch_ids: Vec<Uuid>,
     key_text: Option<String>,
     key_date: Option<NaiveDate>,

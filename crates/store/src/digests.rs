@@ -1,6 +1,6 @@
 //! The daily digest's recipients and the claim that makes one node send it.
 
-use crate::{Access, Result, run};
+use crate::{Access, Result, decode, run};
 use chrono::NaiveDate;
 use onramp_domain::identity::Language;
 use uuid::Uuid;
@@ -21,15 +21,16 @@ pub async fn recipients(conn: &mut impl Access, on: NaiveDate) -> Result<Vec<Rec
                  AND NOT EXISTS (SELECT 1 FROM digests_sent d WHERE d.user_id = u.id AND d.on_date = $1)
                ORDER BY id";
     let rows: Vec<(Uuid, String, String, String)> = run!(conn, c => sqlx::query_as(sql).bind(on).fetch_all(c).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, email, display_name, language)| Recipient {
-            id,
-            email,
-            display_name,
-            language: Language::parse(&language).unwrap_or(Language::Nl),
+    rows.into_iter()
+        .map(|(id, email, display_name, language)| {
+            Ok(Recipient {
+                id,
+                email,
+                display_name,
+                language: decode("users.language", &language, Language::parse)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn enabled(conn: &mut impl Access, user_id: Uuid) -> Result<bool> {

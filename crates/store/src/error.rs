@@ -18,6 +18,23 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("password hashing failed")]
     Hashing,
+    /// A stored value that does not read back as what its column holds (a code no enum knows):
+    /// the data is wrong, and saying so beats reading it as some default.
+    #[error("{column} holds {value:?}, which is not a value it can hold")]
+    Corrupt { column: &'static str, value: String },
+}
+
+/// Reads a stored code back through the domain's parser; text it does not know is
+/// [`StoreError::Corrupt`]. `column` is named as `table.column`.
+pub(crate) fn decode<T>(
+    column: &'static str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, &'static str>,
+) -> Result<T, StoreError> {
+    parse(value).map_err(|_| StoreError::Corrupt {
+        column,
+        value: value.to_owned(),
+    })
 }
 
 impl StoreError {
@@ -28,5 +45,29 @@ impl StoreError {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::BadReference(field),
             _ => StoreError::Database(error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onramp_domain::identity::Role;
+
+    #[test]
+    fn a_stored_code_no_enum_knows_is_corrupt() {
+        assert_eq!(decode("users.role", "coach", Role::parse).unwrap(), Role::Coach);
+        for value in ["root", "", "Coach"] {
+            match decode("users.role", value, Role::parse) {
+                Err(StoreError::Corrupt { column, value: held }) => {
+                    assert_eq!((column, held.as_str()), ("users.role", value));
+                }
+                other => panic!("{value:?} read as {other:?}"),
+            }
+        }
+        let error = decode("users.role", "root", Role::parse).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "users.role holds \"root\", which is not a value it can hold"
+        );
     }
 }

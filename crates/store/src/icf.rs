@@ -1,15 +1,16 @@
 //! ICF categories (reference data) and a participant's measurements.
 
-use crate::{Access, Result, StoreError, now, run};
+use crate::{Access, Result, StoreError, decode, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::icf::{Component, MeasurementInput};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Category {
     pub code: String,
+    /// The component's code (`b`, `d`, `e`); [`Category::component`] is the same as the enum.
     pub component: String,
     pub title_nl: String,
     pub title_fr: String,
@@ -17,11 +18,42 @@ pub struct Category {
     /// `brief` for the shipped Brief ICF Core Set for vocational rehabilitation.
     pub core_set: Option<String>,
     pub position: i32,
+    /// The component, read when the category was (a code no enum knows is an error there).
+    #[serde(skip)]
+    component_kind: Component,
 }
 
 impl Category {
     pub fn component(&self) -> Component {
-        Component::parse(&self.component).unwrap_or(Component::BodyFunctions)
+        self.component_kind
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    code: String,
+    component: String,
+    title_nl: String,
+    title_fr: String,
+    title_en: String,
+    core_set: Option<String>,
+    position: i32,
+}
+
+impl TryFrom<CategoryRow> for Category {
+    type Error = StoreError;
+
+    fn try_from(row: CategoryRow) -> Result<Self> {
+        Ok(Category {
+            component_kind: decode("icf_categories.component", &row.component, Component::parse)?,
+            code: row.code,
+            component: row.component,
+            title_nl: row.title_nl,
+            title_fr: row.title_fr,
+            title_en: row.title_en,
+            core_set: row.core_set,
+            position: row.position,
+        })
     }
 }
 
@@ -55,7 +87,8 @@ pub struct Measurement {
 pub async fn categories(conn: &mut impl Access) -> Result<Vec<Category>> {
     let sql = "SELECT code, component, title_nl, title_fr, title_en, core_set, position
                FROM icf_categories ORDER BY position, code";
-    Ok(run!(conn, c => sqlx::query_as::<_, Category>(sql).fetch_all(c).await)?)
+    let rows = run!(conn, c => sqlx::query_as::<_, CategoryRow>(sql).fetch_all(c).await)?;
+    rows.into_iter().map(Category::try_from).collect()
 }
 
 /// Adds a category after the others; a code already there is `Taken("code")`.
@@ -70,6 +103,7 @@ pub async fn add_category(tx: &mut impl Access, new: &NewCategory) -> Result<Cat
         title_en: new.titles[2].clone(),
         core_set: None,
         position: position.unwrap_or(0) + 1,
+        component_kind: new.component,
     };
     let sql =
         "INSERT INTO icf_categories (code, component, title_nl, title_fr, title_en, core_set, position, created_at)

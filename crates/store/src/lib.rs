@@ -36,5 +36,6 @@ pub mod users;
 pub(crate) use db::lock_row;
 pub use db::{Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Engine, Tx, now};
 pub use error::StoreError;
+pub(crate) use error::decode;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

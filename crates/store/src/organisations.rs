@@ -1,6 +1,6 @@
 //! Organisations: the provider and its partners.
 
-use crate::{Access, Result, StoreError, now, run};
+use crate::{Access, Result, StoreError, decode, now, run};
 use chrono::{DateTime, Utc};
 use onramp_domain::organisations::{OrganisationInput, OrganisationKind, OrganisationRef};
 use onramp_domain::policy::OrganisationScope;
@@ -39,18 +39,20 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
-impl From<Row> for Organisation {
-    fn from(row: Row) -> Self {
-        Organisation {
+impl TryFrom<Row> for Organisation {
+    type Error = StoreError;
+
+    /// The organisation, or `Corrupt` for a kind `OrganisationKind` does not know.
+    fn try_from(row: Row) -> Result<Self> {
+        Ok(Organisation {
             id: row.id,
             name: row.name,
-            // Only values written through `OrganisationKind` are stored.
-            kind: OrganisationKind::parse(&row.kind).unwrap_or(OrganisationKind::Other),
+            kind: decode("organisations.kind", &row.kind, OrganisationKind::parse)?,
             region_id: row.region_id,
             region_name: row.region_name,
             created_at: row.created_at,
             updated_at: row.updated_at,
-        }
+        })
     }
 }
 
@@ -87,7 +89,7 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &OrganisationInput) -
 pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Organisation>> {
     let sql = format!("{SELECT} WHERE o.id = $1");
     let row = run!(conn, c => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?;
-    Ok(row.map(Organisation::from))
+    row.map(Organisation::try_from).transpose()
 }
 
 /// Finds an organisation by id or by exact name (for the CLI's `--org`).
@@ -99,7 +101,7 @@ pub async fn find(conn: &mut impl Access, id_or_name: &str) -> Result<Option<Org
     let folded = fold_for_search(id_or_name);
     let row =
         run!(conn, c => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql)).bind(&folded).fetch_optional(c).await)?;
-    Ok(row.map(Organisation::from))
+    row.map(Organisation::try_from).transpose()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -136,5 +138,5 @@ pub async fn list(
         .bind(scope.all).bind(scope.by_membership).bind(scope.by_region).bind(actor_id)
         .bind(&pattern).bind(kind).bind(filter.region_id)
         .fetch_all(c).await)?;
-    Ok(rows.into_iter().map(Organisation::from).collect())
+    rows.into_iter().map(Organisation::try_from).collect()
 }

@@ -1,7 +1,7 @@
 //! Participant records, duplicate detection and what the policy needs to know of them.
 
 use crate::bulk::Value;
-use crate::{Access, Result, StoreError, now, run};
+use crate::{Access, Result, StoreError, decode, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::identity::Language;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
@@ -47,10 +47,12 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
-impl From<Row> for Participant {
-    fn from(r: Row) -> Self {
-        // Only values written through the domain enums are stored.
-        Participant {
+impl TryFrom<Row> for Participant {
+    type Error = StoreError;
+
+    /// The participant, or `Corrupt` for a code no enum knows.
+    fn try_from(r: Row) -> Result<Self> {
+        Ok(Participant {
             id: r.id,
             record: ParticipantInput {
                 first_name: r.first_name,
@@ -59,12 +61,16 @@ impl From<Row> for Participant {
                 national_register: r.national_register,
                 email: r.email,
                 phone: r.phone,
-                language: Language::parse(&r.language).unwrap_or(Language::Nl),
-                gender: Gender::parse(&r.gender).unwrap_or(Gender::NotRecorded),
-                education: Education::parse(&r.education).unwrap_or(Education::Unknown),
-                health_category: HealthCategory::parse(&r.health_category).unwrap_or(HealthCategory::Other),
+                language: decode("participants.language", &r.language, Language::parse)?,
+                gender: decode("participants.gender", &r.gender, Gender::parse)?,
+                education: decode("participants.education", &r.education, Education::parse)?,
+                health_category: decode(
+                    "participants.health_category",
+                    &r.health_category,
+                    HealthCategory::parse,
+                )?,
                 incapacity_since: r.incapacity_since,
-                situation: Situation::parse(&r.situation).unwrap_or(Situation::Other),
+                situation: decode("participants.situation", &r.situation, Situation::parse)?,
                 referrer: r.referrer,
                 notes: r.notes,
             },
@@ -73,7 +79,7 @@ impl From<Row> for Participant {
             created_by: r.created_by,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -258,7 +264,7 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) ->
 pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Participant>> {
     let sql = format!("{SELECT} WHERE p.id = $1");
     let row = run!(conn, c => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?;
-    Ok(row.map(Participant::from))
+    row.map(Participant::try_from).transpose()
 }
 
 /// A possible duplicate found at intake.
@@ -348,7 +354,8 @@ pub async fn access_ref(conn: &mut impl Access, id: Uuid) -> Result<Option<Parti
     Ok(access_refs(conn, &[id]).await?.remove(&id))
 }
 
-/// What the policy needs for several participants at once: three queries whatever their number.
+/// What the policy needs for several participants at once: three queries whatever their number
+/// (each a statement per 500 people, `bulk::select_in`).
 pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uuid, ParticipantRef>> {
     let mut refs = HashMap::new();
     if ids.is_empty() {
@@ -412,11 +419,60 @@ pub async fn count(conn: &mut impl Access) -> Result<i64> {
 /// Many participants by id, a few statements whatever their number (an export's pages).
 pub async fn get_many(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uuid, Participant>> {
     let rows: Vec<Row> = crate::bulk::select_in(conn, &format!("{SELECT} WHERE p.id IN"), ids).await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
-            let p = Participant::from(r);
-            (p.id, p)
+            let p = Participant::try_from(r)?;
+            Ok((p.id, p))
         })
-        .collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(gender: &str, situation: &str) -> Row {
+        Row {
+            id: Uuid::now_v7(),
+            first_name: "An".into(),
+            last_name: "Peeters".into(),
+            birth_date: NaiveDate::from_ymd_opt(1980, 5, 1).unwrap(),
+            national_register: None,
+            email: None,
+            phone: None,
+            language: "nl".into(),
+            gender: gender.into(),
+            education: "isced_3_4".into(),
+            health_category: "chronic_pain".into(),
+            incapacity_since: None,
+            situation: situation.into(),
+            referrer: None,
+            notes: None,
+            organisation_id: Uuid::now_v7(),
+            organisation_name: "GTB".into(),
+            created_by: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_participant_with_a_code_no_enum_knows_is_an_error_not_a_default() {
+        let read = Participant::try_from(row("female", "unemployed")).unwrap();
+        assert_eq!(
+            (read.record.gender, read.record.situation),
+            (Gender::Female, Situation::Unemployed)
+        );
+        // Before, these read as "not recorded" and "other".
+        let error = Participant::try_from(row("f", "unemployed")).unwrap_err();
+        assert!(matches!(error, StoreError::Corrupt { column: "participants.gender", ref value } if value == "f"));
+        let error = Participant::try_from(row("female", "retired")).unwrap_err();
+        assert!(matches!(
+            error,
+            StoreError::Corrupt {
+                column: "participants.situation",
+                ..
+            }
+        ));
+    }
 }

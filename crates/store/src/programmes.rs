@@ -1,6 +1,6 @@
-//! Programme templates and their phases and modules.
+//! Programme templates and their steps: phases, modules and competences.
 
-use crate::{Access, Db, Result, StoreError, now, run};
+use crate::{Access, Db, Result, StoreError, decode, now, run};
 use chrono::{DateTime, Utc};
 use onramp_domain::participants::Situation;
 use onramp_domain::programmes::{ProgrammeInput, Step, built_in};
@@ -69,7 +69,8 @@ fn join_situations(situations: &[Situation]) -> String {
     situations.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
 }
 
-fn assemble(row: Row, steps: &[StepRow]) -> Programme {
+/// The programme of a row and its steps; `Corrupt` for a situation or a month that does not read.
+fn assemble(row: Row, steps: &[StepRow]) -> Result<Programme> {
     let pick = |kind: &str| {
         steps
             .iter()
@@ -80,7 +81,7 @@ fn assemble(row: Row, steps: &[StepRow]) -> Programme {
             })
             .collect()
     };
-    Programme {
+    Ok(Programme {
         id: row.id,
         built_in: row.built_in,
         definition: ProgrammeInput {
@@ -94,17 +95,22 @@ fn assemble(row: Row, steps: &[StepRow]) -> Programme {
             max_age: row.max_age,
             min_sick_months: row.min_sick_months,
             max_sick_months: row.max_sick_months,
-            situations: row
-                .situations
-                .split(',')
-                .filter_map(|s| Situation::parse(s).ok())
-                .collect(),
+            situations: split_situations(&row.situations)?,
             max_duration_months: row.max_duration_months,
-            follow_up_months: split_months(&row.follow_up_months),
+            follow_up_months: split_months(&row.follow_up_months)?,
         },
         created_at: row.created_at,
         updated_at: row.updated_at,
-    }
+    })
+}
+
+/// The situations as [`join_situations`] wrote them (none: the empty text).
+fn split_situations(situations: &str) -> Result<Vec<Situation>> {
+    situations
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| decode("programmes.situations", s, Situation::parse))
+        .collect()
 }
 
 pub async fn create(tx: &mut impl Access, input: &ProgrammeInput, built_in: bool) -> Result<Programme> {
@@ -166,18 +172,27 @@ pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Programme>> 
         return Ok(None);
     };
     let steps = steps_of(conn, Some(id)).await?;
-    Ok(Some(assemble(row, &steps)))
+    assemble(row, &steps).map(Some)
 }
 
 /// The months after exit at which the programme's check-ins fall due.
 pub async fn follow_up_months(conn: &mut impl Access, id: Uuid) -> Result<Vec<i32>> {
     let sql = "SELECT follow_up_months FROM programmes WHERE id = $1";
     let months: Option<String> = run!(conn, c => sqlx::query_scalar(sql).bind(id).fetch_optional(c).await)?;
-    Ok(months.as_deref().map(split_months).unwrap_or_default())
+    Ok(months.as_deref().map(split_months).transpose()?.unwrap_or_default())
 }
 
-fn split_months(months: &str) -> Vec<i32> {
-    months.split(',').filter_map(|m| m.parse().ok()).collect()
+/// The months as [`join_months`] wrote them (none: the empty text).
+fn split_months(months: &str) -> Result<Vec<i32>> {
+    months
+        .split(',')
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            decode("programmes.follow_up_months", m, |m| {
+                m.parse().map_err(|_| "not-a-number")
+            })
+        })
+        .collect()
 }
 
 pub async fn find_by_code(conn: &mut impl Access, code: &str) -> Result<Option<Programme>> {
@@ -194,7 +209,7 @@ pub async fn list(conn: &mut impl Access) -> Result<Vec<Programme>> {
     let sql = format!("SELECT {COLUMNS} FROM programmes ORDER BY built_in DESC, name");
     let rows = run!(conn, c => sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(&*sql)).fetch_all(c).await)?;
     let steps = steps_of(conn, None).await?;
-    Ok(rows.into_iter().map(|row| assemble(row, &steps)).collect())
+    rows.into_iter().map(|row| assemble(row, &steps)).collect()
 }
 
 async fn steps_of(conn: &mut impl Access, id: Option<Uuid>) -> Result<Vec<StepRow>> {
@@ -252,4 +267,31 @@ pub async fn competences_for(
         }
     }
     Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn situations_and_months_read_back_as_written_and_others_are_an_error() {
+        let situations = [Situation::Unemployed, Situation::Inactive];
+        assert_eq!(split_situations(&join_situations(&situations)).unwrap(), situations);
+        assert_eq!(split_situations("").unwrap(), []);
+        assert_eq!(split_months(&join_months(&[3, 6, 12])).unwrap(), [3, 6, 12]);
+        assert_eq!(split_months("").unwrap(), Vec::<i32>::new());
+        // Before, an unknown situation or month was left out without a word.
+        let error = split_situations("unemployed,retired").unwrap_err();
+        assert!(
+            matches!(error, StoreError::Corrupt { column: "programmes.situations", ref value } if value == "retired")
+        );
+        let error = split_months("3,six").unwrap_err();
+        assert!(matches!(
+            error,
+            StoreError::Corrupt {
+                column: "programmes.follow_up_months",
+                ..
+            }
+        ));
+    }
 }

@@ -1,6 +1,6 @@
 //! User accounts, their roles and their scope (organisations, regions).
 
-use crate::{Access, Result, StoreError, now, run};
+use crate::{Access, Result, StoreError, decode, now, run};
 use chrono::{DateTime, Utc};
 use onramp_domain::identity::{Email, Language, Role};
 use onramp_domain::validation::fold_for_search;
@@ -46,21 +46,20 @@ struct Row {
 }
 
 impl Row {
-    fn into_user(self, organisations: Vec<Uuid>, regions: Vec<Uuid>) -> User {
-        User {
+    /// The user, or `Corrupt` for a role or language no enum knows (never a guessed role).
+    fn into_user(self, organisations: Vec<Uuid>, regions: Vec<Uuid>) -> Result<User> {
+        Ok(User {
             id: self.id,
             email: self.email,
             display_name: self.display_name,
-            // Only values written through the domain enums are stored; an unknown
-            // role falls back to the one that sees least.
-            role: Role::parse(&self.role).unwrap_or(Role::Funder),
-            language: Language::parse(&self.language).unwrap_or(Language::Nl),
+            role: decode("users.role", &self.role, Role::parse)?,
+            language: decode("users.language", &self.language, Language::parse)?,
             active: self.active,
             organisations,
             regions,
             created_at: self.created_at,
             updated_at: self.updated_at,
-        }
+        })
     }
 }
 
@@ -149,7 +148,7 @@ pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<User>> {
         return Ok(None);
     };
     let (organisations, regions) = scope_of(conn, id).await?;
-    Ok(Some(row.into_user(organisations, regions)))
+    Ok(Some(row.into_user(organisations, regions)?))
 }
 
 async fn scope_of(conn: &mut impl Access, id: Uuid) -> Result<(Vec<Uuid>, Vec<Uuid>)> {
@@ -243,5 +242,42 @@ pub async fn find_by_email(conn: &mut impl Access, email: &str) -> Result<Option
     match id {
         Some(id) => get(conn, id).await,
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_role_is_an_error_not_the_role_that_sees_least() {
+        let row = |role: &str, language: &str| Row {
+            id: Uuid::now_v7(),
+            email: "a@example.org".into(),
+            display_name: "A".into(),
+            role: role.into(),
+            language: language.into(),
+            active: true,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        let user = row("coach", "fr").into_user(vec![], vec![]).unwrap();
+        assert_eq!((user.role, user.language), (Role::Coach, Language::Fr));
+        let error = row("superuser", "fr").into_user(vec![], vec![]).unwrap_err();
+        assert!(matches!(
+            error,
+            StoreError::Corrupt {
+                column: "users.role",
+                ..
+            }
+        ));
+        let error = row("coach", "de").into_user(vec![], vec![]).unwrap_err();
+        assert!(matches!(
+            error,
+            StoreError::Corrupt {
+                column: "users.language",
+                ..
+            }
+        ));
     }
 }

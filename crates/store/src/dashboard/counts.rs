@@ -11,9 +11,8 @@
 
 use super::{Scope, Tally};
 use crate::bulk::{self, Value};
-use crate::{Access, Db, Result, run};
+use crate::{Access, Db, Result, StoreError, run};
 use chrono::{Datelike, Days, NaiveDate};
-use onramp_domain::outcomes::OutcomeKind;
 use onramp_domain::participants::sickness_band;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -38,19 +37,28 @@ impl Facts {
         lines.join("\n")
     }
 
-    fn decode(region_id: Uuid, programme_id: Uuid, text: &str) -> Facts {
+    /// The facts [`Facts::encode`] wrote; `Corrupt` for a line that does not read (leaving it
+    /// out would leave its figure counted for good).
+    fn decode(region_id: Uuid, programme_id: Uuid, text: &str) -> Result<Facts> {
         let figures = text
             .lines()
-            .filter_map(|line| {
-                let (on, figure) = line.split_once(' ')?;
-                Some((on.parse().ok()?, figure.to_owned()))
+            .map(|line| {
+                let (on, figure) = line.split_once(' ').ok_or_else(|| corrupt(line))?;
+                Ok((on.parse().map_err(|_| corrupt(line))?, figure.to_owned()))
             })
-            .collect();
-        Facts {
+            .collect::<Result<_>>()?;
+        Ok(Facts {
             region_id,
             programme_id,
             figures,
-        }
+        })
+    }
+}
+
+fn corrupt(line: &str) -> StoreError {
+    StoreError::Corrupt {
+        column: "dashboard_facts.figures",
+        value: line.to_owned(),
     }
 }
 
@@ -126,13 +134,11 @@ fn source_sql(condition: &str) -> String {
     format!(
         "SELECT t.id, t.region_id, t.programme_id, t.started_on, t.ended_on, t.exit_situation, p.incapacity_since,
             p.presence_action_id IS NULL AS individually,
-            EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
-                AND e.attendance = 'present') AS engaged,
-            EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({steps})) AS took_step,
-            EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({paid})) AS paid_work
+            {engaged} AS engaged, {took_step} AS took_step, {paid_work} AS paid_work
          FROM trajectories t JOIN participants p ON p.id = t.participant_id WHERE {condition}",
-        steps = super::kinds(OutcomeKind::is_step_to_work),
-        paid = super::kinds(OutcomeKind::is_paid_work),
+        engaged = super::ENGAGED,
+        took_step = super::took_step(),
+        paid_work = super::paid_work(),
     )
 }
 
@@ -189,8 +195,8 @@ async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut H
         run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?;
     let before: HashMap<Uuid, Facts> = before
         .into_iter()
-        .map(|(id, region, programme, text)| (id, Facts::decode(region, programme, &text)))
-        .collect();
+        .map(|(id, region, programme, text)| Ok((id, Facts::decode(region, programme, &text)?)))
+        .collect::<Result<_>>()?;
     for source in &sources {
         let now = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
         let old = before.get(&source.id);
@@ -295,7 +301,8 @@ pub async fn count_new(tx: &mut impl Access, ids: &[Uuid]) -> Result<()> {
     apply(tx, changes).await
 }
 
-/// Writes the facts of trajectories that have none and adds them to `changes`; returns how many.
+/// Reads the trajectories of `ids` (none counted yet) a chunk at a time and counts them with
+/// [`add_facts`]; returns how many.
 async fn count_ids(tx: &mut impl Access, ids: &[Uuid], changes: &mut HashMap<Key, i64>) -> Result<u64> {
     let mut counted = 0;
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
@@ -405,8 +412,27 @@ mod tests {
             ],
         };
         assert_eq!(
-            Facts::decode(facts.region_id, facts.programme_id, &facts.encode()),
+            Facts::decode(facts.region_id, facts.programme_id, &facts.encode()).unwrap(),
             facts
         );
+    }
+
+    #[test]
+    fn facts_that_do_not_read_are_an_error() {
+        let (region, programme) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(Facts::decode(region, programme, "").unwrap().figures.is_empty());
+        for text in ["2026-01-02 started\nstarted", "2026-13-02 started"] {
+            let error = Facts::decode(region, programme, text).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    StoreError::Corrupt {
+                        column: "dashboard_facts.figures",
+                        ..
+                    }
+                ),
+                "{text:?}: {error:?}"
+            );
+        }
     }
 }

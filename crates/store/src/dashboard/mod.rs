@@ -21,7 +21,8 @@ pub struct Scope {
     pub programme_id: Option<Uuid>,
 }
 
-/// Trajectories started in the period: how many, and how many of them took a step or are in paid work.
+/// Trajectories started in the period: how many, and how many of them were reached individually,
+/// were present at a group session, took a step or are in paid work.
 #[derive(Debug, Clone, Copy, Default, sqlx::FromRow, Serialize, PartialEq, Eq)]
 pub struct Cohort {
     pub started: i64,
@@ -41,6 +42,29 @@ fn kinds(keep: fn(OutcomeKind) -> bool) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The trajectory `t` has an outcome of a kind `keep` selects.
+fn has_outcome(keep: fn(OutcomeKind) -> bool) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({}))",
+        kinds(keep)
+    )
+}
+
+/// The trajectory `t` took a step to work (docs/dashboard.md): the one definition that the
+/// counts ([`counts`]), the recount and the people behind the figure all use.
+pub(crate) fn took_step() -> String {
+    has_outcome(OutcomeKind::is_step_to_work)
+}
+
+/// The trajectory `t` led to paid work; used as [`took_step`] is.
+pub(crate) fn paid_work() -> String {
+    has_outcome(OutcomeKind::is_paid_work)
+}
+
+/// The participant of trajectory `t` was present at a group session; used as [`took_step`] is.
+pub(crate) const ENGAGED: &str = "EXISTS (SELECT 1 FROM session_enrolments e
+    WHERE e.participant_id = t.participant_id AND e.attendance = 'present')";
 
 /// The trajectories of the scope whose `date` falls in the period ($1 to $5; a scope part left
 /// out is only tested for NULL, so that the planner can use the partner's index when one is set).
@@ -139,16 +163,13 @@ pub async fn cohort(conn: &mut impl Access, scope: Scope) -> Result<Cohort> {
         "SELECT COUNT(*) AS started,
             COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM participants p WHERE p.id = t.participant_id
                  AND p.presence_action_id IS NULL) THEN 1 ELSE 0 END), 0) AS reached_individually,
-            COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
-                 AND e.attendance = 'present') THEN 1 ELSE 0 END), 0) AS engaged,
-            COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({steps}))
-                 THEN 1 ELSE 0 END), 0) AS took_step,
-            COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({paid}))
-                 THEN 1 ELSE 0 END), 0) AS paid_work
+            COALESCE(SUM(CASE WHEN {ENGAGED} THEN 1 ELSE 0 END), 0) AS engaged,
+            COALESCE(SUM(CASE WHEN {took_step} THEN 1 ELSE 0 END), 0) AS took_step,
+            COALESCE(SUM(CASE WHEN {paid_work} THEN 1 ELSE 0 END), 0) AS paid_work
          FROM trajectories t WHERE {cohort}",
         cohort = cohort_filter(&scope),
-        steps = kinds(OutcomeKind::is_step_to_work),
-        paid = kinds(OutcomeKind::is_paid_work),
+        took_step = took_step(),
+        paid_work = paid_work(),
     );
     let row = run!(conn, c => sqlx::query_as::<_, Cohort>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
@@ -289,22 +310,9 @@ fn figure_condition(scope: &Scope, figure: &Figure) -> String {
     match figure {
         Figure::Started | Figure::Sickness(_) => format!("{cohort} AND $6 IS NULL"),
         Figure::ContactedIndividually => format!("{cohort} AND p.presence_action_id IS NULL AND $6 IS NULL"),
-        Figure::Engaged => format!(
-            "{cohort} AND EXISTS (SELECT 1 FROM session_enrolments e WHERE e.participant_id = t.participant_id
-                 AND e.attendance = 'present') AND $6 IS NULL"
-        ),
-        Figure::TookStep | Figure::PaidWork => {
-            let keep = if *figure == Figure::TookStep {
-                OutcomeKind::is_step_to_work
-            } else {
-                OutcomeKind::is_paid_work
-            };
-            format!(
-                "{cohort} AND EXISTS (SELECT 1 FROM outcomes x WHERE x.trajectory_id = t.id
-                     AND x.kind IN ({})) AND $6 IS NULL",
-                kinds(keep)
-            )
-        }
+        Figure::Engaged => format!("{cohort} AND {ENGAGED} AND $6 IS NULL"),
+        Figure::TookStep => format!("{cohort} AND {} AND $6 IS NULL", took_step()),
+        Figure::PaidWork => format!("{cohort} AND {} AND $6 IS NULL", paid_work()),
         Figure::Exited(None) => format!("{ended} AND $6 IS NULL"),
         Figure::Exited(Some(None)) => format!("{ended} AND t.exit_situation IS NULL AND $6 IS NULL"),
         Figure::Exited(Some(Some(_))) => format!("{ended} AND t.exit_situation = $6"),
