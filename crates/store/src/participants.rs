@@ -4,6 +4,7 @@ use crate::bulk::Value;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::identity::Language;
+use onramp_domain::organisations::OrganisationRef;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
 use onramp_domain::policy::{FollowedAt, ParticipantRef};
 use serde::Serialize;
@@ -342,8 +343,9 @@ pub async fn find_duplicates_many(conn: &mut impl Access, inputs: &[&Participant
         .collect())
 }
 
-/// Where the participant is followed and with whom they share their file: what the policy decides on.
-/// The organisation where they were reached counts as followed there by the person who registered them.
+/// The facts the policy decides on: where and by whom the participant was registered, where their
+/// trajectories follow them, and with whom they share their file. What these mean for access (the
+/// one who registered a person follows them there) is the policy's.
 pub async fn access_ref(conn: &mut impl Access, id: Uuid) -> Result<Option<ParticipantRef>> {
     Ok(access_refs(conn, &[id]).await?.remove(&id))
 }
@@ -358,15 +360,15 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
                JOIN organisations o ON o.id = p.organisation_id WHERE p.id IN";
     let homes: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = crate::bulk::select_in(conn, sql, ids).await?;
     for (id, organisation_id, region_id, created_by) in homes {
-        let home = FollowedAt {
-            organisation_id,
-            region_id,
-            coach_id: created_by,
-        };
         refs.insert(
             id,
             ParticipantRef {
-                followed: vec![home],
+                registered_at: Some(OrganisationRef {
+                    id: organisation_id,
+                    region_id,
+                }),
+                registered_by: created_by,
+                followed: Vec::new(),
                 shared_with: Vec::new(),
             },
         );
