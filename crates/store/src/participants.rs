@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::identity::Language;
 use onramp_domain::organisations::OrganisationRef;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
-use onramp_domain::policy::{FollowedAt, ParticipantRef};
+use onramp_domain::policy::{Actor, FollowedAt, ParticipantRef, caseload_scope};
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -396,15 +396,24 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
     Ok(refs)
 }
 
-/// Participants with no trajectory yet, registered by `user_id` or at one of their organisations
-/// (or all of them), by name; the caller asks the policy about each.
-pub async fn without_trajectory(conn: &mut impl Access, all: bool, user_id: Uuid) -> Result<Vec<Uuid>> {
-    let sql = "SELECT p.id FROM participants p
-               WHERE NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.participant_id = p.id)
-                 AND ($1 OR p.created_by = $2
-                      OR p.organisation_id IN (SELECT organisation_id FROM user_organisations WHERE user_id = $2))
-               ORDER BY p.name_search, p.id";
-    Ok(run!(conn, c => sqlx::query_scalar(sql).bind(all).bind(user_id).fetch_all(c).await)?)
+/// Participants with no trajectory yet whose registration is in the actor's caseload scope (the
+/// partner that registered them, their region, or the actor as the one who registered them), by
+/// name: for such people the scope is the policy's `ViewParticipant`.
+pub async fn without_trajectory(conn: &mut impl Access, actor: &Actor) -> Result<Vec<Uuid>> {
+    let scope = caseload_scope(actor);
+    let (visible, ids) = crate::scope::caseload_condition(scope, actor, &crate::scope::REGISTRATION, 1);
+    let sql = format!(
+        "SELECT p.id FROM participants p JOIN organisations o ON o.id = p.organisation_id
+         WHERE NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.participant_id = p.id) AND {visible}
+         ORDER BY p.name_search, p.id"
+    );
+    Ok(run!(conn, c => {
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(&*sql));
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?)
 }
 
 pub async fn count(conn: &mut impl Access) -> Result<i64> {
