@@ -155,7 +155,7 @@ pub async fn caseload(
         today: today(),
         statuses: options(&p, "status", &["active", "ended", "all"]),
         sorts: options(&p, "sort", &["name", "ends_by"]),
-        can_register: matches!(ctx.actor.role, Role::Coach | Role::Administrator),
+        can_register: policy::decide(&ctx.actor, Action::RegisterParticipants) == Decision::Allow,
         is_coach: ctx.actor.role == Role::Coach,
         rows: rows.into_iter().map(CaseloadRow::from).collect(),
         filter: Form::with_values(values),
