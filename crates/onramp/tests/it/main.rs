@@ -22,6 +22,7 @@ mod outcomes;
 mod pages;
 mod participants;
 mod plans;
+mod policy_scopes;
 mod presence;
 mod programmes;
 mod regions;
