@@ -1203,8 +1203,11 @@ mod tests {
         assert_eq!(decisions(Role::Coach, &[own.clone(), stranger.clone()]), Forbidden);
         assert_eq!(decisions(Role::Coach, &[]), Allow, "no one discussed: the role's part");
         assert_eq!(decisions(Role::CareTeam, &[]), Forbidden);
-        assert_eq!(decisions(Role::Coordinator, &[mine_elsewhere.clone()]), Forbidden);
-        assert_eq!(decisions(Role::Administrator, &[stranger.clone()]), Allow);
+        assert_eq!(
+            decisions(Role::Coordinator, std::slice::from_ref(&mine_elsewhere)),
+            Forbidden
+        );
+        assert_eq!(decisions(Role::Administrator, std::slice::from_ref(&stranger)), Allow);
         for discussed in [vec![own.clone()], vec![own, stranger]] {
             for role in Role::ALL {
                 let each = discussed
