@@ -97,7 +97,7 @@ pub struct ParticipantFile {
     pub events: Vec<trajectories::Event>,
     /// Individual coaching contacts, newest first; their notes follow the file's notes.
     pub contacts: Vec<CoachingContact>,
-    /// Case and team consultations the person was discussed in, newest first (decisions for those who read the notes of everyone discussed).
+    /// Case and team consultations the person was discussed in, newest first (decisions follow the notes rule).
     pub consultations: Vec<Consultation>,
     /// Steps to work and other outcomes, newest first.
     pub outcomes: Vec<onramp_store::outcomes::Outcome>,
