@@ -18,19 +18,50 @@ pub struct Actor {
     pub regions: Vec<Uuid>,
 }
 
-/// Where a participant is followed: their trajectories' partner, region and
-/// coach, and the partners whose care team the participant allowed to see the file.
+/// The facts about a participant the policy decides on: where they were registered and by whom,
+/// where their trajectories follow them (partner, region and coach), and the partners whose care
+/// team the participant allowed to see the file. The store only loads these; what they mean for
+/// access (such as "whoever registered a person follows them there") is decided here.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParticipantRef {
+    /// The partner that reached the person and registered them.
+    pub registered_at: Option<OrganisationRef>,
+    /// The account that registered them.
+    pub registered_by: Option<Uuid>,
+    /// Their trajectories.
     pub followed: Vec<FollowedAt>,
     pub shared_with: Vec<Uuid>,
 }
 
+impl ParticipantRef {
+    /// Every place the person is followed at: each trajectory, and the partner that registered
+    /// them, where whoever registered them follows them as their coach.
+    pub fn places(&self) -> impl Iterator<Item = FollowedAt> + '_ {
+        let registration = self.registered_at.as_ref().map(|at| FollowedAt {
+            organisation_id: at.id,
+            region_id: at.region_id,
+            coach_id: self.registered_by,
+        });
+        registration.into_iter().chain(self.followed.iter().copied())
+    }
+}
+
+/// Where a participant is followed: a trajectory's partner, region and responsible coach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FollowedAt {
     pub organisation_id: Uuid,
     pub region_id: Option<Uuid>,
     pub coach_id: Option<Uuid>,
+}
+
+/// One trajectory as the lists of people show it (the caseload, the check-ins due, the people
+/// behind a dashboard figure): where it is followed, and the partners the participant shares
+/// their file with. A list shows a trajectory for that trajectory's own place, not because the
+/// actor sees the person through another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrajectoryRef {
+    pub at: FollowedAt,
+    pub shared_with: Vec<Uuid>,
 }
 
 /// Where a group session is held and who leads it.
@@ -66,6 +97,32 @@ pub enum Action<'a> {
     },
     /// Register a new participant reached at this organisation.
     CreateParticipant(&'a OrganisationRef),
+    /// Register people at all (the intake and import offered on the caseload): administrators and
+    /// coaches. Each person is then `CreateParticipant` at the partner that reached them.
+    RegisterParticipants,
+    /// Import participants and trajectories from a spreadsheet: administrators and coaches.
+    ImportParticipants,
+    /// Export the participants of one's caseload as a spreadsheet: whoever has a caseload; each
+    /// row is then a trajectory of the caseload or a person `ViewParticipant` allows.
+    ExportParticipants,
+    /// The forms that enrol, discuss or record the people one follows (group sessions, case
+    /// consultations, presence actions) offer a picker of one's caseload: to those who change
+    /// participant files. Each person picked is then `EditParticipant`.
+    PickParticipants,
+    /// See a trajectory in a list of people: the caseload, and the people behind a dashboard
+    /// figure. The trajectory's own place must be in the actor's caseload scope.
+    ViewTrajectory(&'a TrajectoryRef),
+    /// See a trajectory's check-ins due after exit in one's list of check-ins: the caseload scope
+    /// without the care team's part, since care teams follow up through the coach.
+    FollowUpCheckIns(&'a TrajectoryRef),
+    /// Read the decisions of a case and team consultation, wherever it is shown (the files of the
+    /// participants discussed, a partner's list of consultations): those who may read the notes
+    /// (`ViewParticipantNotes`) of every participant discussed. The notes rule with no one
+    /// discussed leaves the role's part: the roles that read notes.
+    ViewConsultationDecisions(&'a [ParticipantRef]),
+    /// Read the programme templates: everyone who runs or supports programmes; funders see
+    /// aggregates only.
+    ViewProgrammes,
     ManageProgrammes,
     /// See a group session: when and where, who leads it, how many are enrolled.
     ViewSession(&'a SessionRef),
@@ -77,6 +134,9 @@ pub enum Action<'a> {
     ViewDashboard(Option<&'a OrganisationRef>, Option<Uuid>),
     /// Plan a series of group sessions hosted by this partner.
     PlanSessions(&'a OrganisationRef),
+    /// Plan group sessions at some partner (the planner is offered; the host chosen there is then
+    /// `PlanSessions`): administrators and coaches.
+    PlanSessionsSomewhere,
     /// Subscribe to the calendar of a location of this organisation: administrators, the region's
     /// coordinator, the organisation's coaches.
     SubscribeLocation(&'a OrganisationRef),
@@ -155,11 +215,12 @@ fn sees_organisation(actor: &Actor, organisation: &OrganisationRef) -> bool {
         || (scope.by_region && organisation.region_id.is_some_and(|r| actor.regions.contains(&r)))
 }
 
-/// Which trajectories a caseload shows the actor; the store turns this into SQL.
+/// Which trajectories (and registrations) a caseload shows the actor. The store turns every flag
+/// into SQL in one function (`onramp_store::scope`); `in_caseload_scope` is the same rule in Rust.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseloadScope {
     pub all: bool,
-    /// Trajectories the actor is the responsible coach of.
+    /// Trajectories the actor is the responsible coach of (and people the actor registered).
     pub as_coach: bool,
     /// Trajectories at organisations the actor belongs to.
     pub by_membership: bool,
@@ -169,19 +230,22 @@ pub struct CaseloadScope {
 }
 
 impl CaseloadScope {
-    pub fn is_empty(self) -> bool {
-        !(self.all || self.as_coach || self.by_membership || self.by_region)
-    }
-}
-
-pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
-    let none = CaseloadScope {
+    /// The scope that shows nothing.
+    pub const NONE: CaseloadScope = CaseloadScope {
         all: false,
         as_coach: false,
         by_membership: false,
         by_region: false,
         needs_share_consent: false,
     };
+
+    pub fn is_empty(self) -> bool {
+        !(self.all || self.as_coach || self.by_membership || self.by_region)
+    }
+}
+
+pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
+    let none = CaseloadScope::NONE;
     match actor.role {
         Role::Administrator => CaseloadScope { all: true, ..none },
         Role::Coordinator => CaseloadScope {
@@ -203,16 +267,58 @@ pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
     }
 }
 
+/// Which trajectories' check-ins due after exit the actor lists (`FollowUpCheckIns`): the
+/// caseload, except where it rests on the participant's consent to share with a care team. Care
+/// teams follow up through the coach.
+pub fn check_in_scope(actor: &Actor) -> CaseloadScope {
+    match actor.role {
+        Role::Administrator | Role::Coordinator | Role::Coach => caseload_scope(actor),
+        Role::CareTeam | Role::PeerExpert | Role::Funder => CaseloadScope::NONE,
+    }
+}
+
+/// Whether a place a participant is followed at falls in `scope` for the actor: the rule the
+/// store writes as SQL from the same flags.
+pub fn in_caseload_scope(scope: CaseloadScope, actor: &Actor, at: &FollowedAt, shared_with: &[Uuid]) -> bool {
+    scope.all
+        || (scope.as_coach && at.coach_id == Some(actor.user_id))
+        || (scope.by_region && at.region_id.is_some_and(|r| actor.regions.contains(&r)))
+        || (scope.by_membership
+            && actor.organisations.contains(&at.organisation_id)
+            && (!scope.needs_share_consent || shared_with.contains(&at.organisation_id)))
+}
+
+/// A participant is in the caseload when one of the places they are followed at is.
 fn sees_participant(actor: &Actor, participant: &ParticipantRef) -> bool {
     let scope = caseload_scope(actor);
-    scope.all
-        || participant.followed.iter().any(|at| {
-            (scope.as_coach && at.coach_id == Some(actor.user_id))
-                || (scope.by_region && at.region_id.is_some_and(|r| actor.regions.contains(&r)))
-                || (scope.by_membership
-                    && actor.organisations.contains(&at.organisation_id)
-                    && (!scope.needs_share_consent || participant.shared_with.contains(&at.organisation_id)))
-        })
+    participant
+        .places()
+        .any(|at| in_caseload_scope(scope, actor, &at, &participant.shared_with))
+}
+
+fn sees_trajectory(actor: &Actor, trajectory: &TrajectoryRef) -> bool {
+    in_caseload_scope(caseload_scope(actor), actor, &trajectory.at, &trajectory.shared_with)
+}
+
+/// The roles that read the free-text notes of the files in their caseload (and so consultation
+/// decisions).
+fn reads_notes(role: Role) -> bool {
+    match role {
+        Role::Administrator | Role::Coach => true,
+        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+    }
+}
+
+/// The roles that change the files in their caseload, and register and import people.
+fn changes_files(role: Role) -> bool {
+    match role {
+        Role::Administrator | Role::Coach => true,
+        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+    }
+}
+
+fn allow_if(allowed: bool) -> Decision {
+    if allowed { Decision::Allow } else { Decision::Forbidden }
 }
 
 /// Which group sessions the actor sees; the store turns this into SQL.
@@ -407,15 +513,61 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                 Decision::Hidden
             }
         }
-        Action::ViewParticipantNotes(participant) | Action::EditParticipant(participant) => {
+        Action::ViewParticipantNotes(participant) => {
             if !sees_participant(actor, participant) {
                 Decision::Hidden
-            } else if matches!(actor.role, Role::Administrator | Role::Coach) {
-                Decision::Allow
             } else {
-                Decision::Forbidden
+                allow_if(reads_notes(actor.role))
             }
         }
+        Action::EditParticipant(participant) => {
+            if !sees_participant(actor, participant) {
+                Decision::Hidden
+            } else {
+                allow_if(changes_files(actor.role))
+            }
+        }
+        Action::ViewConsultationDecisions(discussed) => allow_if(
+            reads_notes(actor.role)
+                && discussed
+                    .iter()
+                    .all(|p| decide(actor, Action::ViewParticipantNotes(p)) == Decision::Allow),
+        ),
+        Action::ViewTrajectory(trajectory) => {
+            if sees_trajectory(actor, trajectory) {
+                Decision::Allow
+            } else {
+                Decision::Hidden
+            }
+        }
+        Action::FollowUpCheckIns(trajectory) => {
+            if in_caseload_scope(check_in_scope(actor), actor, &trajectory.at, &trajectory.shared_with) {
+                Decision::Allow
+            } else if sees_trajectory(actor, trajectory) {
+                Decision::Forbidden
+            } else {
+                Decision::Hidden
+            }
+        }
+        Action::RegisterParticipants => allow_if(match actor.role {
+            Role::Administrator | Role::Coach => true,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+        }),
+        Action::ImportParticipants => allow_if(match actor.role {
+            Role::Administrator | Role::Coach => true,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+        }),
+        Action::ExportParticipants => allow_if(!caseload_scope(actor).is_empty()),
+        Action::PickParticipants => allow_if(changes_files(actor.role)),
+        Action::PlanSessionsSomewhere => allow_if(match actor.role {
+            Role::Administrator | Role::Coach => true,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+        }),
+        Action::ViewProgrammes => allow_if(match actor.role {
+            Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam | Role::PeerExpert => true,
+            // Funders see aggregates only.
+            Role::Funder => false,
+        }),
         Action::CreateParticipant(organisation) => {
             let works_there = actor.role == Role::Coach && actor.organisations.contains(&organisation.id);
             if actor.role == Role::Administrator || works_there {
@@ -463,7 +615,7 @@ pub fn menu(actor: &Actor) -> Menu {
             Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam
         ),
         dashboard: actor.role != Role::PeerExpert,
-        programmes: actor.role != Role::Funder,
+        programmes: decide(actor, Action::ViewProgrammes) == Decision::Allow,
         organisations: !organisation_scope(actor).is_empty(),
         regions: decide(actor, Action::ViewRegions) == Decision::Allow,
         users: decide(actor, Action::ManageUsers) == Decision::Allow,
@@ -569,29 +721,35 @@ mod tests {
         let at_own = ParticipantRef {
             followed: vec![followed(10, 2, Some(50))],
             shared_with: vec![],
+            ..Default::default()
         };
         let at_own_shared = ParticipantRef {
             followed: vec![followed(10, 2, Some(50))],
             shared_with: vec![id(10)],
+            ..Default::default()
         };
         // Followed elsewhere (organisation 12, region 1 = the coordinator's) by the actor as coach.
         let mine_elsewhere = ParticipantRef {
             followed: vec![followed(12, 1, Some(99))],
             shared_with: vec![],
+            ..Default::default()
         };
         let stranger = ParticipantRef {
             followed: vec![followed(13, 3, Some(51))],
             shared_with: vec![id(13)],
+            ..Default::default()
         };
         // Followed at organisation 13 and at the care team's own 10, with consent for 10 only: that
         // opens the plans of the trajectory at 10, not those of the one at 13.
         let both_shared_with_one = ParticipantRef {
             followed: vec![followed(13, 3, Some(51)), followed(10, 2, Some(50))],
             shared_with: vec![id(10)],
+            ..Default::default()
         };
         let both_shared_with_own = ParticipantRef {
             followed: vec![followed(10, 2, Some(50)), followed(13, 3, Some(51))],
             shared_with: vec![id(10)],
+            ..Default::default()
         };
         let table: &[(Role, Action, Decision)] = &[
             (Role::Administrator, Action::ViewParticipant(&stranger), Allow),
@@ -714,5 +872,364 @@ mod tests {
         assert!(coach.organisations && !coach.users && !coach.audit && !coach.reference_data);
         let funder = menu(&actor(Role::Funder));
         assert!(!funder.organisations && !funder.users && !funder.regions);
+    }
+
+    // The kinds of action, one per variant of `Action`: `kind` maps an action to its kind without a
+    // wildcard, so a new action does not compile until it has a kind here; then `every_action` and
+    // `expected` (matches over `Kind`, without a wildcard either) need their arm, and the table test
+    // runs it for every role.
+    macro_rules! kinds {
+        ($($kind:ident),+ $(,)?) => {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            enum Kind { $($kind),+ }
+            const KINDS: &[Kind] = &[$(Kind::$kind),+];
+        };
+    }
+
+    kinds!(
+        ViewParticipant,
+        ViewParticipantNotes,
+        EditParticipant,
+        ViewPlan,
+        CreateParticipant,
+        RegisterParticipants,
+        ImportParticipants,
+        ExportParticipants,
+        PickParticipants,
+        ViewTrajectory,
+        FollowUpCheckIns,
+        ViewConsultationDecisions,
+        ViewProgrammes,
+        ManageProgrammes,
+        ViewSession,
+        ManageSession,
+        ViewDashboard,
+        PlanSessions,
+        PlanSessionsSomewhere,
+        SubscribeLocation,
+        ManageAgreements,
+        ViewOrganisation,
+        ViewHours,
+        RegisterHours,
+        EditOrganisation,
+        CreateOrganisation,
+        ViewRegions,
+        ManageRegions,
+        ManageUsers,
+        ManageReferenceData,
+        ViewAudit,
+    );
+
+    fn kind(action: &Action) -> Kind {
+        match action {
+            Action::ViewParticipant(_) => Kind::ViewParticipant,
+            Action::ViewParticipantNotes(_) => Kind::ViewParticipantNotes,
+            Action::EditParticipant(_) => Kind::EditParticipant,
+            Action::ViewPlan { .. } => Kind::ViewPlan,
+            Action::CreateParticipant(_) => Kind::CreateParticipant,
+            Action::RegisterParticipants => Kind::RegisterParticipants,
+            Action::ImportParticipants => Kind::ImportParticipants,
+            Action::ExportParticipants => Kind::ExportParticipants,
+            Action::PickParticipants => Kind::PickParticipants,
+            Action::ViewTrajectory(_) => Kind::ViewTrajectory,
+            Action::FollowUpCheckIns(_) => Kind::FollowUpCheckIns,
+            Action::ViewConsultationDecisions(_) => Kind::ViewConsultationDecisions,
+            Action::ViewProgrammes => Kind::ViewProgrammes,
+            Action::ManageProgrammes => Kind::ManageProgrammes,
+            Action::ViewSession(_) => Kind::ViewSession,
+            Action::ManageSession(_) => Kind::ManageSession,
+            Action::ViewDashboard(..) => Kind::ViewDashboard,
+            Action::PlanSessions(_) => Kind::PlanSessions,
+            Action::PlanSessionsSomewhere => Kind::PlanSessionsSomewhere,
+            Action::SubscribeLocation(_) => Kind::SubscribeLocation,
+            Action::ManageAgreements(_) => Kind::ManageAgreements,
+            Action::ViewOrganisation(_) => Kind::ViewOrganisation,
+            Action::ViewHours(_) => Kind::ViewHours,
+            Action::RegisterHours(_) => Kind::RegisterHours,
+            Action::EditOrganisation(_) => Kind::EditOrganisation,
+            Action::CreateOrganisation => Kind::CreateOrganisation,
+            Action::ViewRegions => Kind::ViewRegions,
+            Action::ManageRegions => Kind::ManageRegions,
+            Action::ManageUsers => Kind::ManageUsers,
+            Action::ManageReferenceData => Kind::ManageReferenceData,
+            Action::ViewAudit => Kind::ViewAudit,
+        }
+    }
+
+    /// The fixed world of the exhaustive table, around the actor of `actor` (user 99, member of
+    /// organisation 10, coordinator of region 1): everything is at organisation 10 in region 1,
+    /// followed or led by coach 50, and the participant shares the file with organisation 10.
+    struct World {
+        organisation: OrganisationRef,
+        participant: ParticipantRef,
+        discussed: Vec<ParticipantRef>,
+        trajectory: TrajectoryRef,
+        session: SessionRef,
+    }
+
+    fn world() -> World {
+        let organisation = OrganisationRef {
+            id: id(10),
+            region_id: Some(id(1)),
+        };
+        let at = followed(10, 1, Some(50));
+        let participant = ParticipantRef {
+            registered_at: Some(organisation.clone()),
+            registered_by: Some(id(50)),
+            followed: vec![at],
+            shared_with: vec![id(10)],
+        };
+        World {
+            organisation,
+            discussed: vec![participant.clone()],
+            participant,
+            trajectory: TrajectoryRef {
+                at,
+                shared_with: vec![id(10)],
+            },
+            session: SessionRef {
+                organisation_id: id(10),
+                region_id: Some(id(1)),
+                coach_id: Some(id(50)),
+                peer_expert_id: None,
+                open_to_partners: false,
+            },
+        }
+    }
+
+    /// Each kind of action against the world.
+    fn every_action(kind: Kind, w: &World) -> Action<'_> {
+        match kind {
+            Kind::ViewParticipant => Action::ViewParticipant(&w.participant),
+            Kind::ViewParticipantNotes => Action::ViewParticipantNotes(&w.participant),
+            Kind::EditParticipant => Action::EditParticipant(&w.participant),
+            Kind::ViewPlan => Action::ViewPlan {
+                participant: &w.participant,
+                organisation_id: w.organisation.id,
+                shared: true,
+            },
+            Kind::CreateParticipant => Action::CreateParticipant(&w.organisation),
+            Kind::RegisterParticipants => Action::RegisterParticipants,
+            Kind::ImportParticipants => Action::ImportParticipants,
+            Kind::ExportParticipants => Action::ExportParticipants,
+            Kind::PickParticipants => Action::PickParticipants,
+            Kind::ViewTrajectory => Action::ViewTrajectory(&w.trajectory),
+            Kind::FollowUpCheckIns => Action::FollowUpCheckIns(&w.trajectory),
+            Kind::ViewConsultationDecisions => Action::ViewConsultationDecisions(&w.discussed),
+            Kind::ViewProgrammes => Action::ViewProgrammes,
+            Kind::ManageProgrammes => Action::ManageProgrammes,
+            Kind::ViewSession => Action::ViewSession(&w.session),
+            Kind::ManageSession => Action::ManageSession(&w.session),
+            Kind::ViewDashboard => Action::ViewDashboard(Some(&w.organisation), None),
+            Kind::PlanSessions => Action::PlanSessions(&w.organisation),
+            Kind::PlanSessionsSomewhere => Action::PlanSessionsSomewhere,
+            Kind::SubscribeLocation => Action::SubscribeLocation(&w.organisation),
+            Kind::ManageAgreements => Action::ManageAgreements(&w.organisation),
+            Kind::ViewOrganisation => Action::ViewOrganisation(&w.organisation),
+            Kind::ViewHours => Action::ViewHours(&w.organisation),
+            Kind::RegisterHours => Action::RegisterHours(&w.organisation),
+            Kind::EditOrganisation => Action::EditOrganisation(&w.organisation),
+            Kind::CreateOrganisation => Action::CreateOrganisation,
+            Kind::ViewRegions => Action::ViewRegions,
+            Kind::ManageRegions => Action::ManageRegions,
+            Kind::ManageUsers => Action::ManageUsers,
+            Kind::ManageReferenceData => Action::ManageReferenceData,
+            Kind::ViewAudit => Action::ViewAudit,
+        }
+    }
+
+    /// One decision per role, in the order of `Role::ALL`: a new role makes every row too short.
+    type Row = [Decision; Role::ALL.len()];
+
+    /// The expected decisions in the world, for: administrator, coordinator, coach, care team,
+    /// peer expert, funder.
+    fn expected(kind: Kind) -> Row {
+        match kind {
+            Kind::ViewParticipant => [Allow, Allow, Allow, Allow, Hidden, Hidden],
+            Kind::ViewParticipantNotes => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden],
+            Kind::EditParticipant => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden],
+            Kind::ViewPlan => [Allow, Allow, Allow, Allow, Hidden, Hidden],
+            Kind::CreateParticipant => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::RegisterParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ImportParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ExportParticipants => [Allow, Allow, Allow, Allow, Forbidden, Forbidden],
+            Kind::PickParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ViewTrajectory => [Allow, Allow, Allow, Allow, Hidden, Hidden],
+            Kind::FollowUpCheckIns => [Allow, Allow, Allow, Forbidden, Hidden, Hidden],
+            Kind::ViewConsultationDecisions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ViewProgrammes => [Allow, Allow, Allow, Allow, Allow, Forbidden],
+            Kind::ManageProgrammes => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden],
+            Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden],
+            Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow],
+            Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden],
+            Kind::ManageAgreements => [Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden],
+            Kind::ViewOrganisation => [Allow, Allow, Allow, Allow, Allow, Hidden],
+            Kind::ViewHours => [Allow, Allow, Allow, Allow, Forbidden, Hidden],
+            Kind::RegisterHours => [Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden],
+            Kind::EditOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden],
+            Kind::CreateOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewRegions => [Allow, Allow, Allow, Allow, Allow, Forbidden],
+            Kind::ManageRegions => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageUsers => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageReferenceData => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewAudit => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        }
+    }
+
+    /// Every action for every role, in one world.
+    #[test]
+    fn every_action_for_every_role() {
+        let w = world();
+        assert_eq!(
+            Role::ALL,
+            [
+                Role::Administrator,
+                Role::Coordinator,
+                Role::Coach,
+                Role::CareTeam,
+                Role::PeerExpert,
+                Role::Funder
+            ],
+            "the columns of `expected`"
+        );
+        let mut failures = Vec::new();
+        for &k in KINDS {
+            let action = every_action(k, &w);
+            assert_eq!(kind(&action), k, "every_action builds a {k:?}");
+            for (role, expected) in Role::ALL.iter().zip(expected(k)) {
+                let decided = decide(&actor(*role), action);
+                if decided != expected {
+                    failures.push(format!("{role:?} {k:?}: {decided:?}, expected {expected:?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    /// "Whoever registered a person follows them" is the policy's: the partner that registered
+    /// them counts as a place they are followed at, with the registering account as its coach.
+    #[test]
+    fn the_registration_is_a_place_the_person_is_followed_at() {
+        let registered = |at: OrganisationRef, by: u128, shared: &[u128]| ParticipantRef {
+            registered_at: Some(at),
+            registered_by: Some(id(by)),
+            followed: vec![],
+            shared_with: shared.iter().copied().map(id).collect(),
+        };
+        let table: &[(Role, ParticipantRef, Decision)] = &[
+            // Registered elsewhere by the actor: theirs as a coach.
+            (Role::Coach, registered(ELSEWHERE, 99, &[]), Allow),
+            (Role::Coach, registered(ELSEWHERE, 50, &[]), Hidden),
+            // At the actor's partner, by someone else.
+            (Role::Coach, registered(OWN, 50, &[]), Allow),
+            (Role::CareTeam, registered(OWN, 50, &[]), Hidden),
+            (Role::CareTeam, registered(OWN, 50, &[10]), Allow),
+            // Registering someone makes no coordinator or care team their coach.
+            (Role::CareTeam, registered(ELSEWHERE, 99, &[]), Hidden),
+            (Role::Coordinator, registered(ELSEWHERE, 99, &[]), Hidden),
+            (Role::Coordinator, registered(IN_REGION, 50, &[]), Allow),
+            (Role::Administrator, registered(ELSEWHERE, 50, &[]), Allow),
+            (Role::Funder, registered(OWN, 99, &[10]), Hidden),
+        ];
+        for (role, participant, expected) in table {
+            assert_eq!(
+                decide(&actor(*role), Action::ViewParticipant(participant)),
+                *expected,
+                "{role:?} {participant:?}"
+            );
+        }
+        // The store only loads the facts: without a registration there is no such place.
+        let unregistered = ParticipantRef::default();
+        assert_eq!(unregistered.places().count(), 0);
+        assert_eq!(
+            decide(&actor(Role::Coach), Action::ViewParticipant(&unregistered)),
+            Hidden
+        );
+    }
+
+    /// The lists of people decide per trajectory: another trajectory of the same person in the
+    /// actor's scope does not bring this one; check-ins leave the care team's part out.
+    #[test]
+    fn lists_decide_per_trajectory() {
+        let trajectory = |organisation: u128, region: u128, coach: u128, shared: &[u128]| TrajectoryRef {
+            at: followed(organisation, region, Some(coach)),
+            shared_with: shared.iter().copied().map(id).collect(),
+        };
+        let table: &[(Role, TrajectoryRef, Decision, Decision)] = &[
+            // (role, trajectory, ViewTrajectory, FollowUpCheckIns)
+            (Role::Coach, trajectory(12, 3, 99, &[]), Allow, Allow),
+            (Role::Coach, trajectory(10, 2, 50, &[]), Allow, Allow),
+            (Role::Coach, trajectory(12, 3, 50, &[12]), Hidden, Hidden),
+            (Role::CareTeam, trajectory(10, 2, 50, &[10]), Allow, Forbidden),
+            (Role::CareTeam, trajectory(10, 2, 50, &[12]), Hidden, Hidden),
+            (Role::Coordinator, trajectory(12, 1, 50, &[]), Allow, Allow),
+            (Role::Coordinator, trajectory(10, 2, 99, &[]), Hidden, Hidden),
+            (Role::Administrator, trajectory(12, 3, 50, &[]), Allow, Allow),
+            (Role::PeerExpert, trajectory(10, 1, 99, &[10]), Hidden, Hidden),
+            (Role::Funder, trajectory(10, 1, 99, &[10]), Hidden, Hidden),
+        ];
+        for (role, t, view, follow_up) in table {
+            let a = actor(*role);
+            assert_eq!(decide(&a, Action::ViewTrajectory(t)), *view, "{role:?} {t:?}");
+            assert_eq!(decide(&a, Action::FollowUpCheckIns(t)), *follow_up, "{role:?} {t:?}");
+            // The list rule and the file rule agree: a trajectory in a list opens its person's file.
+            let person = ParticipantRef {
+                followed: vec![t.at],
+                shared_with: t.shared_with.clone(),
+                ..Default::default()
+            };
+            let file = decide(&a, Action::ViewParticipant(&person));
+            assert_eq!(file == Allow, *view == Allow, "{role:?} {t:?}");
+        }
+    }
+
+    /// A consultation's decisions: those who read the notes of every participant discussed.
+    #[test]
+    fn consultation_decisions_follow_the_notes_of_everyone_discussed() {
+        let at = |organisation: u128, region: u128, coach: u128| ParticipantRef {
+            followed: vec![followed(organisation, region, Some(coach))],
+            ..Default::default()
+        };
+        let own = at(10, 2, 50);
+        let mine_elsewhere = at(12, 3, 99);
+        let stranger = at(13, 3, 51);
+        let decisions = |role: Role, discussed: &[ParticipantRef]| {
+            decide(&actor(role), Action::ViewConsultationDecisions(discussed))
+        };
+        assert_eq!(decisions(Role::Coach, &[own.clone(), mine_elsewhere.clone()]), Allow);
+        assert_eq!(decisions(Role::Coach, &[own.clone(), stranger.clone()]), Forbidden);
+        assert_eq!(decisions(Role::Coach, &[]), Allow, "no one discussed: the role's part");
+        assert_eq!(decisions(Role::CareTeam, &[]), Forbidden);
+        assert_eq!(
+            decisions(Role::Coordinator, std::slice::from_ref(&mine_elsewhere)),
+            Forbidden
+        );
+        assert_eq!(decisions(Role::Administrator, std::slice::from_ref(&stranger)), Allow);
+        for discussed in [vec![own.clone()], vec![own, stranger]] {
+            for role in Role::ALL {
+                let each = discussed
+                    .iter()
+                    .all(|p| decide(&actor(*role), Action::ViewParticipantNotes(p)) == Allow);
+                assert_eq!(decisions(*role, &discussed) == Allow, each, "{role:?}");
+            }
+        }
+    }
+
+    /// The check-ins' scope is part of the caseload's.
+    #[test]
+    fn check_ins_are_listed_within_the_caseload() {
+        for role in Role::ALL {
+            let (caseload, check_ins) = (caseload_scope(&actor(*role)), check_in_scope(&actor(*role)));
+            assert!(!check_ins.all || caseload.all, "{role:?}");
+            assert!(!check_ins.as_coach || caseload.as_coach, "{role:?}");
+            assert!(!check_ins.by_region || caseload.by_region, "{role:?}");
+            assert!(
+                !check_ins.by_membership || (caseload.by_membership && !check_ins.needs_share_consent),
+                "{role:?}"
+            );
+        }
     }
 }

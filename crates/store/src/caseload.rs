@@ -1,7 +1,7 @@
 //! The caseload: trajectories within the actor's scope, filtered, sorted and
 //! paged with a keyset cursor so every page costs the same at any depth.
 
-use crate::{Access, Result, run};
+use crate::{Access, Result, run, scope};
 use chrono::NaiveDate;
 use onramp_domain::policy::{Actor, caseload_scope};
 use serde::Serialize;
@@ -143,27 +143,14 @@ pub const CANDIDATE_CAP: i64 = 5_000;
 
 const TRAJECTORIES: &str = "trajectories t";
 
-/// A care-team member sees a trajectory at their organisation only with the participant's consent.
-const SHARED: &str = " AND EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = t.participant_id
-        AND c.purpose = 'share_care_team' AND c.organisation_id = t.organisation_id AND c.withdrawn_on IS NULL)";
-
 const COLUMNS: &str = "SELECT t.id AS trajectory_id, t.participant_id, t.participant_name, p.first_name, p.last_name,
         t.programme_id, g.name AS programme_name, g.max_duration_months, t.phase, t.phase_since, t.started_on, t.ends_by,
         t.ended_on, t.last_contact_on, u.display_name AS coach_name, o.name AS organisation_name, l.name AS location_name";
 
-/// One part of the scope: the condition that selects its trajectories, with the id it binds.
-#[derive(Debug, Clone, Copy)]
-enum Branch {
-    All,
-    Coach,
-    Organisation(Uuid, bool),
-    Region(Uuid),
-}
-
 /// The SQL for one filter, with the parameters it binds beyond the filter's own.
 struct Statement {
     sql: String,
-    /// Ids the branches bind, from $12 on (after the limit, $11).
+    /// Ids the branches bind, from $12 on.
     branch_ids: Vec<Uuid>,
     key_text: Option<String>,
     key_date: Option<NaiveDate>,
@@ -217,73 +204,9 @@ async fn plan_search(conn: &mut impl Access, text: Option<&str>, cap: i64) -> Re
     }))
 }
 
-/// The parts of the actor's scope, from what the actor already holds (no query).
-fn branches(actor: &Actor) -> Vec<Branch> {
-    let scope = caseload_scope(actor);
-    if scope.all {
-        return vec![Branch::All];
-    }
-    let mut list = Vec::new();
-    if scope.as_coach {
-        list.push(Branch::Coach);
-    }
-    if scope.by_membership {
-        let mut ids = actor.organisations.clone();
-        ids.sort_unstable();
-        list.extend(
-            ids.into_iter()
-                .map(|id| Branch::Organisation(id, scope.needs_share_consent)),
-        );
-    }
-    if scope.by_region {
-        let mut ids = actor.regions.clone();
-        ids.sort_unstable();
-        list.extend(ids.into_iter().map(Branch::Region));
-    }
-    list
-}
-
-/// The trajectories (`t`) the actor may see as one SQL condition, from the same branches as the
-/// caseload, with the ids it binds from `$first` on, in order. Without `with_shared`, partners a
-/// care team sees only by the participant's consent are left out (check-ins are the coach's work).
-pub(crate) fn visible_condition(actor: &Actor, first: usize, with_shared: bool) -> (String, Vec<Uuid>) {
-    let (parts, ids) = scope_conditions(actor, first, with_shared);
-    if parts.is_empty() {
-        return ("1 = 0".to_owned(), ids);
-    }
-    (format!("({})", parts.join(" OR ")), ids)
-}
-
-/// One SQL condition on `t` per part of the actor's scope (none when it sees nothing), with the
-/// ids they bind from `$first` on. Each part has its own indexes, so a query can walk them one by
-/// one and join the walks, where a single `OR` of them would read the table.
-pub(crate) fn scope_conditions(actor: &Actor, first: usize, with_shared: bool) -> (Vec<String>, Vec<Uuid>) {
-    let mut ids = Vec::new();
-    let mut parts = Vec::new();
-    for branch in branches(actor) {
-        let condition = match branch {
-            Branch::All => "1 = 1".to_owned(),
-            Branch::Coach => {
-                ids.push(actor.user_id);
-                format!("t.coach_id = ${}", first + ids.len() - 1)
-            }
-            Branch::Organisation(_, true) if !with_shared => continue,
-            Branch::Organisation(id, shared) => {
-                ids.push(id);
-                let consent = if shared { SHARED } else { "" };
-                format!("(t.organisation_id = ${}{consent})", first + ids.len() - 1)
-            }
-            Branch::Region(id) => {
-                ids.push(id);
-                format!("t.region_id = ${}", first + ids.len() - 1)
-            }
-        };
-        parts.push(condition);
-    }
-    (parts, ids)
-}
-
-fn statement(filter: &Filter, branches: &[Branch], search: Option<&Search>) -> Statement {
+/// The statement for a page: one branch per part of the actor's scope (`conditions`, which bind
+/// `branch_ids` from $12 on).
+fn statement(filter: &Filter, conditions: &[String], branch_ids: Vec<Uuid>, search: Option<&Search>) -> Statement {
     let status = match filter.status {
         Status::Active => "active",
         Status::Ended => "ended",
@@ -301,27 +224,10 @@ fn statement(filter: &Filter, branches: &[Branch], search: Option<&Search>) -> S
     } else {
         " AND $9 IS NULL AND $10 IS NULL".to_owned()
     };
-    let mut branch_ids = Vec::new();
-    let mut conditions = Vec::new();
-    for branch in branches {
-        conditions.push(match branch {
-            Branch::All => "1 = 1".to_owned(),
-            Branch::Coach => "t.coach_id = $3".to_owned(),
-            Branch::Organisation(id, shared) => {
-                branch_ids.push(*id);
-                let consent = if *shared { SHARED } else { "" };
-                format!("t.organisation_id = ${}{consent}", 11 + branch_ids.len())
-            }
-            Branch::Region(id) => {
-                branch_ids.push(*id);
-                format!("t.region_id = ${}", 11 + branch_ids.len())
-            }
-        });
-    }
     let (ways, search_values) = search_ways(search, 12 + branch_ids.len());
     let filters = filters(filter);
     let mut parts = Vec::new();
-    for condition in &conditions {
+    for condition in conditions {
         for (from, way) in &ways {
             let n = parts.len();
             // A person with two words that start with the driver is found twice by the words.
@@ -453,12 +359,12 @@ pub async fn page_with_cap(
 
 /// The statement for a page, its search planned; `None` when the actor's scope is empty.
 async fn prepare(conn: &mut impl Access, actor: &Actor, filter: &Filter, cap: i64) -> Result<Option<Statement>> {
-    let branches = branches(actor);
-    if branches.is_empty() {
+    let (conditions, branch_ids) = scope::caseload_parts(caseload_scope(actor), actor, &scope::TRAJECTORY, 12);
+    if conditions.is_empty() {
         return Ok(None);
     }
     let search = plan_search(conn, filter.search.as_deref(), cap).await?;
-    Ok(Some(statement(filter, &branches, search.as_ref())))
+    Ok(Some(statement(filter, &conditions, branch_ids, search.as_ref())))
 }
 
 /// The engine's plan for `page` with these arguments, one line per step (for benchmarks).

@@ -91,9 +91,9 @@ pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Re
 /// How many check-ins a due list holds at most.
 const DUE_LISTED: usize = 200;
 
-/// Check-ins not yet done that fall due by `until` among the trajectories the actor sees in the
-/// caseload, soonest first (at most `DUE_LISTED`). Care teams follow up through the coach: their
-/// partners bring none.
+/// Check-ins not yet done that fall due by `until` among the trajectories of the actor's
+/// `policy::check_in_scope` (the caseload without the care team's part: care teams follow up
+/// through the coach), soonest first (at most `DUE_LISTED`).
 ///
 /// Each part of the scope walks its trajectories by their soonest open check-in
 /// (`next_check_in_on`) and keeps the first `DUE_LISTED`. Of all the dates kept, the
@@ -101,7 +101,8 @@ const DUE_LISTED: usize = 200;
 /// before. Only the trajectories up to the cut are then read for their check-ins, so a list reads
 /// about as many entries as it shows, for a coach as for everything.
 pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Result<Vec<CheckIn>> {
-    let (parts, ids) = crate::caseload::scope_conditions(actor, 2, false);
+    let scope = onramp_domain::policy::check_in_scope(actor);
+    let (parts, ids) = crate::scope::caseload_parts(scope, actor, &crate::scope::TRAJECTORY, 2);
     if parts.is_empty() {
         return Ok(Vec::new());
     }

@@ -4,7 +4,9 @@
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::activities::{CoachingContactInput, ConsultationInput, TimeEntryInput};
+use onramp_domain::policy::ParticipantRef;
 use serde::Serialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
@@ -267,6 +269,29 @@ pub async fn consultations_for(conn: &mut impl Access, participant_id: Uuid) -> 
     Ok(
         run!(conn, c => sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(&*sql)).bind(participant_id).fetch_all(c).await)?,
     )
+}
+
+/// What the policy decides a consultation's decisions on: for each of `consultation_ids`, the
+/// participants discussed in it, as `participants::access_refs` loads them (a consultation that
+/// discusses no one has an empty list).
+pub async fn discussed_refs(
+    conn: &mut impl Access,
+    consultation_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<ParticipantRef>>> {
+    let sql = "SELECT consultation_id, participant_id FROM consultation_participants WHERE consultation_id IN";
+    let links: Vec<(Uuid, Uuid)> = crate::bulk::select_in(conn, sql, consultation_ids).await?;
+    let mut people: Vec<Uuid> = links.iter().map(|&(_, participant)| participant).collect();
+    people.sort_unstable();
+    people.dedup();
+    let refs = crate::participants::access_refs(conn, &people).await?;
+    let mut discussed: HashMap<Uuid, Vec<ParticipantRef>> =
+        consultation_ids.iter().map(|&id| (id, Vec::new())).collect();
+    for (consultation, participant) in links {
+        if let (Some(list), Some(reference)) = (discussed.get_mut(&consultation), refs.get(&participant)) {
+            list.push(reference.clone());
+        }
+    }
+    Ok(discussed)
 }
 
 /// A partner's consultations in a period, newest first.

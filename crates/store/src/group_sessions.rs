@@ -145,7 +145,7 @@ pub async fn list(
     after: Option<SessionCursor>,
     limit: i64,
 ) -> Result<Vec<GroupSession>> {
-    let parts = scope_parts(scope);
+    let parts = crate::scope::session_parts(scope);
     if parts.is_empty() || limit < 1 {
         return Ok(Vec::new());
     }
@@ -207,35 +207,6 @@ async fn by_ids(conn: &mut impl Access, ids: &[(Uuid,)]) -> Result<Vec<GroupSess
         crate::bulk::select_in(conn, &format!("{SELECT} WHERE s.id IN"), &ids).await?;
     sessions.sort_by_key(|s| (s.starts_at, s.id));
     Ok(sessions)
-}
-
-/// The parts of a session scope as conditions on `group_sessions`, each with whether it names
-/// the actor (`?`).
-fn scope_parts(scope: SessionScope) -> Vec<(&'static str, bool)> {
-    if scope.all {
-        return vec![("TRUE", false)];
-    }
-    let mut parts = Vec::new();
-    if scope.led {
-        parts.push(("coach_id = ?", true));
-        parts.push(("peer_expert_id = ?", true));
-    }
-    if scope.open_to_partners {
-        parts.push(("open_to_partners", false));
-    }
-    if scope.by_membership {
-        parts.push((
-            "organisation_id IN (SELECT organisation_id FROM user_organisations WHERE user_id = ?)",
-            true,
-        ));
-    }
-    if scope.by_region {
-        parts.push((
-            "region_id IN (SELECT region_id FROM user_regions WHERE user_id = ?)",
-            true,
-        ));
-    }
-    parts
 }
 
 /// Sessions one person leads (as coach or peer expert) or held at one location, for calendars.

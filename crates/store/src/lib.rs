@@ -27,6 +27,7 @@ pub mod plans;
 pub mod presence;
 pub mod programmes;
 pub mod regions;
+mod scope;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

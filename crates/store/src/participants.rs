@@ -4,8 +4,9 @@ use crate::bulk::Value;
 use crate::{Access, Result, StoreError, decode, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::identity::Language;
+use onramp_domain::organisations::OrganisationRef;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
-use onramp_domain::policy::{FollowedAt, ParticipantRef};
+use onramp_domain::policy::{Actor, FollowedAt, ParticipantRef, caseload_scope};
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -348,8 +349,9 @@ pub async fn find_duplicates_many(conn: &mut impl Access, inputs: &[&Participant
         .collect())
 }
 
-/// Where the participant is followed and with whom they share their file: what the policy decides on.
-/// The organisation where they were reached counts as followed there by the person who registered them.
+/// The facts the policy decides on: where and by whom the participant was registered, where their
+/// trajectories follow them, and with whom they share their file. What these mean for access (the
+/// one who registered a person follows them there) is the policy's.
 pub async fn access_ref(conn: &mut impl Access, id: Uuid) -> Result<Option<ParticipantRef>> {
     Ok(access_refs(conn, &[id]).await?.remove(&id))
 }
@@ -365,15 +367,15 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
                JOIN organisations o ON o.id = p.organisation_id WHERE p.id IN";
     let homes: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = crate::bulk::select_in(conn, sql, ids).await?;
     for (id, organisation_id, region_id, created_by) in homes {
-        let home = FollowedAt {
-            organisation_id,
-            region_id,
-            coach_id: created_by,
-        };
         refs.insert(
             id,
             ParticipantRef {
-                followed: vec![home],
+                registered_at: Some(OrganisationRef {
+                    id: organisation_id,
+                    region_id,
+                }),
+                registered_by: created_by,
+                followed: Vec::new(),
                 shared_with: Vec::new(),
             },
         );
@@ -401,15 +403,24 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
     Ok(refs)
 }
 
-/// Participants with no trajectory yet, registered by `user_id` or at one of their organisations
-/// (or all of them), by name; the caller asks the policy about each.
-pub async fn without_trajectory(conn: &mut impl Access, all: bool, user_id: Uuid) -> Result<Vec<Uuid>> {
-    let sql = "SELECT p.id FROM participants p
-               WHERE NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.participant_id = p.id)
-                 AND ($1 OR p.created_by = $2
-                      OR p.organisation_id IN (SELECT organisation_id FROM user_organisations WHERE user_id = $2))
-               ORDER BY p.name_search, p.id";
-    Ok(run!(conn, c => sqlx::query_scalar(sql).bind(all).bind(user_id).fetch_all(c).await)?)
+/// Participants with no trajectory yet whose registration is in the actor's caseload scope (the
+/// partner that registered them, their region, or the actor as the one who registered them), by
+/// name: for such people the scope is the policy's `ViewParticipant`.
+pub async fn without_trajectory(conn: &mut impl Access, actor: &Actor) -> Result<Vec<Uuid>> {
+    let scope = caseload_scope(actor);
+    let (visible, ids) = crate::scope::caseload_condition(scope, actor, &crate::scope::REGISTRATION, 1);
+    let sql = format!(
+        "SELECT p.id FROM participants p JOIN organisations o ON o.id = p.organisation_id
+         WHERE NOT EXISTS (SELECT 1 FROM trajectories t WHERE t.participant_id = p.id) AND {visible}
+         ORDER BY p.name_search, p.id"
+    );
+    Ok(run!(conn, c => {
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(&*sql));
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?)
 }
 
 pub async fn count(conn: &mut impl Access) -> Result<i64> {

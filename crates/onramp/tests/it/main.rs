@@ -23,6 +23,7 @@ mod outcomes;
 mod pages;
 mod participants;
 mod plans;
+mod policy_scopes;
 mod presence;
 mod programmes;
 mod regions;

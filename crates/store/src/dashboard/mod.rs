@@ -333,7 +333,8 @@ pub async fn people(
     limit: i64,
 ) -> Result<Vec<Person>> {
     // The viewer's part of the caseload, with its ids bound from $10 on.
-    let (visible, visible_ids) = crate::caseload::visible_condition(viewer, 10, true);
+    let viewer_scope = onramp_domain::policy::caseload_scope(viewer);
+    let (visible, visible_ids) = crate::scope::caseload_condition(viewer_scope, viewer, &crate::scope::TRAJECTORY, 10);
     // Without a cursor, its parameters are still bound and only tested for NULL.
     let sql = |has_cursor: bool| {
         let cursor = if has_cursor {

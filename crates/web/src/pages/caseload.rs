@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Redirect;
 use onramp_domain::identity::Role;
+use onramp_domain::policy::{self, Action, Decision};
 use onramp_store::caseload::Filter;
 use uuid::Uuid;
 
@@ -104,7 +105,7 @@ pub async fn caseload(
         today: today(),
         statuses: options(&p, "status", &["active", "ended", "all"]),
         sorts: options(&p, "sort", &["name", "ends_by"]),
-        can_register: matches!(ctx.actor.role, Role::Coach | Role::Administrator),
+        can_register: policy::decide(&ctx.actor, Action::RegisterParticipants) == Decision::Allow,
         is_coach: ctx.actor.role == Role::Coach,
         rows: rows.into_iter().map(CaseloadRow::from).collect(),
         filter: Form::with_values(values),

@@ -43,8 +43,8 @@ fn page(ctx: &Ctx, report: Option<ImportReport>, dry_run: bool, file_error: Opti
 }
 
 fn may_import(ctx: &Ctx) -> Result<(), AppError> {
-    use onramp_domain::identity::Role;
-    if matches!(ctx.actor.role, Role::Administrator | Role::Coach) {
+    use onramp_domain::policy::{self, Action, Decision};
+    if policy::decide(&ctx.actor, Action::ImportParticipants) == Decision::Allow {
         Ok(())
     } else {
         Err(AppError::Forbidden)

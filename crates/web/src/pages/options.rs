@@ -26,7 +26,7 @@ pub async fn caseload_people(
     organisation_id: Option<uuid::Uuid>,
 ) -> Vec<(String, String)> {
     use onramp_domain::identity::Role;
-    if !matches!(ctx.actor.role, Role::Administrator | Role::Coach) {
+    if policy::decide(&ctx.actor, Action::PickParticipants) != Decision::Allow {
         return Vec::new();
     }
     let filter = onramp_store::caseload::Filter {

@@ -49,7 +49,7 @@ struct ListTemplate {
 }
 
 fn may_plan(ctx: &Ctx) -> bool {
-    matches!(ctx.actor.role, Role::Administrator | Role::Coach)
+    policy::decide(&ctx.actor, Action::PlanSessionsSomewhere) == Decision::Allow
 }
 
 pub async fn list(

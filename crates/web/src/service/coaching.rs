@@ -114,7 +114,7 @@ pub async fn add_consultation(
     Ok(consultation)
 }
 
-/// A partner's consultations in a period; their decisions only for those who recorded them or administrators.
+/// A partner's consultations in a period; their decisions as `withhold_decisions` lets the actor read them.
 pub async fn consultations_at(
     state: &AppState,
     ctx: &Ctx,
@@ -134,12 +134,29 @@ pub async fn consultations_at(
         coach_id: None,
     };
     let mut list = coaching::consultations_at(&mut conn, filter).await?;
-    for k in &mut list {
-        if k.coach_id != ctx.user.id && ctx.actor.role != Role::Administrator {
+    withhold_decisions(&mut conn, ctx, &mut list).await?;
+    Ok(list)
+}
+
+/// Leaves out the decisions of the consultations whose decisions the actor may not read
+/// (`Action::ViewConsultationDecisions`: those who read the notes of everyone discussed), the same
+/// in a partner's list and in a participant's file.
+pub async fn withhold_decisions(
+    conn: &mut impl onramp_store::Access,
+    ctx: &Ctx,
+    list: &mut [Consultation],
+) -> Result<(), AppError> {
+    let ids: Vec<Uuid> = list.iter().map(|k| k.id).collect();
+    let discussed = coaching::discussed_refs(conn, &ids).await?;
+    for k in list {
+        let people = discussed.get(&k.id).map(Vec::as_slice).unwrap_or_default();
+        if onramp_domain::policy::decide(&ctx.actor, Action::ViewConsultationDecisions(people))
+            != onramp_domain::policy::Decision::Allow
+        {
             k.decisions = None;
         }
     }
-    Ok(list)
+    Ok(())
 }
 
 /// Hours in one category: committed by the agreements, used so far, and the pace projected to the year end.

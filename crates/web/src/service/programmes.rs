@@ -4,7 +4,6 @@ use super::require;
 use crate::error::AppError;
 use crate::identity::Ctx;
 use crate::state::AppState;
-use onramp_domain::identity::Role;
 use onramp_domain::policy::Action;
 use onramp_domain::programmes::ProgrammeInput;
 use onramp_store::audit::{self, Event};
@@ -12,11 +11,7 @@ use onramp_store::programmes::{self, Programme};
 use uuid::Uuid;
 
 fn require_read(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.actor.role == Role::Funder {
-        Err(AppError::Forbidden)
-    } else {
-        Ok(())
-    }
+    require(&ctx.actor, Action::ViewProgrammes)
 }
 
 pub async fn list(state: &AppState, ctx: &Ctx) -> Result<Vec<Programme>, AppError> {

@@ -41,7 +41,7 @@ enum Stage {
 impl Export {
     /// Refuses at once (before any row) whom the policy gives no caseload.
     pub async fn start(state: &AppState, ctx: &Ctx) -> Result<Export, AppError> {
-        if policy::caseload_scope(&ctx.actor).is_empty() {
+        if policy::decide(&ctx.actor, Action::ExportParticipants) != Decision::Allow {
             return Err(AppError::Forbidden);
         }
         let mut conn = state.db.conn().await?;
@@ -67,8 +67,7 @@ impl Export {
                 Stage::Trajectories(filter) => {
                     let page = caseload::page(&mut conn, &ctx.actor, filter, PAGE).await?;
                     let Some(last) = page.last() else {
-                        let scope = policy::caseload_scope(&ctx.actor);
-                        let ids = participants::without_trajectory(&mut conn, scope.all, ctx.actor.user_id).await?;
+                        let ids = participants::without_trajectory(&mut conn, &ctx.actor).await?;
                         self.stage = Stage::Unplaced(ids.into_iter());
                         continue;
                     };

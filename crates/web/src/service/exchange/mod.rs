@@ -73,7 +73,7 @@ fn error(line: usize, column: &str, code: &str, ctx: &Ctx) -> RowError {
 }
 
 pub async fn import(state: &AppState, ctx: &Ctx, table: &Table, dry_run: bool) -> Result<ImportReport, AppError> {
-    if !matches!(ctx.actor.role, Role::Administrator | Role::Coach) {
+    if policy::decide(&ctx.actor, Action::ImportParticipants) != Decision::Allow {
         return Err(AppError::Forbidden);
     }
     let mut report = ImportReport {
