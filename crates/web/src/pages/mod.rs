@@ -29,6 +29,7 @@ mod options;
 mod organisations;
 mod outcomes;
 mod participant_file;
+mod participant_view;
 mod participants;
 mod plan_editor;
 mod plan_history;

@@ -3,7 +3,8 @@
 use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, path_id, render, see_other};
 use super::options::{Options, intake_organisations, options, programme_list};
-use super::participant_file::{Failed, Notice, show_page};
+use super::participant_file::{Notice, show_page};
+use super::participant_view::Failed;
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::participants as service;

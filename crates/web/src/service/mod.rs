@@ -80,6 +80,27 @@ pub async fn check_location(
     }
 }
 
+/// Leaves out the decisions of the consultations whose decisions the actor may not read
+/// (`Action::ViewConsultationDecisions`: those who read the notes of everyone discussed), the same
+/// in a partner's list and in a participant's file.
+pub async fn withhold_decisions(
+    conn: &mut impl onramp_store::Access,
+    ctx: &crate::identity::Ctx,
+    list: &mut [onramp_store::coaching::Consultation],
+) -> Result<(), AppError> {
+    let ids: Vec<uuid::Uuid> = list.iter().map(|k| k.id).collect();
+    let discussed = onramp_store::coaching::discussed_refs(conn, &ids).await?;
+    for k in list {
+        let people = discussed.get(&k.id).map(Vec::as_slice).unwrap_or_default();
+        if onramp_domain::policy::decide(&ctx.actor, Action::ViewConsultationDecisions(people))
+            != onramp_domain::policy::Decision::Allow
+        {
+            k.decisions = None;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::keep_page;
