@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod agreements;
 pub mod consents;
+pub mod disclosure;
 pub mod icf;
 pub mod identity;
 pub mod organisations;

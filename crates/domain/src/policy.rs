@@ -586,6 +586,15 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
     }
 }
 
+/// Whether the actor sees aggregate figures exactly (the programme's staff and those in the care
+/// relationship) or with small cells hidden (funders; see `disclosure`).
+pub fn sees_exact_figures(actor: &Actor) -> bool {
+    match actor.role {
+        Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam => true,
+        Role::PeerExpert | Role::Funder => false,
+    }
+}
+
 /// The parts of the application a role's navigation offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Menu {
@@ -862,6 +871,21 @@ mod tests {
         for (role, action, expected) in table {
             assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");
         }
+    }
+
+    /// Exact aggregate figures for the programme's staff and the care relationship; small cells
+    /// hidden for everyone else.
+    #[test]
+    fn only_staff_and_the_care_relationship_see_exact_figures() {
+        let exact: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|role| sees_exact_figures(&actor(*role)))
+            .collect();
+        assert_eq!(
+            exact,
+            [Role::Administrator, Role::Coordinator, Role::Coach, Role::CareTeam]
+        );
     }
 
     #[test]

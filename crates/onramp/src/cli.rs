@@ -138,6 +138,11 @@ pub struct ServeArgs {
     /// The sender of onramp's e-mail.
     #[arg(long, env = "ONRAMP_MAIL_FROM", default_value = "onramp <noreply@onramp.invalid>")]
     pub mail_from: String,
+    /// Funders see counts of fewer people than this hidden, with the figures that would reveal
+    /// them (docs/dashboard.md); 1 hides nothing.
+    #[arg(long, env = "ONRAMP_SMALL_CELL_THRESHOLD", default_value_t = onramp_domain::disclosure::DEFAULT_THRESHOLD,
+          value_parser = clap::value_parser!(i64).range(1..=100))]
+    pub small_cell_threshold: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -337,6 +342,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
         config: Arc::new(Config {
             cookie_secure: args.cookie_secure,
             meeting_base_url: args.meeting_url,
+            small_cell_threshold: args.small_cell_threshold,
             mailer: match &args.smtp_url {
                 Some(url) => Some(onramp_web::mail::Mailer::new(url, &args.mail_from).map_err(anyhow::Error::msg)?),
                 None => None,

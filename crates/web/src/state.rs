@@ -14,6 +14,9 @@ pub struct Config {
     pub meeting_base_url: String,
     /// Outgoing e-mail (session invitations); `None` when no SMTP server is configured.
     pub mailer: Option<mail::Mailer>,
+    /// Figures shown outside the care relationship (funders) hide counts of fewer people than
+    /// this, and the figures that would reveal them (`onramp_domain::disclosure`).
+    pub small_cell_threshold: i64,
 }
 
 impl Default for Config {
@@ -22,6 +25,7 @@ impl Default for Config {
             cookie_secure: false,
             meeting_base_url: DEFAULT_MEETING_URL.into(),
             mailer: None,
+            small_cell_threshold: onramp_domain::disclosure::DEFAULT_THRESHOLD,
         }
     }
 }

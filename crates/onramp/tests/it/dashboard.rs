@@ -6,17 +6,17 @@ use crate::support::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-struct Cohort<'a> {
-    app: &'a TestApp,
-    coach: Client,
-    maasland: String,
-    wgtw: String,
+pub(crate) struct Cohort<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) coach: Client,
+    pub(crate) maasland: String,
+    pub(crate) wgtw: String,
 }
 
 impl Cohort<'_> {
     /// A participant at Maasland whose trajectory started on `started`, sick since `since`;
     /// returns (participant, trajectory).
-    async fn person(
+    pub(crate) async fn person(
         &self,
         label: &str,
         n: usize,
@@ -57,7 +57,7 @@ impl Cohort<'_> {
         (id, t["id"].as_str().unwrap().to_owned())
     }
 
-    async fn step(&self, person: &(String, String), kind: &str, on: &str) {
+    pub(crate) async fn step(&self, person: &(String, String), kind: &str, on: &str) {
         let path = format!("/api/v1/participants/{}/outcomes", person.0);
         let body = json!({"trajectory_id": person.1, "kind": kind, "on": on});
         let (status, o) = self.app.send_json(&self.coach, "POST", &path, body).await;
@@ -75,7 +75,7 @@ impl Cohort<'_> {
     }
 }
 
-async fn cohort(app: &TestApp) -> Cohort<'_> {
+pub(crate) async fn cohort(app: &TestApp) -> Cohort<'_> {
     let coach = app.api_as(COACH_LIMBURG).await;
     Cohort {
         maasland: app.organisation_id("Revalidatieziekenhuis Maasland").await,

@@ -29,4 +29,5 @@ mod programmes;
 mod regions;
 mod schema;
 mod scoping;
+mod small_cells;
 mod users;

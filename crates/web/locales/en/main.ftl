@@ -705,6 +705,8 @@ dashboard-barriers = The barriers noted most often
 error-describe-other = Describe the barrier in the note.
 error-already-closed = This barrier has already been closed.
 dashboard-none = None in this period.
+dashboard-hidden = hidden
+dashboard-hidden-note = Figures of fewer than { $threshold } people, and the figures from which they could be worked out, are hidden to protect the people behind them.
 
 ## Check-ins after exit
 check-ins-due = Check-ins due

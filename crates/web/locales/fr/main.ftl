@@ -705,6 +705,8 @@ dashboard-barriers = Les freins les plus souvent notés
 error-describe-other = Décrivez le frein dans la note.
 error-already-closed = Ce frein est déjà clôturé.
 dashboard-none = Aucun sur cette période.
+dashboard-hidden = masqué
+dashboard-hidden-note = Les chiffres portant sur moins de { $threshold } personnes, et ceux qui permettraient de les retrouver, sont masqués pour protéger les personnes concernées.
 
 ## Suivi après la sortie
 check-ins-due = Suivis à faire

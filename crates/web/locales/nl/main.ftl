@@ -705,6 +705,8 @@ dashboard-barriers = De vaakst genoteerde drempels
 error-describe-other = Beschrijf de drempel in de notitie.
 error-already-closed = Deze drempel is al afgesloten.
 dashboard-none = Geen in deze periode.
+dashboard-hidden = verborgen
+dashboard-hidden-note = Cijfers over minder dan { $threshold } personen, en de cijfers waaruit ze af te leiden zijn, worden verborgen om de mensen erachter te beschermen.
 
 ## Opvolging na uitstroom
 check-ins-due = Opvolgingen die vervallen

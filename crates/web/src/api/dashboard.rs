@@ -19,7 +19,8 @@ use uuid::Uuid;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Count {
     pub key: String,
-    pub count: i64,
+    /// `null` when hidden as a small cell (see `hidden`).
+    pub count: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,15 +31,15 @@ pub struct DashboardView {
     pub region_id: Option<Uuid>,
     pub programme_id: Option<Uuid>,
     /// People reached by presence actions in the period (anonymous counts).
-    pub reached_by_presence: i64,
+    pub reached_by_presence: Option<i64>,
     /// Reached by presence actions, plus participants who started without coming through one.
-    pub contacted: i64,
+    pub contacted: Option<i64>,
     /// Trajectories started in the period: the cohort of the next four figures.
-    pub started: i64,
+    pub started: Option<i64>,
     /// Of the cohort: attended at least one group session.
-    pub engaged_in_modules: i64,
+    pub engaged_in_modules: Option<i64>,
     /// Of the cohort: took at least one step towards work (docs/outcomes.md).
-    pub took_step: i64,
+    pub took_step: Option<i64>,
     /// `took_step` / `started`, in percent with one decimal.
     pub took_step_percent: Option<f64>,
     /// `took_step` / `contacted`: the figure the agreements' target is about.
@@ -46,7 +47,7 @@ pub struct DashboardView {
     /// The agreements' target share of contacted people taking steps, in percent.
     pub steps_target_percent: Option<f64>,
     /// Of the cohort: in paid work.
-    pub paid_work: i64,
+    pub paid_work: Option<i64>,
     /// `paid_work` / `took_step`, in percent.
     pub paid_work_percent_of_steps: Option<f64>,
     /// Trajectories that ended in the period, by ESF+ situation upon leaving (`not_recorded` when missing).
@@ -64,10 +65,26 @@ pub struct DashboardView {
     pub reach_per_fte_norm: i64,
     /// People to reach by the agreements running in the period.
     pub reach_target: i64,
+    /// The figures hidden as small cells for you (funders): counts of fewer people than
+    /// `small_cell_threshold`, and the figures that would reveal them; they read `null`.
+    /// Keys as in the exports: `started`, `exits:inactive`, `sickness:0-3`, `barrier:pain`.
+    pub hidden: Vec<String>,
+    /// The threshold applied, when the small-cell rule applies to you (docs/dashboard.md).
+    pub small_cell_threshold: Option<i64>,
 }
 
-fn counts(list: Vec<(String, i64)>) -> Vec<Count> {
-    list.into_iter().map(|(key, count)| Count { key, count }).collect()
+/// A count, or nothing when it is hidden.
+fn shown(d: &Dashboard, key: &str, count: i64) -> Option<i64> {
+    (!d.is_hidden(key)).then_some(count)
+}
+
+fn counts(d: &Dashboard, family: &str, list: &[(String, i64)]) -> Vec<Count> {
+    list.iter()
+        .map(|(key, count)| Count {
+            key: key.clone(),
+            count: (!d.is_hidden_in(family, key)).then_some(*count),
+        })
+        .collect()
 }
 
 impl From<Dashboard> for DashboardView {
@@ -78,24 +95,26 @@ impl From<Dashboard> for DashboardView {
             organisation_id: d.request.organisation_id,
             region_id: d.request.region_id,
             programme_id: d.request.programme_id,
-            reached_by_presence: d.reached_by_presence,
-            contacted: d.contacted,
-            started: d.started,
-            engaged_in_modules: d.engaged_in_modules,
-            took_step: d.took_step,
+            reached_by_presence: shown(&d, "reached_by_presence", d.reached_by_presence),
+            contacted: shown(&d, "contacted", d.contacted),
+            started: shown(&d, "started", d.started),
+            engaged_in_modules: shown(&d, "engaged_in_modules", d.engaged_in_modules),
+            took_step: shown(&d, "took_step", d.took_step),
             took_step_percent: d.took_step_percent,
             took_step_percent_of_contacted: d.took_step_percent_of_contacted,
             steps_target_percent: d.steps_target_percent,
-            paid_work: d.paid_work,
+            paid_work: shown(&d, "paid_work", d.paid_work),
             paid_work_percent_of_steps: d.paid_work_percent_of_steps,
-            exits: counts(d.exits),
-            sickness_bands: counts(d.sickness_bands),
-            top_barriers: counts(d.top_barriers),
+            exits: counts(&d, "exits", &d.exits),
+            sickness_bands: counts(&d, "sickness", &d.sickness_bands),
+            top_barriers: counts(&d, "barrier", &d.top_barriers),
             median_duration_months: d.median_duration_months,
             fte: d.fte,
             reached_per_fte: d.reached_per_fte,
             reach_per_fte_norm: d.reach_per_fte_norm,
             reach_target: d.reach_target,
+            hidden: d.hidden.iter().cloned().collect(),
+            small_cell_threshold: d.small_cell_threshold,
         }
     }
 }

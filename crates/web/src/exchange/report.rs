@@ -12,6 +12,8 @@ pub enum Value {
     /// A share in percent, months, or a ratio: one decimal.
     Decimal(Option<f64>),
     Text(String),
+    /// A small cell hidden from the reader (`onramp_domain::disclosure`).
+    Hidden,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +56,7 @@ pub fn write_csv(rows: &[ReportRow], language: Language) -> Vec<u8> {
                 Value::Decimal(Some(v)) => decimal_text(*v, language),
                 Value::Decimal(None) => String::new(),
                 Value::Text(text) => text.clone(),
+                Value::Hidden => crate::i18n::text(language, "dashboard-hidden"),
             };
             let _ = writer.write_record([&row.figure, &row.label, &value, &row.definition]);
         }
@@ -83,6 +86,9 @@ pub fn write_xlsx(rows: &[ReportRow], language: Language, sheet_name: &str) -> R
             Value::Decimal(Some(v)) => sheet.write_number_with_format(r, 2, *v, &one_decimal).map(|_| ()),
             Value::Decimal(None) => Ok(()),
             Value::Text(text) => sheet.write_string(r, 2, text).map(|_| ()),
+            Value::Hidden => sheet
+                .write_string(r, 2, crate::i18n::text(language, "dashboard-hidden"))
+                .map(|_| ()),
         }
         .map_err(error)?;
         sheet.write_string(r, 3, &row.definition).map_err(error)?;

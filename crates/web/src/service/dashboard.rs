@@ -7,6 +7,7 @@ use crate::exchange::report::{ReportRow, Value};
 use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::NaiveDate;
+use onramp_domain::disclosure::Cells;
 use onramp_domain::outcomes::{BarrierCode, ExitSituation};
 use onramp_domain::participants::SICKNESS_BANDS;
 use onramp_domain::policy;
@@ -17,6 +18,7 @@ use onramp_store::dashboard::{self, Scope};
 use onramp_store::dashboard::{After, Figure, Person};
 use onramp_store::{Access, organisations, programmes};
 use serde::Serialize;
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// The requested period and scope, checked.
@@ -70,6 +72,87 @@ pub struct Dashboard {
     pub reached_per_fte: Option<f64>,
     pub reach_per_fte_norm: i64,
     pub reach_target: i64,
+    /// The figures hidden as small cells (`started`, `exits:inactive`, `barrier:pain`, …); their
+    /// counts read 0 and their shares nothing. Empty for those who see exact figures.
+    pub hidden: BTreeSet<String>,
+    /// The threshold applied, when figures were hidden by the small-cell rule.
+    pub small_cell_threshold: Option<i64>,
+}
+
+impl Dashboard {
+    /// Whether a figure is hidden: `is_hidden("started")`, or in a family `is_hidden_in("exits", key)`.
+    pub fn is_hidden(&self, key: &str) -> bool {
+        self.hidden.contains(key)
+    }
+
+    pub fn is_hidden_in(&self, family: &str, key: &str) -> bool {
+        self.hidden.contains(&format!("{family}:{key}"))
+    }
+
+    /// Hides the small cells and what would reveal them (`onramp_domain::disclosure`).
+    fn hide_small_cells(&mut self, threshold: i64) {
+        let list_keys = |family: &str, list: &[(String, i64)]| -> Vec<String> {
+            list.iter().map(|(key, _)| format!("{family}:{key}")).collect()
+        };
+        let mut cells = Cells::new();
+        cells
+            .count("reached_by_presence", self.reached_by_presence)
+            .count("contacted", self.contacted)
+            .count("started", self.started)
+            .count("engaged_in_modules", self.engaged_in_modules)
+            .count("took_step", self.took_step)
+            .count("paid_work", self.paid_work)
+            .count("exited", self.exits.iter().map(|(_, n)| n).sum())
+            .nested("contacted", "reached_by_presence")
+            .nested("started", "engaged_in_modules")
+            .nested("started", "took_step")
+            .nested("took_step", "paid_work")
+            .nested("started", "paid_work");
+        for (family, list) in [
+            ("exits", &self.exits),
+            ("sickness", &self.sickness_bands),
+            ("barrier", &self.top_barriers),
+        ] {
+            for (key, n) in list.iter() {
+                cells.count(&format!("{family}:{key}"), *n);
+            }
+        }
+        cells
+            .partition(Some("exited"), &list_keys("exits", &self.exits))
+            .partition(Some("started"), &list_keys("sickness", &self.sickness_bands));
+        let hidden = cells.suppress(threshold).clone();
+        self.took_step_percent = cells.share(&["took_step", "started"], self.took_step_percent);
+        self.took_step_percent_of_contacted =
+            cells.share(&["took_step", "contacted"], self.took_step_percent_of_contacted);
+        self.paid_work_percent_of_steps = cells.share(&["paid_work", "took_step"], self.paid_work_percent_of_steps);
+        self.median_duration_months = cells.share(&["exited"], self.median_duration_months);
+        self.reached_per_fte = cells.share(&["reached_by_presence"], self.reached_per_fte);
+        for (key, count) in [
+            ("reached_by_presence", &mut self.reached_by_presence),
+            ("contacted", &mut self.contacted),
+            ("started", &mut self.started),
+            ("engaged_in_modules", &mut self.engaged_in_modules),
+            ("took_step", &mut self.took_step),
+            ("paid_work", &mut self.paid_work),
+        ] {
+            if hidden.contains(key) {
+                *count = 0;
+            }
+        }
+        for (family, list) in [
+            ("exits", &mut self.exits),
+            ("sickness", &mut self.sickness_bands),
+            ("barrier", &mut self.top_barriers),
+        ] {
+            for (key, n) in list.iter_mut() {
+                if hidden.contains(&format!("{family}:{key}")) {
+                    *n = 0;
+                }
+            }
+        }
+        self.hidden = hidden;
+        self.small_cell_threshold = Some(threshold);
+    }
 }
 
 /// Checks the period, the references and the actor's right to the scope; gives the store's scope.
@@ -150,6 +233,14 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
         reached_per_fte: (fte > 0.0).then(|| (reached as f64 / fte * 10.0).round() / 10.0),
         reach_per_fte_norm: REACH_PER_FTE_NORM,
         reach_target,
+        hidden: BTreeSet::new(),
+        small_cell_threshold: None,
+    })
+    .map(|mut d| {
+        if !policy::sees_exact_figures(&ctx.actor) {
+            d.hide_small_cells(state.config.small_cell_threshold);
+        }
+        d
     })
 }
 
@@ -291,7 +382,14 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
     } else {
         scope.join(" · ")
     };
-    let count = |figure: &str, key: &str, n: i64| row(figure, t(key), Value::Count(n), t(&format!("{key}-def")));
+    let shown = |figure: &str, n: i64| {
+        if d.is_hidden(figure) {
+            Value::Hidden
+        } else {
+            Value::Count(n)
+        }
+    };
+    let count = |figure: &str, key: &str, n: i64| row(figure, t(key), shown(figure, n), t(&format!("{key}-def")));
     let decimal =
         |figure: &str, key: &str, v: Option<f64>| row(figure, t(key), Value::Decimal(v), t(&format!("{key}-def")));
     let mut rows = vec![
@@ -340,7 +438,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
         rows.push(row(
             &format!("exits:{situation}"),
             label,
-            Value::Count(*n),
+            shown(&format!("exits:{situation}"), *n),
             t("dashboard-exits-def"),
         ));
     }
@@ -350,7 +448,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
         rows.push(row(
             &format!("sickness:{band}"),
             label,
-            Value::Count(*n),
+            shown(&format!("sickness:{band}"), *n),
             t("dashboard-sickness-def"),
         ));
     }
@@ -359,7 +457,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
         rows.push(row(
             &format!("barrier:{code}"),
             label,
-            Value::Count(*n),
+            shown(&format!("barrier:{code}"), *n),
             t("dashboard-barriers-def"),
         ));
     }
