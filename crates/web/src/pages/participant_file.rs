@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use uuid::Uuid;
 
 #[derive(Deserialize, Default)]
@@ -34,10 +35,9 @@ pub async fn show_page(
     let mut coaches = HashMap::new();
     let mut conn = state.db.conn().await?;
     for t in &file.trajectories {
-        if !coaches.contains_key(&t.organisation_id) {
+        if let Entry::Vacant(slot) = coaches.entry(t.organisation_id) {
             let list = onramp_store::users::coaches_at(&mut conn, t.organisation_id).await?;
-            let list = list.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
-            coaches.insert(t.organisation_id, list);
+            slot.insert(list.into_iter().map(|(id, name)| (id.to_string(), name)).collect());
         }
     }
     drop(conn);
