@@ -133,6 +133,52 @@ async fn unknown_pages_and_records_give_a_404_page() {
     }
 }
 
+/// A failed page is rendered once, by the pages' error layer, in the language of whoever asked:
+/// the handler only says what went wrong.
+#[tokio::test]
+async fn error_pages_speak_the_language_of_the_request() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser_as(COACH_LIMBURG).await;
+    let missing = "/participants/00000000-0000-0000-0000-000000000000";
+    let page = |client: &reqwest::Client, path: &str| {
+        let request = client.get(app.url(path));
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let html_type = response.headers()[reqwest::header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html");
+            (status, html_type, response.text().await.unwrap())
+        }
+    };
+    let (status, html_type, html) = page(&browser, missing).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html_type, "an HTML page, not a bare status");
+    assert!(html.contains("Deze pagina of dit gegeven bestaat niet"), "{html}");
+    let (status, _, html) = page(&browser, "/participants/not-an-id").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Deze pagina of dit gegeven bestaat niet"));
+
+    // The same refusals in French once the account speaks French.
+    let api = app.api_as(COACH_LIMBURG).await;
+    let body = serde_json::json!({"display_name": "Sofie Maes", "language": "fr"});
+    let (status, answer) = app.send_json(&api, "PATCH", "/api/v1/me", body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, _, html) = page(&browser, missing).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Cette page ou cette donnée"), "{html}");
+    // A form without its anti-forgery token is refused by the check before any handler runs.
+    let response = browser
+        .post(app.url("/account/preferences"))
+        .form(&[("display_name", "x"), ("language", "nl")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.text().await.unwrap().contains("autorisé à faire ceci"));
+}
+
 /// The served document is the one in `docs/openapi.json`; `UPDATE_SNAPSHOTS=1` rewrites it.
 #[tokio::test]
 async fn the_openapi_document_matches_its_snapshot() {

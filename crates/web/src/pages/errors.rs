@@ -2,7 +2,7 @@
 
 use super::layout::{Page, PageFailure, render};
 use crate::i18n;
-use crate::identity::RequestInfo;
+use crate::identity::{Ctx, RequestInfo};
 use askama::Template;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -19,11 +19,10 @@ struct ErrorTemplate {
 /// Renders the error page for a response that a page handler (or the anti-forgery check) marked
 /// as failed; headers such as `Retry-After` stay.
 pub async fn render_failures(request: Request, next: Next) -> Response {
-    let lang = request
-        .extensions()
-        .get::<RequestInfo>()
-        .map(|info| info.language)
-        .unwrap_or(Language::Nl);
+    // The account's language when signed in, else the one the request asks for.
+    let signed_in = request.extensions().get::<Ctx>().map(|ctx| ctx.language);
+    let asked = request.extensions().get::<RequestInfo>().map(|info| info.language);
+    let lang = signed_in.or(asked).unwrap_or(Language::Nl);
     let response = next.run(request).await;
     let Some(failure) = response.extensions().get::<PageFailure>().copied() else {
         return response;
