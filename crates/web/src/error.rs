@@ -269,11 +269,17 @@ impl IntoResponse for AppError {
             HeaderValue::from_static("application/problem+json"),
         );
         if matches!(self, AppError::Throttled) {
-            let retry = onramp_store::throttle::WINDOW.num_seconds().to_string();
-            if let Ok(value) = HeaderValue::from_str(&retry) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+            set_retry_after(&mut response);
         }
         response
+    }
+}
+
+/// Tells a throttled client when to try again: when the window of counted failures has passed.
+/// The API's 429 and the sign-in page's carry it alike.
+pub fn set_retry_after(response: &mut Response) {
+    let retry = onramp_store::throttle::WINDOW.num_seconds().to_string();
+    if let Ok(value) = HeaderValue::from_str(&retry) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
     }
 }

@@ -34,6 +34,12 @@ pub fn apply(router: Router) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        // Participant pages, their PDFs, exports and API answers hold health data: no browser or
+        // proxy keeps a copy. Responses that choose their own caching (the stylesheet) keep it.
+        .layer(Header::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(Header::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
