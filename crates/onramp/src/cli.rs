@@ -225,7 +225,7 @@ pub fn init_tracing(cli: &Cli) {
 async fn open(url: &str, reader_cache_mib: u32) -> Result<Db> {
     let db = Db::connect_with(url, reader_cache_mib)
         .await
-        .with_context(|| format!("cannot open the database {url}"))?;
+        .with_context(|| format!("cannot open the database {}", onramp_store::error::redact_url(url)))?;
     db.migrate().await.context("cannot apply the migrations")?;
     Ok(db)
 }
@@ -260,7 +260,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            println!("migrations applied to {}", cli.database_url);
+            println!(
+                "migrations applied to {}",
+                onramp_store::error::redact_url(&cli.database_url)
+            );
             Ok(())
         }
         Command::Demo => {
