@@ -138,6 +138,11 @@ pub struct ServeArgs {
     /// The sender of onramp's e-mail.
     #[arg(long, env = "ONRAMP_MAIL_FROM", default_value = "onramp <noreply@onramp.invalid>")]
     pub mail_from: String,
+    /// Seconds a client has to send a request's headers (and to start its next request on a
+    /// kept-alive connection) before the connection is closed.
+    #[arg(long, env = "ONRAMP_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value_t = onramp_web::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_read_timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -344,6 +349,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
                 Some(url) => Some(onramp_web::mail::Mailer::new(url, &args.mail_from).map_err(anyhow::Error::msg)?),
                 None => None,
             },
+            header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
         }),
     };
     onramp_web::serve(listener, state)

@@ -14,6 +14,10 @@ pub struct Config {
     pub meeting_base_url: String,
     /// Outgoing e-mail (session invitations); `None` when no SMTP server is configured.
     pub mailer: Option<mail::Mailer>,
+    /// How long a connection may take to send a request's headers (and, between requests, to
+    /// start the next one) before the server closes it, so that slow clients cannot hold
+    /// connections open.
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -22,9 +26,14 @@ impl Default for Config {
             cookie_secure: false,
             meeting_base_url: DEFAULT_MEETING_URL.into(),
             mailer: None,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
+
+/// The time a client has to send a request's headers, unless the operator chooses another
+/// (`--header-read-timeout`).
+pub const DEFAULT_HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Jitsi Meet's public service; deployments set their own with `--meeting-url`.
 pub const DEFAULT_MEETING_URL: &str = "https://meet.jit.si";

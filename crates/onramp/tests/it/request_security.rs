@@ -172,3 +172,63 @@ async fn the_throttled_sign_in_page_says_when_to_try_again() {
             .starts_with("text/html")
     );
 }
+
+/// The server on a fresh database whose clients have `timeout` to send a request's headers.
+async fn serve_with_header_timeout(timeout: std::time::Duration) -> (std::net::SocketAddr, TestDb) {
+    let test_db = TestDb::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = onramp_web::Config {
+        header_read_timeout: timeout,
+        ..onramp_web::Config::default()
+    };
+    let state = onramp_web::AppState {
+        db: test_db.db.clone(),
+        config: std::sync::Arc::new(config),
+    };
+    tokio::spawn(onramp_web::serve(listener, state));
+    (addr, test_db)
+}
+
+/// Waits until the server closes the connection (end of stream or reset); how long that took.
+async fn closed_after(reader: &mut tokio::net::tcp::OwnedReadHalf) -> std::time::Duration {
+    use tokio::io::AsyncReadExt;
+    let started = std::time::Instant::now();
+    let mut buffer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), reader.read_to_end(&mut buffer)).await;
+    assert!(read.is_ok(), "the connection is still open after 10 s");
+    started.elapsed()
+}
+
+#[tokio::test]
+async fn a_connection_sending_its_headers_slowly_is_closed() {
+    use tokio::io::AsyncWriteExt;
+    let bound = std::time::Duration::from_secs(1);
+    let (addr, _db) = serve_with_header_timeout(bound).await;
+    let response = TestApp::client()
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "a whole request is answered");
+
+    // Part of a request line, then silence.
+    let (mut reader, mut writer) = tokio::net::TcpStream::connect(addr).await.unwrap().into_split();
+    writer.write_all(b"GET /healthz HTT").await.unwrap();
+    let waited = closed_after(&mut reader).await;
+    assert!(waited < bound * 3, "closed after {waited:?}");
+
+    // A byte every 200 ms: each byte comes in time, the headers as a whole do not.
+    let (mut reader, mut writer) = tokio::net::TcpStream::connect(addr).await.unwrap().into_split();
+    let trickle = tokio::spawn(async move {
+        for byte in b"GET /healthz HTTP/1.1\r\nHost: onramp\r\nX-Slow: ".iter().cycle() {
+            if writer.write_all(&[*byte]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    });
+    let waited = closed_after(&mut reader).await;
+    assert!(waited < bound * 3, "closed after {waited:?}");
+    trickle.abort();
+}
