@@ -4,6 +4,7 @@
 use crate::cookies;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::touch::{self, Touch};
 use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION};
 use axum::http::request::Parts;
@@ -85,10 +86,6 @@ impl RequestInfo {
     }
 }
 
-/// Sessions and API tokens are marked as used at most once a minute, to spare the database a write
-/// per request.
-const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
-
 pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let info = request_info(&state, &request);
     let ctx = match resolve(&state, request.headers(), &info).await {
@@ -155,10 +152,8 @@ async fn resolve(
         };
         let user = users::get(&mut conn, user_id).await?;
         drop(conn);
-        if last_used_at.is_none_or(|at| onramp_store::now() - at > TOUCH_INTERVAL) {
-            let mut tx = state.db.begin().await?;
-            tokens::touch(&mut tx, secret).await?;
-            tx.commit().await?;
+        if touch::due(last_used_at) {
+            touch::later(state, Touch::Token(secret.to_owned()));
         }
         return Ok(user.map(|user| ctx_for(user, info, None, None)));
     }
@@ -173,10 +168,8 @@ async fn resolve(
         return Ok(None);
     };
     drop(conn);
-    if onramp_store::now() - session.last_seen_at > TOUCH_INTERVAL {
-        let mut tx = state.db.begin().await?;
-        sessions::touch(&mut tx, &token).await?;
-        tx.commit().await?;
+    if touch::due(Some(session.last_seen_at)) {
+        touch::later(state, Touch::Session(token.clone()));
     }
     Ok(Some(ctx_for(user, info, Some(session.csrf_token), Some(token))))
 }

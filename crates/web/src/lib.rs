@@ -17,6 +17,7 @@ mod security;
 pub mod service;
 pub mod state;
 pub mod time;
+mod touch;
 
 #[cfg(test)]
 mod layering;

@@ -232,3 +232,111 @@ async fn a_connection_sending_its_headers_slowly_is_closed() {
     assert!(waited < bound * 3, "closed after {waited:?}");
     trickle.abort();
 }
+
+/// A browser session and an API token of the coach, both due to be marked as used.
+async fn session_and_token_due(app: &TestApp) -> (reqwest::Client, String) {
+    let browser = app.browser_as(COACH_LIMBURG).await;
+    let (status, created) = app
+        .send_json(&browser, "POST", "/api/v1/me/tokens", json!({"name": "touch test"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let five_minutes_ago = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let mut tx = app.db.begin().await.unwrap();
+    for sql in [
+        "UPDATE sessions SET last_seen_at = $1",
+        "UPDATE api_tokens SET last_used_at = $1",
+    ] {
+        onramp_store::run!(&mut tx, c => sqlx::query(sql).bind(five_minutes_ago).execute(c).await.map(|r| r.rows_affected())).unwrap();
+    }
+    tx.commit().await.unwrap();
+    (browser, secret)
+}
+
+/// When the latest session was last marked as used.
+async fn last_seen(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
+    let mut conn = app.db.conn().await.unwrap();
+    let sql = "SELECT MAX(last_seen_at) FROM sessions";
+    onramp_store::run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await).unwrap()
+}
+
+/// A page by session cookie and an API call by token, each answered within `bound`.
+async fn both_answer_within(app: &TestApp, browser: &reqwest::Client, secret: &str, bound: std::time::Duration) {
+    let started = std::time::Instant::now();
+    let response = browser.get(app.url("/caseload")).timeout(bound).send().await;
+    let response = response.unwrap_or_else(|e| panic!("the page did not answer within {bound:?}: {e}"));
+    assert_eq!(response.status(), StatusCode::OK, "the page, by session");
+    let response = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(secret)
+        .timeout(bound)
+        .send()
+        .await;
+    let response = response.unwrap_or_else(|e| panic!("the API did not answer within {bound:?}: {e}"));
+    assert_eq!(response.status(), StatusCode::OK, "the API, by token");
+    assert!(started.elapsed() < bound * 2, "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_failing_last_seen_write_does_not_fail_the_request() {
+    let app = TestApp::spawn().await;
+    let (browser, secret) = session_and_token_due(&app).await;
+    // The database refuses to mark a session or token as used, as a full disk or a broken
+    // connection would.
+    let sql = if on_postgres() {
+        "CREATE FUNCTION refuse_touch() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN RAISE EXCEPTION 'touch refused by the test'; END $$;
+         CREATE TRIGGER refuse_session_touch BEFORE UPDATE OF last_seen_at ON sessions
+           FOR EACH ROW EXECUTE FUNCTION refuse_touch();
+         CREATE TRIGGER refuse_token_touch BEFORE UPDATE OF last_used_at ON api_tokens
+           FOR EACH ROW EXECUTE FUNCTION refuse_touch();"
+    } else {
+        "CREATE TRIGGER refuse_session_touch BEFORE UPDATE OF last_seen_at ON sessions
+           BEGIN SELECT RAISE(ABORT, 'touch refused by the test'); END;
+         CREATE TRIGGER refuse_token_touch BEFORE UPDATE OF last_used_at ON api_tokens
+           BEGIN SELECT RAISE(ABORT, 'touch refused by the test'); END;"
+    };
+    let mut tx = app.db.begin().await.unwrap();
+    onramp_store::run!(&mut tx, c => sqlx::raw_sql(sql).execute(c).await.map(|_| ())).unwrap();
+    tx.commit().await.unwrap();
+    for _ in 0..3 {
+        both_answer_within(&app, &browser, &secret, std::time::Duration::from_secs(5)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let seen = last_seen(&app).await;
+    assert!(
+        seen < chrono::Utc::now() - chrono::Duration::minutes(4),
+        "the session was indeed not marked as used"
+    );
+}
+
+#[tokio::test]
+async fn a_request_does_not_wait_for_a_busy_writer_to_mark_the_session_as_used() {
+    let app = TestApp::spawn().await;
+    let (browser, secret) = session_and_token_due(&app).await;
+    let due = last_seen(&app).await;
+    // A long write holds the writer (as an import does), and with it the rows of every session and
+    // token: SQLite's one writer connection is taken, PostgreSQL's rows are locked.
+    let mut held = app.db.begin().await.unwrap();
+    for sql in [
+        "UPDATE sessions SET last_seen_at = last_seen_at",
+        "UPDATE api_tokens SET last_used_at = last_used_at",
+    ] {
+        onramp_store::run!(&mut held, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected())).unwrap();
+    }
+    // Well below SQLite's busy timeout and the pools' acquire timeouts (10 s and more).
+    both_answer_within(&app, &browser, &secret, std::time::Duration::from_secs(2)).await;
+    drop(held);
+
+    // Once the writer is free, the next request marks the session as used after all.
+    let mut seen = due;
+    for _ in 0..50 {
+        both_answer_within(&app, &browser, &secret, std::time::Duration::from_secs(5)).await;
+        seen = last_seen(&app).await;
+        if seen > due {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(seen > due, "the session is marked as used once the writer is free");
+}
