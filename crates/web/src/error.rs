@@ -15,6 +15,8 @@ pub enum AppError {
     Unauthenticated,
     /// 403: the policy refuses, and the actor may know the record exists.
     Forbidden,
+    /// 403: a state-changing API request with a session cookie that another site may have made.
+    CrossSite,
     /// 404: no such record, or one the actor may not know of.
     NotFound,
     /// 422: input that does not parse, field by field.
@@ -130,7 +132,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Duplicates(..) => StatusCode::CONFLICT,
@@ -146,6 +148,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad-credentials",
             AppError::Forbidden => "forbidden",
+            AppError::CrossSite => "cross-site-request",
             AppError::NotFound => "not-found",
             AppError::Invalid(_) => "invalid",
             AppError::ImportFailed(_) => "import-failed",

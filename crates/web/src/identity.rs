@@ -73,6 +73,27 @@ pub struct RequestInfo {
     /// Path and query, to come back to after sign-in.
     pub path: String,
     pub secure_cookies: bool,
+    /// What the request signs in with, as sent (valid or not).
+    pub credential: Credential,
+}
+
+/// What a request signs in with. A bearer token goes first: a request sending one is judged by
+/// it alone, whatever cookie comes along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    None,
+    /// The session cookie, which a browser sends along whichever site made the request.
+    SessionCookie,
+    /// `Authorization: Bearer`, which only the holder of the token sends.
+    BearerToken,
+}
+
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
 }
 
 impl RequestInfo {
@@ -122,7 +143,15 @@ fn request_info(state: &AppState, request: &Request) -> RequestInfo {
     let behind_tls = headers
         .get("x-forwarded-proto")
         .is_some_and(|v| v.as_bytes() == b"https");
+    let credential = if bearer(headers).is_some() {
+        Credential::BearerToken
+    } else if cookies::get(headers, cookies::SESSION).is_some() {
+        Credential::SessionCookie
+    } else {
+        Credential::None
+    };
     RequestInfo {
+        credential,
         language,
         address,
         request_id,
@@ -140,12 +169,7 @@ async fn resolve(
     headers: &axum::http::HeaderMap,
     info: &RequestInfo,
 ) -> Result<Option<Ctx>, AppError> {
-    let bearer = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    if let Some(secret) = bearer {
+    if let Some(secret) = bearer(headers) {
         let mut conn = state.db.conn().await?;
         let Some((user_id, last_used_at)) = tokens::find_user(&mut conn, secret).await? else {
             return Ok(None);

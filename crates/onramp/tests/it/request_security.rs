@@ -340,3 +340,127 @@ async fn a_request_does_not_wait_for_a_busy_writer_to_mark_the_session_as_used()
     }
     assert!(seen > due, "the session is marked as used once the writer is free");
 }
+
+async fn participants(app: &TestApp) -> i64 {
+    count(&app.db, "SELECT COUNT(*) FROM participants").await
+}
+
+#[tokio::test]
+async fn the_api_refuses_what_another_site_may_have_sent_with_the_session_cookie() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let cross_site = |response: reqwest::Response| async {
+        let (status, problem) = status_and_json(response).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+        assert_eq!(problem["type"], "urn:onramp:problem:cross-site-request");
+    };
+
+    // A form on another site can post text/plain; the import read it as a file and wrote it.
+    let before = participants(&app).await;
+    let file = include_str!("../../../../docs/import-example.csv");
+    let response = coach
+        .post(app.url("/api/v1/imports/participants"))
+        .header("content-type", "text/plain")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    cross_site(response).await;
+    assert_eq!(participants(&app).await, before, "nothing imported");
+
+    // Body-less actions need the header a cross-site form cannot send.
+    let (status, feed) = app.send_json(&coach, "POST", "/api/v1/calendar-feeds", json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "JSON passes");
+    let revoke = app.url(&format!(
+        "/api/v1/calendar-feeds/{}/revoke",
+        feed["feed"]["id"].as_str().unwrap()
+    ));
+    cross_site(coach.post(&revoke).send().await.unwrap()).await;
+    let response = coach
+        .post(&revoke)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("a=b")
+        .send()
+        .await
+        .unwrap();
+    cross_site(response).await;
+    let (_, feeds) = app.get_json(&coach, "/api/v1/calendar-feeds").await;
+    assert!(feeds[0]["revoked_at"].is_null(), "the feed still lives");
+    let response = coach
+        .post(&revoke)
+        .header("x-requested-with", "XMLHttpRequest")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT, "with X-Requested-With it passes");
+
+    // Saying it comes from another site is refused, JSON or not.
+    let token = json!({"name": "from elsewhere"});
+    for (name, value) in [
+        ("origin", "https://evil.example".to_owned()),
+        ("origin", "null".to_owned()),
+        ("sec-fetch-site", "cross-site".to_owned()),
+        ("sec-fetch-site", "same-site".to_owned()),
+    ] {
+        let response = coach
+            .post(app.url("/api/v1/me/tokens"))
+            .header(name, value)
+            .header("x-requested-with", "XMLHttpRequest")
+            .json(&token)
+            .send()
+            .await
+            .unwrap();
+        cross_site(response).await;
+    }
+    let response = coach
+        .post(app.url("/api/v1/me/tokens"))
+        .header("origin", app.base.clone())
+        .header("sec-fetch-site", "same-origin")
+        .json(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED, "from this site it passes");
+    let (_, tokens) = app.get_json(&coach, "/api/v1/me/tokens").await;
+    assert_eq!(
+        tokens.as_array().unwrap().len(),
+        1,
+        "only the request from this site made a token"
+    );
+
+    // A bearer token is not sent by browsers on their own: no header needed.
+    let (_, created) = app
+        .send_json(&coach, "POST", "/api/v1/me/tokens", json!({"name": "script"}))
+        .await;
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let (status, feed) = app.send_json(&coach, "POST", "/api/v1/calendar-feeds", json!({})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let revoke = app.url(&format!(
+        "/api/v1/calendar-feeds/{}/revoke",
+        feed["feed"]["id"].as_str().unwrap()
+    ));
+    let response = reqwest::Client::new()
+        .post(&revoke)
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT, "bearer, body-less");
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/imports/participants?dry_run=true"))
+        .bearer_auth(&secret)
+        .header("content-type", "text/csv")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "bearer, a CSV upload");
+    // Reading is not concerned.
+    let response = coach
+        .get(app.url("/api/v1/me"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
