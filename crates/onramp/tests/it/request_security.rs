@@ -392,7 +392,11 @@ async fn the_api_refuses_what_another_site_may_have_sent_with_the_session_cookie
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::NO_CONTENT, "with X-Requested-With it passes");
+    assert_eq!(
+        response.status(),
+        StatusCode::NO_CONTENT,
+        "with X-Requested-With it passes"
+    );
 
     // Saying it comes from another site is refused, JSON or not.
     let token = json!({"name": "from elsewhere"});

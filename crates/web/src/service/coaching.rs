@@ -1,6 +1,7 @@
 //! Individual coaching contacts, hand-registered hours, and the hours view that
 //! compares what was used with what a partner's agreements commit.
 
+use super::decisions::withhold_decisions;
 use super::participants::{Need, authorise};
 use super::require;
 use crate::error::AppError;
@@ -136,27 +137,6 @@ pub async fn consultations_at(
     let mut list = coaching::consultations_at(&mut conn, filter).await?;
     withhold_decisions(&mut conn, ctx, &mut list).await?;
     Ok(list)
-}
-
-/// Leaves out the decisions of the consultations whose decisions the actor may not read
-/// (`Action::ViewConsultationDecisions`: those who read the notes of everyone discussed), the same
-/// in a partner's list and in a participant's file.
-pub async fn withhold_decisions(
-    conn: &mut impl onramp_store::Access,
-    ctx: &Ctx,
-    list: &mut [Consultation],
-) -> Result<(), AppError> {
-    let ids: Vec<Uuid> = list.iter().map(|k| k.id).collect();
-    let discussed = coaching::discussed_refs(conn, &ids).await?;
-    for k in list {
-        let people = discussed.get(&k.id).map(Vec::as_slice).unwrap_or_default();
-        if onramp_domain::policy::decide(&ctx.actor, Action::ViewConsultationDecisions(people))
-            != onramp_domain::policy::Decision::Allow
-        {
-            k.decisions = None;
-        }
-    }
-    Ok(())
 }
 
 /// Hours in one category: committed by the agreements, used so far, and the pace projected to the year end.

@@ -13,6 +13,7 @@ pub mod check_ins;
 pub mod coaching;
 pub mod consents;
 pub mod dashboard;
+mod decisions;
 pub mod digest;
 pub mod documents;
 pub mod exchange;

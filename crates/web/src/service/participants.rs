@@ -134,7 +134,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     let check_ins = onramp_store::check_ins::for_participant(&mut conn, id).await?;
     let barrier_names = super::barrier_codes::names_in(&mut conn).await?;
     let mut consultations = coaching::consultations_for(&mut conn, id).await?;
-    super::coaching::withhold_decisions(&mut conn, ctx, &mut consultations).await?;
+    super::decisions::withhold_decisions(&mut conn, ctx, &mut consultations).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     audit::record(&mut tx, &ctx.who, audit_event("participant.read", id)).await?;
