@@ -4,7 +4,7 @@
 
 use crate::support::*;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
@@ -467,4 +467,145 @@ async fn the_api_refuses_what_another_site_may_have_sent_with_the_session_cookie
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// How many participants and consents the database holds.
+async fn people_and_consents(app: &TestApp) -> (i64, i64) {
+    (
+        participants(app).await,
+        count(&app.db, "SELECT COUNT(*) FROM consents").await,
+    )
+}
+
+async fn programme(app: &TestApp, client: &reqwest::Client, code: &str) -> String {
+    let (_, list) = app.get_json(client, "/api/v1/programmes").await;
+    list.as_array().unwrap().iter().find(|g| g["code"] == code).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn intake_through_the_page_stores_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser_as(COACH_LIMBURG).await;
+    let wgtw = programme(&app, &browser, "we-go-to-work").await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let csrf = app.csrf(&browser, "/participants/new").await;
+    let today = onramp_web::time::today();
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    let before = people_and_consents(&app).await;
+    let form = |started_on: &str, programme: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("organisation_id", maasland.clone()),
+            ("first_name", "Noor".to_owned()),
+            ("last_name", "Alles-of-niets".to_owned()),
+            ("birth_date", "1985-05-05".to_owned()),
+            ("health_category", "burn_out".to_owned()),
+            ("situation", "employed_on_sick_leave".to_owned()),
+            ("programme_id", programme.to_owned()),
+            ("started_on", started_on.to_owned()),
+            ("consent_participation", "on".to_owned()),
+            ("consent_version", "2026-01".to_owned()),
+            ("given_on", today.to_string()),
+        ]
+    };
+    // The trajectory cannot start (a start tomorrow; a programme that does not exist): the form
+    // comes back with the reason, and neither the person nor the consent is stored.
+    for (started_on, programme) in [
+        (tomorrow.as_str(), wgtw.as_str()),
+        (today.to_string().as_str(), "0190a0a0-0000-7000-8000-000000000000"),
+    ] {
+        let response = browser
+            .post(app.url("/participants/new"))
+            .form(&form(started_on, programme))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("value=\"Noor\""), "the form keeps what was typed");
+        assert!(
+            html.contains("id=\"e-started_on\"") || html.contains("id=\"e-programme_id\""),
+            "the start's error is on its field"
+        );
+        assert_eq!(people_and_consents(&app).await, before, "nothing stored");
+    }
+    assert!(app.audit("participant.create").await.is_empty());
+
+    // It can start: all three are stored.
+    let response = browser
+        .post(app.url("/participants/new"))
+        .form(&form(&today.to_string(), &wgtw))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(people_and_consents(&app).await, (before.0 + 1, before.1 + 1));
+    assert_eq!(app.audit("trajectory.start").await.len(), 1);
+}
+
+#[tokio::test]
+async fn intake_through_the_api_stores_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let wgtw = programme(&app, &coach, "we-go-to-work").await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let today = onramp_web::time::today();
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    let before = people_and_consents(&app).await;
+    let body = |trajectory: Value| {
+        json!({
+            "organisation_id": maasland, "first_name": "Noor", "last_name": "Alles-of-niets",
+            "birth_date": "1985-05-05", "health_category": "burn_out", "situation": "employed_on_sick_leave",
+            "consent": {"purpose": "participation", "version": "2026-01", "given_on": today.to_string()},
+            "trajectory": trajectory,
+        })
+    };
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            "/api/v1/participants",
+            body(json!({"programme_id": wgtw, "started_on": tomorrow})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(
+        has_error(&problem, "trajectory.started_on", "date-in-future"),
+        "{problem}"
+    );
+    assert_eq!(people_and_consents(&app).await, before, "no participant, no consent");
+    let (status, problem) = app
+        .send_json(
+            &coach,
+            "POST",
+            "/api/v1/participants",
+            body(json!({"programme_id": "0190a0a0-0000-7000-8000-000000000000", "started_on": today.to_string()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(
+        has_error(&problem, "trajectory.programme_id", "invalid-reference"),
+        "{problem}"
+    );
+    assert_eq!(people_and_consents(&app).await, before, "no participant, no consent");
+    let (_, caseload) = app.get_json(&coach, "/api/v1/caseload?q=alles&status=all").await;
+    assert!(caseload["rows"].as_array().unwrap().is_empty(), "{caseload}");
+
+    let (status, participant) = app
+        .send_json(
+            &coach,
+            "POST",
+            "/api/v1/participants",
+            body(json!({"programme_id": wgtw, "started_on": today.to_string()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{participant}");
+    let path = format!("/api/v1/participants/{}", participant["id"].as_str().unwrap());
+    let (_, file) = app.get_json(&coach, &path).await;
+    assert_eq!(file["consents"].as_array().unwrap().len(), 1);
+    assert_eq!(file["trajectories"].as_array().unwrap().len(), 1);
+    assert_eq!(file["trajectories"][0]["organisation_id"], maasland.as_str());
 }

@@ -19,6 +19,7 @@ pub mod documents;
 pub mod exchange;
 pub mod group_sessions;
 pub mod icf;
+pub mod intake;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
