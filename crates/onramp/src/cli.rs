@@ -143,6 +143,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ONRAMP_SMALL_CELL_THRESHOLD", default_value_t = onramp_domain::disclosure::DEFAULT_THRESHOLD,
           value_parser = clap::value_parser!(i64).range(1..=100))]
     pub small_cell_threshold: i64,
+    /// Seconds a client has to send a request's headers (and to start its next request on a
+    /// kept-alive connection) before the connection is closed.
+    #[arg(long, env = "ONRAMP_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value_t = onramp_web::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_read_timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,7 +235,7 @@ pub fn init_tracing(cli: &Cli) {
 async fn open(url: &str, reader_cache_mib: u32) -> Result<Db> {
     let db = Db::connect_with(url, reader_cache_mib)
         .await
-        .with_context(|| format!("cannot open the database {url}"))?;
+        .with_context(|| format!("cannot open the database {}", onramp_store::error::redact_url(url)))?;
     db.migrate().await.context("cannot apply the migrations")?;
     Ok(db)
 }
@@ -265,7 +270,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            println!("migrations applied to {}", cli.database_url);
+            println!(
+                "migrations applied to {}",
+                onramp_store::error::redact_url(&cli.database_url)
+            );
             Ok(())
         }
         Command::Demo => {
@@ -347,6 +355,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
                 Some(url) => Some(onramp_web::mail::Mailer::new(url, &args.mail_from).map_err(anyhow::Error::msg)?),
                 None => None,
             },
+            header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
         }),
     };
     onramp_web::serve(listener, state)

@@ -93,7 +93,7 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
-            Err(StoreError::UnsupportedUrl(url.to_owned()))
+            Err(StoreError::UnsupportedUrl(crate::error::redact_url(url)))
         }
     }
 
@@ -139,6 +139,46 @@ impl Db {
             Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
+    }
+
+    /// A transaction for a small write that may as well not happen (marking a session as used),
+    /// waiting at most `wait` for others: `None` when SQLite's one writer stays busy that long
+    /// (an import holds it), rather than queueing behind. On PostgreSQL, where writers wait only
+    /// on the rows they share, a statement that waits longer than `wait` for a lock fails.
+    pub async fn begin_within(&self, wait: Duration) -> Result<Option<Tx>> {
+        match self {
+            Db::Sqlite { writer, bulk_left, .. } => {
+                let Ok(conn) = tokio::time::timeout(wait, writer.acquire()).await else {
+                    return Ok(None);
+                };
+                // As `begin`: the first transaction after a bulk load resets temporary storage.
+                let reset = bulk_left.swap(false, Ordering::AcqRel);
+                let statement = if reset {
+                    "PRAGMA temp_store = DEFAULT; BEGIN"
+                } else {
+                    "BEGIN"
+                };
+                match Transaction::begin(conn?, Some(sqlx::SqlSafeStr::into_sql_str(statement))).await {
+                    Ok(tx) => Ok(Some(Tx::Sqlite(tx))),
+                    Err(error) => {
+                        if reset {
+                            bulk_left.store(true, Ordering::Release);
+                        }
+                        Err(error.into())
+                    }
+                }
+            }
+            Db::Postgres(pool) => {
+                let Ok(tx) = tokio::time::timeout(wait, pool.begin()).await else {
+                    return Ok(None);
+                };
+                let mut tx = tx?;
+                let sql = format!("SET LOCAL lock_timeout = {}", wait.as_millis());
+                // A number we formatted, not input.
+                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+                Ok(Some(Tx::Postgres(tx)))
+            }
+        }
     }
 
     /// A transaction for a bulk load (an import, the generator's batches). On SQLite, its statement

@@ -14,6 +14,7 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Carries the URL as [`redact_url`] leaves it: the message goes to the log.
     #[error("unsupported database URL: {0} (use sqlite:PATH or postgres://...)")]
     UnsupportedUrl(String),
     #[error("password hashing failed")]
@@ -37,6 +38,23 @@ pub(crate) fn decode<T>(
     })
 }
 
+/// A database URL as a log may show it: what precedes an `@` (user and password) and the query
+/// (which may carry `password=`) become `***`.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    let query = rest.find(['?', '#']).unwrap_or(rest.len());
+    let (head, tail) = rest.split_at(query);
+    let head = match head.rfind('@') {
+        Some(at) => format!("***{}", &head[at..]),
+        None => head.to_owned(),
+    };
+    let tail = if tail.is_empty() { "" } else { "?***" };
+    format!("{scheme}{head}{tail}")
+}
+
 impl StoreError {
     /// Maps a unique-constraint violation to `Taken(field)`, leaving other errors as they are.
     pub fn taken_as(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
@@ -52,6 +70,40 @@ impl StoreError {
 mod tests {
     use super::*;
     use onramp_domain::identity::Role;
+
+    #[test]
+    fn an_unsupported_url_is_told_without_its_secrets() {
+        for (url, shown) in [
+            (
+                "mysql://onramp:s3cret@db.example:3306/onramp",
+                "mysql://***@db.example:3306/onramp",
+            ),
+            (
+                "mysql://onramp:pa/ss@word@db.example/onramp",
+                "mysql://***@db.example/onramp",
+            ),
+            (
+                "mysql://db.example/onramp?user=onramp&password=s3cret",
+                "mysql://db.example/onramp?***",
+            ),
+            ("onramp:s3cret@db.example/onramp", "***@db.example/onramp"),
+            ("mysql://db.example/onramp", "mysql://db.example/onramp"),
+            ("onramp.sqlite3", "onramp.sqlite3"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn connecting_to_an_unsupported_url_does_not_log_its_password() {
+        let error = crate::Db::connect("mysql://onramp:s3cret@db.example/onramp")
+            .await
+            .expect_err("MySQL is not supported");
+        let message = error.to_string();
+        assert!(matches!(error, StoreError::UnsupportedUrl(_)));
+        assert!(!message.contains("s3cret") && !message.contains("onramp:"), "{message}");
+        assert!(message.contains("db.example"), "{message}");
+    }
 
     #[test]
     fn a_stored_code_no_enum_knows_is_corrupt() {

@@ -44,7 +44,8 @@ pub async fn find(conn: &mut impl Access, token: &str) -> Result<Option<Session>
         .fetch_optional(c).await)?)
 }
 
-/// Records activity; callers do this at most once a minute per session to spare writes.
+/// Records activity; callers do this at most once a minute per session to spare writes, and
+/// off the request's path (a request never waits for it nor fails with it).
 pub async fn touch(tx: &mut impl Access, token: &str) -> Result<()> {
     let sql = "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2";
     run!(tx, c => sqlx::query(sql).bind(now()).bind(sha256_hex(token)).execute(c).await.map(|r| r.rows_affected()))?;

@@ -79,6 +79,7 @@ pub async fn find_user(conn: &mut impl Access, secret: &str) -> Result<Option<(U
     Ok(run!(conn, c => sqlx::query_as(sql).bind(&hash).fetch_optional(c).await)?)
 }
 
+/// Records that a token was used; like a session's, at most once a minute and off the request's path.
 pub async fn touch(tx: &mut impl Access, secret: &str) -> Result<()> {
     let sql = "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2";
     run!(tx, c => sqlx::query(sql).bind(now()).bind(sha256_hex(secret)).execute(c).await.map(|r| r.rows_affected()))?;

@@ -15,6 +15,8 @@ pub enum AppError {
     Unauthenticated,
     /// 403: the policy refuses, and the actor may know the record exists.
     Forbidden,
+    /// 403: a state-changing API request with a session cookie that another site may have made.
+    CrossSite,
     /// 404: no such record, or one the actor may not know of.
     NotFound,
     /// 422: input that does not parse, field by field.
@@ -130,7 +132,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Duplicates(..) => StatusCode::CONFLICT,
@@ -146,6 +148,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad-credentials",
             AppError::Forbidden => "forbidden",
+            AppError::CrossSite => "cross-site-request",
             AppError::NotFound => "not-found",
             AppError::Invalid(_) => "invalid",
             AppError::ImportFailed(_) => "import-failed",
@@ -269,11 +272,17 @@ impl IntoResponse for AppError {
             HeaderValue::from_static("application/problem+json"),
         );
         if matches!(self, AppError::Throttled) {
-            let retry = onramp_store::throttle::WINDOW.num_seconds().to_string();
-            if let Ok(value) = HeaderValue::from_str(&retry) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+            set_retry_after(&mut response);
         }
         response
+    }
+}
+
+/// Tells a throttled client when to try again: when the window of counted failures has passed.
+/// The API's 429 and the sign-in page's carry it alike.
+pub fn set_retry_after(response: &mut Response) {
+    let retry = onramp_store::throttle::WINDOW.num_seconds().to_string();
+    if let Ok(value) = HeaderValue::from_str(&retry) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
     }
 }

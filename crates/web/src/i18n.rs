@@ -224,6 +224,7 @@ mod tests {
             "unauthenticated",
             "bad-credentials",
             "forbidden",
+            "cross-site-request",
             "not-found",
             "invalid",
             "throttled",

@@ -4,6 +4,7 @@
 use crate::cookies;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::touch::{self, Touch};
 use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, AUTHORIZATION};
 use axum::http::request::Parts;
@@ -72,6 +73,27 @@ pub struct RequestInfo {
     /// Path and query, to come back to after sign-in.
     pub path: String,
     pub secure_cookies: bool,
+    /// What the request signs in with, as sent (valid or not).
+    pub credential: Credential,
+}
+
+/// What a request signs in with. A bearer token goes first: a request sending one is judged by
+/// it alone, whatever cookie comes along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    None,
+    /// The session cookie, which a browser sends along whichever site made the request.
+    SessionCookie,
+    /// `Authorization: Bearer`, which only the holder of the token sends.
+    BearerToken,
+}
+
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
 }
 
 impl RequestInfo {
@@ -84,10 +106,6 @@ impl RequestInfo {
         }
     }
 }
-
-/// Sessions and API tokens are marked as used at most once a minute, to spare the database a write
-/// per request.
-const TOUCH_INTERVAL: chrono::Duration = chrono::Duration::seconds(60);
 
 pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let info = request_info(&state, &request);
@@ -125,7 +143,15 @@ fn request_info(state: &AppState, request: &Request) -> RequestInfo {
     let behind_tls = headers
         .get("x-forwarded-proto")
         .is_some_and(|v| v.as_bytes() == b"https");
+    let credential = if bearer(headers).is_some() {
+        Credential::BearerToken
+    } else if cookies::get(headers, cookies::SESSION).is_some() {
+        Credential::SessionCookie
+    } else {
+        Credential::None
+    };
     RequestInfo {
+        credential,
         language,
         address,
         request_id,
@@ -143,22 +169,15 @@ async fn resolve(
     headers: &axum::http::HeaderMap,
     info: &RequestInfo,
 ) -> Result<Option<Ctx>, AppError> {
-    let bearer = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    if let Some(secret) = bearer {
+    if let Some(secret) = bearer(headers) {
         let mut conn = state.db.conn().await?;
         let Some((user_id, last_used_at)) = tokens::find_user(&mut conn, secret).await? else {
             return Ok(None);
         };
         let user = users::get(&mut conn, user_id).await?;
         drop(conn);
-        if last_used_at.is_none_or(|at| onramp_store::now() - at > TOUCH_INTERVAL) {
-            let mut tx = state.db.begin().await?;
-            tokens::touch(&mut tx, secret).await?;
-            tx.commit().await?;
+        if touch::due(last_used_at) {
+            touch::later(state, Touch::Token(secret.to_owned()));
         }
         return Ok(user.map(|user| ctx_for(user, info, None, None)));
     }
@@ -173,10 +192,8 @@ async fn resolve(
         return Ok(None);
     };
     drop(conn);
-    if onramp_store::now() - session.last_seen_at > TOUCH_INTERVAL {
-        let mut tx = state.db.begin().await?;
-        sessions::touch(&mut tx, &token).await?;
-        tx.commit().await?;
+    if touch::due(Some(session.last_seen_at)) {
+        touch::later(state, Touch::Session(token.clone()));
     }
     Ok(Some(ctx_for(user, info, Some(session.csrf_token), Some(token))))
 }

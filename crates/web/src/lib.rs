@@ -17,21 +17,22 @@ mod security;
 pub mod service;
 pub mod state;
 pub mod time;
+mod touch;
 
 #[cfg(test)]
 mod layering;
 
 use axum::Router;
 use onramp_store::Db;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use identity::Ctx;
-pub use state::{AppState, Config, DEFAULT_MEETING_URL};
+pub use state::{AppState, Config, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MEETING_URL};
 
 /// The whole application: pages, API, health check and OpenAPI document.
 pub fn app(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
+    let api_router = api_router.layer(axum::middleware::from_fn(security::refuse_cross_site));
     let openapi = Arc::new(openapi);
     let router = Router::new()
         .merge(pages::router())
@@ -59,14 +60,61 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     }
 }
 
-/// Serves the application on `listener` until the process is told to stop.
+/// Serves the application on `listener` until the process is told to stop, then lets the
+/// requests in progress finish.
+///
+/// HTTP/1.1 through hyper's own connection builder rather than `axum::serve`, which cannot be
+/// configured: a connection that has not sent a request's headers within the configured time
+/// (`Config::header_read_timeout`) is closed, so that clients sending headers slowly, or
+/// keeping idle connections, cannot hold the server's connections open indefinitely.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     spawn_housekeeping(state.db.clone());
     spawn_digest(state.clone());
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let header_read_timeout = state.config.header_read_timeout;
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    accept_failed(error).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(remote));
+            tower::ServiceExt::oneshot(router.clone(), request.map(axum::body::Body::new))
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_read_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %remote, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// A failed accept: a connection that went away before it was accepted is nothing; running out
+/// of file descriptors or memory is, so wait a moment before accepting again.
+async fn accept_failed(error: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(error.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+        return;
+    }
+    tracing::error!(%error, "accepting a connection failed; trying again in a second");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 }
 
 /// Removes expired sessions and old sign-in attempts every ten minutes.

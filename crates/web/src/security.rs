@@ -1,7 +1,13 @@
-//! Security headers, request ids, limits and tracing for every response.
+//! Security headers, request ids, limits and tracing for every response; the API's refusal of
+//! requests that another site may have made.
 
+use crate::error::AppError;
+use crate::identity::{Credential, RequestInfo};
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -34,6 +40,12 @@ pub fn apply(router: Router) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        // Participant pages, their PDFs, exports and API answers hold health data: no browser or
+        // proxy keeps a copy. Responses that choose their own caching (the stylesheet) keep it.
+        .layer(Header::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(Header::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -44,6 +56,88 @@ pub fn apply(router: Router) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(MakeSpan))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Refuses a state-changing API request made with the session cookie that another site may have
+/// made. A browser sends the cookie along with requests other sites make (a form posting
+/// `text/plain`, a `fetch` without a body), but it sends neither a JSON content type nor
+/// `X-Requested-With` to another site without asking first (CORS), which onramp never allows.
+/// So such a request must carry one of them, and must not say it comes from another site
+/// (`Sec-Fetch-Site`, `Origin`). Browsers do not send bearer tokens on their own: requests with
+/// one, and requests with no credential at all, are not concerned.
+pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    if let Err(reason) = same_site(&request) {
+        tracing::warn!(path = %request.uri().path(), reason, "API request refused: it may come from another site");
+        return AppError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+fn same_site(request: &Request) -> Result<(), &'static str> {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let by_cookie = request
+        .extensions()
+        .get::<RequestInfo>()
+        .is_none_or(|info| info.credential == Credential::SessionCookie);
+    if !by_cookie {
+        return Ok(());
+    }
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site")
+        && !matches!(site.as_bytes(), b"same-origin" | b"none")
+    {
+        return Err("Sec-Fetch-Site names another site");
+    }
+    if let Some(origin) = headers.get(header::ORIGIN)
+        && !origin.to_str().is_ok_and(|origin| is_this_site(origin, headers))
+    {
+        return Err("Origin names another site");
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(is_json);
+    let requested_with = headers.get("x-requested-with").is_some_and(|v| !v.is_empty());
+    if json || requested_with {
+        Ok(())
+    } else {
+        Err("neither a JSON content type nor X-Requested-With")
+    }
+}
+
+/// `application/json` or `application/<something>+json`, with or without parameters.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Whether an `Origin` (`https://host[:port]`, or `null`) names the host the request was sent to:
+/// its `Host`, or the `X-Forwarded-Host` a proxy in front passes on (a header no other site can
+/// make a browser send).
+fn is_this_site(origin: &str, headers: &HeaderMap) -> bool {
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let default_port = match scheme {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return false,
+    };
+    let plain = |authority: &str| {
+        let authority = authority.trim().trim_end_matches('/').to_ascii_lowercase();
+        match authority.strip_suffix(default_port) {
+            Some(host) => host.to_owned(),
+            None => authority,
+        }
+    };
+    let origin = plain(authority);
+    [header::HOST, HeaderName::from_static("x-forwarded-host")]
+        .iter()
+        .filter_map(|name| headers.get(name)?.to_str().ok())
+        .filter_map(|hosts| hosts.split(',').next())
+        .any(|host| plain(host) == origin)
 }
 
 /// A tracing span per request, carrying its request id.
@@ -79,5 +173,55 @@ mod log_tests {
         assert_eq!(loggable_path("/calendar/abc123.ics"), "/calendar/…");
         assert_eq!(loggable_path("/calendars"), "/calendars");
         assert_eq!(loggable_path("/caseload"), "/caseload");
+    }
+}
+
+#[cfg(test)]
+mod cross_site_tests {
+    use super::{is_json, is_this_site};
+    use axum::http::HeaderMap;
+
+    fn host(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn json_content_types() {
+        for json in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/problem+json",
+        ] {
+            assert!(is_json(json), "{json}");
+        }
+        for other in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "text/json",
+            "",
+        ] {
+            assert!(!is_json(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn an_origin_is_this_site_when_it_names_the_host() {
+        assert!(is_this_site("https://onramp.example", &host("onramp.example")));
+        assert!(is_this_site("https://onramp.example", &host("onramp.example:443")));
+        assert!(is_this_site("http://127.0.0.1:8080", &host("127.0.0.1:8080")));
+        assert!(!is_this_site("http://127.0.0.1:8081", &host("127.0.0.1:8080")));
+        assert!(!is_this_site("https://evil.example", &host("onramp.example")));
+        assert!(!is_this_site(
+            "https://onramp.example.evil.example",
+            &host("onramp.example")
+        ));
+        assert!(!is_this_site("null", &host("onramp.example")));
+        let mut proxied = host("127.0.0.1:8080");
+        proxied.insert("x-forwarded-host", "onramp.example".parse().unwrap());
+        assert!(is_this_site("https://onramp.example", &proxied));
     }
 }

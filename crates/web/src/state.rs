@@ -17,6 +17,10 @@ pub struct Config {
     /// Figures shown outside the care relationship (funders) hide counts of fewer people than
     /// this, and the figures that would reveal them (`onramp_domain::disclosure`).
     pub small_cell_threshold: i64,
+    /// How long a connection may take to send a request's headers (and, between requests, to
+    /// start the next one) before the server closes it, so that slow clients cannot hold
+    /// connections open.
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -26,9 +30,14 @@ impl Default for Config {
             meeting_base_url: DEFAULT_MEETING_URL.into(),
             mailer: None,
             small_cell_threshold: onramp_domain::disclosure::DEFAULT_THRESHOLD,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
+
+/// The time a client has to send a request's headers, unless the operator chooses another
+/// (`--header-read-timeout`).
+pub const DEFAULT_HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Jitsi Meet's public service; deployments set their own with `--meeting-url`.
 pub const DEFAULT_MEETING_URL: &str = "https://meet.jit.si";

@@ -131,6 +131,7 @@ async fn contact_persons_are_added_and_removed() {
     assert!(list.as_array().unwrap().iter().any(|c| c["name"] == "Dr. Vos"));
     let response = coordinator
         .delete(app.url(&format!("{path}/{}", contact["id"].as_str().unwrap())))
+        .header("x-requested-with", "onramp-tests")
         .send()
         .await
         .unwrap();

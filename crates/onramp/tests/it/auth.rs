@@ -42,7 +42,12 @@ async fn api_sign_in_sets_a_session_cookie_and_sign_out_ends_it() {
     assert_eq!(me["email"], ADMIN);
     assert_eq!(me["role"], "administrator");
 
-    let response = client.delete(app.url("/api/v1/sessions/current")).send().await.unwrap();
+    let response = client
+        .delete(app.url("/api/v1/sessions/current"))
+        .header("x-requested-with", "onramp-tests")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let (status, _) = app.get_json(&client, "/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

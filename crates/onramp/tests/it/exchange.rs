@@ -16,6 +16,8 @@ async fn import(
     let response = client
         .post(app.url(&format!("/api/v1/imports/participants?dry_run={dry_run}")))
         .header("content-type", content_type)
+        // A client signed in by cookie says so (docs/import.md); a token needs no such header.
+        .header("x-requested-with", "onramp-tests")
         .body(body)
         .send()
         .await

@@ -197,6 +197,7 @@ problem-malformed-body = The request body could not be read as JSON of the expec
 problem-malformed-query = The query parameters could not be read.
 problem-throttled = Too many failed sign-in attempts. Try again in 15 minutes.
 problem-internal = Something went wrong on our side. It has been logged.
+problem-cross-site-request = This request may come from another site: with a session cookie, send JSON (Content-Type: application/json) or the header X-Requested-With, from this site.
 page-error-400 = The request could not be read.
 page-error-401 = Sign in first.
 page-error-403 = You are not allowed to do this. If you think you should, ask your administrator.

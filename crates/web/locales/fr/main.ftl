@@ -197,6 +197,7 @@ problem-malformed-body = Le contenu de la demande n'a pas pu être lu comme du J
 problem-malformed-query = Les paramètres de recherche n'ont pas pu être lus.
 problem-throttled = Trop de tentatives de connexion échouées. Réessayez dans 15 minutes.
 problem-internal = Une erreur s'est produite de notre côté. Elle a été enregistrée.
+problem-cross-site-request = Cette demande peut venir d'un autre site : avec un cookie de session, envoyez du JSON (Content-Type: application/json) ou l'en-tête X-Requested-With, depuis ce site.
 page-error-400 = La demande n'a pas pu être lue.
 page-error-401 = Connectez-vous d'abord.
 page-error-403 = Vous n'êtes pas autorisé à faire ceci. Si vous pensez devoir l'être, adressez-vous à votre administrateur.

@@ -197,6 +197,7 @@ problem-malformed-body = De inhoud van het verzoek kon niet als JSON van de verw
 problem-malformed-query = De zoekparameters konden niet gelezen worden.
 problem-throttled = Te veel mislukte aanmeldpogingen. Probeer het over 15 minuten opnieuw.
 problem-internal = Er ging bij ons iets mis. Het is genoteerd.
+problem-cross-site-request = Dit verzoek kan van een andere site komen: stuur met een sessiecookie JSON (Content-Type: application/json) of de header X-Requested-With, vanaf deze site.
 page-error-400 = Het verzoek kon niet gelezen worden.
 page-error-401 = Meld je eerst aan.
 page-error-403 = Je mag dit niet doen. Denk je dat je het wel zou moeten kunnen, vraag het dan aan je beheerder.

@@ -43,7 +43,7 @@ impl From<Consent> for ConsentView {
     }
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ConsentBody {
     /// participation, share_care_team or research

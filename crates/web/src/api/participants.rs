@@ -1,18 +1,21 @@
 use super::barriers::BarrierView;
 use super::check_ins::CheckInView;
-use super::consents::ConsentView;
+use super::consents::{ConsentBody, ConsentView};
 use super::extract::{ApiJson, ApiPath};
 use super::outcomes::OutcomeView;
 use super::trajectories::{EventView, TrajectoryView};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
+use crate::service::intake::{self, Intake};
 use crate::service::participants::{self as service, ParticipantFile};
+use crate::service::trajectories::StartFields;
 use crate::state::AppState;
 use crate::time::today;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use onramp_domain::consents::ConsentInput;
 use onramp_domain::organisations::parse_id;
 use onramp_domain::participants::{ParticipantFields, ParticipantInput, age_on, is_working_age, sickness_at};
 use onramp_store::participants::Participant;
@@ -80,6 +83,23 @@ pub struct IntakeBody {
     pub organisation_id: String,
     /// Set after checking the possible duplicates a 409 listed: this is another person.
     pub confirmed_new_person: bool,
+    /// A consent given at intake, e.g. `{"purpose": "participation", "version": "2026-01",
+    /// "given_on": "2026-11-20"}`. Its field errors are named `consent.<field>`.
+    pub consent: Option<ConsentBody>,
+    /// A first trajectory, at the organisation where the person was reached. Its field errors are
+    /// named `trajectory.<field>`.
+    pub trajectory: Option<IntakeTrajectoryBody>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct IntakeTrajectoryBody {
+    pub programme_id: String,
+    pub location_id: Option<String>,
+    /// The responsible coach; you, when you are a coach and leave it out.
+    pub coach_id: Option<String>,
+    /// YYYY-MM-DD
+    pub started_on: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -196,9 +216,12 @@ impl From<ParticipantFile> for ParticipantFileView {
     }
 }
 
-/// Registers a person. Possible duplicates (same national register number, or same name
-/// and birth date) give 409 with the matches you may open; resend with
-/// `confirmed_new_person` when it is someone else (a same national register number cannot be overridden).
+/// Registers a person, with their consent and first trajectory when given: all of it or nothing
+/// (when the trajectory cannot start, no participant and no consent are stored). Possible
+/// duplicates (same national register number, or same name and birth date) give 409 with the
+/// matches you may open; resend with `confirmed_new_person` when it is someone else (a same
+/// national register number cannot be overridden). The file (`GET /api/v1/participants/{id}`)
+/// shows the consent and trajectory.
 #[utoipa::path(post, path = "/api/v1/participants", tag = "participants", request_body = IntakeBody,
     responses(
         (status = 201, body = ParticipantView),
@@ -213,18 +236,40 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<ParticipantView>), AppError> {
     let parsed = ParticipantInput::parse(&body.participant.fields(), today());
     let organisation = parse_id(&body.organisation_id);
-    let (input, organisation_id) = match (parsed, organisation) {
-        (Ok(input), Ok(id)) => (input, id),
-        (parsed, organisation) => {
-            let mut errors = parsed.err().unwrap_or_default();
-            if let Err(code) = organisation {
-                errors.add("organisation_id", code);
-            }
-            return Err(AppError::Invalid(errors));
+    let consent = body.consent.as_ref().map(|c| {
+        let organisation = c.organisation_id.as_deref().unwrap_or("");
+        ConsentInput::parse(&c.purpose, organisation, &c.version, &c.given_on, today())
+    });
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    if let Err(code) = organisation {
+        errors.add("organisation_id", code);
+    }
+    if let Some(Err(consent_errors)) = &consent {
+        for e in &consent_errors.0 {
+            errors.add_named(format!("consent.{}", e.field), e.code);
         }
+    }
+    let (Ok(input), Ok(organisation_id)) = (parsed, organisation) else {
+        return Err(AppError::Invalid(errors));
     };
-    let participant = service::create(&state, &ctx, organisation_id, input, body.confirmed_new_person).await?;
-    Ok((StatusCode::CREATED, Json(participant.into())))
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let intake = Intake {
+        organisation_id,
+        participant: input,
+        confirmed_new: body.confirmed_new_person,
+        consent: consent.and_then(Result::ok),
+        trajectory: body.trajectory.map(|t| StartFields {
+            programme_id: t.programme_id,
+            organisation_id: String::new(),
+            location_id: t.location_id.unwrap_or_default(),
+            coach_id: t.coach_id.unwrap_or_default(),
+            started_on: t.started_on,
+        }),
+    };
+    let admitted = intake::intake(&state, &ctx, intake).await?;
+    Ok((StatusCode::CREATED, Json(admitted.participant.into())))
 }
 
 /// A participant file: identity, consents, trajectories and timeline. Every read is audited.

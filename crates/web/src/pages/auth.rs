@@ -1,7 +1,7 @@
 //! Sign-in, sign-out and the language switch.
 
 use super::form::{Form, FormData};
-use super::layout::{Page, render, see_other};
+use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, RequestInfo};
 use crate::state::AppState;
@@ -30,13 +30,15 @@ pub struct LoginQuery {
     notice: Option<String>,
 }
 
-/// Only paths on this site: never `//host` or `https://...`, so sign-in cannot redirect elsewhere.
+/// Only plain paths on this site, so sign-in and the language switch cannot send anyone elsewhere:
+/// one leading `/`, then visible ASCII only (no control characters, which browsers drop, so that
+/// `/\t/evil.example` would become `//evil.example`; no spaces, which a path sent here carries
+/// percent-encoded), never `//` nor a backslash (which browsers read as `/`). Anything else is
+/// the home page.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_owned()
-    } else {
-        "/".to_owned()
-    }
+    let plain =
+        next.starts_with('/') && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') && !next.contains("//");
+    if plain { next.to_owned() } else { "/".to_owned() }
 }
 
 /// The anonymous anti-forgery token, from its cookie or new.
@@ -103,7 +105,7 @@ pub async fn submit(
     info: RequestInfo,
     headers: axum::http::HeaderMap,
     data: FormData,
-) -> Response {
+) -> PageResult {
     let next = data.get("next").to_owned();
     match service::auth::sign_in(&state, &info, data.get("email"), data.get("password")).await {
         Ok((user, token)) => {
@@ -120,11 +122,11 @@ pub async fn submit(
                     response.headers_mut().append(header::SET_COOKIE, value);
                 }
             }
-            response
+            Ok(response)
         }
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, info.language);
-            login_page(
+            Ok(login_page(
                 &info,
                 &headers,
                 form,
@@ -132,28 +134,30 @@ pub async fn submit(
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
-            )
+            ))
         }
         Err(error @ (AppError::BadCredentials | AppError::Throttled)) => {
             let message = crate::i18n::text(info.language, &format!("problem-{}", error.code()));
             let form = Form::failed(&data, &Default::default(), info.language);
-            login_page(&info, &headers, form, &next, Some(message), error.status(), None)
+            let mut response = login_page(&info, &headers, form, &next, Some(message), error.status(), None);
+            if matches!(error, AppError::Throttled) {
+                crate::error::set_retry_after(&mut response);
+            }
+            Ok(response)
         }
-        Err(error) => super::layout::PageError(error).into_response(),
+        Err(error) => Err(error.into()),
     }
 }
 
-pub async fn logout(State(state): State<AppState>, info: RequestInfo, ctx: Option<Ctx>) -> Response {
-    if let Some(ctx) = ctx
-        && let Err(error) = service::auth::sign_out(&state, &ctx).await
-    {
-        return super::layout::PageError(error).into_response();
+pub async fn logout(State(state): State<AppState>, info: RequestInfo, ctx: Option<Ctx>) -> PageResult {
+    if let Some(ctx) = ctx {
+        service::auth::sign_out(&state, &ctx).await?;
     }
     let mut response = see_other("/login", "signed-out");
     if let Ok(value) = cookies::clear(cookies::SESSION, info.secure_cookies).parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    response
+    Ok(response)
 }
 
 /// Switches the interface language: for the account when signed in, in a cookie otherwise.
@@ -162,15 +166,11 @@ pub async fn set_language(
     info: RequestInfo,
     ctx: Option<Ctx>,
     data: FormData,
-) -> Response {
-    let Ok(language) = Language::parse(data.get("language")) else {
-        return super::layout::PageError(AppError::invalid("language", "invalid-choice")).into_response();
-    };
-    if let Some(ctx) = &ctx
-        && let Err(error) =
-            service::account::set_preferences(&state, ctx, &ctx.user.display_name, language.as_str()).await
-    {
-        return super::layout::PageError(error).into_response();
+) -> PageResult {
+    let language =
+        Language::parse(data.get("language")).map_err(|_| AppError::invalid("language", "invalid-choice"))?;
+    if let Some(ctx) = &ctx {
+        service::account::set_preferences(&state, ctx, &ctx.user.display_name, language.as_str()).await?;
     }
     let back = safe_next(data.get("next"));
     let mut response = Redirect::to(&back).into_response();
@@ -183,5 +183,40 @@ pub async fn set_language(
     if let Ok(value) = cookie.parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    response
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_plain_path_on_this_site() {
+        for kept in [
+            "/",
+            "/caseload",
+            "/participants/0190?notice=saved",
+            "/login?next=%2Forganisations",
+        ] {
+            assert_eq!(safe_next(kept), kept);
+        }
+        for refused in [
+            "",
+            "caseload",
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/a//b",
+            "/ /evil.example",
+            "/\u{7f}/evil.example",
+            "/é",
+            "https://evil.example/",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(refused), "/", "{refused:?}");
+        }
+    }
 }

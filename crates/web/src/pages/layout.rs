@@ -188,6 +188,9 @@ impl IntoResponse for PageError {
             code: self.0.code(),
         };
         let mut response = failure.status.into_response();
+        if matches!(self.0, AppError::Throttled) {
+            crate::error::set_retry_after(&mut response);
+        }
         response.extensions_mut().insert(failure);
         response
     }

@@ -4,11 +4,11 @@ use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, path_id, render, see_other};
 use super::options::{Options, intake_organisations, options, programme_list};
 use super::participant_file::{Notice, show_page};
-use super::participant_view::Failed;
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
+use crate::service::intake::{self as intake_service, Intake};
 use crate::service::participants as service;
-use crate::service::trajectories::{self as trajectory_service, StartFields};
+use crate::service::trajectories::StartFields;
 use crate::state::AppState;
 use crate::time::today;
 use askama::Template;
@@ -146,7 +146,7 @@ pub async fn new(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageRe
 }
 
 /// Registers a person and, when a programme is chosen, starts their first trajectory
-/// and records their consent to take part: one intake, several records, one page.
+/// and records their consent to take part: one intake, several records, one page, one transaction.
 pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
     let lang = ctx.language;
     let parsed = ParticipantInput::parse(&participant_fields(&data), today());
@@ -183,42 +183,50 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
     if !errors.is_empty() {
         return form_page(&state, &ctx, Form::failed(&data, &errors, lang), None, no_extra()).await;
     }
-    let confirmed = data.checked("confirmed_new_person");
-    let participant = match service::create(&state, &ctx, organisation_id, input, confirmed).await {
-        Ok(participant) => participant,
-        Err(AppError::Duplicates(duplicates, hidden)) => {
-            let form = Form::failed(&data, &FieldErrors::default(), lang);
-            return form_page(&state, &ctx, form, None, Extra { duplicates, hidden }).await;
-        }
-        Err(AppError::Invalid(errors)) => {
-            return form_page(&state, &ctx, Form::failed(&data, &errors, lang), None, no_extra()).await;
-        }
-        Err(error) => return Err(error.into()),
-    };
-    if let Some(Ok(consent)) = consent {
-        crate::service::consents::add_consent(&state, &ctx, participant.id, consent).await?;
-    }
-    if programme_chosen {
-        let fields = StartFields {
+    let intake = Intake {
+        organisation_id,
+        participant: input,
+        confirmed_new: data.checked("confirmed_new_person"),
+        consent: consent.and_then(Result::ok),
+        trajectory: programme_chosen.then(|| StartFields {
             programme_id: data.get("programme_id").into(),
-            organisation_id: organisation_id.to_string(),
             started_on: data.get("started_on").into(),
             ..Default::default()
-        };
-        if let Err(error) = trajectory_service::start(&state, &ctx, participant.id, &fields).await {
-            // The person is registered; show the file with what went wrong in the start form.
-            let failed = match error {
-                AppError::Invalid(errors) => Failed {
-                    trajectory: None,
-                    action: "start",
-                    form: Form::failed(&data, &errors, lang),
-                },
-                other => return Err(other.into()),
-            };
-            return show_page(&state, &ctx, participant.id, Some(failed), None).await;
+        }),
+    };
+    // One transaction: when the trajectory cannot start, nothing is registered and the form says why.
+    match intake_service::intake(&state, &ctx, intake).await {
+        Ok(admitted) => Ok(see_other(
+            &format!("/participants/{}", admitted.participant.id),
+            "created",
+        )),
+        Err(AppError::Duplicates(duplicates, hidden)) => {
+            let form = Form::failed(&data, &FieldErrors::default(), lang);
+            form_page(&state, &ctx, form, None, Extra { duplicates, hidden }).await
         }
+        Err(AppError::Invalid(errors)) => {
+            let form = Form::failed(&data, &on_the_form(errors), lang);
+            form_page(&state, &ctx, form, None, no_extra()).await
+        }
+        Err(error) => Err(error.into()),
     }
-    Ok(see_other(&format!("/participants/{}", participant.id), "created"))
+}
+
+/// The intake's field errors under the names of the form's fields: the consent's version is
+/// `consent_version`; the others lose the name of their part (`trajectory.started_on` is `started_on`).
+fn on_the_form(errors: FieldErrors) -> FieldErrors {
+    let mut named = FieldErrors::new();
+    for e in errors.0 {
+        let field = match e.field.as_ref() {
+            "consent.version" => "consent_version",
+            field => field
+                .strip_prefix("consent.")
+                .or_else(|| field.strip_prefix("trajectory."))
+                .unwrap_or(field),
+        };
+        named.add_named(field.to_owned(), e.code);
+    }
+    named
 }
 
 // ----- the participant file -----

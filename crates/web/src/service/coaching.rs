@@ -1,6 +1,7 @@
 //! Individual coaching contacts, hand-registered hours, and the hours view that
 //! compares what was used with what a partner's agreements commit.
 
+use super::decisions::withhold_decisions;
 use super::participants::{Need, authorise};
 use super::require;
 use crate::error::AppError;
@@ -134,7 +135,7 @@ pub async fn consultations_at(
         coach_id: None,
     };
     let mut list = coaching::consultations_at(&mut conn, filter).await?;
-    super::withhold_decisions(&mut conn, ctx, &mut list).await?;
+    withhold_decisions(&mut conn, ctx, &mut list).await?;
     Ok(list)
 }
 

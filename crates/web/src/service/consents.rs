@@ -6,19 +6,26 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::consents::ConsentInput;
+use onramp_store::Tx;
 use onramp_store::audit::{self, Event};
 use onramp_store::consents::{self, Consent};
 use uuid::Uuid;
 
 pub async fn add_consent(state: &AppState, ctx: &Ctx, id: Uuid, input: ConsentInput) -> Result<Consent, AppError> {
     let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, id, Need::Edit).await?;
-    let consent = consents::add(&mut tx, id, &input, Some(ctx.user.id)).await?;
+    let consent = give(&mut tx, ctx, id, &input).await?;
+    tx.commit().await?;
+    Ok(consent)
+}
+
+/// Records a consent in the caller's transaction (also at intake).
+pub(super) async fn give(tx: &mut Tx, ctx: &Ctx, id: Uuid, input: &ConsentInput) -> Result<Consent, AppError> {
+    authorise(tx, ctx, id, Need::Edit).await?;
+    let consent = consents::add(tx, id, input, Some(ctx.user.id)).await?;
     let event = Event::new("consent.give", "consent", consent.id)
         .for_participant(id)
         .after(&consent);
-    audit::record(&mut tx, &ctx.who, event).await?;
-    tx.commit().await?;
+    audit::record(tx, &ctx.who, event).await?;
     Ok(consent)
 }
 

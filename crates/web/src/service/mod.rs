@@ -13,11 +13,13 @@ pub mod check_ins;
 pub mod coaching;
 pub mod consents;
 pub mod dashboard;
+mod decisions;
 pub mod digest;
 pub mod documents;
 pub mod exchange;
 pub mod group_sessions;
 pub mod icf;
+pub mod intake;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
@@ -78,27 +80,6 @@ pub async fn check_location(
         Some(location) if location.organisation_id == organisation_id => Ok(()),
         _ => Err(AppError::invalid("location_id", "invalid-reference")),
     }
-}
-
-/// Leaves out the decisions of the consultations whose decisions the actor may not read
-/// (`Action::ViewConsultationDecisions`: those who read the notes of everyone discussed), the same
-/// in a partner's list and in a participant's file.
-pub async fn withhold_decisions(
-    conn: &mut impl onramp_store::Access,
-    ctx: &crate::identity::Ctx,
-    list: &mut [onramp_store::coaching::Consultation],
-) -> Result<(), AppError> {
-    let ids: Vec<uuid::Uuid> = list.iter().map(|k| k.id).collect();
-    let discussed = onramp_store::coaching::discussed_refs(conn, &ids).await?;
-    for k in list {
-        let people = discussed.get(&k.id).map(Vec::as_slice).unwrap_or_default();
-        if onramp_domain::policy::decide(&ctx.actor, Action::ViewConsultationDecisions(people))
-            != onramp_domain::policy::Decision::Allow
-        {
-            k.decisions = None;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

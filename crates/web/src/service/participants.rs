@@ -13,7 +13,7 @@ use onramp_store::consents::{self, Consent};
 use onramp_store::group_sessions::{self, ParticipantSession};
 use onramp_store::participants::{self, Participant};
 use onramp_store::trajectories::{self, Trajectory};
-use onramp_store::{Access, organisations};
+use onramp_store::{Access, Tx, organisations};
 use uuid::Uuid;
 
 /// What an operation does with a participant file.
@@ -46,28 +46,26 @@ fn audit_event<'a>(action: &'a str, participant_id: Uuid) -> Event<'a> {
     Event::new(action, "participant", participant_id).for_participant(participant_id)
 }
 
-/// Registers a person reached at `organisation_id`. Unless `confirmed_new`, possible
-/// duplicates stop the intake: the ones the actor may see are offered to open instead.
-pub async fn create(
-    state: &AppState,
+/// Registers a person reached at `organisation_id`, in the intake's transaction (see
+/// `service::intake`). Unless `confirmed_new`, possible duplicates stop the intake: the ones the
+/// actor may see are offered to open instead.
+pub(super) async fn register(
+    tx: &mut Tx,
     ctx: &Ctx,
     organisation_id: Uuid,
-    input: ParticipantInput,
+    input: &ParticipantInput,
     confirmed_new: bool,
 ) -> Result<Participant, AppError> {
-    let mut tx = state.db.begin().await?;
-    let organisation = organisations::get(&mut tx, organisation_id)
+    let organisation = organisations::get(tx, organisation_id)
         .await?
         .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
     require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
-    let candidates = participants::find_duplicates(&mut tx, &input).await?;
+    let candidates = participants::find_duplicates(tx, input).await?;
     let certain = candidates.iter().any(|c| c.same_national_register);
     if !candidates.is_empty() && (certain || !confirmed_new) {
         let mut visible = Vec::new();
         for candidate in candidates.iter() {
-            let reference = participants::access_ref(&mut tx, candidate.id)
-                .await?
-                .unwrap_or_default();
+            let reference = participants::access_ref(tx, candidate.id).await?.unwrap_or_default();
             if policy::decide(&ctx.actor, Action::ViewParticipant(&reference)) == Decision::Allow {
                 visible.push(candidate.clone());
             }
@@ -75,14 +73,13 @@ pub async fn create(
         let hidden = candidates.len() - visible.len();
         return Err(AppError::Duplicates(visible, hidden));
     }
-    let participant = participants::create(&mut tx, &input, organisation_id, Some(ctx.user.id)).await?;
+    let participant = participants::create(tx, input, organisation_id, Some(ctx.user.id)).await?;
     audit::record(
-        &mut tx,
+        tx,
         &ctx.who,
         audit_event("participant.create", participant.id).after(&participant),
     )
     .await?;
-    tx.commit().await?;
     Ok(participant)
 }
 
@@ -134,7 +131,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     let check_ins = onramp_store::check_ins::for_participant(&mut conn, id).await?;
     let barrier_names = super::barrier_codes::names_in(&mut conn).await?;
     let mut consultations = coaching::consultations_for(&mut conn, id).await?;
-    super::withhold_decisions(&mut conn, ctx, &mut consultations).await?;
+    super::decisions::withhold_decisions(&mut conn, ctx, &mut consultations).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     audit::record(&mut tx, &ctx.who, audit_event("participant.read", id)).await?;

@@ -16,7 +16,7 @@ use onramp_domain::trajectories::{ExitReason, duration_status, ends_by};
 use onramp_domain::validation::optional_text;
 use onramp_store::audit::{self, Event};
 use onramp_store::trajectories::{self, NewTrajectory, Trajectory};
-use onramp_store::{Access, organisations, participants, programmes, users};
+use onramp_store::{Access, Tx, organisations, participants, programmes, users};
 use uuid::Uuid;
 
 /// The raw fields of "start a trajectory".
@@ -61,6 +61,19 @@ pub async fn start(
     participant_id: Uuid,
     fields: &StartFields,
 ) -> Result<Trajectory, AppError> {
+    let mut tx = state.db.begin().await?;
+    let trajectory = start_in(&mut tx, ctx, participant_id, fields).await?;
+    tx.commit().await?;
+    Ok(trajectory)
+}
+
+/// Starts a trajectory in the caller's transaction (also at intake).
+pub(super) async fn start_in(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    participant_id: Uuid,
+    fields: &StartFields,
+) -> Result<Trajectory, AppError> {
     let mut errors = FieldErrors::new();
     let programme_id = errors.check("programme_id", parse_id(&fields.programme_id));
     let organisation_id = errors.check("organisation_id", parse_id(&fields.organisation_id));
@@ -69,8 +82,7 @@ pub async fn start(
         .flatten();
     let coach_id = errors.check("coach_id", parse_optional_id(&fields.coach_id)).flatten();
     let started_on = check_date(&mut errors, "started_on", &fields.started_on, None);
-    let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    authorise(tx, ctx, participant_id, Need::Edit).await?;
     let (Some(programme_id), Some(organisation_id), Some(started_on)) = (programme_id, organisation_id, started_on)
     else {
         return Err(AppError::Invalid(errors));
@@ -78,27 +90,27 @@ pub async fn start(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let programme = programmes::get(&mut tx, programme_id)
+    let programme = programmes::get(tx, programme_id)
         .await?
         .ok_or(AppError::invalid("programme_id", "invalid-reference"))?;
-    let organisation = organisations::get(&mut tx, organisation_id)
+    let organisation = organisations::get(tx, organisation_id)
         .await?
         .ok_or(AppError::invalid("organisation_id", "invalid-reference"))?;
     require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
-    super::check_location(&mut tx, organisation_id, location_id).await?;
+    super::check_location(tx, organisation_id, location_id).await?;
     let coach_id = coach_id.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
     if let Some(coach_id) = coach_id {
-        check_coach(&mut tx, coach_id).await?;
+        check_coach(tx, coach_id).await?;
     }
-    let open = trajectories::list_for(&mut tx, participant_id).await?;
+    let open = trajectories::list_for(tx, participant_id).await?;
     if open
         .iter()
         .any(|t| t.programme_id == programme_id && t.ended_on.is_none())
     {
         return Err(AppError::invalid("programme_id", "open-trajectory"));
     }
-    let trajectory = begin(
-        &mut tx,
+    begin(
+        tx,
         ctx,
         Beginning {
             participant_id,
@@ -110,9 +122,7 @@ pub async fn start(
             started_on,
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(trajectory)
+    .await
 }
 
 /// What a new trajectory starts with, checked by the caller.
