@@ -27,6 +27,7 @@ mod policy_scopes;
 mod presence;
 mod programmes;
 mod regions;
+mod request_bodies;
 mod schema;
 mod scoping;
 mod users;
