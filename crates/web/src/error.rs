@@ -82,6 +82,7 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
     "possible-duplicate",
     "unreadable-file",
     "empty-file",
+    "control-characters",
     "already-closed",
     "already-done",
     "contract-for-paid-work",

@@ -18,6 +18,7 @@ mod enum_guards;
 mod exchange;
 mod group_sessions;
 mod icf;
+mod import_data;
 mod organisations;
 mod outcomes;
 mod pages;

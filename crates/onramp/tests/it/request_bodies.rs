@@ -1,8 +1,9 @@
-//! What a JSON body may hold: an object (not an array read as a struct's fields in order).
+//! What a JSON body may hold: an object (not an array read as a struct's fields in order), and
+//! text without control characters (one line for a name, lines and tabs in notes).
 
 use crate::support::*;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// `[7, 8, 9, 10]` set a location's four kinds of hours: serde reads a sequence as a struct's
 /// fields in order.
@@ -55,4 +56,70 @@ async fn a_json_body_must_be_an_object() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+fn intake(organisation: &str, fields: Value) -> Value {
+    let mut body = json!({
+        "organisation_id": organisation, "first_name": "Clean", "last_name": "Name", "birth_date": "1980-02-02",
+        "health_category": "chronic_pain", "situation": "inactive"
+    });
+    for (key, value) in fields.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    body
+}
+
+/// A NUL byte in a name was stored; a name of control characters only was stored too.
+#[tokio::test]
+async fn control_characters_are_refused_field_by_field() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let admin = app.api_as(ADMIN).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    for (fields, field) in [
+        (json!({"first_name": "Jan\u{0}"}), "first_name"),
+        (json!({"last_name": "\u{1}\u{2}\u{3}"}), "last_name"),
+        (json!({"last_name": "Peeters\u{1b}[2J"}), "last_name"),
+        (json!({"first_name": "An\nNa"}), "first_name"),
+        (json!({"referrer": "Dr.\tJanssens"}), "referrer"),
+        (json!({"notes": "Eerste\u{0}regel"}), "notes"),
+        (json!({"notes": "Eerste\rregel"}), "notes"),
+    ] {
+        let (status, problem) = app
+            .send_json(
+                &coach,
+                "POST",
+                "/api/v1/participants",
+                intake(&maasland, fields.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{fields}: {problem}");
+        assert_eq!(
+            field_errors(&problem),
+            [(field.to_owned(), "control-characters".to_owned())],
+            "{fields}"
+        );
+    }
+    // Notes keep their lines and tabs.
+    let notes = "Eerste regel\r\nTweede regel\n\tingesprongen";
+    let (status, created) = app
+        .send_json(
+            &coach,
+            "POST",
+            "/api/v1/participants",
+            intake(&maasland, json!({"notes": notes})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["notes"], notes);
+
+    let limburg = app.region_id("limburg").await;
+    let body = json!({"name": "Kliniek\u{0}", "kind": "pain_clinic", "region_id": limburg});
+    let (status, problem) = app.send_json(&admin, "POST", "/api/v1/organisations", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(has_error(&problem, "name", "control-characters"), "{problem}");
+    let body = json!({"name": "\u{7f}\u{85}", "kind": "pain_clinic", "region_id": limburg});
+    let (status, problem) = app.send_json(&admin, "POST", "/api/v1/organisations", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(has_error(&problem, "name", "control-characters"), "{problem}");
 }

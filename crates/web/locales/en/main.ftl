@@ -170,6 +170,7 @@ audit-until = Until (date)
 ## Field errors
 error-required = This field is required.
 error-too-long = This is too long.
+error-control-characters = This may not hold control characters (such as a NUL byte, a tab or, on a single line, a line break).
 error-invalid-choice = Choose one of the options.
 error-invalid-email = Enter an e-mail address like name@example.be.
 error-invalid-reference = This refers to something that does not exist.

@@ -170,6 +170,7 @@ audit-until = Au (date)
 ## Field errors
 error-required = Ce champ est obligatoire.
 error-too-long = C'est trop long.
+error-control-characters = Ceci ne peut pas contenir de caractères de contrôle (comme un octet NUL, une tabulation ou, sur une seule ligne, un saut de ligne).
 error-invalid-choice = Choisissez l'une des options.
 error-invalid-email = Saisissez une adresse e-mail comme nom@exemple.be.
 error-invalid-reference = Ceci renvoie à quelque chose qui n'existe pas.

@@ -170,6 +170,7 @@ audit-until = Tot en met (datum)
 ## Field errors
 error-required = Dit veld is verplicht.
 error-too-long = Dit is te lang.
+error-control-characters = Dit mag geen stuurtekens bevatten (zoals een NUL-byte, een tab of, op één regel, een regeleinde).
 error-invalid-choice = Kies een van de mogelijkheden.
 error-invalid-email = Geef een e-mailadres zoals naam@voorbeeld.be.
 error-invalid-reference = Dit verwijst naar iets dat niet bestaat.
