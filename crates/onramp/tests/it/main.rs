@@ -19,6 +19,7 @@ mod exchange;
 mod group_sessions;
 mod icf;
 mod import_data;
+mod import_limits;
 mod organisations;
 mod outcomes;
 mod pages;
