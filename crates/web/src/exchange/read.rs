@@ -3,6 +3,7 @@
 //! cells. A first pass checks the file (its size as it claims it and as it is, its rows and
 //! columns); the rows are then read again, one by one, as the import asks for them.
 
+use super::cells::unneutralise;
 use super::format::{COLUMNS, XLSX};
 use super::rows::{DataRow, MAX_COLUMNS, MAX_ROWS, Message, ReadError};
 use super::xlsx;
@@ -245,7 +246,7 @@ fn next_csv_row(reader: &mut csv::Reader<Cursor<Bytes>>) -> Result<Option<DataRo
         }
         let line = record.position().map_or(0, |p| record_line(reader, p));
         let used = used_cells(&record);
-        let cells = record.iter().take(used).map(str::to_owned).collect();
+        let cells = record.iter().take(used).map(|c| unneutralise(c).to_owned()).collect();
         return Ok(Some(DataRow { line, cells }));
     }
 }
