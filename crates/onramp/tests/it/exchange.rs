@@ -250,6 +250,16 @@ async fn only_coaches_and_administrators_import() {
         let client = app.api_as(email).await;
         let (status, _) = import(&app, &client, EXAMPLE.as_bytes().to_vec(), "text/csv", true).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{email}");
+        // Asked before the file is read: nobody else makes the server check one.
+        let (status, _) = import(
+            &app,
+            &client,
+            b"PK\x03\x04 no".to_vec(),
+            onramp_web::download::XLSX,
+            true,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{email}");
     }
 }
 

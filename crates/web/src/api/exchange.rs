@@ -47,6 +47,7 @@ pub async fn import(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    service::may_import(&ctx)?;
     let upload = read_upload(content_type, body).await?;
     let dry_run = query.dry_run.unwrap_or(false);
     let report = service::import(&state, &ctx, upload, dry_run).await?;

@@ -42,23 +42,14 @@ fn page(ctx: &Ctx, report: Option<ImportReport>, dry_run: bool, file_error: Opti
     Ok((status, render(&template)).into_response())
 }
 
-fn may_import(ctx: &Ctx) -> Result<(), AppError> {
-    use onramp_domain::policy::{self, Action, Decision};
-    if policy::decide(&ctx.actor, Action::ImportParticipants) == Decision::Allow {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 pub async fn show(PageCtx(ctx): PageCtx) -> PageResult {
-    may_import(&ctx)?;
+    service::may_import(&ctx)?;
     page(&ctx, None, true, None)
 }
 
 pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut multipart: Multipart) -> PageResult {
     let lang = ctx.language;
-    may_import(&ctx)?;
+    service::may_import(&ctx)?;
     let mut file: Option<(String, axum::body::Bytes)> = None;
     let mut dry_run = false;
     while let Ok(Some(field)) = multipart.next_field().await {

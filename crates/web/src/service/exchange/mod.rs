@@ -38,13 +38,21 @@ const CHUNK: usize = 1_000;
 /// New people and trajectories held before they are written.
 const HOLD: usize = 2_000;
 
+/// Whether the actor may import: asked before a file is read, so that nobody else makes the server
+/// check one.
+pub fn may_import(ctx: &Ctx) -> Result<(), AppError> {
+    if policy::decide(&ctx.actor, Action::ImportParticipants) == Decision::Allow {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Imports the rows of an upload, a chunk at a time. Memory holds the rows of one chunk, the new
 /// people and trajectories not written yet (at most a few thousand) and, for the whole file, a
 /// key per person (to find their later rows) and the problems found (the first thousand listed).
 pub async fn import(state: &AppState, ctx: &Ctx, mut upload: Upload, dry_run: bool) -> Result<ImportReport, AppError> {
-    if policy::decide(&ctx.actor, Action::ImportParticipants) != Decision::Allow {
-        return Err(AppError::Forbidden);
-    }
+    may_import(ctx)?;
     let header = upload.header.clone();
     let mut report = ImportReport::default();
     for column in header.unknown_columns() {
