@@ -5,7 +5,7 @@ use crate::FieldErrors;
 use crate::identity::string_enum;
 use crate::organisations::{parse_id, parse_optional_id};
 use crate::participants::parse_date;
-use crate::validation::{optional_text, required_text};
+use crate::validation::{optional_multiline, optional_text, required_text};
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
@@ -78,7 +78,9 @@ impl CoachingContactInput {
         let mode = errors.check("mode", ContactMode::parse(&fields.mode));
         let place = errors.check("place", optional_text(&fields.place, 200)).flatten();
         let topic = errors.check("topic", required_text(&fields.topic, 200));
-        let notes = errors.check("notes", optional_text(&fields.notes, 10_000)).flatten();
+        let notes = errors
+            .check("notes", optional_multiline(&fields.notes, 10_000))
+            .flatten();
         let next_step = errors
             .check("next_step", optional_text(&fields.next_step, 500))
             .flatten();
@@ -126,7 +128,7 @@ impl TimeEntryInput {
         let on = errors.check("on", parse_past_date(&fields.on, today));
         let category = errors.check("category", TimeCategory::parse(&fields.category));
         let minutes = errors.check("minutes", parse_minutes(&fields.minutes));
-        let note = errors.check("note", optional_text(&fields.note, 500)).flatten();
+        let note = errors.check("note", optional_multiline(&fields.note, 500)).flatten();
         errors.finish(|| TimeEntryInput {
             organisation_id: organisation_id.unwrap(),
             location_id,
@@ -186,7 +188,7 @@ impl ConsultationInput {
             }
         }
         let decisions = errors
-            .check("decisions", optional_text(&fields.decisions, 10_000))
+            .check("decisions", optional_multiline(&fields.decisions, 10_000))
             .flatten();
         errors.finish(|| ConsultationInput {
             organisation_id: organisation_id.unwrap(),

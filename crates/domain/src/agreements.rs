@@ -4,7 +4,7 @@
 
 use crate::organisations::{parse_id, parse_optional_id};
 use crate::participants::{parse_date, parse_optional_date};
-use crate::validation::{FieldErrors, optional_text, required_text};
+use crate::validation::{FieldErrors, optional_multiline, optional_text, required_text};
 use chrono::NaiveDate;
 use serde::Serialize;
 use uuid::Uuid;
@@ -125,7 +125,7 @@ impl AgreementInput {
         } else {
             errors.check("esf_percent", whole(&fields.esf_percent, 0, 100))
         };
-        let notes = errors.check("notes", optional_text(&fields.notes, 5000)).flatten();
+        let notes = errors.check("notes", optional_multiline(&fields.notes, 5000)).flatten();
         errors.finish(|| AgreementInput {
             provider_id: provider_id.unwrap(),
             starts_on: starts_on.unwrap(),

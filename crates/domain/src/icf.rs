@@ -10,7 +10,7 @@ use crate::FieldErrors;
 use crate::activities::parse_past_date;
 use crate::identity::string_enum;
 use crate::organisations::parse_optional_id;
-use crate::validation::optional_text;
+use crate::validation::optional_multiline;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -188,7 +188,7 @@ impl MeasurementInput {
         let measured_on = errors.check("measured_on", parse_past_date(&fields.measured_on, today));
         let moment = errors.check("moment", Moment::parse(&fields.moment));
         let rater = errors.check("rater", Rater::parse(&fields.rater));
-        let note = errors.check("note", optional_text(&fields.note, 2000)).flatten();
+        let note = errors.check("note", optional_multiline(&fields.note, 2000)).flatten();
         let mut ratings = BTreeMap::new();
         for (code, text) in &fields.ratings {
             if text.trim().is_empty() {

@@ -14,7 +14,7 @@ use crate::FieldErrors;
 use crate::activities::parse_past_date;
 use crate::identity::string_enum;
 use crate::organisations::parse_id;
-use crate::validation::optional_text;
+use crate::validation::{optional_multiline, optional_text};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -115,7 +115,7 @@ impl OutcomeInput {
             errors.add("contract", "contract-for-paid-work");
         }
         let place = errors.check("place", optional_text(&fields.place, 200)).flatten();
-        let note = errors.check("note", optional_text(&fields.note, 2000)).flatten();
+        let note = errors.check("note", optional_multiline(&fields.note, 2000)).flatten();
         errors.finish(|| OutcomeInput {
             trajectory_id: trajectory_id.unwrap(),
             kind: kind.unwrap(),
@@ -280,7 +280,7 @@ impl BarrierInput {
         let trajectory_id = errors.check("trajectory_id", parse_id(trajectory_id));
         let code = errors.check("code", parse_barrier_code(code, added_codes));
         let noted_on = errors.check("noted_on", parse_past_date(noted_on, today));
-        let note = errors.check("note", optional_text(note, 1000)).flatten();
+        let note = errors.check("note", optional_multiline(note, 1000)).flatten();
         if code.as_deref() == Some(BarrierCode::Other.as_str()) && note.is_none() && errors.for_field("note").is_none()
         {
             errors.add("note", "describe-other");
@@ -336,7 +336,7 @@ impl CheckInInput {
         if contact_made && situation.is_none() && errors.for_field("situation").is_none() {
             errors.add("situation", "required");
         }
-        let note = errors.check("note", optional_text(note, 2000)).flatten();
+        let note = errors.check("note", optional_multiline(note, 2000)).flatten();
         errors.finish(|| CheckInInput {
             done_on: done_on.unwrap(),
             contact_made,

@@ -1,7 +1,7 @@
 //! Participants: the people on a trajectory, as recorded at intake.
 
 use crate::identity::{Language, string_enum};
-use crate::validation::{FieldErrors, optional_text, required_text};
+use crate::validation::{FieldErrors, optional_multiline, optional_text, required_text};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -115,7 +115,9 @@ impl ParticipantInput {
         }
         let situation = errors.check("situation", Situation::parse(&fields.situation));
         let referrer = errors.check("referrer", optional_text(&fields.referrer, 200)).flatten();
-        let notes = errors.check("notes", optional_text(&fields.notes, 10_000)).flatten();
+        let notes = errors
+            .check("notes", optional_multiline(&fields.notes, 10_000))
+            .flatten();
         errors.finish(|| ParticipantInput {
             first_name: first_name.unwrap(),
             last_name: last_name.unwrap(),

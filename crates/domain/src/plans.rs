@@ -8,7 +8,7 @@
 use crate::FieldErrors;
 use crate::identity::string_enum;
 use crate::participants::parse_optional_date;
-use crate::validation::{optional_text, required_text};
+use crate::validation::{optional_multiline, optional_text, required_text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -316,7 +316,7 @@ pub fn parse_recovery_plan(fields: &BTreeMap<String, String>) -> Result<Recovery
     let mut sections = BTreeMap::new();
     for (name, text) in fields {
         let field = format!("sections.{name}");
-        match (WrapSection::parse(name), optional_text(text, SECTION_MAX)) {
+        match (WrapSection::parse(name), optional_multiline(text, SECTION_MAX)) {
             (Err(_), _) => errors.add_named(field, "invalid-choice"),
             (Ok(_), Err(code)) => errors.add_named(field, code),
             (Ok(section), Ok(Some(text))) => {

@@ -3,7 +3,7 @@
 //! ship built in; others are made by administrators, without code.
 
 use crate::participants::{Situation, age_on, months_between};
-use crate::validation::{FieldErrors, optional_text, optional_whole_number, required_text, whole_number};
+use crate::validation::{FieldErrors, optional_multiline, optional_whole_number, required_text, whole_number};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -59,7 +59,7 @@ impl ProgrammeInput {
         let code = errors.check("code", parse_code(&fields.code));
         let name = errors.check("name", required_text(&fields.name, 200));
         let description = errors
-            .check("description", optional_text(&fields.description, 5000))
+            .check("description", optional_multiline(&fields.description, 5000))
             .flatten();
         let min_age = errors
             .check("min_age", optional_whole_number(&fields.min_age, 0, 120))
@@ -190,6 +190,7 @@ fn parse_steps(input: &str, required: bool) -> Result<Vec<Step>, &'static str> {
         if name.is_empty() || name.chars().count() > 100 || code.is_empty() {
             return Err("invalid-step");
         }
+        crate::validation::check_line(&name)?;
         if steps.iter().any(|s| s.code == code) {
             return Err("duplicate-step");
         }

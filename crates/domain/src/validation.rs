@@ -92,7 +92,35 @@ pub fn optional_whole_number(input: &str, min: i32, max: i32) -> Result<Option<i
     }
 }
 
-/// Trims and checks a required free-text value of at most `max` characters.
+/// What a line of text may not hold: control characters (NUL, tab, line breaks, escape, the C1
+/// controls …). A name, a code or a title is one line.
+fn single_line(text: &str) -> Result<(), &'static str> {
+    if text.chars().any(char::is_control) {
+        Err("control-characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// What free text of several lines (notes, a plan's sections) may not hold: control characters
+/// other than a line break (`\n`, or `\r\n` as browsers send it) and a tab.
+fn multi_line(text: &str) -> Result<(), &'static str> {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let allowed = match c {
+            '\n' | '\t' => true,
+            '\r' => chars.peek() == Some(&'\n'),
+            c => !c.is_control(),
+        };
+        if !allowed {
+            return Err("control-characters");
+        }
+    }
+    Ok(())
+}
+
+/// Trims and checks a required value of one line, at most `max` characters: `required`,
+/// `too-long` or `control-characters`.
 pub fn required_text(input: &str, max: usize) -> Result<String, &'static str> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
@@ -100,11 +128,11 @@ pub fn required_text(input: &str, max: usize) -> Result<String, &'static str> {
     } else if trimmed.chars().count() > max {
         Err("too-long")
     } else {
-        Ok(trimmed.to_owned())
+        single_line(trimmed).map(|()| trimmed.to_owned())
     }
 }
 
-/// Trims an optional free-text value; empty becomes `None`.
+/// Trims an optional value of one line; empty becomes `None`.
 pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, &'static str> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
@@ -112,8 +140,38 @@ pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, &'static
     } else if trimmed.chars().count() > max {
         Err("too-long")
     } else {
-        Ok(Some(trimmed.to_owned()))
+        single_line(trimmed).map(|()| Some(trimmed.to_owned()))
     }
+}
+
+/// As [`required_text`], for text of several lines (line breaks and tabs allowed).
+pub fn required_multiline(input: &str, max: usize) -> Result<String, &'static str> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        Err("required")
+    } else if trimmed.chars().count() > max {
+        Err("too-long")
+    } else {
+        multi_line(trimmed).map(|()| trimmed.to_owned())
+    }
+}
+
+/// As [`optional_text`], for text of several lines (line breaks and tabs allowed).
+pub fn optional_multiline(input: &str, max: usize) -> Result<Option<String>, &'static str> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        Ok(None)
+    } else if trimmed.chars().count() > max {
+        Err("too-long")
+    } else {
+        multi_line(trimmed).map(|()| Some(trimmed.to_owned()))
+    }
+}
+
+/// A line of a text of several lines that is one name each (a programme's steps): no control
+/// characters.
+pub fn check_line(line: &str) -> Result<(), &'static str> {
+    single_line(line)
 }
 
 /// Folds a name for search: lower case, accents removed, spaces collapsed.
@@ -181,6 +239,43 @@ mod tests {
         assert_eq!(required_text("  GTB ", 10), Ok("GTB".into()));
         assert_eq!(required_text("   ", 10), Err("required"));
         assert_eq!(required_text("abcdef", 5), Err("too-long"));
+    }
+
+    #[test]
+    fn a_line_refuses_control_characters_and_text_keeps_its_lines() {
+        for bad in [
+            "Jan\u{0}",
+            "\u{0}",
+            "\u{1}\u{2}",
+            "a\tb",
+            "a\nb",
+            "a\rb",
+            "a\u{1b}[31m",
+            "a\u{7f}",
+            "a\u{85}b",
+        ] {
+            assert_eq!(required_text(bad, 100), Err("control-characters"), "{bad:?}");
+            assert_eq!(optional_text(bad, 100), Err("control-characters"), "{bad:?}");
+        }
+        // Made only of whitespace controls, a value is blank, never stored empty.
+        assert_eq!(required_text("\t\r\n", 100), Err("required"));
+        assert_eq!(
+            required_text(" Jan\n", 100),
+            Ok("Jan".into()),
+            "a line break at the end is trimmed"
+        );
+        assert_eq!(
+            optional_multiline("one\r\ntwo\n\tthree", 100),
+            Ok(Some("one\r\ntwo\n\tthree".into()))
+        );
+        for bad in ["a\u{0}b", "a\rb", "a\u{b}b", "a\u{c}b", "\u{1b}[2J", "a\u{9b}b"] {
+            assert_eq!(optional_multiline(bad, 100), Err("control-characters"), "{bad:?}");
+            assert_eq!(required_multiline(bad, 100), Err("control-characters"), "{bad:?}");
+        }
+        assert_eq!(required_multiline("\u{0}", 100), Err("control-characters"));
+        assert_eq!(required_multiline(" \n ", 100), Err("required"));
+        assert_eq!(check_line("Intake"), Ok(()));
+        assert_eq!(check_line("In\u{0}take"), Err("control-characters"));
     }
 
     #[test]

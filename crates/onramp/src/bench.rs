@@ -435,10 +435,12 @@ pub async fn import(db: &Db, rows: usize, runs: usize) -> Result<()> {
     let ctx = ctx_of(user);
     let mut rates = Vec::new();
     for run in 0..runs {
-        let csv = import_file(rows, run, &partner);
-        let table = onramp_web::exchange::read_csv(csv.as_bytes()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let csv = axum::body::Bytes::from(import_file(rows, run, &partner));
         let started = Instant::now();
-        let report = onramp_web::service::exchange::import(&state, &ctx, &table, false)
+        let upload = onramp_web::exchange::read_upload("text/csv", csv)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let report = onramp_web::service::exchange::import(&state, &ctx, upload, false)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let seconds = started.elapsed().as_secs_f64();

@@ -220,11 +220,13 @@ async fn xlsx_exports_open_and_import() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let bytes = response.bytes().await.unwrap().to_vec();
-    let table = onramp_web::exchange::read_xlsx(&bytes).expect("a real XLSX workbook");
-    assert_eq!(table.header[0], "participant_id");
+    let (header, rows) = onramp_web::exchange::read_all(onramp_web::download::XLSX, bytes.clone().into())
+        .await
+        .expect("a real XLSX workbook");
+    assert_eq!(header.names()[0], "participant_id");
     let (_, caseload) = app.get_json(&coach, "/api/v1/caseload?status=all&limit=200").await;
     assert_eq!(
-        table.rows.len(),
+        rows.len(),
         caseload["rows"].as_array().unwrap().len(),
         "one row per trajectory"
     );
@@ -249,6 +251,16 @@ async fn only_coaches_and_administrators_import() {
     for email in [COORDINATOR_LIMBURG, CARE_ANTWERPEN, FUNDER] {
         let client = app.api_as(email).await;
         let (status, _) = import(&app, &client, EXAMPLE.as_bytes().to_vec(), "text/csv", true).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{email}");
+        // Asked before the file is read: nobody else makes the server check one.
+        let (status, _) = import(
+            &app,
+            &client,
+            b"PK\x03\x04 no".to_vec(),
+            onramp_web::download::XLSX,
+            true,
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{email}");
     }
 }

@@ -170,6 +170,7 @@ audit-until = Until (date)
 ## Field errors
 error-required = This field is required.
 error-too-long = This is too long.
+error-control-characters = This may not hold control characters (such as a NUL byte, a tab or, on a single line, a line break).
 error-invalid-choice = Choose one of the options.
 error-invalid-email = Enter an e-mail address like name@example.be.
 error-invalid-reference = This refers to something that does not exist.
@@ -433,6 +434,7 @@ import-participants-updated = { $count } participants changed
 import-trajectories-created = { $count } trajectories new
 import-trajectories-updated = { $count } trajectories changed
 import-errors = Problems, row by row
+import-errors-not-listed = { $count } more problems were found but are not listed: correct these first.
 import-line = Line
 import-column = Column
 import-reason = Reason
@@ -445,6 +447,9 @@ error-not-your-organisation = You cannot register people at this organisation.
 error-possible-duplicate = This person may already be registered; give their participant_id to update them.
 error-unreadable-file = The file could not be read as CSV or XLSX.
 error-empty-file = The file is empty.
+error-file-too-large = The file is too large. onramp imports at most 200 000 rows of at most 64 columns, in a file of at most 64 MiB; a workbook may unpack to at most 512 MiB per part and 1 GiB in all. Split the file.
+error-too-many-rows = The file has too many rows. onramp imports at most 200 000 rows at a time (below the header; in a workbook, no value below row 200 001). Split the file.
+error-too-many-columns = The file has too many columns. onramp reads at most 64 columns (the format has 23; in a workbook, no value beyond column BL).
 problem-import-failed = Some rows are not valid; nothing was written.
 
 ## Coaching contacts and hours

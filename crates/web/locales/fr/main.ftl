@@ -170,6 +170,7 @@ audit-until = Au (date)
 ## Field errors
 error-required = Ce champ est obligatoire.
 error-too-long = C'est trop long.
+error-control-characters = Ceci ne peut pas contenir de caractères de contrôle (comme un octet NUL, une tabulation ou, sur une seule ligne, un saut de ligne).
 error-invalid-choice = Choisissez l'une des options.
 error-invalid-email = Saisissez une adresse e-mail comme nom@exemple.be.
 error-invalid-reference = Ceci renvoie à quelque chose qui n'existe pas.
@@ -433,6 +434,7 @@ import-participants-updated = { $count } participants modifiés
 import-trajectories-created = { $count } trajets nouveaux
 import-trajectories-updated = { $count } trajets modifiés
 import-errors = Problèmes, ligne par ligne
+import-errors-not-listed = { $count } autres problèmes ont été trouvés mais ne sont pas listés : corrigez d'abord ceux-ci.
 import-line = Ligne
 import-column = Colonne
 import-reason = Motif
@@ -445,6 +447,9 @@ error-not-your-organisation = Vous ne pouvez pas inscrire de personnes dans cett
 error-possible-duplicate = Cette personne est peut-être déjà inscrite ; indiquez son participant_id pour la mettre à jour.
 error-unreadable-file = Le fichier n'a pas pu être lu comme CSV ou XLSX.
 error-empty-file = Le fichier est vide.
+error-file-too-large = Le fichier est trop volumineux. onramp importe au plus 200 000 lignes d'au plus 64 colonnes, dans un fichier d'au plus 64 Mio ; un classeur peut se décompresser en au plus 512 Mio par partie et 1 Gio en tout. Divisez le fichier.
+error-too-many-rows = Le fichier a trop de lignes. onramp importe au plus 200 000 lignes à la fois (sous l'en-tête ; dans un classeur, aucune valeur sous la ligne 200 001). Divisez le fichier.
+error-too-many-columns = Le fichier a trop de colonnes. onramp lit au plus 64 colonnes (le format en a 23 ; dans un classeur, aucune valeur au-delà de la colonne BL).
 problem-import-failed = Certaines lignes ne sont pas valides ; rien n'a été écrit.
 
 ## Contacts de coaching et heures

@@ -170,6 +170,7 @@ audit-until = Tot en met (datum)
 ## Field errors
 error-required = Dit veld is verplicht.
 error-too-long = Dit is te lang.
+error-control-characters = Dit mag geen stuurtekens bevatten (zoals een NUL-byte, een tab of, op één regel, een regeleinde).
 error-invalid-choice = Kies een van de mogelijkheden.
 error-invalid-email = Geef een e-mailadres zoals naam@voorbeeld.be.
 error-invalid-reference = Dit verwijst naar iets dat niet bestaat.
@@ -433,6 +434,7 @@ import-participants-updated = { $count } deelnemers gewijzigd
 import-trajectories-created = { $count } trajecten nieuw
 import-trajectories-updated = { $count } trajecten gewijzigd
 import-errors = Problemen, rij per rij
+import-errors-not-listed = Er zijn nog { $count } problemen gevonden die hier niet staan: verbeter eerst deze.
 import-line = Regel
 import-column = Kolom
 import-reason = Reden
@@ -445,6 +447,9 @@ error-not-your-organisation = Je kunt bij deze organisatie geen mensen registrer
 error-possible-duplicate = Deze persoon is mogelijk al geregistreerd; geef zijn participant_id om hem bij te werken.
 error-unreadable-file = Het bestand kon niet als CSV of XLSX gelezen worden.
 error-empty-file = Het bestand is leeg.
+error-file-too-large = Het bestand is te groot. onramp importeert hoogstens 200 000 rijen van hoogstens 64 kolommen, in een bestand van hoogstens 64 MiB; een werkmap mag uitgepakt hoogstens 512 MiB per deel en 1 GiB in totaal zijn. Splits het bestand.
+error-too-many-rows = Het bestand heeft te veel rijen. onramp importeert hoogstens 200 000 rijen tegelijk (onder de kopregel; in een werkmap geen waarde onder rij 200 001). Splits het bestand.
+error-too-many-columns = Het bestand heeft te veel kolommen. onramp leest hoogstens 64 kolommen (het formaat heeft er 23; in een werkmap geen waarde voorbij kolom BL).
 problem-import-failed = Sommige rijen zijn niet geldig; er is niets geschreven.
 
 ## Coachingscontacten en uren

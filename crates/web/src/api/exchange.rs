@@ -24,14 +24,17 @@ pub struct ImportQuery {
 
 /// Imports participants and trajectories from CSV (`text/csv`) or XLSX. With `dry_run`
 /// every row is checked and reported and nothing is written; otherwise all rows are
-/// written, or none when any row is bad (422 with the report).
+/// written, or none when any row is bad (422 with the report). A file of more than
+/// 200 000 rows or 64 columns, or a workbook that unpacks to more than 512 MiB a part,
+/// is refused whole (422 with `file`: `too-many-rows`, `too-many-columns`, `file-too-large`);
+/// a body over 64 MiB is refused before it is read (413).
 #[utoipa::path(post, path = "/api/v1/imports/participants", tag = "participants", params(ImportQuery),
     request_body(content = String, description = "The file, in the exchange format (docs/import.md)", content_type = "text/csv"),
     responses(
         (status = 200, description = "Dry run: the report", body = ImportReport),
         (status = 201, description = "Written", body = ImportReport),
         (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad rows (nothing written) or an unreadable file", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad rows (nothing written), or a file unreadable or too large", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn import(
     State(state): State<AppState>,
@@ -44,9 +47,10 @@ pub async fn import(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let table = read_upload(content_type, &body)?;
+    service::may_import(&ctx)?;
+    let upload = read_upload(content_type, body).await?;
     let dry_run = query.dry_run.unwrap_or(false);
-    let report = service::import(&state, &ctx, &table, dry_run).await?;
+    let report = service::import(&state, &ctx, upload, dry_run).await?;
     if dry_run {
         Ok((StatusCode::OK, Json(report)).into_response())
     } else if report.committed {

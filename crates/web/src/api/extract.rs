@@ -2,11 +2,32 @@
 
 use crate::error::AppError;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use serde::de::DeserializeOwned;
 
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// A JSON body, which must be an object: serde would otherwise read an array as a struct's fields
+/// in order (`[7, 8, 9, 10]` as four hours), and a scalar as nothing at all.
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        if !value.is_object() {
+            tracing::debug!("a JSON body that is not an object");
+            return Err(AppError::BadRequest("malformed-body"));
+        }
+        serde_json::from_value(value).map(ApiJson).map_err(|error| {
+            tracing::debug!(%error, "malformed JSON body");
+            AppError::BadRequest("malformed-body")
+        })
+    }
+}
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]

@@ -19,8 +19,24 @@ pub struct ImportReport {
     pub participants_updated: usize,
     pub trajectories_created: usize,
     pub trajectories_updated: usize,
-    /// Every bad row, with its line, column and reason. Non-empty means nothing was written.
+    /// The bad rows, with their line, column and reason: the first 1 000 problems found. Non-empty
+    /// means nothing was written.
     pub errors: Vec<RowError>,
+    /// How many problems were found, listed or not.
+    pub error_count: usize,
     /// True when the rows were written (a real run without errors).
     pub committed: bool,
+}
+
+/// The most problems a report lists (all are counted).
+pub const LISTED_ERRORS: usize = 1_000;
+
+impl ImportReport {
+    /// Counts a problem, and lists it among the first [`LISTED_ERRORS`].
+    pub fn add_error(&mut self, error: RowError) {
+        self.error_count += 1;
+        if self.errors.len() < LISTED_ERRORS {
+            self.errors.push(error);
+        }
+    }
 }

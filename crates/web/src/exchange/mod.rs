@@ -1,133 +1,21 @@
 //! Spreadsheets in and out: CSV (as Belgian Excel writes it: `;` and a UTF-8
 //! byte order mark; `,` is read too) and XLSX. Cells are text; the import
-//! service parses them into domain types.
+//! service parses them into domain types. Uploads are read a row at a time ([`read`]),
+//! workbooks checked before they are opened ([`xlsx`]); exported CSV cells never run as
+//! formulas ([`cells`]).
 
+pub mod cells;
+mod format;
 pub mod import_report;
+pub mod read;
 pub mod report;
+mod rows;
+mod xlsx;
 
-use crate::error::AppError;
-use std::io::Cursor;
-
-/// The content type of an XLSX workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// The columns of the participant and trajectory exchange format, in order.
-/// See `docs/import.md`.
-pub const COLUMNS: [&str; 23] = [
-    "participant_id",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "national_register",
-    "email",
-    "phone",
-    "language",
-    "gender",
-    "education",
-    "health_category",
-    "incapacity_since",
-    "situation",
-    "referrer",
-    "reached_at",
-    "trajectory_id",
-    "programme",
-    "partner",
-    "coach",
-    "started_on",
-    "phase",
-    "ended_on",
-    "exit_reason",
-];
-
-/// A sheet as read: its header and its data rows, every cell as text.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    /// The cell of `column` in `row`, empty when the column is absent.
-    pub fn cell<'a>(&'a self, row: &'a [String], column: &str) -> &'a str {
-        self.header
-            .iter()
-            .position(|h| h == column)
-            .and_then(|i| row.get(i))
-            .map(|s| s.trim())
-            .unwrap_or("")
-    }
-
-    /// Header names that are not part of the format.
-    pub fn unknown_columns(&self) -> Vec<String> {
-        self.header
-            .iter()
-            .filter(|h| !h.is_empty() && !COLUMNS.contains(&h.as_str()))
-            .cloned()
-            .collect()
-    }
-}
-
-/// Why a file could not be read at all (as opposed to a bad row).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadError {
-    Empty,
-    Unreadable,
-}
-
-pub fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
-    let semicolons = first_line.iter().filter(|b| **b == b';').count();
-    let commas = first_line.iter().filter(|b| **b == b',').count();
-    let delimiter = if commas > semicolons { b',' } else { b';' };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut records = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| ReadError::Unreadable)?;
-        records.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
-    }
-    into_table(records)
-}
-
-pub fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|_| ReadError::Unreadable)?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or(ReadError::Empty)?
-        .map_err(|_| ReadError::Unreadable)?;
-    let records = range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    Data::DateTime(d) => d.as_datetime().map(|dt| dt.date().to_string()).unwrap_or_default(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect();
-    into_table(records)
-}
-
-fn into_table(mut records: Vec<Vec<String>>) -> Result<Table, ReadError> {
-    if records.is_empty() {
-        return Err(ReadError::Empty);
-    }
-    let header = records.remove(0).into_iter().map(|h| h.trim().to_lowercase()).collect();
-    let rows = records
-        .into_iter()
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .collect();
-    Ok(Table { header, rows })
-}
+pub use format::{COLUMNS, XLSX};
+pub use read::{Header, Upload, read_all, read_upload};
+pub use rows::{DataRow, MAX_COLUMNS, MAX_ROWS, ReadError};
+pub use xlsx::{MAX_PART_BYTES, MAX_RATIO, MAX_TOTAL_BYTES};
 
 /// CSV for Belgian Excel: `;`-separated with a UTF-8 byte order mark.
 pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
@@ -153,11 +41,14 @@ pub fn csv_rows(rows: &[Vec<String>]) -> Vec<u8> {
 fn append_csv<R>(out: &mut Vec<u8>, rows: impl IntoIterator<Item = R>)
 where
     R: IntoIterator,
-    R::Item: AsRef<[u8]>,
+    R::Item: AsRef<str>,
 {
     let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
     for row in rows {
-        let _ = writer.write_record(row);
+        let _ = writer.write_record(
+            row.into_iter()
+                .map(|cell| cells::neutralise(cell.as_ref()).into_owned()),
+        );
     }
     let _ = writer.flush();
 }
@@ -185,41 +76,34 @@ pub fn write_xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
     workbook.save_to_buffer().map_err(|e| e.to_string())
 }
 
-/// Reads an uploaded spreadsheet by its content type (or its first bytes: XLSX is a zip).
-pub fn read_upload(content_type: &str, bytes: &[u8]) -> Result<Table, AppError> {
-    let xlsx = content_type.starts_with(XLSX) || bytes.starts_with(b"PK\x03\x04");
-    let table = if xlsx { read_xlsx(bytes) } else { read_csv(bytes) };
-    table.map_err(|e| match e {
-        ReadError::Empty => AppError::invalid("file", "empty-file"),
-        ReadError::Unreadable => AppError::invalid("file", "unreadable-file"),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::body::Bytes;
 
-    #[test]
-    fn csv_round_trips_with_bom_and_semicolons() {
-        let rows = vec![vec!["".to_owned(), "Hélène".into(), "D'Haese; jr".into()]];
+    #[tokio::test]
+    async fn csv_round_trips_with_bom_and_semicolons() {
+        let rows = vec![vec![
+            "".to_owned(),
+            "Hélène".into(),
+            "D'Haese; jr".into(),
+            "=1+1".into(),
+            "-2".into(),
+        ]];
         let bytes = write_csv(&rows);
         assert!(bytes.starts_with("\u{feff}".as_bytes()));
-        let table = read_csv(&bytes).unwrap();
-        assert_eq!(table.header[1], "first_name");
-        assert_eq!(table.cell(&table.rows[0], "last_name"), "D'Haese; jr");
-        assert_eq!(table.cell(&table.rows[0], "phase"), "", "absent cells are empty");
+        assert!(
+            String::from_utf8_lossy(&bytes).contains(";'=1+1;-2"),
+            "a formula is written as text"
+        );
+        let (header, read) = read_all("text/csv", Bytes::from(bytes)).await.unwrap();
+        assert_eq!(header.names()[1], "first_name");
+        assert_eq!(header.cell(&read[0].cells, "last_name"), "D'Haese; jr");
+        assert_eq!(read[0].cells, rows[0][..5], "the import reads what was exported");
     }
 
-    #[test]
-    fn comma_separated_files_are_read_too() {
-        let table = read_csv(b"first_name,last_name\nAn,Peeters\n\n").unwrap();
-        assert_eq!(table.rows.len(), 1, "blank lines are skipped");
-        assert_eq!(table.cell(&table.rows[0], "last_name"), "Peeters");
-        assert_eq!(read_csv(b""), Err(ReadError::Empty));
-    }
-
-    #[test]
-    fn xlsx_round_trips() {
+    #[tokio::test]
+    async fn xlsx_round_trips() {
         let rows = vec![vec![
             "".to_owned(),
             "An".into(),
@@ -228,9 +112,18 @@ mod tests {
             "85073003328".into(),
         ]];
         let bytes = write_xlsx(&rows).unwrap();
-        let table = read_xlsx(&bytes).unwrap();
-        assert_eq!(table.cell(&table.rows[0], "birth_date"), "1980-01-02");
-        assert_eq!(table.cell(&table.rows[0], "national_register"), "85073003328");
-        assert_eq!(read_xlsx(b"not a zip"), Err(ReadError::Unreadable));
+        let (header, read) = read_all(XLSX, Bytes::from(bytes)).await.unwrap();
+        assert_eq!(header.cell(&read[0].cells, "birth_date"), "1980-01-02");
+        assert_eq!(header.cell(&read[0].cells, "national_register"), "85073003328");
+        assert_eq!(read[0].line, 2);
+        let mut upload = read_upload(XLSX, Bytes::from(write_xlsx(&rows).unwrap()))
+            .await
+            .unwrap();
+        assert!(upload.next_rows(1_000).await.unwrap().len() == 1);
+        for _ in 0..2 {
+            assert_eq!(upload.next_rows(1_000).await.unwrap(), [], "after the last row, none");
+        }
+        let error = read_all(XLSX, Bytes::from_static(b"not a zip")).await.unwrap_err();
+        assert!(matches!(error, crate::error::AppError::Invalid(e) if e.0[0].code == "unreadable-file"));
     }
 }

@@ -42,24 +42,15 @@ fn page(ctx: &Ctx, report: Option<ImportReport>, dry_run: bool, file_error: Opti
     Ok((status, render(&template)).into_response())
 }
 
-fn may_import(ctx: &Ctx) -> Result<(), AppError> {
-    use onramp_domain::policy::{self, Action, Decision};
-    if policy::decide(&ctx.actor, Action::ImportParticipants) == Decision::Allow {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 pub async fn show(PageCtx(ctx): PageCtx) -> PageResult {
-    may_import(&ctx)?;
+    service::may_import(&ctx)?;
     page(&ctx, None, true, None)
 }
 
 pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut multipart: Multipart) -> PageResult {
     let lang = ctx.language;
-    may_import(&ctx)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
+    service::may_import(&ctx)?;
+    let mut file: Option<(String, axum::body::Bytes)> = None;
     let mut dry_run = false;
     while let Ok(Some(field)) = multipart.next_field().await {
         match field.name() {
@@ -69,7 +60,7 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
                     .bytes()
                     .await
                     .map_err(|_| AppError::BadRequest("malformed-body"))?;
-                file = Some((content_type, bytes.to_vec()));
+                file = Some((content_type, bytes));
             }
             Some("dry_run") => dry_run = true,
             _ => {}
@@ -78,15 +69,23 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
     let Some((content_type, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, "empty-file")));
     };
-    let table = match read_upload(&content_type, &bytes) {
-        Ok(table) => table,
+    let upload = match read_upload(&content_type, bytes).await {
+        Ok(upload) => upload,
         Err(AppError::Invalid(errors)) => {
             let code = errors.0.first().map(|e| e.code).unwrap_or("unreadable-file");
             return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, code)));
         }
         Err(error) => return Err(error.into()),
     };
-    let report = service::import(&state, &ctx, &table, dry_run).await?;
+    let report = match service::import(&state, &ctx, upload, dry_run).await {
+        Ok(report) => report,
+        // The file turned out unreadable part-way.
+        Err(AppError::Invalid(errors)) => {
+            let code = errors.0.first().map(|e| e.code).unwrap_or("unreadable-file");
+            return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, code)));
+        }
+        Err(error) => return Err(error.into()),
+    };
     page(&ctx, Some(report), dry_run, None)
 }
 

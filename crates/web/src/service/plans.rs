@@ -16,7 +16,7 @@ use onramp_domain::plans::{
     compare, parse_canvas, parse_recovery_plan,
 };
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
-use onramp_domain::validation::{optional_text, required_text, whole_number};
+use onramp_domain::validation::{optional_multiline, required_multiline, required_text, whole_number};
 use onramp_store::audit::{self, Event};
 use onramp_store::coaching::{self, Consultation};
 use onramp_store::group_sessions::ParticipantSession;
@@ -357,7 +357,7 @@ pub async fn save(
     let kind = document.kind();
     let mut errors = FieldErrors::new();
     let base = errors.check("base_version", whole_number(&fields.base_version, 0, i32::MAX));
-    let note = errors.check("note", optional_text(&fields.note, 1000)).flatten();
+    let note = errors.check("note", optional_multiline(&fields.note, 1000)).flatten();
     let consultation_id = errors
         .check("consultation_id", parse_optional_id(&fields.consultation_id))
         .flatten();
@@ -463,7 +463,7 @@ pub async fn comment(
     kind: PlanKind,
     body: &str,
 ) -> Result<Uuid, AppError> {
-    let body = required_text(body, 2000).map_err(|code| AppError::invalid("body", code))?;
+    let body = required_multiline(body, 2000).map_err(|code| AppError::invalid("body", code))?;
     let mut tx = state.db.begin().await?;
     let access = reach(&mut tx, ctx, trajectory_id).await?;
     let plan = plans::get(&mut tx, trajectory_id, kind)

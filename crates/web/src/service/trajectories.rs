@@ -13,7 +13,7 @@ use onramp_domain::organisations::{parse_id, parse_optional_id};
 use onramp_domain::participants::parse_date;
 use onramp_domain::policy::Action;
 use onramp_domain::trajectories::{ExitReason, duration_status, ends_by};
-use onramp_domain::validation::optional_text;
+use onramp_domain::validation::optional_multiline;
 use onramp_store::audit::{self, Event};
 use onramp_store::trajectories::{self, NewTrajectory, Trajectory};
 use onramp_store::{Access, Tx, organisations, participants, programmes, users};
@@ -214,7 +214,7 @@ pub async fn change_phase(
         errors.add("phase", "unknown-phase");
     }
     let on = check_date(&mut errors, "on", on, Some(before.phase_since));
-    let note = errors.check("note", optional_text(note, 2000)).flatten();
+    let note = errors.check("note", optional_multiline(note, 2000)).flatten();
     let Some(on) = on.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
@@ -237,7 +237,7 @@ pub async fn hand_over(
     let mut errors = FieldErrors::new();
     let coach_id = errors.check("coach_id", parse_id(coach_id));
     let on = check_date(&mut errors, "on", on, Some(before.started_on));
-    let note = errors.check("note", optional_text(note, 2000)).flatten();
+    let note = errors.check("note", optional_multiline(note, 2000)).flatten();
     let (Some(coach_id), Some(on)) = (coach_id, on) else {
         return Err(AppError::Invalid(errors));
     };
@@ -276,7 +276,7 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
         )
     };
     let note = &fields.note;
-    let note = errors.check("note", optional_text(note, 2000)).flatten();
+    let note = errors.check("note", optional_multiline(note, 2000)).flatten();
     let (Some(on), Some(reason)) = (on, reason) else {
         return Err(AppError::Invalid(errors));
     };

@@ -1,7 +1,8 @@
 //! What an import writes in bulk: the new people and new trajectories of its rows, checked row by
 //! row, held until the end of the file (or until a row needs the database to hold them) and then
 //! written with a few statements, with their audit entries in row order. Lookups of partners,
-//! programmes and coaches are made once per value, and duplicates are looked for once per file.
+//! programmes and coaches are made once per value, and duplicates are looked for once per chunk
+//! of rows. What is held is written every few thousand rows, so a large file never sits in memory.
 
 use crate::identity::Ctx;
 use chrono::NaiveDate;
@@ -27,37 +28,38 @@ pub struct Lookups {
 }
 
 impl Lookups {
-    pub async fn organisation(&mut self, tx: &mut Tx, name: &str) -> Option<Organisation> {
+    /// The organisation named so (or with this id); a failing database is an error, not "none".
+    pub async fn organisation(&mut self, tx: &mut Tx, name: &str) -> Result<Option<Organisation>, StoreError> {
         if !self.organisations.contains_key(name) {
-            let found = organisations::find(tx, name).await.ok().flatten();
+            let found = organisations::find(tx, name).await?;
             if let Some(o) = &found {
                 self.names.organisations.insert(o.id, o.name.clone());
             }
             self.organisations.insert(name.to_owned(), found);
         }
-        self.organisations[name].clone()
+        Ok(self.organisations[name].clone())
     }
 
-    pub async fn programme(&mut self, tx: &mut Tx, code: &str) -> Option<Programme> {
+    pub async fn programme(&mut self, tx: &mut Tx, code: &str) -> Result<Option<Programme>, StoreError> {
         if !self.programmes.contains_key(code) {
-            let found = programmes::find_by_code(tx, code).await.ok().flatten();
+            let found = programmes::find_by_code(tx, code).await?;
             if let Some(g) = &found {
                 self.names.programmes.insert(g.id, g.definition.name.clone());
             }
             self.programmes.insert(code.to_owned(), found);
         }
-        self.programmes[code].clone()
+        Ok(self.programmes[code].clone())
     }
 
-    pub async fn user(&mut self, tx: &mut Tx, email: &str) -> Option<User> {
+    pub async fn user(&mut self, tx: &mut Tx, email: &str) -> Result<Option<User>, StoreError> {
         if !self.users.contains_key(email) {
-            let found = users::find_by_email(tx, email).await.ok().flatten();
+            let found = users::find_by_email(tx, email).await?;
             if let Some(u) = &found {
                 self.names.coaches.insert(u.id, u.display_name.clone());
             }
             self.users.insert(email.to_owned(), found);
         }
-        self.users[email].clone()
+        Ok(self.users[email].clone())
     }
 }
 
@@ -86,6 +88,11 @@ pub struct Pending {
 impl Pending {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// How many people and trajectories are held, not written yet.
+    pub fn held(&self) -> usize {
+        self.entries.len()
     }
 
     /// Whether `input` would register someone this import registers already.
@@ -150,15 +157,24 @@ impl Pending {
     }
 }
 
-/// Possible duplicates of each row's person among those registered, looked for once per file:
-/// `None` for rows whose person could not be read.
-pub async fn duplicates(tx: &mut Tx, inputs: &[Option<ParticipantInput>]) -> Result<Vec<Vec<Candidate>>, StoreError> {
+/// Possible duplicates of each row's person among those registered before the import, looked for
+/// once per chunk of rows: none for rows whose person could not be read. People this import wrote
+/// already are left out: later rows find them among those it holds (`people_ids`).
+pub async fn duplicates(
+    tx: &mut Tx,
+    inputs: &[Option<ParticipantInput>],
+    written: &HashSet<Uuid>,
+) -> Result<Vec<Vec<Candidate>>, StoreError> {
     let present: Vec<&ParticipantInput> = inputs.iter().flatten().collect();
     let mut found = participants::find_duplicates_many(tx, &present).await?.into_iter();
     Ok(inputs
         .iter()
         .map(|input| match input {
-            Some(_) => found.next().unwrap_or_default(),
+            Some(_) => {
+                let mut candidates = found.next().unwrap_or_default();
+                candidates.retain(|c| !written.contains(&c.id));
+                candidates
+            }
             None => Vec::new(),
         })
         .collect())

@@ -1,0 +1,69 @@
+//! A row of the file as the import reads it, and why a row is not imported.
+
+use crate::error::AppError;
+use crate::exchange::Header;
+use crate::exchange::import_report::RowError;
+use crate::identity::Ctx;
+use onramp_domain::FieldErrors;
+
+/// A row of the file, with its line and its place in the chunk being imported.
+pub(super) struct Row<'a> {
+    pub line: usize,
+    pub index: usize,
+    pub header: &'a Header,
+    pub cells: &'a [String],
+}
+
+impl Row<'_> {
+    pub fn get(&self, column: &str) -> &str {
+        self.header.cell(self.cells, column)
+    }
+}
+
+/// Why a row was not imported.
+pub(super) enum Failure {
+    /// What is wrong with the row: reported, and the next row is read.
+    Row(Vec<RowError>),
+    /// The database refused the row (a value taken meanwhile): reported, and the import stops
+    /// there, as PostgreSQL ends a transaction at its first failed statement.
+    Refused(Vec<RowError>),
+    /// The database failed: the import stops with an internal error, nothing written.
+    Internal(AppError),
+}
+
+/// Turns field errors into row errors: field names are column names, but for the organisation.
+pub(super) fn row_errors(line: usize, errors: &FieldErrors, ctx: &Ctx) -> Vec<RowError> {
+    errors
+        .0
+        .iter()
+        .map(|e| RowError {
+            line,
+            column: if e.field == "organisation_id" {
+                "reached_at".into()
+            } else {
+                e.field.to_string()
+            },
+            code: e.code.into(),
+            message: crate::i18n::error_text(ctx.language, e.code),
+        })
+        .collect()
+}
+
+pub(super) fn error(line: usize, column: &str, code: &str, ctx: &Ctx) -> RowError {
+    RowError {
+        line,
+        column: column.into(),
+        code: code.into(),
+        message: crate::i18n::error_text(ctx.language, code),
+    }
+}
+
+/// A store error: a refused value (taken, a reference gone) is the row's; anything else is a
+/// failure of the database, never reported as a problem of the file.
+pub(super) fn store_error(line: usize, e: onramp_store::StoreError, ctx: &Ctx) -> Failure {
+    match AppError::from(e) {
+        AppError::Invalid(errors) => Failure::Refused(row_errors(line, &errors, ctx)),
+        AppError::NotFound => Failure::Refused(vec![error(line, "", "invalid-reference", ctx)]),
+        other => Failure::Internal(other),
+    }
+}
