@@ -15,6 +15,8 @@ async fn import(
 ) -> (StatusCode, Value) {
     let response = client
         .post(app.url(&format!("/api/v1/imports/participants?dry_run={dry_run}")))
+        // A cookie upload says it comes from this site (docs/security.md).
+        .header("x-requested-with", "onramp-tests")
         .header("content-type", content_type)
         .body(body)
         .send()
