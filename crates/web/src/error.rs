@@ -30,6 +30,8 @@ pub enum AppError {
     Duplicates(Vec<onramp_store::participants::Candidate>, usize),
     /// 422 for an import run: every bad row, nothing written.
     ImportFailed(Box<crate::exchange::import_report::ImportReport>),
+    /// 413: a request body larger than [`crate::security::MAX_BODY`], refused before it is read.
+    TooLarge,
     /// 429: too many failed sign-ins.
     Throttled,
     /// 500: our fault; the error and its sources go to the log, not to the client.
@@ -141,6 +143,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Duplicates(..) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -158,6 +161,7 @@ impl AppError {
             AppError::ImportFailed(_) => "import-failed",
             AppError::Duplicates(..) => "possible-duplicate",
             AppError::BadRequest(code) => code,
+            AppError::TooLarge => "body-too-large",
             AppError::Throttled => "throttled",
             AppError::Internal(_) => "internal",
         }

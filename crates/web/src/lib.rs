@@ -44,7 +44,8 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        .route("/healthz", axum::routing::get(healthz))
+        .route("/healthz", axum::routing::get(healthz));
+    let router = security::limit_bodies(router)
         .layer(axum::middleware::from_fn_with_state(state.clone(), identity::load))
         .with_state(state);
     security::apply(router)

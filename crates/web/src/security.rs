@@ -5,7 +5,8 @@ use crate::error::AppError;
 use crate::identity::{Credential, RequestInfo};
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use onramp_domain::identity::Language;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -50,12 +51,44 @@ pub fn apply(router: Router) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
-        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(MakeSpan))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Bounds every request body by [`MAX_BODY`] (axum's smaller default is lifted: this is the one
+/// bound). Applied inside the identity layer, so that a refusal speaks the user's language.
+pub fn limit_bodies<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::from_fn(explain_too_large))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+}
+
+/// A body over [`MAX_BODY`] is refused in plain text, by the limit layer when the request says
+/// its length and by the extractor reading it otherwise. Either way the client is told the limit
+/// as every other refusal is told: a problem document from the API, the error page elsewhere.
+async fn explain_too_large(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    // The account's language when signed in, else the one the request asks for.
+    let signed_in = request.extensions().get::<crate::identity::Ctx>().map(|ctx| ctx.language);
+    let asked = request.extensions().get::<RequestInfo>().map(|info| info.language);
+    let language = signed_in.or(asked).unwrap_or(Language::Nl);
+    let response = next.run(request).await;
+    let explained = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json") || v.starts_with("text/html"));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || explained {
+        return response;
+    }
+    if api {
+        AppError::TooLarge.into_response()
+    } else {
+        crate::pages::too_large_page(language)
+    }
 }
 
 /// Refuses a state-changing API request made with the session cookie that another site may have

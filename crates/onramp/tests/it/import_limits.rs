@@ -317,3 +317,96 @@ async fn a_large_file_is_read_in_bounded_memory() {
     assert!(grown_mb < 80, "the server grew by {grown_mb} MB for a 16 MB file");
     still_answers(&app, &coach).await;
 }
+
+/// One byte more than the largest body onramp reads (64 MiB).
+fn over_the_limit() -> Vec<u8> {
+    let mut body = format!("{HEADER}\n").into_bytes();
+    body.resize(64 * 1024 * 1024 + 1, b'x');
+    body
+}
+
+/// A body over 64 MiB that says its length is refused before it is read: the API answers a
+/// problem document naming the limit, the import page its error page in the user's language
+/// (they were plain text, and the page upload a `malformed-body` 400 when the length was not said).
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_naming_the_limit() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let response = coach
+        .post(app.url("/api/v1/imports/participants?dry_run=true"))
+        .header("x-requested-with", "onramp-tests")
+        .header("content-type", "text/csv")
+        .body(over_the_limit())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let (status, problem) = status_and_json(response).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
+    assert_eq!(problem["type"], "urn:onramp:problem:body-too-large");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("64 MiB") && detail.contains("200 000 rows"), "{detail}");
+
+    let browser = app.english_browser_as(COACH_LIMBURG).await;
+    let html = browser.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
+    let token = html.split("action=\"/import?csrf=").nth(1).unwrap().split('"').next().unwrap();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(over_the_limit())
+            .file_name("people.csv")
+            .mime_str("text/csv")
+            .unwrap(),
+    );
+    let response = browser
+        .post(app.url(&format!("/import?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = response.text().await.unwrap();
+    assert!(html.contains("larger than 64 MiB"), "{html}");
+    still_answers(&app, &coach).await;
+}
+
+/// The same body sent in chunks, its length unsaid, is cut off at the limit while it is read,
+/// and refused alike.
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_refused_naming_the_limit() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (status, created) = app
+        .send_json(&coach, "POST", "/api/v1/me/tokens", serde_json::json!({"name": "chunks"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let secret = created["secret"].as_str().unwrap();
+    let address = app.url("").trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/imports/participants?dry_run=true HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: Bearer {secret}\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\
+         Connection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b'x'; 1024 * 1024];
+    for _ in 0..65 {
+        let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+        framed.extend_from_slice(&chunk);
+        framed.extend_from_slice(b"\r\n");
+        if stream.write_all(&framed).await.is_err() {
+            break; // the server answered and closed: the rest is not read
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("content-type: application/problem+json"), "{answer}");
+    assert!(answer.contains("64 MiB"), "{answer}");
+}

@@ -197,6 +197,7 @@ problem-invalid = Some fields are not valid.
 problem-malformed-body = The request body could not be read as JSON of the expected shape.
 problem-malformed-query = The query parameters could not be read.
 problem-throttled = Too many failed sign-in attempts. Try again in 15 minutes.
+problem-body-too-large = The request is larger than 64 MiB, the most onramp accepts. An import file may hold at most 200 000 rows: split larger files.
 problem-internal = Something went wrong on our side. It has been logged.
 problem-cross-site-request = This request may come from another site: with a session cookie, send JSON (Content-Type: application/json) or the header X-Requested-With, from this site.
 page-error-400 = The request could not be read.
@@ -205,6 +206,7 @@ page-error-403 = You are not allowed to do this. If you think you should, ask yo
 page-error-404 = This page or record does not exist, or you may not see it.
 page-error-422 = Some fields are not valid.
 page-error-429 = Too many attempts. Try again later.
+page-error-413 = The file is larger than 64 MiB, the most onramp accepts. An import file may hold at most 200 000 rows: split larger files.
 page-error-500 = Something went wrong on our side. It has been logged; please try again.
 
 ## Caseload and participants

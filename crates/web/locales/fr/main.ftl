@@ -197,6 +197,7 @@ problem-invalid = Certains champs ne sont pas valides.
 problem-malformed-body = Le contenu de la demande n'a pas pu être lu comme du JSON de la forme attendue.
 problem-malformed-query = Les paramètres de recherche n'ont pas pu être lus.
 problem-throttled = Trop de tentatives de connexion échouées. Réessayez dans 15 minutes.
+problem-body-too-large = La requête dépasse 64 Mio, le maximum qu'onramp accepte. Un fichier d'import peut contenir au plus 200 000 lignes : divisez les fichiers plus grands.
 problem-internal = Une erreur s'est produite de notre côté. Elle a été enregistrée.
 problem-cross-site-request = Cette demande peut venir d'un autre site : avec un cookie de session, envoyez du JSON (Content-Type: application/json) ou l'en-tête X-Requested-With, depuis ce site.
 page-error-400 = La demande n'a pas pu être lue.
@@ -205,6 +206,7 @@ page-error-403 = Vous n'êtes pas autorisé à faire ceci. Si vous pensez devoir
 page-error-404 = Cette page ou cette donnée n'existe pas, ou vous ne pouvez pas la voir.
 page-error-422 = Certains champs ne sont pas valides.
 page-error-429 = Trop de tentatives. Réessayez plus tard.
+page-error-413 = Le fichier dépasse 64 Mio, le maximum qu'onramp accepte. Un fichier d'import peut contenir au plus 200 000 lignes : divisez les fichiers plus grands.
 page-error-500 = Une erreur s'est produite de notre côté. Elle a été enregistrée ; veuillez réessayer.
 
 ## Caseload and participants

@@ -197,6 +197,7 @@ problem-invalid = Sommige velden zijn niet geldig.
 problem-malformed-body = De inhoud van het verzoek kon niet als JSON van de verwachte vorm gelezen worden.
 problem-malformed-query = De zoekparameters konden niet gelezen worden.
 problem-throttled = Te veel mislukte aanmeldpogingen. Probeer het over 15 minuten opnieuw.
+problem-body-too-large = Het verzoek is groter dan 64 MiB, het meeste dat onramp aanvaardt. Een importbestand mag hoogstens 200 000 rijen bevatten: splits grotere bestanden.
 problem-internal = Er ging bij ons iets mis. Het is genoteerd.
 problem-cross-site-request = Dit verzoek kan van een andere site komen: stuur met een sessiecookie JSON (Content-Type: application/json) of de header X-Requested-With, vanaf deze site.
 page-error-400 = Het verzoek kon niet gelezen worden.
@@ -205,6 +206,7 @@ page-error-403 = Je mag dit niet doen. Denk je dat je het wel zou moeten kunnen,
 page-error-404 = Deze pagina of dit gegeven bestaat niet, of je mag het niet zien.
 page-error-422 = Sommige velden zijn niet geldig.
 page-error-429 = Te veel pogingen. Probeer het later opnieuw.
+page-error-413 = Het bestand is groter dan 64 MiB, het meeste dat onramp aanvaardt. Een importbestand mag hoogstens 200 000 rijen bevatten: splits grotere bestanden.
 page-error-500 = Er ging bij ons iets mis. Het is genoteerd; probeer het opnieuw.
 
 ## Caseload and participants

@@ -27,13 +27,14 @@ pub struct ImportQuery {
 /// written, or none when any row is bad (422 with the report). A file of more than
 /// 200 000 rows or 64 columns, or a workbook that unpacks to more than 512 MiB a part,
 /// is refused whole (422 with `file`: `too-many-rows`, `too-many-columns`, `file-too-large`);
-/// a body over 64 MiB is refused before it is read (413).
+/// a body over 64 MiB is refused before it is read (413, `body-too-large`).
 #[utoipa::path(post, path = "/api/v1/imports/participants", tag = "participants", params(ImportQuery),
     request_body(content = String, description = "The file, in the exchange format (docs/import.md)", content_type = "text/csv"),
     responses(
         (status = 200, description = "Dry run: the report", body = ImportReport),
         (status = 201, description = "Written", body = ImportReport),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A body over 64 MiB, refused before it is read", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad rows (nothing written), or a file unreadable or too large", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn import(

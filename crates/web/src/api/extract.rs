@@ -40,6 +40,9 @@ pub struct ApiPath<T>(pub T);
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         tracing::debug!(%rejection, "malformed JSON body");
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge;
+        }
         AppError::BadRequest("malformed-body")
     }
 }

@@ -52,14 +52,14 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
     service::may_import(&ctx)?;
     let mut file: Option<(String, axum::body::Bytes)> = None;
     let mut dry_run = false;
-    while let Ok(Some(field)) = multipart.next_field().await {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         match field.name() {
             Some("file") => {
                 let content_type = field.content_type().unwrap_or("").to_owned();
                 let bytes = field
                     .bytes()
                     .await
-                    .map_err(|_| AppError::BadRequest("malformed-body"))?;
+                    .map_err(unreadable)?;
                 file = Some((content_type, bytes));
             }
             Some("dry_run") => dry_run = true,
@@ -97,4 +97,12 @@ pub async fn export_xlsx(State(state): State<AppState>, PageCtx(ctx): PageCtx) -
     let rows = service::export(&state, &ctx).await?;
     let bytes = write_xlsx(&rows).map_err(AppError::internal)?;
     Ok(download(bytes, XLSX, "onramp-participants.xlsx"))
+}
+
+/// A form that cannot be read: too large (413, naming the limit), or malformed.
+fn unreadable(error: axum::extract::multipart::MultipartError) -> AppError {
+    match error.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+        _ => AppError::BadRequest("malformed-body"),
+    }
 }

@@ -47,6 +47,17 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+/// The error page for a request body over the limit, which the limit layer refuses before any
+/// page runs.
+pub(crate) fn too_large_page(lang: onramp_domain::identity::Language) -> Response {
+    let error = crate::error::AppError::TooLarge;
+    let failure = layout::PageFailure {
+        status: error.status(),
+        code: error.code(),
+    };
+    errors::error_page(lang, failure)
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
