@@ -238,7 +238,7 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
 }
 
 /// A generated account.
-async fn user_of(db: &Db, email: &str) -> Result<users::User> {
+pub(crate) async fn user_of(db: &Db, email: &str) -> Result<users::User> {
     let mut conn = db.conn().await?;
     users::find_by_email(&mut conn, email)
         .await?
@@ -461,7 +461,7 @@ pub async fn import(db: &Db, rows: usize, runs: usize) -> Result<()> {
 }
 
 /// A signed-in user's context, as a request would carry it.
-fn ctx_of(user: onramp_store::users::User) -> onramp_web::Ctx {
+pub(crate) fn ctx_of(user: onramp_store::users::User) -> onramp_web::Ctx {
     let mut ctx = onramp_web::Ctx::system();
     ctx.actor = user.actor();
     ctx.who = onramp_store::audit::Who {
@@ -504,7 +504,7 @@ pub async fn export(db: &Db, runs: usize) -> Result<()> {
 }
 
 /// A CSV file of `rows` new people (names unique to the run), each with a trajectory at `partner`.
-fn import_file(rows: usize, run: usize, partner: &str) -> String {
+pub(crate) fn import_file(rows: usize, run: usize, partner: &str) -> String {
     let mut csv = String::from(
         "first_name;last_name;birth_date;health_category;situation;incapacity_since;reached_at;programme;partner;started_on\n",
     );

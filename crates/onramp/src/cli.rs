@@ -100,6 +100,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// On a database `onramp generate` filled: serves onramp in a child process and imports ROWS
+    /// new people through the API (a dry run, then for good), printing the server's resident
+    /// memory when idle, at its peak during each, and SETTLE seconds after. It adds them for good.
+    ImportMemory {
+        #[arg(long, default_value_t = 200_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 10)]
+        settle: u64,
+    },
     /// On a database `onramp generate` filled: the participants export (CSV rows, each person an
     /// audited read) of a coach's and of a regional coordinator's whole caseload, RUNS times each;
     /// prints rows per second. It adds the export's audit entries.
@@ -253,6 +262,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench(BenchCommand::Generated { runs, year }) => crate::bench::generated(&db, runs.max(1), year).await,
         Command::Bench(BenchCommand::Import { rows, runs }) => crate::bench::import(&db, rows, runs.max(1)).await,
+        Command::Bench(BenchCommand::ImportMemory { rows, settle }) => {
+            let settle = std::time::Duration::from_secs(settle);
+            crate::bench_memory::import_memory(&db, &cli.database_url, rows, settle).await
+        }
         Command::Bench(BenchCommand::Export { runs }) => crate::bench::export(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
         Command::Generate { scale, seed, until } => {

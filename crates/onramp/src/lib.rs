@@ -1,6 +1,7 @@
 //! The `onramp` binary's library: command-line interface and demo data.
 
 pub mod bench;
+mod bench_memory;
 pub mod cli;
 pub mod demo;
 mod demo_caseload;

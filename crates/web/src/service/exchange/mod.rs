@@ -27,7 +27,7 @@ use onramp_domain::policy::{self, Action, Decision};
 use onramp_store::audit::{self, Event};
 use onramp_store::participants::Participant;
 use onramp_store::{Tx, participants};
-use pending::{Lookups, Pending};
+use pending::{Key, Lookups, Pending};
 use rows::{Failure, Row, error, row_errors, store_error};
 use std::collections::HashMap;
 use trajectory::{apply_trajectory, hold_trajectory, trajectory_plan};
@@ -137,7 +137,7 @@ pub async fn import(state: &AppState, ctx: &Ctx, mut upload: Upload, dry_run: bo
 #[derive(Default)]
 struct Run {
     /// People met earlier in this file, by id or by name and birth date: their later rows add trajectories.
-    seen: HashMap<String, Uuid>,
+    seen: HashMap<Key, Uuid>,
     lookups: Lookups,
     pending: Pending,
     /// The possible duplicates of each row of the chunk among the people registered before the import.
@@ -249,9 +249,10 @@ async fn import_row(
     if !errors.is_empty() {
         return Err(Failure::Row(errors));
     }
-    let key = participant_id
-        .map(|id| id.to_string())
-        .unwrap_or_else(|| format!("{}|{}", input.name_search(), input.birth_date));
+    let key = match participant_id {
+        Some(id) => Key::of(&[&id.to_string()]),
+        None => Key::person(&input),
+    };
     let participant = match (run.seen.get(&key), participant_id) {
         // Registered by an earlier row of this file: nothing to check or change.
         (Some(id), _) if run.pending.people_ids.contains(id) => *id,

@@ -14,8 +14,36 @@ use onramp_store::programmes::Programme;
 use onramp_store::trajectories::{self, Exit, Names, NewTrajectory};
 use onramp_store::users::User;
 use onramp_store::{StoreError, Tx, organisations, programmes, users};
+use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
+
+/// A fixed-size fingerprint of a text key (the first 16 bytes of its SHA-256). A 200 000-row file
+/// keeps a few keys per person for the whole run; as text they held a third of the server's memory
+/// (docs/benchmarks.md, *Memory during an import*). Two keys of one file sharing a fingerprint
+/// is about as likely as guessing a random 128-bit number at the first try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key([u8; 16]);
+
+impl Key {
+    pub fn of(parts: &[&str]) -> Key {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            // The length first, so that ("ab", "c") and ("a", "bc") differ.
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        let digest = hasher.finalize();
+        let mut key = [0; 16];
+        key.copy_from_slice(&digest[..16]);
+        Key(key)
+    }
+
+    /// A person by name and birth date, as the duplicate rules compare them.
+    pub fn person(input: &ParticipantInput) -> Key {
+        Key::of(&[&input.name_search(), &input.birth_date.to_string()])
+    }
+}
 
 /// Partners, programmes and coaches by the text a file names them with, looked up once.
 #[derive(Default)]
@@ -81,8 +109,8 @@ pub struct Pending {
     /// Ever held by this import (written or not): what later rows must not register twice.
     pub people_ids: HashSet<Uuid>,
     pub trajectory_ids: HashSet<Uuid>,
-    registers: HashSet<String>,
-    names: HashSet<(NaiveDate, String)>,
+    registers: HashSet<Key>,
+    names: HashSet<Key>,
 }
 
 impl Pending {
@@ -100,16 +128,16 @@ impl Pending {
         input
             .national_register
             .as_ref()
-            .is_some_and(|r| self.registers.contains(r))
-            || self.names.contains(&(input.birth_date, input.name_search()))
+            .is_some_and(|r| self.registers.contains(&Key::of(&[r])))
+            || self.names.contains(&Key::person(input))
     }
 
     pub fn add_person(&mut self, person: NewParticipant) {
         self.people_ids.insert(person.id);
         if let Some(register) = &person.input.national_register {
-            self.registers.insert(register.clone());
+            self.registers.insert(Key::of(&[register]));
         }
-        self.names.insert((person.input.birth_date, person.input.name_search()));
+        self.names.insert(Key::person(&person.input));
         self.entries.push(Entry::Person(self.people.len()));
         self.people.push(person);
     }
