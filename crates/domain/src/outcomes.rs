@@ -305,6 +305,14 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Why a check-in after exit was closed without being held.
+    CheckInClosure {
+        /// The person came back as a new trajectory, which has its own schedule.
+        ReEntered = "re_entered",
+    }
+}
+
 /// What a check-in after exit records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckInInput {

@@ -23,15 +23,22 @@ pub struct CheckIn {
     pub situation: Option<String>,
     pub needs_more_service: Option<bool>,
     pub note: Option<String>,
+    /// Closed without being held, and why (`re_entered`); `done_on` is then the day it closed.
+    pub closed_as: Option<String>,
+    /// Where the person went when the trajectory ended with a handover to job mediation.
+    pub mediation_organisation_name: Option<String>,
+    pub mediation_service: Option<String>,
 }
 
 const SELECT: &str = "SELECT c.id, c.trajectory_id, c.participant_id,
         p.first_name || ' ' || p.last_name AS participant_name, g.name AS programme_name, c.months_after_exit,
-        c.due_on, c.done_on, c.contact_made, c.situation, c.needs_more_service, c.note
+        c.due_on, c.done_on, c.contact_made, c.situation, c.needs_more_service, c.note, c.closed_as,
+        m.name AS mediation_organisation_name, t.mediation_service
     FROM check_ins c
     JOIN trajectories t ON t.id = c.trajectory_id
     JOIN participants p ON p.id = c.participant_id
-    JOIN programmes g ON g.id = t.programme_id";
+    JOIN programmes g ON g.id = t.programme_id
+    LEFT JOIN organisations m ON m.id = t.mediation_organisation_id";
 
 /// A trajectory that has just ended, whose follow-up is to be scheduled.
 #[derive(Debug, Clone, Copy)]
@@ -175,4 +182,21 @@ pub async fn record(tx: &mut impl Access, id: Uuid, input: &CheckInInput, by: Uu
     let check_in = get(tx, id).await?.ok_or(StoreError::NotFound)?;
     keep_next_due(tx, check_in.trajectory_id).await?;
     Ok(check_in)
+}
+
+/// Closes the check-ins of a trajectory still open as re-entered on `on` (the person came back
+/// as a new trajectory, with a schedule of its own). Returns the ids closed.
+pub async fn close_re_entered(tx: &mut impl Access, trajectory_id: Uuid, on: NaiveDate, by: Uuid) -> Result<Vec<Uuid>> {
+    use onramp_domain::outcomes::CheckInClosure;
+    let sql = "SELECT id FROM check_ins WHERE trajectory_id = $1 AND done_on IS NULL ORDER BY due_on, id";
+    let open: Vec<Uuid> = run!(tx, c => sqlx::query_scalar(sql).bind(trajectory_id).fetch_all(c).await)?;
+    if open.is_empty() {
+        return Ok(open);
+    }
+    let sql = "UPDATE check_ins SET done_on = $1, closed_as = $2, recorded_by = $3
+               WHERE trajectory_id = $4 AND done_on IS NULL";
+    run!(tx, c => sqlx::query(sql).bind(on).bind(CheckInClosure::ReEntered.as_str()).bind(by).bind(trajectory_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    keep_next_due(tx, trajectory_id).await?;
+    Ok(open)
 }

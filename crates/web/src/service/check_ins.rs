@@ -51,7 +51,7 @@ pub async fn record_check_in(
     let check_in = onramp_store::check_ins::get(&mut tx, check_in_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    authorise(&mut tx, ctx, check_in.participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, check_in.participant_id, Need::Record).await?;
     let input = input?;
     let done = onramp_store::check_ins::record(&mut tx, check_in_id, &input, ctx.user.id)
         .await
@@ -76,9 +76,9 @@ pub async fn record_check_in(
                 .await?
                 .ok_or(AppError::NotFound)?;
             require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
-            // The former coach if still active, else the coach recording the check-in.
+            // The former coach if still active there, else the coach recording the check-in.
             let former = match ended.coach_id {
-                Some(id) => check_coach(&mut tx, id).await.is_ok().then_some(id),
+                Some(id) => check_coach(&mut tx, id, &organisation).await.is_ok().then_some(id),
                 None => None,
             };
             let coach_id = former.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
@@ -92,6 +92,19 @@ pub async fn record_check_in(
                 started_on: input.done_on,
             };
             reentry = Some(begin(&mut tx, ctx, beginning).await?);
+        }
+        if already_open || reentry.is_some() {
+            // The person is back in the programme, where a new trajectory keeps its own schedule:
+            // the old one's check-ins still open close as re-entered.
+            let closed =
+                onramp_store::check_ins::close_re_entered(&mut tx, check_in.trajectory_id, input.done_on, ctx.user.id)
+                    .await?;
+            if !closed.is_empty() {
+                let event = Event::new("check_in.close", "trajectory", check_in.trajectory_id)
+                    .for_participant(check_in.participant_id)
+                    .after(&closed);
+                audit::record(&mut tx, &ctx.who, event).await?;
+            }
         }
     }
     tx.commit().await?;
