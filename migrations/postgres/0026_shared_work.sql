@@ -16,6 +16,7 @@ ALTER TABLE trajectories
     DROP CONSTRAINT trajectories_exit_reason_allowed,
     ADD CONSTRAINT trajectories_exit_reason_allowed CHECK (exit_reason IN ('completed', 'work', 'training', 'job_mediation', 'declined', 'health_worsened', 'unreachable', 'moved_away', 'maximum_duration', 'other'));
 
--- closed_as: CheckInClosure
+-- closed_as: CheckInClosure. Written as `= ANY (ARRAY[...])`, the form PostgreSQL gives every
+-- other guard's IN list: an IN list of one value it would keep as a plain `=`.
 ALTER TABLE check_ins
-    ADD CONSTRAINT check_ins_closed_as_allowed CHECK (closed_as IN ('re_entered'));
+    ADD CONSTRAINT check_ins_closed_as_allowed CHECK (closed_as = ANY (ARRAY['re_entered']));
