@@ -310,6 +310,8 @@ string_enum! {
     CheckInClosure {
         /// The person came back as a new trajectory, which has its own schedule.
         ReEntered = "re_entered",
+        /// The person withdrew their consent to take part: nothing more is recorded for them.
+        ConsentWithdrawn = "consent_withdrawn",
     }
 }
 

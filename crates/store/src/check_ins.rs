@@ -2,7 +2,7 @@
 
 use crate::{Access, Result, StoreError, run};
 use chrono::{Months, NaiveDate};
-use onramp_domain::outcomes::CheckInInput;
+use onramp_domain::outcomes::{CheckInClosure, CheckInInput};
 use onramp_domain::policy::Actor;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -184,19 +184,43 @@ pub async fn record(tx: &mut impl Access, id: Uuid, input: &CheckInInput, by: Uu
     Ok(check_in)
 }
 
-/// Closes the check-ins of a trajectory still open as re-entered on `on` (the person came back
-/// as a new trajectory, with a schedule of its own). Returns the ids closed.
-pub async fn close_re_entered(tx: &mut impl Access, trajectory_id: Uuid, on: NaiveDate, by: Uuid) -> Result<Vec<Uuid>> {
-    use onramp_domain::outcomes::CheckInClosure;
-    let sql = "SELECT id FROM check_ins WHERE trajectory_id = $1 AND done_on IS NULL ORDER BY due_on, id";
-    let open: Vec<Uuid> = run!(tx, c => sqlx::query_scalar(sql).bind(trajectory_id).fetch_all(c).await)?;
+/// Closes the check-ins still open of one trajectory (`trajectory_id`), or of all of a
+/// participant's (`participant_id`), on `on` as `closure` says. Returns the ids closed.
+pub async fn close_open(
+    tx: &mut impl Access,
+    which: Which,
+    on: NaiveDate,
+    closure: CheckInClosure,
+    by: Uuid,
+) -> Result<Vec<Uuid>> {
+    let (column, id) = match which {
+        Which::Trajectory(id) => ("trajectory_id", id),
+        Which::Participant(id) => ("participant_id", id),
+    };
+    let sql =
+        format!("SELECT id, trajectory_id FROM check_ins WHERE {column} = $1 AND done_on IS NULL ORDER BY due_on, id");
+    let open: Vec<(Uuid, Uuid)> =
+        run!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_all(c).await)?;
     if open.is_empty() {
-        return Ok(open);
+        return Ok(Vec::new());
     }
-    let sql = "UPDATE check_ins SET done_on = $1, closed_as = $2, recorded_by = $3
-               WHERE trajectory_id = $4 AND done_on IS NULL";
-    run!(tx, c => sqlx::query(sql).bind(on).bind(CheckInClosure::ReEntered.as_str()).bind(by).bind(trajectory_id)
+    let sql = format!(
+        "UPDATE check_ins SET done_on = $1, closed_as = $2, recorded_by = $3 WHERE {column} = $4 AND done_on IS NULL"
+    );
+    run!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql)).bind(on).bind(closure.as_str()).bind(by).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    keep_next_due(tx, trajectory_id).await?;
-    Ok(open)
+    let mut trajectories: Vec<Uuid> = open.iter().map(|(_, t)| *t).collect();
+    trajectories.sort_unstable();
+    trajectories.dedup();
+    for trajectory_id in trajectories {
+        keep_next_due(tx, trajectory_id).await?;
+    }
+    Ok(open.into_iter().map(|(id, _)| id).collect())
+}
+
+/// Whose open check-ins [`close_open`] closes.
+#[derive(Debug, Clone, Copy)]
+pub enum Which {
+    Trajectory(Uuid),
+    Participant(Uuid),
 }

@@ -153,7 +153,8 @@ async fn after_the_consent_to_take_part_is_withdrawn_only_an_exit_is_recorded() 
     assert_eq!(file["outcomes"], json!([]));
     assert_eq!(file["can_record"], false);
 
-    // Ending the trajectory stays open; its check-ins are then not recorded either.
+    // Ending the trajectory stays open; nobody is followed up after it without their consent: its
+    // check-ins close at once, fall due nowhere, and are not recorded either.
     let (status, ended) = app
         .send_json(
             &coach,
@@ -164,6 +165,13 @@ async fn after_the_consent_to_take_part_is_withdrawn_only_an_exit_is_recorded() 
         .await;
     assert_eq!(status, StatusCode::OK, "{ended}");
     let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    let check_ins = file["check_ins"].as_array().unwrap();
+    assert_eq!(check_ins.len(), 4);
+    assert!(
+        check_ins.iter().all(|c| c["closed_as"] == "consent_withdrawn"),
+        "{check_ins:?}"
+    );
+    assert_eq!(next_check_in(&app.db, &t).await, None);
     let check_in = file["check_ins"][0]["id"].as_str().unwrap().to_owned();
     let (status, problem) = app
         .send_json(
@@ -238,6 +246,7 @@ async fn a_withdrawal_in_dutch_says_why_and_people_without_a_consent_recorded_ar
     );
     let (status, problem) = app.send_json(&coach, "POST", &barriers, barrier).await;
     refused(status, &problem, "consent", "a barrier");
+    assert_eq!(app.audit("check_in.close").await.len(), 0, "no check-ins to close");
     // The Dutch page says why.
     let page = app.browser_as(COACH_LIMBURG).await;
     let path = format!("/participants/{id}");
@@ -258,4 +267,71 @@ async fn a_withdrawal_in_dutch_says_why_and_people_without_a_consent_recorded_ar
     let html = response.text().await.unwrap();
     assert!(html.contains("trok op"), "{html}");
     assert!(html.contains("de toestemming om deel te nemen in"));
+}
+
+/// How many of the person's check-ins fall due (ever) in the coach's list.
+async fn due_for(app: &TestApp, coach: &reqwest::Client, id: &str) -> usize {
+    let (_, due) = app.get_json(coach, "/api/v1/check-ins/due?until=2030-01-01").await;
+    due.as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["participant_id"] == id)
+        .count()
+}
+
+#[tokio::test]
+async fn a_withdrawal_closes_the_check_ins_still_due() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let id = register(&app, &coach, &maasland, "Joke", "Opgevolgd", "1972-02-02").await;
+    let consents = format!("/api/v1/participants/{id}/consents");
+    let consent = json!({"purpose": "participation", "version": "2024-01", "given_on": "2024-01-02"});
+    let (_, given) = app.send_json(&coach, "POST", &consents, consent).await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": "2024-01-02"});
+    let t = app.start_trajectory(&coach, &id, body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let exit = json!({"on": (today() - Days::new(200)).to_string(), "reason": "completed"});
+    let (status, _) = app
+        .send_json(&coach, "POST", &format!("/api/v1/trajectories/{t}/exit"), exit)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(due_for(&app, &coach, &id).await, 4);
+    let withdraw = format!("{consents}/{}/withdraw", given["id"].as_str().unwrap());
+    assert_eq!(
+        app.send_json(&coach, "POST", &withdraw, json!({})).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        due_for(&app, &coach, &id).await,
+        0,
+        "nothing the coach could record stays due"
+    );
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    assert!(
+        file["check_ins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["closed_as"] == "consent_withdrawn" && c["done_on"] == today().to_string().as_str())
+    );
+    assert_eq!(next_check_in(&app.db, &t).await, None);
+    assert_eq!(app.audit("check_in.close").await.len(), 1);
+    let html = app
+        .english_browser_as(COACH_LIMBURG)
+        .await
+        .get(app.url(&format!("/participants/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        html.matches("the person withdrew their consent to take part").count(),
+        4
+    );
 }

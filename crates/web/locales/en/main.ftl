@@ -739,6 +739,7 @@ check-in-done-on = done { $date }
 check-in-at = at { $organisation }
 check-in-closed-on = closed { $date }
 check-in-closed-re_entered = the person re-entered (the new trajectory has its own check-ins)
+check-in-closed-consent_withdrawn = the person withdrew their consent to take part
 check-in-record = Record the check-in
 field-contact-made = Contact made
 field-check-in-situation = Situation found

@@ -739,6 +739,7 @@ check-in-done-on = fait le { $date }
 check-in-at = chez { $organisation }
 check-in-closed-on = clôturé le { $date }
 check-in-closed-re_entered = la personne est revenue (le nouveau trajet a ses propres suivis)
+check-in-closed-consent_withdrawn = la personne a retiré son consentement à participer
 check-in-record = Enregistrer le suivi
 field-contact-made = Contact établi
 field-check-in-situation = Situation constatée

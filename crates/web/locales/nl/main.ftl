@@ -739,6 +739,7 @@ check-in-done-on = gedaan op { $date }
 check-in-at = bij { $organisation }
 check-in-closed-on = afgesloten op { $date }
 check-in-closed-re_entered = de persoon is opnieuw ingestroomd (het nieuwe traject heeft eigen opvolgmomenten)
+check-in-closed-consent_withdrawn = de persoon trok de toestemming om deel te nemen in
 check-in-record = De opvolging registreren
 field-contact-made = Contact gehad
 field-check-in-situation = Vastgestelde situatie

@@ -354,6 +354,16 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
         trajectories::record_mediation(&mut tx, id, *organisation_id, service).await?;
         after = trajectories::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     }
+    // Someone who withdrew their consent to take part is not followed up after the exit either.
+    if onramp_store::consents::participation_withdrawn_on(&mut tx, before.participant_id)
+        .await?
+        .is_some()
+    {
+        use onramp_domain::outcomes::CheckInClosure::ConsentWithdrawn;
+        let which = onramp_store::check_ins::Which::Trajectory(id);
+        super::check_ins::close_open_check_ins(&mut tx, ctx, before.participant_id, which, on, ConsentWithdrawn)
+            .await?;
+    }
     record(&mut tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
     tx.commit().await?;
     Ok(after)
