@@ -54,6 +54,15 @@ impl OrganisationInput {
 }
 
 impl OrganisationKind {
+    /// Where a handover to job mediation may go: the public employment service, or a provider
+    /// with its own job mediation (the seeds' job mediator of the same team).
+    pub fn mediates_jobs(self) -> bool {
+        matches!(
+            self,
+            OrganisationKind::PublicEmploymentService | OrganisationKind::Provider
+        )
+    }
+
     /// Care partners work in one region; the provider and national bodies may span several.
     pub fn needs_region(self) -> bool {
         !matches!(

@@ -305,6 +305,16 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Why a check-in after exit was closed without being held.
+    CheckInClosure {
+        /// The person came back as a new trajectory, which has its own schedule.
+        ReEntered = "re_entered",
+        /// The person withdrew their consent to take part: nothing more is recorded for them.
+        ConsentWithdrawn = "consent_withdrawn",
+    }
+}
+
 /// What a check-in after exit records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckInInput {

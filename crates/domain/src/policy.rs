@@ -127,7 +127,16 @@ pub enum Action<'a> {
     /// See a group session: when and where, who leads it, how many are enrolled.
     ViewSession(&'a SessionRef),
     /// Change a session and take its attendance: its coach, the host's coaches, administrators.
+    /// They take it for everyone enrolled, whichever partner follows the person (`ViewEnrolment`).
     ManageSession(&'a SessionRef),
+    /// See who an enrolled participant is on a session's list: their name and id, the least that
+    /// taking attendance needs, not their file (that stays `ViewParticipant`). Those who manage
+    /// the session, for everyone enrolled (an open series takes other partners' people); and
+    /// whoever may open the person's file, on a session they see.
+    ViewEnrolment {
+        session: &'a SessionRef,
+        participant: &'a ParticipantRef,
+    },
     /// The programme dashboard's aggregate figures for one partner, one region, or everything
     /// (both `None`): administrators and funders anything; coordinators their regions and the
     /// partners in them; coaches and care-team members their own partners.
@@ -427,6 +436,14 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                 Decision::Allow
             } else {
                 Decision::Forbidden
+            }
+        }
+        Action::ViewEnrolment { session, participant } => {
+            let manages = decide(actor, Action::ManageSession(session)) == Decision::Allow;
+            if manages || (sees_session(actor, session) && sees_participant(actor, participant)) {
+                Decision::Allow
+            } else {
+                Decision::Hidden
             }
         }
         Action::PlanSessions(organisation) => {
@@ -873,6 +890,68 @@ mod tests {
         }
     }
 
+    /// An open series hosted at organisation 10 takes a participant followed at 13 by coach 51,
+    /// who shares the file with nobody: the host's coaches take everyone's attendance, so they see
+    /// the name (not the file); the person's own coach sees them through the file; nobody else.
+    #[test]
+    fn the_host_sees_whom_it_takes_attendance_of_and_no_more() {
+        let hosted = SessionRef {
+            organisation_id: id(10),
+            region_id: Some(id(2)),
+            coach_id: Some(id(50)),
+            peer_expert_id: Some(id(99)),
+            open_to_partners: true,
+        };
+        let guest = ParticipantRef {
+            followed: vec![followed(13, 3, Some(51))],
+            ..Default::default()
+        };
+        let enrolment = |session| Action::ViewEnrolment {
+            session,
+            participant: &guest,
+        };
+        let host = actor(Role::Coach);
+        assert_eq!(decide(&host, enrolment(&hosted)), Allow, "the host's coach");
+        assert_eq!(
+            decide(&host, Action::ViewParticipant(&guest)),
+            Hidden,
+            "but not the file"
+        );
+        assert_eq!(decide(&host, Action::ManageSession(&hosted)), Allow);
+        // The guest's own coach: not a member of the host, follows the person.
+        let own = Actor {
+            user_id: id(51),
+            organisations: vec![id(13)],
+            ..actor(Role::Coach)
+        };
+        assert_eq!(decide(&own, enrolment(&hosted)), Allow, "through the file");
+        assert_eq!(
+            decide(&own, Action::ManageSession(&hosted)),
+            Forbidden,
+            "the host takes attendance"
+        );
+        // A coach of a third partner sees the open series, not who is in it.
+        let third = Actor {
+            user_id: id(52),
+            organisations: vec![id(14)],
+            ..actor(Role::Coach)
+        };
+        assert_eq!(decide(&third, Action::ViewSession(&hosted)), Allow);
+        assert_eq!(decide(&third, enrolment(&hosted)), Hidden);
+        // The peer expert leading it sees the session, no names; nor does the care team.
+        assert_eq!(decide(&actor(Role::PeerExpert), enrolment(&hosted)), Hidden);
+        assert_eq!(decide(&actor(Role::CareTeam), enrolment(&hosted)), Hidden);
+        assert_eq!(decide(&actor(Role::Administrator), enrolment(&hosted)), Allow);
+        // A closed series elsewhere: the person's coach does not see the session at all.
+        let closed_elsewhere = SessionRef {
+            organisation_id: id(12),
+            open_to_partners: false,
+            peer_expert_id: None,
+            ..hosted
+        };
+        assert_eq!(decide(&own, enrolment(&closed_elsewhere)), Hidden);
+    }
+
     /// Exact aggregate figures for the programme's staff and the care relationship; small cells
     /// hidden for everyone else.
     #[test]
@@ -927,6 +1006,7 @@ mod tests {
         ManageProgrammes,
         ViewSession,
         ManageSession,
+        ViewEnrolment,
         ViewDashboard,
         PlanSessions,
         PlanSessionsSomewhere,
@@ -962,6 +1042,7 @@ mod tests {
             Action::ManageProgrammes => Kind::ManageProgrammes,
             Action::ViewSession(_) => Kind::ViewSession,
             Action::ManageSession(_) => Kind::ManageSession,
+            Action::ViewEnrolment { .. } => Kind::ViewEnrolment,
             Action::ViewDashboard(..) => Kind::ViewDashboard,
             Action::PlanSessions(_) => Kind::PlanSessions,
             Action::PlanSessionsSomewhere => Kind::PlanSessionsSomewhere,
@@ -1044,6 +1125,10 @@ mod tests {
             Kind::ManageProgrammes => Action::ManageProgrammes,
             Kind::ViewSession => Action::ViewSession(&w.session),
             Kind::ManageSession => Action::ManageSession(&w.session),
+            Kind::ViewEnrolment => Action::ViewEnrolment {
+                session: &w.session,
+                participant: &w.participant,
+            },
             Kind::ViewDashboard => Action::ViewDashboard(Some(&w.organisation), None),
             Kind::PlanSessions => Action::PlanSessions(&w.organisation),
             Kind::PlanSessionsSomewhere => Action::PlanSessionsSomewhere,
@@ -1085,6 +1170,7 @@ mod tests {
             Kind::ManageProgrammes => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
             Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden],
             Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden],
+            Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden],
             Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow],
             Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
             Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],

@@ -10,6 +10,9 @@ string_enum! {
         Completed = "completed",
         Work = "work",
         Training = "training",
+        /// Handed over to job mediation (the public employment service, or a provider's own job
+        /// mediation): the outreach ends and the check-ins after exit follow the person there.
+        JobMediation = "job_mediation",
         Declined = "declined",
         HealthWorsened = "health_worsened",
         Unreachable = "unreachable",

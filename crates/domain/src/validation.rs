@@ -11,6 +11,10 @@ pub struct FieldError {
     /// A fixed field name, or one made from the input (`ratings.b130`).
     pub field: Cow<'static, str>,
     pub code: &'static str,
+    /// What the message names, by the name its text uses (`partner` → the partner's name), for
+    /// errors that must say which record they are about. Empty for most.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<(&'static str, String)>,
 }
 
 /// All the problems found in one piece of input, so a form can show them all at once.
@@ -26,6 +30,16 @@ impl FieldErrors {
         self.0.push(FieldError {
             field: Cow::Borrowed(field),
             code,
+            args: Vec::new(),
+        });
+    }
+
+    /// Records an error whose message names something (`args`: the names its text uses).
+    pub fn add_with(&mut self, field: &'static str, code: &'static str, args: Vec<(&'static str, String)>) {
+        self.0.push(FieldError {
+            field: Cow::Borrowed(field),
+            code,
+            args,
         });
     }
 
@@ -34,6 +48,7 @@ impl FieldErrors {
         self.0.push(FieldError {
             field: Cow::Owned(field),
             code,
+            args: Vec::new(),
         });
     }
 
@@ -56,6 +71,16 @@ impl FieldErrors {
         Self(vec![FieldError {
             field: Cow::Borrowed(field),
             code,
+            args: Vec::new(),
+        }])
+    }
+
+    /// One error whose message names something (see [`FieldError::args`]).
+    pub fn single_with(field: &'static str, code: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        Self(vec![FieldError {
+            field: Cow::Borrowed(field),
+            code,
+            args,
         }])
     }
 

@@ -2,7 +2,7 @@
 
 use crate::{Access, Result, StoreError, run};
 use chrono::{Months, NaiveDate};
-use onramp_domain::outcomes::CheckInInput;
+use onramp_domain::outcomes::{CheckInClosure, CheckInInput};
 use onramp_domain::policy::Actor;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -23,15 +23,22 @@ pub struct CheckIn {
     pub situation: Option<String>,
     pub needs_more_service: Option<bool>,
     pub note: Option<String>,
+    /// Closed without being held, and why (`re_entered`); `done_on` is then the day it closed.
+    pub closed_as: Option<String>,
+    /// Where the person went when the trajectory ended with a handover to job mediation.
+    pub mediation_organisation_name: Option<String>,
+    pub mediation_service: Option<String>,
 }
 
 const SELECT: &str = "SELECT c.id, c.trajectory_id, c.participant_id,
         p.first_name || ' ' || p.last_name AS participant_name, g.name AS programme_name, c.months_after_exit,
-        c.due_on, c.done_on, c.contact_made, c.situation, c.needs_more_service, c.note
+        c.due_on, c.done_on, c.contact_made, c.situation, c.needs_more_service, c.note, c.closed_as,
+        m.name AS mediation_organisation_name, t.mediation_service
     FROM check_ins c
     JOIN trajectories t ON t.id = c.trajectory_id
     JOIN participants p ON p.id = c.participant_id
-    JOIN programmes g ON g.id = t.programme_id";
+    JOIN programmes g ON g.id = t.programme_id
+    LEFT JOIN organisations m ON m.id = t.mediation_organisation_id";
 
 /// A trajectory that has just ended, whose follow-up is to be scheduled.
 #[derive(Debug, Clone, Copy)]
@@ -175,4 +182,45 @@ pub async fn record(tx: &mut impl Access, id: Uuid, input: &CheckInInput, by: Uu
     let check_in = get(tx, id).await?.ok_or(StoreError::NotFound)?;
     keep_next_due(tx, check_in.trajectory_id).await?;
     Ok(check_in)
+}
+
+/// Closes the check-ins still open of one trajectory (`trajectory_id`), or of all of a
+/// participant's (`participant_id`), on `on` as `closure` says. Returns the ids closed.
+pub async fn close_open(
+    tx: &mut impl Access,
+    which: Which,
+    on: NaiveDate,
+    closure: CheckInClosure,
+    by: Uuid,
+) -> Result<Vec<Uuid>> {
+    let (column, id) = match which {
+        Which::Trajectory(id) => ("trajectory_id", id),
+        Which::Participant(id) => ("participant_id", id),
+    };
+    let sql =
+        format!("SELECT id, trajectory_id FROM check_ins WHERE {column} = $1 AND done_on IS NULL ORDER BY due_on, id");
+    let open: Vec<(Uuid, Uuid)> =
+        run!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_all(c).await)?;
+    if open.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "UPDATE check_ins SET done_on = $1, closed_as = $2, recorded_by = $3 WHERE {column} = $4 AND done_on IS NULL"
+    );
+    run!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql)).bind(on).bind(closure.as_str()).bind(by).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let mut trajectories: Vec<Uuid> = open.iter().map(|(_, t)| *t).collect();
+    trajectories.sort_unstable();
+    trajectories.dedup();
+    for trajectory_id in trajectories {
+        keep_next_due(tx, trajectory_id).await?;
+    }
+    Ok(open.into_iter().map(|(id, _)| id).collect())
+}
+
+/// Whose open check-ins [`close_open`] closes.
+#[derive(Debug, Clone, Copy)]
+pub enum Which {
+    Trajectory(Uuid),
+    Participant(Uuid),
 }

@@ -4,6 +4,7 @@ use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::consents::ConsentInput;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
@@ -62,4 +63,34 @@ pub async fn list_for(conn: &mut impl Access, participant_id: Uuid) -> Result<Ve
     Ok(
         run!(conn, c => sqlx::query_as::<_, Consent>(sqlx::AssertSqlSafe(&*sql)).bind(participant_id).fetch_all(c).await)?,
     )
+}
+
+/// When the participant withdrew their consent to take part, if they did and gave none since:
+/// `None` while a participation consent is in force, and for people with none recorded.
+pub async fn participation_withdrawn_on(conn: &mut impl Access, participant_id: Uuid) -> Result<Option<NaiveDate>> {
+    Ok(participation_withdrawn(conn, &[participant_id])
+        .await?
+        .remove(&participant_id))
+}
+
+/// Of these participants, those who withdrew their consent to take part and gave none since,
+/// with the day of their latest withdrawal.
+pub async fn participation_withdrawn(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uuid, NaiveDate>> {
+    let sql = "SELECT participant_id, withdrawn_on FROM consents WHERE purpose = 'participation' AND participant_id IN";
+    let rows: Vec<(Uuid, Option<NaiveDate>)> = crate::bulk::select_in(conn, sql, ids).await?;
+    let mut in_force = HashSet::new();
+    let mut withdrawn: HashMap<Uuid, NaiveDate> = HashMap::new();
+    for (id, withdrawn_on) in rows {
+        match withdrawn_on {
+            None => {
+                in_force.insert(id);
+            }
+            Some(on) => {
+                let latest = withdrawn.entry(id).or_insert(on);
+                *latest = (*latest).max(on);
+            }
+        }
+    }
+    withdrawn.retain(|id, _| !in_force.contains(id));
+    Ok(withdrawn)
 }

@@ -140,3 +140,15 @@ pub async fn list(
         .fetch_all(c).await)?;
     rows.into_iter().map(Organisation::try_from).collect()
 }
+
+/// The organisations a handover to job mediation may go to (`OrganisationKind::mediates_jobs`),
+/// by name. Reference data, the same for everyone.
+pub async fn job_mediation(conn: &mut impl Access) -> Result<Vec<(Uuid, String)>> {
+    let sql = "SELECT id, name, kind FROM organisations ORDER BY name_search, id";
+    let rows: Vec<(Uuid, String, String)> = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, kind)| OrganisationKind::parse(kind).is_ok_and(OrganisationKind::mediates_jobs))
+        .map(|(id, name, _)| (id, name))
+        .collect())
+}

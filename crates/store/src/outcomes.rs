@@ -48,6 +48,12 @@ pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Re
     )
 }
 
+/// The date of a trajectory's latest outcome, if it has any.
+pub async fn last_on(conn: &mut impl Access, trajectory_id: Uuid) -> Result<Option<NaiveDate>> {
+    let sql = "SELECT on_date FROM outcomes WHERE trajectory_id = $1 ORDER BY on_date DESC LIMIT 1";
+    Ok(run!(conn, c => sqlx::query_scalar::<_, NaiveDate>(sql).bind(trajectory_id).fetch_optional(c).await)?)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
 pub struct Barrier {
     pub id: Uuid,

@@ -26,6 +26,11 @@ pub struct Trajectory {
     pub exit_reason: Option<String>,
     /// The ESF+ situation upon leaving, when recorded.
     pub exit_situation: Option<String>,
+    /// Where a handover to job mediation took the person (exit reason `job_mediation`): the
+    /// receiving organisation and its service.
+    pub mediation_organisation_id: Option<Uuid>,
+    pub mediation_organisation_name: Option<String>,
+    pub mediation_service: Option<String>,
     pub last_contact_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -34,10 +39,12 @@ pub struct Trajectory {
 const SELECT: &str = "SELECT t.id, t.participant_id, t.programme_id, g.name AS programme_name, t.organisation_id,
         o.name AS organisation_name, t.location_id, l.name AS location_name, t.region_id, t.coach_id,
         u.display_name AS coach_name, t.started_on, t.ends_by, t.phase, t.phase_since, t.ended_on, t.exit_reason,
-        t.exit_situation, t.last_contact_on, t.created_at, t.updated_at
+        t.exit_situation, t.mediation_organisation_id, m.name AS mediation_organisation_name, t.mediation_service,
+        t.last_contact_on, t.created_at, t.updated_at
     FROM trajectories t
     JOIN programmes g ON g.id = t.programme_id
     JOIN organisations o ON o.id = t.organisation_id
+    LEFT JOIN organisations m ON m.id = t.mediation_organisation_id
     LEFT JOIN locations l ON l.id = t.location_id
     LEFT JOIN users u ON u.id = t.coach_id";
 
@@ -203,6 +210,9 @@ pub async fn start_many(
             ended_on: None,
             exit_reason: None,
             exit_situation: None,
+            mediation_organisation_id: None,
+            mediation_organisation_name: None,
+            mediation_service: None,
             last_contact_on: None,
             created_at: at,
             updated_at: at,
@@ -291,6 +301,17 @@ pub async fn exit(tx: &mut impl Access, id: Uuid, exit: &Exit<'_>, by: Option<Uu
     };
     check_ins::schedule(tx, &[follow_up]).await?;
     Ok(ended)
+}
+
+/// Records where a handover to job mediation took the person, on the trajectory it ended (in the
+/// exit's transaction).
+pub async fn record_mediation(tx: &mut impl Access, id: Uuid, organisation_id: Uuid, service: &str) -> Result<()> {
+    let sql = "UPDATE trajectories SET mediation_organisation_id = $1, mediation_service = $2, updated_at = $3
+               WHERE id = $4";
+    run!(tx, c => sqlx::query(sql).bind(organisation_id).bind(service).bind(now()).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("mediation_organisation_id"))?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -109,6 +109,11 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
     "session-full",
     "unknown-icf-category",
     "unknown-module",
+    "coach-not-at-partner",
+    "outcome-after-exit",
+    "after-exit",
+    "consent-withdrawn",
+    "not-job-mediation",
 ];
 
 impl AppError {
@@ -240,7 +245,7 @@ impl IntoResponse for AppError {
                 .map(|e| ProblemField {
                     field: e.field.to_string(),
                     code: e.code.to_owned(),
-                    message: crate::i18n::error_text(language, e.code),
+                    message: crate::i18n::field_error_text(language, e),
                 })
                 .collect(),
             _ => Vec::new(),

@@ -103,6 +103,15 @@ pub fn error_text(language: Language, code: &str) -> String {
     text(language, &format!("error-{code}"))
 }
 
+/// The message of a field error, with what it names (the partner a coach must work at, …).
+pub fn field_error_text(language: Language, error: &onramp_domain::FieldError) -> String {
+    if error.args.is_empty() {
+        return error_text(language, error.code);
+    }
+    let args: Vec<(&'static str, &str)> = error.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    text_with(language, &format!("error-{}", error.code), &args)
+}
+
 /// The category's title in `language`.
 pub fn icf_title(category: &onramp_store::icf::Category, language: Language) -> String {
     match language {
@@ -261,6 +270,7 @@ mod tests {
             ("contract", codes(outcomes::Contract::ALL)),
             ("situation-exit", codes(outcomes::ExitSituation::ALL)),
             ("check-in-situation", codes(outcomes::CheckInSituation::ALL)),
+            ("check-in-closed", codes(outcomes::CheckInClosure::ALL)),
             ("icf-moment", codes(icf::Moment::ALL)),
             ("icf-rater", codes(icf::Rater::ALL)),
             ("icf-component", codes(icf::Component::ALL)),

@@ -79,7 +79,7 @@ async fn a_trajectory_moves_through_phases_is_handed_over_and_ends() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(moved["phase"], "engagement");
 
-    // Handover to a job mediator of the same team: the trajectory goes on.
+    // Handover to a job mediator of the same team at the partner: the trajectory goes on.
     let (_, admin_users) = app
         .get_json(&app.api_as(ADMIN).await, "/api/v1/users?role=coach&limit=200")
         .await;
@@ -101,7 +101,8 @@ async fn a_trajectory_moves_through_phases_is_handed_over_and_ends() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "coach_id", "not-a-coach"));
-    let (status, handed) = app
+    // Karim coaches in Limburg, but not at Maasland: he could not follow the trajectory there.
+    let (status, problem) = app
         .send_json(
             &coach,
             "POST",
@@ -109,9 +110,24 @@ async fn a_trajectory_moves_through_phases_is_handed_over_and_ends() {
             json!({"coach_id": colleague, "on": on}),
         )
         .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "coach_id", "coach-not-at-partner"));
+    let mediator = json!({"email": "jo.mediator@gtb.demo", "display_name": "Jo Mediator", "role": "coach",
+                          "organisations": [maasland], "password": "a long enough password"});
+    let (_, mediator) = app
+        .send_json(&app.api_as(ADMIN).await, "POST", "/api/v1/users", mediator)
+        .await;
+    let (status, handed) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/trajectories/{t}/handover"),
+            json!({"coach_id": mediator["id"], "on": on}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(handed["id"], t.as_str(), "same trajectory");
-    assert_eq!(handed["coach_name"], "Karim El Amrani");
+    assert_eq!(handed["coach_name"], "Jo Mediator");
 
     let (_, problem) = app
         .send_json(

@@ -8,7 +8,7 @@ use onramp_domain::consents::Purpose;
 use onramp_domain::icf::{Component, Moment, Rater, qualifier_choices};
 use onramp_domain::identity::{Language, Role};
 use onramp_domain::organisations::OrganisationKind;
-use onramp_domain::outcomes::{BarrierStatus, CheckInSituation, Contract, ExitSituation, OutcomeKind};
+use onramp_domain::outcomes::{BarrierStatus, CheckInClosure, CheckInSituation, Contract, ExitSituation, OutcomeKind};
 use onramp_domain::participants::{Education, Gender, HealthCategory, Situation};
 use onramp_domain::plans::PlanKind;
 use onramp_domain::sessions::Attendance;
@@ -117,6 +117,12 @@ fn guarded() -> Vec<Guarded> {
             "situation",
             "id",
             codes(CheckInSituation::ALL, CheckInSituation::as_str),
+        ),
+        g(
+            "check_ins",
+            "closed_as",
+            "id",
+            codes(CheckInClosure::ALL, CheckInClosure::as_str),
         ),
         g(
             "icf_categories",

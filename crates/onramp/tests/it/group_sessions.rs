@@ -306,10 +306,11 @@ async fn open_series_take_participants_of_other_partners_closed_ones_do_not() {
         "the closed series is not visible"
     );
     assert_eq!(enrol(&open[0]).await.0, StatusCode::CREATED);
-    // The host's coach sees a place taken, not whose.
+    // The host's coach sees whom to take attendance of (the name, not the file).
     let (_, detail) = s.detail(&s.coach, &open[0]).await;
     assert_eq!(detail["session"]["enrolled"], 1);
-    assert!(names(&detail).is_empty());
+    assert_eq!(names(&detail), ["Gert Wuyts"]);
+    assert_eq!(detail["enrolments"][0]["file"], false);
     // Nobody enrols a person they do not follow.
     let own = s.participant("Hans").await;
     let path = format!("/api/v1/sessions/{}/enrolments", open[0]["id"].as_str().unwrap());

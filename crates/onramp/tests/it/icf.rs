@@ -95,12 +95,14 @@ async fn measurements_give_the_distance_travelled_exactly() {
     assert_eq!(status, StatusCode::OK, "{profile}");
     assert_eq!(profile["measurements"].as_array().unwrap().len(), 3);
     assert_eq!(profile["measurements"][0]["ratings"]["e310"], "+1");
+    // The coach's series; the participant's self-rating (the second measurement) is a series of
+    // its own, never joined to the coach's.
     let change = |code: &str| {
         let d = profile["distance_travelled"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|d| d["code"] == code)
+            .find(|d| d["code"] == code && d["rater"] == "coach")
             .cloned();
         d.map(|d| {
             (
@@ -112,16 +114,95 @@ async fn measurements_give_the_distance_travelled_exactly() {
         })
     };
     assert_eq!(change("b130"), Some((3, 1, -2, 2)), "8 (not specified) is not scored");
-    assert_eq!(change("d845"), Some((4, 2, -2, 3)));
+    assert_eq!(
+        change("d845"),
+        Some((4, 2, -2, 2)),
+        "the self-rating in between is not the coach's"
+    );
     assert_eq!(change("e310"), Some((-1, -3, -2, 2)), "a growing facilitator");
     assert_eq!(
         change("e330"),
         Some((2, -2, -4, 2)),
         "a barrier of 2 became a facilitator of +2"
     );
-    assert_eq!(change("motivation"), Some((4, 8, 4, 3)));
+    assert_eq!(change("motivation"), Some((4, 8, 4, 2)));
+    assert!(
+        profile["distance_travelled"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["rater"] == "coach"),
+        "the participant rated once: no distance of their own yet"
+    );
     assert_eq!(change("coping_with_stress"), None, "rated once: no change to speak of");
     assert_eq!(change("d850"), None);
+}
+
+#[tokio::test]
+async fn the_coachs_rating_and_the_self_rating_are_series_apart() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let id = participant(&app, &coach, "Twee").await;
+    // Interleaved: the coach sees stress handled better, the participant feels it growing.
+    for (on, rater, d240, motivation) in [
+        ("2026-09-01", "coach", "3", 5),
+        ("2026-09-02", "participant", "1", 8),
+        ("2026-11-01", "coach", "1", 6),
+        ("2026-11-02", "participant", "3", 4),
+    ] {
+        let body = json!({"measured_on": on, "moment": "during", "rater": rater,
+            "ratings": {"d240": d240}, "competences": {"motivation": motivation}});
+        assert_eq!(measure(&app, &coach, &id, body).await.0, StatusCode::CREATED);
+    }
+    let (_, profile) = app.get_json(&coach, &format!("/api/v1/participants/{id}/icf")).await;
+    let mut series: Vec<(String, String, i64, i64, i64)> = profile["distance_travelled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["rater"].as_str().unwrap().to_owned(),
+                d["first"].as_i64().unwrap(),
+                d["last"].as_i64().unwrap(),
+                d["measurements"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    series.sort();
+    let own = |code: &str, rater: &str, first, last| (code.to_owned(), rater.to_owned(), first, last, 2);
+    assert_eq!(
+        series,
+        [
+            own("d240", "coach", 3, 1),
+            own("d240", "participant", 1, 3),
+            own("motivation", "coach", 5, 6),
+            own("motivation", "participant", 8, 4),
+        ]
+    );
+    // The page: a table row and a chart per rater, each chart with its own two points.
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let html = page
+        .get(app.url(&format!("/participants/{id}/icf")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Handling stress and other psychological demands <span class=\"rater\">(Coach)</span>"));
+    assert!(html.contains(
+        "Handling stress and other psychological demands <span class=\"rater\">(Participant (self-rating))</span>"
+    ));
+    let charts: Vec<&str> = html.split("<figure>").skip(1).collect();
+    assert_eq!(charts.len(), 4, "two raters, two rows each");
+    for chart in charts {
+        assert_eq!(chart.matches("<circle").count(), 2, "{chart}");
+        assert_eq!(chart.matches(r#"class="series""#).count(), 1);
+    }
+    assert!(
+        html.contains("d240 Handling stress and other psychological demands (Participant (self-rating))</figcaption>")
+    );
 }
 
 #[tokio::test]
@@ -223,7 +304,7 @@ async fn the_page_charts_each_category_with_a_table_and_names_bad_input() {
     let path = format!("/participants/{id}/icf");
     let html = page.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<svg class=\"chart\""), "a chart");
-    assert!(html.contains("aria-label=\"d845 Acquiring, keeping and terminating a job\""));
+    assert!(html.contains("aria-label=\"d845 Acquiring, keeping and terminating a job (Coach)\""));
     assert!(html.contains("-2 over 2 measurements"), "the change in the table");
     assert_eq!(
         html.matches("<figure>").count(),

@@ -30,6 +30,13 @@ pub struct CheckInView {
     pub situation: Option<String>,
     pub needs_more_service: Option<bool>,
     pub note: Option<String>,
+    /// Closed without being held, and why: `re_entered` (the person came back as a new
+    /// trajectory, which has its own schedule); `done_on` is then the day it closed.
+    pub closed_as: Option<String>,
+    /// Where the person went when the trajectory ended with a handover to job mediation: the
+    /// receiving organisation and its service (the follow-up continues there).
+    pub mediation_organisation_name: Option<String>,
+    pub mediation_service: Option<String>,
 }
 
 impl From<onramp_store::check_ins::CheckIn> for CheckInView {
@@ -47,6 +54,9 @@ impl From<onramp_store::check_ins::CheckIn> for CheckInView {
             situation: c.situation,
             needs_more_service: c.needs_more_service,
             note: c.note,
+            closed_as: c.closed_as,
+            mediation_organisation_name: c.mediation_organisation_name,
+            mediation_service: c.mediation_service,
         }
     }
 }

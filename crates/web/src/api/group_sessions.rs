@@ -195,8 +195,14 @@ pub async fn list(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EnrolmentBody {
     /// Absent for participants you may not see (you see that a place is taken, not by whom).
+    /// Who manages the session sees everyone enrolled, to take their attendance.
     pub participant_id: Option<Uuid>,
     pub name: Option<String>,
+    /// Whether you may open the person's file (the host sees another partner's participant by
+    /// name only).
+    pub file: bool,
+    /// The person withdrew their consent to take part: their attendance is no longer taken.
+    pub consent_withdrawn: bool,
     /// present, excused, absent, or absent when not yet taken.
     pub attendance: Option<String>,
     /// Sessions of the series attended so far, this one included: how far along each person is.
@@ -208,6 +214,8 @@ impl From<EnrolmentView> for EnrolmentBody {
         EnrolmentBody {
             participant_id: e.participant_id,
             name: e.name,
+            file: e.file,
+            consent_withdrawn: e.consent_withdrawn,
             attendance: e.attendance,
             attended_in_series: e.attended_in_series,
         }

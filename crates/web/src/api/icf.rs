@@ -123,6 +123,9 @@ pub struct DistanceView {
     pub code: String,
     /// `icf` or `competence`.
     pub kind: String,
+    /// Whose series this is: coach, care_partner or participant (self-rating). Each rater's
+    /// scores make a series of their own, never joined to another rater's.
+    pub rater: String,
     /// The first and last score: ICF 0-4 for a problem or barrier, -0..-4 for a facilitator
     /// (8 and 9 are not scored); competences 0-10.
     pub first: i32,
@@ -146,20 +149,23 @@ pub struct IcfProfileView {
     pub competences: Vec<CompetenceView>,
     /// Oldest first.
     pub measurements: Vec<MeasurementView>,
-    /// Per category and competence scored in two measurements or more.
+    /// Per category and competence, and per rater, scored in two measurements or more by that
+    /// rater.
     pub distance_travelled: Vec<DistanceView>,
 }
 
 fn distances(rows: &[Row], kind: &str) -> Vec<DistanceView> {
     rows.iter()
         .filter_map(|row| {
-            row.change.as_ref().map(|c| DistanceView {
+            let (change, rater) = (row.change.as_ref()?, row.rater?);
+            Some(DistanceView {
                 code: row.code.clone(),
                 kind: kind.to_owned(),
-                first: c.first,
-                last: c.last,
-                change: c.change,
-                measurements: c.measurements,
+                rater: rater.as_str().to_owned(),
+                first: change.first,
+                last: change.last,
+                change: change.change,
+                measurements: change.measurements,
             })
         })
         .collect()
@@ -180,14 +186,15 @@ pub async fn profile(
     let profile = service::profile(&state, &ctx, id).await?;
     let mut distance_travelled = distances(&profile.rows, "icf");
     distance_travelled.extend(distances(&profile.competences, "competence"));
-    let competences = profile
-        .competences
-        .iter()
-        .map(|row| CompetenceView {
-            code: row.code.clone(),
-            name: profile.competence_name(ctx.language, &row.code),
-        })
-        .collect();
+    let mut competences: Vec<CompetenceView> = Vec::new();
+    for row in &profile.competences {
+        if !competences.iter().any(|c| c.code == row.code) {
+            competences.push(CompetenceView {
+                code: row.code.clone(),
+                name: profile.competence_name(ctx.language, &row.code),
+            });
+        }
+    }
     Ok(Json(IcfProfileView {
         competences,
         measurements: profile.measurements.into_iter().map(MeasurementView::from).collect(),

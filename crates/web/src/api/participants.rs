@@ -196,6 +196,11 @@ pub struct ParticipantFileView {
     /// Group sessions the person is enrolled in, newest first.
     pub sessions: Vec<super::group_sessions::ParticipantSessionView>,
     pub can_edit: bool,
+    /// When the person withdrew their consent to take part (and gave none since): from then on
+    /// nothing new is recorded for them (422 `consent-withdrawn`), only exits.
+    pub participation_withdrawn_on: Option<chrono::NaiveDate>,
+    /// Whether you may record something new: `can_edit` while the person takes part.
+    pub can_record: bool,
 }
 
 impl From<ParticipantFile> for ParticipantFileView {
@@ -212,6 +217,8 @@ impl From<ParticipantFile> for ParticipantFileView {
             check_ins: f.check_ins.into_iter().map(Into::into).collect(),
             sessions: f.sessions.into_iter().map(Into::into).collect(),
             can_edit: f.can_edit,
+            participation_withdrawn_on: f.participation_withdrawn_on,
+            can_record: f.can_record,
         }
     }
 }

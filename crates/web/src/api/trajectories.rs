@@ -37,6 +37,11 @@ pub struct TrajectoryView {
     pub exit_reason: Option<String>,
     /// The ESF+ situation upon leaving, when recorded.
     pub exit_situation: Option<String>,
+    /// After a handover to job mediation (exit reason `job_mediation`): the receiving organisation.
+    pub mediation_organisation_id: Option<Uuid>,
+    pub mediation_organisation_name: Option<String>,
+    /// The service there.
+    pub mediation_service: Option<String>,
     pub last_contact_on: Option<NaiveDate>,
 }
 
@@ -61,6 +66,9 @@ impl From<Trajectory> for TrajectoryView {
             ended_on: t.ended_on,
             exit_reason: t.exit_reason,
             exit_situation: t.exit_situation,
+            mediation_organisation_id: t.mediation_organisation_id,
+            mediation_organisation_name: t.mediation_organisation_name,
+            mediation_service: t.mediation_service,
             last_contact_on: t.last_contact_on,
         }
     }
@@ -162,7 +170,9 @@ pub async fn change_phase(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct HandoverBody {
-    /// The new responsible coach or job mediator.
+    /// The new responsible coach or job mediator: an active coach who works at the trajectory's
+    /// partner (else 422 `coach-not-at-partner`, naming the partner). A handover to job mediation
+    /// elsewhere is an exit with reason `job_mediation`.
     pub coach_id: String,
     /// YYYY-MM-DD
     pub on: String,
@@ -191,11 +201,17 @@ pub async fn hand_over(
 pub struct ExitBody {
     /// YYYY-MM-DD
     pub on: String,
-    /// completed, work, training, declined, health_worsened, unreachable, moved_away, maximum_duration, other
+    /// completed, work, training, job_mediation (a handover to job mediation), declined, health_worsened,
+    /// unreachable, moved_away, maximum_duration, other
     pub reason: String,
     /// The situation upon leaving (ESF+): job_searching, in_education, gained_qualification, in_employment,
     /// none_of_these. Optional.
     pub situation: Option<String>,
+    /// For `job_mediation` (required then, ignored otherwise): the receiving organisation, the public
+    /// employment service or a provider with its own job mediation.
+    pub mediation_organisation_id: Option<String>,
+    /// For `job_mediation` (required then, ignored otherwise): the service there, e.g. "GTB job coaching".
+    pub mediation_service: Option<String>,
     pub note: Option<String>,
 }
 
@@ -212,6 +228,8 @@ pub async fn exit(
         on: body.on,
         reason: body.reason,
         situation: body.situation.unwrap_or_default(),
+        mediation_organisation_id: body.mediation_organisation_id.unwrap_or_default(),
+        mediation_service: body.mediation_service.unwrap_or_default(),
         note: body.note.unwrap_or_default(),
     };
     Ok(Json(trajectory_service::exit(&state, &ctx, id, &fields).await?.into()))

@@ -82,7 +82,7 @@ impl Form {
         let errors = errors
             .0
             .iter()
-            .map(|e| (e.field.to_string(), i18n::error_text(lang, e.code)))
+            .map(|e| (e.field.to_string(), i18n::field_error_text(lang, e)))
             .collect();
         Form {
             values,

@@ -28,15 +28,23 @@ pub struct Params {
     notice: Option<String>,
 }
 
-/// One category or competence as the page shows it.
+/// One series as the page shows it: a category or competence as one rater scored it.
 struct Line {
     code: String,
     title: String,
-    /// The qualifier choices for the form (value, text).
-    choices: Options,
+    /// Who rated it ("Coach", "Self-rating"), blank for what nobody rated yet.
+    rater: String,
     values: Vec<String>,
     change: Option<String>,
     chart: String,
+}
+
+/// A category or competence the form rates.
+struct Rating {
+    code: String,
+    title: String,
+    /// The qualifier choices (value, text); none for a competence (0-10).
+    choices: Options,
 }
 
 #[derive(Template)]
@@ -49,6 +57,8 @@ struct IcfTemplate {
     moments: Vec<String>,
     lines: Vec<Line>,
     competences: Vec<Line>,
+    category_ratings: Vec<Rating>,
+    competence_ratings: Vec<Rating>,
     can_edit: bool,
     form: Form,
     moment_options: Options,
@@ -75,44 +85,75 @@ fn change_text(p: &Page, row: &Row) -> Option<String> {
     })
 }
 
+/// The lines of the table and the charts: one per series. A chart joins the measurements of its
+/// own rater only, so the coach's rating and the self-rating are two lines, never one.
 fn lines(p: &Page, profile: &Profile, dates: &[String]) -> (Vec<Line>, Vec<Line>) {
-    let line = |row: &Row, title: String, choices: Options, low: i32, high: i32| {
+    let line = |row: &Row, title: String, low: i32, high: i32| {
+        let rater = row.rater.map(|r| p.label("icf-rater", r.as_str())).unwrap_or_default();
         let points: Vec<Point> = dates
             .iter()
             .zip(&row.scores)
-            .map(|(label, value)| Point {
+            .zip(&profile.measurements)
+            .filter(|(_, m)| row.rater.is_some_and(|r| m.rater == r.as_str()))
+            .map(|((label, value), _)| Point {
                 label: label.clone(),
                 value: *value,
             })
             .collect();
         Line {
-            chart: line_chart(&format!("{} {title}", row.code), &points, low, high),
+            chart: line_chart(&format!("{} {title} ({rater})", row.code), &points, low, high),
             change: change_text(p, row),
             code: row.code.clone(),
             title,
-            choices,
+            rater,
             values: row.values.clone(),
         }
     };
     let categories = profile
-        .categories
+        .rows
         .iter()
-        .zip(&profile.rows)
-        .map(|(category, row)| {
-            let component = category.component();
-            let choices = qualifier_choices(component)
-                .iter()
-                .map(|c| (c.to_string(), choice_text(p, c)))
-                .collect();
-            let low = if component == Component::Environment { -4 } else { 0 };
-            line(row, icf_title(category, p.lang), choices, low, 4)
+        .filter_map(|row| {
+            let category = profile.categories.iter().find(|c| c.code == row.code)?;
+            let low = if category.component() == Component::Environment {
+                -4
+            } else {
+                0
+            };
+            Some(line(row, icf_title(category, p.lang), low, 4))
         })
         .collect();
     let competences = profile
         .competences
         .iter()
-        .map(|row| line(row, profile.competence_name(p.lang, &row.code), Vec::new(), 0, 10))
+        .map(|row| line(row, profile.competence_name(p.lang, &row.code), 0, 10))
         .collect();
+    (categories, competences)
+}
+
+/// What the form rates: every category, and every competence of the profile (once each).
+fn ratings(p: &Page, profile: &Profile) -> (Vec<Rating>, Vec<Rating>) {
+    let categories = profile
+        .categories
+        .iter()
+        .map(|category| Rating {
+            code: category.code.clone(),
+            title: icf_title(category, p.lang),
+            choices: qualifier_choices(category.component())
+                .iter()
+                .map(|c| (c.to_string(), choice_text(p, c)))
+                .collect(),
+        })
+        .collect();
+    let mut competences: Vec<Rating> = Vec::new();
+    for row in &profile.competences {
+        if !competences.iter().any(|c| c.code == row.code) {
+            competences.push(Rating {
+                code: row.code.clone(),
+                title: profile.competence_name(p.lang, &row.code),
+                choices: Vec::new(),
+            });
+        }
+    }
     (categories, competences)
 }
 
@@ -132,7 +173,10 @@ async fn page(state: &AppState, ctx: &Ctx, id: Uuid, notice: Option<&str>, form:
         })
         .collect();
     let (lines, competences) = lines(&p, &profile, &dates);
+    let (category_ratings, competence_ratings) = ratings(&p, &profile);
     let template = IcfTemplate {
+        category_ratings,
+        competence_ratings,
         moment_options: Moment::ALL
             .iter()
             .map(|m| (m.as_str().to_owned(), p.label("icf-moment", m.as_str())))

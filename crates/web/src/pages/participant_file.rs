@@ -40,12 +40,18 @@ pub async fn show_page(
             slot.insert(list.into_iter().map(|(id, name)| (id.to_string(), name)).collect());
         }
     }
+    let mediation_organisations = onramp_store::organisations::job_mediation(&mut conn)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
     drop(conn);
     let facts = FileFacts {
         file,
         programmes,
         coaches,
         organisations: intake_organisations(state, ctx).await.unwrap_or_default(),
+        mediation_organisations,
         today: today(),
         failed,
     };

@@ -33,6 +33,8 @@ pub struct FileFacts {
     pub coaches: HashMap<Uuid, Options>,
     /// Where the actor may register or start trajectories.
     pub organisations: Options,
+    /// Where a handover to job mediation may go (the public employment service, providers).
+    pub mediation_organisations: Options,
     pub today: NaiveDate,
     /// A form that just failed, shown again with its errors.
     pub failed: Option<Failed>,
@@ -77,6 +79,7 @@ pub struct ShowTemplate {
     timeline: Vec<TimelineEntry>,
     programmes: Options,
     organisations: Options,
+    mediation_organisations: Options,
     purposes: Options,
     exit_reasons: Options,
     sharing_organisations: Options,
@@ -170,6 +173,7 @@ pub fn build(mut p: Page, facts: FileFacts) -> ShowTemplate {
         purposes: options(&p, "purpose", Purpose::ALL),
         exit_reasons: options(&p, "exit", ExitReason::ALL),
         organisations: facts.organisations,
+        mediation_organisations: facts.mediation_organisations,
         sharing_organisations,
         cards,
         timeline,
@@ -416,6 +420,9 @@ mod tests {
             ended_on: ended.map(day),
             exit_reason: None,
             exit_situation: None,
+            mediation_organisation_id: None,
+            mediation_organisation_name: None,
+            mediation_service: None,
             last_contact_on: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
@@ -484,6 +491,8 @@ mod tests {
             sessions: Vec::new(),
             can_edit: true,
             can_read_notes: true,
+            participation_withdrawn_on: None,
+            can_record: true,
         };
         let coaches = HashMap::from([(PARTNER, vec![("50".to_owned(), "Sofie Maes".to_owned())])]);
         FileFacts {
@@ -491,6 +500,7 @@ mod tests {
             programmes: vec![programme],
             coaches,
             organisations: Vec::new(),
+            mediation_organisations: Vec::new(),
             today: day(TODAY),
             failed,
         }

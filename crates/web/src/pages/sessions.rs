@@ -313,7 +313,7 @@ pub async fn attendance(
     match result {
         Ok(()) => Ok(see_other(&format!("/sessions/{id}"), "attendance-saved")),
         Err(AppError::Invalid(errors)) => {
-            let message = errors.0.first().map(|e| crate::i18n::error_text(ctx.language, e.code));
+            let message = errors.0.first().map(|e| crate::i18n::field_error_text(ctx.language, e));
             show_page(&state, &ctx, id, Form::empty(), message, None).await
         }
         Err(error) => Err(error.into()),
@@ -325,7 +325,7 @@ pub async fn invite(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(i
     match service::invite(&state, &ctx, id).await {
         Ok(_) => Ok(see_other(&format!("/sessions/{id}"), "invitations-sent")),
         Err(AppError::Invalid(errors)) => {
-            let message = errors.0.first().map(|e| crate::i18n::error_text(ctx.language, e.code));
+            let message = errors.0.first().map(|e| crate::i18n::field_error_text(ctx.language, e));
             show_page(&state, &ctx, id, Form::empty(), message, None).await
         }
         Err(error) => Err(error.into()),

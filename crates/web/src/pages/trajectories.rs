@@ -86,6 +86,8 @@ pub async fn exit(
         on: data.get("on").into(),
         reason: data.get("reason").into(),
         situation: data.get("situation").into(),
+        mediation_organisation_id: data.get("mediation_organisation_id").into(),
+        mediation_service: data.get("mediation_service").into(),
         note: data.get("note").into(),
     };
     let result = trajectory_service::exit(&state, &ctx, id, &fields).await;

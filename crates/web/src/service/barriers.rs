@@ -20,7 +20,7 @@ pub async fn add_barrier(
 ) -> Result<onramp_store::outcomes::Barrier, AppError> {
     let [trajectory_id, code, noted_on, note] = fields;
     let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, participant_id, Need::Record).await?;
     let added = super::barrier_codes::names_in(&mut tx).await?.added_codes();
     let input = onramp_domain::outcomes::BarrierInput::parse(trajectory_id, code, noted_on, note, today(), &added)?;
     trajectories::get(&mut tx, input.trajectory_id)
@@ -47,7 +47,7 @@ pub async fn close_barrier(
     let before = onramp_store::outcomes::barrier(&mut tx, barrier_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    authorise(&mut tx, ctx, before.participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, before.participant_id, Need::Record).await?;
     let mut errors = FieldErrors::new();
     let status = errors
         .check("status", BarrierStatus::parse(status))

@@ -9,8 +9,10 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::Role;
+use onramp_domain::outcomes::CheckInClosure::{self, ReEntered};
 use onramp_domain::policy::{self, Action};
 use onramp_store::audit::{self, Event};
+use onramp_store::check_ins::Which;
 use onramp_store::trajectories::{self, Trajectory};
 use onramp_store::{organisations, programmes};
 use uuid::Uuid;
@@ -51,7 +53,7 @@ pub async fn record_check_in(
     let check_in = onramp_store::check_ins::get(&mut tx, check_in_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    authorise(&mut tx, ctx, check_in.participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, check_in.participant_id, Need::Record).await?;
     let input = input?;
     let done = onramp_store::check_ins::record(&mut tx, check_in_id, &input, ctx.user.id)
         .await
@@ -76,9 +78,9 @@ pub async fn record_check_in(
                 .await?
                 .ok_or(AppError::NotFound)?;
             require(&ctx.actor, Action::CreateParticipant(&organisation.as_ref()))?;
-            // The former coach if still active, else the coach recording the check-in.
+            // The former coach if still active there, else the coach recording the check-in.
             let former = match ended.coach_id {
-                Some(id) => check_coach(&mut tx, id).await.is_ok().then_some(id),
+                Some(id) => check_coach(&mut tx, id, &organisation).await.is_ok().then_some(id),
                 None => None,
             };
             let coach_id = former.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
@@ -93,7 +95,32 @@ pub async fn record_check_in(
             };
             reentry = Some(begin(&mut tx, ctx, beginning).await?);
         }
+        if already_open || reentry.is_some() {
+            // The person is back in the programme, where a new trajectory keeps its own schedule:
+            // the old one's check-ins still open close as re-entered.
+            let old = Which::Trajectory(check_in.trajectory_id);
+            close_open_check_ins(&mut tx, ctx, check_in.participant_id, old, input.done_on, ReEntered).await?;
+        }
     }
     tx.commit().await?;
     Ok((done, reentry))
+}
+
+/// Closes the open check-ins `which` names, as `closure` says, and audits what it closed.
+pub(super) async fn close_open_check_ins(
+    tx: &mut impl onramp_store::Access,
+    ctx: &Ctx,
+    participant_id: Uuid,
+    which: Which,
+    on: NaiveDate,
+    closure: CheckInClosure,
+) -> Result<(), AppError> {
+    let closed = onramp_store::check_ins::close_open(tx, which, on, closure, ctx.user.id).await?;
+    if !closed.is_empty() {
+        let event = Event::new("check_in.close", "participant", participant_id)
+            .for_participant(participant_id)
+            .after(&serde_json::json!({ "closed_as": closure, "check_ins": closed }));
+        audit::record(tx, &ctx.who, event).await?;
+    }
+    Ok(())
 }

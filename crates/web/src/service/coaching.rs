@@ -31,7 +31,7 @@ pub async fn add_contact(
 ) -> Result<CoachingContact, AppError> {
     let parsed = CoachingContactInput::parse(fields, today());
     let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, participant_id, Need::Record).await?;
     let input = parsed?;
     let trajectory = trajectories::get(&mut tx, input.trajectory_id)
         .await?
@@ -93,7 +93,7 @@ pub async fn add_consultation(
     super::check_location(&mut tx, input.organisation_id, input.location_id).await?;
     for participant in &input.participant_ids {
         // Only people the coach may change the file of; others do not exist for them.
-        match authorise(&mut tx, ctx, *participant, Need::Edit).await {
+        match authorise(&mut tx, ctx, *participant, Need::Record).await {
             Err(AppError::NotFound | AppError::Forbidden) => {
                 return Err(AppError::invalid("participant_ids", "invalid-reference"));
             }

@@ -6,8 +6,10 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::consents::ConsentInput;
+use onramp_domain::outcomes::CheckInClosure;
 use onramp_store::Tx;
 use onramp_store::audit::{self, Event};
+use onramp_store::check_ins::Which;
 use onramp_store::consents::{self, Consent};
 use uuid::Uuid;
 
@@ -43,6 +45,11 @@ pub async fn withdraw_consent(
         .for_participant(id)
         .after(&consent);
     audit::record(&mut tx, &ctx.who, event).await?;
+    // No longer taking part: the follow-up after exit stops with the rest (nothing more is recorded).
+    if consents::participation_withdrawn_on(&mut tx, id).await?.is_some() {
+        let all = Which::Participant(id);
+        super::check_ins::close_open_check_ins(&mut tx, ctx, id, all, on, CheckInClosure::ConsentWithdrawn).await?;
+    }
     tx.commit().await?;
     Ok(consent)
 }

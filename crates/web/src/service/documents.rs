@@ -230,16 +230,22 @@ fn icf_document(profile: &Profile, lang: Language, audience: Audience) -> Docume
             .map(|c| format!("{}{}", if c.change > 0 { "+" } else { "" }, c.change))
             .unwrap_or_default()
     };
+    // One row per rater's series: the coach's rating and the self-rating stay apart.
+    let rater = |row: &Row| {
+        row.rater
+            .map(|r| format!(" ({})", text(lang, &format!("icf-rater-{}", r.as_str()))))
+            .unwrap_or_default()
+    };
     let categories = profile
-        .categories
+        .rows
         .iter()
-        .zip(&profile.rows)
-        .filter(|(_, row)| row.values.iter().any(|v| !v.is_empty()))
-        .map(|(category, row)| {
-            let mut cells = vec![format!("{} {}", category.code, icf_title(category, lang))];
+        .filter(|row| row.values.iter().any(|v| !v.is_empty()))
+        .filter_map(|row| {
+            let category = profile.categories.iter().find(|c| c.code == row.code)?;
+            let mut cells = vec![format!("{} {}{}", category.code, icf_title(category, lang), rater(row))];
             cells.extend(row.values.iter().cloned());
             cells.push(change(row));
-            cells
+            Some(cells)
         })
         .collect();
     let competences = profile
@@ -247,7 +253,7 @@ fn icf_document(profile: &Profile, lang: Language, audience: Audience) -> Docume
         .iter()
         .filter(|row| row.values.iter().any(|v| !v.is_empty()))
         .map(|row| {
-            let mut cells = vec![profile.competence_name(lang, &row.code)];
+            let mut cells = vec![format!("{}{}", profile.competence_name(lang, &row.code), rater(row))];
             cells.extend(row.values.iter().cloned());
             cells.push(change(row));
             cells

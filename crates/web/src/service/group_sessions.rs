@@ -7,7 +7,7 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::identity::Role;
-use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::policy::{self, Action, Decision, ParticipantRef, SessionRef};
 use onramp_domain::sessions::{Attendance, SeriesFields, SeriesInput};
 use onramp_store::audit::{self, Event};
 use onramp_store::group_sessions::{self, Enrolment, GroupSession, Marked, SessionCursor};
@@ -95,12 +95,19 @@ pub async fn list(
     Ok(SessionPage { sessions, next })
 }
 
-/// One enrolled person as the viewer may see them: a name only where the policy lets them open the file.
+/// One enrolled person as the viewer may see them: who they are where the policy lets the viewer
+/// see the enrolment (the host takes everyone's attendance), a link to the file only where it lets
+/// them open it.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnrolmentView {
     /// `None` for participants the viewer may not see.
     pub participant_id: Option<Uuid>,
     pub name: Option<String>,
+    /// Whether the viewer may open the person's file (a participant of another partner on the
+    /// host's list is a name only).
+    pub file: bool,
+    /// The person withdrew their consent to take part: no attendance is taken for them any more.
+    pub consent_withdrawn: bool,
     pub attendance: Option<String>,
     pub attended_in_series: i64,
 }
@@ -121,11 +128,20 @@ async fn visible_session(conn: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<
     Ok(session)
 }
 
-fn enrolment_view(ctx: &Ctx, e: Enrolment, reference: &onramp_domain::policy::ParticipantRef) -> EnrolmentView {
-    let visible = policy::decide(&ctx.actor, Action::ViewParticipant(reference)) == Decision::Allow;
+fn enrolment_view(
+    ctx: &Ctx,
+    session: &SessionRef,
+    e: Enrolment,
+    participant: &ParticipantRef,
+    withdrawn: bool,
+) -> EnrolmentView {
+    let allowed = |action| policy::decide(&ctx.actor, action) == Decision::Allow;
+    let visible = allowed(Action::ViewEnrolment { session, participant });
     EnrolmentView {
         participant_id: visible.then_some(e.participant_id),
         name: visible.then(|| format!("{} {}", e.first_name, e.last_name)),
+        file: visible && allowed(Action::ViewParticipant(participant)),
+        consent_withdrawn: visible && withdrawn,
         attendance: e.attendance,
         attended_in_series: e.attended_in_series,
     }
@@ -139,11 +155,14 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail
     // Whether each name may be shown: one batch of the policy's facts for everyone enrolled.
     let ids: Vec<Uuid> = list.iter().map(|e| e.participant_id).collect();
     let references = participants::access_refs(&mut conn, &ids).await?;
+    let withdrawn = onramp_store::consents::participation_withdrawn(&mut conn, &ids).await?;
+    let session_ref = session.as_ref();
     let enrolments = list
         .into_iter()
         .map(|e| {
             let reference = references.get(&e.participant_id).cloned().unwrap_or_default();
-            enrolment_view(ctx, e, &reference)
+            let gone = withdrawn.contains_key(&e.participant_id);
+            enrolment_view(ctx, &session_ref, e, &reference, gone)
         })
         .collect();
     let series = group_sessions::in_series(&mut conn, session.series_id).await?;
@@ -167,7 +186,7 @@ pub async fn enrol(
 ) -> Result<usize, AppError> {
     let mut tx = state.db.begin().await?;
     let session = visible_session(&mut tx, ctx, session_id).await?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit)
+    authorise(&mut tx, ctx, participant_id, Need::Record)
         .await
         .map_err(|e| match e {
             AppError::NotFound => AppError::invalid("participant_id", "invalid-reference"),
@@ -211,7 +230,9 @@ pub async fn enrol(
     Ok(added)
 }
 
-/// Records attendance for enrolled participants; anyone not enrolled refuses the whole list.
+/// Records attendance for enrolled participants, whichever partner follows them (the host takes
+/// everyone's); anyone not enrolled, or who withdrew their consent to take part, refuses the
+/// whole list.
 pub async fn take_attendance(
     state: &AppState,
     ctx: &Ctx,
@@ -221,11 +242,24 @@ pub async fn take_attendance(
     let mut tx = state.db.begin().await?;
     let session = visible_session(&mut tx, ctx, session_id).await?;
     require(&ctx.actor, Action::ManageSession(&session.as_ref()))?;
+    for (n, (participant_id, _)) in marks.iter().enumerate() {
+        match super::participants::takes_part(&mut tx, *participant_id).await {
+            Err(AppError::Invalid(mut errors)) => {
+                errors
+                    .0
+                    .iter_mut()
+                    .for_each(|e| e.field = format!("marks[{n}].participant_id").into());
+                return Err(AppError::Invalid(errors));
+            }
+            other => other?,
+        }
+    }
     if let Marked::NotEnrolled(n) = group_sessions::mark_many(&mut tx, session_id, marks, ctx.user.id).await? {
         return Err(AppError::Invalid(onramp_domain::FieldErrors(vec![
             onramp_domain::FieldError {
                 field: format!("marks[{n}].participant_id").into(),
                 code: "not-enrolled",
+                args: Vec::new(),
             },
         ])));
     }

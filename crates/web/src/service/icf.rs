@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::time::today;
 use onramp_domain::FieldErrors;
 use onramp_domain::icf::{
-    Change, Component, MeasurementFields, MeasurementInput, Qualifier, distance_travelled, parse_category_code,
+    Change, Component, MeasurementFields, MeasurementInput, Qualifier, Rater, distance_travelled, parse_category_code,
 };
 use onramp_domain::policy::Action;
 use onramp_domain::validation::required_text;
@@ -19,14 +19,20 @@ use onramp_store::{programmes, trajectories};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// The change of one row of the profile (an ICF category or a competence).
+/// One series of the profile: an ICF category or a competence as one rater scored it. The coach's
+/// rating, the care partner's and the participant's self-rating are series of their own, each with
+/// its own distance travelled: one person's view is never joined to another's.
 #[derive(Debug, Clone)]
 pub struct Row {
     /// The category code, or the competence's code.
     pub code: String,
-    /// Each measurement's value as written (`2`, `+3`, `8`, a score), blank when not rated.
+    /// Who rated this series; `None` for a category or competence nobody rated yet.
+    pub rater: Option<Rater>,
+    /// Each measurement's value as written (`2`, `+3`, `8`, a score), blank when not rated in it
+    /// or when another rater made it.
     pub values: Vec<String>,
-    /// Each measurement's score on one scale (`None`: not rated, not specified or not applicable).
+    /// Each measurement's score on one scale (`None`: not rated by this rater, not specified or
+    /// not applicable).
     pub scores: Vec<Option<i32>>,
     pub change: Option<Change>,
 }
@@ -43,9 +49,10 @@ pub struct Profile {
     /// The competences the participant's programmes measure, with whether the programme is built in.
     pub competence_steps: Vec<(onramp_domain::programmes::Step, bool)>,
     pub measurements: Vec<Measurement>,
-    /// One row per category, in the categories' order.
+    /// The series of the categories, in the categories' order: one per rater who rated the
+    /// category, or one empty series for a category nobody rated.
     pub rows: Vec<Row>,
-    /// One row per competence.
+    /// The series of the competences, likewise.
     pub competences: Vec<Row>,
 }
 
@@ -60,30 +67,59 @@ impl Profile {
     }
 }
 
-/// Builds the rows of the profile from measurements in date order: a row per category, and one
-/// per competence measured now (`competences`) or earlier.
+/// The raters of `measurements` who rated `rated` somewhere, in the order of `Rater::ALL`; a
+/// single `None` when nobody did, so that every category and competence has a row.
+fn raters_of(measurements: &[Measurement], rated: impl Fn(&Measurement) -> bool) -> Vec<Option<Rater>> {
+    let raters: Vec<Option<Rater>> = Rater::ALL
+        .iter()
+        .filter(|r| measurements.iter().any(|m| m.rater == r.as_str() && rated(m)))
+        .map(|r| Some(*r))
+        .collect();
+    if raters.is_empty() { vec![None] } else { raters }
+}
+
+/// One rater's series over all measurements: `value` of the measurements that rater made, blank
+/// in the others.
+fn series(
+    code: &str,
+    rater: Option<Rater>,
+    measurements: &[Measurement],
+    value: impl Fn(&Measurement) -> Option<(String, Option<i32>)>,
+) -> Row {
+    let (values, scores): (Vec<String>, Vec<Option<i32>>) = measurements
+        .iter()
+        .map(|m| match rater {
+            Some(r) if m.rater == r.as_str() => value(m).unwrap_or_default(),
+            _ => (String::new(), None),
+        })
+        .unzip();
+    Row {
+        code: code.to_owned(),
+        rater,
+        change: distance_travelled(&scores),
+        values,
+        scores,
+    }
+}
+
+/// Builds the series of the profile from measurements in date order: per category, and per
+/// competence measured now (`competences`) or earlier, one series for each rater who rated it.
 pub fn rows(categories: &[Category], competences: &[String], measurements: &[Measurement]) -> (Vec<Row>, Vec<Row>) {
     let category_rows = categories
         .iter()
-        .map(|category| {
-            let values: Vec<String> = measurements
-                .iter()
-                .map(|m| m.ratings.get(&category.code).cloned().unwrap_or_default())
-                .collect();
-            let scores: Vec<Option<i32>> = values
-                .iter()
-                .map(|v| {
-                    Qualifier::parse(v, category.component())
-                        .ok()
-                        .and_then(Qualifier::score)
+        .flat_map(|category| {
+            let code = category.code.as_str();
+            raters_of(measurements, |m| m.ratings.contains_key(code))
+                .into_iter()
+                .map(move |rater| {
+                    series(code, rater, measurements, |m| {
+                        let value = m.ratings.get(code)?.clone();
+                        let score = Qualifier::parse(&value, category.component())
+                            .ok()
+                            .and_then(Qualifier::score);
+                        Some((value, score))
+                    })
                 })
-                .collect();
-            Row {
-                code: category.code.clone(),
-                change: distance_travelled(&scores),
-                values,
-                scores,
-            }
         })
         .collect();
     let mut codes: Vec<&String> = competences.iter().collect();
@@ -94,20 +130,15 @@ pub fn rows(categories: &[Category], competences: &[String], measurements: &[Mea
     }
     let competence_rows = codes
         .into_iter()
-        .map(|competence| {
-            let scores: Vec<Option<i32>> = measurements
-                .iter()
-                .map(|m| m.competences.get(competence).copied())
-                .collect();
-            Row {
-                code: competence.clone(),
-                values: scores
-                    .iter()
-                    .map(|s| s.map(|s| s.to_string()).unwrap_or_default())
-                    .collect(),
-                change: distance_travelled(&scores),
-                scores,
-            }
+        .flat_map(|code| {
+            raters_of(measurements, |m| m.competences.contains_key(code))
+                .into_iter()
+                .map(move |rater| {
+                    series(code, rater, measurements, |m| {
+                        let score = *m.competences.get(code)?;
+                        Some((score.to_string(), Some(score)))
+                    })
+                })
         })
         .collect();
     (category_rows, competence_rows)
@@ -192,7 +223,7 @@ pub async fn add_measurement(
     fields: &MeasurementFields,
 ) -> Result<Uuid, AppError> {
     let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, participant_id, Need::Record).await?;
     let known: BTreeMap<String, Component> = icf::categories(&mut tx)
         .await?
         .into_iter()

@@ -18,7 +18,7 @@ pub async fn add_outcome(
 ) -> Result<onramp_store::outcomes::Outcome, AppError> {
     let parsed = onramp_domain::outcomes::OutcomeInput::parse(fields, today());
     let mut tx = state.db.begin().await?;
-    authorise(&mut tx, ctx, participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, participant_id, Need::Record).await?;
     let input = parsed?;
     let trajectory = trajectories::get(&mut tx, input.trajectory_id)
         .await?
@@ -26,6 +26,13 @@ pub async fn add_outcome(
         .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
     if input.on < trajectory.started_on {
         return Err(AppError::invalid("on", "before-start"));
+    }
+    // What happened after the exit is found at a check-in, not added to the trajectory.
+    if let Some(ended) = trajectory.ended_on
+        && input.on > ended
+    {
+        let named = vec![("date", crate::i18n::date(&ended))];
+        return Err(onramp_domain::FieldErrors::single_with("on", "after-exit", named).into());
     }
     let outcome = onramp_store::outcomes::add(&mut tx, &input, participant_id, ctx.user.id).await?;
     let event = Event::new("outcome.create", "outcome", outcome.id).for_participant(participant_id);

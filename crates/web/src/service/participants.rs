@@ -17,10 +17,15 @@ use onramp_store::{Access, Tx, organisations};
 use uuid::Uuid;
 
 /// What an operation does with a participant file.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
     View,
+    /// Change the file: correct the person's data, give or withdraw a consent, end a trajectory.
     Edit,
+    /// Record something new for the person: a contact, a plan, a rating, an outcome, a barrier, a
+    /// phase or a handover, an enrolment, attendance, a consultation, a check-in, a trajectory.
+    /// `Edit`, while the person takes part (see [`takes_part`]).
+    Record,
 }
 
 /// Loads what the policy needs and asks it; a participant outside the scope does not exist.
@@ -28,10 +33,27 @@ pub async fn authorise(conn: &mut impl Access, ctx: &Ctx, id: Uuid, need: Need) 
     let reference = participants::access_ref(conn, id).await?.ok_or(AppError::NotFound)?;
     let action = match need {
         Need::View => Action::ViewParticipant(&reference),
-        Need::Edit => Action::EditParticipant(&reference),
+        Need::Edit | Need::Record => Action::EditParticipant(&reference),
     };
     require(&ctx.actor, action)?;
+    if need == Need::Record {
+        takes_part(conn, id).await?;
+    }
     Ok(reference)
+}
+
+/// The consent to take part is the participant's: once they withdrew it (and gave none since),
+/// nothing new is recorded for any of their trajectories; what stays open is ending them, and
+/// correcting their data or consents. The one place this rule is kept: every recording asks
+/// `authorise(.., Need::Record)`, and attendance (taken by the session's host) asks here.
+pub async fn takes_part(conn: &mut impl Access, id: Uuid) -> Result<(), AppError> {
+    match consents::participation_withdrawn_on(conn, id).await? {
+        None => Ok(()),
+        Some(on) => {
+            let named = vec![("date", crate::i18n::date(&on))];
+            Err(onramp_domain::FieldErrors::single_with("consent", "consent-withdrawn", named).into())
+        }
+    }
 }
 
 /// Checks that the actor may change this file; a form that did not parse shows its errors only
@@ -106,6 +128,11 @@ pub struct ParticipantFile {
     pub sessions: Vec<ParticipantSession>,
     pub can_edit: bool,
     pub can_read_notes: bool,
+    /// When the person withdrew their consent to take part (and gave none since): nothing new is
+    /// recorded from then on, only exits.
+    pub participation_withdrawn_on: Option<chrono::NaiveDate>,
+    /// Whether the actor may record something new: `can_edit` while the person takes part.
+    pub can_record: bool,
 }
 
 /// Opens a participant file; every opening is audited.
@@ -119,6 +146,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         participant.record.notes = None;
     }
     let consents = consents::list_for(&mut conn, id).await?;
+    let participation_withdrawn_on = consents::participation_withdrawn_on(&mut conn, id).await?;
     let trajectories = trajectories::list_for(&mut conn, id).await?;
     let events = trajectories::events_for(&mut conn, id).await?;
     let mut contacts = coaching::contacts_for(&mut conn, id).await?;
@@ -148,8 +176,10 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         check_ins,
         barrier_names,
         sessions,
+        can_record: can_edit && participation_withdrawn_on.is_none(),
         can_edit,
         can_read_notes,
+        participation_withdrawn_on,
     })
 }
 

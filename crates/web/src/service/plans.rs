@@ -368,7 +368,7 @@ pub async fn save(
     let trajectory = trajectories::get(&mut tx, trajectory_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    authorise(&mut tx, ctx, trajectory.participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, trajectory.participant_id, Need::Record).await?;
     let content = match document {
         DocumentFields::Action(plan) => plan.parse(&mut fresh_id).map(PlanContent::Action),
         DocumentFields::Recovery(sections) => parse_recovery_plan(sections).map(PlanContent::Recovery),
@@ -466,6 +466,7 @@ pub async fn comment(
     let body = required_multiline(body, 2000).map_err(|code| AppError::invalid("body", code))?;
     let mut tx = state.db.begin().await?;
     let access = reach(&mut tx, ctx, trajectory_id).await?;
+    super::participants::takes_part(&mut tx, access.trajectory.participant_id).await?;
     let plan = plans::get(&mut tx, trajectory_id, kind)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -508,7 +509,7 @@ pub async fn step_from_canvas_item(
     let trajectory = trajectories::get(&mut tx, trajectory_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    authorise(&mut tx, ctx, trajectory.participant_id, Need::Edit).await?;
+    authorise(&mut tx, ctx, trajectory.participant_id, Need::Record).await?;
     let canvas_plan = plans::get(&mut tx, trajectory_id, PlanKind::Canvas)
         .await?
         .ok_or(AppError::NotFound)?;

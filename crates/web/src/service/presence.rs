@@ -68,7 +68,7 @@ pub async fn link(state: &AppState, ctx: &Ctx, action_id: Uuid, participant_id: 
         .await?
         .ok_or(AppError::NotFound)?;
     require(&ctx.actor, Action::RegisterHours(&organisation.as_ref()))?;
-    match authorise(&mut tx, ctx, participant_id, Need::Edit).await {
+    match authorise(&mut tx, ctx, participant_id, Need::Record).await {
         Err(AppError::NotFound | AppError::Forbidden) => {
             return Err(AppError::invalid("participant_id", "invalid-reference"));
         }

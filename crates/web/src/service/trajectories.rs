@@ -29,10 +29,23 @@ pub struct StartFields {
     pub started_on: String,
 }
 
-/// A responsible person must be an active coach (or job mediator, who works as a coach in onramp).
-pub(super) async fn check_coach(conn: &mut impl Access, coach_id: Uuid) -> Result<(), AppError> {
+/// A responsible person must be an active coach (or job mediator, who works as a coach in onramp)
+/// who works at the trajectory's partner: only there may they open the file, record its contacts
+/// and check-ins, and start a re-entry. The refusal names the partner.
+pub(super) async fn check_coach(
+    conn: &mut impl Access,
+    coach_id: Uuid,
+    partner: &onramp_store::organisations::Organisation,
+) -> Result<(), AppError> {
     match users::get(conn, coach_id).await? {
-        Some(user) if user.active && user.role == Role::Coach => Ok(()),
+        Some(user) if user.active && user.role == Role::Coach => {
+            if user.organisations.contains(&partner.id) {
+                Ok(())
+            } else {
+                let named = vec![("partner", partner.name.clone())];
+                Err(FieldErrors::single_with("coach_id", "coach-not-at-partner", named).into())
+            }
+        }
         _ => Err(AppError::invalid("coach_id", "not-a-coach")),
     }
 }
@@ -82,7 +95,7 @@ pub(super) async fn start_in(
         .flatten();
     let coach_id = errors.check("coach_id", parse_optional_id(&fields.coach_id)).flatten();
     let started_on = check_date(&mut errors, "started_on", &fields.started_on, None);
-    authorise(tx, ctx, participant_id, Need::Edit).await?;
+    authorise(tx, ctx, participant_id, Need::Record).await?;
     let (Some(programme_id), Some(organisation_id), Some(started_on)) = (programme_id, organisation_id, started_on)
     else {
         return Err(AppError::Invalid(errors));
@@ -100,7 +113,7 @@ pub(super) async fn start_in(
     super::check_location(tx, organisation_id, location_id).await?;
     let coach_id = coach_id.or((ctx.actor.role == Role::Coach).then_some(ctx.user.id));
     if let Some(coach_id) = coach_id {
-        check_coach(tx, coach_id).await?;
+        check_coach(tx, coach_id, &organisation).await?;
     }
     let open = trajectories::list_for(tx, participant_id).await?;
     if open
@@ -184,10 +197,10 @@ pub async fn participant_of(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Uui
     Ok(trajectory.participant_id)
 }
 
-/// Loads an open trajectory the actor may change.
-async fn editable(tx: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<Trajectory, AppError> {
+/// Loads an open trajectory the actor may change as `need` says.
+async fn editable(tx: &mut impl Access, ctx: &Ctx, id: Uuid, need: Need) -> Result<Trajectory, AppError> {
     let trajectory = trajectories::get(tx, id).await?.ok_or(AppError::NotFound)?;
-    authorise(tx, ctx, trajectory.participant_id, Need::Edit).await?;
+    authorise(tx, ctx, trajectory.participant_id, need).await?;
     if trajectory.ended_on.is_some() {
         return Err(AppError::invalid("trajectory", "trajectory-ended"));
     }
@@ -203,7 +216,7 @@ pub async fn change_phase(
     note: &str,
 ) -> Result<Trajectory, AppError> {
     let mut tx = state.db.begin().await?;
-    let before = editable(&mut tx, ctx, id).await?;
+    let before = editable(&mut tx, ctx, id, Need::Record).await?;
     let programme = programmes::get(&mut tx, before.programme_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -233,7 +246,7 @@ pub async fn hand_over(
     note: &str,
 ) -> Result<Trajectory, AppError> {
     let mut tx = state.db.begin().await?;
-    let before = editable(&mut tx, ctx, id).await?;
+    let before = editable(&mut tx, ctx, id, Need::Record).await?;
     let mut errors = FieldErrors::new();
     let coach_id = errors.check("coach_id", parse_id(coach_id));
     let on = check_date(&mut errors, "on", on, Some(before.started_on));
@@ -244,7 +257,10 @@ pub async fn hand_over(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    check_coach(&mut tx, coach_id).await?;
+    let partner = organisations::get(&mut tx, before.organisation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_coach(&mut tx, coach_id, &partner).await?;
     let after = trajectories::hand_over(&mut tx, id, coach_id, on, note.as_deref(), Some(ctx.user.id)).await?;
     record(&mut tx, ctx, "trajectory.handover", &after, Some(&before)).await?;
     tx.commit().await?;
@@ -258,12 +274,44 @@ pub struct ExitFields {
     pub reason: String,
     /// The ESF+ situation upon leaving; may be left empty (not recorded).
     pub situation: String,
+    /// For a handover to job mediation (reason `job_mediation`): the receiving organisation and
+    /// its service, both required then; left aside for any other reason.
+    pub mediation_organisation_id: String,
+    pub mediation_service: String,
     pub note: String,
 }
 
+/// Where a handover to job mediation goes: an organisation that mediates jobs (the public
+/// employment service, or a provider with its own job mediation) and the service there.
+async fn mediation(
+    tx: &mut impl Access,
+    errors: &mut FieldErrors,
+    fields: &ExitFields,
+) -> Result<Option<(Uuid, String)>, AppError> {
+    let organisation_id = errors.check("mediation_organisation_id", parse_id(&fields.mediation_organisation_id));
+    let service = errors.check(
+        "mediation_service",
+        onramp_domain::validation::required_text(&fields.mediation_service, 200),
+    );
+    let Some(organisation_id) = organisation_id else {
+        return Ok(None);
+    };
+    let receives = organisations::get(tx, organisation_id)
+        .await?
+        .is_some_and(|o| o.kind.mediates_jobs());
+    if !receives {
+        errors.add("mediation_organisation_id", "not-job-mediation");
+        return Ok(None);
+    }
+    Ok(service.map(|service| (organisation_id, service)))
+}
+
+/// Ends a trajectory. Its outcomes must fall on or before the exit (later ones belong to the
+/// check-ins after exit); a handover to job mediation records where the person went.
 pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) -> Result<Trajectory, AppError> {
     let mut tx = state.db.begin().await?;
-    let before = editable(&mut tx, ctx, id).await?;
+    // Withdrawing the consent to take part leaves the exit open: `Need::Edit`, not `Record`.
+    let before = editable(&mut tx, ctx, id, Need::Edit).await?;
     let mut errors = FieldErrors::new();
     let on = check_date(&mut errors, "on", &fields.on, Some(before.started_on));
     let reason = errors.check("reason", ExitReason::parse(&fields.reason));
@@ -277,6 +325,17 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
     };
     let note = &fields.note;
     let note = errors.check("note", optional_multiline(note, 2000)).flatten();
+    let mediation = if reason == Some(ExitReason::JobMediation) {
+        mediation(&mut tx, &mut errors, fields).await?
+    } else {
+        None
+    };
+    if let Some(on) = on
+        && let Some(last) = onramp_store::outcomes::last_on(&mut tx, id).await?
+        && last > on
+    {
+        errors.add_with("on", "outcome-after-exit", vec![("date", crate::i18n::date(&last))]);
+    }
     let (Some(on), Some(reason)) = (on, reason) else {
         return Err(AppError::Invalid(errors));
     };
@@ -290,7 +349,21 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
         note: note.as_deref(),
     };
     // Monitoring and aftercare: the exit schedules the programme's check-ins.
-    let after = trajectories::exit(&mut tx, id, &exit, Some(ctx.user.id)).await?;
+    let mut after = trajectories::exit(&mut tx, id, &exit, Some(ctx.user.id)).await?;
+    if let Some((organisation_id, service)) = &mediation {
+        trajectories::record_mediation(&mut tx, id, *organisation_id, service).await?;
+        after = trajectories::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    }
+    // Someone who withdrew their consent to take part is not followed up after the exit either.
+    if onramp_store::consents::participation_withdrawn_on(&mut tx, before.participant_id)
+        .await?
+        .is_some()
+    {
+        use onramp_domain::outcomes::CheckInClosure::ConsentWithdrawn;
+        let which = onramp_store::check_ins::Which::Trajectory(id);
+        super::check_ins::close_open_check_ins(&mut tx, ctx, before.participant_id, which, on, ConsentWithdrawn)
+            .await?;
+    }
     record(&mut tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
     tx.commit().await?;
     Ok(after)
