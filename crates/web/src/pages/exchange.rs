@@ -56,10 +56,7 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
         match field.name() {
             Some("file") => {
                 let content_type = field.content_type().unwrap_or("").to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(unreadable)?;
+                let bytes = field.bytes().await.map_err(unreadable)?;
                 file = Some((content_type, bytes));
             }
             Some("dry_run") => dry_run = true,
