@@ -86,6 +86,10 @@ string_enum! {
     }
 }
 
+/// A step still to do counts as falling due on the caseload this many days before its due date
+/// (and as overdue after it).
+pub const STEP_DUE_WITHIN_DAYS: u64 = 7;
+
 /// Longest text of a goal, step or canvas item, and of a recovery-plan section.
 const ITEM_MAX: usize = 500;
 const SECTION_MAX: usize = 4000;
@@ -120,6 +124,17 @@ pub struct Step {
 impl ActionPlan {
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.goals.iter().flat_map(|g| &g.steps).find(|s| s.id == id)
+    }
+
+    /// The steps still to do (planned or in progress) that have a due date, as (step id, due
+    /// date): what the caseload counts as falling due.
+    pub fn open_steps_due(&self) -> Vec<(&str, NaiveDate)> {
+        self.goals
+            .iter()
+            .flat_map(|g| &g.steps)
+            .filter(|s| matches!(s.status, StepStatus::Planned | StepStatus::InProgress))
+            .filter_map(|s| Some((s.id.as_str(), s.due_on?)))
+            .collect()
     }
 }
 
@@ -638,6 +653,28 @@ mod tests {
             levers: vec![],
             canvas_item: None,
         }
+    }
+
+    #[test]
+    fn only_steps_still_to_do_with_a_date_fall_due() {
+        let on = |d: &str| Some(d.parse::<NaiveDate>().unwrap());
+        let dated = |id: &str, due: &str, status| Step {
+            due_on: on(due),
+            ..made(id, id, status)
+        };
+        let PlanContent::Action(plan) = plan(vec![
+            dated("s1", "2026-03-01", StepStatus::Planned),
+            dated("s2", "2026-03-02", StepStatus::InProgress),
+            dated("s3", "2026-03-03", StepStatus::Done),
+            dated("s4", "2026-03-04", StepStatus::Dropped),
+            made("s5", "No date", StepStatus::Planned),
+        ]) else {
+            unreachable!()
+        };
+        assert_eq!(
+            plan.open_steps_due(),
+            vec![("s1", on("2026-03-01").unwrap()), ("s2", on("2026-03-02").unwrap())]
+        );
     }
 
     #[test]

@@ -76,6 +76,35 @@ pub struct SessionRef {
     pub open_to_partners: bool,
 }
 
+/// What a dashboard counts, as the policy decides on it. All `None`: everything. The parts
+/// narrow each other: a coach within a region counts that coach's trajectories in the region.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DashboardScope<'a> {
+    /// A partner, or the partner of the chosen location.
+    pub organisation: Option<&'a OrganisationRef>,
+    pub region_id: Option<Uuid>,
+    /// Whether a location of `organisation` is chosen.
+    pub location: bool,
+    /// The responsible coach of the trajectories counted (and the leader of the presence actions).
+    pub coach_id: Option<Uuid>,
+}
+
+impl<'a> DashboardScope<'a> {
+    pub fn partner(organisation: &'a OrganisationRef) -> Self {
+        DashboardScope {
+            organisation: Some(organisation),
+            ..Default::default()
+        }
+    }
+
+    pub fn region(region_id: Uuid) -> Self {
+        DashboardScope {
+            region_id: Some(region_id),
+            ..Default::default()
+        }
+    }
+}
+
 /// What the actor wants to do, with the record it touches.
 #[derive(Debug, Clone, Copy)]
 pub enum Action<'a> {
@@ -137,10 +166,16 @@ pub enum Action<'a> {
         session: &'a SessionRef,
         participant: &'a ParticipantRef,
     },
-    /// The programme dashboard's aggregate figures for one partner, one region, or everything
-    /// (both `None`): administrators and funders anything; coordinators their regions and the
-    /// partners in them; coaches and care-team members their own partners.
-    ViewDashboard(Option<&'a OrganisationRef>, Option<Uuid>),
+    /// The programme dashboard's aggregate figures for a scope (see [`DashboardScope`]):
+    /// administrators anything; funders anything but one coach's work; coordinators a region of
+    /// theirs, or a partner, a location or a coach within it; coaches their own partners (and
+    /// their locations) and their own work, nobody else's; care-team members their own partners.
+    ViewDashboard(DashboardScope<'a>),
+    /// The lists behind the dashboard's figures of activity for a scope: the presence actions
+    /// behind its reach, the agreements behind its coach FTE and hours. They name who led what
+    /// and where: those who see the scope's dashboard with exact figures (staff and the care
+    /// relationship); funders see the figures only.
+    ViewDashboardActivities(DashboardScope<'a>),
     /// Plan a series of group sessions hosted by this partner.
     PlanSessions(&'a OrganisationRef),
     /// Plan group sessions at some partner (the planner is offered; the host chosen there is then
@@ -454,23 +489,11 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                 Decision::Forbidden
             }
         }
-        Action::ViewDashboard(organisation, region) => match actor.role {
-            Role::Administrator | Role::Funder => Decision::Allow,
-            Role::Coordinator => {
-                let in_region = |r: Option<Uuid>| r.is_some_and(|r| actor.regions.contains(&r));
-                match (organisation, region) {
-                    (Some(o), _) if in_region(o.region_id) => Decision::Allow,
-                    (None, Some(r)) if actor.regions.contains(&r) => Decision::Allow,
-                    (None, None) => Decision::Forbidden,
-                    _ => Decision::Hidden,
-                }
-            }
-            Role::Coach | Role::CareTeam => match organisation {
-                Some(o) if actor.organisations.contains(&o.id) => Decision::Allow,
-                Some(_) => Decision::Hidden,
-                None => Decision::Forbidden,
-            },
-            Role::PeerExpert => Decision::Forbidden,
+        Action::ViewDashboard(scope) => view_dashboard(actor, scope),
+        Action::ViewDashboardActivities(scope) => match view_dashboard(actor, scope) {
+            Decision::Allow if sees_exact_figures(actor) => Decision::Allow,
+            Decision::Allow => Decision::Forbidden,
+            refused => refused,
         },
         Action::SubscribeLocation(organisation) => {
             let coordinates =
@@ -600,6 +623,36 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                 Decision::Allow
             }
         }
+    }
+}
+
+/// The dashboard's scopes. A coordinator's scope must stay within a region they coordinate (a
+/// partner or location there, or the region itself, which bounds a coach's figures); a coach's
+/// names no other coach; one coach's work is no funder's business, nor a care team's.
+fn view_dashboard(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
+    let own_partner = |o: &OrganisationRef| actor.organisations.contains(&o.id);
+    match actor.role {
+        Role::Administrator => Decision::Allow,
+        Role::Funder | Role::CareTeam if scope.coach_id.is_some() => Decision::Forbidden,
+        Role::Funder => Decision::Allow,
+        Role::Coordinator => {
+            let in_region = |r: Option<Uuid>| r.is_some_and(|r| actor.regions.contains(&r));
+            match (scope.organisation, scope.region_id) {
+                (Some(o), _) if in_region(o.region_id) => Decision::Allow,
+                (None, Some(r)) if actor.regions.contains(&r) => Decision::Allow,
+                (None, None) => Decision::Forbidden,
+                _ => Decision::Hidden,
+            }
+        }
+        Role::Coach if scope.coach_id.is_some_and(|c| c != actor.user_id) => Decision::Forbidden,
+        Role::Coach | Role::CareTeam => match scope.organisation {
+            Some(o) if own_partner(o) => Decision::Allow,
+            Some(_) => Decision::Hidden,
+            // A coach's own work, wherever it was done (and within a region).
+            None if scope.coach_id == Some(actor.user_id) => Decision::Allow,
+            None => Decision::Forbidden,
+        },
+        Role::PeerExpert => Decision::Forbidden,
     }
 }
 
@@ -875,15 +928,116 @@ mod tests {
             (Role::Coach, Action::SubscribeLocation(&ELSEWHERE), Hidden),
             (Role::Coordinator, Action::SubscribeLocation(&IN_REGION), Allow),
             (Role::CareTeam, Action::SubscribeLocation(&OWN), Forbidden),
-            (Role::Funder, Action::ViewDashboard(None, None), Allow),
-            (Role::Coordinator, Action::ViewDashboard(None, Some(id(1))), Allow),
-            (Role::Coordinator, Action::ViewDashboard(None, Some(id(3))), Hidden),
-            (Role::Coordinator, Action::ViewDashboard(Some(&IN_REGION), None), Allow),
-            (Role::Coordinator, Action::ViewDashboard(None, None), Forbidden),
-            (Role::Coach, Action::ViewDashboard(Some(&OWN), None), Allow),
-            (Role::Coach, Action::ViewDashboard(Some(&ELSEWHERE), None), Hidden),
-            (Role::Coach, Action::ViewDashboard(None, Some(id(1))), Forbidden),
-            (Role::PeerExpert, Action::ViewDashboard(Some(&OWN), None), Forbidden),
+        ];
+        for (role, action, expected) in table {
+            assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");
+        }
+    }
+
+    /// The dashboard's scopes: a partner, a region, a location of a partner and a coach.
+    #[test]
+    fn dashboard_scope_policy_table() {
+        let everything = DashboardScope::default();
+        let dash = |organisation: Option<&'static OrganisationRef>,
+                    region: Option<u128>,
+                    location: bool,
+                    coach: Option<u128>| {
+            Action::ViewDashboard(DashboardScope {
+                organisation,
+                region_id: region.map(id),
+                location,
+                coach_id: coach.map(id),
+            })
+        };
+        let lists = |organisation: Option<&'static OrganisationRef>, region: Option<u128>, coach: Option<u128>| {
+            Action::ViewDashboardActivities(DashboardScope {
+                organisation,
+                region_id: region.map(id),
+                location: false,
+                coach_id: coach.map(id),
+            })
+        };
+        // The actor is user 99, at organisation 10 (region 2), coordinating region 1.
+        let table: &[(Role, Action, Decision)] = &[
+            // As before: partners and regions.
+            (Role::Administrator, Action::ViewDashboard(everything), Allow),
+            (Role::Funder, Action::ViewDashboard(everything), Allow),
+            (
+                Role::Coordinator,
+                Action::ViewDashboard(DashboardScope::region(id(1))),
+                Allow,
+            ),
+            (
+                Role::Coordinator,
+                Action::ViewDashboard(DashboardScope::region(id(3))),
+                Hidden,
+            ),
+            (
+                Role::Coordinator,
+                Action::ViewDashboard(DashboardScope::partner(&IN_REGION)),
+                Allow,
+            ),
+            (Role::Coordinator, Action::ViewDashboard(everything), Forbidden),
+            (Role::Coach, Action::ViewDashboard(DashboardScope::partner(&OWN)), Allow),
+            (
+                Role::Coach,
+                Action::ViewDashboard(DashboardScope::partner(&ELSEWHERE)),
+                Hidden,
+            ),
+            (
+                Role::Coach,
+                Action::ViewDashboard(DashboardScope::region(id(1))),
+                Forbidden,
+            ),
+            (
+                Role::PeerExpert,
+                Action::ViewDashboard(DashboardScope::partner(&OWN)),
+                Forbidden,
+            ),
+            // Administrators: any coach and any location.
+            (Role::Administrator, dash(None, None, false, Some(50)), Allow),
+            (Role::Administrator, dash(Some(&ELSEWHERE), None, true, Some(50)), Allow),
+            // Coordinators: a coach or a location within a region of theirs, nowhere else.
+            (Role::Coordinator, dash(None, Some(1), false, Some(50)), Allow),
+            (Role::Coordinator, dash(Some(&IN_REGION), None, true, None), Allow),
+            (Role::Coordinator, dash(Some(&IN_REGION), None, true, Some(50)), Allow),
+            (Role::Coordinator, dash(None, None, false, Some(50)), Forbidden),
+            (Role::Coordinator, dash(None, Some(3), false, Some(50)), Hidden),
+            (Role::Coordinator, dash(Some(&ELSEWHERE), None, true, None), Hidden),
+            (
+                Role::Coordinator,
+                dash(Some(&ELSEWHERE), Some(1), false, Some(50)),
+                Hidden,
+            ),
+            // Coaches: themselves only, anywhere or at a partner of theirs; their partners' locations.
+            (Role::Coach, dash(None, None, false, Some(99)), Allow),
+            (Role::Coach, dash(None, Some(3), false, Some(99)), Allow),
+            (Role::Coach, dash(Some(&OWN), None, true, Some(99)), Allow),
+            (Role::Coach, dash(Some(&OWN), None, true, None), Allow),
+            (Role::Coach, dash(None, None, false, Some(50)), Forbidden),
+            (Role::Coach, dash(Some(&OWN), None, false, Some(50)), Forbidden),
+            (Role::Coach, dash(Some(&ELSEWHERE), None, true, None), Hidden),
+            (Role::Coach, dash(Some(&ELSEWHERE), None, false, Some(99)), Hidden),
+            // Care teams: their partner and its locations, never a coach.
+            (Role::CareTeam, dash(Some(&OWN), None, true, None), Allow),
+            (Role::CareTeam, dash(Some(&OWN), None, false, Some(50)), Forbidden),
+            (Role::CareTeam, dash(None, None, false, Some(99)), Forbidden),
+            // Funders: as before (small cells hidden), locations too, never one coach's work.
+            (Role::Funder, dash(Some(&ELSEWHERE), None, true, None), Allow),
+            (Role::Funder, dash(None, Some(3), false, None), Allow),
+            (Role::Funder, dash(None, None, false, Some(50)), Forbidden),
+            (Role::Funder, dash(None, Some(3), false, Some(50)), Forbidden),
+            (Role::PeerExpert, dash(None, None, false, Some(99)), Forbidden),
+            // The lists behind the figures of activity: as the dashboard, but never for funders.
+            (Role::Coordinator, lists(None, Some(1), Some(50)), Allow),
+            (Role::Coordinator, lists(None, Some(3), None), Hidden),
+            (Role::Coach, lists(None, None, Some(99)), Allow),
+            (Role::Coach, lists(None, None, Some(50)), Forbidden),
+            (Role::CareTeam, lists(Some(&OWN), None, None), Allow),
+            (Role::Administrator, lists(None, None, None), Allow),
+            (Role::Funder, lists(None, None, None), Forbidden),
+            (Role::Funder, lists(Some(&ELSEWHERE), None, None), Forbidden),
+            (Role::PeerExpert, lists(Some(&OWN), None, None), Forbidden),
         ];
         for (role, action, expected) in table {
             assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");
@@ -1008,6 +1162,7 @@ mod tests {
         ManageSession,
         ViewEnrolment,
         ViewDashboard,
+        ViewDashboardActivities,
         PlanSessions,
         PlanSessionsSomewhere,
         SubscribeLocation,
@@ -1044,6 +1199,7 @@ mod tests {
             Action::ManageSession(_) => Kind::ManageSession,
             Action::ViewEnrolment { .. } => Kind::ViewEnrolment,
             Action::ViewDashboard(..) => Kind::ViewDashboard,
+            Action::ViewDashboardActivities(..) => Kind::ViewDashboardActivities,
             Action::PlanSessions(_) => Kind::PlanSessions,
             Action::PlanSessionsSomewhere => Kind::PlanSessionsSomewhere,
             Action::SubscribeLocation(_) => Kind::SubscribeLocation,
@@ -1129,7 +1285,8 @@ mod tests {
                 session: &w.session,
                 participant: &w.participant,
             },
-            Kind::ViewDashboard => Action::ViewDashboard(Some(&w.organisation), None),
+            Kind::ViewDashboard => Action::ViewDashboard(DashboardScope::partner(&w.organisation)),
+            Kind::ViewDashboardActivities => Action::ViewDashboardActivities(DashboardScope::partner(&w.organisation)),
             Kind::PlanSessions => Action::PlanSessions(&w.organisation),
             Kind::PlanSessionsSomewhere => Action::PlanSessionsSomewhere,
             Kind::SubscribeLocation => Action::SubscribeLocation(&w.organisation),
@@ -1172,6 +1329,7 @@ mod tests {
             Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden],
             Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden],
             Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow],
+            Kind::ViewDashboardActivities => [Allow, Allow, Allow, Allow, Forbidden, Forbidden],
             Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
             Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
             Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden],

@@ -7,6 +7,12 @@ use crate::validation::{FieldErrors, optional_multiline, optional_whole_number, 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+/// A programme's days without contact before the caseload's "no contact" filter finds someone,
+/// unless its administrator sets another number.
+pub const DEFAULT_NO_CONTACT_DAYS: i32 = 30;
+/// The most days a "no contact" filter or setting takes (ten years).
+pub const MAX_NO_CONTACT_DAYS: i32 = 3650;
+
 /// One step of a programme, e.g. `engagement`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -28,6 +34,9 @@ pub struct ProgrammeInput {
     pub max_duration_months: i32,
     /// Months after exit at which a follow-up check-in falls due.
     pub follow_up_months: Vec<i32>,
+    /// Days without a contact after which the caseload's filter "no contact" finds a trajectory
+    /// when its user names no number of days.
+    pub no_contact_days: i32,
     pub phases: Vec<Step>,
     pub modules: Vec<Step>,
     /// The competences participants rate themselves on (0-10) in an ICF measurement.
@@ -48,6 +57,8 @@ pub struct ProgrammeFields {
     pub situations: Vec<String>,
     pub max_duration_months: String,
     pub follow_up_months: String,
+    /// Blank: [`DEFAULT_NO_CONTACT_DAYS`].
+    pub no_contact_days: String,
     pub phases: String,
     pub modules: String,
     pub competences: String,
@@ -99,6 +110,14 @@ impl ProgrammeInput {
         }
         let max_duration = errors.check("max_duration_months", whole_number(&fields.max_duration_months, 1, 240));
         let follow_up = errors.check("follow_up_months", parse_months(&fields.follow_up_months));
+        let no_contact_days = if fields.no_contact_days.trim().is_empty() {
+            Some(DEFAULT_NO_CONTACT_DAYS)
+        } else {
+            errors.check(
+                "no_contact_days",
+                whole_number(&fields.no_contact_days, 1, MAX_NO_CONTACT_DAYS),
+            )
+        };
         let phases = errors.check("phases", parse_steps(&fields.phases, true));
         let modules = errors.check("modules", parse_steps(&fields.modules, false));
         let competences = errors.check("competences", parse_steps(&fields.competences, false));
@@ -113,6 +132,7 @@ impl ProgrammeInput {
             situations,
             max_duration_months: max_duration.unwrap(),
             follow_up_months: follow_up.unwrap(),
+            no_contact_days: no_contact_days.unwrap(),
             phases: phases.unwrap(),
             modules: modules.unwrap(),
             competences: competences.unwrap(),
@@ -250,6 +270,7 @@ pub fn we_go_to_work() -> ProgrammeInput {
         ],
         max_duration_months: 24,
         follow_up_months: vec![6, 12, 18, 24],
+        no_contact_days: DEFAULT_NO_CONTACT_DAYS,
         phases: steps(&[
             ("contact", "Contact"),
             ("information", "Information"),
@@ -316,6 +337,8 @@ pub fn boost2work() -> ProgrammeInput {
         situations: vec![Situation::EmployedOnSickLeave, Situation::Unemployed],
         max_duration_months: 6,
         follow_up_months: vec![3, 6],
+        // Short and intensive: a fortnight without contact is long here.
+        no_contact_days: 14,
         phases: steps(&[
             ("intake", "Intake"),
             ("personal_canvas", "Personal canvas"),
@@ -358,6 +381,12 @@ mod tests {
         assert_eq!(programme.follow_up_months, vec![3, 6, 12]);
         assert_eq!(programme.phases[1].code, "coaching_en_opvolging");
         assert_eq!(programme.situations, vec![Situation::Inactive]);
+        assert_eq!(programme.no_contact_days, DEFAULT_NO_CONTACT_DAYS, "blank: the default");
+        let weekly = ProgrammeFields {
+            no_contact_days: " 7 ".into(),
+            ..fields
+        };
+        assert_eq!(ProgrammeInput::parse(&weekly).unwrap().no_contact_days, 7);
     }
 
     #[test]
@@ -369,6 +398,7 @@ mod tests {
             max_duration_months: "0".into(),
             follow_up_months: "12, 6".into(),
             phases: "a: A\na: B".into(),
+            no_contact_days: "0".into(),
             ..Default::default()
         };
         let errors = ProgrammeInput::parse(&fields).unwrap_err();
@@ -379,6 +409,7 @@ mod tests {
             ("max_duration_months", "out-of-range"),
             ("follow_up_months", "months-not-ascending"),
             ("phases", "duplicate-step"),
+            ("no_contact_days", "out-of-range"),
         ] {
             assert_eq!(errors.for_field(field).map(|e| e.code), Some(code), "{field}");
         }

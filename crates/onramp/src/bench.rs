@@ -346,13 +346,7 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     participant_files(db, &coach, runs).await?;
     let from = NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;
-    let everything = Scope {
-        from,
-        to,
-        organisation_id: None,
-        region_id: None,
-        programme_id: None,
-    };
+    let everything = Scope::period(from, to);
     // The scans below read every trajectory of the year: tens of seconds each at national size, and
     // there only to compare with, so three runs do.
     let scan_runs = runs.min(3);
@@ -378,7 +372,10 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     .await?;
     measure("dashboard kept counts alone, everything x year", runs, |_| async move {
         let mut conn = db.conn().await?;
-        Ok(dashboard::counts::tally(&mut conn, everything).await?.get("started") as usize)
+        let all = dashboard::counts::Unit::All;
+        Ok(dashboard::counts::tally(&mut conn, all, everything)
+            .await?
+            .get("started") as usize)
     })
     .await?;
     let state = onramp_web::AppState {
@@ -393,11 +390,42 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         NaiveDate::from_ymd_opt(year, 2, 15).context("year")?,
         NaiveDate::from_ymd_opt(year, 5, 14).context("year")?,
     );
-    for (name, (from, to), organisation_id, region_id) in [
-        ("dashboard, a partner x year", (from, to), partner, None),
-        ("dashboard, a region x year", (from, to), None, region),
-        ("dashboard, a region x 15 Feb-14 May", spring, None, region),
-        ("dashboard, everything x year", (from, to), None, None),
+    let location = match partner {
+        Some(partner) => {
+            let mut conn = db.conn().await?;
+            onramp_store::locations::list_for_organisation(&mut conn, partner)
+                .await?
+                .first()
+                .map(|l| l.id)
+        }
+        None => None,
+    };
+    let everywhere = (None, None, None, None);
+    for (name, (from, to), (organisation_id, region_id, location_id, coach_id)) in [
+        ("dashboard, a partner x year", (from, to), (partner, None, None, None)),
+        ("dashboard, a location x year", (from, to), (None, None, location, None)),
+        (
+            "dashboard, a coach x year",
+            (from, to),
+            (None, None, None, Some(coach.user_id)),
+        ),
+        (
+            "dashboard, a coach in a region x year",
+            (from, to),
+            (None, region, None, Some(coach.user_id)),
+        ),
+        (
+            "dashboard, a coach at a partner x year",
+            (from, to),
+            (partner, None, None, Some(coach.user_id)),
+        ),
+        ("dashboard, a region x year", (from, to), (None, region, None, None)),
+        (
+            "dashboard, a region x 15 Feb-14 May",
+            spring,
+            (None, region, None, None),
+        ),
+        ("dashboard, everything x year", (from, to), everywhere),
     ] {
         let request = Request {
             from,
@@ -405,6 +433,8 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
             organisation_id,
             region_id,
             programme_id: None,
+            location_id,
+            coach_id,
         };
         let (state, ctx) = (&state, &ctx);
         measure(name, runs, |_| async move {

@@ -31,6 +31,23 @@ pub enum Cursor {
     EndsBy(NaiveDate, Uuid),
 }
 
+/// Who has had no contact for a while: a contact (or, without one, the start) on or before a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoContact {
+    /// The same day for every trajectory: N days before today, N chosen by the user.
+    Since(NaiveDate),
+    /// Each programme's own number of days (`programmes.no_contact_days`) before `today`.
+    ProgrammeSetting { today: NaiveDate },
+}
+
+/// What the page counts as falling due: the open steps due on or before `due_by` (today and the
+/// days ahead the caller chooses), of which those before `today` are overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepsDue {
+    pub today: NaiveDate,
+    pub due_by: NaiveDate,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub status: Status,
@@ -43,6 +60,11 @@ pub struct Filter {
     pub organisation_id: Option<Uuid>,
     pub location_id: Option<Uuid>,
     pub region_id: Option<Uuid>,
+    /// Counts each row's open action-plan steps due by then; `None`: none counted.
+    pub steps: Option<StepsDue>,
+    /// Only trajectories with an open action-plan step due by `steps.due_by`.
+    pub steps_due: bool,
+    pub no_contact: Option<NoContact>,
     pub after: Option<Cursor>,
 }
 
@@ -65,6 +87,10 @@ pub struct Row {
     pub coach_name: Option<String>,
     pub organisation_name: String,
     pub location_name: Option<String>,
+    /// Open action-plan steps due by the day the page counts to (overdue ones included).
+    pub steps_due: i64,
+    /// Of those, the ones due before today.
+    pub steps_overdue: i64,
 }
 
 impl Row {
@@ -88,9 +114,11 @@ impl Row {
 /// never fetches the rows it leaves out, which a search for a common name does by the thousand.
 /// Every parameter stays referenced (`$n IS NULL` for a filter not in use), so the statement
 /// binds the same values whatever the filter: $1 status, $2 mine, $3 actor, $4 programme,
-/// $5 phase, $6 organisation, $7 location, $8 region; $9 and $10 the cursor; $11 the limit; the
-/// branches' ids from $12 on, then the search's values.
-fn filters(filter: &Filter) -> String {
+/// $5 phase, $6 organisation, $7 location, $8 region; $9 and $10 the cursor; $11 the limit;
+/// $12 today and $13 the day steps are counted to (both for the outer query's counts); $14 the
+/// day of "no contact since" for every programme; the branches' ids from $15 on, then the
+/// search's values, then a day per programme for "no contact" by programme.
+fn filters(filter: &Filter, by_programme: &str) -> String {
     // The status stays one condition the planner cannot see through. Told `ended_on IS NULL`,
     // SQLite read every active trajectory through `trajectories_ended` and sorted them for a
     // region's first page (2.4 s at 2 million people) instead of walking the region's names. It
@@ -116,7 +144,43 @@ fn filters(filter: &Filter) -> String {
             sql.push_str(&format!(" AND ${n} IS NULL"));
         }
     }
+    sql.push_str(&steps_and_contact(filter, by_programme));
     sql
+}
+
+/// The filters "steps due" and "no contact", as conditions that name their columns only when
+/// in use. Steps due reads the date from the scope's own partial index (migration 0027), which
+/// holds only the trajectories with an open dated step.
+fn steps_and_contact(filter: &Filter, by_programme: &str) -> String {
+    let mut sql = String::new();
+    if filter.steps_due {
+        sql.push_str(" AND t.next_step_due_on <= $13");
+    }
+    // A trajectory without a contact counts from its start.
+    let quiet_since = "COALESCE(t.last_contact_on, t.started_on)";
+    match &filter.no_contact {
+        Some(NoContact::Since(_)) => sql.push_str(&format!(" AND {quiet_since} <= $14")),
+        Some(NoContact::ProgrammeSetting { .. }) => {
+            sql.push_str(&format!(" AND $14 IS NULL AND {quiet_since} <= {by_programme}"))
+        }
+        None => sql.push_str(" AND $14 IS NULL"),
+    }
+    sql
+}
+
+/// The first parameter of the branches' ids.
+const FIRST_BRANCH_ID: usize = 15;
+
+/// `CASE t.programme_id WHEN $a THEN $b … END` for "no contact" by programme, its (programme,
+/// day) pairs bound from `$first` on; a programme left out gives NULL, which keeps nothing.
+fn by_programme_case(days: &[(Uuid, NaiveDate)], first: usize) -> String {
+    if days.is_empty() {
+        return "NULL".to_owned();
+    }
+    let whens: String = (0..days.len())
+        .map(|i| format!(" WHEN ${} THEN ${}", first + 2 * i, first + 2 * i + 1))
+        .collect();
+    format!("(CASE t.programme_id{whens} END)")
 }
 
 /// The same filters as one opaque condition each, for the branch that looks a rare word's people
@@ -145,12 +209,14 @@ const TRAJECTORIES: &str = "trajectories t";
 
 const COLUMNS: &str = "SELECT t.id AS trajectory_id, t.participant_id, t.participant_name, p.first_name, p.last_name,
         t.programme_id, g.name AS programme_name, g.max_duration_months, t.phase, t.phase_since, t.started_on, t.ends_by,
-        t.ended_on, t.last_contact_on, u.display_name AS coach_name, o.name AS organisation_name, l.name AS location_name";
+        t.ended_on, t.last_contact_on, u.display_name AS coach_name, o.name AS organisation_name, l.name AS location_name,
+        (SELECT COUNT(*) FROM action_steps_open s WHERE s.trajectory_id = t.id AND s.due_on <= $13) AS steps_due,
+        (SELECT COUNT(*) FROM action_steps_open s WHERE s.trajectory_id = t.id AND s.due_on < $12) AS steps_overdue";
 
 /// The SQL for one filter, with the parameters it binds beyond the filter's own.
 struct Statement {
     sql: String,
-    /// Ids the branches bind, from $12 on.
+    /// Ids the branches bind, from [`FIRST_BRANCH_ID`] on.
     branch_ids: Vec<Uuid>,
     key_text: Option<String>,
     key_date: Option<NaiveDate>,
@@ -158,6 +224,8 @@ struct Statement {
     status: &'static str,
     /// Values bound after the branches' ids, in order.
     search: Vec<String>,
+    /// Bound after the search's values: (programme, day) for "no contact" by programme.
+    by_programme: Vec<(Uuid, NaiveDate)>,
 }
 
 /// A name search, planned: every result has a word that starts with `driver`, and a word that
@@ -205,8 +273,14 @@ async fn plan_search(conn: &mut impl Access, text: Option<&str>, cap: i64) -> Re
 }
 
 /// The statement for a page: one branch per part of the actor's scope (`conditions`, which bind
-/// `branch_ids` from $12 on).
-fn statement(filter: &Filter, conditions: &[String], branch_ids: Vec<Uuid>, search: Option<&Search>) -> Statement {
+/// `branch_ids` from [`FIRST_BRANCH_ID`] on).
+fn statement(
+    filter: &Filter,
+    conditions: &[String],
+    branch_ids: Vec<Uuid>,
+    search: Option<&Search>,
+    by_programme: Vec<(Uuid, NaiveDate)>,
+) -> Statement {
     let status = match filter.status {
         Status::Active => "active",
         Status::Ended => "ended",
@@ -224,8 +298,10 @@ fn statement(filter: &Filter, conditions: &[String], branch_ids: Vec<Uuid>, sear
     } else {
         " AND $9 IS NULL AND $10 IS NULL".to_owned()
     };
-    let (ways, search_values) = search_ways(search, 12 + branch_ids.len());
-    let filters = filters(filter);
+    let (ways, search_values) = search_ways(search, FIRST_BRANCH_ID + branch_ids.len());
+    let case = by_programme_case(&by_programme, FIRST_BRANCH_ID + branch_ids.len() + search_values.len());
+    let filters = filters(filter, &case);
+    let word_filters = format!("{WORD_FILTERS}{}", steps_and_contact(filter, &case));
     let mut parts = Vec::new();
     for condition in conditions {
         for (from, way) in &ways {
@@ -234,7 +310,7 @@ fn statement(filter: &Filter, conditions: &[String], branch_ids: Vec<Uuid>, sear
             let (distinct, filters) = if *from == TRAJECTORIES {
                 ("", filters.as_str())
             } else {
-                ("DISTINCT ", WORD_FILTERS)
+                ("DISTINCT ", word_filters.as_str())
             };
             parts.push(format!(
                 "SELECT * FROM (SELECT {distinct}t.id, t.{order} AS sort_key FROM {from}
@@ -262,6 +338,7 @@ fn statement(filter: &Filter, conditions: &[String], branch_ids: Vec<Uuid>, sear
         after_id,
         status,
         search: search_values,
+        by_programme,
     }
 }
 
@@ -322,12 +399,24 @@ macro_rules! bind_all {
         } else {
             q.bind($st.key_date)
         };
-        let mut q = q.bind($st.after_id).bind($limit);
+        let since = match &$filter.no_contact {
+            Some(NoContact::Since(day)) => Some(*day),
+            _ => None,
+        };
+        let mut q = q
+            .bind($st.after_id)
+            .bind($limit)
+            .bind($filter.steps.map(|s| s.today))
+            .bind($filter.steps.map(|s| s.due_by))
+            .bind(since);
         for id in &$st.branch_ids {
             q = q.bind(*id);
         }
         for value in &$st.search {
             q = q.bind(value.as_str());
+        }
+        for (programme, day) in &$st.by_programme {
+            q = q.bind(*programme).bind(*day);
         }
         q
     }};
@@ -359,12 +448,33 @@ pub async fn page_with_cap(
 
 /// The statement for a page, its search planned; `None` when the actor's scope is empty.
 async fn prepare(conn: &mut impl Access, actor: &Actor, filter: &Filter, cap: i64) -> Result<Option<Statement>> {
-    let (conditions, branch_ids) = scope::caseload_parts(caseload_scope(actor), actor, &scope::TRAJECTORY, 12);
+    let (conditions, branch_ids) =
+        scope::caseload_parts(caseload_scope(actor), actor, &scope::TRAJECTORY, FIRST_BRANCH_ID);
     if conditions.is_empty() {
         return Ok(None);
     }
     let search = plan_search(conn, filter.search.as_deref(), cap).await?;
-    Ok(Some(statement(filter, &conditions, branch_ids, search.as_ref())))
+    let by_programme = match filter.no_contact {
+        Some(NoContact::ProgrammeSetting { today }) => no_contact_days(conn, today).await?,
+        _ => Vec::new(),
+    };
+    Ok(Some(statement(
+        filter,
+        &conditions,
+        branch_ids,
+        search.as_ref(),
+        by_programme,
+    )))
+}
+
+/// For each programme, the day its setting `no_contact_days` reaches back to from `today`.
+async fn no_contact_days(conn: &mut impl Access, today: NaiveDate) -> Result<Vec<(Uuid, NaiveDate)>> {
+    let sql = "SELECT id, no_contact_days FROM programmes ORDER BY id";
+    let rows: Vec<(Uuid, i32)> = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, days)| (id, today - chrono::Days::new(u64::try_from(days).unwrap_or(0))))
+        .collect())
 }
 
 /// The engine's plan for `page` with these arguments, one line per step (for benchmarks).

@@ -4,7 +4,7 @@
 use crate::group_sessions::ParticipantSession;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, Utc};
-use onramp_domain::plans::{PlanContent, PlanKind};
+use onramp_domain::plans::{ActionPlan, PlanContent, PlanKind};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -142,7 +142,30 @@ pub async fn save(
         .bind(meta.consultation_id).bind(meta.group_session_id).bind(&meta.note).bind(by).bind(at)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("base_version"))?;
+    if let PlanContent::Action(plan) = content {
+        keep_steps_due(tx, trajectory_id, plan).await?;
+    }
     Ok((plan_id, version))
+}
+
+/// Keeps the open dated steps of the trajectory's latest action plan, and the soonest of their
+/// dates on the trajectory, for the caseload (migration 0027).
+async fn keep_steps_due(tx: &mut impl Access, trajectory_id: Uuid, plan: &ActionPlan) -> Result<()> {
+    let sql = "DELETE FROM action_steps_open WHERE trajectory_id = $1";
+    run!(tx, c => sqlx::query(sql).bind(trajectory_id).execute(c).await.map(|r| r.rows_affected()))?;
+    let mut steps = plan.open_steps_due();
+    // Step ids are unique within a plan (the plan's parse checks it); dedup guards the key anyway.
+    steps.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    steps.dedup_by(|a, b| a.0 == b.0);
+    let sql = "INSERT INTO action_steps_open (trajectory_id, due_on, step_id) VALUES ($1, $2, $3)";
+    for (step_id, due_on) in &steps {
+        run!(tx, c => sqlx::query(sql).bind(trajectory_id).bind(*due_on).bind(*step_id)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    let soonest = steps.iter().map(|(_, due_on)| *due_on).min();
+    let sql = "UPDATE trajectories SET next_step_due_on = $1 WHERE id = $2";
+    run!(tx, c => sqlx::query(sql).bind(soonest).bind(trajectory_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Stops sharing the plan with the care team (no version is shared until one is saved as shared).

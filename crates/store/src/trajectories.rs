@@ -256,6 +256,8 @@ pub async fn hand_over(
     let sql = "UPDATE trajectories SET coach_id = $1, updated_at = $2 WHERE id = $3";
     run!(tx, c => sqlx::query(sql).bind(coach_id).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))
         .map_err(StoreError::taken_as("coach_id"))?;
+    // The dashboard counts a trajectory under its responsible coach.
+    crate::dashboard::counts::refresh(tx, before.participant_id).await?;
     let from = before.coach_id.map(|c| c.to_string());
     event(
         tx,

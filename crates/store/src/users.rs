@@ -229,6 +229,15 @@ pub async fn coaches_at(conn: &mut impl Access, organisation_id: Uuid) -> Result
     Ok(run!(conn, c => sqlx::query_as::<_, (Uuid, String)>(sql).bind(organisation_id).fetch_all(c).await)?)
 }
 
+/// Active coaches working at an organisation of a region, by name (at most 500).
+pub async fn coaches_in_region(conn: &mut impl Access, region_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+    let sql = "SELECT u.id, u.display_name FROM users u
+               WHERE u.role = 'coach' AND u.active AND EXISTS (SELECT 1 FROM user_organisations m
+                   JOIN organisations o ON o.id = m.organisation_id WHERE m.user_id = u.id AND o.region_id = $1)
+               ORDER BY u.name_search, u.id LIMIT 500";
+    Ok(run!(conn, c => sqlx::query_as::<_, (Uuid, String)>(sql).bind(region_id).fetch_all(c).await)?)
+}
+
 /// Active users with one role, by name (for choosing e.g. a peer expert).
 pub async fn with_role(conn: &mut impl Access, role: Role) -> Result<Vec<(Uuid, String)>> {
     let sql = "SELECT id, display_name FROM users WHERE role = $1 AND active ORDER BY name_search, id LIMIT 500";

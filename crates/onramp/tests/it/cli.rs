@@ -268,15 +268,12 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     assert_eq!(count(db, STALE_NEXT_CHECK_INS).await, 0);
     // The dashboard's counts were made for every generated trajectory.
     assert_eq!(count(db, "SELECT COUNT(*) FROM dashboard_facts").await, 400);
-    let scope = onramp_store::dashboard::Scope {
-        from: "2024-03-10".parse().unwrap(),
-        to: "2025-08-20".parse().unwrap(),
-        organisation_id: None,
-        region_id: None,
-        programme_id: None,
-    };
+    let scope = onramp_store::dashboard::Scope::period("2024-03-10".parse().unwrap(), "2025-08-20".parse().unwrap());
     let mut conn = db.conn().await.unwrap();
-    let kept = onramp_store::dashboard::counts::tally(&mut conn, scope).await.unwrap();
+    let all = onramp_store::dashboard::counts::Unit::All;
+    let kept = onramp_store::dashboard::counts::tally(&mut conn, all, scope)
+        .await
+        .unwrap();
     assert!(kept.get("started") > 50, "{kept:?}");
     assert_eq!(kept, onramp_store::dashboard::recount(&mut conn, scope).await.unwrap());
     drop(conn);

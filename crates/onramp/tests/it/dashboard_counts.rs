@@ -1,13 +1,15 @@
 //! The dashboard's kept counts against a recount from the records: after random sequences of
-//! writes, corrections and rolled-back transactions on the demo data, for random periods, every
-//! region, every programme and everything, the two must agree figure for figure.
+//! writes, corrections, handovers and rolled-back transactions on the demo data, for random
+//! periods, every region, every programme and everything, and for partners, locations and coaches
+//! (each alone and a coach within a region), the two must agree figure for figure.
 
 use crate::support::TestDb;
 use chrono::{Days, NaiveDate};
 use onramp_domain::outcomes::{BarrierCode, BarrierInput, ExitSituation, OutcomeInput, OutcomeKind};
 use onramp_domain::participants::{ParticipantFields, ParticipantInput};
 use onramp_domain::sessions::Attendance;
-use onramp_store::dashboard::{self, Scope, counts};
+use onramp_store::dashboard::counts::{self, Unit};
+use onramp_store::dashboard::{self, Scope};
 use onramp_store::{Db, StoreError, Tx, group_sessions, outcomes, participants, presence, trajectories};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -21,6 +23,14 @@ enum Op {
         programme: usize,
         partner: usize,
         days_ago: u64,
+        /// A location of the partner (or none), and a coach (or none).
+        location: Option<usize>,
+        coach: Option<usize>,
+    },
+    /// A new responsible coach: the trajectory's figures move to them.
+    Handover {
+        trajectory: usize,
+        coach: usize,
     },
     Exit {
         trajectory: usize,
@@ -54,12 +64,21 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     let i = || 0..10_000usize;
     prop_oneof![
-        (i(), i(), i(), 0..2_000u64).prop_map(|(participant, programme, partner, days_ago)| Op::Start {
-            participant,
-            programme,
-            partner,
-            days_ago
-        }),
+        (
+            (i(), i(), i(), 0..2_000u64),
+            (proptest::option::of(i()), proptest::option::of(i()))
+        )
+            .prop_map(
+                |((participant, programme, partner, days_ago), (location, coach))| Op::Start {
+                    participant,
+                    programme,
+                    partner,
+                    days_ago,
+                    location,
+                    coach,
+                }
+            ),
+        (i(), i()).prop_map(|(trajectory, coach)| Op::Handover { trajectory, coach }),
         (i(), 0..900u64, proptest::option::of(i())).prop_map(|(trajectory, after_days, situation)| Op::Exit {
             trajectory,
             after_days,
@@ -82,14 +101,17 @@ struct Case {
     ops: Vec<(Op, bool)>,
     /// (days before today the period starts, its length in days).
     periods: Vec<(u64, u64)>,
+    /// The partner, location and coach compared after each write (all are compared at the end).
+    units: (usize, usize, usize),
 }
 
 fn case() -> impl Strategy<Value = Case> {
     (
         proptest::collection::vec((op(), proptest::bool::weighted(0.2)), 1..24),
         proptest::collection::vec((0..2_200u64, 0..800u64), 3),
+        (0..10_000usize, 0..10_000usize, 0..10_000usize),
     )
-        .prop_map(|(ops, periods)| Case { ops, periods })
+        .prop_map(|(ops, periods, units)| Case { ops, periods, units })
 }
 
 /// What the writes choose among, read from the demo data.
@@ -99,6 +121,9 @@ struct World {
     /// Partners with their region.
     partners: Vec<(Uuid, Option<Uuid>)>,
     regions: Vec<Uuid>,
+    /// Locations with their partner.
+    locations: Vec<(Uuid, Uuid)>,
+    coaches: Vec<Uuid>,
     sessions: Vec<Uuid>,
     actions: Vec<Uuid>,
     user: Uuid,
@@ -116,7 +141,11 @@ impl World {
         // Where the demo follows trajectories, with the region they count in.
         let sql = "SELECT DISTINCT organisation_id, region_id FROM trajectories ORDER BY organisation_id";
         let partners = onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap();
+        let sql = "SELECT id, organisation_id FROM locations ORDER BY id";
+        let locations = onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap();
         World {
+            locations,
+            coaches: ids(db, "SELECT id FROM users WHERE role = 'coach' ORDER BY id").await,
             participants: ids(db, "SELECT id FROM participants ORDER BY id").await,
             programmes: ids(db, "SELECT id FROM programmes ORDER BY id").await,
             partners,
@@ -168,22 +197,38 @@ async fn write(
             programme,
             partner,
             days_ago,
+            location,
+            coach,
         } => {
             let (organisation_id, region_id) = pick(&world.partners, *partner);
             let started_on = world.today - Days::new(*days_ago);
+            let here: Vec<Uuid> = world
+                .locations
+                .iter()
+                .filter(|(_, at)| *at == organisation_id)
+                .map(|(id, _)| *id)
+                .collect();
+            let location_id = location.filter(|_| !here.is_empty()).map(|l| pick(&here, l));
             let new = trajectories::NewTrajectory {
                 participant_id: pick(&world.participants, *participant),
                 participant_name: "counted mira".into(),
                 programme_id: pick(&world.programmes, *programme),
                 organisation_id,
                 region_id,
-                location_id: None,
-                coach_id: None,
+                location_id,
+                coach_id: coach.map(|c| pick(&world.coaches, c)),
                 started_on,
                 ends_by: started_on + Days::new(365),
                 first_phase: "intake".into(),
             };
             trajectories::start(tx, &new, Some(world.user)).await.map(|_| ())
+        }
+        Op::Handover { trajectory, coach } => {
+            let (id, _, started_on) = at(*trajectory);
+            let coach = pick(&world.coaches, *coach);
+            trajectories::hand_over(tx, id, coach, started_on, None, Some(world.user))
+                .await
+                .map(|_| ())
         }
         Op::Exit {
             trajectory,
@@ -260,32 +305,76 @@ async fn write(
 }
 
 fn everything(from: NaiveDate, to: NaiveDate) -> Scope {
-    Scope {
-        from,
-        to,
-        organisation_id: None,
-        region_id: None,
-        programme_id: None,
-    }
+    Scope::period(from, to)
 }
 
-/// The kept counts and the recount, for everything, each region and each programme over `periods`.
-async fn compare(db: &Db, world: &World, periods: &[(u64, u64)]) -> Result<(), TestCaseError> {
+/// Which units `compare` holds to a recount besides everything, the regions and the programmes.
+enum Units {
+    /// One partner, one location, one coach (alone and within each region).
+    Picked(usize, usize, usize),
+    /// Every partner, location and coach.
+    All,
+}
+
+/// The scopes of one period to compare.
+fn scopes(world: &World, scope: Scope, units: &Units) -> Vec<Scope> {
+    let mut scopes = vec![scope];
+    scopes.extend(world.regions.iter().map(|r| Scope {
+        region_id: Some(*r),
+        ..scope
+    }));
+    scopes.extend(world.programmes.iter().map(|p| Scope {
+        programme_id: Some(*p),
+        ..scope
+    }));
+    let (partners, locations, coaches): (Vec<Uuid>, Vec<(Uuid, Uuid)>, Vec<Uuid>) = match units {
+        Units::Picked(p, l, c) => (
+            vec![pick(&world.partners, *p).0],
+            vec![pick(&world.locations, *l)],
+            vec![pick(&world.coaches, *c)],
+        ),
+        Units::All => (
+            world.partners.iter().map(|(id, _)| *id).collect(),
+            world.locations.clone(),
+            world.coaches.clone(),
+        ),
+    };
+    for partner in partners {
+        scopes.push(Scope {
+            organisation_id: Some(partner),
+            ..scope
+        });
+    }
+    for (location, partner) in locations {
+        scopes.push(Scope {
+            organisation_id: Some(partner),
+            location_id: Some(location),
+            ..scope
+        });
+    }
+    for coach in coaches {
+        let alone = Scope {
+            coach_id: Some(coach),
+            ..scope
+        };
+        scopes.push(alone);
+        scopes.extend(world.regions.iter().map(|r| Scope {
+            region_id: Some(*r),
+            ..alone
+        }));
+    }
+    scopes
+}
+
+/// The kept counts and the recount over `periods`, for everything, each region and programme,
+/// and `units`.
+async fn compare(db: &Db, world: &World, periods: &[(u64, u64)], units: &Units) -> Result<(), TestCaseError> {
     let mut conn = db.conn().await.unwrap();
     for (days_ago, length) in periods {
         let from = world.today - Days::new(*days_ago);
-        let scope = everything(from, from + Days::new(*length));
-        let mut scopes = vec![scope];
-        scopes.extend(world.regions.iter().map(|r| Scope {
-            region_id: Some(*r),
-            ..scope
-        }));
-        scopes.extend(world.programmes.iter().map(|p| Scope {
-            programme_id: Some(*p),
-            ..scope
-        }));
-        for scope in scopes {
-            let kept = counts::tally(&mut conn, scope).await.unwrap();
+        for scope in scopes(world, everything(from, from + Days::new(*length)), units) {
+            let unit = counts::unit_of(&scope).expect("a kept unit");
+            let kept = counts::tally(&mut conn, unit, scope).await.unwrap();
             let recounted = dashboard::recount(&mut conn, scope).await.unwrap();
             prop_assert_eq!(kept, recounted, "{:?}", scope);
         }
@@ -294,6 +383,7 @@ async fn compare(db: &Db, world: &World, periods: &[(u64, u64)]) -> Result<(), T
 }
 
 async fn run_case(db: &Db, world: &World, case: &Case) -> Result<(), TestCaseError> {
+    let (p, l, c) = case.units;
     for (op, roll_back) in &case.ops {
         let trajectories = trajectories_now(db).await;
         let mut tx = db.begin().await.unwrap();
@@ -303,9 +393,9 @@ async fn run_case(db: &Db, world: &World, case: &Case) -> Result<(), TestCaseErr
         } else {
             drop(tx);
         }
-        compare(db, world, &case.periods).await?;
+        compare(db, world, &case.periods, &Units::Picked(p, l, c)).await?;
     }
-    Ok(())
+    compare(db, world, &case.periods, &Units::All).await
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -324,6 +414,7 @@ fn the_kept_counts_equal_a_recount_after_random_writes() {
     // Sanity: the demo gives every kind of write something to act on.
     assert!(world.participants.len() > 100 && world.sessions.len() > 10 && !world.actions.is_empty());
     assert!(world.regions.len() > 1 && world.programmes.len() > 1 && world.partners.len() > 1);
+    assert!(world.locations.len() > 1 && world.coaches.len() > 1);
     let mut runner = TestRunner::new(Config {
         cases: 16,
         failure_persistence: None,
@@ -336,8 +427,14 @@ fn the_kept_counts_equal_a_recount_after_random_writes() {
     // Something was counted: the comparison did not pass on two empty tallies.
     let year = everything(world.today - Days::new(365), world.today);
     let mut conn = rt.block_on(test.db.conn()).unwrap();
-    let tally = rt.block_on(counts::tally(&mut conn, year)).unwrap();
+    let tally = rt.block_on(counts::tally(&mut conn, Unit::All, year)).unwrap();
     assert!(tally.get("started") > 50 && tally.get("took_step") > 0, "{tally:?}");
+    // The units were not all empty: the coaches and locations hold some of it.
+    let sql = "SELECT COUNT(DISTINCT unit) FROM dashboard_counts WHERE trajectories > 0";
+    let kinds: i64 = rt
+        .block_on(async { onramp_store::run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await) })
+        .unwrap();
+    assert_eq!(kinds, 4, "everything, partners, locations and coaches are counted");
 }
 
 #[test]
@@ -347,7 +444,7 @@ fn counts_lost_or_never_made_are_made_again_from_the_records() {
     let test = rt.block_on(TestDb::with_demo());
     let world = rt.block_on(World::read(&test.db));
     let periods = [(365, 365), (2_000, 2_100), (45, 20)];
-    rt.block_on(compare(&test.db, &world, &periods)).unwrap();
+    rt.block_on(compare(&test.db, &world, &periods, &Units::All)).unwrap();
     // As after an upgrade from before the counts: nothing counted.
     rt.block_on(async {
         let mut tx = test.db.begin().await.unwrap();
@@ -358,11 +455,21 @@ fn counts_lost_or_never_made_are_made_again_from_the_records() {
     });
     let mut conn = rt.block_on(test.db.conn()).unwrap();
     let year = everything(world.today - Days::new(365), world.today);
-    assert_eq!(rt.block_on(counts::tally(&mut conn, year)).unwrap().get("started"), 0);
+    assert_eq!(
+        rt.block_on(counts::tally(&mut conn, Unit::All, year))
+            .unwrap()
+            .get("started"),
+        0
+    );
     drop(conn);
     // Start-up counts them again.
     rt.block_on(test.db.migrate()).unwrap();
-    rt.block_on(compare(&test.db, &world, &periods)).unwrap();
+    rt.block_on(compare(&test.db, &world, &periods, &Units::All)).unwrap();
     let mut conn = rt.block_on(test.db.conn()).unwrap();
-    assert!(rt.block_on(counts::tally(&mut conn, year)).unwrap().get("started") > 50);
+    assert!(
+        rt.block_on(counts::tally(&mut conn, Unit::All, year))
+            .unwrap()
+            .get("started")
+            > 50
+    );
 }

@@ -202,13 +202,7 @@ async fn check_every_list(db: &Db, label: &str) -> Coverage {
         // The people behind the dashboard's figures, over all the data: each figure's trajectories
         // (the administrator's list, checked against the table for `started`) as far as
         // ViewTrajectory allows.
-        let scope = dashboard::Scope {
-            from,
-            to,
-            organisation_id: None,
-            region_id: None,
-            programme_id: None,
-        };
+        let scope = dashboard::Scope::period(from, to);
         for figure in [
             Figure::Started,
             Figure::ContactedIndividually,

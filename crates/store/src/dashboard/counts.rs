@@ -4,8 +4,11 @@
 //!
 //! Each trajectory adds one to a set of figures (`started`, `took_step`, `barrier:pain`,
 //! `duration:183`, …), each on the day it is counted on (the start, or the end for exits), by day
-//! and by month. `dashboard_facts` keeps what a trajectory adds now, so [`refresh`] can take that
-//! away and add what it adds after a change. Every write that changes a figure calls [`refresh`]
+//! and by month, in each unit it belongs to: everything, its partner, its location and its
+//! responsible coach (see [`Unit`]), every row with the trajectory's region and programme.
+//! `dashboard_facts` keeps what a trajectory adds now and where, so [`refresh`] can take that
+//! away and add what it adds after a change (a handover moves a trajectory's figures from one
+//! coach to the other). Every write that changes a figure calls [`refresh`]
 //! for the participant; the property test in tests/it/dashboard_counts.rs checks the counts
 //! against a recount from the records after random writes.
 
@@ -21,12 +24,60 @@ use uuid::Uuid;
 const DAY: &str = "d";
 const MONTH: &str = "m";
 
-/// What one trajectory adds to the counts: its region (nil: none), programme, and each figure
-/// with the day it is counted on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Facts {
+/// The units the counts are kept in: each a kind and an id. A dashboard, a report or a
+/// comparison (per coach, per location) reads one unit's rows, cut by region and programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Unit {
+    /// Every trajectory (the nil id).
+    All,
+    /// The trajectories at a partner.
+    Organisation(Uuid),
+    /// At a location of a partner.
+    Location(Uuid),
+    /// Of a responsible coach.
+    Coach(Uuid),
+}
+
+impl Unit {
+    /// The kind and id, as `dashboard_counts` keeps them.
+    pub fn key(self) -> (&'static str, Uuid) {
+        match self {
+            Unit::All => ("all", Uuid::nil()),
+            Unit::Organisation(id) => ("organisation", id),
+            Unit::Location(id) => ("location", id),
+            Unit::Coach(id) => ("coach", id),
+        }
+    }
+}
+
+/// Where one trajectory is counted: its region, programme and units (nil: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
     region_id: Uuid,
     programme_id: Uuid,
+    organisation_id: Uuid,
+    location_id: Uuid,
+    coach_id: Uuid,
+}
+
+impl Place {
+    /// Every unit the trajectory counts in.
+    fn units(&self) -> Vec<Unit> {
+        let mut units = vec![Unit::All, Unit::Organisation(self.organisation_id)];
+        if !self.location_id.is_nil() {
+            units.push(Unit::Location(self.location_id));
+        }
+        if !self.coach_id.is_nil() {
+            units.push(Unit::Coach(self.coach_id));
+        }
+        units
+    }
+}
+
+/// What one trajectory adds to the counts: where, and each figure with the day it is counted on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Facts {
+    place: Place,
     figures: Vec<(NaiveDate, String)>,
 }
 
@@ -39,7 +90,7 @@ impl Facts {
 
     /// The facts [`Facts::encode`] wrote; `Corrupt` for a line that does not read (leaving it
     /// out would leave its figure counted for good).
-    fn decode(region_id: Uuid, programme_id: Uuid, text: &str) -> Result<Facts> {
+    fn decode(place: Place, text: &str) -> Result<Facts> {
         let figures = text
             .lines()
             .map(|line| {
@@ -47,11 +98,7 @@ impl Facts {
                 Ok((on.parse().map_err(|_| corrupt(line))?, figure.to_owned()))
             })
             .collect::<Result<_>>()?;
-        Ok(Facts {
-            region_id,
-            programme_id,
-            figures,
-        })
+        Ok(Facts { place, figures })
     }
 }
 
@@ -62,8 +109,8 @@ fn corrupt(line: &str) -> StoreError {
     }
 }
 
-/// One row of `dashboard_counts`: grain, period, region, programme, figure.
-type Key = (&'static str, NaiveDate, Uuid, Uuid, String);
+/// One row of `dashboard_counts`: unit, grain, period, region, programme, figure.
+type Key = (Unit, &'static str, NaiveDate, Uuid, Uuid, String);
 
 fn first_of_month(on: NaiveDate) -> NaiveDate {
     on.with_day(1).unwrap_or(on)
@@ -71,10 +118,13 @@ fn first_of_month(on: NaiveDate) -> NaiveDate {
 
 /// Adds `sign` to every row the facts count in.
 fn tally_into(changes: &mut HashMap<Key, i64>, facts: &Facts, sign: i64) {
-    for (on, figure) in &facts.figures {
-        for (grain, period) in [(DAY, *on), (MONTH, first_of_month(*on))] {
-            let key = (grain, period, facts.region_id, facts.programme_id, figure.clone());
-            *changes.entry(key).or_default() += sign;
+    let place = facts.place;
+    for unit in place.units() {
+        for (on, figure) in &facts.figures {
+            for (grain, period) in [(DAY, *on), (MONTH, first_of_month(*on))] {
+                let key = (unit, grain, period, place.region_id, place.programme_id, figure.clone());
+                *changes.entry(key).or_default() += sign;
+            }
         }
     }
 }
@@ -85,6 +135,9 @@ struct Source {
     id: Uuid,
     region_id: Option<Uuid>,
     programme_id: Uuid,
+    organisation_id: Uuid,
+    location_id: Option<Uuid>,
+    coach_id: Option<Uuid>,
     started_on: NaiveDate,
     ended_on: Option<NaiveDate>,
     exit_situation: Option<String>,
@@ -122,8 +175,13 @@ impl Source {
         }
         figures.sort();
         Facts {
-            region_id: self.region_id.unwrap_or(Uuid::nil()),
-            programme_id: self.programme_id,
+            place: Place {
+                region_id: self.region_id.unwrap_or(Uuid::nil()),
+                programme_id: self.programme_id,
+                organisation_id: self.organisation_id,
+                location_id: self.location_id.unwrap_or(Uuid::nil()),
+                coach_id: self.coach_id.unwrap_or(Uuid::nil()),
+            },
             figures,
         }
     }
@@ -132,7 +190,8 @@ impl Source {
 /// The trajectories `condition` selects (over `t`), as the figures need them.
 fn source_sql(condition: &str) -> String {
     format!(
-        "SELECT t.id, t.region_id, t.programme_id, t.started_on, t.ended_on, t.exit_situation, p.incapacity_since,
+        "SELECT t.id, t.region_id, t.programme_id, t.organisation_id, t.location_id, t.coach_id, t.started_on,
+            t.ended_on, t.exit_situation, p.incapacity_since,
             p.presence_action_id IS NULL AS individually,
             {engaged} AS engaged, {took_step} AS took_step, {paid_work} AS paid_work
          FROM trajectories t JOIN participants p ON p.id = t.participant_id WHERE {condition}",
@@ -189,13 +248,25 @@ async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut H
     }
     let sql = "SELECT DISTINCT trajectory_id, code FROM barriers WHERE participant_id = $1";
     let codes = codes_by_trajectory(run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?);
-    let sql = "SELECT f.trajectory_id, f.region_id, f.programme_id, f.figures FROM dashboard_facts f
-               JOIN trajectories t ON t.id = f.trajectory_id WHERE t.participant_id = $1";
-    let before: Vec<(Uuid, Uuid, Uuid, String)> =
+    let sql = "SELECT f.trajectory_id, f.region_id, f.programme_id, f.organisation_id, f.location_id, f.coach_id,
+                   f.figures
+               FROM dashboard_facts f JOIN trajectories t ON t.id = f.trajectory_id WHERE t.participant_id = $1";
+    let before: Vec<(Uuid, Uuid, Uuid, Uuid, Uuid, Uuid, String)> =
         run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?;
     let before: HashMap<Uuid, Facts> = before
         .into_iter()
-        .map(|(id, region, programme, text)| Ok((id, Facts::decode(region, programme, &text)?)))
+        .map(
+            |(id, region_id, programme_id, organisation_id, location_id, coach_id, text)| {
+                let place = Place {
+                    region_id,
+                    programme_id,
+                    organisation_id,
+                    location_id,
+                    coach_id,
+                };
+                Ok((id, Facts::decode(place, &text)?))
+            },
+        )
         .collect::<Result<_>>()?;
     for source in &sources {
         let now = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
@@ -207,17 +278,20 @@ async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut H
             tally_into(changes, old, -1);
         }
         tally_into(changes, &now, 1);
-        let sql =
-            "INSERT INTO dashboard_facts (trajectory_id, region_id, programme_id, figures) VALUES ($1, $2, $3, $4)
+        let sql = "INSERT INTO dashboard_facts (trajectory_id, region_id, programme_id, organisation_id, location_id,
+                       coach_id, figures) VALUES ($1, $2, $3, $4, $5, $6, $7)
                    ON CONFLICT (trajectory_id) DO UPDATE SET region_id = excluded.region_id,
-                       programme_id = excluded.programme_id, figures = excluded.figures";
-        run!(tx, c => sqlx::query(sql).bind(source.id).bind(now.region_id).bind(now.programme_id).bind(now.encode())
+                       programme_id = excluded.programme_id, organisation_id = excluded.organisation_id,
+                       location_id = excluded.location_id, coach_id = excluded.coach_id, figures = excluded.figures";
+        let place = now.place;
+        run!(tx, c => sqlx::query(sql).bind(source.id).bind(place.region_id).bind(place.programme_id)
+            .bind(place.organisation_id).bind(place.location_id).bind(place.coach_id).bind(now.encode())
             .execute(c).await.map(|r| r.rows_affected()))?;
     }
     Ok(())
 }
 
-/// Rows per upsert statement (six values each).
+/// Rows per upsert statement (eight values each).
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// Adds the changes to the counts, in key order (so concurrent transactions lock rows in the
@@ -226,16 +300,20 @@ async fn apply(tx: &mut impl Access, changes: HashMap<Key, i64>) -> Result<()> {
     let mut rows: Vec<(Key, i64)> = changes.into_iter().filter(|(_, n)| *n != 0).collect();
     rows.sort_unstable();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let rows = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
-            "INSERT INTO dashboard_counts (grain, period, region_id, programme_id, figure, trajectories) VALUES {rows}
-             ON CONFLICT (grain, period, region_id, programme_id, figure)
+            "INSERT INTO dashboard_counts (unit, unit_id, grain, period, region_id, programme_id, figure, trajectories)
+             VALUES {rows}
+             ON CONFLICT (unit, unit_id, grain, period, region_id, programme_id, figure)
              DO UPDATE SET trajectories = dashboard_counts.trajectories + excluded.trajectories"
         );
         let values: Vec<Value> = chunk
             .iter()
-            .flat_map(|((grain, period, region, programme, figure), n)| {
+            .flat_map(|((unit, grain, period, region, programme, figure), n)| {
+                let (kind, id) = unit.key();
                 [
+                    Value::Text(kind.to_owned()),
+                    Value::Id(id),
                     Value::Text((*grain).to_owned()),
                     Value::Date(*period),
                     Value::Id(*region),
@@ -325,14 +403,26 @@ async fn add_facts(
     for source in sources {
         let facts = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
         tally_into(changes, &facts, 1);
+        let place = facts.place;
         rows.push(vec![
             Value::Id(source.id),
-            Value::Id(facts.region_id),
-            Value::Id(facts.programme_id),
+            Value::Id(place.region_id),
+            Value::Id(place.programme_id),
+            Value::Id(place.organisation_id),
+            Value::Id(place.location_id),
+            Value::Id(place.coach_id),
             Value::Text(facts.encode()),
         ]);
     }
-    let columns = &["trajectory_id", "region_id", "programme_id", "figures"];
+    let columns = &[
+        "trajectory_id",
+        "region_id",
+        "programme_id",
+        "organisation_id",
+        "location_id",
+        "coach_id",
+        "figures",
+    ];
     bulk::insert(tx, "dashboard_facts", columns, &rows).await
 }
 
@@ -361,19 +451,33 @@ fn periods(from: NaiveDate, to: NaiveDate) -> [(&'static str, NaiveDate, NaiveDa
     ]
 }
 
-/// The counts for a period over a region, a programme or everything (not for a partner: the
-/// counts are not kept by partner; its dashboard counts its own trajectories).
-pub async fn tally(conn: &mut impl Access, scope: Scope) -> Result<Tally> {
-    debug_assert!(scope.organisation_id.is_none(), "a partner's dashboard is recounted");
+/// The unit whose kept counts answer a scope: everything, a partner, a location or a coach, each
+/// cut by region and programme. `None` for a coach at a partner or a location, which is not kept
+/// (its few trajectories are recounted). A location's partner is the location's own (the caller
+/// checks it).
+pub fn unit_of(scope: &Scope) -> Option<Unit> {
+    match (scope.organisation_id, scope.location_id, scope.coach_id) {
+        (None, None, None) => Some(Unit::All),
+        (Some(organisation), None, None) => Some(Unit::Organisation(organisation)),
+        (_, Some(location), None) => Some(Unit::Location(location)),
+        (None, None, Some(coach)) => Some(Unit::Coach(coach)),
+        _ => None,
+    }
+}
+
+/// The counts of one unit for the scope's period, region and programme.
+pub async fn tally(conn: &mut impl Access, unit: Unit, scope: Scope) -> Result<Tally> {
     let [a, b, c3] = periods(scope.from, scope.to);
+    let (kind, id) = unit.key();
     let sql = "SELECT figure, CAST(SUM(trajectories) AS BIGINT) FROM dashboard_counts
-               WHERE ((grain = $1 AND period >= $2 AND period <= $3) OR (grain = $4 AND period >= $5 AND period <= $6)
+               WHERE unit = $12 AND unit_id = $13
+                 AND ((grain = $1 AND period >= $2 AND period <= $3) OR (grain = $4 AND period >= $5 AND period <= $6)
                    OR (grain = $7 AND period >= $8 AND period <= $9))
                  AND ($10 IS NULL OR region_id = $10) AND ($11 IS NULL OR programme_id = $11)
                GROUP BY figure";
     let rows: Vec<(String, i64)> = run!(conn, c => sqlx::query_as(sql)
         .bind(a.0).bind(a.1).bind(a.2).bind(b.0).bind(b.1).bind(b.2).bind(c3.0).bind(c3.1).bind(c3.2)
-        .bind(scope.region_id).bind(scope.programme_id)
+        .bind(scope.region_id).bind(scope.programme_id).bind(kind).bind(id)
         .fetch_all(c).await)?;
     Ok(rows.into_iter().collect())
 }
@@ -400,29 +504,60 @@ mod tests {
         assert!(b.1 > b.2 && c.1 > c.2, "within one month: days only");
     }
 
+    fn place() -> Place {
+        Place {
+            region_id: Uuid::now_v7(),
+            programme_id: Uuid::now_v7(),
+            organisation_id: Uuid::now_v7(),
+            location_id: Uuid::nil(),
+            coach_id: Uuid::now_v7(),
+        }
+    }
+
+    #[test]
+    fn a_trajectory_counts_in_everything_its_partner_and_its_location_and_coach_when_it_has_them() {
+        let p = place();
+        assert_eq!(
+            p.units(),
+            vec![
+                Unit::All,
+                Unit::Organisation(p.organisation_id),
+                Unit::Coach(p.coach_id)
+            ]
+        );
+        let at = Place {
+            location_id: Uuid::now_v7(),
+            coach_id: Uuid::nil(),
+            ..p
+        };
+        assert_eq!(
+            at.units(),
+            vec![
+                Unit::All,
+                Unit::Organisation(p.organisation_id),
+                Unit::Location(at.location_id)
+            ]
+        );
+    }
+
     #[test]
     fn facts_read_back_as_written() {
         let facts = Facts {
-            region_id: Uuid::now_v7(),
-            programme_id: Uuid::now_v7(),
+            place: place(),
             figures: vec![
                 (date("2026-01-02"), "barrier:pain".into()),
                 (date("2026-01-02"), "started".into()),
                 (date("2026-05-02"), "exited:not_recorded".into()),
             ],
         };
-        assert_eq!(
-            Facts::decode(facts.region_id, facts.programme_id, &facts.encode()).unwrap(),
-            facts
-        );
+        assert_eq!(Facts::decode(facts.place, &facts.encode()).unwrap(), facts);
     }
 
     #[test]
     fn facts_that_do_not_read_are_an_error() {
-        let (region, programme) = (Uuid::now_v7(), Uuid::now_v7());
-        assert!(Facts::decode(region, programme, "").unwrap().figures.is_empty());
+        assert!(Facts::decode(place(), "").unwrap().figures.is_empty());
         for text in ["2026-01-02 started\nstarted", "2026-13-02 started"] {
-            let error = Facts::decode(region, programme, text).unwrap_err();
+            let error = Facts::decode(place(), text).unwrap_err();
             assert!(
                 matches!(
                     error,

@@ -1,7 +1,9 @@
-//! The programme dashboard's figures, always current: over a region or everything from the counts
-//! kept with every write ([`counts`]), for a partner recounted from its own trajectories.
+//! The programme dashboard's figures, always current: from the counts kept with every write
+//! ([`counts`]) for everything, a partner, a location or a coach (each cut by region and
+//! programme); a coach at one partner or location recounted from their own trajectories.
 
 pub mod counts;
+pub mod lists;
 
 use crate::{Access, Result, run};
 use chrono::NaiveDate;
@@ -19,6 +21,25 @@ pub struct Scope {
     pub organisation_id: Option<Uuid>,
     pub region_id: Option<Uuid>,
     pub programme_id: Option<Uuid>,
+    /// A location (of `organisation_id`, when that is set too).
+    pub location_id: Option<Uuid>,
+    /// The trajectories' responsible coach, and the presence actions' leader.
+    pub coach_id: Option<Uuid>,
+}
+
+impl Scope {
+    /// Everything in a period.
+    pub fn period(from: NaiveDate, to: NaiveDate) -> Scope {
+        Scope {
+            from,
+            to,
+            organisation_id: None,
+            region_id: None,
+            programme_id: None,
+            location_id: None,
+            coach_id: None,
+        }
+    }
 }
 
 /// Trajectories started in the period: how many, and how many of them were reached individually,
@@ -66,8 +87,9 @@ pub(crate) fn paid_work() -> String {
 pub(crate) const ENGAGED: &str = "EXISTS (SELECT 1 FROM session_enrolments e
     WHERE e.participant_id = t.participant_id AND e.attendance = 'present')";
 
-/// The trajectories of the scope whose `date` falls in the period ($1 to $5; a scope part left
-/// out is only tested for NULL, so that the planner can use the partner's index when one is set).
+/// The trajectories of the scope whose `date` falls in the period ($1 to $7: from, to, partner,
+/// region, programme, location, coach; a scope part left out is only tested for NULL, so that the
+/// planner can use the partner's or the coach's index when one is set).
 fn filter(scope: &Scope, date: &str) -> String {
     let part = |set: bool, column: &str, n: u8| {
         if set {
@@ -77,10 +99,12 @@ fn filter(scope: &Scope, date: &str) -> String {
         }
     };
     format!(
-        "t.{date} >= $1 AND t.{date} <= $2 AND {} AND {} AND {}",
+        "t.{date} >= $1 AND t.{date} <= $2 AND {} AND {} AND {} AND {} AND {}",
         part(scope.organisation_id.is_some(), "organisation_id", 3),
         part(scope.region_id.is_some(), "region_id", 4),
         part(scope.programme_id.is_some(), "programme_id", 5),
+        part(scope.location_id.is_some(), "location_id", 6),
+        part(scope.coach_id.is_some(), "coach_id", 7),
     )
 }
 
@@ -124,12 +148,12 @@ impl Tally {
     }
 }
 
-/// The figures of a period and scope: from the counts, or for a partner from its trajectories.
+/// The figures of a period and scope: from the kept counts, or for a coach at one partner or
+/// location from their trajectories.
 pub async fn tally(conn: &mut impl Access, scope: Scope) -> Result<Tally> {
-    if scope.organisation_id.is_some() {
-        recount(conn, scope).await
-    } else {
-        counts::tally(conn, scope).await
+    match counts::unit_of(&scope) {
+        Some(unit) => counts::tally(conn, unit, scope).await,
+        None => recount(conn, scope).await,
     }
 }
 
@@ -173,6 +197,7 @@ pub async fn cohort(conn: &mut impl Access, scope: Scope) -> Result<Cohort> {
     );
     let row = run!(conn, c => sqlx::query_as::<_, Cohort>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
+        .bind(scope.location_id).bind(scope.coach_id)
         .fetch_one(c).await)?;
     Ok(row)
 }
@@ -187,6 +212,7 @@ pub async fn sickness_at_start(conn: &mut impl Access, scope: Scope) -> Result<V
     Ok(
         run!(conn, c => sqlx::query_as::<_, (Option<NaiveDate>, NaiveDate)>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
+        .bind(scope.location_id).bind(scope.coach_id)
         .fetch_all(c).await)?,
     )
 }
@@ -201,26 +227,33 @@ pub async fn ended(conn: &mut impl Access, scope: Scope) -> Result<Vec<(Option<S
     Ok(
         run!(conn, c => sqlx::query_as::<_, (Option<String>, NaiveDate, NaiveDate)>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
+        .bind(scope.location_id).bind(scope.coach_id)
         .fetch_all(c).await)?,
     )
 }
 
 /// People reached by presence actions in the period (the programme filter does not apply: actions
-/// reach people before they join a programme).
+/// reach people before they join a programme); for a coach, the actions they led.
 pub async fn reached(conn: &mut impl Access, scope: Scope) -> Result<i64> {
     let sql =
         "SELECT COALESCE(SUM(a.reached), 0) FROM presence_actions a JOIN organisations o ON o.id = a.organisation_id
                WHERE a.on_date >= $1 AND a.on_date <= $2
-                 AND ($3 IS NULL OR a.organisation_id = $3) AND ($4 IS NULL OR o.region_id = $4)";
+                 AND ($3 IS NULL OR a.organisation_id = $3) AND ($4 IS NULL OR o.region_id = $4)
+                 AND ($5 IS NULL OR a.location_id = $5) AND ($6 IS NULL OR a.led_by = $6)";
     let n: Option<i64> = run!(conn, c => sqlx::query_scalar(sql)
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id)
+        .bind(scope.location_id).bind(scope.coach_id)
         .fetch_one(c).await)?;
     Ok(n.unwrap_or(0))
 }
 
 /// Coach FTE and people-to-reach of the agreements running in the period, and their steps target
-/// (the highest, in per mille).
+/// (the highest, in per mille). Agreements are made with partners: a location's or a coach's
+/// share of them is not known, so their scopes have none.
 pub async fn agreements(conn: &mut impl Access, scope: Scope) -> Result<(i64, i64, Option<i32>)> {
+    if !agreements_apply(&scope) {
+        return Ok((0, 0, None));
+    }
     let sql =
         "SELECT COALESCE(SUM(a.fte_hundredths), 0), COALESCE(SUM(a.reach_target), 0), MAX(a.steps_target_permille)
                FROM agreements a JOIN organisations o ON o.id = a.partner_id
@@ -230,6 +263,11 @@ pub async fn agreements(conn: &mut impl Access, scope: Scope) -> Result<(i64, i6
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id)
         .fetch_one(c).await)?;
     Ok((row.0.unwrap_or(0), row.1.unwrap_or(0), row.2))
+}
+
+/// Whether a scope's figures include the agreements' (a partner, a region, everything).
+pub fn agreements_apply(scope: &Scope) -> bool {
+    scope.location_id.is_none() && scope.coach_id.is_none()
 }
 
 /// The barriers noted on the cohort's trajectories by code (a trajectory counts once per code).
@@ -242,6 +280,7 @@ pub async fn barriers(conn: &mut impl Access, scope: Scope) -> Result<Vec<(Strin
     Ok(
         run!(conn, c => sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
+        .bind(scope.location_id).bind(scope.coach_id)
         .fetch_all(c).await)?,
     )
 }
@@ -304,20 +343,20 @@ pub struct Person {
     pub incapacity_since: Option<NaiveDate>,
 }
 
-/// The SQL condition a figure adds ($6 its text argument, when it has one).
+/// The SQL condition a figure adds ($8 its text argument, when it has one).
 fn figure_condition(scope: &Scope, figure: &Figure) -> String {
     let (cohort, ended) = (cohort_filter(scope), ended_filter(scope));
     match figure {
-        Figure::Started | Figure::Sickness(_) => format!("{cohort} AND $6 IS NULL"),
-        Figure::ContactedIndividually => format!("{cohort} AND p.presence_action_id IS NULL AND $6 IS NULL"),
-        Figure::Engaged => format!("{cohort} AND {ENGAGED} AND $6 IS NULL"),
-        Figure::TookStep => format!("{cohort} AND {} AND $6 IS NULL", took_step()),
-        Figure::PaidWork => format!("{cohort} AND {} AND $6 IS NULL", paid_work()),
-        Figure::Exited(None) => format!("{ended} AND $6 IS NULL"),
-        Figure::Exited(Some(None)) => format!("{ended} AND t.exit_situation IS NULL AND $6 IS NULL"),
-        Figure::Exited(Some(Some(_))) => format!("{ended} AND t.exit_situation = $6"),
+        Figure::Started | Figure::Sickness(_) => format!("{cohort} AND $8 IS NULL"),
+        Figure::ContactedIndividually => format!("{cohort} AND p.presence_action_id IS NULL AND $8 IS NULL"),
+        Figure::Engaged => format!("{cohort} AND {ENGAGED} AND $8 IS NULL"),
+        Figure::TookStep => format!("{cohort} AND {} AND $8 IS NULL", took_step()),
+        Figure::PaidWork => format!("{cohort} AND {} AND $8 IS NULL", paid_work()),
+        Figure::Exited(None) => format!("{ended} AND $8 IS NULL"),
+        Figure::Exited(Some(None)) => format!("{ended} AND t.exit_situation IS NULL AND $8 IS NULL"),
+        Figure::Exited(Some(Some(_))) => format!("{ended} AND t.exit_situation = $8"),
         Figure::Barrier(_) => {
-            format!("{cohort} AND EXISTS (SELECT 1 FROM barriers b WHERE b.trajectory_id = t.id AND b.code = $6)")
+            format!("{cohort} AND EXISTS (SELECT 1 FROM barriers b WHERE b.trajectory_id = t.id AND b.code = $8)")
         }
     }
 }
@@ -332,15 +371,15 @@ pub async fn people(
     after: Option<After>,
     limit: i64,
 ) -> Result<Vec<Person>> {
-    // The viewer's part of the caseload, with its ids bound from $10 on.
+    // The viewer's part of the caseload, with its ids bound from $12 on.
     let viewer_scope = onramp_domain::policy::caseload_scope(viewer);
-    let (visible, visible_ids) = crate::scope::caseload_condition(viewer_scope, viewer, &crate::scope::TRAJECTORY, 10);
+    let (visible, visible_ids) = crate::scope::caseload_condition(viewer_scope, viewer, &crate::scope::TRAJECTORY, 12);
     // Without a cursor, its parameters are still bound and only tested for NULL.
     let sql = |has_cursor: bool| {
         let cursor = if has_cursor {
-            " AND (t.participant_name, t.id) > ($7, $8)"
+            " AND (t.participant_name, t.id) > ($9, $10)"
         } else {
-            " AND $7 IS NULL AND $8 IS NULL"
+            " AND $9 IS NULL AND $10 IS NULL"
         };
         format!(
             "SELECT t.id AS trajectory_id, t.participant_id, t.participant_name, p.first_name, p.last_name,
@@ -353,7 +392,7 @@ pub async fn people(
          JOIN organisations o ON o.id = t.organisation_id
          LEFT JOIN users u ON u.id = t.coach_id
          WHERE {} AND {visible}{cursor}
-         ORDER BY t.participant_name, t.id LIMIT $9",
+         ORDER BY t.participant_name, t.id LIMIT $11",
             figure_condition(&scope, figure)
         )
     };
@@ -374,7 +413,8 @@ pub async fn people(
         let rows: Vec<Person> = run!(conn, c => {
             let mut q = sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(&*statement))
                 .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id)
-                .bind(scope.programme_id).bind(&argument).bind(&after_name).bind(after_id).bind(batch);
+                .bind(scope.programme_id).bind(scope.location_id).bind(scope.coach_id)
+                .bind(&argument).bind(&after_name).bind(after_id).bind(batch);
             for id in &visible_ids {
                 q = q.bind(*id);
             }

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseloadPage {
     pub rows: Vec<CaseloadRow>,
-    /// Pass as `after` for the next page; absent on the last page.
+    /// Pass as `after`, with the same filters, for the next page; absent on the last page.
     pub next: Option<String>,
 }
 
@@ -31,7 +31,7 @@ pub async fn caseload(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<CaseloadQuery>,
 ) -> Result<Json<CaseloadPage>, AppError> {
-    let filter = query.filter()?;
+    let filter = query.filter(crate::time::today())?;
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(AppError::invalid("limit", "out-of-range"));

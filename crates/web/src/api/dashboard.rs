@@ -5,7 +5,9 @@ use crate::download::{XLSX, download};
 use crate::error::{AppError, Problem};
 use crate::exchange::report;
 use crate::identity::Ctx;
-use crate::requests::dashboard::{DashboardQuery, PeopleQuery, people_page};
+use crate::requests::dashboard::{
+    ActivityQuery, DashboardQuery, PeopleQuery, agreement_cursor, people_page, presence_cursor,
+};
 use crate::service::dashboard::{self as service, Dashboard};
 use crate::state::AppState;
 use axum::Json;
@@ -30,7 +32,10 @@ pub struct DashboardView {
     pub organisation_id: Option<Uuid>,
     pub region_id: Option<Uuid>,
     pub programme_id: Option<Uuid>,
-    /// People reached by presence actions in the period (anonymous counts).
+    pub location_id: Option<Uuid>,
+    pub coach_id: Option<Uuid>,
+    /// People reached by presence actions in the period (anonymous counts); for a coach, by the
+    /// actions they led.
     pub reached_by_presence: Option<i64>,
     /// Reached by presence actions, plus participants who started without coming through one.
     pub contacted: Option<i64>,
@@ -58,7 +63,8 @@ pub struct DashboardView {
     pub median_duration_months: Option<f64>,
     /// The barriers noted most often on the cohort's trajectories (at most five; each trajectory once per code).
     pub top_barriers: Vec<Count>,
-    /// Coach FTE of the agreements running in the period.
+    /// Coach FTE of the agreements running in the period. Agreements are made with partners:
+    /// 0 (and no target) for a location or a coach.
     pub fte: f64,
     pub reached_per_fte: Option<f64>,
     /// The seeds' norm: 200 reached a year per coach FTE.
@@ -95,6 +101,8 @@ impl From<Dashboard> for DashboardView {
             organisation_id: d.request.organisation_id,
             region_id: d.request.region_id,
             programme_id: d.request.programme_id,
+            location_id: d.request.location_id,
+            coach_id: d.request.coach_id,
             reached_by_presence: shown(&d, "reached_by_presence", d.reached_by_presence),
             contacted: shown(&d, "contacted", d.contacted),
             started: shown(&d, "started", d.started),
@@ -120,8 +128,10 @@ impl From<Dashboard> for DashboardView {
 }
 
 /// The programme dashboard for a period and a scope, counted live. Coaches and care-team members
-/// ask for one of their partners, coordinators for their region or a partner in it; administrators
-/// and funders for anything. Definitions: docs/dashboard.md.
+/// ask for one of their partners or its locations, and coaches for their own work (`coach_id`
+/// their own); coordinators for their region, or a partner, a location or a coach within it;
+/// administrators for anything; funders for anything but one coach's work. Definitions:
+/// docs/dashboard.md.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "outcomes", params(DashboardQuery),
     responses(
         (status = 200, body = DashboardView),
@@ -209,7 +219,7 @@ pub async fn export_csv(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<Response, AppError> {
-    let rows = service::report(&state, &ctx, query.request()?).await?;
+    let rows = crate::service::dashboard_report::report(&state, &ctx, query.request()?).await?;
     Ok(download(
         report::write_csv(&rows, ctx.language),
         "text/csv; charset=utf-8",
@@ -230,7 +240,136 @@ pub async fn export_xlsx(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<Response, AppError> {
-    let rows = service::report(&state, &ctx, query.request()?).await?;
+    let rows = crate::service::dashboard_report::report(&state, &ctx, query.request()?).await?;
     let bytes = report::write_xlsx(&rows, ctx.language, "dashboard").map_err(AppError::internal)?;
     Ok(download(bytes, XLSX, "onramp-dashboard.xlsx"))
+}
+
+/// One presence action behind the dashboard's reach.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PresenceActionRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub on: NaiveDate,
+    pub minutes: i32,
+    /// People reached (an anonymous count).
+    pub reached: i32,
+    pub description: Option<String>,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub location_id: Option<Uuid>,
+    pub location_name: Option<String>,
+    pub led_by_name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PresenceActions {
+    /// People reached by all the actions of the scope and period: the dashboard's figure.
+    pub reached: i64,
+    /// Newest first.
+    pub rows: Vec<PresenceActionRow>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// The presence actions behind the dashboard's "reached by presence actions", for the same period
+/// and scope (a coach: the actions they led), newest first. Staff and care teams, for the scopes
+/// whose dashboard they see; funders see the figure only (403).
+#[utoipa::path(get, path = "/api/v1/dashboard/presence-actions", tag = "outcomes", params(ActivityQuery),
+    responses(
+        (status = 200, body = PresenceActions),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn presence_actions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<ActivityQuery>,
+) -> Result<Json<PresenceActions>, AppError> {
+    let request = query.dashboard().request()?;
+    let (after, limit) = (query.presence_after()?, query.limit()?);
+    let (mut rows, reached) =
+        crate::service::dashboard_activities::presence_actions(&state, &ctx, request, after, limit + 1).await?;
+    let next = crate::service::keep_page(&mut rows, limit).map(|r| presence_cursor(r.on_date, r.id));
+    let rows = rows
+        .into_iter()
+        .map(|a| PresenceActionRow {
+            id: a.id,
+            kind: a.kind,
+            on: a.on_date,
+            minutes: a.minutes,
+            reached: a.reached,
+            description: a.description,
+            organisation_id: a.organisation_id,
+            organisation_name: a.organisation_name,
+            location_id: a.location_id,
+            location_name: a.location_name,
+            led_by_name: a.led_by_name,
+        })
+        .collect();
+    Ok(Json(PresenceActions { reached, rows, next }))
+}
+
+/// One agreement behind the dashboard's coach FTE and hours.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementHours {
+    pub agreement_id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub fte: f64,
+    pub reach_target: i32,
+    /// The share of those contacted to take steps, in percent.
+    pub steps_target_percent: f64,
+    /// Coach hours the agreement commits a year (at the dashboard's location only, when it has one).
+    pub hours_a_year: i64,
+    /// The partner's hours page for the year the period ends in: hours used against these.
+    pub hours_link: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgreementsHours {
+    pub rows: Vec<AgreementHours>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// The agreements behind the dashboard's coach FTE and the coach hours they commit, running in the
+/// same period within the same scope (a location: those that commit hours there; a coach: those
+/// of the partners they work at), by partner. Who may see them: as for the presence actions.
+#[utoipa::path(get, path = "/api/v1/dashboard/agreements", tag = "outcomes", params(ActivityQuery),
+    responses(
+        (status = 200, body = AgreementsHours),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn agreements(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<ActivityQuery>,
+) -> Result<Json<AgreementsHours>, AppError> {
+    let request = query.dashboard().request()?;
+    let (after, limit) = (query.agreement_after()?, query.limit()?);
+    let mut rows = crate::service::dashboard_activities::agreements(&state, &ctx, request, after, limit + 1).await?;
+    let next =
+        crate::service::keep_page(&mut rows, limit).map(|r| agreement_cursor(r.agreement_id, &r.organisation_name));
+    let rows = rows
+        .into_iter()
+        .map(|a| AgreementHours {
+            hours_link: crate::service::dashboard_activities::hours_link(&request, a.organisation_id),
+            agreement_id: a.agreement_id,
+            organisation_id: a.organisation_id,
+            organisation_name: a.organisation_name,
+            starts_on: a.starts_on,
+            ends_on: a.ends_on,
+            fte: f64::from(a.fte_hundredths) / 100.0,
+            reach_target: a.reach_target,
+            steps_target_percent: f64::from(a.steps_target_permille) / 10.0,
+            hours_a_year: a.hours_a_year,
+        })
+        .collect();
+    Ok(Json(AgreementsHours { rows, next }))
 }

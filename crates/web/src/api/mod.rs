@@ -139,6 +139,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::pdf))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(dashboard::people))
+        .routes(routes!(dashboard::presence_actions))
+        .routes(routes!(dashboard::agreements))
         .routes(routes!(dashboard::export_csv))
         .routes(routes!(dashboard::export_xlsx))
         .routes(routes!(coaching::add_contact))

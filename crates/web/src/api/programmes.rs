@@ -34,6 +34,9 @@ pub struct ProgrammeView {
     pub max_duration_months: i32,
     /// Months after exit at which a follow-up check-in falls due.
     pub follow_up_months: Vec<i32>,
+    /// Days without a contact after which the caseload's filter `no_contact` finds a
+    /// trajectory of this programme, when the filter names no number of days.
+    pub no_contact_days: i32,
     /// In order.
     pub phases: Vec<StepView>,
     pub modules: Vec<StepView>,
@@ -66,6 +69,7 @@ impl From<Programme> for ProgrammeView {
             situations: d.situations.iter().map(|s| s.as_str().to_owned()).collect(),
             max_duration_months: d.max_duration_months,
             follow_up_months: d.follow_up_months,
+            no_contact_days: d.no_contact_days,
             phases: steps(d.phases),
             modules: steps(d.modules),
             competences: steps(d.competences),
@@ -94,6 +98,9 @@ pub struct ProgrammeBody {
     pub situations: Vec<String>,
     pub max_duration_months: Option<i32>,
     pub follow_up_months: Vec<i32>,
+    /// 1 to 3650: days without a contact after which the caseload's filter `no_contact` finds a
+    /// trajectory of this programme. Left out: unchanged on an update, 30 on a new programme.
+    pub no_contact_days: Option<i32>,
     /// At least one, in order.
     pub phases: Vec<StepBody>,
     pub modules: Vec<StepBody>,
@@ -106,7 +113,7 @@ pub struct ProgrammeBody {
 impl ProgrammeBody {
     /// Parses the programme; `competences` left out means `kept` (the stored list on an update),
     /// or the seeds' three on a new programme.
-    fn parse(&self, kept: Option<&[onramp_domain::programmes::Step]>) -> Result<ProgrammeInput, AppError> {
+    fn parse(&self, kept: Option<&ProgrammeInput>) -> Result<ProgrammeInput, AppError> {
         let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
         let lines = |steps: &[StepBody]| {
             steps
@@ -133,9 +140,10 @@ impl ProgrammeBody {
                 .join(","),
             phases: lines(&self.phases),
             modules: lines(&self.modules),
+            no_contact_days: number(self.no_contact_days.or(kept.map(|k| k.no_contact_days))),
             competences: match (&self.competences, kept) {
                 (Some(list), _) => lines(list),
-                (None, Some(kept)) => onramp_domain::programmes::step_lines(kept),
+                (None, Some(kept)) => onramp_domain::programmes::step_lines(&kept.competences),
                 (None, None) => step_lines(&seed_competences()),
             },
         };
@@ -201,10 +209,10 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ProgrammeBody>,
 ) -> Result<Json<ProgrammeView>, AppError> {
-    let kept = match body.competences {
-        Some(_) => None,
-        None => Some(service::programmes::get(&state, &ctx, id).await?.definition.competences),
+    let kept = match (&body.competences, body.no_contact_days) {
+        (Some(_), Some(_)) => None,
+        _ => Some(service::programmes::get(&state, &ctx, id).await?.definition),
     };
-    let input = body.parse(kept.as_deref())?;
+    let input = body.parse(kept.as_ref())?;
     Ok(Json(service::programmes::update(&state, &ctx, id, input).await?.into()))
 }

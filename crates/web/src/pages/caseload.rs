@@ -1,8 +1,9 @@
 //! The caseload page: one's trajectories, filtered, a page at a time, with the check-ins due.
 
-use super::form::Form;
+use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render};
 use super::options::{Options, options, programme_list};
+use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
 use crate::requests::caseload::{CaseloadQuery, encode_cursor};
 use crate::service::caseload::{self as service, CaseloadRow};
@@ -10,10 +11,11 @@ use crate::state::AppState;
 use crate::time::today;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Redirect;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use onramp_domain::identity::Role;
+use onramp_domain::organisations::parse_optional_id;
 use onramp_domain::policy::{self, Action, Decision};
-use onramp_store::caseload::Filter;
 use uuid::Uuid;
 
 const PAGE_SIZE: i64 = 50;
@@ -25,7 +27,10 @@ struct CaseloadTemplate {
     rows: Vec<CaseloadRow>,
     filter: Form,
     programmes: Options,
+    phases: Options,
     organisations: Options,
+    locations: Options,
+    regions: Options,
     statuses: Options,
     sorts: Options,
     next: Option<String>,
@@ -36,6 +41,8 @@ struct CaseloadTemplate {
     is_coach: bool,
     /// (programme, phase code, phase name), to show phases by name.
     phase_names: Vec<(Uuid, String, String)>,
+    /// The programmes' own days for "no contact", to say what an empty number means.
+    no_contact_days: String,
 }
 
 impl CaseloadTemplate {
@@ -48,35 +55,58 @@ impl CaseloadTemplate {
     }
 }
 
+/// The query as the filter form shows it again: every field asked, with the defaults filled in.
+fn form_values(query: &CaseloadQuery) -> Vec<(String, String)> {
+    let mut values: Vec<(String, String)> = serde_urlencoded::to_string(query)
+        .ok()
+        .and_then(|text| serde_urlencoded::from_str(&text).ok())
+        .unwrap_or_default();
+    values.retain(|(name, _)| name != "after" && name != "limit");
+    for (name, default) in [("status", "active"), ("sort", "name")] {
+        if !values.iter().any(|(k, v)| k == name && !v.is_empty()) {
+            values.retain(|(k, _)| k != name);
+            values.push((name.to_owned(), default.to_owned()));
+        }
+    }
+    values
+}
+
+/// The link to the page after this one: the same query, every filter kept, from `cursor` on.
+fn next_link(query: &CaseloadQuery, cursor: String) -> String {
+    let mut next = query.clone();
+    next.after = Some(cursor);
+    let pairs: Vec<(String, String)> = serde_urlencoded::to_string(&next)
+        .ok()
+        .and_then(|text| serde_urlencoded::from_str(&text).ok())
+        .unwrap_or_default();
+    let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
 pub async fn caseload(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
     Query(query): Query<CaseloadQuery>,
 ) -> PageResult {
-    let filter: Filter = query.filter()?;
-    let mut rows = service::page(&state, &ctx, &filter, PAGE_SIZE + 1).await?;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut values = vec![
-        ("q".to_owned(), text(&query.q)),
-        ("programme_id".to_owned(), text(&query.programme_id)),
-        ("organisation_id".to_owned(), text(&query.organisation_id)),
-        (
-            "status".to_owned(),
-            query.status.clone().unwrap_or_else(|| "active".into()),
-        ),
-        ("sort".to_owned(), query.sort.clone().unwrap_or_else(|| "name".into())),
-    ];
-    if query.mine == Some(true) {
-        values.push(("mine".into(), "true".into()));
-    }
-    let next = crate::service::keep_page(&mut rows, PAGE_SIZE).map(|r| {
-        let mut params = values.clone();
-        params.push(("after".into(), encode_cursor(&r.cursor(filter.sort))));
-        serde_urlencoded::to_string(params).unwrap_or_default()
-    });
+    let values = form_values(&query);
+    // A filter that does not read is shown in its field, with nothing listed.
+    let (filter, errors) = match query.filter(today()) {
+        Ok(filter) => (Some(filter), None),
+        Err(AppError::Invalid(errors)) => (None, Some(errors)),
+        Err(error) => return Err(error.into()),
+    };
+    let (rows, next) = match &filter {
+        Some(filter) => {
+            let mut rows = service::page(&state, &ctx, filter, PAGE_SIZE + 1).await?;
+            let next = crate::service::keep_page(&mut rows, PAGE_SIZE)
+                .map(|r| next_link(&query, encode_cursor(&r.cursor(filter.sort))));
+            (rows, next)
+        }
+        None => (Vec::new(), None),
+    };
     let p = Page::new(&ctx, "caseload-title", "caseload");
     let all_programmes = programme_list(&state, &ctx).await?;
-    let phase_names = all_programmes
+    let phase_names: Vec<(Uuid, String, String)> = all_programmes
         .iter()
         .flat_map(|g| {
             g.definition
@@ -85,20 +115,48 @@ pub async fn caseload(
                 .map(|s| (g.id, s.code.clone(), s.name.clone()))
         })
         .collect();
+    // Phases are filtered by code, which programmes may share: each code once.
+    let mut phases: Options = Vec::new();
+    for (_, code, name) in &phase_names {
+        if !phases.iter().any(|(c, _)| c == code) {
+            phases.push((code.clone(), name.clone()));
+        }
+    }
+    let no_contact_days = all_programmes
+        .iter()
+        .map(|g| format!("{} {}", g.definition.name, g.definition.no_contact_days))
+        .collect::<Vec<_>>()
+        .join(", ");
     let programmes = all_programmes
         .into_iter()
         .map(|g| (g.id.to_string(), g.definition.name))
         .collect();
-    let organisations = crate::service::organisations::list(&state, &ctx, &Default::default())
+    let organisations: Options = crate::service::organisations::list(&state, &ctx, &Default::default())
         .await
         .map(|list| list.into_iter().map(|o| (o.id.to_string(), o.name)).collect())
         .unwrap_or_default();
-    let due = if filter.after.is_none() {
+    let locations = location_options(&state, &query, &organisations).await?;
+    let regions = if matches!(ctx.actor.role, Role::Administrator | Role::Coordinator) {
+        crate::service::regions::list(&state, &ctx)
+            .await
+            .map(|list| list.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let due = if filter.as_ref().is_some_and(|f| f.after.is_none()) {
         crate::service::check_ins::due_check_ins(&state, &ctx, today() + chrono::Days::new(30))
             .await
             .unwrap_or_default()
     } else {
         Vec::new()
+    };
+    let (form, status) = match errors {
+        Some(errors) => (
+            Form::failed(&FormData::new(values), &errors, ctx.language),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        None => (Form::with_values(values), StatusCode::OK),
     };
     let template = CaseloadTemplate {
         due,
@@ -108,14 +166,43 @@ pub async fn caseload(
         can_register: policy::decide(&ctx.actor, Action::RegisterParticipants) == Decision::Allow,
         is_coach: ctx.actor.role == Role::Coach,
         rows: rows.into_iter().map(CaseloadRow::from).collect(),
-        filter: Form::with_values(values),
+        filter: form,
         programmes,
+        phases,
         organisations,
+        locations,
+        regions,
         next,
         phase_names,
+        no_contact_days,
         p,
     };
-    Ok(render(&template))
+    Ok((status, render(&template)).into_response())
+}
+
+/// The locations to choose from: the chosen partner's, or the one location asked for (a link
+/// from the dashboard may name a location without its partner); only at partners one sees.
+async fn location_options(
+    state: &AppState,
+    query: &CaseloadQuery,
+    organisations: &Options,
+) -> Result<Options, AppError> {
+    let id = |v: &Option<String>| parse_optional_id(v.as_deref().unwrap_or_default()).ok().flatten();
+    let mut conn = state.db.conn().await?;
+    let locations = match (id(&query.organisation_id), id(&query.location_id)) {
+        (Some(organisation), _) => onramp_store::locations::list_for_organisation(&mut conn, organisation).await?,
+        (None, Some(location)) => onramp_store::locations::get(&mut conn, location)
+            .await?
+            .into_iter()
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    let visible = |id: Uuid| organisations.iter().any(|(o, _)| *o == id.to_string());
+    Ok(locations
+        .into_iter()
+        .filter(|l| visible(l.organisation_id))
+        .map(|l| (l.id.to_string(), l.name))
+        .collect())
 }
 
 /// The start page of people who work with a caseload is the caseload.

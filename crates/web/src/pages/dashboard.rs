@@ -3,8 +3,9 @@
 use super::form::Form;
 use super::layout::{Page, PageResult, render};
 use crate::download::download;
+use crate::error::AppError;
 use crate::exchange::report;
-use crate::identity::PageCtx;
+use crate::identity::{Ctx, PageCtx};
 use crate::requests::dashboard::{DashboardQuery, PeopleQuery, people_page};
 use crate::service::barrier_codes::BarrierNames;
 use crate::service::dashboard::{self as service, Dashboard, Request};
@@ -13,7 +14,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use onramp_domain::identity::Role;
-use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::policy::{self, Action, DashboardScope, Decision};
 
 type Options = Vec<(String, String)>;
 
@@ -25,20 +26,24 @@ struct DashboardTemplate {
     organisations: Options,
     regions: Options,
     programmes: Options,
+    locations: Options,
+    coaches: Options,
     d: Dashboard,
     /// Whether the viewer may see the people behind the figures (funders see figures only).
     can_list: bool,
+    /// Whether the viewer may see the presence actions and agreements behind the figures of activity.
+    can_list_activities: bool,
     barrier_names: BarrierNames,
 }
 
 /// A query string of the pairs with a value.
-fn query_string(pairs: &[(&str, String)]) -> String {
+pub(super) fn query_string(pairs: &[(&str, String)]) -> String {
     let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
     serde_urlencoded::to_string(kept).unwrap_or_default()
 }
 
 /// The period and scope of a dashboard as query pairs.
-fn scope_pairs(r: &Request) -> Vec<(&'static str, String)> {
+pub(super) fn scope_pairs(r: &Request) -> Vec<(&'static str, String)> {
     let text = |v: Option<uuid::Uuid>| v.map(|id| id.to_string()).unwrap_or_default();
     vec![
         ("from", r.from.to_string()),
@@ -46,6 +51,8 @@ fn scope_pairs(r: &Request) -> Vec<(&'static str, String)> {
         ("organisation_id", text(r.organisation_id)),
         ("region_id", text(r.region_id)),
         ("programme_id", text(r.programme_id)),
+        ("location_id", text(r.location_id)),
+        ("coach_id", text(r.coach_id)),
     ]
 }
 
@@ -57,6 +64,16 @@ impl DashboardTemplate {
 
     fn barrier_name(&self, code: &str) -> String {
         self.barrier_names.name(self.p.lang, code)
+    }
+
+    /// A list behind a figure of activity (`presence`, `hours`), for this period and scope (the
+    /// programme does not apply to either).
+    fn activity_link(&self, list: &str) -> String {
+        let pairs: Vec<_> = scope_pairs(&self.d.request)
+            .into_iter()
+            .filter(|(k, _)| *k != "programme_id")
+            .collect();
+        format!("/dashboard/{list}?{}", query_string(&pairs))
     }
 
     /// The page of the people behind a figure of this dashboard.
@@ -80,13 +97,15 @@ pub async fn show(
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|o| policy::decide(&ctx.actor, Action::ViewDashboard(Some(&o.as_ref()), None)) == Decision::Allow)
+        .filter(|o| {
+            policy::decide(&ctx.actor, Action::ViewDashboard(DashboardScope::partner(&o.as_ref()))) == Decision::Allow
+        })
         .collect();
     let regions: Vec<_> = crate::service::regions::list(&state, &ctx)
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|r| policy::decide(&ctx.actor, Action::ViewDashboard(None, Some(r.id))) == Decision::Allow)
+        .filter(|r| policy::decide(&ctx.actor, Action::ViewDashboard(DashboardScope::region(r.id))) == Decision::Allow)
         .collect();
     // Those who may not see everything start with the first scope they may see.
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
@@ -105,6 +124,7 @@ pub async fn show(
     }
     let request = query.request()?;
     let d = service::figures(&state, &ctx, request).await?;
+    let (locations, coaches) = scope_options(&state, &ctx, &request).await?;
     // Programme names are no secret: funders filter by programme too.
     let mut conn = state.db.conn().await.map_err(crate::error::AppError::from)?;
     let programmes = onramp_store::programmes::list(&mut conn)
@@ -126,11 +146,48 @@ pub async fn show(
         organisations: organisations.into_iter().map(|o| (o.id.to_string(), o.name)).collect(),
         regions: regions.into_iter().map(|r| (r.id.to_string(), r.name)).collect(),
         programmes,
+        locations,
+        coaches,
+        can_list_activities: d.can_list_activities,
         d,
         can_list: !policy::caseload_scope(&ctx.actor).is_empty(),
         barrier_names: crate::service::barrier_codes::names(&state).await?,
     };
     Ok(render(&template).into_response())
+}
+
+/// The locations and coaches the filter offers: the chosen partner's locations (or the chosen
+/// location's partner's); the coaches the viewer may scope by (a coach: themselves; others: the
+/// chosen partner's, or the chosen region's).
+async fn scope_options(state: &AppState, ctx: &Ctx, request: &Request) -> Result<(Options, Options), AppError> {
+    let mut conn = state.db.conn().await?;
+    let partner = match (request.organisation_id, request.location_id) {
+        (Some(partner), _) => Some(partner),
+        (None, Some(location)) => onramp_store::locations::get(&mut conn, location)
+            .await?
+            .map(|l| l.organisation_id),
+        (None, None) => None,
+    };
+    let locations = match partner {
+        Some(partner) => onramp_store::locations::list_for_organisation(&mut conn, partner)
+            .await?
+            .into_iter()
+            .map(|l| (l.id.to_string(), l.name))
+            .collect(),
+        None => Vec::new(),
+    };
+    let coaches = match (ctx.actor.role, partner, request.region_id) {
+        (Role::Coach, _, _) => vec![(ctx.user.id, ctx.user.display_name.clone())],
+        (Role::Administrator | Role::Coordinator, Some(partner), _) => {
+            onramp_store::users::coaches_at(&mut conn, partner).await?
+        }
+        (Role::Administrator | Role::Coordinator, None, Some(region)) => {
+            onramp_store::users::coaches_in_region(&mut conn, region).await?
+        }
+        _ => Vec::new(),
+    };
+    let coaches = coaches.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+    Ok((locations, coaches))
 }
 
 #[derive(Template)]
@@ -207,7 +264,7 @@ pub async fn export_csv(
 ) -> PageResult {
     let lang = ctx.language;
     let request = query.request()?;
-    let rows = service::report(&state, &ctx, request).await?;
+    let rows = crate::service::dashboard_report::report(&state, &ctx, request).await?;
     Ok(download(
         report::write_csv(&rows, lang),
         "text/csv; charset=utf-8",
@@ -222,7 +279,7 @@ pub async fn export_xlsx(
 ) -> PageResult {
     let lang = ctx.language;
     let request = query.request()?;
-    let rows = service::report(&state, &ctx, request).await?;
+    let rows = crate::service::dashboard_report::report(&state, &ctx, request).await?;
     let bytes = report::write_xlsx(&rows, lang, "dashboard").map_err(crate::error::AppError::internal)?;
     Ok(download(
         bytes,

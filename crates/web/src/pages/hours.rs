@@ -46,6 +46,8 @@ impl Line {
 }
 
 struct LocationTable {
+    /// The table's id in the page, for links to one location (`location-<id>`, `location-none`).
+    anchor: String,
     name: String,
     lines: Vec<Line>,
 }
@@ -75,6 +77,7 @@ fn tables(p: &Page, view: &HoursView) -> Vec<LocationTable> {
                 is_total: false,
             };
             LocationTable {
+                anchor: l.location_id.map_or_else(|| "none".to_owned(), |id| id.to_string()),
                 name: l.location_name.clone().unwrap_or_else(|| p.t("hours-no-location")),
                 lines: vec![
                     line("individual", l.individual),

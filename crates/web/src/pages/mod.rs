@@ -17,6 +17,7 @@ mod consents;
 mod consultations;
 mod csrf;
 mod dashboard;
+mod dashboard_activities;
 mod documents;
 mod errors;
 mod exchange;
@@ -110,6 +111,8 @@ pub fn router() -> Router<AppState> {
         .route("/barrier-codes", get(barrier_codes::show).post(barrier_codes::add))
         .route("/dashboard", get(dashboard::show))
         .route("/dashboard/people", get(dashboard::people))
+        .route("/dashboard/presence", get(dashboard_activities::presence))
+        .route("/dashboard/hours", get(dashboard_activities::hours))
         .route("/dashboard.csv", get(dashboard::export_csv))
         .route("/dashboard.xlsx", get(dashboard::export_xlsx))
         .route("/consultations", get(consultations::show).post(consultations::create))

@@ -72,6 +72,7 @@ fn values(definition: &ProgrammeInput) -> Vec<(String, String)> {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
+        ("no_contact_days".to_owned(), definition.no_contact_days.to_string()),
         ("phases".to_owned(), lines(&definition.phases)),
         ("modules".to_owned(), lines(&definition.modules)),
         ("competences".to_owned(), lines(&definition.competences)),
@@ -97,6 +98,7 @@ fn fields(data: &FormData) -> ProgrammeFields {
         situations: data.all("situations"),
         max_duration_months: data.get("max_duration_months").into(),
         follow_up_months: data.get("follow_up_months").into(),
+        no_contact_days: data.get("no_contact_days").into(),
         phases: data.get("phases").into(),
         modules: data.get("modules").into(),
         competences: data.get("competences").into(),
@@ -143,6 +145,10 @@ pub async fn new(PageCtx(ctx): PageCtx) -> PageResult {
         None,
         Form::with_values(vec![
             ("max_duration_months".into(), "12".into()),
+            (
+                "no_contact_days".into(),
+                onramp_domain::programmes::DEFAULT_NO_CONTACT_DAYS.to_string(),
+            ),
             (
                 "competences".into(),
                 onramp_domain::programmes::step_lines(&onramp_domain::programmes::seed_competences()),

@@ -3,12 +3,15 @@
 use crate::error::AppError;
 use chrono::NaiveDate;
 use onramp_domain::organisations::parse_optional_id;
-use onramp_store::caseload::{Cursor, Filter, Sort, Status};
-use serde::Deserialize;
+use onramp_domain::plans::STEP_DUE_WITHIN_DAYS;
+use onramp_domain::programmes::MAX_NO_CONTACT_DAYS;
+use onramp_store::caseload::{Cursor, Filter, NoContact, Sort, Status, StepsDue};
+use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+/// Every field is kept as it was asked, so that a page's link to the next one can repeat it whole.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct CaseloadQuery {
@@ -25,6 +28,15 @@ pub struct CaseloadQuery {
     pub organisation_id: Option<String>,
     pub location_id: Option<String>,
     pub region_id: Option<String>,
+    /// Only trajectories with an action-plan step still to do that falls due within 7 days or is overdue.
+    pub steps_due: Option<bool>,
+    /// Only trajectories without a contact (or, without any, since their start) for `no_contact_days`
+    /// days; without that number, for as many days as each trajectory's programme sets
+    /// (`no_contact_days` of the programme, 30 by default).
+    pub no_contact: Option<bool>,
+    /// 1 to 3650; implies `no_contact`.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 3650)]
+    pub no_contact_days: Option<String>,
     /// The `next` value of the previous page.
     pub after: Option<String>,
     /// 1 to 200; 50 by default.
@@ -32,7 +44,8 @@ pub struct CaseloadQuery {
 }
 
 impl CaseloadQuery {
-    pub fn filter(&self) -> Result<Filter, AppError> {
+    /// The filter, as of `today`.
+    pub fn filter(&self, today: NaiveDate) -> Result<Filter, AppError> {
         let id = |field: &'static str, v: &Option<String>| {
             parse_optional_id(v.as_deref().unwrap_or("")).map_err(|code| AppError::invalid(field, code))
         };
@@ -52,6 +65,15 @@ impl CaseloadQuery {
             None => None,
         };
         let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let no_contact = match text(&self.no_contact_days) {
+            Some(days) => {
+                let days = onramp_domain::validation::whole_number(&days, 1, MAX_NO_CONTACT_DAYS)
+                    .map_err(|code| AppError::invalid("no_contact_days", code))?;
+                Some(NoContact::Since(today - chrono::Days::new(days.unsigned_abs().into())))
+            }
+            None if self.no_contact == Some(true) => Some(NoContact::ProgrammeSetting { today }),
+            None => None,
+        };
         Ok(Filter {
             status,
             sort,
@@ -62,6 +84,12 @@ impl CaseloadQuery {
             organisation_id: id("organisation_id", &self.organisation_id)?,
             location_id: id("location_id", &self.location_id)?,
             region_id: id("region_id", &self.region_id)?,
+            steps: Some(StepsDue {
+                today,
+                due_by: today + chrono::Days::new(STEP_DUE_WITHIN_DAYS),
+            }),
+            steps_due: self.steps_due == Some(true),
+            no_contact,
             after,
         })
     }

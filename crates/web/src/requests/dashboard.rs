@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
@@ -26,6 +26,11 @@ pub struct DashboardQuery {
     pub region_id: Option<String>,
     /// One programme.
     pub programme_id: Option<String>,
+    /// One location (of the partner, when one is given too).
+    pub location_id: Option<String>,
+    /// One coach: the trajectories they are responsible for and the presence actions they led
+    /// (coordinators within their region, coaches themselves only).
+    pub coach_id: Option<String>,
 }
 
 impl DashboardQuery {
@@ -46,6 +51,12 @@ impl DashboardQuery {
         let programme_id = errors
             .check("programme_id", parse_optional_id(&text(&self.programme_id)))
             .flatten();
+        let location_id = errors
+            .check("location_id", parse_optional_id(&text(&self.location_id)))
+            .flatten();
+        let coach_id = errors
+            .check("coach_id", parse_optional_id(&text(&self.coach_id)))
+            .flatten();
         match period {
             Ok(period) if errors.is_empty() => Ok(Request {
                 from: period.from,
@@ -53,6 +64,8 @@ impl DashboardQuery {
                 organisation_id,
                 region_id,
                 programme_id,
+                location_id,
+                coach_id,
             }),
             _ => Err(AppError::Invalid(errors)),
         }
@@ -74,6 +87,8 @@ pub struct PeopleQuery {
     pub organisation_id: Option<String>,
     pub region_id: Option<String>,
     pub programme_id: Option<String>,
+    pub location_id: Option<String>,
+    pub coach_id: Option<String>,
     /// The `next` value of the previous page.
     pub after: Option<String>,
     /// 1 to 500; 100 by default.
@@ -89,6 +104,8 @@ impl PeopleQuery {
             organisation_id: self.organisation_id.clone(),
             region_id: self.region_id.clone(),
             programme_id: self.programme_id.clone(),
+            location_id: self.location_id.clone(),
+            coach_id: self.coach_id.clone(),
         }
     }
 
@@ -127,4 +144,86 @@ pub async fn people_page(
     let next =
         crate::service::keep_page(&mut rows, limit).map(|r| format!("{}~{}", r.trajectory_id, r.participant_name));
     Ok((rows, next))
+}
+
+/// The dashboard's period and scope, and a page of the records behind one of its figures of
+/// activity (the presence actions, the agreements).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ActivityQuery {
+    /// The period and scope, as for the dashboard.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub organisation_id: Option<String>,
+    pub region_id: Option<String>,
+    pub location_id: Option<String>,
+    pub coach_id: Option<String>,
+    /// The `next` value of the previous page.
+    pub after: Option<String>,
+    /// 1 to 500; 100 by default.
+    pub limit: Option<i64>,
+}
+
+impl ActivityQuery {
+    /// The dashboard's own part of the query.
+    pub fn dashboard(&self) -> DashboardQuery {
+        DashboardQuery {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            organisation_id: self.organisation_id.clone(),
+            region_id: self.region_id.clone(),
+            location_id: self.location_id.clone(),
+            coach_id: self.coach_id.clone(),
+            programme_id: None,
+        }
+    }
+
+    /// The page size, checked.
+    pub fn limit(&self) -> Result<i64, AppError> {
+        let limit = self.limit.unwrap_or(100);
+        if (1..=500).contains(&limit) {
+            Ok(limit)
+        } else {
+            Err(AppError::invalid("limit", "out-of-range"))
+        }
+    }
+
+    /// The cursor as `first~second`, each part read by `read`; none when absent.
+    fn cursor<A, B>(
+        &self,
+        first: impl Fn(&str) -> Option<A>,
+        second: impl Fn(&str) -> Option<B>,
+    ) -> Result<Option<(A, B)>, AppError> {
+        match self.after.as_deref().filter(|a| !a.is_empty()) {
+            Some(cursor) => cursor
+                .split_once('~')
+                .and_then(|(a, b)| Some((first(a)?, second(b)?)))
+                .map(Some)
+                .ok_or(AppError::invalid("after", "invalid-reference")),
+            None => Ok(None),
+        }
+    }
+
+    /// Where a page of presence actions starts: after `date~id`.
+    pub fn presence_after(&self) -> Result<Option<(chrono::NaiveDate, Uuid)>, AppError> {
+        self.cursor(|d| d.parse().ok(), |id| Uuid::parse_str(id).ok())
+    }
+
+    /// Where a page of agreements starts: after `id~partner name`.
+    pub fn agreement_after(&self) -> Result<Option<(String, Uuid)>, AppError> {
+        Ok(self
+            .cursor(|id| Uuid::parse_str(id).ok(), |name| Some(name.to_owned()))?
+            .map(|(id, name)| (name, id)))
+    }
+}
+
+/// The cursor of the page after a presence action.
+pub fn presence_cursor(on: chrono::NaiveDate, id: Uuid) -> String {
+    format!("{on}~{id}")
+}
+
+/// The cursor of the page after an agreement.
+pub fn agreement_cursor(id: Uuid, partner: &str) -> String {
+    format!("{id}~{partner}")
 }

@@ -42,6 +42,10 @@ pub struct CaseloadRow {
     pub coach_name: Option<String>,
     pub organisation_name: String,
     pub location_name: Option<String>,
+    /// Action-plan steps still to do that fall due within 7 days or are overdue.
+    pub steps_due: i64,
+    /// Of those, the ones whose due date has passed.
+    pub steps_overdue: i64,
 }
 
 impl From<Row> for CaseloadRow {
@@ -65,6 +69,8 @@ impl From<Row> for CaseloadRow {
             coach_name: r.coach_name,
             organisation_name: r.organisation_name,
             location_name: r.location_name,
+            steps_due: r.steps_due,
+            steps_overdue: r.steps_overdue,
         }
     }
 }

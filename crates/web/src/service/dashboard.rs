@@ -1,13 +1,14 @@
 //! The programme dashboard: live figures for a period and a scope (a partner, a region, a
-//! programme, or everything), with the definitions written in docs/dashboard.md.
+//! location, a coach, a programme, or everything), with the definitions written in
+//! docs/dashboard.md.
 
 use super::require;
 use crate::error::AppError;
-use crate::exchange::report::{ReportRow, Value};
 use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::disclosure::Cells;
+use onramp_domain::identity::Role;
 use onramp_domain::outcomes::{BarrierCode, ExitSituation};
 use onramp_domain::participants::SICKNESS_BANDS;
 use onramp_domain::policy;
@@ -16,7 +17,7 @@ use onramp_domain::presence::REACH_PER_FTE_NORM;
 use onramp_store::audit::{self, Event};
 use onramp_store::dashboard::{self, Scope};
 use onramp_store::dashboard::{After, Figure, Person};
-use onramp_store::{Access, organisations, programmes};
+use onramp_store::{Access, organisations, programmes, users};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -29,6 +30,10 @@ pub struct Request {
     pub organisation_id: Option<Uuid>,
     pub region_id: Option<Uuid>,
     pub programme_id: Option<Uuid>,
+    /// A location (of the partner, when one is chosen too).
+    pub location_id: Option<Uuid>,
+    /// A coach: the trajectories they are responsible for, the presence actions they led.
+    pub coach_id: Option<Uuid>,
 }
 
 /// A share as a percentage with one decimal, of a count over a base; `None` over nothing.
@@ -72,6 +77,13 @@ pub struct Dashboard {
     pub reached_per_fte: Option<f64>,
     pub reach_per_fte_norm: i64,
     pub reach_target: i64,
+    /// Whether the agreements' figures (FTE, target) apply: not to a location or a coach, since
+    /// agreements are made with partners.
+    pub agreements_apply: bool,
+    /// Whether the viewer may list the presence actions and agreements behind the figures of
+    /// activity (`Action::ViewDashboardActivities`; not funders).
+    #[serde(skip)]
+    pub can_list_activities: bool,
     /// The figures hidden as small cells (`started`, `exits:inactive`, `barrier:pain`, …); their
     /// counts read 0 and their shares nothing. Empty for those who see exact figures.
     pub hidden: BTreeSet<String>,
@@ -157,10 +169,42 @@ impl Dashboard {
 
 /// Checks the period, the references and the actor's right to the scope; gives the store's scope.
 async fn authorised_scope(conn: &mut impl Access, ctx: &Ctx, request: Request) -> Result<Scope, AppError> {
+    Ok(checked_scope(conn, ctx, request, false).await?.scope)
+}
+
+/// A scope the policy allowed, and whether the lists behind its figures of activity are allowed too.
+pub(crate) struct Checked {
+    pub(crate) scope: Scope,
+    pub(crate) lists_activities: bool,
+}
+
+/// [`authorised_scope`]; with `activities`, for the lists behind the figures of activity
+/// (`Action::ViewDashboardActivities`) rather than the figures.
+pub(crate) async fn checked_scope(
+    conn: &mut impl Access,
+    ctx: &Ctx,
+    request: Request,
+    activities: bool,
+) -> Result<Checked, AppError> {
     if request.to < request.from {
         return Err(AppError::invalid("to", "before-start"));
     }
-    let organisation = match request.organisation_id {
+    // A location stands for its partner in the policy; a partner chosen with it must be its own.
+    let location = match request.location_id {
+        Some(id) => Some(
+            onramp_store::locations::get(conn, id)
+                .await?
+                .ok_or(AppError::invalid("location_id", "invalid-reference"))?,
+        ),
+        None => None,
+    };
+    if let (Some(location), Some(organisation)) = (&location, request.organisation_id)
+        && location.organisation_id != organisation
+    {
+        return Err(AppError::invalid("location_id", "location-elsewhere"));
+    }
+    let organisation_id = request.organisation_id.or(location.as_ref().map(|l| l.organisation_id));
+    let organisation = match organisation_id {
         Some(id) => Some(
             organisations::get(conn, id)
                 .await?
@@ -168,27 +212,54 @@ async fn authorised_scope(conn: &mut impl Access, ctx: &Ctx, request: Request) -
         ),
         None => None,
     };
+    let organisation = organisation.as_ref().map(|o| o.as_ref());
+    let scope = policy::DashboardScope {
+        organisation: organisation.as_ref(),
+        region_id: request.region_id,
+        location: location.is_some(),
+        coach_id: request.coach_id,
+    };
+    let lists = Action::ViewDashboardActivities(scope);
     require(
         &ctx.actor,
-        Action::ViewDashboard(organisation.as_ref().map(|o| o.as_ref()).as_ref(), request.region_id),
+        if activities {
+            lists
+        } else {
+            Action::ViewDashboard(scope)
+        },
     )?;
+    let lists_activities = policy::decide(&ctx.actor, lists) == policy::Decision::Allow;
+    if let Some(coach) = request.coach_id
+        && users::get(conn, coach).await?.is_none_or(|u| u.role != Role::Coach)
+    {
+        return Err(AppError::invalid("coach_id", "not-a-coach"));
+    }
     if let Some(programme) = request.programme_id
         && programmes::get(conn, programme).await?.is_none()
     {
         return Err(AppError::invalid("programme_id", "invalid-reference"));
     }
-    Ok(Scope {
+    let scope = Scope {
         from: request.from,
         to: request.to,
-        organisation_id: request.organisation_id,
+        organisation_id,
         region_id: request.region_id,
         programme_id: request.programme_id,
+        location_id: request.location_id,
+        coach_id: request.coach_id,
+    };
+    Ok(Checked {
+        scope,
+        lists_activities,
     })
 }
 
 pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Dashboard, AppError> {
     let mut conn = state.db.conn().await?;
-    let scope = authorised_scope(&mut conn, ctx, request).await?;
+    let Checked {
+        scope,
+        lists_activities,
+    } = checked_scope(&mut conn, ctx, request, false).await?;
     let tally = dashboard::tally(&mut conn, scope).await?;
     let reached = dashboard::reached(&mut conn, scope).await?;
     let (fte_hundredths, reach_target, steps_permille) = dashboard::agreements(&mut conn, scope).await?;
@@ -233,6 +304,8 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
         reached_per_fte: (fte > 0.0).then(|| (reached as f64 / fte * 10.0).round() / 10.0),
         reach_per_fte_norm: REACH_PER_FTE_NORM,
         reach_target,
+        agreements_apply: dashboard::agreements_apply(&scope),
+        can_list_activities: lists_activities,
         hidden: BTreeSet::new(),
         small_cell_threshold: None,
     })
@@ -308,6 +381,7 @@ pub async fn people(
         serde_json::json!({
             "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
             "region_id": request.region_id, "programme_id": request.programme_id,
+            "location_id": request.location_id, "coach_id": request.coach_id,
             "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
         })
         .to_string(),
@@ -343,125 +417,6 @@ pub fn median_months(mut durations: Vec<(i64, i64)>) -> Option<f64> {
         at(total / 2) as f64
     };
     Some((median / 30.44 * 10.0).round() / 10.0)
-}
-
-/// The dashboard as report rows (for CSV and XLSX), in the actor's language: the period and scope
-/// first, then each figure with its definition.
-pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec<ReportRow>, AppError> {
-    let d = figures(state, ctx, request).await?;
-    let lang = ctx.language;
-    let t = |key: &str| crate::i18n::text(lang, key);
-    let row = |figure: &str, label: String, value: Value, definition: String| ReportRow {
-        figure: figure.to_owned(),
-        label,
-        value,
-        definition,
-    };
-    let mut conn = state.db.conn().await?;
-    let mut scope = Vec::new();
-    if let Some(id) = d.request.organisation_id
-        && let Some(o) = organisations::get(&mut conn, id).await?
-    {
-        scope.push(o.name);
-    }
-    if let Some(id) = d.request.region_id
-        && let Some(r) = onramp_store::regions::get(&mut conn, id).await?
-    {
-        scope.push(r.name);
-    }
-    if let Some(id) = d.request.programme_id
-        && let Some(mut g) = programmes::get(&mut conn, id).await?
-    {
-        crate::i18n::localise_programme(lang, &mut g);
-        scope.push(g.definition.name);
-    }
-    let barrier_names = super::barrier_codes::names_in(&mut conn).await?;
-    drop(conn);
-    let scope = if scope.is_empty() {
-        t("dashboard-scope-all")
-    } else {
-        scope.join(" · ")
-    };
-    let shown = |figure: &str, n: i64| {
-        if d.is_hidden(figure) {
-            Value::Hidden
-        } else {
-            Value::Count(n)
-        }
-    };
-    let count = |figure: &str, key: &str, n: i64| row(figure, t(key), shown(figure, n), t(&format!("{key}-def")));
-    let decimal =
-        |figure: &str, key: &str, v: Option<f64>| row(figure, t(key), Value::Decimal(v), t(&format!("{key}-def")));
-    let mut rows = vec![
-        row(
-            "from",
-            t("dashboard-period-from"),
-            Value::Text(d.request.from.to_string()),
-            String::new(),
-        ),
-        row(
-            "to",
-            t("dashboard-period-to"),
-            Value::Text(d.request.to.to_string()),
-            String::new(),
-        ),
-        row("scope", t("dashboard-scope"), Value::Text(scope), String::new()),
-        count("reached_by_presence", "dashboard-reached", d.reached_by_presence),
-        count("contacted", "dashboard-contacted", d.contacted),
-        count("started", "dashboard-started", d.started),
-        count("engaged_in_modules", "dashboard-engaged", d.engaged_in_modules),
-        count("took_step", "dashboard-steps", d.took_step),
-        decimal("took_step_percent", "dashboard-steps-share", d.took_step_percent),
-        decimal(
-            "took_step_percent_of_contacted",
-            "dashboard-steps-contacted",
-            d.took_step_percent_of_contacted,
-        ),
-        decimal("steps_target_percent", "dashboard-target-label", d.steps_target_percent),
-        count("paid_work", "dashboard-paid", d.paid_work),
-        decimal(
-            "paid_work_percent_of_steps",
-            "dashboard-paid-share",
-            d.paid_work_percent_of_steps,
-        ),
-        decimal("median_duration_months", "dashboard-duration", d.median_duration_months),
-        decimal("fte", "dashboard-fte", Some(d.fte)),
-        decimal("reached_per_fte", "dashboard-per-fte", d.reached_per_fte),
-    ];
-    for (situation, n) in &d.exits {
-        let name = if situation == "not_recorded" {
-            t("select-not-recorded")
-        } else {
-            t(&format!("situation-exit-{situation}"))
-        };
-        let label = format!("{}: {name}", t("dashboard-exits"));
-        rows.push(row(
-            &format!("exits:{situation}"),
-            label,
-            shown(&format!("exits:{situation}"), *n),
-            t("dashboard-exits-def"),
-        ));
-    }
-    for (band, n) in &d.sickness_bands {
-        let name = if band == "unknown" { t("unknown") } else { band.clone() };
-        let label = format!("{}: {name}", t("dashboard-sickness"));
-        rows.push(row(
-            &format!("sickness:{band}"),
-            label,
-            shown(&format!("sickness:{band}"), *n),
-            t("dashboard-sickness-def"),
-        ));
-    }
-    for (code, n) in &d.top_barriers {
-        let label = format!("{}: {}", t("dashboard-barriers"), barrier_names.name(lang, code));
-        rows.push(row(
-            &format!("barrier:{code}"),
-            label,
-            shown(&format!("barrier:{code}"), *n),
-            t("dashboard-barriers-def"),
-        ));
-    }
-    Ok(rows)
 }
 
 #[cfg(test)]

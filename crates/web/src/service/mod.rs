@@ -13,6 +13,8 @@ pub mod check_ins;
 pub mod coaching;
 pub mod consents;
 pub mod dashboard;
+pub mod dashboard_activities;
+pub mod dashboard_report;
 mod decisions;
 pub mod digest;
 pub mod documents;
