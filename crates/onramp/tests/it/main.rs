@@ -14,6 +14,7 @@ mod cli;
 mod coaching;
 mod dashboard;
 mod dashboard_counts;
+mod decimals;
 mod enum_guards;
 mod exchange;
 mod group_sessions;
