@@ -17,6 +17,7 @@ mod dashboard_counts;
 mod decimals;
 mod enum_guards;
 mod exchange;
+mod exchange_records;
 mod group_sessions;
 mod icf;
 mod import_data;
