@@ -6,9 +6,9 @@ use crate::identity::{Credential, RequestInfo};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use onramp_domain::identity::Language;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use onramp_domain::identity::Language;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -72,7 +72,10 @@ pub fn limit_bodies<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
 async fn explain_too_large(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     // The account's language when signed in, else the one the request asks for.
-    let signed_in = request.extensions().get::<crate::identity::Ctx>().map(|ctx| ctx.language);
+    let signed_in = request
+        .extensions()
+        .get::<crate::identity::Ctx>()
+        .map(|ctx| ctx.language);
     let asked = request.extensions().get::<RequestInfo>().map(|info| info.language);
     let language = signed_in.or(asked).unwrap_or(Language::Nl);
     let response = next.run(request).await;

@@ -78,14 +78,20 @@ async fn dutch_pages_write_decimals_with_a_comma_and_english_ones_with_a_point()
     let agreement = agreement.split('?').next().unwrap().to_owned();
 
     let html = page(&app, &dutch, &agreement, "nl").await;
-    assert!(html.contains("<dd>12,5%</dd>") && html.contains("<dd>0,80</dd>"), "{html}");
+    assert!(
+        html.contains("<dd>12,5%</dd>") && html.contains("<dd>0,80</dd>"),
+        "{html}"
+    );
     assert!(
         html.contains("value=\"12,5\"") && html.contains("value=\"0,80\""),
         "the edit form as it is typed"
     );
     let english = app.english_browser_as(ADMIN).await;
     let html = page(&app, &english, &agreement, "en").await;
-    assert!(html.contains("<dd>12.5%</dd>") && html.contains("<dd>0.80</dd>"), "{html}");
+    assert!(
+        html.contains("<dd>12.5%</dd>") && html.contains("<dd>0.80</dd>"),
+        "{html}"
+    );
     assert!(html.contains("value=\"12.5\""));
     // The edit form posts back what it shows.
     let response = dutch

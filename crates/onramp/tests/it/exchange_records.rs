@@ -12,7 +12,14 @@ const BARRIERS: &str = include_str!("../../../../docs/import-example-barriers.cs
 const CONTACTS: &str = include_str!("../../../../docs/import-example-contacts.csv");
 
 /// Posts a file to `/api/v1/imports/{kind}`.
-async fn import(app: &TestApp, client: &Client, kind: &str, body: Vec<u8>, content_type: &str, dry_run: bool) -> (StatusCode, Value) {
+async fn import(
+    app: &TestApp,
+    client: &Client,
+    kind: &str,
+    body: Vec<u8>,
+    content_type: &str,
+    dry_run: bool,
+) -> (StatusCode, Value) {
     let response = client
         .post(app.url(&format!("/api/v1/imports/{kind}?dry_run={dry_run}")))
         .header("content-type", content_type)
@@ -25,7 +32,11 @@ async fn import(app: &TestApp, client: &Client, kind: &str, body: Vec<u8>, conte
 }
 
 async fn export(app: &TestApp, client: &Client, file: &str) -> Vec<u8> {
-    let response = client.get(app.url(&format!("/api/v1/exports/{file}"))).send().await.unwrap();
+    let response = client
+        .get(app.url(&format!("/api/v1/exports/{file}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{file}");
     response.bytes().await.unwrap().to_vec()
 }
@@ -56,14 +67,22 @@ async fn outcomes_barriers_and_contacts_import_from_their_files_and_export_back(
     let marc = page["rows"][0]["participant_id"].as_str().unwrap().to_owned();
     let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{marc}")).await;
     let text = file.to_string();
-    assert!(text.contains("Geen kinderopvang op dinsdag") && text.contains("Logistiek Limburg"), "{file}");
+    assert!(
+        text.contains("Geen kinderopvang op dinsdag") && text.contains("Logistiek Limburg"),
+        "{file}"
+    );
     assert!(text.contains("Opvolging na de intake"), "{file}");
     // Each written as the forms write it: audited, on the participant's file.
     for action in ["outcome.create", "barrier.create", "contact.create"] {
         let entries = app.audit(action).await;
         let imported: Vec<_> = entries
             .iter()
-            .filter(|e| e.after_json.as_deref().unwrap_or("").contains("019b8000-0000-7000-8000-0000000000a"))
+            .filter(|e| {
+                e.after_json
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("019b8000-0000-7000-8000-0000000000a")
+            })
             .collect();
         assert_eq!(imported.len(), 2, "{action}");
         assert!(imported.iter().all(|e| e.participant_id.is_some()), "{action}");
@@ -72,8 +91,17 @@ async fn outcomes_barriers_and_contacts_import_from_their_files_and_export_back(
     // The exports carry them, and the situation at exit.
     let participants = String::from_utf8(export(&app, &coach, "participants.csv").await).unwrap();
     assert!(participants.starts_with("\u{feff}participant_id;"));
-    assert!(participants.lines().next().unwrap().ends_with(";exit_reason;exit_situation"));
-    assert!(participants.contains(";2026-06-30;work;in_employment"), "{participants}");
+    assert!(
+        participants
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(";exit_reason;exit_situation")
+    );
+    assert!(
+        participants.contains(";2026-06-30;work;in_employment"),
+        "{participants}"
+    );
     let mut first = Vec::new();
     for (kind, example) in [("outcomes", OUTCOMES), ("barriers", BARRIERS), ("contacts", CONTACTS)] {
         let bytes = export(&app, &coach, &format!("{kind}.csv")).await;
@@ -94,7 +122,12 @@ async fn outcomes_barriers_and_contacts_import_from_their_files_and_export_back(
     for (kind, bytes) in &first {
         let (status, report) = import(&app, &coach, kind, bytes.clone(), "text/csv", false).await;
         assert_eq!(status, StatusCode::CREATED, "{kind}: {report}");
-        for count in ["outcomes_created", "barriers_created", "barriers_updated", "contacts_created"] {
+        for count in [
+            "outcomes_created",
+            "barriers_created",
+            "barriers_updated",
+            "contacts_created",
+        ] {
             assert_eq!(report[count], 0, "{kind} {count}: {report}");
         }
         assert_eq!(&export(&app, &coach, &format!("{kind}.csv")).await, bytes, "{kind}");
@@ -106,7 +139,11 @@ async fn outcomes_barriers_and_contacts_import_from_their_files_and_export_back(
         .lines()
         .find(|l| l.contains("0000000000a1;fear_of_returning;"))
         .unwrap();
-    let closed = format!("{}\n{}resolved;2026-11-30\n", open.lines().next().unwrap(), fear.strip_suffix("open;").unwrap());
+    let closed = format!(
+        "{}\n{}resolved;2026-11-30\n",
+        open.lines().next().unwrap(),
+        fear.strip_suffix("open;").unwrap()
+    );
     let (status, report) = import(&app, &coach, "barriers", closed.into_bytes(), "text/csv", false).await;
     assert_eq!(status, StatusCode::CREATED, "{report}");
     assert_eq!(report["barriers_updated"], 1, "{report}");
@@ -152,7 +189,15 @@ async fn bad_rows_of_every_kind_are_reported_and_nothing_is_written() {
     );
     let count_outcomes = || count(&app.db, "SELECT COUNT(*) FROM outcomes");
     let before = count_outcomes().await;
-    let (status, report) = import(&app, &coach, "outcomes", outcomes.clone().into_bytes(), "text/csv", true).await;
+    let (status, report) = import(
+        &app,
+        &coach,
+        "outcomes",
+        outcomes.clone().into_bytes(),
+        "text/csv",
+        true,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let row = |line: u64, column: &str, code: &str| ("outcomes".to_owned(), line, column.to_owned(), code.to_owned());
     assert_eq!(
@@ -214,8 +259,18 @@ async fn bad_rows_of_every_kind_are_reported_and_nothing_is_written() {
     assert_eq!(
         errors(&report),
         [
-            ("participants".to_owned(), 2, "exit_situation".to_owned(), "needs-exit".to_owned()),
-            ("participants".to_owned(), 3, "exit_situation".to_owned(), "invalid-choice".to_owned()),
+            (
+                "participants".to_owned(),
+                2,
+                "exit_situation".to_owned(),
+                "needs-exit".to_owned()
+            ),
+            (
+                "participants".to_owned(),
+                3,
+                "exit_situation".to_owned(),
+                "invalid-choice".to_owned()
+            ),
         ]
     );
 
@@ -224,13 +279,38 @@ async fn bad_rows_of_every_kind_are_reported_and_nothing_is_written() {
     let (status, problem) = import(&app, &coach, "outcomes", wide.into_bytes(), "text/csv", true).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "file", "too-many-columns"), "{problem}");
-    let (_, report) = import(&app, &coach, "contacts", b"trajectory_id;colour\n".to_vec(), "text/csv", true).await;
-    let missing: Vec<_> = errors(&report).into_iter().map(|(_, _, column, code)| (column, code)).collect();
-    assert!(missing.contains(&("colour".into(), "unknown-column".into())), "{report}");
-    assert!(missing.contains(&("minutes".into(), "missing-column".into())), "{report}");
+    let (_, report) = import(
+        &app,
+        &coach,
+        "contacts",
+        b"trajectory_id;colour\n".to_vec(),
+        "text/csv",
+        true,
+    )
+    .await;
+    let missing: Vec<_> = errors(&report)
+        .into_iter()
+        .map(|(_, _, column, code)| (column, code))
+        .collect();
+    assert!(
+        missing.contains(&("colour".into(), "unknown-column".into())),
+        "{report}"
+    );
+    assert!(
+        missing.contains(&("minutes".into(), "missing-column".into())),
+        "{report}"
+    );
     for email in [COORDINATOR_LIMBURG, CARE_ANTWERPEN, FUNDER] {
         let client = app.api_as(email).await;
-        let (status, _) = import(&app, &client, "barriers", BARRIERS.as_bytes().to_vec(), "text/csv", true).await;
+        let (status, _) = import(
+            &app,
+            &client,
+            "barriers",
+            BARRIERS.as_bytes().to_vec(),
+            "text/csv",
+            true,
+        )
+        .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{email}");
     }
 }
@@ -250,9 +330,22 @@ async fn a_workbook_of_every_kind_round_trips_into_an_empty_database() {
         assert!(names.iter().any(|n| *n == kind), "{names:?}");
         let file = String::from_utf8(export(&source, &admin, &format!("{kind}.csv")).await).unwrap();
         let rows = sheets[kind].as_array().unwrap();
-        let header: Vec<&str> = rows[0].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-        assert_eq!(header.join(";"), file.lines().next().unwrap().trim_start_matches('\u{feff}'), "{kind}");
-        assert_eq!(rows.len(), file.lines().count(), "{kind}: the sheet has the CSV file's rows");
+        let header: Vec<&str> = rows[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            header.join(";"),
+            file.lines().next().unwrap().trim_start_matches('\u{feff}'),
+            "{kind}"
+        );
+        assert_eq!(
+            rows.len(),
+            file.lines().count(),
+            "{kind}: the sheet has the CSV file's rows"
+        );
         assert!(rows.len() > 2, "{kind}: the demo and the examples record some");
         csv.push((kind, file));
     }
@@ -260,9 +353,21 @@ async fn a_workbook_of_every_kind_round_trips_into_an_empty_database() {
     let target = TestApp::spawn_without_caseload().await;
     assert_eq!(count(&target.db, "SELECT COUNT(*) FROM participants").await, 0);
     let admin_there = target.api_as(ADMIN).await;
-    let (status, report) = import(&target, &admin_there, "participants", workbook, onramp_web::download::XLSX, false).await;
+    let (status, report) = import(
+        &target,
+        &admin_there,
+        "participants",
+        workbook,
+        onramp_web::download::XLSX,
+        false,
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{}", report["errors"]);
-    for (kind, counted) in [("outcomes", "outcomes_created"), ("barriers", "barriers_created"), ("contacts", "contacts_created")] {
+    for (kind, counted) in [
+        ("outcomes", "outcomes_created"),
+        ("barriers", "barriers_created"),
+        ("contacts", "contacts_created"),
+    ] {
         let rows = sheets[kind].as_array().unwrap().len() - 1;
         assert_eq!(report[counted], rows, "{kind}: {report}");
     }
@@ -280,15 +385,37 @@ async fn a_workbook_of_every_kind_round_trips_into_an_empty_database() {
 async fn the_import_page_takes_each_kind_and_links_each_export() {
     let app = TestApp::spawn().await;
     let coach = app.api_as(COACH_LIMBURG).await;
-    let (status, _) = import(&app, &coach, "participants", PARTICIPANTS.as_bytes().to_vec(), "text/csv", false).await;
+    let (status, _) = import(
+        &app,
+        &coach,
+        "participants",
+        PARTICIPANTS.as_bytes().to_vec(),
+        "text/csv",
+        false,
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED);
     let browser = app.english_browser_as(COACH_LIMBURG).await;
-    let html = browser.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
+    let html = browser
+        .get(app.url("/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for link in ["/export/outcomes.csv", "/export/barriers.csv", "/export/contacts.csv"] {
         assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
     }
     assert!(html.contains("<option value=\"contacts\">Coaching contacts</option>"));
-    let token = html.split("action=\"/import?csrf=").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let token = html
+        .split("action=\"/import?csrf=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     let form = reqwest::multipart::Form::new()
         .part(
             "file",
@@ -298,7 +425,12 @@ async fn the_import_page_takes_each_kind_and_links_each_export() {
                 .unwrap(),
         )
         .text("kind", "outcomes");
-    let response = browser.post(app.url(&format!("/import?csrf={token}"))).multipart(form).send().await.unwrap();
+    let response = browser
+        .post(app.url(&format!("/import?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let html = response.text().await.unwrap();
     assert!(html.contains("Imported.") && html.contains("2 outcomes new"), "{html}");

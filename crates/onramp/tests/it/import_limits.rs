@@ -340,10 +340,7 @@ async fn a_body_over_the_limit_is_refused_naming_the_limit() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
     let (status, problem) = status_and_json(response).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
     assert_eq!(problem["type"], "urn:onramp:problem:body-too-large");
@@ -351,8 +348,21 @@ async fn a_body_over_the_limit_is_refused_naming_the_limit() {
     assert!(detail.contains("64 MiB") && detail.contains("200 000 rows"), "{detail}");
 
     let browser = app.english_browser_as(COACH_LIMBURG).await;
-    let html = browser.get(app.url("/import")).send().await.unwrap().text().await.unwrap();
-    let token = html.split("action=\"/import?csrf=").nth(1).unwrap().split('"').next().unwrap();
+    let html = browser
+        .get(app.url("/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = html
+        .split("action=\"/import?csrf=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(over_the_limit())
@@ -367,7 +377,12 @@ async fn a_body_over_the_limit_is_refused_naming_the_limit() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let html = response.text().await.unwrap();
     assert!(html.contains("larger than 64 MiB"), "{html}");
     still_answers(&app, &coach).await;
@@ -381,11 +396,20 @@ async fn a_chunked_body_over_the_limit_is_refused_naming_the_limit() {
     let app = TestApp::spawn().await;
     let coach = app.api_as(COACH_LIMBURG).await;
     let (status, created) = app
-        .send_json(&coach, "POST", "/api/v1/me/tokens", serde_json::json!({"name": "chunks"}))
+        .send_json(
+            &coach,
+            "POST",
+            "/api/v1/me/tokens",
+            serde_json::json!({"name": "chunks"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let secret = created["secret"].as_str().unwrap();
-    let address = app.url("").trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let address = app
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
     let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
     let head = format!(
         "POST /api/v1/imports/participants?dry_run=true HTTP/1.1\r\nHost: {address}\r\n\
@@ -407,6 +431,11 @@ async fn a_chunked_body_over_the_limit_is_refused_naming_the_limit() {
     let _ = stream.read_to_end(&mut answer).await;
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-    assert!(answer.to_ascii_lowercase().contains("content-type: application/problem+json"), "{answer}");
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("content-type: application/problem+json"),
+        "{answer}"
+    );
     assert!(answer.contains("64 MiB"), "{answer}");
 }

@@ -191,7 +191,14 @@ async fn a_fresh_database_ships_the_five_regions_that_an_administrator_changes()
     let (status, user) = app.send_json(&admin, "POST", "/api/v1/users", body).await;
     assert_eq!(status, StatusCode::CREATED, "{user}");
     let browser = app.browser_as("beheer@onramp.test").await;
-    let html = browser.get(app.url("/regions")).send().await.unwrap().text().await.unwrap();
+    let html = browser
+        .get(app.url("/regions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Provincie Limburg") && html.contains("West-Vlaanderen"));
 }
 
@@ -201,7 +208,12 @@ async fn the_demo_and_the_generator_use_the_shipped_regions() {
     let app = TestApp::spawn().await;
     let admin = app.api_as(ADMIN).await;
     let (_, list) = app.get_json(&admin, "/api/v1/regions").await;
-    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, (1..=5).map(shipped_id).collect::<Vec<_>>());
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
     let (_, organisation) = app.get_json(&admin, &format!("/api/v1/organisations/{maasland}")).await;

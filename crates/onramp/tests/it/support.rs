@@ -325,7 +325,11 @@ impl TestApp {
     /// no participants: where an export of another database is imported.
     pub async fn spawn_without_caseload() -> TestApp {
         let test_db = TestDb::new().await;
-        assert!(onramp::demo::fill_without_caseload(&test_db.db).await.expect("demo accounts"));
+        assert!(
+            onramp::demo::fill_without_caseload(&test_db.db)
+                .await
+                .expect("demo accounts")
+        );
         Self::spawn_on(test_db).await
     }
 

@@ -170,12 +170,7 @@ pub async fn read_uploads(content_type: &str, bytes: Bytes, kind: Kind) -> Resul
 fn sheets_for(kind: Kind, names: &[String]) -> VecDeque<(Kind, String)> {
     let named: VecDeque<(Kind, String)> = Kind::ALL
         .into_iter()
-        .filter_map(|k| {
-            names
-                .iter()
-                .find(|n| Kind::parse(n) == Some(k))
-                .map(|n| (k, n.clone()))
-        })
+        .filter_map(|k| names.iter().find(|n| Kind::parse(n) == Some(k)).map(|n| (k, n.clone())))
         .collect();
     if named.is_empty() {
         names.first().map(|n| (kind, n.clone())).into_iter().collect()

@@ -105,7 +105,10 @@ async fn page(
                 "steps_target_percent".into(),
                 i18n::decimal(ctx.language, a.steps_target_permille as f64 / 10.0, 1),
             ),
-            ("fte".into(), i18n::decimal(ctx.language, a.fte_hundredths as f64 / 100.0, 2)),
+            (
+                "fte".into(),
+                i18n::decimal(ctx.language, a.fte_hundredths as f64 / 100.0, 2),
+            ),
             ("esf_percent".into(), a.esf_percent.to_string()),
             ("notes".into(), a.notes.clone().unwrap_or_default()),
         ])

@@ -60,10 +60,7 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
         match field.name() {
             Some("file") => {
                 let content_type = field.content_type().unwrap_or("").to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(unreadable)?;
+                let bytes = field.bytes().await.map_err(unreadable)?;
                 file = Some((content_type, bytes));
             }
             Some("dry_run") => dry_run = true,
@@ -75,7 +72,13 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
         }
     }
     let Some((content_type, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return page(&ctx, kind, None, dry_run, Some(crate::i18n::error_text(lang, "empty-file")));
+        return page(
+            &ctx,
+            kind,
+            None,
+            dry_run,
+            Some(crate::i18n::error_text(lang, "empty-file")),
+        );
     };
     let uploads = match read_uploads(&content_type, bytes, kind).await {
         Ok(uploads) => uploads,
@@ -98,11 +101,7 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
 }
 
 /// An export as CSV: `/export/{kind}.csv`.
-pub async fn export_csv(
-    State(state): State<AppState>,
-    PageCtx(ctx): PageCtx,
-    Path(file): Path<String>,
-) -> PageResult {
+pub async fn export_csv(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(file): Path<String>) -> PageResult {
     let kind = file
         .strip_suffix(".csv")
         .and_then(Kind::parse)

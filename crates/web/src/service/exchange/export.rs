@@ -5,8 +5,8 @@
 //! their files, audited before the page is handed out, so an export that stops half-way has
 //! recorded what it disclosed.
 
-use crate::error::AppError;
 use super::record_rows;
+use crate::error::AppError;
 use crate::exchange::{COLUMNS, Kind};
 use crate::identity::Ctx;
 use crate::state::AppState;

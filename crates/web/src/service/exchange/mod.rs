@@ -53,7 +53,12 @@ pub fn may_import(ctx: &Ctx) -> Result<(), AppError> {
 }
 
 /// Imports the files (or sheets) of an upload, participants first, in one transaction.
-pub async fn import(state: &AppState, ctx: &Ctx, mut uploads: Uploads, dry_run: bool) -> Result<ImportReport, AppError> {
+pub async fn import(
+    state: &AppState,
+    ctx: &Ctx,
+    mut uploads: Uploads,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
     may_import(ctx)?;
     let mut report = ImportReport::default();
     // A bulk load: SQLite keeps the journals of its many-row statements in memory.

@@ -6,13 +6,13 @@
 
 use crate::identity::Ctx;
 use chrono::NaiveDate;
+use onramp_domain::outcomes::ExitSituation;
 use onramp_domain::participants::ParticipantInput;
+use onramp_domain::trajectories::ExitReason;
 use onramp_store::audit::{self, Event};
 use onramp_store::organisations::Organisation;
 use onramp_store::participants::{self, Candidate, NewParticipant};
 use onramp_store::programmes::Programme;
-use onramp_domain::outcomes::ExitSituation;
-use onramp_domain::trajectories::ExitReason;
 use onramp_store::trajectories::{self, Names, NewTrajectory};
 use onramp_store::users::User;
 use onramp_store::{StoreError, Tx, organisations, programmes, users};

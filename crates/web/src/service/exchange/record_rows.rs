@@ -7,6 +7,7 @@ use crate::exchange::Kind;
 use chrono::NaiveDate;
 use onramp_store::{Access, coaching, outcomes, users};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use uuid::Uuid;
 
 /// Each row with the participant whose file it is part of.
@@ -65,9 +66,9 @@ pub(super) async fn rows(
             let mut emails: HashMap<Uuid, String> = HashMap::new();
             let mut rows = Vec::with_capacity(found.len());
             for c in found {
-                if !emails.contains_key(&c.coach_id) {
-                    let email = users::get(conn, c.coach_id).await?.map(|u| u.email).unwrap_or_default();
-                    emails.insert(c.coach_id, email);
+                if let Entry::Vacant(entry) = emails.entry(c.coach_id) {
+                    let email = users::get(conn, c.coach_id).await?.map(|u| u.email);
+                    entry.insert(email.unwrap_or_default());
                 }
                 let row = vec![
                     c.id.to_string(),

@@ -148,7 +148,9 @@ async fn outcome(
         .await
         .map_err(failed)?;
     let event = Event::new("outcome.create", "outcome", outcome.id).for_participant(t.participant_id);
-    audit::record(tx, &ctx.who, event.after(&outcome)).await.map_err(failed)?;
+    audit::record(tx, &ctx.who, event.after(&outcome))
+        .await
+        .map_err(failed)?;
     report.outcomes_created += 1;
     Ok(())
 }
@@ -230,7 +232,9 @@ async fn barrier(
         barrier = outcomes::close_barrier(tx, id, status, on).await.map_err(failed)?;
     }
     let event = Event::new("barrier.create", "barrier", id).for_participant(t.participant_id);
-    audit::record(tx, &ctx.who, event.after(&barrier)).await.map_err(failed)?;
+    audit::record(tx, &ctx.who, event.after(&barrier))
+        .await
+        .map_err(failed)?;
     report.barriers_created += 1;
     Ok(())
 }
@@ -304,7 +308,9 @@ async fn contact(
         .map_err(failed)?;
     let contact = coaching::get_contact(tx, id).await.map_err(failed)?;
     let event = Event::new("contact.create", "coaching_contact", id).for_participant(t.participant_id);
-    audit::record(tx, &ctx.who, event.after(&contact)).await.map_err(failed)?;
+    audit::record(tx, &ctx.who, event.after(&contact))
+        .await
+        .map_err(failed)?;
     report.contacts_created += 1;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! A row of the file as the import reads it, and why a row is not imported.
 
 use crate::error::AppError;
-use crate::exchange::{Header, Kind};
 use crate::exchange::import_report::RowError;
+use crate::exchange::{Header, Kind};
 use crate::identity::Ctx;
 use onramp_domain::FieldErrors;
 

@@ -8,8 +8,8 @@ use crate::identity::Ctx;
 use crate::time::today;
 use chrono::NaiveDate;
 use onramp_domain::identity::Role;
-use onramp_domain::participants::{ParticipantInput, parse_date, parse_optional_date};
 use onramp_domain::outcomes::ExitSituation;
+use onramp_domain::participants::{ParticipantInput, parse_date, parse_optional_date};
 use onramp_domain::trajectories::{ExitReason, ends_by};
 use onramp_store::audit::{self, Event};
 use onramp_store::trajectories::NewTrajectory;
@@ -222,9 +222,7 @@ pub(super) async fn apply_trajectory(
                 changed = true;
             }
             if let (Some(ended), None) = (plan.ended, t.ended_on) {
-                trajectories::exit(tx, t.id, &ended.exit(), by)
-                    .await
-                    .map_err(failed)?;
+                trajectories::exit(tx, t.id, &ended.exit(), by).await.map_err(failed)?;
                 changed = true;
             }
             if changed {
@@ -237,9 +235,7 @@ pub(super) async fn apply_trajectory(
             let id = trajectory_id.unwrap_or_else(Uuid::now_v7);
             let t = trajectories::start_with_id(tx, id, &new, by).await.map_err(failed)?;
             if let Some(ended) = plan.ended {
-                trajectories::exit(tx, t.id, &ended.exit(), by)
-                    .await
-                    .map_err(failed)?;
+                trajectories::exit(tx, t.id, &ended.exit(), by).await.map_err(failed)?;
             }
             let event = Event::new("trajectory.start", "trajectory", t.id)
                 .for_participant(participant_id)
