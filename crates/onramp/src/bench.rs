@@ -467,7 +467,7 @@ pub async fn import(db: &Db, rows: usize, runs: usize) -> Result<()> {
     for run in 0..runs {
         let csv = axum::body::Bytes::from(import_file(rows, run, &partner));
         let started = Instant::now();
-        let upload = onramp_web::exchange::read_upload("text/csv", csv)
+        let upload = onramp_web::exchange::read_uploads("text/csv", csv, onramp_web::exchange::Kind::Participants)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let report = onramp_web::service::exchange::import(&state, &ctx, upload, false)
@@ -518,7 +518,7 @@ pub async fn export(db: &Db, runs: usize) -> Result<()> {
         let mut rows = 0;
         for _ in 0..runs {
             let started = Instant::now();
-            rows = onramp_web::service::exchange::export(&state, &ctx)
+            rows = onramp_web::service::exchange::export(&state, &ctx, onramp_web::exchange::Kind::Participants)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?
                 .len();

@@ -261,6 +261,17 @@ const COACHES: &[(&str, &str, &str)] = &[
 
 /// Fills an empty database. Returns false, changing nothing, when it already holds data.
 pub async fn fill(db: &Db) -> Result<bool> {
+    fill_with(db, true).await
+}
+
+/// The demo's organisations, locations, agreements and accounts without its participants, hours and
+/// sessions: a database to import another's export into (docs/import.md). Returns false, changing
+/// nothing, when it already holds data.
+pub async fn fill_without_caseload(db: &Db) -> Result<bool> {
+    fill_with(db, false).await
+}
+
+async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
     let mut conn = db.conn().await?;
     if users::count(&mut conn).await? > 0 {
         return Ok(false);
@@ -273,8 +284,8 @@ pub async fn fill(db: &Db) -> Result<bool> {
     let mut tx = db.begin().await?;
     let mut region_ids = Vec::new();
     for (code, name) in FLEMISH_PROVINCES {
-        let region = regions::create(&mut tx, &RegionInput::parse(code, name).expect("valid demo region")).await?;
-        region_ids.push((code, region.id));
+        let region = provincial_region(&mut tx, code, name).await?;
+        region_ids.push((code, region));
     }
     let region = |code: &str| region_ids.iter().find(|(c, _)| *c == code).map(|(_, id)| *id);
 
@@ -396,14 +407,26 @@ pub async fn fill(db: &Db) -> Result<bool> {
     )
     .await?;
 
-    crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::time::today()).await?;
-    crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::time::today()).await?;
-    crate::demo_caseload::sessions(&mut tx, &coaches, peer_expert, onramp_web::time::today()).await?;
+    if caseload {
+        crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::time::today()).await?;
+        crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::time::today()).await?;
+        crate::demo_caseload::sessions(&mut tx, &coaches, peer_expert, onramp_web::time::today()).await?;
+    }
 
     let who = Who::cli();
     audit::record(&mut tx, &who, Event::new("demo.load", "database", "demo")).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The region of a province: shipped as reference data by the migrations (it may have been renamed
+/// since), created only where an administrator removed its code.
+pub(crate) async fn provincial_region(tx: &mut Tx, code: &str, name: &str) -> Result<Uuid> {
+    if let Some(region) = regions::find_by_code(tx, code).await? {
+        return Ok(region.id);
+    }
+    let input = RegionInput::parse(code, name).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(regions::create(tx, &input).await?.id)
 }
 
 pub(crate) async fn organisation(

@@ -13,10 +13,10 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use onramp_domain::identity::Role;
 use onramp_domain::organisations::OrganisationKind;
-use onramp_domain::regions::RegionInput;
+use onramp_domain::regions::FLEMISH_PROVINCES;
 use onramp_domain::trajectories::ends_by;
 use onramp_store::bulk::{Value, insert};
-use onramp_store::{Db, passwords, programmes, regions, users};
+use onramp_store::{Db, passwords, programmes, users};
 use std::collections::HashMap;
 use std::time::Instant;
 use uuid::Uuid;
@@ -126,13 +126,8 @@ const MORE_FIRST: &[&str] = &[
     "Fatima", "Luc", "Sofie", "Youssef", "Inge", "Koen", "Mireille", "Pieter",
 ];
 const MORE_LAST: &[&str] = &["El Amrani", "Michiels", "Declercq", "Lemmens", "Desmet"];
-const REGIONS: &[(&str, &str)] = &[
-    ("antwerpen", "Antwerpen"),
-    ("limburg", "Limburg"),
-    ("oost-vlaanderen", "Oost-Vlaanderen"),
-    ("vlaams-brabant", "Vlaams-Brabant"),
-    ("west-vlaanderen", "West-Vlaanderen"),
-];
+/// The five regions shipped as reference data (the migrations), found by their codes.
+const REGIONS: &[(&str, &str)] = &FLEMISH_PROVINCES;
 
 /// What was written, for the report.
 #[derive(Debug, Default)]
@@ -161,8 +156,7 @@ async fn setup(db: &Db, scale: Scale) -> Result<Vec<Partner>> {
     let mut tx = db.begin().await?;
     let mut region_ids = Vec::new();
     for (code, name) in REGIONS {
-        let input = RegionInput::parse(code, name).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        region_ids.push(regions::create(&mut tx, &input).await?.id);
+        region_ids.push(crate::demo::provincial_region(&mut tx, code, name).await?);
     }
     let provider = organisation(&mut tx, "Generated provider", OrganisationKind::Provider, None).await?;
     account(

@@ -63,7 +63,17 @@ pub async fn record_contact(
     place: ContactPlace,
     by: Uuid,
 ) -> Result<Uuid> {
-    let id = Uuid::now_v7();
+    record_contact_with_id(tx, Uuid::now_v7(), input, place, by).await
+}
+
+/// [`record_contact`] with the id given (an import of another database's export keeps its ids).
+pub async fn record_contact_with_id(
+    tx: &mut impl Access,
+    id: Uuid,
+    input: &CoachingContactInput,
+    place: ContactPlace,
+    by: Uuid,
+) -> Result<Uuid> {
     let sql =
         "INSERT INTO coaching_contacts (id, trajectory_id, participant_id, organisation_id, location_id, coach_id,
                    on_date, minutes, mode, place, topic, notes, next_step, created_by, created_at)
@@ -84,6 +94,11 @@ pub async fn get_contact(conn: &mut impl Access, id: Uuid) -> Result<Option<Coac
     Ok(
         run!(conn, c => sqlx::query_as::<_, CoachingContact>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?,
     )
+}
+
+/// The contacts of these trajectories (an export's page), in no order.
+pub async fn contacts_for_trajectories(conn: &mut impl Access, ids: &[Uuid]) -> Result<Vec<CoachingContact>> {
+    crate::bulk::select_in(conn, &format!("{SELECT_CONTACT} WHERE c.trajectory_id IN"), ids).await
 }
 
 /// A participant's contacts over all trajectories, newest first.

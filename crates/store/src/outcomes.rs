@@ -26,7 +26,17 @@ const SELECT: &str = "SELECT x.id, x.trajectory_id, x.participant_id, x.kind, x.
     FROM outcomes x LEFT JOIN users u ON u.id = x.recorded_by";
 
 pub async fn add(tx: &mut impl Access, input: &OutcomeInput, participant_id: Uuid, by: Uuid) -> Result<Outcome> {
-    let id = Uuid::now_v7();
+    add_with_id(tx, Uuid::now_v7(), input, participant_id, by).await
+}
+
+/// [`add`] with the id given (an import of another database's export keeps its ids).
+pub async fn add_with_id(
+    tx: &mut impl Access,
+    id: Uuid,
+    input: &OutcomeInput,
+    participant_id: Uuid,
+    by: Uuid,
+) -> Result<Outcome> {
     let sql = "INSERT INTO outcomes (id, trajectory_id, participant_id, kind, on_date, hours_per_week, contract, place,
                    with_support, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
     run!(tx, c => sqlx::query(sql)
@@ -38,6 +48,21 @@ pub async fn add(tx: &mut impl Access, input: &OutcomeInput, participant_id: Uui
     let sql = format!("{SELECT} WHERE x.id = $1");
     run!(tx, c => sqlx::query_as::<_, Outcome>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?
         .ok_or(StoreError::NotFound)
+}
+
+pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Outcome>> {
+    let sql = format!("{SELECT} WHERE x.id = $1");
+    Ok(run!(conn, c => sqlx::query_as::<_, Outcome>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?)
+}
+
+/// The outcomes of these trajectories (an export's page), in no order.
+pub async fn for_trajectories(conn: &mut impl Access, ids: &[Uuid]) -> Result<Vec<Outcome>> {
+    crate::bulk::select_in(conn, &format!("{SELECT} WHERE x.trajectory_id IN"), ids).await
+}
+
+/// The barriers of these trajectories (an export's page), in no order.
+pub async fn barriers_for_trajectories(conn: &mut impl Access, ids: &[Uuid]) -> Result<Vec<Barrier>> {
+    crate::bulk::select_in(conn, &format!("{SELECT_BARRIER} WHERE trajectory_id IN"), ids).await
 }
 
 /// A participant's outcomes over all trajectories, newest first.
@@ -75,7 +100,17 @@ pub async fn add_barrier(
     participant_id: Uuid,
     by: Uuid,
 ) -> Result<Barrier> {
-    let id = Uuid::now_v7();
+    add_barrier_with_id(tx, Uuid::now_v7(), input, participant_id, by).await
+}
+
+/// [`add_barrier`] with the id given (an import of another database's export keeps its ids).
+pub async fn add_barrier_with_id(
+    tx: &mut impl Access,
+    id: Uuid,
+    input: &onramp_domain::outcomes::BarrierInput,
+    participant_id: Uuid,
+    by: Uuid,
+) -> Result<Barrier> {
     let sql = "INSERT INTO barriers (id, trajectory_id, participant_id, code, noted_on, status, note, recorded_by, created_at)
                VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8)";
     run!(tx, c => sqlx::query(sql)

@@ -1,7 +1,7 @@
 //! Responses that download a file: spreadsheets, calendars, PDFs.
 
 use crate::error::AppError;
-use crate::exchange::{csv_header, csv_rows};
+use crate::exchange::{Kind, csv_header, csv_rows};
 use crate::identity::Ctx;
 use crate::service::exchange as service;
 use crate::state::AppState;
@@ -25,25 +25,26 @@ pub fn download(bytes: impl Into<Body>, content_type: &str, filename: &str) -> R
         .into_response()
 }
 
-/// The participants export as CSV, streamed a page at a time: a region's caseload at national size
+/// An export as CSV (participants, outcomes, barriers or contacts), streamed a page at a time: a region's caseload at national size
 /// would be a few hundred megabytes if built whole. The first page is read before the response
 /// starts, so a refusal or a failing database still gets its status; a failure later can only cut
 /// the download short, and is logged.
-pub async fn stream_export_csv(state: AppState, ctx: Ctx) -> Result<Response, AppError> {
-    let mut export = service::Export::start(&state, &ctx).await?;
-    let mut first = csv_header();
+pub async fn stream_export_csv(state: AppState, ctx: Ctx, kind: Kind) -> Result<Response, AppError> {
+    let mut export = service::Export::start(&state, &ctx, kind).await?;
+    let mut first = csv_header(kind);
     first.extend(csv_rows(&export.next_page(&state, &ctx).await?.unwrap_or_default()));
-    let rest = futures_util::stream::try_unfold((state, ctx, export), |(state, ctx, mut export)| async move {
+    let rest = futures_util::stream::try_unfold((state, ctx, export), move |(state, ctx, mut export)| async move {
         match export.next_page(&state, &ctx).await {
             Ok(Some(rows)) => Ok(Some((Bytes::from(csv_rows(&rows)), (state, ctx, export)))),
             Ok(None) => Ok(None),
             Err(error) => {
-                tracing::error!(?error, "the participants export stopped part-way");
-                Err(std::io::Error::other("the participants export stopped part-way"))
+                tracing::error!(?error, kind = kind.as_str(), "an export stopped part-way");
+                Err(std::io::Error::other("the export stopped part-way"))
             }
         }
     });
     let first = futures_util::stream::once(async move { Ok(Bytes::from(first)) });
     let body = Body::from_stream(futures_util::StreamExt::chain(first, rest));
-    Ok(download(body, "text/csv; charset=utf-8", "onramp-participants.csv"))
+    let filename = format!("onramp-{}.csv", kind.as_str());
+    Ok(download(body, "text/csv; charset=utf-8", &filename))
 }

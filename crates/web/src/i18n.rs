@@ -34,6 +34,16 @@ pub fn date(day: &chrono::NaiveDate) -> String {
     day.format("%d-%m-%Y").to_string()
 }
 
+/// A decimal number as `language` writes it, with `places` decimals: a comma in Dutch and French
+/// (`1,5`), a point in English (`1.5`). Every page, and the CSV reports, write decimals with this.
+pub fn decimal(language: Language, value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    match language {
+        Language::En => text,
+        Language::Nl | Language::Fr => text.replace('.', ","),
+    }
+}
+
 /// The text of message `key` in `language`.
 pub fn text(language: Language, key: &str) -> String {
     LOCALES.lookup(id(language), key)

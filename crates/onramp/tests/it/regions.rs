@@ -122,3 +122,106 @@ async fn the_regions_page_creates_and_renames() {
         "coaches read, do not manage"
     );
 }
+
+/// The ids the migrations give the five provincial regions (`migrations/*/0028_regions.sql`).
+fn shipped_id(n: u8) -> String {
+    format!("019b7700-0000-7000-8000-00000000000{n}")
+}
+
+/// A fresh database (`onramp migrate`, nothing else) holds the five regions as reference data: an
+/// administrator renames one, adds another, and gives a coordinator one.
+#[tokio::test]
+async fn a_fresh_database_ships_the_five_regions_that_an_administrator_changes() {
+    let test_db = TestDb::new().await;
+    let hash = onramp_store::passwords::hash(PASSWORD).unwrap();
+    let mut tx = test_db.db.begin().await.unwrap();
+    let input = onramp_store::users::UserInput {
+        email: onramp_domain::identity::Email::parse("beheer@onramp.test").unwrap(),
+        display_name: "Beheer".into(),
+        role: onramp_domain::identity::Role::Administrator,
+        language: onramp_domain::identity::Language::Nl,
+        active: true,
+        organisations: vec![],
+        regions: vec![],
+    };
+    onramp_store::users::create(&mut tx, &input, &hash).await.unwrap();
+    tx.commit().await.unwrap();
+    let app = TestApp::spawn_on(test_db).await;
+    let admin = app.api_as("beheer@onramp.test").await;
+
+    let (status, list) = app.get_json(&admin, "/api/v1/regions").await;
+    assert_eq!(status, StatusCode::OK);
+    let regions: Vec<(&str, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["code"].as_str().unwrap(), r["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        regions,
+        [
+            ("antwerpen", "Antwerpen"),
+            ("limburg", "Limburg"),
+            ("oost-vlaanderen", "Oost-Vlaanderen"),
+            ("vlaams-brabant", "Vlaams-Brabant"),
+            ("west-vlaanderen", "West-Vlaanderen"),
+        ]
+    );
+    let limburg = app.region_id("limburg").await;
+    assert_eq!(limburg, shipped_id(2));
+
+    let path = format!("/api/v1/regions/{limburg}");
+    let body = json!({"code": "limburg", "name": "Provincie Limburg"});
+    let (status, renamed) = app.send_json(&admin, "PUT", &path, body).await;
+    assert_eq!(status, StatusCode::OK, "{renamed}");
+    assert_eq!(renamed["name"], "Provincie Limburg");
+    let body = json!({"code": "brussel", "name": "Brussel"});
+    let (status, _) = app.send_json(&admin, "POST", "/api/v1/regions", body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let body = json!({"code": "antwerpen", "name": "Antwerpen bis"});
+    let (status, problem) = app.send_json(&admin, "POST", "/api/v1/regions", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "code", "taken"), "{problem}");
+    let (_, list) = app.get_json(&admin, "/api/v1/regions").await;
+    assert_eq!(list.as_array().unwrap().len(), 6);
+
+    // A coordinator needs a region: a fresh installation has one to give.
+    let body = json!({"email": "coordinator@onramp.test", "display_name": "Coördinator", "role": "coordinator",
+        "password": "a long enough password", "regions": [limburg]});
+    let (status, user) = app.send_json(&admin, "POST", "/api/v1/users", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{user}");
+    let browser = app.browser_as("beheer@onramp.test").await;
+    let html = browser
+        .get(app.url("/regions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Provincie Limburg") && html.contains("West-Vlaanderen"));
+}
+
+/// The demo and the generator use the shipped regions rather than making their own.
+#[tokio::test]
+async fn the_demo_and_the_generator_use_the_shipped_regions() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let (_, list) = app.get_json(&admin, "/api/v1/regions").await;
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, (1..=5).map(shipped_id).collect::<Vec<_>>());
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let (_, organisation) = app.get_json(&admin, &format!("/api/v1/organisations/{maasland}")).await;
+    assert_eq!(organisation["region_id"], shipped_id(2).as_str(), "{organisation}");
+
+    let generated = TestDb::generated(100, 7).await;
+    let mut conn = generated.db.conn().await.unwrap();
+    let regions = onramp_store::regions::list(&mut conn).await.unwrap();
+    let ids: Vec<String> = regions.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(ids, (1..=5).map(shipped_id).collect::<Vec<_>>());
+}

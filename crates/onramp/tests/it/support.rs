@@ -311,6 +311,28 @@ impl TestApp {
         }
     }
 
+    /// The server on a database of its own, as the test prepared it.
+    pub async fn spawn_on(test_db: TestDb) -> TestApp {
+        let base = start_server(test_db.db.clone()).await;
+        TestApp {
+            base,
+            db: test_db.db.clone(),
+            _test_db: test_db,
+        }
+    }
+
+    /// The server on a freshly migrated database holding the demo's organisations and accounts but
+    /// no participants: where an export of another database is imported.
+    pub async fn spawn_without_caseload() -> TestApp {
+        let test_db = TestDb::new().await;
+        assert!(
+            onramp::demo::fill_without_caseload(&test_db.db)
+                .await
+                .expect("demo accounts")
+        );
+        Self::spawn_on(test_db).await
+    }
+
     /// The server with the demo data, sending e-mail to a local SMTP sink.
     pub async fn spawn_with_mail(sink: &MailSink) -> TestApp {
         let test_db = TestDb::with_demo().await;

@@ -435,7 +435,7 @@ hours-total = Total
 
 ## Import and export
 import-title = Import and export
-import-intro = Load participants and trajectories from a spreadsheet (CSV or XLSX). Check the file with a dry run first: it lists every bad row and writes nothing. A real run writes all rows or none.
+import-intro = Load participants and trajectories, and the outcomes, barriers and coaching contacts of trajectories, from a spreadsheet (CSV or XLSX). Check the file with a dry run first: it lists every bad row and writes nothing. A real run writes all rows or none.
 import-format = Columns (the first row names them; see the documentation for each):
 import-file = File (CSV or XLSX)
 import-dry-run = Dry run: check only, write nothing
@@ -453,18 +453,33 @@ import-errors-not-listed = { $count } more problems were found but are not liste
 import-line = Line
 import-column = Column
 import-reason = Reason
+import-kind = What the file holds
+import-kind-hint = A CSV file holds one kind. A workbook says what each sheet holds with its name (participants, outcomes, barriers, contacts) and is imported whole; a workbook without such names is read as its first sheet.
+import-kind-participants = Participants and trajectories
+import-kind-outcomes = Outcomes (steps to work)
+import-kind-barriers = Barriers to work
+import-kind-contacts = Coaching contacts
+import-outcomes-created = { $count } outcomes new
+import-barriers-created = { $count } barriers new
+import-barriers-updated = { $count } barriers closed
+import-contacts-created = { $count } coaching contacts new
 export-title = Export
 export-csv = All trajectories I may see, as CSV (for Excel)
-export-xlsx = All trajectories I may see, as XLSX
+export-xlsx = All trajectories I may see, with their outcomes, barriers and coaching contacts, as an XLSX workbook (a sheet each)
+export-outcomes-csv = The outcomes of those trajectories, as CSV
+export-barriers-csv = The barriers of those trajectories, as CSV
+export-contacts-csv = The coaching contacts of those trajectories, as CSV
 error-unknown-column = This column is not part of the format.
 error-missing-column = This column is required.
+error-needs-exit = Only an ended trajectory has a situation at exit: give ended_on and exit_reason too.
+error-closed-needs-status = A closing date goes with the status resolved or unresolved.
 error-not-your-organisation = You cannot register people at this organisation.
 error-possible-duplicate = This person may already be registered; give their participant_id to update them.
 error-unreadable-file = The file could not be read as CSV or XLSX.
 error-empty-file = The file is empty.
 error-file-too-large = The file is too large. onramp imports at most 200 000 rows of at most 64 columns, in a file of at most 64 MiB; a workbook may unpack to at most 512 MiB per part and 1 GiB in all. Split the file.
 error-too-many-rows = The file has too many rows. onramp imports at most 200 000 rows at a time (below the header; in a workbook, no value below row 200 001). Split the file.
-error-too-many-columns = The file has too many columns. onramp reads at most 64 columns (the format has 23; in a workbook, no value beyond column BL).
+error-too-many-columns = The file has too many columns. onramp reads at most 64 columns (the format has 24; in a workbook, no value beyond column BL).
 problem-import-failed = Some rows are not valid; nothing was written.
 
 ## Coaching contacts and hours

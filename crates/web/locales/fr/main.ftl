@@ -435,7 +435,7 @@ hours-total = Total
 
 ## Import and export
 import-title = Importer et exporter
-import-intro = Chargez des participants et des trajets depuis un tableur (CSV ou XLSX). Vérifiez d'abord le fichier avec un essai à blanc : il liste chaque ligne erronée et n'écrit rien. Une vraie exécution écrit toutes les lignes ou aucune.
+import-intro = Chargez des participants et des trajets, ainsi que les résultats, freins et contacts de coaching des trajets, depuis un tableur (CSV ou XLSX). Vérifiez d'abord le fichier avec un essai à blanc : il liste chaque ligne erronée et n'écrit rien. Une vraie exécution écrit toutes les lignes ou aucune.
 import-format = Colonnes (la première ligne les nomme ; voir la documentation pour chacune) :
 import-file = Fichier (CSV ou XLSX)
 import-dry-run = Essai à blanc : vérifier seulement, ne rien écrire
@@ -453,18 +453,33 @@ import-errors-not-listed = { $count } autres problèmes ont été trouvés mais 
 import-line = Ligne
 import-column = Colonne
 import-reason = Motif
+import-kind = Ce que contient le fichier
+import-kind-hint = Un fichier CSV contient un seul type. Un classeur indique le contenu de chaque feuille par son nom (participants, outcomes, barriers, contacts) et est importé en entier ; un classeur sans de tels noms est lu comme sa première feuille.
+import-kind-participants = Participants et trajets
+import-kind-outcomes = Résultats (pas vers l'emploi)
+import-kind-barriers = Freins à l'emploi
+import-kind-contacts = Contacts de coaching
+import-outcomes-created = { $count } résultats nouveaux
+import-barriers-created = { $count } freins nouveaux
+import-barriers-updated = { $count } freins clôturés
+import-contacts-created = { $count } contacts de coaching nouveaux
 export-title = Exporter
 export-csv = Tous les trajets que je peux voir, en CSV (pour Excel)
-export-xlsx = Tous les trajets que je peux voir, en XLSX
+export-xlsx = Tous les trajets que je peux voir, avec leurs résultats, freins et contacts de coaching, en classeur XLSX (une feuille par type)
+export-outcomes-csv = Les résultats de ces trajets, en CSV
+export-barriers-csv = Les freins de ces trajets, en CSV
+export-contacts-csv = Les contacts de coaching de ces trajets, en CSV
 error-unknown-column = Cette colonne ne fait pas partie du format.
 error-missing-column = Cette colonne est obligatoire.
+error-needs-exit = Seul un trajet terminé a une situation à la sortie : indiquez aussi ended_on et exit_reason.
+error-closed-needs-status = Une date de clôture va avec le statut resolved ou unresolved.
 error-not-your-organisation = Vous ne pouvez pas inscrire de personnes dans cette organisation.
 error-possible-duplicate = Cette personne est peut-être déjà inscrite ; indiquez son participant_id pour la mettre à jour.
 error-unreadable-file = Le fichier n'a pas pu être lu comme CSV ou XLSX.
 error-empty-file = Le fichier est vide.
 error-file-too-large = Le fichier est trop volumineux. onramp importe au plus 200 000 lignes d'au plus 64 colonnes, dans un fichier d'au plus 64 Mio ; un classeur peut se décompresser en au plus 512 Mio par partie et 1 Gio en tout. Divisez le fichier.
 error-too-many-rows = Le fichier a trop de lignes. onramp importe au plus 200 000 lignes à la fois (sous l'en-tête ; dans un classeur, aucune valeur sous la ligne 200 001). Divisez le fichier.
-error-too-many-columns = Le fichier a trop de colonnes. onramp lit au plus 64 colonnes (le format en a 23 ; dans un classeur, aucune valeur au-delà de la colonne BL).
+error-too-many-columns = Le fichier a trop de colonnes. onramp lit au plus 64 colonnes (le format en a 24 ; dans un classeur, aucune valeur au-delà de la colonne BL).
 problem-import-failed = Certaines lignes ne sont pas valides ; rien n'a été écrit.
 
 ## Contacts de coaching et heures

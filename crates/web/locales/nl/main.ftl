@@ -435,7 +435,7 @@ hours-total = Totaal
 
 ## Import and export
 import-title = Importeren en exporteren
-import-intro = Laad deelnemers en trajecten uit een rekenblad (CSV of XLSX). Controleer het bestand eerst met een proefrun: die toont elke foute rij en schrijft niets. Een echte run schrijft alle rijen of geen enkele.
+import-intro = Laad deelnemers en trajecten, en de uitkomsten, drempels en coachingscontacten van trajecten, uit een rekenblad (CSV of XLSX). Controleer het bestand eerst met een proefrun: die toont elke foute rij en schrijft niets. Een echte run schrijft alle rijen of geen enkele.
 import-format = Kolommen (de eerste rij benoemt ze; zie de documentatie voor elke kolom):
 import-file = Bestand (CSV of XLSX)
 import-dry-run = Proefrun: enkel controleren, niets schrijven
@@ -453,18 +453,33 @@ import-errors-not-listed = Er zijn nog { $count } problemen gevonden die hier ni
 import-line = Regel
 import-column = Kolom
 import-reason = Reden
+import-kind = Wat het bestand bevat
+import-kind-hint = Een CSV-bestand bevat één soort. Een werkmap zegt met de naam van elk blad wat erin staat (participants, outcomes, barriers, contacts) en wordt helemaal geïmporteerd; een werkmap zonder zulke namen wordt gelezen als haar eerste blad.
+import-kind-participants = Deelnemers en trajecten
+import-kind-outcomes = Uitkomsten (stappen naar werk)
+import-kind-barriers = Drempels naar werk
+import-kind-contacts = Coachingscontacten
+import-outcomes-created = { $count } uitkomsten nieuw
+import-barriers-created = { $count } drempels nieuw
+import-barriers-updated = { $count } drempels afgesloten
+import-contacts-created = { $count } coachingscontacten nieuw
 export-title = Exporteren
 export-csv = Alle trajecten die ik mag zien, als CSV (voor Excel)
-export-xlsx = Alle trajecten die ik mag zien, als XLSX
+export-xlsx = Alle trajecten die ik mag zien, met hun uitkomsten, drempels en coachingscontacten, als XLSX-werkmap (een blad per soort)
+export-outcomes-csv = De uitkomsten van die trajecten, als CSV
+export-barriers-csv = De drempels van die trajecten, als CSV
+export-contacts-csv = De coachingscontacten van die trajecten, als CSV
 error-unknown-column = Deze kolom hoort niet bij het formaat.
 error-missing-column = Deze kolom is verplicht.
+error-needs-exit = Enkel een afgesloten traject heeft een situatie bij uitstroom: geef ook ended_on en exit_reason.
+error-closed-needs-status = Een afsluitdatum hoort bij de status resolved of unresolved.
 error-not-your-organisation = Je kunt bij deze organisatie geen mensen registreren.
 error-possible-duplicate = Deze persoon is mogelijk al geregistreerd; geef zijn participant_id om hem bij te werken.
 error-unreadable-file = Het bestand kon niet als CSV of XLSX gelezen worden.
 error-empty-file = Het bestand is leeg.
 error-file-too-large = Het bestand is te groot. onramp importeert hoogstens 200 000 rijen van hoogstens 64 kolommen, in een bestand van hoogstens 64 MiB; een werkmap mag uitgepakt hoogstens 512 MiB per deel en 1 GiB in totaal zijn. Splits het bestand.
 error-too-many-rows = Het bestand heeft te veel rijen. onramp importeert hoogstens 200 000 rijen tegelijk (onder de kopregel; in een werkmap geen waarde onder rij 200 001). Splits het bestand.
-error-too-many-columns = Het bestand heeft te veel kolommen. onramp leest hoogstens 64 kolommen (het formaat heeft er 23; in een werkmap geen waarde voorbij kolom BL).
+error-too-many-columns = Het bestand heeft te veel kolommen. onramp leest hoogstens 64 kolommen (het formaat heeft er 24; in een werkmap geen waarde voorbij kolom BL).
 problem-import-failed = Sommige rijen zijn niet geldig; er is niets geschreven.
 
 ## Coachingscontacten en uren

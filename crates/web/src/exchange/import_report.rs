@@ -5,6 +5,9 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 pub struct RowError {
+    /// The file's kind (in a workbook, the sheet's name): `participants`, `outcomes`, `barriers`
+    /// or `contacts`.
+    pub kind: String,
     /// The line in the file (the header is line 1).
     pub line: usize,
     pub column: String,
@@ -19,6 +22,11 @@ pub struct ImportReport {
     pub participants_updated: usize,
     pub trajectories_created: usize,
     pub trajectories_updated: usize,
+    pub outcomes_created: usize,
+    pub barriers_created: usize,
+    /// Barriers open before the import that a row closes.
+    pub barriers_updated: usize,
+    pub contacts_created: usize,
     /// The bad rows, with their line, column and reason: the first 1 000 problems found. Non-empty
     /// means nothing was written.
     pub errors: Vec<RowError>,
@@ -26,6 +34,14 @@ pub struct ImportReport {
     pub error_count: usize,
     /// True when the rows were written (a real run without errors).
     pub committed: bool,
+}
+
+impl RowError {
+    /// The same problem, in a file of `kind`.
+    pub fn of(mut self, kind: super::format::Kind) -> RowError {
+        self.kind = kind.as_str().to_owned();
+        self
+    }
 }
 
 /// The most problems a report lists (all are counted).

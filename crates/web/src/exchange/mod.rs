@@ -12,22 +12,22 @@ pub mod report;
 mod rows;
 mod xlsx;
 
-pub use format::{COLUMNS, XLSX};
-pub use read::{Header, Upload, read_all, read_upload};
+pub use format::{BARRIER_COLUMNS, COLUMNS, CONTACT_COLUMNS, Kind, OUTCOME_COLUMNS, XLSX};
+pub use read::{Header, Upload, Uploads, read_all, read_upload, read_uploads};
 pub use rows::{DataRow, MAX_COLUMNS, MAX_ROWS, ReadError};
 pub use xlsx::{MAX_PART_BYTES, MAX_RATIO, MAX_TOTAL_BYTES};
 
 /// CSV for Belgian Excel: `;`-separated with a UTF-8 byte order mark.
-pub fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
-    let mut out = csv_header();
+pub fn write_csv(kind: Kind, rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = csv_header(kind);
     out.extend(csv_rows(rows));
     out
 }
 
 /// The start of an exchange CSV file: the byte-order mark Excel needs to read UTF-8, and the header.
-pub fn csv_header() -> Vec<u8> {
+pub fn csv_header(kind: Kind) -> Vec<u8> {
     let mut out = "\u{feff}".as_bytes().to_vec();
-    append_csv(&mut out, [COLUMNS]);
+    append_csv(&mut out, [kind.columns()]);
     out
 }
 
@@ -53,23 +53,26 @@ where
     let _ = writer.flush();
 }
 
-pub fn write_xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+/// A workbook with a sheet per kind, named after it, in the order given.
+pub fn write_xlsx(sheets: &[(Kind, Vec<Vec<String>>)]) -> Result<Vec<u8>, String> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("participants").map_err(|e| e.to_string())?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (col, name) in COLUMNS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *name, &bold)
-            .map_err(|e| e.to_string())?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, value) in row.iter().enumerate() {
-            if !value.is_empty() {
-                // Text cells keep leading zeros (national register numbers) and dates as written.
-                sheet
-                    .write_string(r as u32 + 1, c as u16, value)
-                    .map_err(|e| e.to_string())?;
+    for (kind, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(kind.as_str()).map_err(|e| e.to_string())?;
+        for (col, name) in kind.columns().iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, *name, &bold)
+                .map_err(|e| e.to_string())?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                if !value.is_empty() {
+                    // Text cells keep leading zeros (national register numbers) and dates as written.
+                    sheet
+                        .write_string(r as u32 + 1, c as u16, value)
+                        .map_err(|e| e.to_string())?;
+                }
             }
         }
     }
@@ -90,7 +93,7 @@ mod tests {
             "=1+1".into(),
             "-2".into(),
         ]];
-        let bytes = write_csv(&rows);
+        let bytes = write_csv(Kind::Participants, &rows);
         assert!(bytes.starts_with("\u{feff}".as_bytes()));
         assert!(
             String::from_utf8_lossy(&bytes).contains(";'=1+1;-2"),
@@ -111,18 +114,30 @@ mod tests {
             "1980-01-02".into(),
             "85073003328".into(),
         ]];
-        let bytes = write_xlsx(&rows).unwrap();
+        let outcome = vec!["".to_owned(), "0190".into(), "new_employer".into()];
+        let sheets = [
+            (Kind::Participants, rows.clone()),
+            (Kind::Outcomes, vec![outcome.clone()]),
+        ];
+        let bytes = write_xlsx(&sheets).unwrap();
         let (header, read) = read_all(XLSX, Bytes::from(bytes)).await.unwrap();
         assert_eq!(header.cell(&read[0].cells, "birth_date"), "1980-01-02");
         assert_eq!(header.cell(&read[0].cells, "national_register"), "85073003328");
         assert_eq!(read[0].line, 2);
-        let mut upload = read_upload(XLSX, Bytes::from(write_xlsx(&rows).unwrap()))
+        let mut uploads = read_uploads(XLSX, Bytes::from(write_xlsx(&sheets).unwrap()), Kind::Contacts)
             .await
             .unwrap();
+        let mut upload = uploads.next().await.unwrap().unwrap();
+        assert_eq!(upload.kind, Kind::Participants, "the sheets say their kind");
         assert!(upload.next_rows(1_000).await.unwrap().len() == 1);
         for _ in 0..2 {
             assert_eq!(upload.next_rows(1_000).await.unwrap(), [], "after the last row, none");
         }
+        let mut outcomes = uploads.next().await.unwrap().unwrap();
+        assert_eq!(outcomes.kind, Kind::Outcomes);
+        let read = outcomes.next_rows(10).await.unwrap();
+        assert_eq!(outcomes.header.cell(&read[0].cells, "kind"), "new_employer");
+        assert!(uploads.next().await.unwrap().is_none(), "two sheets, two uploads");
         let error = read_all(XLSX, Bytes::from_static(b"not a zip")).await.unwrap_err();
         assert!(matches!(error, crate::error::AppError::Invalid(e) if e.0[0].code == "unreadable-file"));
     }

@@ -4,26 +4,36 @@
 //! columns); the rows are then read again, one by one, as the import asks for them.
 
 use super::cells::unneutralise;
-use super::format::{COLUMNS, XLSX};
+use super::format::{Kind, XLSX};
 use super::rows::{DataRow, MAX_COLUMNS, MAX_ROWS, Message, ReadError};
 use super::xlsx;
 use crate::error::AppError;
 use axum::body::Bytes;
+use std::collections::VecDeque;
 use std::io::Cursor;
 use tokio::sync::mpsc;
 
-/// The header row: column names (trimmed, lower case) and where each column of the format is.
+/// The header row: column names (trimmed, lower case) and where each column of the kind's format is.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Header {
     names: Vec<String>,
-    positions: [Option<usize>; COLUMNS.len()],
+    columns: &'static [&'static str],
+    positions: Vec<Option<usize>>,
 }
 
 impl Header {
-    pub fn new(cells: Vec<String>) -> Header {
+    pub fn new(cells: Vec<String>, kind: Kind) -> Header {
         let names: Vec<String> = cells.into_iter().map(|h| h.trim().to_lowercase()).collect();
-        let positions = COLUMNS.map(|column| names.iter().position(|h| h == column));
-        Header { names, positions }
+        let columns = kind.columns();
+        let positions = columns
+            .iter()
+            .map(|column| names.iter().position(|h| h == column))
+            .collect();
+        Header {
+            names,
+            columns,
+            positions,
+        }
     }
 
     pub fn names(&self) -> &[String] {
@@ -36,7 +46,7 @@ impl Header {
 
     /// The cell of `column` in `cells`, trimmed; empty when the column is absent.
     pub fn cell<'a>(&self, cells: &'a [String], column: &str) -> &'a str {
-        COLUMNS
+        self.columns
             .iter()
             .position(|c| *c == column)
             .and_then(|i| self.positions[i])
@@ -49,14 +59,15 @@ impl Header {
     pub fn unknown_columns(&self) -> Vec<String> {
         self.names
             .iter()
-            .filter(|h| !h.is_empty() && !COLUMNS.contains(&h.as_str()))
+            .filter(|h| !h.is_empty() && !self.columns.contains(&h.as_str()))
             .cloned()
             .collect()
     }
 }
 
-/// An upload that passed the checks, read a row at a time.
+/// An upload that passed the checks, read a row at a time: a CSV file, or a sheet of a workbook.
 pub struct Upload {
+    pub kind: Kind,
     pub header: Header,
     source: Source,
 }
@@ -105,16 +116,73 @@ impl Upload {
     }
 }
 
+/// The files of an upload, a kind at a time. A CSV file holds one kind, the one the upload was
+/// sent as. A workbook holds a sheet per kind, named after it (`participants`, `outcomes`,
+/// `barriers`, `contacts`), read in that order; a workbook without such a sheet is read as its
+/// first sheet, of the kind it was sent as. Each sheet is opened when the one before was read.
+pub struct Uploads {
+    files: Files,
+}
+
+enum Files {
+    Csv(Option<Upload>),
+    Workbook {
+        bytes: Bytes,
+        sheets: VecDeque<(Kind, String)>,
+    },
+}
+
+impl Uploads {
+    /// The next file (or sheet) to import; `None` after the last.
+    pub async fn next(&mut self) -> Result<Option<Upload>, AppError> {
+        match &mut self.files {
+            Files::Csv(upload) => Ok(upload.take()),
+            Files::Workbook { bytes, sheets } => match sheets.pop_front() {
+                Some((kind, name)) => Ok(Some(open_sheet(bytes.clone(), name, kind).await?)),
+                None => Ok(None),
+            },
+        }
+    }
+}
+
 /// Checks an uploaded spreadsheet (XLSX by its content type or its first bytes, a zip; CSV
-/// otherwise) and starts reading it. The checks run on a blocking thread.
-pub async fn read_upload(content_type: &str, bytes: Bytes) -> Result<Upload, AppError> {
+/// otherwise) and gets ready to read it, as `kind` when it does not say (a CSV file, a workbook
+/// without named sheets). The checks run on a blocking thread.
+pub async fn read_uploads(content_type: &str, bytes: Bytes, kind: Kind) -> Result<Uploads, AppError> {
     let xlsx = content_type.starts_with(XLSX) || bytes.starts_with(b"PK\x03\x04");
-    let upload = if xlsx {
-        open_xlsx(bytes).await
+    let files = if xlsx {
+        let checked = bytes.clone();
+        let names = tokio::task::spawn_blocking(move || xlsx::sheet_names(&checked))
+            .await
+            .map_err(|_| ReadError::Unreadable)??;
+        let sheets = sheets_for(kind, &names);
+        if sheets.is_empty() {
+            return Err(ReadError::Empty.into());
+        }
+        Files::Workbook { bytes, sheets }
     } else {
-        open_csv(bytes).await
+        Files::Csv(Some(open_csv(bytes, kind).await?))
     };
-    Ok(upload?)
+    Ok(Uploads { files })
+}
+
+/// The sheets to read: those named after a kind, in the kinds' order; else the first, as `kind`.
+fn sheets_for(kind: Kind, names: &[String]) -> VecDeque<(Kind, String)> {
+    let named: VecDeque<(Kind, String)> = Kind::ALL
+        .into_iter()
+        .filter_map(|k| names.iter().find(|n| Kind::parse(n) == Some(k)).map(|n| (k, n.clone())))
+        .collect();
+    if named.is_empty() {
+        names.first().map(|n| (kind, n.clone())).into_iter().collect()
+    } else {
+        named
+    }
+}
+
+/// The first file of an upload (in a workbook, its participants sheet): for tests and tools.
+pub async fn read_upload(content_type: &str, bytes: Bytes) -> Result<Upload, AppError> {
+    let mut uploads = read_uploads(content_type, bytes, Kind::Participants).await?;
+    uploads.next().await?.ok_or(ReadError::Empty.into())
 }
 
 /// Reads a whole (small) file into its header and rows: for tests and tools, never for imports.
@@ -127,22 +195,24 @@ pub async fn read_all(content_type: &str, bytes: Bytes) -> Result<(Header, Vec<D
     Ok((upload.header, rows))
 }
 
-async fn open_xlsx(bytes: Bytes) -> Result<Upload, ReadError> {
+/// Starts reading a sheet of a workbook that passed the checks.
+async fn open_sheet(bytes: Bytes, name: String, kind: Kind) -> Result<Upload, ReadError> {
     let (sender, mut receiver) = mpsc::channel(READ_AHEAD);
-    tokio::task::spawn_blocking(move || xlsx::read(&bytes, &sender));
+    tokio::task::spawn_blocking(move || xlsx::read(&bytes, &name, &sender));
     let header = match receiver.recv().await {
-        Some(Message::Row(row)) => Header::new(row.cells),
+        Some(Message::Row(row)) => Header::new(row.cells, kind),
         Some(Message::End) => return Err(ReadError::Empty),
         Some(Message::Failed(error)) => return Err(error),
         None => return Err(ReadError::Unreadable),
     };
     Ok(Upload {
+        kind,
         header,
         source: Source::Xlsx(receiver),
     })
 }
 
-async fn open_csv(bytes: Bytes) -> Result<Upload, ReadError> {
+async fn open_csv(bytes: Bytes, kind: Kind) -> Result<Upload, ReadError> {
     let checked = bytes.clone();
     let delimiter = tokio::task::spawn_blocking(move || check_csv(&checked))
         .await
@@ -153,7 +223,8 @@ async fn open_csv(bytes: Bytes) -> Result<Upload, ReadError> {
         return Err(ReadError::Empty);
     }
     Ok(Upload {
-        header: Header::new(header.iter().map(str::to_owned).collect()),
+        kind,
+        header: Header::new(header.iter().map(str::to_owned).collect(), kind),
         source: Source::Csv(reader),
     })
 }
@@ -256,7 +327,7 @@ mod tests {
     use super::*;
 
     async fn read(bytes: &[u8]) -> Result<(Header, Vec<DataRow>), ReadError> {
-        let mut upload = open_csv(Bytes::copy_from_slice(bytes)).await?;
+        let mut upload = open_csv(Bytes::copy_from_slice(bytes), Kind::Participants).await?;
         let mut rows = Vec::new();
         while let Some(row) = upload.next_row().await? {
             rows.push(row);

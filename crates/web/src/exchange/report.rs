@@ -38,11 +38,7 @@ fn headings(language: Language) -> Vec<String> {
 }
 
 fn decimal_text(value: f64, language: Language) -> String {
-    let text = format!("{value:.1}");
-    match language {
-        Language::En => text,
-        Language::Nl | Language::Fr => text.replace('.', ","),
-    }
+    crate::i18n::decimal(language, value, 1)
 }
 
 pub fn write_csv(rows: &[ReportRow], language: Language) -> Vec<u8> {

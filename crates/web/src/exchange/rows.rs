@@ -5,7 +5,7 @@ use crate::error::AppError;
 
 /// The most data rows (below the header) one file may hold.
 pub const MAX_ROWS: usize = 200_000;
-/// The most columns a row may use (the format has 23; others are reported as unknown).
+/// The most columns a row may use (the participant rows have 24; others are reported as unknown).
 pub const MAX_COLUMNS: usize = 64;
 
 /// Why a file could not be read at all (as opposed to a bad row). Each is a field error on

@@ -29,10 +29,20 @@ const MAX_CELLS: u64 = (MAX_ROWS as u64 + 1) * MAX_COLUMNS as u64;
 const EXCEL_ROWS: u32 = 1_048_576;
 const EXCEL_COLUMNS: u32 = 16_384;
 
-/// Checks the workbook, then reads its first sheet, sending its rows (the header first) and then
-/// [`Message::End`], or [`Message::Failed`]. Runs on a blocking thread; stops when nobody listens.
-pub(super) fn read(bytes: &[u8], rows: &Sender<Message>) {
-    let result = check(bytes).and_then(|()| read_sheet(bytes, rows));
+/// Checks the workbook (see the module's documentation), then lists its sheets. Runs on a blocking
+/// thread.
+pub(super) fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ReadError> {
+    use calamine::{Reader, Xlsx};
+    check(bytes)?;
+    let workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
+    Ok(workbook.sheet_names())
+}
+
+/// Reads the sheet `name` of a workbook that passed [`check`], sending its rows (the header first)
+/// and then [`Message::End`], or [`Message::Failed`]. Runs on a blocking thread; stops when nobody
+/// listens.
+pub(super) fn read(bytes: &[u8], name: &str, rows: &Sender<Message>) {
+    let result = read_sheet(bytes, name, rows);
     let last = match result {
         Ok(()) => Message::End,
         Err(error) => Message::Failed(error),
@@ -223,13 +233,12 @@ fn cell_reference(text: &str) -> Result<(u32, u32), ReadError> {
     Ok((row_number(&text[letters..])? - 1, column - 1))
 }
 
-/// Reads the first sheet a cell at a time, sending each row once complete.
-fn read_sheet(bytes: &[u8], rows: &Sender<Message>) -> Result<(), ReadError> {
+/// Reads a sheet a cell at a time, sending each row once complete.
+fn read_sheet(bytes: &[u8], name: &str, rows: &Sender<Message>) -> Result<(), ReadError> {
     use calamine::{Data, Reader, Xlsx};
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
-    let name = workbook.sheet_names().first().cloned().ok_or(ReadError::Empty)?;
     let mut cells = workbook
-        .worksheet_cells_reader(&name)
+        .worksheet_cells_reader(name)
         .map_err(|_| ReadError::Unreadable)?;
     let mut row: Option<(u32, Vec<String>)> = None;
     while let Some(cell) = cells.next_cell().map_err(|_| ReadError::Unreadable)? {
@@ -300,7 +309,7 @@ mod tests {
     #[test]
     fn a_workbook_written_by_the_export_passes() {
         let rows = vec![vec!["".to_owned(), "An".into(), "Peeters".into()]];
-        let bytes = super::super::write_xlsx(&rows).unwrap();
+        let bytes = super::super::write_xlsx(&[(super::super::Kind::Participants, rows)]).unwrap();
         assert_eq!(check(&bytes), Ok(()));
         assert_eq!(check(b"PK\x03\x04 not really"), Err(ReadError::Unreadable));
     }

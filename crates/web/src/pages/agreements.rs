@@ -3,6 +3,7 @@
 use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, path_id, render, see_other};
 use crate::error::AppError;
+use crate::i18n;
 use crate::identity::{Ctx, PageCtx};
 use crate::service::agreements::{self as service, AgreementDetail};
 use crate::state::AppState;
@@ -66,11 +67,11 @@ struct AgreementTemplate {
 
 impl AgreementTemplate {
     fn percent(&self, permille: &i32) -> String {
-        format!("{:.1}", *permille as f64 / 10.0)
+        self.p.decimal(*permille as f64 / 10.0, 1)
     }
 
     fn fte(&self, hundredths: &i32) -> String {
-        format!("{:.2}", *hundredths as f64 / 100.0)
+        self.p.decimal(*hundredths as f64 / 100.0, 2)
     }
 }
 
@@ -102,9 +103,12 @@ async fn page(
             ("reach_target".into(), a.reach_target.to_string()),
             (
                 "steps_target_percent".into(),
-                format!("{:.1}", a.steps_target_permille as f64 / 10.0),
+                i18n::decimal(ctx.language, a.steps_target_permille as f64 / 10.0, 1),
             ),
-            ("fte".into(), format!("{:.2}", a.fte_hundredths as f64 / 100.0)),
+            (
+                "fte".into(),
+                i18n::decimal(ctx.language, a.fte_hundredths as f64 / 100.0, 2),
+            ),
             ("esf_percent".into(), a.esf_percent.to_string()),
             ("notes".into(), a.notes.clone().unwrap_or_default()),
         ])

@@ -84,7 +84,7 @@ impl DashboardTemplate {
     }
 
     fn share(&self, value: &Option<f64>) -> String {
-        value.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
+        value.map(|v| self.p.percent(v)).unwrap_or_else(|| "—".into())
     }
 }
 

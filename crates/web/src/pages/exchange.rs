@@ -4,13 +4,12 @@ use super::layout::{Page, PageResult, render};
 use crate::download::{XLSX, download, stream_export_csv};
 use crate::error::AppError;
 use crate::exchange::import_report::ImportReport;
-use crate::exchange::read_upload;
-use crate::exchange::{COLUMNS, write_xlsx};
+use crate::exchange::{Kind, read_uploads, write_xlsx};
 use crate::identity::{Ctx, PageCtx};
 use crate::service::exchange as service;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 
@@ -18,14 +17,17 @@ use axum::response::IntoResponse;
 #[template(path = "import.html")]
 struct ImportTemplate {
     p: Page,
-    columns: Vec<&'static str>,
+    /// Each kind of file with its columns.
+    kinds: Vec<(&'static str, &'static [&'static str])>,
+    /// The kind the last upload was sent as.
+    kind: &'static str,
     report: Option<ImportReport>,
     dry_run: bool,
     /// A problem with the file as a whole.
     file_error: Option<String>,
 }
 
-fn page(ctx: &Ctx, report: Option<ImportReport>, dry_run: bool, file_error: Option<String>) -> PageResult {
+fn page(ctx: &Ctx, kind: Kind, report: Option<ImportReport>, dry_run: bool, file_error: Option<String>) -> PageResult {
     let failed = file_error.is_some() || report.as_ref().is_some_and(|r| !r.errors.is_empty());
     let status = if failed {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -34,7 +36,8 @@ fn page(ctx: &Ctx, report: Option<ImportReport>, dry_run: bool, file_error: Opti
     };
     let template = ImportTemplate {
         p: Page::new(ctx, "import-title", "caseload"),
-        columns: COLUMNS.to_vec(),
+        kinds: Kind::ALL.iter().map(|k| (k.as_str(), k.columns())).collect(),
+        kind: kind.as_str(),
         report,
         dry_run,
         file_error,
@@ -44,7 +47,7 @@ fn page(ctx: &Ctx, report: Option<ImportReport>, dry_run: bool, file_error: Opti
 
 pub async fn show(PageCtx(ctx): PageCtx) -> PageResult {
     service::may_import(&ctx)?;
-    page(&ctx, None, true, None)
+    page(&ctx, Kind::Participants, None, true, None)
 }
 
 pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut multipart: Multipart) -> PageResult {
@@ -52,6 +55,7 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
     service::may_import(&ctx)?;
     let mut file: Option<(String, axum::body::Bytes)> = None;
     let mut dry_run = false;
+    let mut kind = Kind::Participants;
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         match field.name() {
             Some("file") => {
@@ -60,39 +64,55 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
                 file = Some((content_type, bytes));
             }
             Some("dry_run") => dry_run = true,
+            Some("kind") => {
+                let value = field.text().await.map_err(unreadable)?;
+                kind = Kind::parse(&value).ok_or(AppError::BadRequest("malformed-body"))?;
+            }
             _ => {}
         }
     }
     let Some((content_type, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, "empty-file")));
+        return page(
+            &ctx,
+            kind,
+            None,
+            dry_run,
+            Some(crate::i18n::error_text(lang, "empty-file")),
+        );
     };
-    let upload = match read_upload(&content_type, bytes).await {
-        Ok(upload) => upload,
+    let uploads = match read_uploads(&content_type, bytes, kind).await {
+        Ok(uploads) => uploads,
         Err(AppError::Invalid(errors)) => {
             let code = errors.0.first().map(|e| e.code).unwrap_or("unreadable-file");
-            return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, code)));
+            return page(&ctx, kind, None, dry_run, Some(crate::i18n::error_text(lang, code)));
         }
         Err(error) => return Err(error.into()),
     };
-    let report = match service::import(&state, &ctx, upload, dry_run).await {
+    let report = match service::import(&state, &ctx, uploads, dry_run).await {
         Ok(report) => report,
         // The file turned out unreadable part-way.
         Err(AppError::Invalid(errors)) => {
             let code = errors.0.first().map(|e| e.code).unwrap_or("unreadable-file");
-            return page(&ctx, None, dry_run, Some(crate::i18n::error_text(lang, code)));
+            return page(&ctx, kind, None, dry_run, Some(crate::i18n::error_text(lang, code)));
         }
         Err(error) => return Err(error.into()),
     };
-    page(&ctx, Some(report), dry_run, None)
+    page(&ctx, kind, Some(report), dry_run, None)
 }
 
-pub async fn export_csv(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    Ok(stream_export_csv(state, ctx).await?)
+/// An export as CSV: `/export/{kind}.csv`.
+pub async fn export_csv(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(file): Path<String>) -> PageResult {
+    let kind = file
+        .strip_suffix(".csv")
+        .and_then(Kind::parse)
+        .ok_or(AppError::NotFound)?;
+    Ok(stream_export_csv(state, ctx, kind).await?)
 }
 
+/// Every kind in one workbook, a sheet each.
 pub async fn export_xlsx(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    let rows = service::export(&state, &ctx).await?;
-    let bytes = write_xlsx(&rows).map_err(AppError::internal)?;
+    let sheets = service::export_workbook(&state, &ctx).await?;
+    let bytes = write_xlsx(&sheets).map_err(AppError::internal)?;
     Ok(download(bytes, XLSX, "onramp-participants.xlsx"))
 }
 

@@ -112,6 +112,16 @@ impl Page {
         self.t(&format!("{prefix}-{value}"))
     }
 
+    /// A decimal number in the page's language (`1,5` in Dutch and French, `1.5` in English).
+    pub fn decimal(&self, value: impl Decimal, places: usize) -> String {
+        i18n::decimal(self.lang, value.get(), places)
+    }
+
+    /// A percentage with one decimal, in the page's language (`12,5%`).
+    pub fn percent(&self, value: impl Decimal) -> String {
+        format!("{}%", self.decimal(value, 1))
+    }
+
     pub fn date(&self, date: &chrono::NaiveDate) -> String {
         crate::i18n::date(date)
     }
@@ -132,6 +142,23 @@ impl Page {
 
     pub fn current(&self, section: &str) -> bool {
         self.section == section
+    }
+}
+
+/// A number a page writes with decimals, whether a template hands it over by value or by reference.
+pub trait Decimal {
+    fn get(&self) -> f64;
+}
+
+impl Decimal for f64 {
+    fn get(&self) -> f64 {
+        *self
+    }
+}
+
+impl<T: Decimal + ?Sized> Decimal for &T {
+    fn get(&self) -> f64 {
+        (**self).get()
     }
 }
 

@@ -1,11 +1,13 @@
-//! The participants export in the exchange format, a page at a time: a large caseload streams
+//! The exports in the exchange format (participants with their trajectories, or the outcomes,
+//! barriers or coaching contacts of those trajectories), a page at a time: a large caseload streams
 //! out instead of being built whole (what stays in memory is the ids of the people exported, so
 //! that each is audited once). Each page's people count as reads of
 //! their files, audited before the page is handed out, so an export that stops half-way has
 //! recorded what it disclosed.
 
+use super::record_rows;
 use crate::error::AppError;
-use crate::exchange::COLUMNS;
+use crate::exchange::{COLUMNS, Kind};
 use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -23,6 +25,7 @@ const PAGE: i64 = 1_000;
 /// Every trajectory in the actor's caseload scope (active and ended), then the people in scope
 /// without a trajectory yet, each as rows of the exchange format.
 pub struct Export {
+    kind: Kind,
     programmes: Vec<Programme>,
     stage: Stage,
     /// Each person's file is audited once per export, however many trajectories they have.
@@ -40,21 +43,24 @@ enum Stage {
 
 impl Export {
     /// Refuses at once (before any row) whom the policy gives no caseload.
-    pub async fn start(state: &AppState, ctx: &Ctx) -> Result<Export, AppError> {
+    pub async fn start(state: &AppState, ctx: &Ctx, kind: Kind) -> Result<Export, AppError> {
         if policy::decide(&ctx.actor, Action::ExportParticipants) != Decision::Allow {
             return Err(AppError::Forbidden);
         }
         let mut conn = state.db.conn().await?;
-        let filter = Filter {
-            status: Status::All,
-            ..Default::default()
-        };
         Ok(Export {
+            kind,
             programmes: onramp_store::programmes::list(&mut conn).await?,
-            stage: Stage::Trajectories(filter),
+            stage: Stage::Trajectories(every_trajectory()),
             seen: HashSet::new(),
             coaches: HashMap::new(),
         })
+    }
+
+    /// Starts over with another kind, keeping who was audited: a workbook reads each file once.
+    fn restart(&mut self, kind: Kind) {
+        self.kind = kind;
+        self.stage = Stage::Trajectories(every_trajectory());
     }
 
     /// The next page of rows, `None` when the export is complete.
@@ -67,13 +73,27 @@ impl Export {
                 Stage::Trajectories(filter) => {
                     let page = caseload::page(&mut conn, &ctx.actor, filter, PAGE).await?;
                     let Some(last) = page.last() else {
+                        if self.kind != Kind::Participants {
+                            self.stage = Stage::Done;
+                            continue;
+                        }
                         let ids = participants::without_trajectory(&mut conn, &ctx.actor).await?;
                         self.stage = Stage::Unplaced(ids.into_iter());
                         continue;
                     };
                     filter.after = Some(last.cursor(filter.sort));
                     let lines: Vec<(Uuid, Uuid)> = page.iter().map(|l| (l.participant_id, l.trajectory_id)).collect();
-                    self.trajectory_rows(&mut conn, &lines, &mut rows, &mut people).await?;
+                    if self.kind == Kind::Participants {
+                        self.trajectory_rows(&mut conn, &lines, &mut rows, &mut people).await?;
+                    } else {
+                        let trajectories: Vec<Uuid> = lines.iter().map(|(_, t)| *t).collect();
+                        for (participant, row) in record_rows::rows(&mut conn, self.kind, &trajectories).await? {
+                            rows.push(row);
+                            if self.seen.insert(participant) {
+                                people.push(participant);
+                            }
+                        }
+                    }
                 }
                 Stage::Unplaced(ids) => {
                     let chunk: Vec<Uuid> = ids.by_ref().take(PAGE as usize).collect();
@@ -178,14 +198,37 @@ impl Export {
     }
 }
 
-/// The whole export at once, for the XLSX workbook (which is written whole in any case).
-pub async fn export(state: &AppState, ctx: &Ctx) -> Result<Vec<Vec<String>>, AppError> {
-    let mut export = Export::start(state, ctx).await?;
+/// A whole export at once, for the XLSX workbook (which is written whole in any case).
+pub async fn export(state: &AppState, ctx: &Ctx, kind: Kind) -> Result<Vec<Vec<String>>, AppError> {
+    let mut export = Export::start(state, ctx, kind).await?;
     let mut rows = Vec::new();
     while let Some(page) = export.next_page(state, ctx).await? {
         rows.extend(page);
     }
     Ok(rows)
+}
+
+/// Every kind, a sheet each, for the workbook; each person's file audited once.
+pub async fn export_workbook(state: &AppState, ctx: &Ctx) -> Result<Vec<(Kind, Vec<Vec<String>>)>, AppError> {
+    let mut export = Export::start(state, ctx, Kind::Participants).await?;
+    let mut sheets = Vec::new();
+    for kind in Kind::ALL {
+        export.restart(kind);
+        let mut rows = Vec::new();
+        while let Some(page) = export.next_page(state, ctx).await? {
+            rows.extend(page);
+        }
+        sheets.push((kind, rows));
+    }
+    Ok(sheets)
+}
+
+/// The caseload filter of an export: every trajectory in scope, active and ended.
+fn every_trajectory() -> Filter {
+    Filter {
+        status: Status::All,
+        ..Default::default()
+    }
 }
 
 fn row_for(
@@ -222,8 +265,9 @@ fn row_for(
             t.phase.clone(),
             date(t.ended_on),
             text(&t.exit_reason),
+            text(&t.exit_situation),
         ]),
-        None => row.extend(std::iter::repeat_n(String::new(), 8)),
+        None => row.extend(std::iter::repeat_n(String::new(), 9)),
     }
     debug_assert_eq!(row.len(), COLUMNS.len());
     row

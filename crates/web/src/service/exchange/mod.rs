@@ -1,24 +1,28 @@
-//! Import and export of participants and trajectories in the exchange format
-//! (`exchange::COLUMNS`, documented in `docs/import.md`).
+//! Import and export in the exchange format (`exchange::Kind`, documented in `docs/import.md`):
+//! participants with their trajectories, and the outcomes, barriers and coaching contacts of
+//! trajectories ([`records`]).
 //!
-//! An import runs every row inside one transaction. A dry run, or any bad row,
-//! rolls it all back: the real run commits all rows or none. Running the whole
+//! An import runs every row of every file (or sheet) inside one transaction. A dry run, or any bad
+//! row, rolls it all back: the real run commits all rows or none. Running the whole
 //! import even for a dry run means the dry run finds what only the database
 //! can (a national register number already taken, say). New people and their
 //! new trajectories are checked row by row and written in bulk ([`pending`]);
 //! rows about people already registered go one by one.
 
 mod export;
+mod known;
 mod pending;
+mod record_rows;
+mod records;
 mod rows;
 mod trajectory;
 
-pub use export::{Export, export};
+pub use export::{Export, export, export_workbook};
 
 use super::participants::{Need, authorise};
 use crate::error::AppError;
 use crate::exchange::import_report::ImportReport;
-use crate::exchange::{DataRow, Header, Upload};
+use crate::exchange::{DataRow, Header, Kind, Upload, Uploads};
 use crate::identity::Ctx;
 use crate::state::AppState;
 use crate::time::today;
@@ -48,81 +52,30 @@ pub fn may_import(ctx: &Ctx) -> Result<(), AppError> {
     }
 }
 
-/// Imports the rows of an upload, a chunk at a time. Memory holds the rows of one chunk, the new
-/// people and trajectories not written yet (at most a few thousand) and, for the whole file, a
-/// key per person (to find their later rows) and the problems found (the first thousand listed).
-pub async fn import(state: &AppState, ctx: &Ctx, mut upload: Upload, dry_run: bool) -> Result<ImportReport, AppError> {
+/// Imports the files (or sheets) of an upload, participants first, in one transaction.
+pub async fn import(
+    state: &AppState,
+    ctx: &Ctx,
+    mut uploads: Uploads,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
     may_import(ctx)?;
-    let header = upload.header.clone();
     let mut report = ImportReport::default();
-    for column in header.unknown_columns() {
-        report.add_error(error(1, &column, "unknown-column", ctx));
-    }
-    for required in [
-        "first_name",
-        "last_name",
-        "birth_date",
-        "health_category",
-        "situation",
-        "reached_at",
-    ] {
-        if !header.has(required) {
-            report.add_error(error(1, required, "missing-column", ctx));
-        }
-    }
-    if !report.errors.is_empty() {
-        while upload.next_row().await?.is_some() {
-            report.rows += 1;
-        }
-        return Ok(report);
-    }
     // A bulk load: SQLite keeps the journals of its many-row statements in memory.
     let mut tx = state.db.begin_bulk().await?;
-    let mut run = Run::default();
-    'file: loop {
-        let chunk = upload.next_rows(CHUNK).await?;
-        if chunk.is_empty() {
-            break;
-        }
-        report.rows += chunk.len();
-        run.look_for_duplicates(&mut tx, &header, &chunk).await?;
-        for (index, data) in chunk.iter().enumerate() {
-            let row = Row {
-                line: data.line,
-                index,
-                header: &header,
-                cells: &data.cells,
-            };
-            match import_row(&mut tx, ctx, &row, &mut run, &mut report).await {
-                Ok(()) => {}
-                Err(Failure::Row(errors)) => errors.into_iter().for_each(|e| report.add_error(e)),
-                Err(Failure::Refused(errors)) => {
-                    errors.into_iter().for_each(|e| report.add_error(e));
-                    break 'file;
-                }
-                Err(Failure::Internal(e)) => return Err(e),
+    let mut going_on = true;
+    while let Some(mut upload) = uploads.next().await? {
+        if !going_on || !header_is_complete(ctx, &upload, &mut report) {
+            // Counted, not checked: the database refused an earlier row, or the header is wrong.
+            while upload.next_row().await?.is_some() {
+                report.rows += 1;
             }
+            continue;
         }
-        if run.pending.held() >= HOLD
-            && let Err(failure) = run.flush(&mut tx, ctx, chunk.last().map_or(1, |r| r.line)).await
-        {
-            match failure {
-                Failure::Internal(e) => return Err(e),
-                Failure::Row(errors) | Failure::Refused(errors) => {
-                    errors.into_iter().for_each(|e| report.add_error(e));
-                    break;
-                }
-            }
-        }
-    }
-    if report.errors.is_empty() {
-        match run.flush(&mut tx, ctx, 1).await {
-            Ok(()) => {}
-            Err(Failure::Internal(e)) => return Err(e),
-            Err(Failure::Row(errors) | Failure::Refused(errors)) => {
-                errors.into_iter().for_each(|e| report.add_error(e))
-            }
-        }
+        going_on = match upload.kind {
+            Kind::Participants => import_participants(&mut tx, ctx, &mut upload, &mut report).await?,
+            kind => records::import(&mut tx, ctx, kind, &mut upload, &mut report).await?,
+        };
     }
     if report.errors.is_empty() && !dry_run {
         let event = Event::new("import.run", "import", report.rows).after(&report);
@@ -131,6 +84,84 @@ pub async fn import(state: &AppState, ctx: &Ctx, mut upload: Upload, dry_run: bo
         report.committed = true;
     }
     Ok(report)
+}
+
+/// Reports the header's unknown and missing columns; true when there are none.
+fn header_is_complete(ctx: &Ctx, upload: &Upload, report: &mut ImportReport) -> bool {
+    let kind = upload.kind;
+    let before = report.error_count;
+    for column in upload.header.unknown_columns() {
+        report.add_error(error(1, &column, "unknown-column", ctx).of(kind));
+    }
+    for required in kind.required() {
+        if !upload.header.has(required) {
+            report.add_error(error(1, required, "missing-column", ctx).of(kind));
+        }
+    }
+    report.error_count == before
+}
+
+/// Imports the participant rows of an upload, a chunk at a time. Memory holds the rows of one
+/// chunk, the new people and trajectories not written yet (at most a few thousand) and, for the
+/// whole file, a key per person (to find their later rows) and the problems found (the first
+/// thousand listed). Returns false when the database refused a row: the import cannot go on.
+async fn import_participants(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    upload: &mut Upload,
+    report: &mut ImportReport,
+) -> Result<bool, AppError> {
+    let header = upload.header.clone();
+    let mut run = Run::default();
+    let mut going_on = true;
+    'file: loop {
+        let chunk = upload.next_rows(CHUNK).await?;
+        if chunk.is_empty() {
+            break;
+        }
+        report.rows += chunk.len();
+        run.look_for_duplicates(tx, &header, &chunk).await?;
+        for (index, data) in chunk.iter().enumerate() {
+            let row = Row {
+                line: data.line,
+                index,
+                header: &header,
+                cells: &data.cells,
+            };
+            match import_row(tx, ctx, &row, &mut run, report).await {
+                Ok(()) => {}
+                Err(Failure::Row(errors)) => errors.into_iter().for_each(|e| report.add_error(e)),
+                Err(Failure::Refused(errors)) => {
+                    errors.into_iter().for_each(|e| report.add_error(e));
+                    going_on = false;
+                    break 'file;
+                }
+                Err(Failure::Internal(e)) => return Err(e),
+            }
+        }
+        if run.pending.held() >= HOLD
+            && let Err(failure) = run.flush(tx, ctx, chunk.last().map_or(1, |r| r.line)).await
+        {
+            match failure {
+                Failure::Internal(e) => return Err(e),
+                Failure::Row(errors) | Failure::Refused(errors) => {
+                    errors.into_iter().for_each(|e| report.add_error(e));
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    if going_on && report.errors.is_empty() {
+        match run.flush(tx, ctx, 1).await {
+            Ok(()) => {}
+            Err(Failure::Internal(e)) => return Err(e),
+            Err(Failure::Row(errors) | Failure::Refused(errors)) => {
+                errors.into_iter().for_each(|e| report.add_error(e));
+                return Ok(false);
+            }
+        }
+    }
+    Ok(going_on)
 }
 
 /// What an import keeps from row to row.

@@ -6,12 +6,14 @@
 
 use crate::identity::Ctx;
 use chrono::NaiveDate;
+use onramp_domain::outcomes::ExitSituation;
 use onramp_domain::participants::ParticipantInput;
+use onramp_domain::trajectories::ExitReason;
 use onramp_store::audit::{self, Event};
 use onramp_store::organisations::Organisation;
 use onramp_store::participants::{self, Candidate, NewParticipant};
 use onramp_store::programmes::Programme;
-use onramp_store::trajectories::{self, Exit, Names, NewTrajectory};
+use onramp_store::trajectories::{self, Names, NewTrajectory};
 use onramp_store::users::User;
 use onramp_store::{StoreError, Tx, organisations, programmes, users};
 use sha2::{Digest, Sha256};
@@ -97,8 +99,27 @@ enum Entry {
     Trajectory(usize),
 }
 
-/// A trajectory to start: its id, what it starts with, and its exit (day and reason) if it ended.
-type Start = (Uuid, NewTrajectory, Option<(NaiveDate, String)>);
+/// How a row says its trajectory ended: the day, the reason, and the ESF+ situation at exit.
+#[derive(Clone, Copy)]
+pub(super) struct Ended {
+    pub on: NaiveDate,
+    pub reason: ExitReason,
+    pub situation: Option<ExitSituation>,
+}
+
+impl Ended {
+    pub fn exit(&self) -> trajectories::Exit<'static> {
+        trajectories::Exit {
+            on: self.on,
+            reason: self.reason.as_str(),
+            situation: self.situation.map(ExitSituation::as_str),
+            note: None,
+        }
+    }
+}
+
+/// A trajectory to start: its id, what it starts with, and its exit if it ended.
+type Start = (Uuid, NewTrajectory, Option<Ended>);
 
 /// New people and trajectories checked and not written yet.
 #[derive(Default)]
@@ -142,8 +163,8 @@ impl Pending {
         self.people.push(person);
     }
 
-    /// A trajectory to start, ended already when `exit` says so (the day and the reason).
-    pub fn add_trajectory(&mut self, id: Uuid, new: NewTrajectory, exit: Option<(NaiveDate, String)>) {
+    /// A trajectory to start, ended already when `exit` says so.
+    pub fn add_trajectory(&mut self, id: Uuid, new: NewTrajectory, exit: Option<Ended>) {
         self.trajectory_ids.insert(id);
         self.entries.push(Entry::Trajectory(self.trajectories.len()));
         self.trajectories.push((id, new, exit));
@@ -159,15 +180,7 @@ impl Pending {
         let held = std::mem::take(&mut self.trajectories);
         let starts = held
             .iter()
-            .map(|(id, new, exit)| {
-                let exit = exit.as_ref().map(|(on, reason)| Exit {
-                    on: *on,
-                    reason: reason.as_str(),
-                    situation: None,
-                    note: None,
-                });
-                (*id, new.clone(), exit)
-            })
+            .map(|(id, new, exit)| (*id, new.clone(), exit.as_ref().map(Ended::exit)))
             .collect();
         let started = trajectories::start_many(tx, starts, names, by).await?;
         let events = std::mem::take(&mut self.entries)

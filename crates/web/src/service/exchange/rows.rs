@@ -1,8 +1,8 @@
 //! A row of the file as the import reads it, and why a row is not imported.
 
 use crate::error::AppError;
-use crate::exchange::Header;
 use crate::exchange::import_report::RowError;
+use crate::exchange::{Header, Kind};
 use crate::identity::Ctx;
 use onramp_domain::FieldErrors;
 
@@ -37,6 +37,7 @@ pub(super) fn row_errors(line: usize, errors: &FieldErrors, ctx: &Ctx) -> Vec<Ro
         .0
         .iter()
         .map(|e| RowError {
+            kind: Kind::Participants.as_str().into(),
             line,
             column: if e.field == "organisation_id" {
                 "reached_at".into()
@@ -51,6 +52,7 @@ pub(super) fn row_errors(line: usize, errors: &FieldErrors, ctx: &Ctx) -> Vec<Ro
 
 pub(super) fn error(line: usize, column: &str, code: &str, ctx: &Ctx) -> RowError {
     RowError {
+        kind: Kind::Participants.as_str().into(),
         line,
         column: column.into(),
         code: code.into(),

@@ -1,13 +1,14 @@
 //! The trajectory columns of a row: read into a [`Plan`], then held to be written in bulk with a
 //! new person, or applied at once to someone registered before (a phase, a hand-over, an exit).
 
-use super::pending::{Lookups, Pending};
+use super::pending::{Ended, Lookups, Pending};
 use super::rows::{Failure, Row, error, store_error};
 use crate::exchange::import_report::ImportReport;
 use crate::identity::Ctx;
 use crate::time::today;
 use chrono::NaiveDate;
 use onramp_domain::identity::Role;
+use onramp_domain::outcomes::ExitSituation;
 use onramp_domain::participants::{ParticipantInput, parse_date, parse_optional_date};
 use onramp_domain::trajectories::{ExitReason, ends_by};
 use onramp_store::audit::{self, Event};
@@ -24,7 +25,7 @@ pub(super) struct Plan {
     started_on: NaiveDate,
     ends_by: NaiveDate,
     phase: String,
-    ended: Option<(NaiveDate, ExitReason)>,
+    ended: Option<Ended>,
 }
 
 impl Plan {
@@ -102,6 +103,16 @@ pub(super) async fn trajectory_plan(
             .map_err(|c| errors.push(error(line, "exit_reason", c, ctx)))
             .ok(),
     };
+    let situation = match (ended_on, row.get("exit_situation")) {
+        (_, "") => None,
+        (None, _) => {
+            errors.push(error(line, "exit_situation", "needs-exit", ctx));
+            None
+        }
+        (Some(_), situation) => ExitSituation::parse(situation)
+            .map_err(|c| errors.push(error(line, "exit_situation", c, ctx)))
+            .ok(),
+    };
     if let (Some(start), Some(end)) = (started_on, ended_on)
         && end < start
     {
@@ -131,7 +142,7 @@ pub(super) async fn trajectory_plan(
         started_on,
         ends_by: ends_by(started_on, programme.definition.max_duration_months),
         phase,
-        ended: ended_on.zip(reason),
+        ended: ended_on.zip(reason).map(|(on, reason)| Ended { on, reason, situation }),
     }))
 }
 
@@ -166,8 +177,7 @@ pub(super) async fn hold_trajectory(
     {
         lookups.names.coaches.insert(coach, ctx.user.display_name.clone());
     }
-    let exit = plan.ended.map(|(on, reason)| (on, reason.as_str().to_owned()));
-    pending.add_trajectory(trajectory_id.unwrap_or_else(Uuid::now_v7), new, exit);
+    pending.add_trajectory(trajectory_id.unwrap_or_else(Uuid::now_v7), new, plan.ended);
     Ok(())
 }
 
@@ -211,10 +221,8 @@ pub(super) async fn apply_trajectory(
                     .map_err(failed)?;
                 changed = true;
             }
-            if let (Some((ended_on, reason)), None) = (plan.ended, t.ended_on) {
-                trajectories::exit(tx, t.id, &exit_on(ended_on, reason.as_str()), by)
-                    .await
-                    .map_err(failed)?;
+            if let (Some(ended), None) = (plan.ended, t.ended_on) {
+                trajectories::exit(tx, t.id, &ended.exit(), by).await.map_err(failed)?;
                 changed = true;
             }
             if changed {
@@ -226,10 +234,8 @@ pub(super) async fn apply_trajectory(
             let new = plan.start(ctx, participant_id, input);
             let id = trajectory_id.unwrap_or_else(Uuid::now_v7);
             let t = trajectories::start_with_id(tx, id, &new, by).await.map_err(failed)?;
-            if let Some((ended_on, reason)) = plan.ended {
-                trajectories::exit(tx, t.id, &exit_on(ended_on, reason.as_str()), by)
-                    .await
-                    .map_err(failed)?;
+            if let Some(ended) = plan.ended {
+                trajectories::exit(tx, t.id, &ended.exit(), by).await.map_err(failed)?;
             }
             let event = Event::new("trajectory.start", "trajectory", t.id)
                 .for_participant(participant_id)
@@ -238,15 +244,5 @@ pub(super) async fn apply_trajectory(
             report.trajectories_created += 1;
             Ok(())
         }
-    }
-}
-
-/// An exit as the exchange format records it: a date and a reason.
-fn exit_on(on: chrono::NaiveDate, reason: &str) -> trajectories::Exit<'_> {
-    trajectories::Exit {
-        on,
-        reason,
-        situation: None,
-        note: None,
     }
 }

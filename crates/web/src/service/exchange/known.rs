@@ -1,0 +1,72 @@
+//! The trajectories the rows of an outcomes, barriers or contacts file refer to, looked up once
+//! each: known to the importer only when they exist and the importer may change the participant's
+//! file (one they may not is refused as if it did not exist).
+
+use super::rows::{Failure, Row, error, store_error};
+use crate::error::AppError;
+use crate::exchange::import_report::RowError;
+use crate::identity::Ctx;
+use crate::service::participants::{Need, authorise};
+use chrono::NaiveDate;
+use onramp_domain::organisations::parse_id;
+use onramp_store::{Tx, trajectories};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// What a row needs of its trajectory.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Known {
+    pub participant_id: Uuid,
+    pub started_on: NaiveDate,
+    pub organisation_id: Uuid,
+    pub location_id: Option<Uuid>,
+    pub coach_id: Option<Uuid>,
+}
+
+#[derive(Default)]
+pub(super) struct Trajectories {
+    /// `None`: no such trajectory, or not the importer's to change.
+    found: HashMap<Uuid, Option<Known>>,
+}
+
+impl Trajectories {
+    /// The row's trajectory. A `trajectory_id` that is no id is left to the domain's parser to
+    /// report; one that is unknown (or not the importer's) is reported here, in `errors`.
+    pub async fn find(
+        &mut self,
+        tx: &mut Tx,
+        ctx: &Ctx,
+        row: &Row<'_>,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Option<Known>, Failure> {
+        let Ok(id) = parse_id(row.get("trajectory_id")) else {
+            return Ok(None);
+        };
+        if !self.found.contains_key(&id) {
+            let known = self.look_up(tx, ctx, row.line, id).await?;
+            self.found.insert(id, known);
+        }
+        let known = self.found[&id];
+        if known.is_none() {
+            errors.push(error(row.line, "trajectory_id", "invalid-reference", ctx));
+        }
+        Ok(known)
+    }
+
+    async fn look_up(&self, tx: &mut Tx, ctx: &Ctx, line: usize, id: Uuid) -> Result<Option<Known>, Failure> {
+        let Some(t) = trajectories::get(tx, id).await.map_err(|e| store_error(line, e, ctx))? else {
+            return Ok(None);
+        };
+        match authorise(tx, ctx, t.participant_id, Need::Edit).await {
+            Ok(_) => Ok(Some(Known {
+                participant_id: t.participant_id,
+                started_on: t.started_on,
+                organisation_id: t.organisation_id,
+                location_id: t.location_id,
+                coach_id: t.coach_id,
+            })),
+            Err(AppError::Internal(e)) => Err(Failure::Internal(AppError::Internal(e))),
+            Err(_) => Ok(None),
+        }
+    }
+}
