@@ -11,6 +11,31 @@ pub struct FieldError {
     /// A fixed field name, or one made from the input (`ratings.b130`).
     pub field: Cow<'static, str>,
     pub code: &'static str,
+    /// For `invalid-choice`: the values the field accepts, when the check knows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<&'static str>,
+}
+
+impl FieldError {
+    /// An error of `field`; a code `invalid-choice:a b c` (as `string_enum!`'s `parse` answers)
+    /// becomes `invalid-choice` with the values `a`, `b` and `c`.
+    pub fn new(field: impl Into<Cow<'static, str>>, code: &'static str) -> Self {
+        let (code, allowed) = split_code(code);
+        FieldError {
+            field: field.into(),
+            code,
+            allowed,
+        }
+    }
+}
+
+/// A code as parsers answer it, split into the code and the values a choice accepts: parsers
+/// return one `&'static str`, so a choice names its values in it (`invalid-choice:a b c`).
+pub fn split_code(code: &'static str) -> (&'static str, Vec<&'static str>) {
+    match code.split_once(':') {
+        Some((code, values)) => (code, values.split(' ').filter(|v| !v.is_empty()).collect()),
+        None => (code, Vec::new()),
+    }
 }
 
 /// All the problems found in one piece of input, so a form can show them all at once.
@@ -23,17 +48,20 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &'static str, code: &'static str) {
-        self.0.push(FieldError {
-            field: Cow::Borrowed(field),
-            code,
-        });
+        self.0.push(FieldError::new(field, code));
     }
 
     /// Records an error under a field whose name depends on the input (one entry of a list).
     pub fn add_named(&mut self, field: String, code: &'static str) {
+        self.0.push(FieldError::new(field, code));
+    }
+
+    /// Records `invalid-choice` for `field`, with the values it accepts.
+    pub fn add_choice(&mut self, field: &'static str, allowed: &[&'static str]) {
         self.0.push(FieldError {
-            field: Cow::Owned(field),
-            code,
+            field: Cow::Borrowed(field),
+            code: "invalid-choice",
+            allowed: allowed.to_vec(),
         });
     }
 
@@ -53,10 +81,7 @@ impl FieldErrors {
     }
 
     pub fn single(field: &'static str, code: &'static str) -> Self {
-        Self(vec![FieldError {
-            field: Cow::Borrowed(field),
-            code,
-        }])
+        Self(vec![FieldError::new(field, code)])
     }
 
     /// `Ok(value)` when no error was recorded.

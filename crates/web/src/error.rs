@@ -13,8 +13,10 @@ use utoipa::ToSchema;
 pub enum AppError {
     /// 401: no valid session or token.
     Unauthenticated,
-    /// 403: the policy refuses, and the actor may know the record exists.
+    /// 403: refused, and the actor may know the record exists.
     Forbidden,
+    /// 403: the policy refused, for the reason it names (`Decision::Forbidden`).
+    Refused(onramp_domain::refusal::Refusal),
     /// 403: a state-changing API request with a session cookie that another site may have made.
     CrossSite,
     /// 404: no such record, or one the actor may not know of.
@@ -149,6 +151,13 @@ impl AppError {
         }
     }
 
+    /// `invalid-choice` for `field`, naming the values it accepts.
+    pub fn invalid_choice(field: &'static str, allowed: &[&'static str]) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add_choice(field, allowed);
+        AppError::Invalid(errors)
+    }
+
     pub fn invalid(field: &'static str, code: &'static str) -> Self {
         AppError::Invalid(FieldErrors::single(field, code))
     }
@@ -156,7 +165,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Duplicates(..) => StatusCode::CONFLICT,
@@ -173,6 +182,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad-credentials",
             AppError::Forbidden => "forbidden",
+            AppError::Refused(why) => why.code(),
             AppError::CrossSite => "cross-site-request",
             AppError::NotFound => "not-found",
             AppError::Invalid(_) => "invalid",
@@ -285,9 +295,18 @@ impl IntoResponse for AppError {
                 .map(|e| ProblemField {
                     field: e.field.to_string(),
                     code: e.code.to_owned(),
-                    message: crate::i18n::error_text(language, e.code),
+                    message: if e.allowed.is_empty() {
+                        crate::i18n::error_text(language, e.code)
+                    } else {
+                        format!(
+                            "{} ({})",
+                            crate::i18n::error_text(language, e.code),
+                            e.allowed.join(", ")
+                        )
+                    },
                     expected: None,
-                    allowed: None,
+                    allowed: (!e.allowed.is_empty())
+                        .then(|| e.allowed.iter().map(|v| (*v).to_owned()).collect()),
                 })
                 .collect(),
             AppError::Malformed { code, field, expected } => vec![ProblemField {

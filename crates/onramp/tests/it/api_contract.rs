@@ -165,3 +165,100 @@ async fn whole_numbers_are_json_numbers_and_a_value_of_the_wrong_kind_names_its_
         );
     }
 }
+
+/// `invalid-choice` said "Choose one of the options" without the options.
+#[tokio::test]
+async fn an_invalid_choice_lists_the_values_the_field_accepts() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (status, problem) = app.get_json(&coach, "/api/v1/caseload?status=open").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "status");
+    assert_eq!(problem["errors"][0]["allowed"], json!(["active", "ended", "all"]));
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("active, ended, all"), "{problem}");
+
+    // A choice of the domain (every `string_enum!`) names its values too.
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let intake = json!({"organisation_id": maasland, "first_name": "Choice", "last_name": "Less",
+        "birth_date": "1980-01-01", "health_category": "chronic_pain", "situation": "inactive", "gender": "x"});
+    let (status, problem) = app.send_json(&coach, "POST", "/api/v1/participants", intake).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let gender = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "gender")
+        .expect("gender is named");
+    assert_eq!(gender["code"], "invalid-choice");
+    assert_eq!(gender["allowed"], json!(["female", "male", "non_binary", "not_recorded"]));
+}
+
+/// A 403 said "forbidden" whatever the rule that refused.
+#[tokio::test]
+async fn a_refusal_names_the_rule_that_refused_in_the_api_and_on_pages() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let care = app.api_as(CARE_ANTWERPEN).await;
+    let elsewhere = app.organisation_id("Activiteitencentrum Vlasland").await;
+    let intake = json!({"organisation_id": elsewhere, "first_name": "Not", "last_name": "Here",
+        "birth_date": "1980-01-01", "health_category": "chronic_pain", "situation": "inactive"});
+    let (status, problem) = app
+        .send_json(&coach, "POST", "/api/v1/participants", intake.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["type"], "urn:onramp:problem:not-your-organisation");
+    assert!(problem["detail"].as_str().unwrap().contains("organisations you work at"), "{problem}");
+
+    let (status, problem) = app.send_json(&care, "POST", "/api/v1/participants", intake).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["type"], "urn:onramp:problem:not-for-your-role");
+
+    let (status, problem) = app.get_json(&coach, "/api/v1/audit").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["type"], "urn:onramp:problem:administrators-only");
+
+    // The page says it in the person's language (Dutch, then English once they chose it).
+    let dutch = app.browser_as(COACH_LIMBURG).await;
+    let response = dutch.get(app.url("/audit")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.text().await.unwrap().contains("Alleen beheerders mogen dit doen."));
+    let english = app.english_browser_as(COACH_LIMBURG).await;
+    let response = english.get(app.url("/audit")).send().await.unwrap();
+    assert!(response.text().await.unwrap().contains("Only administrators may do this."));
+}
+
+/// The refused real run carries the report as its `import` member: the very body of the dry run,
+/// one schema (`ImportReport`) for a client to read both with.
+#[tokio::test]
+async fn a_refused_import_carries_the_dry_run_report_unchanged() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let file = "first_name;last_name;birth_date;health_category;situation;reached_at\n\
+                Zonder;Datum;01/02/1980;chronic_pain;inactive;Revalidatieziekenhuis Maasland\n";
+    let mut bodies = Vec::new();
+    for dry_run in [true, false] {
+        let response = coach
+            .post(app.url(&format!("/api/v1/imports/participants?dry_run={dry_run}")))
+            .header("content-type", "text/csv")
+            .header("x-requested-with", "onramp-tests")
+            .body(file)
+            .send()
+            .await
+            .unwrap();
+        bodies.push(status_and_json(response).await);
+    }
+    let (dry_status, report) = &bodies[0];
+    let (real_status, problem) = &bodies[1];
+    assert_eq!(*dry_status, StatusCode::OK, "{report}");
+    assert_eq!(*real_status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["type"], "urn:onramp:problem:import-failed");
+    assert_eq!(&problem["import"], report);
+    assert!(report["error_count"].as_u64().unwrap() > 0, "{report}");
+    // The document says both are an ImportReport.
+    let document = document(&app).await;
+    let operation = &document["paths"]["/api/v1/imports/participants"]["post"];
+    let dry = &operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(dry, "#/components/schemas/ImportReport");
+    let import = &document["components"]["schemas"]["Problem"]["properties"]["import"];
+    assert!(import.to_string().contains("#/components/schemas/ImportReport"), "{import}");
+}

@@ -31,7 +31,7 @@ async fn followed_participant(app: &TestApp, coach: &Client, first: &str) -> (St
 
 fn contact(trajectory: &str, days_ago: u64, minutes: i32) -> Value {
     json!({
-        "trajectory_id": trajectory, "on": (today() - Days::new(days_ago)).to_string(), "minutes": minutes.to_string(),
+        "trajectory_id": trajectory, "on": (today() - Days::new(days_ago)).to_string(), "minutes": minutes,
         "mode": "phone", "topic": "Talk with the employer", "notes": "Afraid of the first day back.",
         "next_step": "Visit the workplace together"
     })

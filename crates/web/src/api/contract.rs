@@ -146,8 +146,10 @@ fn description(status: &str) -> &'static str {
         }
         "401" => "Not signed in: no valid session cookie or API token",
         "403" => {
-            "Refused: the problem's `type` says which rule refused (with a session cookie, a \
-             change also needs a JSON content type or `X-Requested-With`)"
+            "Refused: the problem's `type` names the rule (`urn:onramp:problem:not-your-organisation`, \
+             `not-for-your-role`, `administrators-only`, `not-in-your-caseload`, `scope-required`; \
+             `cross-site-request` for a change sent with a session cookie but neither a JSON \
+             content type nor `X-Requested-With`)"
         }
         "404" => "No such record, or not one you may see",
         "409" => "Conflicts with what is stored",

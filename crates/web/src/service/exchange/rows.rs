@@ -53,7 +53,7 @@ pub(super) fn error(line: usize, column: &str, code: &str, ctx: &Ctx) -> RowErro
     RowError {
         line,
         column: column.into(),
-        code: code.into(),
+        code: code.split(':').next().unwrap_or(code).into(),
         message: crate::i18n::error_text(ctx.language, code),
     }
 }
