@@ -117,6 +117,20 @@ async fn whole_numbers_are_json_numbers_and_a_value_of_the_wrong_kind_names_its_
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!((created["minutes"].clone(), created["reached"].clone()), (json!(60), json!(12)));
 
+    // JSON has one kind of number: 60.0 is the whole number 60; 12.5 people are not.
+    let mut as_float = action.clone();
+    as_float["minutes"] = json!(60.0);
+    let (status, created) = app
+        .send_json(&coach, "POST", "/api/v1/presence-actions", as_float.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    as_float["reached"] = json!(12.5);
+    let (status, problem) = app
+        .send_json(&coach, "POST", "/api/v1/presence-actions", as_float)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "reached", "{problem}");
+
     let mut as_text = action.clone();
     as_text["minutes"] = json!("60");
     let (status, problem) = app

@@ -12,6 +12,7 @@ pub fn complete(document: &mut Value) {
     if let Some(schemas) = document.pointer_mut("/components/schemas") {
         drop_defaults_of_required(schemas);
     }
+    bound_integers(document);
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -42,6 +43,13 @@ fn complete_operation(path: &str, operation: &mut Map<String, Value>) {
         .and_then(Value::as_array)
         .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(Map::is_empty)));
     let has_body = operation.contains_key("requestBody");
+    if let Some(content) = operation
+        .get_mut("requestBody")
+        .and_then(|body| body.get_mut("content"))
+        .and_then(Value::as_object_mut)
+    {
+        files_are_bytes(content);
+    }
     let has_query = operation
         .get("parameters")
         .and_then(Value::as_array)
@@ -100,6 +108,40 @@ pub fn operation_id(path: &str, name: &str) -> String {
         }
     }
     id
+}
+
+/// An integer of a given size says its range (`int32` is the server's `i32`): a larger number is
+/// refused as malformed, so a client must know it is out of bounds.
+fn bound_integers(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let (low, high) = match object.get("format").and_then(Value::as_str) {
+                Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                Some("int64") => (i64::MIN, i64::MAX),
+                _ => (0, 0),
+            };
+            if low != high {
+                object.entry("minimum").or_insert(json!(low));
+                object.entry("maximum").or_insert(json!(high));
+            }
+            object.values_mut().for_each(bound_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
+}
+
+/// A body in a media type other than JSON (a CSV or XLSX upload) is a file: bytes, whatever they
+/// look like, not a JSON string.
+fn files_are_bytes(content: &mut Map<String, Value>) {
+    for (media_type, media) in content.iter_mut() {
+        if media_type.contains("json") {
+            continue;
+        }
+        if let Some(media) = media.as_object_mut() {
+            media.insert("schema".into(), json!({"type": "string", "format": "binary"}));
+        }
+    }
 }
 
 /// A required property has no default: utoipa writes one for every field of a body read with

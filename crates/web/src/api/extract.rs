@@ -20,7 +20,8 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        whole_numbers_as_integers(&mut value);
         if !value.is_object() {
             tracing::debug!("a JSON body that is not an object");
             return Err(AppError::malformed("malformed-body", String::new(), "a JSON object"));
@@ -29,6 +30,24 @@ where
             tracing::debug!(%error, "malformed JSON body");
             AppError::malformed("malformed-body", error.path().to_string(), &error.inner().to_string())
         })
+    }
+}
+
+/// JSON (and JSON Schema's `integer`) has one kind of number: `60.0` is the whole number 60, which
+/// serde would refuse for an integer field. Numbers with a fraction stay as they are.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && float.abs() < 9.0e15
+            {
+                *number = serde_json::Number::from(float as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        serde_json::Value::Object(members) => members.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 
