@@ -198,7 +198,17 @@ mod tests {
         let refused = Role::parse("superuser").unwrap_err();
         let (code, allowed) = crate::validation::split_code(refused);
         assert_eq!(code, "invalid-choice");
-        assert_eq!(allowed, ["administrator", "coordinator", "coach", "care_team", "peer_expert", "funder"]);
+        assert_eq!(
+            allowed,
+            [
+                "administrator",
+                "coordinator",
+                "coach",
+                "care_team",
+                "peer_expert",
+                "funder"
+            ]
+        );
     }
 }
 

@@ -269,9 +269,7 @@ fn client_words(message: &str) -> String {
         .map(|word| {
             let (bare, tail) = word.split_at(word.trim_end_matches([',', '.']).len());
             let said = match bare {
-                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => {
-                    "a whole number"
-                }
+                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => "a whole number",
                 "f32" | "f64" => "a number",
                 _ => return word.to_owned(),
             };
@@ -305,8 +303,7 @@ impl IntoResponse for AppError {
                         )
                     },
                     expected: None,
-                    allowed: (!e.allowed.is_empty())
-                        .then(|| e.allowed.iter().map(|v| (*v).to_owned()).collect()),
+                    allowed: (!e.allowed.is_empty()).then(|| e.allowed.iter().map(|v| (*v).to_owned()).collect()),
                 })
                 .collect(),
             AppError::Malformed { code, field, expected } => vec![ProblemField {

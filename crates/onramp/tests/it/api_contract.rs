@@ -65,11 +65,7 @@ async fn a_client_generated_in_python_signs_in_lists_the_caseload_registers_and_
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
     let base = app.base.clone();
     let seen = tokio::task::spawn_blocking(move || {
-        run_python(
-            "generated_client.py",
-            &[&base, COACH_LIMBURG, PASSWORD, &maasland],
-            b"",
-        )
+        run_python("generated_client.py", &[&base, COACH_LIMBURG, PASSWORD, &maasland], b"")
     })
     .await
     .unwrap();
@@ -92,7 +88,9 @@ async fn a_client_generated_in_python_signs_in_lists_the_caseload_registers_and_
     assert_eq!(seen["error_type"], "urn:onramp:problem:invalid");
     let fields = seen["error_fields"].as_array().unwrap();
     assert!(
-        fields.iter().any(|f| f["field"] == "birth_date" && f["code"] == "invalid-date"),
+        fields
+            .iter()
+            .any(|f| f["field"] == "birth_date" && f["code"] == "invalid-date"),
         "{seen:#}"
     );
     let choice = fields
@@ -115,7 +113,10 @@ async fn whole_numbers_are_json_numbers_and_a_value_of_the_wrong_kind_names_its_
         .send_json(&coach, "POST", "/api/v1/presence-actions", action.clone())
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    assert_eq!((created["minutes"].clone(), created["reached"].clone()), (json!(60), json!(12)));
+    assert_eq!(
+        (created["minutes"].clone(), created["reached"].clone()),
+        (json!(60), json!(12))
+    );
 
     // JSON has one kind of number: 60.0 is the whole number 60; 12.5 people are not.
     let mut as_float = action.clone();
@@ -133,15 +134,18 @@ async fn whole_numbers_are_json_numbers_and_a_value_of_the_wrong_kind_names_its_
 
     let mut as_text = action.clone();
     as_text["minutes"] = json!("60");
-    let (status, problem) = app
-        .send_json(&coach, "POST", "/api/v1/presence-actions", as_text)
-        .await;
+    let (status, problem) = app.send_json(&coach, "POST", "/api/v1/presence-actions", as_text).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     assert_eq!(problem["type"], "urn:onramp:problem:malformed-body");
     assert_eq!(problem["errors"][0]["field"], "minutes", "{problem}");
     let expected = problem["errors"][0]["expected"].as_str().unwrap();
     assert!(expected.contains("a whole number"), "{expected}");
-    assert!(problem["errors"][0]["message"].as_str().unwrap().starts_with("minutes: "));
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("minutes: ")
+    );
 
     // Inside a nested object the path names the member.
     let intake = json!({"organisation_id": maasland, "first_name": "Nested", "last_name": "Path",
@@ -189,7 +193,13 @@ async fn an_invalid_choice_lists_the_values_the_field_accepts() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "status");
     assert_eq!(problem["errors"][0]["allowed"], json!(["active", "ended", "all"]));
-    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("active, ended, all"), "{problem}");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("active, ended, all"),
+        "{problem}"
+    );
 
     // A choice of the domain (every `string_enum!`) names its values too.
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
@@ -204,7 +214,10 @@ async fn an_invalid_choice_lists_the_values_the_field_accepts() {
         .find(|e| e["field"] == "gender")
         .expect("gender is named");
     assert_eq!(gender["code"], "invalid-choice");
-    assert_eq!(gender["allowed"], json!(["female", "male", "non_binary", "not_recorded"]));
+    assert_eq!(
+        gender["allowed"],
+        json!(["female", "male", "non_binary", "not_recorded"])
+    );
 }
 
 /// A 403 said "forbidden" whatever the rule that refused.
@@ -221,7 +234,13 @@ async fn a_refusal_names_the_rule_that_refused_in_the_api_and_on_pages() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(problem["type"], "urn:onramp:problem:not-your-organisation");
-    assert!(problem["detail"].as_str().unwrap().contains("organisations you work at"), "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("organisations you work at"),
+        "{problem}"
+    );
 
     let (status, problem) = app.send_json(&care, "POST", "/api/v1/participants", intake).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
@@ -235,10 +254,22 @@ async fn a_refusal_names_the_rule_that_refused_in_the_api_and_on_pages() {
     let dutch = app.browser_as(COACH_LIMBURG).await;
     let response = dutch.get(app.url("/audit")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(response.text().await.unwrap().contains("Alleen beheerders mogen dit doen."));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Alleen beheerders mogen dit doen.")
+    );
     let english = app.english_browser_as(COACH_LIMBURG).await;
     let response = english.get(app.url("/audit")).send().await.unwrap();
-    assert!(response.text().await.unwrap().contains("Only administrators may do this."));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Only administrators may do this.")
+    );
 }
 
 /// The refused real run carries the report as its `import` member: the very body of the dry run,
@@ -274,5 +305,8 @@ async fn a_refused_import_carries_the_dry_run_report_unchanged() {
     let dry = &operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
     assert_eq!(dry, "#/components/schemas/ImportReport");
     let import = &document["components"]["schemas"]["Problem"]["properties"]["import"];
-    assert!(import.to_string().contains("#/components/schemas/ImportReport"), "{import}");
+    assert!(
+        import.to_string().contains("#/components/schemas/ImportReport"),
+        "{import}"
+    );
 }

@@ -98,7 +98,13 @@ pub fn operation_id(path: &str, name: &str) -> String {
     for segment in segments {
         let word: String = segment
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let singular = word.strip_suffix('s').unwrap_or(&word);
         let already = said.contains(&format!("_{word}_")) || said.contains(&format!("_{singular}_"));

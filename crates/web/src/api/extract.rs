@@ -64,10 +64,12 @@ where
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
         let query = parts.uri.query().unwrap_or_default();
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer).map(ApiQuery).map_err(|error| {
-            tracing::debug!(%error, "malformed query");
-            AppError::malformed("malformed-query", error.path().to_string(), &error.inner().to_string())
-        })
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|error| {
+                tracing::debug!(%error, "malformed query");
+                AppError::malformed("malformed-query", error.path().to_string(), &error.inner().to_string())
+            })
     }
 }
 
