@@ -82,7 +82,8 @@ macro_rules! string_enum {
                 match input.trim() {
                     $($text => Ok($name::$variant),)+
                     "" => Err("required"),
-                    _ => Err("invalid-choice"),
+                    // The values go with the code, for the client to choose from.
+                    _ => Err(concat!("invalid-choice:", $($text, " "),+)),
                 }
             }
         }
@@ -194,7 +195,20 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Ok(*role));
         }
-        assert_eq!(Role::parse("superuser"), Err("invalid-choice"));
+        let refused = Role::parse("superuser").unwrap_err();
+        let (code, allowed) = crate::validation::split_code(refused);
+        assert_eq!(code, "invalid-choice");
+        assert_eq!(
+            allowed,
+            [
+                "administrator",
+                "coordinator",
+                "coach",
+                "care_team",
+                "peer_expert",
+                "funder"
+            ]
+        );
     }
 }
 

@@ -16,6 +16,7 @@ pub mod plans;
 pub mod policy;
 pub mod presence;
 pub mod programmes;
+pub mod refusal;
 pub mod regions;
 pub mod sessions;
 pub mod trajectories;

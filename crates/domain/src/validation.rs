@@ -15,6 +15,32 @@ pub struct FieldError {
     /// errors that must say which record they are about. Empty for most.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<(&'static str, String)>,
+    /// For `invalid-choice`: the values the field accepts, when the check knows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<&'static str>,
+}
+
+impl FieldError {
+    /// An error of `field`; a code `invalid-choice:a b c` (as `string_enum!`'s `parse` answers)
+    /// becomes `invalid-choice` with the values `a`, `b` and `c`.
+    pub fn new(field: impl Into<Cow<'static, str>>, code: &'static str) -> Self {
+        let (code, allowed) = split_code(code);
+        FieldError {
+            field: field.into(),
+            code,
+            allowed,
+            args: Vec::new(),
+        }
+    }
+}
+
+/// A code as parsers answer it, split into the code and the values a choice accepts: parsers
+/// return one `&'static str`, so a choice names its values in it (`invalid-choice:a b c`).
+pub fn split_code(code: &'static str) -> (&'static str, Vec<&'static str>) {
+    match code.split_once(':') {
+        Some((code, values)) => (code, values.split(' ').filter(|v| !v.is_empty()).collect()),
+        None => (code, Vec::new()),
+    }
 }
 
 /// All the problems found in one piece of input, so a form can show them all at once.
@@ -27,27 +53,28 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &'static str, code: &'static str) {
-        self.0.push(FieldError {
-            field: Cow::Borrowed(field),
-            code,
-            args: Vec::new(),
-        });
+        self.0.push(FieldError::new(field, code));
     }
 
     /// Records an error whose message names something (`args`: the names its text uses).
     pub fn add_with(&mut self, field: &'static str, code: &'static str, args: Vec<(&'static str, String)>) {
         self.0.push(FieldError {
-            field: Cow::Borrowed(field),
-            code,
             args,
+            ..FieldError::new(field, code)
         });
     }
 
     /// Records an error under a field whose name depends on the input (one entry of a list).
     pub fn add_named(&mut self, field: String, code: &'static str) {
+        self.0.push(FieldError::new(field, code));
+    }
+
+    /// Records `invalid-choice` for `field`, with the values it accepts.
+    pub fn add_choice(&mut self, field: &'static str, allowed: &[&'static str]) {
         self.0.push(FieldError {
-            field: Cow::Owned(field),
-            code,
+            field: Cow::Borrowed(field),
+            code: "invalid-choice",
+            allowed: allowed.to_vec(),
             args: Vec::new(),
         });
     }
@@ -68,19 +95,14 @@ impl FieldErrors {
     }
 
     pub fn single(field: &'static str, code: &'static str) -> Self {
-        Self(vec![FieldError {
-            field: Cow::Borrowed(field),
-            code,
-            args: Vec::new(),
-        }])
+        Self(vec![FieldError::new(field, code)])
     }
 
     /// One error whose message names something (see [`FieldError::args`]).
     pub fn single_with(field: &'static str, code: &'static str, args: Vec<(&'static str, String)>) -> Self {
         Self(vec![FieldError {
-            field: Cow::Borrowed(field),
-            code,
             args,
+            ..FieldError::new(field, code)
         }])
     }
 

@@ -13,8 +13,10 @@ use utoipa::ToSchema;
 pub enum AppError {
     /// 401: no valid session or token.
     Unauthenticated,
-    /// 403: the policy refuses, and the actor may know the record exists.
+    /// 403: refused, and the actor may know the record exists.
     Forbidden,
+    /// 403: the policy refused, for the reason it names (`Decision::Forbidden`).
+    Refused(onramp_domain::refusal::Refusal),
     /// 403: a state-changing API request with a session cookie that another site may have made.
     CrossSite,
     /// 404: no such record, or one the actor may not know of.
@@ -23,6 +25,13 @@ pub enum AppError {
     Invalid(FieldErrors),
     /// 400: a request that is malformed as a whole (code of an `error-` message).
     BadRequest(&'static str),
+    /// 400: a body or query that cannot be read: `malformed-body` or `malformed-query`, the field
+    /// where reading stopped (empty for the whole) and what was expected there.
+    Malformed {
+        code: &'static str,
+        field: String,
+        expected: String,
+    },
     /// 401 on sign-in: unknown e-mail or wrong password (not told apart).
     BadCredentials,
     /// 409: the person may already be registered; carries the matches the actor may see
@@ -136,6 +145,24 @@ impl AppError {
         }
     }
 
+    /// A body or query that cannot be read at `field` (serde's path; `.` for the whole), with
+    /// serde's message, whose Rust type names are said as a client knows them.
+    pub fn malformed(code: &'static str, field: String, serde_message: &str) -> Self {
+        let field = if field == "." { String::new() } else { field };
+        AppError::Malformed {
+            code,
+            field,
+            expected: client_words(serde_message),
+        }
+    }
+
+    /// `invalid-choice` for `field`, naming the values it accepts.
+    pub fn invalid_choice(field: &'static str, allowed: &[&'static str]) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add_choice(field, allowed);
+        AppError::Invalid(errors)
+    }
+
     pub fn invalid(field: &'static str, code: &'static str) -> Self {
         AppError::Invalid(FieldErrors::single(field, code))
     }
@@ -143,11 +170,11 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Duplicates(..) => StatusCode::CONFLICT,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Malformed { .. } => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -160,12 +187,13 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "bad-credentials",
             AppError::Forbidden => "forbidden",
+            AppError::Refused(why) => why.code(),
             AppError::CrossSite => "cross-site-request",
             AppError::NotFound => "not-found",
             AppError::Invalid(_) => "invalid",
             AppError::ImportFailed(_) => "import-failed",
             AppError::Duplicates(..) => "possible-duplicate",
-            AppError::BadRequest(code) => code,
+            AppError::BadRequest(code) | AppError::Malformed { code, .. } => code,
             AppError::TooLarge => "body-too-large",
             AppError::Throttled => "throttled",
             AppError::Internal(_) => "internal",
@@ -224,11 +252,36 @@ pub struct DuplicateView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {
-    /// The field name as in the request body (or query).
+    /// The field name as in the request body (or query): `trajectory.started_on` inside an
+    /// object, `items[2].title` in a list; empty for the body as a whole.
     pub field: String,
-    /// A stable code, e.g. `required`, `invalid-email`, `taken`.
+    /// A stable code, e.g. `required`, `invalid-email`, `taken`, `malformed-body`.
     pub code: String,
     pub message: String,
+    /// For `malformed-body` and `malformed-query`: what the field expects and what came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// For `invalid-choice`: the values the field accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
+}
+
+/// Serde's words for a value of the wrong kind, with Rust's type names said as JSON says them
+/// (`expected i32` is `expected a whole number`).
+fn client_words(message: &str) -> String {
+    let words: Vec<String> = message
+        .split(' ')
+        .map(|word| {
+            let (bare, tail) = word.split_at(word.trim_end_matches([',', '.']).len());
+            let said = match bare {
+                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => "a whole number",
+                "f32" | "f64" => "a number",
+                _ => return word.to_owned(),
+            };
+            format!("{said}{tail}")
+        })
+        .collect();
+    words.join(" ")
 }
 
 impl IntoResponse for AppError {
@@ -245,9 +298,30 @@ impl IntoResponse for AppError {
                 .map(|e| ProblemField {
                     field: e.field.to_string(),
                     code: e.code.to_owned(),
-                    message: crate::i18n::field_error_text(language, e),
+                    message: if e.allowed.is_empty() {
+                        crate::i18n::field_error_text(language, e)
+                    } else {
+                        format!(
+                            "{} ({})",
+                            crate::i18n::field_error_text(language, e),
+                            e.allowed.join(", ")
+                        )
+                    },
+                    expected: None,
+                    allowed: (!e.allowed.is_empty()).then(|| e.allowed.iter().map(|v| (*v).to_owned()).collect()),
                 })
                 .collect(),
+            AppError::Malformed { code, field, expected } => vec![ProblemField {
+                field: field.clone(),
+                code: (*code).to_owned(),
+                message: if field.is_empty() {
+                    format!("The body cannot be read: {expected}.")
+                } else {
+                    format!("{field}: {expected}.")
+                },
+                expected: Some(expected.clone()),
+                allowed: None,
+            }],
             _ => Vec::new(),
         };
         let (duplicates, hidden_duplicates) = match &self {

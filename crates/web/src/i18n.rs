@@ -110,6 +110,8 @@ pub fn localise_programme(language: Language, programme: &mut onramp_store::prog
 
 /// The message for a validation error code, e.g. `required` → `error-required`.
 pub fn error_text(language: Language, code: &str) -> String {
+    // A parser's `invalid-choice:a b c` is the code `invalid-choice`.
+    let code = code.split(':').next().unwrap_or(code);
     text(language, &format!("error-{code}"))
 }
 
@@ -255,6 +257,10 @@ mod tests {
         ];
         for code in problems {
             assert!(known.contains(&format!("problem-{code}")), "problem-{code} is missing");
+        }
+        for refusal in onramp_domain::refusal::Refusal::ALL {
+            let key = format!("problem-{}", refusal.code());
+            assert!(known.contains(&key), "{key} is missing");
         }
         for status in [400, 401, 403, 404, 422, 429, 500] {
             assert!(

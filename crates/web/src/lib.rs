@@ -33,7 +33,7 @@ pub use state::{AppState, Config, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MEETING_U
 pub fn app(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
     let api_router = api_router.layer(axum::middleware::from_fn(security::refuse_cross_site));
-    let openapi = Arc::new(openapi);
+    let openapi = Arc::new(api::document(&openapi));
     let router = Router::new()
         .merge(pages::router())
         .merge(api_router)

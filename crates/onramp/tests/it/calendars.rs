@@ -19,8 +19,8 @@ async fn plan(app: &TestApp, coach: &Client, online: bool) -> Vec<Value> {
     let first = crate::caseload::today() + Days::new(3);
     let body = json!({
         "programme_id": wgtw, "module": "module_1", "title": "Information session on return to work",
-        "organisation_id": maasland, "location_id": o["locations"][0]["id"], "online": online, "capacity": "20",
-        "first_date": first.to_string(), "start_time": "10:00", "minutes": "90", "sessions": "2", "weeks_between": "2"
+        "organisation_id": maasland, "location_id": o["locations"][0]["id"], "online": online, "capacity": 20,
+        "first_date": first.to_string(), "start_time": "10:00", "minutes": 90, "sessions": 2, "weeks_between": 2
     });
     let (status, sessions) = app.send_json(coach, "POST", "/api/v1/session-series", body).await;
     assert_eq!(status, StatusCode::CREATED, "{sessions}");

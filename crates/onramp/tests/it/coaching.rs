@@ -31,7 +31,7 @@ async fn followed_participant(app: &TestApp, coach: &Client, first: &str) -> (St
 
 fn contact(trajectory: &str, days_ago: u64, minutes: i32) -> Value {
     json!({
-        "trajectory_id": trajectory, "on": (today() - Days::new(days_ago)).to_string(), "minutes": minutes.to_string(),
+        "trajectory_id": trajectory, "on": (today() - Days::new(days_ago)).to_string(), "minutes": minutes,
         "mode": "phone", "topic": "Talk with the employer", "notes": "Afraid of the first day back.",
         "next_step": "Visit the workplace together"
     })
@@ -127,7 +127,7 @@ async fn contact_notes_follow_the_participant_notes_rule() {
             &other,
             "POST",
             &format!("/api/v1/participants/{id}/contacts"),
-            json!({"minutes": "x"}),
+            json!({"minutes": 0}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -140,7 +140,7 @@ async fn bad_contacts_are_refused_field_by_field_and_write_nothing() {
     let (id, _) = followed_participant(&app, &coach, "Lander").await;
     let (other_id, other_t) = followed_participant(&app, &coach, "Jens").await;
     let future = (today() + Days::new(2)).to_string();
-    let body = json!({"trajectory_id": "nope", "on": future, "minutes": "601", "mode": "pigeon", "topic": ""});
+    let body = json!({"trajectory_id": "nope", "on": future, "minutes": 601, "mode": "pigeon", "topic": ""});
     let (status, problem) = app
         .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/contacts"), body)
         .await;
@@ -284,7 +284,7 @@ async fn the_hours_view_sums_exactly_what_was_recorded() {
             &coach,
             "POST",
             "/api/v1/hours",
-            json!({"organisation_id": maasland, "on": on, "category": "administration", "minutes": "90",
+            json!({"organisation_id": maasland, "on": on, "category": "administration", "minutes": 90,
                    "note": "Monthly report"}),
         )
         .await;
@@ -315,7 +315,7 @@ async fn the_hours_view_sums_exactly_what_was_recorded() {
             &coordinator,
             "POST",
             "/api/v1/hours",
-            json!({"organisation_id": maasland, "on": on, "category": "group", "minutes": "60"}),
+            json!({"organisation_id": maasland, "on": on, "category": "group", "minutes": 60}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -343,7 +343,7 @@ async fn bad_hours_are_refused_field_by_field() {
             "POST",
             "/api/v1/hours",
             json!({"organisation_id": maasland, "location_id": stranger, "on": "yesterday", "category": "coffee",
-                   "minutes": "-5"}),
+                   "minutes": -5}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -361,7 +361,7 @@ async fn bad_hours_are_refused_field_by_field() {
             "POST",
             "/api/v1/hours",
             json!({"organisation_id": maasland, "location_id": stranger, "on": today().to_string(),
-                   "category": "group", "minutes": "60"}),
+                   "category": "group", "minutes": 60}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -434,7 +434,7 @@ async fn a_consultation_reaches_the_files_discussed_and_the_hours() {
     let (b, _) = followed_participant(&app, &coach, "Lore").await;
     let before = hours(&app, &coach, &maasland, Some(&me)).await;
     let body = json!({
-        "organisation_id": maasland, "on": today().to_string(), "minutes": "75",
+        "organisation_id": maasland, "on": today().to_string(), "minutes": 75,
         "attendees": "Dr. Janssens (physiatrist), occupational therapist", "participant_ids": [a, b],
         "decisions": "Try two mornings a week at the old employer."
     });
@@ -497,7 +497,7 @@ async fn a_consultation_about_someone_not_followed_is_refused_whole() {
         .find(|o| *o != gtb)
         .unwrap();
     let stranger = register(&app, &other, &partner, "Nils", "Aerts", "1969-09-09").await;
-    let body = json!({"organisation_id": maasland, "on": today().to_string(), "minutes": "60",
+    let body = json!({"organisation_id": maasland, "on": today().to_string(), "minutes": 60,
                       "attendees": "Care team", "participant_ids": [mine, stranger]});
     let (status, problem) = app.send_json(&coach, "POST", "/api/v1/consultations", body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -508,7 +508,7 @@ async fn a_consultation_about_someone_not_followed_is_refused_whole() {
         "nothing was written"
     );
     let future = (today() + Days::new(1)).to_string();
-    let body = json!({"organisation_id": maasland, "on": future, "minutes": "0", "attendees": " "});
+    let body = json!({"organisation_id": maasland, "on": future, "minutes": 0, "attendees": " "});
     let (_, problem) = app.send_json(&coach, "POST", "/api/v1/consultations", body).await;
     for (field, code) in [
         ("on", "date-in-future"),
@@ -519,7 +519,7 @@ async fn a_consultation_about_someone_not_followed_is_refused_whole() {
     }
     // A coordinator does not record consultations.
     let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
-    let body = json!({"organisation_id": maasland, "on": today().to_string(), "minutes": "60", "attendees": "x"});
+    let body = json!({"organisation_id": maasland, "on": today().to_string(), "minutes": 60, "attendees": "x"});
     let (status, _) = app.send_json(&coordinator, "POST", "/api/v1/consultations", body).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

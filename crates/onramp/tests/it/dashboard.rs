@@ -149,8 +149,8 @@ async fn two_hundred_reached_by_one_fte_with_thirty_steps_is_15_percent() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{a}");
-    let action = json!({"kind": "info_point", "organisation_id": c.maasland, "on": "2020-03-02", "minutes": "180",
-                        "reached": "200"});
+    let action = json!({"kind": "info_point", "organisation_id": c.maasland, "on": "2020-03-02", "minutes": 180,
+                        "reached": 200});
     let (status, action) = app
         .send_json(&c.coach, "POST", "/api/v1/presence-actions", action)
         .await;

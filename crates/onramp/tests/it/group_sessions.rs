@@ -45,9 +45,9 @@ impl Setup {
     fn series(&self, location: &str, first: NaiveDate, sessions: u32, capacity: u32) -> Value {
         json!({
             "programme_id": self.wgtw, "module": "module_2", "title": "Wishes, interests and possibilities",
-            "organisation_id": self.maasland, "location_id": location, "capacity": capacity.to_string(),
-            "first_date": first.to_string(), "start_time": "13:30", "minutes": "120",
-            "sessions": sessions.to_string(), "weeks_between": "1"
+            "organisation_id": self.maasland, "location_id": location, "capacity": capacity,
+            "first_date": first.to_string(), "start_time": "13:30", "minutes": 120,
+            "sessions": sessions, "weeks_between": 1
         })
     }
 
@@ -347,8 +347,8 @@ async fn planning_checks_every_field() {
     let s = setup().await;
     let body = json!({
         "programme_id": s.wgtw, "module": "canvas", "title": "", "organisation_id": s.maasland,
-        "capacity": "0", "first_date": "tomorrow", "start_time": "1:30pm", "minutes": "0", "sessions": "60",
-        "weeks_between": "0"
+        "capacity": 0, "first_date": "tomorrow", "start_time": "1:30pm", "minutes": 0, "sessions": 60,
+        "weeks_between": 0
     });
     let (status, problem) = s.app.send_json(&s.coach, "POST", "/api/v1/session-series", body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -6,6 +6,7 @@ mod support;
 
 mod account;
 mod agreements;
+mod api_contract;
 mod audit;
 mod auth;
 mod calendars;

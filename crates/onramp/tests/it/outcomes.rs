@@ -47,14 +47,14 @@ async fn a_step_to_work_is_recorded_with_its_definitions_and_checked_field_by_fi
     let path = format!("/api/v1/participants/{id}/outcomes");
 
     let volunteer = json!({"trajectory_id": t, "kind": "volunteer_work", "on": (today() - Days::new(20)).to_string(),
-                           "hours_per_week": "6", "place": "Kringwinkel Hasselt"});
+                           "hours_per_week": 6, "place": "Kringwinkel Hasselt"});
     let (status, step) = app.send_json(&coach, "POST", &path, volunteer).await;
     assert_eq!(status, StatusCode::CREATED, "{step}");
     assert_eq!(
         (step["step_to_work"].clone(), step["paid_work"].clone()),
         (json!(true), json!(false))
     );
-    let job = json!({"trajectory_id": t, "kind": "same_employer", "on": today().to_string(), "hours_per_week": "19",
+    let job = json!({"trajectory_id": t, "kind": "same_employer", "on": today().to_string(), "hours_per_week": 19,
                      "contract": "permanent", "with_support": true, "place": "Stad Hasselt"});
     let (status, work) = app.send_json(&coach, "POST", &path, job).await;
     assert_eq!(status, StatusCode::CREATED, "{work}");
@@ -70,7 +70,7 @@ async fn a_step_to_work_is_recorded_with_its_definitions_and_checked_field_by_fi
     assert_eq!(app.audit("outcome.create").await.len(), 2);
 
     let bad = json!({"trajectory_id": t, "kind": "lottery", "on": (started - Days::new(1)).to_string(),
-                     "hours_per_week": "80"});
+                     "hours_per_week": 80});
     let (status, problem) = app.send_json(&coach, "POST", &path, bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "kind", "invalid-choice") && has_error(&problem, "hours_per_week", "out-of-range"));

@@ -370,7 +370,7 @@ async fn a_review_names_the_consultation_the_participant_was_discussed_at() {
     let maasland = app.organisation_id(partner).await;
     let mut consultation_ids = Vec::new();
     for discussed in [&participant, &other] {
-        let body = json!({"organisation_id": maasland, "on": crate::caseload::today().to_string(), "minutes": "30",
+        let body = json!({"organisation_id": maasland, "on": crate::caseload::today().to_string(), "minutes": 30,
                           "attendees": "Physiatrist, psychologist", "participant_ids": [discussed]});
         let (status, created) = app.send_json(&coach, "POST", "/api/v1/consultations", body).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -406,8 +406,8 @@ async fn the_recovery_plan_names_the_module_3_session_it_was_drawn_up_in() {
     let first = crate::caseload::today() - Days::new(15);
     let series = json!({
         "programme_id": programme_id(&app, &coach, "we-go-to-work").await, "module": "module_3",
-        "title": "Recovery action plan", "organisation_id": maasland, "location_id": location, "capacity": "8",
-        "first_date": first.to_string(), "start_time": "10:00", "minutes": "120", "sessions": "4", "weeks_between": "1"
+        "title": "Recovery action plan", "organisation_id": maasland, "location_id": location, "capacity": 8,
+        "first_date": first.to_string(), "start_time": "10:00", "minutes": 120, "sessions": 4, "weeks_between": 1
     });
     let (status, sessions) = app.send_json(&coach, "POST", "/api/v1/session-series", series).await;
     assert_eq!(status, StatusCode::CREATED, "{sessions}");

@@ -10,8 +10,8 @@ fn today() -> chrono::NaiveDate {
     crate::caseload::today()
 }
 
-fn action(organisation: &str, kind: &str, reached: &str) -> Value {
-    json!({"kind": kind, "organisation_id": organisation, "on": today().to_string(), "minutes": "120",
+fn action(organisation: &str, kind: &str, reached: i64) -> Value {
+    json!({"kind": kind, "organisation_id": organisation, "on": today().to_string(), "minutes": 120,
            "reached": reached, "description": "Stand in the hall of the day hospital"})
 }
 
@@ -42,7 +42,7 @@ async fn an_action_adds_to_the_reach_the_participants_and_the_group_hours() {
             &coach,
             "POST",
             "/api/v1/presence-actions",
-            action(&maasland, "info_point", "14"),
+            action(&maasland, "info_point", 14),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -86,7 +86,7 @@ async fn an_action_adds_to_the_reach_the_participants_and_the_group_hours() {
             &coordinator,
             "POST",
             "/api/v1/presence-actions",
-            action(&maasland, "info_point", "3"),
+            action(&maasland, "info_point", 3),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -106,14 +106,14 @@ async fn bad_actions_and_kinds_are_refused_field_by_field() {
             &coach,
             "POST",
             "/api/v1/presence-actions",
-            action(&maasland, "flyer_drop", "5"),
+            action(&maasland, "flyer_drop", 5),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "kind", "invalid-choice"));
-    let mut body = action(&maasland, "info_point", "-1");
+    let mut body = action(&maasland, "info_point", -1);
     body["on"] = json!((today() + Days::new(1)).to_string());
-    body["minutes"] = json!("");
+    body["minutes"] = json!(null);
     let (_, problem) = app.send_json(&coach, "POST", "/api/v1/presence-actions", body).await;
     for (field, code) in [
         ("reached", "out-of-range"),
@@ -157,7 +157,7 @@ async fn bad_actions_and_kinds_are_refused_field_by_field() {
             &coach,
             "POST",
             "/api/v1/presence-actions",
-            action(&maasland, "job_fair", "40"),
+            action(&maasland, "job_fair", 40),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "the new kind is usable at once");

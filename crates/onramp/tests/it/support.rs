@@ -566,11 +566,19 @@ pub fn python() -> (String, String) {
 /// Runs an independent reader from `tests-py/` (the venv `scripts/test` sets up) on `input` and
 /// parses the JSON it prints.
 pub fn read_with_python(script: &str, input: &[u8]) -> Value {
+    run_python(script, &[], input)
+}
+
+/// Runs a script of `tests-py/` with arguments and `input` on its standard input, and parses the
+/// JSON it prints. Blocking: from an async test, call it in `spawn_blocking` when the script
+/// talks to the server.
+pub fn run_python(script: &str, args: &[&str], input: &[u8]) -> Value {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let (python, root) = python();
     let mut child = Command::new(&python)
         .arg(format!("{root}/tests-py/{script}"))
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

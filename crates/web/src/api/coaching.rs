@@ -1,6 +1,6 @@
 //! Individual coaching contacts and coach hours.
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, number_text};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::requests::period::{self, Period};
@@ -25,7 +25,8 @@ pub struct CoachingContactBody {
     /// YYYY-MM-DD, not in the future.
     pub on: String,
     /// Duration in whole minutes, 1 to 600.
-    pub minutes: String,
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 600)]
+    pub minutes: Option<i64>,
     /// in_person, phone, video or home_visit
     pub mode: String,
     pub place: Option<String>,
@@ -40,7 +41,7 @@ impl CoachingContactBody {
         ContactFields {
             trajectory_id: self.trajectory_id,
             on: self.on,
-            minutes: self.minutes,
+            minutes: number_text(self.minutes),
             mode: self.mode,
             place: self.place.unwrap_or_default(),
             topic: self.topic,
@@ -121,7 +122,8 @@ pub struct TimeEntryBody {
     /// individual, group, consultation or administration
     pub category: String,
     /// Whole minutes, 1 to 600.
-    pub minutes: String,
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 600)]
+    pub minutes: Option<i64>,
     pub note: Option<String>,
 }
 
@@ -173,7 +175,7 @@ pub async fn add_time_entry(
         location_id: body.location_id.unwrap_or_default(),
         on: body.on,
         category: body.category,
-        minutes: body.minutes,
+        minutes: number_text(body.minutes),
         note: body.note.unwrap_or_default(),
     };
     let entry = service::add_time_entry(&state, &ctx, &fields).await?;
@@ -296,7 +298,8 @@ pub struct ConsultationBody {
     /// YYYY-MM-DD, not in the future.
     pub on: String,
     /// Whole minutes, 1 to 600.
-    pub minutes: String,
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 600)]
+    pub minutes: Option<i64>,
     /// Who took part (names and functions).
     pub attendees: String,
     /// The participants discussed: people you follow.
@@ -359,7 +362,7 @@ pub async fn add_consultation(
         organisation_id: body.organisation_id,
         location_id: body.location_id.unwrap_or_default(),
         on: body.on,
-        minutes: body.minutes,
+        minutes: number_text(body.minutes),
         attendees: body.attendees,
         participant_ids: body.participant_ids,
         decisions: body.decisions.unwrap_or_default(),

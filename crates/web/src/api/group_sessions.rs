@@ -1,6 +1,6 @@
 //! Group sessions: planning series, enrolment with continuous intake, attendance.
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, number_text};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::requests::period::{self, Period};
@@ -34,7 +34,8 @@ pub struct SeriesBody {
     /// Participants of other partners may join.
     pub open_to_partners: bool,
     /// Places per session, 1 to 200.
-    pub capacity: String,
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 200)]
+    pub capacity: Option<i64>,
     /// The leading coach; you, when you are a coach and leave it out.
     pub coach_id: Option<String>,
     pub peer_expert_id: Option<String>,
@@ -42,12 +43,15 @@ pub struct SeriesBody {
     pub first_date: String,
     /// HH:MM, Brussels time.
     pub start_time: String,
-    /// Duration of each session in minutes.
-    pub minutes: String,
+    /// Duration of each session in minutes, 1 to 600.
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 600)]
+    pub minutes: Option<i64>,
     /// How many sessions, 1 (a single session) to 52.
-    pub sessions: String,
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 52)]
+    pub sessions: Option<i64>,
     /// Weeks between sessions, 1 to 8.
-    pub weeks_between: String,
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 8)]
+    pub weeks_between: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,14 +120,14 @@ impl SeriesBody {
             location_id: self.location_id.unwrap_or_default(),
             online: self.online,
             open_to_partners: self.open_to_partners,
-            capacity: self.capacity,
+            capacity: number_text(self.capacity),
             coach_id: self.coach_id.unwrap_or_default(),
             peer_expert_id: self.peer_expert_id.unwrap_or_default(),
             first_date: self.first_date,
             start_time: self.start_time,
-            minutes: self.minutes,
-            sessions: self.sessions,
-            weeks_between: self.weeks_between,
+            minutes: number_text(self.minutes),
+            sessions: number_text(self.sessions),
+            weeks_between: number_text(self.weeks_between),
         }
     }
 }

@@ -10,6 +10,7 @@ mod caseload;
 mod check_ins;
 mod coaching;
 mod consents;
+mod contract;
 mod dashboard;
 mod exchange;
 mod extract;
@@ -80,6 +81,14 @@ impl Modify for Security {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::cookies::SESSION))),
         );
     }
+}
+
+/// The served OpenAPI document: what utoipa generated from the handlers, completed by
+/// [`contract::complete`].
+pub fn document(generated: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut document = serde_json::to_value(generated).expect("the OpenAPI document serialises");
+    contract::complete(&mut document);
+    document
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -1,6 +1,6 @@
 //! Steps to work and other outcomes.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, number_text};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::service::outcomes as trajectory_service;
@@ -24,7 +24,8 @@ pub struct OutcomeBody {
     /// YYYY-MM-DD, not in the future and not before the trajectory started.
     pub on: String,
     /// 1 to 60.
-    pub hours_per_week: Option<String>,
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 60)]
+    pub hours_per_week: Option<i64>,
     /// For paid work: permanent, fixed_term, temporary, sheltered or none.
     pub contract: Option<String>,
     /// The employer, school or organisation.
@@ -91,7 +92,7 @@ pub async fn add_outcome(
         trajectory_id: body.trajectory_id,
         kind: body.kind,
         on: body.on,
-        hours_per_week: body.hours_per_week.unwrap_or_default(),
+        hours_per_week: number_text(body.hours_per_week),
         contract: body.contract.unwrap_or_default(),
         place: body.place.unwrap_or_default(),
         with_support: body.with_support,

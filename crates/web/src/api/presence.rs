@@ -1,6 +1,6 @@
 //! Presence actions ("being present") and their kinds.
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, number_text};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::service::presence::{self as service, PresenceYear};
@@ -76,9 +76,11 @@ pub struct PresenceBody {
     /// YYYY-MM-DD, not in the future.
     pub on: String,
     /// Whole minutes, 1 to 600.
-    pub minutes: String,
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 600)]
+    pub minutes: Option<i64>,
     /// People reached, counted without names (0 to 100 000).
-    pub reached: String,
+    #[schema(value_type = i64, required = true, minimum = 0, maximum = 100000)]
+    pub reached: Option<i64>,
     pub description: Option<String>,
 }
 
@@ -135,8 +137,8 @@ pub async fn add(
         organisation_id: body.organisation_id,
         location_id: body.location_id.unwrap_or_default(),
         on: body.on,
-        minutes: body.minutes,
-        reached: body.reached,
+        minutes: number_text(body.minutes),
+        reached: number_text(body.reached),
         description: body.description.unwrap_or_default(),
     };
     Ok((

@@ -127,7 +127,7 @@ pub async fn list(
     )?;
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(AppError::invalid("limit", "invalid-choice"));
+        return Err(AppError::invalid("limit", "out-of-range"));
     }
     let mut rows = users::list(&state, &ctx, &filter, limit + 1).await?;
     let next = crate::service::keep_page(&mut rows, limit).map(crate::requests::lists::user_cursor);

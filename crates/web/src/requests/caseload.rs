@@ -53,12 +53,12 @@ impl CaseloadQuery {
             "active" | "" => Status::Active,
             "ended" => Status::Ended,
             "all" => Status::All,
-            _ => return Err(AppError::invalid("status", "invalid-choice")),
+            _ => return Err(AppError::invalid_choice("status", &["active", "ended", "all"])),
         };
         let sort = match self.sort.as_deref().unwrap_or("name") {
             "name" | "" => Sort::Name,
             "ends_by" => Sort::EndsBy,
-            _ => return Err(AppError::invalid("sort", "invalid-choice")),
+            _ => return Err(AppError::invalid_choice("sort", &["name", "ends_by"])),
         };
         let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
             Some(cursor) => Some(decode_cursor(cursor, sort).ok_or(AppError::invalid("after", "invalid-reference"))?),

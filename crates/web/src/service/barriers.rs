@@ -53,7 +53,7 @@ pub async fn close_barrier(
         .check("status", BarrierStatus::parse(status))
         .filter(|s| *s != BarrierStatus::Open);
     if status.is_none() && errors.is_empty() {
-        errors.add("status", "invalid-choice");
+        errors.add_choice("status", &["resolved", "unresolved"]);
     }
     let on = if on.trim().is_empty() {
         Some(today())

@@ -94,7 +94,7 @@ pub async fn add_consultation(
     for participant in &input.participant_ids {
         // Only people the coach may change the file of; others do not exist for them.
         match authorise(&mut tx, ctx, *participant, Need::Record).await {
-            Err(AppError::NotFound | AppError::Forbidden) => {
+            Err(AppError::NotFound | AppError::Forbidden | AppError::Refused(_)) => {
                 return Err(AppError::invalid("participant_ids", "invalid-reference"));
             }
             other => other?,

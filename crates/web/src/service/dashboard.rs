@@ -317,6 +317,18 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
     })
 }
 
+/// The figures whose people can be listed.
+pub const FIGURES: &[&str] = &[
+    "started",
+    "contacted_individually",
+    "engaged",
+    "took_step",
+    "paid_work",
+    "exited",
+    "barrier",
+    "sickness",
+];
+
 /// Parses which figure's people are asked for: `figure`, and `value` for an exit situation
 /// (or `not_recorded`), a barrier code or a band of months of sickness (`0-3` … `25+`, `unknown`).
 pub fn parse_figure(figure: &str, value: &str) -> Result<Figure, AppError> {
@@ -345,7 +357,7 @@ pub fn parse_figure(figure: &str, value: &str) -> Result<Figure, AppError> {
                 .find(|(name, _, _)| *name == value)
                 .map(|(_, low, high)| Figure::Sickness(Some((*low, *high))))
         }),
-        _ => Err(AppError::invalid("figure", "invalid-choice")),
+        _ => Err(AppError::invalid_choice("figure", FIGURES)),
     }
 }
 

@@ -30,7 +30,7 @@ impl Audience {
         match input.trim() {
             "" | "participant" => Ok(Audience::Participant),
             "physician" => Ok(Audience::Physician),
-            _ => Err(AppError::invalid("audience", "invalid-choice")),
+            _ => Err(AppError::invalid_choice("audience", &["participant", "physician"])),
         }
     }
 
@@ -46,7 +46,7 @@ impl Audience {
 fn language(input: &str, participant: Language) -> Result<Language, AppError> {
     match input.trim() {
         "" => Ok(participant),
-        given => Language::parse(given).map_err(|_| AppError::invalid("lang", "invalid-choice")),
+        given => Language::parse(given).map_err(|code| AppError::invalid("lang", code)),
     }
 }
 

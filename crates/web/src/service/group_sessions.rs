@@ -256,11 +256,7 @@ pub async fn take_attendance(
     }
     if let Marked::NotEnrolled(n) = group_sessions::mark_many(&mut tx, session_id, marks, ctx.user.id).await? {
         return Err(AppError::Invalid(onramp_domain::FieldErrors(vec![
-            onramp_domain::FieldError {
-                field: format!("marks[{n}].participant_id").into(),
-                code: "not-enrolled",
-                args: Vec::new(),
-            },
+            onramp_domain::FieldError::new(format!("marks[{n}].participant_id"), "not-enrolled"),
         ])));
     }
     let events = marks

@@ -50,7 +50,7 @@ pub fn keep_page<T>(rows: &mut Vec<T>, limit: i64) -> Option<&T> {
 pub fn require(actor: &Actor, action: Action<'_>) -> Result<(), AppError> {
     match policy::decide(actor, action) {
         Decision::Allow => Ok(()),
-        Decision::Forbidden => Err(AppError::Forbidden),
+        Decision::Forbidden => Err(AppError::Refused(onramp_domain::refusal::refusal(actor, action))),
         Decision::Hidden => Err(AppError::NotFound),
     }
 }

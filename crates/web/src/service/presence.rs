@@ -69,7 +69,7 @@ pub async fn link(state: &AppState, ctx: &Ctx, action_id: Uuid, participant_id: 
         .ok_or(AppError::NotFound)?;
     require(&ctx.actor, Action::RegisterHours(&organisation.as_ref()))?;
     match authorise(&mut tx, ctx, participant_id, Need::Record).await {
-        Err(AppError::NotFound | AppError::Forbidden) => {
+        Err(AppError::NotFound | AppError::Forbidden | AppError::Refused(_)) => {
             return Err(AppError::invalid("participant_id", "invalid-reference"));
         }
         other => other?,

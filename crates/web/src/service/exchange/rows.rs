@@ -55,7 +55,7 @@ pub(super) fn error(line: usize, column: &str, code: &str, ctx: &Ctx) -> RowErro
         kind: Kind::Participants.as_str().into(),
         line,
         column: column.into(),
-        code: code.into(),
+        code: code.split(':').next().unwrap_or(code).into(),
         message: crate::i18n::error_text(ctx.language, code),
     }
 }
