@@ -62,9 +62,13 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::ManageUsers
         | Action::ViewAudit
         | Action::ManageProgrammes => Refusal::AdministratorsOnly,
-        Action::FollowUpCheckIns(_) => Refusal::NotInYourCaseload,
+        Action::FollowUpCheckIns(_) | Action::ViewEnrolment { .. } => Refusal::NotInYourCaseload,
         Action::ViewDashboard(..) => match role {
             Role::PeerExpert => Refusal::NotForYourRole,
+            _ => Refusal::ScopeRequired,
+        },
+        Action::ViewDashboardActivities(..) => match role {
+            Role::PeerExpert | Role::Funder => Refusal::NotForYourRole,
             _ => Refusal::ScopeRequired,
         },
         Action::ManageAgreements(_) => at_own(&[Role::Coordinator]),
@@ -123,7 +127,7 @@ mod tests {
             (&care, Action::CreateParticipant(&other), Refusal::NotForYourRole),
             (&coach, Action::ManageUsers, Refusal::AdministratorsOnly),
             (&funder, Action::ViewRegions, Refusal::NotForYourRole),
-            (&coach, Action::ViewDashboard(None, None), Refusal::ScopeRequired),
+            (&coach, Action::ViewDashboard(Default::default()), Refusal::ScopeRequired),
         ] {
             assert_eq!(decide(who, action), Decision::Forbidden, "{action:?}");
             assert_eq!(refusal(who, action), why, "{action:?}");
