@@ -127,7 +127,11 @@ mod tests {
             (&care, Action::CreateParticipant(&other), Refusal::NotForYourRole),
             (&coach, Action::ManageUsers, Refusal::AdministratorsOnly),
             (&funder, Action::ViewRegions, Refusal::NotForYourRole),
-            (&coach, Action::ViewDashboard(Default::default()), Refusal::ScopeRequired),
+            (
+                &coach,
+                Action::ViewDashboard(Default::default()),
+                Refusal::ScopeRequired,
+            ),
         ] {
             assert_eq!(decide(who, action), Decision::Forbidden, "{action:?}");
             assert_eq!(refusal(who, action), why, "{action:?}");

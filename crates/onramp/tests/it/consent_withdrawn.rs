@@ -38,8 +38,8 @@ async fn after_the_consent_to_take_part_is_withdrawn_only_an_exit_is_recorded() 
     let location = location_of(&app, &coach, &maasland).await;
     let series = json!({
         "programme_id": wgtw, "module": "module_2", "title": "Group", "organisation_id": maasland,
-        "location_id": location, "capacity": "8", "first_date": (today() - Days::new(7)).to_string(),
-        "start_time": "10:00", "minutes": "120", "sessions": "2", "weeks_between": "1"
+        "location_id": location, "capacity": 8, "first_date": (today() - Days::new(7)).to_string(),
+        "start_time": "10:00", "minutes": 120, "sessions": 2, "weeks_between": 1
     });
     let (_, sessions) = app.send_json(&coach, "POST", "/api/v1/session-series", series).await;
     let (first, second) = (sessions[0]["id"].as_str().unwrap(), sessions[1]["id"].as_str().unwrap());

@@ -62,8 +62,8 @@ async fn the_host_takes_attendance_of_another_partners_participant_and_their_coa
     let location = location_of(&app, &host, &maasland).await;
     let series = json!({
         "programme_id": wgtw, "module": "module_2", "title": "Open group", "organisation_id": maasland,
-        "location_id": location, "capacity": "8", "first_date": (today() - Days::new(1)).to_string(),
-        "start_time": "10:00", "minutes": "120", "sessions": "1", "weeks_between": "1", "open_to_partners": true
+        "location_id": location, "capacity": 8, "first_date": (today() - Days::new(1)).to_string(),
+        "start_time": "10:00", "minutes": 120, "sessions": 1, "weeks_between": 1, "open_to_partners": true
     });
     let (status, sessions) = app.send_json(&host, "POST", "/api/v1/session-series", series).await;
     assert_eq!(status, StatusCode::CREATED, "{sessions}");

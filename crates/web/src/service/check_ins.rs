@@ -9,7 +9,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::Role;
-use onramp_domain::outcomes::CheckInClosure::{self, ReEntered};
+use onramp_domain::outcomes::CheckInClosure::ReEntered;
 use onramp_domain::policy::{self, Action};
 use onramp_store::audit::{self, Event};
 use onramp_store::check_ins::Which;
@@ -99,28 +99,17 @@ pub async fn record_check_in(
             // The person is back in the programme, where a new trajectory keeps its own schedule:
             // the old one's check-ins still open close as re-entered.
             let old = Which::Trajectory(check_in.trajectory_id);
-            close_open_check_ins(&mut tx, ctx, check_in.participant_id, old, input.done_on, ReEntered).await?;
+            super::check_in_closing::close_open_check_ins(
+                &mut tx,
+                ctx,
+                check_in.participant_id,
+                old,
+                input.done_on,
+                ReEntered,
+            )
+            .await?;
         }
     }
     tx.commit().await?;
     Ok((done, reentry))
-}
-
-/// Closes the open check-ins `which` names, as `closure` says, and audits what it closed.
-pub(super) async fn close_open_check_ins(
-    tx: &mut impl onramp_store::Access,
-    ctx: &Ctx,
-    participant_id: Uuid,
-    which: Which,
-    on: NaiveDate,
-    closure: CheckInClosure,
-) -> Result<(), AppError> {
-    let closed = onramp_store::check_ins::close_open(tx, which, on, closure, ctx.user.id).await?;
-    if !closed.is_empty() {
-        let event = Event::new("check_in.close", "participant", participant_id)
-            .for_participant(participant_id)
-            .after(&serde_json::json!({ "closed_as": closure, "check_ins": closed }));
-        audit::record(tx, &ctx.who, event).await?;
-    }
-    Ok(())
 }

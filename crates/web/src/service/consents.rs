@@ -48,7 +48,8 @@ pub async fn withdraw_consent(
     // No longer taking part: the follow-up after exit stops with the rest (nothing more is recorded).
     if consents::participation_withdrawn_on(&mut tx, id).await?.is_some() {
         let all = Which::Participant(id);
-        super::check_ins::close_open_check_ins(&mut tx, ctx, id, all, on, CheckInClosure::ConsentWithdrawn).await?;
+        super::check_in_closing::close_open_check_ins(&mut tx, ctx, id, all, on, CheckInClosure::ConsentWithdrawn)
+            .await?;
     }
     tx.commit().await?;
     Ok(consent)

@@ -9,6 +9,7 @@ pub mod barrier_codes;
 pub mod barriers;
 pub mod calendars;
 pub mod caseload;
+mod check_in_closing;
 pub mod check_ins;
 pub mod coaching;
 pub mod consents;

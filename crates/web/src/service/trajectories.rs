@@ -361,7 +361,7 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
     {
         use onramp_domain::outcomes::CheckInClosure::ConsentWithdrawn;
         let which = onramp_store::check_ins::Which::Trajectory(id);
-        super::check_ins::close_open_check_ins(&mut tx, ctx, before.participant_id, which, on, ConsentWithdrawn)
+        super::check_in_closing::close_open_check_ins(&mut tx, ctx, before.participant_id, which, on, ConsentWithdrawn)
             .await?;
     }
     record(&mut tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
