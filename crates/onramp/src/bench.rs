@@ -267,11 +267,57 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
     let coach = actor_of(db, "coach00000@onramp.generated").await?;
     let coordinator = actor_of(db, "coordinator.limburg@onramp.generated").await?;
     for (who, actor) in [("coach", &coach), ("coordinator", &coordinator)] {
+        // As the page asks: with each row's action-plan steps due counted.
+        let today = onramp_web::time::today();
+        let steps = Some(caseload::StepsDue {
+            today,
+            due_by: today + chrono::Days::new(7),
+        });
+        let first = &Filter {
+            steps,
+            ..Filter::default()
+        };
         measure(&format!("caseload, first page (50), {who}"), runs, |_| async move {
             let mut conn = db.conn().await?;
-            Ok(caseload::page(&mut conn, actor, &Filter::default(), 50).await?.len())
+            Ok(caseload::page(&mut conn, actor, first, 50).await?.len())
         })
         .await?;
+        // The filters of issue 23: steps due within a week, no contact for 30 days, and no
+        // contact for as long as each programme sets.
+        let filters = [
+            (
+                "steps due",
+                Filter {
+                    steps,
+                    steps_due: true,
+                    ..Filter::default()
+                },
+            ),
+            (
+                "no contact for 30 days",
+                Filter {
+                    steps,
+                    no_contact: Some(caseload::NoContact::Since(today - chrono::Days::new(30))),
+                    ..Filter::default()
+                },
+            ),
+            (
+                "no contact by programme",
+                Filter {
+                    steps,
+                    no_contact: Some(caseload::NoContact::ProgrammeSetting { today }),
+                    ..Filter::default()
+                },
+            ),
+        ];
+        for (what, filter) in filters {
+            let filter = &filter;
+            measure(&format!("caseload, {what} (50), {who}"), runs, |_| async move {
+                let mut conn = db.conn().await?;
+                Ok(caseload::page(&mut conn, actor, filter, 50).await?.len())
+            })
+            .await?;
+        }
         // The caseload's web page lists the check-ins falling due in 30 days above its first page.
         let until = onramp_web::time::today() + chrono::Days::new(30);
         measure(&format!("check-ins due in 30 days, {who}"), runs, |_| async move {

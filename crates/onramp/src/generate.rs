@@ -237,6 +237,9 @@ struct Batch {
     icf_ratings: Vec<Vec<Value>>,
     competence_ratings: Vec<Vec<Value>>,
     check_ins: Vec<Vec<Value>>,
+    plans: Vec<Vec<Value>>,
+    plan_versions: Vec<Vec<Value>>,
+    steps_open: Vec<Vec<Value>>,
 }
 
 const PARTICIPANT_COLUMNS: &[&str] = &[
@@ -286,7 +289,84 @@ const TRAJECTORY_COLUMNS: &[&str] = &[
     "created_at",
     "updated_at",
     "next_check_in_on",
+    "next_step_due_on",
 ];
+const PLAN_COLUMNS: &[&str] = &["id", "trajectory_id", "kind", "version", "updated_at"];
+const PLAN_VERSION_COLUMNS: &[&str] = &["plan_id", "version", "content", "shared", "created_by", "created_at"];
+const STEP_OPEN_COLUMNS: &[&str] = &["trajectory_id", "due_on", "step_id"];
+
+/// An action plan for a trajectory drawn up on `drawn_up` (three in five get one): a goal with two
+/// to four dated steps, those due before `until` mostly done, as a coach keeps it. Adds the plan,
+/// its version and its open dated steps to the batch; returns the soonest open step's date.
+fn action_plan(
+    dice: &mut Dice,
+    batch: &mut Batch,
+    (trajectory, coach): (Uuid, Uuid),
+    drawn_up: NaiveDate,
+    until: NaiveDate,
+) -> Option<NaiveDate> {
+    use Value::*;
+    use onramp_domain::plans::{ActionPlan, Goal, PlanContent, Step, StepOwner, StepStatus};
+    if !dice.chance(60) {
+        return None;
+    }
+    let mut steps = Vec::new();
+    for n in 0..2 + dice.below(3) {
+        let due_on = drawn_up + Days::new(14 + dice.below(150));
+        let status = if due_on < until && dice.chance(70) {
+            StepStatus::Done
+        } else {
+            *dice.pick(&[StepStatus::Planned, StepStatus::Planned, StepStatus::InProgress])
+        };
+        steps.push(Step {
+            id: format!("s{}", n + 1),
+            description: (*dice.pick(&[
+                "Talk to the occupational physician",
+                "Visit the workplace",
+                "Try two mornings a week",
+                "Ask about a course",
+            ]))
+            .into(),
+            owner: *dice.pick(&[StepOwner::Participant, StepOwner::Coach]),
+            due_on: Some(due_on),
+            status,
+            levers: Vec::new(),
+            canvas_item: None,
+        });
+    }
+    let plan = ActionPlan {
+        goals: vec![Goal {
+            id: "g1".into(),
+            title: "Back to work".into(),
+            steps,
+        }],
+    };
+    let open = plan.open_steps_due();
+    for (step, due_on) in &open {
+        batch
+            .steps_open
+            .push(vec![Id(trajectory), Date(*due_on), Text((*step).to_owned())]);
+    }
+    let next = open.iter().map(|(_, due_on)| *due_on).min();
+    let content = onramp_store::plans::content_json(&PlanContent::Action(plan));
+    let id = dice.id();
+    batch.plans.push(vec![
+        Id(id),
+        Id(trajectory),
+        Text("action".into()),
+        Int(1),
+        At(at(drawn_up)),
+    ]);
+    batch.plan_versions.push(vec![
+        Id(id),
+        Int(1),
+        Text(content),
+        Bool(false),
+        OptId(Some(coach)),
+        At(at(drawn_up)),
+    ]);
+    next
+}
 const EVENT_COLUMNS: &[&str] = &[
     "trajectory_id",
     "kind",
@@ -921,6 +1001,7 @@ fn person(
         activities += done;
         next_check_in = next;
     }
+    let next_step_due = action_plan(dice, batch, (trajectory, coach), phase_since.min(last_day), until);
     if let Some(ended) = ended_on {
         batch.events.push(vec![
             Id(trajectory),
@@ -952,6 +1033,7 @@ fn person(
         At(created),
         At(at(last_day)),
         OptDate(next_check_in),
+        OptDate(next_step_due),
     ]);
     activities
 }
@@ -1044,6 +1126,9 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
         )
         .await?;
         report.rows += insert(&mut tx, "check_ins", CHECK_IN_COLUMNS, &batch.check_ins).await?;
+        report.rows += insert(&mut tx, "plans", PLAN_COLUMNS, &batch.plans).await?;
+        report.rows += insert(&mut tx, "plan_versions", PLAN_VERSION_COLUMNS, &batch.plan_versions).await?;
+        report.rows += insert(&mut tx, "action_steps_open", STEP_OPEN_COLUMNS, &batch.steps_open).await?;
         tx.commit().await?;
         done += count;
         report.participants = done as u64;

@@ -134,7 +134,7 @@ pub async fn save(
         _ => return Err(StoreError::Taken("base_version")),
     };
     let version = base + 1;
-    let json = serde_json::to_string(content).expect("a plan serialises");
+    let json = content_json(content);
     let sql = "INSERT INTO plan_versions (plan_id, version, content, shared, consultation_id, group_session_id, note,
                                     created_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -146,6 +146,11 @@ pub async fn save(
         keep_steps_due(tx, trajectory_id, plan).await?;
     }
     Ok((plan_id, version))
+}
+
+/// A plan's content as `plan_versions.content` holds it (for bulk loads that write versions).
+pub fn content_json(content: &PlanContent) -> String {
+    serde_json::to_string(content).expect("a plan serialises")
 }
 
 /// Keeps the open dated steps of the trajectory's latest action plan, and the soonest of their

@@ -147,6 +147,11 @@ async fn action_plan_steps_due_show_on_the_caseload_and_filter_it() {
         (Some(0), Some(0))
     );
     assert!(row(&app, &coach, "steps_due=true", &t).await.is_none());
+    assert_eq!(
+        count(&app.db, STALE_NEXT_STEPS).await,
+        0,
+        "the soonest open step is kept on each trajectory"
+    );
 }
 
 /// Records a coaching contact as the application does (the contact moves "last contact").
@@ -428,4 +433,37 @@ async fn the_migration_fills_the_open_steps_as_the_application_keeps_them() {
         onramp_store::run!(&mut conn, c => sqlx::query_as(dates).fetch_all(c).await).unwrap();
     assert_eq!(filled, kept);
     assert_eq!(filled_dates, kept_dates);
+}
+
+/// With "steps due", a first page walks the scope's partial index of trajectories with an open
+/// dated step (migration 0027), after `ANALYZE` on generated data, where three in five have a plan:
+/// not the whole scope's names, nor the steps table.
+#[tokio::test]
+async fn the_steps_due_filter_walks_its_partial_index_after_analyze() {
+    use onramp_store::caseload::{self, Filter, Status, StepsDue};
+    let test = TestDb::generated(3000, 7).await;
+    let mut conn = test.db.conn().await.unwrap();
+    let today = today();
+    for (email, index) in [
+        ("coach00000@onramp.generated", "trajectories_coach_steps_due"),
+        ("coordinator.limburg@onramp.generated", "trajectories_region_steps_due"),
+    ] {
+        let actor = test.actor(email).await;
+        for status in [Status::Active, Status::All] {
+            let filter = Filter {
+                status,
+                steps: Some(StepsDue {
+                    today,
+                    due_by: today + Days::new(7),
+                }),
+                steps_due: true,
+                ..Filter::default()
+            };
+            let plan = caseload::plan(&mut conn, &actor, &filter, 51).await.unwrap().join("\n");
+            assert!(plan.contains(index), "{email}, {status:?}: walks {index}\n{plan}");
+            let rows = caseload::page(&mut conn, &actor, &filter, 50).await.unwrap();
+            assert!(!rows.is_empty(), "{email}: generated plans fall due");
+            assert!(rows.iter().all(|r| r.steps_due > 0), "{email}");
+        }
+    }
 }

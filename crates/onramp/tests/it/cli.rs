@@ -267,6 +267,9 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     .await;
     assert!(open > 20, "ended trajectories with a check-in to come: {open}");
     assert_eq!(count(db, STALE_NEXT_CHECK_INS).await, 0);
+    // Action plans with open dated steps, kept as the application keeps them.
+    assert!(count(db, "SELECT COUNT(*) FROM action_steps_open").await > 50);
+    assert_eq!(count(db, STALE_NEXT_STEPS).await, 0);
     // The dashboard's counts were made for every generated trajectory.
     assert_eq!(count(db, "SELECT COUNT(*) FROM dashboard_facts").await, 400);
     let scope = onramp_store::dashboard::Scope::period("2024-03-10".parse().unwrap(), "2025-08-20".parse().unwrap());

@@ -283,6 +283,11 @@ pub async fn count(db: &Db, sql: &'static str) -> i64 {
 pub const STALE_NEXT_CHECK_INS: &str = "SELECT COUNT(*) FROM trajectories t WHERE next_check_in_on IS DISTINCT FROM
     (SELECT min(c.due_on) FROM check_ins c WHERE c.trajectory_id = t.id AND c.done_on IS NULL)";
 
+/// How many trajectories do not hold the due date of their soonest open action-plan step in
+/// `next_step_due_on` (the caseload's filter "steps due" walks them by it): 0 whenever kept.
+pub const STALE_NEXT_STEPS: &str = "SELECT COUNT(*) FROM trajectories t WHERE next_step_due_on IS DISTINCT FROM
+    (SELECT min(s.due_on) FROM action_steps_open s WHERE s.trajectory_id = t.id)";
+
 /// The trajectory's `next_check_in_on`, as ISO text.
 pub async fn next_check_in(db: &Db, trajectory: &str) -> Option<String> {
     let id: uuid::Uuid = trajectory.parse().expect("a trajectory id");
