@@ -294,9 +294,12 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             };
             onramp_store::outcomes::add(tx, &input, participant.id, coach).await?;
         }
-        // Some ended; a few of those came back for a second trajectory.
-        let ended_on =
-            (n % 9 == 0).then(|| (today - Days::new(dice.below(days.min(60) as usize) as u64)).max(started_on));
+        // Some ended (not before their step to work: an exit comes after the trajectory's
+        // outcomes); a few of those came back for a second trajectory.
+        let ended_on = (n % 9 == 0).then(|| {
+            (today - Days::new(dice.below(days.min(60) as usize) as u64))
+                .max(steps_on.unwrap_or(started_on).max(started_on))
+        });
         let place = ContactPlace {
             participant_id: participant.id,
             organisation_id,

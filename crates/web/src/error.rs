@@ -123,6 +123,8 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
     "after-exit",
     "consent-withdrawn",
     "not-job-mediation",
+    "needs-job-mediation",
+    "needs-exit",
 ];
 
 impl AppError {

@@ -22,6 +22,7 @@ mod decimals;
 mod enum_guards;
 mod exchange;
 mod exchange_records;
+mod exchange_rules;
 mod group_sessions;
 mod icf;
 mod import_data;

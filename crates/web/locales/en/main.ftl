@@ -587,6 +587,7 @@ error-outcome-after-exit = This trajectory has an outcome on { $date }, after th
 error-after-exit = This trajectory ended on { $date }. What happened after the exit is recorded at a check-in, not as an outcome of the trajectory.
 error-consent-withdrawn = The participant withdrew their consent to take part on { $date }. Nothing new can be recorded for them; a trajectory can still be ended. Record a new consent to take part if they give it again.
 error-not-job-mediation = Choose the public employment service or a provider with its own job mediation.
+error-needs-job-mediation = Only a handover to job mediation (exit reason job_mediation) names a receiving organisation and service.
 error-not-a-peer-expert = Choose a peer expert.
 error-session-full = This session is full.
 error-not-enrolled = This person is not enrolled in the session.

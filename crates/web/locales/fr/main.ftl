@@ -587,6 +587,7 @@ error-outcome-after-exit = Ce trajet a un résultat le { $date }, après cette d
 error-after-exit = Ce trajet a pris fin le { $date }. Ce qui s’est passé après la sortie s’enregistre lors d’un suivi, pas comme résultat du trajet.
 error-consent-withdrawn = Le participant a retiré son consentement à participer le { $date }. Plus rien de nouveau ne peut être enregistré pour lui ; un trajet peut encore être clôturé. Enregistrez un nouveau consentement s’il le donne à nouveau.
 error-not-job-mediation = Choisissez le service public de l’emploi ou un prestataire avec sa propre médiation vers l’emploi.
+error-needs-job-mediation = Seul un passage vers la médiation à l’emploi (motif de sortie job_mediation) nomme une organisation et un service d’accueil.
 error-not-a-peer-expert = Choisissez un expert du vécu.
 error-session-full = Cette séance est complète.
 error-not-enrolled = Cette personne n’est pas inscrite à la séance.

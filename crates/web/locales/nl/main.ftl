@@ -587,6 +587,7 @@ error-outcome-after-exit = Dit traject heeft een resultaat op { $date }, na deze
 error-after-exit = Dit traject is afgesloten op { $date }. Wat na de uitstroom gebeurde, noteer je bij een opvolgmoment, niet als resultaat van het traject.
 error-consent-withdrawn = De deelnemer trok op { $date } de toestemming om deel te nemen in. Er kan niets nieuws meer voor deze persoon genoteerd worden; een traject afsluiten kan nog wel. Noteer een nieuwe toestemming als de deelnemer die opnieuw geeft.
 error-not-job-mediation = Kies de openbare dienst voor arbeidsbemiddeling of een aanbieder met een eigen jobbemiddeling.
+error-needs-job-mediation = Alleen een overdracht naar jobbemiddeling (uitstroomreden job_mediation) noemt een ontvangende organisatie en dienst.
 error-not-a-peer-expert = Kies een ervaringsdeskundige.
 error-session-full = Deze sessie is volzet.
 error-not-enrolled = Deze persoon is niet ingeschreven voor de sessie.

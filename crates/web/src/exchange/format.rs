@@ -4,7 +4,7 @@
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The columns of the participant and trajectory rows, in order. See `docs/import.md`.
-pub const COLUMNS: [&str; 24] = [
+pub const COLUMNS: [&str; 26] = [
     "participant_id",
     "first_name",
     "last_name",
@@ -29,6 +29,8 @@ pub const COLUMNS: [&str; 24] = [
     "ended_on",
     "exit_reason",
     "exit_situation",
+    "mediation_organisation",
+    "mediation_service",
 ];
 
 /// Steps to work and other outcomes on a trajectory.

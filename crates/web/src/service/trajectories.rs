@@ -29,6 +29,26 @@ pub struct StartFields {
     pub started_on: String,
 }
 
+/// A person who comes back to a programme they left is followed up in the new trajectory, with
+/// its own schedule: the check-ins still open after their earlier exits close as re-entered.
+pub(super) async fn close_left_behind(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    earlier: &[Trajectory],
+    programme_id: Uuid,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    use onramp_domain::outcomes::CheckInClosure::ReEntered;
+    for left in earlier
+        .iter()
+        .filter(|t| t.programme_id == programme_id && t.ended_on.is_some())
+    {
+        let which = onramp_store::check_ins::Which::Trajectory(left.id);
+        super::check_in_closing::close_open_check_ins(tx, ctx, left.participant_id, which, on, ReEntered).await?;
+    }
+    Ok(())
+}
+
 /// A responsible person must be an active coach (or job mediator, who works as a coach in onramp)
 /// who works at the trajectory's partner: only there may they open the file, record its contacts
 /// and check-ins, and start a re-entry. The refusal names the partner.
@@ -115,13 +135,14 @@ pub(super) async fn start_in(
     if let Some(coach_id) = coach_id {
         check_coach(tx, coach_id, &organisation).await?;
     }
-    let open = trajectories::list_for(tx, participant_id).await?;
-    if open
+    let earlier = trajectories::list_for(tx, participant_id).await?;
+    if earlier
         .iter()
         .any(|t| t.programme_id == programme_id && t.ended_on.is_none())
     {
         return Err(AppError::invalid("programme_id", "open-trajectory"));
     }
+    close_left_behind(tx, ctx, &earlier, programme_id, started_on).await?;
     begin(
         tx,
         ctx,
@@ -216,8 +237,22 @@ pub async fn change_phase(
     note: &str,
 ) -> Result<Trajectory, AppError> {
     let mut tx = state.db.begin().await?;
-    let before = editable(&mut tx, ctx, id, Need::Record).await?;
-    let programme = programmes::get(&mut tx, before.programme_id)
+    let after = change_phase_in(&mut tx, ctx, id, phase, on, note).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Moves a trajectory to another phase in the caller's transaction (also from an import).
+pub(super) async fn change_phase_in(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: Uuid,
+    phase: &str,
+    on: &str,
+    note: &str,
+) -> Result<Trajectory, AppError> {
+    let before = editable(tx, ctx, id, Need::Record).await?;
+    let programme = programmes::get(tx, before.programme_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
@@ -231,9 +266,8 @@ pub async fn change_phase(
     let Some(on) = on.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    let after = trajectories::change_phase(&mut tx, id, phase.trim(), on, note.as_deref(), Some(ctx.user.id)).await?;
-    record(&mut tx, ctx, "trajectory.phase", &after, Some(&before)).await?;
-    tx.commit().await?;
+    let after = trajectories::change_phase(tx, id, phase.trim(), on, note.as_deref(), Some(ctx.user.id)).await?;
+    record(tx, ctx, "trajectory.phase", &after, Some(&before)).await?;
     Ok(after)
 }
 
@@ -246,7 +280,21 @@ pub async fn hand_over(
     note: &str,
 ) -> Result<Trajectory, AppError> {
     let mut tx = state.db.begin().await?;
-    let before = editable(&mut tx, ctx, id, Need::Record).await?;
+    let after = hand_over_in(&mut tx, ctx, id, coach_id, on, note).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Hands a trajectory over to another coach of its partner, in the caller's transaction.
+pub(super) async fn hand_over_in(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: Uuid,
+    coach_id: &str,
+    on: &str,
+    note: &str,
+) -> Result<Trajectory, AppError> {
+    let before = editable(tx, ctx, id, Need::Record).await?;
     let mut errors = FieldErrors::new();
     let coach_id = errors.check("coach_id", parse_id(coach_id));
     let on = check_date(&mut errors, "on", on, Some(before.started_on));
@@ -257,13 +305,12 @@ pub async fn hand_over(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let partner = organisations::get(&mut tx, before.organisation_id)
+    let partner = organisations::get(tx, before.organisation_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_coach(&mut tx, coach_id, &partner).await?;
-    let after = trajectories::hand_over(&mut tx, id, coach_id, on, note.as_deref(), Some(ctx.user.id)).await?;
-    record(&mut tx, ctx, "trajectory.handover", &after, Some(&before)).await?;
-    tx.commit().await?;
+    check_coach(tx, coach_id, &partner).await?;
+    let after = trajectories::hand_over(tx, id, coach_id, on, note.as_deref(), Some(ctx.user.id)).await?;
+    record(tx, ctx, "trajectory.handover", &after, Some(&before)).await?;
     Ok(after)
 }
 
@@ -310,8 +357,15 @@ async fn mediation(
 /// check-ins after exit); a handover to job mediation records where the person went.
 pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) -> Result<Trajectory, AppError> {
     let mut tx = state.db.begin().await?;
+    let after = exit_in(&mut tx, ctx, id, fields).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Ends a trajectory in the caller's transaction (also from an import).
+pub(super) async fn exit_in(tx: &mut Tx, ctx: &Ctx, id: Uuid, fields: &ExitFields) -> Result<Trajectory, AppError> {
     // Withdrawing the consent to take part leaves the exit open: `Need::Edit`, not `Record`.
-    let before = editable(&mut tx, ctx, id, Need::Edit).await?;
+    let before = editable(tx, ctx, id, Need::Edit).await?;
     let mut errors = FieldErrors::new();
     let on = check_date(&mut errors, "on", &fields.on, Some(before.started_on));
     let reason = errors.check("reason", ExitReason::parse(&fields.reason));
@@ -326,12 +380,12 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
     let note = &fields.note;
     let note = errors.check("note", optional_multiline(note, 2000)).flatten();
     let mediation = if reason == Some(ExitReason::JobMediation) {
-        mediation(&mut tx, &mut errors, fields).await?
+        mediation(tx, &mut errors, fields).await?
     } else {
         None
     };
     if let Some(on) = on
-        && let Some(last) = onramp_store::outcomes::last_on(&mut tx, id).await?
+        && let Some(last) = onramp_store::outcomes::last_on(tx, id).await?
         && last > on
     {
         errors.add_with("on", "outcome-after-exit", vec![("date", crate::i18n::date(&last))]);
@@ -349,23 +403,22 @@ pub async fn exit(state: &AppState, ctx: &Ctx, id: Uuid, fields: &ExitFields) ->
         note: note.as_deref(),
     };
     // Monitoring and aftercare: the exit schedules the programme's check-ins.
-    let mut after = trajectories::exit(&mut tx, id, &exit, Some(ctx.user.id)).await?;
+    let mut after = trajectories::exit(tx, id, &exit, Some(ctx.user.id)).await?;
     if let Some((organisation_id, service)) = &mediation {
-        trajectories::record_mediation(&mut tx, id, *organisation_id, service).await?;
-        after = trajectories::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+        trajectories::record_mediation(tx, id, *organisation_id, service).await?;
+        after = trajectories::get(tx, id).await?.ok_or(AppError::NotFound)?;
     }
     // Someone who withdrew their consent to take part is not followed up after the exit either.
-    if onramp_store::consents::participation_withdrawn_on(&mut tx, before.participant_id)
+    if onramp_store::consents::participation_withdrawn_on(tx, before.participant_id)
         .await?
         .is_some()
     {
         use onramp_domain::outcomes::CheckInClosure::ConsentWithdrawn;
         let which = onramp_store::check_ins::Which::Trajectory(id);
-        super::check_in_closing::close_open_check_ins(&mut tx, ctx, before.participant_id, which, on, ConsentWithdrawn)
+        super::check_in_closing::close_open_check_ins(tx, ctx, before.participant_id, which, on, ConsentWithdrawn)
             .await?;
     }
-    record(&mut tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
-    tx.commit().await?;
+    record(tx, ctx, "trajectory.exit", &after, Some(&before)).await?;
     Ok(after)
 }
 

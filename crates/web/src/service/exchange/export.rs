@@ -266,8 +266,10 @@ fn row_for(
             date(t.ended_on),
             text(&t.exit_reason),
             text(&t.exit_situation),
+            text(&t.mediation_organisation_name),
+            text(&t.mediation_service),
         ]),
-        None => row.extend(std::iter::repeat_n(String::new(), 9)),
+        None => row.extend(std::iter::repeat_n(String::new(), 11)),
     }
     debug_assert_eq!(row.len(), COLUMNS.len());
     row

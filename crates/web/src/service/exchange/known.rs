@@ -2,14 +2,14 @@
 //! each: known to the importer only when they exist and the importer may change the participant's
 //! file (one they may not is refused as if it did not exist).
 
-use super::rows::{Failure, Row, error, store_error};
+use super::rows::{Failure, Row, error, error_with, store_error};
 use crate::error::AppError;
 use crate::exchange::import_report::RowError;
 use crate::identity::Ctx;
 use crate::service::participants::{Need, authorise};
 use chrono::NaiveDate;
 use onramp_domain::organisations::parse_id;
-use onramp_store::{Tx, trajectories};
+use onramp_store::{Tx, consents, trajectories};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -21,6 +21,41 @@ pub(super) struct Known {
     pub organisation_id: Uuid,
     pub location_id: Option<Uuid>,
     pub coach_id: Option<Uuid>,
+    pub ended_on: Option<NaiveDate>,
+    /// The day the person withdrew their consent to take part (and gave none since).
+    pub withdrawn_on: Option<NaiveDate>,
+}
+
+impl Known {
+    /// Something new is recorded only while the person takes part, as on the participant file.
+    pub fn takes_part(&self, line: usize, ctx: &Ctx) -> Result<(), Failure> {
+        match self.withdrawn_on {
+            None => Ok(()),
+            Some(on) => {
+                let named = [("date", crate::i18n::date(&on))];
+                let named = named.each_ref().map(|(k, v)| (*k, v.as_str()));
+                Err(Failure::Row(vec![error_with(
+                    line,
+                    "trajectory_id",
+                    "consent-withdrawn",
+                    &named,
+                    ctx,
+                )]))
+            }
+        }
+    }
+
+    /// What happened after the exit belongs to a check-in, not to the trajectory.
+    pub fn before_exit(&self, line: usize, on: NaiveDate, ctx: &Ctx) -> Result<(), Failure> {
+        match self.ended_on {
+            Some(ended) if on > ended => {
+                let named = [("date", crate::i18n::date(&ended))];
+                let named = named.each_ref().map(|(k, v)| (*k, v.as_str()));
+                Err(Failure::Row(vec![error_with(line, "on", "after-exit", &named, ctx)]))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -59,6 +94,10 @@ impl Trajectories {
         };
         match authorise(tx, ctx, t.participant_id, Need::Edit).await {
             Ok(_) => Ok(Some(Known {
+                withdrawn_on: consents::participation_withdrawn_on(tx, t.participant_id)
+                    .await
+                    .map_err(|e| store_error(line, e, ctx))?,
+                ended_on: t.ended_on,
                 participant_id: t.participant_id,
                 started_on: t.started_on,
                 organisation_id: t.organisation_id,

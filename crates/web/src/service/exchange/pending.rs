@@ -100,14 +100,32 @@ enum Entry {
 }
 
 /// How a row says its trajectory ended: the day, the reason, and the ESF+ situation at exit.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(super) struct Ended {
     pub on: NaiveDate,
     pub reason: ExitReason,
     pub situation: Option<ExitSituation>,
+    /// A handover to job mediation: the receiving organisation and its service.
+    pub mediation: Option<(Uuid, String)>,
 }
 
 impl Ended {
+    /// The exit as the page's form gives it, for a trajectory registered before the import.
+    pub fn fields(&self) -> crate::service::trajectories::ExitFields {
+        let (organisation_id, service) = match &self.mediation {
+            Some((id, service)) => (id.to_string(), service.clone()),
+            None => Default::default(),
+        };
+        crate::service::trajectories::ExitFields {
+            on: self.on.to_string(),
+            reason: self.reason.as_str().into(),
+            situation: self.situation.map(|s| s.as_str().into()).unwrap_or_default(),
+            mediation_organisation_id: organisation_id,
+            mediation_service: service,
+            note: String::new(),
+        }
+    }
+
     pub fn exit(&self) -> trajectories::Exit<'static> {
         trajectories::Exit {
             on: self.on,
@@ -182,7 +200,15 @@ impl Pending {
             .iter()
             .map(|(id, new, exit)| (*id, new.clone(), exit.as_ref().map(Ended::exit)))
             .collect();
-        let started = trajectories::start_many(tx, starts, names, by).await?;
+        let mut started = trajectories::start_many(tx, starts, names, by).await?;
+        for (i, (id, _, ended)) in held.iter().enumerate() {
+            if let Some((organisation_id, service)) = ended.as_ref().and_then(|e| e.mediation.as_ref()) {
+                trajectories::record_mediation(tx, *id, *organisation_id, service).await?;
+                started[i].mediation_organisation_id = Some(*organisation_id);
+                started[i].mediation_organisation_name = names.organisations.get(organisation_id).cloned();
+                started[i].mediation_service = Some(service.clone());
+            }
+        }
         let events = std::mem::take(&mut self.entries)
             .into_iter()
             .map(|entry| match entry {

@@ -143,6 +143,8 @@ async fn outcome(
     {
         return same_trajectory(row, "outcome_id", ctx, found.trajectory_id, input.trajectory_id);
     }
+    t.takes_part(line, ctx)?;
+    t.before_exit(line, input.on, ctx)?;
     let id = id.unwrap_or_else(Uuid::now_v7);
     let outcome = outcomes::add_with_id(tx, id, &input, t.participant_id, ctx.user.id)
         .await
@@ -215,6 +217,7 @@ async fn barrier(
     {
         same_trajectory(row, "barrier_id", ctx, found.trajectory_id, input.trajectory_id)?;
         if let (Some((status, on)), "open") = (closing, found.status.as_str()) {
+            t.takes_part(line, ctx)?;
             let closed = outcomes::close_barrier(tx, id, status, on).await.map_err(failed)?;
             let event = Event::new("barrier.close", "barrier", id).for_participant(t.participant_id);
             audit::record(tx, &ctx.who, event.before(&found).after(&closed))
@@ -224,6 +227,7 @@ async fn barrier(
         }
         return Ok(());
     }
+    t.takes_part(line, ctx)?;
     let id = id.unwrap_or_else(Uuid::now_v7);
     let mut barrier = outcomes::add_barrier_with_id(tx, id, &input, t.participant_id, ctx.user.id)
         .await
@@ -296,6 +300,7 @@ async fn contact(
     {
         return same_trajectory(row, "contact_id", ctx, found.trajectory_id, input.trajectory_id);
     }
+    t.takes_part(line, ctx)?;
     let place = ContactPlace {
         participant_id: t.participant_id,
         organisation_id: t.organisation_id,

@@ -45,7 +45,7 @@ pub(super) fn row_errors(line: usize, errors: &FieldErrors, ctx: &Ctx) -> Vec<Ro
                 e.field.to_string()
             },
             code: e.code.into(),
-            message: crate::i18n::error_text(ctx.language, e.code),
+            message: crate::i18n::field_error_text(ctx.language, e),
         })
         .collect()
 }
@@ -57,6 +57,57 @@ pub(super) fn error(line: usize, column: &str, code: &str, ctx: &Ctx) -> RowErro
         column: column.into(),
         code: code.split(':').next().unwrap_or(code).into(),
         message: crate::i18n::error_text(ctx.language, code),
+    }
+}
+
+/// An error whose message names what it is about (the partner a coach must work at, a date, …).
+pub(super) fn error_with(
+    line: usize,
+    column: &str,
+    code: &'static str,
+    args: &[(&'static str, &str)],
+    ctx: &Ctx,
+) -> RowError {
+    let mut field = onramp_domain::FieldError::new("", code);
+    field.args = args.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    RowError {
+        message: crate::i18n::field_error_text(ctx.language, &field),
+        ..error(line, column, code, ctx)
+    }
+}
+
+/// An error of a service the import shares with the pages (a phase, a handover, an exit): field
+/// errors become errors of the columns that gave the fields; a trajectory the importer may not
+/// change is reported as unknown, as elsewhere in the import.
+pub(super) fn service_error(line: usize, e: AppError, ctx: &Ctx) -> Failure {
+    match e {
+        AppError::Invalid(errors) => Failure::Row(
+            row_errors(line, &errors, ctx)
+                .into_iter()
+                .map(|mut e| {
+                    e.column = column_of(&e.column).into();
+                    e
+                })
+                .collect(),
+        ),
+        AppError::NotFound | AppError::Forbidden | AppError::Refused(_) => {
+            Failure::Row(vec![error(line, "trajectory_id", "invalid-reference", ctx)])
+        }
+        other => Failure::Internal(other),
+    }
+}
+
+/// The column of a trajectory field as the pages name it.
+fn column_of(field: &str) -> &str {
+    match field {
+        "coach_id" => "coach",
+        "on" => "ended_on",
+        "reason" => "exit_reason",
+        "situation" => "exit_situation",
+        "mediation_organisation_id" => "mediation_organisation",
+        // The consent to take part is the person's.
+        "consent" => "participant_id",
+        other => other,
     }
 }
 

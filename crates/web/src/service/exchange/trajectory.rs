@@ -2,15 +2,19 @@
 //! new person, or applied at once to someone registered before (a phase, a hand-over, an exit).
 
 use super::pending::{Ended, Lookups, Pending};
-use super::rows::{Failure, Row, error, store_error};
+use super::rows::{Failure, Row, error, error_with, service_error, store_error};
 use crate::exchange::import_report::ImportReport;
+use crate::exchange::import_report::RowError;
 use crate::identity::Ctx;
+use crate::service::participants::takes_part;
+use crate::service::trajectories::{change_phase_in, close_left_behind, exit_in, hand_over_in};
 use crate::time::today;
 use chrono::NaiveDate;
 use onramp_domain::identity::Role;
 use onramp_domain::outcomes::ExitSituation;
 use onramp_domain::participants::{ParticipantInput, parse_date, parse_optional_date};
 use onramp_domain::trajectories::{ExitReason, ends_by};
+use onramp_domain::validation::required_text;
 use onramp_store::audit::{self, Event};
 use onramp_store::trajectories::NewTrajectory;
 use onramp_store::{Tx, trajectories};
@@ -79,7 +83,15 @@ pub(super) async fn trajectory_plan(
     let coach_id = match row.get("coach") {
         "" => None,
         email => match lookups.user(tx, email).await.map_err(failed)? {
-            Some(u) if u.role == Role::Coach && u.active => Some(u.id),
+            // As on the page: the coach must work at the trajectory's partner.
+            Some(u) if u.role == Role::Coach && u.active => match &partner {
+                Some(p) if !u.organisations.contains(&p.id) => {
+                    let named = [("partner", p.name.as_str())];
+                    errors.push(error_with(line, "coach", "coach-not-at-partner", &named, ctx));
+                    None
+                }
+                _ => Some(u.id),
+            },
             _ => {
                 errors.push(error(line, "coach", "not-a-coach", ctx));
                 None
@@ -113,6 +125,7 @@ pub(super) async fn trajectory_plan(
             .map_err(|c| errors.push(error(line, "exit_situation", c, ctx)))
             .ok(),
     };
+    let mediation = mediation(tx, ctx, row, reason, lookups, &mut errors).await?;
     if let (Some(start), Some(end)) = (started_on, ended_on)
         && end < start
     {
@@ -142,8 +155,61 @@ pub(super) async fn trajectory_plan(
         started_on,
         ends_by: ends_by(started_on, programme.definition.max_duration_months),
         phase,
-        ended: ended_on.zip(reason).map(|(on, reason)| Ended { on, reason, situation }),
+        ended: ended_on.zip(reason).map(|(on, reason)| Ended {
+            on,
+            reason,
+            situation,
+            mediation,
+        }),
     }))
+}
+
+/// Where a handover to job mediation took the person: an organisation that mediates jobs, named
+/// in `mediation_organisation`, and its service, both required with the reason `job_mediation`
+/// and refused with any other.
+async fn mediation(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    row: &Row<'_>,
+    reason: Option<ExitReason>,
+    lookups: &mut Lookups,
+    errors: &mut Vec<RowError>,
+) -> Result<Option<(Uuid, String)>, Failure> {
+    let line = row.line;
+    let (name, service) = (row.get("mediation_organisation"), row.get("mediation_service"));
+    if reason != Some(ExitReason::JobMediation) {
+        for (column, value) in [("mediation_organisation", name), ("mediation_service", service)] {
+            if !value.is_empty() {
+                errors.push(error(line, column, "needs-job-mediation", ctx));
+            }
+        }
+        return Ok(None);
+    }
+    let service = required_text(service, 200)
+        .map_err(|c| errors.push(error(line, "mediation_service", c, ctx)))
+        .ok();
+    let organisation = match name {
+        "" => {
+            errors.push(error(line, "mediation_organisation", "required", ctx));
+            None
+        }
+        name => match lookups
+            .organisation(tx, name)
+            .await
+            .map_err(|e| store_error(line, e, ctx))?
+        {
+            Some(o) if o.kind.mediates_jobs() => Some(o.id),
+            Some(_) => {
+                errors.push(error(line, "mediation_organisation", "not-job-mediation", ctx));
+                None
+            }
+            None => {
+                errors.push(error(line, "mediation_organisation", "invalid-reference", ctx));
+                None
+            }
+        },
+    };
+    Ok(organisation.zip(service))
 }
 
 /// A new trajectory of a person this import registers, held to be written in bulk: with the id the
@@ -207,23 +273,29 @@ pub(super) async fn apply_trajectory(
             ctx,
         )])),
         Some(t) => {
-            let on = today();
+            // Moved on through the services the pages use, with their rules: the coach must work
+            // at the partner, nothing new after the consent to take part was withdrawn, no exit
+            // before the trajectory's outcomes, a handover to job mediation says where to.
+            let failed = |e| service_error(line, e, ctx);
+            let today = today().to_string();
             let mut changed = false;
-            if t.phase != plan.phase && t.ended_on.is_none() {
-                trajectories::change_phase(tx, t.id, &plan.phase, on.max(t.phase_since), None, by)
-                    .await
-                    .map_err(failed)?;
-                changed = true;
-            }
-            if let Some(coach) = plan.coach_id.filter(|c| Some(*c) != t.coach_id && t.ended_on.is_none()) {
-                trajectories::hand_over(tx, t.id, coach, on, None, by)
-                    .await
-                    .map_err(failed)?;
-                changed = true;
-            }
-            if let (Some(ended), None) = (plan.ended, t.ended_on) {
-                trajectories::exit(tx, t.id, &ended.exit(), by).await.map_err(failed)?;
-                changed = true;
+            if t.ended_on.is_none() {
+                if t.phase != plan.phase {
+                    change_phase_in(tx, ctx, t.id, &plan.phase, &today, "")
+                        .await
+                        .map_err(failed)?;
+                    changed = true;
+                }
+                if let Some(coach) = plan.coach_id.filter(|c| Some(*c) != t.coach_id) {
+                    hand_over_in(tx, ctx, t.id, &coach.to_string(), &today, "")
+                        .await
+                        .map_err(failed)?;
+                    changed = true;
+                }
+                if let Some(ended) = &plan.ended {
+                    exit_in(tx, ctx, t.id, &ended.fields()).await.map_err(failed)?;
+                    changed = true;
+                }
             }
             if changed {
                 report.trajectories_updated += 1;
@@ -231,11 +303,25 @@ pub(super) async fn apply_trajectory(
             Ok(())
         }
         None => {
+            // A new trajectory of someone registered before: only while they take part, and a
+            // return to a programme they left closes the earlier trajectory's open check-ins.
+            takes_part(tx, participant_id)
+                .await
+                .map_err(|e| service_error(line, e, ctx))?;
+            let earlier = trajectories::list_for(tx, participant_id).await.map_err(failed)?;
+            close_left_behind(tx, ctx, &earlier, plan.programme_id, plan.started_on)
+                .await
+                .map_err(|e| service_error(line, e, ctx))?;
             let new = plan.start(ctx, participant_id, input);
             let id = trajectory_id.unwrap_or_else(Uuid::now_v7);
             let t = trajectories::start_with_id(tx, id, &new, by).await.map_err(failed)?;
-            if let Some(ended) = plan.ended {
+            if let Some(ended) = &plan.ended {
                 trajectories::exit(tx, t.id, &ended.exit(), by).await.map_err(failed)?;
+                if let Some((organisation_id, service)) = &ended.mediation {
+                    trajectories::record_mediation(tx, t.id, *organisation_id, service)
+                        .await
+                        .map_err(failed)?;
+                }
             }
             let event = Event::new("trajectory.start", "trajectory", t.id)
                 .for_participant(participant_id)
