@@ -110,9 +110,17 @@ def main() -> None:
         seen["registered_id"] = str(created.parsed.id)
         seen["registered_name"] = f"{created.parsed.first_name} {created.parsed.last_name}"
 
+        # The document states the choices and the form of a date: the generated client refuses
+        # them before sending.
+        try:
+            models.IntakeBody.from_dict(dict(person, health_category="nothing"))
+            seen["client_refused_choice"] = False
+        except ValueError:
+            seen["client_refused_choice"] = True
+        # What only the server can tell: the incapacity began before the person was born.
         refused = register.sync_detailed(
             client=token,
-            body=models.IntakeBody.from_dict(dict(person, birth_date="1984-13-40", health_category="nothing")),
+            body=models.IntakeBody.from_dict(dict(person, birth_date="2026-12-01", incapacity_since="1984-01-01")),
         )
         seen["error_status"] = int(refused.status_code)
         problem = refused.parsed

@@ -9,6 +9,7 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "opt
 
 /// Completes the document that utoipa generated from the handlers.
 pub fn complete(document: &mut Value) {
+    super::constraints::apply(document);
     if let Some(schemas) = document.pointer_mut("/components/schemas") {
         drop_defaults_of_required(schemas);
     }

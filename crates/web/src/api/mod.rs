@@ -10,6 +10,7 @@ mod caseload;
 mod check_ins;
 mod coaching;
 mod consents;
+mod constraints;
 mod contract;
 mod dashboard;
 mod exchange;

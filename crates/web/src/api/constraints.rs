@@ -1,0 +1,381 @@
+//! What the API's bodies and queries accept beyond their JSON types, stated in the OpenAPI
+//! document so that a client built from it (or a fuzzer) sends what the server takes: the fields
+//! a body requires, the choices, the dates and ids, the ranges.
+//!
+//! The handlers read bodies with `#[serde(default)]`, so that every missing field is reported at
+//! once, field by field; utoipa cannot see which fields the parsers then require, nor which values
+//! a choice takes. They are listed here, with the domain's own values (`VALUES` of its choices).
+//! What only the stored data can say (an id must name a record you may see, a date may not be in
+//! the future) stays in the descriptions and is answered with 422. A test checks that every field
+//! named here exists in the document, so a renamed field cannot leave a stale rule behind.
+
+use onramp_domain::activities::{ContactMode, TimeCategory};
+use onramp_domain::consents::Purpose;
+use onramp_domain::icf::{Moment, Rater};
+use onramp_domain::identity::{Language, Role};
+use onramp_domain::organisations::OrganisationKind;
+use onramp_domain::outcomes::{CheckInSituation, Contract, ExitSituation, OutcomeKind};
+use onramp_domain::participants::{Education, Gender, HealthCategory, Situation};
+use onramp_domain::sessions::Attendance;
+use onramp_domain::trajectories::ExitReason;
+use serde_json::{Map, Value, json};
+
+/// What a field accepts.
+#[derive(Debug, Clone, Copy)]
+pub enum Accepts {
+    /// One line of text that must be given: not blank, no control characters.
+    Line,
+    /// A whole number that must be given (the body's type allows `null` for the parser to report).
+    Number,
+    /// A day, `YYYY-MM-DD`.
+    Date(Need),
+    /// An id of a record.
+    Id(Need),
+    /// One of these values.
+    Choice(&'static [&'static str], Need),
+    /// A time of day, `HH:MM`.
+    Time,
+    /// An e-mail address as onramp reads it.
+    Email,
+    /// A new password: 12 to 256 characters.
+    NewPassword,
+    /// Any text that must not be empty (a password being checked).
+    NotEmpty,
+}
+
+/// Whether a field must be given; an optional one also takes `""` and `null` for "none".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    Optional,
+}
+
+use Accepts::*;
+use Need::{Optional, Required};
+
+/// The fields of request bodies: (schema, field, what it accepts).
+pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
+    ("AgreementBody", "provider_id", Id(Required)),
+    ("AgreementBody", "starts_on", Date(Required)),
+    ("AgreementBody", "ends_on", Date(Required)),
+    ("AgreementBody", "signed_on", Date(Optional)),
+    ("AgreementBody", "reach_target", Number),
+    ("BarrierBody", "trajectory_id", Id(Required)),
+    ("BarrierBody", "code", Line),
+    ("BarrierBody", "noted_on", Date(Required)),
+    ("BarrierCodeBody", "code", Line),
+    ("BarrierCodeBody", "name", Line),
+    ("CheckInBody", "done_on", Date(Required)),
+    ("CheckInBody", "situation", Choice(CheckInSituation::VALUES, Optional)),
+    (
+        "CloseBarrierBody",
+        "status",
+        Choice(&["resolved", "unresolved"], Required),
+    ),
+    ("CloseBarrierBody", "on", Date(Optional)),
+    ("CoachingContactBody", "trajectory_id", Id(Required)),
+    ("CoachingContactBody", "on", Date(Required)),
+    ("CoachingContactBody", "mode", Choice(ContactMode::VALUES, Required)),
+    ("CoachingContactBody", "topic", Line),
+    ("ConsentBody", "purpose", Choice(Purpose::VALUES, Required)),
+    ("ConsentBody", "version", Line),
+    ("ConsentBody", "given_on", Date(Required)),
+    ("ConsentBody", "organisation_id", Id(Optional)),
+    ("ConsultationBody", "organisation_id", Id(Required)),
+    ("ConsultationBody", "on", Date(Required)),
+    ("ConsultationBody", "attendees", Line),
+    ("ConsultationBody", "location_id", Id(Optional)),
+    ("ContactBody", "name", Line),
+    ("EnrolBody", "participant_id", Id(Required)),
+    ("ExitBody", "on", Date(Required)),
+    ("ExitBody", "reason", Choice(ExitReason::VALUES, Required)),
+    ("ExitBody", "situation", Choice(ExitSituation::VALUES, Optional)),
+    ("ExitBody", "mediation_organisation_id", Id(Optional)),
+    ("FeedBody", "location_id", Id(Optional)),
+    ("HandoverBody", "coach_id", Id(Required)),
+    ("HandoverBody", "on", Date(Required)),
+    ("IcfCategoryBody", "code", Line),
+    ("IcfCategoryBody", "title_nl", Line),
+    ("IcfCategoryBody", "title_fr", Line),
+    ("IcfCategoryBody", "title_en", Line),
+    ("IntakeTrajectoryBody", "programme_id", Id(Required)),
+    ("IntakeTrajectoryBody", "started_on", Date(Required)),
+    ("IntakeTrajectoryBody", "coach_id", Id(Optional)),
+    ("IntakeTrajectoryBody", "location_id", Id(Optional)),
+    ("LinkBody", "participant_id", Id(Required)),
+    ("LocationBody", "name", Line),
+    ("Mark", "participant_id", Id(Required)),
+    ("Mark", "attendance", Choice(Attendance::VALUES, Required)),
+    ("MeasurementBody", "measured_on", Date(Required)),
+    ("MeasurementBody", "moment", Choice(Moment::VALUES, Required)),
+    ("MeasurementBody", "rater", Choice(Rater::VALUES, Required)),
+    ("MeasurementBody", "trajectory_id", Id(Optional)),
+    ("OrganisationBody", "name", Line),
+    ("OrganisationBody", "kind", Choice(OrganisationKind::VALUES, Required)),
+    ("OrganisationBody", "region_id", Id(Optional)),
+    ("OutcomeBody", "trajectory_id", Id(Required)),
+    ("OutcomeBody", "kind", Choice(OutcomeKind::VALUES, Required)),
+    ("OutcomeBody", "on", Date(Required)),
+    ("OutcomeBody", "contract", Choice(Contract::VALUES, Optional)),
+    ("ParticipantBody", "first_name", Line),
+    ("ParticipantBody", "last_name", Line),
+    ("ParticipantBody", "birth_date", Date(Required)),
+    (
+        "ParticipantBody",
+        "health_category",
+        Choice(HealthCategory::VALUES, Required),
+    ),
+    ("ParticipantBody", "situation", Choice(Situation::VALUES, Required)),
+    ("ParticipantBody", "gender", Choice(Gender::VALUES, Optional)),
+    ("ParticipantBody", "education", Choice(Education::VALUES, Optional)),
+    ("ParticipantBody", "language", Choice(Language::VALUES, Optional)),
+    ("ParticipantBody", "incapacity_since", Date(Optional)),
+    ("PasswordBody", "current_password", NotEmpty),
+    ("PasswordBody", "new_password", NewPassword),
+    ("PasswordResetBody", "password", NewPassword),
+    ("PhaseBody", "phase", Line),
+    ("PhaseBody", "on", Date(Required)),
+    ("PreferencesBody", "display_name", Line),
+    ("PreferencesBody", "language", Choice(Language::VALUES, Required)),
+    ("PresenceBody", "kind", Line),
+    ("PresenceBody", "organisation_id", Id(Required)),
+    ("PresenceBody", "on", Date(Required)),
+    ("PresenceBody", "location_id", Id(Optional)),
+    ("PresenceKindBody", "code", Line),
+    ("PresenceKindBody", "name", Line),
+    ("ProgrammeBody", "code", Line),
+    ("ProgrammeBody", "name", Line),
+    ("ProgrammeBody", "max_duration_months", Number),
+    ("RegionBody", "code", Line),
+    ("RegionBody", "name", Line),
+    ("SeriesBody", "programme_id", Id(Required)),
+    ("SeriesBody", "module", Line),
+    ("SeriesBody", "title", Line),
+    ("SeriesBody", "organisation_id", Id(Required)),
+    ("SeriesBody", "first_date", Date(Required)),
+    ("SeriesBody", "start_time", Time),
+    ("SeriesBody", "coach_id", Id(Optional)),
+    ("SeriesBody", "location_id", Id(Optional)),
+    ("SeriesBody", "peer_expert_id", Id(Optional)),
+    ("SignInBody", "email", NotEmpty),
+    ("SignInBody", "password", NotEmpty),
+    ("StartBody", "programme_id", Id(Required)),
+    ("StartBody", "organisation_id", Id(Required)),
+    ("StartBody", "started_on", Date(Required)),
+    ("StartBody", "coach_id", Id(Optional)),
+    ("StartBody", "location_id", Id(Optional)),
+    ("TimeEntryBody", "organisation_id", Id(Required)),
+    ("TimeEntryBody", "on", Date(Required)),
+    ("TimeEntryBody", "category", Choice(TimeCategory::VALUES, Required)),
+    ("TimeEntryBody", "location_id", Id(Optional)),
+    ("TokenBody", "name", Line),
+    ("UserBody", "email", Email),
+    ("UserBody", "display_name", Line),
+    ("UserBody", "role", Choice(Role::VALUES, Required)),
+    ("UserBody", "language", Choice(Language::VALUES, Optional)),
+    ("WithdrawBody", "on", Date(Optional)),
+];
+
+/// Query parameters, by name wherever they occur; (path, name) first where the same name means
+/// different things on different paths.
+pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
+    (None, "from", Date(Optional)),
+    (None, "to", Date(Optional)),
+    (None, "until", Date(Optional)),
+    (
+        Some("/api/v1/caseload"),
+        "status",
+        Choice(&["active", "ended", "all"], Optional),
+    ),
+    (Some("/api/v1/caseload"), "sort", Choice(&["name", "ends_by"], Optional)),
+    (
+        Some("/api/v1/organisations"),
+        "kind",
+        Choice(OrganisationKind::VALUES, Optional),
+    ),
+    (Some("/api/v1/users"), "role", Choice(Role::VALUES, Optional)),
+    (None, "audience", Choice(&["participant", "physician"], Optional)),
+    (None, "lang", Choice(Language::VALUES, Optional)),
+];
+
+/// The page sizes the lists take: (path, largest).
+pub const PAGE_SIZES: &[(&str, i64)] = &[
+    ("/api/v1/caseload", 200),
+    ("/api/v1/users", 200),
+    ("/api/v1/sessions", 500),
+    ("/api/v1/dashboard/participants", 500),
+    ("/api/v1/dashboard/agreements", 500),
+    ("/api/v1/dashboard/presence-actions", 500),
+];
+
+// Control characters (Unicode's Cc), which one-line fields refuse (see `onramp_domain::validation`).
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+// White space as Rust's `trim` removes it before a value is checked.
+const SPACE: &str = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/// The JSON schema of what `accepts` takes.
+fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
+    let none = || vec![json!({"type": "string", "maxLength": 0}), json!({"type": "null"})];
+    let optional = |given: Value, need: Need| {
+        if need == Required {
+            given
+        } else {
+            let mut any = vec![given];
+            any.extend(none());
+            json!({ "anyOf": any })
+        }
+    };
+    let mut schema = match accepts {
+        Line => json!({"type": "string",
+                       "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*[{SPACE}]*$")}),
+        Number => json!({"type": "integer"}),
+        Date(need) => optional(json!({"type": "string", "format": "date"}), need),
+        Id(need) => optional(json!({"type": "string", "format": "uuid"}), need),
+        Choice(values, need) => optional(json!({"type": "string", "enum": values}), need),
+        Time => json!({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+        Email => json!({"type": "string", "maxLength": 254,
+                        "pattern": format!(r"^[{SPACE}]*[^@{SPACE}]+@([^\W_]|-)+(\.([^\W_]|-)+)+[{SPACE}]*$")}),
+        NewPassword => json!({"type": "string", "minLength": 12, "maxLength": 256}),
+        NotEmpty => json!({"type": "string", "minLength": 1}),
+    };
+    if let (Some(description), Some(object)) = (description, schema.as_object_mut()) {
+        object.insert("description".into(), description.clone());
+    }
+    schema
+}
+
+fn required(accepts: Accepts) -> bool {
+    match accepts {
+        Date(need) | Id(need) | Choice(_, need) => need == Required,
+        _ => true,
+    }
+}
+
+/// States the constraints in the document utoipa generated.
+pub fn apply(document: &mut Value) {
+    if let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (schema, field, accepts) in BODY_FIELDS {
+            let Some(object) = schemas.get_mut(*schema).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            constrain_property(object, field, *accepts);
+        }
+        // The intake's own fields, beside the participant's it takes in.
+        if let Some(own) = schemas
+            .get_mut("IntakeBody")
+            .and_then(|s| s.pointer_mut("/allOf/1"))
+            .and_then(Value::as_object_mut)
+        {
+            constrain_property(own, "organisation_id", Id(Required));
+        }
+    }
+    drop_defaults_beside_references(document);
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for operation in item.values_mut() {
+            let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for parameter in parameters.iter_mut().filter(|p| p["in"] == "query") {
+                constrain_parameter(path, parameter);
+            }
+        }
+    }
+}
+
+/// A `$ref` stands for its schema: the default utoipa writes beside one (the empty body of a
+/// `#[serde(default)]` struct) is no valid value of it.
+fn drop_defaults_beside_references(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if object.contains_key("$ref") {
+                object.remove("default");
+            }
+            object.values_mut().for_each(drop_defaults_beside_references);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_defaults_beside_references),
+        _ => {}
+    }
+}
+
+fn constrain_property(object: &mut Map<String, Value>, field: &str, accepts: Accepts) {
+    let Some(property) = object.get_mut("properties").and_then(|p| p.get_mut(field)) else {
+        return;
+    };
+    *property = schema_of(accepts, property.get("description"));
+    if required(accepts) {
+        let list = object.entry("required").or_insert_with(|| json!([]));
+        if let Some(list) = list.as_array_mut()
+            && !list.iter().any(|f| f == field)
+        {
+            list.push(json!(field));
+        }
+    }
+}
+
+fn constrain_parameter(path: &str, parameter: &mut Value) {
+    let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+    if name == "limit"
+        && let Some((_, largest)) = PAGE_SIZES.iter().find(|(p, _)| *p == path)
+    {
+        parameter["schema"] = json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": largest});
+        return;
+    }
+    let rule = QUERY_PARAMETERS
+        .iter()
+        .find(|(p, n, _)| *p == Some(path) && *n == name)
+        .or_else(|| QUERY_PARAMETERS.iter().find(|(p, n, _)| p.is_none() && *n == name));
+    if let Some((_, _, accepts)) = rule {
+        parameter["schema"] = schema_of(*accepts, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_required_line_refuses_blanks_and_control_characters() {
+        let Value::String(pattern) = schema_of(Line, None)["pattern"].clone() else {
+            panic!("a pattern")
+        };
+        assert!(pattern.starts_with("^[") && pattern.contains(r"\u0000-\u001f"));
+        let optional = schema_of(Date(Optional), None);
+        assert_eq!(optional["anyOf"].as_array().unwrap().len(), 3, "a date, empty or null");
+        assert_eq!(schema_of(Date(Required), None)["format"], "date");
+    }
+
+    #[test]
+    fn every_field_and_page_named_here_is_in_the_document() {
+        let (_, generated) = crate::api::router().split_for_parts();
+        let document = serde_json::to_value(&generated).unwrap();
+        for (schema, field, _) in BODY_FIELDS {
+            let pointer = format!("/components/schemas/{schema}/properties/{field}");
+            assert!(document.pointer(&pointer).is_some(), "{schema}.{field}");
+        }
+        for (path, _) in PAGE_SIZES {
+            let parameters = &document["paths"][path]["get"]["parameters"];
+            let named = parameters
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "limit"));
+            assert!(named, "{path} takes a limit");
+        }
+        for (path, name, _) in QUERY_PARAMETERS {
+            let taken = document["paths"].as_object().unwrap().iter().any(|(p, item)| {
+                path.is_none_or(|wanted| wanted == p)
+                    && item.as_object().unwrap().values().any(|operation| {
+                        operation["parameters"]
+                            .as_array()
+                            .is_some_and(|ps| ps.iter().any(|q| q["name"] == *name))
+                    })
+            });
+            assert!(taken, "{path:?} {name}");
+        }
+    }
+}
