@@ -174,14 +174,13 @@ pub struct Written {
     pub bytes: usize,
 }
 
-/// Writes the export as a ZIP, handing each piece to `send` as it is ready (a slice of people at
-/// a time); stops when `send` returns false (the client went away).
-pub async fn write(
-    db: &Db,
-    prepared: &Prepared,
-    created: &str,
-    mut send: impl AsyncFnMut(Vec<u8>) -> bool,
-) -> Result<Written, AppError> {
+/// The pieces of a ZIP on their way to the client; an error cuts the download short.
+pub type Pieces = tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>;
+
+/// Writes the export as a ZIP, sending each piece as it is ready (a slice of people at a time);
+/// the bounded channel makes the writer wait for the client, and it stops when the client has
+/// gone away.
+pub async fn write(db: &Db, prepared: &Prepared, created: &str, out: &Pieces) -> Result<Written, AppError> {
     let sink = Sink::default();
     let mut zip = zip::ZipWriter::new_stream(sink.clone());
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -202,7 +201,7 @@ pub async fn write(
             zip.write_all(&csv_lines(&rows)).map_err(AppError::internal)?;
             let bytes = sink.take();
             written.bytes += bytes.len();
-            if !bytes.is_empty() && !send(bytes).await {
+            if !bytes.is_empty() && out.send(Ok(bytes)).await.is_err() {
                 return Ok(written);
             }
         }
@@ -210,7 +209,7 @@ pub async fn write(
     zip.finish().map_err(AppError::internal)?;
     let bytes = sink.take();
     written.bytes += bytes.len();
-    send(bytes).await;
+    let _ = out.send(Ok(bytes)).await;
     Ok(written)
 }
 
