@@ -39,6 +39,7 @@ mod request_bodies;
 mod request_security;
 mod schema;
 mod scoping;
+mod research;
 mod shared_work;
 mod small_cells;
 mod users;
