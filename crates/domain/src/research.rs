@@ -422,7 +422,13 @@ mod tests {
                 if let Some(r) = r {
                     assert!(r.age_band.from <= q.age && q.age <= r.age_band.to);
                     *classes
-                        .entry((r.age_band.to_string(), r.region.clone(), q.gender, q.health, q.programmes.clone()))
+                        .entry((
+                            r.age_band.to_string(),
+                            r.region.clone(),
+                            q.gender,
+                            q.health,
+                            q.programmes.clone(),
+                        ))
                         .or_default() += 1;
                 }
             }

@@ -160,3 +160,39 @@ pub async fn icf_ratings(conn: &mut impl Access, participants: &[Uuid]) -> Resul
                WHERE m.participant_id IN";
     select_in(conn, sql, participants).await
 }
+
+/// Gives every participant without one a consent to research, dated `given_on` (the benchmark's
+/// generated database has none); returns how many it gave.
+pub async fn consent_everyone(tx: &mut impl Access, given_on: NaiveDate) -> Result<u64> {
+    use crate::bulk::Value::{At, Date, Id, OptDate, OptId, Text};
+    let sql = "SELECT id FROM participants p WHERE NOT EXISTS
+                   (SELECT 1 FROM consents c WHERE c.participant_id = p.id AND c.purpose = 'research')";
+    let ids: Vec<Uuid> = run!(tx, c => sqlx::query_scalar(sql).fetch_all(c).await)?;
+    let at = crate::now();
+    let rows: Vec<Vec<crate::bulk::Value>> = ids
+        .into_iter()
+        .map(|id| {
+            vec![
+                Id(Uuid::now_v7()),
+                Id(id),
+                Text("research".into()),
+                OptId(None),
+                Text("bench".into()),
+                Date(given_on),
+                OptDate(None),
+                At(at),
+            ]
+        })
+        .collect();
+    let columns = &[
+        "id",
+        "participant_id",
+        "purpose",
+        "organisation_id",
+        "version",
+        "given_on",
+        "withdrawn_on",
+        "created_at",
+    ];
+    crate::bulk::insert(tx, "consents", columns, &rows).await
+}

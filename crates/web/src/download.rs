@@ -67,7 +67,9 @@ pub async fn stream_study_export(state: AppState, ctx: Ctx, id: uuid::Uuid) -> R
         let result = crate::service::research::write(&state.db, &prepared, &created, &sender).await;
         if let Err(error) = result {
             tracing::error!(?error, study = %prepared.study.id, "a study export stopped part-way");
-            let _ = sender.send(Err(std::io::Error::other("the export stopped part-way"))).await;
+            let _ = sender
+                .send(Err(std::io::Error::other("the export stopped part-way")))
+                .await;
         }
     });
     let body = Body::from_stream(futures_util::stream::unfold(receiver, |mut receiver| async move {

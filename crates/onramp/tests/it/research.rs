@@ -45,9 +45,18 @@ fn cohort_spec() -> Vec<(&'static str, &'static str, NaiveDate, Option<bool>)> {
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     let mut spec = Vec::new();
     // Eight women of 40-44: a class of eight, released as they are.
-    for (i, first) in ["Wanda", "Xaveria", "Yolanthe", "Zoraida", "Quirina", "Ottilie", "Petronella", "Rozemarijn"]
-        .into_iter()
-        .enumerate()
+    for (i, first) in [
+        "Wanda",
+        "Xaveria",
+        "Yolanthe",
+        "Zoraida",
+        "Quirina",
+        "Ottilie",
+        "Petronella",
+        "Rozemarijn",
+    ]
+    .into_iter()
+    .enumerate()
     {
         spec.push((first, "female", d(1984, 1 + i as u32, 3 + i as u32), Some(false)));
     }
@@ -75,7 +84,12 @@ async fn cohort() -> Cohort {
     let started = today() - Days::new(60);
     let mut people = Vec::new();
     for (n, (first, gender, born, research)) in cohort_spec().into_iter().enumerate() {
-        let last = format!("Vandeputte{}", ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"][n]);
+        let last = format!(
+            "Vandeputte{}",
+            [
+                "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"
+            ][n]
+        );
         let email = format!("{}.{}@mail.test", first.to_lowercase(), last.to_lowercase());
         let phone = format!("04712345{n:02}");
         let register = register_number(born, 100 + n as u32);
@@ -157,7 +171,9 @@ async fn record_activity(c: &Cohort, coach: &Client, maasland: &str) {
     assert_eq!(status, StatusCode::OK, "{body}");
     let on = (today() - Days::new(10)).to_string();
     for (n, person) in c.people.iter().enumerate().take(13) {
-        let (_, file) = app.get_json(coach, &format!("/api/v1/participants/{}", person.id)).await;
+        let (_, file) = app
+            .get_json(coach, &format!("/api/v1/participants/{}", person.id))
+            .await;
         let trajectory = file["trajectories"][0]["id"].as_str().unwrap().to_owned();
         let path = format!("/api/v1/participants/{}/outcomes", person.id);
         let outcome = json!({"trajectory_id": trajectory, "kind": "volunteer_work", "on": on,
@@ -285,7 +301,10 @@ async fn the_export_holds_the_consenting_people_pseudonymised_and_k_anonymous() 
     assert_eq!(export.count("x-onramp-generalised"), 5, "the men, in ten-year bands");
     assert_eq!(export.count("x-onramp-withheld"), 1, "the one non-binary person");
     let release = &export.read["datapackage"]["onramp:release"];
-    assert_eq!((release["k"].clone(), release["withheld"].clone()), (json!(5), json!(1)));
+    assert_eq!(
+        (release["k"].clone(), release["withheld"].clone()),
+        (json!(5), json!(1))
+    );
 
     // No direct identifier or free text in any cell of any file, nor anyone left out.
     let mut forbidden: Vec<String> = c.people.iter().flat_map(|p| p.secrets.clone()).collect();
@@ -310,7 +329,10 @@ async fn the_export_holds_the_consenting_people_pseudonymised_and_k_anonymous() 
             let cell = cell.as_str().unwrap().to_lowercase();
             cells += 1;
             for word in forbidden.iter().chain(&outsiders) {
-                assert!(!cell.contains(&word.to_lowercase()), "{file} holds {word:?} in {cell:?}");
+                assert!(
+                    !cell.contains(&word.to_lowercase()),
+                    "{file} holds {word:?} in {cell:?}"
+                );
             }
             // Months, never days.
             assert!(
@@ -360,7 +382,10 @@ async fn the_export_holds_the_consenting_people_pseudonymised_and_k_anonymous() 
         .collect();
     assert!(in_zip.remove("datapackage.json"));
     let resources = package["resources"].as_array().unwrap();
-    let paths: BTreeSet<String> = resources.iter().map(|r| r["path"].as_str().unwrap().to_owned()).collect();
+    let paths: BTreeSet<String> = resources
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(paths, in_zip);
     let codebook = export.records("codebook.csv");
     for resource in resources {
@@ -371,7 +396,11 @@ async fn the_export_holds_the_consenting_people_pseudonymised_and_k_anonymous() 
         for f in fields {
             assert!(f["type"].is_string() && (file == "codebook.csv" || f["description"].is_string()));
             if file != "codebook.csv" {
-                assert!(codebook.iter().any(|r| r["file"] == file && r["field"] == f["name"].as_str().unwrap()));
+                assert!(
+                    codebook
+                        .iter()
+                        .any(|r| r["file"] == file && r["field"] == f["name"].as_str().unwrap())
+                );
             }
             let allowed: Option<Vec<String>> = serde_json::from_value(f["constraints"]["enum"].clone()).ok();
             let required = f["constraints"]["required"] == json!(true);
@@ -381,7 +410,11 @@ async fn the_export_holds_the_consenting_people_pseudonymised_and_k_anonymous() 
                 if let Some(allowed) = &allowed
                     && !value.is_empty()
                 {
-                    assert!(allowed.contains(value), "{file}.{}: {value} not in {allowed:?}", f["name"]);
+                    assert!(
+                        allowed.contains(value),
+                        "{file}.{}: {value} not in {allowed:?}",
+                        f["name"]
+                    );
                 }
             }
         }
@@ -407,10 +440,12 @@ async fn the_export_holds_the_consenting_people_pseudonymised_and_k_anonymous() 
     let audited: BTreeSet<String> = entries
         .iter()
         .filter(|e| e.participant_id.is_some())
-        .map(|e| serde_json::from_str::<Value>(e.after_json.as_deref().unwrap()).unwrap()["pseudonym"]
-            .as_str()
-            .unwrap()
-            .to_owned())
+        .map(|e| {
+            serde_json::from_str::<Value>(e.after_json.as_deref().unwrap()).unwrap()["pseudonym"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(audited, expected);
     assert!(c.people.iter().any(|p| p.withdrawn));
@@ -455,7 +490,11 @@ async fn a_researcher_downloads_their_own_studies_and_nothing_else() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {problem}");
     }
     let page = app.browser_as(RESEARCHER_TWO).await;
-    let response = page.get(app.url(&format!("/studies/{id}/export.zip"))).send().await.unwrap();
+    let response = page
+        .get(app.url(&format!("/studies/{id}/export.zip")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     for path in [format!("/api/v1/studies/{id}/export"), "/api/v1/studies".to_owned()] {
         let (status, problem) = app.get_json(&coach, &path).await;
@@ -463,7 +502,9 @@ async fn a_researcher_downloads_their_own_studies_and_nothing_else() {
         assert_eq!(problem["type"], "urn:onramp:problem:not-for-your-role");
     }
     let body = json!({"title": "Mine", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "programme_ids": [wgtw]});
-    let (status, problem) = app.send_json(&researcher, "POST", "/api/v1/studies", body.clone()).await;
+    let (status, problem) = app
+        .send_json(&researcher, "POST", "/api/v1/studies", body.clone())
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(problem["type"], "urn:onramp:problem:administrators-only");
     let (status, _) = app
@@ -499,7 +540,10 @@ async fn a_researcher_downloads_their_own_studies_and_nothing_else() {
     assert_eq!(status, StatusCode::OK);
     let (_, all) = app.get_json(&admin, "/api/v1/sessions").await;
     assert_eq!(sessions["sessions"].as_array().map(Vec::len), Some(0), "{sessions}");
-    assert!(!all["sessions"].as_array().unwrap().is_empty(), "the demo has sessions: {all}");
+    assert!(
+        !all["sessions"].as_array().unwrap().is_empty(),
+        "the demo has sessions: {all}"
+    );
     let browser = app.browser_as(RESEARCHER_ONE).await;
     for path in [
         "/caseload".to_owned(),
@@ -524,7 +568,14 @@ async fn a_researcher_downloads_their_own_studies_and_nothing_else() {
     // Their home is their studies, with the download.
     let response = browser.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.headers()["location"], "/studies");
-    let html = browser.get(app.url("/studies")).send().await.unwrap().text().await.unwrap();
+    let html = browser
+        .get(app.url("/studies"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Wave study") && html.contains(&format!("/studies/{id}/export.zip")));
     assert!(!html.contains("name=\"title\""), "no form for researchers");
     assert!(!html.contains("href=\"/caseload\""), "no caseload in the menu");
@@ -557,8 +608,13 @@ async fn a_study_form_says_what_is_wrong_field_by_field() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "researcher_ids", "not-a-researcher"), "{problem}");
     let (status, _) = app
-        .send_json(&admin, "PUT", &format!("/api/v1/studies/{}", uuid::Uuid::now_v7()), json!({
-            "title": "T", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "programme_ids": [wgtw]}))
+        .send_json(
+            &admin,
+            "PUT",
+            &format!("/api/v1/studies/{}", uuid::Uuid::now_v7()),
+            json!({
+            "title": "T", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "programme_ids": [wgtw]}),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -567,13 +623,22 @@ async fn a_study_form_says_what_is_wrong_field_by_field() {
     let csrf = app.csrf(&browser, "/studies").await;
     let response = browser
         .post(app.url("/studies"))
-        .form(&[("csrf", csrf.as_str()), ("title", "Wave one"), ("starts_on", "2026-13-01"), ("ends_on", "2026-12-31"), ("k", "5")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Wave one"),
+            ("starts_on", "2026-13-01"),
+            ("ends_on", "2026-12-31"),
+            ("k", "5"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Enter a date as YYYY-MM-DD.") && html.contains("value=\"Wave one\""), "{html}");
+    assert!(
+        html.contains("Enter a date as YYYY-MM-DD.") && html.contains("value=\"Wave one\""),
+        "{html}"
+    );
     let response = browser
         .post(app.url("/studies"))
         .form(&[
@@ -608,5 +673,8 @@ async fn a_study_form_says_what_is_wrong_field_by_field() {
     assert!(html.contains("Wave one, renamed"));
     let changes = app.audit("study.update").await;
     assert_eq!(changes.len(), 1);
-    assert!(!changes[0].after_json.as_deref().unwrap().contains("secret"), "the secret is never audited");
+    assert!(
+        !changes[0].after_json.as_deref().unwrap().contains("secret"),
+        "the secret is never audited"
+    );
 }

@@ -23,8 +23,8 @@ mod plans;
 mod presence;
 mod programmes;
 mod regions;
-mod studies;
 mod sessions;
+mod studies;
 mod trajectories;
 mod users;
 

@@ -119,7 +119,11 @@ pub async fn create(
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(State(state): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Uuid>) -> Result<Json<StudyView>, AppError> {
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<StudyView>, AppError> {
     Ok(Json(service::studies::get(&state, &ctx, id).await?.into()))
 }
 

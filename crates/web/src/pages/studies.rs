@@ -112,8 +112,18 @@ fn form_of(study: &Study) -> Form {
         ("ends_on".to_owned(), study.ends_on.to_string()),
         ("k".to_owned(), study.k.to_string()),
     ];
-    values.extend(study.programme_ids.iter().map(|id| ("programme_ids".to_owned(), id.to_string())));
-    values.extend(study.researcher_ids.iter().map(|id| ("researcher_ids".to_owned(), id.to_string())));
+    values.extend(
+        study
+            .programme_ids
+            .iter()
+            .map(|id| ("programme_ids".to_owned(), id.to_string())),
+    );
+    values.extend(
+        study
+            .researcher_ids
+            .iter()
+            .map(|id| ("researcher_ids".to_owned(), id.to_string())),
+    );
     Form::with_values(values)
 }
 

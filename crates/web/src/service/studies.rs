@@ -65,7 +65,12 @@ pub async fn create(state: &AppState, ctx: &Ctx, input: StudyInput) -> Result<St
     let mut tx = state.db.begin().await?;
     check_members(&mut tx, &input).await?;
     let study = studies::create(&mut tx, &input, Some(ctx.user.id)).await?;
-    audit::record(&mut tx, &ctx.who, Event::new("study.create", "study", study.id).after(&study)).await?;
+    audit::record(
+        &mut tx,
+        &ctx.who,
+        Event::new("study.create", "study", study.id).after(&study),
+    )
+    .await?;
     tx.commit().await?;
     Ok(study)
 }

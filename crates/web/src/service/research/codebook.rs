@@ -110,25 +110,58 @@ pub fn tables(regions: Vec<String>, programmes: Vec<String>) -> Vec<Table> {
                 (age_band, gender, region, health_category, programmes) of every row are shared by at least k rows.",
             fields: vec![
                 required(field("pseudonym", String, PSEUDONYM)),
-                required(field("age_band", String, "Age in years at the start of their first trajectory in the study, \
-                    as a band (5, 10 or 20 years wide: see generalisation). No birth date or year is given.")),
-                required(choice("gender", "Gender as recorded at intake.", codes(Gender::ALL, Gender::as_str))),
-                choice("region", "The regional partnership of their first trajectory in the study. Empty: unknown, or \
-                    left out to keep the class at k or more (generalisation 3).", regions),
-                required(choice("health_category", "The health problem that led to inactivity, as a category.",
-                    codes(HealthCategory::ALL, HealthCategory::as_str))),
-                required(field("programmes", String, "The programme codes of their trajectories in the study, sorted, \
-                    joined with +.")),
+                required(field(
+                    "age_band",
+                    String,
+                    "Age in years at the start of their first trajectory in the study, \
+                    as a band (5, 10 or 20 years wide: see generalisation). No birth date or year is given.",
+                )),
+                required(choice(
+                    "gender",
+                    "Gender as recorded at intake.",
+                    codes(Gender::ALL, Gender::as_str),
+                )),
+                choice(
+                    "region",
+                    "The regional partnership of their first trajectory in the study. Empty: unknown, or \
+                    left out to keep the class at k or more (generalisation 3).",
+                    regions,
+                ),
+                required(choice(
+                    "health_category",
+                    "The health problem that led to inactivity, as a category.",
+                    codes(HealthCategory::ALL, HealthCategory::as_str),
+                )),
+                required(field(
+                    "programmes",
+                    String,
+                    "The programme codes of their trajectories in the study, sorted, \
+                    joined with +.",
+                )),
                 required(Field {
                     values: (0..STEPS.len()).map(|l| l.to_string()).collect(),
-                    ..field("generalisation", Integer, "How far the quasi-identifiers were coarsened to reach k: 0 \
-                        five-year age bands, 1 ten-year bands, 2 twenty-year bands, 3 twenty-year bands without region.")
+                    ..field(
+                        "generalisation",
+                        Integer,
+                        "How far the quasi-identifiers were coarsened to reach k: 0 \
+                        five-year age bands, 1 ten-year bands, 2 twenty-year bands, 3 twenty-year bands without region.",
+                    )
                 }),
-                required(choice("education", "Highest education level at entry (ISCED bands).",
-                    codes(Education::ALL, Education::as_str))),
-                required(choice("situation_at_entry", "Labour-market situation at entry.",
-                    codes(Situation::ALL, Situation::as_str))),
-                field("sick_since", YearMonth, "Month since which the person has been unfit for work, if recorded."),
+                required(choice(
+                    "education",
+                    "Highest education level at entry (ISCED bands).",
+                    codes(Education::ALL, Education::as_str),
+                )),
+                required(choice(
+                    "situation_at_entry",
+                    "Labour-market situation at entry.",
+                    codes(Situation::ALL, Situation::as_str),
+                )),
+                field(
+                    "sick_since",
+                    YearMonth,
+                    "Month since which the person has been unfit for work, if recorded.",
+                ),
             ],
             primary_key: Some("pseudonym"),
             belongs_to: &[],
@@ -141,8 +174,16 @@ pub fn tables(regions: Vec<String>, programmes: Vec<String>) -> Vec<Table> {
                 required(field("pseudonym", String, PSEUDONYM)),
                 required(choice("programme", "The programme's code.", programmes.clone())),
                 required(field("started", YearMonth, "Month the trajectory started.")),
-                required(field("ends_by", YearMonth, "Month by which it ends at the latest (the programme's maximum duration).")),
-                required(field("phase", String, "The phase it is in now, or was in when it ended (codes of the programme).")),
+                required(field(
+                    "ends_by",
+                    YearMonth,
+                    "Month by which it ends at the latest (the programme's maximum duration).",
+                )),
+                required(field(
+                    "phase",
+                    String,
+                    "The phase it is in now, or was in when it ended (codes of the programme).",
+                )),
                 field("ended", YearMonth, "Month it ended; empty while it runs."),
             ],
             primary_key: Some("trajectory"),
@@ -167,9 +208,16 @@ pub fn tables(regions: Vec<String>, programmes: Vec<String>) -> Vec<Table> {
                 required(field("trajectory", String, TRAJECTORY)),
                 required(field("pseudonym", String, PSEUDONYM)),
                 required(field("ended", YearMonth, "Month it ended.")),
-                required(choice("exit_reason", "Why it ended.", codes(ExitReason::ALL, ExitReason::as_str))),
-                choice("exit_situation", "The ESF+ situation upon leaving, if recorded.",
-                    codes(ExitSituation::ALL, ExitSituation::as_str)),
+                required(choice(
+                    "exit_reason",
+                    "Why it ended.",
+                    codes(ExitReason::ALL, ExitReason::as_str),
+                )),
+                choice(
+                    "exit_situation",
+                    "The ESF+ situation upon leaving, if recorded.",
+                    codes(ExitSituation::ALL, ExitSituation::as_str),
+                ),
             ],
             primary_key: Some("trajectory"),
             belongs_to: OF_TRAJECTORY,
@@ -180,11 +228,27 @@ pub fn tables(regions: Vec<String>, programmes: Vec<String>) -> Vec<Table> {
             fields: vec![
                 required(field("trajectory", String, TRAJECTORY)),
                 required(field("pseudonym", String, PSEUDONYM)),
-                required(choice("kind", "The step or outcome.", codes(OutcomeKind::ALL, OutcomeKind::as_str))),
+                required(choice(
+                    "kind",
+                    "The step or outcome.",
+                    codes(OutcomeKind::ALL, OutcomeKind::as_str),
+                )),
                 required(field("month", YearMonth, "Month it happened.")),
-                field("hours_per_week", Integer, "Hours a week, for work and training, if recorded."),
-                choice("contract", "The contract, for paid work.", codes(Contract::ALL, Contract::as_str)),
-                required(field("with_support", Boolean, "Whether it came with support (a job coach, an adjustment).")),
+                field(
+                    "hours_per_week",
+                    Integer,
+                    "Hours a week, for work and training, if recorded.",
+                ),
+                choice(
+                    "contract",
+                    "The contract, for paid work.",
+                    codes(Contract::ALL, Contract::as_str),
+                ),
+                required(field(
+                    "with_support",
+                    Boolean,
+                    "Whether it came with support (a job coach, an adjustment).",
+                )),
             ],
             primary_key: None,
             belongs_to: OF_TRAJECTORY,
@@ -195,9 +259,17 @@ pub fn tables(regions: Vec<String>, programmes: Vec<String>) -> Vec<Table> {
             fields: vec![
                 required(field("trajectory", String, TRAJECTORY)),
                 required(field("pseudonym", String, PSEUDONYM)),
-                required(field("code", String, "The barrier's code (built-in codes and those administrators added).")),
+                required(field(
+                    "code",
+                    String,
+                    "The barrier's code (built-in codes and those administrators added).",
+                )),
                 required(field("noted", YearMonth, "Month it was noted.")),
-                required(choice("status", "Whether it was resolved.", codes(BarrierStatus::ALL, BarrierStatus::as_str))),
+                required(choice(
+                    "status",
+                    "Whether it was resolved.",
+                    codes(BarrierStatus::ALL, BarrierStatus::as_str),
+                )),
                 field("closed", YearMonth, "Month it was closed, if it was."),
             ],
             primary_key: None,
@@ -209,13 +281,29 @@ pub fn tables(regions: Vec<String>, programmes: Vec<String>) -> Vec<Table> {
             fields: vec![
                 required(field("trajectory", String, TRAJECTORY)),
                 required(field("pseudonym", String, PSEUDONYM)),
-                required(field("months_after_exit", Integer, "Which check-in: months after the exit.")),
+                required(field(
+                    "months_after_exit",
+                    Integer,
+                    "Which check-in: months after the exit.",
+                )),
                 required(field("due", YearMonth, "Month it fell due.")),
                 field("done", YearMonth, "Month it was done; empty while open."),
                 field("contact_made", Boolean, "Whether the person was reached."),
-                choice("situation", "The situation found.", codes(CheckInSituation::ALL, CheckInSituation::as_str)),
-                field("needs_more_service", Boolean, "Whether the person asked for more service."),
-                choice("closed_as", "Closed without a contact, and why.", codes(CheckInClosure::ALL, CheckInClosure::as_str)),
+                choice(
+                    "situation",
+                    "The situation found.",
+                    codes(CheckInSituation::ALL, CheckInSituation::as_str),
+                ),
+                field(
+                    "needs_more_service",
+                    Boolean,
+                    "Whether the person asked for more service.",
+                ),
+                choice(
+                    "closed_as",
+                    "Closed without a contact, and why.",
+                    codes(CheckInClosure::ALL, CheckInClosure::as_str),
+                ),
             ],
             primary_key: None,
             belongs_to: OF_TRAJECTORY,
@@ -225,12 +313,24 @@ pub fn tables(regions: Vec<String>, programmes: Vec<String>) -> Vec<Table> {
             description: "Group sessions of the study's programmes in its period that the participant was enrolled in.",
             fields: vec![
                 required(field("pseudonym", String, PSEUDONYM)),
-                required(choice("programme", "The programme of the session's series.", programmes)),
-                required(field("module", String, "The programme module (codes of the programme).")),
+                required(choice(
+                    "programme",
+                    "The programme of the session's series.",
+                    programmes,
+                )),
+                required(field(
+                    "module",
+                    String,
+                    "The programme module (codes of the programme).",
+                )),
                 required(field("month", YearMonth, "Month of the session.")),
                 required(field("minutes", Integer, "Length of the session in minutes.")),
                 required(field("online", Boolean, "Whether it was held online.")),
-                choice("attendance", "Attendance as taken; empty when not taken.", codes(Attendance::ALL, Attendance::as_str)),
+                choice(
+                    "attendance",
+                    "Attendance as taken; empty when not taken.",
+                    codes(Attendance::ALL, Attendance::as_str),
+                ),
             ],
             primary_key: None,
             belongs_to: OF_PERSON,
@@ -239,16 +339,32 @@ pub fn tables(regions: Vec<String>, programmes: Vec<String>) -> Vec<Table> {
             name: "icf_ratings",
             description: "ICF ratings: one row per category rated in a measurement.",
             fields: vec![
-                required(field("measurement", String, "The measurement's key in this study (M and 20 hex digits): the \
-                    ratings of one measurement share it.")),
-                field("trajectory", String, "The trajectory it was measured in, if it is one of the study's."),
+                required(field(
+                    "measurement",
+                    String,
+                    "The measurement's key in this study (M and 20 hex digits): the \
+                    ratings of one measurement share it.",
+                )),
+                field(
+                    "trajectory",
+                    String,
+                    "The trajectory it was measured in, if it is one of the study's.",
+                ),
                 required(field("pseudonym", String, PSEUDONYM)),
                 required(field("measured", YearMonth, "Month of the measurement.")),
-                required(choice("moment", "When in the trajectory.", codes(Moment::ALL, Moment::as_str))),
+                required(choice(
+                    "moment",
+                    "When in the trajectory.",
+                    codes(Moment::ALL, Moment::as_str),
+                )),
                 required(choice("rater", "Who rated.", codes(Rater::ALL, Rater::as_str))),
                 required(field("category", String, "The ICF category code (e.g. d845).")),
-                required(choice("qualifier", "The ICF qualifier: 0 no problem to 4 complete, 8 not specified, 9 not \
-                    applicable; environmental factors +0 to +4 (+8) as facilitators.", qualifiers)),
+                required(choice(
+                    "qualifier",
+                    "The ICF qualifier: 0 no problem to 4 complete, 8 not specified, 9 not \
+                    applicable; environmental factors +0 to +4 (+8) as facilitators.",
+                    qualifiers,
+                )),
             ],
             primary_key: None,
             belongs_to: &[("pseudonym", "participants")],
@@ -288,7 +404,11 @@ pub fn datapackage(study: &Study, tables: &[Table], summary: &ReleaseSummary, cr
                 .belongs_to
                 .iter()
                 .map(|(field, resource)| {
-                    let target = if *resource == "participants" { "pseudonym" } else { "trajectory" };
+                    let target = if *resource == "participants" {
+                        "pseudonym"
+                    } else {
+                        "trajectory"
+                    };
                     json!({"fields": [field], "reference": {"resource": resource, "fields": [target]}})
                 })
                 .collect();

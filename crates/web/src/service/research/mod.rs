@@ -15,9 +15,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use codebook::Table;
 use onramp_domain::participants::{Gender, HealthCategory};
-use onramp_domain::research::{
-    Pseudonymiser, QuasiIdentifiers, ReleaseSummary, Released, age_on, k_anonymise, month,
-};
+use onramp_domain::research::{Pseudonymiser, QuasiIdentifiers, ReleaseSummary, Released, age_on, k_anonymise, month};
 use onramp_store::audit::{self, Event};
 use onramp_store::research::{self as reads, SubjectTrajectory};
 use onramp_store::studies::Study;
@@ -152,7 +150,10 @@ struct Sink(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -186,11 +187,13 @@ pub async fn write(db: &Db, prepared: &Prepared, created: &str, out: &Pieces) ->
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut written = Written::default();
     let package = codebook::datapackage(&prepared.study, &prepared.tables, &prepared.summary, created);
-    zip.start_file("datapackage.json", options).map_err(AppError::internal)?;
+    zip.start_file("datapackage.json", options)
+        .map_err(AppError::internal)?;
     zip.write_all(&serde_json::to_vec_pretty(&package).map_err(AppError::internal)?)
         .map_err(AppError::internal)?;
     zip.start_file("codebook.csv", options).map_err(AppError::internal)?;
-    zip.write_all(&codebook::codebook_csv(&prepared.tables)).map_err(AppError::internal)?;
+    zip.write_all(&codebook::codebook_csv(&prepared.tables))
+        .map_err(AppError::internal)?;
     for table in &prepared.tables {
         zip.start_file(table.file(), options).map_err(AppError::internal)?;
         zip.write_all(&csv_lines(&[table.header().iter().map(|h| (*h).to_owned()).collect()]))
@@ -351,7 +354,11 @@ async fn rows(db: &Db, prepared: &Prepared, table: &str, people: &[Person]) -> R
                 })
                 .map(|e| {
                     vec![
-                        pseudonyms.get(&e.participant_id).copied().unwrap_or_default().to_owned(),
+                        pseudonyms
+                            .get(&e.participant_id)
+                            .copied()
+                            .unwrap_or_default()
+                            .to_owned(),
                         e.programme,
                         e.module,
                         month(e.on_date),
@@ -379,7 +386,11 @@ async fn rows(db: &Db, prepared: &Prepared, table: &str, people: &[Person]) -> R
                     vec![
                         names.measurement(r.measurement_id),
                         r.trajectory_id.map(key).unwrap_or_default(),
-                        pseudonyms.get(&r.participant_id).copied().unwrap_or_default().to_owned(),
+                        pseudonyms
+                            .get(&r.participant_id)
+                            .copied()
+                            .unwrap_or_default()
+                            .to_owned(),
                         month(r.measured_on),
                         r.moment,
                         r.rater,
