@@ -297,7 +297,15 @@ mod tests {
     #[test]
     fn a_study_needs_a_title_a_period_and_a_programme() {
         let programme = Uuid::now_v7().to_string();
-        let ok = StudyInput::parse("Wave 1", "2026-01-01", "2026-12-31", "", &[programme.clone()], &[]).unwrap();
+        let ok = StudyInput::parse(
+            "Wave 1",
+            "2026-01-01",
+            "2026-12-31",
+            "",
+            std::slice::from_ref(&programme),
+            &[],
+        )
+        .unwrap();
         assert_eq!(ok.k, DEFAULT_K);
         let errors = StudyInput::parse("", "2026-05-01", "2026-01-01", "1", &[], &["nope".into()]).unwrap_err();
         assert_eq!(errors.for_field("title").unwrap().code, "required");
