@@ -19,6 +19,7 @@ BINARY = [
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "text/csv",
+    "application/zip",
 ]
 
 

@@ -108,6 +108,8 @@ string_enum! {
         CareTeam = "care_team",
         PeerExpert = "peer_expert",
         Funder = "funder",
+        /// A researcher of a study: downloads the pseudonymised exports of their studies, nothing else.
+        Researcher = "researcher",
     }
 }
 
@@ -208,14 +210,15 @@ mod tests {
                 "coach",
                 "care_team",
                 "peer_expert",
-                "funder"
+                "funder",
+                "researcher"
             ]
         );
     }
 }
 
 /// The scope a role needs: coordinators work for regions, the others for organisations.
-/// Administrators and funders need none.
+/// Administrators, funders and researchers need none.
 pub fn check_scope(role: Role, organisations: usize, regions: usize) -> Result<(), (&'static str, &'static str)> {
     match role {
         Role::Coordinator if regions == 0 => Err(("regions", "required")),
@@ -235,5 +238,6 @@ mod scope_tests {
         assert_eq!(check_scope(Role::CareTeam, 0, 2), Err(("organisations", "required")));
         assert_eq!(check_scope(Role::Administrator, 0, 0), Ok(()));
         assert_eq!(check_scope(Role::Funder, 0, 0), Ok(()));
+        assert_eq!(check_scope(Role::Researcher, 0, 0), Ok(()));
     }
 }

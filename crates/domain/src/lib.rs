@@ -18,6 +18,7 @@ pub mod presence;
 pub mod programmes;
 pub mod refusal;
 pub mod regions;
+pub mod research;
 pub mod sessions;
 pub mod trajectories;
 pub mod validation;

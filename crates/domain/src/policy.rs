@@ -105,6 +105,12 @@ impl<'a> DashboardScope<'a> {
     }
 }
 
+/// The facts about a research study the policy decides on: the researchers on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StudyRef {
+    pub researchers: Vec<Uuid>,
+}
+
 /// What the actor wants to do, with the record it touches.
 #[derive(Debug, Clone, Copy)]
 pub enum Action<'a> {
@@ -200,6 +206,13 @@ pub enum Action<'a> {
     /// Add reference data, such as ICF categories beyond the shipped core set: administrators.
     ManageReferenceData,
     ViewAudit,
+    /// Create and change research studies (their programmes, period and researchers).
+    ManageStudies,
+    /// The list of studies: administrators see all, researchers the studies they are on.
+    ViewStudies,
+    /// See a study and download its pseudonymised export: its researchers and administrators.
+    /// A researcher not on the study learns nothing of it.
+    ViewStudy(&'a StudyRef),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,8 +256,9 @@ pub fn organisation_scope(actor: &Actor) -> OrganisationScope {
             by_membership: true,
             by_region: false,
         },
-        // Funders and auditors see aggregates only, never the organisation records behind them.
-        Role::Funder => OrganisationScope {
+        // Funders and auditors see aggregates only, never the organisation records behind them;
+        // researchers only their studies' pseudonymised exports.
+        Role::Funder | Role::Researcher => OrganisationScope {
             all: false,
             by_membership: false,
             by_region: false,
@@ -307,7 +321,7 @@ pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
             ..none
         },
         // Peer experts see the sessions they lead (later); funders only aggregates.
-        Role::PeerExpert | Role::Funder => none,
+        Role::PeerExpert | Role::Funder | Role::Researcher => none,
     }
 }
 
@@ -317,7 +331,7 @@ pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
 pub fn check_in_scope(actor: &Actor) -> CaseloadScope {
     match actor.role {
         Role::Administrator | Role::Coordinator | Role::Coach => caseload_scope(actor),
-        Role::CareTeam | Role::PeerExpert | Role::Funder => CaseloadScope::NONE,
+        Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => CaseloadScope::NONE,
     }
 }
 
@@ -349,7 +363,7 @@ fn sees_trajectory(actor: &Actor, trajectory: &TrajectoryRef) -> bool {
 fn reads_notes(role: Role) -> bool {
     match role {
         Role::Administrator | Role::Coach => true,
-        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
     }
 }
 
@@ -357,7 +371,7 @@ fn reads_notes(role: Role) -> bool {
 fn changes_files(role: Role) -> bool {
     match role {
         Role::Administrator | Role::Coach => true,
-        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
     }
 }
 
@@ -401,7 +415,7 @@ pub fn session_scope(actor: &Actor) -> SessionScope {
             ..none
         },
         Role::PeerExpert => SessionScope { led: true, ..none },
-        Role::CareTeam | Role::Funder => none,
+        Role::CareTeam | Role::Funder | Role::Researcher => none,
     }
 }
 
@@ -443,7 +457,15 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         | Action::ManageReferenceData
         | Action::ManageUsers
         | Action::ViewAudit
-        | Action::ManageProgrammes => admin_only(actor),
+        | Action::ManageProgrammes
+        | Action::ManageStudies => admin_only(actor),
+        Action::ViewStudies => allow_if(matches!(actor.role, Role::Administrator | Role::Researcher)),
+        Action::ViewStudy(study) => match actor.role {
+            Role::Administrator => Decision::Allow,
+            Role::Researcher if study.researchers.contains(&actor.user_id) => Decision::Allow,
+            Role::Researcher => Decision::Hidden,
+            _ => Decision::Forbidden,
+        },
         Action::ManageAgreements(organisation) => {
             let coordinates =
                 actor.role == Role::Coordinator && organisation.region_id.is_some_and(|r| actor.regions.contains(&r));
@@ -545,7 +567,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                         && actor.organisations.contains(&organisation_id)
                         && participant.shared_with.contains(&organisation_id)
                 }
-                Role::PeerExpert | Role::Funder => false,
+                Role::PeerExpert | Role::Funder | Role::Researcher => false,
             };
             if sees_participant(actor, participant) && reads {
                 Decision::Allow
@@ -591,22 +613,22 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         }
         Action::RegisterParticipants => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
         }),
         Action::ImportParticipants => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
         }),
         Action::ExportParticipants => allow_if(!caseload_scope(actor).is_empty()),
         Action::PickParticipants => allow_if(changes_files(actor.role)),
         Action::PlanSessionsSomewhere => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder => false,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
         }),
         Action::ViewProgrammes => allow_if(match actor.role {
             Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam | Role::PeerExpert => true,
-            // Funders see aggregates only.
-            Role::Funder => false,
+            // Funders see aggregates only; researchers their studies' exports only.
+            Role::Funder | Role::Researcher => false,
         }),
         Action::CreateParticipant(organisation) => {
             let works_there = actor.role == Role::Coach && actor.organisations.contains(&organisation.id);
@@ -617,7 +639,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             }
         }
         Action::ViewRegions => {
-            if actor.role == Role::Funder {
+            if matches!(actor.role, Role::Funder | Role::Researcher) {
                 Decision::Forbidden
             } else {
                 Decision::Allow
@@ -652,7 +674,7 @@ fn view_dashboard(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
             None if scope.coach_id == Some(actor.user_id) => Decision::Allow,
             None => Decision::Forbidden,
         },
-        Role::PeerExpert => Decision::Forbidden,
+        Role::PeerExpert | Role::Researcher => Decision::Forbidden,
     }
 }
 
@@ -661,7 +683,7 @@ fn view_dashboard(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
 pub fn sees_exact_figures(actor: &Actor) -> bool {
     match actor.role {
         Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam => true,
-        Role::PeerExpert | Role::Funder => false,
+        Role::PeerExpert | Role::Funder | Role::Researcher => false,
     }
 }
 
@@ -679,6 +701,8 @@ pub struct Menu {
     /// ICF categories and barrier codes, which administrators extend.
     pub reference_data: bool,
     pub audit: bool,
+    /// Research studies: administrators manage them, researchers download their own.
+    pub studies: bool,
 }
 
 pub fn menu(actor: &Actor) -> Menu {
@@ -693,13 +717,14 @@ pub fn menu(actor: &Actor) -> Menu {
             actor.role,
             Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam
         ),
-        dashboard: actor.role != Role::PeerExpert,
+        dashboard: !matches!(actor.role, Role::PeerExpert | Role::Researcher),
         programmes: decide(actor, Action::ViewProgrammes) == Decision::Allow,
         organisations: !organisation_scope(actor).is_empty(),
         regions: decide(actor, Action::ViewRegions) == Decision::Allow,
         users: decide(actor, Action::ManageUsers) == Decision::Allow,
         reference_data: decide(actor, Action::ManageReferenceData) == Decision::Allow,
         audit: decide(actor, Action::ViewAudit) == Decision::Allow,
+        studies: decide(actor, Action::ViewStudies) == Decision::Allow,
     }
 }
 
@@ -1128,7 +1153,42 @@ mod tests {
         let coach = menu(&actor(Role::Coach));
         assert!(coach.organisations && !coach.users && !coach.audit && !coach.reference_data);
         let funder = menu(&actor(Role::Funder));
-        assert!(!funder.organisations && !funder.users && !funder.regions);
+        assert!(!funder.organisations && !funder.users && !funder.regions && !funder.studies);
+        // A researcher's menu holds their studies and nothing of the programme's work.
+        let researcher = menu(&actor(Role::Researcher));
+        assert_eq!(
+            researcher,
+            Menu {
+                caseload: false,
+                sessions: false,
+                hours: false,
+                dashboard: false,
+                programmes: false,
+                organisations: false,
+                regions: false,
+                users: false,
+                reference_data: false,
+                audit: false,
+                studies: true,
+            }
+        );
+    }
+
+    /// A researcher downloads the studies they are on; of another study they learn nothing.
+    #[test]
+    fn researchers_see_their_own_studies_only() {
+        let researcher = actor(Role::Researcher);
+        let theirs = StudyRef {
+            researchers: vec![id(5), researcher.user_id],
+        };
+        let another = StudyRef {
+            researchers: vec![id(5)],
+        };
+        assert_eq!(decide(&researcher, Action::ViewStudy(&theirs)), Allow);
+        assert_eq!(decide(&researcher, Action::ViewStudy(&another)), Hidden);
+        assert_eq!(decide(&researcher, Action::ManageStudies), Forbidden);
+        assert_eq!(decide(&actor(Role::Administrator), Action::ViewStudy(&another)), Allow);
+        assert_eq!(decide(&actor(Role::Coach), Action::ViewStudy(&theirs)), Forbidden);
     }
 
     // The kinds of action, one per variant of `Action`: `kind` maps an action to its kind without a
@@ -1177,6 +1237,9 @@ mod tests {
         ManageUsers,
         ManageReferenceData,
         ViewAudit,
+        ManageStudies,
+        ViewStudies,
+        ViewStudy,
     );
 
     fn kind(action: &Action) -> Kind {
@@ -1214,6 +1277,9 @@ mod tests {
             Action::ManageUsers => Kind::ManageUsers,
             Action::ManageReferenceData => Kind::ManageReferenceData,
             Action::ViewAudit => Kind::ViewAudit,
+            Action::ManageStudies => Kind::ManageStudies,
+            Action::ViewStudies => Kind::ViewStudies,
+            Action::ViewStudy(_) => Kind::ViewStudy,
         }
     }
 
@@ -1226,6 +1292,8 @@ mod tests {
         discussed: Vec<ParticipantRef>,
         trajectory: TrajectoryRef,
         session: SessionRef,
+        /// A study the actor is a researcher of.
+        study: StudyRef,
     }
 
     fn world() -> World {
@@ -1254,6 +1322,9 @@ mod tests {
                 coach_id: Some(id(50)),
                 peer_expert_id: None,
                 open_to_partners: false,
+            },
+            study: StudyRef {
+                researchers: vec![id(99)],
             },
         }
     }
@@ -1301,6 +1372,9 @@ mod tests {
             Kind::ManageUsers => Action::ManageUsers,
             Kind::ManageReferenceData => Action::ManageReferenceData,
             Kind::ViewAudit => Action::ViewAudit,
+            Kind::ManageStudies => Action::ManageStudies,
+            Kind::ViewStudies => Action::ViewStudies,
+            Kind::ViewStudy => Action::ViewStudy(&w.study),
         }
     }
 
@@ -1308,42 +1382,45 @@ mod tests {
     type Row = [Decision; Role::ALL.len()];
 
     /// The expected decisions in the world, for: administrator, coordinator, coach, care team,
-    /// peer expert, funder.
+    /// peer expert, funder, researcher.
     fn expected(kind: Kind) -> Row {
         match kind {
-            Kind::ViewParticipant => [Allow, Allow, Allow, Allow, Hidden, Hidden],
-            Kind::ViewParticipantNotes => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden],
-            Kind::EditParticipant => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden],
-            Kind::ViewPlan => [Allow, Allow, Allow, Allow, Hidden, Hidden],
-            Kind::CreateParticipant => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::RegisterParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::ImportParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::ExportParticipants => [Allow, Allow, Allow, Allow, Forbidden, Forbidden],
-            Kind::PickParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::ViewTrajectory => [Allow, Allow, Allow, Allow, Hidden, Hidden],
-            Kind::FollowUpCheckIns => [Allow, Allow, Allow, Forbidden, Hidden, Hidden],
-            Kind::ViewConsultationDecisions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::ViewProgrammes => [Allow, Allow, Allow, Allow, Allow, Forbidden],
-            Kind::ManageProgrammes => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden],
-            Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden],
-            Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden],
-            Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow],
-            Kind::ViewDashboardActivities => [Allow, Allow, Allow, Allow, Forbidden, Forbidden],
-            Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden],
-            Kind::ManageAgreements => [Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden],
-            Kind::ViewOrganisation => [Allow, Allow, Allow, Allow, Allow, Hidden],
-            Kind::ViewHours => [Allow, Allow, Allow, Allow, Forbidden, Hidden],
-            Kind::RegisterHours => [Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden],
-            Kind::EditOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden],
-            Kind::CreateOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewRegions => [Allow, Allow, Allow, Allow, Allow, Forbidden],
-            Kind::ManageRegions => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ManageUsers => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ManageReferenceData => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewAudit => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewParticipant => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
+            Kind::ViewParticipantNotes => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden],
+            Kind::EditParticipant => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden],
+            Kind::ViewPlan => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
+            Kind::CreateParticipant => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::RegisterParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ImportParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ExportParticipants => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::PickParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewTrajectory => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
+            Kind::FollowUpCheckIns => [Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden],
+            Kind::ViewConsultationDecisions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewProgrammes => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden],
+            Kind::ManageProgrammes => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
+            Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow, Forbidden],
+            Kind::ViewDashboardActivities => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden, Hidden],
+            Kind::ManageAgreements => [Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden, Hidden],
+            Kind::ViewOrganisation => [Allow, Allow, Allow, Allow, Allow, Hidden, Hidden],
+            Kind::ViewHours => [Allow, Allow, Allow, Allow, Forbidden, Hidden, Hidden],
+            Kind::RegisterHours => [Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden, Hidden],
+            Kind::EditOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden, Hidden],
+            Kind::CreateOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewRegions => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden],
+            Kind::ManageRegions => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageUsers => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageReferenceData => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewAudit => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
+            Kind::ViewStudy => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
         }
     }
 
@@ -1359,7 +1436,8 @@ mod tests {
                 Role::Coach,
                 Role::CareTeam,
                 Role::PeerExpert,
-                Role::Funder
+                Role::Funder,
+                Role::Researcher
             ],
             "the columns of `expected`"
         );

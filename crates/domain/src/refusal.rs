@@ -61,7 +61,8 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::ManageReferenceData
         | Action::ManageUsers
         | Action::ViewAudit
-        | Action::ManageProgrammes => Refusal::AdministratorsOnly,
+        | Action::ManageProgrammes
+        | Action::ManageStudies => Refusal::AdministratorsOnly,
         Action::FollowUpCheckIns(_) | Action::ViewEnrolment { .. } => Refusal::NotInYourCaseload,
         Action::ViewDashboard(..) => match role {
             Role::PeerExpert => Refusal::NotForYourRole,
@@ -92,7 +93,9 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::PlanSessionsSomewhere
         | Action::ViewOrganisation(_)
         | Action::ViewHours(_)
-        | Action::ViewRegions => Refusal::NotForYourRole,
+        | Action::ViewRegions
+        | Action::ViewStudies
+        | Action::ViewStudy(_) => Refusal::NotForYourRole,
     }
 }
 

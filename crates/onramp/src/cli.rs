@@ -116,6 +116,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// On a database `onramp generate` filled: the research export of a study over every programme
+    /// and year, everyone given a consent to research first (for good); RUNS times, written to
+    /// nowhere; prints rows per second.
+    Research {
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
     /// dashboard for a region and for everything over a year.
     Generated {
@@ -267,6 +274,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             crate::bench_memory::import_memory(&db, &cli.database_url, rows, settle).await
         }
         Command::Bench(BenchCommand::Export { runs }) => crate::bench::export(&db, runs.max(1)).await,
+        Command::Bench(BenchCommand::Research { runs }) => crate::bench::research(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
         Command::Generate { scale, seed, until } => {
             let scale = crate::generate::Scale::named(&scale)?;

@@ -406,6 +406,17 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
         vec![],
     )
     .await?;
+    // The university evaluating the programmes: research studies are given to this account.
+    account(
+        &mut tx,
+        &hash,
+        "onderzoeker@ugent.demo",
+        "Onderzoeker UGent",
+        Role::Researcher,
+        vec![],
+        vec![],
+    )
+    .await?;
 
     if caseload {
         crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::time::today()).await?;

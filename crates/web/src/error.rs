@@ -112,6 +112,7 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
     "mail-not-configured",
     "no-coach",
     "not-a-peer-expert",
+    "not-a-researcher",
     "not-enrolled",
     "not-open-to-partners",
     "nothing-rated",

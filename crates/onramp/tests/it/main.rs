@@ -38,6 +38,7 @@ mod programmes;
 mod regions;
 mod request_bodies;
 mod request_security;
+mod research;
 mod schema;
 mod scoping;
 mod shared_work;

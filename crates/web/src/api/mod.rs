@@ -25,6 +25,7 @@ mod presence;
 mod programmes;
 mod regions;
 mod sessions;
+mod studies;
 mod trajectories;
 mod users;
 
@@ -58,7 +59,8 @@ use utoipa_axum::routes;
         (name = "plans", description = "Per trajectory: the action plan, the recovery plan (WRAP) and the personal canvas, versioned, shared with the care team with the participant's consent, compared, and printed as PDF"),
         (name = "outcomes", description = "The programme dashboard: reach, steps to work, paid work, exits"),
         (name = "activities", description = "Coaching contacts, group sessions with attendance, and coach hours against the agreements"),
-        (name = "audit", description = "The audit log (administrators)")
+        (name = "audit", description = "The audit log (administrators)"),
+        (name = "studies", description = "Research studies (administrators) and their pseudonymised exports (the studies' researchers)")
     )
 )]
 struct ApiDoc;
@@ -176,4 +178,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(group_sessions::invite))
         .routes(routes!(calendars::list, calendars::create))
         .routes(routes!(calendars::revoke))
+        .routes(routes!(studies::list, studies::create))
+        .routes(routes!(studies::get, studies::update))
+        .routes(routes!(studies::export))
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 pub struct UserBody {
     pub email: String,
     pub display_name: String,
-    /// administrator, coordinator, coach, care_team, peer_expert or funder
+    /// administrator, coordinator, coach, care_team, peer_expert, funder or researcher
     pub role: String,
     /// nl (default), fr or en
     pub language: String,

@@ -15,6 +15,10 @@ pub async fn show(PageCtx(ctx): PageCtx) -> Response {
     if let Some(redirect) = super::caseload::home_redirect(&ctx) {
         return axum::response::IntoResponse::into_response(redirect);
     }
+    // A researcher's home is the list of their studies, each with its download.
+    if ctx.actor.role == onramp_domain::identity::Role::Researcher {
+        return axum::response::IntoResponse::into_response(axum::response::Redirect::to("/studies"));
+    }
     render(&HomeTemplate {
         p: Page::new(&ctx, "home-title", "home"),
     })

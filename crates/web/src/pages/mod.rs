@@ -39,6 +39,7 @@ mod presence;
 mod programmes;
 mod regions;
 mod sessions;
+mod studies;
 mod trajectories;
 mod users;
 
@@ -122,6 +123,9 @@ pub fn router() -> Router<AppState> {
         .route("/calendars", get(calendars::show).post(calendars::create))
         .route("/calendars/{id}/revoke", post(calendars::revoke))
         .route("/calendar/{file}", get(calendars::feed))
+        .route("/studies", get(studies::list).post(studies::create))
+        .route("/studies/{id}", get(studies::show).post(studies::update))
+        .route("/studies/{id}/export.zip", get(studies::export))
         .route("/sessions", get(sessions::list))
         .route("/sessions/new", get(sessions::new).post(sessions::create))
         .route("/sessions/{id}", get(sessions::show))

@@ -30,6 +30,8 @@ pub mod plans;
 pub mod presence;
 pub mod programmes;
 pub mod regions;
+pub mod research;
+pub mod studies;
 pub mod trajectories;
 pub mod users;
 
