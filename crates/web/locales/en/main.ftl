@@ -1063,3 +1063,25 @@ plan-difference = { $change }: { $what } “{ $label }”
 plan-shared-now = The care team reads version { $version }.
 plan-unshare = Stop sharing with the care team
 notice-plan-unshared = The care team no longer reads this plan, until you save a version as shared.
+
+# ESF+ indicators (issue 24)
+participant-esf = ESF+ characteristics at entry
+participant-esf-hint = Asked for programmes that report to the European Social Fund. Leave blank what was not asked: “prefers not to say” is an answer, blank is “not recorded”.
+field-unemployed-months = Months unemployed at entry (only for people unemployed at entry)
+field-disability = Has a disability
+field-third-country-national = Third-country national (not a citizen of an EU country)
+field-foreign-background = Of foreign background
+field-minority = Belongs to a minority (including Roma)
+field-homeless = Homeless or affected by housing exclusion
+esf-answer-yes = Yes
+esf-answer-no = No
+esf-answer-declined = Prefers not to say
+esf-answer-not_recorded = Not recorded
+esf-region = region
+degurba-city = city (DEGURBA 1)
+degurba-town_or_suburb = town or suburb (DEGURBA 2)
+degurba-rural = rural area (DEGURBA 3)
+degurba-unknown = degree of urbanisation unknown (postcode not in the reference table)
+programme-reports-to-esf = Reports to the ESF
+programme-reports-to-esf-field = Reports to the European Social Fund (intake asks the ESF+ characteristics; every exit schedules a check-in six months later)
+error-only-when-unemployed = Only for people unemployed at entry.

@@ -1063,3 +1063,25 @@ plan-difference = { $change } : { $what } « { $label } »
 plan-shared-now = L'équipe de soins lit la version { $version }.
 plan-unshare = Ne plus partager avec l'équipe de soins
 notice-plan-unshared = L'équipe de soins ne lit plus ce plan, jusqu'à ce que vous enregistriez une version partagée.
+
+# ESF+ indicators (issue 24)
+participant-esf = Caractéristiques FSE+ à l’entrée
+participant-esf-hint = Demandé pour les programmes qui rendent compte au Fonds social européen. Laissez vide ce qui n’a pas été demandé : « préfère ne pas le dire » est une réponse, vide signifie « non enregistré ».
+field-unemployed-months = Mois de chômage à l’entrée (seulement pour les personnes au chômage à l’entrée)
+field-disability = A un handicap
+field-third-country-national = Ressortissant de pays tiers (pas citoyen d’un pays de l’UE)
+field-foreign-background = D’origine étrangère
+field-minority = Appartient à une minorité (y compris les Roms)
+field-homeless = Sans abri ou touché par l’exclusion du logement
+esf-answer-yes = Oui
+esf-answer-no = Non
+esf-answer-declined = Préfère ne pas le dire
+esf-answer-not_recorded = Non enregistré
+esf-region = région
+degurba-city = ville (DEGURBA 1)
+degurba-town_or_suburb = petite ville ou banlieue (DEGURBA 2)
+degurba-rural = zone rurale (DEGURBA 3)
+degurba-unknown = degré d’urbanisation inconnu (code postal absent de la table de référence)
+programme-reports-to-esf = Rend compte au FSE
+programme-reports-to-esf-field = Rend compte au Fonds social européen (l’accueil demande les caractéristiques FSE+ ; chaque sortie planifie un suivi six mois plus tard)
+error-only-when-unemployed = Seulement pour les personnes au chômage à l’entrée.

@@ -1063,3 +1063,25 @@ plan-difference = { $change }: { $what } ‘{ $label }’
 plan-shared-now = Het zorgteam leest versie { $version }.
 plan-unshare = Niet langer delen met het zorgteam
 notice-plan-unshared = Het zorgteam leest dit plan niet meer, tot u een versie als gedeeld bewaart.
+
+# ESF+ indicators (issue 24)
+participant-esf = ESF+-kenmerken bij de start
+participant-esf-hint = Gevraagd voor programma’s die aan het Europees Sociaal Fonds rapporteren. Laat leeg wat niet gevraagd werd: “zegt het liever niet” is een antwoord, leeg is “niet geregistreerd”.
+field-unemployed-months = Maanden werkloos bij de start (alleen voor wie werkloos is bij de start)
+field-disability = Heeft een handicap
+field-third-country-national = Onderdaan van een derde land (geen burger van een EU-land)
+field-foreign-background = Van buitenlandse herkomst
+field-minority = Behoort tot een minderheid (met inbegrip van Roma)
+field-homeless = Dakloos of getroffen door uitsluiting van huisvesting
+esf-answer-yes = Ja
+esf-answer-no = Nee
+esf-answer-declined = Zegt het liever niet
+esf-answer-not_recorded = Niet geregistreerd
+esf-region = regio
+degurba-city = stad (DEGURBA 1)
+degurba-town_or_suburb = kleine stad of voorstad (DEGURBA 2)
+degurba-rural = landelijk gebied (DEGURBA 3)
+degurba-unknown = verstedelijkingsgraad onbekend (postcode niet in de referentietabel)
+programme-reports-to-esf = Rapporteert aan het ESF
+programme-reports-to-esf-field = Rapporteert aan het Europees Sociaal Fonds (de intake vraagt de ESF+-kenmerken; elke uitstroom plant een opvolging zes maanden later)
+error-only-when-unemployed = Alleen voor wie werkloos is bij de start.

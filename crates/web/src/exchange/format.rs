@@ -4,7 +4,8 @@
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The columns of the participant and trajectory rows, in order. See `docs/import.md`.
-pub const COLUMNS: [&str; 24] = [
+/// The ESF characteristics close the row (`onramp_domain::esf::FIELDS`): files without them still read.
+pub const COLUMNS: [&str; 31] = [
     "participant_id",
     "first_name",
     "last_name",
@@ -29,6 +30,13 @@ pub const COLUMNS: [&str; 24] = [
     "ended_on",
     "exit_reason",
     "exit_situation",
+    "unemployed_months",
+    "disability",
+    "third_country_national",
+    "foreign_background",
+    "minority",
+    "homeless",
+    "postcode",
 ];
 
 /// Steps to work and other outcomes on a trajectory.
