@@ -200,6 +200,12 @@ pub enum Action<'a> {
     /// Add reference data, such as ICF categories beyond the shipped core set: administrators.
     ManageReferenceData,
     ViewAudit,
+    /// Record ESF operations (the projects the indicators are reported for): administrators.
+    ManageEsfOperations,
+    /// The ESF+ indicators of an operation: administrators and coordinators exactly, funders with
+    /// small cells hidden (`sees_exact_figures`). The list of participants with missing data behind
+    /// them is `ViewParticipant` for each person listed.
+    ViewEsfIndicators,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -443,7 +449,12 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         | Action::ManageReferenceData
         | Action::ManageUsers
         | Action::ViewAudit
+        | Action::ManageEsfOperations
         | Action::ManageProgrammes => admin_only(actor),
+        Action::ViewEsfIndicators => allow_if(match actor.role {
+            Role::Administrator | Role::Coordinator | Role::Funder => true,
+            Role::Coach | Role::CareTeam | Role::PeerExpert => false,
+        }),
         Action::ManageAgreements(organisation) => {
             let coordinates =
                 actor.role == Role::Coordinator && organisation.region_id.is_some_and(|r| actor.regions.contains(&r));
@@ -1177,6 +1188,8 @@ mod tests {
         ManageUsers,
         ManageReferenceData,
         ViewAudit,
+        ManageEsfOperations,
+        ViewEsfIndicators,
     );
 
     fn kind(action: &Action) -> Kind {
@@ -1214,6 +1227,8 @@ mod tests {
             Action::ManageUsers => Kind::ManageUsers,
             Action::ManageReferenceData => Kind::ManageReferenceData,
             Action::ViewAudit => Kind::ViewAudit,
+            Action::ManageEsfOperations => Kind::ManageEsfOperations,
+            Action::ViewEsfIndicators => Kind::ViewEsfIndicators,
         }
     }
 
@@ -1301,6 +1316,8 @@ mod tests {
             Kind::ManageUsers => Action::ManageUsers,
             Kind::ManageReferenceData => Action::ManageReferenceData,
             Kind::ViewAudit => Action::ViewAudit,
+            Kind::ManageEsfOperations => Action::ManageEsfOperations,
+            Kind::ViewEsfIndicators => Action::ViewEsfIndicators,
         }
     }
 
@@ -1344,6 +1361,8 @@ mod tests {
             Kind::ManageUsers => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
             Kind::ManageReferenceData => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
             Kind::ViewAudit => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageEsfOperations => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewEsfIndicators => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow],
         }
     }
 

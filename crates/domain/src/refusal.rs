@@ -61,6 +61,7 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::ManageReferenceData
         | Action::ManageUsers
         | Action::ViewAudit
+        | Action::ManageEsfOperations
         | Action::ManageProgrammes => Refusal::AdministratorsOnly,
         Action::FollowUpCheckIns(_) | Action::ViewEnrolment { .. } => Refusal::NotInYourCaseload,
         Action::ViewDashboard(..) => match role {
@@ -92,7 +93,8 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::PlanSessionsSomewhere
         | Action::ViewOrganisation(_)
         | Action::ViewHours(_)
-        | Action::ViewRegions => Refusal::NotForYourRole,
+        | Action::ViewRegions
+        | Action::ViewEsfIndicators => Refusal::NotForYourRole,
     }
 }
 
