@@ -24,6 +24,7 @@ string_enum! {
     }
 }
 
+#[allow(clippy::derivable_impls)] // the enum comes from `string_enum!`, which derives no Default
 impl Default for Answer {
     fn default() -> Self {
         Answer::NotRecorded

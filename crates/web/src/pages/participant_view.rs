@@ -406,6 +406,7 @@ mod tests {
             record: ParticipantInput::parse(&fields, day(TODAY)).expect("valid fields"),
             organisation_id: PARTNER,
             organisation_name: "Revalidatie Maasland".into(),
+            degurba: None,
             created_by: None,
             created_at: Utc.with_ymd_and_hms(2026, 1, 10, 23, 30, 0).unwrap(),
             updated_at: Utc.with_ymd_and_hms(2026, 1, 10, 23, 30, 0).unwrap(),
