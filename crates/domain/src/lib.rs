@@ -7,6 +7,8 @@ pub mod activities;
 pub mod agreements;
 pub mod consents;
 pub mod disclosure;
+pub mod esf;
+pub mod esf_indicators;
 pub mod icf;
 pub mod identity;
 pub mod organisations;

@@ -1,5 +1,6 @@
 //! Participants: the people on a trajectory, as recorded at intake.
 
+use crate::esf::{EsfFields, EsfProfile};
 use crate::identity::{Language, string_enum};
 use crate::validation::{FieldErrors, optional_multiline, optional_text, required_text};
 use chrono::{Datelike, NaiveDate};
@@ -66,6 +67,9 @@ pub struct ParticipantInput {
     pub situation: Situation,
     pub referrer: Option<String>,
     pub notes: Option<String>,
+    /// What the ESF+ indicators need at entry (all "not recorded" where nobody asked).
+    #[serde(flatten)]
+    pub esf: EsfProfile,
 }
 
 /// The raw fields of an intake form, import row or API body.
@@ -85,6 +89,7 @@ pub struct ParticipantFields {
     pub situation: String,
     pub referrer: String,
     pub notes: String,
+    pub esf: EsfFields,
 }
 
 impl ParticipantInput {
@@ -114,6 +119,7 @@ impl ParticipantInput {
             }
         }
         let situation = errors.check("situation", Situation::parse(&fields.situation));
+        let esf = EsfProfile::parse(&fields.esf, situation, &mut errors);
         let referrer = errors.check("referrer", optional_text(&fields.referrer, 200)).flatten();
         let notes = errors
             .check("notes", optional_multiline(&fields.notes, 10_000))
@@ -133,6 +139,7 @@ impl ParticipantInput {
             situation: situation.unwrap(),
             referrer,
             notes,
+            esf,
         })
     }
 

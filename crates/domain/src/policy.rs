@@ -213,6 +213,12 @@ pub enum Action<'a> {
     /// See a study and download its pseudonymised export: its researchers and administrators.
     /// A researcher not on the study learns nothing of it.
     ViewStudy(&'a StudyRef),
+    /// Record ESF operations (the projects the indicators are reported for): administrators.
+    ManageEsfOperations,
+    /// The ESF+ indicators of an operation: administrators and coordinators exactly, funders with
+    /// small cells hidden (`sees_exact_figures`). The list of participants with missing data behind
+    /// them is `ViewParticipant` for each person listed.
+    ViewEsfIndicators,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -458,6 +464,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         | Action::ManageUsers
         | Action::ViewAudit
         | Action::ManageProgrammes
+        | Action::ManageEsfOperations
         | Action::ManageStudies => admin_only(actor),
         Action::ViewStudies => allow_if(matches!(actor.role, Role::Administrator | Role::Researcher)),
         Action::ViewStudy(study) => match actor.role {
@@ -466,6 +473,10 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             Role::Researcher => Decision::Hidden,
             _ => Decision::Forbidden,
         },
+        Action::ViewEsfIndicators => allow_if(match actor.role {
+            Role::Administrator | Role::Coordinator | Role::Funder => true,
+            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher => false,
+        }),
         Action::ManageAgreements(organisation) => {
             let coordinates =
                 actor.role == Role::Coordinator && organisation.region_id.is_some_and(|r| actor.regions.contains(&r));
@@ -1240,6 +1251,8 @@ mod tests {
         ManageStudies,
         ViewStudies,
         ViewStudy,
+        ManageEsfOperations,
+        ViewEsfIndicators,
     );
 
     fn kind(action: &Action) -> Kind {
@@ -1280,6 +1293,8 @@ mod tests {
             Action::ManageStudies => Kind::ManageStudies,
             Action::ViewStudies => Kind::ViewStudies,
             Action::ViewStudy(_) => Kind::ViewStudy,
+            Action::ManageEsfOperations => Kind::ManageEsfOperations,
+            Action::ViewEsfIndicators => Kind::ViewEsfIndicators,
         }
     }
 
@@ -1375,6 +1390,8 @@ mod tests {
             Kind::ManageStudies => Action::ManageStudies,
             Kind::ViewStudies => Action::ViewStudies,
             Kind::ViewStudy => Action::ViewStudy(&w.study),
+            Kind::ManageEsfOperations => Action::ManageEsfOperations,
+            Kind::ViewEsfIndicators => Action::ViewEsfIndicators,
         }
     }
 
@@ -1421,6 +1438,8 @@ mod tests {
             Kind::ManageStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
             Kind::ViewStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
             Kind::ViewStudy => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
+            Kind::ManageEsfOperations => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewEsfIndicators => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
         }
     }
 

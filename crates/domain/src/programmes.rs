@@ -37,6 +37,9 @@ pub struct ProgrammeInput {
     /// Days without a contact after which the caseload's filter "no contact" finds a trajectory
     /// when its user names no number of days.
     pub no_contact_days: i32,
+    /// The programme reports to the European Social Fund: intake asks what the ESF+ indicators
+    /// need, and every exit schedules a check-in six months later (`check_in_months`).
+    pub reports_to_esf: bool,
     pub phases: Vec<Step>,
     pub modules: Vec<Step>,
     /// The competences participants rate themselves on (0-10) in an ICF measurement.
@@ -59,6 +62,7 @@ pub struct ProgrammeFields {
     pub follow_up_months: String,
     /// Blank: [`DEFAULT_NO_CONTACT_DAYS`].
     pub no_contact_days: String,
+    pub reports_to_esf: bool,
     pub phases: String,
     pub modules: String,
     pub competences: String,
@@ -133,10 +137,22 @@ impl ProgrammeInput {
             max_duration_months: max_duration.unwrap(),
             follow_up_months: follow_up.unwrap(),
             no_contact_days: no_contact_days.unwrap(),
+            reports_to_esf: fields.reports_to_esf,
             phases: phases.unwrap(),
             modules: modules.unwrap(),
             competences: competences.unwrap(),
         })
+    }
+
+    /// The months after exit at which check-ins fall due: the follow-up months, and six for a
+    /// programme that reports to the ESF (the longer-term results are measured then).
+    pub fn check_in_months(follow_up_months: &[i32], reports_to_esf: bool) -> Vec<i32> {
+        let mut months = follow_up_months.to_vec();
+        if reports_to_esf && !months.contains(&crate::esf_indicators::SIX_MONTHS) {
+            months.push(crate::esf_indicators::SIX_MONTHS);
+            months.sort_unstable();
+        }
+        months
     }
 
     /// Why a person falls outside the target group, as message codes. Intake
@@ -271,6 +287,8 @@ pub fn we_go_to_work() -> ProgrammeInput {
         max_duration_months: 24,
         follow_up_months: vec![6, 12, 18, 24],
         no_contact_days: DEFAULT_NO_CONTACT_DAYS,
+        // Both programmes of the seeds live on ESF money.
+        reports_to_esf: true,
         phases: steps(&[
             ("contact", "Contact"),
             ("information", "Information"),
@@ -339,6 +357,7 @@ pub fn boost2work() -> ProgrammeInput {
         follow_up_months: vec![3, 6],
         // Short and intensive: a fortnight without contact is long here.
         no_contact_days: 14,
+        reports_to_esf: true,
         phases: steps(&[
             ("intake", "Intake"),
             ("personal_canvas", "Personal canvas"),

@@ -62,7 +62,8 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::ManageUsers
         | Action::ViewAudit
         | Action::ManageProgrammes
-        | Action::ManageStudies => Refusal::AdministratorsOnly,
+        | Action::ManageStudies
+        | Action::ManageEsfOperations => Refusal::AdministratorsOnly,
         Action::FollowUpCheckIns(_) | Action::ViewEnrolment { .. } => Refusal::NotInYourCaseload,
         Action::ViewDashboard(..) => match role {
             Role::PeerExpert => Refusal::NotForYourRole,
@@ -95,7 +96,8 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::ViewHours(_)
         | Action::ViewRegions
         | Action::ViewStudies
-        | Action::ViewStudy(_) => Refusal::NotForYourRole,
+        | Action::ViewStudy(_)
+        | Action::ViewEsfIndicators => Refusal::NotForYourRole,
     }
 }
 

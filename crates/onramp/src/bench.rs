@@ -93,6 +93,7 @@ pub async fn fill(db: &Db, count: usize) -> Result<Actor> {
                 situation: Situation::Inactive,
                 referrer: None,
                 notes: None,
+                esf: Default::default(),
             };
             let participant = participants::create(&mut tx, &input, partner.id, Some(coach.id)).await?;
             let start = today - Days::new((n % 700) as u64);

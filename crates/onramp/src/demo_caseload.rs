@@ -120,10 +120,9 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
         };
         let region_id = organisations::get(tx, organisation_id).await?.and_then(|o| o.region_id);
         // The location whose agreement hours the coaching counts against.
-        let location_id = locations::list_for_organisation(tx, organisation_id)
-            .await?
-            .first()
-            .map(|l| l.id);
+        let location = locations::list_for_organisation(tx, organisation_id).await?;
+        let location_id = location.first().map(|l| l.id);
+        let near = location.first().and_then(|l| l.postcode.clone());
         let boost2work = n % 4 == 0;
         let programme = if boost2work { &boost } else { &wgtw };
         let started_on = today
@@ -137,6 +136,16 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
         } else {
             120 + dice.below(1500)
         };
+        let situation = if boost2work {
+            Situation::EmployedOnSickLeave
+        } else {
+            *dice.pick(&[
+                Situation::Inactive,
+                Situation::EmployedOnSickLeave,
+                Situation::Unemployed,
+            ])
+        };
+        let esf = crate::demo_esf::profile(situation, near.as_deref(), &mut |n| dice.below(n));
         let input = ParticipantInput {
             first_name: dice.pick(FIRST).to_string(),
             last_name: dice.pick(LAST).to_string(),
@@ -165,15 +174,7 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             ]),
             health_category: *dice.pick(HealthCategory::ALL),
             incapacity_since: Some(started_on - Days::new(sick_days as u64)),
-            situation: if boost2work {
-                Situation::EmployedOnSickLeave
-            } else {
-                *dice.pick(&[
-                    Situation::Inactive,
-                    Situation::EmployedOnSickLeave,
-                    Situation::Unemployed,
-                ])
-            },
+            situation,
             referrer: Some(
                 dice.pick(&[
                     "Pijnkliniek",
@@ -185,6 +186,7 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
                 .to_string(),
             ),
             notes: None,
+            esf,
         };
         let participant = participants::create(tx, &input, organisation_id, Some(coach)).await?;
         let consent = ConsentInput {

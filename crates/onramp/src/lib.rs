@@ -5,4 +5,5 @@ mod bench_memory;
 pub mod cli;
 pub mod demo;
 mod demo_caseload;
+mod demo_esf;
 pub mod generate;

@@ -16,6 +16,7 @@ pub mod dashboard;
 mod db;
 pub mod digests;
 pub mod error;
+pub mod esf;
 pub mod group_sessions;
 pub mod icf;
 pub mod locations;

@@ -3,6 +3,7 @@
 use crate::bulk::Value;
 use crate::{Access, Result, StoreError, decode, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
+use onramp_domain::esf::{Answer, Degurba, EsfProfile};
 use onramp_domain::identity::Language;
 use onramp_domain::organisations::OrganisationRef;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
@@ -19,6 +20,9 @@ pub struct Participant {
     /// The partner organisation where the person was reached.
     pub organisation_id: Uuid,
     pub organisation_name: String,
+    /// The degree of urbanisation of the postcode's municipality (the reference table); `None`
+    /// without a postcode, or for one the table does not list.
+    pub degurba: Option<Degurba>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -41,6 +45,14 @@ struct Row {
     situation: String,
     referrer: Option<String>,
     notes: Option<String>,
+    unemployed_months: Option<i32>,
+    disability: String,
+    third_country_national: String,
+    foreign_background: String,
+    minority: String,
+    homeless: String,
+    postcode: Option<String>,
+    degurba: Option<i32>,
     organisation_id: Uuid,
     organisation_name: String,
     created_by: Option<Uuid>,
@@ -74,9 +86,27 @@ impl TryFrom<Row> for Participant {
                 situation: decode("participants.situation", &r.situation, Situation::parse)?,
                 referrer: r.referrer,
                 notes: r.notes,
+                esf: EsfProfile {
+                    unemployed_months: r.unemployed_months,
+                    disability: decode("participants.disability", &r.disability, Answer::parse)?,
+                    third_country_national: decode(
+                        "participants.third_country_national",
+                        &r.third_country_national,
+                        Answer::parse,
+                    )?,
+                    foreign_background: decode(
+                        "participants.foreign_background",
+                        &r.foreign_background,
+                        Answer::parse,
+                    )?,
+                    minority: decode("participants.minority", &r.minority, Answer::parse)?,
+                    homeless: decode("participants.homeless", &r.homeless, Answer::parse)?,
+                    postcode: r.postcode,
+                },
             },
             organisation_id: r.organisation_id,
             organisation_name: r.organisation_name,
+            degurba: r.degurba.and_then(Degurba::from_class),
             created_by: r.created_by,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -86,8 +116,11 @@ impl TryFrom<Row> for Participant {
 
 const SELECT: &str = "SELECT p.id, p.first_name, p.last_name, p.birth_date, p.national_register, p.email, p.phone,
         p.language, p.gender, p.education, p.health_category, p.incapacity_since, p.situation, p.referrer, p.notes,
+        p.unemployed_months, p.disability, p.third_country_national, p.foreign_background, p.minority, p.homeless,
+        p.postcode, d.degurba,
         p.organisation_id, o.name AS organisation_name, p.created_by, p.created_at, p.updated_at
-    FROM participants p JOIN organisations o ON o.id = p.organisation_id";
+    FROM participants p JOIN organisations o ON o.id = p.organisation_id
+    LEFT JOIN postcode_degurba d ON d.postcode = p.postcode";
 
 pub async fn create(
     tx: &mut impl Access,
@@ -109,14 +142,20 @@ pub async fn create_with_id(
     let at = now();
     let sql = "INSERT INTO participants (id, first_name, last_name, name_search, birth_date, national_register, email,
                    phone, language, gender, education, health_category, incapacity_since, situation, referrer, notes,
-                   organisation_id, created_by, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)";
+                   organisation_id, created_by, created_at, updated_at, unemployed_months, disability,
+                   third_country_national, foreign_background, minority, homeless, postcode)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19,
+                       $20, $21, $22, $23, $24, $25, $26)";
+    let esf = &input.esf;
     run!(tx, c => sqlx::query(sql)
         .bind(id).bind(&input.first_name).bind(&input.last_name).bind(input.name_search()).bind(input.birth_date)
         .bind(&input.national_register).bind(&input.email).bind(&input.phone).bind(input.language.as_str())
         .bind(input.gender.as_str()).bind(input.education.as_str()).bind(input.health_category.as_str())
         .bind(input.incapacity_since).bind(input.situation.as_str()).bind(&input.referrer).bind(&input.notes)
         .bind(organisation_id).bind(created_by).bind(at)
+        .bind(esf.unemployed_months).bind(esf.disability.as_str()).bind(esf.third_country_national.as_str())
+        .bind(esf.foreign_background.as_str()).bind(esf.minority.as_str()).bind(esf.homeless.as_str())
+        .bind(&esf.postcode)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("national_register"))?;
     index_name(tx, &[(id, input.name_search())]).await?;
@@ -158,7 +197,7 @@ pub async fn create_many(
     people: Vec<NewParticipant>,
     by: Option<Uuid>,
 ) -> Result<Vec<Participant>> {
-    use crate::bulk::Value::{At, Date, Id, OptDate, OptId, OptText, Text};
+    use crate::bulk::Value::{At, Date, Id, OptDate, OptId, OptInt, OptText, Text};
     let at = now();
     let rows: Vec<_> = people
         .iter()
@@ -185,6 +224,13 @@ pub async fn create_many(
                 OptId(by),
                 At(at),
                 At(at),
+                OptInt(r.esf.unemployed_months),
+                Text(r.esf.disability.as_str().to_owned()),
+                Text(r.esf.third_country_national.as_str().to_owned()),
+                Text(r.esf.foreign_background.as_str().to_owned()),
+                Text(r.esf.minority.as_str().to_owned()),
+                Text(r.esf.homeless.as_str().to_owned()),
+                OptText(r.esf.postcode.clone()),
             ]
         })
         .collect();
@@ -209,14 +255,28 @@ pub async fn create_many(
         "created_by",
         "created_at",
         "updated_at",
+        "unemployed_months",
+        "disability",
+        "third_country_national",
+        "foreign_background",
+        "minority",
+        "homeless",
+        "postcode",
     ];
     crate::bulk::insert(tx, "participants", columns, &rows).await?;
+    let degurba = degurba_of(tx, people.iter().filter_map(|p| p.input.esf.postcode.clone()).collect()).await?;
     let names: Vec<_> = people.iter().map(|p| (p.id, p.input.name_search())).collect();
     index_name(tx, &names).await?;
     Ok(people
         .into_iter()
         .map(|p| Participant {
             id: p.id,
+            degurba: p
+                .input
+                .esf
+                .postcode
+                .as_ref()
+                .and_then(|code| degurba.get(code).copied()),
             record: p.input,
             organisation_id: p.organisation_id,
             organisation_name: p.organisation_name,
@@ -239,14 +299,19 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) ->
     let sql = "UPDATE participants SET first_name = $1, last_name = $2, name_search = $3, birth_date = $4,
                    national_register = $5, email = $6, phone = $7, language = $8, gender = $9, education = $10,
                    health_category = $11, incapacity_since = $12, situation = $13, referrer = $14, notes = $15,
-                   updated_at = $16
+                   updated_at = $16, unemployed_months = $18, disability = $19, third_country_national = $20,
+                   foreign_background = $21, minority = $22, homeless = $23, postcode = $24
                WHERE id = $17";
+    let esf = &input.esf;
     run!(tx, c => sqlx::query(sql)
         .bind(&input.first_name).bind(&input.last_name).bind(&name).bind(input.birth_date)
         .bind(&input.national_register).bind(&input.email).bind(&input.phone).bind(input.language.as_str())
         .bind(input.gender.as_str()).bind(input.education.as_str()).bind(input.health_category.as_str())
         .bind(input.incapacity_since).bind(input.situation.as_str()).bind(&input.referrer).bind(&input.notes)
         .bind(now()).bind(id)
+        .bind(esf.unemployed_months).bind(esf.disability.as_str()).bind(esf.third_country_national.as_str())
+        .bind(esf.foreign_background.as_str()).bind(esf.minority.as_str()).bind(esf.homeless.as_str())
+        .bind(&esf.postcode)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("national_register"))?;
     // The record was read above in this transaction, so the update found it.
@@ -260,6 +325,24 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &ParticipantInput) ->
     // The day the incapacity began places the trajectories in a band of months of sickness.
     crate::dashboard::counts::refresh(tx, id).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// The degree of urbanisation of these postcodes, as the reference table has them.
+pub async fn degurba_of(conn: &mut impl Access, mut postcodes: Vec<String>) -> Result<HashMap<String, Degurba>> {
+    postcodes.sort();
+    postcodes.dedup();
+    let mut found = HashMap::new();
+    for chunk in postcodes.chunks(500) {
+        let list = vec!["?"; chunk.len()].join(", ");
+        let sql = format!("SELECT postcode, degurba FROM postcode_degurba WHERE postcode IN ({list})");
+        let values: Vec<Value> = chunk.iter().map(|p| Value::Text(p.clone())).collect();
+        let rows: Vec<(String, i32)> = crate::bulk::fetch_all(conn, &sql, &values).await?;
+        found.extend(
+            rows.into_iter()
+                .filter_map(|(p, class)| Some((p, Degurba::from_class(class)?))),
+        );
+    }
+    Ok(found)
 }
 
 pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Participant>> {
@@ -459,6 +542,14 @@ mod tests {
             situation: situation.into(),
             referrer: None,
             notes: None,
+            unemployed_months: None,
+            disability: "not_recorded".into(),
+            third_country_national: "yes".into(),
+            foreign_background: "declined".into(),
+            minority: "no".into(),
+            homeless: "not_recorded".into(),
+            postcode: None,
+            degurba: None,
             organisation_id: Uuid::now_v7(),
             organisation_name: "GTB".into(),
             created_by: None,

@@ -5,6 +5,7 @@
 use crate::support::*;
 use onramp_domain::activities::{ContactMode, TimeCategory};
 use onramp_domain::consents::Purpose;
+use onramp_domain::esf::Answer;
 use onramp_domain::icf::{Component, Moment, Rater, qualifier_choices};
 use onramp_domain::identity::{Language, Role};
 use onramp_domain::organisations::OrganisationKind;
@@ -73,6 +74,21 @@ fn guarded() -> Vec<Guarded> {
             "id",
             codes(Situation::ALL, Situation::as_str),
         ),
+        g("participants", "disability", "id", codes(Answer::ALL, Answer::as_str)),
+        g(
+            "participants",
+            "third_country_national",
+            "id",
+            codes(Answer::ALL, Answer::as_str),
+        ),
+        g(
+            "participants",
+            "foreign_background",
+            "id",
+            codes(Answer::ALL, Answer::as_str),
+        ),
+        g("participants", "minority", "id", codes(Answer::ALL, Answer::as_str)),
+        g("participants", "homeless", "id", codes(Answer::ALL, Answer::as_str)),
         g("consents", "purpose", "id", codes(Purpose::ALL, Purpose::as_str)),
         g(
             "trajectories",
@@ -250,7 +266,15 @@ async fn try_value(db: &Db, guard: &Guarded, value: &str, insert: bool) -> Optio
     };
     let setup = [
         unchecked.to_owned(),
-        format!("CREATE TEMPORARY TABLE guard_row AS SELECT * FROM {table} LIMIT 1"),
+        // A plan whose trajectory has no other plan: changing its kind cannot meet a sibling's
+        // (trajectory, kind), whatever the demo data draws.
+        if table == "plans" {
+            "CREATE TEMPORARY TABLE guard_row AS SELECT * FROM plans WHERE trajectory_id IN
+                 (SELECT trajectory_id FROM plans GROUP BY trajectory_id HAVING COUNT(*) = 1) LIMIT 1"
+                .to_owned()
+        } else {
+            format!("CREATE TEMPORARY TABLE guard_row AS SELECT * FROM {table} LIMIT 1")
+        },
     ];
     for sql in setup {
         run!(&mut tx, c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())).unwrap();

@@ -96,7 +96,7 @@ async fn outcomes_barriers_and_contacts_import_from_their_files_and_export_back(
             .lines()
             .next()
             .unwrap()
-            .ends_with(";exit_reason;exit_situation;mediation_organisation;mediation_service")
+            .ends_with(";exit_reason;exit_situation;mediation_organisation;mediation_service;unemployed_months;disability;third_country_national;foreign_background;minority;homeless;postcode")
     );
     assert!(
         participants.contains(";2026-06-30;work;in_employment;;"),

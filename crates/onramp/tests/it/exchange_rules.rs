@@ -187,7 +187,8 @@ async fn with_an_outcome(app: &TestApp, coach: &Client, first: &str) -> (String,
     (id, t)
 }
 
-/// The participants export's row of a trajectory, with its exit columns replaced.
+/// The participants export's header and the row of a trajectory, with its exit columns
+/// (`ended_on` to `mediation_service`) replaced by `exit`.
 async fn exported_row(app: &TestApp, coach: &Client, trajectory: &str, exit: &str) -> String {
     let response = coach
         .get(app.url("/api/v1/exports/participants.csv"))
@@ -195,10 +196,13 @@ async fn exported_row(app: &TestApp, coach: &Client, trajectory: &str, exit: &st
         .await
         .unwrap();
     let text = response.text().await.unwrap();
+    let header = text.lines().next().unwrap().trim_start_matches('\u{feff}').to_owned();
+    let columns: Vec<&str> = header.split(';').collect();
+    let from = columns.iter().position(|c| *c == "ended_on").unwrap();
     let line = text.lines().find(|l| l.contains(trajectory)).unwrap();
-    let cells: Vec<&str> = line.split(';').collect();
-    let kept = cells.len() - 5;
-    format!("{};{exit}", cells[..kept].join(";"))
+    let mut cells: Vec<String> = line.split(';').map(str::to_owned).collect();
+    cells.splice(from..from + 5, exit.split(';').map(str::to_owned));
+    format!("{header}\n{}", cells.join(";"))
 }
 
 #[tokio::test]
@@ -240,16 +244,14 @@ async fn an_import_records_nothing_new_after_the_consent_is_withdrawn_but_still_
     // A handover is refused; an exit before the outcome too, for its own reason; an exit after it is taken.
     let before = (today() - Days::new(20)).to_string();
     let csv = format!(
-        "{}\n{}\n",
-        header(PARTICIPANTS),
+        "{}\n",
         exported_row(&app, &coach, &t, &format!("{before};completed;;;")).await
     );
     let (status, report) = import(&app, &coach, "participants", csv, true).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert!(has(&report, 2, "ended_on", "outcome-after-exit"), "{report}");
     let csv = format!(
-        "{}\n{}\n",
-        header(PARTICIPANTS),
+        "{}\n",
         exported_row(&app, &coach, &t, &format!("{on};completed;;;")).await
     );
     let exits = app.audit("trajectory.exit").await.len();
@@ -271,11 +273,12 @@ async fn an_imported_handover_must_go_to_a_coach_of_the_partner_and_an_outcome_n
     let coach = app.api_as(COACH_LIMBURG).await;
     let (_, t) = with_an_outcome(&app, &coach, "Hilde").await;
     let other = "an.peeters@gtb.demo";
-    let row = exported_row(&app, &coach, &t, ";;;;").await;
+    let file = exported_row(&app, &coach, &t, ";;;;").await;
+    let (columns, row) = file.split_once('\n').unwrap();
     let mut cells: Vec<String> = row.split(';').map(str::to_owned).collect();
-    let coach_column = header(PARTICIPANTS).split(';').position(|c| c == "coach").unwrap();
+    let coach_column = columns.split(';').position(|c| c == "coach").unwrap();
     cells[coach_column] = other.into();
-    let csv = format!("{}\n{}\n", header(PARTICIPANTS), cells.join(";"));
+    let csv = format!("{columns}\n{}\n", cells.join(";"));
     let (status, report) = import(&app, &coach, "participants", csv, true).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert!(has(&report, 2, "coach", "coach-not-at-partner"), "{report}");
@@ -332,14 +335,15 @@ async fn starting_again_in_a_programme_closes_the_check_ins_left_open_after_the_
     // Ines starts again on the page, Jan through an import.
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": today().to_string()});
     app.start_trajectory(&coach, &people[0].0, body).await;
-    let row = exported_row(&app, &coach, &people[1].1, ";;;;").await;
-    let columns: Vec<&str> = header(PARTICIPANTS).split(';').collect();
+    let file = exported_row(&app, &coach, &people[1].1, ";;;;").await;
+    let (header, row) = file.split_once('\n').unwrap();
+    let columns: Vec<&str> = header.split(';').collect();
     let mut cells: Vec<String> = row.split(';').map(str::to_owned).collect();
     let at = |name: &str| columns.iter().position(|c| *c == name).unwrap();
     cells[at("trajectory_id")] = String::new();
     cells[at("started_on")] = today().to_string();
     cells[at("phase")] = String::new();
-    let csv = format!("{}\n{}\n", header(PARTICIPANTS), cells.join(";"));
+    let csv = format!("{header}\n{}\n", cells.join(";"));
     let (status, report) = import(&app, &coach, "participants", csv, false).await;
     assert_eq!(status, StatusCode::CREATED, "{report}");
     assert_eq!(report["trajectories_created"], 1, "{report}");

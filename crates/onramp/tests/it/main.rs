@@ -20,6 +20,8 @@ mod dashboard_counts;
 mod dashboard_scopes;
 mod decimals;
 mod enum_guards;
+mod esf_indicators;
+mod esf_intake;
 mod exchange;
 mod exchange_records;
 mod exchange_rules;

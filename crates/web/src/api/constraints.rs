@@ -25,6 +25,19 @@ use serde_json::{Map, Value, json};
 pub enum Accepts {
     /// One line of text that must be given: not blank, no control characters.
     Line,
+    /// One line of text that may be left empty: at most so many characters, no control characters.
+    OptionalLine(usize),
+    /// Text of several lines that may be left empty: line breaks and tabs, no other control
+    /// characters, at most so many characters.
+    OptionalText(usize),
+    /// A decimal number that must be given.
+    Decimal,
+    /// A whole number in a range.
+    Range(i64, i64, Need),
+    /// A list with at least one item.
+    NotEmptyList,
+    /// A calendar year, 2000 to 2100; this year when left empty.
+    Year,
     /// A whole number that must be given (the body's type allows `null` for the parser to report).
     Number,
     /// A day, `YYYY-MM-DD`.
@@ -98,6 +111,7 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("IcfCategoryBody", "title_nl", Line),
     ("IcfCategoryBody", "title_fr", Line),
     ("IcfCategoryBody", "title_en", Line),
+    ("IntakeBody", "organisation_id", Id(Required)),
     ("IntakeTrajectoryBody", "programme_id", Id(Required)),
     ("IntakeTrajectoryBody", "started_on", Date(Required)),
     ("IntakeTrajectoryBody", "coach_id", Id(Optional)),
@@ -145,7 +159,12 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("PresenceKindBody", "name", Line),
     ("ProgrammeBody", "code", Line),
     ("ProgrammeBody", "name", Line),
-    ("ProgrammeBody", "max_duration_months", Number),
+    ("ProgrammeBody", "max_duration_months", Range(1, 240, Required)),
+    ("ProgrammeBody", "phases", NotEmptyList),
+    ("HoursBody", "individual", Range(0, 2000, Optional)),
+    ("HoursBody", "group", Range(0, 2000, Optional)),
+    ("HoursBody", "consultation", Range(0, 2000, Optional)),
+    ("HoursBody", "administration", Range(0, 2000, Optional)),
     ("RegionBody", "code", Line),
     ("RegionBody", "name", Line),
     ("SeriesBody", "programme_id", Id(Required)),
@@ -174,6 +193,29 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("UserBody", "role", Choice(Role::VALUES, Required)),
     ("UserBody", "language", Choice(Language::VALUES, Optional)),
     ("WithdrawBody", "on", Date(Optional)),
+    ("AgreementBody", "fte", Decimal),
+    ("AgreementBody", "notes", OptionalText(5000)),
+    ("BarrierBody", "note", OptionalText(1000)),
+    ("CheckInBody", "note", OptionalText(2000)),
+    ("CoachingContactBody", "place", OptionalLine(200)),
+    ("CoachingContactBody", "notes", OptionalText(10_000)),
+    ("CoachingContactBody", "next_step", OptionalLine(500)),
+    ("ConsultationBody", "decisions", OptionalText(10_000)),
+    ("ContactBody", "role", OptionalLine(200)),
+    ("ContactBody", "phone", OptionalLine(40)),
+    ("ExitBody", "note", OptionalText(2000)),
+    ("HandoverBody", "note", OptionalText(2000)),
+    ("LocationBody", "address", OptionalLine(300)),
+    ("LocationBody", "city", OptionalLine(100)),
+    ("MeasurementBody", "note", OptionalText(2000)),
+    ("OutcomeBody", "place", OptionalLine(200)),
+    ("OutcomeBody", "note", OptionalText(2000)),
+    ("ParticipantBody", "referrer", OptionalLine(200)),
+    ("ParticipantBody", "notes", OptionalText(10_000)),
+    ("PhaseBody", "note", OptionalText(2000)),
+    ("PresenceBody", "description", OptionalLine(1000)),
+    ("ProgrammeBody", "description", OptionalText(5000)),
+    ("TimeEntryBody", "note", OptionalText(500)),
 ];
 
 /// Query parameters, by name wherever they occur; (path, name) first where the same name means
@@ -196,6 +238,12 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
     (Some("/api/v1/users"), "role", Choice(Role::VALUES, Optional)),
     (None, "audience", Choice(&["participant", "physician"], Optional)),
     (None, "lang", Choice(Language::VALUES, Optional)),
+    (None, "year", Year),
+    (
+        Some("/api/v1/dashboard/participants"),
+        "figure",
+        Choice(crate::service::dashboard::FIGURES, Required),
+    ),
 ];
 
 /// The page sizes the lists take: (path, largest).
@@ -215,7 +263,8 @@ const SPACE: &str = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u
 
 /// The JSON schema of what `accepts` takes.
 fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
-    let none = || vec![json!({"type": "string", "maxLength": 0}), json!({"type": "null"})];
+    let blank = format!("^[{SPACE}]*$");
+    let none = || vec![json!({"type": "string", "pattern": blank}), json!({"type": "null"})];
     let optional = |given: Value, need: Need| {
         if need == Required {
             given
@@ -228,7 +277,16 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
     let mut schema = match accepts {
         Line => json!({"type": "string",
                        "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*[{SPACE}]*$")}),
+        OptionalLine(max) => json!({"type": ["string", "null"], "maxLength": max,
+                                    "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]*[{SPACE}]*$")}),
+        OptionalText(max) => json!({"type": ["string", "null"], "maxLength": max,
+                                    "pattern": format!(r"^[{SPACE}]*([^\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\r\n)*[{SPACE}]*$")}),
         Number => json!({"type": "integer"}),
+        Decimal => json!({"type": "number"}),
+        Range(low, high, Required) => json!({"type": "integer", "minimum": low, "maximum": high}),
+        Range(low, high, Optional) => json!({"type": ["integer", "null"], "minimum": low, "maximum": high}),
+        NotEmptyList => json!({"type": "array", "minItems": 1}),
+        Year => json!({"type": "string", "pattern": format!(r"^[{SPACE}]*((20[0-9]{{2}}|2100)[{SPACE}]*)?$")}),
         Date(need) => optional(json!({"type": "string", "format": "date"}), need),
         Id(need) => optional(json!({"type": "string", "format": "uuid"}), need),
         Choice(values, need) => optional(json!({"type": "string", "enum": values}), need),
@@ -246,7 +304,8 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
 
 fn required(accepts: Accepts) -> bool {
     match accepts {
-        Date(need) | Id(need) | Choice(_, need) => need == Required,
+        Date(need) | Id(need) | Choice(_, need) | Range(_, _, need) => need == Required,
+        OptionalLine(_) | OptionalText(_) | Year => false,
         _ => true,
     }
 }
@@ -258,18 +317,9 @@ pub fn apply(document: &mut Value) {
         .and_then(Value::as_object_mut)
     {
         for (schema, field, accepts) in BODY_FIELDS {
-            let Some(object) = schemas.get_mut(*schema).and_then(Value::as_object_mut) else {
-                continue;
-            };
-            constrain_property(object, field, *accepts);
-        }
-        // The intake's own fields, beside the participant's it takes in.
-        if let Some(own) = schemas
-            .get_mut("IntakeBody")
-            .and_then(|s| s.pointer_mut("/allOf/1"))
-            .and_then(Value::as_object_mut)
-        {
-            constrain_property(own, "organisation_id", Id(Required));
+            if let Some(object) = schemas.get_mut(*schema).and_then(|s| holding(s, field)) {
+                constrain_property(object, field, *accepts);
+            }
         }
     }
     drop_defaults_beside_references(document);
@@ -285,6 +335,33 @@ pub fn apply(document: &mut Value) {
             for parameter in parameters.iter_mut().filter(|p| p["in"] == "query") {
                 constrain_parameter(path, parameter);
             }
+        }
+    }
+}
+
+/// The object schema that has `field` among its properties: the schema itself, or one of its
+/// `allOf` parts (a body with a flattened part).
+fn holding<'a>(schema: &'a mut Value, field: &str) -> Option<&'a mut Map<String, Value>> {
+    if schema.pointer(&format!("/properties/{field}")).is_some() {
+        return schema.as_object_mut();
+    }
+    schema
+        .get_mut("allOf")?
+        .as_array_mut()?
+        .iter_mut()
+        .find(|part| part.pointer(&format!("/properties/{field}")).is_some())?
+        .as_object_mut()
+}
+
+/// A field the body reads as a string (`String`, not `Option`) takes no `null`.
+fn refuse_null(schema: &mut Value) {
+    if let Some(any) = schema.get_mut("anyOf").and_then(Value::as_array_mut) {
+        any.retain(|s| s["type"] != "null");
+    }
+    if let Some(types) = schema.get_mut("type").and_then(Value::as_array_mut) {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            schema["type"] = types[0].clone();
         }
     }
 }
@@ -308,7 +385,18 @@ fn constrain_property(object: &mut Map<String, Value>, field: &str, accepts: Acc
     let Some(property) = object.get_mut("properties").and_then(|p| p.get_mut(field)) else {
         return;
     };
-    *property = schema_of(accepts, property.get("description"));
+    let nullable = property["type"]
+        .as_array()
+        .is_some_and(|types| types.iter().any(|t| t == "null"));
+    if let NotEmptyList = accepts {
+        // The items keep their schema.
+        property["minItems"] = json!(1);
+    } else {
+        *property = schema_of(accepts, property.get("description"));
+    }
+    if !nullable {
+        refuse_null(property);
+    }
     if required(accepts) {
         let list = object.entry("required").or_insert_with(|| json!([]));
         if let Some(list) = list.as_array_mut()
@@ -355,9 +443,12 @@ mod tests {
     fn every_field_and_page_named_here_is_in_the_document() {
         let (_, generated) = crate::api::router().split_for_parts();
         let document = serde_json::to_value(&generated).unwrap();
+        let mut document = document;
         for (schema, field, _) in BODY_FIELDS {
-            let pointer = format!("/components/schemas/{schema}/properties/{field}");
-            assert!(document.pointer(&pointer).is_some(), "{schema}.{field}");
+            let found = document["components"]["schemas"]
+                .get_mut(*schema)
+                .and_then(|s| holding(s, field));
+            assert!(found.is_some(), "{schema}.{field}");
         }
         for (path, _) in PAGE_SIZES {
             let parameters = &document["paths"][path]["get"]["parameters"];

@@ -13,6 +13,7 @@ mod consents;
 mod constraints;
 mod contract;
 mod dashboard;
+mod esf;
 mod exchange;
 mod extract;
 mod group_sessions;
@@ -59,8 +60,9 @@ use utoipa_axum::routes;
         (name = "plans", description = "Per trajectory: the action plan, the recovery plan (WRAP) and the personal canvas, versioned, shared with the care team with the participant's consent, compared, and printed as PDF"),
         (name = "outcomes", description = "The programme dashboard: reach, steps to work, paid work, exits"),
         (name = "activities", description = "Coaching contacts, group sessions with attendance, and coach hours against the agreements"),
-        (name = "audit", description = "The audit log (administrators)"),
-        (name = "studies", description = "Research studies (administrators) and their pseudonymised exports (the studies' researchers)")
+        (name = "esf", description = "ESF operations and the ESF+ common indicators (Regulation (EU) 2021/1057, Annex I), counted from the records"),
+        (name = "studies", description = "Research studies (administrators) and their pseudonymised exports (the studies' researchers)"),
+        (name = "audit", description = "The audit log (administrators)")
     )
 )]
 struct ApiDoc;
@@ -105,6 +107,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(account::revoke_token))
         .routes(routes!(regions::list, regions::create))
         .routes(routes!(regions::update))
+        .routes(routes!(esf::list, esf::create))
+        .routes(routes!(esf::indicators))
+        .routes(routes!(esf::missing))
         .routes(routes!(organisations::list, organisations::create))
         .routes(routes!(organisations::get, organisations::update))
         .routes(routes!(organisations::add_location))

@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use onramp_domain::consents::ConsentInput;
+use onramp_domain::esf::{Degurba, EsfFields, EsfProfile, region_of_postcode};
 use onramp_domain::organisations::parse_id;
 use onramp_domain::participants::{ParticipantFields, ParticipantInput, age_on, is_working_age, sickness_at};
 use onramp_store::participants::Participant;
@@ -50,6 +51,85 @@ pub struct ParticipantBody {
     pub referrer: Option<String>,
     /// Sensitive free text; only coaches who follow the person and administrators read it.
     pub notes: Option<String>,
+    /// The characteristics at entry the ESF+ indicators need (asked where a programme reports to
+    /// the ESF). Left out: not recorded.
+    #[serde(flatten)]
+    pub esf: EsfBody,
+}
+
+/// The ESF+ characteristics at entry. Each yes-or-no one is `yes`, `no`, `declined` (the person
+/// prefers not to say) or `not_recorded` (the default).
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct EsfBody {
+    /// Whole months of continuous unemployment at entry, 0 to 600; only with situation `unemployed`.
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 600)]
+    pub unemployed_months: Option<i64>,
+    /// Participant with disabilities (EECO12): yes, no, declined, not_recorded.
+    pub disability: Option<String>,
+    /// Third-country national (EECO13): yes, no, declined, not_recorded.
+    pub third_country_national: Option<String>,
+    /// Of foreign background (EECO14): yes, no, declined, not_recorded.
+    pub foreign_background: Option<String>,
+    /// Of a minority, including Roma (EECO15): yes, no, declined, not_recorded.
+    pub minority: Option<String>,
+    /// Homeless or affected by housing exclusion (EECO16): yes, no, declined, not_recorded.
+    pub homeless: Option<String>,
+    /// Belgian postcode of the home (4 digits): the rural area (EECO17) and the region follow.
+    pub postcode: Option<String>,
+}
+
+impl EsfBody {
+    pub fn fields(&self) -> EsfFields {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        EsfFields {
+            unemployed_months: super::extract::number_text(self.unemployed_months),
+            disability: text(&self.disability),
+            third_country_national: text(&self.third_country_national),
+            foreign_background: text(&self.foreign_background),
+            minority: text(&self.minority),
+            homeless: text(&self.homeless),
+            postcode: text(&self.postcode),
+        }
+    }
+}
+
+/// The ESF+ characteristics as recorded, with what follows from the postcode.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EsfView {
+    pub unemployed_months: Option<i32>,
+    /// yes, no, declined or not_recorded.
+    pub disability: String,
+    pub third_country_national: String,
+    pub foreign_background: String,
+    pub minority: String,
+    pub homeless: String,
+    pub postcode: Option<String>,
+    /// The province of the postcode as a NUTS 2 code (e.g. BE23).
+    pub region: Option<String>,
+    /// The degree of urbanisation of the postcode's municipality: city, town_or_suburb or rural;
+    /// absent when the reference table does not list the postcode.
+    pub degurba: Option<String>,
+}
+
+impl EsfView {
+    pub fn of(esf: &EsfProfile, degurba: Option<Degurba>) -> EsfView {
+        EsfView {
+            unemployed_months: esf.unemployed_months,
+            disability: esf.disability.as_str().into(),
+            third_country_national: esf.third_country_national.as_str().into(),
+            foreign_background: esf.foreign_background.as_str().into(),
+            minority: esf.minority.as_str().into(),
+            homeless: esf.homeless.as_str().into(),
+            region: esf
+                .postcode
+                .as_deref()
+                .and_then(region_of_postcode)
+                .map(|(nuts, _)| nuts.to_owned()),
+            postcode: esf.postcode.clone(),
+            degurba: degurba.map(|d| d.as_str().to_owned()),
+        }
+    }
 }
 
 impl ParticipantBody {
@@ -70,6 +150,7 @@ impl ParticipantBody {
             situation: self.situation.clone(),
             referrer: text(&self.referrer),
             notes: text(&self.notes),
+            esf: self.esf.fields(),
         }
     }
 }
@@ -136,6 +217,8 @@ pub struct ParticipantView {
     pub notes: Option<String>,
     pub organisation_id: Uuid,
     pub organisation_name: String,
+    /// The ESF+ characteristics at entry.
+    pub esf: EsfView,
 }
 
 impl From<Participant> for ParticipantView {
@@ -169,6 +252,7 @@ impl From<Participant> for ParticipantView {
             situation: r.situation.as_str().into(),
             referrer: r.referrer,
             notes: r.notes,
+            esf: EsfView::of(&r.esf, p.degurba),
             organisation_id: p.organisation_id,
             organisation_name: p.organisation_name,
         }

@@ -37,6 +37,9 @@ pub struct ProgrammeView {
     /// Days without a contact after which the caseload's filter `no_contact` finds a
     /// trajectory of this programme, when the filter names no number of days.
     pub no_contact_days: i32,
+    /// Reports to the European Social Fund: intake asks the ESF+ characteristics and every exit
+    /// schedules a check-in six months later.
+    pub reports_to_esf: bool,
     /// In order.
     pub phases: Vec<StepView>,
     pub modules: Vec<StepView>,
@@ -70,6 +73,7 @@ impl From<Programme> for ProgrammeView {
             max_duration_months: d.max_duration_months,
             follow_up_months: d.follow_up_months,
             no_contact_days: d.no_contact_days,
+            reports_to_esf: d.reports_to_esf,
             phases: steps(d.phases),
             modules: steps(d.modules),
             competences: steps(d.competences),
@@ -101,6 +105,9 @@ pub struct ProgrammeBody {
     /// 1 to 3650: days without a contact after which the caseload's filter `no_contact` finds a
     /// trajectory of this programme. Left out: unchanged on an update, 30 on a new programme.
     pub no_contact_days: Option<i32>,
+    /// Reports to the European Social Fund (intake asks the ESF+ characteristics, exits schedule a
+    /// check-in at six months). Left out: unchanged on an update, false on a new programme.
+    pub reports_to_esf: Option<bool>,
     /// At least one, in order.
     pub phases: Vec<StepBody>,
     pub modules: Vec<StepBody>,
@@ -141,6 +148,7 @@ impl ProgrammeBody {
             phases: lines(&self.phases),
             modules: lines(&self.modules),
             no_contact_days: number(self.no_contact_days.or(kept.map(|k| k.no_contact_days))),
+            reports_to_esf: self.reports_to_esf.or(kept.map(|k| k.reports_to_esf)).unwrap_or(false),
             competences: match (&self.competences, kept) {
                 (Some(list), _) => lines(list),
                 (None, Some(kept)) => onramp_domain::programmes::step_lines(&kept.competences),

@@ -4,7 +4,8 @@
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The columns of the participant and trajectory rows, in order. See `docs/import.md`.
-pub const COLUMNS: [&str; 26] = [
+/// The ESF characteristics close the row (`onramp_domain::esf::FIELDS`): files without them still read.
+pub const COLUMNS: [&str; 33] = [
     "participant_id",
     "first_name",
     "last_name",
@@ -31,6 +32,13 @@ pub const COLUMNS: [&str; 26] = [
     "exit_situation",
     "mediation_organisation",
     "mediation_service",
+    "unemployed_months",
+    "disability",
+    "third_country_national",
+    "foreign_background",
+    "minority",
+    "homeless",
+    "postcode",
 ];
 
 /// Steps to work and other outcomes on a trajectory.

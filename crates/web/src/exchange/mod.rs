@@ -5,6 +5,7 @@
 //! formulas ([`cells`]).
 
 pub mod cells;
+pub mod esf_sheet;
 mod format;
 pub mod import_report;
 pub mod read;

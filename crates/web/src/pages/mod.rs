@@ -20,6 +20,7 @@ mod dashboard;
 mod dashboard_activities;
 mod documents;
 mod errors;
+mod esf;
 mod exchange;
 mod form;
 mod home;
@@ -158,6 +159,11 @@ pub fn router() -> Router<AppState> {
         .route("/programmes", get(programmes::list))
         .route("/programmes/new", get(programmes::new).post(programmes::create))
         .route("/programmes/{id}", get(programmes::show).post(programmes::update))
+        .route("/esf", get(esf::list).post(esf::create))
+        .route("/esf/{id}", get(esf::report))
+        .route("/esf/{id}/missing", get(esf::missing))
+        .route("/esf/{id}/indicators.csv", get(esf::export_csv))
+        .route("/esf/{id}/indicators.xlsx", get(esf::export_xlsx))
         .route("/regions", get(regions::list).post(regions::create))
         .route("/regions/{id}", post(regions::update))
         .route("/users", get(users::list))

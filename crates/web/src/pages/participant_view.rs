@@ -75,6 +75,9 @@ pub struct ShowTemplate {
     age: i32,
     working_age: bool,
     sickness: Option<SicknessAtIntake>,
+    /// Show the ESF+ characteristics: the person follows a programme that reports to the ESF,
+    /// or some are recorded.
+    esf: bool,
     cards: Vec<TrajectoryCard>,
     timeline: Vec<TimelineEntry>,
     programmes: Options,
@@ -156,7 +159,16 @@ pub fn build(mut p: Page, facts: FileFacts) -> ShowTemplate {
                 facts.file.participant.organisation_name.clone(),
             ))),
     );
+    let esf_programme = |id: uuid::Uuid| {
+        facts
+            .programmes
+            .iter()
+            .any(|g| g.id == id && g.definition.reports_to_esf)
+    };
+    let esf = facts.file.trajectories.iter().any(|t| esf_programme(t.programme_id))
+        || facts.file.participant.record.esf != Default::default();
     ShowTemplate {
+        esf,
         age: age_on(facts.file.participant.record.birth_date, facts.today),
         working_age: is_working_age(facts.file.participant.record.birth_date, facts.today),
         sickness: facts
@@ -394,6 +406,7 @@ mod tests {
             record: ParticipantInput::parse(&fields, day(TODAY)).expect("valid fields"),
             organisation_id: PARTNER,
             organisation_name: "Revalidatie Maasland".into(),
+            degurba: None,
             created_by: None,
             created_at: Utc.with_ymd_and_hms(2026, 1, 10, 23, 30, 0).unwrap(),
             updated_at: Utc.with_ymd_and_hms(2026, 1, 10, 23, 30, 0).unwrap(),

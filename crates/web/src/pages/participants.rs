@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use onramp_domain::FieldErrors;
 use onramp_domain::consents::ConsentInput;
+use onramp_domain::esf::{Answer, EsfFields, FIELDS};
 use onramp_domain::identity::Language;
 use onramp_domain::organisations::parse_id;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantFields, ParticipantInput, Situation};
@@ -40,6 +41,8 @@ struct ParticipantFormTemplate {
     id: Option<Uuid>,
     duplicates: Vec<Candidate>,
     hidden_duplicates: usize,
+    /// Ask the ESF+ characteristics: some programme reports to the ESF.
+    esf: bool,
 }
 
 /// The coded choices of the participant form, labelled in the page's language.
@@ -49,6 +52,8 @@ struct Choices {
     educations: Options,
     health: Options,
     situations: Options,
+    /// yes, no, declined; the empty choice is "not recorded".
+    answers: Options,
 }
 
 impl Choices {
@@ -59,6 +64,7 @@ impl Choices {
             educations: options(p, "education", Education::ALL),
             health: options(p, "health", HealthCategory::ALL),
             situations: options(p, "situation", Situation::ALL),
+            answers: options(p, "esf-answer", &[Answer::Yes, Answer::No, Answer::Declined]),
         }
     }
 }
@@ -79,6 +85,7 @@ fn participant_fields(data: &FormData) -> ParticipantFields {
         situation: data.get("situation").into(),
         referrer: data.get("referrer").into(),
         notes: data.get("notes").into(),
+        esf: EsfFields::read(|name| data.get(name)),
     }
 }
 
@@ -94,9 +101,11 @@ async fn form_page(state: &AppState, ctx: &Ctx, form: Form, id: Option<Uuid>, ex
         "participant-new-title"
     };
     let p = Page::new(ctx, title, "caseload");
+    let list = programme_list(state, ctx).await?;
+    // The ESF+ characteristics are asked where some programme reports to the ESF.
+    let esf = list.iter().any(|g| g.definition.reports_to_esf);
     let (organisations, programmes) = if id.is_none() {
-        let programmes = programme_list(state, ctx)
-            .await?
+        let programmes = list
             .into_iter()
             .map(|g| (g.id.to_string(), g.definition.name))
             .collect();
@@ -119,6 +128,7 @@ async fn form_page(state: &AppState, ctx: &Ctx, form: Form, id: Option<Uuid>, ex
         id,
         duplicates: extra.duplicates,
         hidden_duplicates: extra.hidden,
+        esf,
         p,
     };
     Ok((status, render(&template)).into_response())
@@ -249,7 +259,8 @@ pub async fn edit(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id)
     }
     let r = &file.participant.record;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let form = Form::with_values(vec![
+    let esf = r.esf.fields();
+    let mut values = vec![
         ("first_name".into(), r.first_name.clone()),
         ("last_name".into(), r.last_name.clone()),
         ("birth_date".into(), r.birth_date.to_string()),
@@ -267,7 +278,14 @@ pub async fn edit(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id)
         ("situation".into(), r.situation.to_string()),
         ("referrer".into(), text(&r.referrer)),
         ("notes".into(), text(&r.notes)),
-    ]);
+    ];
+    values.extend(
+        FIELDS
+            .iter()
+            .zip(esf.values())
+            .map(|(name, value)| ((*name).to_owned(), value.to_owned())),
+    );
+    let form = Form::with_values(values);
     form_page(&state, &ctx, form, Some(id), no_extra()).await
 }
 

@@ -73,6 +73,10 @@ fn values(definition: &ProgrammeInput) -> Vec<(String, String)> {
                 .join(", "),
         ),
         ("no_contact_days".to_owned(), definition.no_contact_days.to_string()),
+        (
+            "reports_to_esf".to_owned(),
+            if definition.reports_to_esf { "on" } else { "" }.to_owned(),
+        ),
         ("phases".to_owned(), lines(&definition.phases)),
         ("modules".to_owned(), lines(&definition.modules)),
         ("competences".to_owned(), lines(&definition.competences)),
@@ -99,6 +103,7 @@ fn fields(data: &FormData) -> ProgrammeFields {
         max_duration_months: data.get("max_duration_months").into(),
         follow_up_months: data.get("follow_up_months").into(),
         no_contact_days: data.get("no_contact_days").into(),
+        reports_to_esf: data.checked("reports_to_esf"),
         phases: data.get("phases").into(),
         modules: data.get("modules").into(),
         competences: data.get("competences").into(),

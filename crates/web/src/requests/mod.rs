@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod caseload;
 pub mod dashboard;
+pub mod esf;
 pub mod lists;
 pub mod period;
 pub mod plans;

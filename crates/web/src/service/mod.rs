@@ -19,6 +19,7 @@ pub mod dashboard_report;
 mod decisions;
 pub mod digest;
 pub mod documents;
+pub mod esf;
 pub mod exchange;
 pub mod group_sessions;
 pub mod icf;

@@ -271,6 +271,7 @@ fn row_for(
         ]),
         None => row.extend(std::iter::repeat_n(String::new(), 11)),
     }
+    row.extend(r.esf.fields().values().map(str::to_owned));
     debug_assert_eq!(row.len(), COLUMNS.len());
     row
 }

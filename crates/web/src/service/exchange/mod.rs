@@ -226,6 +226,7 @@ fn participant_fields(row: &Row<'_>) -> ParticipantFields {
         situation: row.get("situation").into(),
         referrer: row.get("referrer").into(),
         notes: String::new(),
+        esf: onramp_domain::esf::EsfFields::read(|name| row.get(name)),
     }
 }
 
@@ -298,7 +299,8 @@ async fn import_row(
             Some(registered) => {
                 run.flush(tx, ctx, line).await?;
                 authorised(tx, ctx, line, id).await?;
-                update_registered(tx, ctx, line, registered, &input, report).await?;
+                let has_esf = onramp_domain::esf::FIELDS.iter().any(|c| row.header.has(c));
+                update_registered(tx, ctx, line, registered, &input, has_esf, report).await?;
                 run.changed_registered = true;
                 id
             }
@@ -354,12 +356,17 @@ async fn update_registered(
     line: usize,
     registered: Participant,
     input: &ParticipantInput,
+    has_esf: bool,
     report: &mut ImportReport,
 ) -> Result<(), Failure> {
     let id = registered.id;
     let mut keep = input.clone();
     // Notes are not in the exchange format: an import never erases them.
     keep.notes = registered.record.notes.clone();
+    // A file written before the ESF+ columns existed does not erase what was recorded since.
+    if !has_esf {
+        keep.esf = registered.record.esf.clone();
+    }
     if registered.record != keep {
         let failed = |e| store_error(line, e, ctx);
         let after = participants::update(tx, id, &keep).await.map_err(failed)?;

@@ -1,0 +1,366 @@
+//! The ESF+ indicators of a cohort whose figures are known, through the API and in the XLSX read
+//! by openpyxl; the checks fire on a crafted inconsistency (a gender not recorded).
+
+use crate::participants::programme_id;
+use crate::support::*;
+use chrono::{Days, NaiveDate};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+fn ago(days: u64) -> String {
+    (onramp_web::time::today() - Days::new(days)).to_string()
+}
+
+fn born(years: i32) -> String {
+    let today = onramp_web::time::today();
+    // Entry is about 300 days ago: born `years` and a half before it.
+    NaiveDate::from_yo_opt(today.year_ce().1 as i32 - years - 1, 100)
+        .unwrap()
+        .to_string()
+}
+
+use chrono::Datelike;
+
+async fn person(app: &TestApp, admin: &Client, org: &str, mut body: Value) -> String {
+    body["organisation_id"] = json!(org);
+    body["health_category"] = json!("chronic_pain");
+    let (status, created) = app.send_json(admin, "POST", "/api/v1/participants", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    created["id"].as_str().unwrap().to_owned()
+}
+
+async fn trajectory(app: &TestApp, admin: &Client, who: &str, programme: &str, org: &str, from: u64) -> String {
+    let body = json!({"programme_id": programme, "organisation_id": org, "started_on": ago(from)});
+    app.start_trajectory(admin, who, body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn exit(app: &TestApp, admin: &Client, t: &str, days_ago: u64, situation: Option<&str>) {
+    let body = json!({"on": ago(days_ago), "reason": "completed", "situation": situation});
+    let (status, ended) = app
+        .send_json(admin, "POST", &format!("/api/v1/trajectories/{t}/exit"), body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ended}");
+}
+
+/// Records the six-month check-in of a person's last exit.
+async fn six_months(app: &TestApp, admin: &Client, who: &str, contact: bool, situation: Option<&str>) {
+    let (_, file) = app.get_json(admin, &format!("/api/v1/participants/{who}")).await;
+    let check_in = file["check_ins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["months_after_exit"] == 6 && c["closed_as"].is_null())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = json!({"done_on": ago(0), "contact_made": contact, "situation": situation});
+    let (status, done) = app
+        .send_json(admin, "POST", &format!("/api/v1/check-ins/{check_in}"), body)
+        .await;
+    assert!(status.is_success(), "{done}");
+}
+
+#[tokio::test]
+async fn a_known_cohort_gives_known_indicators_on_the_api_and_in_the_workbook() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let org = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let body = json!({
+        "code": "esf-cohort", "name": "ESF cohort", "max_duration_months": 24, "follow_up_months": [6],
+        "reports_to_esf": true, "phases": [{"code": "intake", "name": "Intake"}]
+    });
+    let (status, _) = app.send_json(&admin, "POST", "/api/v1/programmes", body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let programme = programme_id(&app, &admin, "esf-cohort").await;
+    let no = |extra: Value| {
+        let mut body = json!({"disability": "no", "third_country_national": "no", "foreign_background": "no",
+                              "minority": "no", "homeless": "no"});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    // Ann: a woman of 40 on sick leave from her job, ISCED 3-4, in a city; in work upon leaving,
+    // a better job six months later.
+    let ann = person(
+        &app,
+        &admin,
+        &org,
+        no(json!({"first_name": "Ann", "last_name": "Een", "birth_date": born(40),
+        "gender": "female", "situation": "employed_on_sick_leave", "education": "isced_3_4", "postcode": "9000"})),
+    )
+    .await;
+    let t = trajectory(&app, &admin, &ann, &programme, &org, 400).await;
+    exit(&app, &admin, &t, 230, Some("in_employment")).await;
+    six_months(&app, &admin, &ann, true, Some("improved_situation")).await;
+    // Bart: a man of 22, nine months unemployed (long-term below 25), ISCED 0-2, a disability,
+    // rural; job searching upon leaving, not reached at six months.
+    let bart = person(
+        &app,
+        &admin,
+        &org,
+        no(
+            json!({"first_name": "Bart", "last_name": "Twee", "birth_date": born(22),
+        "gender": "male", "situation": "unemployed", "unemployed_months": 9, "education": "isced_0_2",
+        "disability": "yes", "postcode": "3790"}),
+        ),
+    )
+    .await;
+    let t = trajectory(&app, &admin, &bart, &programme, &org, 300).await;
+    exit(&app, &admin, &t, 230, Some("job_searching")).await;
+    six_months(&app, &admin, &bart, false, None).await;
+    // Cleo: non-binary, 60, inactive, ISCED 5-8, a third-country national of foreign background;
+    // left, came back (counted once), and left again three weeks ago with nothing recorded yet.
+    let cleo = person(
+        &app,
+        &admin,
+        &org,
+        no(
+            json!({"first_name": "Cleo", "last_name": "Drie", "birth_date": born(60),
+        "gender": "non_binary", "situation": "inactive", "education": "isced_5_8",
+        "third_country_national": "yes", "foreign_background": "yes", "postcode": "2000"}),
+        ),
+    )
+    .await;
+    let t = trajectory(&app, &admin, &cleo, &programme, &org, 300).await;
+    exit(&app, &admin, &t, 250, None).await;
+    let t = trajectory(&app, &admin, &cleo, &programme, &org, 240).await;
+    exit(&app, &admin, &t, 21, None).await;
+    // Dirk: a man of 35 on sick leave, declines to say about minority, homeless; still in.
+    let dirk = person(
+        &app,
+        &admin,
+        &org,
+        no(
+            json!({"first_name": "Dirk", "last_name": "Vier", "birth_date": born(35),
+        "gender": "male", "situation": "employed_on_sick_leave", "education": "isced_3_4",
+        "minority": "declined", "homeless": "yes", "postcode": "3500"}),
+        ),
+    )
+    .await;
+    trajectory(&app, &admin, &dirk, &programme, &org, 200).await;
+    // Eva: a woman of 28, three months unemployed, a postcode the table does not know; found a job
+    // just before leaving, left without a situation recorded; six-month check-in overdue.
+    let eva = person(
+        &app,
+        &admin,
+        &org,
+        no(json!({"first_name": "Eva", "last_name": "Vijf", "birth_date": born(28),
+        "gender": "female", "situation": "unemployed", "unemployed_months": 3, "education": "isced_3_4",
+        "postcode": "9999"})),
+    )
+    .await;
+    let t = trajectory(&app, &admin, &eva, &programme, &org, 300).await;
+    let outcome = json!({"trajectory_id": t, "kind": "new_employer", "on": ago(255)});
+    let (status, recorded) = app
+        .send_json(&admin, "POST", &format!("/api/v1/participants/{eva}/outcomes"), outcome)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{recorded}");
+    exit(&app, &admin, &t, 250, None).await;
+    // Gene: gender not recorded (the crafted inconsistency), education unknown; still in.
+    let gene = person(
+        &app,
+        &admin,
+        &org,
+        json!({"first_name": "Gene", "last_name": "Zes", "birth_date": born(45),
+        "situation": "inactive"}),
+    )
+    .await;
+    trajectory(&app, &admin, &gene, &programme, &org, 100).await;
+
+    let operation = json!({"number": "ESF-TEST/1", "title": "Cohort", "starts_on": ago(1000), "ends_on": ago(0),
+                           "programme_ids": [programme]});
+    let (status, created) = app.send_json(&admin, "POST", "/api/v1/operations", operation).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let (status, report) = app
+        .get_json(&admin, &format!("/api/v1/operations/{id}/indicators?period=cumulative"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    // women, men, non-binary, total
+    let expected: [(&str, [i64; 4]); 24] = [
+        ("EECO01", [2, 2, 1, 6]),
+        ("EECO02", [1, 1, 0, 2]),
+        ("EECO03", [0, 1, 0, 1]),
+        ("EECO04", [0, 0, 1, 2]),
+        ("EECO05", [1, 1, 0, 2]),
+        ("EECO06", [0, 0, 0, 0]),
+        ("EECO07", [1, 1, 0, 2]),
+        ("EECO08", [0, 0, 1, 1]),
+        ("EECO09", [0, 1, 0, 1]),
+        ("EECO10", [2, 1, 0, 3]),
+        ("EECO11", [0, 0, 1, 1]),
+        ("EECO12", [0, 1, 0, 1]),
+        ("EECO13", [0, 0, 1, 1]),
+        ("EECO14", [0, 0, 1, 1]),
+        ("EECO15", [0, 0, 0, 0]),
+        ("EECO16", [0, 1, 0, 1]),
+        ("EECO17", [0, 1, 0, 1]),
+        ("EECR01", [0, 1, 0, 1]),
+        ("EECR02", [0, 0, 0, 0]),
+        ("EECR03", [0, 0, 0, 0]),
+        ("EECR04", [2, 0, 0, 2]),
+        ("EECR05", [1, 0, 0, 1]),
+        ("EECR06", [1, 0, 0, 1]),
+        ("not_reached", [0, 1, 0, 1]),
+    ];
+    for (code, [w, m, nb, total]) in expected {
+        let figure = if code == "not_reached" {
+            &report["not_reached"]
+        } else {
+            &report["indicators"][code]
+        };
+        assert_eq!(
+            figure,
+            &json!({"women": w, "men": m, "non_binary": nb, "total": total}),
+            "{code}"
+        );
+    }
+    assert_eq!(report["exact"], true);
+    assert_eq!(report["declined"]["EECO15"], 1, "Dirk declined");
+    assert_eq!(report["still_in"], 2);
+    assert_eq!(report["pending_four_weeks"], 1, "Cleo left three weeks ago");
+    assert_eq!(report["pending_six_months"], 1);
+    assert_eq!(
+        report["missing"], 2,
+        "Eva's postcode and check-in, Gene's gender and more"
+    );
+    // The checks: Gene's gender makes the split fail; nothing exceeds its output.
+    let issues = report["issues"].as_array().unwrap();
+    let kinds: Vec<&str> = issues.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert!(
+        kinds.contains(&"gender_split") && kinds.contains(&"missing_data"),
+        "{issues:?}"
+    );
+    assert!(!kinds.contains(&"exceeds_output"), "{issues:?}");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["kind"] == "gender_split" && i["details"]["code"] == "EECO01" && i["details"]["split"] == 5)
+    );
+
+    // The people to complete, each listed with what is missing; the read is on their files.
+    let (status, listed) = app.get_json(&admin, &format!("/api/v1/operations/{id}/missing")).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = listed["participants"].as_array().unwrap();
+    let of = |who: &str| {
+        rows.iter()
+            .find(|r| r["participant_id"] == who)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(of(&eva)["missing"], json!(["postcode", "six_month_check_in"]));
+    assert_eq!(of(&cleo)["pending"], json!(["four_weeks", "six_months"]));
+    assert!(of(&gene)["missing"].as_array().unwrap().contains(&json!("gender")));
+    assert!(of(&ann).is_null(), "nothing to complete");
+    let read = app.audit("esf.standing.view").await;
+    assert!(
+        read.iter()
+            .any(|e| e.participant_id.map(|p| p.to_string()) == Some(eva.clone()))
+    );
+
+    // The workbook, read by openpyxl: one row per code, a column per gender and the total.
+    let browser = app.browser_as(ADMIN).await;
+    let response = browser
+        .get(app.url(&format!("/esf/{id}/indicators.xlsx?period=cumulative")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let book = read_with_python("read_xlsx.py", &response.bytes().await.unwrap());
+    let sheet = book["indicators"].as_array().unwrap();
+    for (code, cells) in expected {
+        let row = sheet.iter().find(|r| r[0] == code).unwrap_or_else(|| panic!("{code}"));
+        let numbers: Vec<i64> = (2..6).map(|c| row[c].as_f64().unwrap() as i64).collect();
+        assert_eq!(numbers, cells, "{code} in the workbook");
+    }
+    let csv = browser
+        .get(app.url(&format!("/esf/{id}/indicators.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with('\u{feff}') && csv.contains("EECO01;"), "{csv}");
+    let page = browser.get(app.url(&format!("/esf/{id}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("EECR06"));
+}
+
+#[tokio::test]
+async fn funders_see_small_cells_hidden_and_others_are_refused() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let wgtw = programme_id(&app, &admin, "we-go-to-work").await;
+    let boost = programme_id(&app, &admin, "boost2work").await;
+    let body = json!({"number": "ESF-DEMO/2", "title": "Both", "starts_on": ago(3000), "ends_on": ago(0),
+                      "programme_ids": [wgtw, boost]});
+    let (status, created) = app.send_json(&admin, "POST", "/api/v1/operations", body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let (status, problem) = app.send_json(&admin, "POST", "/api/v1/operations", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "number", "taken"), "{problem}");
+    let bad = json!({"number": "with space", "title": "", "starts_on": "2026-13-01", "ends_on": "",
+                     "programme_ids": [uuid::Uuid::now_v7().to_string()]});
+    let (status, problem) = app.send_json(&admin, "POST", "/api/v1/operations", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, code) in [
+        ("number", "invalid-operation-number"),
+        ("title", "required"),
+        ("starts_on", "invalid-date"),
+        ("ends_on", "required"),
+    ] {
+        assert!(has_error(&problem, field, code), "{field}: {problem}");
+    }
+    let unknown = json!({"number": "X1", "title": "T", "starts_on": ago(10), "ends_on": ago(0),
+                         "programme_ids": [uuid::Uuid::now_v7().to_string()]});
+    let (_, problem) = app.send_json(&admin, "POST", "/api/v1/operations", unknown).await;
+    assert!(has_error(&problem, "programme_ids", "invalid-reference"), "{problem}");
+
+    let (status, problem) = app
+        .get_json(&admin, &format!("/api/v1/operations/{id}/indicators?period=someday"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "period", "invalid-period"), "{problem}");
+
+    let funder = app.api_as(FUNDER).await;
+    let (status, seen) = app
+        .get_json(&funder, &format!("/api/v1/operations/{id}/indicators"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["exact"], false);
+    assert!(seen["missing"].is_null() && seen["still_in"].is_null());
+    let (_, exact) = app
+        .get_json(&admin, &format!("/api/v1/operations/{id}/indicators"))
+        .await;
+    for (code, figure) in exact["indicators"].as_object().unwrap() {
+        for column in ["women", "men", "non_binary", "total"] {
+            let n = figure[column].as_i64().unwrap();
+            let shown = &seen["indicators"][code][column];
+            if (1..5).contains(&n) {
+                assert!(shown.is_null(), "{code}.{column} = {n} shown to a funder");
+            } else if !shown.is_null() {
+                assert_eq!(shown.as_i64(), Some(n), "{code}.{column}");
+            }
+        }
+    }
+    let (status, listed) = app.get_json(&funder, &format!("/api/v1/operations/{id}/missing")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["participants"], json!([]), "funders open no file");
+
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (status, _) = app.get_json(&coach, "/api/v1/operations").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
+    let (status, _) = app
+        .send_json(&coordinator, "POST", "/api/v1/operations", json!({"number": "N"}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,229 @@
+//! ESF operations, and the per-participant facts their indicators are counted from
+//! (`onramp_domain::esf_indicators`): one participant per operation, first entry and last exit.
+
+use crate::{Access, Result, StoreError, decode, now, run};
+use chrono::NaiveDate;
+use onramp_domain::esf::{Answer, Degurba, EsfProfile};
+use onramp_domain::esf_indicators::{Facts, OperationInput, SIX_MONTHS, SixMonths};
+use onramp_domain::outcomes::{CheckInSituation, ExitSituation, OutcomeKind};
+use onramp_domain::participants::{Education, Gender, Situation};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Operation {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub definition: OperationInput,
+}
+
+pub async fn create(tx: &mut impl Access, input: &OperationInput) -> Result<Operation> {
+    let id = Uuid::now_v7();
+    let at = now();
+    let sql = "INSERT INTO esf_operations (id, number, title, starts_on, ends_on, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $6)";
+    run!(tx, c => sqlx::query(sql).bind(id).bind(&input.number).bind(&input.title).bind(input.starts_on)
+        .bind(input.ends_on).bind(at).execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("number"))?;
+    for programme in &input.programme_ids {
+        let sql = "INSERT INTO esf_operation_programmes (operation_id, programme_id) VALUES ($1, $2)";
+        run!(tx, c => sqlx::query(sql).bind(id).bind(*programme).execute(c).await.map(|r| r.rows_affected()))
+            .map_err(StoreError::taken_as("programme_ids"))?;
+    }
+    for partner in &input.partner_ids {
+        let sql = "INSERT INTO esf_operation_partners (operation_id, organisation_id) VALUES ($1, $2)";
+        run!(tx, c => sqlx::query(sql).bind(id).bind(*partner).execute(c).await.map(|r| r.rows_affected()))
+            .map_err(StoreError::taken_as("partner_ids"))?;
+    }
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    number: String,
+    title: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+}
+
+/// Every operation, by number.
+pub async fn list(conn: &mut impl Access) -> Result<Vec<Operation>> {
+    let sql = "SELECT id, number, title, starts_on, ends_on FROM esf_operations ORDER BY number";
+    let rows: Vec<Row> = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
+    let programmes: Vec<(Uuid, Uuid)> = run!(conn, c => sqlx::query_as(
+        "SELECT operation_id, programme_id FROM esf_operation_programmes ORDER BY programme_id").fetch_all(c).await)?;
+    let partners: Vec<(Uuid, Uuid)> = run!(conn, c => sqlx::query_as(
+        "SELECT operation_id, organisation_id FROM esf_operation_partners ORDER BY organisation_id").fetch_all(c).await)?;
+    let of = |links: &[(Uuid, Uuid)], id: Uuid| links.iter().filter(|(o, _)| *o == id).map(|(_, x)| *x).collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| Operation {
+            id: r.id,
+            definition: OperationInput {
+                programme_ids: of(&programmes, r.id),
+                partner_ids: of(&partners, r.id),
+                number: r.number,
+                title: r.title,
+                starts_on: r.starts_on,
+                ends_on: r.ends_on,
+            },
+        })
+        .collect())
+}
+
+pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Operation>> {
+    Ok(list(conn).await?.into_iter().find(|o| o.id == id))
+}
+
+/// One trajectory of the operation, with its participant's characteristics at entry.
+#[derive(sqlx::FromRow)]
+struct TrajectoryRow {
+    id: Uuid,
+    participant_id: Uuid,
+    started_on: NaiveDate,
+    ended_on: Option<NaiveDate>,
+    exit_situation: Option<String>,
+    gender: String,
+    birth_date: NaiveDate,
+    education: String,
+    situation: String,
+    unemployed_months: Option<i32>,
+    disability: String,
+    third_country_national: String,
+    foreign_background: String,
+    minority: String,
+    homeless: String,
+    postcode: Option<String>,
+    degurba: Option<i32>,
+}
+
+/// The trajectories an operation covers: of its programmes, at its partners (all when it names
+/// none), started within its period. `$1` is the operation.
+const COVERED: &str = "SELECT t.id FROM trajectories t JOIN esf_operations o ON o.id = $1
+    WHERE t.programme_id IN (SELECT programme_id FROM esf_operation_programmes WHERE operation_id = $1)
+      AND (NOT EXISTS (SELECT 1 FROM esf_operation_partners WHERE operation_id = $1)
+           OR t.organisation_id IN (SELECT organisation_id FROM esf_operation_partners WHERE operation_id = $1))
+      AND t.started_on >= o.starts_on AND t.started_on <= o.ends_on";
+
+/// The facts of every participant of the operation whose first entry falls from `first` to `last`.
+pub async fn facts(conn: &mut impl Access, operation: Uuid, first: NaiveDate, last: NaiveDate) -> Result<Vec<Facts>> {
+    let sql = format!(
+        "SELECT t.id, t.participant_id, t.started_on, t.ended_on, t.exit_situation, p.gender, p.birth_date,
+                p.education, p.situation, p.unemployed_months, p.disability, p.third_country_national,
+                p.foreign_background, p.minority, p.homeless, p.postcode, d.degurba
+         FROM trajectories t JOIN participants p ON p.id = t.participant_id
+         LEFT JOIN postcode_degurba d ON d.postcode = p.postcode
+         WHERE t.id IN ({COVERED})
+         ORDER BY t.participant_id, t.started_on, t.id"
+    );
+    let rows: Vec<TrajectoryRow> =
+        run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(operation).fetch_all(c).await)?;
+    let sql = format!("SELECT trajectory_id, kind, on_date FROM outcomes WHERE trajectory_id IN ({COVERED})");
+    let outcomes: Vec<(Uuid, String, NaiveDate)> =
+        run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(operation).fetch_all(c).await)?;
+    let sql = format!(
+        "SELECT trajectory_id, due_on, done_on, contact_made, situation, closed_as FROM check_ins
+         WHERE months_after_exit = {SIX_MONTHS} AND trajectory_id IN ({COVERED})"
+    );
+    type CheckInRow = (
+        Uuid,
+        NaiveDate,
+        Option<NaiveDate>,
+        Option<bool>,
+        Option<String>,
+        Option<String>,
+    );
+    let check_ins: Vec<CheckInRow> =
+        run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(operation).fetch_all(c).await)?;
+    let mut outcomes_of: HashMap<Uuid, Vec<(OutcomeKind, NaiveDate)>> = HashMap::new();
+    for (trajectory, kind, on) in outcomes {
+        let kind = decode("outcomes.kind", &kind, OutcomeKind::parse)?;
+        outcomes_of.entry(trajectory).or_default().push((kind, on));
+    }
+    let mut six_months_of = HashMap::new();
+    for (trajectory, due_on, done_on, contact_made, situation, closed_as) in check_ins {
+        let found = match (done_on, closed_as, contact_made, situation) {
+            (None, _, _, _) => SixMonths::Open { due_on },
+            (Some(_), Some(_), _, _) | (Some(_), None, Some(false) | None, _) => SixMonths::NotReached,
+            (Some(_), None, Some(true), Some(s)) => {
+                SixMonths::Found(decode("check_ins.situation", &s, CheckInSituation::parse)?)
+            }
+            (Some(_), None, Some(true), None) => SixMonths::NotReached,
+        };
+        six_months_of.insert(trajectory, found);
+    }
+    let mut facts: Vec<Facts> = Vec::new();
+    let mut open: HashSet<Uuid> = HashSet::new();
+    for row in rows {
+        let trajectory = row.id;
+        let ended_on = row.ended_on;
+        let exit_situation = row
+            .exit_situation
+            .as_deref()
+            .map(|s| decode("trajectories.exit_situation", s, ExitSituation::parse))
+            .transpose()?;
+        let own_outcomes = outcomes_of.remove(&trajectory).unwrap_or_default();
+        let six_months = six_months_of.get(&trajectory).copied().unwrap_or(SixMonths::None);
+        // Rows come by participant and start: the first row of a person is their first entry.
+        if let Some(f) = facts.last_mut().filter(|f| f.participant_id == row.participant_id) {
+            f.outcomes.extend(own_outcomes);
+            match ended_on {
+                None => {
+                    open.insert(f.participant_id);
+                }
+                Some(ended) if f.left_on.is_none_or(|left| ended >= left) => {
+                    f.left_on = Some(ended);
+                    f.exit_situation = exit_situation;
+                    f.six_months = six_months;
+                }
+                Some(_) => {}
+            }
+            continue;
+        }
+        if ended_on.is_none() {
+            open.insert(row.participant_id);
+        }
+        facts.push(Facts {
+            participant_id: row.participant_id,
+            gender: decode("participants.gender", &row.gender, Gender::parse)?,
+            birth_date: row.birth_date,
+            education: decode("participants.education", &row.education, Education::parse)?,
+            situation: decode("participants.situation", &row.situation, Situation::parse)?,
+            esf: EsfProfile {
+                unemployed_months: row.unemployed_months,
+                disability: decode("participants.disability", &row.disability, Answer::parse)?,
+                third_country_national: decode(
+                    "participants.third_country_national",
+                    &row.third_country_national,
+                    Answer::parse,
+                )?,
+                foreign_background: decode(
+                    "participants.foreign_background",
+                    &row.foreign_background,
+                    Answer::parse,
+                )?,
+                minority: decode("participants.minority", &row.minority, Answer::parse)?,
+                homeless: decode("participants.homeless", &row.homeless, Answer::parse)?,
+                postcode: row.postcode,
+            },
+            degurba: row.degurba.and_then(Degurba::from_class),
+            entered_on: row.started_on,
+            left_on: ended_on,
+            exit_situation,
+            outcomes: own_outcomes,
+            six_months,
+        });
+    }
+    // Someone with a trajectory still open has not left the operation.
+    for f in &mut facts {
+        if open.contains(&f.participant_id) {
+            f.left_on = None;
+            f.exit_situation = None;
+            f.six_months = SixMonths::None;
+        }
+    }
+    facts.retain(|f| f.entered_on >= first && f.entered_on <= last);
+    Ok(facts)
+}

@@ -1,0 +1,173 @@
+//! ESF operations and their ESF+ indicators: counted from the records on each request (the store
+//! gathers the facts, `onramp_domain::esf_indicators` counts and checks them). Administrators and
+//! coordinators see exact figures, funders with small cells hidden; the list of participants with
+//! missing data shows only the people the reader may open, and is audited on each person's file.
+
+use super::require;
+use crate::error::AppError;
+use crate::identity::Ctx;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use onramp_domain::esf_indicators::{self as rules, Issue, OperationInput, Period, Report, Standing};
+use onramp_domain::policy::{self, Action, Decision};
+use onramp_store::audit::{self, Event};
+use onramp_store::esf::{self, Operation};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+pub async fn list(state: &AppState, ctx: &Ctx) -> Result<Vec<Operation>, AppError> {
+    require(&ctx.actor, Action::ViewEsfIndicators)?;
+    let mut conn = state.db.conn().await?;
+    Ok(esf::list(&mut conn).await?)
+}
+
+pub async fn get(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Operation, AppError> {
+    require(&ctx.actor, Action::ViewEsfIndicators)?;
+    let mut conn = state.db.conn().await?;
+    esf::get(&mut conn, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn create(state: &AppState, ctx: &Ctx, input: OperationInput) -> Result<Operation, AppError> {
+    require(&ctx.actor, Action::ManageEsfOperations)?;
+    let mut tx = state.db.begin().await?;
+    for id in &input.programme_ids {
+        if onramp_store::programmes::get(&mut tx, *id).await?.is_none() {
+            return Err(AppError::invalid("programme_ids", "invalid-reference"));
+        }
+    }
+    for id in &input.partner_ids {
+        if onramp_store::organisations::get(&mut tx, *id).await?.is_none() {
+            return Err(AppError::invalid("partner_ids", "invalid-reference"));
+        }
+    }
+    let operation = esf::create(&mut tx, &input).await?;
+    let event = Event::new("esf_operation.create", "esf_operation", operation.id).after(&operation);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(operation)
+}
+
+/// An operation's indicators for a period, as this reader may see them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicators {
+    pub operation: Operation,
+    pub period: Period,
+    /// The day results are counted up to.
+    pub on: NaiveDate,
+    pub report: Report,
+    /// What the authority's checks find; empty when the figures may be sent.
+    pub issues: Vec<Issue>,
+    /// `CODE.column` cells hidden from this reader (small cells); empty for exact figures.
+    pub hidden: BTreeSet<String>,
+    pub exact: bool,
+}
+
+impl Indicators {
+    /// A cell's value, or `None` when it is hidden from the reader.
+    pub fn cell(&self, code: &str, column: &str) -> Option<i64> {
+        let key = format!("{code}.{column}");
+        if self.hidden.contains(&key) {
+            return None;
+        }
+        let figure = if code == "not_reached" {
+            self.report.not_reached
+        } else {
+            self.report.figure(code)
+        };
+        Some(figure.column(column))
+    }
+}
+
+pub async fn indicators(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    period: Period,
+    on: NaiveDate,
+) -> Result<Indicators, AppError> {
+    require(&ctx.actor, Action::ViewEsfIndicators)?;
+    let mut conn = state.db.conn().await?;
+    let operation = esf::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let (first, last) = period.entries(operation.definition.starts_on, operation.definition.ends_on);
+    let facts = esf::facts(&mut conn, id, first, last).await?;
+    let mut report = rules::count(&facts, on);
+    let issues = rules::check(&report);
+    let exact = policy::sees_exact_figures(&ctx.actor);
+    let hidden = if exact {
+        BTreeSet::new()
+    } else {
+        // Outside the care relationship: no one's standing, and small cells hidden.
+        report.standings.clear();
+        rules::hidden_cells(&report, state.config.small_cell_threshold)
+    };
+    Ok(Indicators {
+        operation,
+        period,
+        on,
+        report,
+        issues,
+        hidden,
+        exact,
+    })
+}
+
+/// A participant whose data a coach is to complete (or who is pending), as the reader may see them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub participant_id: Uuid,
+    pub name: String,
+    #[serde(flatten)]
+    pub standing: Standing,
+}
+
+/// The people behind the report's missing, pending and inconsistent counts that the reader may
+/// open (`ViewParticipant`), by name; how many others there are. Each person listed gets an audit
+/// entry on their file.
+pub async fn standings(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    period: Period,
+    on: NaiveDate,
+) -> Result<(Vec<Listed>, usize), AppError> {
+    let report = indicators(state, ctx, id, period, on).await?;
+    let ids: Vec<Uuid> = report.report.standings.iter().map(|s| s.participant_id).collect();
+    let mut tx = state.db.begin().await?;
+    let refs = onramp_store::participants::access_refs(&mut tx, &ids).await?;
+    let visible: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            refs.get(id)
+                .is_some_and(|r| policy::decide(&ctx.actor, Action::ViewParticipant(r)) == Decision::Allow)
+        })
+        .collect();
+    let people = onramp_store::participants::get_many(&mut tx, &visible).await?;
+    let mut listed: Vec<Listed> = report
+        .report
+        .standings
+        .into_iter()
+        .filter_map(|standing| {
+            let p = people.get(&standing.participant_id)?;
+            Some(Listed {
+                participant_id: p.id,
+                name: format!("{} {}", p.record.first_name, p.record.last_name),
+                standing,
+            })
+        })
+        .collect();
+    listed.sort_by(|a, b| a.name.cmp(&b.name).then(a.participant_id.cmp(&b.participant_id)));
+    let events = listed
+        .iter()
+        .map(|l| {
+            Event::new("esf.standing.view", "esf_operation", id)
+                .for_participant(l.participant_id)
+                .after(&l.standing)
+        })
+        .collect();
+    audit::record_many(&mut tx, &ctx.who, events).await?;
+    tx.commit().await?;
+    let others = ids.len() - listed.len();
+    Ok((listed, others))
+}
