@@ -11,7 +11,7 @@
 
 use onramp_domain::activities::{ContactMode, TimeCategory};
 use onramp_domain::consents::Purpose;
-use onramp_domain::icf::{Moment, Rater};
+use onramp_domain::icf::{Competence, Moment, Rater};
 use onramp_domain::identity::{Language, Role};
 use onramp_domain::organisations::OrganisationKind;
 use onramp_domain::outcomes::{CheckInSituation, Contract, ExitSituation, OutcomeKind};
@@ -36,6 +36,16 @@ pub enum Accepts {
     Range(i64, i64, Need),
     /// A list with at least one item.
     NotEmptyList,
+    /// A list of ids, at least one.
+    Ids,
+    /// A list of these values, possibly `null` for none.
+    Choices(&'static [&'static str]),
+    /// A code of letters, digits and dashes, at most so many, as reference data is keyed.
+    Code(usize),
+    /// A birth date: a day since 1900.
+    BirthDate,
+    /// A new password that may be left out (`null`): 12 to 256 characters when given.
+    OptionalPassword,
     /// A calendar year, 2000 to 2100; this year when left empty.
     Year,
     /// A whole number that must be given (the body's type allows `null` for the parser to report).
@@ -133,7 +143,7 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("OutcomeBody", "contract", Choice(Contract::VALUES, Optional)),
     ("ParticipantBody", "first_name", Line),
     ("ParticipantBody", "last_name", Line),
-    ("ParticipantBody", "birth_date", Date(Required)),
+    ("ParticipantBody", "birth_date", BirthDate),
     (
         "ParticipantBody",
         "health_category",
@@ -165,7 +175,7 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("HoursBody", "group", Range(0, 2000, Optional)),
     ("HoursBody", "consultation", Range(0, 2000, Optional)),
     ("HoursBody", "administration", Range(0, 2000, Optional)),
-    ("RegionBody", "code", Line),
+    ("RegionBody", "code", Code(40)),
     ("RegionBody", "name", Line),
     ("SeriesBody", "programme_id", Id(Required)),
     ("SeriesBody", "module", Line),
@@ -194,6 +204,25 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("UserBody", "language", Choice(Language::VALUES, Optional)),
     ("WithdrawBody", "on", Date(Optional)),
     ("AgreementBody", "fte", Decimal),
+    ("AgreementBody", "steps_target_percent", Decimal),
+    ("OperationBody", "number", Line),
+    ("OperationBody", "title", Line),
+    ("OperationBody", "starts_on", Date(Required)),
+    ("OperationBody", "ends_on", Date(Required)),
+    ("OperationBody", "programme_ids", Ids),
+    ("ProgrammeBody", "min_age", Range(0, 120, Optional)),
+    ("ProgrammeBody", "max_age", Range(0, 120, Optional)),
+    ("ProgrammeBody", "min_sick_months", Range(0, 600, Optional)),
+    ("ProgrammeBody", "max_sick_months", Range(0, 600, Optional)),
+    ("ProgrammeBody", "no_contact_days", Range(1, 3650, Optional)),
+    ("ProgrammeBody", "situations", Choices(Situation::VALUES)),
+    ("ProgrammeBody", "competences", Choices(Competence::VALUES)),
+    ("StudyBody", "title", Line),
+    ("StudyBody", "starts_on", Date(Required)),
+    ("StudyBody", "ends_on", Date(Required)),
+    ("StudyBody", "programme_ids", Ids),
+    ("StudyBody", "k", Range(2, 100, Optional)),
+    ("UserBody", "password", OptionalPassword),
     ("AgreementBody", "notes", OptionalText(5000)),
     ("BarrierBody", "note", OptionalText(1000)),
     ("CheckInBody", "note", OptionalText(2000)),
@@ -277,15 +306,21 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
     let mut schema = match accepts {
         Line => json!({"type": "string",
                        "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*[{SPACE}]*$")}),
-        OptionalLine(max) => json!({"type": ["string", "null"], "maxLength": max,
-                                    "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]*[{SPACE}]*$")}),
-        OptionalText(max) => json!({"type": ["string", "null"], "maxLength": max,
-                                    "pattern": format!(r"^[{SPACE}]*([^\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\r\n)*[{SPACE}]*$")}),
+        // The length is counted after trimming, as the parsers count it.
+        OptionalLine(max) => json!({"type": ["string", "null"],
+                                    "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]{{0,{max}}}[{SPACE}]*$")}),
+        OptionalText(max) => json!({"type": ["string", "null"],
+                                    "pattern": format!(r"^[{SPACE}]*([^\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\r\n){{0,{max}}}[{SPACE}]*$")}),
         Number => json!({"type": "integer"}),
         Decimal => json!({"type": "number"}),
         Range(low, high, Required) => json!({"type": "integer", "minimum": low, "maximum": high}),
         Range(low, high, Optional) => json!({"type": ["integer", "null"], "minimum": low, "maximum": high}),
         NotEmptyList => json!({"type": "array", "minItems": 1}),
+        Ids => json!({"type": "array", "minItems": 1, "items": {"type": "string", "format": "uuid"}}),
+        Choices(values) => json!({"type": ["array", "null"], "items": {"type": "string", "enum": values}}),
+        Code(max) => json!({"type": "string", "pattern": format!(r"^[{SPACE}]*[A-Za-z0-9-]{{1,{max}}}[{SPACE}]*$")}),
+        BirthDate => json!({"type": "string", "format": "date", "pattern": r"^(19|[2-9][0-9])[0-9]{2}-"}),
+        OptionalPassword => json!({"type": ["string", "null"], "minLength": 12, "maxLength": 256}),
         Year => json!({"type": "string", "pattern": format!(r"^[{SPACE}]*((20[0-9]{{2}}|2100)[{SPACE}]*)?$")}),
         Date(need) => optional(json!({"type": "string", "format": "date"}), need),
         Id(need) => optional(json!({"type": "string", "format": "uuid"}), need),
@@ -305,7 +340,7 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
 fn required(accepts: Accepts) -> bool {
     match accepts {
         Date(need) | Id(need) | Choice(_, need) | Range(_, _, need) => need == Required,
-        OptionalLine(_) | OptionalText(_) | Year => false,
+        OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword => false,
         _ => true,
     }
 }
@@ -420,7 +455,18 @@ fn constrain_parameter(path: &str, parameter: &mut Value) {
         .find(|(p, n, _)| *p == Some(path) && *n == name)
         .or_else(|| QUERY_PARAMETERS.iter().find(|(p, n, _)| p.is_none() && *n == name));
     if let Some((_, _, accepts)) = rule {
-        parameter["schema"] = schema_of(*accepts, None);
+        parameter["schema"] = match accepts {
+            // A query's choice is not trimmed: only an empty value means "none".
+            Choice(values, Optional) => {
+                let mut values = values.to_vec();
+                values.push("");
+                json!({"type": "string", "enum": values})
+            }
+            other => schema_of(*other, None),
+        };
+        if required(*accepts) {
+            parameter["required"] = json!(true);
+        }
     }
 }
 
