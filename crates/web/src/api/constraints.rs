@@ -11,7 +11,8 @@
 
 use onramp_domain::activities::{ContactMode, TimeCategory};
 use onramp_domain::consents::Purpose;
-use onramp_domain::icf::{Competence, Moment, Rater};
+use onramp_domain::esf::Answer;
+use onramp_domain::icf::{Moment, Rater};
 use onramp_domain::identity::{Language, Role};
 use onramp_domain::organisations::OrganisationKind;
 use onramp_domain::outcomes::{CheckInSituation, Contract, ExitSituation, OutcomeKind};
@@ -30,8 +31,8 @@ pub enum Accepts {
     /// Text of several lines that may be left empty: line breaks and tabs, no other control
     /// characters, at most so many characters.
     OptionalText(usize),
-    /// A decimal number that must be given.
-    Decimal,
+    /// A decimal number that must be given: from 0 to the largest, in steps (the decimals kept).
+    Decimal(f64, f64),
     /// A whole number in a range.
     Range(i64, i64, Need),
     /// A list with at least one item.
@@ -40,16 +41,20 @@ pub enum Accepts {
     Ids,
     /// A list of these values, possibly `null` for none.
     Choices(&'static [&'static str]),
-    /// A code of letters, digits and dashes, at most so many, as reference data is keyed.
-    Code(usize),
+    /// A code of ASCII letters, digits and these other characters, at most so many.
+    Code(usize, &'static str),
+    /// A phone number: digits, spaces and `+-./()`, 8 to 15 digits; may be left empty.
+    Phone,
+    /// A Belgian postcode, four digits; may be left empty.
+    Postcode,
+    /// Months after an exit, 1 to 120 each.
+    Months,
     /// A birth date: a day since 1900.
     BirthDate,
     /// A new password that may be left out (`null`): 12 to 256 characters when given.
     OptionalPassword,
     /// A calendar year, 2000 to 2100; this year when left empty.
     Year,
-    /// A whole number that must be given (the body's type allows `null` for the parser to report).
-    Number,
     /// A day, `YYYY-MM-DD`.
     Date(Need),
     /// An id of a record.
@@ -59,7 +64,7 @@ pub enum Accepts {
     /// A time of day, `HH:MM`.
     Time,
     /// An e-mail address as onramp reads it.
-    Email,
+    Email(Need),
     /// A new password: 12 to 256 characters.
     NewPassword,
     /// Any text that must not be empty (a password being checked).
@@ -82,7 +87,18 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("AgreementBody", "starts_on", Date(Required)),
     ("AgreementBody", "ends_on", Date(Required)),
     ("AgreementBody", "signed_on", Date(Optional)),
-    ("AgreementBody", "reach_target", Number),
+    ("AgreementBody", "reach_target", Range(0, 100_000, Required)),
+    ("AgreementBody", "esf_percent", Range(0, 100, Optional)),
+    ("ContactBody", "email", Email(Optional)),
+    ("EsfBody", "unemployed_months", Range(0, 600, Optional)),
+    ("EsfBody", "disability", Choice(Answer::VALUES, Optional)),
+    ("EsfBody", "third_country_national", Choice(Answer::VALUES, Optional)),
+    ("EsfBody", "foreign_background", Choice(Answer::VALUES, Optional)),
+    ("EsfBody", "minority", Choice(Answer::VALUES, Optional)),
+    ("EsfBody", "homeless", Choice(Answer::VALUES, Optional)),
+    ("EsfBody", "postcode", Postcode),
+    ("ParticipantBody", "email", Email(Optional)),
+    ("ParticipantBody", "phone", Phone),
     ("BarrierBody", "trajectory_id", Id(Required)),
     ("BarrierBody", "code", Line),
     ("BarrierBody", "noted_on", Date(Required)),
@@ -175,7 +191,7 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("HoursBody", "group", Range(0, 2000, Optional)),
     ("HoursBody", "consultation", Range(0, 2000, Optional)),
     ("HoursBody", "administration", Range(0, 2000, Optional)),
-    ("RegionBody", "code", Code(40)),
+    ("RegionBody", "code", Code(40, "-")),
     ("RegionBody", "name", Line),
     ("SeriesBody", "programme_id", Id(Required)),
     ("SeriesBody", "module", Line),
@@ -198,14 +214,14 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("TimeEntryBody", "category", Choice(TimeCategory::VALUES, Required)),
     ("TimeEntryBody", "location_id", Id(Optional)),
     ("TokenBody", "name", Line),
-    ("UserBody", "email", Email),
+    ("UserBody", "email", Email(Required)),
     ("UserBody", "display_name", Line),
     ("UserBody", "role", Choice(Role::VALUES, Required)),
     ("UserBody", "language", Choice(Language::VALUES, Optional)),
     ("WithdrawBody", "on", Date(Optional)),
-    ("AgreementBody", "fte", Decimal),
-    ("AgreementBody", "steps_target_percent", Decimal),
-    ("OperationBody", "number", Line),
+    ("AgreementBody", "fte", Decimal(100.0, 0.01)),
+    ("AgreementBody", "steps_target_percent", Decimal(100.0, 0.1)),
+    ("OperationBody", "number", Code(40, "./_-")),
     ("OperationBody", "title", Line),
     ("OperationBody", "starts_on", Date(Required)),
     ("OperationBody", "ends_on", Date(Required)),
@@ -216,7 +232,7 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("ProgrammeBody", "max_sick_months", Range(0, 600, Optional)),
     ("ProgrammeBody", "no_contact_days", Range(1, 3650, Optional)),
     ("ProgrammeBody", "situations", Choices(Situation::VALUES)),
-    ("ProgrammeBody", "competences", Choices(Competence::VALUES)),
+    ("ProgrammeBody", "follow_up_months", Months),
     ("StudyBody", "title", Line),
     ("StudyBody", "starts_on", Date(Required)),
     ("StudyBody", "ends_on", Date(Required)),
@@ -311,14 +327,14 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
                                     "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]{{0,{max}}}[{SPACE}]*$")}),
         OptionalText(max) => json!({"type": ["string", "null"],
                                     "pattern": format!(r"^[{SPACE}]*([^\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\r\n){{0,{max}}}[{SPACE}]*$")}),
-        Number => json!({"type": "integer"}),
-        Decimal => json!({"type": "number"}),
+        Decimal(largest, step) => json!({"type": "number", "minimum": 0, "maximum": largest, "multipleOf": step}),
         Range(low, high, Required) => json!({"type": "integer", "minimum": low, "maximum": high}),
         Range(low, high, Optional) => json!({"type": ["integer", "null"], "minimum": low, "maximum": high}),
         NotEmptyList => json!({"type": "array", "minItems": 1}),
         Ids => json!({"type": "array", "minItems": 1, "items": {"type": "string", "format": "uuid"}}),
         Choices(values) => json!({"type": ["array", "null"], "items": {"type": "string", "enum": values}}),
-        Code(max) => json!({"type": "string", "pattern": format!(r"^[{SPACE}]*[A-Za-z0-9-]{{1,{max}}}[{SPACE}]*$")}),
+        Code(max, other) => json!({"type": "string",
+                                   "pattern": format!(r"^[{SPACE}]*[A-Za-z0-9{other}]{{1,{max}}}[{SPACE}]*$")}),
         BirthDate => json!({"type": "string", "format": "date", "pattern": r"^(19|[2-9][0-9])[0-9]{2}-"}),
         OptionalPassword => json!({"type": ["string", "null"], "minLength": 12, "maxLength": 256}),
         Year => json!({"type": "string", "pattern": format!(r"^[{SPACE}]*((20[0-9]{{2}}|2100)[{SPACE}]*)?$")}),
@@ -326,8 +342,20 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
         Id(need) => optional(json!({"type": "string", "format": "uuid"}), need),
         Choice(values, need) => optional(json!({"type": "string", "enum": values}), need),
         Time => json!({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
-        Email => json!({"type": "string", "maxLength": 254,
-                        "pattern": format!(r"^[{SPACE}]*[^@{SPACE}]+@([^\W_]|-)+(\.([^\W_]|-)+)+[{SPACE}]*$")}),
+        Email(need) => {
+            let address = format!(r"[{SPACE}]*[^@{SPACE}]+@([^\W_]|-)+(\.([^\W_]|-)+)+[{SPACE}]*");
+            match need {
+                Required => json!({"type": "string", "maxLength": 254, "pattern": format!("^{address}$")}),
+                Optional => json!({"type": ["string", "null"], "maxLength": 254,
+                                   "pattern": format!("^({address}|[{SPACE}]*)$")}),
+            }
+        }
+        Phone => json!({"type": ["string", "null"],
+                        "pattern": format!(r"^[{SPACE}]*$|^[{SPACE}]*(?=[^0-9]*([0-9][^0-9]*){{8,15}}$)[0-9 +./()-]+[{SPACE}]*$")}),
+        Postcode => {
+            json!({"type": ["string", "null"], "pattern": format!(r"^[{SPACE}]*([1-9][0-9]{{3}}[{SPACE}]*)?$")})
+        }
+        Months => json!({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 120}}),
         NewPassword => json!({"type": "string", "minLength": 12, "maxLength": 256}),
         NotEmpty => json!({"type": "string", "minLength": 1}),
     };
@@ -340,7 +368,8 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
 fn required(accepts: Accepts) -> bool {
     match accepts {
         Date(need) | Id(need) | Choice(_, need) | Range(_, _, need) => need == Required,
-        OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword => false,
+        OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword | Phone | Postcode | Months => false,
+        Email(need) => need == Required,
         _ => true,
     }
 }

@@ -83,7 +83,7 @@ impl From<Programme> for ProgrammeView {
 
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
-pub struct StepBody {
+pub struct ProgrammeStepBody {
     pub code: String,
     pub name: String,
 }
@@ -109,12 +109,12 @@ pub struct ProgrammeBody {
     /// check-in at six months). Left out: unchanged on an update, false on a new programme.
     pub reports_to_esf: Option<bool>,
     /// At least one, in order.
-    pub phases: Vec<StepBody>,
-    pub modules: Vec<StepBody>,
+    pub phases: Vec<ProgrammeStepBody>,
+    pub modules: Vec<ProgrammeStepBody>,
     /// The self-rated competences (0-10) measured in this programme; an empty list: none. Left
     /// out: unchanged on an update, the seeds' three (motivation, coping_with_stress,
     /// personal_network) on a new programme.
-    pub competences: Option<Vec<StepBody>>,
+    pub competences: Option<Vec<ProgrammeStepBody>>,
 }
 
 impl ProgrammeBody {
@@ -122,7 +122,7 @@ impl ProgrammeBody {
     /// or the seeds' three on a new programme.
     fn parse(&self, kept: Option<&ProgrammeInput>) -> Result<ProgrammeInput, AppError> {
         let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
-        let lines = |steps: &[StepBody]| {
+        let lines = |steps: &[ProgrammeStepBody]| {
             steps
                 .iter()
                 .map(|s| format!("{}: {}", s.code, s.name))
