@@ -666,3 +666,85 @@ pub async fn ceiling(addr: std::net::SocketAddr) -> Result<()> {
     axum::serve(listener, app).await?;
     Ok(())
 }
+
+/// `onramp bench esf`: the ESF+ indicator report of one operation over every programme, partner
+/// and year of a generated database, counted on each request as the report page does: the facts
+/// from the store, the counting and checks in memory, the whole report for an administrator and
+/// for a funder (small cells hidden), and the PDF. Fills the ESF intake fields first (for good)
+/// where the generator left them not recorded.
+pub async fn esf(db: &Db, runs: usize) -> Result<()> {
+    use onramp_domain::esf_indicators::{self as rules, OperationFields, OperationInput, Period};
+    use onramp_store::esf;
+    println!("engine: {:?}", db.engine());
+    let today = onramp_web::time::today();
+    let mut tx = db.begin().await?;
+    let filled = esf::fill_intake_for_bench(&mut tx).await?;
+    let programme_ids: Vec<String> = programmes::list(&mut tx)
+        .await?
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect();
+    let number = format!("BENCH-{}", Uuid::now_v7().simple());
+    let fields = OperationFields {
+        number: number.clone(),
+        title: "Bench".into(),
+        starts_on: "2000-01-01".into(),
+        ends_on: "2100-12-31".into(),
+        programme_ids,
+        partner_ids: Vec::new(),
+    };
+    let input = OperationInput::parse(&fields).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let operation = esf::create(&mut tx, &input).await?;
+    tx.commit().await?;
+    println!("esf: intake fields filled for {filled} people; operation {number} over every programme");
+    let id = operation.id;
+    let (first, last) = Period::Cumulative.entries(input.starts_on, input.ends_on);
+
+    measure("esf: facts from the store", runs, |_| async move {
+        let mut conn = db.conn().await?;
+        Ok(esf::facts(&mut conn, id, first, last).await?.len())
+    })
+    .await?;
+    let facts = {
+        let mut conn = db.conn().await?;
+        esf::facts(&mut conn, id, first, last).await?
+    };
+    let facts = &facts;
+    measure("esf: counted and checked in memory", runs, |_| async move {
+        let report = rules::count(facts, today);
+        let issues = rules::check(&report);
+        std::hint::black_box(issues);
+        Ok(report.figure("EECO01").total as usize)
+    })
+    .await?;
+
+    let state = onramp_web::AppState {
+        db: db.clone(),
+        config: std::sync::Arc::new(onramp_web::Config::default()),
+    };
+    let admin = ctx_of(user_of(db, "admin@onramp.generated").await?);
+    let mut funder = admin.clone();
+    funder.actor.role = Role::Funder;
+    for (who, ctx) in [("administrator", &admin), ("funder", &funder)] {
+        for period in [Period::Cumulative, Period::Year(chrono::Datelike::year(&today) - 1)] {
+            let (state, name) = (&state, format!("esf: report, {}, {who}", period.as_string()));
+            measure(&name, runs, |_| async move {
+                let i = onramp_web::service::esf::indicators(state, ctx, id, period, today)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                Ok(i.report.figure("EECO01").total as usize)
+            })
+            .await?;
+        }
+    }
+    let i = onramp_web::service::esf::indicators(&state, &admin, id, Period::Cumulative, today)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let i = &i;
+    measure("esf: the PDF typeset (report given)", runs.min(10), |_| async move {
+        let document = onramp_web::service::esf_pdf::document(i, Language::Nl, 5);
+        Ok(onramp_documents::pdf(&document)?.len())
+    })
+    .await?;
+    Ok(())
+}

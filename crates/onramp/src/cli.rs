@@ -123,6 +123,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// On a database `onramp generate` filled: the ESF+ indicator report of one operation over
+    /// every programme and year, counted on each request; fills the ESF intake fields first and
+    /// adds the operation (for good). RUNS times; prints medians.
+    Esf {
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
     /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
     /// dashboard for a region and for everything over a year.
     Generated {
@@ -275,6 +282,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench(BenchCommand::Export { runs }) => crate::bench::export(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Research { runs }) => crate::bench::research(&db, runs.max(1)).await,
+        Command::Bench(BenchCommand::Esf { runs }) => crate::bench::esf(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
         Command::Generate { scale, seed, until } => {
             let scale = crate::generate::Scale::named(&scale)?;

@@ -1,7 +1,9 @@
 //! The ESF+ indicators of a cohort whose figures are known, through the API and in the XLSX read
-//! by openpyxl; the checks fire on a crafted inconsistency (a gender not recorded).
+//! by openpyxl; the checks fire on a crafted inconsistency (a gender not recorded). The printed
+//! report is read back with poppler's pdftotext, in two languages, with a funder's hidden cells.
 
 use crate::participants::programme_id;
+use crate::plans::download as fetch;
 use crate::support::*;
 use chrono::{Days, NaiveDate};
 use reqwest::{Client, StatusCode};
@@ -290,7 +292,105 @@ async fn a_known_cohort_gives_known_indicators_on_the_api_and_in_the_workbook() 
     assert!(csv.starts_with('\u{feff}') && csv.contains("EECO01;"), "{csv}");
     let page = browser.get(app.url(&format!("/esf/{id}"))).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("EECR06"));
+    let page = page.text().await.unwrap();
+    assert!(page.contains("EECR06"));
+    assert!(
+        page.contains(&format!("/esf/{id}/indicators.pdf?period=cumulative")),
+        "the page links the PDF"
+    );
+
+    // The printed report, in French through the API and in Dutch from the page's link.
+    let (status, kind, bytes) = fetch(&app, &admin, &format!("/api/v1/operations/{id}/indicators/pdf?lang=fr")).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"));
+    let text = read_report(
+        &bytes,
+        &expected,
+        &[
+            "Indicateurs FSE+",
+            "Opération ESF-TEST/1 : Cohort",
+            "Période rapportée : Cumulé depuis le début de l’opération",
+            "EECO01 : femmes, hommes et non binaires font 5, le total est 6 (genre non enregistré).",
+            "2 participants ont des données manquantes.",
+            "Encore dans l’opération : 2",
+            "Sortis il y a moins de quatre semaines, rien d’enregistré (en attente, pas manquant) : 1",
+            "Chiffres exacts, pour l’autorité de gestion.",
+        ],
+    );
+    assert!(!text.contains("masqué"), "exact figures hide nothing");
+    let response = browser
+        .get(app.url(&format!("/esf/{id}/indicators.pdf?period=cumulative&lang=nl")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    read_report(
+        &response.bytes().await.unwrap(),
+        &expected,
+        &[
+            "Operatie ESF-TEST/1: Cohort",
+            "Deelnemers (totaal)",
+            "Gerapporteerde periode: Cumulatief vanaf de start van de operatie",
+            "EECO01: vrouwen, mannen en non-binair geven samen 5, het totaal is 6 (gender niet geregistreerd).",
+            "Nog in de operatie: 2",
+        ],
+    );
+    let (status, _, bytes) = fetch(&app, &admin, &format!("/api/v1/operations/{id}/indicators/pdf?lang=de")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = serde_json::from_slice(&bytes).unwrap();
+    assert!(
+        field_errors(&problem).iter().any(|(field, _)| field == "lang"),
+        "{problem}"
+    );
+}
+
+/// Reads the printed report: one row per code with the expected figures, and these lines in its
+/// text. Returns the text.
+fn read_report(bytes: &[u8], expected: &[(&str, [i64; 4])], lines: &[&str]) -> String {
+    let (text, rows) = read_pdf(bytes);
+    assert_eq!(rows.len(), expected.len(), "one row per code: {rows:?}");
+    for (code, cells) in expected {
+        let shown: Vec<String> = cells.iter().map(i64::to_string).collect();
+        assert_eq!(rows.get(*code), Some(&shown), "{code} in the PDF: {text}");
+    }
+    for line in lines {
+        assert!(text.contains(line), "{line:?} missing from: {text}");
+    }
+    text
+}
+
+/// A PDF as poppler's pdftotext reads it: the text with one space between words, and the table's
+/// rows (in `-layout` mode a row keeps its line) as code → its last four cells.
+fn read_pdf(bytes: &[u8]) -> (String, std::collections::BTreeMap<String, Vec<String>>) {
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let run = |layout: bool| {
+        let mut command = std::process::Command::new("pdftotext");
+        if layout {
+            command.arg("-layout");
+        }
+        let output = command
+            .args([file.to_str().unwrap(), "-"])
+            .output()
+            .expect("pdftotext (poppler-utils) is installed by scripts/test");
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let text = run(false).split_whitespace().collect::<Vec<_>>().join(" ");
+    let rows = run(true)
+        .lines()
+        .filter_map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let code = *words.first()?;
+            let is_code = (code.starts_with("EEC") && code.len() == 6) || code == "not_reached";
+            (is_code && words.len() >= 5).then(|| {
+                let cells = words[words.len() - 4..].iter().map(|w| (*w).to_owned()).collect();
+                (code.to_owned(), cells)
+            })
+        })
+        .collect();
+    (text, rows)
 }
 
 #[tokio::test]
@@ -355,9 +455,43 @@ async fn funders_see_small_cells_hidden_and_others_are_refused() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed["participants"], json!([]), "funders open no file");
 
+    // The funder's PDF hides the same cells as the API, and says why; no counts behind the checks.
+    let (status, kind, bytes) = fetch(
+        &app,
+        &funder,
+        &format!("/api/v1/operations/{id}/indicators/pdf?lang=fr"),
+    )
+    .await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"));
+    let (text, rows) = read_pdf(&bytes);
+    let mut hidden = 0;
+    for (code, figure) in seen["indicators"].as_object().unwrap() {
+        let cells: Vec<String> = ["women", "men", "non_binary", "total"]
+            .iter()
+            .map(|column| match figure[column].as_i64() {
+                Some(n) => n.to_string(),
+                None => {
+                    hidden += 1;
+                    "masqué".to_owned()
+                }
+            })
+            .collect();
+        assert_eq!(rows.get(code), Some(&cells), "{code} in the funder's PDF");
+    }
+    assert!(hidden > 0, "the demo data has small cells: {seen}");
+    assert!(text.contains("Les petites cellules sont masquées."), "{text}");
+    assert!(!text.contains("Encore dans l’opération"), "{text}");
+    let (_, _, exact) = fetch(&app, &admin, &format!("/api/v1/operations/{id}/indicators/pdf?lang=fr")).await;
+    assert!(!read_pdf(&exact).1.values().flatten().any(|cell| cell == "masqué"));
+
     let coach = app.api_as(COACH_LIMBURG).await;
     let (status, _) = app.get_json(&coach, "/api/v1/operations").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = fetch(&app, &coach, &format!("/api/v1/operations/{id}/indicators/pdf")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let missing = uuid::Uuid::now_v7();
+    let (status, _, _) = fetch(&app, &admin, &format!("/api/v1/operations/{missing}/indicators/pdf")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
     let (status, _) = app
         .send_json(&coordinator, "POST", "/api/v1/operations", json!({"number": "N"}))

@@ -640,7 +640,7 @@ fn pdf_text(bytes: &[u8]) -> String {
         .join(" ")
 }
 
-async fn download(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String, Vec<u8>) {
+pub(crate) async fn download(app: &TestApp, client: &Client, path: &str) -> (StatusCode, String, Vec<u8>) {
     let response = client.get(app.url(path)).send().await.unwrap();
     let status = response.status();
     let kind = response

@@ -3,7 +3,7 @@
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
-use crate::requests::esf::PeriodQuery;
+use crate::requests::esf::{PdfQuery, PeriodQuery};
 use crate::service::esf as service;
 use crate::state::AppState;
 use crate::time::today;
@@ -212,6 +212,26 @@ pub async fn indicators(
     Ok(Json(
         service::indicators(&state, &ctx, id, period, today()).await?.into(),
     ))
+}
+
+/// The indicators as a PDF to print or send (tagged, A4): one row per indicator code with the
+/// columns women, men, non-binary and total, the operation, the period and the checks. Funders see
+/// the same cells hidden as on the report.
+#[utoipa::path(get, path = "/api/v1/operations/{id}/indicators/pdf", tag = "esf", params(("id" = Uuid, Path), PdfQuery),
+    responses(
+        (status = 200, description = "The PDF (tagged, A4)", content_type = "application/pdf"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An invalid period or language", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn indicators_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<PdfQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let period = query.period()?;
+    crate::service::esf_pdf::pdf(&state, &ctx, id, period, query.lang()).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -109,6 +109,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(regions::update))
         .routes(routes!(esf::list, esf::create))
         .routes(routes!(esf::indicators))
+        .routes(routes!(esf::indicators_pdf))
         .routes(routes!(esf::missing))
         .routes(routes!(organisations::list, organisations::create))
         .routes(routes!(organisations::get, organisations::update))

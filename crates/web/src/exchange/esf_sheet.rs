@@ -21,7 +21,8 @@ const HEADINGS: [&str; 6] = [
     "esf-total",
 ];
 
-fn headings(language: Language) -> Vec<String> {
+/// The column headings in `language` (the PDF has the same).
+pub fn headings(language: Language) -> Vec<String> {
     HEADINGS.iter().map(|key| crate::i18n::text(language, key)).collect()
 }
 

@@ -8,15 +8,16 @@ use crate::download::download;
 use crate::error::AppError;
 use crate::exchange::esf_sheet::{self, IndicatorRow};
 use crate::identity::{Ctx, PageCtx};
-use crate::requests::esf::PeriodQuery;
+use crate::requests::esf::{PdfQuery, PeriodQuery};
 use crate::service::esf::{self as service, Indicators, Listed};
+use crate::service::esf_pdf;
 use crate::state::AppState;
 use crate::time::today;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use onramp_domain::esf_indicators::{COLUMNS, OperationFields, OperationInput, Period, codes};
+use onramp_domain::esf_indicators::{COLUMNS, OperationFields, OperationInput, codes};
 use onramp_domain::policy::{Action, Decision, decide};
 use onramp_store::esf::Operation;
 
@@ -111,42 +112,6 @@ struct ReportTemplate {
     years: Vec<i32>,
 }
 
-fn issue_text(p: &Page, issue: &onramp_domain::esf_indicators::Issue) -> String {
-    use onramp_domain::esf_indicators::Issue;
-    let t = |key: &str, args: &[(&'static str, String)]| {
-        let args: Vec<(&'static str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        crate::i18n::text_with(p.lang, key, &args)
-    };
-    match issue {
-        Issue::ExceedsOutput {
-            code,
-            output,
-            column,
-            value,
-            limit,
-        } => t(
-            "esf-issue-exceeds",
-            &[
-                ("code", code.to_string()),
-                ("output", output.to_string()),
-                ("column", p.t(&format!("esf-{}", column.replace('_', "-")))),
-                ("value", value.to_string()),
-                ("limit", limit.to_string()),
-            ],
-        ),
-        Issue::GenderSplit { code, split, total } => t(
-            "esf-issue-gender",
-            &[
-                ("code", code.to_string()),
-                ("split", split.to_string()),
-                ("total", total.to_string()),
-            ],
-        ),
-        Issue::MissingData { participants } => t("esf-issue-missing", &[("count", participants.to_string())]),
-        Issue::Inconsistent { participants } => t("esf-issue-inconsistent", &[("count", participants.to_string())]),
-    }
-}
-
 pub async fn report(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
@@ -159,7 +124,11 @@ pub async fn report(
     let p = Page::new(&ctx, "esf-report-title", "esf");
     let template = ReportTemplate {
         lines: lines(&p, &i),
-        issues: i.issues.iter().map(|issue| issue_text(&p, issue)).collect(),
+        issues: i
+            .issues
+            .iter()
+            .map(|issue| esf_pdf::issue_text(p.lang, issue))
+            .collect(),
         period: period.as_string(),
         years: i.operation.definition.years(),
         i,
@@ -179,17 +148,6 @@ fn sheet_rows(ctx: &Ctx, i: &Indicators) -> Vec<IndicatorRow> {
         .collect()
 }
 
-fn file_name(i: &Indicators, period: Period, extension: &str) -> String {
-    let number: String = i
-        .operation
-        .definition
-        .number
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("esf-{number}-{}.{extension}", period.as_string())
-}
-
 pub async fn export_csv(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
@@ -203,7 +161,7 @@ pub async fn export_csv(
     Ok(download(
         bytes,
         "text/csv; charset=utf-8",
-        &file_name(&i, period, "csv"),
+        &service::file_name(&i, "csv"),
     ))
 }
 
@@ -217,7 +175,7 @@ pub async fn export_xlsx(
     let period = query.period()?;
     let i = service::indicators(&state, &ctx, id, period, today()).await?;
     let bytes = esf_sheet::write_xlsx(&sheet_rows(&ctx, &i), ctx.language).map_err(AppError::internal)?;
-    Ok(download(bytes, crate::download::XLSX, &file_name(&i, period, "xlsx")))
+    Ok(download(bytes, crate::download::XLSX, &service::file_name(&i, "xlsx")))
 }
 
 #[derive(Template)]
@@ -248,4 +206,15 @@ pub async fn missing(
         period: period.as_string(),
     };
     Ok(render(&template).into_response())
+}
+
+pub async fn export_pdf(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    Query(query): Query<PdfQuery>,
+) -> PageResult {
+    let id = path_id(&id)?;
+    let period = query.period()?;
+    Ok(esf_pdf::pdf(&state, &ctx, id, period, query.lang()).await?)
 }

@@ -163,6 +163,7 @@ pub fn router() -> Router<AppState> {
         .route("/esf/{id}", get(esf::report))
         .route("/esf/{id}/missing", get(esf::missing))
         .route("/esf/{id}/indicators.csv", get(esf::export_csv))
+        .route("/esf/{id}/indicators.pdf", get(esf::export_pdf))
         .route("/esf/{id}/indicators.xlsx", get(esf::export_xlsx))
         .route("/regions", get(regions::list).post(regions::create))
         .route("/regions/{id}", post(regions::update))

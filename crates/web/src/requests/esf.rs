@@ -19,3 +19,27 @@ impl PeriodQuery {
         Period::parse(self.period.as_deref().unwrap_or("")).map_err(|code| AppError::invalid("period", code))
     }
 }
+
+/// The period and language of the printed report.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PdfQuery {
+    /// As for the report: `cumulative` (the default) or a calendar year.
+    pub period: Option<String>,
+    /// nl, fr or en; the reader's language when left out.
+    pub lang: Option<String>,
+}
+
+impl PdfQuery {
+    pub fn period(&self) -> Result<Period, AppError> {
+        PeriodQuery {
+            period: self.period.clone(),
+        }
+        .period()
+    }
+
+    pub fn lang(&self) -> &str {
+        self.lang.as_deref().unwrap_or("")
+    }
+}

@@ -79,6 +79,18 @@ impl Indicators {
     }
 }
 
+/// The download's name: the operation's number and the period, e.g. `esf-ESF-2026-1-cumulative.pdf`.
+pub fn file_name(i: &Indicators, extension: &str) -> String {
+    let number: String = i
+        .operation
+        .definition
+        .number
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("esf-{number}-{}.{extension}", i.period.as_string())
+}
+
 pub async fn indicators(
     state: &AppState,
     ctx: &Ctx,

@@ -20,6 +20,7 @@ mod decisions;
 pub mod digest;
 pub mod documents;
 pub mod esf;
+pub mod esf_pdf;
 pub mod exchange;
 pub mod group_sessions;
 pub mod icf;
