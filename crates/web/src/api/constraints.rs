@@ -31,6 +31,8 @@ pub enum Accepts {
     /// Text of several lines that may be left empty: line breaks and tabs, no other control
     /// characters, at most so many characters.
     OptionalText(usize),
+    /// One line of text, without control characters (its length and form checked by the parser).
+    NoControl,
     /// A decimal number that must be given: from 0 to the largest, in steps (the decimals kept).
     Decimal(f64, f64),
     /// A whole number in a range.
@@ -233,6 +235,8 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("ProgrammeBody", "no_contact_days", Range(1, 3650, Optional)),
     ("ProgrammeBody", "situations", Choices(Situation::VALUES)),
     ("ProgrammeBody", "follow_up_months", Months),
+    ("ProgrammeStepBody", "code", NoControl),
+    ("ProgrammeStepBody", "name", NoControl),
     ("StudyBody", "title", Line),
     ("StudyBody", "starts_on", Date(Required)),
     ("StudyBody", "ends_on", Date(Required)),
@@ -355,6 +359,7 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
         Postcode => {
             json!({"type": ["string", "null"], "pattern": format!(r"^[{SPACE}]*([1-9][0-9]{{3}}[{SPACE}]*)?$")})
         }
+        NoControl => json!({"type": "string", "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]*[{SPACE}]*$")}),
         Months => json!({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 120}}),
         NewPassword => json!({"type": "string", "minLength": 12, "maxLength": 256}),
         NotEmpty => json!({"type": "string", "minLength": 1}),
@@ -368,7 +373,7 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
 fn required(accepts: Accepts) -> bool {
     match accepts {
         Date(need) | Id(need) | Choice(_, need) | Range(_, _, need) => need == Required,
-        OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword | Phone | Postcode | Months => false,
+        OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword | Phone | Postcode | Months | NoControl => false,
         Email(need) => need == Required,
         _ => true,
     }
