@@ -72,8 +72,12 @@ pub async fn operation_and_study(tx: &mut Tx, researcher: Uuid, today: NaiveDate
         let programme = programmes::find_by_code(tx, code).await?.expect("built-in programme");
         programme_ids.push(programme.id.to_string());
     }
-    let starts_on = NaiveDate::from_ymd_opt(today.year() - 3, 1, 1).expect("a date").to_string();
-    let ends_on = NaiveDate::from_ymd_opt(today.year() + 1, 12, 31).expect("a date").to_string();
+    let starts_on = NaiveDate::from_ymd_opt(today.year() - 3, 1, 1)
+        .expect("a date")
+        .to_string();
+    let ends_on = NaiveDate::from_ymd_opt(today.year() + 1, 12, 31)
+        .expect("a date")
+        .to_string();
     let operation = OperationInput::parse(&OperationFields {
         number: "ESF-DEMO-0001".into(),
         title: "Duurzaam terug aan het werk na langdurige ziekte (demo)".into(),

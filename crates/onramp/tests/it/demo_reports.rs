@@ -40,7 +40,10 @@ async fn the_demo_operation_reports_both_programmes_and_the_demo_study_exports_r
     let total = |code: &str| report["indicators"][code]["total"].as_i64().unwrap();
     assert!(total("EECO01") > 100, "{report}");
     assert!(total("EECO02") + total("EECO04") + total("EECO05") > 0);
-    assert!(total("EECO12") > 0 && total("EECO17") > 0, "the intake fields are filled: {report}");
+    assert!(
+        total("EECO12") > 0 && total("EECO17") > 0,
+        "the intake fields are filled: {report}"
+    );
     assert!(total("EECR04") > 0, "some left for work: {report}");
     // The demo leaves some characteristics unrecorded on purpose, for the list of missing data;
     // the figures themselves are consistent.
@@ -48,7 +51,14 @@ async fn the_demo_operation_reports_both_programmes_and_the_demo_study_exports_r
         assert_eq!(issue["kind"], "missing_data", "{issue}");
     }
     let page = app.browser_as(ADMIN).await;
-    let html = page.get(app.url(&format!("/esf/{id}"))).send().await.unwrap().text().await.unwrap();
+    let html = page
+        .get(app.url(&format!("/esf/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("ESF-DEMO-0001") && html.contains("EECO01"));
 
     let researcher = app.api_as(DEMO_RESEARCHER).await;
@@ -63,14 +73,22 @@ async fn the_demo_operation_reports_both_programmes_and_the_demo_study_exports_r
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let released: usize = response.headers()["x-onramp-released"].to_str().unwrap().parse().unwrap();
+    let released: usize = response.headers()["x-onramp-released"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let bytes = response.bytes().await.unwrap();
     let read = tokio::task::spawn_blocking(move || read_with_python("read_research_zip.py", &bytes))
         .await
         .unwrap();
     let participants = read["tables"]["participants.csv"].as_array().unwrap();
     assert!(released > 0, "rows pass the k-anonymity check");
-    assert_eq!(participants.len() - 1, released, "a header and one row per released person");
+    assert_eq!(
+        participants.len() - 1,
+        released,
+        "a header and one row per released person"
+    );
     let trajectories: &Vec<Value> = read["tables"]["trajectories.csv"].as_array().unwrap();
     assert!(trajectories.len() > 1, "with their trajectories");
 }
