@@ -290,7 +290,7 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     assert!((100..=220).contains(&disabled), "about four in ten: {disabled}");
     let fewest = |answer: &str| {
         format!(
-            "SELECT MIN(n) FROM ({})",
+            "SELECT MIN(n) FROM ({}) AS answers",
             [
                 "disability",
                 "third_country_national",
