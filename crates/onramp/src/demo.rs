@@ -407,7 +407,7 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
     )
     .await?;
     // The university evaluating the programmes: research studies are given to this account.
-    account(
+    let researcher = account(
         &mut tx,
         &hash,
         "onderzoeker@ugent.demo",
@@ -422,6 +422,7 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
         crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::time::today()).await?;
         crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::time::today()).await?;
         crate::demo_caseload::sessions(&mut tx, &coaches, peer_expert, onramp_web::time::today()).await?;
+        crate::demo_esf::operation_and_study(&mut tx, researcher, onramp_web::time::today()).await?;
     }
 
     let who = Who::cli();

@@ -200,9 +200,17 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             let share = ConsentInput {
                 purpose: Purpose::ShareCareTeam,
                 organisation_id: Some(organisation_id),
-                ..consent
+                ..consent.clone()
             };
             consents::add(tx, participant.id, &share, Some(coach)).await?;
+        }
+        // Two in three agree to the university's evaluation (the demo study, `demo_esf::study`).
+        if n % 3 != 0 {
+            let research = ConsentInput {
+                purpose: Purpose::Research,
+                ..consent
+            };
+            consents::add(tx, participant.id, &research, Some(coach)).await?;
         }
         let new = NewTrajectory {
             participant_id: participant.id,

@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use onramp_domain::identity::Role;
 use onramp_domain::organisations::OrganisationKind;
+use onramp_domain::participants::Situation;
 use onramp_domain::regions::FLEMISH_PROVINCES;
 use onramp_domain::trajectories::ends_by;
 use onramp_store::bulk::{Value, insert};
@@ -129,6 +130,23 @@ const MORE_LAST: &[&str] = &["El Amrani", "Michiels", "Declercq", "Lemmens", "De
 /// The five regions shipped as reference data (the migrations), found by their codes.
 const REGIONS: &[(&str, &str)] = &FLEMISH_PROVINCES;
 
+/// The postcode of each province's chief town (all in the DEGURBA reference table): the partners
+/// of a province sit there, and their participants live nearby or in its countryside.
+const TOWNS: &[(&str, &str)] = &[
+    ("antwerpen", "2000"),
+    ("limburg", "3500"),
+    ("oost-vlaanderen", "9000"),
+    ("vlaams-brabant", "3000"),
+    ("west-vlaanderen", "8000"),
+];
+
+fn town_of(region: &str) -> &'static str {
+    TOWNS
+        .iter()
+        .find(|(code, _)| *code == region)
+        .map_or("2000", |(_, postcode)| postcode)
+}
+
 /// What was written, for the report.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -145,6 +163,8 @@ struct Partner {
     location_id: Uuid,
     region_id: Uuid,
     coach_id: Uuid,
+    /// Where the partner is: its participants' postcodes are drawn near it.
+    postcode: &'static str,
 }
 
 /// The organisations and accounts the generated people are followed by.
@@ -177,16 +197,17 @@ async fn setup(db: &Db, scale: Scale) -> Result<Vec<Partner>> {
     let mut partners = Vec::new();
     for p in 0..scale.partners {
         let region_id = region_ids[p % region_ids.len()];
+        let postcode = town_of(REGIONS[p % REGIONS.len()].0);
         let name = format!("Partner {p:04}");
         let kind = OrganisationKind::RehabilitationHospital;
         let organisation_id = organisation(&mut tx, &name, kind, Some(region_id)).await?;
-        location(&mut tx, organisation_id, &format!("{name} campus"), "2000").await?;
+        location(&mut tx, organisation_id, &format!("{name} campus"), postcode).await?;
         let location_id = onramp_store::locations::list_for_organisation(&mut tx, organisation_id)
             .await?
             .first()
             .context("a location")?
             .id;
-        partners.push((organisation_id, location_id, region_id));
+        partners.push((organisation_id, location_id, region_id, postcode));
     }
     // Each coach works at a few partners; each partner has at least one coach.
     let mut followed = Vec::new();
@@ -207,12 +228,13 @@ async fn setup(db: &Db, scale: Scale) -> Result<Vec<Partner>> {
         )
         .await?;
         for &p in &at {
-            let (organisation_id, location_id, region_id) = partners[p];
+            let (organisation_id, location_id, region_id, postcode) = partners[p];
             followed.push(Partner {
                 organisation_id,
                 location_id,
                 region_id,
                 coach_id: coach,
+                postcode,
             });
         }
     }
@@ -258,6 +280,13 @@ const PARTICIPANT_COLUMNS: &[&str] = &[
     "created_by",
     "created_at",
     "updated_at",
+    "unemployed_months",
+    "disability",
+    "third_country_national",
+    "foreign_background",
+    "minority",
+    "homeless",
+    "postcode",
 ];
 const CONSENT_COLUMNS: &[&str] = &[
     "id",
@@ -803,6 +832,15 @@ fn person(
     let sick_since = started - Days::new(30 + dice.below(700));
     let created = at(started);
     let coach = partner.coach_id;
+    let situation = *dice.pick(&[
+        Situation::EmployedOnSickLeave,
+        Situation::Unemployed,
+        Situation::Inactive,
+    ]);
+    // The ESF+ characteristics in the demo's shares, so an operation's report has figures to show.
+    let esf = crate::demo_esf::profile(situation, Some(partner.postcode), &mut |n| {
+        dice.below(n as u64) as usize
+    });
     batch.participants.push(vec![
         Id(id),
         Text(first.to_owned()),
@@ -824,11 +862,18 @@ fn person(
             .into(),
         ),
         OptDate(Some(sick_since)),
-        Text((*dice.pick(&["employed_on_sick_leave", "unemployed", "inactive"])).into()),
+        Text(situation.as_str().into()),
         Id(partner.organisation_id),
         OptId(Some(coach)),
         At(created),
         At(created),
+        OptInt(esf.unemployed_months),
+        Text(esf.disability.as_str().into()),
+        Text(esf.third_country_national.as_str().into()),
+        Text(esf.foreign_background.as_str().into()),
+        Text(esf.minority.as_str().into()),
+        Text(esf.homeless.as_str().into()),
+        OptText(esf.postcode),
     ]);
     let consent = |dice: &mut Dice, purpose: &str, organisation: Option<Uuid>| {
         vec![

@@ -270,6 +270,43 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     // Action plans with open dated steps, kept as the application keeps them.
     assert!(count(db, "SELECT COUNT(*) FROM action_steps_open").await > 50);
     assert_eq!(count(db, STALE_NEXT_STEPS).await, 0);
+    // The ESF+ characteristics at entry, in plausible shares: a postcode for everyone (in the
+    // DEGURBA table, some rural), the length of unemployment for the unemployed only, and each
+    // yes-or-no question with some who prefer not to say.
+    let placed = "SELECT COUNT(*) FROM participants p JOIN postcode_degurba d ON d.postcode = p.postcode";
+    assert_eq!(count(db, placed).await, 400);
+    let rural = "SELECT COUNT(*) FROM participants p JOIN postcode_degurba d ON d.postcode = p.postcode
+                 WHERE d.degurba = 3";
+    let rural = count(db, rural).await;
+    assert!(
+        (40..=160).contains(&rural),
+        "about one in four in the countryside: {rural}"
+    );
+    let stray = "SELECT COUNT(*) FROM participants WHERE unemployed_months IS NOT NULL AND situation <> 'unemployed'";
+    assert_eq!(count(db, stray).await, 0);
+    let measured = "SELECT COUNT(*) FROM participants WHERE unemployed_months IS NOT NULL";
+    assert!(count(db, measured).await > 80, "most of the unemployed say how long");
+    let disabled = count(db, "SELECT COUNT(*) FROM participants WHERE disability = 'yes'").await;
+    assert!((100..=220).contains(&disabled), "about four in ten: {disabled}");
+    let fewest = |answer: &str| {
+        format!(
+            "SELECT MIN(n) FROM ({}) AS answers",
+            [
+                "disability",
+                "third_country_national",
+                "foreign_background",
+                "minority",
+                "homeless"
+            ]
+            .map(|c| format!("SELECT COUNT(*) AS n FROM participants WHERE {c} = '{answer}'"))
+            .join(" UNION ALL ")
+        )
+    };
+    assert!(
+        count(db, fewest("declined").leak()).await > 0,
+        "each question: some prefer not to say"
+    );
+    assert!(count(db, fewest("no").leak()).await > 200, "each question: mostly no");
     // The dashboard's counts were made for every generated trajectory.
     assert_eq!(count(db, "SELECT COUNT(*) FROM dashboard_facts").await, 400);
     let scope = onramp_store::dashboard::Scope::period("2024-03-10".parse().unwrap(), "2025-08-20".parse().unwrap());
@@ -289,6 +326,13 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     assert_eq!(rows(&again), rows(&out), "the same seed, the same data");
     let minutes = "SELECT COALESCE(SUM(minutes), 0) FROM coaching_contacts";
     assert_eq!(count(&second.db, minutes).await, count(db, minutes).await);
+    let esf = "SELECT COUNT(*) * 100000 + COALESCE(SUM(unemployed_months), 0) FROM participants
+               WHERE disability = 'yes' OR foreign_background = 'declined' OR postcode LIKE '3%'";
+    assert_eq!(
+        count(&second.db, esf).await,
+        count(db, esf).await,
+        "the same ESF+ answers"
+    );
 
     let (ok, _, err) = onramp(&first.url, &args, "");
     assert!(!ok && err.contains("already holds data"), "{err}");

@@ -536,3 +536,81 @@ async fn the_dashboard_exports_as_csv_and_as_an_xlsx_an_independent_reader_opens
             .contains("took_step_percent;Steps, share of those started;79.2;")
     );
 }
+
+/// Twenty started, ten took a step, five of them into paid work: 25% of all who started, 50% of
+/// those who took a step. Both shares stand side by side with their bases named, for staff and
+/// (no cell being small) for funders, on the page, in the API and in the downloads.
+#[tokio::test]
+async fn paid_work_is_shown_as_a_share_of_all_who_started_next_to_those_who_took_a_step() {
+    let app = TestApp::spawn().await;
+    let c = cohort(&app).await;
+    for n in 0..20 {
+        let person = c.person("Whole", n, "2014-03-03", "2013-12-01", None).await;
+        match n {
+            0..5 => c.step(&person, "new_employer", "2014-06-02").await,
+            5..10 => c.step(&person, "volunteer_work", "2014-06-02").await,
+            _ => {}
+        }
+    }
+    let query = format!("from=2014-01-01&to=2014-12-31&organisation_id={}", c.maasland);
+    let funder = app.api_as(FUNDER).await;
+    for client in [&c.coach, &funder] {
+        let d = c.dashboard(client, 2014).await;
+        assert_eq!(
+            (d["started"].clone(), d["took_step"].clone(), d["paid_work"].clone()),
+            (json!(20), json!(10), json!(5)),
+            "{d}"
+        );
+        assert_eq!(d["paid_work_percent_of_steps"], 50.0, "{d}");
+        assert_eq!(d["paid_work_percent_of_started"], 25.0, "{d}");
+    }
+
+    for who in [COACH_LIMBURG, FUNDER] {
+        let html = app
+            .english_browser_as(who)
+            .await
+            .get(app.url(&format!("/dashboard?{query}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let row = |label: &str| {
+            let start = html.find(label).unwrap_or_else(|| panic!("{who}: no {label}"));
+            html[start..start + html[start..].find("</tr>").unwrap()].to_owned()
+        };
+        let of_steps = row("Paid work, share of those who took a step");
+        assert!(
+            of_steps.contains("50.0%") && of_steps.contains("of 10 who took a step"),
+            "{of_steps}"
+        );
+        let of_started = row("Paid work, share of all who started");
+        assert!(
+            of_started.contains("25.0%") && of_started.contains("of 20 started"),
+            "{of_started}"
+        );
+    }
+
+    let download = |format: &'static str| {
+        let url = app.url(&format!("/api/v1/exports/dashboard.{format}?{query}"));
+        let funder = &funder;
+        async move { funder.get(url).send().await.unwrap().bytes().await.unwrap() }
+    };
+    let csv = String::from_utf8(download("csv").await.to_vec()).unwrap();
+    let value = |figure: &str| {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{figure};")))
+            .unwrap_or_else(|| panic!("no {figure} in {csv}"));
+        line.split(';').nth(2).unwrap().replace(',', ".")
+    };
+    assert_eq!(value("paid_work_percent_of_started"), "25.0");
+    assert_eq!(value("paid_work_percent_of_steps"), "50.0");
+    let book = read_with_python("read_xlsx.py", &download("xlsx").await);
+    let rows = book["dashboard"].as_array().unwrap();
+    let cell = |figure: &str| rows.iter().find(|r| r[0] == figure).unwrap()[2].clone();
+    assert_eq!(cell("paid_work_percent_of_started").as_f64(), Some(25.0));
+    assert_eq!(cell("started"), json!(20));
+    assert_eq!(cell("took_step"), json!(10));
+}

@@ -19,6 +19,7 @@ mod dashboard;
 mod dashboard_counts;
 mod dashboard_scopes;
 mod decimals;
+mod demo_reports;
 mod enum_guards;
 mod esf_indicators;
 mod esf_intake;

@@ -37,7 +37,8 @@ struct Cohort {
     app: TestApp,
     admin: Client,
     people: Vec<Person>,
-    wgtw: String,
+    /// The cohort's own programme.
+    programme: String,
 }
 
 /// Who consents to what: `(first, gender, born, research)` where research is `Some(withdrawn)`.
@@ -80,7 +81,14 @@ async fn cohort() -> Cohort {
     let admin = app.api_as(ADMIN).await;
     let coach = app.api_as(COACH_LIMBURG).await;
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
-    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    // A programme of its own: the demo's participants who consent to research stay out of its studies.
+    let body = json!({
+        "code": "research-cohort", "name": "Research cohort", "max_duration_months": 24, "follow_up_months": [6, 12],
+        "phases": [{"code": "intake", "name": "Intake"}], "modules": [{"code": "module_2", "name": "Module 2"}]
+    });
+    let (status, created) = app.send_json(&admin, "POST", "/api/v1/programmes", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let programme = programme_id(&app, &coach, "research-cohort").await;
     let started = today() - Days::new(60);
     let mut people = Vec::new();
     for (n, (first, gender, born, research)) in cohort_spec().into_iter().enumerate() {
@@ -116,7 +124,7 @@ async fn cohort() -> Cohort {
                 assert_eq!(status, StatusCode::OK);
             }
         }
-        let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": started.to_string()});
+        let body = json!({"programme_id": programme, "organisation_id": maasland, "started_on": started.to_string()});
         app.start_trajectory(&coach, &id, body).await;
         people.push(Person {
             id,
@@ -138,7 +146,7 @@ async fn cohort() -> Cohort {
         app,
         admin,
         people,
-        wgtw,
+        programme,
     };
     record_activity(&app_cohort, &coach, &maasland).await;
     app_cohort
@@ -150,7 +158,7 @@ async fn record_activity(c: &Cohort, coach: &Client, maasland: &str) {
     let app = &c.app;
     let location = location_of(app, coach, maasland).await;
     let series = json!({
-        "programme_id": c.wgtw, "module": "module_2", "title": "Series Titelgeheim", "organisation_id": maasland,
+        "programme_id": c.programme, "module": "module_2", "title": "Series Titelgeheim", "organisation_id": maasland,
         "location_id": location, "capacity": 8, "first_date": (today() - Days::new(7)).to_string(),
         "start_time": "10:00", "minutes": 120, "sessions": 1, "weeks_between": 1
     });
@@ -212,7 +220,7 @@ async fn add_researcher(app: &TestApp, admin: &Client, email: &str) -> String {
 
 async fn create_study(c: &Cohort, title: &str, researcher: &str) -> String {
     let body = json!({"title": title, "starts_on": "2020-01-01", "ends_on": "2030-12-31",
-                      "programme_ids": [c.wgtw], "researcher_ids": [researcher]});
+                      "programme_ids": [c.programme], "researcher_ids": [researcher]});
     let (status, study) = c.app.send_json(&c.admin, "POST", "/api/v1/studies", body).await;
     assert_eq!(status, StatusCode::CREATED, "{study}");
     assert_eq!(study["k"], 5, "the default k");
@@ -355,7 +363,7 @@ async fn the_export_holds_the_consenting_people_pseudonymised_and_k_anonymous() 
         "female".into(),
         "limburg".into(),
         "chronic_pain".into(),
-        "we-go-to-work".into()
+        "research-cohort".into()
     ]));
     assert!(classes.keys().any(|k| k[0] == "30-39" && k[1] == "male"), "{classes:?}");
 

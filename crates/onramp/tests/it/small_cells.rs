@@ -128,4 +128,10 @@ async fn a_count_that_differs_by_one_from_the_count_it_is_part_of_is_hidden_too(
     assert_eq!(d["paid_work"], Value::Null, "nor may 7 - paid work: {d}");
     assert_eq!(d["took_step_percent"], Value::Null);
     assert_eq!(d["paid_work_percent_of_steps"], Value::Null);
+    assert_eq!(
+        d["paid_work_percent_of_started"],
+        Value::Null,
+        "6 of 7 would name the one not in paid work"
+    );
+    assert_eq!(exact["paid_work_percent_of_started"], 85.7);
 }

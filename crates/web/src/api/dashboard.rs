@@ -53,8 +53,12 @@ pub struct DashboardView {
     pub steps_target_percent: Option<f64>,
     /// Of the cohort: in paid work.
     pub paid_work: Option<i64>,
-    /// `paid_work` / `took_step`, in percent.
+    /// `paid_work` / `took_step`, in percent: of those who took a step (the base is `took_step`).
     pub paid_work_percent_of_steps: Option<f64>,
+    /// `paid_work` / `started`, in percent: of all who started, step or not (the base is
+    /// `started`). Shown next to `paid_work_percent_of_steps` so a quoted share of people back at
+    /// work says which whole it is of.
+    pub paid_work_percent_of_started: Option<f64>,
     /// Trajectories that ended in the period, by ESF+ situation upon leaving (`not_recorded` when missing).
     pub exits: Vec<Count>,
     /// The cohort by months of sickness when the trajectory started: 0-3, 4-6, 7-12, 13-24, 25+, unknown.
@@ -113,6 +117,7 @@ impl From<Dashboard> for DashboardView {
             steps_target_percent: d.steps_target_percent,
             paid_work: shown(&d, "paid_work", d.paid_work),
             paid_work_percent_of_steps: d.paid_work_percent_of_steps,
+            paid_work_percent_of_started: d.paid_work_percent_of_started,
             exits: counts(&d, "exits", &d.exits),
             sickness_bands: counts(&d, "sickness", &d.sickness_bands),
             top_barriers: counts(&d, "barrier", &d.top_barriers),

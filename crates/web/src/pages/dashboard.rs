@@ -83,6 +83,12 @@ impl DashboardTemplate {
         format!("/dashboard/people?{}", query_string(&pairs))
     }
 
+    /// The base a share is of, named with its count ("of 20 started"); nothing when that count is
+    /// hidden as a small cell.
+    fn base(&self, key: &str, figure: &str, count: &i64) -> Option<String> {
+        (!self.d.is_hidden(figure)).then(|| self.p.t1(key, "count", count))
+    }
+
     fn share(&self, value: &Option<f64>) -> String {
         value.map(|v| self.p.percent(v)).unwrap_or_else(|| "—".into())
     }

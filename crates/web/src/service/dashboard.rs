@@ -65,6 +65,9 @@ pub struct Dashboard {
     pub paid_work: i64,
     /// `paid_work` as a share of those who took a step.
     pub paid_work_percent_of_steps: Option<f64>,
+    /// `paid_work` as a share of all who started, step or not: the two shares side by side say
+    /// which "100%" a quoted rate of return to work is of.
+    pub paid_work_percent_of_started: Option<f64>,
     /// Trajectories ended in the period, by the ESF+ situation upon leaving ("not_recorded" when missing).
     pub exits: Vec<(String, i64)>,
     /// Median length in months (days ÷ 30.44, one decimal) of the trajectories that ended in the period.
@@ -137,6 +140,7 @@ impl Dashboard {
         self.took_step_percent_of_contacted =
             cells.share(&["took_step", "contacted"], self.took_step_percent_of_contacted);
         self.paid_work_percent_of_steps = cells.share(&["paid_work", "took_step"], self.paid_work_percent_of_steps);
+        self.paid_work_percent_of_started = cells.share(&["paid_work", "started"], self.paid_work_percent_of_started);
         self.median_duration_months = cells.share(&["exited"], self.median_duration_months);
         self.reached_per_fte = cells.share(&["reached_by_presence"], self.reached_per_fte);
         for (key, count) in [
@@ -293,6 +297,7 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
         steps_target_percent: steps_permille.map(|p| f64::from(p) / 10.0),
         paid_work,
         paid_work_percent_of_steps: percent(paid_work, took_step),
+        paid_work_percent_of_started: percent(paid_work, started),
         exits: tally
             .by("exited")
             .map(|(situation, n)| (situation.to_owned(), n))

@@ -96,6 +96,11 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
             "dashboard-paid-share",
             d.paid_work_percent_of_steps,
         ),
+        decimal(
+            "paid_work_percent_of_started",
+            "dashboard-paid-started",
+            d.paid_work_percent_of_started,
+        ),
         decimal("median_duration_months", "dashboard-duration", d.median_duration_months),
         decimal("fte", "dashboard-fte", Some(d.fte)),
         decimal("reached_per_fte", "dashboard-per-fte", d.reached_per_fte),
