@@ -28,13 +28,17 @@ SCHEMA_CODES = {
 # Fields required only in some cases, which the document says in their descriptions: a region for
 # care partners (not for the provider or national bodies), organisations for coaches and care-team
 # members and regions for coordinators, a password when an account is created (not when it is
-# changed), the situation at a check-in where contact was made, the value of a dashboard figure.
+# changed), the situation at a check-in where contact was made, the partner of a consent to share
+# with a care team, the value of a dashboard figure.
 CONDITIONAL = {
     ("region_id", "required"),
     ("organisations", "required"),
     ("regions", "required"),
     ("password", "required"),
     ("situation", "required"),
+    # A consent to share with a care team names the partner whose team it is.
+    ("organisation_id", "required"),
+    ("consent.organisation_id", "required"),
     # The dashboard's list behind a figure: `value` names the barrier, exit situation or band of
     # sickness of the figures that have one.
     ("value", "invalid-choice"),
