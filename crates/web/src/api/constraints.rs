@@ -204,7 +204,7 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("SeriesBody", "coach_id", Id(Optional)),
     ("SeriesBody", "location_id", Id(Optional)),
     ("SeriesBody", "peer_expert_id", Id(Optional)),
-    ("SignInBody", "email", NotEmpty),
+    ("SignInBody", "email", Line),
     ("SignInBody", "password", NotEmpty),
     ("StartBody", "programme_id", Id(Required)),
     ("StartBody", "organisation_id", Id(Required)),
