@@ -373,7 +373,8 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
 fn required(accepts: Accepts) -> bool {
     match accepts {
         Date(need) | Id(need) | Choice(_, need) | Range(_, _, need) => need == Required,
-        OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword | Phone | Postcode | Months | NoControl => false,
+        OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword | Phone | Postcode | Months
+        | NoControl => false,
         Email(need) => need == Required,
         _ => true,
     }
