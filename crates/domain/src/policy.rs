@@ -714,6 +714,8 @@ pub struct Menu {
     pub audit: bool,
     /// Research studies: administrators manage them, researchers download their own.
     pub studies: bool,
+    /// ESF operations and their indicators.
+    pub esf: bool,
 }
 
 pub fn menu(actor: &Actor) -> Menu {
@@ -736,6 +738,7 @@ pub fn menu(actor: &Actor) -> Menu {
         reference_data: decide(actor, Action::ManageReferenceData) == Decision::Allow,
         audit: decide(actor, Action::ViewAudit) == Decision::Allow,
         studies: decide(actor, Action::ViewStudies) == Decision::Allow,
+        esf: decide(actor, Action::ViewEsfIndicators) == Decision::Allow,
     }
 }
 

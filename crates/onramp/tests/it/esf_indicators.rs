@@ -498,3 +498,31 @@ async fn funders_see_small_cells_hidden_and_others_are_refused() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_esf_report_is_in_the_menu_of_those_who_may_read_it() {
+    let app = TestApp::spawn().await;
+    let link = "<a href=\"/esf\"";
+    for (email, shown) in [
+        (ADMIN, true),
+        (COORDINATOR_LIMBURG, true),
+        (FUNDER, true),
+        (COACH_LIMBURG, false),
+        (PEER, false),
+    ] {
+        let browser = app.browser_as(email).await;
+        // Every page carries the menu; the account page is one every role opens.
+        let html = browser
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("<nav"), "{email}");
+        assert_eq!(html.contains(link), shown, "{email}");
+        let status = browser.get(app.url("/esf")).send().await.unwrap().status();
+        assert_eq!(status.is_success(), shown, "{email}: {status}");
+    }
+}

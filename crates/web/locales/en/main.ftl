@@ -1070,6 +1070,7 @@ plan-unshare = Stop sharing with the care team
 notice-plan-unshared = The care team no longer reads this plan, until you save a version as shared.
 
 # Research studies (docs/research.md)
+nav-esf = ESF+ report
 nav-studies = Studies
 role-researcher = Researcher
 home-studies-help = Research studies and their pseudonymised exports.

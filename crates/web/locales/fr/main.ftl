@@ -1070,6 +1070,7 @@ plan-unshare = Ne plus partager avec l'équipe de soins
 notice-plan-unshared = L'équipe de soins ne lit plus ce plan, jusqu'à ce que vous enregistriez une version partagée.
 
 # Research studies (docs/research.md)
+nav-esf = Rapport FSE+
 nav-studies = Études
 role-researcher = Chercheur
 home-studies-help = Les études scientifiques et leurs exports pseudonymisés.

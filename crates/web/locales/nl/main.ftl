@@ -1070,6 +1070,7 @@ plan-unshare = Niet langer delen met het zorgteam
 notice-plan-unshared = Het zorgteam leest dit plan niet meer, tot u een versie als gedeeld bewaart.
 
 # Research studies (docs/research.md)
+nav-esf = ESF+-rapport
 nav-studies = Onderzoeken
 role-researcher = Onderzoeker
 home-studies-help = Wetenschappelijke onderzoeken en hun gepseudonimiseerde exports.
