@@ -1167,7 +1167,8 @@ mod tests {
         let coach = menu(&actor(Role::Coach));
         assert!(coach.organisations && !coach.users && !coach.audit && !coach.reference_data);
         let funder = menu(&actor(Role::Funder));
-        assert!(!funder.organisations && !funder.users && !funder.regions && !funder.studies);
+        assert!(!funder.organisations && !funder.users && !funder.regions && !funder.studies && funder.esf);
+        assert!(admin.esf && !coach.esf);
         // A researcher's menu holds their studies and nothing of the programme's work.
         let researcher = menu(&actor(Role::Researcher));
         assert_eq!(
@@ -1184,6 +1185,7 @@ mod tests {
                 reference_data: false,
                 audit: false,
                 studies: true,
+                esf: false,
             }
         );
     }
