@@ -111,7 +111,7 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     (
         "CloseBarrierBody",
         "status",
-        Choice(&["resolved", "unresolved"], Required),
+        Choice(crate::service::barriers::CLOSED, Required),
     ),
     ("CloseBarrierBody", "on", Date(Optional)),
     ("CoachingContactBody", "trajectory_id", Id(Required)),
@@ -276,16 +276,20 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
     (
         Some("/api/v1/caseload"),
         "status",
-        Choice(&["active", "ended", "all"], Optional),
+        Choice(crate::requests::caseload::STATUSES, Optional),
     ),
-    (Some("/api/v1/caseload"), "sort", Choice(&["name", "ends_by"], Optional)),
+    (
+        Some("/api/v1/caseload"),
+        "sort",
+        Choice(crate::requests::caseload::SORTS, Optional),
+    ),
     (
         Some("/api/v1/organisations"),
         "kind",
         Choice(OrganisationKind::VALUES, Optional),
     ),
     (Some("/api/v1/users"), "role", Choice(Role::VALUES, Optional)),
-    (None, "audience", Choice(&["participant", "physician"], Optional)),
+    (None, "audience", Choice(crate::service::documents::AUDIENCES, Optional)),
     (None, "lang", Choice(Language::VALUES, Optional)),
     (None, "year", Year),
     (

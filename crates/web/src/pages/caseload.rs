@@ -162,7 +162,7 @@ pub async fn caseload(
         due,
         today: today(),
         statuses: options(&p, "status", &["active", "ended", "all"]),
-        sorts: options(&p, "sort", &["name", "ends_by"]),
+        sorts: options(&p, "sort", crate::requests::caseload::SORTS),
         can_register: policy::decide(&ctx.actor, Action::RegisterParticipants) == Decision::Allow,
         is_coach: ctx.actor.role == Role::Coach,
         rows: rows.into_iter().map(CaseloadRow::from).collect(),

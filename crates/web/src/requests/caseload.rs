@@ -43,6 +43,10 @@ pub struct CaseloadQuery {
     pub limit: Option<i64>,
 }
 
+/// The caseload's statuses and orders, as the query names them.
+pub const STATUSES: &[&str] = &["active", "ended", "all"];
+pub const SORTS: &[&str] = &["name", "ends_by"];
+
 impl CaseloadQuery {
     /// The filter, as of `today`.
     pub fn filter(&self, today: NaiveDate) -> Result<Filter, AppError> {
@@ -53,12 +57,12 @@ impl CaseloadQuery {
             "active" | "" => Status::Active,
             "ended" => Status::Ended,
             "all" => Status::All,
-            _ => return Err(AppError::invalid_choice("status", &["active", "ended", "all"])),
+            _ => return Err(AppError::invalid_choice("status", STATUSES)),
         };
         let sort = match self.sort.as_deref().unwrap_or("name") {
             "name" | "" => Sort::Name,
             "ends_by" => Sort::EndsBy,
-            _ => return Err(AppError::invalid_choice("sort", &["name", "ends_by"])),
+            _ => return Err(AppError::invalid_choice("sort", SORTS)),
         };
         let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
             Some(cursor) => Some(decode_cursor(cursor, sort).ok_or(AppError::invalid("after", "invalid-reference"))?),

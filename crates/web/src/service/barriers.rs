@@ -12,6 +12,9 @@ use onramp_store::trajectories;
 use uuid::Uuid;
 
 /// Notes a barrier to work on one of the participant's trajectories.
+/// The statuses a barrier closes with.
+pub const CLOSED: &[&str] = &["resolved", "unresolved"];
+
 pub async fn add_barrier(
     state: &AppState,
     ctx: &Ctx,
@@ -53,7 +56,7 @@ pub async fn close_barrier(
         .check("status", BarrierStatus::parse(status))
         .filter(|s| *s != BarrierStatus::Open);
     if status.is_none() && errors.is_empty() {
-        errors.add_choice("status", &["resolved", "unresolved"]);
+        errors.add_choice("status", CLOSED);
     }
     let on = if on.trim().is_empty() {
         Some(today())

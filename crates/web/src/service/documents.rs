@@ -25,12 +25,15 @@ pub enum Audience {
     Physician,
 }
 
+/// Who a document is written for, as the query names them.
+pub const AUDIENCES: &[&str] = &["participant", "physician"];
+
 impl Audience {
     fn parse(input: &str) -> Result<Self, AppError> {
         match input.trim() {
             "" | "participant" => Ok(Audience::Participant),
             "physician" => Ok(Audience::Physician),
-            _ => Err(AppError::invalid_choice("audience", &["participant", "physician"])),
+            _ => Err(AppError::invalid_choice("audience", AUDIENCES)),
         }
     }
 
