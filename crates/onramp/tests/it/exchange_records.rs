@@ -12,7 +12,7 @@ const BARRIERS: &str = include_str!("../../../../docs/import-example-barriers.cs
 const CONTACTS: &str = include_str!("../../../../docs/import-example-contacts.csv");
 
 /// Posts a file to `/api/v1/imports/{kind}`.
-async fn import(
+pub(crate) async fn import(
     app: &TestApp,
     client: &Client,
     kind: &str,

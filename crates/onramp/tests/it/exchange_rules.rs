@@ -22,15 +22,7 @@ fn header(example: &str) -> &str {
 
 /// Posts a CSV file to `/api/v1/imports/{kind}`.
 async fn import(app: &TestApp, client: &Client, kind: &str, csv: String, dry_run: bool) -> (StatusCode, Value) {
-    let response = client
-        .post(app.url(&format!("/api/v1/imports/{kind}?dry_run={dry_run}")))
-        .header("content-type", "text/csv")
-        .header("x-requested-with", "onramp-tests")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    status_and_json(response).await
+    crate::exchange_records::import(app, client, kind, csv.into_bytes(), "text/csv", dry_run).await
 }
 
 /// The row errors of a report: (line, column, code, message).
