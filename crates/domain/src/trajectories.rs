@@ -33,6 +33,11 @@ pub enum DurationStatus {
 }
 
 /// The last day a trajectory may run.
+/// The service a handover to job mediation goes to, at the receiving organisation.
+pub fn parse_mediation_service(input: &str) -> Result<String, &'static str> {
+    crate::validation::required_text(input, 200)
+}
+
 pub fn ends_by(started_on: NaiveDate, max_months: i32) -> NaiveDate {
     started_on
         .checked_add_months(Months::new(max_months.max(0) as u32))

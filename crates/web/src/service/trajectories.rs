@@ -338,7 +338,7 @@ async fn mediation(
     let organisation_id = errors.check("mediation_organisation_id", parse_id(&fields.mediation_organisation_id));
     let service = errors.check(
         "mediation_service",
-        onramp_domain::validation::required_text(&fields.mediation_service, 200),
+        onramp_domain::trajectories::parse_mediation_service(&fields.mediation_service),
     );
     let Some(organisation_id) = organisation_id else {
         return Ok(None);

@@ -13,8 +13,7 @@ use chrono::NaiveDate;
 use onramp_domain::identity::Role;
 use onramp_domain::outcomes::ExitSituation;
 use onramp_domain::participants::{ParticipantInput, parse_date, parse_optional_date};
-use onramp_domain::trajectories::{ExitReason, ends_by};
-use onramp_domain::validation::required_text;
+use onramp_domain::trajectories::{ExitReason, ends_by, parse_mediation_service};
 use onramp_store::audit::{self, Event};
 use onramp_store::trajectories::NewTrajectory;
 use onramp_store::{Tx, trajectories};
@@ -185,7 +184,7 @@ async fn mediation(
         }
         return Ok(None);
     }
-    let service = required_text(service, 200)
+    let service = parse_mediation_service(service)
         .map_err(|c| errors.push(error(line, "mediation_service", c, ctx)))
         .ok();
     let organisation = match name {
