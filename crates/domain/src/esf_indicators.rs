@@ -232,7 +232,7 @@ fn count_one(f: &Facts, today: NaiveDate) -> (Vec<&'static str>, Standing, bool)
     }
     let mut not_reached = false;
     if let Some(left) = f.left_on.filter(|left| *left <= today) {
-        let window_end = left.checked_add_days(Days::new(FOUR_WEEKS)).unwrap_or(NaiveDate::MAX);
+        let window_end = leaving_situation_until(left);
         let in_window: Vec<OutcomeKind> = f
             .outcomes
             .iter()
@@ -292,6 +292,16 @@ fn count_one(f: &Facts, today: NaiveDate) -> (Vec<&'static str>, Standing, bool)
         }
     }
     (codes, s, not_reached)
+}
+
+/// The last day on which the situation upon leaving may still be recorded or corrected: four
+/// weeks after the exit, the window the immediate results (EECR01-EECR04) are measured in.
+/// Outcomes after an exit are refused (they belong to check-ins), so this is how a result known a
+/// few days after leaving reaches the report.
+pub fn leaving_situation_until(left_on: NaiveDate) -> NaiveDate {
+    left_on
+        .checked_add_days(Days::new(FOUR_WEEKS))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Counts the indicators of these participants as of `today`.

@@ -26,6 +26,30 @@ pub async fn create(tx: &mut impl Access, input: &OperationInput) -> Result<Oper
     run!(tx, c => sqlx::query(sql).bind(id).bind(&input.number).bind(&input.title).bind(input.starts_on)
         .bind(input.ends_on).bind(at).execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("number"))?;
+    link(tx, id, input).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Changes an operation: its number, title, period and what it covers (`NotFound` when unknown).
+pub async fn update(tx: &mut impl Access, id: Uuid, input: &OperationInput) -> Result<Operation> {
+    let sql = "UPDATE esf_operations SET number = $1, title = $2, starts_on = $3, ends_on = $4, updated_at = $5
+               WHERE id = $6";
+    let done = run!(tx, c => sqlx::query(sql).bind(&input.number).bind(&input.title).bind(input.starts_on)
+        .bind(input.ends_on).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))
+    .map_err(StoreError::taken_as("number"))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    for table in ["esf_operation_programmes", "esf_operation_partners"] {
+        let sql = format!("DELETE FROM {table} WHERE operation_id = $1");
+        run!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql)).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    link(tx, id, input).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// The programmes and partners an operation covers.
+async fn link(tx: &mut impl Access, id: Uuid, input: &OperationInput) -> Result<()> {
     for programme in &input.programme_ids {
         let sql = "INSERT INTO esf_operation_programmes (operation_id, programme_id) VALUES ($1, $2)";
         run!(tx, c => sqlx::query(sql).bind(id).bind(*programme).execute(c).await.map(|r| r.rows_affected()))
@@ -36,7 +60,7 @@ pub async fn create(tx: &mut impl Access, input: &OperationInput) -> Result<Oper
         run!(tx, c => sqlx::query(sql).bind(id).bind(*partner).execute(c).await.map(|r| r.rows_affected()))
             .map_err(StoreError::taken_as("partner_ids"))?;
     }
-    get(tx, id).await?.ok_or(StoreError::NotFound)
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

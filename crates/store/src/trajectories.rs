@@ -305,6 +305,27 @@ pub async fn exit(tx: &mut impl Access, id: Uuid, exit: &Exit<'_>, by: Option<Uu
     Ok(ended)
 }
 
+/// Records or corrects the ESF+ situation upon leaving of an ended trajectory (within four weeks of
+/// the exit: the caller checks), keeping the change as an event of the day it was recorded.
+pub async fn record_leaving_situation(
+    tx: &mut impl Access,
+    id: Uuid,
+    situation: &str,
+    on: NaiveDate,
+    by: Option<Uuid>,
+) -> Result<Trajectory> {
+    let before = get(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let sql = "UPDATE trajectories SET exit_situation = $1, updated_at = $2 WHERE id = $3 AND ended_on IS NOT NULL";
+    let done = run!(tx, c => sqlx::query(sql).bind(situation).bind(now()).bind(id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let from = before.exit_situation.as_deref();
+    event(tx, id, "leaving_situation", on, from, Some(situation), None, by).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
 /// Records where a handover to job mediation took the person, on the trajectory it ended (in the
 /// exit's transaction).
 pub async fn record_mediation(tx: &mut impl Access, id: Uuid, organisation_id: Uuid, service: &str) -> Result<()> {

@@ -66,18 +66,23 @@ async fn six_months(app: &TestApp, admin: &Client, who: &str, contact: bool, sit
     assert!(status.is_success(), "{done}");
 }
 
+/// A programme that reports to the ESF, with a six-month check-in; returns its id.
+async fn esf_programme(app: &TestApp, admin: &Client, code: &str) -> String {
+    let body = json!({
+        "code": code, "name": code, "max_duration_months": 24, "follow_up_months": [6],
+        "reports_to_esf": true, "phases": [{"code": "intake", "name": "Intake"}]
+    });
+    let (status, _) = app.send_json(admin, "POST", "/api/v1/programmes", body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    programme_id(app, admin, code).await
+}
+
 #[tokio::test]
 async fn a_known_cohort_gives_known_indicators_on_the_api_and_in_the_workbook() {
     let app = TestApp::spawn().await;
     let admin = app.api_as(ADMIN).await;
     let org = app.organisation_id("Revalidatieziekenhuis Maasland").await;
-    let body = json!({
-        "code": "esf-cohort", "name": "ESF cohort", "max_duration_months": 24, "follow_up_months": [6],
-        "reports_to_esf": true, "phases": [{"code": "intake", "name": "Intake"}]
-    });
-    let (status, _) = app.send_json(&admin, "POST", "/api/v1/programmes", body).await;
-    assert_eq!(status, StatusCode::CREATED);
-    let programme = programme_id(&app, &admin, "esf-cohort").await;
+    let programme = esf_programme(&app, &admin, "esf-cohort").await;
     let no = |extra: Value| {
         let mut body = json!({"disability": "no", "third_country_national": "no", "foreign_background": "no",
                               "minority": "no", "homeless": "no"});
@@ -281,14 +286,7 @@ async fn a_known_cohort_gives_known_indicators_on_the_api_and_in_the_workbook() 
         let numbers: Vec<i64> = (2..6).map(|c| row[c].as_f64().unwrap() as i64).collect();
         assert_eq!(numbers, cells, "{code} in the workbook");
     }
-    let csv = browser
-        .get(app.url(&format!("/esf/{id}/indicators.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = app.html(&browser, &format!("/esf/{id}/indicators.csv")).await;
     assert!(csv.starts_with('\u{feff}') && csv.contains("EECO01;"), "{csv}");
     let page = browser.get(app.url(&format!("/esf/{id}"))).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
@@ -525,4 +523,239 @@ async fn the_esf_report_is_in_the_menu_of_those_who_may_read_it() {
         let status = browser.get(app.url("/esf")).send().await.unwrap().status();
         assert_eq!(status.is_success(), shown, "{email}: {status}");
     }
+}
+
+/// Outcomes after an exit are refused (they belong to check-ins), so the situation upon leaving
+/// may be recorded or corrected for four weeks after the exit and then counts for EECR01-EECR04;
+/// after four weeks, or before the exit, it is refused with the reason, on the API and the page.
+#[tokio::test]
+async fn the_situation_upon_leaving_is_recorded_within_four_weeks_of_the_exit_and_counts() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let org = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let programme = esf_programme(&app, &admin, "esf-leaving").await;
+    let someone = |first: &str| {
+        json!({"first_name": first, "last_name": "Leaving", "birth_date": born(40), "gender": "female",
+               "situation": "inactive", "education": "isced_3_4", "postcode": "9000"})
+    };
+    let recent = person(&app, &admin, &org, someone("Recent")).await;
+    let recent_t = trajectory(&app, &admin, &recent, &programme, &org, 100).await;
+    exit(&app, &admin, &recent_t, 20, None).await;
+    let late = person(&app, &admin, &org, someone("Late")).await;
+    let late_t = trajectory(&app, &admin, &late, &programme, &org, 100).await;
+    exit(&app, &admin, &late_t, 40, None).await;
+    let open = person(&app, &admin, &org, someone("Open")).await;
+    let open_t = trajectory(&app, &admin, &open, &programme, &org, 100).await;
+
+    let operation = json!({"number": "ESF-LEAVING/1", "title": "Leaving", "starts_on": ago(1000), "ends_on": ago(0),
+                           "programme_ids": [programme]});
+    let (status, created) = app.send_json(&admin, "POST", "/api/v1/operations", operation).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let report = format!("/api/v1/operations/{}/indicators", created["id"].as_str().unwrap());
+    let (_, before) = app.get_json(&admin, &report).await;
+    assert_eq!(before["indicators"]["EECR04"]["total"], 0, "{before}");
+    assert_eq!(
+        before["pending_four_weeks"], 1,
+        "the one who left 20 days ago: {before}"
+    );
+
+    let put = |t: &str| format!("/api/v1/trajectories/{t}/leaving-situation");
+    let (status, after) = app
+        .send_json(&admin, "PUT", &put(&recent_t), json!({"situation": "in_employment"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(after["exit_situation"], "in_employment");
+    let (_, counted) = app.get_json(&admin, &report).await;
+    assert_eq!(counted["indicators"]["EECR04"]["women"], 1, "{counted}");
+    assert_eq!(counted["indicators"]["EECR04"]["total"], 1, "{counted}");
+    assert_eq!(counted["pending_four_weeks"], 0, "{counted}");
+    // A correction within the window replaces it: one result, not two.
+    let (status, _) = app
+        .send_json(&admin, "PUT", &put(&recent_t), json!({"situation": "in_education"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, corrected) = app.get_json(&admin, &report).await;
+    assert_eq!(corrected["indicators"]["EECR04"]["total"], 0, "{corrected}");
+    assert_eq!(corrected["indicators"]["EECR02"]["total"], 1, "{corrected}");
+    assert_eq!(app.audit("trajectory.leaving_situation").await.len(), 2);
+
+    // Too late, before the exit, and not a situation: refused, nothing written.
+    let (status, problem) = app
+        .send_json(&admin, "PUT", &put(&late_t), json!({"situation": "in_employment"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        has_error(&problem, "situation", "leaving-situation-closed"),
+        "{problem}"
+    );
+    let closed_on = (onramp_web::time::today() - Days::new(12))
+        .format("%d-%m-%Y")
+        .to_string();
+    assert!(message_of(&problem, "situation").contains(&closed_on), "{problem}");
+    let (status, problem) = app
+        .send_json(&admin, "PUT", &put(&open_t), json!({"situation": "in_employment"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "situation", "trajectory-not-ended"), "{problem}");
+    let (status, problem) = app
+        .send_json(&admin, "PUT", &put(&recent_t), json!({"situation": "retired"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        field_errors(&problem).iter().any(|(f, _)| f == "situation"),
+        "{problem}"
+    );
+    assert_eq!(
+        app.audit("trajectory.leaving_situation").await.len(),
+        2,
+        "nothing more written"
+    );
+    let (_, unchanged) = app.get_json(&admin, &report).await;
+    assert_eq!(unchanged["indicators"]["EECR02"]["total"], 1, "{unchanged}");
+
+    // The page offers the form only within the window, and says the same refusal by the field.
+    let page = app.english_browser_as(ADMIN).await;
+    let html = app.html(&page, &format!("/participants/{recent}")).await;
+    assert!(
+        html.contains(&format!("/trajectories/{recent_t}/leaving-situation")),
+        "form offered"
+    );
+    assert!(html.contains("Situation upon leaving recorded"), "on the timeline");
+    let late_page = app.html(&page, &format!("/participants/{late}")).await;
+    assert!(!late_page.contains("/leaving-situation"), "no form after four weeks");
+    let csrf = csrf_in(&late_page);
+    let response = page
+        .post(app.url(&format!("/trajectories/{late_t}/leaving-situation")))
+        .form(&[("csrf", csrf.as_str()), ("situation", "in_employment")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("up to four weeks after the exit"), "{html}");
+    let response = page
+        .post(app.url(&format!("/trajectories/{recent_t}/leaving-situation")))
+        .form(&[("csrf", csrf.as_str()), ("situation", "job_searching")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, file) = app.get_json(&admin, &format!("/api/v1/participants/{recent}")).await;
+    assert_eq!(file["trajectories"][0]["exit_situation"], "job_searching", "{file}");
+}
+
+/// An operation is changed after it was made (its partners narrow whom it counts), on the API and
+/// the page, audited with what it was; bad fields are refused by name, others may not change it.
+#[tokio::test]
+async fn an_operation_is_changed_and_its_report_follows_the_partners_it_covers() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let schelde = app.organisation_id("Revalidatieziekenhuis Scheldeoever").await;
+    let programme = esf_programme(&app, &admin, "esf-partners").await;
+    for (first, org) in [("Maas", &maasland), ("Schelde", &schelde)] {
+        let who = person(
+            &app,
+            &admin,
+            org,
+            json!({"first_name": first, "last_name": "Partner", "birth_date": born(40), "gender": "male",
+                   "situation": "inactive"}),
+        )
+        .await;
+        trajectory(&app, &admin, &who, &programme, org, 50).await;
+    }
+    let operation = json!({"number": "ESF-P/1", "title": "Partners", "starts_on": ago(1000), "ends_on": ago(0),
+                           "programme_ids": [programme]});
+    let (status, created) = app.send_json(&admin, "POST", "/api/v1/operations", operation).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let report = format!("/api/v1/operations/{id}/indicators");
+    let (_, all) = app.get_json(&admin, &report).await;
+    assert_eq!(
+        all["indicators"]["EECO01"]["total"], 2,
+        "no partner named: every partner"
+    );
+
+    let one = format!("/api/v1/operations/{id}");
+    let narrowed = json!({"number": "ESF-P/1", "title": "Partners, Maasland", "starts_on": ago(1000),
+                          "ends_on": ago(0), "programme_ids": [programme], "partner_ids": [maasland]});
+    let (status, changed) = app.send_json(&admin, "PUT", &one, narrowed).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["partner_ids"], json!([maasland]));
+    let (_, shown) = app.get_json(&admin, &one).await;
+    assert_eq!(shown["title"], "Partners, Maasland");
+    let (_, maas_only) = app.get_json(&admin, &report).await;
+    assert_eq!(maas_only["indicators"]["EECO01"]["total"], 1, "{maas_only}");
+    let audited = app.audit("esf_operation.update").await;
+    assert_eq!(audited.len(), 1);
+
+    let bad = json!({"number": "ESF-P/1", "title": "", "starts_on": ago(0), "ends_on": ago(10),
+                     "programme_ids": [programme], "partner_ids": [uuid::Uuid::now_v7().to_string()]});
+    let (status, problem) = app.send_json(&admin, "PUT", &one, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has_error(&problem, "title", "required"), "{problem}");
+    assert!(has_error(&problem, "ends_on", "range-inverted"), "{problem}");
+    let unknown_partner = json!({"number": "ESF-P/1", "title": "T", "starts_on": ago(1000), "ends_on": ago(0),
+                                 "programme_ids": [programme], "partner_ids": [uuid::Uuid::now_v7().to_string()]});
+    let (_, problem) = app.send_json(&admin, "PUT", &one, unknown_partner).await;
+    assert!(has_error(&problem, "partner_ids", "invalid-reference"), "{problem}");
+    let (status, _) = app
+        .send_json(
+            &admin,
+            "PUT",
+            &format!("/api/v1/operations/{}", uuid::Uuid::now_v7()),
+            json!({}),
+        )
+        .await;
+    assert!(status == StatusCode::NOT_FOUND || status == StatusCode::UNPROCESSABLE_ENTITY);
+    let coordinator = app.api_as(COORDINATOR_LIMBURG).await;
+    let (status, _) = app.send_json(&coordinator, "PUT", &one, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.audit("esf_operation.update").await.len(), 1, "nothing more written");
+
+    // The page: both partners offered, Maasland ticked; saving both widens it again.
+    let page = app.english_browser_as(ADMIN).await;
+    let html = app.html(&page, &format!("/esf/{id}/edit")).await;
+    assert!(html.contains(&format!("value=\"{maasland}\" checked")), "{html}");
+    assert!(html.contains(&format!("value=\"{schelde}\">")), "{html}");
+    let csrf = csrf_in(&html);
+    let (start, end, programme_s) = (ago(1000), ago(0), programme.clone());
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("number", "ESF-P/1"),
+        ("title", ""),
+        ("starts_on", start.as_str()),
+        ("ends_on", end.as_str()),
+        ("programme_ids", programme_s.as_str()),
+        ("partner_ids", maasland.as_str()),
+        ("partner_ids", schelde.as_str()),
+    ];
+    let response = page
+        .post(app.url(&format!("/esf/{id}/edit")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response.text().await.unwrap().contains("aria-describedby"),
+        "the field says why"
+    );
+    form[2] = ("title", "Partners, both");
+    let response = page
+        .post(app.url(&format!("/esf/{id}/edit")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, both) = app.get_json(&admin, &report).await;
+    assert_eq!(both["indicators"]["EECO01"]["total"], 2, "{both}");
+    let coordinator_page = app.english_browser_as(COORDINATOR_LIMBURG).await;
+    let response = coordinator_page
+        .get(app.url(&format!("/esf/{id}/edit")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }

@@ -43,16 +43,6 @@ async fn user_id(app: &TestApp, email: &str) -> String {
     me["id"].as_str().unwrap().to_owned()
 }
 
-fn message_of(problem: &Value, field: &str) -> String {
-    problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["field"] == field)
-        .map(|e| e["message"].as_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
 #[tokio::test]
 async fn the_host_takes_attendance_of_another_partners_participant_and_their_coach_sees_it() {
     let app = TestApp::spawn().await;

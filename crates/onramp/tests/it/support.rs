@@ -437,6 +437,12 @@ impl TestApp {
         csrf_in(&html)
     }
 
+    /// The HTML of the page at `path`, whatever its status.
+    pub async fn html(&self, client: &Client, path: &str) -> String {
+        let response = client.get(self.url(path)).send().await.expect("page");
+        response.text().await.expect("html")
+    }
+
     pub async fn get_json(&self, client: &Client, path: &str) -> (StatusCode, Value) {
         let response = client.get(self.url(path)).send().await.expect("request");
         status_and_json(response).await
@@ -554,6 +560,17 @@ pub fn field_errors(problem: &Value) -> Vec<(String, String)> {
                 })
                 .collect()
         })
+        .unwrap_or_default()
+}
+
+/// The message of the problem's error on `field` (empty when there is none).
+pub fn message_of(problem: &Value, field: &str) -> String {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == field)
+        .map(|e| e["message"].as_str().unwrap().to_owned())
         .unwrap_or_default()
 }
 

@@ -1150,6 +1150,10 @@ esf-operation-period = Period
 esf-operation-starts-on = Starts on
 esf-operation-ends-on = Ends on
 esf-operation-programmes = Programmes covered
+esf-operation-partners = Partners covered (none ticked: every partner)
+esf-operation-edit = Change the operation
+esf-operation-back = Back to the report
+esf-operation-edit-help = The report counts from the records: a change of period, programmes or partners shows in it at once. Each change is kept in the audit log.
 esf-report-title = ESF+ indicators
 esf-period = Period
 esf-period-cumulative = Cumulative from the start of the operation
@@ -1205,3 +1209,11 @@ esf-missing-homeless = homelessness
 esf-missing-postcode = postcode (or not in the reference table)
 esf-missing-exit_situation = situation at exit
 esf-missing-six_month_check_in = check-in six months after leaving
+
+## The situation upon leaving, within four weeks of the exit (ESF+ immediate results)
+trajectory-leaving-situation = Record the situation upon leaving
+leaving-situation-help = What the person does within four weeks of leaving counts for the ESF+ results (EECR01-EECR04). You can record or correct it until { $date }.
+timeline-leaving-situation = Situation upon leaving recorded: { $situation }
+notice-leaving-situation-saved = The situation upon leaving is saved.
+error-leaving-situation-closed = The situation upon leaving can be recorded up to four weeks after the exit, until { $date }. Record what happened later at a check-in.
+error-trajectory-not-ended = This trajectory has not ended yet: record the situation upon leaving when you end it.

@@ -1150,6 +1150,10 @@ esf-operation-period = Période
 esf-operation-starts-on = Commence le
 esf-operation-ends-on = Se termine le
 esf-operation-programmes = Programmes couverts
+esf-operation-partners = Partenaires couverts (aucun coché : tous les partenaires)
+esf-operation-edit = Modifier l’opération
+esf-operation-back = Retour au rapport
+esf-operation-edit-help = Le rapport compte à partir des dossiers : un changement de période, de programmes ou de partenaires s’y voit aussitôt. Chaque changement est gardé dans le journal d’audit.
 esf-report-title = Indicateurs FSE+
 esf-period = Période
 esf-period-cumulative = Cumulé depuis le début de l’opération
@@ -1205,3 +1209,11 @@ esf-missing-homeless = sans-abrisme
 esf-missing-postcode = code postal (ou absent de la table de référence)
 esf-missing-exit_situation = situation à la sortie
 esf-missing-six_month_check_in = suivi six mois après la sortie
+
+## The situation upon leaving, within four weeks of the exit (ESF+ immediate results)
+trajectory-leaving-situation = Enregistrer la situation à la sortie
+leaving-situation-help = Ce que la personne fait dans les quatre semaines suivant sa sortie compte pour les résultats FSE+ (EECR01-EECR04). Vous pouvez l’enregistrer ou le corriger jusqu’au { $date }.
+timeline-leaving-situation = Situation à la sortie enregistrée : { $situation }
+notice-leaving-situation-saved = La situation à la sortie est enregistrée.
+error-leaving-situation-closed = La situation à la sortie peut être enregistrée jusqu’à quatre semaines après la sortie, jusqu’au { $date }. Ce qui s’est passé ensuite s’enregistre lors d’un suivi.
+error-trajectory-not-ended = Ce trajet n’est pas encore clôturé : enregistrez la situation à la sortie au moment de le clôturer.

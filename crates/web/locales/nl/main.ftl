@@ -1150,6 +1150,10 @@ esf-operation-period = Periode
 esf-operation-starts-on = Begint op
 esf-operation-ends-on = Eindigt op
 esf-operation-programmes = Gedekte programma’s
+esf-operation-partners = Gedekte partners (geen aangevinkt: alle partners)
+esf-operation-edit = De operatie wijzigen
+esf-operation-back = Terug naar het rapport
+esf-operation-edit-help = Het rapport telt uit de dossiers: een gewijzigde periode, programma’s of partners zie je er meteen in. Elke wijziging komt in het auditlog.
 esf-report-title = ESF+-indicatoren
 esf-period = Periode
 esf-period-cumulative = Cumulatief vanaf de start van de operatie
@@ -1205,3 +1209,11 @@ esf-missing-homeless = dakloosheid
 esf-missing-postcode = postcode (of niet in de referentietabel)
 esf-missing-exit_situation = situatie bij uitstroom
 esf-missing-six_month_check_in = opvolging zes maanden na uitstroom
+
+## The situation upon leaving, within four weeks of the exit (ESF+ immediate results)
+trajectory-leaving-situation = Situatie bij uitstroom vastleggen
+leaving-situation-help = Wat de persoon binnen vier weken na de uitstroom doet, telt mee voor de ESF+-resultaten (EECR01-EECR04). Je kunt het vastleggen of verbeteren tot { $date }.
+timeline-leaving-situation = Situatie bij uitstroom vastgelegd: { $situation }
+notice-leaving-situation-saved = De situatie bij uitstroom is bewaard.
+error-leaving-situation-closed = De situatie bij uitstroom kan worden vastgelegd tot vier weken na de uitstroom, tot { $date }. Wat later gebeurde, noteer je bij een opvolgmoment.
+error-trajectory-not-ended = Dit traject is nog niet afgesloten: leg de situatie bij uitstroom vast wanneer je het afsluit.

@@ -139,6 +139,11 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("IcfCategoryBody", "title_nl", Line),
     ("IcfCategoryBody", "title_fr", Line),
     ("IcfCategoryBody", "title_en", Line),
+    (
+        "LeavingSituationBody",
+        "situation",
+        Choice(ExitSituation::VALUES, Required),
+    ),
     ("IntakeBody", "organisation_id", Id(Required)),
     ("IntakeTrajectoryBody", "programme_id", Id(Required)),
     ("IntakeTrajectoryBody", "started_on", Date(Required)),

@@ -62,6 +62,19 @@ pub struct OperationBody {
     pub partner_ids: Vec<String>,
 }
 
+impl OperationBody {
+    fn into_fields(self) -> OperationFields {
+        OperationFields {
+            number: self.number,
+            title: self.title,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            programme_ids: self.programme_ids,
+            partner_ids: self.partner_ids,
+        }
+    }
+}
+
 /// The ESF operations, by number (administrators, coordinators, funders).
 #[utoipa::path(get, path = "/api/v1/operations", tag = "esf",
     responses(
@@ -86,18 +99,46 @@ pub async fn create(
     ApiJson(body): ApiJson<OperationBody>,
 ) -> Result<(StatusCode, Json<OperationView>), AppError> {
     crate::service::require(&ctx.actor, onramp_domain::policy::Action::ManageEsfOperations)?;
-    let input = OperationInput::parse(&OperationFields {
-        number: body.number,
-        title: body.title,
-        starts_on: body.starts_on,
-        ends_on: body.ends_on,
-        programme_ids: body.programme_ids,
-        partner_ids: body.partner_ids,
-    })?;
+    let input = OperationInput::parse(&body.into_fields())?;
     Ok((
         StatusCode::CREATED,
         Json(service::create(&state, &ctx, input).await?.into()),
     ))
+}
+
+/// One ESF operation (administrators, coordinators, funders).
+#[utoipa::path(get, path = "/api/v1/operations/{id}", tag = "esf", params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = OperationView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<OperationView>, AppError> {
+    Ok(Json(service::get(&state, &ctx, id).await?.into()))
+}
+
+/// Changes an ESF operation: number, title, period, the programmes and partners it covers
+/// (administrators). The report counts from the records, so it follows at once.
+#[utoipa::path(put, path = "/api/v1/operations/{id}", tag = "esf", request_body = OperationBody, params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = OperationView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, a number taken, an unknown programme or partner", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<OperationBody>,
+) -> Result<Json<OperationView>, AppError> {
+    crate::service::require(&ctx.actor, onramp_domain::policy::Action::ManageEsfOperations)?;
+    let input = OperationInput::parse(&body.into_fields())?;
+    Ok(Json(service::update(&state, &ctx, id, input).await?.into()))
 }
 
 /// One indicator by gender. A cell is `null` when it is hidden from the reader (fewer people than

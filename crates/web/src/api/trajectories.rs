@@ -234,3 +234,28 @@ pub async fn exit(
     };
     Ok(Json(trajectory_service::exit(&state, &ctx, id, &fields).await?.into()))
 }
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct LeavingSituationBody {
+    /// The situation upon leaving (ESF+ EECR01-EECR04): job_searching, in_education,
+    /// gained_qualification, in_employment, none_of_these.
+    pub situation: String,
+}
+
+/// Records or corrects the situation upon leaving of an ended trajectory, up to four weeks after
+/// its exit (422 `leaving-situation-closed` after that, `trajectory-not-ended` before the exit).
+#[utoipa::path(put, path = "/api/v1/trajectories/{id}/leaving-situation", tag = "trajectories", request_body = LeavingSituationBody, params(("id" = Uuid, Path)),
+    responses((status = 200, body = TrajectoryView), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn leaving_situation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<LeavingSituationBody>,
+) -> Result<Json<TrajectoryView>, AppError> {
+    Ok(Json(
+        trajectory_service::record_leaving_situation(&state, &ctx, id, &body.situation)
+            .await?
+            .into(),
+    ))
+}

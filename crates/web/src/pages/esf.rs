@@ -2,8 +2,8 @@
 //! per indicator code), and the list of participants to complete.
 
 use super::form::{Form, FormData};
-use super::layout::{Page, PageResult, path_id, render, see_other};
-use super::options::{Options, programme_list};
+use super::layout::{Page, PageError, PageResult, path_id, render, see_other};
+use super::options::{Options, organisation_options, programme_list};
 use crate::download::download;
 use crate::error::AppError;
 use crate::exchange::esf_sheet::{self, IndicatorRow};
@@ -20,65 +20,152 @@ use axum::response::IntoResponse;
 use onramp_domain::esf_indicators::{COLUMNS, OperationFields, OperationInput, codes};
 use onramp_domain::policy::{Action, Decision, decide};
 use onramp_store::esf::Operation;
+use uuid::Uuid;
 
 #[derive(Template)]
 #[template(path = "esf_operations.html")]
 struct OperationsTemplate {
     p: Page,
     operations: Vec<Operation>,
-    programmes: Options,
+    choices: Choices,
     form: Form,
     can_manage: bool,
+}
+
+/// What an operation may cover: the programmes, and the partners whose trajectories count.
+struct Choices {
+    programmes: Options,
+    partners: Options,
+}
+
+async fn choices(state: &AppState, ctx: &Ctx) -> Result<Choices, PageError> {
+    let programmes = programme_list(state, ctx)
+        .await?
+        .into_iter()
+        .map(|g| (g.id.to_string(), g.definition.name))
+        .collect();
+    Ok(Choices {
+        programmes,
+        partners: organisation_options(state, ctx).await?,
+    })
+}
+
+fn status_of(form: &Form) -> StatusCode {
+    if form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
 }
 
 async fn list_page(state: &AppState, ctx: &Ctx, form: Form) -> PageResult {
     let operations = service::list(state, ctx).await?;
     let can_manage = decide(&ctx.actor, Action::ManageEsfOperations) == Decision::Allow;
-    let programmes = if can_manage {
-        programme_list(state, ctx)
-            .await?
-            .into_iter()
-            .map(|g| (g.id.to_string(), g.definition.name))
-            .collect()
+    let choices = if can_manage {
+        choices(state, ctx).await?
     } else {
-        Vec::new()
-    };
-    let status = if form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+        Choices {
+            programmes: Vec::new(),
+            partners: Vec::new(),
+        }
     };
     let template = OperationsTemplate {
         p: Page::new(ctx, "esf-operations-title", "esf"),
         operations,
-        programmes,
-        form,
+        choices,
         can_manage,
+        form,
     };
-    Ok((status, render(&template)).into_response())
+    Ok((status_of(&template.form), render(&template)).into_response())
 }
 
 pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
     list_page(&state, &ctx, Form::default()).await
 }
 
-pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
-    crate::service::require(&ctx.actor, Action::ManageEsfOperations)?;
-    let fields = OperationFields {
+fn fields_of(data: &FormData) -> OperationFields {
+    OperationFields {
         number: data.get("number").into(),
         title: data.get("title").into(),
         starts_on: data.get("starts_on").into(),
         ends_on: data.get("ends_on").into(),
         programme_ids: data.all("programme_ids"),
-        partner_ids: Vec::new(),
-    };
-    let result = match OperationInput::parse(&fields) {
+        partner_ids: data.all("partner_ids"),
+    }
+}
+
+pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
+    crate::service::require(&ctx.actor, Action::ManageEsfOperations)?;
+    let result = match OperationInput::parse(&fields_of(&data)) {
         Ok(input) => service::create(&state, &ctx, input).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {
         Ok(operation) => Ok(see_other(&format!("/esf/{}", operation.id), "saved")),
         Err(AppError::Invalid(errors)) => list_page(&state, &ctx, Form::failed(&data, &errors, ctx.language)).await,
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "esf_operation_edit.html")]
+struct EditTemplate {
+    p: Page,
+    operation: Operation,
+    choices: Choices,
+    form: Form,
+}
+
+async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, form: Option<Form>) -> PageResult {
+    crate::service::require(&ctx.actor, Action::ManageEsfOperations)?;
+    let operation = service::get(state, ctx, id).await?;
+    let d = &operation.definition;
+    let form = form.unwrap_or_else(|| {
+        let mut values = vec![
+            ("number".to_owned(), d.number.clone()),
+            ("title".to_owned(), d.title.clone()),
+            ("starts_on".to_owned(), d.starts_on.to_string()),
+            ("ends_on".to_owned(), d.ends_on.to_string()),
+        ];
+        values.extend(
+            d.programme_ids
+                .iter()
+                .map(|g| ("programme_ids".to_owned(), g.to_string())),
+        );
+        values.extend(d.partner_ids.iter().map(|o| ("partner_ids".to_owned(), o.to_string())));
+        Form::with_values(values)
+    });
+    let template = EditTemplate {
+        p: Page::new(ctx, "esf-operation-edit", "esf"),
+        choices: choices(state, ctx).await?,
+        operation,
+        form,
+    };
+    Ok((status_of(&template.form), render(&template)).into_response())
+}
+
+pub async fn edit(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
+    edit_page(&state, &ctx, path_id(&id)?, None).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = path_id(&id)?;
+    crate::service::require(&ctx.actor, Action::ManageEsfOperations)?;
+    let result = match OperationInput::parse(&fields_of(&data)) {
+        Ok(input) => service::update(&state, &ctx, id, input).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok(operation) => Ok(see_other(&format!("/esf/{}", operation.id), "saved")),
+        Err(AppError::Invalid(errors)) => {
+            let form = Form::failed(&data, &errors, ctx.language);
+            edit_page(&state, &ctx, id, Some(form)).await
+        }
         Err(error) => Err(error.into()),
     }
 }
@@ -110,6 +197,7 @@ struct ReportTemplate {
     issues: Vec<String>,
     period: String,
     years: Vec<i32>,
+    can_manage: bool,
 }
 
 pub async fn report(
@@ -131,6 +219,7 @@ pub async fn report(
             .collect(),
         period: period.as_string(),
         years: i.operation.definition.years(),
+        can_manage: decide(&ctx.actor, Action::ManageEsfOperations) == Decision::Allow,
         i,
         p,
     };

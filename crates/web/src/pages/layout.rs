@@ -67,6 +67,7 @@ impl Page {
             "phase-changed",
             "handed-over",
             "exited",
+            "leaving-situation-saved",
             "consent-withdrawn",
             "contact-recorded",
             "hours-recorded",

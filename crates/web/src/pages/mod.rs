@@ -31,6 +31,7 @@ mod options;
 mod organisations;
 mod outcomes;
 mod participant_file;
+mod participant_timeline;
 mod participant_view;
 mod participants;
 mod plan_editor;
@@ -153,6 +154,10 @@ pub fn router() -> Router<AppState> {
         .route("/trajectories/{id}/phase", post(trajectories::change_phase))
         .route("/trajectories/{id}/handover", post(trajectories::hand_over))
         .route("/trajectories/{id}/exit", post(trajectories::exit))
+        .route(
+            "/trajectories/{id}/leaving-situation",
+            post(trajectories::leaving_situation),
+        )
         .route("/import", get(exchange::show).post(exchange::upload))
         .route("/export/participants.xlsx", get(exchange::export_xlsx))
         .route("/export/{file}", get(exchange::export_csv))
@@ -161,6 +166,7 @@ pub fn router() -> Router<AppState> {
         .route("/programmes/{id}", get(programmes::show).post(programmes::update))
         .route("/esf", get(esf::list).post(esf::create))
         .route("/esf/{id}", get(esf::report))
+        .route("/esf/{id}/edit", get(esf::edit).post(esf::update))
         .route("/esf/{id}/missing", get(esf::missing))
         .route("/esf/{id}/indicators.csv", get(esf::export_csv))
         .route("/esf/{id}/indicators.pdf", get(esf::export_pdf))

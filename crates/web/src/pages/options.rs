@@ -72,6 +72,19 @@ pub async fn intake_organisations(state: &AppState, ctx: &Ctx) -> Result<Options
         .collect())
 }
 
+/// Every organisation, by name: what an ESF operation may cover (names of organisations are not
+/// personal data).
+pub async fn organisation_options(state: &AppState, ctx: &Ctx) -> Result<Options, super::layout::PageError> {
+    let everything = policy::OrganisationScope {
+        all: true,
+        by_membership: false,
+        by_region: false,
+    };
+    let mut conn = state.db.conn().await?;
+    let all = onramp_store::organisations::list(&mut conn, everything, ctx.user.id, &Default::default()).await?;
+    Ok(all.into_iter().map(|o| (o.id.to_string(), o.name)).collect())
+}
+
 /// The providers an agreement can be made with.
 pub async fn provider_options(state: &AppState, ctx: &Ctx) -> Result<Options, super::layout::PageError> {
     let filter = onramp_store::organisations::Filter {

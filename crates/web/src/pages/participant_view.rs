@@ -5,11 +5,13 @@
 use super::form::Form;
 use super::layout::Page;
 use super::options::{Options, options, unique_options};
+use super::participant_timeline::TimelineEntry;
 use crate::service::participants::ParticipantFile;
 use askama::Template;
 use chrono::NaiveDate;
 use onramp_domain::activities::ContactMode;
 use onramp_domain::consents::Purpose;
+use onramp_domain::esf_indicators::leaving_situation_until;
 use onramp_domain::participants::{SicknessAtIntake, age_on, is_working_age, sickness_at};
 use onramp_domain::trajectories::{ExitReason, duration_status};
 use onramp_store::programmes::Programme;
@@ -48,6 +50,8 @@ pub struct TrajectoryCard {
     coaches: Options,
     status: Option<String>,
     warnings: Vec<String>,
+    /// Ended less than four weeks ago: the situation upon leaving may be recorded until then.
+    leaving_situation_until: Option<chrono::NaiveDate>,
 }
 
 impl TrajectoryCard {
@@ -58,13 +62,6 @@ impl TrajectoryCard {
     fn coach_options(&self) -> &Options {
         &self.coaches
     }
-}
-
-pub struct TimelineEntry {
-    on: chrono::NaiveDate,
-    text: String,
-    note: Option<String>,
-    by: Option<String>,
 }
 
 #[derive(Template)]
@@ -146,7 +143,7 @@ pub fn build(mut p: Page, facts: FileFacts) -> ShowTemplate {
     let record = &facts.file.participant.record;
     p.title = format!("{} {}", record.first_name, record.last_name);
     let cards = cards(&p, &facts);
-    let timeline = timeline(&p, &facts);
+    let timeline = super::participant_timeline::timeline(&p, &facts.file, &facts.programmes);
     let registered = crate::time::local_day(facts.file.participant.created_at);
     let sharing_organisations = unique_options(
         facts
@@ -266,7 +263,9 @@ fn cards(p: &Page, facts: &FileFacts) -> Vec<TrajectoryCard> {
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default()
             });
+            let until = t.ended_on.map(leaving_situation_until);
             TrajectoryCard {
+                leaving_situation_until: until.filter(|until| crate::time::today() <= *until),
                 phase_name: programme
                     .map(|g| g.phase_name(&t.phase))
                     .unwrap_or_else(|| t.phase.clone()),
@@ -278,96 +277,6 @@ fn cards(p: &Page, facts: &FileFacts) -> Vec<TrajectoryCard> {
             }
         })
         .collect()
-}
-
-/// What happened, newest first: trajectory events, contacts, outcomes, barriers, consultations
-/// and group sessions, in the page's language.
-fn timeline(p: &Page, facts: &FileFacts) -> Vec<TimelineEntry> {
-    let mut timeline = facts
-        .file
-        .events
-        .iter()
-        .map(|e| {
-            let trajectory = facts.file.trajectories.iter().find(|t| t.id == e.trajectory_id);
-            let programme = trajectory.and_then(|t| facts.programmes.iter().find(|g| g.id == t.programme_id));
-            let phase = |code: &Option<String>| {
-                let code = code.clone().unwrap_or_default();
-                programme.map(|g| g.phase_name(&code)).unwrap_or(code)
-            };
-            let programme_name = trajectory.map(|t| t.programme_name.clone()).unwrap_or_default();
-            let text = match e.kind.as_str() {
-                "start" => p.t1("timeline-start", "programme", &programme_name),
-                "phase" => p.t2("timeline-phase", "from", phase(&e.from_value), "to", phase(&e.to_value)),
-                "handover" => p.t1("timeline-handover", "programme", &programme_name),
-                "exit" => p.t1(
-                    "timeline-exit",
-                    "reason",
-                    p.label("exit", e.to_value.clone().unwrap_or_default()),
-                ),
-                other => other.to_owned(),
-            };
-            TimelineEntry {
-                on: e.on_date,
-                text,
-                note: e.note.clone(),
-                by: e.by_name.clone(),
-            }
-        })
-        .chain(facts.file.contacts.iter().map(|c| TimelineEntry {
-            on: c.on_date,
-            text: p.t2(
-                "timeline-contact",
-                "mode",
-                p.label("contact-mode", &c.mode),
-                "topic",
-                &c.topic,
-            ),
-            note: c.next_step.clone(),
-            by: Some(c.coach_name.clone()),
-        }))
-        .chain(facts.file.outcomes.iter().map(|o| TimelineEntry {
-            on: o.on_date,
-            text: p.t1("timeline-outcome", "kind", p.label("outcome", &o.kind)),
-            note: o.place.clone(),
-            by: o.recorded_by_name.clone(),
-        }))
-        .chain(facts.file.barriers.iter().map(|b| TimelineEntry {
-            on: b.noted_on,
-            text: p.t1(
-                "timeline-barrier",
-                "barrier",
-                facts.file.barrier_names.name(p.lang, &b.code),
-            ),
-            note: b.note.clone(),
-            by: None,
-        }))
-        .chain(facts.file.consultations.iter().map(|k| TimelineEntry {
-            on: k.on_date,
-            text: p.t1("timeline-consultation", "attendees", &k.attendees),
-            note: k.decisions.clone(),
-            by: Some(k.coach_name.clone()),
-        }))
-        .chain(facts.file.sessions.iter().map(|s| {
-            TimelineEntry {
-                on: s.on_date,
-                text: p.t2(
-                    "timeline-session",
-                    "title",
-                    &s.title,
-                    "attendance",
-                    s.attendance
-                        .as_deref()
-                        .map(|a| p.label("attendance", a))
-                        .unwrap_or_else(|| p.t("session-not-taken")),
-                ),
-                note: None,
-                by: None,
-            }
-        }))
-        .collect::<Vec<_>>();
-    // Newest first; on one day, the order of recording.
-    timeline.sort_by_key(|e| std::cmp::Reverse(e.on));
-    timeline
 }
 
 #[cfg(test)]

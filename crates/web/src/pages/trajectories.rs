@@ -105,3 +105,20 @@ pub async fn exit(
     )
     .await
 }
+
+pub async fn leaving_situation(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+    data: FormData,
+) -> PageResult {
+    let id = path_id(&id)?;
+    let participant = trajectory_service::participant_of(&state, &ctx, id).await?;
+    let result = trajectory_service::record_leaving_situation(&state, &ctx, id, data.get("situation")).await;
+    let form = ActionForm {
+        participant,
+        trajectory: Some(id),
+        name: "leaving_situation",
+    };
+    page_action(&state, &ctx, form, &data, result, "leaving-situation-saved").await
+}

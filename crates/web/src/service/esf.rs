@@ -10,6 +10,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::esf_indicators::{self as rules, Issue, OperationInput, Period, Report, Standing};
 use onramp_domain::policy::{self, Action, Decision};
+use onramp_store::Tx;
 use onramp_store::audit::{self, Event};
 use onramp_store::esf::{self, Operation};
 use serde::Serialize;
@@ -31,21 +32,42 @@ pub async fn get(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Operation, App
 pub async fn create(state: &AppState, ctx: &Ctx, input: OperationInput) -> Result<Operation, AppError> {
     require(&ctx.actor, Action::ManageEsfOperations)?;
     let mut tx = state.db.begin().await?;
-    for id in &input.programme_ids {
-        if onramp_store::programmes::get(&mut tx, *id).await?.is_none() {
-            return Err(AppError::invalid("programme_ids", "invalid-reference"));
-        }
-    }
-    for id in &input.partner_ids {
-        if onramp_store::organisations::get(&mut tx, *id).await?.is_none() {
-            return Err(AppError::invalid("partner_ids", "invalid-reference"));
-        }
-    }
+    known_references(&mut tx, &input).await?;
     let operation = esf::create(&mut tx, &input).await?;
     let event = Event::new("esf_operation.create", "esf_operation", operation.id).after(&operation);
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(operation)
+}
+
+/// Changes an operation (administrators): its period and coverage decide whom it counts, so the
+/// change is audited with what it was before.
+pub async fn update(state: &AppState, ctx: &Ctx, id: Uuid, input: OperationInput) -> Result<Operation, AppError> {
+    require(&ctx.actor, Action::ManageEsfOperations)?;
+    let mut tx = state.db.begin().await?;
+    let before = esf::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    known_references(&mut tx, &input).await?;
+    let operation = esf::update(&mut tx, id, &input).await?;
+    let event = Event::new("esf_operation.update", "esf_operation", id)
+        .before(&before)
+        .after(&operation);
+    audit::record(&mut tx, &ctx.who, event).await?;
+    tx.commit().await?;
+    Ok(operation)
+}
+
+async fn known_references(tx: &mut Tx, input: &OperationInput) -> Result<(), AppError> {
+    for id in &input.programme_ids {
+        if onramp_store::programmes::get(tx, *id).await?.is_none() {
+            return Err(AppError::invalid("programme_ids", "invalid-reference"));
+        }
+    }
+    for id in &input.partner_ids {
+        if onramp_store::organisations::get(tx, *id).await?.is_none() {
+            return Err(AppError::invalid("partner_ids", "invalid-reference"));
+        }
+    }
+    Ok(())
 }
 
 /// An operation's indicators for a period, as this reader may see them.

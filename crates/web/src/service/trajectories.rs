@@ -422,6 +422,46 @@ pub(super) async fn exit_in(tx: &mut Tx, ctx: &Ctx, id: Uuid, fields: &ExitField
     Ok(after)
 }
 
+/// Records or corrects the situation upon leaving (ESF+ EECR01-EECR04) of an ended trajectory,
+/// up to four weeks after its exit: a result known a few days after leaving still counts, while
+/// outcomes after the exit stay refused.
+pub async fn record_leaving_situation(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    situation: &str,
+) -> Result<Trajectory, AppError> {
+    let mut tx = state.db.begin().await?;
+    let before = trajectories::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    authorise(&mut tx, ctx, before.participant_id, Need::Edit).await?;
+    let Some(left_on) = before.ended_on else {
+        return Err(AppError::invalid("situation", "trajectory-not-ended"));
+    };
+    let mut errors = FieldErrors::new();
+    let parsed = if situation.trim().is_empty() {
+        errors.add("situation", "required");
+        None
+    } else {
+        errors.check("situation", onramp_domain::outcomes::ExitSituation::parse(situation))
+    };
+    let until = onramp_domain::esf_indicators::leaving_situation_until(left_on);
+    let on = today();
+    if on > until {
+        errors.add_with(
+            "situation",
+            "leaving-situation-closed",
+            vec![("date", crate::i18n::date(&until))],
+        );
+    }
+    let Some(parsed) = parsed.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let after = trajectories::record_leaving_situation(&mut tx, id, parsed.as_str(), on, Some(ctx.user.id)).await?;
+    record(&mut tx, ctx, "trajectory.leaving_situation", &after, Some(&before)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 pub fn status_text(started_on: NaiveDate, ends_by: NaiveDate, ended: bool) -> Option<String> {
     if ended {
         return None;
