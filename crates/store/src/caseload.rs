@@ -65,6 +65,9 @@ pub struct Filter {
     /// Only trajectories with an open action-plan step due by `steps.due_by`.
     pub steps_due: bool,
     pub no_contact: Option<NoContact>,
+    /// Only trajectories of programmes that report to the ESF whose participant lacks a
+    /// characteristic the ESF+ indicators need ([`ESF_MISSING`]).
+    pub esf_missing: bool,
     pub after: Option<Cursor>,
 }
 
@@ -165,8 +168,24 @@ fn steps_and_contact(filter: &Filter, by_programme: &str) -> String {
         }
         None => sql.push_str(" AND $14 IS NULL"),
     }
+    if filter.esf_missing {
+        sql.push_str(ESF_MISSING);
+    }
     sql
 }
+
+/// A participant of a programme that reports to the ESF with a characteristic at entry still not
+/// recorded, as `onramp_domain::esf_indicators` counts it missing: gender, situation, education,
+/// the months of unemployment of the unemployed, one of the five yes/no questions ("prefers not
+/// to say" is an answer), or a postcode of the DEGURBA table. A test holds this list to the
+/// report's own list of missing data.
+pub const ESF_MISSING: &str = "
+      AND t.programme_id IN (SELECT id FROM programmes WHERE reports_to_esf)
+      AND EXISTS (SELECT 1 FROM participants p WHERE p.id = t.participant_id AND (
+          p.gender = 'not_recorded' OR p.situation = 'other' OR p.education = 'unknown'
+          OR (p.situation = 'unemployed' AND p.unemployed_months IS NULL)
+          OR 'not_recorded' IN (p.disability, p.third_country_national, p.foreign_background, p.minority, p.homeless)
+          OR NOT EXISTS (SELECT 1 FROM postcode_degurba d WHERE d.postcode = p.postcode)))";
 
 /// The first parameter of the branches' ids.
 const FIRST_BRANCH_ID: usize = 15;

@@ -8,6 +8,7 @@ use crate::support::*;
 use chrono::{Days, NaiveDate};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn ago(days: u64) -> String {
     (onramp_web::time::today() - Days::new(days)).to_string()
@@ -758,4 +759,125 @@ async fn an_operation_is_changed_and_its_report_follows_the_partners_it_covers()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+/// The caseload's filter "ESF+ data still to complete" lists the people of programmes that report
+/// to the ESF with a characteristic at entry not recorded, the same people the operation's report
+/// lists as missing data at entry; "prefers not to say" is an answer; completing the record takes
+/// the person off the list.
+#[tokio::test]
+async fn the_caseload_lists_the_people_whose_esf_data_is_still_to_complete() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let org = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let programme = esf_programme(&app, &admin, "esf-complete").await;
+    let body = json!({"code": "plain", "name": "Plain", "max_duration_months": 24, "follow_up_months": [6],
+                      "phases": [{"code": "intake", "name": "Intake"}]});
+    let (status, _) = app.send_json(&admin, "POST", "/api/v1/programmes", body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let plain = programme_id(&app, &admin, "plain").await;
+    let complete = |first: &str| {
+        json!({"first_name": first, "last_name": "Esf", "birth_date": born(40), "gender": "female",
+               "situation": "inactive", "education": "isced_3_4", "postcode": "9000", "disability": "no",
+               "third_country_national": "no", "foreign_background": "no", "minority": "no", "homeless": "no"})
+    };
+    let gaps: [(&str, &str, Value); 7] = [
+        ("Gender", "gender", json!("not_recorded")),
+        ("Education", "education", json!("unknown")),
+        ("Situation", "situation", json!("other")),
+        ("Months", "situation", json!("unemployed")),
+        ("Disability", "disability", json!("not_recorded")),
+        ("Postcode", "postcode", Value::Null),
+        ("Declined", "minority", json!("declined")),
+    ];
+    let mut people = BTreeMap::new();
+    for (first, field, value) in gaps.iter().cloned() {
+        let mut body = complete(first);
+        body[field] = value;
+        let who = person(&app, &admin, &org, body).await;
+        trajectory(&app, &admin, &who, &programme, &org, 50).await;
+        people.insert(first, who);
+    }
+    let whole = person(&app, &admin, &org, complete("Whole")).await;
+    trajectory(&app, &admin, &whole, &programme, &org, 50).await;
+    let elsewhere = person(
+        &app,
+        &admin,
+        &org,
+        json!({"first_name": "Elsewhere", "last_name": "Esf",
+        "birth_date": born(40), "situation": "other"}),
+    )
+    .await;
+    trajectory(&app, &admin, &elsewhere, &plain, &org, 50).await;
+
+    let listed = |programme: String| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let path = format!("/api/v1/caseload?limit=200&esf_missing=true&programme_id={programme}");
+            let (status, page) = app.get_json(admin, &path).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let rows = page["rows"].as_array().unwrap().iter();
+            rows.map(|r| r["participant_id"].as_str().unwrap().to_owned())
+                .collect::<BTreeSet<_>>()
+        }
+    };
+    let expected: BTreeSet<String> = people
+        .iter()
+        .filter(|(first, _)| **first != "Declined")
+        .map(|(_, id)| id.clone())
+        .collect();
+    assert_eq!(listed(programme.clone()).await, expected);
+    assert!(
+        listed(plain).await.is_empty(),
+        "a programme that does not report to the ESF asks nothing"
+    );
+
+    // The same people as the report's missing data at entry (results are not the intake's).
+    let operation = json!({"number": "ESF-C/1", "title": "Complete", "starts_on": ago(1000), "ends_on": ago(0),
+                           "programme_ids": [programme]});
+    let (_, created) = app.send_json(&admin, "POST", "/api/v1/operations", operation).await;
+    let path = format!("/api/v1/operations/{}/missing", created["id"].as_str().unwrap());
+    let (_, report) = app.get_json(&admin, &path).await;
+    let at_entry: BTreeSet<String> = report["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["missing"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| !["exit_situation", "six_month_check_in"].contains(&m.as_str().unwrap()))
+        })
+        .map(|r| r["participant_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(at_entry, expected, "{report}");
+
+    // Completing the record takes the person off the list.
+    let mut body = complete("Disability");
+    body["organisation_id"] = json!(org);
+    body["health_category"] = json!("chronic_pain");
+    let (status, saved) = app
+        .send_json(
+            &admin,
+            "PUT",
+            &format!("/api/v1/participants/{}", people["Disability"]),
+            body,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert!(!listed(programme.clone()).await.contains(&people["Disability"]));
+
+    // The page offers the filter and keeps it ticked.
+    let page = app.english_browser_as(ADMIN).await;
+    let html = app
+        .html(&page, &format!("/caseload?esf_missing=true&programme_id={programme}"))
+        .await;
+    assert!(html.contains("ESF+ data still to complete"), "{html}");
+    assert!(html.contains("name=\"esf_missing\" value=\"true\" checked"), "{html}");
+    assert!(
+        html.contains("Postcode Esf") || html.contains("Esf, Postcode"),
+        "{html}"
+    );
+    assert!(!html.contains("Whole"), "a complete record is not listed");
 }

@@ -231,6 +231,7 @@ caseload-steps-due = Action-plan steps due
 caseload-steps-due-count = { $count } due
 caseload-steps-overdue = { $count } overdue
 caseload-steps-due-filter = Only with action-plan steps due (within 7 days or overdue)
+caseload-esf-missing-filter = ESF+ data still to complete
 caseload-no-contact-legend = No contact
 caseload-no-contact-filter = Only people without a contact for a while
 caseload-no-contact-days = For at least this many days

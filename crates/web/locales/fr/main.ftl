@@ -231,6 +231,7 @@ caseload-steps-due = Étapes du plan d'action à faire
 caseload-steps-due-count = { $count } à faire
 caseload-steps-overdue = { $count } en retard
 caseload-steps-due-filter = Uniquement avec des étapes du plan d'action à faire (dans les 7 jours ou en retard)
+caseload-esf-missing-filter = Données FSE+ encore à compléter
 caseload-no-contact-legend = Sans contact
 caseload-no-contact-filter = Uniquement les personnes sans contact depuis un moment
 caseload-no-contact-days = Depuis au moins ce nombre de jours

@@ -231,6 +231,7 @@ caseload-steps-due = Actieplanstappen te doen
 caseload-steps-due-count = { $count } te doen
 caseload-steps-overdue = { $count } over tijd
 caseload-steps-due-filter = Enkel met actieplanstappen te doen (binnen 7 dagen of over tijd)
+caseload-esf-missing-filter = ESF+-gegevens nog aan te vullen
 caseload-no-contact-legend = Geen contact
 caseload-no-contact-filter = Enkel mensen zonder contact sinds een tijd
 caseload-no-contact-days = Sinds minstens zoveel dagen

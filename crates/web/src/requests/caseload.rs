@@ -34,6 +34,9 @@ pub struct CaseloadQuery {
     /// days; without that number, for as many days as each trajectory's programme sets
     /// (`no_contact_days` of the programme, 30 by default).
     pub no_contact: Option<bool>,
+    /// Only participants of programmes that report to the ESF with a characteristic the ESF+
+    /// indicators need still not recorded (complete them on the participant's page).
+    pub esf_missing: Option<bool>,
     /// 1 to 3650; implies `no_contact`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 3650)]
     pub no_contact_days: Option<String>,
@@ -94,6 +97,7 @@ impl CaseloadQuery {
             }),
             steps_due: self.steps_due == Some(true),
             no_contact,
+            esf_missing: self.esf_missing == Some(true),
             after,
         })
     }
