@@ -276,11 +276,18 @@ fn hundredths(input: &str) -> Result<i64, &'static str> {
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(whole) || (!fraction.is_empty() && !digits(fraction)) || fraction.len() > 2 {
-        return Err(if whole.starts_with('-') { "out-of-range" } else { "invalid-number" });
+        return Err(if whole.starts_with('-') {
+            "out-of-range"
+        } else {
+            "invalid-number"
+        });
     }
     let whole: i64 = whole.parse().map_err(|_| "out-of-range")?;
     let fraction: i64 = format!("{fraction:0<2}").parse().unwrap_or(0);
-    whole.checked_mul(100).and_then(|w| w.checked_add(fraction)).ok_or("out-of-range")
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(fraction))
+        .ok_or("out-of-range")
 }
 
 /// A form's or a request's parameters: every key of [`SPECS`] (a missing one keeps `base`'s
@@ -446,8 +453,8 @@ pub fn adjustment(p: &Parameters) -> f64 {
 pub fn years(p: &Parameters, inputs: &Inputs) -> Vec<Year> {
     let monthly = (p.get("benefits_per_month") + p.get("contributions_per_month")) as f64;
     let factor = adjustment(p);
-    let proxies =
-        (inputs.training_steps * p.get("training_proxy") + inputs.volunteering_steps * p.get("volunteering_proxy")) as f64;
+    let proxies = (inputs.training_steps * p.get("training_proxy")
+        + inputs.volunteering_steps * p.get("volunteering_proxy")) as f64;
     let rate = p.get("discount_rate") as f64 / 10_000.0;
     person_months(p, inputs)
         .into_iter()
@@ -581,7 +588,11 @@ pub fn scenarios(p: &Parameters, inputs: &Inputs) -> [(&'static str, Parameters)
             moved(&acc, bar.key, value)
         })
     };
-    [("cautious", pick(false)), ("central", p.clone()), ("hopeful", pick(true))]
+    [
+        ("cautious", pick(false)),
+        ("central", p.clone()),
+        ("hopeful", pick(true)),
+    ]
 }
 
 #[cfg(test)]

@@ -118,7 +118,10 @@ fn no_payback_within_the_horizon_and_none_without_people() {
     assert_eq!(compute(&p, &inputs).payback_months, None);
     inputs = Inputs::default();
     let r = compute(&p, &inputs);
-    assert_eq!((r.break_even_price, r.cost_per_step, r.check_ins_recorded_share), (None, None, None));
+    assert_eq!(
+        (r.break_even_price, r.cost_per_step, r.check_ins_recorded_share),
+        (None, None, None)
+    );
     assert_eq!(r.ratio_hundredths, Some(0));
 }
 
@@ -143,7 +146,11 @@ fn values_read_as_forms_write_them() {
     assert_eq!(parse_value(Kind::Years, ""), Err("required"));
     assert_eq!(parse_value(Kind::Years, "0"), Err("out-of-range"));
     assert_eq!(parse_value(Kind::CostBasis, "both"), Ok(2));
-    assert!(parse_value(Kind::CostBasis, "all").unwrap_err().starts_with("invalid-choice"));
+    assert!(
+        parse_value(Kind::CostBasis, "all")
+            .unwrap_err()
+            .starts_with("invalid-choice")
+    );
     for spec in SPECS {
         let text = format_value(spec.kind, spec.default);
         assert_eq!(parse_value(spec.kind, &text), Ok(spec.default), "{}", spec.key);
@@ -165,7 +172,12 @@ fn a_form_reports_every_bad_field() {
     let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_ref()).collect();
     assert_eq!(fields, ["deadweight", "discount_rate", "hourly_cost.not-an-id"]);
     let ok: BTreeMap<String, String> = [("horizon_years".to_owned(), "4".to_owned())].into();
-    assert_eq!(parse_parameters(&ok, &Parameters::default()).unwrap().get("horizon_years"), 4);
+    assert_eq!(
+        parse_parameters(&ok, &Parameters::default())
+            .unwrap()
+            .get("horizon_years"),
+        4
+    );
 }
 
 #[test]
@@ -183,7 +195,10 @@ fn the_tornado_moves_each_parameter_and_puts_the_widest_first() {
 fn cautious_is_worse_than_central_and_hopeful_better() {
     let (p, inputs) = example();
     let [cautious, central, hopeful] = scenarios(&p, &inputs).map(|(_, s)| compute(&s, &inputs).net_present_value);
-    assert!(cautious < central && central < hopeful, "{cautious} {central} {hopeful}");
+    assert!(
+        cautious < central && central < hopeful,
+        "{cautious} {central} {hopeful}"
+    );
     assert_eq!(central, 1_382_171);
 }
 

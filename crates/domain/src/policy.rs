@@ -229,7 +229,9 @@ pub enum Action<'a> {
     /// Set a programme's cost-benefit parameters: administrators.
     SetCostBenefitParameters,
     /// Save a named cost-benefit scenario for a region: administrators, and the region's coordinator.
-    SaveCostBenefitScenario { region_id: Uuid },
+    SaveCostBenefitScenario {
+        region_id: Uuid,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -170,7 +170,8 @@ async fn write(tx: &mut impl Access, programme_id: Uuid, setting: &Setting, by: 
             .execute(c).await.map(|r| r.rows_affected()))?;
         return Ok(());
     };
-    let sql = "INSERT INTO cost_benefit_parameters (programme_id, key, partner_id, value, source, changed_by, changed_at)
+    let sql =
+        "INSERT INTO cost_benefit_parameters (programme_id, key, partner_id, value, source, changed_by, changed_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7)
                ON CONFLICT (programme_id, key, partner_id) DO UPDATE SET value = excluded.value,
                    source = excluded.source, changed_by = excluded.changed_by, changed_at = excluded.changed_at";
@@ -245,7 +246,8 @@ pub async fn save_scenario(
 ) -> Result<Uuid> {
     let id = Uuid::now_v7();
     let json = serde_json::to_string(values).unwrap_or_else(|_| "{}".to_owned());
-    let sql = "INSERT INTO cost_benefit_scenarios (id, programme_id, region_id, name, values_json, created_by, created_at)
+    let sql =
+        "INSERT INTO cost_benefit_scenarios (id, programme_id, region_id, name, values_json, created_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7)
                ON CONFLICT (programme_id, region_id, name) DO UPDATE SET values_json = excluded.values_json,
                    created_by = excluded.created_by, created_at = excluded.created_at";

@@ -106,7 +106,9 @@ pub(crate) fn follow_up() -> String {
         parts.push(check_in(*months, FOLLOWED_UP, bit + 1));
         parts.push(check_in(*months, " AND k.situation = 'in_employment'", bit + 2));
     }
-    let step = |keep: fn(OutcomeKind) -> bool, bit: u32| format!("CASE WHEN {} THEN {} ELSE 0 END", has_outcome(keep), 1i64 << bit);
+    let step = |keep: fn(OutcomeKind) -> bool, bit: u32| {
+        format!("CASE WHEN {} THEN {} ELSE 0 END", has_outcome(keep), 1i64 << bit)
+    };
     parts.push(step(is_training, 12));
     parts.push(step(|k| k == OutcomeKind::VolunteerWork, 13));
     format!("CAST({} AS BIGINT)", parts.join(" + "))
@@ -273,7 +275,11 @@ pub async fn sickness_at_start(conn: &mut impl Access, scope: Scope) -> Result<V
 
 /// The follow-up bits ([`follow_up`]) of each trajectory of the cohort.
 pub async fn follow_ups(conn: &mut impl Access, scope: Scope) -> Result<Vec<i64>> {
-    let sql = format!("SELECT {} FROM trajectories t WHERE {}", follow_up(), cohort_filter(&scope));
+    let sql = format!(
+        "SELECT {} FROM trajectories t WHERE {}",
+        follow_up(),
+        cohort_filter(&scope)
+    );
     Ok(run!(conn, c => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(&*sql))
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
         .bind(scope.location_id).bind(scope.coach_id)
