@@ -7,7 +7,7 @@ CREATE TABLE cost_benefit_parameters (
     programme_id  BLOB NOT NULL REFERENCES programmes (id),
     key           TEXT NOT NULL,
     partner_id    BLOB NOT NULL,
-    value         BIGINT NOT NULL,
+    value         INTEGER NOT NULL,
     source        TEXT NOT NULL,
     changed_by    BLOB REFERENCES users (id),
     changed_at    TEXT NOT NULL,
@@ -20,8 +20,8 @@ CREATE TABLE cost_benefit_changes (
     programme_id  BLOB NOT NULL REFERENCES programmes (id),
     key           TEXT NOT NULL,
     partner_id    BLOB NOT NULL,
-    old_value     BIGINT,
-    new_value     BIGINT,
+    old_value     INTEGER,
+    new_value     INTEGER,
     old_source    TEXT,
     new_source    TEXT,
     changed_by    BLOB REFERENCES users (id),
@@ -42,8 +42,8 @@ CREATE TABLE cost_benefit_scenarios (
 );
 
 -- An agreement's budget: the ESF's and the partners' own share, in cents (none recorded: NULL).
-ALTER TABLE agreements ADD COLUMN esf_amount_cents BIGINT;
-ALTER TABLE agreements ADD COLUMN own_share_cents BIGINT;
+ALTER TABLE agreements ADD COLUMN esf_amount_cents INTEGER;
+ALTER TABLE agreements ADD COLUMN own_share_cents INTEGER;
 
 -- The dashboard counts gain the figures the cost-benefit reads (in work at each check-in after
 -- exit, check-ins scheduled and recorded, steps by kind): start them afresh, so the first start

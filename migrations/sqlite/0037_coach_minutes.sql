@@ -6,7 +6,7 @@
 CREATE TABLE coach_minutes (
     organisation_id  BLOB NOT NULL REFERENCES organisations (id),
     on_date          TEXT NOT NULL,
-    minutes          BIGINT NOT NULL,
+    minutes          INTEGER NOT NULL,
     PRIMARY KEY (organisation_id, on_date)
 );
 
