@@ -56,7 +56,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         key: "hourly_cost",
         kind: Kind::Amount,
-        default: 55_00,
+        default: 5_500,
         source: "Assumption: employer cost of a job coach's hour in Belgium (gross wage, social \
                  contributions, holiday pay); set it from each partner's payroll.",
         swing: Swing::Relative(2_000),
@@ -89,7 +89,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         key: "benefits_per_month",
         kind: Kind::Amount,
-        default: 1_416_67,
+        default: 141_667,
         source: "Benefits no longer paid: 526,507 people on long-term sickness at end 2023 received \
                  over EUR 9 bn, about EUR 17,000 each a year (RIZIV/INAMI), / 12.",
         swing: Swing::Relative(2_000),
@@ -97,7 +97,7 @@ pub const SPECS: &[Spec] = &[
     Spec {
         key: "contributions_per_month",
         kind: Kind::Amount,
-        default: 2_813_33,
+        default: 281_333,
         source: "Contributions and taxes gained: the 439,572 long-term sick of 2019 cost EUR 21.2 bn, \
                  70% lost revenue, about EUR 33,760 each a year, / 12.",
         swing: Swing::Relative(2_000),

@@ -8,11 +8,11 @@ fn partner() -> Uuid {
 fn example() -> (Parameters, Inputs) {
     let mut p = Parameters::default();
     for (key, value) in [
-        ("hourly_cost", 50_00),
+        ("hourly_cost", 5_000),
         ("overhead_rate", 1_000),
-        ("direct_costs", 1_000_00),
-        ("benefits_per_month", 600_00),
-        ("contributions_per_month", 400_00),
+        ("direct_costs", 100_000),
+        ("benefits_per_month", 60_000),
+        ("contributions_per_month", 40_000),
         ("deadweight", 5_000),
         ("attribution", 0),
         ("displacement", 0),
@@ -82,7 +82,7 @@ fn a_partners_own_hourly_cost_replaces_the_common_one() {
     let (mut p, mut inputs) = example();
     let other = Uuid::from_u128(8);
     inputs.minutes.insert(other, 30);
-    p.hourly_by_partner.insert(other, 80_00);
+    p.hourly_by_partner.insert(other, 8_000);
     // Half an hour at €80 beside 60 hours at €50.
     assert_eq!(costs(&p, &inputs).staff, 300_000 + 4_000);
 }
@@ -104,17 +104,17 @@ fn proxies_count_once_in_the_first_year_after_the_adjustments() {
     let plain = compute(&p, &inputs).years[0].value;
     inputs.training_steps = 3;
     inputs.volunteering_steps = 1;
-    p.set("training_proxy", 100_00);
-    p.set("volunteering_proxy", 40_00);
+    p.set("training_proxy", 10_000);
+    p.set("volunteering_proxy", 4_000);
     let years = compute(&p, &inputs).years;
-    assert_eq!(years[0].value, plain + (3 * 100_00 + 40_00) / 2);
+    assert_eq!(years[0].value, plain + (3 * 10_000 + 4_000) / 2);
     assert_eq!(years[1].value, compute(&example().0, &example().1).years[1].value);
 }
 
 #[test]
 fn no_payback_within_the_horizon_and_none_without_people() {
     let (mut p, mut inputs) = example();
-    p.set("direct_costs", 100_000_00);
+    p.set("direct_costs", 10_000_000);
     assert_eq!(compute(&p, &inputs).payback_months, None);
     inputs = Inputs::default();
     let r = compute(&p, &inputs);
@@ -129,7 +129,7 @@ fn no_payback_within_the_horizon_and_none_without_people() {
 fn payback_runs_into_a_later_year() {
     let (mut p, inputs) = example();
     // €13,000: year 1 covers €10,909.09, the rest (€2,090.91) of €4,958.68 takes 6 months of year 2.
-    p.set("direct_costs", 13_000_00 - 330_000);
+    p.set("direct_costs", 1_300_000 - 330_000);
     assert_eq!(compute(&p, &inputs).costs.total, 1_300_000);
     assert_eq!(compute(&p, &inputs).payback_months, Some(12 + 6));
 }

@@ -92,7 +92,7 @@ fn shown(p: &Page, kind: Kind, value: i64) -> String {
     match kind {
         Kind::Amount => format!("€ {}", p.decimal(value as f64 / 100.0, 2)),
         Kind::Percent => format!("{}%", p.decimal(value as f64 / 100.0, 2)),
-        Kind::Years | Kind::CostBasis => format!("{}", format_value(kind, value)),
+        Kind::Years | Kind::CostBasis => format_value(kind, value),
     }
 }
 
@@ -307,19 +307,21 @@ pub async fn set_parameters(State(state): State<AppState>, PageCtx(ctx): PageCtx
     let (values, sources) = split(&data);
     let query = query_of(&data);
     match service::set_parameters(&state, &ctx, programme_id, &values, &sources).await {
-        Ok(_) => {
-            let next = format!(
-                "/cost-benefit?{}",
-                serde_urlencoded::to_string(&query_pairs(&query)).unwrap_or_default()
-            );
-            Ok(see_other(&next, "saved"))
-        }
+        Ok(_) => Ok(see_other(&back(&query), "saved")),
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, ctx.language);
             page(&state, &ctx, query, Some(form), None).await
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// The page of the scope the form was sent from.
+fn back(query: &CostBenefitQuery) -> String {
+    format!(
+        "/cost-benefit?{}",
+        serde_urlencoded::to_string(query_pairs(query)).unwrap_or_default()
+    )
 }
 
 fn query_pairs(q: &CostBenefitQuery) -> Vec<(&'static str, String)> {
@@ -345,13 +347,7 @@ pub async fn save_scenario(State(state): State<AppState>, PageCtx(ctx): PageCtx,
         Err(error) => Err(error),
     };
     match result {
-        Ok(_) => {
-            let next = format!(
-                "/cost-benefit?{}",
-                serde_urlencoded::to_string(&query_pairs(&query)).unwrap_or_default()
-            );
-            Ok(see_other(&next, "saved"))
-        }
+        Ok(_) => Ok(see_other(&back(&query), "saved")),
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, ctx.language);
             page(&state, &ctx, query, None, Some(form)).await
