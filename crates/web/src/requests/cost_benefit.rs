@@ -1,10 +1,8 @@
 //! The cost-benefit's programme, period and scope, for the page, the downloads and the API.
 
 use crate::error::AppError;
-use crate::requests::period::{self, Period};
+use crate::requests::dashboard::DashboardQuery;
 use crate::service::cost_benefit::Request;
-use onramp_domain::FieldErrors;
-use onramp_domain::organisations::parse_optional_id;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -25,35 +23,33 @@ pub struct CostBenefitQuery {
 }
 
 impl CostBenefitQuery {
-    /// Parses the query; every bad field is named.
+    /// Parses the query as the dashboard's (the same period and scope rules), with the programme
+    /// required; every bad field is named.
     pub fn request(&self) -> Result<Request, AppError> {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let period = Period::parse(self.from.as_deref(), self.to.as_deref(), period::Default::YearToDate);
-        let mut errors = match &period {
-            Err(AppError::Invalid(errors)) => errors.clone(),
-            _ => FieldErrors::new(),
-        };
-        let programme_id = errors
-            .check("programme_id", parse_optional_id(&text(&self.programme_id)))
-            .flatten();
-        if programme_id.is_none() && errors.for_field("programme_id").is_none() {
-            errors.add("programme_id", "required");
+        let scope = DashboardQuery {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            organisation_id: self.organisation_id.clone(),
+            region_id: self.region_id.clone(),
+            programme_id: self.programme_id.clone(),
+            ..DashboardQuery::default()
         }
-        let organisation_id = errors
-            .check("organisation_id", parse_optional_id(&text(&self.organisation_id)))
-            .flatten();
-        let region_id = errors
-            .check("region_id", parse_optional_id(&text(&self.region_id)))
-            .flatten();
-        match (period, programme_id) {
-            (Ok(period), Some(programme_id)) if errors.is_empty() => Ok(Request {
-                programme_id,
-                from: period.from,
-                to: period.to,
-                organisation_id,
-                region_id,
+        .request();
+        match scope {
+            Ok(r) => Ok(Request {
+                programme_id: r.programme_id.ok_or(AppError::invalid("programme_id", "required"))?,
+                from: r.from,
+                to: r.to,
+                organisation_id: r.organisation_id,
+                region_id: r.region_id,
             }),
-            _ => Err(AppError::Invalid(errors)),
+            Err(AppError::Invalid(mut errors)) => {
+                if self.programme_id.as_deref().is_none_or(str::is_empty) {
+                    errors.add("programme_id", "required");
+                }
+                Err(AppError::Invalid(errors))
+            }
+            Err(other) => Err(other),
         }
     }
 }
