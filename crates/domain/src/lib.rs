@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod agreements;
 pub mod consents;
+pub mod cost_benefit;
 pub mod disclosure;
 pub mod esf;
 pub mod esf_indicators;

@@ -219,6 +219,19 @@ pub enum Action<'a> {
     /// small cells hidden (`sees_exact_figures`). The list of participants with missing data behind
     /// them is `ViewParticipant` for each person listed.
     ViewEsfIndicators,
+    /// The cost-benefit of a programme for a scope (docs/cost-benefit.md): administrators
+    /// anything, coordinators their region or a partner within it, funders anything with small
+    /// cells hidden; not one coach's work, and not coaches, the care team or peer experts.
+    ViewCostBenefit(DashboardScope<'a>),
+    /// The participants and hours behind the cost-benefit's figures: those who see the
+    /// scope's cost-benefit with exact figures (not funders).
+    ViewCostBenefitRecords(DashboardScope<'a>),
+    /// Set a programme's cost-benefit parameters: administrators.
+    SetCostBenefitParameters,
+    /// Save a named cost-benefit scenario for a region: administrators, and the region's coordinator.
+    SaveCostBenefitScenario {
+        region_id: Uuid,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -473,6 +486,18 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             Role::Researcher => Decision::Hidden,
             _ => Decision::Forbidden,
         },
+        Action::ViewCostBenefit(scope) => view_cost_benefit(actor, scope),
+        Action::ViewCostBenefitRecords(scope) => match view_cost_benefit(actor, scope) {
+            Decision::Allow if sees_exact_figures(actor) => Decision::Allow,
+            Decision::Allow => Decision::Forbidden,
+            refused => refused,
+        },
+        Action::SetCostBenefitParameters => allow_if(actor.role == Role::Administrator),
+        Action::SaveCostBenefitScenario { region_id } => allow_if(match actor.role {
+            Role::Administrator => true,
+            Role::Coordinator => actor.regions.contains(&region_id),
+            _ => false,
+        }),
         Action::ViewEsfIndicators => allow_if(match actor.role {
             Role::Administrator | Role::Coordinator | Role::Funder => true,
             Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher => false,
@@ -689,6 +714,16 @@ fn view_dashboard(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
     }
 }
 
+/// The dashboard's scopes for the programme's staff and funders; never one coach's work.
+fn view_cost_benefit(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
+    match actor.role {
+        Role::Administrator | Role::Coordinator | Role::Funder if scope.coach_id.is_none() => {
+            view_dashboard(actor, scope)
+        }
+        _ => Decision::Forbidden,
+    }
+}
+
 /// Whether the actor sees aggregate figures exactly (the programme's staff and those in the care
 /// relationship) or with small cells hidden (funders; see `disclosure`).
 pub fn sees_exact_figures(actor: &Actor) -> bool {
@@ -716,6 +751,8 @@ pub struct Menu {
     pub studies: bool,
     /// ESF operations and their indicators.
     pub esf: bool,
+    /// The programmes' cost-benefit (as `ViewCostBenefit` allows some scope).
+    pub cost_benefit: bool,
 }
 
 pub fn menu(actor: &Actor) -> Menu {
@@ -739,6 +776,7 @@ pub fn menu(actor: &Actor) -> Menu {
         audit: decide(actor, Action::ViewAudit) == Decision::Allow,
         studies: decide(actor, Action::ViewStudies) == Decision::Allow,
         esf: decide(actor, Action::ViewEsfIndicators) == Decision::Allow,
+        cost_benefit: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Funder),
     }
 }
 
@@ -1169,6 +1207,7 @@ mod tests {
         let funder = menu(&actor(Role::Funder));
         assert!(!funder.organisations && !funder.users && !funder.regions && !funder.studies && funder.esf);
         assert!(admin.esf && !coach.esf);
+        assert!(admin.cost_benefit && funder.cost_benefit && !coach.cost_benefit);
         // A researcher's menu holds their studies and nothing of the programme's work.
         let researcher = menu(&actor(Role::Researcher));
         assert_eq!(
@@ -1186,6 +1225,7 @@ mod tests {
                 audit: false,
                 studies: true,
                 esf: false,
+                cost_benefit: false,
             }
         );
     }
@@ -1258,6 +1298,10 @@ mod tests {
         ViewStudy,
         ManageEsfOperations,
         ViewEsfIndicators,
+        ViewCostBenefit,
+        ViewCostBenefitRecords,
+        SetCostBenefitParameters,
+        SaveCostBenefitScenario,
     );
 
     fn kind(action: &Action) -> Kind {
@@ -1300,6 +1344,10 @@ mod tests {
             Action::ViewStudy(_) => Kind::ViewStudy,
             Action::ManageEsfOperations => Kind::ManageEsfOperations,
             Action::ViewEsfIndicators => Kind::ViewEsfIndicators,
+            Action::ViewCostBenefit(..) => Kind::ViewCostBenefit,
+            Action::ViewCostBenefitRecords(..) => Kind::ViewCostBenefitRecords,
+            Action::SetCostBenefitParameters => Kind::SetCostBenefitParameters,
+            Action::SaveCostBenefitScenario { .. } => Kind::SaveCostBenefitScenario,
         }
     }
 
@@ -1397,6 +1445,10 @@ mod tests {
             Kind::ViewStudy => Action::ViewStudy(&w.study),
             Kind::ManageEsfOperations => Action::ManageEsfOperations,
             Kind::ViewEsfIndicators => Action::ViewEsfIndicators,
+            Kind::ViewCostBenefit => Action::ViewCostBenefit(DashboardScope::partner(&w.organisation)),
+            Kind::ViewCostBenefitRecords => Action::ViewCostBenefitRecords(DashboardScope::partner(&w.organisation)),
+            Kind::SetCostBenefitParameters => Action::SetCostBenefitParameters,
+            Kind::SaveCostBenefitScenario => Action::SaveCostBenefitScenario { region_id: id(1) },
         }
     }
 
@@ -1445,6 +1497,10 @@ mod tests {
             Kind::ViewStudy => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
             Kind::ManageEsfOperations => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
             Kind::ViewEsfIndicators => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
+            Kind::ViewCostBenefit => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
+            Kind::ViewCostBenefitRecords => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::SetCostBenefitParameters => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::SaveCostBenefitScenario => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         }
     }
 

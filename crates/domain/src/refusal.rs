@@ -63,7 +63,16 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::ViewAudit
         | Action::ManageProgrammes
         | Action::ManageStudies
-        | Action::ManageEsfOperations => Refusal::AdministratorsOnly,
+        | Action::ManageEsfOperations
+        | Action::SetCostBenefitParameters => Refusal::AdministratorsOnly,
+        Action::SaveCostBenefitScenario { .. } => match role {
+            Role::Coordinator => Refusal::NotYourOrganisation,
+            _ => Refusal::NotForYourRole,
+        },
+        Action::ViewCostBenefit(..) | Action::ViewCostBenefitRecords(..) => match role {
+            Role::Administrator | Role::Coordinator => Refusal::ScopeRequired,
+            _ => Refusal::NotForYourRole,
+        },
         Action::FollowUpCheckIns(_) | Action::ViewEnrolment { .. } => Refusal::NotInYourCaseload,
         Action::ViewDashboard(..) => match role {
             Role::PeerExpert => Refusal::NotForYourRole,

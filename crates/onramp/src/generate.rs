@@ -1194,6 +1194,11 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
         "counted {counted} trajectories for the dashboard in {:.1} s",
         counting.elapsed().as_secs_f64()
     );
+    // The coach minutes per partner and day the cost-benefit reads, kept with each write in the
+    // application and counted here in one go.
+    let mut tx = db.begin().await?;
+    onramp_store::cost_benefit::recount_minutes(&mut tx).await?;
+    tx.commit().await?;
     // Fresh statistics, as PostgreSQL's autovacuum (or a periodic ANALYZE on SQLite) would keep them.
     db.analyze().await?;
     report.seconds = started.elapsed().as_secs_f64();

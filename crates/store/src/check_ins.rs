@@ -181,6 +181,8 @@ pub async fn record(tx: &mut impl Access, id: Uuid, input: &CheckInInput, by: Uu
     }
     let check_in = get(tx, id).await?.ok_or(StoreError::NotFound)?;
     keep_next_due(tx, check_in.trajectory_id).await?;
+    // The cost-benefit counts check-ins held and people in work at them.
+    crate::dashboard::counts::refresh(tx, check_in.participant_id).await?;
     Ok(check_in)
 }
 

@@ -106,6 +106,10 @@ pub async fn create_series(
             .bind(input.open_to_partners).bind(starts_at).bind(on_date).bind(input.minutes).bind(input.location_id)
             .bind(input.online).bind(&room).bind(input.capacity).bind(input.coach_id).bind(input.peer_expert_id)
             .execute(c).await.map(|r| r.rows_affected()))?;
+        // A session's minutes are coach time when a coach leads it (as the hours view counts them).
+        if input.coach_id.is_some() {
+            crate::cost_benefit::add_minutes(tx, input.organisation_id, on_date, input.minutes.into()).await?;
+        }
     }
     Ok(series_id)
 }

@@ -12,6 +12,7 @@ pub mod caseload;
 pub mod check_ins;
 pub mod coaching;
 pub mod consents;
+pub mod cost_benefit;
 pub mod dashboard;
 mod db;
 pub mod digests;

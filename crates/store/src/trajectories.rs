@@ -171,8 +171,6 @@ pub async fn start_many(
         "at",
     ];
     crate::bulk::insert(tx, "trajectory_events", columns, &events).await?;
-    let ids: Vec<Uuid> = starts.iter().map(|(id, _, _)| *id).collect();
-    crate::dashboard::counts::count_new(tx, &ids).await?;
     let ended: Vec<check_ins::Ended> = starts
         .iter()
         .filter_map(|(id, new, exit)| {
@@ -185,6 +183,9 @@ pub async fn start_many(
         })
         .collect();
     check_ins::schedule(tx, &ended).await?;
+    // Counted after the check-ins are scheduled: the cost-benefit counts those (check_in:6, …).
+    let ids: Vec<Uuid> = starts.iter().map(|(id, _, _)| *id).collect();
+    crate::dashboard::counts::count_new(tx, &ids).await?;
     Ok(starts
         .into_iter()
         .map(|(id, new, _)| Trajectory {
@@ -294,7 +295,6 @@ pub async fn exit(tx: &mut impl Access, id: Uuid, exit: &Exit<'_>, by: Option<Uu
     }
     event(tx, id, "exit", exit.on, None, Some(exit.reason), exit.note, by).await?;
     let ended = get(tx, id).await?.ok_or(StoreError::NotFound)?;
-    crate::dashboard::counts::refresh(tx, ended.participant_id).await?;
     let follow_up = check_ins::Ended {
         trajectory_id: id,
         participant_id: ended.participant_id,
@@ -302,6 +302,8 @@ pub async fn exit(tx: &mut impl Access, id: Uuid, exit: &Exit<'_>, by: Option<Uu
         on: exit.on,
     };
     check_ins::schedule(tx, &[follow_up]).await?;
+    // After the check-ins are scheduled: the counts include them (check_in:6, …).
+    crate::dashboard::counts::refresh(tx, ended.participant_id).await?;
     Ok(ended)
 }
 

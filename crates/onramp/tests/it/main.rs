@@ -15,6 +15,7 @@ mod caseload_filters;
 mod cli;
 mod coaching;
 mod consent_withdrawn;
+mod cost_benefit;
 mod dashboard;
 mod dashboard_counts;
 mod dashboard_scopes;

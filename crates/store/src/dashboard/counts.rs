@@ -146,6 +146,8 @@ struct Source {
     engaged: bool,
     took_step: bool,
     paid_work: bool,
+    /// The follow-up after exit and the kinds of step, as bits ([`super::FOLLOW_UP`]).
+    follow_up: i64,
 }
 
 impl Source {
@@ -168,6 +170,7 @@ impl Source {
         let band = sickness_band(self.incapacity_since, start);
         figures.push((start, format!("sickness:{band}")));
         figures.extend(codes.iter().map(|code| (start, format!("barrier:{code}"))));
+        figures.extend(super::follow_up_figures(self.follow_up).into_iter().map(|f| (start, f)));
         if let Some(end) = self.ended_on {
             let situation = self.exit_situation.as_deref().unwrap_or("not_recorded");
             figures.push((end, format!("exited:{situation}")));
@@ -193,11 +196,13 @@ fn source_sql(condition: &str) -> String {
         "SELECT t.id, t.region_id, t.programme_id, t.organisation_id, t.location_id, t.coach_id, t.started_on,
             t.ended_on, t.exit_situation, p.incapacity_since,
             p.presence_action_id IS NULL AS individually,
-            {engaged} AS engaged, {took_step} AS took_step, {paid_work} AS paid_work
+            {engaged} AS engaged, {took_step} AS took_step, {paid_work} AS paid_work,
+            {follow_up} AS follow_up
          FROM trajectories t JOIN participants p ON p.id = t.participant_id WHERE {condition}",
         engaged = super::ENGAGED,
         took_step = super::took_step(),
         paid_work = super::paid_work(),
+        follow_up = super::follow_up(),
     )
 }
 

@@ -7,6 +7,7 @@ pub mod lists;
 
 use crate::{Access, Result, run};
 use chrono::NaiveDate;
+use onramp_domain::cost_benefit::CHECK_IN_MONTHS;
 use onramp_domain::outcomes::OutcomeKind;
 use onramp_domain::policy::Actor;
 use serde::Serialize;
@@ -86,6 +87,58 @@ pub(crate) fn paid_work() -> String {
 /// The participant of trajectory `t` was present at a group session; used as [`took_step`] is.
 pub(crate) const ENGAGED: &str = "EXISTS (SELECT 1 FROM session_enrolments e
     WHERE e.participant_id = t.participant_id AND e.attendance = 'present')";
+
+/// The follow-up of trajectory `t` as bits, for the cost-benefit (docs/cost-benefit.md): per
+/// check-in month of [`CHECK_IN_MONTHS`] (i-th) bit 3i scheduled, 3i+1 recorded with contact made,
+/// 3i+2 found in employment; bit 12 a step into training, bit 13 into volunteer work.
+pub(crate) fn follow_up() -> String {
+    let check_in = |months: i64, condition: &str, bit: u32| {
+        format!(
+            "CASE WHEN EXISTS (SELECT 1 FROM check_ins k WHERE k.trajectory_id = t.id
+                 AND k.months_after_exit = {months}{condition}) THEN {} ELSE 0 END",
+            1i64 << bit
+        )
+    };
+    let mut parts = Vec::new();
+    for (i, months) in CHECK_IN_MONTHS.iter().enumerate() {
+        let bit = 3 * i as u32;
+        parts.push(check_in(*months, "", bit));
+        parts.push(check_in(*months, FOLLOWED_UP, bit + 1));
+        parts.push(check_in(*months, " AND k.situation = 'in_employment'", bit + 2));
+    }
+    let step = |keep: fn(OutcomeKind) -> bool, bit: u32| {
+        format!("CASE WHEN {} THEN {} ELSE 0 END", has_outcome(keep), 1i64 << bit)
+    };
+    parts.push(step(is_training, 12));
+    parts.push(step(|k| k == OutcomeKind::VolunteerWork, 13));
+    format!("CAST({} AS BIGINT)", parts.join(" + "))
+}
+
+/// A check-in `k` held: recorded with contact made.
+const FOLLOWED_UP: &str = " AND k.done_on IS NOT NULL AND k.contact_made = TRUE";
+
+fn is_training(kind: OutcomeKind) -> bool {
+    matches!(kind, OutcomeKind::VetCourse | OutcomeKind::WorkplaceTraining)
+}
+
+/// The figures the bits of [`follow_up`] stand for: `check_in:6`, `check_in_recorded:6`,
+/// `in_work:6`, …, `step:training`, `step:volunteering`.
+pub(crate) fn follow_up_figures(bits: i64) -> Vec<String> {
+    let mut figures = Vec::new();
+    for (i, months) in CHECK_IN_MONTHS.iter().enumerate() {
+        for (j, name) in ["check_in", "check_in_recorded", "in_work"].iter().enumerate() {
+            if bits & (1 << (3 * i + j)) != 0 {
+                figures.push(format!("{name}:{months}"));
+            }
+        }
+    }
+    for (bit, name) in [(12, "step:training"), (13, "step:volunteering")] {
+        if bits & (1 << bit) != 0 {
+            figures.push(name.to_owned());
+        }
+    }
+    figures
+}
 
 /// The trajectories of the scope whose `date` falls in the period ($1 to $7: from, to, partner,
 /// region, programme, location, coach; a scope part left out is only tested for NULL, so that the
@@ -174,6 +227,9 @@ pub async fn recount(conn: &mut impl Access, scope: Scope) -> Result<Tally> {
     for (code, n) in barriers(conn, scope).await? {
         rows.push((format!("barrier:{code}"), n));
     }
+    for bits in follow_ups(conn, scope).await? {
+        rows.extend(follow_up_figures(bits).into_iter().map(|f| (f, 1)));
+    }
     for (situation, started, ended) in ended(conn, scope).await? {
         let situation = situation.as_deref().unwrap_or("not_recorded");
         rows.push((format!("exited:{situation}"), 1));
@@ -215,6 +271,19 @@ pub async fn sickness_at_start(conn: &mut impl Access, scope: Scope) -> Result<V
         .bind(scope.location_id).bind(scope.coach_id)
         .fetch_all(c).await)?,
     )
+}
+
+/// The follow-up bits ([`follow_up`]) of each trajectory of the cohort.
+pub async fn follow_ups(conn: &mut impl Access, scope: Scope) -> Result<Vec<i64>> {
+    let sql = format!(
+        "SELECT {} FROM trajectories t WHERE {}",
+        follow_up(),
+        cohort_filter(&scope)
+    );
+    Ok(run!(conn, c => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(&*sql))
+        .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id)
+        .bind(scope.location_id).bind(scope.coach_id)
+        .fetch_all(c).await)?)
 }
 
 /// One trajectory that ended in the period: its situation upon leaving (`None`: not recorded),

@@ -12,6 +12,7 @@ mod coaching;
 mod consents;
 mod constraints;
 mod contract;
+mod cost_benefit;
 mod dashboard;
 mod esf;
 mod exchange;
@@ -107,6 +108,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(account::revoke_token))
         .routes(routes!(regions::list, regions::create))
         .routes(routes!(regions::update))
+        .routes(routes!(cost_benefit::cost_benefit))
+        .routes(routes!(cost_benefit::parameters, cost_benefit::set_parameters))
+        .routes(routes!(cost_benefit::save_scenario))
         .routes(routes!(esf::list, esf::create))
         .routes(routes!(esf::show, esf::update))
         .routes(routes!(esf::indicators))

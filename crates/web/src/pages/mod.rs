@@ -15,6 +15,7 @@ mod check_ins;
 mod coaching;
 mod consents;
 mod consultations;
+mod cost_benefit;
 mod csrf;
 mod dashboard;
 mod dashboard_activities;
@@ -164,6 +165,9 @@ pub fn router() -> Router<AppState> {
         .route("/programmes", get(programmes::list))
         .route("/programmes/new", get(programmes::new).post(programmes::create))
         .route("/programmes/{id}", get(programmes::show).post(programmes::update))
+        .route("/cost-benefit", get(cost_benefit::show))
+        .route("/cost-benefit/parameters", post(cost_benefit::set_parameters))
+        .route("/cost-benefit/scenarios", post(cost_benefit::save_scenario))
         .route("/esf", get(esf::list).post(esf::create))
         .route("/esf/{id}", get(esf::report))
         .route("/esf/{id}/edit", get(esf::edit).post(esf::update))

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod caseload;
+pub mod cost_benefit;
 pub mod dashboard;
 pub mod esf;
 pub mod lists;

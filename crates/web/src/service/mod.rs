@@ -13,6 +13,7 @@ mod check_in_closing;
 pub mod check_ins;
 pub mod coaching;
 pub mod consents;
+pub mod cost_benefit;
 pub mod dashboard;
 pub mod dashboard_activities;
 pub mod dashboard_report;
