@@ -87,8 +87,10 @@ for (const language of ["en", "nl", "fr"]) {
   const organisation = await firstLink(page, "/organisations", "/organisations/", ["/organisations/new"]);
   const user = await firstLink(page, "/users", "/users/", ["/users/new"]);
   const programme = await firstLink(page, "/programmes", "/programmes/", ["/programmes/new"]);
+  const operation = await firstLink(page, "/esf", "/esf/", []);
   const paths = ["/", "/organisations", "/organisations/new", organisation, `${organisation}/edit`, "/regions", "/users",
-    "/users/new", user, "/audit", "/account", "/programmes", programme, "/programmes/new", "/caseload", "/import", "/esf", "/studies"];
+    "/users/new", user, "/audit", "/account", "/programmes", programme, "/programmes/new", "/caseload", "/import", "/esf", "/studies",
+    operation, operation && `${operation}/edit`, operation && `${operation}/missing`, "/cost-benefit"];
   for (const path of paths.filter(Boolean)) await visit(page, path);
   // A form in its error state: the browser's own checks are switched off so the server answers.
   await page.goto(base + "/organisations/new", { waitUntil: "load" });

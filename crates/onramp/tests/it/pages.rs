@@ -94,9 +94,11 @@ async fn pages_are_labelled_for_assistive_technology() {
         );
         assert!(html.contains("<main id=\"main\""), "{path}: main landmark");
         assert!(html.contains("<h1>") || html.contains("<h1 "), "{path}: a heading");
+        let scripts = html.matches("<script").count();
+        let served = html.matches("<script src=\"/static/").count();
         assert!(
-            !html.contains("style=\"") && !html.contains("<script"),
-            "{path}: no inline style or script"
+            !html.contains("style=\"") && scripts == served,
+            "{path}: no inline style or script (only the served scripts)"
         );
         // Every input other than hidden ones has a label pointing at it.
         for piece in html.split("<input ").skip(1) {
@@ -210,4 +212,46 @@ async fn the_openapi_document_matches_its_snapshot() {
         stored, pretty,
         "the API changed: review and run with UPDATE_SNAPSHOTS=1"
     );
+}
+
+/// A form that failed says so first: the title starts with "Error:" in the reader's language, each
+/// link of the error summary names its field, the summary can take the focus, and the script that
+/// moves it there is served from the site itself (the page works without it).
+#[tokio::test]
+async fn a_failed_form_titles_the_page_as_an_error_and_names_each_field_in_its_summary() {
+    let app = TestApp::spawn().await;
+    for (language, prefix, label) in [("nl", "Fout:", "Voornaam"), ("en", "Error:", "First name")] {
+        // Dutch first: the English browser sets English in the account for good.
+        let page = match language {
+            "en" => app.english_browser_as(COACH_LIMBURG).await,
+            _ => app.browser_as(COACH_LIMBURG).await,
+        };
+        let csrf = app.csrf(&page, "/participants/new").await;
+        let response = page
+            .post(app.url("/participants/new"))
+            .header("accept-language", language)
+            .form(&[("csrf", csrf.as_str()), ("first_name", ""), ("last_name", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("<title>{prefix} ")), "{language}: {html}");
+        let summary = &html[html.find("class=\"error-summary\"").expect("a summary")..];
+        let summary = &summary[..summary.find("</div>").unwrap()];
+        assert!(summary.contains("tabindex=\"-1\""), "{summary}");
+        let first = summary
+            .find("href=\"#f-first_name\">")
+            .expect("a link to the first name");
+        assert!(summary[first..].contains(&format!(">{label}")), "{language}: {summary}");
+    }
+    let ok = app.browser_as(COACH_LIMBURG).await;
+    let html = app.html(&ok, "/caseload").await;
+    assert!(
+        !html.contains("<title>Error:"),
+        "a page without errors is titled as usual"
+    );
+    let script = ok.get(app.url("/static/app.js")).send().await.unwrap();
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(script.text().await.unwrap().contains(".error-summary"));
 }

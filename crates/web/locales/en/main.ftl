@@ -31,6 +31,7 @@ pagination-next = Next page
 pagination-older = Older entries
 yes = Yes
 no = No
+title-error-prefix = Error:
 form-errors-title = Please correct the following
 error-back-home = Back to the start page
 

@@ -31,6 +31,7 @@ pagination-next = Page suivante
 pagination-older = Entrées plus anciennes
 yes = Oui
 no = Non
+title-error-prefix = Erreur :
 form-errors-title = Veuillez corriger ce qui suit
 error-back-home = Retour à la page d'accueil
 

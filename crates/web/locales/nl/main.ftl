@@ -31,6 +31,7 @@ pagination-next = Volgende pagina
 pagination-older = Oudere regels
 yes = Ja
 no = Nee
+title-error-prefix = Fout:
 form-errors-title = Verbeter het volgende
 error-back-home = Terug naar de startpagina
 

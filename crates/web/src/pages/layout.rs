@@ -166,7 +166,7 @@ impl<T: Decimal + ?Sized> Decimal for &T {
 /// Renders a template, or a plain error when rendering fails.
 pub fn render(template: &impl Template) -> Response {
     match template.render() {
-        Ok(html) => Html(html).into_response(),
+        Ok(html) => Html(super::error_summary::complete(html)).into_response(),
         Err(error) => {
             tracing::error!(%error, "template rendering failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

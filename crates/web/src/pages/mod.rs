@@ -20,6 +20,7 @@ mod csrf;
 mod dashboard;
 mod dashboard_activities;
 mod documents;
+mod error_summary;
 mod errors;
 mod esf;
 mod exchange;
@@ -183,6 +184,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/password", post(users::reset_password))
         .route("/audit", get(audit::list))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
         .layer(axum::middleware::from_fn(csrf::csrf))
         .layer(axum::middleware::from_fn(errors::render_failures))
 }
@@ -193,4 +195,13 @@ async fn stylesheet() -> Response {
         (header::CACHE_CONTROL, "public, max-age=3600"),
     ];
     (headers, include_str!("../../static/app.css")).into_response()
+}
+
+/// The pages' one script, a progressive enhancement: every page works without it.
+async fn script() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=3600"),
+    ];
+    (headers, include_str!("../../static/app.js")).into_response()
 }
