@@ -335,3 +335,123 @@ async fn a_withdrawal_closes_the_check_ins_still_due() {
         4
     );
 }
+
+/// On the file, withdrawing a consent first says what will stop and asks to confirm; once
+/// confirmed, the same screen offers to record the consent again; and the intake's consent box is
+/// never ticked in advance.
+#[tokio::test]
+async fn a_withdrawal_on_the_page_asks_to_confirm_says_what_stops_and_can_be_undone() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let id = register(&app, &coach, &maasland, "Wim", "Weerom", "1980-04-04").await;
+    let consents = format!("/api/v1/participants/{id}/consents");
+    let consent = json!({"purpose": "participation", "version": "2026-01", "given_on": "2026-01-05"});
+    let (_, given) = app.send_json(&coach, "POST", &consents, consent).await;
+    let consent_id = given["id"].as_str().unwrap().to_owned();
+    let withdrawn_on = |file: &Value| file["participation_withdrawn_on"].clone();
+
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let html = app.html(&page, &format!("/participants/{id}")).await;
+    let csrf = csrf_in(&html);
+    let withdraw = app.url(&format!("/participants/{id}/consents/{consent_id}/withdraw"));
+    let asked = page
+        .post(withdraw.clone())
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::OK);
+    let asked = asked.text().await.unwrap();
+    assert!(asked.contains("Record the withdrawal of a consent?"), "{asked}");
+    assert!(
+        asked.contains("nothing new can be recorded"),
+        "says what stops: {asked}"
+    );
+    assert!(asked.contains("name=\"confirm\" value=\"yes\""), "{asked}");
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    assert!(
+        withdrawn_on(&file).is_null(),
+        "nothing withdrawn before the confirmation"
+    );
+
+    let done = page
+        .post(withdraw)
+        .form(&[("csrf", csrf.as_str()), ("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let to = done.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.contains(&format!("undo={consent_id}")), "{to}");
+    let html = app.html(&page, &to).await;
+    assert!(html.contains("A mistake? Record it again"), "{html}");
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    assert_eq!(withdrawn_on(&file), json!(today().to_string()));
+
+    // The undo on the same screen records the consent again, as of today.
+    let undo_at = html.find("A mistake?").unwrap();
+    let form = &html[undo_at..html[undo_at..].find("</form>").unwrap() + undo_at];
+    let value = |name: &str| {
+        let at = form.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
+        form[at..at + form[at..].find('"').unwrap()].to_owned()
+    };
+    let fields = ["csrf", "purpose", "organisation_id", "version", "given_on"].map(|n| (n, value(n)));
+    let again = page
+        .post(app.url(&format!("/participants/{id}/consents")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{id}")).await;
+    assert!(withdrawn_on(&file).is_null(), "taking part again: {file}");
+    let active = file["consents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["purpose"] == "participation" && c["withdrawn_on"].is_null())
+        .count();
+    assert_eq!(active, 1);
+
+    // The intake's consent box starts empty.
+    let intake = app.html(&page, "/participants/new").await;
+    let box_at = intake.find("name=\"consent_participation\"").expect("the consent box");
+    let tag_end = box_at + intake[box_at..].find('>').unwrap();
+    assert!(!intake[box_at..tag_end].contains("checked"), "not ticked in advance");
+}
+
+/// The intake records the consent to take part only with the start of a trajectory: ticked
+/// without a programme, the box is refused by name and nothing is written.
+#[tokio::test]
+async fn the_intake_refuses_a_consent_to_take_part_without_a_trajectory() {
+    let app = TestApp::spawn().await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let csrf = app.csrf(&page, "/participants/new").await;
+    let today = today().to_string();
+    let response = page
+        .post(app.url("/participants/new"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("organisation_id", maasland.as_str()),
+            ("first_name", "Zonder"),
+            ("last_name", "Traject"),
+            ("birth_date", "1980-01-01"),
+            ("language", "nl"),
+            ("consent_participation", "on"),
+            ("consent_version", "2026-01"),
+            ("given_on", today.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("recorded when a trajectory starts"), "{html}");
+    assert!(
+        html.contains("href=\"#f-consent_participation\""),
+        "the summary leads to the box"
+    );
+    assert!(app.audit("participant.create").await.is_empty(), "nothing written");
+}

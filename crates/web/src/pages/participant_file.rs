@@ -21,6 +21,8 @@ use uuid::Uuid;
 #[serde(default)]
 pub struct Notice {
     pub notice: Option<String>,
+    /// A consent just withdrawn: the page offers to record it again (an undo on the same screen).
+    pub undo: Option<String>,
 }
 
 pub async fn show_page(
@@ -29,6 +31,7 @@ pub async fn show_page(
     id: Uuid,
     failed: Option<Failed>,
     notice: Option<&str>,
+    undo: Option<Uuid>,
 ) -> PageResult {
     let file = service::open(state, ctx, id).await?;
     let programmes = programme_list(state, ctx).await?;
@@ -54,6 +57,7 @@ pub async fn show_page(
         mediation_organisations,
         today: today(),
         failed,
+        undo,
     };
     let page = Page::new(ctx, "participant-title", "caseload").with_notice(notice);
     let view = build(page, facts);
@@ -90,7 +94,7 @@ pub async fn page_action<T>(
                 action: form.name,
                 form: Form::failed(data, &errors, ctx.language),
             };
-            show_page(state, ctx, participant_id, Some(failed), None).await
+            show_page(state, ctx, participant_id, Some(failed), None, None).await
         }
         Err(error) => Err(error.into()),
     }

@@ -40,6 +40,8 @@ pub struct FileFacts {
     pub today: NaiveDate,
     /// A form that just failed, shown again with its errors.
     pub failed: Option<Failed>,
+    /// A consent just withdrawn, to offer recording it again.
+    pub undo: Option<Uuid>,
 }
 
 /// One trajectory on the participant page, with what its forms need.
@@ -94,6 +96,8 @@ pub struct ShowTemplate {
     exit_situations: Options,
     barrier_codes: Options,
     check_in_situations: Options,
+    /// A consent just withdrawn, offered to be recorded again.
+    undo: Option<Uuid>,
 }
 
 impl ShowTemplate {
@@ -104,6 +108,15 @@ impl ShowTemplate {
             .find(|(c, _)| c == code)
             .map(|(_, name)| name.clone())
             .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// The consent withdrawn a moment ago, when the page was asked to offer an undo.
+    fn undo_consent(&self) -> Option<&onramp_store::consents::Consent> {
+        let undo = self.undo?;
+        self.file
+            .consents
+            .iter()
+            .find(|c| c.id == undo && c.withdrawn_on.is_some())
     }
 
     /// The participant-wide form of `action`, with its errors if it just failed.
@@ -165,6 +178,7 @@ pub fn build(mut p: Page, facts: FileFacts) -> ShowTemplate {
     let esf = facts.file.trajectories.iter().any(|t| esf_programme(t.programme_id))
         || facts.file.participant.record.esf != Default::default();
     ShowTemplate {
+        undo: facts.undo,
         esf,
         age: age_on(facts.file.participant.record.birth_date, facts.today),
         working_age: is_working_age(facts.file.participant.record.birth_date, facts.today),
@@ -425,6 +439,7 @@ mod tests {
             mediation_organisations: Vec::new(),
             today: day(TODAY),
             failed,
+            undo: None,
         }
     }
 

@@ -150,7 +150,6 @@ pub async fn new(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageRe
         ("started_on".into(), today().to_string()),
         ("given_on".into(), today().to_string()),
         ("consent_version".into(), "2026-01".into()),
-        ("consent_participation".into(), "on".into()),
     ]);
     form_page(&state, &ctx, form, None, no_extra()).await
 }
@@ -186,6 +185,10 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
     }
     if programme_chosen && data.get("started_on").is_empty() {
         errors.add("started_on", "required");
+    }
+    // The consent to take part is the consent to a trajectory: recorded only with its start.
+    if data.checked("consent_participation") && !programme_chosen {
+        errors.add("consent_participation", "consent-needs-trajectory");
     }
     let (Ok(input), Ok(organisation_id)) = (parsed, organisation) else {
         return form_page(&state, &ctx, Form::failed(&data, &errors, lang), None, no_extra()).await;
@@ -248,7 +251,8 @@ pub async fn show(
     Query(q): Query<Notice>,
 ) -> PageResult {
     let id = path_id(&id)?;
-    show_page(&state, &ctx, id, None, q.notice.as_deref()).await
+    let undo = q.undo.as_deref().and_then(|u| Uuid::parse_str(u).ok());
+    show_page(&state, &ctx, id, None, q.notice.as_deref(), undo).await
 }
 
 pub async fn edit(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
