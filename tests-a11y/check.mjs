@@ -34,11 +34,30 @@ async function check(page, label) {
   const result = await page.evaluate(async () =>
     await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
   const problems = result.violations.map((v) => `  ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n    ")}`);
-  // Keyboard: the first Tab from the top of the page lands on the skip link.
-  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  // Keyboard: the first Tab from the top of the page lands on the skip link; after a failed form,
+  // the focus is on the error summary, and the first Tab reaches its first link.
+  const summary = await page.evaluate(() => document.activeElement && document.activeElement.className === "error-summary");
+  if (!summary) await page.evaluate(() => document.activeElement && document.activeElement.blur());
   await page.keyboard.press("Tab");
-  const first = await page.evaluate(() => document.activeElement && document.activeElement.className);
-  if (first !== "skip-link") problems.push(`  keyboard: the first Tab reaches "${first}", not the skip link`);
+  const first = await page.evaluate(() => document.activeElement &&
+    (document.activeElement.closest(".error-summary") ? "error-summary" : document.activeElement.className));
+  const expected = summary ? "error-summary" : "skip-link";
+  if (first !== expected) problems.push(`  keyboard: the first Tab reaches "${first}", not the ${expected}`);
+  // Reflow (WCAG 1.4.10): at 320 CSS px nothing scrolls sideways, and what scrolls inside the page
+  // can be reached by keyboard (axe's scrollable-region-focusable, run again at that width).
+  await page.setViewport({ width: 320, height: 800 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (wide > 320) {
+    // Name the innermost elements that reach past the edge, to say what to fix.
+    const culprits = await page.evaluate(() => [...document.querySelectorAll("main *, header *")]
+      .filter((e) => e.getBoundingClientRect().right > 321 && ![...e.children].some((c) => c.getBoundingClientRect().right > 321))
+      .slice(0, 3).map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${e.className && typeof e.className === "string" ? "." + e.className.split(" ").join(".") : ""}`));
+    problems.push(`  reflow: the page is ${wide} px wide at 320 px (${culprits.join(", ")})`);
+  }
+  const narrow = await page.evaluate(async () =>
+    await window.axe.run(document, { runOnly: { type: "rule", values: ["scrollable-region-focusable"] } }));
+  for (const v of narrow.violations) problems.push(`  at 320 px: ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  await page.setViewport({ width: 1280, height: 800 });
   if (problems.length === 0) {
     passed += 1;
     console.log(`ok    ${label}`);
