@@ -10,6 +10,7 @@ mod format;
 pub mod import_report;
 pub mod read;
 pub mod report;
+pub mod table;
 mod rows;
 mod xlsx;
 

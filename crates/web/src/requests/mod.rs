@@ -5,6 +5,7 @@ pub mod audit;
 pub mod caseload;
 pub mod dashboard;
 pub mod esf;
+pub mod monitoring;
 pub mod lists;
 pub mod period;
 pub mod plans;

@@ -190,6 +190,43 @@ pub(crate) async fn checked_scope(
     request: Request,
     activities: bool,
 ) -> Result<Checked, AppError> {
+    let action = if activities {
+        ScopeAction::DashboardActivities
+    } else {
+        ScopeAction::Dashboard
+    };
+    checked_for(conn, ctx, request, action).await
+}
+
+/// An action on a dashboard's scope: the dashboard's figures or lists, a monitoring report, its
+/// recommendations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ScopeAction {
+    Dashboard,
+    DashboardActivities,
+    Monitoring,
+    Recommendations,
+}
+
+impl ScopeAction {
+    fn on(self, scope: policy::DashboardScope<'_>) -> Action<'_> {
+        match self {
+            ScopeAction::Dashboard => Action::ViewDashboard(scope),
+            ScopeAction::DashboardActivities => Action::ViewDashboardActivities(scope),
+            ScopeAction::Monitoring => Action::ViewMonitoring(scope),
+            ScopeAction::Recommendations => Action::WriteRecommendations(scope),
+        }
+    }
+}
+
+/// Checks the period, the references and the actor's right to `action` on the scope; gives the
+/// store's scope, and whether the lists behind the dashboard's figures of activity are allowed.
+pub(crate) async fn checked_for(
+    conn: &mut impl Access,
+    ctx: &Ctx,
+    request: Request,
+    action: ScopeAction,
+) -> Result<Checked, AppError> {
     if request.to < request.from {
         return Err(AppError::invalid("to", "before-start"));
     }
@@ -224,14 +261,7 @@ pub(crate) async fn checked_scope(
         coach_id: request.coach_id,
     };
     let lists = Action::ViewDashboardActivities(scope);
-    require(
-        &ctx.actor,
-        if activities {
-            lists
-        } else {
-            Action::ViewDashboard(scope)
-        },
-    )?;
+    require(&ctx.actor, action.on(scope))?;
     let lists_activities = policy::decide(&ctx.actor, lists) == policy::Decision::Allow;
     if let Some(coach) = request.coach_id
         && users::get(conn, coach).await?.is_none_or(|u| u.role != Role::Coach)

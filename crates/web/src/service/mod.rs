@@ -14,6 +14,8 @@ pub mod check_ins;
 pub mod coaching;
 pub mod consents;
 pub mod dashboard;
+pub mod monitoring;
+pub mod monitoring_tables;
 pub mod dashboard_activities;
 pub mod dashboard_report;
 mod decisions;
