@@ -35,7 +35,7 @@ pub struct Request {
 }
 
 /// One barrier code in a quarter (`quarter` none: the whole period). `None` counts are hidden.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BarrierRow {
     pub quarter: Option<String>,
     pub code: String,
@@ -48,7 +48,7 @@ pub struct BarrierRow {
 }
 
 /// The mean change of one category or competence as one rater scored it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IcfRow {
     pub rater: String,
     /// An ICF category code (`d240`) or a competence (`motivation`).
@@ -60,7 +60,7 @@ pub struct IcfRow {
 }
 
 /// One month of the trend.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MonthRow {
     pub month: NaiveDate,
     pub reached_by_presence: Option<i64>,
@@ -70,7 +70,7 @@ pub struct MonthRow {
 }
 
 /// One coach or location over the period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitRow {
     pub id: Uuid,
     pub name: String,
