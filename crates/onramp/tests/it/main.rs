@@ -28,6 +28,7 @@ mod exchange_records;
 mod exchange_rules;
 mod group_sessions;
 mod icf;
+mod monitoring;
 mod import_data;
 mod import_limits;
 mod organisations;

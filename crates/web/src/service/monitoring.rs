@@ -132,6 +132,11 @@ async fn allowed(
     action: ScopeAction,
 ) -> Result<onramp_store::dashboard::Scope, AppError> {
     check_period(&request.scope)?;
+    if let Some(region) = request.scope.region_id
+        && onramp_store::regions::get(conn, region).await?.is_none()
+    {
+        return Err(AppError::invalid("region_id", "invalid-reference"));
+    }
     let scope = checked_for(conn, ctx, request.scope, action).await?.scope;
     if unit_of(&scope).is_none() {
         return Err(AppError::invalid("coach_id", "coach-at-partner"));
