@@ -13,7 +13,7 @@ use onramp_domain::disclosure::Cells;
 use onramp_domain::icf::Rater;
 use onramp_domain::monitoring::{BarrierCell, mean_change, whole_months};
 use onramp_domain::participants::HealthCategory;
-use onramp_domain::policy::{self, Action, DashboardScope, Decision};
+use onramp_domain::policy;
 use onramp_store::audit::{self, Event};
 use onramp_store::dashboard::counts::unit_of;
 use onramp_store::dashboard::{After, Person};
@@ -363,15 +363,9 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Rep
         Some(unit_rows(&mut conn, PerUnit::Location, &scope, health, threshold).await?)
     };
     let recommendations = recommendations::within(&mut conn, &kept(&request)).await?;
-    let dashboard_scope = DashboardScope {
-        organisation: None,
-        region_id: scope.region_id,
-        location: false,
-        coach_id: None,
-    };
-    let can_write = request.scope.organisation_id.is_none()
-        && request.scope.location_id.is_none()
-        && policy::decide(&ctx.actor, Action::WriteRecommendations(dashboard_scope)) == Decision::Allow;
+    // Recommendations are kept with a region's, a partner's, a programme's or everything's report.
+    let own_scope = request.scope.location_id.is_some() || request.scope.coach_id.is_some();
+    let can_write = !own_scope && checked_for(&mut conn, ctx, request.scope, ScopeAction::Recommendations).await.is_ok();
     Ok(Report {
         quarters: quarters_of(scope.from, scope.to),
         barriers: barrier_rows(&summary::barriers_by_quarter(&rows, health), threshold),
@@ -380,7 +374,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Rep
         per_coach,
         per_location,
         recommendations,
-        can_write: can_write || ctx.actor.role == onramp_domain::identity::Role::Administrator,
+        can_write,
         can_list: threshold.is_none() && !policy::caseload_scope(&ctx.actor).is_empty(),
         small_cell_threshold: threshold,
         request,
