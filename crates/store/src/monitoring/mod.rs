@@ -29,6 +29,23 @@ pub async fn months(conn: &mut impl Access, unit: Unit, scope: &Scope) -> Result
         .bind(scope.region_id).bind(scope.programme_id).fetch_all(c).await)?)
 }
 
+/// The barriers noted in the scope's period read from the records (code, health category, noted,
+/// status, closed): what the kept counts save a report, for `onramp bench generated` to compare.
+pub async fn barriers_from_records(
+    conn: &mut impl Access,
+    scope: &Scope,
+) -> Result<Vec<(String, String, NaiveDate, String, Option<NaiveDate>)>> {
+    let sql = format!(
+        "SELECT b.code, p.health_category, b.noted_on, b.status, b.closed_on
+         FROM barriers b JOIN trajectories t ON t.id = b.trajectory_id JOIN participants p ON p.id = t.participant_id
+         WHERE b.noted_on >= $1 AND b.noted_on <= $2 AND {}",
+        scope_parts(scope)
+    );
+    Ok(run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(scope.from).bind(scope.to)
+        .bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id).bind(scope.location_id)
+        .bind(scope.coach_id).fetch_all(c).await)?)
+}
+
 /// The kinds of unit a report compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PerUnit {
