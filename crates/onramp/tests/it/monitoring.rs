@@ -499,3 +499,44 @@ async fn the_page_shows_each_chart_with_its_table_and_keeps_recommendations() {
     let html = funder.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("id=\"small-cells\"") && !html.contains("/monitoring/people?"), "{html}");
 }
+
+/// The kept counts of generated data (written as bare rows, then counted at start-up) against the
+/// barriers read from the records: per code, noted, resolved and the median days to resolve.
+#[tokio::test]
+async fn the_kept_counts_equal_the_records_on_generated_data() {
+    use std::collections::BTreeMap;
+    let app = TestApp::spawn_on(TestDb::generated(400, 7).await).await;
+    let admin = app.api_as("admin@onramp.generated").await;
+    let (from, to) = ("2024-01-01", "2026-12-31");
+    let (status, b) = app.get_json(&admin, &format!("/api/v1/monitoring/barriers?from={from}&to={to}")).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    let scope = onramp_store::dashboard::Scope::period(from.parse().unwrap(), to.parse().unwrap());
+    let mut conn = app.db.conn().await.unwrap();
+    let records = onramp_store::monitoring::barriers_from_records(&mut conn, &scope).await.unwrap();
+    assert!(records.len() > 50, "generated data has barriers: {}", records.len());
+    let mut expected: BTreeMap<String, (i64, i64, Vec<i64>)> = BTreeMap::new();
+    for (code, _, noted, status, closed) in records {
+        let e = expected.entry(code).or_default();
+        e.0 += 1;
+        if let (true, Some(closed)) = (status == "resolved", closed) {
+            e.1 += 1;
+            e.2.push((closed - noted).num_days());
+        }
+    }
+    let totals: Vec<&Value> = b["rows"].as_array().unwrap().iter().filter(|r| r["quarter"].is_null()).collect();
+    assert_eq!(totals.len(), expected.len(), "{b}");
+    for (code, (noted, resolved, mut days)) in expected {
+        let row = totals.iter().find(|r| r["code"] == code.as_str()).unwrap();
+        days.sort_unstable();
+        let median = match days.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(days[n / 2] as f64),
+            n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
+        };
+        assert_eq!(
+            json!([row["noted"], row["resolved"], row["median_days_to_resolve"]]),
+            json!([noted, resolved, median]),
+            "{code}"
+        );
+    }
+}
