@@ -123,7 +123,10 @@ pub fn mean_change(changes: &BTreeMap<i64, i64>) -> Option<MeanChange> {
     let sum: f64 = changes.iter().map(|(c, k)| *c as f64 * *k as f64).sum();
     let mean = sum / n as f64;
     let (ci_low, ci_high) = if n >= 2 {
-        let squares: f64 = changes.iter().map(|(c, k)| (*c as f64 - mean).powi(2) * *k as f64).sum();
+        let squares: f64 = changes
+            .iter()
+            .map(|(c, k)| (*c as f64 - mean).powi(2) * *k as f64)
+            .sum();
         let sd = (squares / (n - 1) as f64).sqrt();
         let half = t_critical(n - 1) * sd / (n as f64).sqrt();
         (Some(round2(mean - half)), Some(round2(mean + half)))

@@ -758,10 +758,7 @@ pub fn menu(actor: &Actor) -> Menu {
         audit: decide(actor, Action::ViewAudit) == Decision::Allow,
         studies: decide(actor, Action::ViewStudies) == Decision::Allow,
         esf: decide(actor, Action::ViewEsfIndicators) == Decision::Allow,
-        monitoring: matches!(
-            actor.role,
-            Role::Administrator | Role::Coordinator | Role::Funder
-        ),
+        monitoring: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Funder),
     }
 }
 

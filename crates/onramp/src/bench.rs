@@ -535,15 +535,19 @@ async fn monitoring(
     }
     // What the kept counts save: the region's barriers of the year by quarter, code and health
     // category, with days to resolve, read from the records.
-    measure("monitoring barriers recounted from the records, a region x year", runs, |_| async move {
-        let mut conn = db.conn().await?;
-        let scope = onramp_store::dashboard::Scope {
-            region_id: region,
-            ..onramp_store::dashboard::Scope::period(from, to)
-        };
-        let rows = onramp_store::monitoring::barriers_from_records(&mut conn, &scope).await?;
-        Ok(rows.len())
-    })
+    measure(
+        "monitoring barriers recounted from the records, a region x year",
+        runs,
+        |_| async move {
+            let mut conn = db.conn().await?;
+            let scope = onramp_store::dashboard::Scope {
+                region_id: region,
+                ..onramp_store::dashboard::Scope::period(from, to)
+            };
+            let rows = onramp_store::monitoring::barriers_from_records(&mut conn, &scope).await?;
+            Ok(rows.len())
+        },
+    )
     .await?;
     Ok(())
 }

@@ -13,8 +13,8 @@
 //! against a recount from the records after random writes.
 
 use super::{Scope, Tally};
-use crate::monitoring::facts::{self as monitoring, Basis};
 use crate::bulk::{self, Value};
+use crate::monitoring::facts::{self as monitoring, Basis};
 use crate::{Access, Db, Result, StoreError, run};
 use chrono::{Datelike, Days, NaiveDate};
 use onramp_domain::participants::sickness_band;
@@ -330,7 +330,9 @@ async fn apply(tx: &mut impl Access, changes: HashMap<Key, i64>) -> Result<()> {
     let mut rows: Vec<(Key, i64)> = changes.into_iter().filter(|(_, n)| *n != 0).collect();
     rows.sort_unstable();
     // The monitoring figures have a table of their own, so the dashboard reads none of them.
-    let (kept, dashboard): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| row.0.5.starts_with(monitoring::PREFIX));
+    let (kept, dashboard): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|row| row.0.5.starts_with(monitoring::PREFIX));
     apply_to(tx, "dashboard_counts", &dashboard).await?;
     apply_to(tx, "monitoring_counts", &kept).await
 }

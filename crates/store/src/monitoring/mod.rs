@@ -25,8 +25,10 @@ pub async fn months(conn: &mut impl Access, unit: Unit, scope: &Scope) -> Result
                WHERE unit = $1 AND unit_id = $2 AND grain = 'm' AND period >= $3 AND period <= $4
                  AND ($5 IS NULL OR region_id = $5) AND ($6 IS NULL OR programme_id = $6)
                GROUP BY period, figure";
-    Ok(run!(conn, c => sqlx::query_as(sql).bind(kind).bind(id).bind(scope.from).bind(scope.to)
-        .bind(scope.region_id).bind(scope.programme_id).fetch_all(c).await)?)
+    Ok(
+        run!(conn, c => sqlx::query_as(sql).bind(kind).bind(id).bind(scope.from).bind(scope.to)
+        .bind(scope.region_id).bind(scope.programme_id).fetch_all(c).await)?,
+    )
 }
 
 /// The barriers noted in the scope's period read from the records (code, health category, noted,
@@ -41,9 +43,11 @@ pub async fn barriers_from_records(
          WHERE b.noted_on >= $1 AND b.noted_on <= $2 AND {}",
         scope_parts(scope)
     );
-    Ok(run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(scope.from).bind(scope.to)
+    Ok(
+        run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(scope.from).bind(scope.to)
         .bind(scope.organisation_id).bind(scope.region_id).bind(scope.programme_id).bind(scope.location_id)
-        .bind(scope.coach_id).fetch_all(c).await)?)
+        .bind(scope.coach_id).fetch_all(c).await)?,
+    )
 }
 
 /// The kinds of unit a report compares.
@@ -67,8 +71,10 @@ pub async fn per_unit(conn: &mut impl Access, per: PerUnit, scope: &Scope) -> Re
                  AND ($6 IS NULL OR unit_id IN (SELECT l.id FROM locations l WHERE l.organisation_id = $6))
                  AND figure NOT LIKE 'm.icf:%'
                GROUP BY unit_id, figure";
-    Ok(run!(conn, c => sqlx::query_as(sql).bind(kind).bind(scope.from).bind(scope.to)
-        .bind(scope.region_id).bind(scope.programme_id).bind(scope.organisation_id).fetch_all(c).await)?)
+    Ok(
+        run!(conn, c => sqlx::query_as(sql).bind(kind).bind(scope.from).bind(scope.to)
+        .bind(scope.region_id).bind(scope.programme_id).bind(scope.organisation_id).fetch_all(c).await)?,
+    )
 }
 
 /// The names of coaches or locations by id.
@@ -119,7 +125,10 @@ pub enum Figure {
         part: BarrierPart,
     },
     /// The cohort's trajectories with a change of an ICF category or competence by a rater.
-    Icf { rater: &'static str, item: String },
+    Icf {
+        rater: &'static str,
+        item: String,
+    },
     /// Trajectories whose first step to work (or paid work) fell in the period.
     FirstStep,
     FirstPaid,

@@ -74,7 +74,14 @@ pub async fn add(tx: &mut impl Access, kept: &Kept, text: &Text, by: Uuid) -> Re
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
-async fn add_version(tx: &mut impl Access, id: Uuid, version: i32, text: &Text, by: Uuid, at: DateTime<Utc>) -> Result<()> {
+async fn add_version(
+    tx: &mut impl Access,
+    id: Uuid,
+    version: i32,
+    text: &Text,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
     let sql = "INSERT INTO monitoring_recommendation_versions (recommendation_id, version, barrier_code, body,
                    written_by, written_at) VALUES ($1, $2, $3, $4, $5, $6)";
     run!(tx, c => sqlx::query(sql).bind(id).bind(version).bind(&text.barrier_code).bind(&text.body).bind(by).bind(at)
@@ -96,7 +103,9 @@ pub async fn edit(tx: &mut impl Access, id: Uuid, expected: i32, text: &Text, by
 
 pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Recommendation>> {
     let sql = format!("{SELECT} WHERE r.id = $1");
-    Ok(run!(conn, c => sqlx::query_as::<_, Recommendation>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?)
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, Recommendation>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?,
+    )
 }
 
 /// Every version of a recommendation, oldest first.
@@ -119,7 +128,9 @@ pub async fn within(conn: &mut impl Access, kept: &Kept) -> Result<Vec<Recommend
         same("programme_id", 5),
         same("location_id", 6),
     );
-    Ok(run!(conn, c => sqlx::query_as::<_, Recommendation>(sqlx::AssertSqlSafe(&*sql))
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, Recommendation>(sqlx::AssertSqlSafe(&*sql))
         .bind(kept.from).bind(kept.to).bind(kept.organisation_id).bind(kept.region_id).bind(kept.programme_id)
-        .bind(kept.location_id).fetch_all(c).await)?)
+        .bind(kept.location_id).fetch_all(c).await)?,
+    )
 }

@@ -32,7 +32,9 @@ fn add_barrier<K: Ord + Clone>(
         return;
     }
     let mut parts = rest.splitn(2, ':');
-    let (Some(h), Some(rest)) = (parts.next(), parts.next()) else { return };
+    let (Some(h), Some(rest)) = (parts.next(), parts.next()) else {
+        return;
+    };
     if health.is_some_and(|wanted| wanted != h) {
         return;
     }
@@ -154,7 +156,10 @@ pub async fn funding_evidence(
     for ((_, code), cell) in &cells {
         totals.entry(code.clone()).or_default().add(cell);
     }
-    let mut top: Vec<(String, BarrierCell)> = totals.into_iter().filter(|(_, c)| c.noted > 0 && !small(c.noted)).collect();
+    let mut top: Vec<(String, BarrierCell)> = totals
+        .into_iter()
+        .filter(|(_, c)| c.noted > 0 && !small(c.noted))
+        .collect();
     top.sort_by(|a, b| b.1.noted.cmp(&a.1.noted).then_with(|| a.0.cmp(&b.0)));
     top.truncate(limit);
     let quarters: Vec<String> = quarters_of(scope.from, scope.to);

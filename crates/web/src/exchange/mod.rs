@@ -10,8 +10,8 @@ mod format;
 pub mod import_report;
 pub mod read;
 pub mod report;
-pub mod table;
 mod rows;
+pub mod table;
 mod xlsx;
 
 pub use format::{BARRIER_COLUMNS, COLUMNS, CONTACT_COLUMNS, Kind, OUTCOME_COLUMNS, XLSX};

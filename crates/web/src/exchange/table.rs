@@ -58,7 +58,9 @@ pub fn write_xlsx(table: &Table, language: Language, sheet_name: &str) -> Result
     sheet.set_name(sheet_name).map_err(error)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (col, heading) in table.headings.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, heading, &bold).map_err(error)?;
+        sheet
+            .write_string_with_format(0, col as u16, heading, &bold)
+            .map_err(error)?;
         sheet.set_column_width(col as u16, 18).map_err(error)?;
     }
     for (r, row) in table.rows.iter().enumerate() {

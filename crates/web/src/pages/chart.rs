@@ -216,11 +216,17 @@ mod tests {
 
     #[test]
     fn bars_leave_hidden_cells_out_and_intervals_span_their_bounds() {
-        let svg = bar_chart("a & b", &[("Q1".into(), Some(4)), ("Q2".into(), None), ("Q3".into(), Some(0))]);
+        let svg = bar_chart(
+            "a & b",
+            &[("Q1".into(), Some(4)), ("Q2".into(), None), ("Q3".into(), Some(0))],
+        );
         assert_eq!(svg.matches("<rect").count(), 2, "a hidden cell draws no bar");
         assert!(svg.contains(r#"aria-label="a &amp; b""#));
         let svg = interval_chart("icf", &[("d240".into(), -1.0, -2.3, 0.3)]);
         assert_eq!(svg.matches("<circle").count(), 1);
-        assert!(svg.contains("-3") && svg.contains("+3"), "the scale covers the interval: {svg}");
+        assert!(
+            svg.contains("-3") && svg.contains("+3"),
+            "the scale covers the interval: {svg}"
+        );
     }
 }

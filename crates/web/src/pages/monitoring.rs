@@ -28,7 +28,12 @@ use uuid::Uuid;
 type Options = Vec<(String, String)>;
 
 /// A comparison table: its name, heading key, first column's key and rows.
-type Comparison<'a> = (&'static str, &'static str, &'static str, &'a Vec<crate::service::monitoring::UnitRow>);
+type Comparison<'a> = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'a Vec<crate::service::monitoring::UnitRow>,
+);
 
 #[derive(Template)]
 #[template(path = "monitoring.html")]
@@ -56,7 +61,10 @@ pub struct Notice {
 
 fn pairs(request: &Request) -> Vec<(&'static str, String)> {
     let mut pairs = scope_pairs(&request.scope);
-    pairs.push(("health_category", request.health.map(|h| h.as_str().to_owned()).unwrap_or_default()));
+    pairs.push((
+        "health_category",
+        request.health.map(|h| h.as_str().to_owned()).unwrap_or_default(),
+    ));
     pairs
 }
 
@@ -134,8 +142,12 @@ impl MonitoringTemplate {
             .quarters
             .iter()
             .map(|q| {
-                let rows: Vec<&BarrierRow> =
-                    self.r.barriers.iter().filter(|b| b.quarter.as_ref() == Some(q)).collect();
+                let rows: Vec<&BarrierRow> = self
+                    .r
+                    .barriers
+                    .iter()
+                    .filter(|b| b.quarter.as_ref() == Some(q))
+                    .collect();
                 let sum = rows.iter().map(|b| b.noted).sum::<Option<i64>>();
                 (q.clone(), sum)
             })
@@ -155,7 +167,11 @@ impl MonitoringTemplate {
         if rows.is_empty() {
             return String::new();
         }
-        let label = format!("{} · {}", self.p.t("monitoring-icf"), self.p.t(&format!("icf-rater-{rater}")));
+        let label = format!(
+            "{} · {}",
+            self.p.t("monitoring-icf"),
+            self.p.t(&format!("icf-rater-{rater}"))
+        );
         interval_chart(&label, &rows)
     }
 
@@ -171,11 +187,19 @@ impl MonitoringTemplate {
             .months
             .iter()
             .map(|m| {
-                let v = if which == "steps" { m.first_steps } else { m.reached_by_presence };
+                let v = if which == "steps" {
+                    m.first_steps
+                } else {
+                    m.reached_by_presence
+                };
                 (m.month.format("%m").to_string(), v)
             })
             .collect();
-        let key = if which == "steps" { "monitoring-first-steps" } else { "monitoring-reached" };
+        let key = if which == "steps" {
+            "monitoring-first-steps"
+        } else {
+            "monitoring-reached"
+        };
         bar_chart(&self.p.t(key), &bars)
     }
 
@@ -193,7 +217,10 @@ impl MonitoringTemplate {
     }
 
     fn barrier_options(&self) -> Options {
-        self.totals().iter().map(|b| (b.code.clone(), self.barrier_name(&b.code))).collect()
+        self.totals()
+            .iter()
+            .map(|b| (b.code.clone(), self.barrier_name(&b.code)))
+            .collect()
     }
 }
 
@@ -203,7 +230,8 @@ fn pairs_of(request: &Request) -> Vec<(&'static str, String)> {
 
 /// The regions, partners and programmes the filter offers: those whose report the viewer may see.
 async fn options(state: &AppState, ctx: &Ctx) -> Result<(Options, Options, Options), AppError> {
-    let allowed = |scope: DashboardScope<'_>| policy::decide(&ctx.actor, Action::ViewMonitoring(scope)) == Decision::Allow;
+    let allowed =
+        |scope: DashboardScope<'_>| policy::decide(&ctx.actor, Action::ViewMonitoring(scope)) == Decision::Allow;
     let organisations = crate::service::organisations::list(state, ctx, &Default::default())
         .await
         .unwrap_or_default()
@@ -341,7 +369,12 @@ pub struct TableParam {
     table: Option<String>,
 }
 
-async fn export_table(state: &AppState, ctx: &Ctx, query: MonitoringQuery, which: &str) -> Result<table::Table, AppError> {
+async fn export_table(
+    state: &AppState,
+    ctx: &Ctx,
+    query: MonitoringQuery,
+    which: &str,
+) -> Result<table::Table, AppError> {
     if !TABLES.contains(&which) {
         return Err(AppError::invalid_choice("table", TABLES));
     }
@@ -395,7 +428,10 @@ fn query_of(data: &FormData) -> MonitoringQuery {
 }
 
 fn back(query: &MonitoringQuery) -> String {
-    format!("/monitoring?{}#recommendations", serde_urlencoded::to_string(query).unwrap_or_default())
+    format!(
+        "/monitoring?{}#recommendations",
+        serde_urlencoded::to_string(query).unwrap_or_default()
+    )
 }
 
 /// Writes a recommendation beside the report the form was on.

@@ -309,9 +309,15 @@ async fn unit_rows(
                 cell.add(c);
             }
             let hide_parts = threshold.is_some_and(|t| {
-                [cell.noted, cell.resolved, cell.noted - cell.resolved, cell.no_step, cell.noted - cell.no_step]
-                    .iter()
-                    .any(|n| *n > 0 && *n < t)
+                [
+                    cell.noted,
+                    cell.resolved,
+                    cell.noted - cell.resolved,
+                    cell.no_step,
+                    cell.noted - cell.no_step,
+                ]
+                .iter()
+                .any(|n| *n > 0 && *n < t)
             });
             UnitRow {
                 id: *id,
@@ -365,7 +371,10 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Rep
     let recommendations = recommendations::within(&mut conn, &kept(&request)).await?;
     // Recommendations are kept with a region's, a partner's, a programme's or everything's report.
     let own_scope = request.scope.location_id.is_some() || request.scope.coach_id.is_some();
-    let can_write = !own_scope && checked_for(&mut conn, ctx, request.scope, ScopeAction::Recommendations).await.is_ok();
+    let can_write = !own_scope
+        && checked_for(&mut conn, ctx, request.scope, ScopeAction::Recommendations)
+            .await
+            .is_ok();
     Ok(Report {
         quarters: quarters_of(scope.from, scope.to),
         barriers: barrier_rows(&summary::barriers_by_quarter(&rows, health), threshold),
@@ -387,7 +396,13 @@ pub const BARRIER_PARTS: &[&str] = &["noted", "resolved", "no_step"];
 
 /// Parses which figure's people are asked for: `barrier` (with its code as `value` and `part`),
 /// `icf` (with `rater` and the category or competence as `value`), `first_step`, `first_paid`.
-pub fn parse_figure(figure: &str, value: &str, part: &str, rater: &str, health: Option<HealthCategory>) -> Result<Figure, AppError> {
+pub fn parse_figure(
+    figure: &str,
+    value: &str,
+    part: &str,
+    rater: &str,
+    health: Option<HealthCategory>,
+) -> Result<Figure, AppError> {
     let value = value.trim();
     match figure.trim() {
         "barrier" => {
@@ -407,7 +422,8 @@ pub fn parse_figure(figure: &str, value: &str, part: &str, rater: &str, health: 
             })
         }
         "icf" => {
-            let rater = Rater::parse(rater.trim()).map_err(|_| AppError::invalid_choice("rater", &["coach", "care_partner", "participant"]))?;
+            let rater = Rater::parse(rater.trim())
+                .map_err(|_| AppError::invalid_choice("rater", &["coach", "care_partner", "participant"]))?;
             let known = onramp_domain::icf::parse_category_code(value).is_ok()
                 || onramp_domain::icf::Competence::parse(value).is_ok();
             if !known {
@@ -470,7 +486,10 @@ fn text(body: &str, barrier_code: &str) -> Result<recommendations::Text, AppErro
         errors.add("body", "required");
     } else if body.chars().count() > MAX_BODY {
         errors.add("body", "too-long");
-    } else if body.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    } else if body
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         errors.add("body", "control-characters");
     }
     let code = barrier_code.trim();

@@ -149,8 +149,14 @@ pub fn table(report: &Report, which: &str, names: &Names, language: Language) ->
                 })
                 .collect(),
         }),
-        "coaches" => report.per_coach.as_deref().map(|rows| units(rows, "monitoring-coach", language)),
-        "locations" => report.per_location.as_deref().map(|rows| units(rows, "monitoring-location", language)),
+        "coaches" => report
+            .per_coach
+            .as_deref()
+            .map(|rows| units(rows, "monitoring-coach", language)),
+        "locations" => report
+            .per_location
+            .as_deref()
+            .map(|rows| units(rows, "monitoring-location", language)),
         _ => None,
     }
 }
