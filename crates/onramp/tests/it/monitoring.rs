@@ -139,6 +139,25 @@ impl Cohort<'_> {
     }
 }
 
+/// The JSON of a GET that must succeed.
+async fn ok(app: &TestApp, client: &Client, path: &str) -> Value {
+    let (status, body) = app.get_json(client, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+/// The first names of a list of people.
+fn first_names(list: &Value) -> Vec<String> {
+    let mut names: Vec<String> = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["first_name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
 fn row<'a>(rows: &'a Value, quarter: Value, code: &str) -> &'a Value {
     rows.as_array()
         .unwrap()
@@ -170,8 +189,7 @@ async fn the_barrier_trend_of_a_known_cohort() {
         "/api/v1/monitoring/barriers?{YEAR}&region_id={region}&programme_id={}",
         c.wgtw
     );
-    let (status, b) = app.get_json(&coordinator, &path).await;
-    assert_eq!(status, StatusCode::OK, "{b}");
+    let b = ok(&app, &coordinator, &path).await;
     assert_eq!(b["quarters"], json!(["2018-Q1", "2018-Q2", "2018-Q3", "2018-Q4"]));
     let rows = &b["rows"];
     // Q1: pain noted twice, both resolved (30 and 40 days: median 35), one without a step (p2).
@@ -212,10 +230,7 @@ async fn the_barrier_trend_of_a_known_cohort() {
     );
 
     // One health category: the burn-out participants' barriers only.
-    let (status, b) = app
-        .get_json(&coordinator, &format!("{path}&health_category=burn_out"))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{b}");
+    let b = ok(&app, &coordinator, &format!("{path}&health_category=burn_out")).await;
     assert_eq!(
         figures(row(&b["rows"], Value::Null, "pain")),
         json!([2, 1, 50.0, 50.0, 2, 100.0])
@@ -251,25 +266,10 @@ async fn the_barrier_trend_of_a_known_cohort() {
     let people = format!(
         "/api/v1/monitoring/participants?{YEAR}&region_id={region}&figure=barrier&value=pain&part=no_step&within=2018-Q1"
     );
-    let (status, list) = app.get_json(&coordinator, &people).await;
-    assert_eq!(status, StatusCode::OK, "{list}");
-    let names: Vec<&str> = list["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["first_name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["Monitor2"]);
-    let (_, list) = app
-        .get_json(&coordinator, &people.replace("no_step", "resolved").replace("Q1", "Q2"))
-        .await;
-    let names: Vec<&str> = list["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["first_name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["Monitor3"]);
+    let list = ok(&app, &coordinator, &people).await;
+    assert_eq!(first_names(&list), ["Monitor2"]);
+    let resolved = people.replace("no_step", "resolved").replace("Q1", "Q2");
+    assert_eq!(first_names(&ok(&app, &coordinator, &resolved).await), ["Monitor3"]);
     let audit = app.audit("monitoring.people").await;
     assert_eq!(audit.len(), 2, "each list is audited");
 }
@@ -280,13 +280,12 @@ async fn the_icf_change_of_a_known_cohort_by_rater() {
     let c = Cohort::new(&app).await;
     c.build().await;
     let admin = app.api_as(ADMIN).await;
-    let (status, icf) = app
-        .get_json(
-            &admin,
-            &format!("/api/v1/monitoring/icf?{YEAR}&organisation_id={}", c.maasland),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{icf}");
+    let icf = ok(
+        &app,
+        &admin,
+        &format!("/api/v1/monitoring/icf?{YEAR}&organisation_id={}", c.maasland),
+    )
+    .await;
     let find = |rater: &str, item: &str| {
         icf["rows"]
             .as_array()
@@ -328,16 +327,8 @@ async fn the_icf_change_of_a_known_cohort_by_rater() {
         "/api/v1/monitoring/participants?{YEAR}&organisation_id={}&figure=icf&rater=coach&value=d240",
         c.maasland
     );
-    let (status, list) = app.get_json(&admin, &path).await;
-    assert_eq!(status, StatusCode::OK, "{list}");
-    let mut names: Vec<&str> = list["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["first_name"].as_str().unwrap())
-        .collect();
-    names.sort_unstable();
-    assert_eq!(names, ["Monitor1", "Monitor2", "Monitor3"]);
+    let list = ok(&app, &admin, &path).await;
+    assert_eq!(first_names(&list), ["Monitor1", "Monitor2", "Monitor3"]);
 }
 
 #[tokio::test]
@@ -346,13 +337,12 @@ async fn steps_and_starts_by_month() {
     let c = Cohort::new(&app).await;
     c.build().await;
     let admin = app.api_as(ADMIN).await;
-    let (status, t) = app
-        .get_json(
-            &admin,
-            &format!("/api/v1/monitoring/trends?{YEAR}&organisation_id={}", c.maasland),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{t}");
+    let t = ok(
+        &app,
+        &admin,
+        &format!("/api/v1/monitoring/trends?{YEAR}&organisation_id={}", c.maasland),
+    )
+    .await;
     let months = t["months"].as_array().unwrap();
     assert_eq!(months.len(), 12);
     let column = |key: &str| months.iter().map(|m| m[key].as_i64().unwrap()).collect::<Vec<_>>();
@@ -565,8 +555,7 @@ async fn recommendations_are_kept_with_their_report_and_versioned() {
     let (status, problem) = app.send_json(&coordinator, "PUT", &path, edit).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "version", "edited-meanwhile"), "{problem}");
-    let (status, history) = app.get_json(&coordinator, &path).await;
-    assert_eq!(status, StatusCode::OK, "{history}");
+    let history = ok(&app, &coordinator, &path).await;
     let bodies: Vec<&str> = history["versions"]
         .as_array()
         .unwrap()
@@ -775,10 +764,12 @@ async fn the_kept_counts_equal_the_records_on_generated_data() {
     let app = TestApp::spawn_on(TestDb::generated(400, 7).await).await;
     let admin = app.api_as("admin@onramp.generated").await;
     let (from, to) = ("2024-01-01", "2026-12-31");
-    let (status, b) = app
-        .get_json(&admin, &format!("/api/v1/monitoring/barriers?from={from}&to={to}"))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{b}");
+    let b = ok(
+        &app,
+        &admin,
+        &format!("/api/v1/monitoring/barriers?from={from}&to={to}"),
+    )
+    .await;
     let scope = onramp_store::dashboard::Scope::period(from.parse().unwrap(), to.parse().unwrap());
     let mut conn = app.db.conn().await.unwrap();
     let records = onramp_store::monitoring::barriers_from_records(&mut conn, &scope)

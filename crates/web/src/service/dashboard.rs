@@ -422,20 +422,42 @@ pub async fn people(
     }
     let rows = dashboard::people(&mut conn, scope, figure, &ctx.actor, after, limit).await?;
     drop(conn);
+    audit_people(
+        state,
+        ctx,
+        Event::new("dashboard.people", "dashboard", figure.key()),
+        &request,
+        None,
+        &rows,
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// Writes a list of people behind a figure to the audit log: the period and scope asked for,
+/// anything more the list was narrowed by, and the participants shown.
+pub(crate) async fn audit_people(
+    state: &AppState,
+    ctx: &Ctx,
+    mut event: Event<'_>,
+    request: &Request,
+    narrowed: Option<(&str, serde_json::Value)>,
+    rows: &[Person],
+) -> Result<(), AppError> {
+    let mut after = serde_json::json!({
+        "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
+        "region_id": request.region_id, "programme_id": request.programme_id,
+        "location_id": request.location_id, "coach_id": request.coach_id,
+        "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
+    });
+    if let Some((key, value)) = narrowed {
+        after[key] = value;
+    }
+    event.after = Some(after.to_string());
     let mut tx = state.db.begin().await?;
-    let mut event = Event::new("dashboard.people", "dashboard", figure.key());
-    event.after = Some(
-        serde_json::json!({
-            "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
-            "region_id": request.region_id, "programme_id": request.programme_id,
-            "location_id": request.location_id, "coach_id": request.coach_id,
-            "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
-        })
-        .to_string(),
-    );
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
-    Ok(rows)
+    Ok(())
 }
 
 /// The median of trajectory lengths given as (days, how many), in months of 30.44 days with one

@@ -457,21 +457,17 @@ pub async fn people(
     }
     let rows = store::people(&mut conn, scope, figure, &ctx.actor, after, limit).await?;
     drop(conn);
-    let mut tx = state.db.begin().await?;
-    let mut event = Event::new("monitoring.people", "monitoring", figure.key());
-    let s = request.scope;
-    event.after = Some(
-        serde_json::json!({
-            "from": s.from, "to": s.to, "organisation_id": s.organisation_id,
-            "region_id": s.region_id, "programme_id": s.programme_id,
-            "location_id": s.location_id, "coach_id": s.coach_id,
-            "health_category": request.health.map(|h| h.as_str()),
-            "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
-        })
-        .to_string(),
-    );
-    audit::record(&mut tx, &ctx.who, event).await?;
-    tx.commit().await?;
+    let event = Event::new("monitoring.people", "monitoring", figure.key());
+    let health = serde_json::json!(request.health.map(|h| h.as_str()));
+    super::dashboard::audit_people(
+        state,
+        ctx,
+        event,
+        &request.scope,
+        Some(("health_category", health)),
+        &rows,
+    )
+    .await?;
     Ok(rows)
 }
 
