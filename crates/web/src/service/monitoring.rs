@@ -300,14 +300,19 @@ async fn unit_rows(
     ids.dedup();
     let names = store::unit_names(conn, per, &ids).await?;
     let barriers = summary::barriers_by_unit(&rows, health);
-    let mut list: Vec<UnitRow> = ids
+    // Each unit's rows and barriers, gathered once.
+    let mut by_unit: BTreeMap<Uuid, Vec<store::Row<Uuid>>> = BTreeMap::new();
+    for row in rows {
+        by_unit.entry(row.0).or_default().push(row);
+    }
+    let mut cells: BTreeMap<Uuid, BarrierCell> = BTreeMap::new();
+    for ((unit, _), cell) in &barriers {
+        cells.entry(*unit).or_default().add(cell);
+    }
+    let mut list: Vec<UnitRow> = by_unit
         .iter()
-        .map(|id| {
-            let mine: Vec<store::Row<Uuid>> = rows.iter().filter(|(u, _, _)| u == id).cloned().collect();
-            let mut cell = BarrierCell::default();
-            for ((_, _), c) in barriers.range((*id, String::new())..).take_while(|((u, _), _)| u == id) {
-                cell.add(c);
-            }
+        .map(|(id, mine)| {
+            let cell = cells.remove(id).unwrap_or_default();
             let hide_parts = threshold.is_some_and(|t| {
                 [
                     cell.noted,
@@ -322,8 +327,8 @@ async fn unit_rows(
             UnitRow {
                 id: *id,
                 name: names.get(id).cloned().unwrap_or_default(),
-                started: small(threshold, summary::total(&mine, "start")),
-                first_steps: small(threshold, summary::total(&mine, "step")),
+                started: small(threshold, summary::total(mine, "start")),
+                first_steps: small(threshold, summary::total(mine, "step")),
                 barriers_noted: small(threshold, cell.noted),
                 resolved_percent: cell.resolved_percent().filter(|_| !hide_parts),
                 median_days_to_resolve: cell.median_days().filter(|_| !hide_parts),
