@@ -12,6 +12,7 @@ pub mod esf;
 pub mod esf_indicators;
 pub mod icf;
 pub mod identity;
+pub mod monitoring;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;

@@ -182,6 +182,15 @@ pub enum Action<'a> {
     /// and where: those who see the scope's dashboard with exact figures (staff and the care
     /// relationship); funders see the figures only.
     ViewDashboardActivities(DashboardScope<'a>),
+    /// The monitoring reports for a scope (barriers over time, the ICF change of a cohort, trends,
+    /// per coach and per location; docs/monitoring.md): for the programme's steering, so
+    /// administrators anything, coordinators as their dashboard (their region, or a partner, a
+    /// location or a coach within it), funders anything but one coach's work, with small cells
+    /// hidden. Coaches and care teams run the work and have their dashboard; they are refused.
+    ViewMonitoring(DashboardScope<'a>),
+    /// Write and edit the recommendations kept beside a monitoring report: administrators, and
+    /// coordinators for the scopes of their region.
+    WriteRecommendations(DashboardScope<'a>),
     /// Plan a series of group sessions hosted by this partner.
     PlanSessions(&'a OrganisationRef),
     /// Plan group sessions at some partner (the planner is offered; the host chosen there is then
@@ -548,6 +557,14 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             }
         }
         Action::ViewDashboard(scope) => view_dashboard(actor, scope),
+        Action::ViewMonitoring(scope) => match actor.role {
+            Role::Administrator | Role::Coordinator | Role::Funder => view_dashboard(actor, scope),
+            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher => Decision::Forbidden,
+        },
+        Action::WriteRecommendations(scope) => match actor.role {
+            Role::Administrator | Role::Coordinator => view_dashboard(actor, scope),
+            _ => Decision::Forbidden,
+        },
         Action::ViewDashboardActivities(scope) => match view_dashboard(actor, scope) {
             Decision::Allow if sees_exact_figures(actor) => Decision::Allow,
             Decision::Allow => Decision::Forbidden,
@@ -753,6 +770,8 @@ pub struct Menu {
     pub esf: bool,
     /// The programmes' cost-benefit (as `ViewCostBenefit` allows some scope).
     pub cost_benefit: bool,
+    /// The monitoring reports.
+    pub monitoring: bool,
 }
 
 pub fn menu(actor: &Actor) -> Menu {
@@ -777,6 +796,7 @@ pub fn menu(actor: &Actor) -> Menu {
         studies: decide(actor, Action::ViewStudies) == Decision::Allow,
         esf: decide(actor, Action::ViewEsfIndicators) == Decision::Allow,
         cost_benefit: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Funder),
+        monitoring: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Funder),
     }
 }
 
@@ -1011,6 +1031,52 @@ mod tests {
         }
     }
 
+    /// The monitoring reports' scopes: the steering's (administrators, coordinators in their
+    /// region, funders but not one coach's work); recommendations by administrators and coordinators.
+    #[test]
+    fn monitoring_scope_policy_table() {
+        let everything = DashboardScope::default();
+        let coach_in_region = DashboardScope {
+            region_id: Some(id(1)),
+            coach_id: Some(id(50)),
+            ..Default::default()
+        };
+        let view = Action::ViewMonitoring;
+        let write = Action::WriteRecommendations;
+        let table: &[(Role, Action, Decision)] = &[
+            (Role::Administrator, view(everything), Allow),
+            (Role::Administrator, write(everything), Allow),
+            (Role::Coordinator, view(DashboardScope::region(id(1))), Allow),
+            (Role::Coordinator, write(DashboardScope::region(id(1))), Allow),
+            (Role::Coordinator, view(DashboardScope::region(id(3))), Hidden),
+            (Role::Coordinator, write(DashboardScope::region(id(3))), Hidden),
+            (Role::Coordinator, view(DashboardScope::partner(&IN_REGION)), Allow),
+            (Role::Coordinator, view(coach_in_region), Allow),
+            (Role::Coordinator, view(everything), Forbidden),
+            (Role::Funder, view(everything), Allow),
+            (Role::Funder, view(DashboardScope::region(id(3))), Allow),
+            (Role::Funder, view(coach_in_region), Forbidden),
+            (Role::Funder, write(everything), Forbidden),
+            (Role::Coach, view(DashboardScope::partner(&OWN)), Forbidden),
+            (
+                Role::Coach,
+                view(DashboardScope {
+                    coach_id: Some(id(99)),
+                    ..Default::default()
+                }),
+                Forbidden,
+            ),
+            (Role::CareTeam, view(DashboardScope::partner(&OWN)), Forbidden),
+            (Role::PeerExpert, view(everything), Forbidden),
+            (Role::Researcher, view(everything), Forbidden),
+        ];
+        for (role, action, expected) in table {
+            assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");
+        }
+        assert!(menu(&actor(Role::Coordinator)).monitoring && menu(&actor(Role::Funder)).monitoring);
+        assert!(!menu(&actor(Role::Coach)).monitoring && !menu(&actor(Role::CareTeam)).monitoring);
+    }
+
     /// The dashboard's scopes: a partner, a region, a location of a partner and a coach.
     #[test]
     fn dashboard_scope_policy_table() {
@@ -1226,6 +1292,7 @@ mod tests {
                 studies: true,
                 esf: false,
                 cost_benefit: false,
+                monitoring: false,
             }
         );
     }
@@ -1279,6 +1346,8 @@ mod tests {
         ViewEnrolment,
         ViewDashboard,
         ViewDashboardActivities,
+        ViewMonitoring,
+        WriteRecommendations,
         PlanSessions,
         PlanSessionsSomewhere,
         SubscribeLocation,
@@ -1325,6 +1394,8 @@ mod tests {
             Action::ViewEnrolment { .. } => Kind::ViewEnrolment,
             Action::ViewDashboard(..) => Kind::ViewDashboard,
             Action::ViewDashboardActivities(..) => Kind::ViewDashboardActivities,
+            Action::ViewMonitoring(..) => Kind::ViewMonitoring,
+            Action::WriteRecommendations(..) => Kind::WriteRecommendations,
             Action::PlanSessions(_) => Kind::PlanSessions,
             Action::PlanSessionsSomewhere => Kind::PlanSessionsSomewhere,
             Action::SubscribeLocation(_) => Kind::SubscribeLocation,
@@ -1426,6 +1497,8 @@ mod tests {
             },
             Kind::ViewDashboard => Action::ViewDashboard(DashboardScope::partner(&w.organisation)),
             Kind::ViewDashboardActivities => Action::ViewDashboardActivities(DashboardScope::partner(&w.organisation)),
+            Kind::ViewMonitoring => Action::ViewMonitoring(DashboardScope::partner(&w.organisation)),
+            Kind::WriteRecommendations => Action::WriteRecommendations(DashboardScope::partner(&w.organisation)),
             Kind::PlanSessions => Action::PlanSessions(&w.organisation),
             Kind::PlanSessionsSomewhere => Action::PlanSessionsSomewhere,
             Kind::SubscribeLocation => Action::SubscribeLocation(&w.organisation),
@@ -1478,6 +1551,8 @@ mod tests {
             Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
             Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow, Forbidden],
             Kind::ViewDashboardActivities => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ViewMonitoring => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
+            Kind::WriteRecommendations => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
             Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
             Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
             Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden, Hidden],

@@ -82,6 +82,14 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
             Role::PeerExpert | Role::Funder => Refusal::NotForYourRole,
             _ => Refusal::ScopeRequired,
         },
+        Action::ViewMonitoring(..) => match role {
+            Role::Administrator | Role::Coordinator | Role::Funder => Refusal::ScopeRequired,
+            _ => Refusal::NotForYourRole,
+        },
+        Action::WriteRecommendations(..) => match role {
+            Role::Administrator | Role::Coordinator => Refusal::ScopeRequired,
+            _ => Refusal::NotForYourRole,
+        },
         Action::ManageAgreements(_) => at_own(&[Role::Coordinator]),
         Action::ManageSession(_)
         | Action::PlanSessions(_)

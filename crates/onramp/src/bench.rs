@@ -492,6 +492,63 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         })
         .await?;
     }
+    monitoring(db, runs, year, region, &state, &ctx).await
+}
+
+/// The monitoring report (issue 25) of a region and of everything over a year, from the kept
+/// counts, and the barriers of the region's year counted from the records for comparison.
+async fn monitoring(
+    db: &Db,
+    runs: usize,
+    year: i32,
+    region: Option<Uuid>,
+    state: &onramp_web::AppState,
+    ctx: &onramp_web::Ctx,
+) -> Result<()> {
+    use onramp_web::service::dashboard::Request as Scope;
+    use onramp_web::service::monitoring::{Request, report};
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).context("year")?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).context("year")?;
+    for (name, region_id) in [
+        ("monitoring report, a region x year", region),
+        ("monitoring report, everything x year", None),
+    ] {
+        let request = Request {
+            scope: Scope {
+                from,
+                to,
+                organisation_id: None,
+                region_id,
+                programme_id: None,
+                location_id: None,
+                coach_id: None,
+            },
+            health: None,
+        };
+        measure(name, runs, |_| async move {
+            let r = report(state, ctx, request)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            Ok(r.barriers.len() + r.icf.len())
+        })
+        .await?;
+    }
+    // What the kept counts save: the region's barriers of the year by quarter, code and health
+    // category, with days to resolve, read from the records.
+    measure(
+        "monitoring barriers recounted from the records, a region x year",
+        runs,
+        |_| async move {
+            let mut conn = db.conn().await?;
+            let scope = onramp_store::dashboard::Scope {
+                region_id: region,
+                ..onramp_store::dashboard::Scope::period(from, to)
+            };
+            let rows = onramp_store::monitoring::barriers_from_records(&mut conn, &scope).await?;
+            Ok(rows.len())
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -140,6 +140,8 @@ pub async fn add_measurement(
         run!(tx, c => sqlx::query(sql).bind(id).bind(competence.as_str()).bind(i32::from(*score))
             .execute(c).await.map(|r| r.rows_affected()))?;
     }
+    // The ICF change of a cohort is counted with the trajectory (monitoring reports).
+    crate::dashboard::counts::refresh(tx, participant_id).await?;
     Ok(id)
 }
 

@@ -21,6 +21,7 @@ pub mod esf;
 pub mod group_sessions;
 pub mod icf;
 pub mod locations;
+pub mod monitoring;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;

@@ -134,7 +134,10 @@ pub async fn close_barrier(tx: &mut impl Access, id: Uuid, status: &str, on: Nai
     if done == 0 {
         return Err(StoreError::NotFound);
     }
-    barrier(tx, id).await?.ok_or(StoreError::NotFound)
+    let closed = barrier(tx, id).await?.ok_or(StoreError::NotFound)?;
+    // Resolving a barrier changes the monitoring figures (share resolved, days to resolve).
+    crate::dashboard::counts::refresh(tx, closed.participant_id).await?;
+    Ok(closed)
 }
 
 /// A participant's barriers, newest first.

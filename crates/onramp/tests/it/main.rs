@@ -31,6 +31,7 @@ mod group_sessions;
 mod icf;
 mod import_data;
 mod import_limits;
+mod monitoring;
 mod organisations;
 mod outcomes;
 mod pages;

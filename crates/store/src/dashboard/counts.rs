@@ -14,6 +14,7 @@
 
 use super::{Scope, Tally};
 use crate::bulk::{self, Value};
+use crate::monitoring::facts::{self as monitoring, Basis};
 use crate::{Access, Db, Result, StoreError, run};
 use chrono::{Datelike, Days, NaiveDate};
 use onramp_domain::participants::sickness_band;
@@ -121,7 +122,9 @@ fn tally_into(changes: &mut HashMap<Key, i64>, facts: &Facts, sign: i64) {
     let place = facts.place;
     for unit in place.units() {
         for (on, figure) in &facts.figures {
-            for (grain, period) in [(DAY, *on), (MONTH, first_of_month(*on))] {
+            // Monitoring reports cover whole months: their figures keep no day rows.
+            let day = (!figure.starts_with(monitoring::PREFIX)).then_some((DAY, *on));
+            for (grain, period) in day.into_iter().chain([(MONTH, first_of_month(*on))]) {
                 let key = (unit, grain, period, place.region_id, place.programme_id, figure.clone());
                 *changes.entry(key).or_default() += sign;
             }
@@ -133,6 +136,10 @@ fn tally_into(changes: &mut HashMap<Key, i64>, facts: &Facts, sign: i64) {
 #[derive(Debug, sqlx::FromRow)]
 struct Source {
     id: Uuid,
+    participant_id: Uuid,
+    health_category: String,
+    first_step: Option<NaiveDate>,
+    first_paid: Option<NaiveDate>,
     region_id: Option<Uuid>,
     programme_id: Uuid,
     organisation_id: Uuid,
@@ -151,8 +158,22 @@ struct Source {
 }
 
 impl Source {
-    /// The figures, in a stable order; `codes` are the trajectory's barrier codes, each once.
-    fn facts(&self, codes: &[String]) -> Facts {
+    /// What the monitoring figures need of it.
+    fn basis(&self) -> Basis {
+        Basis {
+            id: self.id,
+            participant_id: self.participant_id,
+            started_on: self.started_on,
+            health: self.health_category.clone(),
+            took_step: self.took_step,
+            first_step: self.first_step,
+            first_paid: self.first_paid,
+        }
+    }
+
+    /// The figures, in a stable order; `codes` are the trajectory's barrier codes, each once;
+    /// `monitoring` its monitoring figures (`monitoring::facts`).
+    fn facts(&self, codes: &[String], monitoring: &[(NaiveDate, String)]) -> Facts {
         let start = self.started_on;
         let mut figures = vec![(start, "started".to_owned())];
         let flags = [
@@ -176,6 +197,7 @@ impl Source {
             figures.push((end, format!("exited:{situation}")));
             figures.push((end, format!("duration:{}", (end - start).num_days())));
         }
+        figures.extend(monitoring.iter().cloned());
         figures.sort();
         Facts {
             place: Place {
@@ -193,7 +215,8 @@ impl Source {
 /// The trajectories `condition` selects (over `t`), as the figures need them.
 fn source_sql(condition: &str) -> String {
     format!(
-        "SELECT t.id, t.region_id, t.programme_id, t.organisation_id, t.location_id, t.coach_id, t.started_on,
+        "SELECT t.id, t.participant_id, p.health_category, {first_step} AS first_step, {first_paid} AS first_paid,
+            t.region_id, t.programme_id, t.organisation_id, t.location_id, t.coach_id, t.started_on,
             t.ended_on, t.exit_situation, p.incapacity_since,
             p.presence_action_id IS NULL AS individually,
             {engaged} AS engaged, {took_step} AS took_step, {paid_work} AS paid_work,
@@ -203,6 +226,8 @@ fn source_sql(condition: &str) -> String {
         took_step = super::took_step(),
         paid_work = super::paid_work(),
         follow_up = super::follow_up(),
+        first_step = super::first_step(),
+        first_paid = super::first_paid(),
     )
 }
 
@@ -253,6 +278,8 @@ async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut H
     }
     let sql = "SELECT DISTINCT trajectory_id, code FROM barriers WHERE participant_id = $1";
     let codes = codes_by_trajectory(run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?);
+    let basis: Vec<Basis> = sources.iter().map(Source::basis).collect();
+    let extra = monitoring::figures(tx, &basis).await?;
     let sql = "SELECT f.trajectory_id, f.region_id, f.programme_id, f.organisation_id, f.location_id, f.coach_id,
                    f.figures
                FROM dashboard_facts f JOIN trajectories t ON t.id = f.trajectory_id WHERE t.participant_id = $1";
@@ -274,7 +301,10 @@ async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut H
         )
         .collect::<Result<_>>()?;
     for source in &sources {
-        let now = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
+        let now = source.facts(
+            codes.get(&source.id).map_or(&[][..], Vec::as_slice),
+            extra.get(&source.id).map_or(&[][..], Vec::as_slice),
+        );
         let old = before.get(&source.id);
         if old == Some(&now) {
             continue;
@@ -304,13 +334,23 @@ const ROWS_PER_STATEMENT: usize = 500;
 async fn apply(tx: &mut impl Access, changes: HashMap<Key, i64>) -> Result<()> {
     let mut rows: Vec<(Key, i64)> = changes.into_iter().filter(|(_, n)| *n != 0).collect();
     rows.sort_unstable();
+    // The monitoring figures have a table of their own, so the dashboard reads none of them.
+    let (kept, dashboard): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|row| row.0.5.starts_with(monitoring::PREFIX));
+    apply_to(tx, "dashboard_counts", &dashboard).await?;
+    apply_to(tx, "monitoring_counts", &kept).await
+}
+
+/// Adds sorted changes to one table of counts (`dashboard_counts`, `monitoring_counts`).
+async fn apply_to(tx: &mut impl Access, table: &str, rows: &[(Key, i64)]) -> Result<()> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
-            "INSERT INTO dashboard_counts (unit, unit_id, grain, period, region_id, programme_id, figure, trajectories)
+            "INSERT INTO {table} (unit, unit_id, grain, period, region_id, programme_id, figure, trajectories)
              VALUES {rows}
              ON CONFLICT (unit, unit_id, grain, period, region_id, programme_id, figure)
-             DO UPDATE SET trajectories = dashboard_counts.trajectories + excluded.trajectories"
+             DO UPDATE SET trajectories = {table}.trajectories + excluded.trajectories"
         );
         let values: Vec<Value> = chunk
             .iter()
@@ -392,7 +432,9 @@ async fn count_ids(tx: &mut impl Access, ids: &[Uuid], changes: &mut HashMap<Key
         let sources: Vec<Source> = bulk::select_in(tx, &source_sql("t.id IN"), chunk).await?;
         let sql = "SELECT DISTINCT trajectory_id, code FROM barriers WHERE trajectory_id IN";
         let rows: Vec<(Uuid, String)> = bulk::select_in(tx, sql, chunk).await?;
-        counted += add_facts(tx, &sources, &codes_by_trajectory(rows), changes).await?;
+        let basis: Vec<Basis> = sources.iter().map(Source::basis).collect();
+        let extra = monitoring::figures(tx, &basis).await?;
+        counted += add_facts(tx, &sources, &codes_by_trajectory(rows), &extra, changes).await?;
     }
     Ok(counted)
 }
@@ -402,11 +444,15 @@ async fn add_facts(
     tx: &mut impl Access,
     sources: &[Source],
     codes: &HashMap<Uuid, Vec<String>>,
+    extra: &HashMap<Uuid, Vec<(NaiveDate, String)>>,
     changes: &mut HashMap<Key, i64>,
 ) -> Result<u64> {
     let mut rows = Vec::with_capacity(sources.len());
     for source in sources {
-        let facts = source.facts(codes.get(&source.id).map_or(&[][..], Vec::as_slice));
+        let facts = source.facts(
+            codes.get(&source.id).map_or(&[][..], Vec::as_slice),
+            extra.get(&source.id).map_or(&[][..], Vec::as_slice),
+        );
         tally_into(changes, &facts, 1);
         let place = facts.place;
         rows.push(vec![

@@ -73,6 +73,23 @@ fn has_outcome(keep: fn(OutcomeKind) -> bool) -> String {
     )
 }
 
+/// The day of the trajectory `t`'s first outcome of a kind `keep` selects (NULL: none).
+fn first_outcome(keep: fn(OutcomeKind) -> bool) -> String {
+    format!(
+        "(SELECT MIN(x.on_date) FROM outcomes x WHERE x.trajectory_id = t.id AND x.kind IN ({}))",
+        kinds(keep)
+    )
+}
+
+/// The day of `t`'s first step to work, and of its first paid work (the monitoring trends).
+pub(crate) fn first_step() -> String {
+    first_outcome(OutcomeKind::is_step_to_work)
+}
+
+pub(crate) fn first_paid() -> String {
+    first_outcome(OutcomeKind::is_paid_work)
+}
+
 /// The trajectory `t` took a step to work (docs/dashboard.md): the one definition that the
 /// counts ([`counts`]), the recount and the people behind the figure all use.
 pub(crate) fn took_step() -> String {
@@ -144,6 +161,11 @@ pub(crate) fn follow_up_figures(bits: i64) -> Vec<String> {
 /// region, programme, location, coach; a scope part left out is only tested for NULL, so that the
 /// planner can use the partner's or the coach's index when one is set).
 fn filter(scope: &Scope, date: &str) -> String {
+    format!("t.{date} >= $1 AND t.{date} <= $2 AND {}", scope_parts(scope))
+}
+
+/// The trajectories of the scope whatever their dates ($3 to $7, as [`filter`]).
+pub(crate) fn scope_parts(scope: &Scope) -> String {
     let part = |set: bool, column: &str, n: u8| {
         if set {
             format!("t.{column} = ${n}")
@@ -152,7 +174,7 @@ fn filter(scope: &Scope, date: &str) -> String {
         }
     };
     format!(
-        "t.{date} >= $1 AND t.{date} <= $2 AND {} AND {} AND {} AND {} AND {}",
+        "{} AND {} AND {} AND {} AND {}",
         part(scope.organisation_id.is_some(), "organisation_id", 3),
         part(scope.region_id.is_some(), "region_id", 4),
         part(scope.programme_id.is_some(), "programme_id", 5),
@@ -440,6 +462,44 @@ pub async fn people(
     after: Option<After>,
     limit: i64,
 ) -> Result<Vec<Person>> {
+    let argument = match figure {
+        Figure::Exited(Some(Some(text))) | Figure::Barrier(text) => Some(text.clone()),
+        _ => None,
+    };
+    let band = match figure {
+        Figure::Sickness(band) => Some(*band),
+        _ => None,
+    };
+    let matching = Matching {
+        condition: figure_condition(&scope, figure),
+        argument,
+        // A band is counted in Rust (as the dashboard does), so its rows are read in batches and sifted.
+        keep: Box::new(move |row: &Person| band.is_none_or(|band| in_band(row, band))),
+        batch: if band.is_some() { 500 } else { limit },
+    };
+    people_where(conn, scope, matching, viewer, after, limit).await
+}
+
+/// Which trajectories a list of people shows: a condition over `t` (and `p`) that binds the
+/// scope as `$1` to `$7` and `argument` as `$8`, and a test in Rust over each row read, `batch`
+/// rows at a time.
+pub(crate) struct Matching {
+    pub condition: String,
+    pub argument: Option<String>,
+    pub keep: Box<dyn Fn(&Person) -> bool + Send + Sync>,
+    pub batch: i64,
+}
+
+/// The trajectories `matching` selects that the viewer may see, by name, `limit` at most after the
+/// cursor: the one query behind the dashboard's and the monitoring reports' lists of people.
+pub(crate) async fn people_where(
+    conn: &mut impl Access,
+    scope: Scope,
+    matching: Matching,
+    viewer: &Actor,
+    after: Option<After>,
+    limit: i64,
+) -> Result<Vec<Person>> {
     // The viewer's part of the caseload, with its ids bound from $12 on.
     let viewer_scope = onramp_domain::policy::caseload_scope(viewer);
     let (visible, visible_ids) = crate::scope::caseload_condition(viewer_scope, viewer, &crate::scope::TRAJECTORY, 12);
@@ -462,23 +522,15 @@ pub async fn people(
          LEFT JOIN users u ON u.id = t.coach_id
          WHERE {} AND {visible}{cursor}
          ORDER BY t.participant_name, t.id LIMIT $11",
-            figure_condition(&scope, figure)
+            matching.condition
         )
     };
-    let argument = match figure {
-        Figure::Exited(Some(Some(text))) | Figure::Barrier(text) => Some(text.clone()),
-        _ => None,
-    };
-    let band = match figure {
-        Figure::Sickness(band) => Some(*band),
-        _ => None,
-    };
+    let argument = matching.argument;
     let (mut after_name, mut after_id) = after.map(|(n, i)| (Some(n), Some(i))).unwrap_or((None, None));
     let mut found = Vec::new();
-    // A band is counted in Rust (as the dashboard does), so its rows are read in batches and sifted.
     loop {
         let statement = sql(after_id.is_some());
-        let batch = if band.is_some() { 500 } else { limit };
+        let batch = matching.batch;
         let rows: Vec<Person> = run!(conn, c => {
             let mut q = sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(&*statement))
                 .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id)
@@ -495,7 +547,7 @@ pub async fn people(
             after_id = Some(last.trajectory_id);
         }
         for row in rows {
-            if band.is_none_or(|band| in_band(&row, band)) {
+            if (matching.keep)(&row) {
                 found.push(row);
             }
             if found.len() as i64 == limit {

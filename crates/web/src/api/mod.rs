@@ -19,6 +19,7 @@ mod exchange;
 mod extract;
 mod group_sessions;
 mod icf;
+mod monitoring;
 mod organisations;
 mod outcomes;
 mod participants;
@@ -60,6 +61,7 @@ use utoipa_axum::routes;
         (name = "icf", description = "ICF categories (the Brief Core Set for vocational rehabilitation, extensible) and participants' ICF measurements with the distance travelled"),
         (name = "plans", description = "Per trajectory: the action plan, the recovery plan (WRAP) and the personal canvas, versioned, shared with the care team with the participant's consent, compared, and printed as PDF"),
         (name = "outcomes", description = "The programme dashboard: reach, steps to work, paid work, exits"),
+        (name = "monitoring", description = "Monitoring reports for coordinators and the steering committee: barriers over time, the ICF change of a cohort, trends by month, per coach and per location, and the recommendations kept beside them"),
         (name = "activities", description = "Coaching contacts, group sessions with attendance, and coach hours against the agreements"),
         (name = "esf", description = "ESF operations and the ESF+ common indicators (Regulation (EU) 2021/1057, Annex I), counted from the records"),
         (name = "studies", description = "Research studies (administrators) and their pseudonymised exports (the studies' researchers)"),
@@ -173,6 +175,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dashboard::agreements))
         .routes(routes!(dashboard::export_csv))
         .routes(routes!(dashboard::export_xlsx))
+        .routes(routes!(monitoring::barriers))
+        .routes(routes!(monitoring::icf))
+        .routes(routes!(monitoring::trends))
+        .routes(routes!(monitoring::people))
+        .routes(routes!(monitoring::recommendations, monitoring::add_recommendation))
+        .routes(routes!(monitoring::recommendation, monitoring::edit_recommendation))
+        .routes(routes!(monitoring::export_csv))
+        .routes(routes!(monitoring::export_xlsx))
         .routes(routes!(coaching::add_contact))
         .routes(routes!(coaching::add_time_entry))
         .routes(routes!(coaching::hours))

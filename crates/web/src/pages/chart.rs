@@ -89,6 +89,100 @@ pub fn line_chart(label: &str, points: &[Point], low: i32, high: i32) -> String 
     svg
 }
 
+/// A bar chart of counts (`None`: hidden as a small cell, drawn as no bar), labelled for
+/// assistive technology; the data table beside it carries the figures.
+pub fn bar_chart(label: &str, bars: &[(String, Option<i64>)]) -> String {
+    let high = bars.iter().filter_map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let slot = plot_w / (bars.len().max(1) as i32);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{}">"#,
+        escape(label)
+    );
+    for tick in [0, high] {
+        let y = TOP + plot_h - (plot_h as i64 * tick / high) as i32;
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{tick}</text>"#,
+            WIDTH - RIGHT,
+            LEFT - 6,
+            y + 4
+        );
+    }
+    for (i, (name, value)) in bars.iter().enumerate() {
+        let x = LEFT + slot * i as i32;
+        if let Some(v) = value {
+            let h = (plot_h as i64 * v / high) as i32;
+            let _ = write!(
+                svg,
+                r#"<rect class="bar" x="{}" y="{}" width="{}" height="{h}"/>"#,
+                x + slot / 6,
+                TOP + plot_h - h,
+                (slot * 2 / 3).max(1)
+            );
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            x + slot / 2,
+            HEIGHT - 6,
+            escape(name)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Means with their confidence intervals, one row each (a forest plot), on a shared scale with a
+/// line at zero; labelled for assistive technology.
+pub fn interval_chart(label: &str, rows: &[(String, f64, f64, f64)]) -> String {
+    let row_h = 22;
+    let height = TOP + BOTTOM + row_h * rows.len().max(1) as i32;
+    let (left, width) = (90, 420);
+    let extent = rows
+        .iter()
+        .flat_map(|(_, m, l, h)| [m.abs(), l.abs(), h.abs()])
+        .fold(1.0_f64, f64::max)
+        .ceil();
+    let plot_w = width - left - RIGHT;
+    let x = |v: f64| left + ((v + extent) / (2.0 * extent) * plot_w as f64).round() as i32;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}">"#,
+        escape(label)
+    );
+    let bottom = height - BOTTOM;
+    let _ = write!(
+        svg,
+        r#"<line class="grid" x1="{z}" x2="{z}" y1="{TOP}" y2="{bottom}"/><text class="tick" x="{}" y="{}" text-anchor="middle">-{extent}</text><text class="tick" x="{z}" y="{}" text-anchor="middle">0</text><text class="tick" x="{}" y="{}" text-anchor="middle">+{extent}</text>"#,
+        x(-extent),
+        height - 6,
+        height - 6,
+        x(extent),
+        height - 6,
+        z = x(0.0),
+    );
+    for (i, (name, mean, low, high)) in rows.iter().enumerate() {
+        let y = TOP + row_h * i as i32 + row_h / 2;
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{}" y="{}" text-anchor="end">{}</text><line class="series" x1="{}" x2="{}" y1="{y}" y2="{y}"/><circle class="point" cx="{}" cy="{y}" r="4"/>"#,
+            left - 6,
+            y + 4,
+            escape(name),
+            x(*low),
+            x(*high),
+            x(*mean)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +212,21 @@ mod tests {
         assert_eq!(svg.matches(r#"class="series""#).count(), 1, "no line across the gap");
         assert!(svg.contains(r#"aria-label="b130 &lt;energy&gt; &amp; drive""#));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn bars_leave_hidden_cells_out_and_intervals_span_their_bounds() {
+        let svg = bar_chart(
+            "a & b",
+            &[("Q1".into(), Some(4)), ("Q2".into(), None), ("Q3".into(), Some(0))],
+        );
+        assert_eq!(svg.matches("<rect").count(), 2, "a hidden cell draws no bar");
+        assert!(svg.contains(r#"aria-label="a &amp; b""#));
+        let svg = interval_chart("icf", &[("d240".into(), -1.0, -2.3, 0.3)]);
+        assert_eq!(svg.matches("<circle").count(), 1);
+        assert!(
+            svg.contains("-3") && svg.contains("+3"),
+            "the scale covers the interval: {svg}"
+        );
     }
 }

@@ -196,17 +196,21 @@ async fn scope_options(state: &AppState, ctx: &Ctx, request: &Request) -> Result
     Ok((locations, coaches))
 }
 
+/// A page of the people behind a figure, of the dashboard or of a monitoring report.
 #[derive(Template)]
 #[template(path = "dashboard_people.html")]
-struct PeopleTemplate {
-    p: Page,
+pub(super) struct PeopleTemplate {
+    pub(super) p: Page,
     /// What the list is: the figure's name, and the value's when it has one.
-    heading: String,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-    rows: Vec<onramp_store::dashboard::Person>,
-    back: String,
-    next: Option<String>,
+    pub(super) heading: String,
+    pub(super) from: chrono::NaiveDate,
+    pub(super) to: chrono::NaiveDate,
+    pub(super) rows: Vec<onramp_store::dashboard::Person>,
+    /// The report the list came from, with its query.
+    pub(super) back: String,
+    /// The list's own path, for its next page.
+    pub(super) list: &'static str,
+    pub(super) next: Option<String>,
 }
 
 /// The heading of a figure's list, in the user's language.
@@ -244,7 +248,7 @@ pub async fn people(
         pairs.push(("after", cursor));
         query_string(&pairs)
     });
-    let back = query_string(&scope_pairs(&request));
+    let back = format!("/dashboard?{}", query_string(&scope_pairs(&request)));
     let template = PeopleTemplate {
         heading: heading(
             &p,
@@ -257,6 +261,7 @@ pub async fn people(
         to: request.to,
         rows,
         back,
+        list: "/dashboard/people",
         next,
     };
     Ok(render(&template).into_response())

@@ -29,6 +29,7 @@ mod home;
 mod hours;
 mod icf;
 mod layout;
+mod monitoring;
 mod options;
 mod organisations;
 mod outcomes;
@@ -120,6 +121,15 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/hours", get(dashboard_activities::hours))
         .route("/dashboard.csv", get(dashboard::export_csv))
         .route("/dashboard.xlsx", get(dashboard::export_xlsx))
+        .route("/monitoring", get(monitoring::show))
+        .route("/monitoring/people", get(monitoring::people))
+        .route("/monitoring.csv", get(monitoring::export_csv))
+        .route("/monitoring.xlsx", get(monitoring::export_xlsx))
+        .route("/monitoring/recommendations", post(monitoring::add_recommendation))
+        .route(
+            "/monitoring/recommendations/{id}",
+            get(monitoring::history).post(monitoring::edit_recommendation),
+        )
         .route("/consultations", get(consultations::show).post(consultations::create))
         .route("/presence", get(presence::show).post(presence::create))
         .route("/presence/kinds", post(presence::add_kind))

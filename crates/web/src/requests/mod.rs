@@ -7,6 +7,7 @@ pub mod cost_benefit;
 pub mod dashboard;
 pub mod esf;
 pub mod lists;
+pub mod monitoring;
 pub mod period;
 pub mod plans;
 pub mod sessions;

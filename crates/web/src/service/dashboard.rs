@@ -190,6 +190,43 @@ pub(crate) async fn checked_scope(
     request: Request,
     activities: bool,
 ) -> Result<Checked, AppError> {
+    let action = if activities {
+        ScopeAction::DashboardActivities
+    } else {
+        ScopeAction::Dashboard
+    };
+    checked_for(conn, ctx, request, action).await
+}
+
+/// An action on a dashboard's scope: the dashboard's figures or lists, a monitoring report, its
+/// recommendations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ScopeAction {
+    Dashboard,
+    DashboardActivities,
+    Monitoring,
+    Recommendations,
+}
+
+impl ScopeAction {
+    fn on(self, scope: policy::DashboardScope<'_>) -> Action<'_> {
+        match self {
+            ScopeAction::Dashboard => Action::ViewDashboard(scope),
+            ScopeAction::DashboardActivities => Action::ViewDashboardActivities(scope),
+            ScopeAction::Monitoring => Action::ViewMonitoring(scope),
+            ScopeAction::Recommendations => Action::WriteRecommendations(scope),
+        }
+    }
+}
+
+/// Checks the period, the references and the actor's right to `action` on the scope; gives the
+/// store's scope, and whether the lists behind the dashboard's figures of activity are allowed.
+pub(crate) async fn checked_for(
+    conn: &mut impl Access,
+    ctx: &Ctx,
+    request: Request,
+    action: ScopeAction,
+) -> Result<Checked, AppError> {
     if request.to < request.from {
         return Err(AppError::invalid("to", "before-start"));
     }
@@ -224,14 +261,7 @@ pub(crate) async fn checked_scope(
         coach_id: request.coach_id,
     };
     let lists = Action::ViewDashboardActivities(scope);
-    require(
-        &ctx.actor,
-        if activities {
-            lists
-        } else {
-            Action::ViewDashboard(scope)
-        },
-    )?;
+    require(&ctx.actor, action.on(scope))?;
     let lists_activities = policy::decide(&ctx.actor, lists) == policy::Decision::Allow;
     if let Some(coach) = request.coach_id
         && users::get(conn, coach).await?.is_none_or(|u| u.role != Role::Coach)
@@ -392,20 +422,42 @@ pub async fn people(
     }
     let rows = dashboard::people(&mut conn, scope, figure, &ctx.actor, after, limit).await?;
     drop(conn);
+    audit_people(
+        state,
+        ctx,
+        Event::new("dashboard.people", "dashboard", figure.key()),
+        &request,
+        None,
+        &rows,
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// Writes a list of people behind a figure to the audit log: the period and scope asked for,
+/// anything more the list was narrowed by, and the participants shown.
+pub(crate) async fn audit_people(
+    state: &AppState,
+    ctx: &Ctx,
+    mut event: Event<'_>,
+    request: &Request,
+    narrowed: Option<(&str, serde_json::Value)>,
+    rows: &[Person],
+) -> Result<(), AppError> {
+    let mut after = serde_json::json!({
+        "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
+        "region_id": request.region_id, "programme_id": request.programme_id,
+        "location_id": request.location_id, "coach_id": request.coach_id,
+        "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
+    });
+    if let Some((key, value)) = narrowed {
+        after[key] = value;
+    }
+    event.after = Some(after.to_string());
     let mut tx = state.db.begin().await?;
-    let mut event = Event::new("dashboard.people", "dashboard", figure.key());
-    event.after = Some(
-        serde_json::json!({
-            "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
-            "region_id": request.region_id, "programme_id": request.programme_id,
-            "location_id": request.location_id, "coach_id": request.coach_id,
-            "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
-        })
-        .to_string(),
-    );
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
-    Ok(rows)
+    Ok(())
 }
 
 /// The median of trajectory lengths given as (days, how many), in months of 30.44 days with one

@@ -26,6 +26,8 @@ pub mod exchange;
 pub mod group_sessions;
 pub mod icf;
 pub mod intake;
+pub mod monitoring;
+pub mod monitoring_tables;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
