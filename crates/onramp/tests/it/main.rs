@@ -48,3 +48,4 @@ mod scoping;
 mod shared_work;
 mod small_cells;
 mod users;
+mod worklist;
