@@ -5,9 +5,9 @@
 //! consent to the same place. Refusals come in two kinds: `Forbidden` when the
 //! actor may know the record exists, `Hidden` when even that would leak data.
 
-use crate::worklist::Kind as WorkKind;
 use crate::identity::Role;
 use crate::organisations::OrganisationRef;
+use crate::worklist::Kind as WorkKind;
 use uuid::Uuid;
 
 /// The signed-in person, with the scope the policy needs.
@@ -936,7 +936,10 @@ mod tests {
     fn worklist_policy_table() {
         use WorkKind::*;
         let coach = worklist_scope(&actor(Role::Coach));
-        assert!(coach.trajectories.as_coach && !coach.trajectories.by_membership, "only their own people");
+        assert!(
+            coach.trajectories.as_coach && !coach.trajectories.by_membership,
+            "only their own people"
+        );
         assert!(coach.sessions_led && coach.step_texts && !coach.counted && coach.has(Comment));
         let care = worklist_scope(&actor(Role::CareTeam));
         assert!(care.trajectories.needs_share_consent && care.has(Step) && !care.has(CheckIn) && !care.step_texts);

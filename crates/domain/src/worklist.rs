@@ -45,7 +45,11 @@ mod tests {
         for months in [1, 4, 6, 12, 24, 36] {
             let end = ends_by(start, months);
             let before = end - Days::new(ENDING_WINDOW_DAYS + 1);
-            assert_ne!(duration_status(start, end, before), DurationStatus::Approaching, "{months}");
+            assert_ne!(
+                duration_status(start, end, before),
+                DurationStatus::Approaching,
+                "{months}"
+            );
         }
     }
 

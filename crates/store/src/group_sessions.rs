@@ -458,7 +458,9 @@ pub async fn count_between(conn: &mut impl Access, led: &Led, from: NaiveDate, t
     }
     let sql: Vec<String> = branches
         .iter()
-        .map(|(column, _)| format!("SELECT id FROM group_sessions WHERE {column} = ? AND on_date >= ? AND on_date <= ?"))
+        .map(|(column, _)| {
+            format!("SELECT id FROM group_sessions WHERE {column} = ? AND on_date >= ? AND on_date <= ?")
+        })
         .collect();
     let sql = format!("SELECT COUNT(*) FROM ({}) AS found", sql.join(" UNION "));
     let values: Vec<Value> = branches

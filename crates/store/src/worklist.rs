@@ -95,10 +95,7 @@ fn ending(conn: &mut impl Access, today: NaiveDate) -> Walk {
     Walk {
         day: "t.ends_by",
         condition: format!("t.ended_on IS NULL AND t.ends_by <= $2 AND {rule}"),
-        values: vec![
-            Value::Date(today + Days::new(ENDING_WINDOW_DAYS)),
-            Value::Date(today),
-        ],
+        values: vec![Value::Date(today + Days::new(ENDING_WINDOW_DAYS)), Value::Date(today)],
     }
 }
 
@@ -177,7 +174,9 @@ pub async fn count(
         branches.join(" UNION ")
     );
     let values = bound(0, walk.values, &ids);
-    Ok(run!(conn, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(&*sql)), &values).fetch_one(c).await)?)
+    Ok(
+        run!(conn, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(&*sql)), &values).fetch_one(c).await)?,
+    )
 }
 
 fn bound(limit: i64, values: Vec<Value>, ids: &[Uuid]) -> Vec<Value> {
@@ -220,7 +219,9 @@ pub async fn comments_waiting(
         branches.join(" UNION ")
     );
     let values = bound(limit, Vec::new(), &ids);
-    Ok(run!(conn, c => bind_all!(sqlx::query_as::<_, Waiting>(sqlx::AssertSqlSafe(&*sql)), &values).fetch_all(c).await)?)
+    Ok(
+        run!(conn, c => bind_all!(sqlx::query_as::<_, Waiting>(sqlx::AssertSqlSafe(&*sql)), &values).fetch_all(c).await)?,
+    )
 }
 
 async fn count_comments(conn: &mut impl Access, scope: CaseloadScope, actor: &Actor) -> Result<i64> {
@@ -234,7 +235,9 @@ async fn count_comments(conn: &mut impl Access, scope: CaseloadScope, actor: &Ac
         branches.join(" UNION ")
     );
     let values = bound(0, Vec::new(), &ids);
-    Ok(run!(conn, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(&*sql)), &values).fetch_one(c).await)?)
+    Ok(
+        run!(conn, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(&*sql)), &values).fetch_one(c).await)?,
+    )
 }
 
 fn comment_branch(part: &str, column: &str) -> String {
@@ -305,13 +308,13 @@ pub(crate) async fn explain_sql(conn: &mut impl Access, sql: &str, values: &[Val
     let sqlite = matches!(conn.backend(), Backend::Sqlite(_));
     let sql = format!("{}{sql}", if sqlite { "EXPLAIN QUERY PLAN " } else { "EXPLAIN " });
     let lines: Vec<String> = run!(conn, c => bind_all!(sqlx::query(sqlx::AssertSqlSafe(&*sql)), values)
-        .fetch_all(c).await.map(|rows| {
-            rows.iter()
-                .map(|row| {
-                    use sqlx::Row as _;
-                    row.try_get::<String, _>(row.columns().len() - 1).unwrap_or_default()
-                })
-                .collect()
-        }))?;
+    .fetch_all(c).await.map(|rows| {
+        rows.iter()
+            .map(|row| {
+                use sqlx::Row as _;
+                row.try_get::<String, _>(row.columns().len() - 1).unwrap_or_default()
+            })
+            .collect()
+    }))?;
     Ok(lines)
 }

@@ -29,7 +29,9 @@ async fn followed(app: &TestApp, coach: &Client, last: &str, days_ago: u64) -> (
 }
 
 async fn worklist(app: &TestApp, client: &Client, query: &str) -> Value {
-    let (status, list) = app.get_json(client, &format!("/api/v1/worklist?limit=200{query}")).await;
+    let (status, list) = app
+        .get_json(client, &format!("/api/v1/worklist?limit=200{query}"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{list}");
     list
 }
@@ -81,7 +83,12 @@ async fn make_work(app: &TestApp, coach: &Client) -> Work {
     // A colleague comments; the coach has not answered.
     let admin = app.api_as(ADMIN).await;
     let (status, comment) = app
-        .send_json(&admin, "POST", &format!("{path}/comments"), json!({"body": "Has the employer been told?"}))
+        .send_json(
+            &admin,
+            "POST",
+            &format!("{path}/comments"),
+            json!({"body": "Has the employer been told?"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{comment}");
     let quiet = followed(app, coach, "Stilte", 90).await;
@@ -140,9 +147,15 @@ async fn a_coachs_worklist_links_each_item_to_its_work_and_drops_it_once_done() 
     let steps = items(&list, "step", "trajectory_id", &w.step_trajectory);
     assert_eq!(steps.len(), 1, "the step due in 40 days is not due yet: {list}");
     assert_eq!(steps[0]["detail"], "Call the employer");
-    assert_eq!((steps[0]["owner"].as_str(), steps[0]["overdue"].as_bool()), (Some("participant"), Some(true)));
+    assert_eq!(
+        (steps[0]["owner"].as_str(), steps[0]["overdue"].as_bool()),
+        (Some("participant"), Some(true))
+    );
     let html = landing(&app, &browser, link(&list, "step", "trajectory_id", &w.step_trajectory)).await;
-    assert!(html.contains("Call the employer") && html.contains("<form"), "the editor");
+    assert!(
+        html.contains("Call the employer") && html.contains("<form"),
+        "the editor"
+    );
     // The check-in six months after exit, overdue, on the file with its form.
     let html = landing(&app, &browser, link(&list, "check_in", "check_in_id", &w.check_in)).await;
     assert!(html.contains(&format!("action=\"/check-ins/{}\"", w.check_in)));
@@ -158,13 +171,23 @@ async fn a_coachs_worklist_links_each_item_to_its_work_and_drops_it_once_done() 
     let html = landing(&app, &browser, link(&list, "attendance", "session_id", &w.session)).await;
     assert!(html.contains(&format!("name=\"attendance-{}\"", w.enrolled)));
     // The comment, on the plan with its comments.
-    let html = landing(&app, &browser, link(&list, "comment", "trajectory_id", &w.step_trajectory)).await;
+    let html = landing(
+        &app,
+        &browser,
+        link(&list, "comment", "trajectory_id", &w.step_trajectory),
+    )
+    .await;
     assert!(html.contains("Has the employer been told?"));
 
     // The start page shows each kind, the soonest first; each kind's list shows them all, by
     // name and in words.
     let home = app.html(&browser, "/").await;
-    for text in ["Attendance to record", "Action-plan steps due", "Plan comments waiting for an answer", "overdue"] {
+    for text in [
+        "Attendance to record",
+        "Action-plan steps due",
+        "Plan comments waiting for an answer",
+        "overdue",
+    ] {
         assert!(home.contains(text), "{text} on the start page");
     }
     for (kind, text) in [
@@ -183,7 +206,12 @@ async fn a_coachs_worklist_links_each_item_to_its_work_and_drops_it_once_done() 
     let coach_id = app.actor(COACH_LIMBURG).await.user_id;
     let marks = json!({"marks": [{"participant_id": w.enrolled, "attendance": "present"}]});
     let (status, body) = app
-        .send_json(&coach, "PUT", &format!("/api/v1/sessions/{}/attendance", w.session), marks)
+        .send_json(
+            &coach,
+            "PUT",
+            &format!("/api/v1/sessions/{}/attendance", w.session),
+            marks,
+        )
         .await;
     assert!(status.is_success(), "{body}");
     let done = json!({"done_on": day(0), "contact_made": true, "situation": "in_employment"});
@@ -191,9 +219,15 @@ async fn a_coachs_worklist_links_each_item_to_its_work_and_drops_it_once_done() 
         .send_json(&coach, "POST", &format!("/api/v1/check-ins/{}", w.check_in), done)
         .await;
     assert!(status.is_success(), "{body}");
-    let contact = json!({"trajectory_id": w.quiet.1, "on": day(0), "minutes": 30, "mode": "phone", "topic": "How are you?"});
+    let contact =
+        json!({"trajectory_id": w.quiet.1, "on": day(0), "minutes": 30, "mode": "phone", "topic": "How are you?"});
     let (status, body) = app
-        .send_json(&coach, "POST", &format!("/api/v1/participants/{}/contacts", w.quiet.0), contact)
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/participants/{}/contacts", w.quiet.0),
+            contact,
+        )
         .await;
     assert!(status.is_success(), "{body}");
     let path = format!("/api/v1/trajectories/{}/plans/action", w.step_trajectory);
@@ -205,7 +239,12 @@ async fn a_coachs_worklist_links_each_item_to_its_work_and_drops_it_once_done() 
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = app
-        .send_json(&coach, "POST", &format!("{path}/comments"), json!({"body": "Yes, on Monday."}))
+        .send_json(
+            &coach,
+            "POST",
+            &format!("{path}/comments"),
+            json!({"body": "Yes, on Monday."}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
@@ -215,13 +254,25 @@ async fn a_coachs_worklist_links_each_item_to_its_work_and_drops_it_once_done() 
     assert!(items(&after, "no_contact", "participant_id", &w.quiet.0).is_empty());
     assert!(items(&after, "step", "trajectory_id", &w.step_trajectory).is_empty());
     assert!(items(&after, "comment", "trajectory_id", &w.step_trajectory).is_empty());
-    assert!(!items(&after, "ending", "trajectory_id", &w.ending.1).is_empty(), "still to do");
+    assert!(
+        !items(&after, "ending", "trajectory_id", &w.ending.1).is_empty(),
+        "still to do"
+    );
     // Still listed elsewhere: the check-in done is on the file, not on the list.
     let _ = (coach_id, &w.exited);
 }
 
 /// (trajectory, coach, region, started, ends by, ended) of every trajectory.
-async fn trajectories(app: &TestApp) -> Vec<(Uuid, Option<Uuid>, Option<Uuid>, NaiveDate, NaiveDate, Option<NaiveDate>)> {
+async fn trajectories(
+    app: &TestApp,
+) -> Vec<(
+    Uuid,
+    Option<Uuid>,
+    Option<Uuid>,
+    NaiveDate,
+    NaiveDate,
+    Option<NaiveDate>,
+)> {
     let mut conn = app.db.conn().await.unwrap();
     let sql = "SELECT id, coach_id, region_id, started_on, ends_by, ended_on FROM trajectories";
     onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap()
@@ -234,7 +285,11 @@ async fn each_role_sees_its_own_work_and_a_funder_no_names() {
     let w = make_work(&app, &coach).await;
     let all = trajectories(&app).await;
     let coach_id = app.actor(COACH_LIMBURG).await.user_id;
-    let whose = |t: &Value| all.iter().find(|r| Some(r.0.to_string().as_str()) == t.as_str()).unwrap();
+    let whose = |t: &Value| {
+        all.iter()
+            .find(|r| Some(r.0.to_string().as_str()) == t.as_str())
+            .unwrap()
+    };
 
     // Another coach of the same region and partners sees none of it, and only their own people.
     let other = app.api_as(OTHER_COACH).await;
@@ -270,7 +325,10 @@ async fn each_role_sees_its_own_work_and_a_funder_no_names() {
     }
     let home = app.html(&app.english_browser_as(COORDINATOR_LIMBURG).await, "/").await;
     assert!(home.contains("To do in your region") && home.contains("href=\"/worklist?kind=step\""));
-    assert!(home.contains("Figures against the agreements&#39; targets") || home.contains("Figures against the agreements' targets"));
+    assert!(
+        home.contains("Figures against the agreements&#39; targets")
+            || home.contains("Figures against the agreements' targets")
+    );
     assert!(!home.contains("Werk Einde"), "counted, not named");
 
     // The funder: no worklist, no names; the start page leads to the figures.
@@ -284,7 +342,12 @@ async fn each_role_sees_its_own_work_and_a_funder_no_names() {
     // The peer expert: only sessions.
     let peer = app.api_as(PEER).await;
     let list = worklist(&app, &peer, "").await;
-    let kinds: Vec<&str> = list["counts"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = list["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["session", "attendance"]);
 
     // Bad input, said field by field.
@@ -325,6 +388,11 @@ async fn the_coachs_worklist_reads_indexes_only() {
             "{kind} reads the table: {text}"
         );
     }
-    let plan = onramp_store::worklist::explain_comments(&mut conn, scope, &actor).await.unwrap();
-    assert!(!plan.iter().any(|l| l.starts_with("SCAN") && !l.contains("INDEX")), "{plan:?}");
+    let plan = onramp_store::worklist::explain_comments(&mut conn, scope, &actor)
+        .await
+        .unwrap();
+    assert!(
+        !plan.iter().any(|l| l.starts_with("SCAN") && !l.contains("INDEX")),
+        "{plan:?}"
+    );
 }

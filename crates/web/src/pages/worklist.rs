@@ -67,7 +67,11 @@ fn line(p: &Page, kind: Kind, item: &WorkItem) -> Line {
     let text = match kind {
         Kind::Session | Kind::Attendance => detail,
         Kind::Step if !detail.is_empty() => {
-            let owner = item.owner.as_deref().map(|o| p.label("step-owner", o)).unwrap_or_default();
+            let owner = item
+                .owner
+                .as_deref()
+                .map(|o| p.label("step-owner", o))
+                .unwrap_or_default();
             p.t2("worklist-step", "name", &name, "step", format!("{detail} ({owner})"))
         }
         Kind::Comment => p.t2("worklist-comment", "name", &name, "plan", p.label("plan-kind", &detail)),
@@ -117,7 +121,13 @@ pub async fn targets(state: &AppState, ctx: &Ctx, p: &Page) -> Result<Vec<Target
             coach_id: None,
         };
         let d = crate::service::dashboard::figures(state, ctx, request).await?;
-        let below = |is_below: bool| if is_below { p.t("worklist-below-target") } else { String::new() };
+        let below = |is_below: bool| {
+            if is_below {
+                p.t("worklist-below-target")
+            } else {
+                String::new()
+            }
+        };
         if let Some(target) = d.steps_target_percent {
             let value = d.took_step_percent_of_contacted;
             targets.push(Target {

@@ -187,7 +187,13 @@ impl Reader<'_> {
                         link: format!("/trajectories/{}/plans/{}#comments-title", w.trajectory_id, w.kind),
                         detail: Some(w.kind),
                         overdue: false,
-                        ..self.person(kind, local_day(w.since), w.participant_id, w.participant_name, w.trajectory_id)
+                        ..self.person(
+                            kind,
+                            local_day(w.since),
+                            w.participant_id,
+                            w.participant_name,
+                            w.trajectory_id,
+                        )
                     })
                     .collect()
             }
