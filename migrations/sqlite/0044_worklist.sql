@@ -26,11 +26,11 @@ CREATE INDEX plans_comment_waiting ON plans (comment_waiting_since) WHERE commen
 -- the soonest open step, the day of the last contact (and the start, which counts without one;
 -- the schema test keeps indexes to columns, so the quiet day is read from both) and the maximum end.
 CREATE INDEX trajectories_coach_open_steps ON trajectories (coach_id, next_step_due_on)
-    WHERE ended_on IS NULL AND next_step_due_on IS NOT NULL;
+    WHERE (ended_on IS NULL) AND (next_step_due_on IS NOT NULL);
 CREATE INDEX trajectories_organisation_open_steps ON trajectories (organisation_id, next_step_due_on)
-    WHERE ended_on IS NULL AND next_step_due_on IS NOT NULL;
+    WHERE (ended_on IS NULL) AND (next_step_due_on IS NOT NULL);
 CREATE INDEX trajectories_region_open_steps ON trajectories (region_id, next_step_due_on)
-    WHERE ended_on IS NULL AND next_step_due_on IS NOT NULL;
+    WHERE (ended_on IS NULL) AND (next_step_due_on IS NOT NULL);
 CREATE INDEX trajectories_coach_quiet ON trajectories (coach_id, last_contact_on, started_on, programme_id)
     WHERE ended_on IS NULL;
 CREATE INDEX trajectories_organisation_quiet
