@@ -26,5 +26,6 @@ pub mod research;
 pub mod sessions;
 pub mod trajectories;
 pub mod validation;
+pub mod worklist;
 
 pub use validation::{FieldError, FieldErrors};

@@ -7,6 +7,7 @@
 
 use crate::identity::Role;
 use crate::organisations::OrganisationRef;
+use crate::worklist::Kind as WorkKind;
 use uuid::Uuid;
 
 /// The signed-in person, with the scope the policy needs.
@@ -405,6 +406,84 @@ fn changes_files(role: Role) -> bool {
 
 fn allow_if(allowed: bool) -> Decision {
     if allowed { Decision::Allow } else { Decision::Forbidden }
+}
+
+/// What a person's worklist holds (`onramp_store::worklist`): the work that is theirs to do, within
+/// what they may see. A coach's is their own trajectories (not their colleagues' at the same
+/// partner) and the sessions they lead; a care team's the people who share their file with it;
+/// a peer expert's the sessions they lead; a coordinator's their regions, counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorklistScope {
+    /// The trajectories whose work is listed.
+    pub trajectories: CaseloadScope,
+    /// The kinds of work listed, in order.
+    pub kinds: &'static [WorkKind],
+    /// Sessions the actor leads, as coach or peer expert.
+    pub sessions_led: bool,
+    /// Sessions of the regions the actor coordinates.
+    pub sessions_by_region: bool,
+    /// Whether a step shows what it is (its description): not to the care team, who read only the
+    /// plan versions shared with them while the steps come from the latest.
+    pub step_texts: bool,
+    /// Shown as a number per kind on the home page, the list a link away.
+    pub counted: bool,
+}
+
+impl WorklistScope {
+    pub const NONE: WorklistScope = WorklistScope {
+        trajectories: CaseloadScope::NONE,
+        kinds: &[],
+        sessions_led: false,
+        sessions_by_region: false,
+        step_texts: false,
+        counted: false,
+    };
+
+    pub fn is_empty(self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    pub fn has(self, kind: WorkKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+pub fn worklist_scope(actor: &Actor) -> WorklistScope {
+    use WorkKind::*;
+    let none = WorklistScope::NONE;
+    match actor.role {
+        Role::Coach => WorklistScope {
+            trajectories: CaseloadScope {
+                as_coach: true,
+                ..CaseloadScope::NONE
+            },
+            kinds: WorkKind::ALL,
+            sessions_led: true,
+            step_texts: true,
+            ..none
+        },
+        // They read and comment; the steps and the end date are theirs to know about.
+        Role::CareTeam => WorklistScope {
+            trajectories: caseload_scope(actor),
+            kinds: &[Step, Ending],
+            ..none
+        },
+        Role::PeerExpert => WorklistScope {
+            kinds: &[Session, Attendance],
+            sessions_led: true,
+            ..none
+        },
+        Role::Coordinator => WorklistScope {
+            trajectories: caseload_scope(actor),
+            kinds: WorkKind::ALL,
+            sessions_by_region: true,
+            step_texts: true,
+            counted: true,
+            ..none
+        },
+        // Administrators manage; funders and researchers see figures only.
+        Role::Administrator | Role::Funder | Role::Researcher => none,
+    }
 }
 
 /// Which group sessions the actor sees; the store turns this into SQL.
@@ -869,6 +948,28 @@ mod tests {
         ];
         for (role, action, expected) in table {
             assert_eq!(decide(&actor(*role), *action), *expected, "{role:?} {action:?}");
+        }
+    }
+
+    /// The worklist: whose work each role is shown, and whether named or counted.
+    #[test]
+    fn worklist_policy_table() {
+        use WorkKind::*;
+        let coach = worklist_scope(&actor(Role::Coach));
+        assert!(
+            coach.trajectories.as_coach && !coach.trajectories.by_membership,
+            "only their own people"
+        );
+        assert!(coach.sessions_led && coach.step_texts && !coach.counted && coach.has(Comment));
+        let care = worklist_scope(&actor(Role::CareTeam));
+        assert!(care.trajectories.needs_share_consent && care.has(Step) && !care.has(CheckIn) && !care.step_texts);
+        let peer = worklist_scope(&actor(Role::PeerExpert));
+        assert!(peer.trajectories.is_empty() && peer.sessions_led && peer.has(Attendance) && !peer.has(Step));
+        let coordinator = worklist_scope(&actor(Role::Coordinator));
+        assert!(coordinator.counted && coordinator.trajectories.by_region && coordinator.sessions_by_region);
+        assert!(!coordinator.sessions_led);
+        for role in [Role::Administrator, Role::Funder, Role::Researcher] {
+            assert!(worklist_scope(&actor(role)).is_empty(), "{role:?}");
         }
     }
 

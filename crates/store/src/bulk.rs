@@ -46,6 +46,7 @@ macro_rules! bind_all {
         query
     }};
 }
+pub(crate) use bind_all;
 
 /// Runs `$body` with `$q`, a query of an [`in_list`] statement with `$ids` bound as that statement
 /// expects (one array on PostgreSQL, each id on SQLite), on the engine's connection `$c`.

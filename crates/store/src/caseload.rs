@@ -487,7 +487,7 @@ async fn prepare(conn: &mut impl Access, actor: &Actor, filter: &Filter, cap: i6
 }
 
 /// For each programme, the day its setting `no_contact_days` reaches back to from `today`.
-async fn no_contact_days(conn: &mut impl Access, today: NaiveDate) -> Result<Vec<(Uuid, NaiveDate)>> {
+pub(crate) async fn no_contact_days(conn: &mut impl Access, today: NaiveDate) -> Result<Vec<(Uuid, NaiveDate)>> {
     let sql = "SELECT id, no_contact_days FROM programmes ORDER BY id";
     let rows: Vec<(Uuid, i32)> = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
     Ok(rows

@@ -108,7 +108,16 @@ const DUE_LISTED: usize = 200;
 /// before. Only the trajectories up to the cut are then read for their check-ins, so a list reads
 /// about as many entries as it shows, for a coach as for everything.
 pub async fn due(conn: &mut impl Access, actor: &Actor, until: NaiveDate) -> Result<Vec<CheckIn>> {
-    let scope = onramp_domain::policy::check_in_scope(actor);
+    due_in(conn, onramp_domain::policy::check_in_scope(actor), actor, until).await
+}
+
+/// [`due`] within another scope of trajectories (the worklist's: a coach's own).
+pub async fn due_in(
+    conn: &mut impl Access,
+    scope: onramp_domain::policy::CaseloadScope,
+    actor: &Actor,
+    until: NaiveDate,
+) -> Result<Vec<CheckIn>> {
     let (parts, ids) = crate::scope::caseload_parts(scope, actor, &crate::scope::TRAJECTORY, 2);
     if parts.is_empty() {
         return Ok(Vec::new());

@@ -279,7 +279,19 @@ pub async fn enrol(tx: &mut impl Access, session_id: Uuid, participant_id: Uuid,
                VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, participant_id) DO NOTHING";
     let added = run!(tx, c => sqlx::query(sql).bind(session_id).bind(participant_id).bind(by).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))?;
+    if added == 1 {
+        keep_unmarked(tx, session_id).await?;
+    }
     Ok(added == 1)
+}
+
+/// Keeps the session's count of enrolments without attendance, which the worklist's "attendance
+/// to record" walks by its partial indexes (migration 0044).
+async fn keep_unmarked(tx: &mut impl Access, session_id: Uuid) -> Result<()> {
+    let sql = "UPDATE group_sessions SET unmarked = (SELECT COUNT(*) FROM session_enrolments e
+                   WHERE e.session_id = group_sessions.id AND e.attendance IS NULL) WHERE id = $1";
+    run!(tx, c => sqlx::query(sql).bind(session_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Takes the session's row for the rest of the transaction (a row lock on PostgreSQL, the
@@ -347,6 +359,7 @@ pub async fn mark_many(
             return Ok(Marked::NotEnrolled(n));
         }
     }
+    keep_unmarked(tx, session_id).await?;
     // Attendance makes a participant engaged (or no longer, when corrected).
     let people: Vec<Uuid> = marks.iter().map(|(id, _)| *id).collect();
     crate::dashboard::counts::refresh_many(tx, &people).await?;
@@ -372,4 +385,88 @@ pub async fn for_participant(conn: &mut impl Access, participant_id: Uuid) -> Re
                WHERE e.participant_id = $1
                ORDER BY s.starts_at DESC, s.id";
     Ok(run!(conn, c => sqlx::query_as::<_, ParticipantSession>(sql).bind(participant_id).fetch_all(c).await)?)
+}
+
+/// Whose sessions the worklist reads: those a person leads (as coach or peer expert) and those of
+/// regions.
+#[derive(Debug, Clone, Default)]
+pub struct Led {
+    pub by: Option<Uuid>,
+    pub regions: Vec<Uuid>,
+}
+
+impl Led {
+    /// One branch per index: (column, id).
+    fn branches(&self) -> Vec<(&'static str, Uuid)> {
+        let mut branches = Vec::new();
+        if let Some(user) = self.by {
+            branches.push(("coach_id", user));
+            branches.push(("peer_expert_id", user));
+        }
+        branches.extend(self.regions.iter().map(|r| ("region_id", *r)));
+        branches
+    }
+}
+
+/// Sessions that have started by `now` with an enrolment whose attendance is not recorded, oldest
+/// first (at most `limit`): each branch walks its partial index of sessions still to mark
+/// (migration 0044), which holds only those.
+pub async fn unmarked(conn: &mut impl Access, led: &Led, now: DateTime<Utc>, limit: i64) -> Result<Vec<GroupSession>> {
+    let (sql, mut values) = unmarked_sql(led, now, "id, starts_at");
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT id FROM ({sql}) AS found ORDER BY starts_at, id LIMIT ?");
+    values.push(Value::BigInt(limit));
+    let ids: Vec<(Uuid,)> = crate::bulk::fetch_all(conn, &sql, &values).await?;
+    by_ids(conn, &ids).await
+}
+
+/// How many sessions [`unmarked`] would list without a limit.
+pub async fn count_unmarked(conn: &mut impl Access, led: &Led, now: DateTime<Utc>) -> Result<i64> {
+    let (sql, values) = unmarked_sql(led, now, "id");
+    if values.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!("SELECT COUNT(*) FROM ({sql}) AS found");
+    let counted: Vec<(i64,)> = crate::bulk::fetch_all(conn, &sql, &values).await?;
+    Ok(counted.first().map_or(0, |c| c.0))
+}
+
+fn unmarked_sql(led: &Led, now: DateTime<Utc>, columns: &str) -> (String, Vec<Value>) {
+    let branches = led.branches();
+    let sql: Vec<String> = branches
+        .iter()
+        .map(|(column, _)| {
+            format!(
+                "SELECT {columns} FROM group_sessions WHERE {column} = ? AND unmarked > 0 AND on_date <= ? AND starts_at <= ?"
+            )
+        })
+        .collect();
+    let values = branches
+        .iter()
+        .flat_map(|&(_, id)| [Id(id), Date(local_day(now)), At(now)])
+        .collect();
+    (sql.join(" UNION "), values)
+}
+
+/// How many sessions of `led` fall between two dates.
+pub async fn count_between(conn: &mut impl Access, led: &Led, from: NaiveDate, to: NaiveDate) -> Result<i64> {
+    let branches = led.branches();
+    if branches.is_empty() {
+        return Ok(0);
+    }
+    let sql: Vec<String> = branches
+        .iter()
+        .map(|(column, _)| {
+            format!("SELECT id FROM group_sessions WHERE {column} = ? AND on_date >= ? AND on_date <= ?")
+        })
+        .collect();
+    let sql = format!("SELECT COUNT(*) FROM ({}) AS found", sql.join(" UNION "));
+    let values: Vec<Value> = branches
+        .iter()
+        .flat_map(|&(_, id)| [Id(id), Date(from), Date(to)])
+        .collect();
+    let counted: Vec<(i64,)> = crate::bulk::fetch_all(conn, &sql, &values).await?;
+    Ok(counted.first().map_or(0, |c| c.0))
 }

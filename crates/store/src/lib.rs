@@ -38,6 +38,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod trajectories;
 pub mod users;
+pub mod worklist;
 
 pub(crate) use db::lock_row;
 pub use db::{Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Engine, Tx, now};

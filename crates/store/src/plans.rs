@@ -196,7 +196,16 @@ pub async fn add_comment(tx: &mut impl Access, plan_id: Uuid, version: i32, auth
     let id = Uuid::now_v7();
     let sql = "INSERT INTO plan_comments (id, plan_id, version, author_id, body, created_at)
                VALUES ($1, $2, $3, $4, $5, $6)";
-    run!(tx, c => sqlx::query(sql).bind(id).bind(plan_id).bind(version).bind(author).bind(body).bind(now())
+    let at = now();
+    run!(tx, c => sqlx::query(sql).bind(id).bind(plan_id).bind(version).bind(author).bind(body).bind(at)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    // A comment waits for the trajectory's coach until the coach answers (the worklist's
+    // "comments waiting", migration 0044); the first unanswered one says since when.
+    let sql = "UPDATE plans SET comment_waiting_since = CASE
+                   WHEN $2 = (SELECT t.coach_id FROM trajectories t WHERE t.id = plans.trajectory_id) THEN NULL
+                   ELSE COALESCE(comment_waiting_since, $3) END
+               WHERE id = $1";
+    run!(tx, c => sqlx::query(sql).bind(plan_id).bind(author).bind(at)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(id)
 }

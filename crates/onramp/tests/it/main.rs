@@ -49,3 +49,4 @@ mod scoping;
 mod shared_work;
 mod small_cells;
 mod users;
+mod worklist;

@@ -31,6 +31,7 @@ mod sessions;
 mod studies;
 mod trajectories;
 mod users;
+mod worklist;
 
 use crate::state::AppState;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -134,6 +135,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(programmes::list, programmes::create))
         .routes(routes!(programmes::get, programmes::update))
         .routes(routes!(caseload::caseload))
+        .routes(routes!(worklist::worklist))
         .routes(routes!(exchange::import))
         .routes(routes!(exchange::import_outcomes))
         .routes(routes!(exchange::import_barriers))

@@ -4,7 +4,7 @@ use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render};
 use super::options::{Options, options, programme_list};
 use crate::error::AppError;
-use crate::identity::{Ctx, PageCtx};
+use crate::identity::PageCtx;
 use crate::requests::caseload::{CaseloadQuery, encode_cursor};
 use crate::service::caseload::{self as service, CaseloadRow};
 use crate::state::AppState;
@@ -12,7 +12,7 @@ use crate::time::today;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use onramp_domain::identity::Role;
 use onramp_domain::organisations::parse_optional_id;
 use onramp_domain::policy::{self, Action, Decision};
@@ -203,9 +203,4 @@ async fn location_options(
         .filter(|l| visible(l.organisation_id))
         .map(|l| (l.id.to_string(), l.name))
         .collect())
-}
-
-/// The start page of people who work with a caseload is the caseload.
-pub fn home_redirect(ctx: &Ctx) -> Option<Redirect> {
-    matches!(ctx.actor.role, Role::Coach | Role::CareTeam | Role::Coordinator).then(|| Redirect::to("/caseload"))
 }

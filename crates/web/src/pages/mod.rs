@@ -47,6 +47,7 @@ mod sessions;
 mod studies;
 mod trajectories;
 mod users;
+mod worklist;
 
 use crate::state::AppState;
 use axum::Router;
@@ -68,6 +69,7 @@ pub(crate) fn too_large_page(lang: onramp_domain::identity::Language) -> Respons
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
+        .route("/worklist", get(home::list))
         .route("/login", get(auth::show).post(auth::submit))
         .route("/logout", post(auth::logout))
         .route("/language", post(auth::set_language))

@@ -39,6 +39,7 @@ pub mod research;
 pub mod studies;
 pub mod trajectories;
 pub mod users;
+pub mod worklist;
 
 use crate::error::AppError;
 use onramp_domain::policy::{self, Action, Actor, Decision};
