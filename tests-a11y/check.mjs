@@ -109,7 +109,7 @@ for (const language of ["en", "nl", "fr"]) {
   const operation = await firstLink(page, "/esf", "/esf/", []);
   const paths = ["/", "/organisations", "/organisations/new", organisation, `${organisation}/edit`, "/regions", "/users",
     "/users/new", user, "/audit", "/account", "/programmes", programme, "/programmes/new", "/caseload", "/import", "/esf", "/studies",
-    operation, operation && `${operation}/edit`, operation && `${operation}/missing`, "/cost-benefit"];
+    operation, operation && `${operation}/edit`, operation && `${operation}/missing`, "/cost-benefit", "/monitoring"];
   for (const path of paths.filter(Boolean)) await visit(page, path);
   // A form in its error state: the browser's own checks are switched off so the server answers.
   await page.goto(base + "/organisations/new", { waitUntil: "load" });
@@ -128,6 +128,8 @@ for (const language of ["en", "nl", "fr"]) {
   await page.setBypassCSP(true);
   await page.setExtraHTTPHeaders({ "Accept-Language": "nl" });
   await signIn(page, "sofie.maes@gtb.demo");
+  await visit(page, "/", "/ (the coach's worklist)");
+  for (const kind of ["step", "check_in", "no_contact"]) await visit(page, `/worklist?kind=${kind}`);
   await visit(page, "/caseload");
   const participant = await firstLink(page, "/caseload", "/participants/", []);
   await visit(page, participant);

@@ -32,6 +32,8 @@ pub struct Trajectory {
     pub mediation_organisation_name: Option<String>,
     pub mediation_service: Option<String>,
     pub last_contact_on: Option<NaiveDate>,
+    /// The soonest due date of the trajectory's open action-plan steps (kept with each plan save).
+    pub next_step_due_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -40,7 +42,7 @@ const SELECT: &str = "SELECT t.id, t.participant_id, t.programme_id, g.name AS p
         o.name AS organisation_name, t.location_id, l.name AS location_name, t.region_id, t.coach_id,
         u.display_name AS coach_name, t.started_on, t.ends_by, t.phase, t.phase_since, t.ended_on, t.exit_reason,
         t.exit_situation, t.mediation_organisation_id, m.name AS mediation_organisation_name, t.mediation_service,
-        t.last_contact_on, t.created_at, t.updated_at
+        t.last_contact_on, t.next_step_due_on, t.created_at, t.updated_at
     FROM trajectories t
     JOIN programmes g ON g.id = t.programme_id
     JOIN organisations o ON o.id = t.organisation_id
@@ -215,6 +217,7 @@ pub async fn start_many(
             mediation_organisation_name: None,
             mediation_service: None,
             last_contact_on: None,
+            next_step_due_on: None,
             created_at: at,
             updated_at: at,
         })

@@ -575,3 +575,48 @@ async fn the_consultation_page_records_one_with_the_people_ticked() {
         .unwrap();
     assert!(html.contains("Case and team consultation with Care team of the pain clinic"));
 }
+
+/// The file opens with where the person stands: the running trajectory's phase, the last contact,
+/// the open barriers, the consents at a glance, the actions a coach takes most, and a menu of the
+/// sections; "step to work" and the action plan's steps are named apart.
+#[tokio::test]
+async fn the_file_starts_with_a_summary_of_where_the_person_stands() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (id, t) = followed_participant(&app, &coach, "Greet").await;
+    let contacts = format!("/api/v1/participants/{id}/contacts");
+    let (status, _) = app.send_json(&coach, "POST", &contacts, contact(&t, 3, 30)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let barrier = json!({"trajectory_id": t, "code": "pain", "noted_on": today().to_string()});
+    let barriers = format!("/api/v1/participants/{id}/barriers");
+    let (status, _) = app.send_json(&coach, "POST", &barriers, barrier).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let consent = json!({"purpose": "participation", "version": "2026-01", "given_on": "2026-01-05"});
+    let (status, _) = app
+        .send_json(&coach, "POST", &format!("/api/v1/participants/{id}/consents"), consent)
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let page = app.english_browser_as(COACH_LIMBURG).await;
+    let html = app.html(&page, &format!("/participants/{id}")).await;
+    let start = html.find("id=\"summary-title\"").expect("a summary");
+    let end = start + html[start..].find("</section>").unwrap();
+    let summary = &html[start..end];
+    assert!(
+        html.find("id=\"summary-title\"") < html.find("id=\"identity-title\""),
+        "first"
+    );
+    let last_contact = (today() - Days::new(3)).format("%d-%m-%Y").to_string();
+    assert!(summary.contains(&last_contact), "the last contact: {summary}");
+    assert!(
+        summary.contains("<a href=\"#barriers-title\">1</a>"),
+        "one open barrier: {summary}"
+    );
+    assert!(summary.contains("given on 05-01-2026"), "the consent: {summary}");
+    assert!(summary.contains("Next action-plan step due"), "{summary}");
+    assert!(summary.contains("Record a step to work"), "{summary}");
+    for section in ["consents-title", "outcomes-title", "coaching-title", "timeline-title"] {
+        assert!(summary.contains(&format!("href=\"#{section}\"")), "menu to {section}");
+        assert!(html.contains(&format!("id=\"{section}\"")), "{section} exists");
+    }
+}

@@ -1410,3 +1410,18 @@ worklist-target = Target
 home-dashboard-help = The programme's figures for a period: reach, steps to work, exits.
 home-esf-help = The ESF+ common indicators of the operations.
 home-cost-benefit-help = What the programme costs and what it saves society.
+
+## The participant file at a glance
+summary-title = At a glance
+summary-next-plan-step = Next action-plan step due
+summary-overdue = overdue
+summary-none = none
+summary-last-contact = Last contact
+summary-next-session = Next group session
+summary-next-check-in = Next check-in after exit
+summary-open-barriers = Open barriers
+summary-consent-given = given on { $date }
+summary-consent-withdrawn = withdrawn on { $date }
+summary-record-contact = Record a contact
+summary-record-step-to-work = Record a step to work
+summary-on-this-page = On this page

@@ -1410,3 +1410,18 @@ worklist-target = Objectif
 home-dashboard-help = Les chiffres du programme pour une période : portée, démarches vers l'emploi, sorties.
 home-esf-help = Les indicateurs communs FSE+ des opérations.
 home-cost-benefit-help = Ce que coûte le programme et ce qu'il fait économiser à la société.
+
+## The participant file at a glance
+summary-title = En un coup d’œil
+summary-next-plan-step = Prochaine étape du plan d’action
+summary-overdue = en retard
+summary-none = aucun
+summary-last-contact = Dernier contact
+summary-next-session = Prochaine séance de groupe
+summary-next-check-in = Prochain suivi après la sortie
+summary-open-barriers = Obstacles ouverts
+summary-consent-given = donné le { $date }
+summary-consent-withdrawn = retiré le { $date }
+summary-record-contact = Enregistrer un contact
+summary-record-step-to-work = Enregistrer un pas vers l’emploi
+summary-on-this-page = Sur cette page

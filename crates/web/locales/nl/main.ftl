@@ -1410,3 +1410,18 @@ worklist-target = Doelstelling
 home-dashboard-help = De cijfers van het programma voor een periode: bereik, stappen naar werk, uitstroom.
 home-esf-help = De gemeenschappelijke ESF+-indicatoren van de operaties.
 home-cost-benefit-help = Wat het programma kost en wat het de samenleving bespaart.
+
+## The participant file at a glance
+summary-title = In één oogopslag
+summary-next-plan-step = Volgende stap van het actieplan
+summary-overdue = te laat
+summary-none = geen
+summary-last-contact = Laatste contact
+summary-next-session = Volgende groepssessie
+summary-next-check-in = Volgend opvolgmoment na uitstroom
+summary-open-barriers = Open drempels
+summary-consent-given = gegeven op { $date }
+summary-consent-withdrawn = ingetrokken op { $date }
+summary-record-contact = Contact vastleggen
+summary-record-step-to-work = Stap naar werk vastleggen
+summary-on-this-page = Op deze pagina

@@ -34,6 +34,7 @@ mod options;
 mod organisations;
 mod outcomes;
 mod participant_file;
+mod participant_summary;
 mod participant_timeline;
 mod participant_view;
 mod participants;

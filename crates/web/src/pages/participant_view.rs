@@ -78,6 +78,7 @@ pub struct ShowTemplate {
     /// or some are recorded.
     esf: bool,
     cards: Vec<TrajectoryCard>,
+    summary: super::participant_summary::Summary,
     timeline: Vec<TimelineEntry>,
     programmes: Options,
     organisations: Options,
@@ -156,6 +157,11 @@ pub fn build(mut p: Page, facts: FileFacts) -> ShowTemplate {
     let record = &facts.file.participant.record;
     p.title = format!("{} {}", record.first_name, record.last_name);
     let cards = cards(&p, &facts);
+    let phases: Vec<_> = cards
+        .iter()
+        .map(|c| (c.t.id, c.phase_name.clone(), c.status.clone()))
+        .collect();
+    let summary = super::participant_summary::summarise(&facts.file, &phases, facts.today, chrono::Utc::now());
     let timeline = super::participant_timeline::timeline(&p, &facts.file, &facts.programmes);
     let registered = crate::time::local_day(facts.file.participant.created_at);
     let sharing_organisations = unique_options(
@@ -199,6 +205,7 @@ pub fn build(mut p: Page, facts: FileFacts) -> ShowTemplate {
         mediation_organisations: facts.mediation_organisations,
         sharing_organisations,
         cards,
+        summary,
         timeline,
         failed: facts.failed,
         today: facts.today.to_string(),
@@ -360,6 +367,7 @@ mod tests {
             mediation_organisation_name: None,
             mediation_service: None,
             last_contact_on: None,
+            next_step_due_on: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }
