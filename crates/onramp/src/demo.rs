@@ -465,6 +465,8 @@ async fn agreement(tx: &mut Tx, provider: Uuid, partner: Uuid) -> Result<()> {
         steps_target_percent: "15".into(),
         fte: "1".into(),
         esf_percent: "80".into(),
+        esf_amount: String::new(),
+        own_share: String::new(),
         notes: String::new(),
     };
     let input = AgreementInput::parse(&fields).map_err(|e| anyhow::anyhow!("{e:?}"))?;

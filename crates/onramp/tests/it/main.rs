@@ -16,6 +16,7 @@ mod cli;
 mod coaching;
 mod consent_withdrawn;
 mod cost_benefit;
+mod cost_benefit_budget;
 mod dashboard;
 mod dashboard_counts;
 mod dashboard_scopes;
