@@ -169,6 +169,24 @@ pub struct FigurePerson {
     pub exit_situation: Option<String>,
 }
 
+impl From<onramp_store::dashboard::Person> for FigurePerson {
+    fn from(p: onramp_store::dashboard::Person) -> Self {
+        FigurePerson {
+            trajectory_id: p.trajectory_id,
+            participant_id: p.participant_id,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            programme_name: p.programme_name,
+            organisation_name: p.organisation_name,
+            coach_name: p.coach_name,
+            phase: p.phase,
+            started_on: p.started_on,
+            ended_on: p.ended_on,
+            exit_situation: p.exit_situation,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FigurePeople {
     pub rows: Vec<FigurePerson>,
@@ -191,23 +209,10 @@ pub async fn people(
     ApiQuery(query): ApiQuery<PeopleQuery>,
 ) -> Result<Json<FigurePeople>, AppError> {
     let (rows, next) = people_page(&state, &ctx, &query).await?;
-    let rows = rows
-        .into_iter()
-        .map(|p| FigurePerson {
-            trajectory_id: p.trajectory_id,
-            participant_id: p.participant_id,
-            first_name: p.first_name,
-            last_name: p.last_name,
-            programme_name: p.programme_name,
-            organisation_name: p.organisation_name,
-            coach_name: p.coach_name,
-            phase: p.phase,
-            started_on: p.started_on,
-            ended_on: p.ended_on,
-            exit_situation: p.exit_situation,
-        })
-        .collect();
-    Ok(Json(FigurePeople { rows, next }))
+    Ok(Json(FigurePeople {
+        rows: rows.into_iter().map(FigurePerson::from).collect(),
+        next,
+    }))
 }
 
 /// The dashboard as CSV for Belgian Excel (`;`, UTF-8 with BOM, decimal comma in Dutch and French):

@@ -85,6 +85,27 @@ impl CostBenefitTemplate {
     pub fn hundredths(&self, n: &i64) -> String {
         self.p.decimal(*n as f64 / 100.0, 2)
     }
+
+    /// The people behind a figure of the report shown (`value`: a check-in's months, or "").
+    pub fn people_link(&self, figure: &str, value: &str) -> String {
+        let Some(r) = &self.report else {
+            return String::new();
+        };
+        let mut link = r.request.link("/cost-benefit/people");
+        link.push_str(&format!("&figure={figure}"));
+        if !value.is_empty() {
+            link.push_str(&format!("&value={value}"));
+        }
+        link
+    }
+
+    /// The coach hours per partner behind the costs.
+    pub fn hours_link(&self) -> String {
+        self.report
+            .as_ref()
+            .map(|r| r.request.link("/cost-benefit/hours"))
+            .unwrap_or_default()
+    }
 }
 
 /// A value in the page's words: € for amounts, % for rates.
@@ -317,18 +338,19 @@ pub async fn set_parameters(State(state): State<AppState>, PageCtx(ctx): PageCtx
 }
 
 /// The page of the scope the form was sent from.
-fn back(query: &CostBenefitQuery) -> String {
+pub(super) fn back(query: &CostBenefitQuery) -> String {
     format!(
         "/cost-benefit?{}",
         serde_urlencoded::to_string(query_pairs(query)).unwrap_or_default()
     )
 }
 
-fn query_pairs(q: &CostBenefitQuery) -> Vec<(&'static str, String)> {
+pub(super) fn query_pairs(q: &CostBenefitQuery) -> Vec<(&'static str, String)> {
     [
         ("programme_id", &q.programme_id),
         ("from", &q.from),
         ("to", &q.to),
+        ("organisation_id", &q.organisation_id),
         ("region_id", &q.region_id),
     ]
     .into_iter()

@@ -198,15 +198,18 @@ async fn scope_options(state: &AppState, ctx: &Ctx, request: &Request) -> Result
 
 #[derive(Template)]
 #[template(path = "dashboard_people.html")]
-struct PeopleTemplate {
-    p: Page,
+pub(super) struct PeopleTemplate {
+    pub(super) p: Page,
     /// What the list is: the figure's name, and the value's when it has one.
-    heading: String,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-    rows: Vec<onramp_store::dashboard::Person>,
-    back: String,
-    next: Option<String>,
+    pub(super) heading: String,
+    pub(super) from: chrono::NaiveDate,
+    pub(super) to: chrono::NaiveDate,
+    pub(super) rows: Vec<onramp_store::dashboard::Person>,
+    /// The page the figure is on, and the key of the link's text.
+    pub(super) back: String,
+    pub(super) back_label: &'static str,
+    /// The link to the next page of people.
+    pub(super) next: Option<String>,
 }
 
 /// The heading of a figure's list, in the user's language.
@@ -242,9 +245,9 @@ pub async fn people(
         let mut pairs = vec![("figure", figure.clone()), ("value", value.clone())];
         pairs.extend(scope_pairs(&request));
         pairs.push(("after", cursor));
-        query_string(&pairs)
+        format!("/dashboard/people?{}", query_string(&pairs))
     });
-    let back = query_string(&scope_pairs(&request));
+    let back = format!("/dashboard?{}", query_string(&scope_pairs(&request)));
     let template = PeopleTemplate {
         heading: heading(
             &p,
@@ -257,6 +260,7 @@ pub async fn people(
         to: request.to,
         rows,
         back,
+        back_label: "dashboard-back",
         next,
     };
     Ok(render(&template).into_response())

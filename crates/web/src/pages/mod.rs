@@ -16,6 +16,7 @@ mod coaching;
 mod consents;
 mod consultations;
 mod cost_benefit;
+mod cost_benefit_records;
 mod csrf;
 mod dashboard;
 mod dashboard_activities;
@@ -168,6 +169,8 @@ pub fn router() -> Router<AppState> {
         .route("/cost-benefit", get(cost_benefit::show))
         .route("/cost-benefit/parameters", post(cost_benefit::set_parameters))
         .route("/cost-benefit/scenarios", post(cost_benefit::save_scenario))
+        .route("/cost-benefit/people", get(cost_benefit_records::people))
+        .route("/cost-benefit/hours", get(cost_benefit_records::hours))
         .route("/esf", get(esf::list).post(esf::create))
         .route("/esf/{id}", get(esf::report))
         .route("/esf/{id}/edit", get(esf::edit).post(esf::update))

@@ -1,8 +1,12 @@
 //! The cost-benefit's programme, period and scope, for the page, the downloads and the API.
 
 use crate::error::AppError;
-use crate::requests::dashboard::DashboardQuery;
+use crate::identity::Ctx;
+use crate::requests::dashboard::{DashboardQuery, next_cursor, page_of};
 use crate::service::cost_benefit::Request;
+use crate::service::cost_benefit_records as records;
+use crate::state::AppState;
+use onramp_store::dashboard::Person;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -52,4 +56,55 @@ impl CostBenefitQuery {
             Err(other) => Err(other),
         }
     }
+}
+
+/// The cost-benefit's scope and period, and which figure's people to list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// started (the cohort), took_step, paid_work or in_work (with `value`).
+    pub figure: Option<String>,
+    /// For `in_work`: the check-in's months after exit, 6, 12, 18 or 24.
+    pub value: Option<String>,
+    /// The programme, period and scope, as for the cost-benefit.
+    pub programme_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub organisation_id: Option<String>,
+    pub region_id: Option<String>,
+    /// The `next` value of the previous page.
+    pub after: Option<String>,
+    /// 1 to 500; 100 by default.
+    pub limit: Option<i64>,
+}
+
+impl PeopleQuery {
+    /// The cost-benefit's own part of the query.
+    pub fn scope(&self) -> CostBenefitQuery {
+        CostBenefitQuery {
+            programme_id: self.programme_id.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            organisation_id: self.organisation_id.clone(),
+            region_id: self.region_id.clone(),
+        }
+    }
+}
+
+/// Reads one page of the people behind a figure, and the cursor of the next.
+pub async fn people_page(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &PeopleQuery,
+) -> Result<(Vec<Person>, Option<String>), AppError> {
+    let request = query.scope().request()?;
+    let figure = records::parse_figure(
+        query.figure.as_deref().unwrap_or(""),
+        query.value.as_deref().unwrap_or(""),
+    )?;
+    let (after, limit) = page_of(query.after.as_deref(), query.limit)?;
+    let mut rows = records::people(state, ctx, request, &figure, after, limit + 1).await?;
+    let next = next_cursor(&mut rows, limit);
+    Ok((rows, next))
 }

@@ -14,6 +14,7 @@ pub mod check_ins;
 pub mod coaching;
 pub mod consents;
 pub mod cost_benefit;
+pub mod cost_benefit_records;
 pub mod dashboard;
 pub mod dashboard_activities;
 pub mod dashboard_report;

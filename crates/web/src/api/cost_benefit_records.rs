@@ -1,0 +1,80 @@
+//! The participants and hours behind the cost-benefit's figures (docs/cost-benefit.md).
+
+use super::dashboard::{FigurePeople, FigurePerson};
+use super::extract::ApiQuery;
+use crate::error::{AppError, Problem};
+use crate::identity::Ctx;
+use crate::requests::cost_benefit::{CostBenefitQuery, PeopleQuery, people_page};
+use crate::service::cost_benefit_records as service;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The participants behind one figure of the cost-benefit (the cohort, steps, paid work, in
+/// work at a check-in), by name, as far as your caseload reaches; funders see figures only (403).
+/// Each list is written to the audit log.
+#[utoipa::path(get, path = "/api/v1/cost-benefit/participants", tag = "outcomes", params(PeopleQuery),
+    responses(
+        (status = 200, body = FigurePeople),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn people(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<PeopleQuery>,
+) -> Result<Json<FigurePeople>, AppError> {
+    let (rows, next) = people_page(&state, &ctx, &query).await?;
+    Ok(Json(FigurePeople {
+        rows: rows.into_iter().map(FigurePerson::from).collect(),
+        next,
+    }))
+}
+
+/// One partner's coach hours behind the costs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerHoursView {
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    /// Two decimals.
+    pub hours: f64,
+    /// The hourly cost the model valued them at, in cents.
+    pub hourly_cost: i64,
+    /// round(minutes × hourly cost / 60), in cents.
+    pub staff_cost: i64,
+    /// The partner's hours pages (the records), one per calendar year of the period.
+    pub hours_links: Vec<String>,
+}
+
+/// The coach hours per partner behind the cost-benefit's costs, with the hourly cost each was
+/// valued at; funders see figures only (403).
+#[utoipa::path(get, path = "/api/v1/cost-benefit/hours", tag = "outcomes", params(CostBenefitQuery),
+    responses(
+        (status = 200, body = Vec<PartnerHoursView>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn hours(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<CostBenefitQuery>,
+) -> Result<Json<Vec<PartnerHoursView>>, AppError> {
+    let rows = service::hours(&state, &ctx, query.request()?).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| PartnerHoursView {
+                organisation_id: r.organisation_id,
+                organisation_name: r.organisation_name,
+                hours: r.hours as f64 / 100.0,
+                hourly_cost: r.hourly_cost,
+                staff_cost: r.staff_cost,
+                hours_links: r.links.into_iter().map(|(_, link)| link).collect(),
+            })
+            .collect(),
+    ))
+}
