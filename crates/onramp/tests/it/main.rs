@@ -17,6 +17,7 @@ mod coaching;
 mod consent_withdrawn;
 mod cost_benefit;
 mod cost_benefit_budget;
+mod cost_benefit_exports;
 mod cost_benefit_records;
 mod dashboard;
 mod dashboard_counts;

@@ -1304,3 +1304,5 @@ cb-hours-title = Coach hours behind the costs
 cb-hours-help = The coach hours per partner that the costs are made of, with the hourly cost each was valued at, for the period
 cb-hours-none = No coach hours registered in this scope and period.
 cb-hours-records = The hours registered
+cb-download-csv = This table as CSV
+cb-download-xlsx = All tables as XLSX

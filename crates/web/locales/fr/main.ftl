@@ -1304,3 +1304,5 @@ cb-hours-title = Heures de coaching derrière les coûts
 cb-hours-help = Les heures de coaching par partenaire dont se composent les coûts, avec le coût horaire auquel elles sont valorisées, pour la période
 cb-hours-none = Aucune heure de coaching enregistrée dans ce périmètre et cette période.
 cb-hours-records = Les heures enregistrées
+cb-download-csv = Ce tableau en CSV
+cb-download-xlsx = Tous les tableaux en XLSX

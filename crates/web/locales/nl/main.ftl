@@ -1304,3 +1304,5 @@ cb-hours-title = Coachuren achter de kosten
 cb-hours-help = De coachuren per partner waaruit de kosten bestaan, met het uurtarief waartegen ze gewaardeerd zijn, voor de periode
 cb-hours-none = Geen coachuren geregistreerd in dit bereik en deze periode.
 cb-hours-records = De geregistreerde uren
+cb-download-csv = Deze tabel als CSV
+cb-download-xlsx = Alle tabellen als XLSX

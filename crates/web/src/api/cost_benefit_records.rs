@@ -1,14 +1,18 @@
-//! The participants and hours behind the cost-benefit's figures (docs/cost-benefit.md).
+//! The participants and hours behind the cost-benefit's figures, and its tables as downloads
+//! (docs/cost-benefit.md).
 
 use super::dashboard::{FigurePeople, FigurePerson};
 use super::extract::ApiQuery;
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
-use crate::requests::cost_benefit::{CostBenefitQuery, PeopleQuery, people_page};
+use crate::requests::cost_benefit::{
+    CostBenefitQuery, PeopleQuery, TableQuery, csv_download, people_page, xlsx_download,
+};
 use crate::service::cost_benefit_records as service;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -77,4 +81,39 @@ pub async fn hours(
             })
             .collect(),
     ))
+}
+
+/// One table of the cost-benefit as CSV for Belgian Excel (`;`, UTF-8 with BOM, decimal comma
+/// in Dutch and French): results, years, scenarios, tornado or assumptions (with the sources).
+/// Withheld figures read as hidden for funders.
+#[utoipa::path(get, path = "/api/v1/exports/cost-benefit.csv", tag = "outcomes", params(TableQuery),
+    responses(
+        (status = 200, description = "CSV, `;`-separated, UTF-8 with BOM", content_type = "text/csv"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<TableQuery>,
+) -> Result<Response, AppError> {
+    csv_download(&state, &ctx, &query).await
+}
+
+/// Every table of the cost-benefit as an XLSX workbook, a sheet each (results, years,
+/// scenarios, tornado, assumptions), amounts as numbers in euros.
+#[utoipa::path(get, path = "/api/v1/exports/cost-benefit.xlsx", tag = "outcomes", params(TableQuery),
+    responses(
+        (status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<TableQuery>,
+) -> Result<Response, AppError> {
+    xlsx_download(&state, &ctx, &query).await
 }

@@ -114,6 +114,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cost_benefit::save_scenario))
         .routes(routes!(cost_benefit_records::people))
         .routes(routes!(cost_benefit_records::hours))
+        .routes(routes!(cost_benefit_records::export_csv))
+        .routes(routes!(cost_benefit_records::export_xlsx))
         .routes(routes!(esf::list, esf::create))
         .routes(routes!(esf::show, esf::update))
         .routes(routes!(esf::indicators))

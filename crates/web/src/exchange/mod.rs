@@ -11,6 +11,7 @@ pub mod import_report;
 pub mod read;
 pub mod report;
 mod rows;
+pub mod tables;
 mod xlsx;
 
 pub use format::{BARRIER_COLUMNS, COLUMNS, CONTACT_COLUMNS, Kind, OUTCOME_COLUMNS, XLSX};

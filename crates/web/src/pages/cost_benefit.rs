@@ -99,6 +99,18 @@ impl CostBenefitTemplate {
         link
     }
 
+    /// A table of the report as CSV; the workbook of all with `table` empty.
+    pub fn download_link(&self, table: &str) -> String {
+        let Some(r) = &self.report else {
+            return String::new();
+        };
+        if table.is_empty() {
+            r.request.link("/cost-benefit.xlsx")
+        } else {
+            format!("{}&table={table}", r.request.link("/cost-benefit.csv"))
+        }
+    }
+
     /// The coach hours per partner behind the costs.
     pub fn hours_link(&self) -> String {
         self.report

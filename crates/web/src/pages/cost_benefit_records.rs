@@ -1,10 +1,13 @@
 //! The participants and hours behind the cost-benefit's figures: the dashboard's list of people
-//! (`/cost-benefit/people`) and the coach hours per partner (`/cost-benefit/hours`).
+//! (`/cost-benefit/people`) and the coach hours per partner (`/cost-benefit/hours`); the tables
+//! as downloads (`/cost-benefit.csv?table=`, `/cost-benefit.xlsx`).
 
 use super::dashboard::PeopleTemplate;
 use super::layout::{Page, PageResult, render};
 use crate::identity::PageCtx;
-use crate::requests::cost_benefit::{CostBenefitQuery, PeopleQuery, people_page};
+use crate::requests::cost_benefit::{
+    CostBenefitQuery, PeopleQuery, TableQuery, csv_download, people_page, xlsx_download,
+};
 use crate::service::cost_benefit::Request;
 use crate::service::cost_benefit_records::{self as service, PartnerHours};
 use crate::state::AppState;
@@ -82,4 +85,20 @@ pub async fn hours(
         rows,
     };
     Ok(render(&template).into_response())
+}
+
+pub async fn export_csv(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Query(query): Query<TableQuery>,
+) -> PageResult {
+    Ok(csv_download(&state, &ctx, &query).await?)
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Query(query): Query<TableQuery>,
+) -> PageResult {
+    Ok(xlsx_download(&state, &ctx, &query).await?)
 }

@@ -171,6 +171,8 @@ pub fn router() -> Router<AppState> {
         .route("/cost-benefit/scenarios", post(cost_benefit::save_scenario))
         .route("/cost-benefit/people", get(cost_benefit_records::people))
         .route("/cost-benefit/hours", get(cost_benefit_records::hours))
+        .route("/cost-benefit.csv", get(cost_benefit_records::export_csv))
+        .route("/cost-benefit.xlsx", get(cost_benefit_records::export_xlsx))
         .route("/esf", get(esf::list).post(esf::create))
         .route("/esf/{id}", get(esf::report))
         .route("/esf/{id}/edit", get(esf::edit).post(esf::update))

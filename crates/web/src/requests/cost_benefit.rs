@@ -1,11 +1,15 @@
 //! The cost-benefit's programme, period and scope, for the page, the downloads and the API.
 
+use crate::download::{CSV, XLSX, download};
 use crate::error::AppError;
+use crate::exchange::tables;
 use crate::identity::Ctx;
 use crate::requests::dashboard::{DashboardQuery, next_cursor, page_of};
 use crate::service::cost_benefit::Request;
 use crate::service::cost_benefit_records as records;
+use crate::service::cost_benefit_tables::TABLES;
 use crate::state::AppState;
+use axum::response::Response;
 use onramp_store::dashboard::Person;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -107,4 +111,56 @@ pub async fn people_page(
     let mut rows = records::people(state, ctx, request, &figure, after, limit + 1).await?;
     let next = next_cursor(&mut rows, limit);
     Ok((rows, next))
+}
+
+/// The cost-benefit's scope and period, and for the CSV which of its tables.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct TableQuery {
+    /// For the CSV: results (the default), years, scenarios, tornado or assumptions; the XLSX
+    /// holds them all, a sheet each.
+    pub table: Option<String>,
+    /// The programme, period and scope, as for the cost-benefit.
+    pub programme_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub organisation_id: Option<String>,
+    pub region_id: Option<String>,
+}
+
+impl TableQuery {
+    fn scope(&self) -> CostBenefitQuery {
+        CostBenefitQuery {
+            programme_id: self.programme_id.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            organisation_id: self.organisation_id.clone(),
+            region_id: self.region_id.clone(),
+        }
+    }
+
+    async fn tables(&self, state: &AppState, ctx: &Ctx) -> Result<Vec<tables::Table>, AppError> {
+        let report = crate::service::cost_benefit::report(state, ctx, self.scope().request()?).await?;
+        Ok(crate::service::cost_benefit_tables::tables(&report, ctx.language))
+    }
+}
+
+/// One table of the cost-benefit as CSV for Belgian Excel (the page's and the API's download).
+pub async fn csv_download(state: &AppState, ctx: &Ctx, query: &TableQuery) -> Result<Response, AppError> {
+    let name = query.table.as_deref().filter(|t| !t.is_empty()).unwrap_or("results");
+    if !TABLES.contains(&name) {
+        return Err(AppError::invalid_choice("table", TABLES));
+    }
+    let all = query.tables(state, ctx).await?;
+    let table = all.iter().find(|t| t.name == name).ok_or(AppError::NotFound)?;
+    let file = format!("onramp-cost-benefit-{name}.csv");
+    Ok(download(tables::write_csv(table, ctx.language), CSV, &file))
+}
+
+/// Every table of the cost-benefit as an XLSX workbook, a sheet each.
+pub async fn xlsx_download(state: &AppState, ctx: &Ctx, query: &TableQuery) -> Result<Response, AppError> {
+    let all = query.tables(state, ctx).await?;
+    let bytes = tables::write_xlsx(&all, ctx.language).map_err(AppError::internal)?;
+    Ok(download(bytes, XLSX, "onramp-cost-benefit.xlsx"))
 }

@@ -15,6 +15,7 @@ pub mod coaching;
 pub mod consents;
 pub mod cost_benefit;
 pub mod cost_benefit_records;
+pub mod cost_benefit_tables;
 pub mod dashboard;
 pub mod dashboard_activities;
 pub mod dashboard_report;
