@@ -7,12 +7,12 @@ use crate::support::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-fn scope(programme: &str) -> String {
+pub(crate) fn scope(programme: &str) -> String {
     format!("programme_id={programme}&from={}&to={}", ago(1000), ago(0))
 }
 
 /// The hand-computed parameters of `a_small_programme_computed_by_hand_to_the_cent`.
-async fn by_hand(app: &TestApp, admin: &Client) -> String {
+pub(crate) async fn by_hand(app: &TestApp, admin: &Client) -> String {
     let programme = programme(app, admin).await;
     let values = json!({"hourly_cost": "50", "overhead_rate": "10", "direct_costs": "200", "benefits_per_month": "600",
                         "contributions_per_month": "400", "deadweight": "50", "drop_off": "50", "discount_rate": "10",
@@ -22,7 +22,7 @@ async fn by_hand(app: &TestApp, admin: &Client) -> String {
     programme
 }
 
-async fn get_bytes(app: &TestApp, client: &Client, path: &str) -> (StatusCode, Vec<u8>) {
+pub(crate) async fn get_bytes(app: &TestApp, client: &Client, path: &str) -> (StatusCode, Vec<u8>) {
     let response = client.get(app.url(path)).send().await.unwrap();
     (response.status(), response.bytes().await.unwrap().to_vec())
 }

@@ -30,6 +30,7 @@ mod esf_intake;
 mod exchange;
 mod exchange_records;
 mod exchange_rules;
+mod funding_case;
 mod group_sessions;
 mod icf;
 mod import_data;

@@ -6,7 +6,7 @@ use super::extract::ApiQuery;
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::requests::cost_benefit::{
-    CostBenefitQuery, PeopleQuery, TableQuery, csv_download, people_page, xlsx_download,
+    CostBenefitQuery, DownloadQuery, PeopleQuery, csv_download, pdf_download, people_page, xlsx_download,
 };
 use crate::service::cost_benefit_records as service;
 use crate::state::AppState;
@@ -86,7 +86,7 @@ pub async fn hours(
 /// One table of the cost-benefit as CSV for Belgian Excel (`;`, UTF-8 with BOM, decimal comma
 /// in Dutch and French): results, years, scenarios, tornado or assumptions (with the sources).
 /// Withheld figures read as hidden for funders.
-#[utoipa::path(get, path = "/api/v1/exports/cost-benefit.csv", tag = "outcomes", params(TableQuery),
+#[utoipa::path(get, path = "/api/v1/exports/cost-benefit.csv", tag = "outcomes", params(DownloadQuery),
     responses(
         (status = 200, description = "CSV, `;`-separated, UTF-8 with BOM", content_type = "text/csv"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -96,14 +96,14 @@ pub async fn hours(
 pub async fn export_csv(
     State(state): State<AppState>,
     ctx: Ctx,
-    ApiQuery(query): ApiQuery<TableQuery>,
+    ApiQuery(query): ApiQuery<DownloadQuery>,
 ) -> Result<Response, AppError> {
     csv_download(&state, &ctx, &query).await
 }
 
 /// Every table of the cost-benefit as an XLSX workbook, a sheet each (results, years,
 /// scenarios, tornado, assumptions), amounts as numbers in euros.
-#[utoipa::path(get, path = "/api/v1/exports/cost-benefit.xlsx", tag = "outcomes", params(TableQuery),
+#[utoipa::path(get, path = "/api/v1/exports/cost-benefit.xlsx", tag = "outcomes", params(DownloadQuery),
     responses(
         (status = 200, description = "XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -113,7 +113,26 @@ pub async fn export_csv(
 pub async fn export_xlsx(
     State(state): State<AppState>,
     ctx: Ctx,
-    ApiQuery(query): ApiQuery<TableQuery>,
+    ApiQuery(query): ApiQuery<DownloadQuery>,
 ) -> Result<Response, AppError> {
     xlsx_download(&state, &ctx, &query).await
+}
+
+/// The funding case as a PDF (tagged, A4) for a payer or a minister: the programme, its reach and
+/// results, the cost-benefit with its assumptions and sources, the sensitivity as a chart and a
+/// table, the three scenarios and what the figures cannot claim; in `lang` (nl, fr, en). Funders
+/// get a small cohort's money withheld, as on the page.
+#[utoipa::path(get, path = "/api/v1/cost-benefit/funding-case.pdf", tag = "outcomes", params(DownloadQuery),
+    responses(
+        (status = 200, description = "The PDF (tagged, A4)", content_type = "application/pdf"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An invalid scope, period or language", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn funding_case(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<DownloadQuery>,
+) -> Result<Response, AppError> {
+    pdf_download(&state, &ctx, &query).await
 }

@@ -116,6 +116,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cost_benefit_records::hours))
         .routes(routes!(cost_benefit_records::export_csv))
         .routes(routes!(cost_benefit_records::export_xlsx))
+        .routes(routes!(cost_benefit_records::funding_case))
         .routes(routes!(esf::list, esf::create))
         .routes(routes!(esf::show, esf::update))
         .routes(routes!(esf::indicators))

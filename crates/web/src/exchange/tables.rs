@@ -19,14 +19,15 @@ pub enum Cell {
 }
 
 /// One table: its sheet name (stable: `results`, `years`), column headings and rows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     pub name: &'static str,
     pub headings: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
-fn text(cell: &Cell, language: Language) -> String {
+/// A cell as text in `language` (amounts in euros without the sign).
+pub fn text(cell: &Cell, language: Language) -> String {
     match cell {
         Cell::Text(text) => text.clone(),
         Cell::Count(n) => n.to_string(),

@@ -111,6 +111,20 @@ impl CostBenefitTemplate {
         }
     }
 
+    /// The printed funding case of the report shown, in the page's language.
+    pub fn funding_case_link(&self) -> String {
+        self.report
+            .as_ref()
+            .map(|r| {
+                format!(
+                    "{}&lang={}",
+                    r.request.link("/cost-benefit/funding-case.pdf"),
+                    self.p.lang.as_str()
+                )
+            })
+            .unwrap_or_default()
+    }
+
     /// The coach hours per partner behind the costs.
     pub fn hours_link(&self) -> String {
         self.report

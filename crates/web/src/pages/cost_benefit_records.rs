@@ -6,7 +6,7 @@ use super::dashboard::PeopleTemplate;
 use super::layout::{Page, PageResult, render};
 use crate::identity::PageCtx;
 use crate::requests::cost_benefit::{
-    CostBenefitQuery, PeopleQuery, TableQuery, csv_download, people_page, xlsx_download,
+    CostBenefitQuery, DownloadQuery, PeopleQuery, csv_download, pdf_download, people_page, xlsx_download,
 };
 use crate::service::cost_benefit::Request;
 use crate::service::cost_benefit_records::{self as service, PartnerHours};
@@ -90,7 +90,7 @@ pub async fn hours(
 pub async fn export_csv(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
-    Query(query): Query<TableQuery>,
+    Query(query): Query<DownloadQuery>,
 ) -> PageResult {
     Ok(csv_download(&state, &ctx, &query).await?)
 }
@@ -98,7 +98,15 @@ pub async fn export_csv(
 pub async fn export_xlsx(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
-    Query(query): Query<TableQuery>,
+    Query(query): Query<DownloadQuery>,
 ) -> PageResult {
     Ok(xlsx_download(&state, &ctx, &query).await?)
+}
+
+pub async fn funding_case(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Query(query): Query<DownloadQuery>,
+) -> PageResult {
+    Ok(pdf_download(&state, &ctx, &query).await?)
 }

@@ -173,6 +173,10 @@ pub fn router() -> Router<AppState> {
         .route("/cost-benefit/hours", get(cost_benefit_records::hours))
         .route("/cost-benefit.csv", get(cost_benefit_records::export_csv))
         .route("/cost-benefit.xlsx", get(cost_benefit_records::export_xlsx))
+        .route(
+            "/cost-benefit/funding-case.pdf",
+            get(cost_benefit_records::funding_case),
+        )
         .route("/esf", get(esf::list).post(esf::create))
         .route("/esf/{id}", get(esf::report))
         .route("/esf/{id}/edit", get(esf::edit).post(esf::update))

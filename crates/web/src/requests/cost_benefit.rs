@@ -113,14 +113,16 @@ pub async fn people_page(
     Ok((rows, next))
 }
 
-/// The cost-benefit's scope and period, and for the CSV which of its tables.
+/// The cost-benefit's scope and period, for the CSV which of its tables, for the PDF its language.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
-pub struct TableQuery {
+pub struct DownloadQuery {
     /// For the CSV: results (the default), years, scenarios, tornado or assumptions; the XLSX
     /// holds them all, a sheet each.
     pub table: Option<String>,
+    /// For the funding case PDF: nl, fr or en; your own language when absent.
+    pub lang: Option<String>,
     /// The programme, period and scope, as for the cost-benefit.
     pub programme_id: Option<String>,
     pub from: Option<String>,
@@ -129,8 +131,8 @@ pub struct TableQuery {
     pub region_id: Option<String>,
 }
 
-impl TableQuery {
-    fn scope(&self) -> CostBenefitQuery {
+impl DownloadQuery {
+    pub fn scope(&self) -> CostBenefitQuery {
         CostBenefitQuery {
             programme_id: self.programme_id.clone(),
             from: self.from.clone(),
@@ -147,7 +149,7 @@ impl TableQuery {
 }
 
 /// One table of the cost-benefit as CSV for Belgian Excel (the page's and the API's download).
-pub async fn csv_download(state: &AppState, ctx: &Ctx, query: &TableQuery) -> Result<Response, AppError> {
+pub async fn csv_download(state: &AppState, ctx: &Ctx, query: &DownloadQuery) -> Result<Response, AppError> {
     let name = query.table.as_deref().filter(|t| !t.is_empty()).unwrap_or("results");
     if !TABLES.contains(&name) {
         return Err(AppError::invalid_choice("table", TABLES));
@@ -159,8 +161,14 @@ pub async fn csv_download(state: &AppState, ctx: &Ctx, query: &TableQuery) -> Re
 }
 
 /// Every table of the cost-benefit as an XLSX workbook, a sheet each.
-pub async fn xlsx_download(state: &AppState, ctx: &Ctx, query: &TableQuery) -> Result<Response, AppError> {
+pub async fn xlsx_download(state: &AppState, ctx: &Ctx, query: &DownloadQuery) -> Result<Response, AppError> {
     let all = query.tables(state, ctx).await?;
     let bytes = tables::write_xlsx(&all, ctx.language).map_err(AppError::internal)?;
     Ok(download(bytes, XLSX, "onramp-cost-benefit.xlsx"))
+}
+
+/// The printed funding case (the page's and the API's download).
+pub async fn pdf_download(state: &AppState, ctx: &Ctx, query: &DownloadQuery) -> Result<Response, AppError> {
+    let request = query.scope().request()?;
+    crate::service::funding_case::pdf(state, ctx, request, query.lang.as_deref().unwrap_or("")).await
 }

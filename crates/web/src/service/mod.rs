@@ -25,6 +25,7 @@ pub mod documents;
 pub mod esf;
 pub mod esf_pdf;
 pub mod exchange;
+pub mod funding_case;
 pub mod group_sessions;
 pub mod icf;
 pub mod intake;
