@@ -14,6 +14,19 @@ async fn the_budget_cost_basis_reads_the_agreements_amounts() {
     let programme = programme(&app, &admin).await;
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
     let gtb = app.organisation_id("GTB Vlaanderen").await;
+    // Hours: 10 h × €50 + 10% = €550; with the basis "budget" the agreements replace them.
+    let values = json!({"hourly_cost": "50", "overhead_rate": "10", "direct_costs": "0", "cost_basis": "budget"});
+    let (status, settings) = set(&app, &admin, &programme, values).await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    let half = format!(
+        "/api/v1/cost-benefit?programme_id={programme}&from={}&to={}",
+        ago(1000),
+        ago(500)
+    );
+    // What the demo's own agreements already bring to the whole period and to its first half.
+    let (_, before) = figures(&app, &admin, &programme).await;
+    let (_, before_half) = app.get_json(&admin, &half).await;
+    let budget = |r: &serde_json::Value| r["costs_budget"].as_i64().unwrap();
     // An agreement over exactly the period the figures ask for (1,001 days).
     let body = json!({"provider_id": gtb, "starts_on": ago(1000), "ends_on": ago(0), "reach_target": 20,
                       "steps_target_percent": 15, "fte": 0.5, "esf_amount": 8000.5, "own_share": 2000});
@@ -28,31 +41,21 @@ async fn the_budget_cost_basis_reads_the_agreements_amounts() {
         (json!(800_050), json!(200_000))
     );
     let id = agreement["id"].as_str().unwrap().to_owned();
-
-    // Hours: 10 h × €50 + 10% = €550; the budget €10,000.50 replaces them.
-    let values = json!({"hourly_cost": "50", "overhead_rate": "10", "direct_costs": "0", "cost_basis": "budget"});
-    let (status, settings) = set(&app, &admin, &programme, values).await;
-    assert_eq!(status, StatusCode::OK, "{settings}");
     let (status, r) = figures(&app, &admin, &programme).await;
     assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(budget(&r) - budget(&before), 1_000_050, "{r}");
     assert_eq!(
-        (r["costs_budget"].clone(), r["costs_staff"].clone()),
-        (json!(1_000_050), json!(0))
+        (r["costs_staff"].clone(), r["costs"].clone()),
+        (json!(0), json!(budget(&r)))
     );
-    assert_eq!(r["costs"], 1_000_050);
-    // "both" adds them to the hours: 50,000 + 5,000 + 1,000,050.
+    // "both" adds them to the hours: 50,000 + 5,000.
     set(&app, &admin, &programme, json!({"cost_basis": "both"})).await;
-    let (_, r) = figures(&app, &admin, &programme).await;
-    assert_eq!(r["costs"], 55_000 + 1_000_050, "{r}");
+    let (_, both) = figures(&app, &admin, &programme).await;
+    assert_eq!(both["costs"], 55_000 + budget(&r), "{both}");
     // Half the agreement's period: 501 of its 1,001 days, rounded down:
     // 1,000,050 × 501 / 1,001 = 500,524.5 → 500,524.
-    let half = format!(
-        "/api/v1/cost-benefit?programme_id={programme}&from={}&to={}",
-        ago(1000),
-        ago(500)
-    );
     let (_, r) = app.get_json(&admin, &half).await;
-    assert_eq!(r["costs_budget"], 500_524, "{r}");
+    assert_eq!(budget(&r) - budget(&before_half), 500_524, "{r}");
 
     // A change through the API keeps the cents; a bad amount is named.
     let update = json!({"provider_id": gtb, "starts_on": ago(1000), "ends_on": ago(0), "reach_target": 20,
@@ -71,7 +74,11 @@ async fn the_budget_cost_basis_reads_the_agreements_amounts() {
     assert!(has_error(&problem, "esf_amount", "out-of-range"), "{problem}");
     assert!(has_error(&problem, "own_share", "invalid-number"), "{problem}");
     let (_, r) = figures(&app, &admin, &programme).await;
-    assert_eq!(r["costs_budget"], 1_000_025, "the refused change kept nothing");
+    assert_eq!(
+        budget(&r) - budget(&before),
+        1_000_025,
+        "the refused change kept nothing"
+    );
 }
 
 #[tokio::test]
