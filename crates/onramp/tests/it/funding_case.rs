@@ -3,26 +3,9 @@
 //! a funder gets a small cohort's money withheld; bad input and coaches refused.
 
 use crate::cost_benefit_exports::{by_hand, get_bytes, scope};
+use crate::plans::pdf_text;
 use crate::support::*;
 use reqwest::StatusCode;
-
-/// The PDF's text as pdftotext reads it, with one space between words.
-fn pdf_text(bytes: &[u8]) -> String {
-    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("case.pdf");
-    std::fs::write(&file, bytes).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args([file.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by scripts/test");
-    assert!(output.status.success());
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 #[tokio::test]
 async fn the_funding_case_prints_the_figures_in_each_language() {

@@ -173,13 +173,7 @@ const CHART_WIDTH: i64 = 600;
 /// The tornado's bars around the central net present value, scaled to the widest.
 fn bars(p: &Page, report: &Report) -> Vec<Bar> {
     let centre = report.results.net_present_value;
-    let reach = report
-        .tornado
-        .iter()
-        .flat_map(|b| [(b.npv_at_low - centre).abs(), (b.npv_at_high - centre).abs()])
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let reach = report.tornado_reach();
     let half = CHART_WIDTH / 2;
     let x = |npv: i64| half + (npv - centre) as i128 as i64 * half / reach;
     report

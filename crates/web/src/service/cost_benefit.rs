@@ -79,6 +79,20 @@ pub struct Report {
     pub records: bool,
 }
 
+impl Report {
+    /// How far the widest bar of the tornado reaches from the central net present value (at
+    /// least a cent), to scale a chart of it.
+    pub fn tornado_reach(&self) -> i64 {
+        let centre = self.results.net_present_value;
+        self.tornado
+            .iter()
+            .flat_map(|b| [(b.npv_at_low - centre).abs(), (b.npv_at_high - centre).abs()])
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
+}
+
 /// Checks the scope against the policy (`ViewCostBenefit`, or `ViewCostBenefitRecords` for the
 /// participants and hours behind the figures) and gives the store's scope; with `records` false
 /// it also says whether the reader may open those records.

@@ -80,13 +80,7 @@ fn block(table: &Table, lang: Language) -> Block {
 /// The tornado's bars as fractions of the width around the central net present value.
 fn chart(report: &Report, lang: Language) -> Block {
     let centre = report.results.net_present_value;
-    let reach = report
-        .tornado
-        .iter()
-        .flat_map(|b| [(b.npv_at_low - centre).abs(), (b.npv_at_high - centre).abs()])
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
+    let reach = report.tornado_reach() as f64;
     let at = |npv: i64| 0.5 + (npv - centre) as f64 / (2.0 * reach);
     Block::Bars {
         caption: text(lang, "fc-sensitivity-chart"),
