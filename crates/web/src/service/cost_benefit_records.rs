@@ -9,10 +9,9 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::Datelike;
 use onramp_domain::cost_benefit::{self as model, CHECK_IN_MONTHS};
-use onramp_domain::policy;
 use onramp_store::audit::{self, Event};
 use onramp_store::cost_benefit as store;
-use onramp_store::dashboard::{self, After, Figure, Person};
+use onramp_store::dashboard::{After, Figure, Person};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -48,10 +47,7 @@ pub async fn people(
 ) -> Result<Vec<Person>, AppError> {
     let mut conn = state.db.conn().await?;
     let (scope, _) = checked(&mut conn, ctx, &request, true).await?;
-    if policy::caseload_scope(&ctx.actor).is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let rows = dashboard::people(&mut conn, scope, figure, &ctx.actor, after, limit).await?;
+    let rows = super::dashboard::people_in(&mut conn, ctx, scope, figure, after, limit).await?;
     drop(conn);
     // One entry per participant, so each person's access log shows who opened them in a list.
     let what = serde_json::json!({
