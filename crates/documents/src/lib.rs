@@ -56,6 +56,21 @@ pub enum Block {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
     },
+    /// Horizontal bars around a centre line (a tornado chart), drawn as shapes: each bar runs
+    /// from `from` to `to`, fractions of the width; the same figures belong in a table beside it.
+    Bars {
+        caption: String,
+        centre: f64,
+        bars: Vec<Bar>,
+    },
+}
+
+/// One bar of [`Block::Bars`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Bar {
+    pub label: String,
+    pub from: f64,
+    pub to: f64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +117,15 @@ mod tests {
                     Block::Table {
                         header: vec!["A".into(), "B".into()],
                         rows: vec![vec!["1".into(), "2".into()]],
+                    },
+                    Block::Bars {
+                        caption: "Sensibilité".into(),
+                        centre: 0.5,
+                        bars: vec![Bar {
+                            label: "*taux*".into(),
+                            from: 0.2,
+                            to: 0.9,
+                        }],
                     },
                 ],
             }],

@@ -82,6 +82,10 @@ pub struct AgreementInput {
     pub fte_hundredths: i32,
     /// European Social Fund share of the funding; the partner pays the rest.
     pub esf_percent: i32,
+    /// The European Social Fund's amount and the partner's own share, in cents; the
+    /// cost-benefit's cost basis "budget" reads them (docs/cost-benefit.md).
+    pub esf_amount_cents: Option<i64>,
+    pub own_share_cents: Option<i64>,
     pub notes: Option<String>,
 }
 
@@ -97,6 +101,9 @@ pub struct AgreementFields {
     /// FTE with up to two decimals: "1" or "0.8".
     pub fte: String,
     pub esf_percent: String,
+    /// Euros with up to two decimals ("125000" or "125000,50"), no thousands separator; empty: none.
+    pub esf_amount: String,
+    pub own_share: String,
     pub notes: String,
 }
 
@@ -125,6 +132,8 @@ impl AgreementInput {
         } else {
             errors.check("esf_percent", whole(&fields.esf_percent, 0, 100))
         };
+        let esf_amount_cents = errors.check("esf_amount", amount(&fields.esf_amount)).flatten();
+        let own_share_cents = errors.check("own_share", amount(&fields.own_share)).flatten();
         let notes = errors.check("notes", optional_multiline(&fields.notes, 5000)).flatten();
         errors.finish(|| AgreementInput {
             provider_id: provider_id.unwrap(),
@@ -135,9 +144,19 @@ impl AgreementInput {
             steps_target_permille: steps.unwrap(),
             fte_hundredths: fte.unwrap(),
             esf_percent: esf.unwrap(),
+            esf_amount_cents,
+            own_share_cents,
             notes,
         })
     }
+}
+
+/// An optional amount in euros with up to two decimals, in cents (the cost-benefit's reading).
+fn amount(input: &str) -> Result<Option<i64>, &'static str> {
+    if input.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::cost_benefit::parse_value(crate::cost_benefit::Kind::Amount, input).map(Some)
 }
 
 fn whole(input: &str, min: i32, max: i32) -> Result<i32, &'static str> {
@@ -288,6 +307,30 @@ mod tests {
             ("esf_percent", "out-of-range"),
             ("ends_on", "range-inverted"),
         ] {
+            assert_eq!(errors.for_field(field).map(|e| e.code), Some(code), "{field}");
+        }
+    }
+
+    #[test]
+    fn amounts_are_euros_with_cents() {
+        let agreement = AgreementInput::parse(&AgreementFields {
+            esf_amount: "120000,50".into(),
+            own_share: " 30000 ".into(),
+            ..fields()
+        })
+        .unwrap();
+        assert_eq!(
+            (agreement.esf_amount_cents, agreement.own_share_cents),
+            (Some(12_000_050), Some(3_000_000))
+        );
+        assert_eq!(AgreementInput::parse(&fields()).unwrap().esf_amount_cents, None);
+        let errors = AgreementInput::parse(&AgreementFields {
+            esf_amount: "12.345".into(),
+            own_share: "-5".into(),
+            ..fields()
+        })
+        .unwrap_err();
+        for (field, code) in [("esf_amount", "invalid-number"), ("own_share", "out-of-range")] {
             assert_eq!(errors.for_field(field).map(|e| e.code), Some(code), "{field}");
         }
     }

@@ -397,6 +397,16 @@ fn per(total: i64, n: i64) -> Option<i64> {
     (n > 0).then(|| round(total as f64 / n as f64))
 }
 
+/// The cost of a partner's minutes at its hourly cost, to the cent.
+pub fn staff_cost(minutes: i64, hourly_cost: i64) -> i64 {
+    round(minutes as f64 * hourly_cost as f64 / 60.0)
+}
+
+/// Minutes as hours in hundredths (12 345 = 123.45 hours).
+pub fn hours_hundredths(minutes: i64) -> i64 {
+    round(minutes as f64 * 100.0 / 60.0)
+}
+
 /// The costs of the inputs under the parameters.
 pub fn costs(p: &Parameters, inputs: &Inputs) -> Costs {
     let basis = p.get("cost_basis");
@@ -405,14 +415,14 @@ pub fn costs(p: &Parameters, inputs: &Inputs) -> Costs {
     let staff: i64 = inputs
         .minutes
         .iter()
-        .map(|(partner, minutes)| round(*minutes as f64 * p.hourly_cost(*partner) as f64 / 60.0))
+        .map(|(partner, minutes)| staff_cost(*minutes, p.hourly_cost(*partner)))
         .sum();
     let staff = if use_hours { staff } else { 0 };
     let overheads = round(staff as f64 * p.get("overhead_rate") as f64 / 10_000.0);
     let budget = if use_budget { inputs.budget } else { 0 };
     let direct = p.get("direct_costs");
     Costs {
-        hours: round(minutes as f64 * 100.0 / 60.0),
+        hours: hours_hundredths(minutes),
         staff,
         overheads,
         direct,

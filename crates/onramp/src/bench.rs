@@ -156,7 +156,7 @@ async fn participant_file(db: &Db, id: Uuid) -> Result<usize> {
 
 /// Median and 99th percentile of `runs` timings of `operation`, and its first run apart: on a
 /// file larger than memory the first run reads cold pages, and with few runs it is the p99.
-async fn measure<F, Fut>(name: &str, runs: usize, mut operation: F) -> Result<()>
+pub(crate) async fn measure<F, Fut>(name: &str, runs: usize, mut operation: F) -> Result<()>
 where
     F: FnMut(usize) -> Fut,
     Fut: std::future::Future<Output = Result<usize>>,
@@ -492,7 +492,8 @@ pub async fn generated(db: &Db, runs: usize, year: i32) -> Result<()> {
         })
         .await?;
     }
-    monitoring(db, runs, year, region, &state, &ctx).await
+    monitoring(db, runs, year, region, &state, &ctx).await?;
+    crate::bench_cost_benefit::run(db, &state, &ctx, region, year, runs).await
 }
 
 /// The monitoring report (issue 25) of a region and of everything over a year, from the kept

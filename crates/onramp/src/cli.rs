@@ -131,7 +131,7 @@ pub enum BenchCommand {
         runs: usize,
     },
     /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
-    /// dashboard for a region and for everything over a year.
+    /// dashboard and the cost-benefit for a region and for everything over a year.
     Generated {
         #[arg(long, default_value_t = 50)]
         runs: usize,

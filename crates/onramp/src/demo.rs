@@ -323,7 +323,7 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
     };
     let mut coaches: Vec<(Uuid, Vec<Uuid>)> = Vec::new();
 
-    account(
+    let admin = account(
         &mut tx,
         &hash,
         ADMIN,
@@ -333,10 +333,11 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
         vec![],
     )
     .await?;
+    let mut coordinators = Vec::new();
     for (code, name) in FLEMISH_PROVINCES {
         let email = format!("coordinator.{code}@onramp.demo");
         let display = format!("Coördinator {name}");
-        account(
+        let id = account(
             &mut tx,
             &hash,
             &email,
@@ -346,6 +347,7 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
             vec![region(code).expect("region")],
         )
         .await?;
+        coordinators.push((code, id));
     }
     for (index, (first, last, code)) in COACHES.iter().enumerate() {
         let email = format!(
@@ -423,6 +425,11 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
         crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::time::today()).await?;
         crate::demo_caseload::sessions(&mut tx, &coaches, peer_expert, onramp_web::time::today()).await?;
         crate::demo_esf::operation_and_study(&mut tx, researcher, onramp_web::time::today()).await?;
+        let limburg = coordinators.iter().find(|(c, _)| *c == "limburg").map(|(_, id)| *id);
+        if let (Some(coordinator), Some(region)) = (limburg, region("limburg")) {
+            let today = onramp_web::time::today();
+            crate::demo_cost_benefit::fill(&mut tx, admin, coordinator, region, &coaches, today).await?;
+        }
     }
 
     let who = Who::cli();
@@ -465,6 +472,8 @@ async fn agreement(tx: &mut Tx, provider: Uuid, partner: Uuid) -> Result<()> {
         steps_target_percent: "15".into(),
         fte: "1".into(),
         esf_percent: "80".into(),
+        esf_amount: "48000".into(),
+        own_share: "12000".into(),
         notes: String::new(),
     };
     let input = AgreementInput::parse(&fields).map_err(|e| anyhow::anyhow!("{e:?}"))?;

@@ -1,9 +1,11 @@
 //! The `onramp` binary's library: command-line interface and demo data.
 
 pub mod bench;
+mod bench_cost_benefit;
 mod bench_memory;
 pub mod cli;
 pub mod demo;
 mod demo_caseload;
+mod demo_cost_benefit;
 mod demo_esf;
 pub mod generate;

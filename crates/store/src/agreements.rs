@@ -20,6 +20,8 @@ pub struct Agreement {
     pub steps_target_permille: i32,
     pub fte_hundredths: i32,
     pub esf_percent: i32,
+    pub esf_amount_cents: Option<i64>,
+    pub own_share_cents: Option<i64>,
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -44,18 +46,19 @@ struct HoursRow {
 
 const SELECT: &str = "SELECT a.id, a.provider_id, pr.name AS provider_name, a.partner_id, pa.name AS partner_name,
         a.starts_on, a.ends_on, a.signed_on, a.reach_target, a.steps_target_permille, a.fte_hundredths, a.esf_percent,
-        a.notes, a.created_at, a.updated_at
+        a.esf_amount_cents, a.own_share_cents, a.notes, a.created_at, a.updated_at
     FROM agreements a JOIN organisations pr ON pr.id = a.provider_id JOIN organisations pa ON pa.id = a.partner_id";
 
 pub async fn create(tx: &mut impl Access, partner_id: Uuid, input: &AgreementInput) -> Result<Agreement> {
     let id = Uuid::now_v7();
     let sql = "INSERT INTO agreements (id, provider_id, partner_id, starts_on, ends_on, signed_on, reach_target,
-                   steps_target_permille, fte_hundredths, esf_percent, notes, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
+                   steps_target_permille, fte_hundredths, esf_percent, esf_amount_cents, own_share_cents, notes,
+                   created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)";
     run!(tx, c => sqlx::query(sql)
         .bind(id).bind(input.provider_id).bind(partner_id).bind(input.starts_on).bind(input.ends_on).bind(input.signed_on)
         .bind(input.reach_target).bind(input.steps_target_permille).bind(input.fte_hundredths).bind(input.esf_percent)
-        .bind(&input.notes).bind(now())
+        .bind(input.esf_amount_cents).bind(input.own_share_cents).bind(&input.notes).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("provider_id"))?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
@@ -63,12 +66,13 @@ pub async fn create(tx: &mut impl Access, partner_id: Uuid, input: &AgreementInp
 
 pub async fn update(tx: &mut impl Access, id: Uuid, input: &AgreementInput) -> Result<Agreement> {
     let sql = "UPDATE agreements SET provider_id = $1, starts_on = $2, ends_on = $3, signed_on = $4, reach_target = $5,
-                   steps_target_permille = $6, fte_hundredths = $7, esf_percent = $8, notes = $9, updated_at = $10
-               WHERE id = $11";
+                   steps_target_permille = $6, fte_hundredths = $7, esf_percent = $8, esf_amount_cents = $9, own_share_cents = $10,
+                   notes = $11, updated_at = $12
+               WHERE id = $13";
     let done = run!(tx, c => sqlx::query(sql)
         .bind(input.provider_id).bind(input.starts_on).bind(input.ends_on).bind(input.signed_on).bind(input.reach_target)
-        .bind(input.steps_target_permille).bind(input.fte_hundredths).bind(input.esf_percent).bind(&input.notes)
-        .bind(now()).bind(id)
+        .bind(input.steps_target_permille).bind(input.fte_hundredths).bind(input.esf_percent)
+        .bind(input.esf_amount_cents).bind(input.own_share_cents).bind(&input.notes).bind(now()).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("provider_id"))?;
     if done == 0 {

@@ -37,15 +37,31 @@ pub async fn recount_minutes(tx: &mut impl Access) -> Result<()> {
 /// Coach minutes of the scope's partners in the period, per partner (the programme, a location
 /// or a coach does not narrow them: docs/cost-benefit.md).
 pub async fn minutes(conn: &mut impl Access, scope: &Scope) -> Result<BTreeMap<Uuid, i64>> {
-    let sql = "SELECT m.organisation_id, CAST(SUM(m.minutes) AS BIGINT) FROM coach_minutes m
-               JOIN organisations o ON o.id = m.organisation_id
+    Ok(partner_minutes(conn, scope)
+        .await?
+        .into_iter()
+        .map(|p| (p.organisation_id, p.minutes))
+        .collect())
+}
+
+/// One partner's coach minutes in a scope and period: the hours behind the costs.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct PartnerMinutes {
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub minutes: i64,
+}
+
+/// The minutes [`minutes`] sums, with each partner's name, by name.
+pub async fn partner_minutes(conn: &mut impl Access, scope: &Scope) -> Result<Vec<PartnerMinutes>> {
+    let sql = "SELECT m.organisation_id, o.name AS organisation_name, CAST(SUM(m.minutes) AS BIGINT) AS minutes
+               FROM coach_minutes m JOIN organisations o ON o.id = m.organisation_id
                WHERE m.on_date >= $1 AND m.on_date <= $2
                  AND ($3 IS NULL OR m.organisation_id = $3) AND ($4 IS NULL OR o.region_id = $4)
-               GROUP BY m.organisation_id";
-    let rows: Vec<(Uuid, i64)> = run!(conn, c => sqlx::query_as(sql)
+               GROUP BY m.organisation_id, o.name ORDER BY o.name, m.organisation_id";
+    Ok(run!(conn, c => sqlx::query_as::<_, PartnerMinutes>(sql)
         .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id)
-        .fetch_all(c).await)?;
-    Ok(rows.into_iter().collect())
+        .fetch_all(c).await)?)
 }
 
 /// The agreements' ESF and own-share amounts for the period: each agreement's share by the days

@@ -8,7 +8,7 @@ use chrono::Days;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-fn ago(days: u64) -> String {
+pub(crate) fn ago(days: u64) -> String {
     (onramp_web::time::today() - Days::new(days)).to_string()
 }
 
@@ -42,7 +42,7 @@ async fn check_in(app: &TestApp, admin: &Client, who: &str, months: i64, situati
 
 /// Four people who left 800 days ago: Ann in work at all four check-ins, Bart at 6 and 12 (job
 /// searching at 18, 24 not recorded), Cleo and Dirk took no step and were not followed up.
-async fn programme(app: &TestApp, admin: &Client) -> String {
+pub(crate) async fn programme(app: &TestApp, admin: &Client) -> String {
     let org = app.organisation_id("Revalidatieziekenhuis Maasland").await;
     let body = json!({
         "code": "cb-small", "name": "CB small", "max_duration_months": 36, "follow_up_months": [6, 12, 18, 24],
@@ -92,7 +92,7 @@ async fn programme(app: &TestApp, admin: &Client) -> String {
     programme
 }
 
-async fn set(app: &TestApp, admin: &Client, programme: &str, values: Value) -> (StatusCode, Value) {
+pub(crate) async fn set(app: &TestApp, admin: &Client, programme: &str, values: Value) -> (StatusCode, Value) {
     let path = format!("/api/v1/cost-benefit/parameters?programme_id={programme}");
     app.send_json(
         admin,
@@ -103,7 +103,7 @@ async fn set(app: &TestApp, admin: &Client, programme: &str, values: Value) -> (
     .await
 }
 
-async fn figures(app: &TestApp, client: &Client, programme: &str) -> (StatusCode, Value) {
+pub(crate) async fn figures(app: &TestApp, client: &Client, programme: &str) -> (StatusCode, Value) {
     let path = format!(
         "/api/v1/cost-benefit?programme_id={programme}&from={}&to={}",
         ago(1000),

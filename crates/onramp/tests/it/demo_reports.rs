@@ -92,3 +92,52 @@ async fn the_demo_operation_reports_both_programmes_and_the_demo_study_exports_r
     let trajectories: &Vec<Value> = read["tables"]["trajectories.csv"].as_array().unwrap();
     assert!(trajectories.len() > 1, "with their trajectories");
 }
+
+/// The demo's cost-benefit is a worked example: We Go To Work's alumni who left two and a half
+/// years ago were in work at their check-ins (the pattern of `demo_cost_benefit`: 6, 9, 6 and 4
+/// people at 6, 12, 18 and 24 months), the programme's parameters carry the demo's sources and
+/// the Limburg coordinator's scenario shows beside the three named ones.
+#[tokio::test]
+async fn the_demo_cost_benefit_is_a_worked_example() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_as(ADMIN).await;
+    let programme = programme_id(&app, &admin, "we-go-to-work").await;
+    let limburg = app.region_id("limburg").await;
+    let from = (onramp_web::time::today() - chrono::Days::new(1100)).to_string();
+    let query = format!("programme_id={programme}&from={from}&region_id={limburg}");
+    let (status, r) = app.get_json(&admin, &format!("/api/v1/cost-benefit?{query}")).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["in_work_at_check_ins"], serde_json::json!([6, 9, 6, 4]), "{r}");
+    assert!(
+        r["present_value"].as_i64().unwrap() > 0 && r["costs"].as_i64().unwrap() > 0,
+        "{r}"
+    );
+    assert!(r["break_even_price"].as_i64().unwrap() > 0);
+    assert_eq!(r["parameters"]["deadweight"], 4_000);
+    let names: Vec<&str> = r["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Limburg: fewer return alone"), "{names:?}");
+    // The page shows the figures, the sources and the funding case's link.
+    let browser = app.browser_as(COORDINATOR_LIMBURG).await;
+    let html = app.html(&browser, &format!("/cost-benefit?{query}")).await;
+    let npv = r["net_present_value"].as_i64().unwrap() as f64 / 100.0;
+    let shown = format!("€ {npv:.2}").replace('.', ",");
+    assert!(html.contains(&shown), "{shown} missing from the page");
+    assert!(html.contains("Demo: people sick more than a year"));
+    assert!(html.contains("/cost-benefit/funding-case.pdf?"));
+    // The demo's agreements hold an ESF amount and an own share.
+    let (_, agreements) = app
+        .get_json(
+            &admin,
+            &format!(
+                "/api/v1/organisations/{}/agreements",
+                app.organisation_id("Revalidatieziekenhuis Maasland").await
+            ),
+        )
+        .await;
+    assert_eq!(agreements[0]["esf_amount_cents"], 4_800_000, "{agreements}");
+}

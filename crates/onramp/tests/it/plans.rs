@@ -622,7 +622,7 @@ fn summary_targets(html: &str) -> Vec<String> {
 }
 
 /// The text of a PDF, as poppler's pdftotext reads it.
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("document.pdf");

@@ -121,7 +121,7 @@ pub(crate) fn follow_up() -> String {
         let bit = 3 * i as u32;
         parts.push(check_in(*months, "", bit));
         parts.push(check_in(*months, FOLLOWED_UP, bit + 1));
-        parts.push(check_in(*months, " AND k.situation = 'in_employment'", bit + 2));
+        parts.push(check_in(*months, IN_EMPLOYMENT, bit + 2));
     }
     let step = |keep: fn(OutcomeKind) -> bool, bit: u32| {
         format!("CASE WHEN {} THEN {} ELSE 0 END", has_outcome(keep), 1i64 << bit)
@@ -130,6 +130,9 @@ pub(crate) fn follow_up() -> String {
     parts.push(step(|k| k == OutcomeKind::VolunteerWork, 13));
     format!("CAST({} AS BIGINT)", parts.join(" + "))
 }
+
+/// A check-in `k` that found the person in employment.
+const IN_EMPLOYMENT: &str = " AND k.situation = 'in_employment'";
 
 /// A check-in `k` held: recorded with contact made.
 const FOLLOWED_UP: &str = " AND k.done_on IS NOT NULL AND k.contact_made = TRUE";
@@ -390,6 +393,9 @@ pub enum Figure {
     Barrier(String),
     /// The cohort by whole months of sickness at the start: a band's bounds, or `None` for unknown.
     Sickness(Option<(i32, i32)>),
+    /// Of the cohort, found in employment at the check-in so many months after exit (one of
+    /// [`CHECK_IN_MONTHS`]): the cost-benefit's `in_work:<months>`.
+    InWork(i64),
 }
 
 impl Figure {
@@ -407,6 +413,7 @@ impl Figure {
             Figure::Barrier(code) => format!("barrier:{code}"),
             Figure::Sickness(None) => "sickness:unknown".into(),
             Figure::Sickness(Some((low, high))) => format!("sickness:{low}-{high}"),
+            Figure::InWork(months) => format!("in_work:{months}"),
         }
     }
 }
@@ -449,6 +456,11 @@ fn figure_condition(scope: &Scope, figure: &Figure) -> String {
         Figure::Barrier(_) => {
             format!("{cohort} AND EXISTS (SELECT 1 FROM barriers b WHERE b.trajectory_id = t.id AND b.code = $8)")
         }
+        // The months are one of CHECK_IN_MONTHS (checked by the caller), written as a number.
+        Figure::InWork(months) => format!(
+            "{cohort} AND EXISTS (SELECT 1 FROM check_ins k WHERE k.trajectory_id = t.id
+                 AND k.months_after_exit = {months}{IN_EMPLOYMENT}) AND $8 IS NULL"
+        ),
     }
 }
 

@@ -55,6 +55,10 @@ pub struct AgreementView {
     pub fte: f64,
     pub esf_percent: i32,
     pub partner_percent: i32,
+    /// The European Social Fund's amount, in cents (the cost-benefit's budget).
+    pub esf_amount_cents: Option<i64>,
+    /// The partner's own share, in cents.
+    pub own_share_cents: Option<i64>,
     pub notes: Option<String>,
     /// Coach hours a year per location.
     pub hours: Vec<HoursView>,
@@ -76,6 +80,8 @@ impl AgreementView {
             fte: a.fte_hundredths as f64 / 100.0,
             esf_percent: a.esf_percent,
             partner_percent: 100 - a.esf_percent,
+            esf_amount_cents: a.esf_amount_cents,
+            own_share_cents: a.own_share_cents,
             notes: a.notes,
             hours: hours.into_iter().map(HoursView::from).collect(),
         }
@@ -106,6 +112,11 @@ pub struct AgreementBody {
     pub fte: Option<f64>,
     /// Default 80 (the European Social Fund); the partner pays the rest.
     pub esf_percent: Option<i32>,
+    /// The European Social Fund's amount in euros with up to two decimals, e.g. 120000.5; left
+    /// out: none. The cost-benefit's cost basis "budget" reads it.
+    pub esf_amount: Option<f64>,
+    /// The partner's own share in euros with up to two decimals.
+    pub own_share: Option<f64>,
     pub notes: Option<String>,
 }
 
@@ -122,6 +133,8 @@ impl AgreementBody {
             steps_target_percent: number(self.steps_target_percent),
             fte: number(self.fte),
             esf_percent: self.esf_percent.map(|n| n.to_string()).unwrap_or_default(),
+            esf_amount: number(self.esf_amount),
+            own_share: number(self.own_share),
             notes: text(&self.notes),
         };
         Ok(AgreementInput::parse(&fields)?)

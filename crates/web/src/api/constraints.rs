@@ -35,6 +35,8 @@ pub enum Accepts {
     NoControl,
     /// A decimal number that must be given: from 0 to the largest, in steps (the decimals kept).
     Decimal(f64, f64),
+    /// An amount in euros that may be left out: from 0, in cents.
+    OptionalEuros,
     /// A whole number in a range.
     Range(i64, i64, Need),
     /// A list with at least one item.
@@ -228,6 +230,8 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("WithdrawBody", "on", Date(Optional)),
     ("AgreementBody", "fte", Decimal(100.0, 0.01)),
     ("AgreementBody", "steps_target_percent", Decimal(100.0, 0.1)),
+    ("AgreementBody", "esf_amount", OptionalEuros),
+    ("AgreementBody", "own_share", OptionalEuros),
     ("OperationBody", "number", Code(40, "./_-")),
     ("OperationBody", "title", Line),
     ("OperationBody", "starts_on", Date(Required)),
@@ -341,6 +345,9 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
         OptionalText(max) => json!({"type": ["string", "null"],
                                     "pattern": format!(r"^[{SPACE}]*([^\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\r\n){{0,{max}}}[{SPACE}]*$")}),
         Decimal(largest, step) => json!({"type": "number", "minimum": 0, "maximum": largest, "multipleOf": step}),
+        OptionalEuros => {
+            json!({"type": ["number", "null"], "minimum": 0, "maximum": 1_000_000_000, "multipleOf": 0.01})
+        }
         Range(low, high, Required) => json!({"type": "integer", "minimum": low, "maximum": high}),
         Range(low, high, Optional) => json!({"type": ["integer", "null"], "minimum": low, "maximum": high}),
         NotEmptyList => json!({"type": "array", "minItems": 1}),
@@ -383,7 +390,7 @@ fn required(accepts: Accepts) -> bool {
     match accepts {
         Date(need) | Id(need) | Choice(_, need) | Range(_, _, need) => need == Required,
         OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword | Phone | Postcode | Months
-        | NoControl => false,
+        | NoControl | OptionalEuros => false,
         Email(need) => need == Required,
         _ => true,
     }

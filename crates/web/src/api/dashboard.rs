@@ -209,8 +209,10 @@ pub async fn people(
     ApiQuery(query): ApiQuery<PeopleQuery>,
 ) -> Result<Json<FigurePeople>, AppError> {
     let (rows, next) = people_page(&state, &ctx, &query).await?;
-    let rows = rows.into_iter().map(FigurePerson::from).collect();
-    Ok(Json(FigurePeople { rows, next }))
+    Ok(Json(FigurePeople {
+        rows: rows.into_iter().map(FigurePerson::from).collect(),
+        next,
+    }))
 }
 
 /// The dashboard as CSV for Belgian Excel (`;`, UTF-8 with BOM, decimal comma in Dutch and French):

@@ -13,6 +13,7 @@ mod consents;
 mod constraints;
 mod contract;
 mod cost_benefit;
+mod cost_benefit_records;
 mod dashboard;
 mod esf;
 mod exchange;
@@ -114,6 +115,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cost_benefit::cost_benefit))
         .routes(routes!(cost_benefit::parameters, cost_benefit::set_parameters))
         .routes(routes!(cost_benefit::save_scenario))
+        .routes(routes!(cost_benefit_records::people))
+        .routes(routes!(cost_benefit_records::hours))
+        .routes(routes!(cost_benefit_records::export_csv))
+        .routes(routes!(cost_benefit_records::export_xlsx))
+        .routes(routes!(cost_benefit_records::funding_case))
         .routes(routes!(esf::list, esf::create))
         .routes(routes!(esf::show, esf::update))
         .routes(routes!(esf::indicators))

@@ -12,6 +12,7 @@ pub mod read;
 pub mod report;
 mod rows;
 pub mod table;
+pub mod tables;
 mod xlsx;
 
 pub use format::{BARRIER_COLUMNS, COLUMNS, CONTACT_COLUMNS, Kind, OUTCOME_COLUMNS, XLSX};

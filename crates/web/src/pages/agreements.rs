@@ -27,6 +27,8 @@ pub fn fields(data: &FormData) -> AgreementFields {
         steps_target_percent: data.get("steps_target_percent").into(),
         fte: data.get("fte").into(),
         esf_percent: data.get("esf_percent").into(),
+        esf_amount: data.get("esf_amount").into(),
+        own_share: data.get("own_share").into(),
         notes: data.get("notes").into(),
     }
 }
@@ -73,6 +75,22 @@ impl AgreementTemplate {
     fn fte(&self, hundredths: &i32) -> String {
         self.p.decimal(*hundredths as f64 / 100.0, 2)
     }
+
+    fn euros(&self, cents: &Option<i64>) -> String {
+        cents.map_or_else(
+            || "—".to_owned(),
+            |c| format!("€ {}", self.p.decimal(c as f64 / 100.0, 2)),
+        )
+    }
+}
+
+/// An amount as the form shows it back ("120000,50" in Dutch and French), empty when none.
+fn amount_text(ctx: &Ctx, cents: Option<i64>) -> String {
+    let text = |c: i64| onramp_domain::cost_benefit::format_value(onramp_domain::cost_benefit::Kind::Amount, c);
+    cents.map_or_else(String::new, |c| match ctx.language {
+        onramp_domain::identity::Language::En => text(c),
+        _ => text(c).replace('.', ","),
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -110,6 +128,8 @@ async fn page(
                 i18n::decimal(ctx.language, a.fte_hundredths as f64 / 100.0, 2),
             ),
             ("esf_percent".into(), a.esf_percent.to_string()),
+            ("esf_amount".into(), amount_text(ctx, a.esf_amount_cents)),
+            ("own_share".into(), amount_text(ctx, a.own_share_cents)),
             ("notes".into(), a.notes.clone().unwrap_or_default()),
         ])
     });

@@ -85,6 +85,53 @@ impl CostBenefitTemplate {
     pub fn hundredths(&self, n: &i64) -> String {
         self.p.decimal(*n as f64 / 100.0, 2)
     }
+
+    /// The people behind a figure of the report shown (`value`: a check-in's months, or "").
+    pub fn people_link(&self, figure: &str, value: &str) -> String {
+        let Some(r) = &self.report else {
+            return String::new();
+        };
+        let mut link = r.request.link("/cost-benefit/people");
+        link.push_str(&format!("&figure={figure}"));
+        if !value.is_empty() {
+            link.push_str(&format!("&value={value}"));
+        }
+        link
+    }
+
+    /// A table of the report as CSV; the workbook of all with `table` empty.
+    pub fn download_link(&self, table: &str) -> String {
+        let Some(r) = &self.report else {
+            return String::new();
+        };
+        if table.is_empty() {
+            r.request.link("/cost-benefit.xlsx")
+        } else {
+            format!("{}&table={table}", r.request.link("/cost-benefit.csv"))
+        }
+    }
+
+    /// The printed funding case of the report shown, in the page's language.
+    pub fn funding_case_link(&self) -> String {
+        self.report
+            .as_ref()
+            .map(|r| {
+                format!(
+                    "{}&lang={}",
+                    r.request.link("/cost-benefit/funding-case.pdf"),
+                    self.p.lang.as_str()
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// The coach hours per partner behind the costs.
+    pub fn hours_link(&self) -> String {
+        self.report
+            .as_ref()
+            .map(|r| r.request.link("/cost-benefit/hours"))
+            .unwrap_or_default()
+    }
 }
 
 /// A value in the page's words: € for amounts, % for rates.
@@ -126,13 +173,7 @@ const CHART_WIDTH: i64 = 600;
 /// The tornado's bars around the central net present value, scaled to the widest.
 fn bars(p: &Page, report: &Report) -> Vec<Bar> {
     let centre = report.results.net_present_value;
-    let reach = report
-        .tornado
-        .iter()
-        .flat_map(|b| [(b.npv_at_low - centre).abs(), (b.npv_at_high - centre).abs()])
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let reach = report.tornado_reach();
     let half = CHART_WIDTH / 2;
     let x = |npv: i64| half + (npv - centre) as i128 as i64 * half / reach;
     report
@@ -317,18 +358,19 @@ pub async fn set_parameters(State(state): State<AppState>, PageCtx(ctx): PageCtx
 }
 
 /// The page of the scope the form was sent from.
-fn back(query: &CostBenefitQuery) -> String {
+pub(super) fn back(query: &CostBenefitQuery) -> String {
     format!(
         "/cost-benefit?{}",
         serde_urlencoded::to_string(query_pairs(query)).unwrap_or_default()
     )
 }
 
-fn query_pairs(q: &CostBenefitQuery) -> Vec<(&'static str, String)> {
+pub(super) fn query_pairs(q: &CostBenefitQuery) -> Vec<(&'static str, String)> {
     [
         ("programme_id", &q.programme_id),
         ("from", &q.from),
         ("to", &q.to),
+        ("organisation_id", &q.organisation_id),
         ("region_id", &q.region_id),
     ]
     .into_iter()

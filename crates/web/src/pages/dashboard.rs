@@ -206,10 +206,10 @@ pub(super) struct PeopleTemplate {
     pub(super) from: chrono::NaiveDate,
     pub(super) to: chrono::NaiveDate,
     pub(super) rows: Vec<onramp_store::dashboard::Person>,
-    /// The report the list came from, with its query.
+    /// The page the figure is on, and the key of the link's text.
     pub(super) back: String,
-    /// The list's own path, for its next page.
-    pub(super) list: &'static str,
+    pub(super) back_label: &'static str,
+    /// The link to the next page of people.
     pub(super) next: Option<String>,
 }
 
@@ -246,7 +246,7 @@ pub async fn people(
         let mut pairs = vec![("figure", figure.clone()), ("value", value.clone())];
         pairs.extend(scope_pairs(&request));
         pairs.push(("after", cursor));
-        query_string(&pairs)
+        format!("/dashboard/people?{}", query_string(&pairs))
     });
     let back = format!("/dashboard?{}", query_string(&scope_pairs(&request)));
     let template = PeopleTemplate {
@@ -261,7 +261,7 @@ pub async fn people(
         to: request.to,
         rows,
         back,
-        list: "/dashboard/people",
+        back_label: "dashboard-back",
         next,
     };
     Ok(render(&template).into_response())

@@ -16,6 +16,7 @@ mod coaching;
 mod consents;
 mod consultations;
 mod cost_benefit;
+mod cost_benefit_records;
 mod csrf;
 mod dashboard;
 mod dashboard_activities;
@@ -182,6 +183,14 @@ pub fn router() -> Router<AppState> {
         .route("/cost-benefit", get(cost_benefit::show))
         .route("/cost-benefit/parameters", post(cost_benefit::set_parameters))
         .route("/cost-benefit/scenarios", post(cost_benefit::save_scenario))
+        .route("/cost-benefit/people", get(cost_benefit_records::people))
+        .route("/cost-benefit/hours", get(cost_benefit_records::hours))
+        .route("/cost-benefit.csv", get(cost_benefit_records::export_csv))
+        .route("/cost-benefit.xlsx", get(cost_benefit_records::export_xlsx))
+        .route(
+            "/cost-benefit/funding-case.pdf",
+            get(cost_benefit_records::funding_case),
+        )
         .route("/esf", get(esf::list).post(esf::create))
         .route("/esf/{id}", get(esf::report))
         .route("/esf/{id}/edit", get(esf::edit).post(esf::update))

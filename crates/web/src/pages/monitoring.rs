@@ -332,7 +332,7 @@ pub async fn people(
         let mut all = keep.clone();
         all.extend(pairs(&report_request));
         all.push(("after", cursor));
-        query_string(&all)
+        format!("/monitoring/people?{}", query_string(&all))
     });
     let mut conn = state.db.conn().await?;
     let names = Names::load(&mut conn, ctx.language).await?;
@@ -357,7 +357,7 @@ pub async fn people(
         to: request.scope.to,
         rows,
         back: format!("/monitoring?{}", query_string(&pairs(&report_request))),
-        list: "/monitoring/people",
+        back_label: "monitoring-back",
         next,
     };
     Ok(render(&template).into_response())

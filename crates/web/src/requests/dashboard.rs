@@ -115,21 +115,33 @@ impl PeopleQuery {
             self.figure.as_deref().unwrap_or(""),
             self.value.as_deref().unwrap_or(""),
         )?;
-        let after = match self.after.as_deref().filter(|a| !a.is_empty()) {
-            Some(cursor) => Some(
-                cursor
-                    .split_once('~')
-                    .and_then(|(id, name)| Some((name.to_owned(), Uuid::parse_str(id).ok()?)))
-                    .ok_or(AppError::invalid("after", "invalid-reference"))?,
-            ),
-            None => None,
-        };
-        let limit = self.limit.unwrap_or(100);
-        if !(1..=500).contains(&limit) {
-            return Err(AppError::invalid("limit", "out-of-range"));
-        }
+        let (after, limit) = page_of(self.after.as_deref(), self.limit)?;
         Ok((figure, after, limit))
     }
+}
+
+/// A people list's cursor (`<trajectory id>~<name>`, the `next` of the page before) and page
+/// size (1 to 500, 100 by default), checked.
+pub fn page_of(after: Option<&str>, limit: Option<i64>) -> Result<(Option<After>, i64), AppError> {
+    let after = match after.filter(|a| !a.is_empty()) {
+        Some(cursor) => Some(
+            cursor
+                .split_once('~')
+                .and_then(|(id, name)| Some((name.to_owned(), Uuid::parse_str(id).ok()?)))
+                .ok_or(AppError::invalid("after", "invalid-reference"))?,
+        ),
+        None => None,
+    };
+    let limit = limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::invalid("limit", "out-of-range"));
+    }
+    Ok((after, limit))
+}
+
+/// The `next` cursor of a page of people read one longer than asked, which it trims.
+pub fn next_cursor(rows: &mut Vec<Person>, limit: i64) -> Option<String> {
+    crate::service::keep_page(rows, limit).map(|r| format!("{}~{}", r.trajectory_id, r.participant_name))
 }
 
 /// Reads one page of the people behind a figure: one more than asked, to know whether a next page exists.
@@ -141,8 +153,7 @@ pub async fn people_page(
     let request = query.dashboard().request()?;
     let (figure, after, limit) = query.parse()?;
     let mut rows = service::people(state, ctx, request, &figure, after, limit + 1).await?;
-    let next =
-        crate::service::keep_page(&mut rows, limit).map(|r| format!("{}~{}", r.trajectory_id, r.participant_name));
+    let next = next_cursor(&mut rows, limit);
     Ok((rows, next))
 }
 

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::cost_benefit::{self as model, Bar, Inputs, Parameters, Results, SPECS};
 use onramp_domain::disclosure::Cells;
-use onramp_domain::policy::{self, Action, DashboardScope};
+use onramp_domain::policy::{self, Action, DashboardScope, Decision, decide};
 use onramp_domain::{FieldErrors, cost_benefit::CHECK_IN_MONTHS};
 use onramp_store::audit::{self, Event};
 use onramp_store::cost_benefit::{self as store, Change, Saved, Scenario, Setting};
@@ -27,6 +27,28 @@ pub struct Request {
     pub to: NaiveDate,
     pub organisation_id: Option<Uuid>,
     pub region_id: Option<Uuid>,
+}
+
+impl Request {
+    /// The request as a query's pairs, for links to the records and downloads.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![
+            ("programme_id", self.programme_id.to_string()),
+            ("from", self.from.to_string()),
+            ("to", self.to.to_string()),
+        ];
+        pairs.extend(self.organisation_id.map(|o| ("organisation_id", o.to_string())));
+        pairs.extend(self.region_id.map(|r| ("region_id", r.to_string())));
+        pairs
+    }
+
+    /// `path?` and the request as a query.
+    pub fn link(&self, path: &str) -> String {
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(self.pairs()).unwrap_or_default()
+        )
+    }
 }
 
 /// The results under one set of parameters.
@@ -53,11 +75,33 @@ pub struct Report {
     /// Funders only: the figures are withheld because a count behind them is a small cell.
     pub withheld: bool,
     pub small_cell_threshold: Option<i64>,
+    /// Whether the reader may open the participants and hours behind the figures.
+    pub records: bool,
+}
+
+impl Report {
+    /// How far the widest bar of the tornado reaches from the central net present value (at
+    /// least a cent), to scale a chart of it.
+    pub fn tornado_reach(&self) -> i64 {
+        let centre = self.results.net_present_value;
+        self.tornado
+            .iter()
+            .flat_map(|b| [(b.npv_at_low - centre).abs(), (b.npv_at_high - centre).abs()])
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
 }
 
 /// Checks the scope against the policy (`ViewCostBenefit`, or `ViewCostBenefitRecords` for the
-/// participants and hours behind the figures) and gives the store's scope.
-async fn checked(conn: &mut impl Access, ctx: &Ctx, request: &Request, records: bool) -> Result<Scope, AppError> {
+/// participants and hours behind the figures) and gives the store's scope; with `records` false
+/// it also says whether the reader may open those records.
+pub(crate) async fn checked(
+    conn: &mut impl Access,
+    ctx: &Ctx,
+    request: &Request,
+    records: bool,
+) -> Result<(Scope, bool), AppError> {
     if request.to < request.from {
         return Err(AppError::invalid("to", "before-start"));
     }
@@ -79,6 +123,7 @@ async fn checked(conn: &mut impl Access, ctx: &Ctx, request: &Request, records: 
         location: false,
         coach_id: None,
     };
+    let sees_records = decide(&ctx.actor, Action::ViewCostBenefitRecords(scope)) == Decision::Allow;
     require(
         &ctx.actor,
         if records {
@@ -91,7 +136,7 @@ async fn checked(conn: &mut impl Access, ctx: &Ctx, request: &Request, records: 
     scope.programme_id = Some(request.programme_id);
     scope.organisation_id = request.organisation_id;
     scope.region_id = request.region_id;
-    Ok(scope)
+    Ok((scope, sees_records))
 }
 
 /// The sources of the saved parameters, and the defaults' for the rest.
@@ -110,7 +155,7 @@ fn sources(saved: &[Saved]) -> BTreeMap<String, String> {
 
 pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Report, AppError> {
     let mut conn = state.db.conn().await?;
-    let scope = checked(&mut conn, ctx, &request, false).await?;
+    let (scope, records) = checked(&mut conn, ctx, &request, false).await?;
     let programme = programmes::get(&mut conn, request.programme_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -138,6 +183,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Rep
         scenarios,
         withheld: false,
         small_cell_threshold: None,
+        records,
     };
     if !policy::sees_exact_figures(&ctx.actor) {
         report.small_cell_threshold = Some(state.config.small_cell_threshold);

@@ -417,10 +417,7 @@ pub async fn people(
     {
         return Err(AppError::invalid("value", "invalid-choice"));
     }
-    if policy::caseload_scope(&ctx.actor).is_empty() {
-        return Err(AppError::Forbidden);
-    }
-    let rows = dashboard::people(&mut conn, scope, figure, &ctx.actor, after, limit).await?;
+    let rows = people_in(&mut conn, ctx, scope, figure, after, limit).await?;
     drop(conn);
     audit_people(
         state,
@@ -458,6 +455,22 @@ pub(crate) async fn audit_people(
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The trajectories behind a figure in a checked scope that the reader's caseload reaches; those
+/// with no caseload at all (funders) are refused.
+pub(crate) async fn people_in(
+    conn: &mut impl onramp_store::Access,
+    ctx: &Ctx,
+    scope: onramp_store::dashboard::Scope,
+    figure: &Figure,
+    after: Option<After>,
+    limit: i64,
+) -> Result<Vec<Person>, AppError> {
+    if policy::caseload_scope(&ctx.actor).is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(dashboard::people(conn, scope, figure, &ctx.actor, after, limit).await?)
 }
 
 /// The median of trajectory lengths given as (days, how many), in months of 30.44 days with one

@@ -136,7 +136,7 @@ pub fn document(i: &Indicators, lang: Language, threshold: i64) -> Document {
 }
 
 /// The language asked for (`lang`), or the reader's own.
-fn language(input: &str, reader: Language) -> Result<Language, AppError> {
+pub(crate) fn language(input: &str, reader: Language) -> Result<Language, AppError> {
     match input.trim() {
         "" => Ok(reader),
         given => Language::parse(given).map_err(|code| AppError::invalid("lang", code)),

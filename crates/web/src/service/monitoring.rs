@@ -125,7 +125,7 @@ fn check_period(scope: &Scope) -> Result<(), AppError> {
 }
 
 /// The store's scope for a report, after the policy allowed `action` on it.
-async fn allowed(
+pub(super) async fn allowed(
     conn: &mut impl onramp_store::Access,
     ctx: &Ctx,
     request: &Request,
