@@ -1,7 +1,7 @@
 //! The participants and hours behind the cost-benefit's figures, and its tables as downloads
 //! (docs/cost-benefit.md).
 
-use super::dashboard::{FigurePeople, FigurePerson};
+use super::dashboard::FigurePeople;
 use super::extract::ApiQuery;
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
@@ -32,11 +32,7 @@ pub async fn people(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<PeopleQuery>,
 ) -> Result<Json<FigurePeople>, AppError> {
-    let (rows, next) = people_page(&state, &ctx, &query).await?;
-    Ok(Json(FigurePeople {
-        rows: rows.into_iter().map(FigurePerson::from).collect(),
-        next,
-    }))
+    Ok(Json(FigurePeople::page(people_page(&state, &ctx, &query).await?)))
 }
 
 /// One partner's coach hours behind the costs.

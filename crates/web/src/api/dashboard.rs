@@ -194,6 +194,17 @@ pub struct FigurePeople {
     pub next: Option<String>,
 }
 
+impl FigurePeople {
+    /// A page of the people behind a figure (of the dashboard, the monitoring or the
+    /// cost-benefit), with the cursor of the next page.
+    pub fn page((rows, next): (Vec<onramp_store::dashboard::Person>, Option<String>)) -> Self {
+        FigurePeople {
+            rows: rows.into_iter().map(FigurePerson::from).collect(),
+            next,
+        }
+    }
+}
+
 /// The participants behind one figure of the dashboard, by name, as far as your caseload reaches
 /// (funders see figures only: 403). Each list is written to the audit log.
 #[utoipa::path(get, path = "/api/v1/dashboard/participants", tag = "outcomes", params(PeopleQuery),
@@ -208,11 +219,7 @@ pub async fn people(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<PeopleQuery>,
 ) -> Result<Json<FigurePeople>, AppError> {
-    let (rows, next) = people_page(&state, &ctx, &query).await?;
-    Ok(Json(FigurePeople {
-        rows: rows.into_iter().map(FigurePerson::from).collect(),
-        next,
-    }))
+    Ok(Json(FigurePeople::page(people_page(&state, &ctx, &query).await?)))
 }
 
 /// The dashboard as CSV for Belgian Excel (`;`, UTF-8 with BOM, decimal comma in Dutch and French):

@@ -2,7 +2,7 @@
 //! trends by month, per coach and per location, the people behind each figure, and the
 //! recommendations kept beside them.
 
-use super::dashboard::{FigurePeople, FigurePerson};
+use super::dashboard::FigurePeople;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::download::{XLSX, download};
 use crate::error::{AppError, Problem};
@@ -172,11 +172,7 @@ pub async fn people(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<MonitoringPeopleQuery>,
 ) -> Result<Json<FigurePeople>, AppError> {
-    let (rows, next) = people_page(&state, &ctx, &query).await?;
-    Ok(Json(FigurePeople {
-        rows: rows.into_iter().map(FigurePerson::from).collect(),
-        next,
-    }))
+    Ok(Json(FigurePeople::page(people_page(&state, &ctx, &query).await?)))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
