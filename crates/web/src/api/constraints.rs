@@ -9,6 +9,7 @@
 //! the future) stays in the descriptions and is answered with 422. A test checks that every field
 //! named here exists in the document, so a renamed field cannot leave a stale rule behind.
 
+use super::query_constraints::{PAGE_SIZES, QUERY_PARAMETERS};
 use onramp_domain::activities::{ContactMode, TimeCategory};
 use onramp_domain::consents::Purpose;
 use onramp_domain::esf::Answer;
@@ -21,66 +22,7 @@ use onramp_domain::sessions::Attendance;
 use onramp_domain::trajectories::ExitReason;
 use serde_json::{Map, Value, json};
 
-/// What a field accepts.
-#[derive(Debug, Clone, Copy)]
-pub enum Accepts {
-    /// One line of text that must be given: not blank, no control characters.
-    Line,
-    /// One line of text that may be left empty: at most so many characters, no control characters.
-    OptionalLine(usize),
-    /// Text of several lines that may be left empty: line breaks and tabs, no other control
-    /// characters, at most so many characters.
-    OptionalText(usize),
-    /// One line of text, without control characters (its length and form checked by the parser).
-    NoControl,
-    /// A decimal number that must be given: from 0 to the largest, in steps (the decimals kept).
-    Decimal(f64, f64),
-    /// An amount in euros that may be left out: from 0, in cents.
-    OptionalEuros,
-    /// A whole number in a range.
-    Range(i64, i64, Need),
-    /// A list with at least one item.
-    NotEmptyList,
-    /// A list of ids, at least one.
-    Ids,
-    /// A list of these values, possibly `null` for none.
-    Choices(&'static [&'static str]),
-    /// A code of ASCII letters, digits and these other characters, at most so many.
-    Code(usize, &'static str),
-    /// A phone number: digits, spaces and `+-./()`, 8 to 15 digits; may be left empty.
-    Phone,
-    /// A Belgian postcode, four digits; may be left empty.
-    Postcode,
-    /// Months after an exit, 1 to 120 each.
-    Months,
-    /// A birth date: a day since 1900.
-    BirthDate,
-    /// A new password that may be left out (`null`): 12 to 256 characters when given.
-    OptionalPassword,
-    /// A calendar year, 2000 to 2100; this year when left empty.
-    Year,
-    /// A day, `YYYY-MM-DD`.
-    Date(Need),
-    /// An id of a record.
-    Id(Need),
-    /// One of these values.
-    Choice(&'static [&'static str], Need),
-    /// A time of day, `HH:MM`.
-    Time,
-    /// An e-mail address as onramp reads it.
-    Email(Need),
-    /// A new password: 12 to 256 characters.
-    NewPassword,
-    /// Any text that must not be empty (a password being checked).
-    NotEmpty,
-}
-
-/// Whether a field must be given; an optional one also takes `""` and `null` for "none".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    Required,
-    Optional,
-}
+pub use super::accepts::{Accepts, Need};
 
 use Accepts::*;
 use Need::{Optional, Required};
@@ -186,7 +128,11 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("PhaseBody", "on", Date(Required)),
     ("PreferencesBody", "display_name", Line),
     ("PreferencesBody", "language", Choice(Language::VALUES, Required)),
-    ("PresenceBody", "kind", Line),
+    ("PresenceBody", "kind", LineUpTo(40)),
+    ("ScenarioBody", "programme_id", Id(Required)),
+    ("ScenarioBody", "region_id", Id(Required)),
+    ("NewRecommendation", "body", TextUpTo(10_000)),
+    ("EditedRecommendation", "body", TextUpTo(10_000)),
     ("PresenceBody", "organisation_id", Id(Required)),
     ("PresenceBody", "on", Date(Required)),
     ("PresenceBody", "location_id", Id(Optional)),
@@ -276,48 +222,6 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("TimeEntryBody", "note", OptionalText(500)),
 ];
 
-/// Query parameters, by name wherever they occur; (path, name) first where the same name means
-/// different things on different paths.
-pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
-    (None, "from", Date(Optional)),
-    (None, "to", Date(Optional)),
-    (None, "until", Date(Optional)),
-    (
-        Some("/api/v1/caseload"),
-        "status",
-        Choice(crate::requests::caseload::STATUSES, Optional),
-    ),
-    (
-        Some("/api/v1/caseload"),
-        "sort",
-        Choice(crate::requests::caseload::SORTS, Optional),
-    ),
-    (
-        Some("/api/v1/organisations"),
-        "kind",
-        Choice(OrganisationKind::VALUES, Optional),
-    ),
-    (Some("/api/v1/users"), "role", Choice(Role::VALUES, Optional)),
-    (None, "audience", Choice(crate::service::documents::AUDIENCES, Optional)),
-    (None, "lang", Choice(Language::VALUES, Optional)),
-    (None, "year", Year),
-    (
-        Some("/api/v1/dashboard/participants"),
-        "figure",
-        Choice(crate::service::dashboard::FIGURES, Required),
-    ),
-];
-
-/// The page sizes the lists take: (path, largest).
-pub const PAGE_SIZES: &[(&str, i64)] = &[
-    ("/api/v1/caseload", 200),
-    ("/api/v1/users", 200),
-    ("/api/v1/sessions", 500),
-    ("/api/v1/dashboard/participants", 500),
-    ("/api/v1/dashboard/agreements", 500),
-    ("/api/v1/dashboard/presence-actions", 500),
-];
-
 // Control characters (Unicode's Cc), which one-line fields refuse (see `onramp_domain::validation`).
 const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
 // White space as Rust's `trim` removes it before a value is checked.
@@ -339,7 +243,12 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
     let mut schema = match accepts {
         Line => json!({"type": "string",
                        "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*[{SPACE}]*$")}),
-        // The length is counted after trimming, as the parsers count it.
+        // The length is counted after trimming, as the parsers count it: a first and a last
+        // character that are not spaces, and at most `max` in all.
+        LineUpTo(max) => json!({"type": "string",
+                                "pattern": format!(r"^[{SPACE}]*[^{SPACE}{CONTROL}]([^{CONTROL}]{{0,{}}}[^{SPACE}{CONTROL}])?[{SPACE}]*$", max.saturating_sub(2))}),
+        TextUpTo(max) => json!({"type": "string",
+                                "pattern": format!(r"^[{SPACE}]*[^{SPACE}\u0000-\u0008\u000b-\u001f\u007f-\u009f]([^\u0000-\u0008\u000b-\u001f\u007f-\u009f]{{0,{}}}[^{SPACE}\u0000-\u0008\u000b-\u001f\u007f-\u009f])?[{SPACE}]*$", max.saturating_sub(2))}),
         OptionalLine(max) => json!({"type": ["string", "null"],
                                     "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]{{0,{max}}}[{SPACE}]*$")}),
         OptionalText(max) => json!({"type": ["string", "null"],

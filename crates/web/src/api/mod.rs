@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
 
+mod accepts;
 mod account;
 mod agreements;
 mod audit;
@@ -27,6 +28,7 @@ mod participants;
 mod plans;
 mod presence;
 mod programmes;
+mod query_constraints;
 mod regions;
 mod sessions;
 mod studies;

@@ -208,7 +208,13 @@ impl ExportQuery {
 }
 
 async fn export_table(state: &AppState, ctx: &Ctx, query: &ExportQuery) -> Result<(String, table::Table), AppError> {
-    let which = query.table.as_deref().unwrap_or("barriers").trim().to_owned();
+    let which = query
+        .table
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or("barriers")
+        .to_owned();
     if !TABLES.contains(&which.as_str()) {
         return Err(AppError::invalid_choice("table", TABLES));
     }
