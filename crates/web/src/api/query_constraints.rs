@@ -3,6 +3,8 @@
 
 use super::accepts::Accepts::{self, *};
 use super::accepts::Need::*;
+use crate::service::cost_benefit_records::FIGURES as PEOPLE_FIGURES;
+use crate::service::cost_benefit_tables::TABLES as COST_BENEFIT_TABLES;
 use crate::service::monitoring::FIGURES;
 use crate::service::monitoring_tables::TABLES;
 use onramp_domain::identity::{Language, Role};
@@ -66,6 +68,26 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
         "table",
         Choice(TABLES, Optional),
     ),
+    (
+        Some("/api/v1/cost-benefit/participants"),
+        "figure",
+        Choice(PEOPLE_FIGURES, Required),
+    ),
+    (
+        Some("/api/v1/exports/cost-benefit.csv"),
+        "table",
+        Choice(COST_BENEFIT_TABLES, Optional),
+    ),
+    (
+        Some("/api/v1/exports/cost-benefit.xlsx"),
+        "table",
+        Choice(COST_BENEFIT_TABLES, Optional),
+    ),
+    (
+        Some("/api/v1/worklist"),
+        "kind",
+        Choice(onramp_domain::worklist::Kind::VALUES, Optional),
+    ),
 ];
 
 /// The page sizes the lists take: (path, largest).
@@ -77,4 +99,6 @@ pub const PAGE_SIZES: &[(&str, i64)] = &[
     ("/api/v1/dashboard/agreements", 500),
     ("/api/v1/dashboard/presence-actions", 500),
     ("/api/v1/worklist", 200),
+    ("/api/v1/monitoring/participants", 500),
+    ("/api/v1/cost-benefit/participants", 500),
 ];
