@@ -43,6 +43,8 @@ CONDITIONAL = {
     # sickness of the figures that have one.
     ("value", "invalid-choice"),
     ("value", "required"),
+    # The monitoring's list behind an ICF figure names the rater's series (`rater`, for `icf` only).
+    ("rater", "required"),
 }
 
 

@@ -88,6 +88,11 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
         "kind",
         Choice(onramp_domain::worklist::Kind::VALUES, Optional),
     ),
+    (
+        Some("/api/v1/monitoring/participants"),
+        "rater",
+        Choice(onramp_domain::icf::Rater::VALUES, Optional),
+    ),
 ];
 
 /// The page sizes the lists take: (path, largest).

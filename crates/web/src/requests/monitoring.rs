@@ -89,7 +89,7 @@ pub struct MonitoringPeopleQuery {
     pub value: Option<String>,
     /// For `barrier`: noted (the default), resolved or no_step.
     pub part: Option<String>,
-    /// For `icf`: coach, care_partner or participant.
+    /// For `icf` (required there): coach, care_partner or participant.
     pub rater: Option<String>,
     /// A quarter (`2026-Q1`) or a month (`2026-03`) of the period to narrow the list to.
     pub within: Option<String>,

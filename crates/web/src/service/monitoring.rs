@@ -427,8 +427,11 @@ pub fn parse_figure(
             })
         }
         "icf" => {
-            let rater = Rater::parse(rater.trim())
-                .map_err(|_| AppError::invalid_choice("rater", &["coach", "care_partner", "participant"]))?;
+            // Which rater's series is asked only for `icf`: required there, said in its description.
+            if rater.trim().is_empty() {
+                return Err(AppError::invalid("rater", "required"));
+            }
+            let rater = Rater::parse(rater.trim()).map_err(|_| AppError::invalid_choice("rater", Rater::VALUES))?;
             let known = onramp_domain::icf::parse_category_code(value).is_ok()
                 || onramp_domain::icf::Competence::parse(value).is_ok();
             if !known {
