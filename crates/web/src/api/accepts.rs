@@ -5,6 +5,8 @@
 pub enum Accepts {
     /// One line of text that must be given: not blank, no control characters.
     Line,
+    /// Text of this form (a JSON-schema pattern), or nothing.
+    Pattern(&'static str),
     /// One line of text that must be given, at most so many characters (after trimming).
     LineUpTo(usize),
     /// Text of several lines that must be given, at most so many characters.

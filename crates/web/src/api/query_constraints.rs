@@ -93,6 +93,12 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
         "rater",
         Choice(onramp_domain::icf::Rater::VALUES, Optional),
     ),
+    // A quarter (`2026-Q1`) or a month (`2026-03`) of the report.
+    (
+        Some("/api/v1/monitoring/participants"),
+        "within",
+        Pattern("^([0-9]{4}-(Q[1-4]|0?[1-9]|1[0-2]))?$"),
+    ),
 ];
 
 /// The page sizes the lists take: (path, largest).
