@@ -5,7 +5,7 @@
 pub enum Accepts {
     /// One line of text that must be given: not blank, no control characters.
     Line,
-    /// Text of this form (a JSON-schema pattern), or nothing.
+    /// Text of this form (a JSON-schema pattern; a query parameter, which is never null).
     Pattern(&'static str),
     /// One line of text that must be given, at most so many characters (after trimming).
     LineUpTo(usize),

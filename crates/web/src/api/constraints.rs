@@ -249,7 +249,7 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
                        "pattern": format!(r"^[{SPACE}]*[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*[{SPACE}]*$")}),
         // The length is counted after trimming, as the parsers count it: a first and a last
         // character that are not spaces, and at most `max` in all.
-        Pattern(pattern) => json!({"type": ["string", "null"], "pattern": pattern}),
+        Pattern(pattern) => json!({"type": "string", "pattern": pattern}),
         LineUpTo(max) => json!({"type": "string",
                                 "pattern": format!(r"^[{SPACE}]*[^{SPACE}{CONTROL}]([^{CONTROL}]{{0,{}}}[^{SPACE}{CONTROL}])?[{SPACE}]*$", max.saturating_sub(2))}),
         TextUpTo(max) => json!({"type": "string",
