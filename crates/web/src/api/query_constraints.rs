@@ -99,6 +99,11 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
         "within",
         Pattern("^([0-9]{4}-(Q[1-4]|0?[1-9]|1[0-2]))?$"),
     ),
+    (
+        Some("/api/v1/monitoring/participants"),
+        "part",
+        Choice(crate::service::monitoring::BARRIER_PARTS, Optional),
+    ),
 ];
 
 /// The page sizes the lists take: (path, largest).
