@@ -318,8 +318,8 @@ pub async fn recommendations(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<MonitoringQuery>,
 ) -> Result<Json<Vec<RecommendationView>>, AppError> {
-    let r = service::report(&state, &ctx, query.request()?).await?;
-    Ok(Json(r.recommendations.into_iter().map(Into::into).collect()))
+    let kept = service::kept_with(&state, &ctx, query.request()?).await?;
+    Ok(Json(kept.into_iter().map(Into::into).collect()))
 }
 
 /// Writes a recommendation beside a report (a region, a programme or everything, for whole

@@ -353,6 +353,13 @@ pub fn kept(request: &Request) -> Kept {
     }
 }
 
+/// The recommendations kept with a report, for whoever may see it, without counting the report.
+pub async fn kept_with(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec<Recommendation>, AppError> {
+    let mut conn = state.db.conn().await?;
+    allowed(&mut conn, ctx, &request, ScopeAction::Monitoring).await?;
+    Ok(recommendations::within(&mut conn, &kept(&request)).await?)
+}
+
 /// The report for a period and scope.
 pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Report, AppError> {
     let mut conn = state.db.conn().await?;
