@@ -44,6 +44,14 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply the database migrations.
     Migrate,
+    /// Write a consistent copy of the database to PATH while the server runs: a SQLite file, or a
+    /// pg_dump archive (custom format; needs pg_dump of the server's major version or later).
+    /// Never overwrites a file. See docs/operations.md.
+    Backup { path: std::path::PathBuf },
+    /// Bring a backup back into an empty database (a new SQLite file, or an empty PostgreSQL
+    /// database; needs pg_restore), then check it: integrity, migrations, audit log. A database
+    /// that holds anything is refused.
+    Restore { path: std::path::PathBuf },
     /// Fill an empty database with realistic synthetic demo data.
     Demo,
     /// Manage user accounts.
@@ -264,6 +272,13 @@ async fn open(url: &str, reader_cache_mib: u32) -> Result<Db> {
 }
 
 pub async fn run(cli: Cli) -> Result<()> {
+    // A backup leaves the database as it is; a restore needs it empty: neither migrates first.
+    let (url, cache) = (&cli.database_url, cli.sqlite_reader_cache_mib);
+    match &cli.command {
+        Command::Backup { path } => return crate::backup::backup(url, cache, path).await,
+        Command::Restore { path } => return crate::backup::restore(url, cache, path).await,
+        _ => {}
+    }
     let db = open(&cli.database_url, cli.sqlite_reader_cache_mib).await?;
     let state = AppState {
         db: db.clone(),
@@ -298,6 +313,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the database is opened"),
         Command::Migrate => {
             println!(
                 "migrations applied to {}",

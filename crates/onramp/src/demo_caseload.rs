@@ -194,6 +194,7 @@ pub async fn fill(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate) 
             organisation_id: None,
             version: "2026-01".into(),
             given_on: started_on,
+            ends_on: None,
         };
         consents::add(tx, participant.id, &consent, Some(coach)).await?;
         if n % 5 != 0 {

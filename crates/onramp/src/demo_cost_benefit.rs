@@ -138,6 +138,7 @@ async fn alumni(
             organisation_id: None,
             version: "2026-01".into(),
             given_on: started_on,
+            ends_on: None,
         };
         consents::add(tx, participant.id, &consent, Some(coach)).await?;
         let new = NewTrajectory {

@@ -1,5 +1,6 @@
 //! The `onramp` binary's library: command-line interface and demo data.
 
+mod backup;
 pub mod bench;
 mod bench_cost_benefit;
 mod bench_memory;

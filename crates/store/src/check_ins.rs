@@ -152,13 +152,19 @@ pub async fn due_in(
         firsts = firsts.join(" UNION "),
         on_cut = on_cut.join(" UNION "),
     );
-    Ok(run!(conn, c => {
+    let mut due: Vec<CheckIn> = run!(conn, c => {
         let mut q = sqlx::query_as::<_, CheckIn>(sqlx::AssertSqlSafe(&*sql)).bind(until);
         for id in &ids {
             q = q.bind(*id);
         }
         q.fetch_all(c).await
-    })?)
+    })?;
+    // A withdrawal closes the person's check-ins; an end that passed acts the same with nothing
+    // written, so their check-ins are left out here (recording one is refused).
+    let people: Vec<Uuid> = due.iter().map(|c| c.participant_id).collect();
+    let lapsed = crate::consents::participation_lapses(conn, &people).await?;
+    due.retain(|c| !lapsed.contains_key(&c.participant_id));
+    Ok(due)
 }
 
 /// Sets `next_check_in_on` of the trajectories the caller's `WHERE` names to their soonest open

@@ -6,6 +6,7 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod calendar_feeds;
 pub mod caseload;
@@ -41,7 +42,7 @@ pub mod users;
 pub mod worklist;
 
 pub(crate) use db::lock_row;
-pub use db::{Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Engine, Tx, now};
+pub use db::{Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Engine, Tx, now, today};
 pub use error::StoreError;
 pub(crate) use error::decode;
 

@@ -474,10 +474,13 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
             });
         }
     }
-    let sql = "SELECT participant_id, organisation_id FROM consents
-               WHERE purpose = 'share_care_team' AND withdrawn_on IS NULL AND organisation_id IS NOT NULL
-                 AND participant_id IN";
-    let shared: Vec<(Uuid, Uuid)> = crate::bulk::select_in(conn, sql, ids).await?;
+    let sql = format!(
+        "SELECT c.participant_id, c.organisation_id FROM consents c
+         WHERE c.purpose = 'share_care_team' AND {} AND c.organisation_id IS NOT NULL
+           AND c.participant_id IN",
+        crate::consents::holds("c")
+    );
+    let shared: Vec<(Uuid, Uuid)> = crate::bulk::select_in(conn, &sql, ids).await?;
     for (id, organisation_id) in shared {
         if let Some(reference) = refs.get_mut(&id) {
             reference.shared_with.push(organisation_id);

@@ -31,9 +31,10 @@ pub struct SubjectTrajectory {
 }
 
 /// The trajectories in a study's programmes that overlap its period, of the people whose consent
-/// to research stands (a withdrawn consent excludes them), by person and start.
+/// to research stands (a withdrawn or expired consent excludes them), by person and start.
 pub async fn trajectories(conn: &mut impl Access, study: &Study) -> Result<Vec<SubjectTrajectory>> {
-    let sql = "SELECT t.id AS trajectory_id, t.participant_id, p.birth_date, p.gender, p.health_category,
+    let sql = format!(
+        "SELECT t.id AS trajectory_id, t.participant_id, p.birth_date, p.gender, p.health_category,
                       p.education, p.situation, p.incapacity_since, g.code AS programme, r.code AS region,
                       t.started_on, t.ends_by, t.phase, t.ended_on, t.exit_reason, t.exit_situation
                FROM trajectories t
@@ -43,10 +44,14 @@ pub async fn trajectories(conn: &mut impl Access, study: &Study) -> Result<Vec<S
                LEFT JOIN regions r ON r.id = t.region_id
                WHERE t.started_on <= $3 AND (t.ended_on IS NULL OR t.ended_on >= $2)
                  AND EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = t.participant_id
-                             AND c.purpose = 'research' AND c.withdrawn_on IS NULL)
-               ORDER BY t.participant_id, t.started_on, t.id";
-    Ok(run!(conn, c => sqlx::query_as::<_, SubjectTrajectory>(sql)
-        .bind(study.id).bind(study.starts_on).bind(study.ends_on).fetch_all(c).await)?)
+                             AND c.purpose = 'research' AND {})
+               ORDER BY t.participant_id, t.started_on, t.id",
+        crate::consents::holds("c")
+    );
+    Ok(
+        run!(conn, c => sqlx::query_as::<_, SubjectTrajectory>(sqlx::AssertSqlSafe(&*sql))
+        .bind(study.id).bind(study.starts_on).bind(study.ends_on).fetch_all(c).await)?,
+    )
 }
 
 /// A phase a trajectory entered (its first at the start).

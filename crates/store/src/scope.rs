@@ -66,9 +66,10 @@ pub(crate) fn caseload_parts(
                 format!(
                     "({organisation} = {n} AND EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = {participant}
                         AND c.purpose = 'share_care_team' AND c.organisation_id = {organisation}
-                        AND c.withdrawn_on IS NULL))",
+                        AND {holds}))",
                     organisation = place.organisation,
                     participant = place.participant,
+                    holds = crate::consents::holds("c"),
                 )
             } else {
                 format!("{} = {n}", place.organisation)

@@ -3,9 +3,9 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Brussels;
 
-/// Today's date in Brussels.
+/// Today's date in Brussels (the store's, which holds consents against it).
 pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Brussels).date_naive()
+    onramp_store::today()
 }
 
 /// The day in Brussels on which a moment falls.

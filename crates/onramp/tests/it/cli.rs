@@ -4,7 +4,8 @@ use crate::support::*;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn onramp(url: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
+/// Runs the `onramp` binary on the database at `url`: whether it succeeded, its output and errors.
+pub(crate) fn onramp(url: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_onramp"))
         .args(args)
         .env("ONRAMP_DATABASE_URL", url)

@@ -34,10 +34,13 @@ struct Facts {
 
 async fn facts(db: &Db) -> Facts {
     let mut conn = db.conn().await.unwrap();
+    // A consent holds until withdrawn, and through its last day.
     let sql = "SELECT participant_id, organisation_id FROM consents
-               WHERE purpose = 'share_care_team' AND withdrawn_on IS NULL AND organisation_id IS NOT NULL";
+               WHERE purpose = 'share_care_team' AND withdrawn_on IS NULL AND organisation_id IS NOT NULL
+                 AND (ends_on IS NULL OR ends_on >= $1)";
+    let today = onramp_web::time::today();
     let consents: Vec<(Uuid, Uuid)> =
-        onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap();
+        onramp_store::run!(&mut conn, c => sqlx::query_as(sql).bind(today).fetch_all(c).await).unwrap();
     let mut shared: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for (participant, organisation) in consents {
         shared.entry(participant).or_default().push(organisation);
@@ -327,8 +330,9 @@ fn assert_covered(coverage: &Coverage, label: &str, lists: &[&str]) {
 }
 
 /// The demo data, with consents to share with care teams (some with the partner that follows the
-/// person, some with another, some withdrawn) and people registered without a trajectory, among
-/// them two whose registering coach no longer works at the partner that registered them.
+/// person, some with another, some withdrawn, some given up to a day that passed or up to today)
+/// and people registered without a trajectory, among them two whose registering coach no longer
+/// works at the partner that registered them.
 #[tokio::test]
 async fn every_role_lists_exactly_what_the_policy_allows_on_the_demo_data() {
     let app = TestApp::spawn().await;
@@ -350,8 +354,15 @@ async fn every_role_lists_exactly_what_the_policy_allows_on_the_demo_data() {
         } else {
             organisations[(n + 1) % organisations.len()]
         };
-        let consent = json!({"purpose": "share_care_team", "version": "2026-01", "given_on": "2026-01-05",
-                             "organisation_id": with});
+        let mut consent = json!({"purpose": "share_care_team", "version": "2026-01", "given_on": "2026-01-05",
+                                 "organisation_id": with});
+        // Some given up to an end: passed (as withdrawn), or today (still holding).
+        let today = onramp_web::time::today();
+        match n % 5 {
+            2 => consent["ends_on"] = json!((today - chrono::Days::new(1)).to_string()),
+            3 => consent["ends_on"] = json!(today.to_string()),
+            _ => {}
+        }
         let path = format!("/api/v1/participants/{participant}/consents");
         let (status, given) = app.send_json(&admin, "POST", &path, consent).await;
         assert_eq!(status, StatusCode::CREATED, "{given}");

@@ -32,22 +32,75 @@ pub struct TestDb {
     pg_name: Option<String>,
 }
 
+/// A new, empty PostgreSQL database (dropped with the value that names it) and its URL.
+async fn create_postgres_database() -> (String, String) {
+    let name = format!("onramp_test_{}", uuid::Uuid::now_v7().simple());
+    let admin = Db::connect(&postgres_admin_url())
+        .await
+        .expect("PostgreSQL for tests is reachable");
+    if let Db::Postgres(pool) = &admin {
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(pool)
+            .await
+            .expect("create test database");
+    }
+    admin.close().await;
+    let base = postgres_admin_url();
+    let url = format!("{}/{name}", base.rsplit_once('/').expect("URL has a database").0);
+    (name, url)
+}
+
+/// An empty database of the engine under test that nothing has opened yet (a SQLite file not
+/// created yet; a PostgreSQL database without tables), dropped afterwards: where a restore goes.
+pub struct EmptyDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl EmptyDb {
+    pub async fn new() -> EmptyDb {
+        if on_postgres() {
+            let (name, url) = create_postgres_database().await;
+            EmptyDb {
+                url,
+                _dir: None,
+                pg_name: Some(name),
+            }
+        } else {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite:{}", dir.path().join("restored.sqlite3").display());
+            EmptyDb {
+                url,
+                _dir: Some(dir),
+                pg_name: None,
+            }
+        }
+    }
+}
+
+impl Drop for EmptyDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            drop_postgres_database(name);
+        }
+    }
+}
+
 impl TestDb {
+    /// A database that another value owns (an [`EmptyDb`] a restore filled), opened as it is.
+    pub async fn open(url: &str) -> TestDb {
+        TestDb {
+            url: url.to_owned(),
+            db: Db::connect(url).await.expect("open the database"),
+            _dir: None,
+            pg_name: None,
+        }
+    }
+
     pub async fn new() -> TestDb {
         if on_postgres() {
-            let name = format!("onramp_test_{}", uuid::Uuid::now_v7().simple());
-            let admin = Db::connect(&postgres_admin_url())
-                .await
-                .expect("PostgreSQL for tests is reachable");
-            if let Db::Postgres(pool) = &admin {
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(pool)
-                    .await
-                    .expect("create test database");
-            }
-            admin.close().await;
-            let base = postgres_admin_url();
-            let url = format!("{}/{name}", base.rsplit_once('/').expect("URL has a database").0);
+            let (name, url) = create_postgres_database().await;
             let db = Db::connect(&url).await.expect("connect test database");
             db.migrate().await.expect("migrate");
             TestDb {
@@ -251,25 +304,28 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else {
-            return;
-        };
-        // Drop the database from a thread of its own: Drop cannot await.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                if let Ok(Db::Postgres(pool)) = Db::connect(&postgres_admin_url()).await {
-                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
-                    pool.close().await;
-                }
-            });
-        })
-        .join();
+        if let Some(name) = self.pg_name.take() {
+            drop_postgres_database(name);
+        }
     }
+}
+
+/// Drops a test's PostgreSQL database, from a thread of its own: Drop cannot await.
+fn drop_postgres_database(name: String) {
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            if let Ok(Db::Postgres(pool)) = Db::connect(&postgres_admin_url()).await {
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                pool.close().await;
+            }
+        });
+    })
+    .join();
 }
 
 /// One number the database answers, on either engine.
@@ -357,6 +413,11 @@ impl TestApp {
             db: test_db.db.clone(),
             _test_db: test_db,
         }
+    }
+
+    /// The URL of the server's database, for the command line.
+    pub fn database_url(&self) -> &str {
+        &self._test_db.url
     }
 
     /// A second server node on the same database.

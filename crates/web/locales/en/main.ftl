@@ -262,6 +262,7 @@ participant-situation = Situation at entry
 participant-working-age-hint = Programmes are for people of working age (17 to 65). You can register someone outside that age; onramp will point it out.
 participant-outside-working-age = Outside working age (17-65)
 participant-consent-withdrawn = Consent to take part withdrawn on { $date }: nothing new can be recorded for this person, only their trajectories ended. A new consent to take part opens the file again.
+participant-consent-expired = Consent to take part expired on { $date } (its last day): nothing new can be recorded for this person, only their trajectories ended. A new consent to take part opens the file again.
 participant-notes-hint = Notes are sensitive: only the coaches who follow this person and administrators can read them.
 participant-first-trajectory = First trajectory and consent
 field-reached-at = Reached at (partner organisation)
@@ -281,6 +282,8 @@ field-notes = Notes
 field-started-on = Start date
 field-consent-version = Version of the consent text
 field-given-on = Consent given on
+field-consent-ends-on = Ends on (last day; empty: until withdrawn)
+field-consent-ends-on-column = Ends on
 consent-participation-given = The person agrees to take part in the programme
 duplicates-title = This person may already be registered
 duplicates-intro = Open the existing file instead of registering the same person twice:
@@ -599,7 +602,10 @@ error-unknown-module = This module is not part of the programme.
 error-coach-not-at-partner = The coach must work at { $partner }, the partner of this trajectory: only there can they follow it up. Choose a coach of { $partner }, or add this coach to it first.
 error-outcome-after-exit = This trajectory has an outcome on { $date }, after this exit date. End it on { $date } or later: what happens after the exit is recorded at a check-in.
 error-after-exit = This trajectory ended on { $date }. What happened after the exit is recorded at a check-in, not as an outcome of the trajectory.
-error-consent-withdrawn = The participant withdrew their consent to take part on { $date }. Nothing new can be recorded for them; a trajectory can still be ended. Record a new consent to take part if they give it again.
+error-consent-withdrawn = { $how ->
+    [expired] The participant's consent to take part expired on { $date }.
+   *[withdrawn] The participant withdrew their consent to take part on { $date }.
+ } Nothing new can be recorded for them; a trajectory can still be ended. Record a new consent to take part if they give it again.
 error-not-job-mediation = Choose the public employment service or a provider with its own job mediation.
 error-needs-job-mediation = Only a handover to job mediation (exit reason job_mediation) names a receiving organisation and service.
 error-not-a-peer-expert = Choose a peer expert.
@@ -1424,6 +1430,8 @@ summary-next-check-in = Next check-in after exit
 summary-open-barriers = Open barriers
 summary-consent-given = given on { $date }
 summary-consent-withdrawn = withdrawn on { $date }
+summary-consent-expired = expired on { $date }
+summary-consent-given-until = given on { $date }, until { $end }
 summary-record-contact = Record a contact
 summary-record-step-to-work = Record a step to work
 summary-on-this-page = On this page

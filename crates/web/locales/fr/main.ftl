@@ -262,6 +262,7 @@ participant-situation = Situation à l'entrée
 participant-working-age-hint = Les programmes s'adressent aux personnes en âge de travailler (17 à 65 ans). Vous pouvez inscrire une personne hors de cette tranche ; onramp vous le signalera.
 participant-outside-working-age = Hors de l'âge de travailler (17-65)
 participant-consent-withdrawn = Consentement à participer retiré le { $date } : plus rien de nouveau ne peut être enregistré pour cette personne, seuls ses trajets peuvent être clôturés. Un nouveau consentement à participer rouvre le dossier.
+participant-consent-expired = Consentement à participer expiré le { $date } (son dernier jour) : plus rien de nouveau ne peut être enregistré pour cette personne, seuls ses trajets peuvent être clôturés. Un nouveau consentement à participer rouvre le dossier.
 participant-notes-hint = Les notes sont sensibles : seuls les accompagnateurs de cette personne et les administrateurs peuvent les lire.
 participant-first-trajectory = Premier trajet et consentement
 field-reached-at = Atteint chez (organisation partenaire)
@@ -281,6 +282,8 @@ field-notes = Notes
 field-started-on = Date de début
 field-consent-version = Version du texte de consentement
 field-given-on = Consentement donné le
+field-consent-ends-on = Prend fin le (dernier jour ; vide : jusqu’au retrait)
+field-consent-ends-on-column = Prend fin le
 consent-participation-given = La personne accepte de participer au programme
 duplicates-title = Cette personne est peut-être déjà inscrite
 duplicates-intro = Ouvrez le dossier existant plutôt que d'inscrire deux fois la même personne :
@@ -599,7 +602,10 @@ error-unknown-module = Ce module ne fait pas partie du programme.
 error-coach-not-at-partner = Le coach doit travailler chez { $partner }, le partenaire de ce trajet : c’est là seulement qu’il peut le suivre. Choisissez un coach de { $partner }, ou ajoutez-y d’abord ce coach.
 error-outcome-after-exit = Ce trajet a un résultat le { $date }, après cette date de sortie. Clôturez-le le { $date } ou plus tard : ce qui se passe après la sortie s’enregistre lors d’un suivi.
 error-after-exit = Ce trajet a pris fin le { $date }. Ce qui s’est passé après la sortie s’enregistre lors d’un suivi, pas comme résultat du trajet.
-error-consent-withdrawn = Le participant a retiré son consentement à participer le { $date }. Plus rien de nouveau ne peut être enregistré pour lui ; un trajet peut encore être clôturé. Enregistrez un nouveau consentement s’il le donne à nouveau.
+error-consent-withdrawn = { $how ->
+    [expired] Le consentement à participer du participant a expiré le { $date }.
+   *[withdrawn] Le participant a retiré son consentement à participer le { $date }.
+ } Plus rien de nouveau ne peut être enregistré pour lui ; un trajet peut encore être clôturé. Enregistrez un nouveau consentement s’il le donne à nouveau.
 error-not-job-mediation = Choisissez le service public de l’emploi ou un prestataire avec sa propre médiation vers l’emploi.
 error-needs-job-mediation = Seul un passage vers la médiation à l’emploi (motif de sortie job_mediation) nomme une organisation et un service d’accueil.
 error-not-a-peer-expert = Choisissez un expert du vécu.
@@ -1424,6 +1430,8 @@ summary-next-check-in = Prochain suivi après la sortie
 summary-open-barriers = Obstacles ouverts
 summary-consent-given = donné le { $date }
 summary-consent-withdrawn = retiré le { $date }
+summary-consent-expired = expiré le { $date }
+summary-consent-given-until = donné le { $date }, jusqu’au { $end }
 summary-record-contact = Enregistrer un contact
 summary-record-step-to-work = Enregistrer un pas vers l’emploi
 summary-on-this-page = Sur cette page

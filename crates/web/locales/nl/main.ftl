@@ -262,6 +262,7 @@ participant-situation = Situatie bij instap
 participant-working-age-hint = Programma's zijn er voor mensen op beroepsactieve leeftijd (17 tot 65). Je kunt iemand buiten die leeftijd registreren; onramp wijst je erop.
 participant-outside-working-age = Buiten de beroepsactieve leeftijd (17-65)
 participant-consent-withdrawn = Toestemming om deel te nemen ingetrokken op { $date }: er kan niets nieuws meer voor deze persoon genoteerd worden, alleen de trajecten afsluiten. Een nieuwe toestemming om deel te nemen opent het dossier opnieuw.
+participant-consent-expired = Toestemming om deel te nemen verlopen op { $date } (de laatste dag): er kan niets nieuws meer voor deze persoon genoteerd worden, alleen de trajecten afsluiten. Een nieuwe toestemming om deel te nemen opent het dossier opnieuw.
 participant-notes-hint = Notities zijn gevoelig: enkel de trajectbegeleiders van deze persoon en beheerders kunnen ze lezen.
 participant-first-trajectory = Eerste traject en toestemming
 field-reached-at = Bereikt bij (partnerorganisatie)
@@ -281,6 +282,8 @@ field-notes = Notities
 field-started-on = Startdatum
 field-consent-version = Versie van de toestemmingstekst
 field-given-on = Toestemming gegeven op
+field-consent-ends-on = Eindigt op (laatste dag; leeg: tot intrekking)
+field-consent-ends-on-column = Eindigt op
 consent-participation-given = De persoon stemt in met deelname aan het programma
 duplicates-title = Deze persoon is mogelijk al geregistreerd
 duplicates-intro = Open het bestaande dossier in plaats van dezelfde persoon twee keer te registreren:
@@ -599,7 +602,10 @@ error-unknown-module = Deze module hoort niet bij het programma.
 error-coach-not-at-partner = De coach moet bij { $partner } werken, de partner van dit traject: alleen daar kan die het opvolgen. Kies een coach van { $partner }, of voeg deze coach daar eerst aan toe.
 error-outcome-after-exit = Dit traject heeft een resultaat op { $date }, na deze uitstroomdatum. Sluit het af op { $date } of later: wat na de uitstroom gebeurt, noteer je bij een opvolgmoment.
 error-after-exit = Dit traject is afgesloten op { $date }. Wat na de uitstroom gebeurde, noteer je bij een opvolgmoment, niet als resultaat van het traject.
-error-consent-withdrawn = De deelnemer trok op { $date } de toestemming om deel te nemen in. Er kan niets nieuws meer voor deze persoon genoteerd worden; een traject afsluiten kan nog wel. Noteer een nieuwe toestemming als de deelnemer die opnieuw geeft.
+error-consent-withdrawn = { $how ->
+    [expired] De toestemming om deel te nemen van de deelnemer is op { $date } verlopen.
+   *[withdrawn] De deelnemer trok op { $date } de toestemming om deel te nemen in.
+ } Er kan niets nieuws meer voor deze persoon genoteerd worden; een traject afsluiten kan nog wel. Noteer een nieuwe toestemming als de deelnemer die opnieuw geeft.
 error-not-job-mediation = Kies de openbare dienst voor arbeidsbemiddeling of een aanbieder met een eigen jobbemiddeling.
 error-needs-job-mediation = Alleen een overdracht naar jobbemiddeling (uitstroomreden job_mediation) noemt een ontvangende organisatie en dienst.
 error-not-a-peer-expert = Kies een ervaringsdeskundige.
@@ -1424,6 +1430,8 @@ summary-next-check-in = Volgend opvolgmoment na uitstroom
 summary-open-barriers = Open drempels
 summary-consent-given = gegeven op { $date }
 summary-consent-withdrawn = ingetrokken op { $date }
+summary-consent-expired = verlopen op { $date }
+summary-consent-given-until = gegeven op { $date }, tot { $end }
 summary-record-contact = Contact vastleggen
 summary-record-step-to-work = Stap naar werk vastleggen
 summary-on-this-page = Op deze pagina

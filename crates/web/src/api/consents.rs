@@ -1,4 +1,4 @@
-//! Consents of a participant: give and withdraw.
+//! Consents of a participant: give (possibly up to an end date) and withdraw.
 
 use super::extract::{ApiJson, ApiPath};
 use crate::error::{AppError, Problem};
@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use onramp_domain::consents::ConsentInput;
+use onramp_domain::consents::{ConsentFields, ConsentInput};
 use onramp_store::consents::Consent;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -26,7 +26,12 @@ pub struct ConsentView {
     pub organisation_name: Option<String>,
     pub version: String,
     pub given_on: NaiveDate,
+    /// The last day it holds, when given for a limited time; from the day after, it counts as
+    /// withdrawn.
+    pub ends_on: Option<NaiveDate>,
     pub withdrawn_on: Option<NaiveDate>,
+    /// Whether it holds today: not withdrawn, and not past `ends_on`.
+    pub in_force: bool,
 }
 
 impl From<Consent> for ConsentView {
@@ -38,7 +43,9 @@ impl From<Consent> for ConsentView {
             organisation_name: c.organisation_name,
             version: c.version,
             given_on: c.given_on,
+            ends_on: c.ends_on,
             withdrawn_on: c.withdrawn_on,
+            in_force: onramp_domain::consents::lapse(c.withdrawn_on, c.ends_on, today()).is_none(),
         }
     }
 }
@@ -54,6 +61,22 @@ pub struct ConsentBody {
     pub version: String,
     /// YYYY-MM-DD
     pub given_on: String,
+    /// YYYY-MM-DD, not before `given_on`: the last day the consent holds, when the person gives it
+    /// for a limited time. From the day after, it counts as withdrawn. Absent: until withdrawn.
+    pub ends_on: Option<String>,
+}
+
+impl ConsentBody {
+    /// The body's fields as the domain parses them.
+    pub fn fields(&self) -> ConsentFields<'_> {
+        ConsentFields {
+            purpose: &self.purpose,
+            organisation: self.organisation_id.as_deref().unwrap_or(""),
+            version: &self.version,
+            given_on: &self.given_on,
+            ends_on: self.ends_on.as_deref().unwrap_or(""),
+        }
+    }
 }
 
 /// Records a consent.
@@ -70,8 +93,7 @@ pub async fn add_consent(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ConsentBody>,
 ) -> Result<(StatusCode, Json<ConsentView>), AppError> {
-    let organisation = body.organisation_id.clone().unwrap_or_default();
-    let input = ConsentInput::parse(&body.purpose, &organisation, &body.version, &body.given_on, today());
+    let input = ConsentInput::parse(body.fields(), today());
     let input = match input {
         Ok(input) => input,
         Err(errors) => {

@@ -65,6 +65,7 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("ConsentBody", "purpose", Choice(Purpose::VALUES, Required)),
     ("ConsentBody", "version", Line),
     ("ConsentBody", "given_on", Date(Required)),
+    ("ConsentBody", "ends_on", Date(Optional)),
     ("ConsentBody", "organisation_id", Id(Optional)),
     ("ConsultationBody", "organisation_id", Id(Required)),
     ("ConsultationBody", "on", Date(Required)),

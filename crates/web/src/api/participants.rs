@@ -15,7 +15,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use onramp_domain::consents::ConsentInput;
+use onramp_domain::consents::{ConsentInput, Lapse};
 use onramp_domain::esf::{Degurba, EsfFields, EsfProfile, region_of_postcode};
 use onramp_domain::organisations::parse_id;
 use onramp_domain::participants::{ParticipantFields, ParticipantInput, age_on, is_working_age, sickness_at};
@@ -280,9 +280,13 @@ pub struct ParticipantFileView {
     /// Group sessions the person is enrolled in, newest first.
     pub sessions: Vec<super::group_sessions::ParticipantSessionView>,
     pub can_edit: bool,
-    /// When the person withdrew their consent to take part (and gave none since): from then on
-    /// nothing new is recorded for them (422 `consent-withdrawn`), only exits.
+    /// When the person's consent to take part stopped holding (and none holds since): the day
+    /// they withdrew it or, with `participation_expired`, its last day, which has passed. From then
+    /// on nothing new is recorded for them (422 `consent-withdrawn`), only exits.
     pub participation_withdrawn_on: Option<chrono::NaiveDate>,
+    /// Whether `participation_withdrawn_on` is the end of a consent given for a limited time
+    /// rather than a withdrawal.
+    pub participation_expired: bool,
     /// Whether you may record something new: `can_edit` while the person takes part.
     pub can_record: bool,
 }
@@ -301,7 +305,8 @@ impl From<ParticipantFile> for ParticipantFileView {
             check_ins: f.check_ins.into_iter().map(Into::into).collect(),
             sessions: f.sessions.into_iter().map(Into::into).collect(),
             can_edit: f.can_edit,
-            participation_withdrawn_on: f.participation_withdrawn_on,
+            participation_withdrawn_on: f.participation_lapse.map(|l| l.on()),
+            participation_expired: matches!(f.participation_lapse, Some(Lapse::Expired(_))),
             can_record: f.can_record,
         }
     }
@@ -327,10 +332,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<ParticipantView>), AppError> {
     let parsed = ParticipantInput::parse(&body.participant.fields(), today());
     let organisation = parse_id(&body.organisation_id);
-    let consent = body.consent.as_ref().map(|c| {
-        let organisation = c.organisation_id.as_deref().unwrap_or("");
-        ConsentInput::parse(&c.purpose, organisation, &c.version, &c.given_on, today())
-    });
+    let consent = body.consent.as_ref().map(|c| ConsentInput::parse(c.fields(), today()));
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
     if let Err(code) = organisation {
         errors.add("organisation_id", code);

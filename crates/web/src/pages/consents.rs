@@ -11,7 +11,7 @@ use crate::time::today;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
-use onramp_domain::consents::ConsentInput;
+use onramp_domain::consents::{ConsentFields, ConsentInput};
 use onramp_store::consents::Consent;
 use uuid::Uuid;
 
@@ -22,13 +22,14 @@ pub async fn add_consent(
     data: FormData,
 ) -> PageResult {
     let id = path_id(&id)?;
-    let parsed = ConsentInput::parse(
-        data.get("purpose"),
-        data.get("organisation_id"),
-        data.get("version"),
-        data.get("given_on"),
-        today(),
-    );
+    let fields = ConsentFields {
+        purpose: data.get("purpose"),
+        organisation: data.get("organisation_id"),
+        version: data.get("version"),
+        given_on: data.get("given_on"),
+        ends_on: data.get("ends_on"),
+    };
+    let parsed = ConsentInput::parse(fields, today());
     let result = match parsed {
         Ok(input) => service::add_consent(&state, &ctx, id, input).await,
         Err(errors) => {

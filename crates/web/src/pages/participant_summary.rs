@@ -3,6 +3,7 @@
 
 use crate::service::participants::ParticipantFile;
 use chrono::{DateTime, NaiveDate, Utc};
+use onramp_domain::consents::{Lapse, lapse};
 
 /// A running trajectory, as the summary shows it.
 pub struct Running {
@@ -21,6 +22,10 @@ pub struct ConsentGlance {
     pub organisation: Option<String>,
     pub given_on: NaiveDate,
     pub withdrawn_on: Option<NaiveDate>,
+    /// Its last day, when that has passed (and it was not withdrawn): it counts as withdrawn.
+    pub expired_on: Option<NaiveDate>,
+    /// Its last day, when given for a limited time.
+    pub ends_on: Option<NaiveDate>,
 }
 
 pub struct Summary {
@@ -75,12 +80,12 @@ pub fn summarise(
         next_session,
         next_check_in,
         open_barriers: file.barriers.iter().filter(|b| b.status == "open").count(),
-        consents: latest_consents(file),
+        consents: latest_consents(file, today),
     }
 }
 
 /// The newest consent of each purpose and partner: what holds today.
-fn latest_consents(file: &ParticipantFile) -> Vec<ConsentGlance> {
+fn latest_consents(file: &ParticipantFile, today: NaiveDate) -> Vec<ConsentGlance> {
     let mut latest: Vec<ConsentGlance> = Vec::new();
     for c in &file.consents {
         let same = latest
@@ -91,6 +96,11 @@ fn latest_consents(file: &ParticipantFile) -> Vec<ConsentGlance> {
             organisation: c.organisation_name.clone(),
             given_on: c.given_on,
             withdrawn_on: c.withdrawn_on,
+            expired_on: match lapse(c.withdrawn_on, c.ends_on, today) {
+                Some(Lapse::Expired(on)) => Some(on),
+                _ => None,
+            },
+            ends_on: c.ends_on,
         };
         match same {
             Some(g) if g.given_on <= c.given_on => *g = glance,

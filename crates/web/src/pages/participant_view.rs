@@ -10,7 +10,7 @@ use crate::service::participants::ParticipantFile;
 use askama::Template;
 use chrono::NaiveDate;
 use onramp_domain::activities::ContactMode;
-use onramp_domain::consents::Purpose;
+use onramp_domain::consents::{Lapse, Purpose};
 use onramp_domain::esf_indicators::leaving_situation_until;
 use onramp_domain::participants::{SicknessAtIntake, age_on, is_working_age, sickness_at};
 use onramp_domain::trajectories::{ExitReason, duration_status};
@@ -99,6 +99,8 @@ pub struct ShowTemplate {
     check_in_situations: Options,
     /// A consent just withdrawn, offered to be recorded again.
     undo: Option<Uuid>,
+    /// Today, as the date consents' ends are held against.
+    day: NaiveDate,
 }
 
 impl ShowTemplate {
@@ -109,6 +111,23 @@ impl ShowTemplate {
             .find(|(c, _)| c == code)
             .map(|(_, name)| name.clone())
             .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// The last day of a consent whose end has passed (not withdrawn): it counts as withdrawn.
+    fn expired_on(&self, c: &onramp_store::consents::Consent) -> Option<NaiveDate> {
+        match onramp_domain::consents::lapse(c.withdrawn_on, c.ends_on, self.day) {
+            Some(Lapse::Expired(on)) => Some(on),
+            _ => None,
+        }
+    }
+
+    /// The banner's message when the consent to take part no longer holds.
+    fn lapse_text(&self, lapse: &Lapse) -> String {
+        let key = match lapse {
+            Lapse::Withdrawn(_) => "participant-consent-withdrawn",
+            Lapse::Expired(_) => "participant-consent-expired",
+        };
+        self.p.t1(key, "date", self.p.date(&lapse.on()))
     }
 
     /// The consent withdrawn a moment ago, when the page was asked to offer an undo.
@@ -185,6 +204,7 @@ pub fn build(mut p: Page, facts: FileFacts) -> ShowTemplate {
         || facts.file.participant.record.esf != Default::default();
     ShowTemplate {
         undo: facts.undo,
+        day: facts.today,
         esf,
         age: age_on(facts.file.participant.record.birth_date, facts.today),
         working_age: is_working_age(facts.file.participant.record.birth_date, facts.today),
@@ -435,7 +455,7 @@ mod tests {
             sessions: Vec::new(),
             can_edit: true,
             can_read_notes: true,
-            participation_withdrawn_on: None,
+            participation_lapse: None,
             can_record: true,
         };
         let coaches = HashMap::from([(PARTNER, vec![("50".to_owned(), "Sofie Maes".to_owned())])]);

@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use onramp_domain::FieldErrors;
-use onramp_domain::consents::ConsentInput;
+use onramp_domain::consents::{ConsentFields, ConsentInput};
 use onramp_domain::esf::{Answer, EsfFields, FIELDS};
 use onramp_domain::identity::Language;
 use onramp_domain::organisations::parse_id;
@@ -162,13 +162,13 @@ pub async fn create(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: 
     let organisation = parse_id(data.get("organisation_id"));
     let programme_chosen = !data.get("programme_id").is_empty();
     let consent = data.checked("consent_participation").then(|| {
-        ConsentInput::parse(
-            "participation",
-            "",
-            data.get("consent_version"),
-            data.get("given_on"),
-            today(),
-        )
+        let fields = ConsentFields {
+            purpose: "participation",
+            version: data.get("consent_version"),
+            given_on: data.get("given_on"),
+            ..ConsentFields::default()
+        };
+        ConsentInput::parse(fields, today())
     });
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
     if let Err(code) = organisation {

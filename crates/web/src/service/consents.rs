@@ -1,4 +1,4 @@
-//! Consents: given for a purpose, withdrawn from a date.
+//! Consents: given for a purpose, possibly up to an end date, withdrawn from a date.
 
 use super::participants::{Need, authorise};
 use crate::error::AppError;
@@ -46,7 +46,7 @@ pub async fn withdraw_consent(
         .after(&consent);
     audit::record(&mut tx, &ctx.who, event).await?;
     // No longer taking part: the follow-up after exit stops with the rest (nothing more is recorded).
-    if consents::participation_withdrawn_on(&mut tx, id).await?.is_some() {
+    if consents::participation_lapse(&mut tx, id).await?.is_some() {
         let all = Which::Participant(id);
         super::check_in_closing::close_open_check_ins(&mut tx, ctx, id, all, on, CheckInClosure::ConsentWithdrawn)
             .await?;

@@ -155,7 +155,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail
     // Whether each name may be shown: one batch of the policy's facts for everyone enrolled.
     let ids: Vec<Uuid> = list.iter().map(|e| e.participant_id).collect();
     let references = participants::access_refs(&mut conn, &ids).await?;
-    let withdrawn = onramp_store::consents::participation_withdrawn(&mut conn, &ids).await?;
+    let withdrawn = onramp_store::consents::participation_lapses(&mut conn, &ids).await?;
     let session_ref = session.as_ref();
     let enrolments = list
         .into_iter()

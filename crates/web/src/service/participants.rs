@@ -47,10 +47,13 @@ pub async fn authorise(conn: &mut impl Access, ctx: &Ctx, id: Uuid, need: Need) 
 /// correcting their data or consents. The one place this rule is kept: every recording asks
 /// `authorise(.., Need::Record)`, and attendance (taken by the session's host) asks here.
 pub async fn takes_part(conn: &mut impl Access, id: Uuid) -> Result<(), AppError> {
-    match consents::participation_withdrawn_on(conn, id).await? {
+    match consents::participation_lapse(conn, id).await? {
         None => Ok(()),
-        Some(on) => {
-            let named = vec![("date", crate::i18n::date(&on))];
+        Some(lapse) => {
+            let named = vec![
+                ("date", crate::i18n::date(&lapse.on())),
+                ("how", lapse.how().to_owned()),
+            ];
             Err(onramp_domain::FieldErrors::single_with("consent", "consent-withdrawn", named).into())
         }
     }
@@ -128,9 +131,9 @@ pub struct ParticipantFile {
     pub sessions: Vec<ParticipantSession>,
     pub can_edit: bool,
     pub can_read_notes: bool,
-    /// When the person withdrew their consent to take part (and gave none since): nothing new is
-    /// recorded from then on, only exits.
-    pub participation_withdrawn_on: Option<chrono::NaiveDate>,
+    /// How the person's consent to take part stopped holding, withdrawn or past its end (and none
+    /// holds since): nothing new is recorded from then on, only exits.
+    pub participation_lapse: Option<onramp_domain::consents::Lapse>,
     /// Whether the actor may record something new: `can_edit` while the person takes part.
     pub can_record: bool,
 }
@@ -146,7 +149,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         participant.record.notes = None;
     }
     let consents = consents::list_for(&mut conn, id).await?;
-    let participation_withdrawn_on = consents::participation_withdrawn_on(&mut conn, id).await?;
+    let participation_lapse = consents::participation_lapse(&mut conn, id).await?;
     let trajectories = trajectories::list_for(&mut conn, id).await?;
     let events = trajectories::events_for(&mut conn, id).await?;
     let mut contacts = coaching::contacts_for(&mut conn, id).await?;
@@ -176,10 +179,10 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
         check_ins,
         barrier_names,
         sessions,
-        can_record: can_edit && participation_withdrawn_on.is_none(),
+        can_record: can_edit && participation_lapse.is_none(),
         can_edit,
         can_read_notes,
-        participation_withdrawn_on,
+        participation_lapse,
     })
 }
 

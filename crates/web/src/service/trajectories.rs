@@ -408,8 +408,9 @@ pub(super) async fn exit_in(tx: &mut Tx, ctx: &Ctx, id: Uuid, fields: &ExitField
         trajectories::record_mediation(tx, id, *organisation_id, service).await?;
         after = trajectories::get(tx, id).await?.ok_or(AppError::NotFound)?;
     }
-    // Someone who withdrew their consent to take part is not followed up after the exit either.
-    if onramp_store::consents::participation_withdrawn_on(tx, before.participant_id)
+    // Someone who withdrew their consent to take part (or whose consent ended) is not followed up
+    // after the exit either.
+    if onramp_store::consents::participation_lapse(tx, before.participant_id)
         .await?
         .is_some()
     {

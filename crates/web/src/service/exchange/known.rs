@@ -8,6 +8,7 @@ use crate::exchange::import_report::RowError;
 use crate::identity::Ctx;
 use crate::service::participants::{Need, authorise};
 use chrono::NaiveDate;
+use onramp_domain::consents::Lapse;
 use onramp_domain::organisations::parse_id;
 use onramp_store::{Tx, consents, trajectories};
 use std::collections::HashMap;
@@ -22,17 +23,20 @@ pub(super) struct Known {
     pub location_id: Option<Uuid>,
     pub coach_id: Option<Uuid>,
     pub ended_on: Option<NaiveDate>,
-    /// The day the person withdrew their consent to take part (and gave none since).
-    pub withdrawn_on: Option<NaiveDate>,
+    /// How the person's consent to take part stopped holding (and none holds since).
+    pub lapse: Option<Lapse>,
 }
 
 impl Known {
     /// Something new is recorded only while the person takes part, as on the participant file.
     pub fn takes_part(&self, line: usize, ctx: &Ctx) -> Result<(), Failure> {
-        match self.withdrawn_on {
+        match self.lapse {
             None => Ok(()),
-            Some(on) => {
-                let named = [("date", crate::i18n::date(&on))];
+            Some(lapse) => {
+                let named = [
+                    ("date", crate::i18n::date(&lapse.on())),
+                    ("how", lapse.how().to_owned()),
+                ];
                 let named = named.each_ref().map(|(k, v)| (*k, v.as_str()));
                 Err(Failure::Row(vec![error_with(
                     line,
@@ -94,7 +98,7 @@ impl Trajectories {
         };
         match authorise(tx, ctx, t.participant_id, Need::Edit).await {
             Ok(_) => Ok(Some(Known {
-                withdrawn_on: consents::participation_withdrawn_on(tx, t.participant_id)
+                lapse: consents::participation_lapse(tx, t.participant_id)
                     .await
                     .map_err(|e| store_error(line, e, ctx))?,
                 ended_on: t.ended_on,
