@@ -17,6 +17,9 @@ fluent_templates::static_loader! {
     };
 }
 
+mod content;
+pub use content::{StepNames, localise_programme, programme_description, step_name};
+
 static NL: LanguageIdentifier = langid!("nl");
 static FR: LanguageIdentifier = langid!("fr");
 static EN: LanguageIdentifier = langid!("en");
@@ -63,51 +66,6 @@ pub fn text_with(language: Language, key: &str, args: &[(&'static str, &str)]) -
     LOCALES.lookup_with_args(id(language), key, &args)
 }
 
-/// The name of a programme step (`phase`, `module`, `competence`) in `language`: a built-in
-/// programme's step that still carries its shipped (English) name gets the translation
-/// (`<kind>-<code>`); any other name is shown as written.
-pub fn step_name(language: Language, kind: &str, step: &onramp_domain::programmes::Step, built_in: bool) -> String {
-    let key = format!("{kind}-{}", step.code);
-    if built_in
-        && let (Some(en), Some(local)) = (
-            LOCALES.try_lookup(id(Language::En), &key),
-            LOCALES.try_lookup(id(language), &key),
-        )
-        && en == step.name
-    {
-        local
-    } else {
-        step.name.clone()
-    }
-}
-
-/// A built-in programme shown in `language`: its phases and modules that still carry their
-/// shipped (English) names get the translation (`phase-<code>`, `module-<code>`); names an
-/// administrator changed are shown as written. Only for display: edit forms keep the stored names.
-pub fn localise_programme(language: Language, programme: &mut onramp_store::programmes::Programme) {
-    if !programme.built_in {
-        return;
-    }
-    let translate = |kind: &str, step: &mut onramp_domain::programmes::Step| {
-        step.name = step_name(language, kind, step, true);
-    };
-    programme
-        .definition
-        .phases
-        .iter_mut()
-        .for_each(|s| translate("phase", s));
-    programme
-        .definition
-        .modules
-        .iter_mut()
-        .for_each(|s| translate("module", s));
-    programme
-        .definition
-        .competences
-        .iter_mut()
-        .for_each(|s| translate("competence", s));
-}
-
 /// The message for a validation error code, e.g. `required` → `error-required`.
 pub fn error_text(language: Language, code: &str) -> String {
     // A parser's `invalid-choice:a b c` is the code `invalid-choice`.
@@ -147,37 +105,6 @@ mod tests {
     }
 
     /// Every message exists in all three languages, so no page falls back to English.
-    #[test]
-    fn built_in_programme_steps_are_translated_as_shipped() {
-        use onramp_domain::programmes::{boost2work, we_go_to_work};
-        for programme in [we_go_to_work(), boost2work()] {
-            let steps = programme
-                .phases
-                .iter()
-                .map(|s| ("phase", s))
-                .chain(programme.modules.iter().map(|s| ("module", s)));
-            for (kind, step) in steps {
-                let key = format!("{kind}-{}", step.code);
-                // The English text must be the shipped name, or the translation would never apply.
-                assert_eq!(text(Language::En, &key), step.name, "{key}");
-            }
-        }
-        let mut shipped = onramp_store::programmes::Programme {
-            id: uuid::Uuid::nil(),
-            built_in: true,
-            definition: we_go_to_work(),
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
-        };
-        shipped.definition.phases[7].name = "Nazorg (eigen naam)".into();
-        localise_programme(Language::Nl, &mut shipped);
-        assert_eq!(shipped.definition.phases[6].name, "Opvolging");
-        assert_eq!(
-            shipped.definition.phases[7].name, "Nazorg (eigen naam)",
-            "a changed name stays"
-        );
-    }
-
     #[test]
     fn every_language_has_every_message() {
         let en = message_ids(include_str!("../locales/en/main.ftl"));

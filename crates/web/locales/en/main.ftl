@@ -1458,3 +1458,13 @@ fc-recommendations = Recommendations of the coordinators:
 fc-cannot-claim = What these figures cannot claim
 cb-cannot-claim = This is a social cost-benefit account built from the programme's own records, not an impact evaluation. There is no control group: deadweight is a figure from the literature, not measured for these people, so the net present value is only as good as that assumption (the sensitivity shows how much it weighs). People not followed up count as not in work. Benefits beyond two years are extrapolated with the drop-off. The figures say what the programme plausibly returns under stated assumptions; they do not prove that it caused the return to work.
 cb-funding-case = The funding case as PDF
+
+## Built-in programme content, optional fields and intake hints (content-i18n).
+# Descriptions of the built-in programmes, keyed by programme code: shown while unchanged.
+programme-description-we-go-to-work = Outreach from rehabilitation hospitals, pain clinics, day-care and welfare centres for inactive people with no direct perspective on work: information session, group sessions with an experienced expert, a recovery and work action plan drawn up in group, individual coaching. At most 2 years; systematic monitoring for 18 months after the programme and aftercare for at least 2 years after mediation.
+programme-description-boost2work = Intensive, appreciative coaching for people on sick leave for more than a month and less than a year: individual coaching and collective sessions with continuous intake, a personal business model canvas turned into an action plan. At most 6 months (4 in the original pilots).
+programme-built-in-names-hint = The built-in names and description are shown in each user's language for as long as you keep them as they are; a name you change is shown as you wrote it, in every language.
+form-optional = (optional)
+participant-incapacity-since-hint = The first day of the incapacity for work. Programmes for people on sick leave for a certain time (such as Boost2work) check it: the file warns when it falls outside the programme's window, or when it is missing. Leave it blank when the person is not unfit for work.
+participant-situation-hint = Each programme is meant for some situations; the file warns when the person's is not one of them. It is also the employment status at entry in the ESF report.
+participant-started-on-hint = The programme's maximum duration counts from this day: the file warns as the end comes near.

@@ -1458,3 +1458,13 @@ fc-recommendations = Aanbevelingen van de coördinatoren:
 fc-cannot-claim = Wat deze cijfers niet kunnen beweren
 cb-cannot-claim = Dit is een maatschappelijke kosten-batenrekening uit de eigen registratie van het programma, geen effectevaluatie. Er is geen controlegroep: het deadweight-effect is een cijfer uit de literatuur, niet gemeten bij deze mensen, dus de netto contante waarde is maar zo goed als die aanname (de gevoeligheid toont hoe zwaar ze weegt). Wie niet opgevolgd werd, telt als niet aan het werk. Baten na twee jaar worden doorgetrokken met de uitval. De cijfers zeggen wat het programma onder de vermelde aannames aannemelijk opbrengt; ze bewijzen niet dat het de terugkeer naar werk veroorzaakte.
 cb-funding-case = Het financieringsdossier als PDF
+
+## Built-in programme content, optional fields and intake hints (content-i18n).
+# Descriptions of the built-in programmes, keyed by programme code: shown while unchanged.
+programme-description-we-go-to-work = Outreach vanuit revalidatieziekenhuizen, pijnklinieken, dagcentra en welzijnscentra naar inactieve mensen zonder direct perspectief op werk: een infosessie, groepssessies met een ervaringsdeskundige, een herstel- en werkactieplan opgemaakt in groep, individuele coaching. Hoogstens 2 jaar; systematische opvolging tot 18 maanden na het programma en nazorg tot minstens 2 jaar na de bemiddeling.
+programme-description-boost2work = Intensieve, waarderende coaching voor mensen die langer dan een maand en korter dan een jaar ziek zijn: individuele coaching en collectieve sessies met doorlopende instroom, een persoonlijk businessmodelcanvas dat een actieplan wordt. Hoogstens 6 maanden (4 in de oorspronkelijke pilots).
+programme-built-in-names-hint = De ingebouwde namen en beschrijving verschijnen in de taal van elke gebruiker zolang je ze laat zoals ze zijn; een naam die je wijzigt, verschijnt zoals je hem schreef, in elke taal.
+form-optional = (optioneel)
+participant-incapacity-since-hint = De eerste dag van de arbeidsongeschiktheid. Programma's voor mensen die een bepaalde tijd ziek zijn (zoals Boost2work) kijken ernaar: het dossier waarschuwt als de datum buiten de periode van het programma valt, of als hij ontbreekt. Laat leeg als de persoon niet arbeidsongeschikt is.
+participant-situation-hint = Elk programma is bedoeld voor bepaalde situaties; het dossier waarschuwt als die van de persoon er niet bij hoort. Het is ook de arbeidsmarktsituatie bij instap in het ESF-rapport.
+participant-started-on-hint = De maximale duur van het programma telt vanaf deze dag: het dossier waarschuwt als het einde nadert.

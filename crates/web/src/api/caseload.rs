@@ -39,8 +39,9 @@ pub async fn caseload(
     let mut rows = service::page(&state, &ctx, &filter, limit + 1).await?;
     let next = crate::service::keep_page(&mut rows, limit)
         .map(|r| crate::requests::caseload::encode_cursor(&r.cursor(filter.sort)));
+    let names = crate::service::programmes::step_names(&state, &ctx).await?;
     Ok(Json(CaseloadPage {
-        rows: rows.into_iter().map(CaseloadRow::from).collect(),
+        rows: rows.into_iter().map(|r| CaseloadRow::new(r, &names)).collect(),
         next,
     }))
 }

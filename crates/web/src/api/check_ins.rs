@@ -133,8 +133,12 @@ pub async fn record_check_in(
         today(),
     );
     let (check_in, reentry) = trajectory_service::record_check_in(&state, &ctx, id, input).await?;
+    let reentry = match reentry {
+        Some(t) => Some(super::trajectories::view(&state, &ctx, t).await?),
+        None => None,
+    };
     Ok(Json(CheckInRecorded {
         check_in: check_in.into(),
-        reentry: reentry.map(Into::into),
+        reentry,
     }))
 }

@@ -2,10 +2,11 @@
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, number_text};
 use crate::error::{AppError, Problem};
+use crate::i18n::StepNames;
 use crate::identity::Ctx;
 use crate::requests::period::{self, Period};
 use crate::requests::sessions::{encode_session_cursor, parse_marks, session_cursor};
-use crate::service::group_sessions::{self as service, EnrolmentView, SessionDetail};
+use crate::service::group_sessions::{self as service, EnrolmentView};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -63,7 +64,10 @@ pub struct SessionView {
     pub series_size: i64,
     pub programme_id: Uuid,
     pub programme_name: String,
+    /// The module's code in its programme (stable).
     pub module: String,
+    /// The module's name, in your language.
+    pub module_name: String,
     pub title: String,
     pub organisation_id: Uuid,
     pub organisation_name: String,
@@ -81,9 +85,11 @@ pub struct SessionView {
     pub peer_expert_name: Option<String>,
 }
 
-impl From<GroupSession> for SessionView {
-    fn from(s: GroupSession) -> Self {
+impl SessionView {
+    /// The session, its module named in the reader's language.
+    fn new(s: GroupSession, names: &StepNames) -> Self {
         SessionView {
+            module_name: names.module(s.programme_id, &s.module),
             id: s.id,
             series_id: s.series_id,
             position: s.position,
@@ -145,10 +151,9 @@ pub async fn plan_series(
     ApiJson(body): ApiJson<SeriesBody>,
 ) -> Result<(StatusCode, Json<Vec<SessionView>>), AppError> {
     let sessions = service::plan_series(&state, &ctx, &body.fields()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(sessions.into_iter().map(Into::into).collect()),
-    ))
+    let names = crate::service::programmes::step_names(&state, &ctx).await?;
+    let views = sessions.into_iter().map(|s| SessionView::new(s, &names)).collect();
+    Ok((StatusCode::CREATED, Json(views)))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -190,8 +195,9 @@ pub async fn list(
         return Err(AppError::invalid("limit", "out-of-range"));
     }
     let page = service::list(&state, &ctx, (period.from, period.to), after, limit).await?;
+    let names = crate::service::programmes::step_names(&state, &ctx).await?;
     Ok(Json(SessionList {
-        sessions: page.sessions.into_iter().map(Into::into).collect(),
+        sessions: page.sessions.into_iter().map(|s| SessionView::new(s, &names)).collect(),
         next: page.next.as_ref().map(encode_session_cursor),
     }))
 }
@@ -238,15 +244,18 @@ pub struct SessionDetailView {
     pub can_manage: bool,
 }
 
-impl From<SessionDetail> for SessionDetailView {
-    fn from(d: SessionDetail) -> Self {
-        SessionDetailView {
-            session: d.session.into(),
+impl SessionDetailView {
+    /// One session as [`get`] and [`take_attendance`] answer it.
+    async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Self, AppError> {
+        let d = service::open(state, ctx, id).await?;
+        let names = crate::service::programmes::step_names(state, ctx).await?;
+        Ok(SessionDetailView {
+            session: SessionView::new(d.session, &names),
             meeting_url: d.meeting_url,
-            series: d.series.into_iter().map(Into::into).collect(),
+            series: d.series.into_iter().map(|s| SessionView::new(s, &names)).collect(),
             enrolments: d.enrolments.into_iter().map(Into::into).collect(),
             can_manage: d.can_manage,
-        }
+        })
     }
 }
 
@@ -261,7 +270,7 @@ pub async fn get(
     ctx: Ctx,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<SessionDetailView>, AppError> {
-    Ok(Json(service::open(&state, &ctx, id).await?.into()))
+    Ok(Json(SessionDetailView::open(&state, &ctx, id).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -330,7 +339,7 @@ pub async fn take_attendance(
             .map(|m| (m.participant_id.as_str(), m.attendance.as_str())),
     )?;
     service::take_attendance(&state, &ctx, id, &marks).await?;
-    Ok(Json(service::open(&state, &ctx, id).await?.into()))
+    Ok(Json(SessionDetailView::open(&state, &ctx, id).await?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,6 +5,7 @@ use super::extract::{ApiJson, ApiPath};
 use super::outcomes::OutcomeView;
 use super::trajectories::{EventView, TrajectoryView};
 use crate::error::{AppError, Problem};
+use crate::i18n::StepNames;
 use crate::identity::Ctx;
 use crate::service::intake::{self, Intake};
 use crate::service::participants::{self as service, ParticipantFile};
@@ -291,13 +292,32 @@ pub struct ParticipantFileView {
     pub can_record: bool,
 }
 
-impl From<ParticipantFile> for ParticipantFileView {
-    fn from(f: ParticipantFile) -> Self {
+impl ParticipantFileView {
+    /// The file, with phases named in the reader's language.
+    fn new(f: ParticipantFile, names: &StepNames) -> Self {
+        let programme_of = |trajectory_id: Uuid| {
+            f.trajectories
+                .iter()
+                .find(|t| t.id == trajectory_id)
+                .map(|t| t.programme_id)
+        };
+        let events = f
+            .events
+            .into_iter()
+            .map(|e| {
+                let programme = programme_of(e.trajectory_id);
+                EventView::named(e, programme, names)
+            })
+            .collect();
         ParticipantFileView {
             participant: f.participant.into(),
             consents: f.consents.into_iter().map(ConsentView::from).collect(),
-            trajectories: f.trajectories.into_iter().map(TrajectoryView::from).collect(),
-            events: f.events.into_iter().map(EventView::from).collect(),
+            trajectories: f
+                .trajectories
+                .into_iter()
+                .map(|t| TrajectoryView::new(t, names))
+                .collect(),
+            events,
             contacts: f.contacts.into_iter().map(Into::into).collect(),
             consultations: f.consultations.into_iter().map(Into::into).collect(),
             outcomes: f.outcomes.into_iter().map(Into::into).collect(),
@@ -376,7 +396,9 @@ pub async fn get(
     ctx: Ctx,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ParticipantFileView>, AppError> {
-    Ok(Json(service::open(&state, &ctx, id).await?.into()))
+    let file = service::open(&state, &ctx, id).await?;
+    let names = crate::service::programmes::step_names(&state, &ctx).await?;
+    Ok(Json(ParticipantFileView::new(file, &names)))
 }
 
 /// Changes a participant's record (coaches who follow them, administrators).

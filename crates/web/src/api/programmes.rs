@@ -6,6 +6,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use onramp_domain::identity::Language;
 use onramp_domain::programmes::{ProgrammeFields, ProgrammeInput, seed_competences, step_lines};
 use onramp_store::programmes::Programme;
 use serde::{Deserialize, Serialize};
@@ -14,8 +15,13 @@ use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StepView {
+    /// Stable: what trajectories, sessions and measurements refer to.
     pub code: String,
+    /// The name as stored (what an update sends back).
     pub name: String,
+    /// The name to show, in your language: a built-in step's translation for as long as it keeps
+    /// its shipped name, else `name`.
+    pub title: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -23,7 +29,11 @@ pub struct ProgrammeView {
     pub id: Uuid,
     pub code: String,
     pub name: String,
+    /// As stored (what an update sends back).
     pub description: Option<String>,
+    /// The description to show, in your language: a built-in programme's translation while it
+    /// keeps its shipped description, else `description`.
+    pub display_description: Option<String>,
     pub built_in: bool,
     pub min_age: Option<i32>,
     pub max_age: Option<i32>,
@@ -47,13 +57,17 @@ pub struct ProgrammeView {
     pub competences: Vec<StepView>,
 }
 
-impl From<Programme> for ProgrammeView {
-    fn from(p: Programme) -> Self {
+impl ProgrammeView {
+    /// The programme with its display texts in `language`.
+    fn new(p: Programme, language: Language) -> Self {
+        let display_description = crate::i18n::programme_description(language, &p);
+        let built_in = p.built_in;
         let d = p.definition;
-        let steps = |steps: Vec<onramp_domain::programmes::Step>| {
+        let steps = |kind: &str, steps: Vec<onramp_domain::programmes::Step>| {
             steps
                 .into_iter()
                 .map(|s| StepView {
+                    title: crate::i18n::step_name(language, kind, &s, built_in),
                     code: s.code,
                     name: s.name,
                 })
@@ -65,6 +79,7 @@ impl From<Programme> for ProgrammeView {
             code: d.code,
             name: d.name,
             description: d.description,
+            display_description,
             min_age: d.min_age,
             max_age: d.max_age,
             min_sick_months: d.min_sick_months,
@@ -74,9 +89,9 @@ impl From<Programme> for ProgrammeView {
             follow_up_months: d.follow_up_months,
             no_contact_days: d.no_contact_days,
             reports_to_esf: d.reports_to_esf,
-            phases: steps(d.phases),
-            modules: steps(d.modules),
-            competences: steps(d.competences),
+            phases: steps("phase", d.phases),
+            modules: steps("module", d.modules),
+            competences: steps("competence", d.competences),
         }
     }
 }
@@ -167,7 +182,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Pr
         service::programmes::list(&state, &ctx)
             .await?
             .into_iter()
-            .map(ProgrammeView::from)
+            .map(|g| ProgrammeView::new(g, ctx.language))
             .collect(),
     ))
 }
@@ -189,7 +204,10 @@ pub async fn create(
     let input = body.parse(None)?;
     Ok((
         StatusCode::CREATED,
-        Json(service::programmes::create(&state, &ctx, input).await?.into()),
+        Json(ProgrammeView::new(
+            service::programmes::create(&state, &ctx, input).await?,
+            ctx.language,
+        )),
     ))
 }
 
@@ -200,7 +218,8 @@ pub async fn get(
     ctx: Ctx,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<ProgrammeView>, AppError> {
-    Ok(Json(service::programmes::get(&state, &ctx, id).await?.into()))
+    let programme = service::programmes::get(&state, &ctx, id).await?;
+    Ok(Json(ProgrammeView::new(programme, ctx.language)))
 }
 
 /// Changes a programme (administrators). Phases that open trajectories are in must stay.
@@ -222,5 +241,6 @@ pub async fn update(
         _ => Some(service::programmes::get(&state, &ctx, id).await?.definition),
     };
     let input = body.parse(kept.as_ref())?;
-    Ok(Json(service::programmes::update(&state, &ctx, id, input).await?.into()))
+    let programme = service::programmes::update(&state, &ctx, id, input).await?;
+    Ok(Json(ProgrammeView::new(programme, ctx.language)))
 }

@@ -2,6 +2,7 @@
 
 use super::extract::{ApiJson, ApiPath};
 use crate::error::{AppError, Problem};
+use crate::i18n::StepNames;
 use crate::identity::Ctx;
 use crate::service::trajectories::{self as trajectory_service, StartFields, status_text};
 use crate::state::AppState;
@@ -31,7 +32,10 @@ pub struct TrajectoryView {
     pub ends_by: NaiveDate,
     /// within, approaching (less than 60 days, or a sixth of the maximum, left) or exceeded; absent once ended.
     pub duration_status: Option<String>,
+    /// The phase's code in its programme (stable).
     pub phase: String,
+    /// The phase's name, in your language.
+    pub phase_name: String,
     pub phase_since: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub exit_reason: Option<String>,
@@ -45,9 +49,11 @@ pub struct TrajectoryView {
     pub last_contact_on: Option<NaiveDate>,
 }
 
-impl From<Trajectory> for TrajectoryView {
-    fn from(t: Trajectory) -> Self {
+impl TrajectoryView {
+    /// The trajectory, its phase named in the reader's language.
+    pub fn new(t: Trajectory, names: &StepNames) -> Self {
         TrajectoryView {
+            phase_name: names.phase(t.programme_id, &t.phase),
             duration_status: status_text(t.started_on, t.ends_by, t.ended_on.is_some()),
             id: t.id,
             participant_id: t.participant_id,
@@ -74,6 +80,12 @@ impl From<Trajectory> for TrajectoryView {
     }
 }
 
+/// A trajectory as an answer says it, its phase named in the caller's language.
+pub async fn view(state: &AppState, ctx: &Ctx, t: Trajectory) -> Result<TrajectoryView, AppError> {
+    let names = crate::service::programmes::step_names(state, ctx).await?;
+    Ok(TrajectoryView::new(t, &names))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventView {
     pub trajectory_id: Uuid,
@@ -82,13 +94,24 @@ pub struct EventView {
     pub on: NaiveDate,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// For a phase change: the names of `from` and `to` in your language.
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
     pub note: Option<String>,
     pub by: Option<String>,
 }
 
-impl From<Event> for EventView {
-    fn from(e: Event) -> Self {
+impl EventView {
+    /// The event; a phase change names its phases (of `programme`) in the reader's language.
+    pub fn named(e: Event, programme: Option<Uuid>, names: &StepNames) -> Self {
+        let name = |code: &Option<String>| match (e.kind.as_str(), programme, code) {
+            ("phase", Some(programme), Some(code)) => Some(names.phase(programme, code)),
+            _ => None,
+        };
+        let (from_name, to_name) = (name(&e.from_value), name(&e.to_value));
         EventView {
+            from_name,
+            to_name,
             trajectory_id: e.trajectory_id,
             kind: e.kind,
             on: e.on_date,
@@ -134,10 +157,8 @@ pub async fn start_trajectory(
         coach_id: body.coach_id.unwrap_or_default(),
         started_on: body.started_on,
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(trajectory_service::start(&state, &ctx, id, &fields).await?.into()),
-    ))
+    let started = trajectory_service::start(&state, &ctx, id, &fields).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, &ctx, started).await?)))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -160,11 +181,8 @@ pub async fn change_phase(
     ApiJson(body): ApiJson<PhaseBody>,
 ) -> Result<Json<TrajectoryView>, AppError> {
     let note = body.note.unwrap_or_default();
-    Ok(Json(
-        trajectory_service::change_phase(&state, &ctx, id, &body.phase, &body.on, &note)
-            .await?
-            .into(),
-    ))
+    let changed = trajectory_service::change_phase(&state, &ctx, id, &body.phase, &body.on, &note).await?;
+    Ok(Json(view(&state, &ctx, changed).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -189,11 +207,8 @@ pub async fn hand_over(
     ApiJson(body): ApiJson<HandoverBody>,
 ) -> Result<Json<TrajectoryView>, AppError> {
     let note = body.note.unwrap_or_default();
-    Ok(Json(
-        trajectory_service::hand_over(&state, &ctx, id, &body.coach_id, &body.on, &note)
-            .await?
-            .into(),
-    ))
+    let handed = trajectory_service::hand_over(&state, &ctx, id, &body.coach_id, &body.on, &note).await?;
+    Ok(Json(view(&state, &ctx, handed).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -232,7 +247,8 @@ pub async fn exit(
         mediation_service: body.mediation_service.unwrap_or_default(),
         note: body.note.unwrap_or_default(),
     };
-    Ok(Json(trajectory_service::exit(&state, &ctx, id, &fields).await?.into()))
+    let ended = trajectory_service::exit(&state, &ctx, id, &fields).await?;
+    Ok(Json(view(&state, &ctx, ended).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -253,9 +269,6 @@ pub async fn leaving_situation(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<LeavingSituationBody>,
 ) -> Result<Json<TrajectoryView>, AppError> {
-    Ok(Json(
-        trajectory_service::record_leaving_situation(&state, &ctx, id, &body.situation)
-            .await?
-            .into(),
-    ))
+    let recorded = trajectory_service::record_leaving_situation(&state, &ctx, id, &body.situation).await?;
+    Ok(Json(view(&state, &ctx, recorded).await?))
 }

@@ -39,20 +39,8 @@ struct CaseloadTemplate {
     today: chrono::NaiveDate,
     can_register: bool,
     is_coach: bool,
-    /// (programme, phase code, phase name), to show phases by name.
-    phase_names: Vec<(Uuid, String, String)>,
     /// The programmes' own days for "no contact", to say what an empty number means.
     no_contact_days: String,
-}
-
-impl CaseloadTemplate {
-    fn phase_name(&self, row: &CaseloadRow) -> String {
-        self.phase_names
-            .iter()
-            .find(|(programme, code, _)| *programme == row.programme_id && *code == row.phase)
-            .map(|(_, _, name)| name.clone())
-            .unwrap_or_else(|| row.phase.clone())
-    }
 }
 
 /// The query as the filter form shows it again: every field asked, with the defaults filled in.
@@ -106,6 +94,8 @@ pub async fn caseload(
     };
     let p = Page::new(&ctx, "caseload-title", "caseload");
     let all_programmes = programme_list(&state, &ctx).await?;
+    // The programmes are already in the reader's language: their names are taken as they are.
+    let names = crate::i18n::StepNames::new(ctx.language, &all_programmes);
     let phase_names: Vec<(Uuid, String, String)> = all_programmes
         .iter()
         .flat_map(|g| {
@@ -165,7 +155,7 @@ pub async fn caseload(
         sorts: options(&p, "sort", crate::requests::caseload::SORTS),
         can_register: policy::decide(&ctx.actor, Action::RegisterParticipants) == Decision::Allow,
         is_coach: ctx.actor.role == Role::Coach,
-        rows: rows.into_iter().map(CaseloadRow::from).collect(),
+        rows: rows.into_iter().map(|r| CaseloadRow::new(r, &names)).collect(),
         filter: form,
         programmes,
         phases,
@@ -173,7 +163,6 @@ pub async fn caseload(
         locations,
         regions,
         next,
-        phase_names,
         no_contact_days,
         p,
     };

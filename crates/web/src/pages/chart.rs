@@ -141,7 +141,10 @@ pub fn bar_chart(label: &str, bars: &[(String, Option<i64>)]) -> String {
 pub fn interval_chart(label: &str, rows: &[(String, f64, f64, f64)]) -> String {
     let row_h = 22;
     let height = TOP + BOTTOM + row_h * rows.len().max(1) as i32;
-    let (left, width) = (90, 420);
+    // Room for the longest name on the axis (about 6 px a character at the ticks' size).
+    let longest = rows.iter().map(|(name, ..)| name.chars().count()).max().unwrap_or(0) as i32;
+    let left = (12 + 6 * longest).clamp(90, 240);
+    let width = left + 330;
     let extent = rows
         .iter()
         .flat_map(|(_, m, l, h)| [m.abs(), l.abs(), h.abs()])

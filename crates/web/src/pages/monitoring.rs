@@ -162,7 +162,10 @@ impl MonitoringTemplate {
             .icf
             .iter()
             .filter(|r| r.rater == rater)
-            .filter_map(|r| Some((r.item.clone(), r.mean_change?, r.ci_low?, r.ci_high?)))
+            .filter_map(|r| {
+                let name = self.names.short(self.p.lang, &r.item);
+                Some((name, r.mean_change?, r.ci_low?, r.ci_high?))
+            })
             .collect();
         if rows.is_empty() {
             return String::new();

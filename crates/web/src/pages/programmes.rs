@@ -26,7 +26,7 @@ struct ListTemplate {
 }
 
 pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    let programmes = service::programmes::list(&state, &ctx).await?;
+    let programmes = super::options::programme_list(&state, &ctx).await?;
     let can_manage = policy::decide(&ctx.actor, Action::ManageProgrammes) == Decision::Allow;
     Ok(render(&ListTemplate {
         p: Page::new(&ctx, "programmes-title", "programmes"),
@@ -117,6 +117,11 @@ fn page(ctx: &Ctx, programme: Option<Programme>, form: Form, notice: Option<&str
         "programme-new-title"
     };
     let mut p = Page::new(ctx, title, "programmes").with_notice(notice);
+    // Shown in the reader's language; the form's values were taken from the stored text.
+    let programme = programme.map(|mut g| {
+        crate::i18n::localise_programme(ctx.language, &mut g);
+        g
+    });
     if let Some(programme) = &programme {
         p.title = programme.definition.name.clone();
     }

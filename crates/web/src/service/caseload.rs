@@ -29,7 +29,10 @@ pub struct CaseloadRow {
     pub last_name: String,
     pub programme_id: Uuid,
     pub programme_name: String,
+    /// The phase's code in its programme (stable).
     pub phase: String,
+    /// The phase's name, in your language.
+    pub phase_name: String,
     pub phase_since: NaiveDate,
     pub started_on: NaiveDate,
     /// Whole days in the trajectory so far (to its end when ended).
@@ -48,10 +51,12 @@ pub struct CaseloadRow {
     pub steps_overdue: i64,
 }
 
-impl From<Row> for CaseloadRow {
-    fn from(r: Row) -> Self {
+impl CaseloadRow {
+    /// The row, its phase named in the reader's language.
+    pub fn new(r: Row, names: &crate::i18n::StepNames) -> Self {
         let until = r.ended_on.unwrap_or_else(today);
         CaseloadRow {
+            phase_name: names.phase(r.programme_id, &r.phase),
             days_in_trajectory: (until - r.started_on).num_days().max(0),
             duration_status: super::trajectories::status_text(r.started_on, r.ends_by, r.ended_on.is_some()),
             trajectory_id: r.trajectory_id,

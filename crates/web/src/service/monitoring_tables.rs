@@ -16,6 +16,8 @@ pub const TABLES: &[&str] = &["barriers", "icf", "trends", "coaches", "locations
 pub struct Names {
     barriers: BarrierNames,
     categories: BTreeMap<String, String>,
+    /// Every programme's competences by code, in the reader's language.
+    competences: BTreeMap<String, String>,
 }
 
 impl Names {
@@ -32,9 +34,17 @@ impl Names {
                 (c.code, title)
             })
             .collect();
+        let mut competences = BTreeMap::new();
+        for g in onramp_store::programmes::list(conn).await? {
+            for step in &g.definition.competences {
+                let name = crate::i18n::step_name(language, "competence", step, g.built_in);
+                competences.entry(step.code.clone()).or_insert(name);
+            }
+        }
         Ok(Names {
             barriers: super::barrier_codes::names_in(conn).await?,
             categories,
+            competences,
         })
     }
 
@@ -46,8 +56,27 @@ impl Names {
     pub fn item(&self, language: Language, item: &str) -> String {
         match self.categories.get(item) {
             Some(title) => format!("{item} {title}"),
-            None => crate::i18n::text(language, &format!("competence-{item}")),
+            None => self.competence(language, item),
         }
+    }
+
+    /// What a chart's axis says: an ICF category's code (its title is in the table beside), or
+    /// a competence's name.
+    pub fn short(&self, language: Language, item: &str) -> String {
+        if self.categories.contains_key(item) {
+            item.to_owned()
+        } else {
+            self.competence(language, item)
+        }
+    }
+
+    /// A competence no programme measures any more keeps its shipped name if it had one.
+    fn competence(&self, language: Language, code: &str) -> String {
+        self.competences
+            .get(code)
+            .cloned()
+            .or_else(|| crate::i18n::try_text(language, &format!("competence-{code}")))
+            .unwrap_or_else(|| code.to_owned())
     }
 }
 
