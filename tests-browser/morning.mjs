@@ -93,8 +93,19 @@ await page.type("#f-password", "onramp-demo-2026");
 await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("form.stack button[type=submit]")]);
 expect(new URL(page.url()).pathname === "/", "a coach lands on the worklist after signing in");
 
+// This week's sessions: the item leads to the session (it stays until the day has passed).
+const sessions = await items("session");
+expect(sessions.length > 0, "session: the demo coach's worklist holds this week's sessions");
+if (sessions.length > 0) await follow("session", sessions[0]);
+
+// The demo has no check-in falling due this week: that kind is walked only when it holds items.
+const DEMO_HOLDS = ["no_contact", "attendance", "comment"];
 for (const kind of Object.keys(WORK)) {
   const before = await items(kind);
+  if (!DEMO_HOLDS.includes(kind) && before.length === 0) {
+    console.log(`skip  ${kind}: nothing due in the demo`);
+    continue;
+  }
   expect(before.length > 0, `${kind}: the demo coach's worklist holds items`);
   if (before.length === 0) continue;
   const item = before[0];

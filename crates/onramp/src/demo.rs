@@ -384,9 +384,20 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
             "oost-vlaanderen",
         ),
     ];
+    let mut care_members = Vec::new();
     for (email, name, code) in care {
-        let first_partner = partners_in(code).into_iter().take(1).collect();
-        account(&mut tx, &hash, email, name, Role::CareTeam, first_partner, vec![]).await?;
+        let first_partner: Vec<Uuid> = partners_in(code).into_iter().take(1).collect();
+        let member = account(
+            &mut tx,
+            &hash,
+            email,
+            name,
+            Role::CareTeam,
+            first_partner.clone(),
+            vec![],
+        )
+        .await?;
+        care_members.extend(first_partner.into_iter().map(|organisation| (member, organisation)));
     }
     let peer_expert = account(
         &mut tx,
@@ -424,6 +435,7 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
         crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::time::today()).await?;
         crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::time::today()).await?;
         crate::demo_caseload::sessions(&mut tx, &coaches, peer_expert, onramp_web::time::today()).await?;
+        crate::demo_worklist::care_questions(&mut tx, &care_members, &coaches).await?;
         crate::demo_esf::operation_and_study(&mut tx, researcher, onramp_web::time::today()).await?;
         let limburg = coordinators.iter().find(|(c, _)| *c == "limburg").map(|(_, id)| *id);
         if let (Some(coordinator), Some(region)) = (limburg, region("limburg")) {

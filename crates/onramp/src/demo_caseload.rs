@@ -744,7 +744,7 @@ pub async fn hours(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], today: NaiveDate)
 
 /// Each coach's group sessions at their first partner: a We go to work module 2 series every
 /// quarter over the past year, with attendance, a module 3 session six weeks ago whose participants'
-/// recovery plans name it, and an information session every two weeks from next week (every other
+/// recovery plans name it, and an information session every two weeks from this week (every other
 /// coach's online). The demo peer expert co-leads the first coach's.
 pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: Uuid, today: NaiveDate) -> Result<()> {
     use chrono::NaiveTime;
@@ -771,7 +771,9 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
         }
         // A module 2 series every quarter over the past year, a module 3 session, then information
         // sessions ahead.
-        let past = [350, 260, 170, 70].map(|days| {
+        // The last series' sixth session was three days ago, its attendance not taken yet: the
+        // coach's worklist asks for it.
+        let past = [350, 260, 170, 38].map(|days| {
             (
                 "module_2",
                 "Wensen, interesses en mogelijkheden",
@@ -793,7 +795,7 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
         let ahead = (
             "module_1",
             "Infosessie: terug aan het werk",
-            today + Days::new(7),
+            today + Days::new(2),
             4,
             2,
             n % 2 == 1,
@@ -829,7 +831,7 @@ pub async fn sessions(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], peer_expert: U
                         continue;
                     }
                     group_sessions::enrol(tx, session.id, person, *coach).await?;
-                    if session.on_date < today {
+                    if session.on_date < today - Days::new(3) {
                         let attendance = *dice.pick(&[
                             Attendance::Present,
                             Attendance::Present,

@@ -9,4 +9,5 @@ pub mod demo;
 mod demo_caseload;
 mod demo_cost_benefit;
 mod demo_esf;
+mod demo_worklist;
 pub mod generate;

@@ -17,9 +17,6 @@ fluent_templates::static_loader! {
     };
 }
 
-mod content;
-pub use content::{StepNames, localise_programme, programme_description, step_name};
-
 static NL: LanguageIdentifier = langid!("nl");
 static FR: LanguageIdentifier = langid!("fr");
 static EN: LanguageIdentifier = langid!("en");

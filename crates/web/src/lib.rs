@@ -3,6 +3,7 @@
 //! of the policy, then passed to the store through the `service` module.
 
 pub mod api;
+pub mod builtin_names;
 mod cookies;
 pub mod download;
 pub mod error;

@@ -1,8 +1,8 @@
 //! Group sessions: planning series, enrolment with continuous intake, attendance.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, number_text};
+use crate::builtin_names::StepNames;
 use crate::error::{AppError, Problem};
-use crate::i18n::StepNames;
 use crate::identity::Ctx;
 use crate::requests::period::{self, Period};
 use crate::requests::sessions::{encode_session_cursor, parse_marks, session_cursor};

@@ -60,14 +60,14 @@ pub struct ProgrammeView {
 impl ProgrammeView {
     /// The programme with its display texts in `language`.
     fn new(p: Programme, language: Language) -> Self {
-        let display_description = crate::i18n::programme_description(language, &p);
+        let display_description = crate::builtin_names::programme_description(language, &p);
         let built_in = p.built_in;
         let d = p.definition;
         let steps = |kind: &str, steps: Vec<onramp_domain::programmes::Step>| {
             steps
                 .into_iter()
                 .map(|s| StepView {
-                    title: crate::i18n::step_name(language, kind, &s, built_in),
+                    title: crate::builtin_names::step_name(language, kind, &s, built_in),
                     code: s.code,
                     name: s.name,
                 })

@@ -1,8 +1,8 @@
 //! Trajectories: start, change phase, hand over, exit.
 
 use super::extract::{ApiJson, ApiPath};
+use crate::builtin_names::StepNames;
 use crate::error::{AppError, Problem};
-use crate::i18n::StepNames;
 use crate::identity::Ctx;
 use crate::service::trajectories::{self as trajectory_service, StartFields, status_text};
 use crate::state::AppState;

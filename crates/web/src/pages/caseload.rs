@@ -95,7 +95,7 @@ pub async fn caseload(
     let p = Page::new(&ctx, "caseload-title", "caseload");
     let all_programmes = programme_list(&state, &ctx).await?;
     // The programmes are already in the reader's language: their names are taken as they are.
-    let names = crate::i18n::StepNames::new(ctx.language, &all_programmes);
+    let names = crate::builtin_names::StepNames::new(ctx.language, &all_programmes);
     let phase_names: Vec<(Uuid, String, String)> = all_programmes
         .iter()
         .flat_map(|g| {

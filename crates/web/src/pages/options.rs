@@ -58,7 +58,7 @@ pub fn options<T: std::fmt::Display>(p: &Page, prefix: &str, values: &[T]) -> Op
 pub async fn programme_list(state: &AppState, ctx: &Ctx) -> Result<Vec<Programme>, PageError> {
     let mut list = crate::service::programmes::list(state, ctx).await?;
     list.iter_mut()
-        .for_each(|g| crate::i18n::localise_programme(ctx.language, g));
+        .for_each(|g| crate::builtin_names::localise_programme(ctx.language, g));
     Ok(list)
 }
 

@@ -119,7 +119,7 @@ fn page(ctx: &Ctx, programme: Option<Programme>, form: Form, notice: Option<&str
     let mut p = Page::new(ctx, title, "programmes").with_notice(notice);
     // Shown in the reader's language; the form's values were taken from the stored text.
     let programme = programme.map(|mut g| {
-        crate::i18n::localise_programme(ctx.language, &mut g);
+        crate::builtin_names::localise_programme(ctx.language, &mut g);
         g
     });
     if let Some(programme) = &programme {

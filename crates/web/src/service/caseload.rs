@@ -53,7 +53,7 @@ pub struct CaseloadRow {
 
 impl CaseloadRow {
     /// The row, its phase named in the reader's language.
-    pub fn new(r: Row, names: &crate::i18n::StepNames) -> Self {
+    pub fn new(r: Row, names: &crate::builtin_names::StepNames) -> Self {
         let until = r.ended_on.unwrap_or_else(today);
         CaseloadRow {
             phase_name: names.phase(r.programme_id, &r.phase),

@@ -44,7 +44,7 @@ pub async fn report(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec
     if let Some(id) = d.request.programme_id
         && let Some(mut g) = programmes::get(&mut conn, id).await?
     {
-        crate::i18n::localise_programme(lang, &mut g);
+        crate::builtin_names::localise_programme(lang, &mut g);
         scope.push(g.definition.name);
     }
     let barrier_names = crate::service::barrier_codes::names_in(&mut conn).await?;

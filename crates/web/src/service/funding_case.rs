@@ -242,7 +242,7 @@ pub async fn gather(state: &AppState, ctx: &Ctx, request: Request, lang: Languag
     let mut conn = state.db.conn().await?;
     let description = match onramp_store::programmes::get(&mut conn, request.programme_id).await? {
         Some(mut g) => {
-            crate::i18n::localise_programme(lang, &mut g);
+            crate::builtin_names::localise_programme(lang, &mut g);
             g.definition.description
         }
         None => None,

@@ -60,7 +60,7 @@ impl Profile {
     /// A competence's name in `language`.
     pub fn competence_name(&self, language: onramp_domain::identity::Language, code: &str) -> String {
         match self.competence_steps.iter().find(|(s, _)| s.code == code) {
-            Some((step, built_in)) => crate::i18n::step_name(language, "competence", step, *built_in),
+            Some((step, built_in)) => crate::builtin_names::step_name(language, "competence", step, *built_in),
             // Measured under a programme that no longer asks it: the shipped name, else the code.
             None => crate::i18n::try_text(language, &format!("competence-{code}")).unwrap_or_else(|| code.to_owned()),
         }

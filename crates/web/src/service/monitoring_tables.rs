@@ -37,7 +37,7 @@ impl Names {
         let mut competences = BTreeMap::new();
         for g in onramp_store::programmes::list(conn).await? {
             for step in &g.definition.competences {
-                let name = crate::i18n::step_name(language, "competence", step, g.built_in);
+                let name = crate::builtin_names::step_name(language, "competence", step, g.built_in);
                 competences.entry(step.code.clone()).or_insert(name);
             }
         }

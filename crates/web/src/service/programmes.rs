@@ -64,8 +64,8 @@ pub async fn update(state: &AppState, ctx: &Ctx, id: Uuid, input: ProgrammeInput
 /// The names of every programme's phases and modules in the reader's language, for answers that
 /// carry their codes. Programme templates are not personal data: whoever may see a trajectory or
 /// a session may see what its codes are called, so this asks no further permission.
-pub async fn step_names(state: &AppState, ctx: &Ctx) -> Result<crate::i18n::StepNames, AppError> {
+pub async fn step_names(state: &AppState, ctx: &Ctx) -> Result<crate::builtin_names::StepNames, AppError> {
     let mut conn = state.db.conn().await?;
     let programmes = programmes::list(&mut conn).await?;
-    Ok(crate::i18n::StepNames::new(ctx.language, &programmes))
+    Ok(crate::builtin_names::StepNames::new(ctx.language, &programmes))
 }

@@ -4,7 +4,8 @@
 //! `programme-description-<code>`) for as long as they carry the text they shipped with. Text an
 //! administrator wrote is theirs, and is shown as written in every language.
 
-use super::{Language, try_text};
+use crate::i18n::try_text;
+use onramp_domain::identity::Language;
 use onramp_domain::programmes::Step;
 use onramp_store::programmes::Programme;
 use std::collections::HashMap;
@@ -127,7 +128,7 @@ mod tests {
                 .flat_map(|(kind, steps)| steps.iter().map(move |s| (kind, s)));
             for (kind, step) in steps {
                 let key = format!("{kind}-{}", step.code);
-                assert_eq!(super::super::text(Language::En, &key), step.name, "{key}");
+                assert_eq!(crate::i18n::text(Language::En, &key), step.name, "{key}");
             }
             let key = format!("programme-description-{}", programme.code);
             assert_eq!(try_text(Language::En, &key), programme.description, "{key}");
