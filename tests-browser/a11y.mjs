@@ -174,6 +174,37 @@ for (const language of ["en", "nl", "fr"]) {
   const session = await firstLink(page, "/sessions", "/sessions/", ["/sessions/new"]);
   if (!session) throw new Error("the sessions page links no session");
   await visit(page, session);
+  // Attendance on a phone: a session the coach led in the last weeks, whose choices are targets of
+  // at least 44 by 44 CSS px at 390 px wide.
+  const since = new Date(Date.now() - 42 * 86400000).toISOString().slice(0, 10);
+  const today = new Date().toISOString().slice(0, 10);
+  const held = await firstLink(page, `/sessions?from=${since}&to=${today}`, "/sessions/", ["/sessions/new"]);
+  if (!held) throw new Error("the coach led no session in the last six weeks");
+  await page.setViewport({ width: 390, height: 800 });
+  await page.goto(base + held, { waitUntil: "load" });
+  const targets = await page.evaluate(() => [...document.querySelectorAll("label.choice")]
+    .map((l) => l.getBoundingClientRect()).map((r) => [Math.round(r.width), Math.round(r.height)]));
+  const small = targets.filter(([w, h]) => w < 44 || h < 44);
+  if (targets.length === 0 || small.length > 0) {
+    failed += 1;
+    console.log(`FAIL  ${held} attendance at 390 px: ${targets.length} choices, too small: ${JSON.stringify(small.slice(0, 3))}`);
+  } else {
+    passed += 1;
+    console.log(`ok    ${held} attendance at 390 px: ${targets.length} choices of at least 44 by 44 px`);
+  }
+  await page.setViewport({ width: 1280, height: 800 });
+  await visit(page, held);
+  // "Mark all present" asks first: its confirmation page (the demo's sessions are all marked, so the
+  // page's own button is not there; the same post is sent).
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.evaluate(() => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = `${location.pathname}/attendance/all-present`;
+    form.append(document.querySelector("input[name=csrf]").cloneNode());
+    document.body.append(form);
+    form.submit();
+  })]);
+  await check(page, `${held}/attendance/all-present (the confirmation)`);
   await context.close();
 }
 

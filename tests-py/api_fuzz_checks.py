@@ -45,6 +45,8 @@ CONDITIONAL = {
     ("value", "required"),
     # The monitoring's list behind an ICF figure names the rater's series (`rater`, for `icf` only).
     ("rater", "required"),
+    # A new action-plan step goes under a goal of the plan or under a new goal, then titled.
+    ("goal_title", "required"),
 }
 
 

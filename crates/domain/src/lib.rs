@@ -16,6 +16,7 @@ pub mod monitoring;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
+pub mod plan_steps;
 pub mod plans;
 pub mod policy;
 pub mod presence;

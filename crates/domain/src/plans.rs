@@ -91,10 +91,10 @@ string_enum! {
 pub const STEP_DUE_WITHIN_DAYS: u64 = 7;
 
 /// Longest text of a goal, step or canvas item, and of a recovery-plan section.
-const ITEM_MAX: usize = 500;
+pub const ITEM_MAX: usize = 500;
 const SECTION_MAX: usize = 4000;
 /// A plan this large is no longer a plan a person can follow.
-const MAX_ITEMS: usize = 200;
+pub const MAX_ITEMS: usize = 200;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionPlan {
@@ -124,6 +124,15 @@ pub struct Step {
 impl ActionPlan {
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.goals.iter().flat_map(|g| &g.steps).find(|s| s.id == id)
+    }
+
+    pub fn step_mut(&mut self, id: &str) -> Option<&mut Step> {
+        self.goals.iter_mut().flat_map(|g| &mut g.steps).find(|s| s.id == id)
+    }
+
+    /// Goals and steps together: what [`MAX_ITEMS`] bounds.
+    pub fn item_count(&self) -> usize {
+        self.goals.len() + self.goals.iter().map(|g| g.steps.len()).sum::<usize>()
     }
 
     /// The steps still to do (planned or in progress) that have a due date, as (step id, due
@@ -304,14 +313,7 @@ fn parse_step(
         given => kept(StepStatus::parse(given), "status", error),
     };
     let due_on = kept(parse_optional_date(&step.due_on), "due_on", error);
-    let mut levers = Vec::new();
-    for lever in step.levers.iter().filter(|l| !l.trim().is_empty()) {
-        match Lever::parse(lever) {
-            Ok(lever) if !levers.contains(&lever) => levers.push(lever),
-            Ok(_) => {}
-            Err(code) => error("levers", code),
-        }
-    }
+    let levers = parse_levers(&step.levers, |code| error("levers", code));
     let id = kept(item_id(&step.id, taken, fresh), "id", error);
     let canvas_item = kept(optional_text(&step.canvas_item, 40), "canvas_item", error);
     Some(Step {
@@ -323,6 +325,19 @@ fn parse_step(
         levers,
         canvas_item: canvas_item?,
     })
+}
+
+/// The levers a step uses, once each; blanks are left out and each unknown one is an error.
+pub fn parse_levers(given: &[String], mut error: impl FnMut(&'static str)) -> Vec<Lever> {
+    let mut levers = Vec::new();
+    for lever in given.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        match Lever::parse(lever) {
+            Ok(lever) if !levers.contains(&lever) => levers.push(lever),
+            Ok(_) => {}
+            Err(code) => error(code),
+        }
+    }
+    levers
 }
 
 /// Parses the WRAP sections (`sections.<section>`); unknown sections are refused by name.

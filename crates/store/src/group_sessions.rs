@@ -366,6 +366,33 @@ pub async fn mark_many(
     Ok(Marked::All)
 }
 
+/// Marks present those of `people` whose attendance at the session is not recorded yet, in
+/// participant order; someone marked in the meantime keeps their mark. Returns who was marked.
+pub async fn mark_present_if_unmarked(
+    tx: &mut impl Access,
+    session_id: Uuid,
+    people: &[Uuid],
+    by: Uuid,
+) -> Result<Vec<Uuid>> {
+    let mut order = people.to_vec();
+    order.sort_unstable();
+    order.dedup();
+    let at = now();
+    let mut marked = Vec::new();
+    for participant_id in order {
+        let sql = "UPDATE session_enrolments SET attendance = $1, marked_by = $2, marked_at = $3
+                   WHERE session_id = $4 AND participant_id = $5 AND attendance IS NULL";
+        let done = run!(tx, c => sqlx::query(sql).bind(Attendance::Present.as_str()).bind(by).bind(at)
+            .bind(session_id).bind(participant_id).execute(c).await.map(|r| r.rows_affected()))?;
+        if done == 1 {
+            marked.push(participant_id);
+        }
+    }
+    keep_unmarked(tx, session_id).await?;
+    crate::dashboard::counts::refresh_many(tx, &marked).await?;
+    Ok(marked)
+}
+
 /// A participant's group sessions, newest first, for the file and the timeline.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
 pub struct ParticipantSession {

@@ -34,6 +34,9 @@ pub enum AppError {
     },
     /// 401 on sign-in: unknown e-mail or wrong password (not told apart).
     BadCredentials,
+    /// 409: the record changed since the client read it (a plan saved on top of an older
+    /// version); the fields say what.
+    Conflict(FieldErrors),
     /// 409: the person may already be registered; carries the matches the actor may see
     /// and how many more exist outside their scope.
     Duplicates(Vec<onramp_store::participants::Candidate>, usize),
@@ -117,6 +120,8 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
     "not-open-to-partners",
     "nothing-rated",
     "session-full",
+    "session-started",
+    "not-confirmed",
     "unknown-icf-category",
     "unknown-module",
     "coach-not-at-partner",
@@ -176,7 +181,7 @@ impl AppError {
             AppError::Forbidden | AppError::Refused(_) | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Duplicates(..) => StatusCode::CONFLICT,
+            AppError::Duplicates(..) | AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) | AppError::Malformed { .. } => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
@@ -194,6 +199,7 @@ impl AppError {
             AppError::CrossSite => "cross-site-request",
             AppError::NotFound => "not-found",
             AppError::Invalid(_) => "invalid",
+            AppError::Conflict(_) => "conflict",
             AppError::ImportFailed(_) => "import-failed",
             AppError::Duplicates(..) => "possible-duplicate",
             AppError::BadRequest(code) | AppError::Malformed { code, .. } => code,
@@ -295,7 +301,7 @@ impl IntoResponse for AppError {
         let status = self.status();
         let code = self.code();
         let errors = match &self {
-            AppError::Invalid(errors) => errors
+            AppError::Invalid(errors) | AppError::Conflict(errors) => errors
                 .0
                 .iter()
                 .map(|e| ProblemField {

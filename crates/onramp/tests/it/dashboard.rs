@@ -231,7 +231,7 @@ async fn the_dashboard_page_shows_each_figure_with_its_definition() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Steps, share of those contacted"));
+    assert!(html.contains("Steps to work, share of those contacted"));
     assert!(html.contains("Took a step towards work, divided by those contacted"));
     assert!(html.contains("target 15.0%"), "the demo agreement's target");
     let funder = app.english_browser_as(FUNDER).await;
@@ -533,7 +533,7 @@ async fn the_dashboard_exports_as_csv_and_as_an_xlsx_an_independent_reader_opens
             .text()
             .await
             .unwrap()
-            .contains("took_step_percent;Steps, share of those started;79.2;")
+            .contains("took_step_percent;Steps to work, share of those started;79.2;")
     );
 }
 
@@ -580,9 +580,9 @@ async fn paid_work_is_shown_as_a_share_of_all_who_started_next_to_those_who_took
             let start = html.find(label).unwrap_or_else(|| panic!("{who}: no {label}"));
             html[start..start + html[start..].find("</tr>").unwrap()].to_owned()
         };
-        let of_steps = row("Paid work, share of those who took a step");
+        let of_steps = row("Paid work, share of those who took a step to work");
         assert!(
-            of_steps.contains("50.0%") && of_steps.contains("of 10 who took a step"),
+            of_steps.contains("50.0%") && of_steps.contains("of 10 who took a step to work"),
             "{of_steps}"
         );
         let of_started = row("Paid work, share of all who started");

@@ -780,9 +780,25 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
         in_order.sort();
         let client = s.app.api_as(email).await;
         // Page after page, the API lists each session once, in order.
-        let listed = listed_in_pages(&s.app, &client, from, to, 3).await;
+        let listed = listed_in_pages(&s.app, &client, (from, to, "all"), 3).await;
         let expected: Vec<String> = in_order.iter().map(|(_, id)| id.to_string()).collect();
         assert_eq!(listed, expected, "{email}");
+        // "My sessions": of those, the ones the actor leads.
+        let led: Vec<String> = all
+            .iter()
+            .filter(|(started, session)| {
+                in_order.contains(started)
+                    && (session.coach_id == Some(actor.user_id) || session.peer_expert_id == Some(actor.user_id))
+            })
+            .map(|((_, id), _)| id.to_string())
+            .collect();
+        let mut led = led;
+        led.sort_by_key(|id| expected.iter().position(|e| e == id));
+        assert_eq!(
+            listed_in_pages(&s.app, &client, (from, to, "mine"), 3).await,
+            led,
+            "{email}'s own"
+        );
         assert!(
             email == CARE_ANTWERPEN || email == FUNDER || listed.len() > 3,
             "{email} sees more than a page of sessions, so the comparison means something"
@@ -817,14 +833,13 @@ async fn each_role_lists_exactly_the_sessions_the_policy_lets_it_see() {
 async fn listed_in_pages(
     app: &TestApp,
     client: &reqwest::Client,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to, whose): (NaiveDate, NaiveDate, &str),
     limit: usize,
 ) -> Vec<String> {
     let mut listed = Vec::new();
     let mut after = String::new();
     loop {
-        let path = format!("/api/v1/sessions?from={from}&to={to}&limit={limit}&after={after}");
+        let path = format!("/api/v1/sessions?from={from}&to={to}&whose={whose}&limit={limit}&after={after}");
         let (status, page) = app.get_json(client, &path).await;
         if status == StatusCode::FORBIDDEN {
             return listed;
@@ -854,9 +869,10 @@ async fn the_session_list_shows_a_page_at_a_time() {
             .await;
     }
     let (from, to) = (today(), today() + Days::new(7 * 40));
-    let everything = listed_in_pages(&s.app, &s.coach, from, to, 500).await;
+    // The coach's own sessions, as the list shows them first.
+    let everything = listed_in_pages(&s.app, &s.coach, (from, to, ""), 500).await;
     assert!(everything.len() >= 160, "{}", everything.len());
-    assert_eq!(listed_in_pages(&s.app, &s.coach, from, to, 3).await, everything);
+    assert_eq!(listed_in_pages(&s.app, &s.coach, (from, to, ""), 3).await, everything);
 
     let page = s.app.english_browser_as(COACH_LIMBURG).await;
     let get = |path: String| {

@@ -11,7 +11,13 @@ use serde_json::{Value, json};
 const COACH_ANTWERPEN: &str = "an.peeters@gtb.demo";
 
 /// A participant with a trajectory at `partner`; returns (participant, trajectory).
-async fn followed(app: &TestApp, coach: &Client, partner: &str, first: &str, language: &str) -> (String, String) {
+pub(crate) async fn followed(
+    app: &TestApp,
+    coach: &Client,
+    partner: &str,
+    first: &str,
+    language: &str,
+) -> (String, String) {
     let organisation = app.organisation_id(partner).await;
     let body = json!({
         "organisation_id": organisation, "first_name": first, "last_name": "Planmaker", "birth_date": "1981-03-04",
@@ -28,15 +34,21 @@ async fn followed(app: &TestApp, coach: &Client, partner: &str, first: &str, lan
     (id, trajectory["id"].as_str().unwrap().to_owned())
 }
 
-fn path(trajectory: &str, kind: &str) -> String {
+pub(crate) fn path(trajectory: &str, kind: &str) -> String {
     format!("/api/v1/trajectories/{trajectory}/plans/{kind}")
 }
 
-async fn save(app: &TestApp, client: &Client, trajectory: &str, kind: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn save(
+    app: &TestApp,
+    client: &Client,
+    trajectory: &str,
+    kind: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     app.send_json(client, "PUT", &path(trajectory, kind), body).await
 }
 
-fn first_plan() -> Value {
+pub(crate) fn first_plan() -> Value {
     json!({
         "base_version": 0,
         "note": "Drawn up at intake",
@@ -91,7 +103,7 @@ async fn the_action_plan_keeps_every_version_and_compares_them() {
     // Saving on top of version 1 again would overwrite version 2: refused, nothing written.
     second["note"] = json!("A stale tab");
     let (status, problem) = save(&app, &coach, &t, "action", second).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status, StatusCode::CONFLICT);
     assert!(has_error(&problem, "base_version", "plan-changed"), "{problem}");
 
     let (status, versions) = app.get_json(&coach, &format!("{}/versions", path(&t, "action"))).await;
@@ -852,7 +864,9 @@ async fn the_pages_edit_a_plan_name_bad_rows_and_compare_versions() {
         "{html}"
     );
     assert!(html.contains("PDF for the occupational or advisory physician"));
-    assert!(html.contains("The care team reads version 2.") && html.contains("Stop sharing with the care team"));
+    assert!(
+        html.contains("The care team reads version 2, the latest.") && html.contains("Stop sharing with the care team")
+    );
     let response = page
         .post(app.url(&format!("{show}/unshare")))
         .form(&[("csrf", csrf.as_str())])
@@ -949,11 +963,7 @@ async fn of_two_saves_on_the_same_version_one_wins_and_the_other_is_told() {
     );
     let mut statuses = [a.0, b.0];
     statuses.sort();
-    assert_eq!(
-        statuses,
-        [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
-        "{a:?} {b:?}"
-    );
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
     let refused = if a.0 == StatusCode::OK { &b.1 } else { &a.1 };
     assert!(has_error(refused, "base_version", "plan-changed"), "{refused}");
     let (_, versions) = app.get_json(&coach, &format!("{}/versions", path(&t, "action"))).await;

@@ -18,6 +18,7 @@ use onramp_domain::identity::{Language, Role};
 use onramp_domain::organisations::OrganisationKind;
 use onramp_domain::outcomes::{CheckInSituation, Contract, ExitSituation, OutcomeKind};
 use onramp_domain::participants::{Education, Gender, HealthCategory, Situation};
+use onramp_domain::plans::{Lever, StepOwner, StepStatus};
 use onramp_domain::sessions::Attendance;
 use onramp_domain::trajectories::ExitReason;
 use serde_json::{Map, Value, json};
@@ -225,6 +226,19 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("PresenceBody", "description", OptionalLine(1000)),
     ("ProgrammeBody", "description", OptionalText(5000)),
     ("TimeEntryBody", "note", OptionalText(500)),
+    ("NewStepBody", "base_version", Range(0, i32::MAX as i64, Required)),
+    ("NewStepBody", "goal_title", OptionalLine(500)),
+    ("NewStepBody", "description", LineUpTo(500)),
+    ("NewStepBody", "owner", Choice(StepOwner::VALUES, Required)),
+    ("NewStepBody", "due_on", Date(Optional)),
+    ("NewStepBody", "status", Choice(StepStatus::VALUES, Optional)),
+    ("NewStepBody", "levers", Choices(Lever::VALUES)),
+    ("StepChangeBody", "base_version", Range(0, i32::MAX as i64, Required)),
+    ("StepChangeBody", "description", OptionalLine(500)),
+    ("StepChangeBody", "owner", Choice(StepOwner::VALUES, Optional)),
+    ("StepChangeBody", "due_on", Date(Optional)),
+    ("StepChangeBody", "status", Choice(StepStatus::VALUES, Optional)),
+    ("StepChangeBody", "levers", Choices(Lever::VALUES)),
 ];
 
 // Control characters (Unicode's Cc), which one-line fields refuse (see `onramp_domain::validation`).

@@ -5,7 +5,7 @@ use crate::builtin_names::StepNames;
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::requests::period::{self, Period};
-use crate::requests::sessions::{encode_session_cursor, parse_marks, session_cursor};
+use crate::requests::sessions::{Whose, encode_session_cursor, parse_marks, session_cursor};
 use crate::service::group_sessions::{self as service, EnrolmentView};
 use crate::state::AppState;
 use axum::Json;
@@ -164,6 +164,9 @@ pub struct SessionsQuery {
     pub from: Option<String>,
     /// YYYY-MM-DD; eight weeks after `from` when absent.
     pub to: Option<String>,
+    /// `mine`: the sessions you lead (as coach or peer expert); `all`: every session you may see.
+    /// When absent, `mine` for coaches and peer experts, `all` for the other roles (who lead none).
+    pub whose: Option<String>,
     /// The `next` value of the previous page.
     pub after: Option<String>,
     /// 1 to 500; 100 by default.
@@ -177,7 +180,8 @@ pub struct SessionList {
     pub next: Option<String>,
 }
 
-/// The group sessions you may see in a period, in time order, a page at a time.
+/// The group sessions in a period, in time order, a page at a time: by default those you lead
+/// (coaches and peer experts), with `whose=all` every session you may see.
 #[utoipa::path(get, path = "/api/v1/sessions", tag = "activities", params(SessionsQuery),
     responses(
         (status = 200, body = SessionList),
@@ -194,7 +198,9 @@ pub async fn list(
     if !(1..=500).contains(&limit) {
         return Err(AppError::invalid("limit", "out-of-range"));
     }
-    let page = service::list(&state, &ctx, (period.from, period.to), after, limit).await?;
+    let whose = Whose::parse(query.whose.as_deref(), ctx.actor.role)?;
+    let only_led = whose == Whose::Mine;
+    let page = service::list(&state, &ctx, (period.from, period.to), only_led, after, limit).await?;
     let names = crate::service::programmes::step_names(&state, &ctx).await?;
     Ok(Json(SessionList {
         sessions: page.sessions.into_iter().map(|s| SessionView::new(s, &names)).collect(),
@@ -242,11 +248,13 @@ pub struct SessionDetailView {
     pub enrolments: Vec<EnrolmentBody>,
     /// Whether you may take attendance.
     pub can_manage: bool,
+    /// The session has begun: invitations are refused (`session-started`).
+    pub started: bool,
 }
 
 impl SessionDetailView {
     /// One session as [`get`] and [`take_attendance`] answer it.
-    async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Self, AppError> {
+    pub(super) async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Self, AppError> {
         let d = service::open(state, ctx, id).await?;
         let names = crate::service::programmes::step_names(state, ctx).await?;
         Ok(SessionDetailView {
@@ -255,6 +263,7 @@ impl SessionDetailView {
             series: d.series.into_iter().map(|s| SessionView::new(s, &names)).collect(),
             enrolments: d.enrolments.into_iter().map(Into::into).collect(),
             can_manage: d.can_manage,
+            started: d.started,
         })
     }
 }
@@ -373,7 +382,8 @@ pub struct InvitedView {
 }
 
 /// E-mails every enrolled participant an invitation in their own language with the session attached
-/// as an iCalendar event. 422 `mail-not-configured` when the server has no SMTP server.
+/// as an iCalendar event, before the session begins: 422 `session-started` once it has, and
+/// `mail-not-configured` when the server has no SMTP server.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/invitations", tag = "activities", params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = InvitedView),

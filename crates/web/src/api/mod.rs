@@ -3,6 +3,7 @@
 mod accepts;
 mod account;
 mod agreements;
+mod all_present;
 mod audit;
 mod barrier_codes;
 mod barriers;
@@ -25,6 +26,7 @@ mod monitoring;
 mod organisations;
 mod outcomes;
 mod participants;
+mod plan_steps;
 mod plans;
 mod presence;
 mod programmes;
@@ -178,6 +180,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::add_comment))
         .routes(routes!(plans::unshare))
         .routes(routes!(plans::step_from_item))
+        .routes(routes!(plan_steps::add))
+        .routes(routes!(plan_steps::change))
         .routes(routes!(plans::pdf))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(dashboard::people))
@@ -208,6 +212,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(group_sessions::enrol))
         .routes(routes!(group_sessions::take_attendance))
         .routes(routes!(group_sessions::invite))
+        .routes(routes!(all_present::all_present))
         .routes(routes!(calendars::list, calendars::create))
         .routes(routes!(calendars::revoke))
         .routes(routes!(studies::list, studies::create))

@@ -66,7 +66,7 @@ pub struct CanvasItemBody {
 #[serde(default)]
 pub struct PlanBody {
     /// The version you started from (0 for a plan not yet written). When someone else saved in
-    /// between, the save is refused with `base_version`: `plan-changed`.
+    /// between, the save is refused (409) with `base_version`: `plan-changed`.
     pub base_version: Option<i64>,
     pub goals: Vec<GoalBody>,
     /// WRAP section → text (one thing per line): wellness_toolbox, when_well, every_day,
@@ -269,6 +269,7 @@ pub struct Saved {
         (status = 200, body = Saved),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Someone saved the plan since `base_version`", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn save(

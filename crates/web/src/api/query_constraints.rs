@@ -33,6 +33,11 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
         Choice(OrganisationKind::VALUES, Optional),
     ),
     (Some("/api/v1/users"), "role", Choice(Role::VALUES, Optional)),
+    (
+        Some("/api/v1/sessions"),
+        "whose",
+        Choice(crate::requests::sessions::WHOSE, Optional),
+    ),
     (None, "audience", Choice(crate::service::documents::AUDIENCES, Optional)),
     (None, "lang", Choice(Language::VALUES, Optional)),
     (None, "year", Year),

@@ -82,6 +82,8 @@ impl Page {
             "comment-added",
             "step-made",
             "plan-unshared",
+            "step-saved",
+            "all-present",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

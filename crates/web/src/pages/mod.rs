@@ -4,6 +4,7 @@
 
 mod account;
 mod agreements;
+mod all_present;
 mod audit;
 mod auth;
 mod barrier_codes;
@@ -41,6 +42,8 @@ mod participant_view;
 mod participants;
 mod plan_editor;
 mod plan_history;
+mod plan_step_forms;
+mod plan_steps;
 mod plans;
 mod presence;
 mod programmes;
@@ -117,6 +120,8 @@ pub fn router() -> Router<AppState> {
             "/trajectories/{id}/plans/canvas/items/{item}/step",
             post(plans::make_step),
         )
+        .route("/trajectories/{id}/plans/action/steps", post(plan_steps::add))
+        .route("/trajectories/{id}/plans/action/steps/{step}", post(plan_steps::change))
         .route("/icf/categories", get(icf::categories).post(icf::add_category))
         .route("/barrier-codes", get(barrier_codes::show).post(barrier_codes::add))
         .route("/dashboard", get(dashboard::show))
@@ -149,6 +154,7 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/{id}", get(sessions::show))
         .route("/sessions/{id}/enrolments", post(sessions::enrol))
         .route("/sessions/{id}/attendance", post(sessions::attendance))
+        .route("/sessions/{id}/attendance/all-present", post(all_present::all_present))
         .route("/sessions/{id}/invitations", post(sessions::invite))
         .route("/participants/new", get(participants::new).post(participants::create))
         .route("/participants/{id}", get(participants::show))

@@ -3,6 +3,7 @@
 use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render, see_other};
 use super::options::Options;
+use super::plan_step_forms::{lever_options, status_options};
 use super::plans::owner_options;
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
@@ -15,8 +16,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use onramp_domain::FieldErrors;
 use onramp_domain::plans::{
-    ActionPlanFields, CanvasBlock, CanvasItemFields, GoalFields, Lever, PlanContent, PlanKind, StepFields, StepStatus,
-    WrapSection,
+    ActionPlanFields, CanvasBlock, CanvasItemFields, GoalFields, PlanContent, PlanKind, StepFields, WrapSection,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -259,6 +259,10 @@ async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, kind: PlanKind, failed
         None => {
             let mut values = values_of(&view.content);
             values.push(("base_version".into(), base_version.to_string()));
+            // The share box starts as the latest version is: shared stays shared unless unticked.
+            if view.plan.as_ref().is_some_and(|p| p.shared_version == Some(p.version)) {
+                values.push(("shared".into(), "on".into()));
+            }
             Form::with_values(values)
         }
     };
@@ -285,14 +289,8 @@ async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, kind: PlanKind, failed
             .collect(),
         blocks,
         owner_options: owner_options(&p),
-        status_options: StepStatus::ALL
-            .iter()
-            .map(|s| (s.as_str().to_owned(), p.label("step-status", s)))
-            .collect(),
-        lever_options: Lever::ALL
-            .iter()
-            .map(|l| (l.as_str().to_owned(), p.label("lever", l)))
-            .collect(),
+        status_options: status_options(&p),
+        lever_options: lever_options(&p),
         consultation_options: citable
             .consultations
             .iter()
@@ -350,12 +348,26 @@ pub async fn save(
     match result {
         Ok(_) => Ok(see_other(&format!("/trajectories/{id}/plans/{kind}"), "plan-saved")),
         Err(AppError::Invalid(errors)) => {
-            let form = Form::failed(&data, &errors, ctx.language);
-            let response = edit_page(&state, &ctx, id, kind, Some(form)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+            failed(&state, &ctx, id, kind, &data, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
+        Err(AppError::Conflict(errors)) => failed(&state, &ctx, id, kind, &data, &errors, StatusCode::CONFLICT).await,
         Err(error) => Err(error.into()),
     }
+}
+
+/// The form again with what was typed and its errors.
+async fn failed(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    kind: PlanKind,
+    data: &FormData,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let form = Form::failed(data, errors, ctx.language);
+    let response = edit_page(state, ctx, id, kind, Some(form)).await?;
+    Ok((status, response).into_response())
 }
 
 const EXTRA_STEPS: usize = 2;

@@ -17,22 +17,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::options::Options;
+use super::plan_step_forms::{AddStep, StepLine, goal_choices, lever_options, status_options};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Params {
     notice: Option<String>,
     version: Option<String>,
-}
-
-/// One step as the page shows it, with its texts in the page's language.
-struct StepLine {
-    description: String,
-    owner: String,
-    due_on: String,
-    status: String,
-    levers: String,
-    from_canvas: bool,
 }
 
 struct GoalBlock {
@@ -74,6 +65,14 @@ struct PlanTemplate {
     comment_form: Form,
     goal_options: Options,
     owner_options: Options,
+    status_options: Options,
+    lever_options: Options,
+    /// The step forms are offered: the latest version of an action plan, to those who write it.
+    steps_editable: bool,
+    base_version: i32,
+    add_step: AddStep,
+    /// The care team reads the latest version (as the share boxes start).
+    shared_now: bool,
 }
 
 pub fn owner_options(p: &Page) -> Options {
@@ -83,28 +82,12 @@ pub fn owner_options(p: &Page) -> Options {
         .collect()
 }
 
-fn goal_blocks(p: &Page, plan: &ActionPlan) -> Vec<GoalBlock> {
+fn goal_blocks(p: &Page, plan: &ActionPlan, shared_now: bool) -> Vec<GoalBlock> {
     plan.goals
         .iter()
         .map(|goal| GoalBlock {
             title: goal.title.clone(),
-            steps: goal
-                .steps
-                .iter()
-                .map(|s| StepLine {
-                    description: s.description.clone(),
-                    owner: p.label("step-owner", s.owner),
-                    due_on: s.due_on.map(|d| p.date(&d)).unwrap_or_default(),
-                    status: p.label("step-status", s.status),
-                    levers: s
-                        .levers
-                        .iter()
-                        .map(|l| p.label("lever", l))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    from_canvas: s.canvas_item.is_some(),
-                })
-                .collect(),
+            steps: goal.steps.iter().map(|s| StepLine::of(p, s, shared_now)).collect(),
         })
         .collect()
 }
@@ -187,7 +170,7 @@ async fn show_page(
     kind: PlanKind,
     params: &Params,
     comment_form: Form,
-    step_form: Option<(String, Form)>,
+    failed: Option<(String, Form)>,
 ) -> PageResult {
     let version = version_param(params.version.as_deref().unwrap_or(""))?;
     let view = service::open(state, ctx, id, kind, version).await?;
@@ -196,30 +179,75 @@ async fn show_page(
         (Some(plan), Some(shown), Reach::Full) if shown.version != plan.version => Some((shown.version, plan.version)),
         _ => None,
     };
-    let goals = match &view.content {
-        PlanContent::Action(plan) => goal_blocks(&p, plan),
+    let shared_now = view
+        .plan
+        .as_ref()
+        .is_some_and(|plan| plan.shared_version == Some(plan.version));
+    let mut goals = match &view.content {
+        PlanContent::Action(plan) => goal_blocks(&p, plan, shared_now),
         _ => Vec::new(),
     };
     let mut blocks = text_blocks(&p, &view.content, view.action_plan.as_ref());
-    if let Some((item, form)) = step_form {
-        for line in blocks.iter_mut().flat_map(|b| &mut b.lines).filter(|l| l.id == item) {
+    let mut add_step = AddStep::new(shared_now);
+    if let Some((key, form)) = failed {
+        for line in blocks.iter_mut().flat_map(|b| &mut b.lines).filter(|l| l.id == key) {
             line.form = form.clone();
             line.failed = true;
         }
+        for step in goals.iter_mut().flat_map(|g| &mut g.steps).filter(|s| s.id == key) {
+            step.failed_with(&form);
+        }
+        if key == AddStep::KEY {
+            add_step = AddStep::failed(form);
+        }
     }
+    let goal_options = match (kind, &view.content) {
+        (PlanKind::Action, PlanContent::Action(plan)) => goal_choices(plan),
+        _ => goal_options(&view),
+    };
     let template = PlanTemplate {
         kind: kind.as_str().to_owned(),
         kind_title: p.t(&format!("plan-kind-{kind}")),
+        steps_editable: kind == PlanKind::Action && view.can_edit && view.reach == Reach::Full && older.is_none(),
+        base_version: view.plan.as_ref().map_or(0, |plan| plan.version),
         older,
         goals,
         blocks,
         comment_form,
-        goal_options: goal_options(&view),
+        goal_options,
         owner_options: owner_options(&p),
+        status_options: status_options(&p),
+        lever_options: lever_options(&p),
+        add_step,
+        shared_now,
         p,
         view,
     };
     Ok(render(&template).into_response())
+}
+
+/// The action plan again after a one-step change failed, with the form (`key`: the step's id, or
+/// [`AddStep::KEY`]) showing what was typed and its errors; 409 when someone saved in between.
+pub(super) async fn show_failed(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    key: String,
+    form: Form,
+    status: StatusCode,
+) -> PageResult {
+    let params = Params::default();
+    let response = show_page(
+        state,
+        ctx,
+        id,
+        PlanKind::Action,
+        &params,
+        Form::empty(),
+        Some((key, form)),
+    )
+    .await?;
+    Ok((status, response).into_response())
 }
 
 /// `?version=`: the latest when blank; a version that is not a number names no version.

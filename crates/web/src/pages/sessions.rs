@@ -3,10 +3,12 @@
 
 use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, path_id, render, see_other};
+use crate::builtin_names::StepNames;
 use crate::error::AppError;
+use crate::i18n;
 use crate::identity::{Ctx, PageCtx};
 use crate::requests::period::{self, Period};
-use crate::requests::sessions::{encode_session_cursor, parse_marks, session_cursor};
+use crate::requests::sessions::{WHOSE, Whose, encode_session_cursor, parse_marks, session_cursor};
 use crate::service::group_sessions::{self as service, SessionDetail};
 use crate::state::AppState;
 use crate::time::today;
@@ -24,14 +26,26 @@ use uuid::Uuid;
 
 type Options = Vec<(String, String)>;
 
-/// A session's start as people read it: weekday, date and time in Brussels.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ListParams {
     from: Option<String>,
     to: Option<String>,
+    whose: Option<String>,
     after: Option<String>,
     notice: Option<String>,
+}
+
+/// What a link to a session says: its title, its programme module and when it starts, so that a
+/// list of links reads as a list of sessions.
+fn session_link_text(p: &Page, names: &StepNames, s: &GroupSession) -> String {
+    let module = names.module(s.programme_id, &s.module);
+    let when = p.datetime(&s.starts_at);
+    i18n::text_with(
+        p.lang,
+        "session-link",
+        &[("title", &s.title), ("module", &module), ("when", &when)],
+    )
 }
 
 /// Sessions on one page of the list: a region's eight weeks hold thousands.
@@ -46,6 +60,17 @@ struct ListTemplate {
     /// The query of the next page, if there is one.
     next: Option<String>,
     can_plan: bool,
+    whose: Whose,
+    names: StepNames,
+    /// The query of the same period with every session the user may see.
+    all_query: String,
+    whose_options: Options,
+}
+
+impl ListTemplate {
+    fn link_text(&self, s: &GroupSession) -> String {
+        session_link_text(&self.p, &self.names, s)
+    }
 }
 
 fn may_plan(ctx: &Ctx) -> bool {
@@ -62,20 +87,33 @@ pub async fn list(
         params.to.as_deref(),
         period::Default::Next8Weeks,
     )?;
+    let whose = Whose::parse(params.whose.as_deref(), ctx.actor.role)?;
     let after = session_cursor(params.after.as_deref())?;
-    let page = service::list(&state, &ctx, (from, to), after, PAGE_SIZE).await?;
+    let page = service::list(&state, &ctx, (from, to), whose == Whose::Mine, after, PAGE_SIZE).await?;
     let period = vec![("from".to_owned(), from.to_string()), ("to".to_owned(), to.to_string())];
+    let mut filter = period.clone();
+    filter.push(("whose".to_owned(), whose.as_str().to_owned()));
     let next = page.next.map(|cursor| {
-        let mut query = period.clone();
+        let mut query = filter.clone();
         query.push(("after".into(), encode_session_cursor(&cursor)));
         serde_urlencoded::to_string(query).unwrap_or_default()
     });
+    let mut all = period;
+    all.push(("whose".to_owned(), "all".to_owned()));
+    let p = Page::new(&ctx, "sessions-title", "sessions").with_notice(params.notice.as_deref());
     let template = ListTemplate {
-        p: Page::new(&ctx, "sessions-title", "sessions").with_notice(params.notice.as_deref()),
-        filter: Form::with_values(period),
+        filter: Form::with_values(filter),
         sessions: page.sessions,
         next,
         can_plan: may_plan(&ctx),
+        whose,
+        names: crate::service::programmes::step_names(&state, &ctx).await?,
+        all_query: serde_urlencoded::to_string(all).unwrap_or_default(),
+        whose_options: WHOSE
+            .iter()
+            .map(|w| ((*w).to_owned(), p.label("sessions-whose", w)))
+            .collect(),
+        p,
     };
     Ok(render(&template).into_response())
 }
@@ -219,11 +257,25 @@ struct ShowTemplate {
     enrol_form: Form,
     attendance_error: Option<String>,
     attendance_choices: Vec<(String, String)>,
+    names: StepNames,
 }
 
 impl ShowTemplate {
     fn is_marked(&self, attendance: &Option<String>, value: &str) -> bool {
         attendance.as_deref() == Some(value)
+    }
+
+    fn link_text(&self, s: &GroupSession) -> String {
+        session_link_text(&self.p, &self.names, s)
+    }
+
+    /// How many "mark all present" would mark: enrolled, not marked, consent in force.
+    fn unmarked(&self) -> usize {
+        self.detail
+            .enrolments
+            .iter()
+            .filter(|e| e.attendance.is_none() && !e.consent_withdrawn)
+            .count()
     }
 }
 
@@ -259,6 +311,7 @@ async fn show_page(
         detail,
         enrol_form: enrol_form.prefixed("enrol"),
         attendance_error,
+        names: crate::service::programmes::step_names(state, ctx).await?,
     };
     Ok((status, render(&template)).into_response())
 }

@@ -1,11 +1,44 @@
-//! Group sessions: the list's page cursor and the attendance marks.
+//! Group sessions: whose sessions the list shows, the list's page cursor and the attendance marks.
 
 use crate::error::AppError;
 use chrono::{DateTime, SecondsFormat, Utc};
+use onramp_domain::identity::Role;
 use onramp_domain::organisations::parse_id;
 use onramp_domain::sessions::Attendance;
 use onramp_store::group_sessions::SessionCursor;
 use uuid::Uuid;
+
+/// Whose sessions the list shows: `mine`, the sessions the user leads (as coach or peer expert),
+/// or `all` the user may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    Mine,
+    All,
+}
+
+/// The values of `whose`.
+pub const WHOSE: &[&str] = &["mine", "all"];
+
+impl Whose {
+    /// Reads `whose`; left out, those who lead sessions (coaches, peer experts) get their own
+    /// and the others (who lead none) everything they may see.
+    pub fn parse(input: Option<&str>, role: Role) -> Result<Self, AppError> {
+        match input.map(str::trim).unwrap_or("") {
+            "mine" => Ok(Whose::Mine),
+            "all" => Ok(Whose::All),
+            "" if matches!(role, Role::Coach | Role::PeerExpert) => Ok(Whose::Mine),
+            "" => Ok(Whose::All),
+            _ => Err(AppError::invalid_choice("whose", WHOSE)),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Whose::Mine => "mine",
+            Whose::All => "all",
+        }
+    }
+}
 
 /// A page's last session as the next page's `after`: its start and id.
 pub fn encode_session_cursor(cursor: &SessionCursor) -> String {

@@ -7,7 +7,7 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::identity::Role;
-use onramp_domain::policy::{self, Action, Decision, ParticipantRef, SessionRef};
+use onramp_domain::policy::{self, Action, Decision, ParticipantRef, SessionRef, SessionScope};
 use onramp_domain::sessions::{Attendance, SeriesFields, SeriesInput};
 use onramp_store::audit::{self, Event};
 use onramp_store::group_sessions::{self, Enrolment, GroupSession, Marked, SessionCursor};
@@ -77,11 +77,13 @@ pub struct SessionPage {
     pub next: Option<SessionCursor>,
 }
 
-/// The sessions the actor may see between two dates, `limit` at a time, after `after`.
+/// The sessions the actor may see between two dates, `limit` at a time, after `after`; with
+/// `only_led`, only those the actor leads (as coach or peer expert).
 pub async fn list(
     state: &AppState,
     ctx: &Ctx,
     (from, to): (NaiveDate, NaiveDate),
+    only_led: bool,
     after: Option<SessionCursor>,
     limit: i64,
 ) -> Result<SessionPage, AppError> {
@@ -90,6 +92,18 @@ pub async fn list(
     }
     let mut conn = state.db.conn().await?;
     let scope = policy::session_scope(&ctx.actor);
+    // Narrowing only: the sessions led by the actor, of those the policy lets them see.
+    let scope = if only_led {
+        SessionScope {
+            all: false,
+            led: scope.all || scope.led,
+            open_to_partners: false,
+            by_membership: false,
+            by_region: false,
+        }
+    } else {
+        scope
+    };
     let mut sessions = group_sessions::list(&mut conn, scope, ctx.user.id, from, to, after, limit + 1).await?;
     let next = super::keep_page(&mut sessions, limit).map(GroupSession::cursor);
     Ok(SessionPage { sessions, next })
@@ -118,11 +132,13 @@ pub struct SessionDetail {
     pub series: Vec<GroupSession>,
     pub enrolments: Vec<EnrolmentView>,
     pub can_manage: bool,
+    /// The session has begun: invitations are no longer sent.
+    pub started: bool,
     /// The video meeting address, for online sessions.
     pub meeting_url: Option<String>,
 }
 
-async fn visible_session(conn: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<GroupSession, AppError> {
+pub(super) async fn visible_session(conn: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<GroupSession, AppError> {
     let session = group_sessions::get(conn, id).await?.ok_or(AppError::NotFound)?;
     require(&ctx.actor, Action::ViewSession(&session.as_ref()))?;
     Ok(session)
@@ -168,6 +184,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail
     let series = group_sessions::in_series(&mut conn, session.series_id).await?;
     Ok(SessionDetail {
         meeting_url: crate::ical::meeting_url(&state.config.meeting_base_url, &session),
+        started: session.starts_at <= Utc::now(),
         session,
         series,
         enrolments,
@@ -283,11 +300,16 @@ pub struct Invited {
 }
 
 /// E-mails each enrolled participant an invitation in their own language, with the session as an
-/// iCalendar event attached. Those without an e-mail address are counted, not failed.
+/// iCalendar event attached, before the session begins (`session-started` after). Those without an
+/// e-mail address are counted, not failed.
 pub async fn invite(state: &AppState, ctx: &Ctx, session_id: Uuid) -> Result<Invited, AppError> {
     let mut conn = state.db.conn().await?;
     let session = visible_session(&mut conn, ctx, session_id).await?;
     require(&ctx.actor, Action::ManageSession(&session.as_ref()))?;
+    // An invitation to something that has begun invites nobody in time.
+    if session.starts_at <= Utc::now() {
+        return Err(AppError::invalid("session", "session-started"));
+    }
     let mailer = state
         .config
         .mailer

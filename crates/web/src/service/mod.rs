@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agreements;
+pub mod all_present;
 pub mod audit;
 pub mod auth;
 pub mod barrier_codes;
@@ -34,6 +35,7 @@ pub mod monitoring_tables;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
+pub mod plan_steps;
 pub mod plans;
 pub mod presence;
 pub mod programmes;

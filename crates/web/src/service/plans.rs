@@ -223,7 +223,11 @@ async fn current_content(
 }
 
 /// The latest content of `plan` that the reach allows (none when nothing is shared).
-async fn content_of(conn: &mut impl Access, plan: &Plan, reach: Reach) -> Result<Option<PlanContent>, AppError> {
+pub(super) async fn content_of(
+    conn: &mut impl Access,
+    plan: &Plan,
+    reach: Reach,
+) -> Result<Option<PlanContent>, AppError> {
     let version = match reach {
         Reach::Full => Some(plan.version),
         Reach::Shared => plan.shared_version,
@@ -345,7 +349,7 @@ impl DocumentFields {
 }
 
 /// Saves a new version of a plan. Every bad field is reported at once, a version saved by someone
-/// else since `base_version` is refused (`base_version`: `plan-changed`), and nothing is written
+/// else since `base_version` is refused (409, `base_version`: `plan-changed`), and nothing is written
 /// unless all of it is valid.
 pub async fn save(
     state: &AppState,
@@ -404,24 +408,31 @@ pub async fn save(
         group_session_id,
         note,
     };
-    let version = write(&mut tx, ctx, &trajectory, base, &content, &meta).await?;
+    let version = write(&mut tx, ctx, &trajectory, base, &content, &meta, None).await?;
     tx.commit().await?;
     Ok(version)
 }
 
-/// Writes a version and its audit event in the caller's transaction.
-async fn write(
+/// A save on top of a version that is no longer the latest: someone saved in between.
+pub(super) fn plan_changed() -> AppError {
+    AppError::Conflict(FieldErrors::single("base_version", "plan-changed"))
+}
+
+/// Writes a version and its audit event in the caller's transaction; `step` says which step a
+/// one-step change was about.
+pub(super) async fn write(
     tx: &mut impl Access,
     ctx: &Ctx,
     trajectory: &Trajectory,
     base: i32,
     content: &PlanContent,
     meta: &VersionMeta,
+    step: Option<serde_json::Value>,
 ) -> Result<i32, AppError> {
     let (_, version) = plans::save(tx, trajectory.id, base, content, meta, ctx.user.id)
         .await
         .map_err(|e| match e {
-            onramp_store::StoreError::Taken(_) => AppError::invalid("base_version", "plan-changed"),
+            onramp_store::StoreError::Taken(_) => plan_changed(),
             other => other.into(),
         })?;
     let mut event = Event::new("plan.save", "trajectory", trajectory.id).for_participant(trajectory.participant_id);
@@ -429,6 +440,7 @@ async fn write(
         serde_json::json!({
             "kind": content.kind(), "version": version, "shared": meta.shared,
             "consultation_id": meta.consultation_id, "group_session_id": meta.group_session_id, "content": content,
+            "step": step,
         })
         .to_string(),
     );
@@ -575,16 +587,10 @@ pub async fn step_from_canvas_item(
     item.step = Some(step_id.clone());
     let meta = VersionMeta::default();
     let base = action_plan.map(|p| p.version).unwrap_or(0);
-    write(&mut tx, ctx, &trajectory, base, &PlanContent::Action(plan), &meta).await?;
-    write(
-        &mut tx,
-        ctx,
-        &trajectory,
-        canvas_plan.version,
-        &PlanContent::Canvas(canvas),
-        &meta,
-    )
-    .await?;
+    let made = Some(serde_json::json!({ "id": step_id, "change": "from_canvas" }));
+    write(&mut tx, ctx, &trajectory, base, &PlanContent::Action(plan), &meta, made).await?;
+    let canvas = PlanContent::Canvas(canvas);
+    write(&mut tx, ctx, &trajectory, canvas_plan.version, &canvas, &meta, None).await?;
     tx.commit().await?;
     Ok(step_id)
 }

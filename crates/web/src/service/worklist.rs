@@ -256,12 +256,6 @@ impl Reader<'_> {
         } else {
             Vec::new()
         };
-        // The coach ticks a step in the plan's editor; others read the plan.
-        let page = if self.ctx.actor.role == onramp_domain::identity::Role::Coach {
-            "/edit"
-        } else {
-            ""
-        };
         let mut items = Vec::new();
         for step in steps.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
             let Some(d) = due.iter().find(|d| d.trajectory_id == step.trajectory_id) else {
@@ -275,7 +269,11 @@ impl Reader<'_> {
             items.push(WorkItem {
                 detail,
                 owner,
-                link: format!("/trajectories/{}/plans/action{page}", step.trajectory_id),
+                // The step on the plan, where those who write the plan tick it off.
+                link: format!(
+                    "/trajectories/{}/plans/action#step-{}",
+                    step.trajectory_id, step.step_id
+                ),
                 ..self.person(
                     Kind::Step,
                     step.due_on,
