@@ -13,12 +13,13 @@
 //! pending, not missing.
 
 use crate::disclosure::Cells;
-use crate::esf::{Answer, Degurba, EsfProfile, long_term_unemployed};
+use crate::esf::{Degurba, EsfProfile};
+pub use crate::esf_counted::{ANSWER_OUTPUTS, Counted};
 use crate::identity::string_enum;
 use crate::outcomes::{CheckInSituation, ExitSituation, OutcomeKind};
-use crate::participants::{Education, Gender, Situation, age_on};
+use crate::participants::{Education, Gender, Situation};
 use crate::validation::{FieldErrors, required_text};
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -104,11 +105,16 @@ pub const COLUMNS: [&str; 4] = ["women", "men", "non_binary", "total"];
 
 impl Figure {
     fn add(&mut self, gender: Gender) {
-        self.total += 1;
+        self.add_many(gender, 1);
+    }
+
+    /// Adds `n` people of this gender (kept counts come as numbers).
+    pub fn add_many(&mut self, gender: Gender, n: i64) {
+        self.total += n;
         match gender {
-            Gender::Female => self.women += 1,
-            Gender::Male => self.men += 1,
-            Gender::NonBinary => self.non_binary += 1,
+            Gender::Female => self.women += n,
+            Gender::Male => self.men += n,
+            Gender::NonBinary => self.non_binary += n,
             Gender::NotRecorded => {}
         }
     }
@@ -147,8 +153,29 @@ pub struct Report {
     pub declined: Vec<(&'static str, Figure)>,
     /// People who have not left yet.
     pub still_in: Figure,
-    /// The people with something missing, pending or inconsistent (the others need nothing).
+    /// How many people have something missing, pending or inconsistent.
+    pub people: People,
+    /// Who they are, when the report was counted from the records (empty from kept counts: the
+    /// list of people to complete reads them apart).
     pub standings: Vec<Standing>,
+}
+
+/// The people behind a report's missing, pending and inconsistent data, counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct People {
+    pub missing: usize,
+    pub pending_four_weeks: usize,
+    pub pending_six_months: usize,
+    pub inconsistent: usize,
+}
+
+impl People {
+    fn add_standing(&mut self, s: &Standing) {
+        self.missing += usize::from(!s.missing.is_empty());
+        self.pending_four_weeks += usize::from(s.pending.contains(&"four_weeks"));
+        self.pending_six_months += usize::from(s.pending.contains(&"six_months"));
+        self.inconsistent += usize::from(!s.inconsistent.is_empty());
+    }
 }
 
 impl Report {
@@ -160,138 +187,52 @@ impl Report {
             .unwrap_or_default()
     }
 
-    pub fn missing(&self) -> impl Iterator<Item = &Standing> {
-        self.standings.iter().filter(|s| !s.missing.is_empty())
+    /// People whose results are still pending: `four_weeks` or `six_months`.
+    pub fn pending(&self, what: &str) -> usize {
+        match what {
+            "four_weeks" => self.people.pending_four_weeks,
+            _ => self.people.pending_six_months,
+        }
     }
 
-    pub fn pending(&self, what: &str) -> usize {
-        self.standings.iter().filter(|s| s.pending.contains(&what)).count()
+    /// A report with every figure at zero.
+    pub fn empty() -> Report {
+        Report {
+            figures: codes().map(|c| (c, Figure::default())).collect(),
+            declined: ANSWER_OUTPUTS
+                .iter()
+                .filter(|(code, _)| *code != "EECO13")
+                .map(|(code, _)| (*code, Figure::default()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn add(&mut self, key: &str, gender: Gender) {
+        self.add_many(key, gender, 1);
+    }
+
+    /// Adds `n` people of a gender to the figure `key`: a code, `declined:CODE`, `not_reached`
+    /// or `still_in` (the keys [`Counted`] rows are kept under); other keys are ignored.
+    pub fn add_many(&mut self, key: &str, gender: Gender, n: i64) {
+        let figure = match key {
+            "not_reached" => Some(&mut self.not_reached),
+            "still_in" => Some(&mut self.still_in),
+            _ => match key.strip_prefix("declined:") {
+                Some(code) => self.declined.iter_mut().find(|(c, _)| *c == code).map(|(_, f)| f),
+                None => self.figures.iter_mut().find(|(c, _)| *c == key).map(|(_, f)| f),
+            },
+        };
+        if let Some(figure) = figure {
+            figure.add_many(gender, n);
+        }
     }
 }
 
-/// The characteristic behind a sensitive or yes-or-no output.
-const ANSWER_OUTPUTS: [(&str, &str); 5] = [
-    ("EECO12", "disability"),
-    ("EECO13", "third_country_national"),
-    ("EECO14", "foreign_background"),
-    ("EECO15", "minority"),
-    ("EECO16", "homeless"),
-];
-
 /// What one participant counts in, and their standing, as of `today`.
+#[cfg(test)]
 fn count_one(f: &Facts, today: NaiveDate) -> (Vec<&'static str>, Standing, bool) {
-    let mut codes = vec!["EECO01"];
-    let mut s = Standing {
-        participant_id: f.participant_id,
-        missing: Vec::new(),
-        pending: Vec::new(),
-        inconsistent: Vec::new(),
-    };
-    if f.gender == Gender::NotRecorded {
-        s.missing.push("gender");
-    }
-    match f.situation {
-        Situation::Unemployed => {
-            codes.push("EECO02");
-            match long_term_unemployed(f.birth_date, f.entered_on, f.esf.unemployed_months) {
-                Some(true) => codes.push("EECO03"),
-                Some(false) => {}
-                None => s.missing.push("unemployed_months"),
-            }
-        }
-        Situation::Inactive => codes.push("EECO04"),
-        // On sick leave from a job is employed: the contract holds.
-        Situation::EmployedOnSickLeave => codes.push("EECO05"),
-        Situation::Other => s.missing.push("situation"),
-    }
-    let age = age_on(f.birth_date, f.entered_on);
-    if age < 18 {
-        codes.push("EECO06");
-    } else if age <= 29 {
-        codes.push("EECO07");
-    } else if age >= 55 {
-        codes.push("EECO08");
-    }
-    match f.education {
-        Education::Isced02 => codes.push("EECO09"),
-        Education::Isced34 => codes.push("EECO10"),
-        Education::Isced58 => codes.push("EECO11"),
-        Education::Unknown => s.missing.push("education"),
-    }
-    for (code, field) in ANSWER_OUTPUTS {
-        match f.esf.answer(field) {
-            Answer::Yes => codes.push(code),
-            Answer::No | Answer::Declined => {}
-            Answer::NotRecorded => s.missing.push(field),
-        }
-    }
-    match f.degurba {
-        Some(Degurba::Rural) => codes.push("EECO17"),
-        Some(_) => {}
-        None => s.missing.push("postcode"),
-    }
-    let mut not_reached = false;
-    if let Some(left) = f.left_on.filter(|left| *left <= today) {
-        let window_end = leaving_situation_until(left);
-        let in_window: Vec<OutcomeKind> = f
-            .outcomes
-            .iter()
-            .filter(|(_, on)| *on >= f.entered_on && *on <= window_end)
-            .map(|(kind, _)| *kind)
-            .collect();
-        let exit = f.exit_situation;
-        let has = |situation: ExitSituation, kinds: &dyn Fn(OutcomeKind) -> bool| {
-            exit == Some(situation) || in_window.iter().any(|k| kinds(*k))
-        };
-        if has(ExitSituation::JobSearching, &|_| false) {
-            codes.push("EECR01");
-        }
-        if has(ExitSituation::InEducation, &|k| {
-            matches!(k, OutcomeKind::VetCourse | OutcomeKind::WorkplaceTraining)
-        }) {
-            codes.push("EECR02");
-        }
-        if has(ExitSituation::GainedQualification, &|k| k == OutcomeKind::Qualification) {
-            codes.push("EECR03");
-        }
-        if has(ExitSituation::InEmployment, &OutcomeKind::is_paid_work) {
-            codes.push("EECR04");
-        }
-        if exit.is_none() && in_window.is_empty() {
-            if today < window_end {
-                s.pending.push("four_weeks");
-            } else {
-                s.missing.push("exit_situation");
-            }
-        }
-        let six_months_on = left
-            .checked_add_months(Months::new(SIX_MONTHS as u32))
-            .unwrap_or(NaiveDate::MAX);
-        match f.six_months {
-            SixMonths::Found(found) => {
-                let employed = matches!(
-                    found,
-                    CheckInSituation::InEmployment | CheckInSituation::ImprovedSituation
-                );
-                if employed {
-                    codes.push("EECR05");
-                }
-                if found == CheckInSituation::ImprovedSituation {
-                    if f.situation == Situation::EmployedOnSickLeave {
-                        codes.push("EECR06");
-                    } else {
-                        s.inconsistent.push("improved-without-employment");
-                    }
-                }
-            }
-            SixMonths::NotReached => not_reached = true,
-            SixMonths::Open { due_on } if due_on > today => s.pending.push("six_months"),
-            SixMonths::Open { .. } => s.missing.push("six_month_check_in"),
-            SixMonths::None if six_months_on > today => s.pending.push("six_months"),
-            SixMonths::None => s.missing.push("six_month_check_in"),
-        }
-    }
-    (codes, s, not_reached)
+    Counted::of(f).at(today)
 }
 
 /// The last day on which the situation upon leaving may still be recorded or corrected: four
@@ -306,34 +247,23 @@ pub fn leaving_situation_until(left_on: NaiveDate) -> NaiveDate {
 
 /// Counts the indicators of these participants as of `today`.
 pub fn count(facts: &[Facts], today: NaiveDate) -> Report {
-    let mut report = Report {
-        figures: codes().map(|c| (c, Figure::default())).collect(),
-        declined: ANSWER_OUTPUTS
-            .iter()
-            .filter(|(code, _)| *code != "EECO13")
-            .map(|(code, _)| (*code, Figure::default()))
-            .collect(),
-        ..Default::default()
-    };
+    let mut report = Report::empty();
     for f in facts {
-        let (codes, standing, not_reached) = count_one(f, today);
+        let counted = Counted::of(f);
+        let (codes, standing, not_reached) = counted.at(today);
         for code in codes {
-            if let Some((_, figure)) = report.figures.iter_mut().find(|(c, _)| *c == code) {
-                figure.add(f.gender);
-            }
+            report.add(code, f.gender);
         }
-        for (code, figure) in &mut report.declined {
-            let field = ANSWER_OUTPUTS.iter().find(|(c, _)| c == code).map_or("", |(_, f)| f);
-            if f.esf.answer(field) == Answer::Declined {
-                figure.add(f.gender);
-            }
+        for code in &counted.declined {
+            report.add(&format!("declined:{code}"), f.gender);
         }
         if not_reached {
             report.not_reached.add(f.gender);
         }
-        if f.left_on.is_none_or(|left| left > today) {
+        if !counted.has_left(today) {
             report.still_in.add(f.gender);
         }
+        report.people.add_standing(&standing);
         let needs_nothing =
             standing.missing.is_empty() && standing.pending.is_empty() && standing.inconsistent.is_empty();
         if !needs_nothing {
@@ -391,11 +321,11 @@ pub fn check(report: &Report) -> Vec<Issue> {
             });
         }
     }
-    let missing = report.missing().count();
+    let missing = report.people.missing;
     if missing > 0 {
         issues.push(Issue::MissingData { participants: missing });
     }
-    let inconsistent = report.standings.iter().filter(|s| !s.inconsistent.is_empty()).count();
+    let inconsistent = report.people.inconsistent;
     if inconsistent > 0 {
         issues.push(Issue::Inconsistent {
             participants: inconsistent,
@@ -461,6 +391,14 @@ impl Period {
         match value.parse::<i32>() {
             Ok(year) if (2000..=2100).contains(&year) => Ok(Period::Year(year)),
             _ => Err("invalid-period"),
+        }
+    }
+
+    /// The year of first entry counted; `None`: every year.
+    pub fn year(&self) -> Option<i32> {
+        match self {
+            Period::Cumulative => None,
+            Period::Year(y) => Some(*y),
         }
     }
 

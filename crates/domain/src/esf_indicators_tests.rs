@@ -1,4 +1,5 @@
 use super::*;
+use crate::esf::Answer;
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

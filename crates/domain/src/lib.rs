@@ -9,6 +9,7 @@ pub mod consents;
 pub mod cost_benefit;
 pub mod disclosure;
 pub mod esf;
+pub mod esf_counted;
 pub mod esf_indicators;
 pub mod icf;
 pub mod identity;

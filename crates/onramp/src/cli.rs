@@ -297,7 +297,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench(BenchCommand::Export { runs }) => crate::bench::export(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Research { runs }) => crate::bench::research(&db, runs.max(1)).await,
-        Command::Bench(BenchCommand::Esf { runs }) => crate::bench::esf(&db, runs.max(1)).await,
+        Command::Bench(BenchCommand::Esf { runs }) => crate::bench_esf::esf(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
         Command::Generate { scale, seed, until } => {
             let scale = crate::generate::Scale::named(&scale)?;

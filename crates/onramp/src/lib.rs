@@ -3,6 +3,7 @@
 mod backup;
 pub mod bench;
 mod bench_cost_benefit;
+mod bench_esf;
 mod bench_memory;
 pub mod cli;
 pub mod demo;

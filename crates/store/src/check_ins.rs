@@ -232,6 +232,11 @@ pub async fn close_open(
     for trajectory_id in trajectories {
         keep_next_due(tx, trajectory_id).await?;
     }
+    // A closed check-in is one that did not reach the person: the counts (check-ins held, the
+    // ESF+ six-month results) change with it.
+    let sql = format!("SELECT DISTINCT participant_id FROM check_ins WHERE {column} = $1");
+    let people: Vec<Uuid> = run!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_all(c).await)?;
+    crate::dashboard::counts::refresh_many(tx, &people).await?;
     Ok(open.into_iter().map(|(id, _)| id).collect())
 }
 

@@ -117,7 +117,9 @@ impl Db {
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         crate::programmes::ensure_built_in(self).await?;
-        crate::dashboard::counts::catch_up(self).await.map(|_| ())
+        let counted = crate::dashboard::counts::catch_up(self).await?;
+        // Trajectories the application did not write (the generator's) change every operation.
+        crate::esf_kept::catch_up(self, counted > 0).await.map(|_| ())
     }
 
     /// A connection for reads.

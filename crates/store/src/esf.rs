@@ -27,6 +27,7 @@ pub async fn create(tx: &mut impl Access, input: &OperationInput) -> Result<Oper
         .bind(input.ends_on).bind(at).execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("number"))?;
     link(tx, id, input).await?;
+    crate::esf_kept::rebuild(tx, id).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
@@ -45,6 +46,7 @@ pub async fn update(tx: &mut impl Access, id: Uuid, input: &OperationInput) -> R
         run!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql)).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     }
     link(tx, id, input).await?;
+    crate::esf_kept::rebuild(tx, id).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
@@ -103,10 +105,12 @@ pub async fn get(conn: &mut impl Access, id: Uuid) -> Result<Option<Operation>> 
 
 /// One trajectory of the operation, with its participant's characteristics at entry.
 #[derive(sqlx::FromRow)]
-struct TrajectoryRow {
-    id: Uuid,
+pub(crate) struct TrajectoryRow {
+    pub(crate) id: Uuid,
     participant_id: Uuid,
-    started_on: NaiveDate,
+    pub(crate) programme_id: Uuid,
+    pub(crate) organisation_id: Uuid,
+    pub(crate) started_on: NaiveDate,
     ended_on: Option<NaiveDate>,
     exit_situation: Option<String>,
     gender: String,
@@ -123,6 +127,13 @@ struct TrajectoryRow {
     degurba: Option<i32>,
 }
 
+/// The columns of a [`TrajectoryRow`], over `trajectories t`, `participants p` and `postcode_degurba d`.
+const TRAJECTORY_COLUMNS: &str = "SELECT t.id, t.participant_id, t.programme_id, t.organisation_id, t.started_on,
+        t.ended_on, t.exit_situation, p.gender, p.birth_date, p.education, p.situation, p.unemployed_months,
+        p.disability, p.third_country_national, p.foreign_background, p.minority, p.homeless, p.postcode, d.degurba
+    FROM trajectories t JOIN participants p ON p.id = t.participant_id
+    LEFT JOIN postcode_degurba d ON d.postcode = p.postcode";
+
 /// The trajectories an operation covers: of its programmes, at its partners (all when it names
 /// none), started within its period. `$1` is the operation.
 const COVERED: &str = "SELECT t.id FROM trajectories t JOIN esf_operations o ON o.id = $1
@@ -131,53 +142,95 @@ const COVERED: &str = "SELECT t.id FROM trajectories t JOIN esf_operations o ON 
            OR t.organisation_id IN (SELECT organisation_id FROM esf_operation_partners WHERE operation_id = $1))
       AND t.started_on >= o.starts_on AND t.started_on <= o.ends_on";
 
-/// The facts of every participant of the operation whose first entry falls from `first` to `last`.
+impl Operation {
+    /// Whether the operation covers a trajectory (the rule of [`COVERED`], for rows already read).
+    pub(crate) fn covers(&self, t: &TrajectoryRow) -> bool {
+        let d = &self.definition;
+        d.programme_ids.contains(&t.programme_id)
+            && (d.partner_ids.is_empty() || d.partner_ids.contains(&t.organisation_id))
+            && t.started_on >= d.starts_on
+            && t.started_on <= d.ends_on
+    }
+}
+
+/// Outcomes and six-month check-ins, by trajectory.
+#[derive(Default)]
+pub(crate) struct Results {
+    outcomes: HashMap<Uuid, Vec<(OutcomeKind, NaiveDate)>>,
+    six_months: HashMap<Uuid, SixMonths>,
+}
+
+type CheckInRow = (
+    Uuid,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<bool>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Results {
+    fn read(outcomes: Vec<(Uuid, String, NaiveDate)>, check_ins: Vec<CheckInRow>) -> Result<Results> {
+        let mut results = Results::default();
+        for (trajectory, kind, on) in outcomes {
+            let kind = decode("outcomes.kind", &kind, OutcomeKind::parse)?;
+            results.outcomes.entry(trajectory).or_default().push((kind, on));
+        }
+        for (trajectory, due_on, done_on, contact_made, situation, closed_as) in check_ins {
+            let found = match (done_on, closed_as, contact_made, situation) {
+                (None, _, _, _) => SixMonths::Open { due_on },
+                (Some(_), Some(_), _, _) | (Some(_), None, Some(false) | None, _) => SixMonths::NotReached,
+                (Some(_), None, Some(true), Some(s)) => {
+                    SixMonths::Found(decode("check_ins.situation", &s, CheckInSituation::parse)?)
+                }
+                (Some(_), None, Some(true), None) => SixMonths::NotReached,
+            };
+            results.six_months.insert(trajectory, found);
+        }
+        Ok(results)
+    }
+
+    /// The results of these trajectories.
+    pub(crate) async fn of(conn: &mut impl Access, trajectory_ids: &[Uuid]) -> Result<Results> {
+        let sql = "SELECT trajectory_id, kind, on_date FROM outcomes WHERE trajectory_id IN";
+        let outcomes = crate::bulk::select_in(conn, sql, trajectory_ids).await?;
+        let sql = format!(
+            "SELECT trajectory_id, due_on, done_on, contact_made, situation, closed_as FROM check_ins
+             WHERE months_after_exit = {SIX_MONTHS} AND trajectory_id IN"
+        );
+        let check_ins = crate::bulk::select_in(conn, &sql, trajectory_ids).await?;
+        Results::read(outcomes, check_ins)
+    }
+}
+
+/// The trajectories of these participants, whichever operation covers them.
+pub(crate) async fn trajectories_of(conn: &mut impl Access, participant_ids: &[Uuid]) -> Result<Vec<TrajectoryRow>> {
+    let sql = format!("{TRAJECTORY_COLUMNS} WHERE t.participant_id IN");
+    crate::bulk::select_in(conn, &sql, participant_ids).await
+}
+
+/// The facts of every participant of the operation whose first entry falls from `first` to `last`,
+/// counted from the records (the kept rows of `esf_kept` are checked against this).
 pub async fn facts(conn: &mut impl Access, operation: Uuid, first: NaiveDate, last: NaiveDate) -> Result<Vec<Facts>> {
-    let sql = format!(
-        "SELECT t.id, t.participant_id, t.started_on, t.ended_on, t.exit_situation, p.gender, p.birth_date,
-                p.education, p.situation, p.unemployed_months, p.disability, p.third_country_national,
-                p.foreign_background, p.minority, p.homeless, p.postcode, d.degurba
-         FROM trajectories t JOIN participants p ON p.id = t.participant_id
-         LEFT JOIN postcode_degurba d ON d.postcode = p.postcode
-         WHERE t.id IN ({COVERED})
-         ORDER BY t.participant_id, t.started_on, t.id"
-    );
+    let sql = format!("{TRAJECTORY_COLUMNS} WHERE t.id IN ({COVERED})");
     let rows: Vec<TrajectoryRow> =
         run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(operation).fetch_all(c).await)?;
     let sql = format!("SELECT trajectory_id, kind, on_date FROM outcomes WHERE trajectory_id IN ({COVERED})");
-    let outcomes: Vec<(Uuid, String, NaiveDate)> =
-        run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(operation).fetch_all(c).await)?;
+    let outcomes = run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(operation).fetch_all(c).await)?;
     let sql = format!(
         "SELECT trajectory_id, due_on, done_on, contact_made, situation, closed_as FROM check_ins
          WHERE months_after_exit = {SIX_MONTHS} AND trajectory_id IN ({COVERED})"
     );
-    type CheckInRow = (
-        Uuid,
-        NaiveDate,
-        Option<NaiveDate>,
-        Option<bool>,
-        Option<String>,
-        Option<String>,
-    );
-    let check_ins: Vec<CheckInRow> =
-        run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(operation).fetch_all(c).await)?;
-    let mut outcomes_of: HashMap<Uuid, Vec<(OutcomeKind, NaiveDate)>> = HashMap::new();
-    for (trajectory, kind, on) in outcomes {
-        let kind = decode("outcomes.kind", &kind, OutcomeKind::parse)?;
-        outcomes_of.entry(trajectory).or_default().push((kind, on));
-    }
-    let mut six_months_of = HashMap::new();
-    for (trajectory, due_on, done_on, contact_made, situation, closed_as) in check_ins {
-        let found = match (done_on, closed_as, contact_made, situation) {
-            (None, _, _, _) => SixMonths::Open { due_on },
-            (Some(_), Some(_), _, _) | (Some(_), None, Some(false) | None, _) => SixMonths::NotReached,
-            (Some(_), None, Some(true), Some(s)) => {
-                SixMonths::Found(decode("check_ins.situation", &s, CheckInSituation::parse)?)
-            }
-            (Some(_), None, Some(true), None) => SixMonths::NotReached,
-        };
-        six_months_of.insert(trajectory, found);
-    }
+    let check_ins = run!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(&*sql)).bind(operation).fetch_all(c).await)?;
+    let mut facts = assemble(rows.iter().collect(), &Results::read(outcomes, check_ins)?)?;
+    facts.retain(|f| f.entered_on >= first && f.entered_on <= last);
+    Ok(facts)
+}
+
+/// One [`Facts`] per participant from their covered trajectories: first entry, last exit (none
+/// while one is open), the outcomes of all of them and the six-month check-in of the last exit.
+pub(crate) fn assemble(mut rows: Vec<&TrajectoryRow>, results: &Results) -> Result<Vec<Facts>> {
+    rows.sort_by_key(|r| (r.participant_id, r.started_on, r.id));
     let mut facts: Vec<Facts> = Vec::new();
     let mut open: HashSet<Uuid> = HashSet::new();
     for row in rows {
@@ -188,8 +241,8 @@ pub async fn facts(conn: &mut impl Access, operation: Uuid, first: NaiveDate, la
             .as_deref()
             .map(|s| decode("trajectories.exit_situation", s, ExitSituation::parse))
             .transpose()?;
-        let own_outcomes = outcomes_of.remove(&trajectory).unwrap_or_default();
-        let six_months = six_months_of.get(&trajectory).copied().unwrap_or(SixMonths::None);
+        let own_outcomes = results.outcomes.get(&trajectory).cloned().unwrap_or_default();
+        let six_months = results.six_months.get(&trajectory).copied().unwrap_or(SixMonths::None);
         // Rows come by participant and start: the first row of a person is their first entry.
         if let Some(f) = facts.last_mut().filter(|f| f.participant_id == row.participant_id) {
             f.outcomes.extend(own_outcomes);
@@ -209,36 +262,7 @@ pub async fn facts(conn: &mut impl Access, operation: Uuid, first: NaiveDate, la
         if ended_on.is_none() {
             open.insert(row.participant_id);
         }
-        facts.push(Facts {
-            participant_id: row.participant_id,
-            gender: decode("participants.gender", &row.gender, Gender::parse)?,
-            birth_date: row.birth_date,
-            education: decode("participants.education", &row.education, Education::parse)?,
-            situation: decode("participants.situation", &row.situation, Situation::parse)?,
-            esf: EsfProfile {
-                unemployed_months: row.unemployed_months,
-                disability: decode("participants.disability", &row.disability, Answer::parse)?,
-                third_country_national: decode(
-                    "participants.third_country_national",
-                    &row.third_country_national,
-                    Answer::parse,
-                )?,
-                foreign_background: decode(
-                    "participants.foreign_background",
-                    &row.foreign_background,
-                    Answer::parse,
-                )?,
-                minority: decode("participants.minority", &row.minority, Answer::parse)?,
-                homeless: decode("participants.homeless", &row.homeless, Answer::parse)?,
-                postcode: row.postcode,
-            },
-            degurba: row.degurba.and_then(Degurba::from_class),
-            entered_on: row.started_on,
-            left_on: ended_on,
-            exit_situation,
-            outcomes: own_outcomes,
-            six_months,
-        });
+        facts.push(first_entry(row, exit_situation, own_outcomes, six_months)?);
     }
     // Someone with a trajectory still open has not left the operation.
     for f in &mut facts {
@@ -248,8 +272,38 @@ pub async fn facts(conn: &mut impl Access, operation: Uuid, first: NaiveDate, la
             f.six_months = SixMonths::None;
         }
     }
-    facts.retain(|f| f.entered_on >= first && f.entered_on <= last);
     Ok(facts)
+}
+
+fn first_entry(
+    row: &TrajectoryRow,
+    exit_situation: Option<ExitSituation>,
+    outcomes: Vec<(OutcomeKind, NaiveDate)>,
+    six_months: SixMonths,
+) -> Result<Facts> {
+    let answer = |column: &'static str, value: &str| decode(column, value, Answer::parse);
+    Ok(Facts {
+        participant_id: row.participant_id,
+        gender: decode("participants.gender", &row.gender, Gender::parse)?,
+        birth_date: row.birth_date,
+        education: decode("participants.education", &row.education, Education::parse)?,
+        situation: decode("participants.situation", &row.situation, Situation::parse)?,
+        esf: EsfProfile {
+            unemployed_months: row.unemployed_months,
+            disability: answer("participants.disability", &row.disability)?,
+            third_country_national: answer("participants.third_country_national", &row.third_country_national)?,
+            foreign_background: answer("participants.foreign_background", &row.foreign_background)?,
+            minority: answer("participants.minority", &row.minority)?,
+            homeless: answer("participants.homeless", &row.homeless)?,
+            postcode: row.postcode.clone(),
+        },
+        degurba: row.degurba.and_then(Degurba::from_class),
+        entered_on: row.started_on,
+        left_on: row.ended_on,
+        exit_situation,
+        outcomes,
+        six_months,
+    })
 }
 
 /// For `onramp bench esf` on generated data, which has no ESF intake fields: fills them where
@@ -269,4 +323,11 @@ pub async fn fill_intake_for_bench(tx: &mut impl Access) -> Result<u64> {
                    WHEN 1 THEN '2000' WHEN 2 THEN '3500' WHEN 3 THEN '9000' ELSE '8000' END
         WHERE postcode IS NULL AND disability = 'not_recorded'";
     Ok(run!(tx, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+/// For `onramp bench esf`: the participants of the first `limit` trajectories by id (spread over a
+/// generated database, whose ids are random in time order).
+pub async fn participants_for_bench(conn: &mut impl Access, limit: i64) -> Result<Vec<Uuid>> {
+    let sql = "SELECT participant_id FROM trajectories ORDER BY id LIMIT $1";
+    Ok(run!(conn, c => sqlx::query_scalar(sql).bind(limit).fetch_all(c).await)?)
 }

@@ -19,6 +19,7 @@ mod db;
 pub mod digests;
 pub mod error;
 pub mod esf;
+pub mod esf_kept;
 pub mod group_sessions;
 pub mod icf;
 pub mod locations;

@@ -328,6 +328,8 @@ pub async fn record_leaving_situation(
     }
     let from = before.exit_situation.as_deref();
     event(tx, id, "leaving_situation", on, from, Some(situation), None, by).await?;
+    // The situation upon leaving is an ESF+ result (EECR01-EECR04).
+    crate::dashboard::counts::refresh(tx, before.participant_id).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 

@@ -115,19 +115,19 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 /// What the writes choose among, read from the demo data.
-struct World {
-    participants: Vec<Uuid>,
-    programmes: Vec<Uuid>,
+pub(crate) struct World {
+    pub(crate) participants: Vec<Uuid>,
+    pub(crate) programmes: Vec<Uuid>,
     /// Partners with their region.
-    partners: Vec<(Uuid, Option<Uuid>)>,
-    regions: Vec<Uuid>,
+    pub(crate) partners: Vec<(Uuid, Option<Uuid>)>,
+    pub(crate) regions: Vec<Uuid>,
     /// Locations with their partner.
-    locations: Vec<(Uuid, Uuid)>,
-    coaches: Vec<Uuid>,
-    sessions: Vec<Uuid>,
-    actions: Vec<Uuid>,
-    user: Uuid,
-    today: NaiveDate,
+    pub(crate) locations: Vec<(Uuid, Uuid)>,
+    pub(crate) coaches: Vec<Uuid>,
+    pub(crate) sessions: Vec<Uuid>,
+    pub(crate) actions: Vec<Uuid>,
+    pub(crate) user: Uuid,
+    pub(crate) today: NaiveDate,
 }
 
 async fn ids(db: &Db, sql: &str) -> Vec<Uuid> {
@@ -136,7 +136,7 @@ async fn ids(db: &Db, sql: &str) -> Vec<Uuid> {
 }
 
 impl World {
-    async fn read(db: &Db) -> World {
+    pub(crate) async fn read(db: &Db) -> World {
         let mut conn = db.conn().await.unwrap();
         // Where the demo follows trajectories, with the region they count in.
         let sql = "SELECT DISTINCT organisation_id, region_id FROM trajectories ORDER BY organisation_id";
@@ -158,7 +158,7 @@ impl World {
     }
 }
 
-fn pick<T: Copy>(items: &[T], i: usize) -> T {
+pub(crate) fn pick<T: Copy>(items: &[T], i: usize) -> T {
     items[i % items.len()]
 }
 
@@ -398,7 +398,7 @@ async fn run_case(db: &Db, world: &World, case: &Case) -> Result<(), TestCaseErr
     compare(db, world, &case.periods, &Units::All).await
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -30,6 +30,7 @@ mod demo_reports;
 mod enum_guards;
 mod esf_indicators;
 mod esf_intake;
+mod esf_kept;
 mod exchange;
 mod exchange_records;
 mod exchange_rules;

@@ -259,12 +259,14 @@ pub async fn refresh_many(tx: &mut impl Access, participant_ids: &[Uuid]) -> Res
     ids.sort_unstable();
     ids.dedup();
     let mut changes = HashMap::new();
-    for id in ids {
+    for id in &ids {
         // Two transactions could each count a change the other cannot see yet.
-        crate::lock_row(tx, "participants", id).await?;
-        changes_for(tx, id, &mut changes).await?;
+        crate::lock_row(tx, "participants", *id).await?;
+        changes_for(tx, *id, &mut changes).await?;
     }
-    apply(tx, changes).await
+    apply(tx, changes).await?;
+    // The ESF+ indicators are kept from the same writes, under the same locks.
+    crate::esf_kept::refresh(tx, &ids).await
 }
 
 /// Rewrites the facts of a participant's trajectories that changed, and adds what that changes
@@ -421,7 +423,11 @@ pub async fn catch_up(db: &Db) -> Result<u64> {
 pub async fn count_new(tx: &mut impl Access, ids: &[Uuid]) -> Result<()> {
     let mut changes = HashMap::new();
     count_ids(tx, ids, &mut changes).await?;
-    apply(tx, changes).await
+    apply(tx, changes).await?;
+    let sql = "SELECT DISTINCT participant_id FROM trajectories WHERE id IN";
+    let people: Vec<(Uuid,)> = bulk::select_in(tx, sql, ids).await?;
+    let people: Vec<Uuid> = people.into_iter().map(|(id,)| id).collect();
+    crate::esf_kept::refresh(tx, &people).await
 }
 
 /// Reads the trajectories of `ids` (none counted yet) a chunk at a time and counts them with

@@ -211,7 +211,7 @@ impl From<service::Indicators> for IndicatorsView {
                 BTreeMap::new()
             },
             still_in: exact.then_some(i.report.still_in.total),
-            missing: exact.then(|| i.report.missing().count()),
+            missing: exact.then_some(i.report.people.missing),
             pending_four_weeks: exact.then(|| i.report.pending("four_weeks")),
             pending_six_months: exact.then(|| i.report.pending("six_months")),
             issues: i

@@ -1,5 +1,5 @@
-//! ESF operations and their ESF+ indicators: counted from the records on each request (the store
-//! gathers the facts, `onramp_domain::esf_indicators` counts and checks them). Administrators and
+//! ESF operations and their ESF+ indicators: read from the counts kept with each write
+//! (`onramp_store::esf_kept`), checked by `onramp_domain::esf_indicators`. Administrators and
 //! coordinators see exact figures, funders with small cells hidden; the list of participants with
 //! missing data shows only the people the reader may open, and is audited on each person's file.
 
@@ -13,6 +13,7 @@ use onramp_domain::policy::{self, Action, Decision};
 use onramp_store::Tx;
 use onramp_store::audit::{self, Event};
 use onramp_store::esf::{self, Operation};
+use onramp_store::esf_kept;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -123,9 +124,7 @@ pub async fn indicators(
     require(&ctx.actor, Action::ViewEsfIndicators)?;
     let mut conn = state.db.conn().await?;
     let operation = esf::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let (first, last) = period.entries(operation.definition.starts_on, operation.definition.ends_on);
-    let facts = esf::facts(&mut conn, id, first, last).await?;
-    let mut report = rules::count(&facts, on);
+    let mut report = esf_kept::report(&mut conn, id, period.year(), on).await?;
     let issues = rules::check(&report);
     let exact = policy::sees_exact_figures(&ctx.actor);
     let hidden = if exact {
@@ -165,9 +164,11 @@ pub async fn standings(
     period: Period,
     on: NaiveDate,
 ) -> Result<(Vec<Listed>, usize), AppError> {
-    let report = indicators(state, ctx, id, period, on).await?;
-    let ids: Vec<Uuid> = report.report.standings.iter().map(|s| s.participant_id).collect();
+    require(&ctx.actor, Action::ViewEsfIndicators)?;
     let mut tx = state.db.begin().await?;
+    esf::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let all = esf_kept::standings(&mut tx, id, period.year(), on).await?;
+    let ids: Vec<Uuid> = all.iter().map(|s| s.participant_id).collect();
     let refs = onramp_store::participants::access_refs(&mut tx, &ids).await?;
     let visible: Vec<Uuid> = ids
         .iter()
@@ -178,9 +179,7 @@ pub async fn standings(
         })
         .collect();
     let people = onramp_store::participants::get_many(&mut tx, &visible).await?;
-    let mut listed: Vec<Listed> = report
-        .report
-        .standings
+    let mut listed: Vec<Listed> = all
         .into_iter()
         .filter_map(|standing| {
             let p = people.get(&standing.participant_id)?;
