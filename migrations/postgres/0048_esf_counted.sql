@@ -1,8 +1,9 @@
 -- The ESF+ indicators kept with each write (issue 24; store/src/esf_kept.rs, docs/esf.md): one row
 -- per operation and participant with what the person counts in whatever the day
 -- (`esf_indicators::Counted`), and per operation, year of first entry, figure and gender the number
--- of people. A report reads the cells and counts the few people whose standing turns on the day
--- (left less than six months ago) by their dates. `counted` says an operation's rows are complete;
+-- of people; and per operation, date kind, day and entry year the people whose date it is. A report
+-- reads the cells, and the dated cells after its day for the people whose standing turns on the day
+-- (left less than six months ago). `counted` says an operation's rows are complete;
 -- start-up counts the operations that are not. Keep in step with ../sqlite/0048_esf_counted.sql.
 ALTER TABLE esf_operations ADD COLUMN counted BOOLEAN NOT NULL DEFAULT FALSE;
 
@@ -23,8 +24,7 @@ CREATE TABLE esf_counted (
     missing_from    DATE,
     PRIMARY KEY (operation_id, participant_id)
 );
-CREATE INDEX esf_counted_leaving_due ON esf_counted (operation_id, leaving_due) WHERE leaving_due IS NOT NULL;
-CREATE INDEX esf_counted_six_months_due ON esf_counted (operation_id, six_months_due) WHERE six_months_due IS NOT NULL;
+-- The list of people to complete reads an operation's rows with something missing or pending.
 CREATE INDEX esf_counted_missing_from ON esf_counted (operation_id, missing_from) WHERE missing_from IS NOT NULL;
 CREATE INDEX esf_counted_participant ON esf_counted (participant_id);
 
@@ -35,4 +35,15 @@ CREATE TABLE esf_cells (
     gender        TEXT NOT NULL,
     people        BIGINT NOT NULL,
     PRIMARY KEY (operation_id, entry_year, figure, gender)
+);
+
+-- `kind` is `missing_from`, `leaving_due` or `six_months_due`: how many people of the operation and
+-- entry year have that date on `due_on`.
+CREATE TABLE esf_dates (
+    operation_id  UUID NOT NULL REFERENCES esf_operations (id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    due_on        DATE NOT NULL,
+    entry_year    INTEGER NOT NULL,
+    people        BIGINT NOT NULL,
+    PRIMARY KEY (operation_id, kind, due_on, entry_year)
 );

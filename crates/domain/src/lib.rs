@@ -11,6 +11,7 @@ pub mod disclosure;
 pub mod esf;
 pub mod esf_counted;
 pub mod esf_indicators;
+pub mod esf_reference;
 pub mod icf;
 pub mod identity;
 pub mod monitoring;

@@ -331,3 +331,47 @@ pub async fn participants_for_bench(conn: &mut impl Access, limit: i64) -> Resul
     let sql = "SELECT participant_id FROM trajectories ORDER BY id LIMIT $1";
     Ok(run!(conn, c => sqlx::query_scalar(sql).bind(limit).fetch_all(c).await)?)
 }
+
+/// The reference table of postcodes in use, and the postcodes of participants it does not list
+/// (their rural area is unknown), most frequent first.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PostcodeTable {
+    pub postcodes: i64,
+    pub unknown: Vec<(String, i64)>,
+}
+
+pub async fn postcode_table(conn: &mut impl Access) -> Result<PostcodeTable> {
+    let sql = "SELECT COUNT(*) FROM postcode_degurba";
+    let postcodes: i64 = run!(conn, c => sqlx::query_scalar(sql).fetch_one(c).await)?;
+    let sql = "SELECT p.postcode, COUNT(*) FROM participants p
+               WHERE p.postcode IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM postcode_degurba d WHERE d.postcode = p.postcode)
+               GROUP BY p.postcode ORDER BY COUNT(*) DESC, p.postcode LIMIT 100";
+    let unknown = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
+    Ok(PostcodeTable { postcodes, unknown })
+}
+
+/// Replaces the whole reference table, then counts every operation anew (a postcode's class
+/// decides EECO17 and whether a person's area is missing). Returns the rows written.
+pub async fn replace_postcode_table(
+    tx: &mut impl Access,
+    areas: &[onramp_domain::esf_reference::PostcodeArea],
+) -> Result<u64> {
+    run!(tx, c => sqlx::query("DELETE FROM postcode_degurba").execute(c).await.map(|r| r.rows_affected()))?;
+    let rows: Vec<Vec<crate::bulk::Value>> = areas
+        .iter()
+        .map(|a| {
+            vec![
+                crate::bulk::Value::Text(a.postcode.clone()),
+                crate::bulk::Value::Text(a.municipality.clone()),
+                crate::bulk::Value::Int(a.degurba.class()),
+            ]
+        })
+        .collect();
+    let written = crate::bulk::insert(tx, "postcode_degurba", &["postcode", "municipality", "degurba"], &rows).await?;
+    let ids: Vec<Uuid> = run!(tx, c => sqlx::query_scalar("SELECT id FROM esf_operations").fetch_all(c).await)?;
+    for id in ids {
+        crate::esf_kept::rebuild(tx, id).await?;
+    }
+    Ok(written)
+}

@@ -1,8 +1,9 @@
 //! The ESF+ indicators kept with each write: per operation and participant what they count in
 //! whatever the day (`esf_indicators::Counted`, table `esf_counted`), and per operation, year of
-//! first entry, figure and gender the number of people (`esf_cells`). A report then reads a few
-//! hundred cells and counts apart the few people whose standing turns on the day, however many
-//! people the operation covers. Every write that changes a participant's facts reaches
+//! first entry, figure and gender the number of people (`esf_cells`), and per kind of date and day
+//! the people whose date it is (`esf_dates`: a result pending until that day, missing from it). A
+//! report then reads a few hundred cells and the dated cells after its day, however many people the
+//! operation covers. Every write that changes a participant's facts reaches
 //! [`refresh`] through the dashboard's `counts::refresh_many`, in the same transaction; a new or
 //! changed operation is counted anew ([`rebuild`]). The test `esf_kept` compares these counts
 //! with a recount from the records after random writes.
@@ -93,8 +94,8 @@ impl Row {
         ]
     }
 
-    /// Adds `sign` to each cell the row counts in.
-    fn tally(&self, sign: i64, cells: &mut Cells) {
+    /// Adds `sign` to each cell the row counts in, and to the dated cells of its dates.
+    fn tally(&self, sign: i64, changes: &mut Changes) {
         for figure in self.figures.split_whitespace() {
             let key = (
                 self.operation_id,
@@ -102,7 +103,20 @@ impl Row {
                 figure.to_owned(),
                 self.gender.clone(),
             );
-            *cells.entry(key).or_default() += sign;
+            *changes.cells.entry(key).or_default() += sign;
+        }
+        let dates = [
+            ("missing_from", self.missing_from),
+            ("leaving_due", self.leaving_due),
+            ("six_months_due", self.six_months_due),
+        ];
+        for (kind, date) in dates {
+            if let Some(date) = date {
+                *changes
+                    .dates
+                    .entry((self.operation_id, kind, date, self.entry_year))
+                    .or_default() += sign;
+            }
         }
     }
 
@@ -130,9 +144,14 @@ impl Row {
     }
 }
 
-/// Changes to the cells: (operation, entry year, figure, gender) → people. Ordered, so that
-/// concurrent transactions change shared cells in one order and never wait on each other.
-type Cells = BTreeMap<(Uuid, i32, String, String), i64>;
+/// Changes to the cells: (operation, entry year, figure, gender) → people, and to the dated cells:
+/// (operation, kind of date, day, entry year) → people. Ordered, so that concurrent transactions
+/// change shared rows in one order and never wait on each other.
+#[derive(Default)]
+struct Changes {
+    cells: BTreeMap<(Uuid, i32, String, String), i64>,
+    dates: BTreeMap<(Uuid, &'static str, NaiveDate, i32), i64>,
+}
 
 const SELECT_ROWS: &str = "SELECT operation_id, participant_id, entry_year, gender, entered_on, left_on, figures,
     missing, inconsistent, leaving_due, six_months_due, missing_from FROM esf_counted";
@@ -176,28 +195,28 @@ pub(crate) async fn refresh(tx: &mut impl Access, participant_ids: &[Uuid]) -> R
     }
     let sql = format!("{SELECT_ROWS} WHERE participant_id IN");
     let before: Vec<Row> = bulk::select_in(tx, &sql, participant_ids).await?;
-    let mut cells = Cells::new();
+    let mut changes = Changes::default();
     for old in before {
         let key = (old.operation_id, old.participant_id);
         match now.remove(&key) {
             Some(new) if new == old => {}
             Some(new) => {
-                old.tally(-1, &mut cells);
-                new.tally(1, &mut cells);
+                old.tally(-1, &mut changes);
+                new.tally(1, &mut changes);
                 upsert(tx, &new).await?;
             }
             None => {
-                old.tally(-1, &mut cells);
+                old.tally(-1, &mut changes);
                 let sql = "DELETE FROM esf_counted WHERE operation_id = $1 AND participant_id = $2";
                 run!(tx, c => sqlx::query(sql).bind(key.0).bind(key.1).execute(c).await.map(|r| r.rows_affected()))?;
             }
         }
     }
     for new in now.into_values() {
-        new.tally(1, &mut cells);
+        new.tally(1, &mut changes);
         upsert(tx, &new).await?;
     }
-    add_cells(tx, cells).await
+    add_changes(tx, changes).await
 }
 
 async fn upsert(tx: &mut impl Access, row: &Row) -> Result<()> {
@@ -214,11 +233,17 @@ async fn upsert(tx: &mut impl Access, row: &Row) -> Result<()> {
 }
 
 /// Adds the changes to the cells, in key order, leaving out what cancels.
-async fn add_cells(tx: &mut impl Access, cells: Cells) -> Result<()> {
+async fn add_changes(tx: &mut impl Access, changes: Changes) -> Result<()> {
     let sql = "INSERT INTO esf_cells (operation_id, entry_year, figure, gender, people) VALUES ($1, $2, $3, $4, $5)
                ON CONFLICT (operation_id, entry_year, figure, gender) DO UPDATE SET people = esf_cells.people + excluded.people";
-    for ((operation, year, figure, gender), people) in cells.into_iter().filter(|(_, n)| *n != 0) {
+    for ((operation, year, figure, gender), people) in changes.cells.into_iter().filter(|(_, n)| *n != 0) {
         run!(tx, c => sqlx::query(sql).bind(operation).bind(year).bind(&figure).bind(&gender).bind(people)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    let sql = "INSERT INTO esf_dates (operation_id, kind, due_on, entry_year, people) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (operation_id, kind, due_on, entry_year) DO UPDATE SET people = esf_dates.people + excluded.people";
+    for ((operation, kind, due_on, year), people) in changes.dates.into_iter().filter(|(_, n)| *n != 0) {
+        run!(tx, c => sqlx::query(sql).bind(operation).bind(kind).bind(due_on).bind(year).bind(people)
             .execute(c).await.map(|r| r.rows_affected()))?;
     }
     Ok(())
@@ -227,19 +252,20 @@ async fn add_cells(tx: &mut impl Access, cells: Cells) -> Result<()> {
 /// Counts an operation anew from the records (made or changed: its coverage decides whom it
 /// counts), in the caller's transaction.
 pub(crate) async fn rebuild(tx: &mut impl Access, operation: Uuid) -> Result<()> {
-    for table in ["esf_counted", "esf_cells"] {
+    for table in ["esf_counted", "esf_cells", "esf_dates"] {
         let sql = format!("DELETE FROM {table} WHERE operation_id = $1");
         run!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql)).bind(operation).execute(c).await.map(|r| r.rows_affected()))?;
     }
     let facts = esf::facts(tx, operation, NaiveDate::MIN, NaiveDate::MAX).await?;
     let rows: Vec<Row> = facts.iter().map(|f| Row::of(operation, &Counted::of(f))).collect();
-    let mut cells = Cells::new();
+    let mut changes = Changes::default();
     for row in &rows {
-        row.tally(1, &mut cells);
+        row.tally(1, &mut changes);
     }
     let values: Vec<Vec<Value>> = rows.iter().map(Row::values).collect();
     bulk::insert(tx, "esf_counted", &COLUMNS, &values).await?;
-    let cells: Vec<Vec<Value>> = cells
+    let cells: Vec<Vec<Value>> = changes
+        .cells
         .into_iter()
         .filter(|(_, n)| *n != 0)
         .map(|((operation, year, figure, gender), people)| {
@@ -252,8 +278,34 @@ pub(crate) async fn rebuild(tx: &mut impl Access, operation: Uuid) -> Result<()>
             ]
         })
         .collect();
-    let columns = ["operation_id", "entry_year", "figure", "gender", "people"];
-    bulk::insert(tx, "esf_cells", &columns, &cells).await?;
+    bulk::insert(
+        tx,
+        "esf_cells",
+        &["operation_id", "entry_year", "figure", "gender", "people"],
+        &cells,
+    )
+    .await?;
+    let dates: Vec<Vec<Value>> = changes
+        .dates
+        .into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|((operation, kind, due_on, year), people)| {
+            vec![
+                Value::Id(operation),
+                Value::Text(kind.to_owned()),
+                Value::Date(due_on),
+                Value::Int(year),
+                Value::BigInt(people),
+            ]
+        })
+        .collect();
+    bulk::insert(
+        tx,
+        "esf_dates",
+        &["operation_id", "kind", "due_on", "entry_year", "people"],
+        &dates,
+    )
+    .await?;
     let sql = "UPDATE esf_operations SET counted = TRUE WHERE id = $1";
     run!(tx, c => sqlx::query(sql).bind(operation).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -301,23 +353,15 @@ pub async fn report(conn: &mut impl Access, operation: Uuid, year: Option<i32>, 
             _ => report.add_many(&figure, decode("esf_cells.gender", &gender, Gender::parse)?, people),
         }
     }
-    // Only people who left less than six months ago can have a due date after today.
-    let later = |column: &str| {
-        format!(
-            "SELECT COUNT(*) FROM esf_counted WHERE operation_id = $1 AND {column} > $2
-             AND entry_year >= $3 AND entry_year <= $4"
-        )
-    };
-    let mut count = async |column: &str| -> Result<i64> {
-        let sql = later(column);
-        Ok(
-            run!(conn, c => sqlx::query_scalar(sqlx::AssertSqlSafe(&*sql)).bind(operation).bind(today)
-            .bind(first).bind(last).fetch_one(c).await)?,
-        )
-    };
-    let not_yet_missing = count("missing_from").await?;
-    report.people.pending_four_weeks = to_count(count("leaving_due").await?);
-    report.people.pending_six_months = to_count(count("six_months_due").await?);
+    // Only people who left less than six months ago have a date after today: a few days' rows.
+    let sql = "SELECT kind, CAST(SUM(people) AS BIGINT) FROM esf_dates
+               WHERE operation_id = $1 AND due_on > $2 AND entry_year >= $3 AND entry_year <= $4 GROUP BY kind";
+    let later: Vec<(String, i64)> = run!(conn, c => sqlx::query_as(sql).bind(operation).bind(today).bind(first)
+        .bind(last).fetch_all(c).await)?;
+    let later = |kind: &str| later.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
+    let not_yet_missing = later("missing_from");
+    report.people.pending_four_weeks = to_count(later("leaving_due"));
+    report.people.pending_six_months = to_count(later("six_months_due"));
     report.people.missing = to_count(ever_missing - not_yet_missing);
     Ok(report)
 }

@@ -24,7 +24,7 @@ fn born(years: i32) -> String {
 
 use chrono::Datelike;
 
-async fn person(app: &TestApp, admin: &Client, org: &str, mut body: Value) -> String {
+pub(crate) async fn person(app: &TestApp, admin: &Client, org: &str, mut body: Value) -> String {
     body["organisation_id"] = json!(org);
     body["health_category"] = json!("chronic_pain");
     let (status, created) = app.send_json(admin, "POST", "/api/v1/participants", body).await;
@@ -32,7 +32,14 @@ async fn person(app: &TestApp, admin: &Client, org: &str, mut body: Value) -> St
     created["id"].as_str().unwrap().to_owned()
 }
 
-async fn trajectory(app: &TestApp, admin: &Client, who: &str, programme: &str, org: &str, from: u64) -> String {
+pub(crate) async fn trajectory(
+    app: &TestApp,
+    admin: &Client,
+    who: &str,
+    programme: &str,
+    org: &str,
+    from: u64,
+) -> String {
     let body = json!({"programme_id": programme, "organisation_id": org, "started_on": ago(from)});
     app.start_trajectory(admin, who, body).await["id"]
         .as_str()
@@ -68,7 +75,7 @@ async fn six_months(app: &TestApp, admin: &Client, who: &str, contact: bool, sit
 }
 
 /// A programme that reports to the ESF, with a six-month check-in; returns its id.
-async fn esf_programme(app: &TestApp, admin: &Client, code: &str) -> String {
+pub(crate) async fn esf_programme(app: &TestApp, admin: &Client, code: &str) -> String {
     let body = json!({
         "code": code, "name": code, "max_duration_months": 24, "follow_up_months": [6],
         "reports_to_esf": true, "phases": [{"code": "intake", "name": "Intake"}]

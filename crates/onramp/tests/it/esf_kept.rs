@@ -325,6 +325,7 @@ fn kept_indicators_lost_are_made_again_at_start_up() {
         let mut tx = test.db.begin().await.unwrap();
         for sql in [
             "DELETE FROM esf_cells",
+            "DELETE FROM esf_dates",
             "DELETE FROM esf_counted",
             "UPDATE esf_operations SET counted = FALSE",
         ] {

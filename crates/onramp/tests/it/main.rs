@@ -31,6 +31,7 @@ mod enum_guards;
 mod esf_indicators;
 mod esf_intake;
 mod esf_kept;
+mod esf_postcodes;
 mod exchange;
 mod exchange_records;
 mod exchange_rules;

@@ -1500,3 +1500,25 @@ session-all-present-confirm = Yes, mark them present
 session-all-present-cancel = No, back to the session
 session-all-present-nobody = Everyone enrolled already has their attendance recorded.
 notice-all-present = Everyone without attendance is now marked present.
+
+# The reference table of postcodes and rural areas (ESF+, EECO17)
+postcodes-title = Postcodes and rural areas
+postcodes-intro = The rural area of a participant (ESF+ indicator EECO17) comes from the postcode of their home, through this table of postcodes and the degree of urbanisation of their municipality (Eurostat DEGURBA: 1 cities, 2 towns and suburbs, 3 rural areas). A postcode the table does not list leaves the rural area unknown: the person is listed as missing data, never guessed.
+postcodes-count = The table lists { $count } postcodes.
+postcodes-replaced = The table was replaced: it now lists { $count } postcodes, and the indicators of every ESF operation were counted again.
+postcodes-refused = The file was not loaded; nothing changed
+postcodes-unknown-title = Participants' postcodes the table does not list
+postcodes-unknown-none = Every postcode of a participant is in the table.
+postcodes-postcode = Postcode
+postcodes-participants = Participants
+postcodes-replace-title = Replace the table
+postcodes-format = A CSV file (UTF-8) with a header and the columns postcode, municipality and degurba (1, 2 or 3), separated by commas or semicolons; one row per postcode, at most 5 000. Build it from Eurostat's table of local administrative units with their degree of urbanisation and the postcode correspondence of its TERCET tables. The whole table is replaced; a file with any bad row changes nothing.
+postcodes-file-label = CSV file
+postcodes-replace = Replace the table
+postcodes-row = Row { $row }
+postcodes-column = Column { $column }
+postcodes-file = File
+esf-postcodes-link = Postcodes and rural areas
+error-duplicate-postcode = This postcode is already on an earlier row.
+error-invalid-degurba = Enter the degree of urbanisation as 1 (cities), 2 (towns and suburbs) or 3 (rural areas).
+error-too-many-postcodes = The file has more than 5 000 postcodes.

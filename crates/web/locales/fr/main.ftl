@@ -1500,3 +1500,25 @@ session-all-present-confirm = Oui, les marquer présentes
 session-all-present-cancel = Non, retour à la session
 session-all-present-nobody = La présence de chaque inscrit est déjà enregistrée.
 notice-all-present = Toutes les personnes sans présence enregistrée sont maintenant marquées présentes.
+
+# The reference table of postcodes and rural areas (ESF+, EECO17)
+postcodes-title = Codes postaux et zones rurales
+postcodes-intro = La zone rurale d'un participant (indicateur FSE+ EECO17) découle du code postal de son domicile, par cette table des codes postaux et du degré d'urbanisation de leur commune (Eurostat DEGURBA : 1 villes, 2 petites villes et banlieues, 3 zones rurales). Un code postal absent de la table laisse la zone inconnue : la personne figure parmi les données manquantes, jamais devinées.
+postcodes-count = La table compte { $count } codes postaux.
+postcodes-replaced = La table a été remplacée : elle compte maintenant { $count } codes postaux, et les indicateurs de chaque opération FSE ont été recomptés.
+postcodes-refused = Le fichier n'a pas été chargé ; rien n'a changé
+postcodes-unknown-title = Codes postaux de participants absents de la table
+postcodes-unknown-none = Chaque code postal d'un participant figure dans la table.
+postcodes-postcode = Code postal
+postcodes-participants = Participants
+postcodes-replace-title = Remplacer la table
+postcodes-format = Un fichier CSV (UTF-8) avec une ligne d'en-tête et les colonnes postcode, municipality et degurba (1, 2 ou 3), séparées par des virgules ou des points-virgules ; une ligne par code postal, 5 000 au plus. Composez-le à partir de la table d'Eurostat des unités administratives locales avec leur degré d'urbanisation et de la correspondance des codes postaux de ses tables TERCET. Toute la table est remplacée ; un fichier avec une ligne erronée ne change rien.
+postcodes-file-label = Fichier CSV
+postcodes-replace = Remplacer la table
+postcodes-row = Ligne { $row }
+postcodes-column = Colonne { $column }
+postcodes-file = Fichier
+esf-postcodes-link = Codes postaux et zones rurales
+error-duplicate-postcode = Ce code postal figure déjà sur une ligne précédente.
+error-invalid-degurba = Indiquez le degré d'urbanisation : 1 (villes), 2 (petites villes et banlieues) ou 3 (zones rurales).
+error-too-many-postcodes = Le fichier compte plus de 5 000 codes postaux.

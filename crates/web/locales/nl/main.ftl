@@ -1500,3 +1500,25 @@ session-all-present-confirm = Ja, zet hen aanwezig
 session-all-present-cancel = Nee, terug naar de sessie
 session-all-present-nobody = Voor iedereen die ingeschreven is, is de aanwezigheid al geregistreerd.
 notice-all-present = Iedereen zonder geregistreerde aanwezigheid staat nu aanwezig.
+
+# The reference table of postcodes and rural areas (ESF+, EECO17)
+postcodes-title = Postcodes en landelijke gebieden
+postcodes-intro = Het landelijke gebied van een deelnemer (ESF+-indicator EECO17) volgt uit de postcode van de woonplaats, via deze tabel van postcodes met de verstedelijkingsgraad van hun gemeente (Eurostat DEGURBA: 1 steden, 2 kleinere steden en voorsteden, 3 landelijke gebieden). Een postcode die niet in de tabel staat, laat het gebied onbekend: de persoon staat bij de ontbrekende gegevens, er wordt nooit gegokt.
+postcodes-count = De tabel bevat { $count } postcodes.
+postcodes-replaced = De tabel is vervangen: ze bevat nu { $count } postcodes, en de indicatoren van elke ESF-operatie zijn opnieuw geteld.
+postcodes-refused = Het bestand is niet geladen; er is niets veranderd
+postcodes-unknown-title = Postcodes van deelnemers die niet in de tabel staan
+postcodes-unknown-none = Elke postcode van een deelnemer staat in de tabel.
+postcodes-postcode = Postcode
+postcodes-participants = Deelnemers
+postcodes-replace-title = De tabel vervangen
+postcodes-format = Een CSV-bestand (UTF-8) met een kopregel en de kolommen postcode, municipality en degurba (1, 2 of 3), gescheiden door komma's of puntkomma's; één rij per postcode, hoogstens 5 000. Stel het samen uit de tabel van Eurostat met de lokale bestuurlijke eenheden en hun verstedelijkingsgraad en de postcodecorrespondentie van de TERCET-tabellen. De hele tabel wordt vervangen; een bestand met een foute rij verandert niets.
+postcodes-file-label = CSV-bestand
+postcodes-replace = De tabel vervangen
+postcodes-row = Rij { $row }
+postcodes-column = Kolom { $column }
+postcodes-file = Bestand
+esf-postcodes-link = Postcodes en landelijke gebieden
+error-duplicate-postcode = Deze postcode staat al op een eerdere rij.
+error-invalid-degurba = Geef de verstedelijkingsgraad als 1 (steden), 2 (kleinere steden en voorsteden) of 3 (landelijke gebieden).
+error-too-many-postcodes = Het bestand heeft meer dan 5 000 postcodes.

@@ -28,6 +28,7 @@ mod outcomes;
 mod participants;
 mod plan_steps;
 mod plans;
+mod postcodes;
 mod presence;
 mod programmes;
 mod query_constraints;
@@ -129,6 +130,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(esf::indicators))
         .routes(routes!(esf::indicators_pdf))
         .routes(routes!(esf::missing))
+        .routes(routes!(postcodes::show, postcodes::replace))
         .routes(routes!(organisations::list, organisations::create))
         .routes(routes!(organisations::get, organisations::update))
         .routes(routes!(organisations::add_location))

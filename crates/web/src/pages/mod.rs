@@ -45,6 +45,7 @@ mod plan_history;
 mod plan_step_forms;
 mod plan_steps;
 mod plans;
+mod postcodes;
 mod presence;
 mod programmes;
 mod regions;
@@ -198,6 +199,7 @@ pub fn router() -> Router<AppState> {
             get(cost_benefit_records::funding_case),
         )
         .route("/esf", get(esf::list).post(esf::create))
+        .route("/esf/postcodes", get(postcodes::show).post(postcodes::upload))
         .route("/esf/{id}", get(esf::report))
         .route("/esf/{id}/edit", get(esf::edit).post(esf::update))
         .route("/esf/{id}/missing", get(esf::missing))

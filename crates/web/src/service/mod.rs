@@ -37,6 +37,7 @@ pub mod outcomes;
 pub mod participants;
 pub mod plan_steps;
 pub mod plans;
+pub mod postcodes;
 pub mod presence;
 pub mod programmes;
 pub mod regions;
