@@ -222,22 +222,15 @@ impl Counted {
     }
 }
 
-/// What a kept row may name as missing or inconsistent, read back as the names [`Counted`] uses.
-const NAMES: [&str; 11] = [
-    "gender",
-    "unemployed_months",
-    "situation",
-    "education",
-    "disability",
-    "third_country_national",
-    "foreign_background",
-    "minority",
-    "homeless",
-    "postcode",
-    "improved-without-employment",
-];
+/// What a kept row may name as missing or inconsistent, besides the ESF fields themselves.
+const OTHER_NAMES: [&str; 4] = ["gender", "situation", "education", "improved-without-employment"];
 
 /// A missing field or a contradiction by its kept name (`Err` for a name onramp never writes).
 pub fn parse_name(name: &str) -> Result<&'static str, &'static str> {
-    NAMES.iter().copied().find(|n| *n == name).ok_or("unknown-name")
+    crate::esf::FIELDS
+        .iter()
+        .chain(OTHER_NAMES.iter())
+        .copied()
+        .find(|n| *n == name)
+        .ok_or("unknown-name")
 }

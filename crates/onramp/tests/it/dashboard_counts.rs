@@ -244,20 +244,7 @@ async fn write(
             };
             trajectories::exit(tx, id, &exit, Some(world.user)).await.map(|_| ())
         }
-        Op::Outcome { trajectory, kind } => {
-            let (trajectory_id, participant_id, started_on) = at(*trajectory);
-            let input = OutcomeInput {
-                trajectory_id,
-                kind: pick(OutcomeKind::ALL, *kind),
-                on: started_on,
-                hours_per_week: None,
-                contract: None,
-                place: None,
-                with_support: false,
-                note: None,
-            };
-            outcomes::add(tx, &input, participant_id, world.user).await.map(|_| ())
-        }
+        Op::Outcome { trajectory, kind } => outcome_at_start(tx, world, at(*trajectory), *kind).await,
         Op::Barrier { trajectory, code } => {
             let (trajectory_id, participant_id, started_on) = at(*trajectory);
             let input = BarrierInput {
@@ -302,6 +289,26 @@ async fn write(
             .await
         }
     }
+}
+
+/// An outcome of kind `kind` (an index) on the day the trajectory started.
+pub(crate) async fn outcome_at_start(
+    tx: &mut Tx,
+    world: &World,
+    (trajectory_id, participant_id, started_on): (Uuid, Uuid, NaiveDate),
+    kind: usize,
+) -> Result<(), StoreError> {
+    let input = OutcomeInput {
+        trajectory_id,
+        kind: pick(OutcomeKind::ALL, kind),
+        on: started_on,
+        hours_per_week: None,
+        contract: None,
+        place: None,
+        with_support: false,
+        note: None,
+    };
+    outcomes::add(tx, &input, participant_id, world.user).await.map(|_| ())
 }
 
 fn everything(from: NaiveDate, to: NaiveDate) -> Scope {

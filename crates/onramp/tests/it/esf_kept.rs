@@ -4,13 +4,13 @@
 //! rolled back), on the demo data, every operation's report (cumulative and each year) must equal
 //! the recount figure for figure, with the same people missing, pending and inconsistent.
 
-use crate::dashboard_counts::{World, pick, runtime};
+use crate::dashboard_counts::{World, outcome_at_start, pick, runtime};
 use chrono::{Datelike, Days, NaiveDate};
 use onramp_domain::esf::Answer;
 use onramp_domain::esf_indicators::{self as rules, OperationInput, Period, Report};
-use onramp_domain::outcomes::{CheckInInput, CheckInSituation, ExitSituation, OutcomeInput, OutcomeKind};
+use onramp_domain::outcomes::{CheckInInput, CheckInSituation, ExitSituation};
 use onramp_domain::participants::Gender;
-use onramp_store::{Db, StoreError, Tx, check_ins, esf, esf_kept, outcomes, participants, trajectories};
+use onramp_store::{Db, StoreError, Tx, check_ins, esf, esf_kept, participants, trajectories};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use uuid::Uuid;
@@ -143,20 +143,7 @@ async fn write(tx: &mut Tx, world: &World, op: &Op, operation: &esf::Operation) 
             };
             trajectories::exit(tx, id, &exit, Some(world.user)).await.map(|_| ())
         }
-        Op::Outcome { trajectory, kind } => {
-            let (trajectory_id, participant_id, started_on) = at(*trajectory);
-            let input = OutcomeInput {
-                trajectory_id,
-                kind: pick(OutcomeKind::ALL, *kind),
-                on: started_on,
-                hours_per_week: None,
-                contract: None,
-                place: None,
-                with_support: false,
-                note: None,
-            };
-            outcomes::add(tx, &input, participant_id, world.user).await.map(|_| ())
-        }
+        Op::Outcome { trajectory, kind } => outcome_at_start(tx, world, at(*trajectory), *kind).await,
         Op::Answers {
             participant,
             gender,
