@@ -1,10 +1,90 @@
 //! A morning's work the demo's worklists show besides what the caseload brings by itself: care
-//! partners' questions on shared action plans, waiting for the coach's answer.
+//! partners' questions on shared action plans, waiting for the coach's answer, and a check-in
+//! after exit falling due today.
 
 use anyhow::Result;
+use chrono::{Days, Months, NaiveDate};
+use onramp_domain::consents::{ConsentInput, Purpose};
+use onramp_domain::identity::Language;
+use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
 use onramp_domain::plans::PlanKind;
-use onramp_store::{Tx, consents, plans, trajectories};
+use onramp_domain::trajectories::ends_by;
+use onramp_store::trajectories::{Exit, NewTrajectory};
+use onramp_store::{Tx, consents, organisations, participants, plans, programmes, trajectories};
 use uuid::Uuid;
+
+/// Someone who left We go to work with a job six months ago, at the first partner in `region` of
+/// the first coach working there (the demo's Sofie Maes in Limburg): their first check-in after
+/// exit falls due today.
+pub async fn check_in_due(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], region: Uuid, today: NaiveDate) -> Result<()> {
+    let mut place = None;
+    'coaches: for (coach, works_at) in coaches {
+        for partner in works_at {
+            if organisations::get(tx, *partner).await?.and_then(|o| o.region_id) == Some(region) {
+                place = Some((*coach, *partner));
+                break 'coaches;
+            }
+        }
+    }
+    let Some((coach, partner)) = place else {
+        return Ok(());
+    };
+    let programme = programmes::find_by_code(tx, "we-go-to-work")
+        .await?
+        .expect("built-in programme");
+    let first_months = programme.definition.follow_up_months.first().copied().unwrap_or(6);
+    let ended_on = today
+        .checked_sub_months(Months::new(first_months.max(0) as u32))
+        .unwrap_or(today);
+    let started_on = ended_on - Days::new(300);
+    let input = ParticipantInput {
+        first_name: "Nadia".into(),
+        last_name: "Bouzid".into(),
+        birth_date: NaiveDate::from_ymd_opt(1981, 6, 9).expect("a date"),
+        national_register: None,
+        email: None,
+        phone: None,
+        language: Language::Nl,
+        gender: Gender::Female,
+        education: Education::Isced34,
+        health_category: HealthCategory::ALL[0],
+        incapacity_since: Some(started_on - Days::new(400)),
+        situation: Situation::EmployedOnSickLeave,
+        referrer: Some("Arbeidsgeneesheer".into()),
+        notes: None,
+        esf: crate::demo_esf::profile(Situation::EmployedOnSickLeave, None, &mut |_| 0),
+    };
+    let participant = participants::create(tx, &input, partner, Some(coach)).await?;
+    let consent = ConsentInput {
+        purpose: Purpose::Participation,
+        organisation_id: None,
+        version: "2026-01".into(),
+        given_on: started_on,
+        ends_on: None,
+    };
+    consents::add(tx, participant.id, &consent, Some(coach)).await?;
+    let new = NewTrajectory {
+        participant_id: participant.id,
+        participant_name: input.name_search(),
+        programme_id: programme.id,
+        organisation_id: partner,
+        region_id: Some(region),
+        location_id: None,
+        coach_id: Some(coach),
+        started_on,
+        ends_by: ends_by(started_on, programme.definition.max_duration_months),
+        first_phase: programme.definition.phases[0].code.clone(),
+    };
+    let trajectory = trajectories::start(tx, &new, Some(coach)).await?;
+    let exit = Exit {
+        on: ended_on,
+        reason: "work",
+        situation: Some("in_employment"),
+        note: None,
+    };
+    trajectories::exit(tx, trajectory.id, &exit, Some(coach)).await?;
+    Ok(())
+}
 
 /// Each care-team member asks a question on the action plan of one person of each coach at their
 /// organisation who shares the file with them and whose plan is shared.
