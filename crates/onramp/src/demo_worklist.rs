@@ -4,13 +4,11 @@
 
 use anyhow::Result;
 use chrono::{Days, Months, NaiveDate};
-use onramp_domain::consents::{ConsentInput, Purpose};
 use onramp_domain::identity::Language;
 use onramp_domain::participants::{Education, Gender, HealthCategory, ParticipantInput, Situation};
 use onramp_domain::plans::PlanKind;
-use onramp_domain::trajectories::ends_by;
-use onramp_store::trajectories::{Exit, NewTrajectory};
-use onramp_store::{Tx, consents, organisations, participants, plans, programmes, trajectories};
+use onramp_store::trajectories::Exit;
+use onramp_store::{Tx, consents, organisations, plans, programmes, trajectories};
 use uuid::Uuid;
 
 /// Someone who left We go to work with a job six months ago, at the first partner in `region` of
@@ -54,28 +52,13 @@ pub async fn check_in_due(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], region: Uu
         notes: None,
         esf: crate::demo_esf::profile(Situation::EmployedOnSickLeave, None, &mut |_| 0),
     };
-    let participant = participants::create(tx, &input, partner, Some(coach)).await?;
-    let consent = ConsentInput {
-        purpose: Purpose::Participation,
-        organisation_id: None,
-        version: "2026-01".into(),
-        given_on: started_on,
-        ends_on: None,
+    let place = crate::demo_cost_benefit::Place {
+        programme: &programme,
+        partner,
+        region,
+        coach,
     };
-    consents::add(tx, participant.id, &consent, Some(coach)).await?;
-    let new = NewTrajectory {
-        participant_id: participant.id,
-        participant_name: input.name_search(),
-        programme_id: programme.id,
-        organisation_id: partner,
-        region_id: Some(region),
-        location_id: None,
-        coach_id: Some(coach),
-        started_on,
-        ends_by: ends_by(started_on, programme.definition.max_duration_months),
-        first_phase: programme.definition.phases[0].code.clone(),
-    };
-    let trajectory = trajectories::start(tx, &new, Some(coach)).await?;
+    let (_, trajectory) = crate::demo_cost_benefit::enrol(tx, &input, &place, started_on).await?;
     let exit = Exit {
         on: ended_on,
         reason: "work",
