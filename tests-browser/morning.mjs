@@ -1,7 +1,8 @@
 // A coach's morning in headless Chromium, as a person would do it: the worklist (the coach's start
 // page) shows the demo's due items; for each kind, the first item's link lands where its work is done,
 // the work is done there with the page's own form, and back on the worklist the item is gone.
-// Also: the consent boxes of the intake are not ticked by default, and withdrawing a consent asks
+// Kinds walked: no_contact, attendance, check_in, step (an action-plan step, ticked off on the plan)
+// and comment. Also: the consent boxes of the intake are not ticked by default, and withdrawing a consent asks
 // for a confirmation before anything changes.
 // Usage: node tests-browser/morning.mjs BASE_URL   (a fresh demo: the walk changes its data)
 import puppeteer from "puppeteer-core";
@@ -78,8 +79,23 @@ const WORK = {
   },
   async check_in() {
     const form = await page.$("form[action^='/check-ins/']");
-    await form.evaluate((f) => { f.closest("details").open = true; f.querySelector("input[name=contact_made]").checked = true; });
+    // Held today, the person reached, their situation chosen as a person would.
+    await form.evaluate((f) => {
+      f.closest("details").open = true;
+      const on = f.querySelector("input[name=done_on]");
+      if (on && !on.value) on.value = new Date().toISOString().slice(0, 10);
+      f.querySelector("input[name=contact_made]").checked = true;
+      const situation = f.querySelector("select[name=situation]");
+      if (situation && situation.options.length > 1) situation.selectedIndex = 1;
+    });
     return submit(await form.$("button[type=submit]"));
+  },
+  async step() {
+    // The item links to the step on the action plan: it is ticked off there, with the step's own button.
+    const step = new URL(page.url()).hash.slice(1);
+    const done = await page.$(`li[id="${step}"] form input[name=status][value=done] ~ button[type=submit]`);
+    expect(!!done, `step: the plan offers to tick off ${step}`);
+    return !!done && submit(done);
   },
   async comment() {
     await page.type("form[action$='/comments'] textarea[name=body]", "Thank you, we take this up on Thursday.");
@@ -98,14 +114,9 @@ const sessions = await items("session");
 expect(sessions.length > 0, "session: the demo coach's worklist holds this week's sessions");
 if (sessions.length > 0) await follow("session", sessions[0]);
 
-// The demo has no check-in falling due this week: that kind is walked only when it holds items.
-const DEMO_HOLDS = ["no_contact", "attendance", "comment"];
+// The demo gives every kind walked here an item: a check-in falls due today, plan steps are due.
 for (const kind of Object.keys(WORK)) {
   const before = await items(kind);
-  if (!DEMO_HOLDS.includes(kind) && before.length === 0) {
-    console.log(`skip  ${kind}: nothing due in the demo`);
-    continue;
-  }
   expect(before.length > 0, `${kind}: the demo coach's worklist holds items`);
   if (before.length === 0) continue;
   const item = before[0];

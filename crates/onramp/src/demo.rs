@@ -441,6 +441,7 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
         if let (Some(coordinator), Some(region)) = (limburg, region("limburg")) {
             let today = onramp_web::time::today();
             crate::demo_cost_benefit::fill(&mut tx, admin, coordinator, region, &coaches, today).await?;
+            crate::demo_worklist::check_in_due(&mut tx, &coaches, region, today).await?;
         }
     }
 

@@ -132,28 +132,13 @@ async fn alumni(
             notes: None,
             esf: crate::demo_esf::profile(Situation::EmployedOnSickLeave, None, &mut |n| i % n.max(1)),
         };
-        let participant = participants::create(tx, &input, partner, Some(coach)).await?;
-        let consent = ConsentInput {
-            purpose: Purpose::Participation,
-            organisation_id: None,
-            version: "2026-01".into(),
-            given_on: started_on,
-            ends_on: None,
+        let place = Place {
+            programme,
+            partner,
+            region,
+            coach,
         };
-        consents::add(tx, participant.id, &consent, Some(coach)).await?;
-        let new = NewTrajectory {
-            participant_id: participant.id,
-            participant_name: input.name_search(),
-            programme_id: programme.id,
-            organisation_id: partner,
-            region_id: Some(region),
-            location_id: None,
-            coach_id: Some(coach),
-            started_on,
-            ends_by: ends_by(started_on, programme.definition.max_duration_months),
-            first_phase: programme.definition.phases[0].code.clone(),
-        };
-        let trajectory = trajectories::start(tx, &new, Some(coach)).await?;
+        let (participant, trajectory) = enrol(tx, &input, &place, started_on).await?;
         let works = !in_work.is_empty();
         if works {
             let job = OutcomeInput {
@@ -178,6 +163,48 @@ async fn alumni(
         follow_ups(tx, participant.id, in_work, i, coach).await?;
     }
     Ok(())
+}
+
+/// Where a demo person is coached: the programme, the partner and its region, the coach.
+pub(crate) struct Place<'a> {
+    pub programme: &'a programmes::Programme,
+    pub partner: Uuid,
+    pub region: Uuid,
+    pub coach: Uuid,
+}
+
+/// Registers a person at `place` with their consent to take part from `started_on`, and starts
+/// their trajectory that day.
+pub(crate) async fn enrol(
+    tx: &mut Tx,
+    input: &ParticipantInput,
+    place: &Place<'_>,
+    started_on: NaiveDate,
+) -> Result<(participants::Participant, trajectories::Trajectory)> {
+    let (programme, coach) = (place.programme, place.coach);
+    let participant = participants::create(tx, input, place.partner, Some(coach)).await?;
+    let consent = ConsentInput {
+        purpose: Purpose::Participation,
+        organisation_id: None,
+        version: "2026-01".into(),
+        given_on: started_on,
+        ends_on: None,
+    };
+    consents::add(tx, participant.id, &consent, Some(coach)).await?;
+    let new = NewTrajectory {
+        participant_id: participant.id,
+        participant_name: input.name_search(),
+        programme_id: programme.id,
+        organisation_id: place.partner,
+        region_id: Some(place.region),
+        location_id: None,
+        coach_id: Some(coach),
+        started_on,
+        ends_by: ends_by(started_on, programme.definition.max_duration_months),
+        first_phase: programme.definition.phases[0].code.clone(),
+    };
+    let trajectory = trajectories::start(tx, &new, Some(coach)).await?;
+    Ok((participant, trajectory))
 }
 
 /// Records the alumnus's check-ins: in work at the months of `in_work`, job searching at the

@@ -32,6 +32,10 @@ struct Walk {
 
 const QUIET: &str = "COALESCE(t.last_contact_on, t.started_on)";
 
+/// The consents to take part of a trajectory's participant (`consents::participation_lapses`).
+const PARTICIPATION: &str =
+    "SELECT 1 FROM consents k WHERE k.participant_id = t.participant_id AND k.purpose = 'participation'";
+
 /// The walk of a kind of trajectory work; `None` for the kinds that are not about trajectories
 /// (sessions) or have their own query (comments, check-ins' list).
 async fn walk(conn: &mut impl Access, kind: Kind, today: NaiveDate) -> Result<Option<Walk>> {
@@ -41,12 +45,20 @@ async fn walk(conn: &mut impl Access, kind: Kind, today: NaiveDate) -> Result<Op
             condition: "t.ended_on IS NULL AND t.next_step_due_on IS NOT NULL AND t.next_step_due_on <= $2".into(),
             values: vec![Value::Date(today + Days::new(STEPS_AHEAD_DAYS))],
         },
+        // A withdrawal closes the person's check-ins; a consent to take part whose end has passed
+        // leaves them open with nothing written, so those people are left out here as the list
+        // (`check_ins::due_in`) leaves them out: someone with consents to take part, none in force.
         Kind::CheckIn => Walk {
             day: "t.next_check_in_on",
-            condition: "t.next_check_in_on IS NOT NULL AND t.next_check_in_on <= $2".into(),
-            values: vec![Value::Date(
-                today + Days::new(onramp_domain::worklist::CHECK_INS_AHEAD_DAYS),
-            )],
+            condition: format!(
+                "t.next_check_in_on IS NOT NULL AND t.next_check_in_on <= $2
+                 AND NOT (EXISTS ({PARTICIPATION}) AND NOT EXISTS ({PARTICIPATION}
+                     AND k.withdrawn_on IS NULL AND (k.ends_on IS NULL OR k.ends_on >= $3)))"
+            ),
+            values: vec![
+                Value::Date(today + Days::new(onramp_domain::worklist::CHECK_INS_AHEAD_DAYS)),
+                Value::Date(today),
+            ],
         },
         Kind::NoContact => no_contact(conn, today).await?,
         Kind::Ending => ending(conn, today),

@@ -254,3 +254,51 @@ async fn an_end_date_is_a_date_not_before_the_start_on_the_page_and_in_the_api()
         "the summary names the end"
     );
 }
+
+/// The worklist's count of check-ins counts who its list shows: someone whose consent to take
+/// part has ended falls out of both, and counts again once a consent in force is recorded.
+#[tokio::test]
+async fn the_worklists_check_in_count_leaves_out_those_whose_consent_to_take_part_ended() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
+    let wgtw = programme_id(&app, &coach, "we-go-to-work").await;
+    let work = || async {
+        let (status, list) = app.get_json(&coach, "/api/v1/worklist?kind=check_in&limit=200").await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let count = list["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == "check_in")
+            .map(|c| c["count"].as_i64().unwrap())
+            .unwrap();
+        let shown = list["items"].as_array().unwrap().len() as i64;
+        (count, shown)
+    };
+    let (before, shown) = work().await;
+    assert_eq!(before, shown, "the demo's count and list agree");
+    let id = register(&app, &coach, &maasland, "Joke", "Telling", "1972-02-02").await;
+    let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": days_ago(500)});
+    let t = app.start_trajectory(&coach, &id, body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let exit = json!({"on": days_ago(200), "reason": "completed"});
+    let (status, _) = app
+        .send_json(&coach, "POST", &format!("/api/v1/trajectories/{t}/exit"), exit)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        work().await,
+        (before + 1, shown + 1),
+        "the six months' check-in is overdue"
+    );
+    let ended = json!({"purpose": "participation", "version": "2024-01", "given_on": days_ago(500),
+                       "ends_on": yesterday()});
+    give(&app, &coach, &id, ended).await;
+    assert_eq!(work().await, (before, shown), "counted as listed: not at all");
+    let again = json!({"purpose": "participation", "version": "2026-01", "given_on": today().to_string()});
+    give(&app, &coach, &id, again).await;
+    assert_eq!(work().await, (before + 1, shown + 1), "a consent in force: due again");
+}

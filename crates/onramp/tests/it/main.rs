@@ -25,6 +25,7 @@ mod cost_benefit_records;
 mod dashboard;
 mod dashboard_counts;
 mod dashboard_scopes;
+mod dashboard_trend;
 mod decimals;
 mod demo_reports;
 mod enum_guards;

@@ -430,6 +430,7 @@ pub struct Person {
     pub participant_name: String,
     pub first_name: String,
     pub last_name: String,
+    pub programme_id: Uuid,
     pub programme_name: String,
     pub organisation_name: String,
     pub coach_name: Option<String>,
@@ -524,7 +525,7 @@ pub(crate) async fn people_where(
         };
         format!(
             "SELECT t.id AS trajectory_id, t.participant_id, t.participant_name, p.first_name, p.last_name,
-            g.name AS programme_name,
+            t.programme_id, g.name AS programme_name,
             o.name AS organisation_name, u.display_name AS coach_name, t.phase, t.started_on, t.ended_on,
             t.exit_situation, p.incapacity_since
          FROM trajectories t

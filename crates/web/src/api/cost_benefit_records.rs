@@ -32,7 +32,9 @@ pub async fn people(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<PeopleQuery>,
 ) -> Result<Json<FigurePeople>, AppError> {
-    Ok(Json(FigurePeople::page(people_page(&state, &ctx, &query).await?)))
+    let page = people_page(&state, &ctx, &query).await?;
+    let names = crate::service::programmes::step_names(&state, &ctx).await?;
+    Ok(Json(FigurePeople::page(page, &names)))
 }
 
 /// One partner's coach hours behind the costs.

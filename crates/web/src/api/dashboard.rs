@@ -1,6 +1,7 @@
 //! The programme dashboard.
 
 use super::extract::ApiQuery;
+use crate::builtin_names::StepNames;
 use crate::download::{XLSX, download};
 use crate::error::{AppError, Problem};
 use crate::exchange::report;
@@ -8,7 +9,8 @@ use crate::identity::Ctx;
 use crate::requests::dashboard::{
     ActivityQuery, DashboardQuery, PeopleQuery, agreement_cursor, people_page, presence_cursor,
 };
-use crate::service::dashboard::{self as service, Dashboard};
+use crate::service::dashboard::Dashboard;
+use crate::service::dashboard_trend::{Previous, Trend, Unit};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -81,6 +83,65 @@ pub struct DashboardView {
     pub hidden: Vec<String>,
     /// The threshold applied, when the small-cell rule applies to you (docs/dashboard.md).
     pub small_cell_threshold: Option<i64>,
+    /// The period the main figures are compared with: the same days a year earlier for a period
+    /// of a year or less (`previous_year_earlier`), else the period of the same length before.
+    pub previous_from: Option<NaiveDate>,
+    pub previous_to: Option<NaiveDate>,
+    pub previous_year_earlier: Option<bool>,
+    /// The main figures, each with the previous period's value and, when it has one, its target
+    /// and whether it is below it. Empty in the regions' comparison.
+    pub figures: Vec<FigureTrend>,
+}
+
+/// A main figure of the dashboard beside the previous period's.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FigureTrend {
+    /// The figure's field above: `contacted`, `took_step_percent_of_contacted`, ….
+    pub key: String,
+    /// count, percent or decimal.
+    pub unit: String,
+    /// As the field above: `null` over nothing or when hidden as a small cell.
+    pub value: Option<f64>,
+    /// The same figure for the previous period (`previous_from` to `previous_to`).
+    pub previous: Option<f64>,
+    /// For `contacted`: the agreements' people to reach, for the period's share of a year; for
+    /// `took_step_percent_of_contacted`: the agreements' steps target; for `reached_per_fte`: the
+    /// seeds' norm for the period's share of a year. `null` for the others, and for a location or
+    /// a coach (agreements are made with partners).
+    pub target: Option<f64>,
+    /// Whether the figure is below its target.
+    pub below_target: bool,
+}
+
+impl From<Trend> for FigureTrend {
+    fn from(t: Trend) -> Self {
+        let unit = match t.unit {
+            Unit::Count => "count",
+            Unit::Percent => "percent",
+            Unit::Decimal => "decimal",
+        };
+        FigureTrend {
+            key: t.key.to_owned(),
+            unit: unit.to_owned(),
+            value: t.value,
+            previous: t.previous,
+            target: t.target,
+            below_target: t.below_target,
+        }
+    }
+}
+
+impl DashboardView {
+    /// The dashboard with its main figures beside the previous period's.
+    fn with_previous((d, previous, trends): (Dashboard, Previous, Vec<Trend>)) -> Self {
+        DashboardView {
+            previous_from: Some(previous.from),
+            previous_to: Some(previous.to),
+            previous_year_earlier: Some(previous.year_earlier),
+            figures: trends.into_iter().map(FigureTrend::from).collect(),
+            ..d.into()
+        }
+    }
 }
 
 /// A count, or nothing when it is hidden.
@@ -128,6 +189,10 @@ impl From<Dashboard> for DashboardView {
             reach_target: d.reach_target,
             hidden: d.hidden.iter().cloned().collect(),
             small_cell_threshold: d.small_cell_threshold,
+            previous_from: None,
+            previous_to: None,
+            previous_year_earlier: None,
+            figures: Vec::new(),
         }
     }
 }
@@ -150,7 +215,52 @@ pub async fn dashboard(
     ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<Json<DashboardView>, AppError> {
     let request = query.request()?;
-    Ok(Json(service::figures(&state, &ctx, request).await?.into()))
+    Ok(Json(DashboardView::with_previous(
+        crate::service::dashboard_trend::with_previous(&state, &ctx, request).await?,
+    )))
+}
+
+/// A region's figures, for comparing regions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionFigures {
+    pub region_name: String,
+    /// The region's dashboard for the same period and programme (`region_id` says which).
+    pub figures: DashboardView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionsComparison {
+    /// One row per region whose dashboard you may see, by name; empty when you may see fewer
+    /// than two.
+    pub rows: Vec<RegionFigures>,
+}
+
+/// The regions side by side: the dashboard of each region you may see (funders and
+/// administrators: all), for the period and programme asked (partner, location, coach and region
+/// do not apply), small cells hidden as in each region's own dashboard. 403 for those who may see
+/// no region's dashboard (coaches, care-team members, peer experts).
+#[utoipa::path(get, path = "/api/v1/dashboard/regions", tag = "outcomes", params(DashboardQuery),
+    responses(
+        (status = 200, body = RegionsComparison),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn regions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiQuery(query): ApiQuery<DashboardQuery>,
+) -> Result<Json<RegionsComparison>, AppError> {
+    let request = query.request()?;
+    let rows = crate::service::dashboard_trend::regions(&state, &ctx, request)
+        .await?
+        .ok_or(AppError::Forbidden)?
+        .into_iter()
+        .map(|(region_name, d)| RegionFigures {
+            region_name,
+            figures: d.into(),
+        })
+        .collect();
+    Ok(Json(RegionsComparison { rows }))
 }
 
 /// One participant behind a figure.
@@ -163,15 +273,20 @@ pub struct FigurePerson {
     pub programme_name: String,
     pub organisation_name: String,
     pub coach_name: Option<String>,
+    /// The phase's code in its programme (stable).
     pub phase: String,
+    /// The phase's name, in your language.
+    pub phase_name: String,
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub exit_situation: Option<String>,
 }
 
-impl From<onramp_store::dashboard::Person> for FigurePerson {
-    fn from(p: onramp_store::dashboard::Person) -> Self {
+impl FigurePerson {
+    /// The person, their phase named in the reader's language.
+    fn new(p: onramp_store::dashboard::Person, names: &StepNames) -> Self {
         FigurePerson {
+            phase_name: names.phase(p.programme_id, &p.phase),
             trajectory_id: p.trajectory_id,
             participant_id: p.participant_id,
             first_name: p.first_name,
@@ -197,9 +312,9 @@ pub struct FigurePeople {
 impl FigurePeople {
     /// A page of the people behind a figure (of the dashboard, the monitoring or the
     /// cost-benefit), with the cursor of the next page.
-    pub fn page((rows, next): (Vec<onramp_store::dashboard::Person>, Option<String>)) -> Self {
+    pub fn page((rows, next): (Vec<onramp_store::dashboard::Person>, Option<String>), names: &StepNames) -> Self {
         FigurePeople {
-            rows: rows.into_iter().map(FigurePerson::from).collect(),
+            rows: rows.into_iter().map(|p| FigurePerson::new(p, names)).collect(),
             next,
         }
     }
@@ -219,7 +334,9 @@ pub async fn people(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<PeopleQuery>,
 ) -> Result<Json<FigurePeople>, AppError> {
-    Ok(Json(FigurePeople::page(people_page(&state, &ctx, &query).await?)))
+    let page = people_page(&state, &ctx, &query).await?;
+    let names = crate::service::programmes::step_names(&state, &ctx).await?;
+    Ok(Json(FigurePeople::page(page, &names)))
 }
 
 /// The dashboard as CSV for Belgian Excel (`;`, UTF-8 with BOM, decimal comma in Dutch and French):

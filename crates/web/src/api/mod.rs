@@ -187,6 +187,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::pdf))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(dashboard::people))
+        .routes(routes!(dashboard::regions))
         .routes(routes!(dashboard::presence_actions))
         .routes(routes!(dashboard::agreements))
         .routes(routes!(dashboard::export_csv))

@@ -172,7 +172,9 @@ pub async fn people(
     ctx: Ctx,
     ApiQuery(query): ApiQuery<MonitoringPeopleQuery>,
 ) -> Result<Json<FigurePeople>, AppError> {
-    Ok(Json(FigurePeople::page(people_page(&state, &ctx, &query).await?)))
+    let page = people_page(&state, &ctx, &query).await?;
+    let names = crate::service::programmes::step_names(&state, &ctx).await?;
+    Ok(Json(FigurePeople::page(page, &names)))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -8,7 +8,8 @@ use crate::exchange::report;
 use crate::identity::{Ctx, PageCtx};
 use crate::requests::dashboard::{DashboardQuery, PeopleQuery, people_page};
 use crate::service::barrier_codes::BarrierNames;
-use crate::service::dashboard::{self as service, Dashboard, Request};
+use crate::service::dashboard::{Dashboard, Request};
+use crate::service::dashboard_trend::{Previous, Trend, Unit};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -29,6 +30,11 @@ struct DashboardTemplate {
     locations: Options,
     coaches: Options,
     d: Dashboard,
+    /// The period the main figures are compared with, and each figure beside its previous value.
+    previous: Previous,
+    trends: Vec<Trend>,
+    /// Each region's figures, when the viewer may see two or more.
+    regions_side: Vec<(String, Dashboard)>,
     /// Whether the viewer may see the people behind the figures (funders see figures only).
     can_list: bool,
     /// Whether the viewer may see the presence actions and agreements behind the figures of activity.
@@ -92,6 +98,52 @@ impl DashboardTemplate {
     fn share(&self, value: &Option<f64>) -> String {
         value.map(|v| self.p.percent(v)).unwrap_or_else(|| "—".into())
     }
+
+    fn written(&self, unit: Unit, value: Option<f64>) -> String {
+        match (unit, value) {
+            (_, None) => "—".into(),
+            (Unit::Count, Some(v)) => format!("{v:.0}"),
+            (Unit::Percent, Some(v)) => self.p.percent(v),
+            (Unit::Decimal, Some(v)) => self.p.decimal(v, 1),
+        }
+    }
+
+    /// A main figure's value in the previous period: "last year: 12,0%".
+    fn previous_text(&self, key: &str) -> String {
+        let Some(t) = self.trends.iter().find(|t| t.key == key) else {
+            return String::new();
+        };
+        let label = if self.previous.year_earlier {
+            "dashboard-last-year"
+        } else {
+            "dashboard-previous"
+        };
+        self.p.t1(label, "value", self.written(t.unit, t.previous))
+    }
+
+    /// "below target (15,0%)" when a main figure is below its target, else nothing.
+    fn below_text(&self, key: &str) -> String {
+        match self.trends.iter().find(|t| t.key == key) {
+            Some(t) if t.below_target => {
+                let target = self.written(t.unit, t.target);
+                if key == "reached_per_fte" {
+                    self.p.t1("dashboard-below-norm", "norm", target)
+                } else {
+                    self.p.t1("dashboard-below-target", "target", target)
+                }
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// A count of a region's dashboard, or "hidden".
+    fn region_count(&self, d: &Dashboard, key: &str, n: &i64) -> String {
+        if d.is_hidden(key) {
+            self.p.t("dashboard-hidden")
+        } else {
+            n.to_string()
+        }
+    }
 }
 
 pub async fn show(
@@ -107,12 +159,7 @@ pub async fn show(
             policy::decide(&ctx.actor, Action::ViewDashboard(DashboardScope::partner(&o.as_ref()))) == Decision::Allow
         })
         .collect();
-    let regions: Vec<_> = crate::service::regions::list(&state, &ctx)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| policy::decide(&ctx.actor, Action::ViewDashboard(DashboardScope::region(r.id))) == Decision::Allow)
-        .collect();
+    let regions = crate::service::dashboard_trend::visible_regions(&state, &ctx).await?;
     // Those who may not see everything start with the first scope they may see.
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
     if blank(&query.organisation_id) && blank(&query.region_id) {
@@ -129,7 +176,10 @@ pub async fn show(
         }
     }
     let request = query.request()?;
-    let d = service::figures(&state, &ctx, request).await?;
+    let (d, previous, trends) = crate::service::dashboard_trend::with_previous(&state, &ctx, request).await?;
+    let regions_side = crate::service::dashboard_trend::regions(&state, &ctx, request)
+        .await?
+        .unwrap_or_default();
     let (locations, coaches) = scope_options(&state, &ctx, &request).await?;
     // Programme names are no secret: funders filter by programme too.
     let mut conn = state.db.conn().await.map_err(crate::error::AppError::from)?;
@@ -156,6 +206,9 @@ pub async fn show(
         coaches,
         can_list_activities: d.can_list_activities,
         d,
+        previous,
+        trends,
+        regions_side,
         can_list: !policy::caseload_scope(&ctx.actor).is_empty(),
         barrier_names: crate::service::barrier_codes::names(&state).await?,
     };

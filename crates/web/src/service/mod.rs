@@ -20,6 +20,7 @@ pub mod cost_benefit_tables;
 pub mod dashboard;
 pub mod dashboard_activities;
 pub mod dashboard_report;
+pub mod dashboard_trend;
 mod decisions;
 pub mod digest;
 pub mod documents;
