@@ -1,0 +1,330 @@
+//! The audit chain's arithmetic (docs/audit.md): what each entry's hash covers, and the walk that
+//! checks a chain entry by entry and names the first entry changed, removed or inserted. No I/O:
+//! [`super::sealing`] reads and writes the entries.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+/// A SHA-256 hash.
+pub type Hash = [u8; 32];
+
+/// The hash "before" the first entry.
+pub const GENESIS: Hash = [0; 32];
+
+/// An entry as the chain sees it: every column, its place and hash (`None` until sealed), and the
+/// digests of the parts anonymisation has cleared.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Link {
+    pub id: i64,
+    pub seq: Option<i64>,
+    pub hash: Option<Vec<u8>>,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_label: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub participant_id: Option<Uuid>,
+    pub address: Option<String>,
+    pub request_id: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub before_digest: Option<Vec<u8>>,
+    pub after_digest: Option<Vec<u8>>,
+    pub actor_digest: Option<Vec<u8>>,
+}
+
+/// The columns of a [`Link`], for a SELECT.
+pub const LINK_COLUMNS: &str = "id, seq, hash, at, actor_user_id, actor_label, action, entity_type, entity_id, \
+     participant_id, address, request_id, before_json, after_json, before_digest, after_digest, actor_digest";
+
+/// Why an entry's hash cannot be computed: a part is said to be redacted but still holds text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotCleared(pub &'static str);
+
+fn put_text(h: &mut Sha256, text: &str) {
+    h.update((text.len() as u64).to_be_bytes());
+    h.update(text.as_bytes());
+}
+
+fn put_opt_text(h: &mut Sha256, text: Option<&str>) {
+    match text {
+        None => h.update([0]),
+        Some(text) => {
+            h.update([1]);
+            put_text(h, text);
+        }
+    }
+}
+
+fn put_opt_id(h: &mut Sha256, id: Option<Uuid>) {
+    match id {
+        None => h.update([0]),
+        Some(id) => {
+            h.update([1]);
+            h.update(id.as_bytes());
+        }
+    }
+}
+
+static NO_IMAGE: LazyLock<Hash> = LazyLock::new(|| Sha256::digest([0u8]).into());
+
+/// The digest of a before or after image: SHA-256 of 0x01 and the JSON text; of 0x00 without one.
+pub fn image_digest(json: Option<&str>) -> Hash {
+    match json {
+        None => *NO_IMAGE,
+        Some(json) => {
+            let mut h = Sha256::new();
+            h.update([1]);
+            h.update(json.as_bytes());
+            h.finalize().into()
+        }
+    }
+}
+
+/// The digest of who acted, as far as it is personal: the label and the address.
+pub fn actor_digest(label: &str, address: Option<&str>) -> Hash {
+    let mut h = Sha256::new();
+    put_text(&mut h, label);
+    put_opt_text(&mut h, address);
+    h.finalize().into()
+}
+
+/// A part's digest: the one kept when it was redacted (the part itself must then be cleared),
+/// or the digest of what it holds.
+fn part(kept: Option<&[u8]>, cleared: bool, name: &'static str, of: impl FnOnce() -> Hash) -> Result<Hash, NotCleared> {
+    match kept {
+        None => Ok(of()),
+        Some(kept) if cleared => kept.try_into().map_err(|_| NotCleared(name)),
+        Some(_) => Err(NotCleared(name)),
+    }
+}
+
+impl Link {
+    /// The entry's hash at place `seq` after the entry whose hash is `prev`: SHA-256 over `prev`,
+    /// `seq`, the id, the time (microseconds), the actor's account, the action, the record, the
+    /// participant and the request, then the digests of the actor, the before and the after images.
+    pub fn hash_at(&self, prev: &Hash, seq: i64) -> Result<Hash, NotCleared> {
+        let actor = part(
+            self.actor_digest.as_deref(),
+            self.actor_label.is_empty() && self.address.is_none(),
+            "actor",
+            || actor_digest(&self.actor_label, self.address.as_deref()),
+        )?;
+        let before = part(
+            self.before_digest.as_deref(),
+            self.before_json.is_none(),
+            "before",
+            || image_digest(self.before_json.as_deref()),
+        )?;
+        let after = part(
+            self.after_digest.as_deref(),
+            self.after_json.is_none(),
+            "after",
+            || image_digest(self.after_json.as_deref()),
+        )?;
+        let mut h = Sha256::new();
+        h.update(prev);
+        h.update(seq.to_be_bytes());
+        h.update(self.id.to_be_bytes());
+        h.update(self.at.timestamp_micros().to_be_bytes());
+        put_opt_id(&mut h, self.actor_user_id);
+        put_text(&mut h, &self.action);
+        put_text(&mut h, &self.entity_type);
+        put_opt_text(&mut h, self.entity_id.as_deref());
+        put_opt_id(&mut h, self.participant_id);
+        put_opt_text(&mut h, self.request_id.as_deref());
+        h.update(actor);
+        h.update(before);
+        h.update(after);
+        Ok(h.finalize().into())
+    }
+}
+
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// The hash written as [`hex`], read back.
+pub fn parse_hex(text: &str) -> Option<Hash> {
+    let text = text.trim();
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut out = [0; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The first thing wrong with a chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The entry's content or hash is not what was sealed.
+    Changed { id: i64, seq: i64 },
+    /// The places `from..=to` are missing: entries removed. `next_id` is the entry after the gap
+    /// (none when the last entries, which a checkpoint counted, are gone).
+    Removed { from: i64, to: i64, next_id: Option<i64> },
+    /// The entry was put into the chain after it was sealed.
+    Inserted { id: i64, seq: i64 },
+    /// A part is marked as redacted but still holds text.
+    NotCleared { id: i64, seq: i64, part: &'static str },
+    /// The chain verifies but its entry at the checkpoint's count has another hash: rewritten.
+    Checkpoint { id: i64, seq: i64 },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Changed { id, seq } => write!(
+                f,
+                "entry id {id} (seq {seq}) was changed: it is not what was sealed at its place"
+            ),
+            Problem::Removed { from, to, next_id } => {
+                let places = if from == to {
+                    format!("entry seq {from} was removed")
+                } else {
+                    format!("entries seq {from} to {to} were removed")
+                };
+                match next_id {
+                    Some(next) => write!(f, "{places} (just before entry id {next})"),
+                    None => write!(f, "{places} (the end of the chain the checkpoint counted)"),
+                }
+            }
+            Problem::Inserted { id, seq } => write!(f, "entry id {id} (seq {seq}) was inserted"),
+            Problem::NotCleared { id, seq, part } => {
+                write!(f, "entry id {id} (seq {seq}) was changed: its {part} part is marked redacted but holds text")
+            }
+            Problem::Checkpoint { id, seq } => write!(
+                f,
+                "entry id {id} (seq {seq}) has another hash than the checkpoint: the chain was rewritten up to it"
+            ),
+        }
+    }
+}
+
+/// A walk over sealed entries in order of place (then id), checking each against the one before.
+#[derive(Debug)]
+pub struct Walk {
+    /// The place the next entry should have.
+    pub expected: i64,
+    prev: Hash,
+    /// The hash before `prev`: an entry that follows from it was pushed out of its place.
+    prev_prev: Hash,
+    prev_id: Option<i64>,
+    /// A checkpoint kept outside the database: (count, hash).
+    against: Option<(i64, Hash)>,
+    pub problem: Option<Problem>,
+}
+
+impl Walk {
+    pub fn new(against: Option<(i64, Hash)>) -> Walk {
+        Walk {
+            expected: 1,
+            prev: GENESIS,
+            prev_prev: GENESIS,
+            prev_id: None,
+            against,
+            problem: None,
+        }
+    }
+
+    /// The entries checked so far, all of them good.
+    pub fn checked(&self) -> i64 {
+        self.expected - 1
+    }
+
+    /// The head so far: place and hash.
+    pub fn head(&self) -> (i64, Hash) {
+        (self.checked(), self.prev)
+    }
+
+    /// Checks the next entry; false (with [`Walk::problem`] set) at the first problem.
+    pub fn push(&mut self, link: &Link) -> bool {
+        if self.problem.is_some() {
+            return false;
+        }
+        let Some(seq) = link.seq else { return true };
+        let stored: Option<Hash> = link.hash.as_deref().and_then(|h| h.try_into().ok());
+        let id = link.id;
+        if seq < self.expected {
+            // A second entry at a place already taken: the one that does not follow was inserted.
+            let follows = link
+                .hash_at(&self.prev_prev, seq)
+                .is_ok_and(|h| Some(h) == stored);
+            let inserted = match (follows, self.prev_id) {
+                (true, Some(prev_id)) => prev_id,
+                _ => id,
+            };
+            self.problem = Some(Problem::Inserted { id: inserted, seq });
+            return false;
+        }
+        if seq > self.expected {
+            self.problem = Some(Problem::Removed {
+                from: self.expected,
+                to: seq - 1,
+                next_id: Some(id),
+            });
+            return false;
+        }
+        let computed = match link.hash_at(&self.prev, seq) {
+            Ok(h) => h,
+            Err(NotCleared(part)) => {
+                self.problem = Some(Problem::NotCleared { id, seq, part });
+                return false;
+            }
+        };
+        if Some(computed) != stored {
+            let shifted = seq > 1
+                && link
+                    .hash_at(&self.prev_prev, seq - 1)
+                    .is_ok_and(|h| Some(h) == stored);
+            self.problem = Some(match (shifted, self.prev_id) {
+                // It was sealed one place earlier, after the entry before the one now before it.
+                (true, Some(prev_id)) => Problem::Inserted {
+                    id: prev_id,
+                    seq: seq - 1,
+                },
+                _ => Problem::Changed { id, seq },
+            });
+            return false;
+        }
+        if let Some((count, hash)) = self.against
+            && count == seq
+            && hash != computed
+        {
+            self.problem = Some(Problem::Checkpoint { id, seq });
+            return false;
+        }
+        self.prev_prev = self.prev;
+        self.prev = computed;
+        self.prev_id = Some(id);
+        self.expected += 1;
+        true
+    }
+
+    /// After the last entry: the checkpoint's entries must all have been there.
+    pub fn finish(&mut self) {
+        if self.problem.is_none()
+            && let Some((count, _)) = self.against
+            && count > self.checked()
+        {
+            self.problem = Some(Problem::Removed {
+                from: self.checked() + 1,
+                to: count,
+                next_id: None,
+            });
+        }
+    }
+}
