@@ -23,8 +23,9 @@ BEGIN SELECT RAISE(ABORT, 'audit_log entries are written unsealed'); END;
 -- Two changes only, nothing else: sealing (seq and hash set once, from NULL, nothing else
 -- changed) and redaction (a part cleared once, its digest kept, nothing else changed).
 DROP TRIGGER audit_log_no_update;
+-- (COALESCE: a comparison with NULL, as length(NULL) = 32, is NULL, and WHEN NOT NULL never fires.)
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-WHEN NOT (
+WHEN NOT COALESCE((
     NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.actor_user_id IS OLD.actor_user_id
     AND NEW.action IS OLD.action AND NEW.entity_type IS OLD.entity_type
     AND NEW.entity_id IS OLD.entity_id AND NEW.participant_id IS OLD.participant_id
@@ -48,5 +49,5 @@ WHEN NOT (
               OR (OLD.actor_digest IS NULL AND length(NEW.actor_digest) = 32 AND NEW.actor_label = ''
                   AND NEW.address IS NULL)))
     )
-)
+), FALSE)
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;

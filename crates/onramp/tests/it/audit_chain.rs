@@ -50,12 +50,35 @@ async fn audit_cli(url: &str, args: &[&str]) -> (bool, String) {
     .unwrap()
 }
 
-/// A demo database with its whole log sealed: how many entries it holds.
+/// A database whose log holds 60 entries as the application writes them (reads, changes with
+/// both images, sign-ins), sealed in three rounds: how many entries it holds.
 async fn sealed_demo() -> (TestDb, i64) {
-    let test_db = TestDb::with_demo().await;
-    audit::seal(&test_db.db).await.expect("seal");
+    let test_db = TestDb::new().await;
+    let who = Who {
+        user_id: Some(uuid::Uuid::now_v7()),
+        label: COACH_LIMBURG.into(),
+        address: Some("192.0.2.7".into()),
+        request_id: Some("req-1".into()),
+    };
+    for round in 0..3 {
+        let mut tx = test_db.db.begin().await.unwrap();
+        for n in 0..20 {
+            let person = uuid::Uuid::now_v7();
+            let event = match n % 3 {
+                0 => Event::new("participant.read", "participant", person).for_participant(person),
+                1 => Event::new("participant.update", "participant", person)
+                    .for_participant(person)
+                    .before(&json!({"last_name": format!("Maes{n}"), "phone": "0470 12 34 56"}))
+                    .after(&json!({"last_name": format!("Maes{n}"), "phone": "0470 65 43 21"})),
+                _ => Event::new("login.success", "user", round),
+            };
+            audit::record(&mut tx, &who, event).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        audit::seal(&test_db.db).await.expect("seal");
+    }
     let entries = audit::entries(&test_db.db).await.unwrap();
-    assert!(entries > 20, "the demo writes a log ({entries} entries)");
+    assert_eq!(entries, 60);
     (test_db, entries)
 }
 
