@@ -5,12 +5,11 @@
 use super::chain::{self, GENESIS, Hash, LINK_COLUMNS, Link, NotCleared, Walk, hex};
 use crate::{Access, Backend, Db, Result, StoreError, run};
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
 /// Entries sealed per transaction: a few milliseconds of SQLite's one writer.
 const SEAL_BATCH: i64 = 2_000;
-/// Entries read per query by [`verify`].
-const VERIFY_PAGE: i64 = 20_000;
 /// The PostgreSQL advisory lock the sealers of all nodes take turns with ("onramp" and 1).
 const SEAL_LOCK: i64 = 0x6f6e_7261_6d70_0001;
 
@@ -158,32 +157,16 @@ pub async fn checkpoint(db: &Db) -> Result<Checkpoint> {
 pub async fn verify(db: &Db, against: Option<&Checkpoint>) -> Result<Report> {
     let mut conn = db.conn().await?;
     let mut walk = Walk::new(against.and_then(Checkpoint::head));
-    let sql = format!(
-        "SELECT {LINK_COLUMNS} FROM audit_log WHERE seq IS NOT NULL AND seq >= $1 ORDER BY seq, id LIMIT $2"
-    );
-    // Keyset pages on (seq, id): a page starts at the last place seen, whose entries it skips.
-    let mut last: Option<(i64, i64)> = None;
-    'pages: loop {
-        let from = last.map_or(i64::MIN, |(seq, _)| seq);
-        let links: Vec<Link> = run!(&mut conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(from).bind(VERIFY_PAGE).fetch_all(c).await)?;
-        let full = links.len() as i64 == VERIFY_PAGE;
-        let mut new = 0;
-        for link in &links {
-            let key = (link.seq.unwrap_or_default(), link.id);
-            if last.is_some_and(|last| key <= last) {
-                continue;
-            }
-            new += 1;
-            last = Some(key);
-            if !walk.push(link) {
-                break 'pages;
+    // One query, its rows streamed: the engine reads on while the entries are hashed.
+    let sql = format!("SELECT {LINK_COLUMNS} FROM audit_log WHERE seq IS NOT NULL ORDER BY seq");
+    run!(&mut conn, c => {
+        let mut links = sqlx::query_as::<_, Link>(sqlx::AssertSqlSafe(sql.as_str())).fetch(c);
+        while let Some(link) = links.try_next().await? {
+            if !walk.push(&link) {
+                break;
             }
         }
-        if !full || new == 0 {
-            break;
-        }
-    }
+    });
     walk.finish();
     let sql = "SELECT COUNT(*) FROM audit_log WHERE seq IS NULL";
     let unsealed: i64 = run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await)?;
