@@ -328,3 +328,113 @@ impl Walk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(id: i64) -> Link {
+        Link {
+            id,
+            seq: None,
+            hash: None,
+            at: DateTime::from_timestamp_micros(1_765_000_000_123_456).unwrap(),
+            actor_user_id: Some(Uuid::from_u128(7)),
+            actor_label: "sofie.maes@gtb.demo".into(),
+            action: "participant.update".into(),
+            entity_type: "participant".into(),
+            entity_id: Some("p1".into()),
+            participant_id: Some(Uuid::from_u128(9)),
+            address: Some("192.0.2.7".into()),
+            request_id: None,
+            before_json: Some(r#"{"phone":"1"}"#.into()),
+            after_json: Some(r#"{"phone":"2"}"#.into()),
+            before_digest: None,
+            after_digest: None,
+            actor_digest: None,
+        }
+    }
+
+    /// A chain of `n` entries, sealed as the sealer seals them.
+    fn chain(n: i64) -> Vec<Link> {
+        let mut prev = GENESIS;
+        (1..=n)
+            .map(|seq| {
+                let mut l = link(seq + 100);
+                prev = l.hash_at(&prev, seq).unwrap();
+                l.seq = Some(seq);
+                l.hash = Some(prev.to_vec());
+                l
+            })
+            .collect()
+    }
+
+    fn walk(links: &[Link]) -> Option<Problem> {
+        let mut walk = Walk::new(None);
+        links.iter().all(|l| walk.push(l));
+        walk.finish();
+        walk.problem
+    }
+
+    #[test]
+    fn every_column_and_the_place_enter_the_hash() {
+        let base = link(1);
+        let h = base.hash_at(&GENESIS, 1).unwrap();
+        assert_ne!(h, base.hash_at(&GENESIS, 2).unwrap());
+        assert_ne!(h, base.hash_at(&[1; 32], 1).unwrap());
+        let changes: [fn(&mut Link); 8] = [
+            |l| l.actor_label.push('x'),
+            |l| l.address = None,
+            |l| l.request_id = Some(String::new()),
+            |l| l.entity_id = None,
+            |l| l.after_json = None,
+            |l| l.before_json = Some(r#"{"phone":"3"}"#.into()),
+            |l| l.at += chrono::Duration::microseconds(1),
+            |l| l.participant_id = None,
+        ];
+        for change in changes {
+            let mut other = base.clone();
+            change(&mut other);
+            assert_ne!(h, other.hash_at(&GENESIS, 1).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_redacted_part_keeps_the_hash_and_must_stay_empty() {
+        let l = link(1);
+        let h = l.hash_at(&GENESIS, 1).unwrap();
+        let mut redacted = l.clone();
+        redacted.before_digest = Some(image_digest(redacted.before_json.take().as_deref()).to_vec());
+        redacted.actor_digest = Some(actor_digest(&redacted.actor_label, redacted.address.as_deref()).to_vec());
+        redacted.actor_label.clear();
+        redacted.address = None;
+        assert_eq!(redacted.hash_at(&GENESIS, 1), Ok(h));
+        redacted.before_json = Some("{}".into());
+        assert_eq!(redacted.hash_at(&GENESIS, 1), Err(NotCleared("before")));
+    }
+
+    #[test]
+    fn the_walk_names_the_first_entry_changed_removed_or_inserted() {
+        assert_eq!(walk(&chain(5)), None);
+        let mut changed = chain(5);
+        changed[2].action = "participant.read".into();
+        assert_eq!(walk(&changed), Some(Problem::Changed { id: 103, seq: 3 }));
+        let mut removed = chain(5);
+        removed.remove(1);
+        assert_eq!(
+            walk(&removed),
+            Some(Problem::Removed { from: 2, to: 2, next_id: Some(103) })
+        );
+        let mut duplicate = chain(5);
+        let mut forged = link(999);
+        forged.seq = Some(3);
+        forged.hash = Some(vec![0; 32]);
+        duplicate.insert(3, forged);
+        assert_eq!(walk(&duplicate), Some(Problem::Inserted { id: 999, seq: 3 }));
+        assert_eq!(parse_hex(&hex(&[0xab; 32])), Some([0xab; 32]));
+        let mut against = Walk::new(Some((7, [0; 32])));
+        chain(5).iter().for_each(|l| assert!(against.push(l)));
+        against.finish();
+        assert_eq!(against.problem, Some(Problem::Removed { from: 6, to: 7, next_id: None }));
+    }
+}
