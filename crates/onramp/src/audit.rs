@@ -62,8 +62,8 @@ fn read_checkpoint(text: &str) -> Result<Checkpoint> {
     } else {
         std::fs::read_to_string(text).with_context(|| format!("cannot read the checkpoint {text}"))?
     };
-    let checkpoint: Checkpoint = serde_json::from_str(json.trim())
-        .context("a checkpoint is the JSON line `onramp audit checkpoint` prints")?;
+    let checkpoint: Checkpoint =
+        serde_json::from_str(json.trim()).context("a checkpoint is the JSON line `onramp audit checkpoint` prints")?;
     if checkpoint.head().is_none() {
         bail!("the checkpoint's hash is not 64 hexadecimal digits");
     }

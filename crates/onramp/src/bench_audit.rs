@@ -59,13 +59,19 @@ pub async fn verify(db: &Db, entries: i64, runs: usize) -> Result<()> {
             written += n;
         }
         let seconds = started.elapsed().as_secs_f64();
-        println!("wrote {to_add} audit entries in {seconds:.1} s ({:.0} entries/s)", to_add as f64 / seconds);
+        println!(
+            "wrote {to_add} audit entries in {seconds:.1} s ({:.0} entries/s)",
+            to_add as f64 / seconds
+        );
     }
     let started = Instant::now();
     let sealed = audit::seal(db).await.context("sealing")?;
     let seconds = started.elapsed().as_secs_f64();
     if sealed > 0 {
-        println!("sealed {sealed} entries in {seconds:.1} s ({:.0} entries/s)", sealed as f64 / seconds);
+        println!(
+            "sealed {sealed} entries in {seconds:.1} s ({:.0} entries/s)",
+            sealed as f64 / seconds
+        );
     }
     let mut rates = Vec::new();
     for _ in 0..runs {

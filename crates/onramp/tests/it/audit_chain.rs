@@ -91,7 +91,11 @@ async fn concurrent_writers_on_two_nodes_leave_a_chain_that_verifies() {
     let mut writers = Vec::new();
     for writer in 0..6 {
         let (coach, organisation) = (coach.clone(), maasland.clone());
-        let base = if writer % 2 == 0 { app.base.clone() } else { second.clone() };
+        let base = if writer % 2 == 0 {
+            app.base.clone()
+        } else {
+            second.clone()
+        };
         writers.push(tokio::spawn(async move {
             for n in 0..12 {
                 let body = json!({"organisation_id": organisation, "first_name": "Parallel", "last_name": format!("Schrijver{writer}x{n}"),
@@ -127,9 +131,14 @@ async fn concurrent_writers_on_two_nodes_leave_a_chain_that_verifies() {
     let (ok, out) = audit_cli(app.database_url(), &["verify", "--against", checkpoint.trim()]).await;
     assert!(ok, "{out}");
     drop_triggers(&app.db).await;
-    exec(&app.db, &format!("DELETE FROM audit_log WHERE seq = {entries}")).await.unwrap();
+    exec(&app.db, &format!("DELETE FROM audit_log WHERE seq = {entries}"))
+        .await
+        .unwrap();
     let (ok, _) = audit_cli(app.database_url(), &["verify"]).await;
-    assert!(ok, "without a checkpoint, the last entry's removal leaves a chain that verifies");
+    assert!(
+        ok,
+        "without a checkpoint, the last entry's removal leaves a chain that verifies"
+    );
     let (ok, out) = audit_cli(app.database_url(), &["verify", "--against", checkpoint.trim()]).await;
     assert!(!ok, "{out}");
     assert!(out.contains(&format!("entry seq {entries} was removed")), "{out}");
@@ -141,10 +150,18 @@ async fn verify_names_the_entry_changed() {
     let k = entries / 2;
     let id = id_at(&test_db.db, k).await;
     drop_triggers(&test_db.db).await;
-    exec(&test_db.db, &format!("UPDATE audit_log SET actor_label = 'someone else' WHERE id = {id}")).await.unwrap();
+    exec(
+        &test_db.db,
+        &format!("UPDATE audit_log SET actor_label = 'someone else' WHERE id = {id}"),
+    )
+    .await
+    .unwrap();
     let (ok, out) = audit_cli(&test_db.url, &["verify"]).await;
     assert!(!ok, "{out}");
-    assert!(out.contains(&format!("FAILED: entry id {id} (seq {k}) was changed")), "{out}");
+    assert!(
+        out.contains(&format!("FAILED: entry id {id} (seq {k}) was changed")),
+        "{out}"
+    );
     assert!(out.contains(&format!("{} entries before it verified", k - 1)), "{out}");
 }
 
@@ -154,10 +171,17 @@ async fn verify_names_the_entry_removed() {
     let k = entries / 3;
     let next = id_at(&test_db.db, k + 1).await;
     drop_triggers(&test_db.db).await;
-    exec(&test_db.db, &format!("DELETE FROM audit_log WHERE seq = {k}")).await.unwrap();
+    exec(&test_db.db, &format!("DELETE FROM audit_log WHERE seq = {k}"))
+        .await
+        .unwrap();
     let (ok, out) = audit_cli(&test_db.url, &["verify"]).await;
     assert!(!ok, "{out}");
-    assert!(out.contains(&format!("FAILED: entry seq {k} was removed (just before entry id {next})")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "FAILED: entry seq {k} was removed (just before entry id {next})"
+        )),
+        "{out}"
+    );
 }
 
 #[tokio::test]
@@ -168,7 +192,9 @@ async fn verify_names_the_entry_inserted() {
     drop_triggers(db).await;
     // Room at place k (through negative places: the unique index checks each row), then a forged
     // entry there whose hash follows from the entry before, as the sealer would have made it.
-    exec(db, &format!("UPDATE audit_log SET seq = -seq - 1 WHERE seq >= {k}")).await.unwrap();
+    exec(db, &format!("UPDATE audit_log SET seq = -seq - 1 WHERE seq >= {k}"))
+        .await
+        .unwrap();
     exec(db, "UPDATE audit_log SET seq = -seq WHERE seq < 0").await.unwrap();
     let copy = "INSERT INTO audit_log (at, actor_user_id, actor_label, action, entity_type, entity_id, participant_id,
                     address, request_id, before_json, after_json)
@@ -177,30 +203,43 @@ async fn verify_names_the_entry_inserted() {
     exec(db, copy).await.unwrap();
     let forged = scalar(db, "SELECT MAX(id) FROM audit_log".into()).await;
     let mut conn = db.conn().await.unwrap();
-    let before = audit::sealing::link(&mut conn, id_at(db, k - 1).await).await.unwrap().unwrap();
+    let before = audit::sealing::link(&mut conn, id_at(db, k - 1).await)
+        .await
+        .unwrap()
+        .unwrap();
     let link = audit::sealing::link(&mut conn, forged).await.unwrap().unwrap();
     drop(conn);
     let prev: [u8; 32] = before.hash.unwrap().try_into().unwrap();
     let hash = link.hash_at(&prev, k).unwrap();
     let mut tx = db.begin().await.unwrap();
     run!(&mut tx, c => sqlx::query("UPDATE audit_log SET seq = $1, hash = $2 WHERE id = $3")
-        .bind(k).bind(hash.to_vec()).bind(forged).execute(c).await.map(|_| ())).unwrap();
+        .bind(k).bind(hash.to_vec()).bind(forged).execute(c).await.map(|_| ()))
+    .unwrap();
     tx.commit().await.unwrap();
 
     let (ok, out) = audit_cli(&test_db.url, &["verify"]).await;
     assert!(!ok, "{out}");
-    assert!(out.contains(&format!("FAILED: entry id {forged} (seq {k}) was inserted")), "{out}");
+    assert!(
+        out.contains(&format!("FAILED: entry id {forged} (seq {k}) was inserted")),
+        "{out}"
+    );
 }
 
 #[tokio::test]
 async fn only_sealing_and_redaction_change_an_entry_and_the_chain_still_verifies() {
     let (test_db, _) = sealed_demo().await;
     let db = &test_db.db;
-    let id = scalar(db, "SELECT MIN(id) FROM audit_log WHERE after_json IS NOT NULL AND seq IS NOT NULL".into()).await;
+    let id = scalar(
+        db,
+        "SELECT MIN(id) FROM audit_log WHERE after_json IS NOT NULL AND seq IS NOT NULL".into(),
+    )
+    .await;
     let refused = [
         format!("UPDATE audit_log SET seq = NULL, hash = NULL WHERE id = {id}"),
         format!("UPDATE audit_log SET after_json = NULL WHERE id = {id}"),
-        format!("INSERT INTO audit_log (at, actor_label, action, entity_type, seq) SELECT at, 'x', 'x', 'x', 999999 FROM audit_log WHERE id = {id}"),
+        format!(
+            "INSERT INTO audit_log (at, actor_label, action, entity_type, seq) SELECT at, 'x', 'x', 'x', 999999 FROM audit_log WHERE id = {id}"
+        ),
     ];
     for sql in &refused {
         assert!(exec(db, sql).await.is_err(), "refused: {sql}");
@@ -208,7 +247,11 @@ async fn only_sealing_and_redaction_change_an_entry_and_the_chain_still_verifies
 
     // A sealed entry redacted, and an unsealed one redacted before its sealing.
     let mut tx = db.begin().await.unwrap();
-    assert!(audit::redact(&mut tx, id, &[Part::Before, Part::After, Part::Actor]).await.unwrap());
+    assert!(
+        audit::redact(&mut tx, id, &[Part::Before, Part::After, Part::Actor])
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
     let mut tx = db.begin().await.unwrap();
     let event = Event::new("participant.update", "participant", "x").after(&json!({"last_name": "Peeters"}));
@@ -232,11 +275,23 @@ async fn only_sealing_and_redaction_change_an_entry_and_the_chain_still_verifies
     assert!(ok, "{out}");
 
     // Text put back into a redacted part is found.
-    assert!(exec(db, &format!("UPDATE audit_log SET after_json = '{{}}' WHERE id = {id}")).await.is_err());
+    assert!(
+        exec(db, &format!("UPDATE audit_log SET after_json = '{{}}' WHERE id = {id}"))
+            .await
+            .is_err()
+    );
     drop_triggers(db).await;
-    exec(db, &format!("UPDATE audit_log SET after_json = '{{\"forged\": 1}}' WHERE id = {id}")).await.unwrap();
+    exec(
+        db,
+        &format!("UPDATE audit_log SET after_json = '{{\"forged\": 1}}' WHERE id = {id}"),
+    )
+    .await
+    .unwrap();
     let (ok, out) = audit_cli(&test_db.url, &["verify"]).await;
     assert!(!ok, "{out}");
-    assert!(out.contains(&format!("entry id {id} (seq {})", link.seq.unwrap())), "{out}");
+    assert!(
+        out.contains(&format!("entry id {id} (seq {})", link.seq.unwrap())),
+        "{out}"
+    );
     assert!(out.contains("after part is marked redacted"), "{out}");
 }

@@ -120,12 +120,9 @@ impl Link {
             "before",
             || image_digest(self.before_json.as_deref()),
         )?;
-        let after = part(
-            self.after_digest.as_deref(),
-            self.after_json.is_none(),
-            "after",
-            || image_digest(self.after_json.as_deref()),
-        )?;
+        let after = part(self.after_digest.as_deref(), self.after_json.is_none(), "after", || {
+            image_digest(self.after_json.as_deref())
+        })?;
         let mut h = Sha256::new();
         h.update(prev);
         h.update(seq.to_be_bytes());
@@ -204,7 +201,10 @@ impl fmt::Display for Problem {
             }
             Problem::Inserted { id, seq } => write!(f, "entry id {id} (seq {seq}) was inserted"),
             Problem::NotCleared { id, seq, part } => {
-                write!(f, "entry id {id} (seq {seq}) was changed: its {part} part is marked redacted but holds text")
+                write!(
+                    f,
+                    "entry id {id} (seq {seq}) was changed: its {part} part is marked redacted but holds text"
+                )
             }
             Problem::Checkpoint { id, seq } => write!(
                 f,
@@ -260,9 +260,7 @@ impl Walk {
         let id = link.id;
         if seq < self.expected {
             // A second entry at a place already taken: the one that does not follow was inserted.
-            let follows = link
-                .hash_at(&self.prev_prev, seq)
-                .is_ok_and(|h| Some(h) == stored);
+            let follows = link.hash_at(&self.prev_prev, seq).is_ok_and(|h| Some(h) == stored);
             let inserted = match (follows, self.prev_id) {
                 (true, Some(prev_id)) => prev_id,
                 _ => id,
@@ -286,10 +284,7 @@ impl Walk {
             }
         };
         if Some(computed) != stored {
-            let shifted = seq > 1
-                && link
-                    .hash_at(&self.prev_prev, seq - 1)
-                    .is_ok_and(|h| Some(h) == stored);
+            let shifted = seq > 1 && link.hash_at(&self.prev_prev, seq - 1).is_ok_and(|h| Some(h) == stored);
             self.problem = Some(match (shifted, self.prev_id) {
                 // It was sealed one place earlier, after the entry before the one now before it.
                 (true, Some(prev_id)) => Problem::Inserted {
@@ -423,7 +418,11 @@ mod tests {
         removed.remove(1);
         assert_eq!(
             walk(&removed),
-            Some(Problem::Removed { from: 2, to: 2, next_id: Some(103) })
+            Some(Problem::Removed {
+                from: 2,
+                to: 2,
+                next_id: Some(103)
+            })
         );
         let mut duplicate = chain(5);
         let mut forged = link(999);
@@ -435,6 +434,13 @@ mod tests {
         let mut against = Walk::new(Some((7, [0; 32])));
         chain(5).iter().for_each(|l| assert!(against.push(l)));
         against.finish();
-        assert_eq!(against.problem, Some(Problem::Removed { from: 6, to: 7, next_id: None }));
+        assert_eq!(
+            against.problem,
+            Some(Problem::Removed {
+                from: 6,
+                to: 7,
+                next_id: None
+            })
+        );
     }
 }

@@ -45,7 +45,10 @@ pub struct Report {
 fn no_entry_sealable(link: &Link, NotCleared(part): NotCleared) -> StoreError {
     StoreError::Corrupt {
         column: "audit_log",
-        value: format!("entry {} cannot be sealed: its {part} part is marked redacted but holds text", link.id),
+        value: format!(
+            "entry {} cannot be sealed: its {part} part is marked redacted but holds text",
+            link.id
+        ),
     }
 }
 
