@@ -266,7 +266,7 @@ async fn only_sealing_and_redaction_change_an_entry_and_the_chain_still_verifies
     let mut conn = db.conn().await.unwrap();
     let link = audit::sealing::link(&mut conn, id).await.unwrap().unwrap();
     drop(conn);
-    assert!(link.after_json.is_none() && link.before_json.is_none() && link.actor_label.is_empty());
+    assert!(link.entry.after_json.is_none() && link.entry.before_json.is_none() && link.entry.actor_label.is_empty());
     assert!(link.after_digest.is_some_and(|d| d.len() == 32));
     let report = audit::verify(db, None).await.unwrap();
     assert_eq!(report.problem, None);

@@ -2,7 +2,7 @@
 //! checks a chain entry by entry and names the first entry changed, removed or inserted. No I/O:
 //! [`super::sealing`] reads and writes the entries.
 
-use chrono::{DateTime, Utc};
+use super::Entry;
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::sync::LazyLock;
@@ -14,24 +14,14 @@ pub type Hash = [u8; 32];
 /// The hash "before" the first entry.
 pub const GENESIS: Hash = [0; 32];
 
-/// An entry as the chain sees it: every column, its place and hash (`None` until sealed), and the
+/// An entry as the chain sees it: the entry, its place and hash (`None` until sealed), and the
 /// digests of the parts anonymisation has cleared.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Link {
-    pub id: i64,
+    #[sqlx(flatten)]
+    pub entry: Entry,
     pub seq: Option<i64>,
     pub hash: Option<Vec<u8>>,
-    pub at: DateTime<Utc>,
-    pub actor_user_id: Option<Uuid>,
-    pub actor_label: String,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: Option<String>,
-    pub participant_id: Option<Uuid>,
-    pub address: Option<String>,
-    pub request_id: Option<String>,
-    pub before_json: Option<String>,
-    pub after_json: Option<String>,
     pub before_digest: Option<Vec<u8>>,
     pub after_digest: Option<Vec<u8>>,
     pub actor_digest: Option<Vec<u8>>,
@@ -110,30 +100,33 @@ impl Link {
     pub fn hash_at(&self, prev: &Hash, seq: i64) -> Result<Hash, NotCleared> {
         let actor = part(
             self.actor_digest.as_deref(),
-            self.actor_label.is_empty() && self.address.is_none(),
+            self.entry.actor_label.is_empty() && self.entry.address.is_none(),
             "actor",
-            || actor_digest(&self.actor_label, self.address.as_deref()),
+            || actor_digest(&self.entry.actor_label, self.entry.address.as_deref()),
         )?;
         let before = part(
             self.before_digest.as_deref(),
-            self.before_json.is_none(),
+            self.entry.before_json.is_none(),
             "before",
-            || image_digest(self.before_json.as_deref()),
+            || image_digest(self.entry.before_json.as_deref()),
         )?;
-        let after = part(self.after_digest.as_deref(), self.after_json.is_none(), "after", || {
-            image_digest(self.after_json.as_deref())
-        })?;
+        let after = part(
+            self.after_digest.as_deref(),
+            self.entry.after_json.is_none(),
+            "after",
+            || image_digest(self.entry.after_json.as_deref()),
+        )?;
         let mut h = Sha256::new();
         h.update(prev);
         h.update(seq.to_be_bytes());
-        h.update(self.id.to_be_bytes());
-        h.update(self.at.timestamp_micros().to_be_bytes());
-        put_opt_id(&mut h, self.actor_user_id);
-        put_text(&mut h, &self.action);
-        put_text(&mut h, &self.entity_type);
-        put_opt_text(&mut h, self.entity_id.as_deref());
-        put_opt_id(&mut h, self.participant_id);
-        put_opt_text(&mut h, self.request_id.as_deref());
+        h.update(self.entry.id.to_be_bytes());
+        h.update(self.entry.at.timestamp_micros().to_be_bytes());
+        put_opt_id(&mut h, self.entry.actor_user_id);
+        put_text(&mut h, &self.entry.action);
+        put_text(&mut h, &self.entry.entity_type);
+        put_opt_text(&mut h, self.entry.entity_id.as_deref());
+        put_opt_id(&mut h, self.entry.participant_id);
+        put_opt_text(&mut h, self.entry.request_id.as_deref());
         h.update(actor);
         h.update(before);
         h.update(after);
@@ -257,7 +250,7 @@ impl Walk {
         }
         let Some(seq) = link.seq else { return true };
         let stored: Option<Hash> = link.hash.as_deref().and_then(|h| h.try_into().ok());
-        let id = link.id;
+        let id = link.entry.id;
         if seq < self.expected {
             // A second entry at a place already taken: the one that does not follow was inserted.
             let follows = link.hash_at(&self.prev_prev, seq).is_ok_and(|h| Some(h) == stored);
@@ -330,20 +323,22 @@ mod tests {
 
     fn link(id: i64) -> Link {
         Link {
-            id,
+            entry: Entry {
+                id,
+                at: chrono::DateTime::from_timestamp_micros(1_765_000_000_123_456).unwrap(),
+                actor_user_id: Some(Uuid::from_u128(7)),
+                actor_label: "sofie.maes@gtb.demo".into(),
+                action: "participant.update".into(),
+                entity_type: "participant".into(),
+                entity_id: Some("p1".into()),
+                participant_id: Some(Uuid::from_u128(9)),
+                address: Some("192.0.2.7".into()),
+                request_id: None,
+                before_json: Some(r#"{"phone":"1"}"#.into()),
+                after_json: Some(r#"{"phone":"2"}"#.into()),
+            },
             seq: None,
             hash: None,
-            at: DateTime::from_timestamp_micros(1_765_000_000_123_456).unwrap(),
-            actor_user_id: Some(Uuid::from_u128(7)),
-            actor_label: "sofie.maes@gtb.demo".into(),
-            action: "participant.update".into(),
-            entity_type: "participant".into(),
-            entity_id: Some("p1".into()),
-            participant_id: Some(Uuid::from_u128(9)),
-            address: Some("192.0.2.7".into()),
-            request_id: None,
-            before_json: Some(r#"{"phone":"1"}"#.into()),
-            after_json: Some(r#"{"phone":"2"}"#.into()),
             before_digest: None,
             after_digest: None,
             actor_digest: None,
@@ -378,14 +373,14 @@ mod tests {
         assert_ne!(h, base.hash_at(&GENESIS, 2).unwrap());
         assert_ne!(h, base.hash_at(&[1; 32], 1).unwrap());
         let changes: [fn(&mut Link); 8] = [
-            |l| l.actor_label.push('x'),
-            |l| l.address = None,
-            |l| l.request_id = Some(String::new()),
-            |l| l.entity_id = None,
-            |l| l.after_json = None,
-            |l| l.before_json = Some(r#"{"phone":"3"}"#.into()),
-            |l| l.at += chrono::Duration::microseconds(1),
-            |l| l.participant_id = None,
+            |l| l.entry.actor_label.push('x'),
+            |l| l.entry.address = None,
+            |l| l.entry.request_id = Some(String::new()),
+            |l| l.entry.entity_id = None,
+            |l| l.entry.after_json = None,
+            |l| l.entry.before_json = Some(r#"{"phone":"3"}"#.into()),
+            |l| l.entry.at += chrono::Duration::microseconds(1),
+            |l| l.entry.participant_id = None,
         ];
         for change in changes {
             let mut other = base.clone();
@@ -399,12 +394,13 @@ mod tests {
         let l = link(1);
         let h = l.hash_at(&GENESIS, 1).unwrap();
         let mut redacted = l.clone();
-        redacted.before_digest = Some(image_digest(redacted.before_json.take().as_deref()).to_vec());
-        redacted.actor_digest = Some(actor_digest(&redacted.actor_label, redacted.address.as_deref()).to_vec());
-        redacted.actor_label.clear();
-        redacted.address = None;
+        redacted.before_digest = Some(image_digest(redacted.entry.before_json.take().as_deref()).to_vec());
+        redacted.actor_digest =
+            Some(actor_digest(&redacted.entry.actor_label, redacted.entry.address.as_deref()).to_vec());
+        redacted.entry.actor_label.clear();
+        redacted.entry.address = None;
         assert_eq!(redacted.hash_at(&GENESIS, 1), Ok(h));
-        redacted.before_json = Some("{}".into());
+        redacted.entry.before_json = Some("{}".into());
         assert_eq!(redacted.hash_at(&GENESIS, 1), Err(NotCleared("before")));
     }
 
@@ -412,7 +408,7 @@ mod tests {
     fn the_walk_names_the_first_entry_changed_removed_or_inserted() {
         assert_eq!(walk(&chain(5)), None);
         let mut changed = chain(5);
-        changed[2].action = "participant.read".into();
+        changed[2].entry.action = "participant.read".into();
         assert_eq!(walk(&changed), Some(Problem::Changed { id: 103, seq: 3 }));
         let mut removed = chain(5);
         removed.remove(1);

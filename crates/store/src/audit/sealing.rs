@@ -47,7 +47,7 @@ fn no_entry_sealable(link: &Link, NotCleared(part): NotCleared) -> StoreError {
         column: "audit_log",
         value: format!(
             "entry {} cannot be sealed: its {part} part is marked redacted but holds text",
-            link.id
+            link.entry.id
         ),
     }
 }
@@ -100,7 +100,7 @@ pub async fn seal(db: &Db) -> Result<u64> {
         for link in &links {
             seq += 1;
             prev = link.hash_at(&prev, seq).map_err(|e| no_entry_sealable(link, e))?;
-            ids.push(link.id);
+            ids.push(link.entry.id);
             seqs.push(seq);
             hashes.push(prev.to_vec());
         }
@@ -220,16 +220,16 @@ pub async fn redact(tx: &mut impl Access, id: i64, parts: &[Part]) -> Result<boo
     for part in parts {
         match part {
             Part::Before if link.before_digest.is_none() => {
-                link.before_digest = Some(chain::image_digest(link.before_json.take().as_deref()).to_vec());
+                link.before_digest = Some(chain::image_digest(link.entry.before_json.take().as_deref()).to_vec());
             }
             Part::After if link.after_digest.is_none() => {
-                link.after_digest = Some(chain::image_digest(link.after_json.take().as_deref()).to_vec());
+                link.after_digest = Some(chain::image_digest(link.entry.after_json.take().as_deref()).to_vec());
             }
             Part::Actor if link.actor_digest.is_none() => {
-                let digest = chain::actor_digest(&link.actor_label, link.address.as_deref());
+                let digest = chain::actor_digest(&link.entry.actor_label, link.entry.address.as_deref());
                 link.actor_digest = Some(digest.to_vec());
-                link.actor_label.clear();
-                link.address = None;
+                link.entry.actor_label.clear();
+                link.entry.address = None;
             }
             _ => {}
         }
@@ -238,8 +238,8 @@ pub async fn redact(tx: &mut impl Access, id: i64, parts: &[Part]) -> Result<boo
                    actor_label = $5, address = $6, actor_digest = $7
                WHERE id = $8";
     run!(tx, c => sqlx::query(sql)
-        .bind(&link.before_json).bind(&link.before_digest).bind(&link.after_json).bind(&link.after_digest)
-        .bind(&link.actor_label).bind(&link.address).bind(&link.actor_digest).bind(id)
+        .bind(&link.entry.before_json).bind(&link.before_digest).bind(&link.entry.after_json).bind(&link.after_digest)
+        .bind(&link.entry.actor_label).bind(&link.entry.address).bind(&link.actor_digest).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(true)
 }
