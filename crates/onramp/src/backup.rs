@@ -127,13 +127,10 @@ async fn check_migrations(db: &Db) -> Result<bool> {
     Ok(state.is_current())
 }
 
-/// HOOK(audit-verify): the lead wires this to the audit chain's verification (`onramp audit
-/// verify`, issue 26) once that is on main: `Ok(true)` when the chain verifies, `Ok(false)` after
-/// printing the first entry that was changed, removed or inserted. Until then there is no chain
-/// to verify, and the restore says so.
-async fn check_audit(_db: &Db) -> Result<bool> {
-    println!("audit log: not verified (this onramp has no audit chain yet)");
-    Ok(true)
+/// The audit chain must verify: `onramp audit verify`, its line printed; false (after naming the
+/// first entry changed, removed or inserted) when it does not.
+async fn check_audit(db: &Db) -> Result<bool> {
+    crate::audit::check(db, None).await
 }
 
 async fn open(url: &str, reader_cache_mib: u32) -> Result<Db> {

@@ -54,6 +54,9 @@ pub enum Command {
     Restore { path: std::path::PathBuf },
     /// Fill an empty database with realistic synthetic demo data.
     Demo,
+    /// The tamper-evident audit log: verify its chain, print its head, seal it (docs/audit.md).
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -138,6 +141,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         runs: usize,
     },
+    /// The audit chain: adds audit entries as the application writes them until the log holds
+    /// ENTRIES (for good), seals them, then verifies the whole chain RUNS times; prints entries
+    /// per second (medians).
+    Audit {
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: i64,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
     /// dashboard and the cost-benefit for a region and for everything over a year.
     Generated {
@@ -146,6 +158,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2026)]
         year: i32,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole chain; fails naming the first entry changed, removed or inserted.
+    Verify {
+        /// A checkpoint kept outside the database (the JSON line, or a file holding it): the
+        /// chain must still hold it, which also finds the last entries removed.
+        #[arg(long)]
+        against: Option<String>,
+    },
+    /// Seal what waits, then print the head of the chain (count, hash, time) as one JSON line,
+    /// to be kept outside the database.
+    Checkpoint,
+    /// Give every committed entry its place in the chain now (the server does it every second).
+    Seal,
 }
 
 #[derive(Debug, Args)]
@@ -299,6 +327,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench(BenchCommand::Research { runs }) => crate::bench::research(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Esf { runs }) => crate::bench_esf::esf(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
+        Command::Bench(BenchCommand::Audit { entries, runs }) => {
+            crate::bench_audit::verify(&db, entries, runs.max(1)).await
+        }
+        Command::Audit(AuditCommand::Verify { against }) => crate::audit::verify(&db, against.as_deref()).await,
+        Command::Audit(AuditCommand::Checkpoint) => crate::audit::checkpoint(&db).await,
+        Command::Audit(AuditCommand::Seal) => crate::audit::seal(&db).await,
         Command::Generate { scale, seed, until } => {
             let scale = crate::generate::Scale::named(&scale)?;
             let until = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").context("--until is YYYY-MM-DD")?;

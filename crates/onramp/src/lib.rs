@@ -1,7 +1,9 @@
 //! The `onramp` binary's library: command-line interface and demo data.
 
+mod audit;
 mod backup;
 pub mod bench;
+mod bench_audit;
 mod bench_cost_benefit;
 mod bench_esf;
 mod bench_memory;

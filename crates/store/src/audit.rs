@@ -1,6 +1,12 @@
 //! The append-only audit log: sign-ins, every change (before and after), and
 //! every read of a participant file. Written in the same transaction as the
-//! change it records, so there is never a change without its entry.
+//! change it records, so there is never a change without its entry. Each entry is written
+//! unsealed and then sealed into a hash chain ([`sealing`], docs/audit.md).
+
+pub mod chain;
+pub mod sealing;
+
+pub use sealing::{Checkpoint, Part, Report, checkpoint, entries, redact, seal, verify};
 
 use crate::{Access, Result, now, run};
 use chrono::{DateTime, Utc};

@@ -72,6 +72,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     spawn_housekeeping(state.db.clone());
     spawn_digest(state.clone());
+    spawn_audit_sealer(state.db.clone());
     let header_read_timeout = state.config.header_read_timeout;
     let router = app(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -134,6 +135,36 @@ fn spawn_housekeeping(db: Db) {
             .await;
             if let Err(error) = result {
                 tracing::warn!(%error, "housekeeping failed; will retry");
+            }
+        }
+    });
+}
+
+/// Seals the audit entries committed since (every second, so an entry has its place in the chain
+/// right after it commits), and logs the head of the chain at start and then once a day, so that
+/// it is kept outside the database (docs/audit.md). Safe with several nodes: one seals at a time.
+fn spawn_audit_sealer(db: Db) {
+    tokio::spawn(async move {
+        let mut seal = tokio::time::interval(std::time::Duration::from_secs(1));
+        seal.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut checkpoint = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            let log = tokio::select! {
+                _ = seal.tick() => false,
+                _ = checkpoint.tick() => true,
+            };
+            if let Err(error) = onramp_store::audit::seal(&db).await {
+                tracing::error!(%error, "sealing the audit log failed; will retry");
+                continue;
+            }
+            if log {
+                match onramp_store::audit::checkpoint(&db).await {
+                    Ok(head) => tracing::info!(
+                        count = head.count, hash = %head.hash, at = %head.at,
+                        "audit checkpoint (keep it: onramp audit verify --against)"
+                    ),
+                    Err(error) => tracing::warn!(%error, "cannot read the audit checkpoint"),
+                }
             }
         }
     });

@@ -122,6 +122,7 @@ async fn a_backup_taken_while_writes_go_on_restores_every_write_acknowledged_bef
         assert!(out.contains("integrity check: ok"), "{out}");
     }
     assert!(out.contains("current: yes"), "{out}");
+    assert!(out.contains("audit log: verified"), "{out}");
     assert_eq!(
         found(&fresh.url, "participants", "id", &before).await,
         before.len(),

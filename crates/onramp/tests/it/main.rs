@@ -8,6 +8,7 @@ mod account;
 mod agreements;
 mod api_contract;
 mod audit;
+mod audit_chain;
 mod auth;
 mod backup;
 mod calendars;

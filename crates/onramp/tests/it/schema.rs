@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 const TYPE_PAIRS: &[(&str, &str)] = &[
     // UUIDv7 keys, made in Rust: 16 bytes in SQLite.
     ("BLOB", "uuid"),
+    // Hashes and digests (the audit chain, migration 0046): bytes on both.
+    ("BLOB", "bytea"),
     ("TEXT", "text"),
     // Instants: RFC 3339 text in SQLite, truncated to microseconds in Rust (`onramp_store::now`).
     ("TEXT", "timestamp with time zone"),
