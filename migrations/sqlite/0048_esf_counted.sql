@@ -5,7 +5,7 @@
 -- reads the cells, and the dated cells after its day for the people whose standing turns on the day
 -- (left less than six months ago). `counted` says an operation's rows are complete;
 -- start-up counts the operations that are not. Keep in step with ../postgres/0048_esf_counted.sql.
-ALTER TABLE esf_operations ADD COLUMN counted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE esf_operations ADD COLUMN counted BOOLEAN NOT NULL DEFAULT FALSE;
 
 CREATE TABLE esf_counted (
     operation_id    BLOB NOT NULL REFERENCES esf_operations (id) ON DELETE CASCADE,
