@@ -341,14 +341,19 @@ pub struct PostcodeTable {
 }
 
 pub async fn postcode_table(conn: &mut impl Access) -> Result<PostcodeTable> {
-    let sql = "SELECT COUNT(*) FROM postcode_degurba";
-    let postcodes: i64 = run!(conn, c => sqlx::query_scalar(sql).fetch_one(c).await)?;
+    let postcodes = postcode_count(conn).await?;
     let sql = "SELECT p.postcode, COUNT(*) FROM participants p
                WHERE p.postcode IS NOT NULL
                  AND NOT EXISTS (SELECT 1 FROM postcode_degurba d WHERE d.postcode = p.postcode)
                GROUP BY p.postcode ORDER BY COUNT(*) DESC, p.postcode LIMIT 100";
     let unknown = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
     Ok(PostcodeTable { postcodes, unknown })
+}
+
+/// How many postcodes the reference table lists.
+pub async fn postcode_count(conn: &mut impl Access) -> Result<i64> {
+    let sql = "SELECT COUNT(*) FROM postcode_degurba";
+    Ok(run!(conn, c => sqlx::query_scalar(sql).fetch_one(c).await)?)
 }
 
 /// Replaces the whole reference table, then counts every operation anew (a postcode's class

@@ -179,7 +179,12 @@ pub(crate) async fn refresh(tx: &mut impl Access, participant_ids: &[Uuid]) -> R
         return Ok(());
     }
     let trajectories = esf::trajectories_of(tx, participant_ids).await?;
-    let ids: Vec<Uuid> = trajectories.iter().map(|t| t.id).collect();
+    // Outcomes and check-ins only of trajectories an operation covers: most writes touch none.
+    let ids: Vec<Uuid> = trajectories
+        .iter()
+        .filter(|t| operations.iter().any(|o| o.covers(t)))
+        .map(|t| t.id)
+        .collect();
     let results = if ids.is_empty() {
         Results::default()
     } else {

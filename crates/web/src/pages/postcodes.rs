@@ -23,8 +23,18 @@ struct PostcodesTemplate {
     errors: Vec<String>,
 }
 
-async fn page(state: &AppState, ctx: &Ctx, replaced: bool, errors: Vec<String>) -> PageResult {
-    let table = service::table(state, ctx).await?;
+/// The page with `table` as it stands (read here unless the upload just returned it).
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    table: Option<PostcodeTable>,
+    replaced: bool,
+    errors: Vec<String>,
+) -> PageResult {
+    let table = match table {
+        Some(table) => table,
+        None => service::table(state, ctx).await?,
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -40,7 +50,7 @@ async fn page(state: &AppState, ctx: &Ctx, replaced: bool, errors: Vec<String>) 
 }
 
 pub async fn show(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    page(&state, &ctx, false, Vec::new()).await
+    page(&state, &ctx, None, false, Vec::new()).await
 }
 
 pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut multipart: Multipart) -> PageResult {
@@ -59,7 +69,7 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
         }
     }
     match service::replace(&state, &ctx, &file).await {
-        Ok(_) => page(&state, &ctx, true, Vec::new()).await,
+        Ok(table) => page(&state, &ctx, Some(table), true, Vec::new()).await,
         Err(AppError::Invalid(errors)) => {
             let lang = ctx.language;
             let lines = errors
@@ -67,7 +77,7 @@ pub async fn upload(State(state): State<AppState>, PageCtx(ctx): PageCtx, mut mu
                 .iter()
                 .map(|e| format!("{}: {}", place(&ctx, &e.field), crate::i18n::field_error_text(lang, e)))
                 .collect();
-            page(&state, &ctx, false, lines).await
+            page(&state, &ctx, None, false, lines).await
         }
         Err(error) => Err(error.into()),
     }

@@ -124,14 +124,13 @@ pub async fn indicators(
     require(&ctx.actor, Action::ViewEsfIndicators)?;
     let mut conn = state.db.conn().await?;
     let operation = esf::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let mut report = esf_kept::report(&mut conn, id, period.year(), on).await?;
+    let report = esf_kept::report(&mut conn, id, period.year(), on).await?;
     let issues = rules::check(&report);
     let exact = policy::sees_exact_figures(&ctx.actor);
     let hidden = if exact {
         BTreeSet::new()
     } else {
-        // Outside the care relationship: no one's standing, and small cells hidden.
-        report.standings.clear();
+        // Outside the care relationship small cells are hidden (the report holds no one's standing).
         rules::hidden_cells(&report, state.config.small_cell_threshold)
     };
     Ok(Indicators {

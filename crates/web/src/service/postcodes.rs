@@ -27,7 +27,7 @@ pub async fn replace(state: &AppState, ctx: &Ctx, csv: &[u8]) -> Result<Postcode
     let rows = read_csv(csv)?;
     let areas = esf_reference::parse_table(&rows).map_err(AppError::Invalid)?;
     let mut tx = state.db.begin().await?;
-    let before = esf::postcode_table(&mut tx).await?.postcodes;
+    let before = esf::postcode_count(&mut tx).await?;
     let written = esf::replace_postcode_table(&mut tx, &areas).await?;
     // The table is reference data, not anyone's: the entry keeps the counts, not the rows.
     let event = Event::new("postcode_degurba.replace", "postcode_degurba", Uuid::nil())
