@@ -153,9 +153,9 @@ fn spawn_audit_sealer(db: Db) {
                 _ = seal.tick() => false,
                 _ = checkpoint.tick() => true,
             };
+            // A failed seal does not skip the day's checkpoint, which only reads the head.
             if let Err(error) = onramp_store::audit::seal(&db).await {
                 tracing::error!(%error, "sealing the audit log failed; will retry");
-                continue;
             }
             if log {
                 match onramp_store::audit::checkpoint(&db).await {
