@@ -188,7 +188,7 @@ fn change(step: &mut Step, parsed: Parsed) {
 
 /// Whether a step still to do is past its due date on `today` (the plan page says so in words).
 pub fn is_overdue(step: &Step, today: NaiveDate) -> bool {
-    matches!(step.status, StepStatus::Planned | StepStatus::InProgress) && step.due_on.is_some_and(|d| d < today)
+    step.status.is_open() && step.due_on.is_some_and(|d| d < today)
 }
 
 #[cfg(test)]

@@ -41,6 +41,13 @@ string_enum! {
     }
 }
 
+impl StepStatus {
+    /// Still to do: planned or in progress (not done, not dropped).
+    pub fn is_open(self) -> bool {
+        matches!(self, StepStatus::Planned | StepStatus::InProgress)
+    }
+}
+
 string_enum! {
     /// The seeds' levers towards sustainable work that a step can use.
     Lever {
@@ -141,7 +148,7 @@ impl ActionPlan {
         self.goals
             .iter()
             .flat_map(|g| &g.steps)
-            .filter(|s| matches!(s.status, StepStatus::Planned | StepStatus::InProgress))
+            .filter(|s| s.status.is_open())
             .filter_map(|s| Some((s.id.as_str(), s.due_on?)))
             .collect()
     }

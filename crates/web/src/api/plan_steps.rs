@@ -79,10 +79,6 @@ impl From<StepSaved> for StepSavedView {
     }
 }
 
-fn number(value: Option<i64>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
-}
-
 /// Adds one step to the action plan: a new version made from the latest, with this step added
 /// (under a goal of the plan or a new goal). Audited as a save of the plan.
 #[utoipa::path(post, path = "/api/v1/trajectories/{id}/plans/action/steps", tag = "plans",
@@ -111,7 +107,7 @@ pub async fn add(
         status: body.status,
         levers: body.levers,
     };
-    let base = number(body.base_version);
+    let base = super::extract::number_text(body.base_version);
     let saved = service::change_step(&state, &ctx, id, &base, &target, &edit, body.shared).await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
@@ -141,7 +137,7 @@ pub async fn change(
         status: body.status,
         levers: body.levers,
     };
-    let base = number(body.base_version);
+    let base = super::extract::number_text(body.base_version);
     let target = StepTarget::Existing(step);
     let saved = service::change_step(&state, &ctx, id, &base, &target, &edit, body.shared).await?;
     Ok(Json(saved.into()))

@@ -39,11 +39,7 @@ pub async fn all_present(
     if !detail.can_manage {
         return Err(AppError::Forbidden.into());
     }
-    let waiting: Vec<_> = detail
-        .enrolments
-        .iter()
-        .filter(|e| e.attendance.is_none() && !e.consent_withdrawn)
-        .collect();
+    let waiting: Vec<_> = detail.unmarked().collect();
     let names: Vec<String> = waiting.iter().filter_map(|e| e.name.clone()).collect();
     let unnamed = waiting.len() - names.len();
     let mut p = Page::new(&ctx, "session-all-present-title", "sessions");

@@ -56,7 +56,7 @@ impl StepLine {
                 .join(", "),
             from_canvas: step.canvas_item.is_some(),
             overdue: is_overdue(step, today()),
-            open: matches!(step.status, StepStatus::Planned | StepStatus::InProgress),
+            open: step.status.is_open(),
             form: Form::with_values(values).prefixed(format!("step-{}", step.id)),
             failed: false,
         }

@@ -271,11 +271,7 @@ impl ShowTemplate {
 
     /// How many "mark all present" would mark: enrolled, not marked, consent in force.
     fn unmarked(&self) -> usize {
-        self.detail
-            .enrolments
-            .iter()
-            .filter(|e| e.attendance.is_none() && !e.consent_withdrawn)
-            .count()
+        self.detail.unmarked().count()
     }
 }
 

@@ -4,6 +4,7 @@
 use super::layout::Page;
 use crate::error::AppError;
 use crate::identity::Ctx;
+use crate::service::dashboard_trend;
 use crate::service::worklist::{WorkItem, Worklist};
 use crate::state::AppState;
 use chrono::Datelike;
@@ -107,7 +108,6 @@ pub struct Target {
 pub async fn targets(state: &AppState, ctx: &Ctx, p: &Page) -> Result<Vec<Target>, AppError> {
     let today = crate::time::today();
     let from = today.with_ordinal(1).unwrap_or(today);
-    let year_share = f64::from(today.ordinal()) / 365.0;
     let regions = crate::service::regions::list(state, ctx).await?;
     let mut targets = Vec::new();
     for region in regions.iter().filter(|r| ctx.actor.regions.contains(&r.id)) {
@@ -128,7 +128,8 @@ pub async fn targets(state: &AppState, ctx: &Ctx, p: &Page) -> Result<Vec<Target
                 String::new()
             }
         };
-        if let Some(target) = d.steps_target_percent {
+        // The dashboard's own targets (`dashboard_trend::target`), pro rata for the days gone.
+        if let Some(target) = dashboard_trend::target(&d, "took_step_percent_of_contacted") {
             let value = d.took_step_percent_of_contacted;
             targets.push(Target {
                 region: region.name.clone(),
@@ -138,8 +139,7 @@ pub async fn targets(state: &AppState, ctx: &Ctx, p: &Page) -> Result<Vec<Target
                 below: below(value.is_some_and(|v| v < target)),
             });
         }
-        if d.reach_target > 0 {
-            let due = (d.reach_target as f64 * year_share).round();
+        if let Some(due) = dashboard_trend::target(&d, "contacted") {
             targets.push(Target {
                 region: region.name.clone(),
                 figure: p.t("dashboard-contacted"),

@@ -125,7 +125,7 @@ pub fn trends(d: &Dashboard, previous: &Dashboard) -> Vec<Trend> {
 /// reach per coach FTE, each for the period's share of a year (as the coordinator's home counts
 /// them), and the agreements' steps target for the share of those contacted. Agreements are made with
 /// partners: none for a location or a coach.
-fn target(d: &Dashboard, key: &str) -> Option<f64> {
+pub fn target(d: &Dashboard, key: &str) -> Option<f64> {
     if !d.agreements_apply {
         return None;
     }

@@ -138,6 +138,15 @@ pub struct SessionDetail {
     pub meeting_url: Option<String>,
 }
 
+impl SessionDetail {
+    /// Whom "mark all present" would mark: enrolled, not marked yet, consent in force.
+    pub fn unmarked(&self) -> impl Iterator<Item = &EnrolmentView> {
+        self.enrolments
+            .iter()
+            .filter(|e| e.attendance.is_none() && !e.consent_withdrawn)
+    }
+}
+
 pub(super) async fn visible_session(conn: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<GroupSession, AppError> {
     let session = group_sessions::get(conn, id).await?.ok_or(AppError::NotFound)?;
     require(&ctx.actor, Action::ViewSession(&session.as_ref()))?;
