@@ -183,14 +183,7 @@ pub(crate) async fn enrol(
 ) -> Result<(participants::Participant, trajectories::Trajectory)> {
     let (programme, coach) = (place.programme, place.coach);
     let participant = participants::create(tx, input, place.partner, Some(coach)).await?;
-    let consent = ConsentInput {
-        purpose: Purpose::Participation,
-        organisation_id: None,
-        version: "2026-01".into(),
-        given_on: started_on,
-        ends_on: None,
-    };
-    consents::add(tx, participant.id, &consent, Some(coach)).await?;
+    consent_to_take_part(tx, participant.id, started_on, coach).await?;
     let new = NewTrajectory {
         participant_id: participant.id,
         participant_name: input.name_search(),
@@ -210,6 +203,19 @@ pub(crate) async fn enrol(
 /// Records the alumnus's check-ins: in work at the months of `in_work`, job searching at the
 /// others, except that every third person was not reached at 24 months (held without contact, so
 /// nothing is left due for the coach's digest).
+/// The demo's consent to take part, given on the day the person starts, recorded by their coach.
+pub(crate) async fn consent_to_take_part(tx: &mut Tx, participant: Uuid, on: NaiveDate, coach: Uuid) -> Result<()> {
+    let consent = ConsentInput {
+        purpose: Purpose::Participation,
+        organisation_id: None,
+        version: "2026-01".into(),
+        given_on: on,
+        ends_on: None,
+    };
+    consents::add(tx, participant, &consent, Some(coach)).await?;
+    Ok(())
+}
+
 async fn follow_ups(tx: &mut Tx, participant: Uuid, in_work: &[i32], i: usize, coach: Uuid) -> Result<()> {
     for check_in in check_ins::for_participant(tx, participant).await? {
         let months = check_in.months_after_exit;
