@@ -110,6 +110,10 @@ string_enum! {
         Funder = "funder",
         /// A researcher of a study: downloads the pseudonymised exports of their studies, nothing else.
         Researcher = "researcher",
+        /// The programme's data protection officer: answers people's data-protection rights (who
+        /// consulted their file, the access export, anonymisation and erasure, retention and legal
+        /// holds) and reads the audit log; never the files' contents (docs/privacy.md).
+        DataProtectionOfficer = "data_protection_officer",
     }
 }
 
@@ -211,14 +215,15 @@ mod tests {
                 "care_team",
                 "peer_expert",
                 "funder",
-                "researcher"
+                "researcher",
+                "data_protection_officer"
             ]
         );
     }
 }
 
 /// The scope a role needs: coordinators work for regions, the others for organisations.
-/// Administrators, funders and researchers need none.
+/// Administrators, funders, researchers and data protection officers need none.
 pub fn check_scope(role: Role, organisations: usize, regions: usize) -> Result<(), (&'static str, &'static str)> {
     match role {
         Role::Coordinator if regions == 0 => Err(("regions", "required")),

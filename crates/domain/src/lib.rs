@@ -23,6 +23,7 @@ pub mod plans;
 pub mod policy;
 pub mod presence;
 pub mod programmes;
+pub mod purposes;
 pub mod refusal;
 pub mod regions;
 pub mod research;

@@ -215,7 +215,15 @@ pub enum Action<'a> {
     ManageUsers,
     /// Add reference data, such as ICF categories beyond the shipped core set: administrators.
     ManageReferenceData,
+    /// The audit log: administrators and the data protection officer.
     ViewAudit,
+    /// Answer a participant's data-protection rights, whoever follows them (who consulted the file,
+    /// the access export, anonymisation and erasure): administrators and the data protection
+    /// officer. It opens the file's data-protection page, not the file.
+    HandleDataRights,
+    /// The retention rules, the files due for anonymisation and their legal holds: administrators
+    /// and the data protection officer.
+    ManageRetention,
     /// Create and change research studies (their programmes, period and researchers).
     ManageStudies,
     /// The list of studies: administrators see all, researchers the studies they are on.
@@ -287,7 +295,7 @@ pub fn organisation_scope(actor: &Actor) -> OrganisationScope {
         },
         // Funders and auditors see aggregates only, never the organisation records behind them;
         // researchers only their studies' pseudonymised exports.
-        Role::Funder | Role::Researcher => OrganisationScope {
+        Role::Funder | Role::Researcher | Role::DataProtectionOfficer => OrganisationScope {
             all: false,
             by_membership: false,
             by_region: false,
@@ -350,7 +358,7 @@ pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
             ..none
         },
         // Peer experts see the sessions they lead (later); funders only aggregates.
-        Role::PeerExpert | Role::Funder | Role::Researcher => none,
+        Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => none,
     }
 }
 
@@ -360,7 +368,7 @@ pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
 pub fn check_in_scope(actor: &Actor) -> CaseloadScope {
     match actor.role {
         Role::Administrator | Role::Coordinator | Role::Coach => caseload_scope(actor),
-        Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => CaseloadScope::NONE,
+        Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => CaseloadScope::NONE,
     }
 }
 
@@ -392,7 +400,7 @@ fn sees_trajectory(actor: &Actor, trajectory: &TrajectoryRef) -> bool {
 fn reads_notes(role: Role) -> bool {
     match role {
         Role::Administrator | Role::Coach => true,
-        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
+        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
     }
 }
 
@@ -400,7 +408,7 @@ fn reads_notes(role: Role) -> bool {
 fn changes_files(role: Role) -> bool {
     match role {
         Role::Administrator | Role::Coach => true,
-        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
+        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
     }
 }
 
@@ -482,7 +490,7 @@ pub fn worklist_scope(actor: &Actor) -> WorklistScope {
             ..none
         },
         // Administrators manage; funders and researchers see figures only.
-        Role::Administrator | Role::Funder | Role::Researcher => none,
+        Role::Administrator | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => none,
     }
 }
 
@@ -522,7 +530,7 @@ pub fn session_scope(actor: &Actor) -> SessionScope {
             ..none
         },
         Role::PeerExpert => SessionScope { led: true, ..none },
-        Role::CareTeam | Role::Funder | Role::Researcher => none,
+        Role::CareTeam | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => none,
     }
 }
 
@@ -563,10 +571,12 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         | Action::ManageRegions
         | Action::ManageReferenceData
         | Action::ManageUsers
-        | Action::ViewAudit
         | Action::ManageProgrammes
         | Action::ManageEsfOperations
         | Action::ManageStudies => admin_only(actor),
+        Action::ViewAudit | Action::HandleDataRights | Action::ManageRetention => {
+            allow_if(matches!(actor.role, Role::Administrator | Role::DataProtectionOfficer))
+        }
         Action::ViewStudies => allow_if(matches!(actor.role, Role::Administrator | Role::Researcher)),
         Action::ViewStudy(study) => match actor.role {
             Role::Administrator => Decision::Allow,
@@ -588,7 +598,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         }),
         Action::ViewEsfIndicators => allow_if(match actor.role {
             Role::Administrator | Role::Coordinator | Role::Funder => true,
-            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher => false,
+            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer => false,
         }),
         Action::ManageAgreements(organisation) => {
             let coordinates =
@@ -638,7 +648,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ViewDashboard(scope) => view_dashboard(actor, scope),
         Action::ViewMonitoring(scope) => match actor.role {
             Role::Administrator | Role::Coordinator | Role::Funder => view_dashboard(actor, scope),
-            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher => Decision::Forbidden,
+            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer => Decision::Forbidden,
         },
         Action::WriteRecommendations(scope) => match actor.role {
             Role::Administrator | Role::Coordinator => view_dashboard(actor, scope),
@@ -699,7 +709,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                         && actor.organisations.contains(&organisation_id)
                         && participant.shared_with.contains(&organisation_id)
                 }
-                Role::PeerExpert | Role::Funder | Role::Researcher => false,
+                Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
             };
             if sees_participant(actor, participant) && reads {
                 Decision::Allow
@@ -745,22 +755,22 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         }
         Action::RegisterParticipants => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
         }),
         Action::ImportParticipants => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
         }),
         Action::ExportParticipants => allow_if(!caseload_scope(actor).is_empty()),
         Action::PickParticipants => allow_if(changes_files(actor.role)),
         Action::PlanSessionsSomewhere => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher => false,
+            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
         }),
         Action::ViewProgrammes => allow_if(match actor.role {
             Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam | Role::PeerExpert => true,
             // Funders see aggregates only; researchers their studies' exports only.
-            Role::Funder | Role::Researcher => false,
+            Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
         }),
         Action::CreateParticipant(organisation) => {
             let works_there = actor.role == Role::Coach && actor.organisations.contains(&organisation.id);
@@ -771,7 +781,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             }
         }
         Action::ViewRegions => {
-            if matches!(actor.role, Role::Funder | Role::Researcher) {
+            if matches!(actor.role, Role::Funder | Role::Researcher | Role::DataProtectionOfficer) {
                 Decision::Forbidden
             } else {
                 Decision::Allow
@@ -806,7 +816,7 @@ fn view_dashboard(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
             None if scope.coach_id == Some(actor.user_id) => Decision::Allow,
             None => Decision::Forbidden,
         },
-        Role::PeerExpert | Role::Researcher => Decision::Forbidden,
+        Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer => Decision::Forbidden,
     }
 }
 
@@ -825,7 +835,7 @@ fn view_cost_benefit(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
 pub fn sees_exact_figures(actor: &Actor) -> bool {
     match actor.role {
         Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam => true,
-        Role::PeerExpert | Role::Funder | Role::Researcher => false,
+        Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
     }
 }
 
@@ -851,6 +861,8 @@ pub struct Menu {
     pub cost_benefit: bool,
     /// The monitoring reports.
     pub monitoring: bool,
+    /// Data protection: people's rights and retention.
+    pub privacy: bool,
 }
 
 pub fn menu(actor: &Actor) -> Menu {
@@ -865,7 +877,7 @@ pub fn menu(actor: &Actor) -> Menu {
             actor.role,
             Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam
         ),
-        dashboard: !matches!(actor.role, Role::PeerExpert | Role::Researcher),
+        dashboard: !matches!(actor.role, Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer),
         programmes: decide(actor, Action::ViewProgrammes) == Decision::Allow,
         organisations: !organisation_scope(actor).is_empty(),
         regions: decide(actor, Action::ViewRegions) == Decision::Allow,
@@ -876,6 +888,7 @@ pub fn menu(actor: &Actor) -> Menu {
         esf: decide(actor, Action::ViewEsfIndicators) == Decision::Allow,
         cost_benefit: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Funder),
         monitoring: matches!(actor.role, Role::Administrator | Role::Coordinator | Role::Funder),
+        privacy: decide(actor, Action::HandleDataRights) == Decision::Allow,
     }
 }
 
@@ -968,7 +981,7 @@ mod tests {
         let coordinator = worklist_scope(&actor(Role::Coordinator));
         assert!(coordinator.counted && coordinator.trajectories.by_region && coordinator.sessions_by_region);
         assert!(!coordinator.sessions_led);
-        for role in [Role::Administrator, Role::Funder, Role::Researcher] {
+        for role in [Role::Administrator, Role::Funder, Role::Researcher, Role::DataProtectionOfficer] {
             assert!(worklist_scope(&actor(role)).is_empty(), "{role:?}");
         }
     }
@@ -1394,8 +1407,14 @@ mod tests {
                 esf: false,
                 cost_benefit: false,
                 monitoring: false,
+                privacy: false,
             }
         );
+        // A data protection officer's: the audit log and people's rights, no file, no figure.
+        let officer = menu(&actor(Role::DataProtectionOfficer));
+        assert!(officer.audit && officer.privacy);
+        assert!(!officer.caseload && !officer.dashboard && !officer.organisations && !officer.esf);
+        assert!(admin.privacy && !coach.privacy && !funder.privacy && !researcher.privacy);
     }
 
     /// A researcher downloads the studies they are on; of another study they learn nothing.
@@ -1463,6 +1482,8 @@ mod tests {
         ManageUsers,
         ManageReferenceData,
         ViewAudit,
+        HandleDataRights,
+        ManageRetention,
         ManageStudies,
         ViewStudies,
         ViewStudy,
@@ -1511,6 +1532,8 @@ mod tests {
             Action::ManageUsers => Kind::ManageUsers,
             Action::ManageReferenceData => Kind::ManageReferenceData,
             Action::ViewAudit => Kind::ViewAudit,
+            Action::HandleDataRights => Kind::HandleDataRights,
+            Action::ManageRetention => Kind::ManageRetention,
             Action::ManageStudies => Kind::ManageStudies,
             Action::ViewStudies => Kind::ViewStudies,
             Action::ViewStudy(_) => Kind::ViewStudy,
@@ -1614,6 +1637,8 @@ mod tests {
             Kind::ManageUsers => Action::ManageUsers,
             Kind::ManageReferenceData => Action::ManageReferenceData,
             Kind::ViewAudit => Action::ViewAudit,
+            Kind::HandleDataRights => Action::HandleDataRights,
+            Kind::ManageRetention => Action::ManageRetention,
             Kind::ManageStudies => Action::ManageStudies,
             Kind::ViewStudies => Action::ViewStudies,
             Kind::ViewStudy => Action::ViewStudy(&w.study),
@@ -1630,53 +1655,55 @@ mod tests {
     type Row = [Decision; Role::ALL.len()];
 
     /// The expected decisions in the world, for: administrator, coordinator, coach, care team,
-    /// peer expert, funder, researcher.
+    /// peer expert, funder, researcher, data protection officer.
     fn expected(kind: Kind) -> Row {
         match kind {
-            Kind::ViewParticipant => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
-            Kind::ViewParticipantNotes => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden],
-            Kind::EditParticipant => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden],
-            Kind::ViewPlan => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
-            Kind::CreateParticipant => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::RegisterParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ImportParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ExportParticipants => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::PickParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewTrajectory => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
-            Kind::FollowUpCheckIns => [Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden],
-            Kind::ViewConsultationDecisions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewProgrammes => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden],
-            Kind::ManageProgrammes => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
-            Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden, Hidden],
-            Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
-            Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow, Forbidden],
-            Kind::ViewDashboardActivities => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::ViewMonitoring => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
-            Kind::WriteRecommendations => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden, Hidden],
-            Kind::ManageAgreements => [Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden, Hidden],
-            Kind::ViewOrganisation => [Allow, Allow, Allow, Allow, Allow, Hidden, Hidden],
-            Kind::ViewHours => [Allow, Allow, Allow, Allow, Forbidden, Hidden, Hidden],
-            Kind::RegisterHours => [Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden, Hidden],
-            Kind::EditOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden, Hidden],
-            Kind::CreateOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewRegions => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden],
-            Kind::ManageRegions => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ManageUsers => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ManageReferenceData => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewAudit => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ManageStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
-            Kind::ViewStudy => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
-            Kind::ManageEsfOperations => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewEsfIndicators => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
-            Kind::ViewCostBenefit => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
-            Kind::ViewCostBenefitRecords => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::SetCostBenefitParameters => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::SaveCostBenefitScenario => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewParticipant => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewParticipantNotes => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::EditParticipant => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewPlan => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
+            Kind::CreateParticipant => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::RegisterParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ImportParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ExportParticipants => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::PickParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewTrajectory => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
+            Kind::FollowUpCheckIns => [Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewConsultationDecisions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewProgrammes => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ManageProgrammes => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow, Forbidden, Forbidden],
+            Kind::ViewDashboardActivities => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewMonitoring => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden],
+            Kind::WriteRecommendations => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden],
+            Kind::ManageAgreements => [Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden],
+            Kind::ViewOrganisation => [Allow, Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
+            Kind::ViewHours => [Allow, Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden],
+            Kind::RegisterHours => [Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden],
+            Kind::EditOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden],
+            Kind::CreateOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewRegions => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ManageRegions => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageUsers => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageReferenceData => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewAudit => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
+            Kind::HandleDataRights => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
+            Kind::ManageRetention => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
+            Kind::ManageStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
+            Kind::ViewStudy => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
+            Kind::ManageEsfOperations => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewEsfIndicators => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden],
+            Kind::ViewCostBenefit => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden],
+            Kind::ViewCostBenefitRecords => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::SetCostBenefitParameters => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::SaveCostBenefitScenario => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         }
     }
 
@@ -1693,7 +1720,8 @@ mod tests {
                 Role::CareTeam,
                 Role::PeerExpert,
                 Role::Funder,
-                Role::Researcher
+                Role::Researcher,
+                Role::DataProtectionOfficer
             ],
             "the columns of `expected`"
         );

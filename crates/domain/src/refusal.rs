@@ -60,7 +60,6 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::ManageRegions
         | Action::ManageReferenceData
         | Action::ManageUsers
-        | Action::ViewAudit
         | Action::ManageProgrammes
         | Action::ManageStudies
         | Action::ManageEsfOperations
@@ -114,7 +113,10 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::ViewRegions
         | Action::ViewStudies
         | Action::ViewStudy(_)
-        | Action::ViewEsfIndicators => Refusal::NotForYourRole,
+        | Action::ViewEsfIndicators
+        | Action::ViewAudit
+        | Action::HandleDataRights
+        | Action::ManageRetention => Refusal::NotForYourRole,
     }
 }
 

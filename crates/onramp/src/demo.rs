@@ -430,6 +430,17 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
         vec![],
     )
     .await?;
+    // The programme's data protection officer: people's rights, retention and the audit log.
+    account(
+        &mut tx,
+        &hash,
+        "dpo@onramp.demo",
+        "Functionaris gegevensbescherming",
+        Role::DataProtectionOfficer,
+        vec![],
+        vec![],
+    )
+    .await?;
 
     if caseload {
         crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::time::today()).await?;

@@ -461,6 +461,7 @@ async fn every_role_lists_exactly_what_the_policy_allows_on_generated_data() {
         ("peer@onramp.generated", Role::PeerExpert, vec![partners[1]]),
         ("funder@onramp.generated", Role::Funder, vec![]),
         ("researcher@onramp.generated", Role::Researcher, vec![]),
+        ("dpo@onramp.generated", Role::DataProtectionOfficer, vec![]),
     ] {
         let input = onramp_store::users::UserInput {
             email: onramp_domain::identity::Email::parse(email).unwrap(),

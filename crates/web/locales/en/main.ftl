@@ -1102,6 +1102,7 @@ notice-plan-unshared = The care team no longer reads this plan, until you save a
 nav-esf = ESF+ report
 nav-studies = Studies
 role-researcher = Researcher
+role-data_protection_officer = Data protection officer
 home-studies-help = Research studies and their pseudonymised exports.
 error-not-a-researcher = Choose an active account with the role researcher.
 studies-title = Research studies

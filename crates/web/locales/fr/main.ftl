@@ -1102,6 +1102,7 @@ notice-plan-unshared = L'équipe de soins ne lit plus ce plan, jusqu'à ce que v
 nav-esf = Rapport FSE+
 nav-studies = Études
 role-researcher = Chercheur
+role-data_protection_officer = Délégué à la protection des données
 home-studies-help = Les études scientifiques et leurs exports pseudonymisés.
 error-not-a-researcher = Choisissez un compte actif avec le rôle chercheur.
 studies-title = Études scientifiques

@@ -1102,6 +1102,7 @@ notice-plan-unshared = Het zorgteam leest dit plan niet meer, tot u een versie a
 nav-esf = ESF+-rapport
 nav-studies = Onderzoeken
 role-researcher = Onderzoeker
+role-data_protection_officer = Functionaris voor gegevensbescherming
 home-studies-help = Wetenschappelijke onderzoeken en hun gepseudonimiseerde exports.
 error-not-a-researcher = Kies een actieve account met de rol onderzoeker.
 studies-title = Wetenschappelijke onderzoeken
