@@ -243,9 +243,10 @@ async fn a_refusal_names_the_rule_that_refused_in_the_api_and_on_pages() {
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(problem["type"], "urn:onramp:problem:not-for-your-role");
 
+    // The audit log is for administrators and the data protection officer.
     let (status, problem) = app.get_json(&coach, "/api/v1/audit").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
-    assert_eq!(problem["type"], "urn:onramp:problem:administrators-only");
+    assert_eq!(problem["type"], "urn:onramp:problem:not-for-your-role");
 
     // The page says it in the person's language (Dutch, then English once they chose it).
     let dutch = app.browser_as(COACH_LIMBURG).await;
