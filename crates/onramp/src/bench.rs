@@ -602,6 +602,8 @@ pub(crate) fn ctx_of(user: onramp_store::users::User) -> onramp_web::Ctx {
     ctx.who = onramp_store::audit::Who {
         user_id: Some(user.id),
         label: user.email.clone(),
+        role: Some(ctx.actor.role),
+        organisations: ctx.actor.organisations.clone(),
         ..onramp_store::audit::Who::cli()
     };
     ctx.user = user;
