@@ -110,18 +110,17 @@ pub async fn record(tx: &mut impl Access, who: &Who, event: Event<'_>) -> Result
     let sql = "INSERT INTO audit_log (at, actor_user_id, actor_label, action, entity_type, entity_id,
                    participant_id, address, request_id, before_json, after_json,
                    purpose, actor_role, actor_organisations, subjects)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-               RETURNING id";
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
     let (before, after) = (event.before, event.after);
     let purpose = event.purpose.map(Purpose::as_str);
     let (role, organisations) = (who.role.map(Role::as_str), id_list(&who.organisations));
     let subjects = id_list(&event.subjects);
-    let id: i64 = run!(tx, c => sqlx::query_scalar(sql)
+    run!(tx, c => sqlx::query(sql)
         .bind(now()).bind(who.user_id).bind(&who.label).bind(event.action).bind(event.entity_type)
         .bind(&event.entity_id).bind(event.participant_id).bind(&who.address).bind(&who.request_id)
         .bind(&before).bind(&after).bind(purpose).bind(role).bind(&organisations).bind(&subjects)
-        .fetch_one(c).await)?;
-    index_subjects(tx, id, &event.subjects).await
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Ids as a column holds them: separated by spaces; none as NULL.
@@ -129,16 +128,22 @@ fn id_list(ids: &[Uuid]) -> Option<String> {
     (!ids.is_empty()).then(|| ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(" "))
 }
 
-/// Writes the index rows of a list entry: one per participant shown (each once).
-async fn index_subjects(tx: &mut impl Access, entry_id: i64, subjects: &[Uuid]) -> Result<()> {
+/// The index rows of list entries (`audit_subjects`): one per participant each showed, written
+/// by the sealer as it seals them, so a list view costs its reader one row.
+pub(crate) fn subject_rows(entries: &[(i64, Option<&str>)]) -> Vec<Vec<crate::bulk::Value>> {
     use crate::bulk::Value::{BigInt, Id};
-    let mut unique = subjects.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    let rows: Vec<_> = unique.into_iter().map(|p| vec![Id(p), BigInt(entry_id)]).collect();
-    crate::bulk::insert(tx, "audit_subjects", &["participant_id", "entry_id"], &rows)
-        .await
-        .map(|_| ())
+    let mut rows = Vec::new();
+    for (entry_id, subjects) in entries {
+        let mut ids: Vec<Uuid> = subjects
+            .unwrap_or_default()
+            .split(' ')
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        rows.extend(ids.into_iter().map(|p| vec![Id(p), BigInt(*entry_id)]));
+    }
+    rows
 }
 
 /// Records many events at once (an import's), in their order.
@@ -230,13 +235,15 @@ pub struct Filter {
 
 /// Newest first, at most `limit` entries.
 pub async fn list(conn: &mut impl Access, filter: &Filter, limit: i64) -> Result<Vec<Entry>> {
-    // One participant's entries come from two indexes: the entries about them and the list views
-    // that showed them (`audit_subjects`).
+    // One participant's entries come from three places: the entries about them, the sealed list
+    // views that showed them (`audit_subjects`), and the list views not sealed yet (a second's
+    // worth, through the index of unsealed entries).
     let about = if filter.participant_id.is_some() {
         "id IN (SELECT id FROM audit_log WHERE participant_id = $10
-                UNION ALL SELECT entry_id FROM audit_subjects WHERE participant_id = $10)"
+                UNION ALL SELECT entry_id FROM audit_subjects WHERE participant_id = $10
+                UNION ALL SELECT id FROM audit_log WHERE seq IS NULL AND subjects LIKE $11)"
     } else {
-        "$10 IS NULL"
+        "$10 IS NULL AND $11 IS NULL"
     };
     let sql = format!(
         "SELECT {ENTRY_COLUMNS}
@@ -256,6 +263,6 @@ pub async fn list(conn: &mut impl Access, filter: &Filter, limit: i64) -> Result
     Ok(run!(conn, c => sqlx::query_as::<_, Entry>(sqlx::AssertSqlSafe(&*sql))
         .bind(&filter.actor).bind(&filter.action).bind(family).bind(&filter.entity_type)
         .bind(&filter.entity_id).bind(filter.from).bind(filter.until).bind(filter.before_id).bind(limit)
-        .bind(filter.participant_id)
+        .bind(filter.participant_id).bind(filter.participant_id.map(|p| format!("%{p}%")))
         .fetch_all(c).await)?)
 }

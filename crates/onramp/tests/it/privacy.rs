@@ -151,8 +151,13 @@ async fn every_read_says_why_and_the_officer_sees_who_consulted_a_file() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    // Everything written stays in a chain that verifies.
+    // Sealed, a list is found through its index rows, one per person shown.
     onramp_store::audit::seal(&app.db).await.unwrap();
+    let theirs = log_of(&app, &officer, &other).await;
+    assert!(theirs.iter().any(|(a, _, _)| a == "caseload.list"), "{theirs:?}");
+    let indexed = count(&app.db, "SELECT COUNT(*) FROM audit_subjects").await;
+    assert!(indexed >= 2, "{indexed}");
+    // Everything written stays in a chain that verifies.
     let url = app.database_url().to_owned();
     let (ok, out, err) = tokio::task::spawn_blocking(move || onramp(&url, &["audit", "verify"], ""))
         .await
