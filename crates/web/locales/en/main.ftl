@@ -1564,3 +1564,6 @@ purpose-report = The people behind a report's figure
 purpose-export = Export of the people one follows
 purpose-access_request = The person's own request for their data
 purpose-data_protection = Data protection (answering the person's rights)
+audit-participant = Participant (id)
+audit-why = As whom and why
+privacy-participant-link = Data protection: who consulted this file

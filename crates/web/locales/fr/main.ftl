@@ -1564,3 +1564,6 @@ purpose-report = Les personnes derrière un chiffre de rapport
 purpose-export = Export des personnes suivies
 purpose-access_request = La demande de la personne pour ses données
 purpose-data_protection = Protection des données (réponse aux droits de la personne)
+audit-participant = Participant (id)
+audit-why = En tant que et pourquoi
+privacy-participant-link = Protection des données : qui a consulté ce dossier

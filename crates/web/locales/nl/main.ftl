@@ -1564,3 +1564,6 @@ purpose-report = De mensen achter een cijfer van een rapport
 purpose-export = Export van de opgevolgde personen
 purpose-access_request = De eigen vraag van de persoon naar zijn of haar gegevens
 purpose-data_protection = Gegevensbescherming (antwoord op de rechten van de persoon)
+audit-participant = Deelnemer (id)
+audit-why = Als wie en waarom
+privacy-participant-link = Gegevensbescherming: wie dit dossier raadpleegde
