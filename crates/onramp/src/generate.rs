@@ -9,6 +9,7 @@
 
 use crate::bench::{FIRST, SURNAMES};
 use crate::demo::{PASSWORD, account, location, organisation};
+use crate::generate_audit;
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use onramp_domain::identity::Role;
@@ -262,6 +263,10 @@ struct Batch {
     plans: Vec<Vec<Value>>,
     plan_versions: Vec<Vec<Value>>,
     steps_open: Vec<Vec<Value>>,
+    /// The audit entries of the writes above (`generate_audit`).
+    audit: Vec<Vec<Value>>,
+    /// The people of the batch, for the caseload pages that list them.
+    listed: Vec<(Uuid, generate_audit::Coach)>,
 }
 
 const PARTICIPANT_COLUMNS: &[&str] = &[
@@ -844,7 +849,7 @@ fn person(
     batch.participants.push(vec![
         Id(id),
         Text(first.to_owned()),
-        Text(last),
+        Text(last.clone()),
         Text(name_search.clone()),
         Date(born),
         Text((*dice.pick(&["nl", "nl", "nl", "fr", "en"])).into()),
@@ -875,6 +880,14 @@ fn person(
         Text(esf.homeless.as_str().into()),
         OptText(esf.postcode),
     ]);
+    let by = generate_audit::Coach {
+        id: coach,
+        organisation: partner.organisation_id,
+    };
+    let image = serde_json::json!({"id": id, "first_name": first, "last_name": last, "birth_date": born,
+        "situation": situation.as_str(), "organisation_id": partner.organisation_id});
+    batch.audit.push(generate_audit::registered(created, by, id, &image));
+    batch.listed.push((id, by));
     let consent = |dice: &mut Dice, purpose: &str, organisation: Option<Uuid>| {
         vec![
             Id(dice.id()),
@@ -935,15 +948,21 @@ fn person(
     let mut on = started + Days::new(dice.below(10));
     let mut last_contact = None;
     while on <= last_day {
+        let contact = dice.id();
+        let minutes = *dice.pick(&[30, 45, 60, 60, 90]);
+        let image = serde_json::json!({"id": contact, "trajectory_id": trajectory, "on": on, "minutes": minutes});
+        batch
+            .audit
+            .extend(generate_audit::contact(at(on), by, id, contact, &image));
         batch.contacts.push(vec![
-            Id(dice.id()),
+            Id(contact),
             Id(trajectory),
             Id(id),
             Id(partner.organisation_id),
             OptId(Some(partner.location_id)),
             Id(coach),
             Date(on),
-            Int(*dice.pick(&[30, 45, 60, 60, 90])),
+            Int(minutes),
             Text((*dice.pick(&["in_person", "in_person", "phone", "video"])).into()),
             Text(
                 (*dice.pick(&[
@@ -1058,6 +1077,7 @@ fn person(
             At(at(ended)),
         ]);
     }
+    batch.audit.push(generate_audit::started(created, by, id, trajectory));
     batch.trajectories.push(vec![
         Id(trajectory),
         Id(id),
@@ -1174,6 +1194,13 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
         report.rows += insert(&mut tx, "plans", PLAN_COLUMNS, &batch.plans).await?;
         report.rows += insert(&mut tx, "plan_versions", PLAN_VERSION_COLUMNS, &batch.plan_versions).await?;
         report.rows += insert(&mut tx, "action_steps_open", STEP_OPEN_COLUMNS, &batch.steps_open).await?;
+        for page in batch.listed.chunks(50) {
+            let shown: Vec<Uuid> = page.iter().map(|(id, _)| *id).collect();
+            batch
+                .audit
+                .push(generate_audit::caseload_page(at(until), page[0].1, &shown));
+        }
+        report.rows += insert(&mut tx, "audit_log", generate_audit::COLUMNS, &batch.audit).await?;
         tx.commit().await?;
         done += count;
         report.participants = done as u64;

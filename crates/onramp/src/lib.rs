@@ -14,3 +14,4 @@ mod demo_cost_benefit;
 mod demo_esf;
 mod demo_worklist;
 pub mod generate;
+mod generate_audit;

@@ -301,3 +301,45 @@ async fn only_sealing_and_redaction_change_an_entry_and_the_chain_still_verifies
     );
     assert!(out.contains("after part is marked redacted"), "{out}");
 }
+
+/// `onramp generate` writes the application's entries with its records (registrations, trajectory
+/// starts, the coach's reads and contacts, caseload pages): each person's log holds them, and the
+/// log seals into a chain that verifies.
+#[tokio::test]
+async fn the_generator_writes_audit_entries_as_the_application_does() {
+    let test_db = TestDb::generated(120, 7).await;
+    let person: uuid::Uuid = {
+        let mut conn = test_db.db.conn().await.unwrap();
+        let sql = "SELECT participant_id FROM coaching_contacts ORDER BY participant_id LIMIT 1";
+        run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await).unwrap()
+    };
+    audit::seal(&test_db.db).await.unwrap();
+    let mut conn = test_db.db.conn().await.unwrap();
+    let filter = audit::Filter {
+        participant_id: Some(person),
+        ..Default::default()
+    };
+    let log = audit::list(&mut conn, &filter, 1000).await.unwrap();
+    drop(conn);
+    let has = |action: &str| log.iter().any(|e| e.action == action);
+    for action in [
+        "participant.create",
+        "trajectory.start",
+        "participant.read",
+        "contact.create",
+        "caseload.list",
+    ] {
+        assert!(
+            has(action),
+            "{action} in {:?}",
+            log.iter().map(|e| &e.action).collect::<Vec<_>>()
+        );
+    }
+    assert!(
+        log.iter()
+            .filter(|e| e.action == "participant.read")
+            .all(|e| e.purpose.as_deref() == Some("follow_up"))
+    );
+    let (ok, out) = audit_cli(&test_db.url, &["verify"]).await;
+    assert!(ok, "{out}");
+}
