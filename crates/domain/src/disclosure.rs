@@ -13,6 +13,9 @@
 //!    hidden with it.
 //!
 //! Shares and medians built on a hidden count are hidden with it (`Cells::share`).
+//!
+//! Figures shown side by side for parts that add up to a whole shown beside them (the regions of
+//! a programme next to its total) follow rule 3 across the parts too ([`across_parts`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,12 +103,62 @@ impl Cells {
         self.hidden.contains(key)
     }
 
+    /// Hides a key whatever its count (a rule outside these cells asks it); `suppress` goes on
+    /// from it.
+    pub fn hide(&mut self, key: &str) -> &mut Cells {
+        self.hidden.insert(key.to_owned());
+        self
+    }
+
     /// A share built on counts: hidden when any of them is.
     pub fn share(&self, keys: &[&str], share: Option<f64>) -> Option<f64> {
         if keys.iter().any(|k| self.hidden.contains(*k)) {
             None
         } else {
             share
+        }
+    }
+}
+
+/// Parts shown side by side whose counts add up to a whole shown beside them: a key hidden in
+/// exactly one part could be worked out by subtracting the others from the whole, so the
+/// smallest other part showing a non-zero count of that key is hidden with it (rule 3 across the
+/// parts), until nothing changes. `parts` are the parts' cells before suppression; the answer
+/// is, per part, the keys to hide besides its own small cells (`Cells::hide` them, then
+/// `suppress`). When no other part shows the key, the whole equals the hidden part and is small
+/// itself: its own cells hide it.
+pub fn across_parts(parts: &[Cells], threshold: i64) -> Vec<BTreeSet<String>> {
+    let mut forced: Vec<BTreeSet<String>> = vec![BTreeSet::new(); parts.len()];
+    let keys: BTreeSet<String> = parts.iter().flat_map(|p| p.counts.keys().cloned()).collect();
+    loop {
+        let hidden: Vec<BTreeSet<String>> = parts
+            .iter()
+            .zip(&forced)
+            .map(|(part, also)| {
+                let mut cells = part.clone();
+                also.iter().for_each(|key| {
+                    cells.hide(key);
+                });
+                cells.suppress(threshold).clone()
+            })
+            .collect();
+        let mut changed = false;
+        for key in &keys {
+            let hiding = hidden.iter().filter(|h| h.contains(key)).count();
+            if hiding != 1 {
+                continue;
+            }
+            let next = (0..parts.len())
+                .filter(|&i| !hidden[i].contains(key))
+                .map(|i| (parts[i].counts.get(key).copied().unwrap_or(0), i))
+                .filter(|(n, _)| *n > 0)
+                .min();
+            if let Some((_, i)) = next {
+                changed |= forced[i].insert(key.clone());
+            }
+        }
+        if !changed {
+            return forced;
         }
     }
 }
@@ -193,5 +246,30 @@ mod tests {
         let mut open = Cells::new();
         open.count("started", 1);
         assert!(open.suppress(1).is_empty());
+    }
+
+    #[test]
+    fn a_part_hidden_alone_beside_the_whole_hides_the_smallest_other_part() {
+        let region = |started: i64, paid: i64| {
+            let mut cells = Cells::new();
+            cells
+                .count("started", started)
+                .count("paid_work", paid)
+                .nested("started", "paid_work");
+            cells
+        };
+        // Limburg's 3 starts are hidden; with the total shown, Antwerp's 40 and Ghent's 12 would
+        // give them away: Ghent's (the smaller) goes too. Paid work: nobody hidden, nothing added.
+        let parts = [region(40, 10), region(3, 0), region(12, 6)];
+        let forced = across_parts(&parts, DEFAULT_THRESHOLD);
+        assert_eq!(forced[2], BTreeSet::from(["started".to_owned()]));
+        assert!(forced[0].is_empty() && forced[1].is_empty());
+        // Two parts hidden already: subtraction gives only their sum, so nothing more.
+        let parts = [region(40, 10), region(3, 0), region(2, 0)];
+        assert!(across_parts(&parts, DEFAULT_THRESHOLD).iter().all(BTreeSet::is_empty));
+        // The only other part is empty: the whole equals the hidden part, and is small, so the
+        // whole's own rule hides it; nothing to add here.
+        let parts = [region(3, 0), region(0, 0)];
+        assert!(across_parts(&parts, DEFAULT_THRESHOLD).iter().all(BTreeSet::is_empty));
     }
 }

@@ -105,8 +105,8 @@ impl Dashboard {
         self.hidden.contains(&format!("{family}:{key}"))
     }
 
-    /// Hides the small cells and what would reveal them (`onramp_domain::disclosure`).
-    fn hide_small_cells(&mut self, threshold: i64) {
+    /// The figures as the small-cell rule sees them (`onramp_domain::disclosure`).
+    pub(crate) fn cells(&self) -> Cells {
         let list_keys = |family: &str, list: &[(String, i64)]| -> Vec<String> {
             list.iter().map(|(key, _)| format!("{family}:{key}")).collect()
         };
@@ -136,6 +136,21 @@ impl Dashboard {
         cells
             .partition(Some("exited"), &list_keys("exits", &self.exits))
             .partition(Some("started"), &list_keys("sickness", &self.sickness_bands));
+        cells
+    }
+
+    /// Hides the small cells and what would reveal them (`onramp_domain::disclosure`).
+    fn hide_small_cells(&mut self, threshold: i64) {
+        self.hide_cells(threshold, &BTreeSet::new());
+    }
+
+    /// [`Self::hide_small_cells`], hiding `also` whatever their counts (a rule across dashboards
+    /// shown side by side asks it: `disclosure::across_parts`).
+    pub(crate) fn hide_cells(&mut self, threshold: i64, also: &BTreeSet<String>) {
+        let mut cells = self.cells();
+        for key in also {
+            cells.hide(key);
+        }
         let hidden = cells.suppress(threshold).clone();
         self.took_step_percent = cells.share(&["took_step", "started"], self.took_step_percent);
         self.took_step_percent_of_contacted =
@@ -290,6 +305,16 @@ pub(crate) async fn checked_for(
 }
 
 pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Dashboard, AppError> {
+    let mut d = exact_figures(state, ctx, request).await?;
+    if !policy::sees_exact_figures(&ctx.actor) {
+        d.hide_small_cells(state.config.small_cell_threshold);
+    }
+    Ok(d)
+}
+
+/// The figures of a scope the actor may see, before any small cell is hidden: for [`figures`],
+/// and for dashboards shown side by side, which hide across one another.
+pub(crate) async fn exact_figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Dashboard, AppError> {
     let mut conn = state.db.conn().await?;
     let Checked {
         scope,
@@ -344,12 +369,6 @@ pub async fn figures(state: &AppState, ctx: &Ctx, request: Request) -> Result<Da
         can_list_activities: lists_activities,
         hidden: BTreeSet::new(),
         small_cell_threshold: None,
-    })
-    .map(|mut d| {
-        if !policy::sees_exact_figures(&ctx.actor) {
-            d.hide_small_cells(state.config.small_cell_threshold);
-        }
-        d
     })
 }
 

@@ -1,11 +1,12 @@
 //! The dashboard's main figures beside the previous period's, each flagged when below its target
 //! or norm; and the regions side by side for those who may see more than one (docs/dashboard.md).
 
-use super::dashboard::{Dashboard, Request, figures};
+use super::dashboard::{Dashboard, Request, exact_figures, figures};
 use crate::error::AppError;
 use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::{Days, Months, NaiveDate};
+use onramp_domain::disclosure::across_parts;
 use onramp_domain::policy::{self, Action, DashboardScope, Decision};
 use onramp_store::regions::Region;
 use serde::Serialize;
@@ -192,7 +193,16 @@ pub async fn regions(
             coach_id: None,
             ..request
         };
-        rows.push((region.name, figures(state, ctx, scoped).await?));
+        rows.push((region.name, exact_figures(state, ctx, scoped).await?));
+    }
+    // Side by side with the programme's total, a region's hidden figure could be worked out from
+    // the others: they hide across one another (`disclosure::across_parts`).
+    if !policy::sees_exact_figures(&ctx.actor) {
+        let threshold = state.config.small_cell_threshold;
+        let parts: Vec<_> = rows.iter().map(|(_, d)| d.cells()).collect();
+        for ((_, d), also) in rows.iter_mut().zip(across_parts(&parts, threshold)) {
+            d.hide_cells(threshold, &also);
+        }
     }
     Ok(Some(rows))
 }
