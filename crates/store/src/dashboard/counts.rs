@@ -269,6 +269,31 @@ pub async fn refresh_many(tx: &mut impl Access, participant_ids: &[Uuid]) -> Res
     crate::esf_kept::refresh(tx, &ids).await
 }
 
+/// Takes a participant's trajectories out of the counts and drops their facts: before their
+/// records are deleted (an erasure, docs/retention.md), in the same transaction.
+pub async fn forget(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
+    crate::lock_row(tx, "participants", participant_id).await?;
+    let sql = "SELECT f.region_id, f.programme_id, f.organisation_id, f.location_id, f.coach_id, f.figures
+               FROM dashboard_facts f JOIN trajectories t ON t.id = f.trajectory_id WHERE t.participant_id = $1";
+    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, Uuid, String)> =
+        run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?;
+    let mut changes = HashMap::new();
+    for (region_id, programme_id, organisation_id, location_id, coach_id, text) in rows {
+        let place = Place {
+            region_id,
+            programme_id,
+            organisation_id,
+            location_id,
+            coach_id,
+        };
+        tally_into(&mut changes, &Facts::decode(place, &text)?, -1);
+    }
+    apply(tx, changes).await?;
+    let sql = "DELETE FROM dashboard_facts WHERE trajectory_id IN (SELECT id FROM trajectories WHERE participant_id = $1)";
+    run!(tx, c => sqlx::query(sql).bind(participant_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Rewrites the facts of a participant's trajectories that changed, and adds what that changes
 /// in the counts to `changes`.
 async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut HashMap<Key, i64>) -> Result<()> {

@@ -24,6 +24,7 @@ mod dashboard_activities;
 mod documents;
 mod error_summary;
 mod errors;
+mod erasure;
 mod esf;
 mod exchange;
 mod form;
@@ -49,6 +50,7 @@ mod postcodes;
 mod presence;
 mod programmes;
 mod regions;
+mod retention;
 mod sessions;
 mod studies;
 mod trajectories;
@@ -213,6 +215,13 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", get(users::edit).post(users::update))
         .route("/users/{id}/password", post(users::reset_password))
         .route("/audit", get(audit::list))
+        .route("/retention", get(retention::list))
+        .route("/retention/{id}/hold", post(retention::hold))
+        .route("/retention/{id}/lift", post(retention::lift))
+        .route(
+            "/participants/{id}/anonymise",
+            get(erasure::form).post(erasure::submit),
+        )
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .layer(axum::middleware::from_fn(csrf::csrf))
