@@ -75,6 +75,7 @@ const TRAJECTORIES: &str = "(SELECT id FROM trajectories WHERE participant_id = 
 pub async fn anonymise(tx: &mut impl Access, id: Uuid, reason: &str) -> Result<Done> {
     crate::lock_row(tx, "participants", id).await?;
     let person = identifiers(tx, id).await?;
+    let consultations = consultation_ids(tx, id).await?;
     let sql = "SELECT started_on FROM trajectories WHERE participant_id = $1";
     let starts: Vec<NaiveDate> = run!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_all(c).await)?;
     let birth = surrogate_birth_date(person.birth_date, &starts);
@@ -102,7 +103,7 @@ pub async fn anonymise(tx: &mut impl Access, id: Uuid, reason: &str) -> Result<D
     plans_without_text(tx, id).await?;
     consultations_without(tx, id, &person, false).await?;
     crate::dashboard::counts::refresh(tx, id).await?;
-    let redacted = redact_audit(tx, id, &person).await?;
+    let redacted = redact_audit(tx, id, &person, &consultations).await?;
     Ok(Done {
         participant_id: id,
         at: Some(at),
@@ -173,6 +174,7 @@ async fn consultations_without(tx: &mut impl Access, id: Uuid, person: &Identifi
 pub async fn erase(tx: &mut impl Access, id: Uuid) -> Result<Done> {
     crate::lock_row(tx, "participants", id).await?;
     let person = identifiers(tx, id).await?;
+    let consultations = consultation_ids(tx, id).await?;
     let sql = "SELECT COUNT(*) FROM trajectories WHERE participant_id = $1";
     let trajectories: i64 = run!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_one(c).await)?;
     crate::dashboard::counts::forget(tx, id).await?;
@@ -214,7 +216,7 @@ pub async fn erase(tx: &mut impl Access, id: Uuid) -> Result<Done> {
     // Without trajectories the person counts in no operation: their kept rows go, the cells follow.
     crate::esf_kept::refresh(tx, &[id]).await?;
     exec(tx, "DELETE FROM participants WHERE id = $1", id).await?;
-    let redacted = redact_audit(tx, id, &person).await?;
+    let redacted = redact_audit(tx, id, &person, &consultations).await?;
     Ok(Done {
         participant_id: id,
         at: Some(now()),
@@ -223,15 +225,28 @@ pub async fn erase(tx: &mut impl Access, id: Uuid) -> Result<Done> {
     })
 }
 
+/// The consultations the person was discussed in (their records' text names them).
+async fn consultation_ids(tx: &mut impl Access, id: Uuid) -> Result<Vec<String>> {
+    let sql = "SELECT consultation_id FROM consultation_participants WHERE participant_id = $1";
+    let ids: Vec<Uuid> = run!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_all(c).await)?;
+    Ok(ids.iter().map(Uuid::to_string).collect())
+}
+
 /// Redacts the before/after images of every audit entry about the person: those filed under
-/// them, the list views that showed them, and any whose images name them (their id, register
-/// number, e-mail or phone), through the one path the append-only triggers allow. Returns how
-/// many entries it redacted.
-async fn redact_audit(tx: &mut impl Access, id: Uuid, person: &Identifiers) -> Result<usize> {
+/// them, the list views that showed them, those of the consultations they were discussed in,
+/// and any whose images name them (their id, register number, e-mail or phone), through the one
+/// path the append-only triggers allow. Returns how many entries it redacted.
+async fn redact_audit(tx: &mut impl Access, id: Uuid, person: &Identifiers, consultations: &[String]) -> Result<usize> {
     // Entries without images (most reads) have nothing to redact.
     let sql = "SELECT id FROM audit_log WHERE (before_json IS NOT NULL OR after_json IS NOT NULL)
                  AND (participant_id = $1 OR id IN (SELECT entry_id FROM audit_subjects WHERE participant_id = $1))";
     let mut ids: Vec<i64> = run!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_all(c).await)?;
+    let sql = "SELECT id FROM audit_log WHERE entity_type = 'consultation' AND entity_id = $1
+                 AND (before_json IS NOT NULL OR after_json IS NOT NULL)";
+    for consultation in consultations {
+        let found: Vec<i64> = run!(tx, c => sqlx::query_scalar(sql).bind(consultation).fetch_all(c).await)?;
+        ids.extend(found);
+    }
     let mut needles = vec![id.to_string()];
     needles.extend(
         [&person.national_register, &person.email, &person.phone]
