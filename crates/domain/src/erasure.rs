@@ -44,7 +44,10 @@ pub fn reason(input: &str) -> Result<String, &'static str> {
         Err("required")
     } else if value.chars().count() > REASON_MAX {
         Err("too-long")
-    } else if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         Err("control-characters")
     } else {
         Ok(value.to_owned())
@@ -132,7 +135,9 @@ pub fn plan_without_text(content: &PlanContent) -> PlanContent {
 /// The programme rule: `years` after the day the person's last trajectory ended.
 pub fn programme_rule(last_ended: NaiveDate, years: i32) -> NaiveDate {
     let months = u32::try_from(years.max(0)).unwrap_or(0) * 12;
-    last_ended.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+    last_ended
+        .checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// The ESF rule: five years from 31 December of the year of the operation's last payment.
@@ -179,7 +184,12 @@ mod tests {
     #[test]
     fn the_surrogate_birth_date_keeps_every_age() {
         let births = ["1980-06-15", "1999-01-01", "1975-12-31", "1990-03-01", "1988-02-29"];
-        let days = [date("2020-06-14"), date("2020-06-15"), date("2024-03-01"), date("2025-12-30")];
+        let days = [
+            date("2020-06-14"),
+            date("2020-06-15"),
+            date("2024-03-01"),
+            date("2025-12-30"),
+        ];
         for birth in births.map(date) {
             let s = surrogate_birth_date(birth, &days);
             assert_eq!(s.year(), birth.year());
@@ -218,7 +228,9 @@ mod tests {
                 }],
             }],
         });
-        let PlanContent::Action(bare) = plan_without_text(&plan) else { panic!() };
+        let PlanContent::Action(bare) = plan_without_text(&plan) else {
+            panic!()
+        };
         assert_eq!(bare.goals[0].title, "");
         assert_eq!(bare.goals[0].steps[0].description, "");
         assert_eq!(bare.open_steps_due(), vec![("s1", date("2026-01-01"))]);

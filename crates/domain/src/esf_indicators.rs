@@ -480,7 +480,10 @@ impl OperationInput {
         let last_payment_on = if fields.last_payment_on.trim().is_empty() {
             None
         } else {
-            errors.check("last_payment_on", crate::participants::parse_date(&fields.last_payment_on))
+            errors.check(
+                "last_payment_on",
+                crate::participants::parse_date(&fields.last_payment_on),
+            )
         };
         if let (Some(s), Some(p)) = (starts_on, last_payment_on)
             && p < s

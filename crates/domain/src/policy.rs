@@ -368,7 +368,9 @@ pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
 pub fn check_in_scope(actor: &Actor) -> CaseloadScope {
     match actor.role {
         Role::Administrator | Role::Coordinator | Role::Coach => caseload_scope(actor),
-        Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => CaseloadScope::NONE,
+        Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => {
+            CaseloadScope::NONE
+        }
     }
 }
 
@@ -400,7 +402,12 @@ fn sees_trajectory(actor: &Actor, trajectory: &TrajectoryRef) -> bool {
 fn reads_notes(role: Role) -> bool {
     match role {
         Role::Administrator | Role::Coach => true,
-        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
+        Role::Coordinator
+        | Role::CareTeam
+        | Role::PeerExpert
+        | Role::Funder
+        | Role::Researcher
+        | Role::DataProtectionOfficer => false,
     }
 }
 
@@ -408,7 +415,12 @@ fn reads_notes(role: Role) -> bool {
 fn changes_files(role: Role) -> bool {
     match role {
         Role::Administrator | Role::Coach => true,
-        Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
+        Role::Coordinator
+        | Role::CareTeam
+        | Role::PeerExpert
+        | Role::Funder
+        | Role::Researcher
+        | Role::DataProtectionOfficer => false,
     }
 }
 
@@ -648,7 +660,9 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ViewDashboard(scope) => view_dashboard(actor, scope),
         Action::ViewMonitoring(scope) => match actor.role {
             Role::Administrator | Role::Coordinator | Role::Funder => view_dashboard(actor, scope),
-            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer => Decision::Forbidden,
+            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer => {
+                Decision::Forbidden
+            }
         },
         Action::WriteRecommendations(scope) => match actor.role {
             Role::Administrator | Role::Coordinator => view_dashboard(actor, scope),
@@ -755,17 +769,32 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         }
         Action::RegisterParticipants => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
+            Role::Coordinator
+            | Role::CareTeam
+            | Role::PeerExpert
+            | Role::Funder
+            | Role::Researcher
+            | Role::DataProtectionOfficer => false,
         }),
         Action::ImportParticipants => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
+            Role::Coordinator
+            | Role::CareTeam
+            | Role::PeerExpert
+            | Role::Funder
+            | Role::Researcher
+            | Role::DataProtectionOfficer => false,
         }),
         Action::ExportParticipants => allow_if(!caseload_scope(actor).is_empty()),
         Action::PickParticipants => allow_if(changes_files(actor.role)),
         Action::PlanSessionsSomewhere => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
-            Role::Coordinator | Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
+            Role::Coordinator
+            | Role::CareTeam
+            | Role::PeerExpert
+            | Role::Funder
+            | Role::Researcher
+            | Role::DataProtectionOfficer => false,
         }),
         Action::ViewProgrammes => allow_if(match actor.role {
             Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam | Role::PeerExpert => true,
@@ -781,7 +810,10 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             }
         }
         Action::ViewRegions => {
-            if matches!(actor.role, Role::Funder | Role::Researcher | Role::DataProtectionOfficer) {
+            if matches!(
+                actor.role,
+                Role::Funder | Role::Researcher | Role::DataProtectionOfficer
+            ) {
                 Decision::Forbidden
             } else {
                 Decision::Allow
@@ -877,7 +909,10 @@ pub fn menu(actor: &Actor) -> Menu {
             actor.role,
             Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam
         ),
-        dashboard: !matches!(actor.role, Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer),
+        dashboard: !matches!(
+            actor.role,
+            Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer
+        ),
         programmes: decide(actor, Action::ViewProgrammes) == Decision::Allow,
         organisations: !organisation_scope(actor).is_empty(),
         regions: decide(actor, Action::ViewRegions) == Decision::Allow,
@@ -981,7 +1016,12 @@ mod tests {
         let coordinator = worklist_scope(&actor(Role::Coordinator));
         assert!(coordinator.counted && coordinator.trajectories.by_region && coordinator.sessions_by_region);
         assert!(!coordinator.sessions_led);
-        for role in [Role::Administrator, Role::Funder, Role::Researcher, Role::DataProtectionOfficer] {
+        for role in [
+            Role::Administrator,
+            Role::Funder,
+            Role::Researcher,
+            Role::DataProtectionOfficer,
+        ] {
             assert!(worklist_scope(&actor(role)).is_empty(), "{role:?}");
         }
     }
@@ -1662,48 +1702,104 @@ mod tests {
             Kind::ViewParticipantNotes => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
             Kind::EditParticipant => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
             Kind::ViewPlan => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
-            Kind::CreateParticipant => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::RegisterParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ImportParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::CreateParticipant => [
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::RegisterParticipants => [
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::ImportParticipants => [
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
             Kind::ExportParticipants => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::PickParticipants => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::PickParticipants => [
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
             Kind::ViewTrajectory => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
             Kind::FollowUpCheckIns => [Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
-            Kind::ViewConsultationDecisions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewConsultationDecisions => [
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
             Kind::ViewProgrammes => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::ManageProgrammes => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageProgrammes => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
             Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
             Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
             Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
             Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow, Forbidden, Forbidden],
             Kind::ViewDashboardActivities => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewMonitoring => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden],
-            Kind::WriteRecommendations => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::PlanSessions => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::PlanSessionsSomewhere => [Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewMonitoring => [
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden,
+            ],
+            Kind::WriteRecommendations => [
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::PlanSessions => [
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::PlanSessionsSomewhere => [
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
             Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden],
             Kind::ManageAgreements => [Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden],
             Kind::ViewOrganisation => [Allow, Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
             Kind::ViewHours => [Allow, Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden],
-            Kind::RegisterHours => [Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden],
-            Kind::EditOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden],
-            Kind::CreateOrganisation => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::RegisterHours => [
+                Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden,
+            ],
+            Kind::EditOrganisation => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden,
+            ],
+            Kind::CreateOrganisation => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
             Kind::ViewRegions => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
-            Kind::ManageRegions => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ManageUsers => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ManageReferenceData => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewAudit => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
-            Kind::HandleDataRights => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
-            Kind::ManageRetention => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow],
-            Kind::ManageStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewStudies => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
-            Kind::ViewStudy => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden],
-            Kind::ManageEsfOperations => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::ViewEsfIndicators => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden],
-            Kind::ViewCostBenefit => [Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden],
-            Kind::ViewCostBenefitRecords => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::SetCostBenefitParameters => [Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
-            Kind::SaveCostBenefitScenario => [Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ManageRegions => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::ManageUsers => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::ManageReferenceData => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::ViewAudit => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow,
+            ],
+            Kind::HandleDataRights => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow,
+            ],
+            Kind::ManageRetention => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow,
+            ],
+            Kind::ManageStudies => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::ViewStudies => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden,
+            ],
+            Kind::ViewStudy => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden,
+            ],
+            Kind::ManageEsfOperations => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::ViewEsfIndicators => [
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden,
+            ],
+            Kind::ViewCostBenefit => [
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden,
+            ],
+            Kind::ViewCostBenefitRecords => [
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::SetCostBenefitParameters => [
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
+            Kind::SaveCostBenefitScenario => [
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+            ],
         }
     }
 

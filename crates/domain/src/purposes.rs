@@ -86,7 +86,10 @@ mod tests {
         assert_eq!(of_file(&actor(Role::Coach, 6), &person), Purpose::Consultation);
         assert_eq!(of_file(&actor(Role::Coordinator, 7), &person), Purpose::Consultation);
         assert_eq!(of_file(&actor(Role::CareTeam, 8), &person), Purpose::CareTeam);
-        assert_eq!(of_file(&actor(Role::DataProtectionOfficer, 9), &person), Purpose::DataProtection);
+        assert_eq!(
+            of_file(&actor(Role::DataProtectionOfficer, 9), &person),
+            Purpose::DataProtection
+        );
         assert_eq!(of_caseload(&actor(Role::Coach, 6)), Purpose::FollowUp);
         assert_eq!(of_caseload(&actor(Role::Administrator, 6)), Purpose::Consultation);
     }

@@ -13,5 +13,5 @@ mod demo_caseload;
 mod demo_cost_benefit;
 mod demo_esf;
 mod demo_worklist;
-mod retention;
 pub mod generate;
+mod retention;

@@ -17,11 +17,17 @@ pub async fn run(db: &Db, dry: bool) -> Result<()> {
         return Ok(());
     }
     let verb = if dry { "would anonymise" } else { "anonymised" };
-    println!("retention {today}: {verb} {} files past their date", run.anonymised.len());
+    println!(
+        "retention {today}: {verb} {} files past their date",
+        run.anonymised.len()
+    );
     for id in &run.anonymised {
         println!("  {id}");
     }
-    println!("retention: {} files past their date kept by a legal hold", run.held.len());
+    println!(
+        "retention: {} files past their date kept by a legal hold",
+        run.held.len()
+    );
     for id in &run.held {
         println!("  {id} (legal hold)");
     }

@@ -50,13 +50,19 @@ impl Identifiers {
     fn words(&self) -> Vec<String> {
         let full = format!("{} {}", self.first_name, self.last_name);
         let mut words = vec![full, self.first_name.clone(), self.last_name.clone()];
-        words.extend([&self.national_register, &self.email, &self.phone].into_iter().flatten().cloned());
+        words.extend(
+            [&self.national_register, &self.email, &self.phone]
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
         words
     }
 }
 
 async fn identifiers(tx: &mut impl Access, id: Uuid) -> Result<Identifiers> {
-    let sql = "SELECT first_name, last_name, birth_date, national_register, email, phone FROM participants WHERE id = $1";
+    let sql =
+        "SELECT first_name, last_name, birth_date, national_register, email, phone FROM participants WHERE id = $1";
     let found: Option<Identifiers> = run!(tx, c => sqlx::query_as(sql).bind(id).fetch_optional(c).await)?;
     found.ok_or(StoreError::NotFound)
 }
@@ -146,7 +152,12 @@ async fn consultations_without(tx: &mut impl Access, id: Uuid, person: &Identifi
     type Row = (Uuid, Uuid, NaiveDate, i32, String, Option<String>, i64, i64);
     let rows: Vec<Row> = run!(tx, c => sqlx::query_as(sql).bind(id).fetch_all(c).await)?;
     if leaving {
-        exec(tx, "DELETE FROM consultation_participants WHERE participant_id = $1", id).await?;
+        exec(
+            tx,
+            "DELETE FROM consultation_participants WHERE participant_id = $1",
+            id,
+        )
+        .await?;
     }
     let words = person.words();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();

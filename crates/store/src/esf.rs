@@ -21,7 +21,8 @@ pub struct Operation {
 pub async fn create(tx: &mut impl Access, input: &OperationInput) -> Result<Operation> {
     let id = Uuid::now_v7();
     let at = now();
-    let sql = "INSERT INTO esf_operations (id, number, title, starts_on, ends_on, created_at, updated_at, last_payment_on)
+    let sql =
+        "INSERT INTO esf_operations (id, number, title, starts_on, ends_on, created_at, updated_at, last_payment_on)
                VALUES ($1, $2, $3, $4, $5, $6, $6, $7)";
     run!(tx, c => sqlx::query(sql).bind(id).bind(&input.number).bind(&input.title).bind(input.starts_on)
         .bind(input.ends_on).bind(at).bind(input.last_payment_on).execute(c).await.map(|r| r.rows_affected()))

@@ -59,7 +59,8 @@ pub async fn due(conn: &mut impl Access, by: NaiveDate) -> Result<Vec<Due>> {
                WHERE p.anonymised_at IS NULL
                GROUP BY p.id, o.name, p.created_at, p.legal_hold_reason, p.legal_hold_since";
     let rows: Vec<Row> = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
-    let sql = "SELECT c.participant_id, o.last_payment_on FROM esf_counted c JOIN esf_operations o ON o.id = c.operation_id";
+    let sql =
+        "SELECT c.participant_id, o.last_payment_on FROM esf_counted c JOIN esf_operations o ON o.id = c.operation_id";
     let payments: Vec<(Uuid, Option<NaiveDate>)> = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
     let mut esf: HashMap<Uuid, Vec<Option<NaiveDate>>> = HashMap::new();
     for (participant, payment) in payments {
@@ -116,7 +117,8 @@ pub async fn lift(tx: &mut impl Access, id: Uuid) -> Result<Option<Hold>> {
     let Some((reason, since)) = found else {
         return Err(StoreError::NotFound);
     };
-    let sql = "UPDATE participants SET legal_hold_reason = NULL, legal_hold_since = NULL, legal_hold_by = NULL WHERE id = $1";
+    let sql =
+        "UPDATE participants SET legal_hold_reason = NULL, legal_hold_since = NULL, legal_hold_by = NULL WHERE id = $1";
     run!(tx, c => sqlx::query(sql).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(reason.zip(since).map(|(reason, since)| Hold { reason, since }))
 }
@@ -127,7 +129,10 @@ pub async fn try_lock(tx: &mut impl Access) -> Result<bool> {
     match tx.backend() {
         Backend::Postgres(c) => {
             let sql = "SELECT pg_try_advisory_xact_lock($1)";
-            Ok(sqlx::query_scalar::<_, bool>(sql).bind(RETENTION_LOCK).fetch_one(c).await?)
+            Ok(sqlx::query_scalar::<_, bool>(sql)
+                .bind(RETENTION_LOCK)
+                .fetch_one(c)
+                .await?)
         }
         Backend::Sqlite(_) => Ok(true),
     }

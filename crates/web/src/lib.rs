@@ -189,9 +189,13 @@ fn spawn_retention(db: Db) {
                 Ok(run) => {
                     done_on = Some(today);
                     tracing::info!(
-                        anonymised = run.anonymised.len(), held = run.held.len(), skipped = run.skipped,
-                        sessions = run.purged.sessions, sign_in_attempts = run.purged.sign_in_attempts,
-                        tokens = run.purged.tokens, "retention run"
+                        anonymised = run.anonymised.len(),
+                        held = run.held.len(),
+                        skipped = run.skipped,
+                        sessions = run.purged.sessions,
+                        sign_in_attempts = run.purged.sign_in_attempts,
+                        tokens = run.purged.tokens,
+                        "retention run"
                     );
                 }
                 Err(error) => tracing::error!(?error, "the retention run failed; will retry"),

@@ -50,7 +50,10 @@ pub async fn person_with_a_file(app: &TestApp, coach: &Client, tag: &str, n: u32
     let wgtw = programme_id(app, coach, "we-go-to-work").await;
     let started = (today() - Days::new(120)).to_string();
     let body = json!({"programme_id": wgtw, "organisation_id": maasland, "started_on": started});
-    let t = app.start_trajectory(coach, &id, body).await["id"].as_str().unwrap().to_owned();
+    let t = app.start_trajectory(coach, &id, body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let on = (today() - Days::new(30)).to_string();
     let writes = [
         (
@@ -215,7 +218,11 @@ pub async fn figures(app: &TestApp, admin: &Client) -> Vec<(String, Value)> {
 async fn verify_audit(app: &TestApp) {
     onramp_store::audit::seal(&app.db).await.unwrap();
     let report = onramp_store::audit::verify(&app.db, None).await.unwrap();
-    assert!(report.problem.is_none(), "the audit chain verifies: {:?}", report.problem);
+    assert!(
+        report.problem.is_none(),
+        "the audit chain verifies: {:?}",
+        report.problem
+    );
     assert_eq!(report.unsealed, 0);
 }
 
@@ -230,7 +237,9 @@ async fn anonymisation_keeps_every_figure_and_leaves_no_trace() {
     consultation_about(&app, &coach, &person, &other, "Odilia Tegenbosch").await;
     // Some entries sealed before, some waiting for the sealer when they are redacted.
     onramp_store::audit::seal(&app.db).await.unwrap();
-    let (status, _) = app.get_json(&coach, &format!("/api/v1/participants/{}", person.id)).await;
+    let (status, _) = app
+        .get_json(&coach, &format!("/api/v1/participants/{}", person.id))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         !traces(&app, &person.secrets).await.is_empty(),
@@ -251,7 +260,11 @@ async fn anonymisation_keeps_every_figure_and_leaves_no_trace() {
     for ((path, b), (_, a)) in before.iter().zip(&after) {
         assert_eq!(b, a, "{path} is the same before and after");
     }
-    assert_eq!(traces(&app, &person.secrets).await, Vec::<String>::new(), "no trace left");
+    assert_eq!(
+        traces(&app, &person.secrets).await,
+        Vec::<String>::new(),
+        "no trace left"
+    );
     // The other person's data is untouched, in the shared consultation too.
     let left = traces(&app, &other.secrets).await;
     assert!(left.iter().any(|t| t.starts_with("participants.last_name")), "{left:?}");
@@ -266,7 +279,9 @@ async fn anonymisation_keeps_every_figure_and_leaves_no_trace() {
 
     // The file can no longer be opened as a person's; what happened is in the log.
     for client in [&coach, &admin] {
-        let (status, problem) = app.get_json(client, &format!("/api/v1/participants/{}", person.id)).await;
+        let (status, problem) = app
+            .get_json(client, &format!("/api/v1/participants/{}", person.id))
+            .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
     }
     let entries = app.audit("participant.anonymise").await;
@@ -289,7 +304,9 @@ async fn erasure_removes_every_row_of_the_person_and_nothing_else() {
     let person = person_with_a_file(&app, &coach, "Weg", 3).await;
     let other = person_with_a_file(&app, &coach, "Blijf", 4).await;
     consultation_about(&app, &coach, &person, &other, "Odilia Tegenbosch").await;
-    let (status, other_file) = app.get_json(&coach, &format!("/api/v1/participants/{}", other.id)).await;
+    let (status, other_file) = app
+        .get_json(&coach, &format!("/api/v1/participants/{}", other.id))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let with_both = figures(&app, &admin).await;
     assert_ne!(before, with_both, "the two count");
@@ -334,13 +351,21 @@ async fn erasure_removes_every_row_of_the_person_and_nothing_else() {
         assert_eq!(n, 0, "{table} keeps no row of the person");
     }
     drop(conn);
-    assert_eq!(traces(&app, &person.secrets).await, Vec::<String>::new(), "no trace left");
+    assert_eq!(
+        traces(&app, &person.secrets).await,
+        Vec::<String>::new(),
+        "no trace left"
+    );
     // The other person is as they were, and the figures count only them again.
-    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{}", other.id)).await;
+    let (_, file) = app
+        .get_json(&coach, &format!("/api/v1/participants/{}", other.id))
+        .await;
     assert_eq!(file["participant"], other_file["participant"]);
     assert_eq!(file["trajectories"], other_file["trajectories"]);
     assert_eq!(file["consultations"].as_array().unwrap().len(), 1, "{file}");
-    let (status, _) = app.get_json(&coach, &format!("/api/v1/participants/{}", person.id)).await;
+    let (status, _) = app
+        .get_json(&coach, &format!("/api/v1/participants/{}", person.id))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let entries = app.audit("participant.erase").await;
     assert_eq!(entries.len(), 1);
@@ -398,7 +423,12 @@ async fn data_rights_are_refused_to_other_roles_and_need_a_reason() {
     assert!(has_error(&problem, "reason", "required"), "{problem}");
     let unknown = uuid::Uuid::now_v7();
     let (status, problem) = app
-        .send_json(&dpo, "POST", &format!("/api/v1/participants/{unknown}/anonymisation"), reason.clone())
+        .send_json(
+            &dpo,
+            "POST",
+            &format!("/api/v1/participants/{unknown}/anonymisation"),
+            reason.clone(),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
     let response = dpo
@@ -409,8 +439,13 @@ async fn data_rights_are_refused_to_other_roles_and_need_a_reason() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
-    let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{}", person.id)).await;
-    assert_eq!(file["participant"]["last_name"], "ZwartkopvogelWeigering", "nothing happened");
+    let (_, file) = app
+        .get_json(&coach, &format!("/api/v1/participants/{}", person.id))
+        .await;
+    assert_eq!(
+        file["participant"]["last_name"], "ZwartkopvogelWeigering",
+        "nothing happened"
+    );
 
     // The page: the form, its field errors, then the anonymisation.
     let browser = app.english_browser_as(DPO).await;
@@ -440,6 +475,8 @@ async fn data_rights_are_refused_to_other_roles_and_need_a_reason() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let (status, _) = app.get_json(&coach, &format!("/api/v1/participants/{}", person.id)).await;
+    let (status, _) = app
+        .get_json(&coach, &format!("/api/v1/participants/{}", person.id))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "anonymised through the page");
 }

@@ -37,7 +37,10 @@ async fn person(app: &TestApp, coach: &Client, programme: &str, last: &str, ende
     assert_eq!(status, StatusCode::CREATED);
     let started = (today() - Days::new(1200)).to_string();
     let body = json!({"programme_id": programme, "organisation_id": maasland, "started_on": started});
-    let t = app.start_trajectory(coach, &id, body).await["id"].as_str().unwrap().to_owned();
+    let t = app.start_trajectory(coach, &id, body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     if let Some(days) = ended_days_ago {
         let on = (today() - Days::new(days)).to_string();
         let (status, body) = app
@@ -64,7 +67,9 @@ fn entry<'a>(list: &'a [Value], id: &str) -> Option<&'a Value> {
 }
 
 fn one_year_after(days_ago: u64) -> NaiveDate {
-    (today() - Days::new(days_ago)).checked_add_months(chrono::Months::new(12)).unwrap()
+    (today() - Days::new(days_ago))
+        .checked_add_months(chrono::Months::new(12))
+        .unwrap()
 }
 
 #[tokio::test]
@@ -89,26 +94,43 @@ async fn retention_anonymises_exactly_the_files_past_their_date_and_none_under_a
     assert_eq!(soon_entry["past_due"], false);
     assert!(entry(&list, &open).is_none(), "an open trajectory has no date");
     let in_90_days = (today() + Days::new(90)).to_string();
-    assert!(list.iter().all(|d| d["retention_until"].as_str().unwrap() <= in_90_days.as_str()));
+    assert!(
+        list.iter()
+            .all(|d| d["retention_until"].as_str().unwrap() <= in_90_days.as_str())
+    );
 
     // A legal hold: a reason is required, other roles are refused, and it is audited.
     let hold = format!("/api/v1/participants/{held}/legal-hold");
     let (status, problem) = app.send_json(&dpo, "PUT", &hold, json!({"reason": ""})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "reason", "required"), "{problem}");
-    let (status, problem) = app.send_json(&coach, "PUT", &hold, json!({"reason": "court case"})).await;
+    let (status, problem) = app
+        .send_json(&coach, "PUT", &hold, json!({"reason": "court case"}))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     let unknown = format!("/api/v1/participants/{}/legal-hold", uuid::Uuid::now_v7());
-    let (status, _) = app.send_json(&dpo, "PUT", &unknown, json!({"reason": "court case"})).await;
+    let (status, _) = app
+        .send_json(&dpo, "PUT", &unknown, json!({"reason": "court case"}))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, set) = app.send_json(&dpo, "PUT", &hold, json!({"reason": "court case 2026/17"})).await;
+    let (status, set) = app
+        .send_json(&dpo, "PUT", &hold, json!({"reason": "court case 2026/17"}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{set}");
     assert_eq!(set["reason"], "court case 2026/17");
     let list = due(&app, &admin).await;
-    assert_eq!(entry(&list, &held).unwrap()["legal_hold"]["reason"], "court case 2026/17");
+    assert_eq!(
+        entry(&list, &held).unwrap()["legal_hold"]["reason"],
+        "court case 2026/17"
+    );
     assert_eq!(app.audit("participant.legal_hold").await.len(), 1);
     let (status, problem) = app
-        .send_json(&dpo, "POST", &format!("/api/v1/participants/{held}/anonymisation"), json!({"reason": "x"}))
+        .send_json(
+            &dpo,
+            "POST",
+            &format!("/api/v1/participants/{held}/anonymisation"),
+            json!({"reason": "x"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "a held file is kept: {problem}");
 
@@ -121,15 +143,26 @@ async fn retention_anonymises_exactly_the_files_past_their_date_and_none_under_a
     assert!(expected.contains(&past) && !expected.contains(&held) && !expected.contains(&soon));
     let (ok, out, err) = onramp(app.database_url(), &["retention", "run", "--dry-run"], "");
     assert!(ok, "{out}{err}");
-    assert!(out.contains(&format!("would anonymise {} files", expected.len())), "{out}");
+    assert!(
+        out.contains(&format!("would anonymise {} files", expected.len())),
+        "{out}"
+    );
     assert!(out.contains(&format!("{held} (legal hold)")), "{out}");
     let (_, file) = app.get_json(&coach, &format!("/api/v1/participants/{past}")).await;
-    assert_eq!(file["participant"]["last_name"], "Verlopen", "a dry run changes nothing");
+    assert_eq!(
+        file["participant"]["last_name"], "Verlopen",
+        "a dry run changes nothing"
+    );
 
-    let run = onramp_web::service::retention::run(&app.db, today(), false).await.unwrap();
+    let run = onramp_web::service::retention::run(&app.db, today(), false)
+        .await
+        .unwrap();
     let anonymised: BTreeSet<String> = run.anonymised.iter().map(|id| id.to_string()).collect();
     assert_eq!(anonymised, expected);
-    assert_eq!(run.held.iter().map(|id| id.to_string()).collect::<Vec<_>>(), vec![held.clone()]);
+    assert_eq!(
+        run.held.iter().map(|id| id.to_string()).collect::<Vec<_>>(),
+        vec![held.clone()]
+    );
     let (status, _) = app.get_json(&coach, &format!("/api/v1/participants/{past}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "anonymised");
     for kept in [&held, &soon, &open] {
@@ -159,8 +192,13 @@ async fn retention_anonymises_exactly_the_files_past_their_date_and_none_under_a
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.audit("participant.legal_hold_lift").await.len(), 1);
-    let run = onramp_web::service::retention::run(&app.db, today(), false).await.unwrap();
-    assert_eq!(run.anonymised.iter().map(|id| id.to_string()).collect::<Vec<_>>(), vec![held]);
+    let run = onramp_web::service::retention::run(&app.db, today(), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        run.anonymised.iter().map(|id| id.to_string()).collect::<Vec<_>>(),
+        vec![held]
+    );
     onramp_store::audit::seal(&app.db).await.unwrap();
     let report = onramp_store::audit::verify(&app.db, None).await.unwrap();
     assert!(report.problem.is_none(), "{:?}", report.problem);
@@ -195,7 +233,11 @@ async fn an_esf_operation_keeps_its_files_five_years_from_the_end_of_the_year_of
     assert_eq!(changed["last_payment_on"], format!("{year}-06-30"));
     let list = due(&app, &dpo).await;
     let found = entry(&list, &counted).expect("due now");
-    assert_eq!(found["retention_until"], format!("{}-12-31", year + 5), "the ESF rule is the later one");
+    assert_eq!(
+        found["retention_until"],
+        format!("{}-12-31", year + 5),
+        "the ESF rule is the later one"
+    );
     assert_eq!(found["past_due"], true);
 
     let mut before_start = body;
@@ -216,7 +258,10 @@ async fn the_retention_page_lists_due_files_for_the_officer_only() {
     let past = person(&app, &coach, &short, "Pagina", Some(800)).await;
     let browser = app.english_browser_as(DPO).await;
     let home = app.html(&browser, "/").await;
-    assert!(home.contains("href=\"/retention\""), "the officer's menu links the page");
+    assert!(
+        home.contains("href=\"/retention\""),
+        "the officer's menu links the page"
+    );
     let html = app.html(&browser, "/retention").await;
     assert!(html.contains(&past), "{html}");
     assert!(html.contains("past due"));

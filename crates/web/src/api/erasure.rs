@@ -56,7 +56,13 @@ impl TreatmentView {
     }
 }
 
-async fn treat(state: &AppState, ctx: &Ctx, id: Uuid, body: &ReasonBody, treatment: Treatment) -> Result<TreatmentView, AppError> {
+async fn treat(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    body: &ReasonBody,
+    treatment: Treatment,
+) -> Result<TreatmentView, AppError> {
     // Refused roles and unknown files first: field errors only for those who may send the request.
     let mut conn = state.db.conn().await?;
     service::authorise(&mut conn, ctx, id).await?;

@@ -22,9 +22,9 @@ mod csrf;
 mod dashboard;
 mod dashboard_activities;
 mod documents;
+mod erasure;
 mod error_summary;
 mod errors;
-mod erasure;
 mod esf;
 mod exchange;
 mod form;
@@ -218,10 +218,7 @@ pub fn router() -> Router<AppState> {
         .route("/retention", get(retention::list))
         .route("/retention/{id}/hold", post(retention::hold))
         .route("/retention/{id}/lift", post(retention::lift))
-        .route(
-            "/participants/{id}/anonymise",
-            get(erasure::form).post(erasure::submit),
-        )
+        .route("/participants/{id}/anonymise", get(erasure::form).post(erasure::submit))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .layer(axum::middleware::from_fn(csrf::csrf))

@@ -33,8 +33,8 @@ impl RetentionTemplate {
     /// The hold form of a file: the failed one as sent, the others empty.
     fn hold_form(&self, id: &Uuid) -> Form {
         match &self.failed {
-            Some((failed, form)) if failed == id => form.clone().prefixed(&id.simple().to_string()),
-            _ => Form::default().prefixed(&id.simple().to_string()),
+            Some((failed, form)) if failed == id => form.clone().prefixed(id.simple().to_string()),
+            _ => Form::default().prefixed(id.simple().to_string()),
         }
     }
 }

@@ -31,7 +31,13 @@ pub async fn authorise(conn: &mut impl Access, ctx: &Ctx, id: Uuid) -> Result<er
 }
 
 /// Anonymises or erases the file, as `treatment` says.
-pub async fn treat(state: &AppState, ctx: &Ctx, id: Uuid, treatment: Treatment, reason: &str) -> Result<Done, AppError> {
+pub async fn treat(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    treatment: Treatment,
+    reason: &str,
+) -> Result<Done, AppError> {
     let mut tx = state.db.begin().await?;
     let standing = authorise(&mut tx, ctx, id).await?;
     if standing.legal_hold_reason.is_some() {

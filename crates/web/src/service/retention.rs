@@ -32,10 +32,15 @@ pub async fn hold(state: &AppState, ctx: &Ctx, id: Uuid, reason: &str) -> Result
     let mut tx = state.db.begin().await?;
     let standing = store::standing(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if standing.anonymised_at.is_some() {
-        return Err(AppError::Conflict(onramp_domain::FieldErrors::single("reason", "already-anonymised")));
+        return Err(AppError::Conflict(onramp_domain::FieldErrors::single(
+            "reason",
+            "already-anonymised",
+        )));
     }
     let hold = retention::hold(&mut tx, id, reason, ctx.user.id).await?;
-    let event = Event::new("participant.legal_hold", "participant", id).for_participant(id).after(&hold);
+    let event = Event::new("participant.legal_hold", "participant", id)
+        .for_participant(id)
+        .after(&hold);
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(hold)
