@@ -121,6 +121,11 @@ for (const language of ["en", "nl", "fr"]) {
     "/users/new", user, "/audit", "/account", "/programmes", programme, "/programmes/new", "/caseload", "/import", "/esf", "/studies",
     operation, operation && `${operation}/edit`, operation && `${operation}/missing`, "/cost-benefit", "/monitoring"];
   for (const path of paths.filter(Boolean)) await visit(page, path);
+  // Data protection: the search (with a field error), and a file's page of who consulted it.
+  await visit(page, "/privacy");
+  await visit(page, "/privacy?national_register=1234", "/privacy with a field error");
+  const someone = await firstLink(page, "/caseload", "/participants/", []);
+  if (someone) await visit(page, `${someone}/privacy`);
   // A form in its error state: the browser's own checks are switched off so the server answers.
   await page.goto(base + "/organisations/new", { waitUntil: "load" });
   await page.evaluate(() => { document.querySelector("main form").noValidate = true; });

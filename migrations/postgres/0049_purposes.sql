@@ -16,7 +16,8 @@ ALTER TABLE audit_log ADD COLUMN actor_organisations TEXT;
 ALTER TABLE audit_log ADD COLUMN subjects TEXT;
 
 -- The index of list views by participant: one row per participant a list entry showed, written
--- with the entry, so "who consulted this file" finds them without reading the entries' lists.
+-- by the sealer as it seals the entry (so a list view costs its reader one row), so "who
+-- consulted this file" finds them without reading the entries' lists.
 CREATE TABLE audit_subjects (
     participant_id UUID NOT NULL,
     entry_id       BIGINT NOT NULL,

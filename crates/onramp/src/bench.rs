@@ -235,6 +235,43 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
     })
     .await?;
     participant_files(db, actor, runs).await?;
+    list_audit(db, actor, runs).await
+}
+
+/// What auditing a list view adds to the page it audits (docs/benchmarks.md): the caseload's
+/// first page as the page reads it (50 rows and one more), alone and through the service, which
+/// also writes the list's audit entry with its 50 people. Interleaved, so both see the same cache.
+async fn list_audit(db: &Db, actor: &Actor, runs: usize) -> Result<()> {
+    let state = onramp_web::AppState {
+        db: db.clone(),
+        config: std::sync::Arc::new(onramp_web::Config::default()),
+    };
+    let ctx = &ctx_of(user_of(db, "bench.coach@onramp.test").await?);
+    let (mut alone, mut audited) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    for _ in 0..runs {
+        let started = Instant::now();
+        let mut conn = db.conn().await?;
+        caseload::page(&mut conn, actor, &Filter::default(), 51).await?;
+        drop(conn);
+        alone.push(started.elapsed());
+        let started = Instant::now();
+        onramp_web::service::caseload::page(&state, ctx, &Filter::default(), 50)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        audited.push(started.elapsed());
+    }
+    let median = |mut t: Vec<Duration>| {
+        t.sort();
+        t[t.len() / 2]
+    };
+    let (alone, audited) = (median(alone), median(audited));
+    println!(
+        "caseload page (50), read only            median {:>8.3} ms\n\
+         caseload page (50), read and audited     median {:>8.3} ms   the audit adds {:.1}% ({runs} runs)",
+        ms(alone),
+        ms(audited),
+        (audited.as_secs_f64() / alone.as_secs_f64() - 1.0) * 100.0
+    );
     Ok(())
 }
 
@@ -602,6 +639,8 @@ pub(crate) fn ctx_of(user: onramp_store::users::User) -> onramp_web::Ctx {
     ctx.who = onramp_store::audit::Who {
         user_id: Some(user.id),
         label: user.email.clone(),
+        role: Some(ctx.actor.role),
+        organisations: ctx.actor.organisations.clone(),
         ..onramp_store::audit::Who::cli()
     };
     ctx.user = user;

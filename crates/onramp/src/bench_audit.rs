@@ -2,6 +2,8 @@
 //! entries written as the application writes them (docs/audit.md).
 
 use anyhow::{Context, Result, bail};
+use onramp_domain::identity::Role;
+use onramp_domain::purposes::Purpose;
 use onramp_store::Db;
 use onramp_store::audit::{self, Event, Who};
 use std::time::Instant;
@@ -10,11 +12,19 @@ use uuid::Uuid;
 /// Entries written per transaction while the log is filled.
 const BATCH: usize = 10_000;
 
-/// The application's mix: mostly reads of a file (no images), then changes with both images of
-/// a participant's record, a few sign-ins. The images are as long as a participant's record.
+/// The application's mix: mostly reads of a file (no images) and list views of twenty people,
+/// then changes with both images of a participant's record, a few sign-ins. The images are as
+/// long as a participant's record.
 fn event(n: usize, participant: Uuid) -> Event<'static> {
     match n % 10 {
-        0..=5 => Event::new("participant.read", "participant", participant).for_participant(participant),
+        0..=4 => {
+            Event::read("participant.read", "participant", participant, Purpose::FollowUp).for_participant(participant)
+        }
+        5 => Event::list(
+            "caseload.list",
+            Purpose::FollowUp,
+            (0..20).map(|_| Uuid::now_v7()).collect(),
+        ),
         6 | 7 => {
             let record = |phone: &str| {
                 serde_json::json!({
@@ -48,6 +58,8 @@ pub async fn verify(db: &Db, entries: i64, runs: usize) -> Result<()> {
             label: "sofie.maes@gtb.demo".into(),
             address: Some("192.0.2.10".into()),
             request_id: None,
+            role: Some(Role::Coach),
+            organisations: vec![Uuid::now_v7()],
         };
         let mut written = 0;
         while written < to_add {

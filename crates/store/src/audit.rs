@@ -10,6 +10,8 @@ pub use sealing::{Checkpoint, Part, Report, checkpoint, entries, redact, seal, v
 
 use crate::{Access, Result, now, run};
 use chrono::{DateTime, Utc};
+use onramp_domain::identity::Role;
+use onramp_domain::purposes::Purpose;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -20,6 +22,9 @@ pub struct Who {
     pub label: String,
     pub address: Option<String>,
     pub request_id: Option<String>,
+    /// The actor's role and organisations as they are now: each entry keeps them as they were.
+    pub role: Option<Role>,
+    pub organisations: Vec<Uuid>,
 }
 
 impl Who {
@@ -41,6 +46,11 @@ pub struct Event<'a> {
     /// The record before and after, as JSON text: serialised once, straight from the record.
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Why participant data was read (docs/privacy.md "Purposes"); reads only.
+    pub purpose: Option<Purpose>,
+    /// The participants a list view showed: one entry for the page, found per participant
+    /// through `audit_subjects`.
+    pub subjects: Vec<Uuid>,
 }
 
 impl<'a> Event<'a> {
@@ -52,6 +62,30 @@ impl<'a> Event<'a> {
             participant_id: None,
             before: None,
             after: None,
+            purpose: None,
+            subjects: Vec::new(),
+        }
+    }
+
+    /// A read of participant data, for a purpose.
+    pub fn read(action: &'a str, entity_type: &'a str, entity_id: impl ToString, purpose: Purpose) -> Self {
+        Event {
+            purpose: Some(purpose),
+            ..Event::new(action, entity_type, entity_id)
+        }
+    }
+
+    /// A list view that showed these participants (their names, at least), for a purpose.
+    pub fn list(action: &'a str, purpose: Purpose, subjects: Vec<Uuid>) -> Self {
+        Event {
+            action,
+            entity_type: "participant_list",
+            entity_id: None,
+            participant_id: None,
+            before: None,
+            after: None,
+            purpose: Some(purpose),
+            subjects,
         }
     }
 
@@ -74,21 +108,49 @@ impl<'a> Event<'a> {
 
 pub async fn record(tx: &mut impl Access, who: &Who, event: Event<'_>) -> Result<()> {
     let sql = "INSERT INTO audit_log (at, actor_user_id, actor_label, action, entity_type, entity_id,
-                   participant_id, address, request_id, before_json, after_json)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+                   participant_id, address, request_id, before_json, after_json,
+                   purpose, actor_role, actor_organisations, subjects)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
     let (before, after) = (event.before, event.after);
+    let purpose = event.purpose.map(Purpose::as_str);
+    let (role, organisations) = (who.role.map(Role::as_str), id_list(&who.organisations));
+    let subjects = id_list(&event.subjects);
     run!(tx, c => sqlx::query(sql)
         .bind(now()).bind(who.user_id).bind(&who.label).bind(event.action).bind(event.entity_type)
         .bind(&event.entity_id).bind(event.participant_id).bind(&who.address).bind(&who.request_id)
-        .bind(&before).bind(&after)
+        .bind(&before).bind(&after).bind(purpose).bind(role).bind(&organisations).bind(&subjects)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Ids as a column holds them: separated by spaces; none as NULL.
+fn id_list(ids: &[Uuid]) -> Option<String> {
+    (!ids.is_empty()).then(|| ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(" "))
+}
+
+/// The index rows of list entries (`audit_subjects`): one per participant each showed, written
+/// by the sealer as it seals them, so a list view costs its reader one row.
+pub(crate) fn subject_rows(entries: &[(i64, Option<&str>)]) -> Vec<Vec<crate::bulk::Value>> {
+    use crate::bulk::Value::{BigInt, Id};
+    let mut rows = Vec::new();
+    for (entry_id, subjects) in entries {
+        let mut ids: Vec<Uuid> = subjects
+            .unwrap_or_default()
+            .split(' ')
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        rows.extend(ids.into_iter().map(|p| vec![Id(p), BigInt(*entry_id)]));
+    }
+    rows
 }
 
 /// Records many events at once (an import's), in their order.
 pub async fn record_many(tx: &mut impl Access, who: &Who, events: Vec<Event<'_>>) -> Result<()> {
     use crate::bulk::Value::{At, OptId, OptText, Text};
     let at = now();
+    let (role, organisations) = (who.role.map(|r| r.as_str().to_owned()), id_list(&who.organisations));
     let rows: Vec<_> = events
         .into_iter()
         .map(|e| {
@@ -104,6 +166,9 @@ pub async fn record_many(tx: &mut impl Access, who: &Who, events: Vec<Event<'_>>
                 OptText(who.request_id.clone()),
                 OptText(e.before),
                 OptText(e.after),
+                OptText(e.purpose.map(|p| p.as_str().to_owned())),
+                OptText(role.clone()),
+                OptText(organisations.clone()),
             ]
         })
         .collect();
@@ -119,6 +184,9 @@ pub async fn record_many(tx: &mut impl Access, who: &Who, events: Vec<Event<'_>>
         "request_id",
         "before_json",
         "after_json",
+        "purpose",
+        "actor_role",
+        "actor_organisations",
     ];
     crate::bulk::insert(tx, "audit_log", columns, &rows).await.map(|_| ())
 }
@@ -137,7 +205,17 @@ pub struct Entry {
     pub request_id: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    pub purpose: Option<String>,
+    pub actor_role: Option<String>,
+    /// Space-separated ids.
+    pub actor_organisations: Option<String>,
+    /// A list view's participants, space-separated ids.
+    pub subjects: Option<String>,
 }
+
+/// The columns of an [`Entry`], for a SELECT.
+pub const ENTRY_COLUMNS: &str = "id, at, actor_user_id, actor_label, action, entity_type, entity_id, participant_id, \
+     address, request_id, before_json, after_json, purpose, actor_role, actor_organisations, subjects";
 
 /// Filters of the audit browser; all optional.
 #[derive(Debug, Clone, Default)]
@@ -149,27 +227,42 @@ pub struct Filter {
     pub entity_id: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Entries about this participant: their own and the list views that showed them.
+    pub participant_id: Option<Uuid>,
     /// Keyset pagination: entries older than this id.
     pub before_id: Option<i64>,
 }
 
 /// Newest first, at most `limit` entries.
 pub async fn list(conn: &mut impl Access, filter: &Filter, limit: i64) -> Result<Vec<Entry>> {
-    let sql = "SELECT id, at, actor_user_id, actor_label, action, entity_type, entity_id, participant_id,
-                      address, request_id, before_json, after_json
-               FROM audit_log
-               WHERE ($1 IS NULL OR actor_label = $1)
-                 AND ($2 IS NULL OR action = $2 OR ($3 AND action LIKE $2 || '%'))
-                 AND ($4 IS NULL OR entity_type = $4)
-                 AND ($5 IS NULL OR entity_id = $5)
-                 AND ($6 IS NULL OR at >= $6)
-                 AND ($7 IS NULL OR at < $7)
-                 AND ($8 IS NULL OR id < $8)
-               ORDER BY id DESC
-               LIMIT $9";
+    // One participant's entries come from three places: the entries about them, the sealed list
+    // views that showed them (`audit_subjects`), and the list views not sealed yet (a second's
+    // worth, through the index of unsealed entries).
+    let about = if filter.participant_id.is_some() {
+        "id IN (SELECT id FROM audit_log WHERE participant_id = $10
+                UNION ALL SELECT entry_id FROM audit_subjects WHERE participant_id = $10
+                UNION ALL SELECT id FROM audit_log WHERE seq IS NULL AND subjects LIKE $11)"
+    } else {
+        "$10 IS NULL AND $11 IS NULL"
+    };
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS}
+         FROM audit_log
+         WHERE ($1 IS NULL OR actor_label = $1)
+           AND ($2 IS NULL OR action = $2 OR ($3 AND action LIKE $2 || '%'))
+           AND ($4 IS NULL OR entity_type = $4)
+           AND ($5 IS NULL OR entity_id = $5)
+           AND ($6 IS NULL OR at >= $6)
+           AND ($7 IS NULL OR at < $7)
+           AND ($8 IS NULL OR id < $8)
+           AND {about}
+         ORDER BY id DESC
+         LIMIT $9"
+    );
     let family = filter.action.as_deref().is_some_and(|a| a.ends_with('.'));
-    Ok(run!(conn, c => sqlx::query_as::<_, Entry>(sql)
+    Ok(run!(conn, c => sqlx::query_as::<_, Entry>(sqlx::AssertSqlSafe(&*sql))
         .bind(&filter.actor).bind(&filter.action).bind(family).bind(&filter.entity_type)
         .bind(&filter.entity_id).bind(filter.from).bind(filter.until).bind(filter.before_id).bind(limit)
+        .bind(filter.participant_id).bind(filter.participant_id.map(|p| format!("%{p}%")))
         .fetch_all(c).await)?)
 }

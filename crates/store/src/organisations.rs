@@ -6,6 +6,7 @@ use onramp_domain::organisations::{OrganisationInput, OrganisationKind, Organisa
 use onramp_domain::policy::OrganisationScope;
 use onramp_domain::validation::fold_for_search;
 use serde::Serialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -151,4 +152,11 @@ pub async fn job_mediation(conn: &mut impl Access) -> Result<Vec<(Uuid, String)>
         .filter(|(_, _, kind)| OrganisationKind::parse(kind).is_ok_and(OrganisationKind::mediates_jobs))
         .map(|(id, name, _)| (id, name))
         .collect())
+}
+
+/// The names of these organisations, by id (the audit log keeps ids; pages show names).
+pub async fn names(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uuid, String>> {
+    let rows: Vec<(Uuid, String)> =
+        crate::bulk::select_in(conn, "SELECT id, name FROM organisations WHERE id IN", ids).await?;
+    Ok(rows.into_iter().collect())
 }

@@ -525,6 +525,39 @@ pub async fn get_many(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap<Uu
         .collect()
 }
 
+/// A file a data-subject request may be about, as the data protection officer confirms it.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Named {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub organisation_name: String,
+}
+
+/// How a request names the person: their national register number, or their birth date and a
+/// name (folded as `name_search`, any part of it).
+#[derive(Debug, Clone)]
+pub enum RequestedBy {
+    Register(String),
+    BirthAndName(NaiveDate, String),
+}
+
+/// The files a data-subject request names (at most 20), through the register number's unique
+/// index or the birth date's.
+pub async fn find_for_request(conn: &mut impl Access, by: &RequestedBy) -> Result<Vec<Named>> {
+    let (register, birth, name) = match by {
+        RequestedBy::Register(number) => (Some(number.as_str()), None, None),
+        RequestedBy::BirthAndName(date, name) => (None, Some(*date), Some(format!("%{name}%"))),
+    };
+    let sql = "SELECT p.id, p.first_name, p.last_name, p.birth_date, o.name AS organisation_name
+               FROM participants p JOIN organisations o ON o.id = p.organisation_id
+               WHERE p.national_register = $1 OR (p.birth_date = $2 AND p.name_search LIKE $3)
+               ORDER BY p.last_name, p.first_name, p.id
+               LIMIT 20";
+    Ok(run!(conn, c => sqlx::query_as::<_, Named>(sql).bind(register).bind(birth).bind(&name).fetch_all(c).await)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

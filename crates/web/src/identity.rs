@@ -103,6 +103,7 @@ impl RequestInfo {
             label: label.to_owned(),
             address: Some(self.address.clone()),
             request_id: self.request_id.clone(),
+            ..Who::default()
         }
     }
 }
@@ -205,6 +206,8 @@ fn ctx_for(user: User, info: &RequestInfo, csrf: Option<String>, session_token: 
         label: user.email.clone(),
         address: Some(info.address.clone()),
         request_id: info.request_id.clone(),
+        role: Some(actor.role),
+        organisations: actor.organisations.clone(),
     };
     Ctx {
         language: user.language,

@@ -247,10 +247,13 @@ async fn a_refusal_names_the_rule_that_refused_in_the_api_and_on_pages() {
     let (status, problem) = app.get_json(&coach, "/api/v1/audit").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(problem["type"], "urn:onramp:problem:not-for-your-role");
+    let (status, problem) = app.get_json(&coach, "/api/v1/users").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["type"], "urn:onramp:problem:administrators-only");
 
     // The page says it in the person's language (Dutch, then English once they chose it).
     let dutch = app.browser_as(COACH_LIMBURG).await;
-    let response = dutch.get(app.url("/audit")).send().await.unwrap();
+    let response = dutch.get(app.url("/users")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(
         response
@@ -260,7 +263,7 @@ async fn a_refusal_names_the_rule_that_refused_in_the_api_and_on_pages() {
             .contains("Alleen beheerders mogen dit doen.")
     );
     let english = app.english_browser_as(COACH_LIMBURG).await;
-    let response = english.get(app.url("/audit")).send().await.unwrap();
+    let response = english.get(app.url("/users")).send().await.unwrap();
     assert!(
         response
             .text()

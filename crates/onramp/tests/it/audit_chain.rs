@@ -4,6 +4,7 @@
 
 use crate::cli::onramp;
 use crate::support::*;
+use onramp_domain::purposes::Purpose;
 use onramp_store::audit::{self, Event, Part, Who};
 use onramp_store::{Db, run};
 use reqwest::StatusCode;
@@ -59,13 +60,18 @@ async fn sealed_demo() -> (TestDb, i64) {
         label: COACH_LIMBURG.into(),
         address: Some("192.0.2.7".into()),
         request_id: Some("req-1".into()),
+        role: Some(onramp_domain::identity::Role::Coach),
+        organisations: vec![uuid::Uuid::now_v7()],
     };
     for round in 0..3 {
         let mut tx = test_db.db.begin().await.unwrap();
         for n in 0..20 {
             let person = uuid::Uuid::now_v7();
             let event = match n % 3 {
-                0 => Event::new("participant.read", "participant", person).for_participant(person),
+                0 if n % 2 == 0 => {
+                    Event::read("participant.read", "participant", person, Purpose::FollowUp).for_participant(person)
+                }
+                0 => Event::list("caseload.list", Purpose::FollowUp, vec![person, uuid::Uuid::now_v7()]),
                 1 => Event::new("participant.update", "participant", person)
                     .for_participant(person)
                     .before(&json!({"last_name": format!("Maes{n}"), "phone": "0470 12 34 56"}))

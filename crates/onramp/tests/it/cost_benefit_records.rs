@@ -5,7 +5,7 @@
 use crate::cost_benefit::{ago, programme, set};
 use crate::support::*;
 use reqwest::{Client, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn scope(programme: &str) -> String {
     format!("programme_id={programme}&from={}&to={}", ago(1000), ago(0))
@@ -53,10 +53,15 @@ async fn each_figure_opens_the_people_and_hours_behind_it() {
         names(&app, &admin, &programme, "figure=in_work&value=18").await,
         ["Ann"]
     );
-    // Each list is audited once per person opened: 4 + 2 + 2 + 2 + 1.
+    // Each list is audited once, with the people it showed (4 + 2 + 2 + 2 + 1) and its purpose.
     let entries = app.audit("cost_benefit.people").await;
-    assert_eq!(entries.len(), 11);
-    assert!(entries.iter().all(|e| e.participant_id.is_some()));
+    assert_eq!(entries.len(), 5);
+    let shown: Vec<usize> = entries
+        .iter()
+        .map(|e| e.subjects.as_deref().unwrap_or("").split(' ').count())
+        .collect();
+    assert_eq!(shown, [1, 2, 2, 2, 4], "newest first");
+    assert!(entries.iter().all(|e| e.purpose.as_deref() == Some("report")));
     assert!(entries[0].after_json.as_deref().unwrap_or("").contains("in_work:18"));
     // A month that is not a check-in, and a figure that is not one, are named.
     let bad = format!(
@@ -161,11 +166,12 @@ async fn only_readers_of_exact_figures_open_the_records() {
     let coach = app.api_as(COACH_LIMBURG).await;
     assert_eq!(app.get_json(&coach, &people(&limburg)).await.0, StatusCode::FORBIDDEN);
     // Nothing refused was audited.
-    let audited: Vec<Value> = app
+    let audited: Vec<String> = app
         .audit("cost_benefit.people")
         .await
         .iter()
-        .map(|e| json!(e.actor_label))
+        .map(|e| e.subjects.clone().unwrap_or_default())
         .collect();
-    assert_eq!(audited.len(), 4, "the coordinator's one list of four");
+    assert_eq!(audited.len(), 1, "the coordinator's one list");
+    assert_eq!(audited[0].split(' ').count(), 4, "of four");
 }

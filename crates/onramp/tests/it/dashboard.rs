@@ -380,9 +380,8 @@ async fn each_figure_lists_the_participants_behind_it_as_far_as_the_viewer_may_s
         .iter()
         .filter(|e| e.entity_id.as_deref() == Some("barrier:pain"))
         .any(|e| {
-            e.after_json
-                .as_deref()
-                .is_some_and(|after| after.contains(&people[3].0))
+            e.subjects.as_deref().is_some_and(|shown| shown.contains(&people[3].0))
+                && e.purpose.as_deref() == Some("report")
         });
     assert!(shown, "the barrier list names the participant it showed");
 }

@@ -666,6 +666,11 @@ async fn the_daily_digest_is_sent_once_with_two_nodes_and_can_be_switched_off() 
     let mail = read_mail(&messages[before]);
     assert!(mail["to"].as_str().unwrap().contains("sofie.maes@gtb.demo"), "{mail}");
     assert!(mail["text"].as_str().unwrap().contains("Digest Wouters"), "{mail}");
+    // The names that left by mail are in the person's log of consultations.
+    let sent = app.audit("digest.sent").await;
+    assert_eq!(sent.len(), 2, "one entry per digest sent");
+    assert!(sent[0].subjects.as_deref().unwrap_or("").contains(&id), "{:?}", sent[0]);
+    assert_eq!(sent[0].purpose.as_deref(), Some("follow_up"));
     assert_eq!(
         onramp_web::service::digest::send_due(&one, day).await.unwrap(),
         0,

@@ -53,6 +53,7 @@ mod plan_steps;
 mod plans;
 mod policy_scopes;
 mod presence;
+mod privacy;
 mod programmes;
 mod regions;
 mod request_bodies;

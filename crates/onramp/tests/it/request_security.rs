@@ -260,10 +260,11 @@ async fn last_seen(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
     onramp_store::run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await).unwrap()
 }
 
-/// A page by session cookie and an API call by token, each answered within `bound`.
+/// A page by session cookie and an API call by token, each answered within `bound`. (The page
+/// shows no participant: a read of participant data is audited, and so waits for the writer.)
 async fn both_answer_within(app: &TestApp, browser: &reqwest::Client, secret: &str, bound: std::time::Duration) {
     let started = std::time::Instant::now();
-    let response = browser.get(app.url("/caseload")).timeout(bound).send().await;
+    let response = browser.get(app.url("/account")).timeout(bound).send().await;
     let response = response.unwrap_or_else(|e| panic!("the page did not answer within {bound:?}: {e}"));
     assert_eq!(response.status(), StatusCode::OK, "the page, by session");
     let response = reqwest::Client::new()

@@ -29,7 +29,8 @@ pub struct Link {
 
 /// The columns of a [`Link`], for a SELECT.
 pub const LINK_COLUMNS: &str = "id, seq, hash, at, actor_user_id, actor_label, action, entity_type, entity_id, \
-     participant_id, address, request_id, before_json, after_json, before_digest, after_digest, actor_digest";
+     participant_id, address, request_id, before_json, after_json, purpose, actor_role, actor_organisations, subjects, \
+     before_digest, after_digest, actor_digest";
 
 /// Why an entry's hash cannot be computed: a part is said to be redacted but still holds text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +97,8 @@ fn part(kept: Option<&[u8]>, cleared: bool, name: &'static str, of: impl FnOnce(
 impl Link {
     /// The entry's hash at place `seq` after the entry whose hash is `prev`: SHA-256 over `prev`,
     /// `seq`, the id, the time (microseconds), the actor's account, the action, the record, the
-    /// participant and the request, then the digests of the actor, the before and the after images.
+    /// participant and the request, then the digests of the actor, the before and the after images,
+    /// and, when any is there, the purpose, the actor's role and organisations and a list's subjects.
     pub fn hash_at(&self, prev: &Hash, seq: i64) -> Result<Hash, NotCleared> {
         let actor = part(
             self.actor_digest.as_deref(),
@@ -130,6 +132,16 @@ impl Link {
         h.update(actor);
         h.update(before);
         h.update(after);
+        // Why and as whom (migration 0049): an entry without any of them hashes as entries did
+        // before, so the chains sealed earlier still verify.
+        let e = &self.entry;
+        let context = [&e.purpose, &e.actor_role, &e.actor_organisations, &e.subjects];
+        if context.iter().any(|c| c.is_some()) {
+            h.update([2]);
+            for part in context {
+                put_opt_text(&mut h, part.as_deref());
+            }
+        }
         Ok(h.finalize().into())
     }
 }
@@ -336,6 +348,10 @@ mod tests {
                 request_id: None,
                 before_json: Some(r#"{"phone":"1"}"#.into()),
                 after_json: Some(r#"{"phone":"2"}"#.into()),
+                purpose: None,
+                actor_role: None,
+                actor_organisations: None,
+                subjects: None,
             },
             seq: None,
             hash: None,

@@ -138,6 +138,13 @@ pub async fn seal(db: &Db) -> Result<u64> {
                 value: format!("sealing found {updated} of {} entries still unsealed", ids.len()),
             });
         }
+        let lists: Vec<_> = links
+            .iter()
+            .filter(|l| l.entry.subjects.is_some())
+            .map(|l| (l.entry.id, l.entry.subjects.as_deref()))
+            .collect();
+        let rows = super::subject_rows(&lists);
+        crate::bulk::insert(&mut tx, "audit_subjects", &["participant_id", "entry_id"], &rows).await?;
         tx.commit().await?;
         sealed += updated;
     }

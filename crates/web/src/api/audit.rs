@@ -27,6 +27,15 @@ pub struct AuditEntryView {
     pub request_id: Option<String>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    /// Why participant data was read: `follow_up`, `consultation`, `care_team`, `attendance`,
+    /// `report`, `export`, `access_request`, `data_protection` (docs/privacy.md); reads only.
+    pub purpose: Option<String>,
+    /// The actor's role when the entry was written.
+    pub actor_role: Option<String>,
+    /// The actor's organisations when the entry was written.
+    pub actor_organisations: Vec<Uuid>,
+    /// The participants a list view showed (a list entry only).
+    pub participants_shown: Vec<Uuid>,
 }
 
 impl From<Entry> for AuditEntryView {
@@ -44,8 +53,20 @@ impl From<Entry> for AuditEntryView {
             request_id: e.request_id,
             before: json(e.before_json),
             after: json(e.after_json),
+            purpose: e.purpose,
+            actor_role: e.actor_role,
+            actor_organisations: ids(e.actor_organisations),
+            participants_shown: ids(e.subjects),
         }
     }
+}
+
+/// A list of ids as the log keeps them (separated by spaces).
+fn ids(list: Option<String>) -> Vec<Uuid> {
+    list.unwrap_or_default()
+        .split(' ')
+        .filter_map(|id| id.parse().ok())
+        .collect()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,7 +76,8 @@ pub struct AuditPage {
     pub next: Option<i64>,
 }
 
-/// The audit log, newest first, 50 entries a page (administrators).
+/// The audit log, newest first, 50 entries a page (administrators and the data protection
+/// officer). With `participant_id`: who consulted that participant's file, when and why.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
     responses(
         (status = 200, body = AuditPage),

@@ -36,7 +36,7 @@ pub async fn caseload(
     if !(1..=200).contains(&limit) {
         return Err(AppError::invalid("limit", "out-of-range"));
     }
-    let mut rows = service::page(&state, &ctx, &filter, limit + 1).await?;
+    let mut rows = service::page(&state, &ctx, &filter, limit).await?;
     let next = crate::service::keep_page(&mut rows, limit)
         .map(|r| crate::requests::caseload::encode_cursor(&r.cursor(filter.sort)));
     let names = crate::service::programmes::step_names(&state, &ctx).await?;

@@ -31,6 +31,7 @@ mod plan_steps;
 mod plans;
 mod postcodes;
 mod presence;
+mod privacy;
 mod programmes;
 mod query_constraints;
 mod regions;
@@ -74,7 +75,8 @@ use utoipa_axum::routes;
         (name = "activities", description = "Coaching contacts, group sessions with attendance, and coach hours against the agreements"),
         (name = "esf", description = "ESF operations and the ESF+ common indicators (Regulation (EU) 2021/1057, Annex I), counted from the records"),
         (name = "studies", description = "Research studies (administrators) and their pseudonymised exports (the studies' researchers)"),
-        (name = "audit", description = "The audit log (administrators)")
+        (name = "audit", description = "The audit log (administrators and the data protection officer)"),
+        (name = "privacy", description = "People's data-protection rights: who consulted a file, when and why (the data protection officer and administrators)")
     )
 )]
 struct ApiDoc;
@@ -179,6 +181,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(check_ins::record_check_in))
         .routes(routes!(icf::categories, icf::add_category))
         .routes(routes!(icf::profile))
+        .routes(routes!(privacy::find))
+        .routes(routes!(privacy::consultations))
         .routes(routes!(icf::add_measurement))
         .routes(routes!(icf::pdf))
         .routes(routes!(plans::get, plans::save))

@@ -1,4 +1,4 @@
-//! The audit log browser (administrators).
+//! The audit log browser (administrators and the data protection officer).
 
 use super::form::Form;
 use super::layout::{Page, PageResult, render};
@@ -20,6 +20,15 @@ struct AuditTemplate {
     next: Option<String>,
 }
 
+impl AuditTemplate {
+    /// Why participant data was read, and as whom, in words.
+    fn why(&self, entry: &Entry) -> String {
+        let purpose = entry.purpose.as_deref().map(|p| self.p.t(&format!("purpose-{p}")));
+        let role = entry.actor_role.as_deref().map(|r| self.p.t(&format!("role-{r}")));
+        [role, purpose].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+    }
+}
+
 pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(query): Query<AuditQuery>) -> PageResult {
     let filter = query.filter()?;
     let entries = service::audit::list(&state, &ctx, &filter).await?;
@@ -29,6 +38,7 @@ pub async fn list(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(qu
         ("action".to_owned(), text(&query.action)),
         ("entity_type".to_owned(), text(&query.entity_type)),
         ("entity_id".to_owned(), text(&query.entity_id)),
+        ("participant_id".to_owned(), text(&query.participant_id)),
         ("from".to_owned(), text(&query.from)),
         ("until".to_owned(), text(&query.until)),
     ];

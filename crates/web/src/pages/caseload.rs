@@ -85,7 +85,7 @@ pub async fn caseload(
     };
     let (rows, next) = match &filter {
         Some(filter) => {
-            let mut rows = service::page(&state, &ctx, filter, PAGE_SIZE + 1).await?;
+            let mut rows = service::page(&state, &ctx, filter, PAGE_SIZE).await?;
             let next = crate::service::keep_page(&mut rows, PAGE_SIZE)
                 .map(|r| next_link(&query, encode_cursor(&r.cursor(filter.sort))));
             (rows, next)

@@ -48,6 +48,7 @@ mod plan_steps;
 mod plans;
 mod postcodes;
 mod presence;
+mod privacy;
 mod programmes;
 mod regions;
 mod retention;
@@ -161,6 +162,8 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/{id}/invitations", post(sessions::invite))
         .route("/participants/new", get(participants::new).post(participants::create))
         .route("/participants/{id}", get(participants::show))
+        .route("/participants/{id}/privacy", get(privacy::participant))
+        .route("/privacy", get(privacy::search))
         .route(
             "/participants/{id}/edit",
             get(participants::edit).post(participants::update),

@@ -35,9 +35,10 @@ pub async fn caseload_people(
         organisation_id,
         ..Default::default()
     };
-    let rows = crate::service::caseload::page(state, ctx, &filter, 300)
+    let mut rows = crate::service::caseload::page(state, ctx, &filter, 300)
         .await
         .unwrap_or_default();
+    rows.truncate(300);
     unique_options(rows.into_iter().map(|r| {
         (
             r.participant_id.to_string(),

@@ -54,7 +54,7 @@ async fn page(state: &AppState, ctx: &Ctx, notice: Option<&str>, failed: Option<
         StatusCode::OK
     };
     let template = RetentionTemplate {
-        p: Page::new(ctx, "retention-title", "privacy").with_notice(notice),
+        p: Page::new(ctx, "retention-title", "retention").with_notice(notice),
         due,
         today,
         failed,

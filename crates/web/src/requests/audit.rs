@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
+use onramp_domain::organisations::parse_optional_id;
 use onramp_store::audit::Filter;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -20,6 +21,9 @@ pub struct AuditQuery {
     pub from: Option<String>,
     /// Last day, YYYY-MM-DD (Europe/Brussels), inclusive.
     pub until: Option<String>,
+    /// Entries about this participant: the reads and changes of their file, and the list views
+    /// that showed them ("who consulted this file, when and why").
+    pub participant_id: Option<String>,
     /// Entries older than this id.
     pub before: Option<i64>,
 }
@@ -43,6 +47,8 @@ impl AuditQuery {
             entity_id: text(&self.entity_id),
             from: day_start("from", self.from.as_deref(), 0)?,
             until: day_start("until", self.until.as_deref(), 1)?,
+            participant_id: parse_optional_id(self.participant_id.as_deref().unwrap_or(""))
+                .map_err(|code| AppError::invalid("participant_id", code))?,
             before_id: self.before,
         })
     }

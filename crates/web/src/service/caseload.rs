@@ -5,20 +5,29 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use crate::time::today;
 use chrono::NaiveDate;
-use onramp_domain::policy;
+use onramp_domain::{policy, purposes};
 use onramp_store::caseload::{self, Filter, Row};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// One page of the actor's caseload.
+/// One page of the actor's caseload: `limit` rows and one more when there is a next page (see
+/// `keep_page`). The rows shown are audited as a list view; the one more is not shown.
 pub async fn page(state: &AppState, ctx: &Ctx, filter: &Filter, limit: i64) -> Result<Vec<caseload::Row>, AppError> {
     let scope = policy::caseload_scope(&ctx.actor);
     if scope.is_empty() {
         return Err(AppError::Forbidden);
     }
     let mut conn = state.db.conn().await?;
-    Ok(caseload::page(&mut conn, &ctx.actor, filter, limit).await?)
+    let rows = caseload::page(&mut conn, &ctx.actor, filter, limit + 1).await?;
+    drop(conn);
+    let purpose = purposes::of_caseload(&ctx.actor);
+    let shown = rows
+        .iter()
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|r| r.participant_id);
+    super::audit::list_view(state, ctx, "caseload.list", purpose, shown).await?;
+    Ok(rows)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -11,6 +11,7 @@ use onramp_domain::FieldErrors;
 use onramp_domain::identity::Role;
 use onramp_domain::outcomes::CheckInClosure::ReEntered;
 use onramp_domain::policy::{self, Action};
+use onramp_domain::purposes;
 use onramp_store::audit::{self, Event};
 use onramp_store::check_ins::Which;
 use onramp_store::trajectories::{self, Trajectory};
@@ -28,7 +29,11 @@ pub async fn due_check_ins(
         return Err(AppError::Forbidden);
     }
     let mut conn = state.db.conn().await?;
-    Ok(onramp_store::check_ins::due(&mut conn, &ctx.actor, until).await?)
+    let due = onramp_store::check_ins::due(&mut conn, &ctx.actor, until).await?;
+    drop(conn);
+    let shown = due.iter().map(|c| c.participant_id);
+    super::audit::list_view(state, ctx, "check_in.list", purposes::of_caseload(&ctx.actor), shown).await?;
+    Ok(due)
 }
 
 /// The participant a check-in belongs to, when the actor may see their file.

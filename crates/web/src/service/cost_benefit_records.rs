@@ -9,6 +9,7 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::Datelike;
 use onramp_domain::cost_benefit::{self as model, CHECK_IN_MONTHS};
+use onramp_domain::purposes::Purpose;
 use onramp_store::audit::{self, Event};
 use onramp_store::cost_benefit as store;
 use onramp_store::dashboard::{After, Figure, Person};
@@ -36,7 +37,7 @@ pub fn parse_figure(figure: &str, value: &str) -> Result<Figure, AppError> {
 }
 
 /// The trajectories behind one figure that the reader may open, by name; written to the audit
-/// log, one entry per participant.
+/// log with the people shown.
 pub async fn people(
     state: &AppState,
     ctx: &Ctx,
@@ -49,22 +50,20 @@ pub async fn people(
     let (scope, _) = checked(&mut conn, ctx, &request, true).await?;
     let rows = super::dashboard::people_in(&mut conn, ctx, scope, figure, after, limit).await?;
     drop(conn);
-    // One entry per participant, so each person's access log shows who opened them in a list.
+    // One entry with the people shown: each person's log of consultations finds it.
     let what = serde_json::json!({
         "figure": figure.key(), "from": request.from, "to": request.to,
         "organisation_id": request.organisation_id, "region_id": request.region_id,
-    })
-    .to_string();
-    let events = rows
-        .iter()
-        .map(|r| {
-            let mut event = Event::new("cost_benefit.people", "programme", request.programme_id);
-            event.after = Some(what.clone());
-            event.for_participant(r.participant_id)
-        })
-        .collect();
+    });
+    let mut event = Event::list(
+        "cost_benefit.people",
+        Purpose::Report,
+        rows.iter().map(|r| r.participant_id).collect(),
+    )
+    .after(&what);
+    (event.entity_type, event.entity_id) = ("programme", Some(request.programme_id.to_string()));
     let mut tx = state.db.begin().await?;
-    audit::record_many(&mut tx, &ctx.who, events).await?;
+    audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(rows)
 }

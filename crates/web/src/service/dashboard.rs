@@ -14,6 +14,7 @@ use onramp_domain::participants::SICKNESS_BANDS;
 use onramp_domain::policy;
 use onramp_domain::policy::Action;
 use onramp_domain::presence::REACH_PER_FTE_NORM;
+use onramp_domain::purposes::Purpose;
 use onramp_store::audit::{self, Event};
 use onramp_store::dashboard::{self, Scope};
 use onramp_store::dashboard::{After, Figure, Person};
@@ -445,12 +446,13 @@ pub(crate) async fn audit_people(
         "from": request.from, "to": request.to, "organisation_id": request.organisation_id,
         "region_id": request.region_id, "programme_id": request.programme_id,
         "location_id": request.location_id, "coach_id": request.coach_id,
-        "participants": rows.iter().map(|r| r.participant_id).collect::<Vec<_>>(),
     });
     if let Some((key, value)) = narrowed {
         after[key] = value;
     }
     event.after = Some(after.to_string());
+    event.purpose = Some(Purpose::Report);
+    event.subjects = rows.iter().map(|r| r.participant_id).collect();
     let mut tx = state.db.begin().await?;
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;

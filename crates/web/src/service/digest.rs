@@ -9,6 +9,7 @@ use crate::state::AppState;
 use chrono::{Days, NaiveDate};
 use onramp_domain::identity::Role;
 use onramp_domain::policy::Actor;
+use onramp_domain::purposes::Purpose;
 use onramp_store::audit::{self, Event};
 use onramp_store::{check_ins, digests};
 
@@ -69,8 +70,19 @@ pub async fn send_due(state: &AppState, today: NaiveDate) -> Result<usize, AppEr
             .body(body)
             .map_err(|e| AppError::internal(format!("building a digest failed: {e}")))?;
         // Claimed only once the message is ready, so a message that cannot be built is no claim.
+        // The names it carries leave onramp by mail: audited as a list sent to the coach.
         let mut tx = state.db.begin().await?;
         let claimed = digests::claim(&mut tx, recipient.id, today).await?;
+        if claimed {
+            let to_coach = audit::Who {
+                user_id: Some(recipient.id),
+                label: recipient.email.clone(),
+                role: Some(Role::Coach),
+                ..audit::Who::default()
+            };
+            let shown = due.iter().map(|c| c.participant_id).collect();
+            audit::record(&mut tx, &to_coach, Event::list("digest.sent", Purpose::FollowUp, shown)).await?;
+        }
         tx.commit().await?;
         if !claimed {
             continue;

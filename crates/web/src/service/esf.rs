@@ -10,6 +10,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::esf_indicators::{self as rules, Issue, OperationInput, Period, Report, Standing};
 use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::purposes::Purpose;
 use onramp_store::Tx;
 use onramp_store::audit::{self, Event};
 use onramp_store::esf::{self, Operation};
@@ -154,8 +155,8 @@ pub struct Listed {
 }
 
 /// The people behind the report's missing, pending and inconsistent counts that the reader may
-/// open (`ViewParticipant`), by name; how many others there are. Each person listed gets an audit
-/// entry on their file.
+/// open (`ViewParticipant`), by name; how many others there are. The list is audited with the
+/// people it showed.
 pub async fn standings(
     state: &AppState,
     ctx: &Ctx,
@@ -190,15 +191,10 @@ pub async fn standings(
         })
         .collect();
     listed.sort_by(|a, b| a.name.cmp(&b.name).then(a.participant_id.cmp(&b.participant_id)));
-    let events = listed
-        .iter()
-        .map(|l| {
-            Event::new("esf.standing.view", "esf_operation", id)
-                .for_participant(l.participant_id)
-                .after(&l.standing)
-        })
-        .collect();
-    audit::record_many(&mut tx, &ctx.who, events).await?;
+    let shown = listed.iter().map(|l| l.participant_id).collect();
+    let mut event = Event::list("esf.standing.view", Purpose::Report, shown);
+    (event.entity_type, event.entity_id) = ("esf_operation", Some(id.to_string()));
+    audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     let others = ids.len() - listed.len();
     Ok((listed, others))

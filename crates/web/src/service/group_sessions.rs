@@ -8,6 +8,7 @@ use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::identity::Role;
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef, SessionRef, SessionScope};
+use onramp_domain::purposes::Purpose;
 use onramp_domain::sessions::{Attendance, SeriesFields, SeriesInput};
 use onramp_store::audit::{self, Event};
 use onramp_store::group_sessions::{self, Enrolment, GroupSession, Marked, SessionCursor};
@@ -182,7 +183,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail
     let references = participants::access_refs(&mut conn, &ids).await?;
     let withdrawn = onramp_store::consents::participation_lapses(&mut conn, &ids).await?;
     let session_ref = session.as_ref();
-    let enrolments = list
+    let enrolments: Vec<EnrolmentView> = list
         .into_iter()
         .map(|e| {
             let reference = references.get(&e.participant_id).cloned().unwrap_or_default();
@@ -191,6 +192,12 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<SessionDetail
         })
         .collect();
     let series = group_sessions::in_series(&mut conn, session.series_id).await?;
+    drop(conn);
+    let named = enrolments
+        .iter()
+        .filter(|e| e.name.is_some())
+        .filter_map(|e| e.participant_id);
+    super::audit::list_view(state, ctx, "session.list", Purpose::Attendance, named).await?;
     Ok(SessionDetail {
         meeting_url: crate::ical::meeting_url(&state.config.meeting_base_url, &session),
         started: session.starts_at <= Utc::now(),

@@ -194,7 +194,8 @@ pub async fn profile(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Resul
     let measurements = icf::measurements(&mut conn, participant_id).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
-    let event = Event::new("icf.read", "participant", participant_id).for_participant(participant_id);
+    let purpose = onramp_domain::purposes::of_file(&ctx.actor, &reference);
+    let event = Event::read("icf.read", "participant", participant_id, purpose).for_participant(participant_id);
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     let codes: Vec<String> = competences.iter().map(|(s, _)| s.code.clone()).collect();

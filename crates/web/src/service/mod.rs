@@ -41,6 +41,7 @@ pub mod plan_steps;
 pub mod plans;
 pub mod postcodes;
 pub mod presence;
+pub mod privacy;
 pub mod programmes;
 pub mod regions;
 pub mod research;

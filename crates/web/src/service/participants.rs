@@ -7,6 +7,7 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use onramp_domain::participants::ParticipantInput;
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
+use onramp_domain::purposes;
 use onramp_store::audit::{self, Event};
 use onramp_store::coaching::{self, CoachingContact, Consultation};
 use onramp_store::consents::{self, Consent};
@@ -165,7 +166,9 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     super::decisions::withhold_decisions(&mut conn, ctx, &mut consultations).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
-    audit::record(&mut tx, &ctx.who, audit_event("participant.read", id)).await?;
+    let purpose = purposes::of_file(&ctx.actor, &reference);
+    let read = Event::read("participant.read", "participant", id, purpose).for_participant(id);
+    audit::record(&mut tx, &ctx.who, read).await?;
     tx.commit().await?;
     Ok(ParticipantFile {
         participant,

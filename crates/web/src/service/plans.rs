@@ -16,6 +16,7 @@ use onramp_domain::plans::{
     compare, parse_canvas, parse_recovery_plan,
 };
 use onramp_domain::policy::{self, Action, Decision, ParticipantRef};
+use onramp_domain::purposes::{self, Purpose};
 use onramp_domain::validation::{optional_multiline, required_multiline, required_text, whole_number};
 use onramp_store::audit::{self, Event};
 use onramp_store::coaching::{self, Consultation};
@@ -100,10 +101,10 @@ fn can_edit(ctx: &Ctx, reference: &ParticipantRef) -> bool {
     policy::decide(&ctx.actor, Action::EditParticipant(reference)) == Decision::Allow
 }
 
-async fn audit_read(state: &AppState, ctx: &Ctx, plan: &PlanView) -> Result<(), AppError> {
+async fn audit_read(state: &AppState, ctx: &Ctx, plan: &PlanView, purpose: Purpose) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let participant_id = plan.trajectory.participant_id;
-    let mut event = Event::new("plan.read", "trajectory", plan.trajectory.id).for_participant(participant_id);
+    let mut event = Event::read("plan.read", "trajectory", plan.trajectory.id, purpose).for_participant(participant_id);
     event.after = Some(
         serde_json::json!({
             "kind": plan.kind, "version": plan.version.as_ref().map(|v| v.version),
@@ -181,6 +182,7 @@ pub async fn open(
         None => Vec::new(),
     };
     let can_edit = can_edit(ctx, &access.reference);
+    let purpose = purposes::of_file(&ctx.actor, &access.reference);
     let action_plan = if kind == PlanKind::Canvas {
         current_content(&mut conn, trajectory_id, PlanKind::Action, access.reach).await?
     } else {
@@ -205,7 +207,7 @@ pub async fn open(
         action_plan,
     };
     drop(conn);
-    audit_read(state, ctx, &view).await?;
+    audit_read(state, ctx, &view, purpose).await?;
     Ok(view)
 }
 

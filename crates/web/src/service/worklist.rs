@@ -8,6 +8,7 @@ use crate::time::{local_day, today};
 use chrono::{Days, NaiveDate};
 use onramp_domain::plans::PlanContent;
 use onramp_domain::policy::{self, WorklistScope};
+use onramp_domain::purposes;
 use onramp_domain::sessions::local_day as session_day;
 use onramp_domain::worklist::{Kind, SESSION_DAYS, STEPS_AHEAD_DAYS};
 use onramp_store::group_sessions::{self, GroupSession, Led};
@@ -89,6 +90,12 @@ pub async fn worklist(
             items.extend(reader.items(&mut conn, kind, limit).await?);
         }
     }
+    drop(conn);
+    let named = items
+        .iter()
+        .filter(|i| i.participant_name.is_some())
+        .filter_map(|i| i.participant_id);
+    super::audit::list_view(state, ctx, "worklist.list", purposes::of_caseload(&ctx.actor), named).await?;
     Ok(Worklist {
         today: reader.today,
         counted: scope.counted,

@@ -12,6 +12,7 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::policy::{self, Action, Decision};
+use onramp_domain::purposes::Purpose;
 use onramp_store::audit::{self, Event};
 use onramp_store::caseload::{self, Filter, Status};
 use onramp_store::programmes::Programme;
@@ -112,7 +113,7 @@ impl Export {
             let mut tx = state.db.begin().await?;
             let events = people
                 .iter()
-                .map(|id| Event::new("participant.export", "participant", id).for_participant(*id))
+                .map(|id| Event::read("participant.export", "participant", id, Purpose::Export).for_participant(*id))
                 .collect();
             audit::record_many(&mut tx, &ctx.who, events).await?;
             tx.commit().await?;
