@@ -237,6 +237,22 @@ async fn anonymisation_keeps_every_figure_and_leaves_no_trace() {
     consultation_about(&app, &coach, &person, &other, "Odilia Tegenbosch").await;
     // Some entries sealed before, some waiting for the sealer when they are redacted.
     onramp_store::audit::seal(&app.db).await.unwrap();
+    let late = json!({"purpose": "research", "version": "2026-02", "given_on": today().to_string()});
+    let (status, body) = app
+        .send_json(
+            &coach,
+            "POST",
+            &format!("/api/v1/participants/{}/consents", person.id),
+            late,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let unsealed = count(
+        &app.db,
+        "SELECT COUNT(*) FROM audit_log WHERE seq IS NULL AND after_json IS NOT NULL",
+    )
+    .await;
+    assert!(unsealed > 0, "an entry with an image waits for the sealer");
     let (status, _) = app
         .get_json(&coach, &format!("/api/v1/participants/{}", person.id))
         .await;
