@@ -195,7 +195,6 @@ pub async fn erase(tx: &mut impl Access, id: Uuid) -> Result<Done> {
     for (organisation, on, used) in minutes {
         crate::cost_benefit::add_minutes(tx, organisation, on, -used).await?;
     }
-    consultations_without(tx, id, &person, true).await?;
     let sql = "SELECT session_id FROM session_enrolments WHERE participant_id = $1";
     let sessions: Vec<Uuid> = run!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_all(c).await)?;
     exec(tx, "DELETE FROM session_enrolments WHERE participant_id = $1", id).await?;
@@ -224,6 +223,8 @@ pub async fn erase(tx: &mut impl Access, id: Uuid) -> Result<Done> {
     for sql in &statements {
         run!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     }
+    // After their plans, so that a consultation only their plans referred to goes too.
+    consultations_without(tx, id, &person, true).await?;
     // Without trajectories the person counts in no operation: their kept rows go, the cells follow.
     crate::esf_kept::refresh(tx, &[id]).await?;
     exec(tx, "DELETE FROM participants WHERE id = $1", id).await?;
