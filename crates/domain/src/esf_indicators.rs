@@ -432,6 +432,9 @@ pub struct OperationInput {
     pub ends_on: NaiveDate,
     pub programme_ids: Vec<Uuid>,
     pub partner_ids: Vec<Uuid>,
+    /// The day of the operation's last payment, once made: its files are kept five years from
+    /// 31 December of that year (docs/retention.md).
+    pub last_payment_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -442,6 +445,8 @@ pub struct OperationFields {
     pub ends_on: String,
     pub programme_ids: Vec<String>,
     pub partner_ids: Vec<String>,
+    /// Blank: no payment recorded yet.
+    pub last_payment_on: String,
 }
 
 impl OperationInput {
@@ -472,6 +477,19 @@ impl OperationInput {
             errors.add("programme_ids", "required");
         }
         let partner_ids = ids(&mut errors, "partner_ids", &fields.partner_ids);
+        let last_payment_on = if fields.last_payment_on.trim().is_empty() {
+            None
+        } else {
+            errors.check(
+                "last_payment_on",
+                crate::participants::parse_date(&fields.last_payment_on),
+            )
+        };
+        if let (Some(s), Some(p)) = (starts_on, last_payment_on)
+            && p < s
+        {
+            errors.add("last_payment_on", "range-inverted");
+        }
         errors.finish(|| OperationInput {
             number: number.unwrap(),
             title: title.unwrap(),
@@ -479,6 +497,7 @@ impl OperationInput {
             ends_on: ends_on.unwrap(),
             programme_ids,
             partner_ids,
+            last_payment_on,
         })
     }
 

@@ -316,6 +316,7 @@ fn periods_and_operations_parse() {
         ends_on: "2027-06-30".into(),
         programme_ids: vec![Uuid::nil().to_string(), Uuid::nil().to_string()],
         partner_ids: vec![],
+        last_payment_on: "2028-03-15".into(),
     };
     let op = OperationInput::parse(&fields).unwrap();
     assert_eq!(op.programme_ids.len(), 1);

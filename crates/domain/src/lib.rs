@@ -8,6 +8,7 @@ pub mod agreements;
 pub mod consents;
 pub mod cost_benefit;
 pub mod disclosure;
+pub mod erasure;
 pub mod esf;
 pub mod esf_counted;
 pub mod esf_indicators;

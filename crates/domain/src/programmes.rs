@@ -10,6 +10,7 @@ use serde::Serialize;
 /// A programme's days without contact before the caseload's "no contact" filter finds someone,
 /// unless its administrator sets another number.
 pub const DEFAULT_NO_CONTACT_DAYS: i32 = 30;
+pub use crate::erasure::DEFAULT_RETENTION_YEARS;
 /// The most days a "no contact" filter or setting takes (ten years).
 pub const MAX_NO_CONTACT_DAYS: i32 = 3650;
 
@@ -37,6 +38,8 @@ pub struct ProgrammeInput {
     /// Days without a contact after which the caseload's filter "no contact" finds a trajectory
     /// when its user names no number of days.
     pub no_contact_days: i32,
+    /// Years a person's file is kept after their last trajectory ended (docs/retention.md).
+    pub retention_years: i32,
     /// The programme reports to the European Social Fund: intake asks what the ESF+ indicators
     /// need, and every exit schedules a check-in six months later (`check_in_months`).
     pub reports_to_esf: bool,
@@ -62,6 +65,8 @@ pub struct ProgrammeFields {
     pub follow_up_months: String,
     /// Blank: [`DEFAULT_NO_CONTACT_DAYS`].
     pub no_contact_days: String,
+    /// Blank: [`DEFAULT_RETENTION_YEARS`].
+    pub retention_years: String,
     pub reports_to_esf: bool,
     pub phases: String,
     pub modules: String,
@@ -122,6 +127,12 @@ impl ProgrammeInput {
                 whole_number(&fields.no_contact_days, 1, MAX_NO_CONTACT_DAYS),
             )
         };
+        let retention_years = if fields.retention_years.trim().is_empty() {
+            Some(DEFAULT_RETENTION_YEARS)
+        } else {
+            let (min, max) = crate::erasure::RETENTION_YEARS;
+            errors.check("retention_years", whole_number(&fields.retention_years, min, max))
+        };
         let phases = errors.check("phases", parse_steps(&fields.phases, true));
         let modules = errors.check("modules", parse_steps(&fields.modules, false));
         let competences = errors.check("competences", parse_steps(&fields.competences, false));
@@ -137,6 +148,7 @@ impl ProgrammeInput {
             max_duration_months: max_duration.unwrap(),
             follow_up_months: follow_up.unwrap(),
             no_contact_days: no_contact_days.unwrap(),
+            retention_years: retention_years.unwrap(),
             reports_to_esf: fields.reports_to_esf,
             phases: phases.unwrap(),
             modules: modules.unwrap(),
@@ -287,6 +299,7 @@ pub fn we_go_to_work() -> ProgrammeInput {
         max_duration_months: 24,
         follow_up_months: vec![6, 12, 18, 24],
         no_contact_days: DEFAULT_NO_CONTACT_DAYS,
+        retention_years: DEFAULT_RETENTION_YEARS,
         // Both programmes of the seeds live on ESF money.
         reports_to_esf: true,
         phases: steps(&[
@@ -357,6 +370,7 @@ pub fn boost2work() -> ProgrammeInput {
         follow_up_months: vec![3, 6],
         // Short and intensive: a fortnight without contact is long here.
         no_contact_days: 14,
+        retention_years: DEFAULT_RETENTION_YEARS,
         reports_to_esf: true,
         phases: steps(&[
             ("intake", "Intake"),

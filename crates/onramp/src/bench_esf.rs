@@ -111,6 +111,7 @@ async fn create_operation(db: &Db) -> Result<(Uuid, OperationInput)> {
         ends_on: "2100-12-31".into(),
         programme_ids,
         partner_ids: Vec::new(),
+        last_payment_on: String::new(),
     };
     let input = OperationInput::parse(&fields).map_err(|e| anyhow!("{e:?}"))?;
     let operation = esf::create(&mut tx, &input).await?;

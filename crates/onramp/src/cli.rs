@@ -57,6 +57,9 @@ pub enum Command {
     /// The tamper-evident audit log: verify its chain, print its head, seal it (docs/audit.md).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Retention: anonymise the files past their date (docs/retention.md).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -157,6 +160,17 @@ pub enum BenchCommand {
         runs: usize,
         #[arg(long, default_value_t = 2026)]
         year: i32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Do once what the server does daily: anonymise the files past their retention date, except
+    /// those under a legal hold, and purge old sessions, sign-in attempts and revoked tokens.
+    Run {
+        /// Only print what would be done.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -333,6 +347,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Audit(AuditCommand::Verify { against }) => crate::audit::verify(&db, against.as_deref()).await,
         Command::Audit(AuditCommand::Checkpoint) => crate::audit::checkpoint(&db).await,
         Command::Audit(AuditCommand::Seal) => crate::audit::seal(&db).await,
+        Command::Retention(RetentionCommand::Run { dry_run }) => crate::retention::run(&db, dry_run).await,
         Command::Generate { scale, seed, until } => {
             let scale = crate::generate::Scale::named(&scale)?;
             let until = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").context("--until is YYYY-MM-DD")?;

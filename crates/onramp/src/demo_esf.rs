@@ -85,6 +85,7 @@ pub async fn operation_and_study(tx: &mut Tx, researcher: Uuid, today: NaiveDate
         ends_on: ends_on.clone(),
         programme_ids: programme_ids.clone(),
         partner_ids: vec![],
+        last_payment_on: String::new(),
     })
     .map_err(|e| anyhow!("the demo operation: {e:?}"))?;
     esf::create(tx, &operation).await?;

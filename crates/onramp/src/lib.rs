@@ -15,3 +15,4 @@ mod demo_esf;
 mod demo_worklist;
 pub mod generate;
 mod generate_audit;
+mod retention;

@@ -21,10 +21,11 @@ pub struct Operation {
 pub async fn create(tx: &mut impl Access, input: &OperationInput) -> Result<Operation> {
     let id = Uuid::now_v7();
     let at = now();
-    let sql = "INSERT INTO esf_operations (id, number, title, starts_on, ends_on, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $6)";
+    let sql =
+        "INSERT INTO esf_operations (id, number, title, starts_on, ends_on, created_at, updated_at, last_payment_on)
+               VALUES ($1, $2, $3, $4, $5, $6, $6, $7)";
     run!(tx, c => sqlx::query(sql).bind(id).bind(&input.number).bind(&input.title).bind(input.starts_on)
-        .bind(input.ends_on).bind(at).execute(c).await.map(|r| r.rows_affected()))
+        .bind(input.ends_on).bind(at).bind(input.last_payment_on).execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("number"))?;
     link(tx, id, input).await?;
     crate::esf_kept::rebuild(tx, id).await?;
@@ -33,10 +34,11 @@ pub async fn create(tx: &mut impl Access, input: &OperationInput) -> Result<Oper
 
 /// Changes an operation: its number, title, period and what it covers (`NotFound` when unknown).
 pub async fn update(tx: &mut impl Access, id: Uuid, input: &OperationInput) -> Result<Operation> {
-    let sql = "UPDATE esf_operations SET number = $1, title = $2, starts_on = $3, ends_on = $4, updated_at = $5
+    let sql = "UPDATE esf_operations SET number = $1, title = $2, starts_on = $3, ends_on = $4, updated_at = $5,
+                   last_payment_on = $7
                WHERE id = $6";
     let done = run!(tx, c => sqlx::query(sql).bind(&input.number).bind(&input.title).bind(input.starts_on)
-        .bind(input.ends_on).bind(now()).bind(id).execute(c).await.map(|r| r.rows_affected()))
+        .bind(input.ends_on).bind(now()).bind(id).bind(input.last_payment_on).execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("number"))?;
     if done == 0 {
         return Err(StoreError::NotFound);
@@ -72,11 +74,12 @@ struct Row {
     title: String,
     starts_on: NaiveDate,
     ends_on: NaiveDate,
+    last_payment_on: Option<NaiveDate>,
 }
 
 /// Every operation, by number.
 pub async fn list(conn: &mut impl Access) -> Result<Vec<Operation>> {
-    let sql = "SELECT id, number, title, starts_on, ends_on FROM esf_operations ORDER BY number";
+    let sql = "SELECT id, number, title, starts_on, ends_on, last_payment_on FROM esf_operations ORDER BY number";
     let rows: Vec<Row> = run!(conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
     let programmes: Vec<(Uuid, Uuid)> = run!(conn, c => sqlx::query_as(
         "SELECT operation_id, programme_id FROM esf_operation_programmes ORDER BY programme_id").fetch_all(c).await)?;
@@ -94,6 +97,7 @@ pub async fn list(conn: &mut impl Access) -> Result<Vec<Operation>> {
                 title: r.title,
                 starts_on: r.starts_on,
                 ends_on: r.ends_on,
+                last_payment_on: r.last_payment_on,
             },
         })
         .collect())

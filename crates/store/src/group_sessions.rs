@@ -287,7 +287,7 @@ pub async fn enrol(tx: &mut impl Access, session_id: Uuid, participant_id: Uuid,
 
 /// Keeps the session's count of enrolments without attendance, which the worklist's "attendance
 /// to record" walks by its partial indexes (migration 0044).
-async fn keep_unmarked(tx: &mut impl Access, session_id: Uuid) -> Result<()> {
+pub(crate) async fn keep_unmarked(tx: &mut impl Access, session_id: Uuid) -> Result<()> {
     let sql = "UPDATE group_sessions SET unmarked = (SELECT COUNT(*) FROM session_enrolments e
                    WHERE e.session_id = group_sessions.id AND e.attendance IS NULL) WHERE id = $1";
     run!(tx, c => sqlx::query(sql).bind(session_id).execute(c).await.map(|r| r.rows_affected()))?;

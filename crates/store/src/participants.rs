@@ -446,8 +446,9 @@ pub async fn access_refs(conn: &mut impl Access, ids: &[Uuid]) -> Result<HashMap
     if ids.is_empty() {
         return Ok(refs);
     }
+    // An anonymised file is no longer a person's: no one opens it (docs/retention.md).
     let sql = "SELECT p.id, p.organisation_id, o.region_id, p.created_by FROM participants p
-               JOIN organisations o ON o.id = p.organisation_id WHERE p.id IN";
+               JOIN organisations o ON o.id = p.organisation_id WHERE p.anonymised_at IS NULL AND p.id IN";
     let homes: Vec<(Uuid, Uuid, Option<Uuid>, Option<Uuid>)> = crate::bulk::select_in(conn, sql, ids).await?;
     for (id, organisation_id, region_id, created_by) in homes {
         refs.insert(

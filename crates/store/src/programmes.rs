@@ -46,6 +46,7 @@ struct Row {
     max_duration_months: i32,
     follow_up_months: String,
     no_contact_days: i32,
+    retention_years: i32,
     reports_to_esf: bool,
     built_in: bool,
     created_at: DateTime<Utc>,
@@ -61,7 +62,7 @@ struct StepRow {
 }
 
 const COLUMNS: &str = "id, code, name, description, min_age, max_age, min_sick_months, max_sick_months, situations, \
-                       max_duration_months, follow_up_months, no_contact_days, reports_to_esf, built_in, created_at, updated_at";
+                       max_duration_months, follow_up_months, no_contact_days, retention_years, reports_to_esf, built_in, created_at, updated_at";
 
 fn join_months(months: &[i32]) -> String {
     months.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
@@ -101,6 +102,7 @@ fn assemble(row: Row, steps: &[StepRow]) -> Result<Programme> {
             max_duration_months: row.max_duration_months,
             follow_up_months: split_months(&row.follow_up_months)?,
             no_contact_days: row.no_contact_days,
+            retention_years: row.retention_years,
             reports_to_esf: row.reports_to_esf,
         },
         created_at: row.created_at,
@@ -122,13 +124,13 @@ pub async fn create(tx: &mut impl Access, input: &ProgrammeInput, built_in: bool
     let at = now();
     let sql = "INSERT INTO programmes (id, code, name, description, min_age, max_age, min_sick_months, max_sick_months,
                                        situations, max_duration_months, follow_up_months, built_in, created_at, updated_at,
-                                       no_contact_days, reports_to_esf)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)";
+                                       no_contact_days, reports_to_esf, retention_years)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16)";
     run!(tx, c => sqlx::query(sql)
         .bind(id).bind(&input.code).bind(&input.name).bind(&input.description).bind(input.min_age).bind(input.max_age)
         .bind(input.min_sick_months).bind(input.max_sick_months).bind(join_situations(&input.situations))
         .bind(input.max_duration_months).bind(join_months(&input.follow_up_months)).bind(built_in).bind(at)
-        .bind(input.no_contact_days).bind(input.reports_to_esf)
+        .bind(input.no_contact_days).bind(input.reports_to_esf).bind(input.retention_years)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("code"))?;
     write_steps(tx, id, input).await?;
@@ -138,13 +140,14 @@ pub async fn create(tx: &mut impl Access, input: &ProgrammeInput, built_in: bool
 pub async fn update(tx: &mut impl Access, id: Uuid, input: &ProgrammeInput) -> Result<Programme> {
     let sql = "UPDATE programmes SET code = $1, name = $2, description = $3, min_age = $4, max_age = $5,
                    min_sick_months = $6, max_sick_months = $7, situations = $8, max_duration_months = $9,
-                   follow_up_months = $10, updated_at = $11, no_contact_days = $13, reports_to_esf = $14
+                   follow_up_months = $10, updated_at = $11, no_contact_days = $13, reports_to_esf = $14,
+                   retention_years = $15
                WHERE id = $12";
     let done = run!(tx, c => sqlx::query(sql)
         .bind(&input.code).bind(&input.name).bind(&input.description).bind(input.min_age).bind(input.max_age)
         .bind(input.min_sick_months).bind(input.max_sick_months).bind(join_situations(&input.situations))
         .bind(input.max_duration_months).bind(join_months(&input.follow_up_months)).bind(now()).bind(id)
-        .bind(input.no_contact_days).bind(input.reports_to_esf)
+        .bind(input.no_contact_days).bind(input.reports_to_esf).bind(input.retention_years)
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("code"))?;
     if done == 0 {

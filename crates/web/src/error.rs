@@ -128,6 +128,8 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
     "outcome-after-exit",
     "after-exit",
     "consent-withdrawn",
+    "legal-hold",
+    "already-anonymised",
     "not-job-mediation",
     "needs-job-mediation",
     "needs-exit",

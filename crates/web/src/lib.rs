@@ -73,6 +73,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     spawn_housekeeping(state.db.clone());
     spawn_digest(state.clone());
     spawn_audit_sealer(state.db.clone());
+    spawn_retention(state.db.clone());
     let header_read_timeout = state.config.header_read_timeout;
     let router = app(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -165,6 +166,39 @@ fn spawn_audit_sealer(db: Db) {
                     ),
                     Err(error) => tracing::warn!(%error, "cannot read the audit checkpoint"),
                 }
+            }
+        }
+    });
+}
+
+/// Once a day (looked at every hour, first ten minutes after start), anonymises the files past
+/// their retention date and purges old sign-in data (docs/retention.md). Safe with several
+/// nodes: one run at a time holds the retention lock, and a second run that day finds nothing.
+fn spawn_retention(db: Db) {
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now() + std::time::Duration::from_secs(600);
+        let mut hourly = tokio::time::interval_at(start, std::time::Duration::from_secs(3600));
+        let mut done_on = None;
+        loop {
+            hourly.tick().await;
+            let today = onramp_store::today();
+            if done_on == Some(today) {
+                continue;
+            }
+            match service::retention::run(&db, today, false).await {
+                Ok(run) => {
+                    done_on = Some(today);
+                    tracing::info!(
+                        anonymised = run.anonymised.len(),
+                        held = run.held.len(),
+                        skipped = run.skipped,
+                        sessions = run.purged.sessions,
+                        sign_in_attempts = run.purged.sign_in_attempts,
+                        tokens = run.purged.tokens,
+                        "retention run"
+                    );
+                }
+                Err(error) => tracing::error!(?error, "the retention run failed; will retry"),
             }
         }
     });

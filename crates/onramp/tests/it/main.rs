@@ -6,6 +6,7 @@ mod support;
 
 mod account;
 mod agreements;
+mod anonymisation;
 mod api_contract;
 mod audit;
 mod audit_chain;
@@ -58,6 +59,7 @@ mod regions;
 mod request_bodies;
 mod request_security;
 mod research;
+mod retention;
 mod schema;
 mod scoping;
 mod session_day;

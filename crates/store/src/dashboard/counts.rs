@@ -269,6 +269,44 @@ pub async fn refresh_many(tx: &mut impl Access, participant_ids: &[Uuid]) -> Res
     crate::esf_kept::refresh(tx, &ids).await
 }
 
+/// The kept facts of a participant's trajectories, by trajectory.
+async fn kept_facts(tx: &mut impl Access, participant_id: Uuid) -> Result<HashMap<Uuid, Facts>> {
+    let sql = "SELECT f.trajectory_id, f.region_id, f.programme_id, f.organisation_id, f.location_id, f.coach_id,
+                   f.figures
+               FROM dashboard_facts f JOIN trajectories t ON t.id = f.trajectory_id WHERE t.participant_id = $1";
+    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, Uuid, Uuid, String)> =
+        run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?;
+    rows.into_iter()
+        .map(
+            |(id, region_id, programme_id, organisation_id, location_id, coach_id, text)| {
+                let place = Place {
+                    region_id,
+                    programme_id,
+                    organisation_id,
+                    location_id,
+                    coach_id,
+                };
+                Ok((id, Facts::decode(place, &text)?))
+            },
+        )
+        .collect()
+}
+
+/// Takes a participant's trajectories out of the counts and drops their facts: before their
+/// records are deleted (an erasure, docs/retention.md), in the same transaction.
+pub async fn forget(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
+    crate::lock_row(tx, "participants", participant_id).await?;
+    let mut changes = HashMap::new();
+    for facts in kept_facts(tx, participant_id).await?.values() {
+        tally_into(&mut changes, facts, -1);
+    }
+    apply(tx, changes).await?;
+    let sql =
+        "DELETE FROM dashboard_facts WHERE trajectory_id IN (SELECT id FROM trajectories WHERE participant_id = $1)";
+    run!(tx, c => sqlx::query(sql).bind(participant_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Rewrites the facts of a participant's trajectories that changed, and adds what that changes
 /// in the counts to `changes`.
 async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut HashMap<Key, i64>) -> Result<()> {
@@ -282,26 +320,7 @@ async fn changes_for(tx: &mut impl Access, participant_id: Uuid, changes: &mut H
     let codes = codes_by_trajectory(run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?);
     let basis: Vec<Basis> = sources.iter().map(Source::basis).collect();
     let extra = monitoring::figures(tx, &basis).await?;
-    let sql = "SELECT f.trajectory_id, f.region_id, f.programme_id, f.organisation_id, f.location_id, f.coach_id,
-                   f.figures
-               FROM dashboard_facts f JOIN trajectories t ON t.id = f.trajectory_id WHERE t.participant_id = $1";
-    let before: Vec<(Uuid, Uuid, Uuid, Uuid, Uuid, Uuid, String)> =
-        run!(tx, c => sqlx::query_as(sql).bind(participant_id).fetch_all(c).await)?;
-    let before: HashMap<Uuid, Facts> = before
-        .into_iter()
-        .map(
-            |(id, region_id, programme_id, organisation_id, location_id, coach_id, text)| {
-                let place = Place {
-                    region_id,
-                    programme_id,
-                    organisation_id,
-                    location_id,
-                    coach_id,
-                };
-                Ok((id, Facts::decode(place, &text)?))
-            },
-        )
-        .collect::<Result<_>>()?;
+    let before = kept_facts(tx, participant_id).await?;
     for source in &sources {
         let now = source.facts(
             codes.get(&source.id).map_or(&[][..], Vec::as_slice),

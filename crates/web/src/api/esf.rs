@@ -29,6 +29,9 @@ pub struct OperationView {
     pub programme_ids: Vec<Uuid>,
     /// Empty: every partner.
     pub partner_ids: Vec<Uuid>,
+    /// The day of the last payment, once recorded: the files it counts are kept five years from
+    /// 31 December of that year (docs/retention.md).
+    pub last_payment_on: Option<NaiveDate>,
 }
 
 impl From<Operation> for OperationView {
@@ -42,6 +45,7 @@ impl From<Operation> for OperationView {
             ends_on: d.ends_on,
             programme_ids: d.programme_ids,
             partner_ids: d.partner_ids,
+            last_payment_on: d.last_payment_on,
         }
     }
 }
@@ -60,6 +64,9 @@ pub struct OperationBody {
     pub programme_ids: Vec<String>,
     /// The partners whose trajectories count; empty: all.
     pub partner_ids: Vec<String>,
+    /// YYYY-MM-DD, not before the start: the day of the operation's last payment (administrators
+    /// record it once made). Left out or null: none yet.
+    pub last_payment_on: Option<String>,
 }
 
 impl OperationBody {
@@ -71,6 +78,7 @@ impl OperationBody {
             ends_on: self.ends_on,
             programme_ids: self.programme_ids,
             partner_ids: self.partner_ids,
+            last_payment_on: self.last_payment_on.unwrap_or_default(),
         }
     }
 }

@@ -17,6 +17,7 @@ mod contract;
 mod cost_benefit;
 mod cost_benefit_records;
 mod dashboard;
+mod erasure;
 mod esf;
 mod exchange;
 mod extract;
@@ -65,6 +66,7 @@ use utoipa_axum::routes;
         (name = "agreements", description = "Agreements with partners (objectives, coach hours, funding) and contact persons"),
         (name = "programmes", description = "Programme templates: target group, phases, modules, duration, follow-up"),
         (name = "participants", description = "Participant files, consents and the caseload"),
+        (name = "data protection", description = "Anonymisation, erasure, retention and legal holds (administrators and the data protection officer; docs/retention.md)"),
         (name = "trajectories", description = "Trajectories: start, phases, handover, exit"),
         (name = "icf", description = "ICF categories (the Brief Core Set for vocational rehabilitation, extensible) and participants' ICF measurements with the distance travelled"),
         (name = "plans", description = "Per trajectory: the action plan, the recovery plan (WRAP) and the personal canvas, versioned, shared with the care team with the participant's consent, compared, and printed as PDF"),
@@ -160,7 +162,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(exchange::export_contacts_csv))
         .routes(routes!(exchange::export_xlsx))
         .routes(routes!(participants::create))
-        .routes(routes!(participants::get, participants::update))
+        .routes(routes!(participants::get, participants::update, erasure::erase))
+        .routes(routes!(erasure::anonymise))
+        .routes(routes!(erasure::hold, erasure::lift))
+        .routes(routes!(erasure::due))
         .routes(routes!(consents::add_consent))
         .routes(routes!(consents::withdraw_consent))
         .routes(routes!(trajectories::start_trajectory))

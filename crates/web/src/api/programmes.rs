@@ -47,6 +47,8 @@ pub struct ProgrammeView {
     /// Days without a contact after which the caseload's filter `no_contact` finds a
     /// trajectory of this programme, when the filter names no number of days.
     pub no_contact_days: i32,
+    /// Years a person's file is kept after their last trajectory ended (docs/retention.md).
+    pub retention_years: i32,
     /// Reports to the European Social Fund: intake asks the ESF+ characteristics and every exit
     /// schedules a check-in six months later.
     pub reports_to_esf: bool,
@@ -88,6 +90,7 @@ impl ProgrammeView {
             max_duration_months: d.max_duration_months,
             follow_up_months: d.follow_up_months,
             no_contact_days: d.no_contact_days,
+            retention_years: d.retention_years,
             reports_to_esf: d.reports_to_esf,
             phases: steps("phase", d.phases),
             modules: steps("module", d.modules),
@@ -120,6 +123,9 @@ pub struct ProgrammeBody {
     /// 1 to 3650: days without a contact after which the caseload's filter `no_contact` finds a
     /// trajectory of this programme. Left out: unchanged on an update, 30 on a new programme.
     pub no_contact_days: Option<i32>,
+    /// 1 to 100: years a person's file is kept after their last trajectory ended, then
+    /// anonymised (docs/retention.md). Left out: unchanged on an update, 10 on a new programme.
+    pub retention_years: Option<i32>,
     /// Reports to the European Social Fund (intake asks the ESF+ characteristics, exits schedule a
     /// check-in at six months). Left out: unchanged on an update, false on a new programme.
     pub reports_to_esf: Option<bool>,
@@ -163,6 +169,7 @@ impl ProgrammeBody {
             phases: lines(&self.phases),
             modules: lines(&self.modules),
             no_contact_days: number(self.no_contact_days.or(kept.map(|k| k.no_contact_days))),
+            retention_years: number(self.retention_years.or(kept.map(|k| k.retention_years))),
             reports_to_esf: self.reports_to_esf.or(kept.map(|k| k.reports_to_esf)).unwrap_or(false),
             competences: match (&self.competences, kept) {
                 (Some(list), _) => lines(list),
@@ -236,8 +243,8 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<ProgrammeBody>,
 ) -> Result<Json<ProgrammeView>, AppError> {
-    let kept = match (&body.competences, body.no_contact_days) {
-        (Some(_), Some(_)) => None,
+    let kept = match (&body.competences, body.no_contact_days, body.retention_years) {
+        (Some(_), Some(_), Some(_)) => None,
         _ => Some(service::programmes::get(&state, &ctx, id).await?.definition),
     };
     let input = body.parse(kept.as_ref())?;

@@ -91,6 +91,7 @@ fn fields_of(data: &FormData) -> OperationFields {
         ends_on: data.get("ends_on").into(),
         programme_ids: data.all("programme_ids"),
         partner_ids: data.all("partner_ids"),
+        last_payment_on: data.get("last_payment_on").into(),
     }
 }
 
@@ -126,6 +127,10 @@ async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, form: Option<Form>) ->
             ("title".to_owned(), d.title.clone()),
             ("starts_on".to_owned(), d.starts_on.to_string()),
             ("ends_on".to_owned(), d.ends_on.to_string()),
+            (
+                "last_payment_on".to_owned(),
+                d.last_payment_on.map(|d| d.to_string()).unwrap_or_default(),
+            ),
         ];
         values.extend(
             d.programme_ids

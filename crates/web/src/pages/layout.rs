@@ -84,6 +84,10 @@ impl Page {
             "plan-unshared",
             "step-saved",
             "all-present",
+            "anonymised",
+            "erased",
+            "hold-set",
+            "hold-lifted",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

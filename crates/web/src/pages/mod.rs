@@ -22,6 +22,7 @@ mod csrf;
 mod dashboard;
 mod dashboard_activities;
 mod documents;
+mod erasure;
 mod error_summary;
 mod errors;
 mod esf;
@@ -50,6 +51,7 @@ mod presence;
 mod privacy;
 mod programmes;
 mod regions;
+mod retention;
 mod sessions;
 mod studies;
 mod trajectories;
@@ -216,6 +218,10 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", get(users::edit).post(users::update))
         .route("/users/{id}/password", post(users::reset_password))
         .route("/audit", get(audit::list))
+        .route("/retention", get(retention::list))
+        .route("/retention/{id}/hold", post(retention::hold))
+        .route("/retention/{id}/lift", post(retention::lift))
+        .route("/participants/{id}/anonymise", get(erasure::form).post(erasure::submit))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .layer(axum::middleware::from_fn(csrf::csrf))

@@ -73,6 +73,7 @@ fn values(definition: &ProgrammeInput) -> Vec<(String, String)> {
                 .join(", "),
         ),
         ("no_contact_days".to_owned(), definition.no_contact_days.to_string()),
+        ("retention_years".to_owned(), definition.retention_years.to_string()),
         (
             "reports_to_esf".to_owned(),
             if definition.reports_to_esf { "on" } else { "" }.to_owned(),
@@ -103,6 +104,7 @@ fn fields(data: &FormData) -> ProgrammeFields {
         max_duration_months: data.get("max_duration_months").into(),
         follow_up_months: data.get("follow_up_months").into(),
         no_contact_days: data.get("no_contact_days").into(),
+        retention_years: data.get("retention_years").into(),
         reports_to_esf: data.checked("reports_to_esf"),
         phases: data.get("phases").into(),
         modules: data.get("modules").into(),
@@ -158,6 +160,10 @@ pub async fn new(PageCtx(ctx): PageCtx) -> PageResult {
             (
                 "no_contact_days".into(),
                 onramp_domain::programmes::DEFAULT_NO_CONTACT_DAYS.to_string(),
+            ),
+            (
+                "retention_years".into(),
+                onramp_domain::programmes::DEFAULT_RETENTION_YEARS.to_string(),
             ),
             (
                 "competences".into(),
