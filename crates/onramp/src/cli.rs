@@ -57,6 +57,9 @@ pub enum Command {
     /// The tamper-evident audit log: verify its chain, print its head, seal it (docs/audit.md).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Answer a participant's data-protection rights (docs/access-export.md).
+    #[command(subcommand)]
+    Participant(ParticipantCommand),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -207,6 +210,18 @@ pub struct ServeArgs {
     #[arg(long, env = "ONRAMP_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value_t = onramp_web::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_read_timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ParticipantCommand {
+    /// Write everything held about the participant ID to a ZIP (participant.json and
+    /// participant.pdf), for an access or portability request; audited as the command line's.
+    /// Never overwrites a file.
+    AccessExport {
+        id: uuid::Uuid,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -367,6 +382,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Participant(ParticipantCommand::AccessExport { id, out }) => access_export(&state, id, &out).await,
         Command::User(UserCommand::Add {
             email,
             role,
@@ -414,6 +430,19 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     db.close().await;
     result
+}
+
+/// `onramp participant access-export`: the ZIP a data-subject request is answered with.
+async fn access_export(state: &AppState, id: uuid::Uuid, out: &std::path::Path) -> Result<()> {
+    if out.exists() {
+        return Err(anyhow!("{} exists already; choose another file", out.display()));
+    }
+    let (_, bytes) = service::access_export::export(state, &Ctx::system(), id)
+        .await
+        .map_err(explain_app)?;
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    println!("{}", out.display());
+    Ok(())
 }
 
 async fn serve(db: Db, args: ServeArgs) -> Result<()> {

@@ -2,6 +2,7 @@
 //! ask the policy, run the change in one transaction, write the audit entry.
 
 pub mod account;
+pub mod access_export;
 pub mod agreements;
 pub mod all_present;
 pub mod audit;

@@ -115,13 +115,7 @@ pub async fn consultations(
     let person = participants::get(&mut conn, participant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let filter = Filter {
-        participant_id: Some(participant_id),
-        before_id: before,
-        ..Filter::default()
-    };
-    let entries = audit::list(&mut conn, &filter, PAGE_SIZE).await?;
-    let organisations = organisation_names(&mut conn, &entries).await?;
+    let entries = log_page(&mut conn, participant_id, before, PAGE_SIZE).await?;
     drop(conn);
     let mut tx = state.db.begin().await?;
     let read = Event::read(
@@ -140,9 +134,27 @@ pub async fn consultations(
         participant_id,
         name: format!("{} {}", person.record.first_name, person.record.last_name),
         birth_date: person.record.birth_date,
-        entries: entries.into_iter().map(|e| consultation(e, &organisations)).collect(),
+        entries,
         next,
     })
+}
+
+/// A page of the log of a file's consultations, newest first, with the actors' organisations
+/// named: what the page and the access export (service::access_export) show.
+pub(crate) async fn log_page(
+    conn: &mut impl onramp_store::Access,
+    participant_id: Uuid,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Consultation>, AppError> {
+    let filter = Filter {
+        participant_id: Some(participant_id),
+        before_id: before,
+        ..Filter::default()
+    };
+    let entries = audit::list(conn, &filter, limit).await?;
+    let organisations = organisation_names(conn, &entries).await?;
+    Ok(entries.into_iter().map(|e| consultation(e, &organisations)).collect())
 }
 
 /// The ids in a column that lists them (separated by spaces).
