@@ -196,11 +196,7 @@ fn trajectories(export: &AccessExport, lang: Language) -> Section {
                 vec![
                     date(&e.on_date),
                     label(lang, "access-event", &e.kind),
-                    [&e.from_value, &e.to_value]
-                        .iter()
-                        .filter_map(|v| v.as_deref())
-                        .collect::<Vec<_>>()
-                        .join(" → "),
+                    event_values(lang, e),
                     opt(&e.note),
                 ]
             })
@@ -217,6 +213,22 @@ fn trajectories(export: &AccessExport, lang: Language) -> Section {
         blocks.push(paragraph(text(lang, "access-pdf-none")));
     }
     section(lang, "trajectories-title", blocks)
+}
+
+/// What an event changed, its codes named: a phase's from and to, an exit's reason.
+fn event_values(lang: Language, e: &onramp_store::trajectories::Event) -> String {
+    let prefix = match e.kind.as_str() {
+        "phase" => "phase",
+        "exit" => "exit",
+        "leaving_situation" => "situation-exit",
+        _ => "",
+    };
+    [&e.from_value, &e.to_value]
+        .iter()
+        .filter_map(|v| v.as_deref())
+        .map(|code| label(lang, prefix, code))
+        .collect::<Vec<_>>()
+        .join(" → ")
 }
 
 fn contacts(export: &AccessExport, lang: Language) -> Section {
