@@ -7,10 +7,10 @@ use crate::cli::onramp;
 use crate::participants::programme_id;
 use crate::plans::{first_plan, path as plan_path, pdf_text};
 use crate::support::*;
-use std::io::Read;
 use chrono::{Days, NaiveDate};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use std::io::Read;
 
 const DPO: &str = "dpo@onramp.demo";
 
@@ -61,7 +61,8 @@ async fn files() -> Files {
     let maasland = app.organisation_id("Revalidatieziekenhuis Maasland").await;
     let file = format!("/api/v1/participants/{amelie}");
 
-    let consent = json!({"purpose": "participation", "version": "consent-v7", "given_on": day(59), "ends_on": "2030-12-31"});
+    let consent =
+        json!({"purpose": "participation", "version": "consent-v7", "given_on": day(59), "ends_on": "2030-12-31"});
     created(&app, &coach, "POST", &format!("{file}/consents"), consent).await;
     let research = json!({"purpose": "research", "version": "research-v2", "given_on": day(59)});
     let research = created(&app, &coach, "POST", &format!("{file}/consents"), research).await;
@@ -85,11 +86,25 @@ async fn files() -> Files {
     let session = sessions[0]["id"].as_str().unwrap().to_owned();
     for who in [&amelie, &zebulon] {
         let body = json!({"participant_id": who, "rest_of_series": false});
-        created(&app, &coach, "POST", &format!("/api/v1/sessions/{session}/enrolments"), body).await;
+        created(
+            &app,
+            &coach,
+            "POST",
+            &format!("/api/v1/sessions/{session}/enrolments"),
+            body,
+        )
+        .await;
     }
     let marks = json!({"marks": [{"participant_id": amelie, "attendance": "present"},
                                  {"participant_id": zebulon, "attendance": "absent"}]});
-    created(&app, &coach, "PUT", &format!("/api/v1/sessions/{session}/attendance"), marks).await;
+    created(
+        &app,
+        &coach,
+        "PUT",
+        &format!("/api/v1/sessions/{session}/attendance"),
+        marks,
+    )
+    .await;
     let consultation = json!({"organisation_id": maasland, "on": day(10), "minutes": 75,
         "attendees": "Dr. Janssens", "participant_ids": [amelie, zebulon],
         "decisions": "Zebulon Quaghebeur starts part time."});
@@ -98,7 +113,10 @@ async fn files() -> Files {
     let action = json!({"kind": "info_point", "organisation_id": maasland, "on": day(70), "minutes": 120,
         "reached": 14, "description": "Stand in the hall"});
     let action = created(&app, &coach, "POST", "/api/v1/presence-actions", action).await;
-    let link = format!("/api/v1/presence-actions/{}/participants", action["id"].as_str().unwrap());
+    let link = format!(
+        "/api/v1/presence-actions/{}/participants",
+        action["id"].as_str().unwrap()
+    );
     created(&app, &coach, "POST", &link, json!({"participant_id": amelie})).await;
 
     created(&app, &coach, "PUT", &plan_path(&t, "action"), first_plan()).await;
@@ -107,7 +125,14 @@ async fn files() -> Files {
     second["note"] = json!("Second version after the visit");
     created(&app, &coach, "PUT", &plan_path(&t, "action"), second).await;
     let comment = json!({"body": "Comment on the plan by the coach"});
-    created(&app, &coach, "POST", &format!("{}/comments", plan_path(&t, "action")), comment).await;
+    created(
+        &app,
+        &coach,
+        "POST",
+        &format!("{}/comments", plan_path(&t, "action")),
+        comment,
+    )
+    .await;
 
     let measurement = json!({"measured_on": day(40), "moment": "intake", "rater": "coach",
         "ratings": {"b130": "3"}, "competences": {"motivation": 4}});
@@ -135,7 +160,11 @@ fn read_zip(bytes: &[u8]) -> (Vec<String>, Value, String) {
     // The PDF, from the same archive read with the zip crate.
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut pdf = Vec::new();
-    archive.by_name("participant.pdf").unwrap().read_to_end(&mut pdf).unwrap();
+    archive
+        .by_name("participant.pdf")
+        .unwrap()
+        .read_to_end(&mut pdf)
+        .unwrap();
     assert_eq!(read["pdf_bytes"].as_u64(), Some(pdf.len() as u64));
     (names, read["json"].clone(), pdf_text(&pdf))
 }
@@ -170,7 +199,10 @@ fn assert_every_kind(export: &Value) {
         );
     }
     let p = &export["participant"];
-    assert_eq!((p["first_name"].as_str(), p["last_name"].as_str()), (Some("Amélie"), Some("Dufresne")));
+    assert_eq!(
+        (p["first_name"].as_str(), p["last_name"].as_str()),
+        (Some("Amélie"), Some("Dufresne"))
+    );
     assert_eq!(p["notes"], "Note about Amélie");
     assert_eq!(export["esf_answers"]["disability"], "yes");
     let consents = export["consents"].as_array().unwrap();
@@ -187,7 +219,10 @@ fn assert_every_kind(export: &Value) {
         .collect();
     assert!(kinds.contains(&"phase") && kinds.contains(&"exit"), "{kinds:?}");
     assert_eq!(trajectory["coach_name"], "Sofie Maes");
-    assert_eq!(export["coaching_contacts"][0]["topic"], "Talk with the employer about mornings");
+    assert_eq!(
+        export["coaching_contacts"][0]["topic"],
+        "Talk with the employer about mornings"
+    );
     assert_eq!(export["group_sessions"][0]["title"], "Wishes and possibilities");
     assert_eq!(export["group_sessions"][0]["attendance"], "present");
     assert_eq!(export["case_consultations"][0]["minutes"], 75);
@@ -236,8 +271,14 @@ async fn the_export_holds_every_kind_of_record_and_nothing_of_anyone_else() {
     let log = export["consultations_of_file"].as_array().unwrap();
     let has = |action: &str, purpose: &str| log.iter().any(|e| e["action"] == action && e["purpose"] == purpose);
     assert!(has("privacy.consultations", "data_protection"), "{log:?}");
-    assert!(log.iter().any(|e| e["action"] == "participant.create" && e["actor_role"] == "coach"));
-    assert!(!export.to_string().contains("sofie.maes@gtb.demo"), "staff by role, not e-mail");
+    assert!(
+        log.iter()
+            .any(|e| e["action"] == "participant.create" && e["actor_role"] == "coach")
+    );
+    assert!(
+        !export.to_string().contains("sofie.maes@gtb.demo"),
+        "staff by role, not e-mail"
+    );
 
     // The PDF in French: the person's language, with the records in it.
     for text in [
@@ -284,7 +325,11 @@ async fn only_the_officer_and_administrators_export_and_the_page_links_it() {
         bad.status()
     );
     assert_eq!(bad.headers()["content-type"], "application/problem+json");
-    assert_eq!(app.audit("participant.access_export").await.len(), 1, "only the allowed one");
+    assert_eq!(
+        app.audit("participant.access_export").await.len(),
+        1,
+        "only the allowed one"
+    );
 
     // The page: a link on the file's data-protection page, the download behind it.
     let browser = app.browser_as(DPO).await;

@@ -1,8 +1,8 @@
 //! What users can do, each operation once, for both the pages and the API:
 //! ask the policy, run the change in one transaction, write the audit entry.
 
-pub mod account;
 pub mod access_export;
+pub mod account;
 pub mod agreements;
 pub mod all_present;
 pub mod audit;

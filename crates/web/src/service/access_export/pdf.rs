@@ -16,7 +16,11 @@ pub(super) fn document(export: &AccessExport) -> Document {
     let name = format!("{} {}", p.record.first_name, p.record.last_name);
     let generated = stamp(&export.generated_at);
     let mut sections = vec![
-        section(lang, "access-pdf-about", vec![paragraph(text(lang, "access-pdf-intro"))]),
+        section(
+            lang,
+            "access-pdf-about",
+            vec![paragraph(text(lang, "access-pdf-intro"))],
+        ),
         identity(export, lang),
         consents(export, lang),
         trajectories(export, lang),
@@ -37,7 +41,11 @@ pub(super) fn document(export: &AccessExport) -> Document {
         lang: lang.as_str().to_owned(),
         title: text(lang, "access-pdf-title"),
         about: vec![
-            text_with(lang, "pdf-participant-born", &[("name", &name), ("date", &date(&p.record.birth_date))]),
+            text_with(
+                lang,
+                "pdf-participant-born",
+                &[("name", &name), ("date", &date(&p.record.birth_date))],
+            ),
             text_with(lang, "access-pdf-generated", &[("date", &generated)]),
         ],
         footer: text(lang, "access-pdf-footer"),
@@ -109,7 +117,10 @@ fn identity(export: &AccessExport, lang: Language) -> Section {
         ("field-preferred-language", label(lang, "language", r.language.as_str())),
         ("field-gender", label(lang, "gender", r.gender.as_str())),
         ("field-education", label(lang, "education", r.education.as_str())),
-        ("field-health-category", label(lang, "health", r.health_category.as_str())),
+        (
+            "field-health-category",
+            label(lang, "health", r.health_category.as_str()),
+        ),
         ("field-incapacity-since", opt_date(r.incapacity_since)),
         ("field-situation", label(lang, "situation", r.situation.as_str())),
         ("field-referrer", opt(&r.referrer)),
@@ -136,7 +147,12 @@ fn identity(export: &AccessExport, lang: Language) -> Section {
         .into_iter()
         .map(|(key, value)| vec![text(lang, key), value])
         .collect();
-    table(lang, "access-pdf-identity", &["access-pdf-field", "access-pdf-value"], rows)
+    table(
+        lang,
+        "access-pdf-identity",
+        &["access-pdf-field", "access-pdf-value"],
+        rows,
+    )
 }
 
 fn consents(export: &AccessExport, lang: Language) -> Section {
@@ -267,7 +283,10 @@ fn sessions(export: &AccessExport, lang: Language) -> Section {
             vec![
                 date(&s.on_date),
                 format!("{} ({})", s.title, s.position),
-                s.attendance.as_deref().map(|a| label(lang, "attendance", a)).unwrap_or_default(),
+                s.attendance
+                    .as_deref()
+                    .map(|a| label(lang, "attendance", a))
+                    .unwrap_or_default(),
             ]
         })
         .collect();
@@ -334,7 +353,15 @@ fn plan_sections(plan: &PlanHistory, lang: Language) -> Vec<Section> {
     let comments: Vec<String> = plan
         .comments
         .iter()
-        .map(|c| format!("v{} · {} · {}: {}", c.version, stamp(&c.created_at), c.author_name, c.body))
+        .map(|c| {
+            format!(
+                "v{} · {} · {}: {}",
+                c.version,
+                stamp(&c.created_at),
+                c.author_name,
+                c.body
+            )
+        })
         .collect();
     if !comments.is_empty() {
         first.blocks.push(paragraph(text(lang, "access-pdf-comments")));
@@ -438,7 +465,10 @@ fn check_ins(export: &AccessExport, lang: Language) -> Section {
                 date(&c.due_on),
                 opt_date(c.done_on),
                 yes_no(lang, c.contact_made),
-                c.situation.as_deref().map(|s| label(lang, "situation-exit", s)).unwrap_or_default(),
+                c.situation
+                    .as_deref()
+                    .map(|s| label(lang, "situation-exit", s))
+                    .unwrap_or_default(),
                 opt(&c.note),
             ]
         })
@@ -458,7 +488,11 @@ fn log(export: &AccessExport, lang: Language) -> Section {
         .consultations_of_file
         .iter()
         .map(|e| {
-            let mut who = e.actor_role.as_deref().map(|r| label(lang, "role", r)).unwrap_or_default();
+            let mut who = e
+                .actor_role
+                .as_deref()
+                .map(|r| label(lang, "role", r))
+                .unwrap_or_default();
             if !e.actor_organisations.is_empty() {
                 who = format!("{who} · {}", e.actor_organisations.join(", "));
             }
@@ -466,7 +500,10 @@ fn log(export: &AccessExport, lang: Language) -> Section {
                 stamp(&e.at),
                 who,
                 e.action.clone(),
-                e.purpose.as_deref().map(|p| label(lang, "purpose", p)).unwrap_or_default(),
+                e.purpose
+                    .as_deref()
+                    .map(|p| label(lang, "purpose", p))
+                    .unwrap_or_default(),
             ]
         })
         .collect();
