@@ -117,16 +117,14 @@ pub async fn consultations(
         .ok_or(AppError::NotFound)?;
     let entries = log_page(&mut conn, participant_id, before, PAGE_SIZE).await?;
     drop(conn);
-    let mut tx = state.db.begin().await?;
-    let read = Event::read(
+    record_read(
+        state,
+        ctx,
         "privacy.consultations",
-        "participant",
         participant_id,
         Purpose::DataProtection,
     )
-    .for_participant(participant_id);
-    audit::record(&mut tx, &ctx.who, read).await?;
-    tx.commit().await?;
+    .await?;
     let next = (entries.len() as i64 == PAGE_SIZE)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
@@ -137,6 +135,21 @@ pub async fn consultations(
         entries,
         next,
     })
+}
+
+/// Records a read of the person's file for a data-protection right, in its own transaction.
+pub(crate) async fn record_read(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    participant_id: Uuid,
+    purpose: Purpose,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let read = Event::read(action, "participant", participant_id, purpose).for_participant(participant_id);
+    audit::record(&mut tx, &ctx.who, read).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A page of the log of a file's consultations, newest first, with the actors' organisations

@@ -6,7 +6,7 @@
 
 mod pdf;
 
-use super::privacy::{Consultation, log_page};
+use super::privacy::{Consultation, log_page, record_read};
 use super::require;
 use crate::error::AppError;
 use crate::identity::Ctx;
@@ -17,7 +17,6 @@ use onramp_domain::plans::PlanContent;
 use onramp_domain::policy::Action;
 use onramp_domain::purposes::Purpose;
 use onramp_store::access_export::{self as reads, PlanOf, ReachedThrough};
-use onramp_store::audit::{self, Event};
 use onramp_store::check_ins::CheckIn;
 use onramp_store::coaching::{self, CoachingContact};
 use onramp_store::consents::{self, Consent};
@@ -138,16 +137,14 @@ pub async fn export(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Result
     let bytes = tokio::task::spawn_blocking(move || archive(&export))
         .await
         .map_err(AppError::internal)??;
-    let mut tx = state.db.begin().await?;
-    let read = Event::read(
+    record_read(
+        state,
+        ctx,
         "participant.access_export",
-        "participant",
         participant_id,
         Purpose::AccessRequest,
     )
-    .for_participant(participant_id);
-    audit::record(&mut tx, &ctx.who, read).await?;
-    tx.commit().await?;
+    .await?;
     Ok((format!("access-export-{participant_id}.zip"), bytes))
 }
 
