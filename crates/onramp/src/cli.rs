@@ -60,6 +60,9 @@ pub enum Command {
     /// Retention: anonymise the files past their date (docs/retention.md).
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Answer a participant's data-protection rights (docs/access-export.md).
+    #[command(subcommand)]
+    Participant(ParticipantCommand),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -224,6 +227,18 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ParticipantCommand {
+    /// Write everything held about the participant ID to a ZIP (participant.json and
+    /// participant.pdf), for an access or portability request; audited as the command line's.
+    /// Never overwrites a file.
+    AccessExport {
+        id: uuid::Uuid,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create an account; the password is read from the first line of standard input.
     Add {
@@ -382,6 +397,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Participant(ParticipantCommand::AccessExport { id, out }) => access_export(&state, id, &out).await,
         Command::User(UserCommand::Add {
             email,
             role,
@@ -429,6 +445,19 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     db.close().await;
     result
+}
+
+/// `onramp participant access-export`: the ZIP a data-subject request is answered with.
+async fn access_export(state: &AppState, id: uuid::Uuid, out: &std::path::Path) -> Result<()> {
+    if out.exists() {
+        return Err(anyhow!("{} exists already; choose another file", out.display()));
+    }
+    let (_, bytes) = service::access_export::export(state, &Ctx::system(), id)
+        .await
+        .map_err(explain_app)?;
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    println!("{}", out.display());
+    Ok(())
 }
 
 async fn serve(db: Db, args: ServeArgs) -> Result<()> {

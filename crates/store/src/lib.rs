@@ -4,6 +4,7 @@
 //! macro; where the dialects differ, both variants sit side by side in the same
 //! function. SQL lives in this crate only.
 
+pub mod access_export;
 pub mod agreements;
 pub mod audit;
 pub mod backup;

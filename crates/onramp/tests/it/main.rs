@@ -4,6 +4,7 @@
 
 mod support;
 
+mod access_export;
 mod account;
 mod agreements;
 mod anonymisation;

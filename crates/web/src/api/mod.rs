@@ -183,6 +183,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(icf::profile))
         .routes(routes!(privacy::find))
         .routes(routes!(privacy::consultations))
+        .routes(routes!(privacy::access_export))
         .routes(routes!(icf::add_measurement))
         .routes(routes!(icf::pdf))
         .routes(routes!(plans::get, plans::save))

@@ -96,3 +96,22 @@ pub async fn consultations(
 ) -> Result<Json<Consultations>, AppError> {
     Ok(Json(service::consultations(&state, &ctx, id, q.before).await?))
 }
+
+/// Everything onramp holds about a participant, for an access or portability request (GDPR
+/// Art. 15 and 20): a ZIP of `participant.json` (schema: docs/access-export.schema.json) and
+/// `participant.pdf` in the person's language. Audited with the purpose `access_request`.
+#[utoipa::path(get, path = "/api/v1/participants/{id}/access-export", tag = "privacy",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The ZIP (participant.json and participant.pdf)", content_type = "application/zip"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn access_export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<axum::response::Response, AppError> {
+    let (filename, bytes) = crate::service::access_export::export(&state, &ctx, id).await?;
+    Ok(crate::download::download(bytes, "application/zip", &filename))
+}

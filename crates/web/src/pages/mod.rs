@@ -163,6 +163,7 @@ pub fn router() -> Router<AppState> {
         .route("/participants/new", get(participants::new).post(participants::create))
         .route("/participants/{id}", get(participants::show))
         .route("/participants/{id}/privacy", get(privacy::participant))
+        .route("/participants/{id}/access-export.zip", get(privacy::access_export))
         .route("/privacy", get(privacy::search))
         .route(
             "/participants/{id}/edit",

@@ -107,3 +107,9 @@ pub async fn participant(
         log,
     }))
 }
+
+/// `/participants/{id}/access-export.zip`: everything held about the person (docs/access-export.md).
+pub async fn access_export(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
+    let (filename, bytes) = crate::service::access_export::export(&state, &ctx, path_id(&id)?).await?;
+    Ok(crate::download::download(bytes, "application/zip", &filename))
+}

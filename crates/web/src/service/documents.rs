@@ -123,7 +123,7 @@ fn plan_document(view: &PlanView, lang: Language, audience: Audience) -> Documen
     frame(lang, audience, title, about, sections)
 }
 
-fn action_sections(plan: &ActionPlan, lang: Language) -> Vec<Section> {
+pub(crate) fn action_sections(plan: &ActionPlan, lang: Language) -> Vec<Section> {
     if plan.goals.is_empty() {
         return vec![Section {
             heading: text(lang, "plan-goals"),
@@ -165,7 +165,7 @@ fn action_sections(plan: &ActionPlan, lang: Language) -> Vec<Section> {
         .collect()
 }
 
-fn recovery_sections(plan: &RecoveryPlan, lang: Language) -> Vec<Section> {
+pub(crate) fn recovery_sections(plan: &RecoveryPlan, lang: Language) -> Vec<Section> {
     WrapSection::ALL
         .iter()
         .map(|section| {
@@ -185,7 +185,7 @@ fn recovery_sections(plan: &RecoveryPlan, lang: Language) -> Vec<Section> {
         .collect()
 }
 
-fn canvas_sections(canvas: &Canvas, action_plan: Option<&PlanContent>, lang: Language) -> Vec<Section> {
+pub(crate) fn canvas_sections(canvas: &Canvas, action_plan: Option<&PlanContent>, lang: Language) -> Vec<Section> {
     let steps = match action_plan {
         Some(PlanContent::Action(plan)) => Some(plan),
         _ => None,

@@ -1,6 +1,7 @@
 //! What users can do, each operation once, for both the pages and the API:
 //! ask the policy, run the change in one transaction, write the audit entry.
 
+pub mod access_export;
 pub mod account;
 pub mod agreements;
 pub mod all_present;

@@ -115,24 +115,16 @@ pub async fn consultations(
     let person = participants::get(&mut conn, participant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let filter = Filter {
-        participant_id: Some(participant_id),
-        before_id: before,
-        ..Filter::default()
-    };
-    let entries = audit::list(&mut conn, &filter, PAGE_SIZE).await?;
-    let organisations = organisation_names(&mut conn, &entries).await?;
+    let entries = log_page(&mut conn, participant_id, before, PAGE_SIZE).await?;
     drop(conn);
-    let mut tx = state.db.begin().await?;
-    let read = Event::read(
+    record_read(
+        state,
+        ctx,
         "privacy.consultations",
-        "participant",
         participant_id,
         Purpose::DataProtection,
     )
-    .for_participant(participant_id);
-    audit::record(&mut tx, &ctx.who, read).await?;
-    tx.commit().await?;
+    .await?;
     let next = (entries.len() as i64 == PAGE_SIZE)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
@@ -140,9 +132,42 @@ pub async fn consultations(
         participant_id,
         name: format!("{} {}", person.record.first_name, person.record.last_name),
         birth_date: person.record.birth_date,
-        entries: entries.into_iter().map(|e| consultation(e, &organisations)).collect(),
+        entries,
         next,
     })
+}
+
+/// Records a read of the person's file for a data-protection right, in its own transaction.
+pub(crate) async fn record_read(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    participant_id: Uuid,
+    purpose: Purpose,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let read = Event::read(action, "participant", participant_id, purpose).for_participant(participant_id);
+    audit::record(&mut tx, &ctx.who, read).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A page of the log of a file's consultations, newest first, with the actors' organisations
+/// named: what the page and the access export (service::access_export) show.
+pub(crate) async fn log_page(
+    conn: &mut impl onramp_store::Access,
+    participant_id: Uuid,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Consultation>, AppError> {
+    let filter = Filter {
+        participant_id: Some(participant_id),
+        before_id: before,
+        ..Filter::default()
+    };
+    let entries = audit::list(conn, &filter, limit).await?;
+    let organisations = organisation_names(conn, &entries).await?;
+    Ok(entries.into_iter().map(|e| consultation(e, &organisations)).collect())
 }
 
 /// The ids in a column that lists them (separated by spaces).
