@@ -126,6 +126,8 @@ for (const language of ["en", "nl", "fr"]) {
   await visit(page, "/privacy?national_register=1234", "/privacy with a field error");
   const someone = await firstLink(page, "/caseload", "/participants/", []);
   if (someone) await visit(page, `${someone}/privacy`);
+  if (someone) await visit(page, `${someone}/anonymise`);
+  await visit(page, "/retention");
   // A form in its error state: the browser's own checks are switched off so the server answers.
   await page.goto(base + "/organisations/new", { waitUntil: "load" });
   await page.evaluate(() => { document.querySelector("main form").noValidate = true; });

@@ -112,7 +112,7 @@ string_enum! {
         Researcher = "researcher",
         /// The programme's data protection officer: answers people's data-protection rights (who
         /// consulted their file, the access export, anonymisation and erasure, retention and legal
-        /// holds) and reads the audit log; never the files' contents (docs/privacy.md).
+        /// holds) and reads the audit log; opens no file in daily work (docs/privacy.md).
         DataProtectionOfficer = "data_protection_officer",
     }
 }

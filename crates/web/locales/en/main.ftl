@@ -1638,3 +1638,5 @@ access-pdf-log-intro = Who consulted or changed your file, when and why, newest 
 privacy-access-title = Access and portability
 privacy-access-intro = Everything onramp holds about this person, in one ZIP: participant.json (machine-readable) and participant.pdf (readable, in the person's language). The download is logged as an access request.
 privacy-access-download = Download the access export (ZIP)
+privacy-erase-title = Erasure and anonymisation
+privacy-erase-intro = When the person asks for erasure, or the file was registered by mistake: anonymise it (the figures keep counting them, nobody can tell who) or delete it.

@@ -1638,3 +1638,5 @@ access-pdf-log-intro = Qui a consulté ou modifié votre dossier, quand et pourq
 privacy-access-title = Accès et portabilité
 privacy-access-intro = Tout ce qu'onramp conserve sur cette personne, en un seul ZIP : participant.json (lisible par machine) et participant.pdf (lisible, dans la langue de la personne). Le téléchargement est journalisé comme demande d'accès.
 privacy-access-download = Télécharger l'export d'accès (ZIP)
+privacy-erase-title = Effacement et anonymisation
+privacy-erase-intro = Lorsque la personne demande l'effacement, ou si le dossier a été enregistré par erreur : anonymisez-le (les chiffres continuent de la compter, sans qu'on sache qui) ou supprimez-le.

@@ -1638,3 +1638,5 @@ access-pdf-log-intro = Wie uw dossier raadpleegde of wijzigde, wanneer en waarom
 privacy-access-title = Inzage en overdraagbaarheid
 privacy-access-intro = Alles wat onramp over deze persoon bewaart, in één ZIP: participant.json (machineleesbaar) en participant.pdf (leesbaar, in de taal van de persoon). Het downloaden wordt gelogd als inzageverzoek.
 privacy-access-download = Inzage-export downloaden (ZIP)
+privacy-erase-title = Wissen en anonimiseren
+privacy-erase-intro = Als de persoon om wissing vraagt, of als het dossier per vergissing werd geregistreerd: anonimiseer het (de cijfers blijven de persoon tellen, niemand weet wie) of verwijder het.
