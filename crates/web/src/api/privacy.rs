@@ -37,7 +37,7 @@ pub struct NamedView {
 }
 
 /// The files a data-subject request names: by national register number, or by date of birth and
-/// name (at most 20). The list is audited with the purpose `data_protection`.
+/// name (at most 20); without either, none. The list is audited with the purpose `data_protection`.
 #[utoipa::path(get, path = "/api/v1/privacy/participants", tag = "privacy", params(SearchQuery),
     responses(
         (status = 200, body = [NamedView]),
@@ -54,8 +54,12 @@ pub async fn find(
         birth_date: q.birth_date.unwrap_or_default(),
         name: q.name.unwrap_or_default(),
     };
-    if search.is_empty() {
-        return Err(AppError::invalid("national_register", "required"));
+    // A search names someone by the register number, or by both the birth date and a name: short
+    // of that it finds nobody (the page asks for what is missing).
+    let names_someone = !search.national_register.trim().is_empty()
+        || (!search.birth_date.trim().is_empty() && !search.name.trim().is_empty());
+    if !names_someone {
+        return Ok(Json(Vec::new()));
     }
     let found = service::find(&state, &ctx, &search).await?;
     Ok(Json(found.into_iter().map(view).collect()))
