@@ -58,6 +58,7 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
     (Some("/api/v1/exports/cost-benefit.csv"), "programme_id", Id(Required)),
     (Some("/api/v1/exports/cost-benefit.xlsx"), "programme_id", Id(Required)),
     (Some("/api/v1/audit"), "participant_id", Id(Optional)),
+    (Some("/api/v1/privacy/participants"), "birth_date", Date(Optional)),
     (None, "health_category", Choice(HealthCategory::VALUES, Optional)),
     (
         Some("/api/v1/monitoring/participants"),
