@@ -229,6 +229,7 @@ async fn the_officer_finds_the_file_a_request_names() {
             "invalid-national-register",
         ),
         ("birth_date=1985-13-40&name=Peeters", "birth_date", "invalid-date"),
+        ("birth_date=AAA", "birth_date", "invalid-date"),
         ("birth_date=1985-07-30&name=P", "name", "required"),
     ] {
         let (status, problem) = app

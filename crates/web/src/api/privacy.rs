@@ -56,6 +56,10 @@ pub async fn find(
     };
     // A search names someone by the register number, or by both the birth date and a name: short
     // of that it finds nobody (the page asks for what is missing).
+    if !search.birth_date.trim().is_empty() {
+        onramp_domain::participants::parse_date(&search.birth_date)
+            .map_err(|code| AppError::invalid("birth_date", code))?;
+    }
     let names_someone = !search.national_register.trim().is_empty()
         || (!search.birth_date.trim().is_empty() && !search.name.trim().is_empty());
     if !names_someone {
