@@ -8,23 +8,7 @@ use chrono::{DateTime, Utc};
 use onramp_store::bulk::Value::{self, *};
 use uuid::Uuid;
 
-pub const COLUMNS: &[&str] = &[
-    "at",
-    "actor_user_id",
-    "actor_label",
-    "action",
-    "entity_type",
-    "entity_id",
-    "participant_id",
-    "address",
-    "request_id",
-    "before_json",
-    "after_json",
-    "purpose",
-    "actor_role",
-    "actor_organisations",
-    "subjects",
-];
+pub use onramp_store::audit::COLUMNS;
 
 /// The coach who acts, at their partner.
 #[derive(Debug, Clone, Copy)]

@@ -123,6 +123,34 @@ pub async fn record(tx: &mut impl Access, who: &Who, event: Event<'_>) -> Result
     Ok(())
 }
 
+/// The columns an entry is written with, in the order `record_many` and `onramp generate` give them.
+pub const COLUMNS: &[&str] = &[
+    "at",
+    "actor_user_id",
+    "actor_label",
+    "action",
+    "entity_type",
+    "entity_id",
+    "participant_id",
+    "address",
+    "request_id",
+    "before_json",
+    "after_json",
+    "purpose",
+    "actor_role",
+    "actor_organisations",
+    "subjects",
+];
+
+/// The ids of a column that lists them (separated by spaces): the actor's organisations, a
+/// list's subjects.
+pub fn ids_in(list: Option<&str>) -> Vec<Uuid> {
+    list.unwrap_or_default()
+        .split(' ')
+        .filter_map(|id| id.parse().ok())
+        .collect()
+}
+
 /// Ids as a column holds them: separated by spaces; none as NULL.
 fn id_list(ids: &[Uuid]) -> Option<String> {
     (!ids.is_empty()).then(|| ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(" "))
@@ -134,11 +162,7 @@ pub(crate) fn subject_rows(entries: &[(i64, Option<&str>)]) -> Vec<Vec<crate::bu
     use crate::bulk::Value::{BigInt, Id};
     let mut rows = Vec::new();
     for (entry_id, subjects) in entries {
-        let mut ids: Vec<Uuid> = subjects
-            .unwrap_or_default()
-            .split(' ')
-            .filter_map(|id| id.parse().ok())
-            .collect();
+        let mut ids = ids_in(*subjects);
         ids.sort_unstable();
         ids.dedup();
         rows.extend(ids.into_iter().map(|p| vec![Id(p), BigInt(*entry_id)]));
@@ -169,26 +193,11 @@ pub async fn record_many(tx: &mut impl Access, who: &Who, events: Vec<Event<'_>>
                 OptText(e.purpose.map(|p| p.as_str().to_owned())),
                 OptText(role.clone()),
                 OptText(organisations.clone()),
+                OptText(id_list(&e.subjects)),
             ]
         })
         .collect();
-    let columns = &[
-        "at",
-        "actor_user_id",
-        "actor_label",
-        "action",
-        "entity_type",
-        "entity_id",
-        "participant_id",
-        "address",
-        "request_id",
-        "before_json",
-        "after_json",
-        "purpose",
-        "actor_role",
-        "actor_organisations",
-    ];
-    crate::bulk::insert(tx, "audit_log", columns, &rows).await.map(|_| ())
+    crate::bulk::insert(tx, "audit_log", COLUMNS, &rows).await.map(|_| ())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]

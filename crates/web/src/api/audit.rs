@@ -55,18 +55,10 @@ impl From<Entry> for AuditEntryView {
             after: json(e.after_json),
             purpose: e.purpose,
             actor_role: e.actor_role,
-            actor_organisations: ids(e.actor_organisations),
-            participants_shown: ids(e.subjects),
+            actor_organisations: onramp_store::audit::ids_in(e.actor_organisations.as_deref()),
+            participants_shown: onramp_store::audit::ids_in(e.subjects.as_deref()),
         }
     }
-}
-
-/// A list of ids as the log keeps them (separated by spaces).
-fn ids(list: Option<String>) -> Vec<Uuid> {
-    list.unwrap_or_default()
-        .split(' ')
-        .filter_map(|id| id.parse().ok())
-        .collect()
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -170,21 +170,13 @@ pub(crate) async fn log_page(
     Ok(entries.into_iter().map(|e| consultation(e, &organisations)).collect())
 }
 
-/// The ids in a column that lists them (separated by spaces).
-pub fn ids(list: Option<&str>) -> Vec<Uuid> {
-    list.unwrap_or_default()
-        .split(' ')
-        .filter_map(|id| id.parse().ok())
-        .collect()
-}
-
 async fn organisation_names(
     conn: &mut impl onramp_store::Access,
     entries: &[Entry],
 ) -> Result<HashMap<Uuid, String>, AppError> {
     let mut all: Vec<Uuid> = entries
         .iter()
-        .flat_map(|e| ids(e.actor_organisations.as_deref()))
+        .flat_map(|e| audit::ids_in(e.actor_organisations.as_deref()))
         .collect();
     all.sort_unstable();
     all.dedup();
@@ -193,7 +185,7 @@ async fn organisation_names(
 
 fn consultation(e: Entry, names: &HashMap<Uuid, String>) -> Consultation {
     Consultation {
-        organisations: ids(e.actor_organisations.as_deref())
+        organisations: audit::ids_in(e.actor_organisations.as_deref())
             .iter()
             .filter_map(|id| names.get(id).cloned())
             .collect(),
