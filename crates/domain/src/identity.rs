@@ -114,6 +114,50 @@ string_enum! {
         /// consulted their file, the access export, anonymisation and erasure, retention and legal
         /// holds) and reads the audit log; opens no file in daily work (docs/privacy.md).
         DataProtectionOfficer = "data_protection_officer",
+        /// A participant's own portal account (docs/portal.md): linked to exactly one participant,
+        /// it sees that person's own records through the portal and nothing else.
+        Participant = "participant",
+    }
+}
+
+impl Role {
+    /// The roles of the programme's staff: what an administrator gives an account. A portal
+    /// account is opened by its participant from an invitation, never made by hand.
+    pub const STAFF: [Role; 8] = [
+        Role::Administrator,
+        Role::Coordinator,
+        Role::Coach,
+        Role::CareTeam,
+        Role::PeerExpert,
+        Role::Funder,
+        Role::Researcher,
+        Role::DataProtectionOfficer,
+    ];
+    pub const STAFF_VALUES: [&'static str; 8] = [
+        "administrator",
+        "coordinator",
+        "coach",
+        "care_team",
+        "peer_expert",
+        "funder",
+        "researcher",
+        "data_protection_officer",
+    ];
+
+    pub fn is_staff(self) -> bool {
+        self != Role::Participant
+    }
+
+    /// A staff role by its code; `invalid-choice` (with the staff roles) for anything else, the
+    /// participant's included.
+    pub fn parse_staff(value: &str) -> Result<Role, &'static str> {
+        match Role::parse(value) {
+            Ok(Role::Participant) | Err(_) if !value.trim().is_empty() => Err(
+                "invalid-choice:administrator coordinator coach care_team peer_expert funder researcher \
+                 data_protection_officer ",
+            ),
+            found => found,
+        }
     }
 }
 
@@ -175,6 +219,21 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn staff_roles_are_every_role_but_the_participant() {
+        let staff: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.is_staff()).collect();
+        assert_eq!(staff, Role::STAFF);
+        assert_eq!(Role::STAFF.map(Role::as_str), Role::STAFF_VALUES);
+        assert_eq!(Role::parse_staff("coach"), Ok(Role::Coach));
+        assert_eq!(Role::parse_staff(""), Err("required"));
+        let refused = Role::parse_staff("participant").unwrap_err();
+        assert!(
+            refused.starts_with("invalid-choice:") && !refused.contains("participant"),
+            "{refused}"
+        );
+        assert_eq!(Role::parse_staff("boss"), Err(refused));
     }
 
     #[test]

@@ -112,9 +112,21 @@ pub struct StudyRef {
     pub researchers: Vec<Uuid>,
 }
 
+/// A participant's portal account as the policy decides on it: the user account that is the
+/// person (none when no portal account was opened).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PortalRef {
+    pub account_user: Option<Uuid>,
+}
+
 /// What the actor wants to do, with the record it touches.
 #[derive(Debug, Clone, Copy)]
 pub enum Action<'a> {
+    /// Read and act on a participant's own records through the portal (docs/portal.md): only the
+    /// participant's own account; everyone else, staff included, finds nothing there.
+    UsePortal(&'a PortalRef),
+    /// Invite a participant to the portal, or end their access: who changes the file.
+    InviteToPortal(&'a ParticipantRef),
     /// Open a participant file (identity, consents, trajectories, timeline).
     ViewParticipant(&'a ParticipantRef),
     /// Read the free-text notes of a file: the coaches who follow the person and administrators.
@@ -295,7 +307,7 @@ pub fn organisation_scope(actor: &Actor) -> OrganisationScope {
         },
         // Funders and auditors see aggregates only, never the organisation records behind them;
         // researchers only their studies' pseudonymised exports.
-        Role::Funder | Role::Researcher | Role::DataProtectionOfficer => OrganisationScope {
+        Role::Funder | Role::Researcher | Role::DataProtectionOfficer | Role::Participant => OrganisationScope {
             all: false,
             by_membership: false,
             by_region: false,
@@ -358,7 +370,7 @@ pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
             ..none
         },
         // Peer experts see the sessions they lead (later); funders only aggregates.
-        Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => none,
+        Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer | Role::Participant => none,
     }
 }
 
@@ -368,9 +380,12 @@ pub fn caseload_scope(actor: &Actor) -> CaseloadScope {
 pub fn check_in_scope(actor: &Actor) -> CaseloadScope {
     match actor.role {
         Role::Administrator | Role::Coordinator | Role::Coach => caseload_scope(actor),
-        Role::CareTeam | Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => {
-            CaseloadScope::NONE
-        }
+        Role::CareTeam
+        | Role::PeerExpert
+        | Role::Funder
+        | Role::Researcher
+        | Role::DataProtectionOfficer
+        | Role::Participant => CaseloadScope::NONE,
     }
 }
 
@@ -407,7 +422,8 @@ fn reads_notes(role: Role) -> bool {
         | Role::PeerExpert
         | Role::Funder
         | Role::Researcher
-        | Role::DataProtectionOfficer => false,
+        | Role::DataProtectionOfficer
+        | Role::Participant => false,
     }
 }
 
@@ -420,7 +436,8 @@ fn changes_files(role: Role) -> bool {
         | Role::PeerExpert
         | Role::Funder
         | Role::Researcher
-        | Role::DataProtectionOfficer => false,
+        | Role::DataProtectionOfficer
+        | Role::Participant => false,
     }
 }
 
@@ -502,7 +519,7 @@ pub fn worklist_scope(actor: &Actor) -> WorklistScope {
             ..none
         },
         // Administrators manage; funders and researchers see figures only.
-        Role::Administrator | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => none,
+        Role::Administrator | Role::Funder | Role::Researcher | Role::DataProtectionOfficer | Role::Participant => none,
     }
 }
 
@@ -542,7 +559,7 @@ pub fn session_scope(actor: &Actor) -> SessionScope {
             ..none
         },
         Role::PeerExpert => SessionScope { led: true, ..none },
-        Role::CareTeam | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => none,
+        Role::CareTeam | Role::Funder | Role::Researcher | Role::DataProtectionOfficer | Role::Participant => none,
     }
 }
 
@@ -555,6 +572,15 @@ fn sees_session(actor: &Actor, session: &SessionRef) -> bool {
         || (scope.by_region && session.region_id.is_some_and(|r| actor.regions.contains(&r)))
 }
 
+/// A participant's account reaches its own records through the portal and nothing else: every
+/// other action is refused as if the record did not exist.
+fn decide_for_participant(actor: &Actor, action: Action<'_>) -> Decision {
+    match action {
+        Action::UsePortal(portal) if portal.account_user == Some(actor.user_id) => Decision::Allow,
+        _ => Decision::Hidden,
+    }
+}
+
 fn admin_only(actor: &Actor) -> Decision {
     if actor.role == Role::Administrator {
         Decision::Allow
@@ -564,7 +590,12 @@ fn admin_only(actor: &Actor) -> Decision {
 }
 
 pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
+    if actor.role == Role::Participant {
+        return decide_for_participant(actor, action);
+    }
     match action {
+        Action::UsePortal(_) => Decision::Hidden,
+        Action::InviteToPortal(participant) => decide(actor, Action::EditParticipant(participant)),
         Action::ViewOrganisation(organisation) => {
             if sees_organisation(actor, organisation) {
                 Decision::Allow
@@ -610,7 +641,12 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         }),
         Action::ViewEsfIndicators => allow_if(match actor.role {
             Role::Administrator | Role::Coordinator | Role::Funder => true,
-            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer => false,
+            Role::Coach
+            | Role::CareTeam
+            | Role::PeerExpert
+            | Role::Researcher
+            | Role::DataProtectionOfficer
+            | Role::Participant => false,
         }),
         Action::ManageAgreements(organisation) => {
             let coordinates =
@@ -660,9 +696,12 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ViewDashboard(scope) => view_dashboard(actor, scope),
         Action::ViewMonitoring(scope) => match actor.role {
             Role::Administrator | Role::Coordinator | Role::Funder => view_dashboard(actor, scope),
-            Role::Coach | Role::CareTeam | Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer => {
-                Decision::Forbidden
-            }
+            Role::Coach
+            | Role::CareTeam
+            | Role::PeerExpert
+            | Role::Researcher
+            | Role::DataProtectionOfficer
+            | Role::Participant => Decision::Forbidden,
         },
         Action::WriteRecommendations(scope) => match actor.role {
             Role::Administrator | Role::Coordinator => view_dashboard(actor, scope),
@@ -723,7 +762,11 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
                         && actor.organisations.contains(&organisation_id)
                         && participant.shared_with.contains(&organisation_id)
                 }
-                Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
+                Role::PeerExpert
+                | Role::Funder
+                | Role::Researcher
+                | Role::DataProtectionOfficer
+                | Role::Participant => false,
             };
             if sees_participant(actor, participant) && reads {
                 Decision::Allow
@@ -774,7 +817,8 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             | Role::PeerExpert
             | Role::Funder
             | Role::Researcher
-            | Role::DataProtectionOfficer => false,
+            | Role::DataProtectionOfficer
+            | Role::Participant => false,
         }),
         Action::ImportParticipants => allow_if(match actor.role {
             Role::Administrator | Role::Coach => true,
@@ -783,7 +827,8 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             | Role::PeerExpert
             | Role::Funder
             | Role::Researcher
-            | Role::DataProtectionOfficer => false,
+            | Role::DataProtectionOfficer
+            | Role::Participant => false,
         }),
         Action::ExportParticipants => allow_if(!caseload_scope(actor).is_empty()),
         Action::PickParticipants => allow_if(changes_files(actor.role)),
@@ -794,12 +839,13 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
             | Role::PeerExpert
             | Role::Funder
             | Role::Researcher
-            | Role::DataProtectionOfficer => false,
+            | Role::DataProtectionOfficer
+            | Role::Participant => false,
         }),
         Action::ViewProgrammes => allow_if(match actor.role {
             Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam | Role::PeerExpert => true,
             // Funders see aggregates only; researchers their studies' exports only.
-            Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
+            Role::Funder | Role::Researcher | Role::DataProtectionOfficer | Role::Participant => false,
         }),
         Action::CreateParticipant(organisation) => {
             let works_there = actor.role == Role::Coach && actor.organisations.contains(&organisation.id);
@@ -812,7 +858,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ViewRegions => {
             if matches!(
                 actor.role,
-                Role::Funder | Role::Researcher | Role::DataProtectionOfficer
+                Role::Funder | Role::Researcher | Role::DataProtectionOfficer | Role::Participant
             ) {
                 Decision::Forbidden
             } else {
@@ -848,7 +894,7 @@ fn view_dashboard(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
             None if scope.coach_id == Some(actor.user_id) => Decision::Allow,
             None => Decision::Forbidden,
         },
-        Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer => Decision::Forbidden,
+        Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer | Role::Participant => Decision::Forbidden,
     }
 }
 
@@ -867,7 +913,7 @@ fn view_cost_benefit(actor: &Actor, scope: DashboardScope<'_>) -> Decision {
 pub fn sees_exact_figures(actor: &Actor) -> bool {
     match actor.role {
         Role::Administrator | Role::Coordinator | Role::Coach | Role::CareTeam => true,
-        Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer => false,
+        Role::PeerExpert | Role::Funder | Role::Researcher | Role::DataProtectionOfficer | Role::Participant => false,
     }
 }
 
@@ -911,7 +957,7 @@ pub fn menu(actor: &Actor) -> Menu {
         ),
         dashboard: !matches!(
             actor.role,
-            Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer
+            Role::PeerExpert | Role::Researcher | Role::DataProtectionOfficer | Role::Participant
         ),
         programmes: decide(actor, Action::ViewProgrammes) == Decision::Allow,
         organisations: !organisation_scope(actor).is_empty(),
@@ -1487,6 +1533,8 @@ mod tests {
     }
 
     kinds!(
+        UsePortal,
+        InviteToPortal,
         ViewParticipant,
         ViewParticipantNotes,
         EditParticipant,
@@ -1537,6 +1585,8 @@ mod tests {
 
     fn kind(action: &Action) -> Kind {
         match action {
+            Action::UsePortal(_) => Kind::UsePortal,
+            Action::InviteToPortal(_) => Kind::InviteToPortal,
             Action::ViewParticipant(_) => Kind::ViewParticipant,
             Action::ViewParticipantNotes(_) => Kind::ViewParticipantNotes,
             Action::EditParticipant(_) => Kind::EditParticipant,
@@ -1597,6 +1647,8 @@ mod tests {
         session: SessionRef,
         /// A study the actor is a researcher of.
         study: StudyRef,
+        /// The participant's portal account: the actor's own (for the participant's role).
+        portal: PortalRef,
     }
 
     fn world() -> World {
@@ -1629,12 +1681,17 @@ mod tests {
             study: StudyRef {
                 researchers: vec![id(99)],
             },
+            portal: PortalRef {
+                account_user: Some(id(99)),
+            },
         }
     }
 
     /// Each kind of action against the world.
     fn every_action(kind: Kind, w: &World) -> Action<'_> {
         match kind {
+            Kind::UsePortal => Action::UsePortal(&w.portal),
+            Kind::InviteToPortal => Action::InviteToPortal(&w.participant),
             Kind::ViewParticipant => Action::ViewParticipant(&w.participant),
             Kind::ViewParticipantNotes => Action::ViewParticipantNotes(&w.participant),
             Kind::EditParticipant => Action::EditParticipant(&w.participant),
@@ -1698,107 +1755,129 @@ mod tests {
     /// peer expert, funder, researcher, data protection officer.
     fn expected(kind: Kind) -> Row {
         match kind {
-            Kind::ViewParticipant => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
-            Kind::ViewParticipantNotes => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
-            Kind::EditParticipant => [Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
-            Kind::ViewPlan => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
+            Kind::UsePortal => [Hidden, Hidden, Hidden, Hidden, Hidden, Hidden, Hidden, Hidden, Allow],
+            Kind::InviteToPortal => [
+                Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden, Hidden,
+            ],
+            Kind::ViewParticipant => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewParticipantNotes => [
+                Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden, Hidden,
+            ],
+            Kind::EditParticipant => [
+                Allow, Forbidden, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden, Hidden,
+            ],
+            Kind::ViewPlan => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
             Kind::CreateParticipant => [
-                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::RegisterParticipants => [
-                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::ImportParticipants => [
-                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
-            Kind::ExportParticipants => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ExportParticipants => [
+                Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
+            ],
             Kind::PickParticipants => [
-                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
-            Kind::ViewTrajectory => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
-            Kind::FollowUpCheckIns => [Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewTrajectory => [Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::FollowUpCheckIns => [Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden, Hidden],
             Kind::ViewConsultationDecisions => [
-                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
-            Kind::ViewProgrammes => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ViewProgrammes => [
+                Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden,
+            ],
             Kind::ManageProgrammes => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
-            Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
-            Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
-            Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden],
-            Kind::ViewDashboard => [Allow, Allow, Allow, Allow, Forbidden, Allow, Forbidden, Forbidden],
-            Kind::ViewDashboardActivities => [Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden],
+            Kind::ViewSession => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ManageSession => [Allow, Forbidden, Allow, Hidden, Hidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewEnrolment => [Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewDashboard => [
+                Allow, Allow, Allow, Allow, Forbidden, Allow, Forbidden, Forbidden, Hidden,
+            ],
+            Kind::ViewDashboardActivities => [
+                Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
+            ],
             Kind::ViewMonitoring => [
-                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden,
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden,
             ],
             Kind::WriteRecommendations => [
-                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::PlanSessions => [
-                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::PlanSessionsSomewhere => [
-                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
-            Kind::SubscribeLocation => [Allow, Allow, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden],
-            Kind::ManageAgreements => [Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden],
-            Kind::ViewOrganisation => [Allow, Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden],
-            Kind::ViewHours => [Allow, Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden],
+            Kind::SubscribeLocation => [
+                Allow, Allow, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden, Hidden,
+            ],
+            Kind::ManageAgreements => [
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden, Hidden,
+            ],
+            Kind::ViewOrganisation => [Allow, Allow, Allow, Allow, Allow, Hidden, Hidden, Hidden, Hidden],
+            Kind::ViewHours => [Allow, Allow, Allow, Allow, Forbidden, Hidden, Hidden, Hidden, Hidden],
             Kind::RegisterHours => [
-                Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden,
+                Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden, Hidden, Hidden, Hidden,
             ],
             Kind::EditOrganisation => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Hidden, Hidden, Hidden, Hidden,
             ],
             Kind::CreateOrganisation => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
-            Kind::ViewRegions => [Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden],
+            Kind::ViewRegions => [
+                Allow, Allow, Allow, Allow, Allow, Forbidden, Forbidden, Forbidden, Hidden,
+            ],
             Kind::ManageRegions => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::ManageUsers => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::ManageReferenceData => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::ViewAudit => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Hidden,
             ],
             Kind::HandleDataRights => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Hidden,
             ],
             Kind::ManageRetention => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Hidden,
             ],
             Kind::ManageStudies => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::ViewStudies => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Hidden,
             ],
             Kind::ViewStudy => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Hidden,
             ],
             Kind::ManageEsfOperations => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::ViewEsfIndicators => [
-                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden,
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden,
             ],
             Kind::ViewCostBenefit => [
-                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden,
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Allow, Forbidden, Forbidden, Hidden,
             ],
             Kind::ViewCostBenefitRecords => [
-                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::SetCostBenefitParameters => [
-                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
             Kind::SaveCostBenefitScenario => [
-                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Allow, Allow, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Hidden,
             ],
         }
     }
@@ -1817,7 +1896,8 @@ mod tests {
                 Role::PeerExpert,
                 Role::Funder,
                 Role::Researcher,
-                Role::DataProtectionOfficer
+                Role::DataProtectionOfficer,
+                Role::Participant
             ],
             "the columns of `expected`"
         );
@@ -1833,6 +1913,32 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    /// A participant's account reaches only the portal of the person it is, never another's, nor
+    /// a portal that has no account; staff never use a portal, not even an administrator.
+    #[test]
+    fn a_portal_is_its_own_participants_alone() {
+        let participant = Actor {
+            user_id: id(70),
+            role: Role::Participant,
+            organisations: vec![],
+            regions: vec![],
+        };
+        let own = PortalRef {
+            account_user: Some(id(70)),
+        };
+        let other = PortalRef {
+            account_user: Some(id(71)),
+        };
+        assert_eq!(decide(&participant, Action::UsePortal(&own)), Allow);
+        assert_eq!(decide(&participant, Action::UsePortal(&other)), Hidden);
+        assert_eq!(decide(&participant, Action::UsePortal(&PortalRef::default())), Hidden);
+        let admin = Actor {
+            user_id: id(70),
+            ..actor(Role::Administrator)
+        };
+        assert_eq!(decide(&admin, Action::UsePortal(&own)), Hidden);
     }
 
     /// "Whoever registered a person follows them" is the policy's: the partner that registered

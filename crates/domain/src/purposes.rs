@@ -28,6 +28,8 @@ string_enum! {
         /// Answering people's data-protection rights: the log of consultations, anonymisation,
         /// erasure, retention.
         DataProtection = "data_protection",
+        /// The participant reading their own records in the portal.
+        OwnFile = "own_file",
     }
 }
 
@@ -38,6 +40,7 @@ pub fn of_file(actor: &Actor, participant: &ParticipantRef) -> Purpose {
         Role::Coach if participant.places().any(|at| at.coach_id == Some(actor.user_id)) => Purpose::FollowUp,
         Role::CareTeam => Purpose::CareTeam,
         Role::DataProtectionOfficer => Purpose::DataProtection,
+        Role::Participant => Purpose::OwnFile,
         _ => Purpose::Consultation,
     }
 }

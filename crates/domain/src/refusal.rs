@@ -96,6 +96,8 @@ pub fn refusal(actor: &Actor, action: Action<'_>) -> Refusal {
         | Action::CreateParticipant(_) => at_own(&[Role::Coach]),
         Action::SubscribeLocation(_) => at_own(&[Role::Coach, Role::Coordinator]),
         Action::ViewParticipant(_)
+        | Action::UsePortal(_)
+        | Action::InviteToPortal(_)
         | Action::ViewParticipantNotes(_)
         | Action::EditParticipant(_)
         | Action::ViewPlan { .. }

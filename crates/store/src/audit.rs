@@ -240,6 +240,9 @@ pub struct Filter {
     pub participant_id: Option<Uuid>,
     /// Keyset pagination: entries older than this id.
     pub before_id: Option<i64>,
+    /// Leaves out what participants did themselves (in the portal): what a person is told of
+    /// who consulted their file.
+    pub staff_only: bool,
 }
 
 /// Newest first, at most `limit` entries.
@@ -264,6 +267,7 @@ pub async fn list(conn: &mut impl Access, filter: &Filter, limit: i64) -> Result
            AND ($6 IS NULL OR at >= $6)
            AND ($7 IS NULL OR at < $7)
            AND ($8 IS NULL OR id < $8)
+           AND (NOT $12 OR actor_role IS NULL OR actor_role <> 'participant')
            AND {about}
          ORDER BY id DESC
          LIMIT $9"
@@ -272,6 +276,6 @@ pub async fn list(conn: &mut impl Access, filter: &Filter, limit: i64) -> Result
     Ok(run!(conn, c => sqlx::query_as::<_, Entry>(sqlx::AssertSqlSafe(&*sql))
         .bind(&filter.actor).bind(&filter.action).bind(family).bind(&filter.entity_type)
         .bind(&filter.entity_id).bind(filter.from).bind(filter.until).bind(filter.before_id).bind(limit)
-        .bind(filter.participant_id).bind(filter.participant_id.map(|p| format!("%{p}%")))
+        .bind(filter.participant_id).bind(filter.participant_id.map(|p| format!("%{p}%"))).bind(filter.staff_only)
         .fetch_all(c).await)?)
 }

@@ -31,6 +31,7 @@ pub mod outcomes;
 pub mod participants;
 pub mod passwords;
 pub mod plans;
+pub mod portal;
 pub mod presence;
 pub mod programmes;
 pub mod regions;

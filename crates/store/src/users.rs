@@ -195,8 +195,10 @@ pub struct ListedUser {
 
 /// Users by name, `limit` at a time.
 pub async fn list(conn: &mut impl Access, filter: &Filter, limit: i64) -> Result<Vec<ListedUser>> {
+    // Staff accounts only: participants' portal accounts are managed from their files.
     let sql = "SELECT id, email, display_name, name_search, role, active FROM users u
-               WHERE ($1 IS NULL OR u.name_search LIKE $1 OR u.email LIKE $1)
+               WHERE u.role <> 'participant'
+                 AND ($1 IS NULL OR u.name_search LIKE $1 OR u.email LIKE $1)
                  AND ($2 IS NULL OR u.role = $2)
                  AND ($3 IS NULL OR u.id IN (SELECT user_id FROM user_organisations WHERE organisation_id = $3))
                  AND ($4 IS NULL OR u.name_search > $4 OR (u.name_search = $4 AND u.id > $5))

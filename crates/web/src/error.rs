@@ -53,6 +53,10 @@ pub enum AppError {
 /// Every validation code the domain and this layer produce; each has an `error-<code>` message.
 pub const KNOWN_ERROR_CODES: &[&str] = &[
     "required",
+    "terms-not-accepted",
+    "no-mail-server",
+    "not-your-partner",
+    "code-unknown",
     "duplicate-id",
     "too-many-items",
     "invalid-id",

@@ -101,12 +101,29 @@ mod tests {
             .collect()
     }
 
+    /// The ids of a language's files (the interface's and the portal's); an id in both is a mistake.
+    fn all_ids(main: &str, portal: &str) -> BTreeSet<String> {
+        let (main, portal) = (message_ids(main), message_ids(portal));
+        let twice: Vec<&String> = main.intersection(&portal).collect();
+        assert!(twice.is_empty(), "in main.ftl and portal.ftl: {twice:?}");
+        main.union(&portal).cloned().collect()
+    }
+
     /// Every message exists in all three languages, so no page falls back to English.
     #[test]
     fn every_language_has_every_message() {
-        let en = message_ids(include_str!("../locales/en/main.ftl"));
-        let nl = message_ids(include_str!("../locales/nl/main.ftl"));
-        let fr = message_ids(include_str!("../locales/fr/main.ftl"));
+        let en = all_ids(
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/en/portal.ftl"),
+        );
+        let nl = all_ids(
+            include_str!("../locales/nl/main.ftl"),
+            include_str!("../locales/nl/portal.ftl"),
+        );
+        let fr = all_ids(
+            include_str!("../locales/fr/main.ftl"),
+            include_str!("../locales/fr/portal.ftl"),
+        );
         assert!(en.len() > 50, "the English file should hold the interface");
         assert_eq!(
             en.difference(&nl).collect::<Vec<_>>(),
@@ -158,7 +175,10 @@ mod tests {
             "the scan finds keys"
         );
         // The languages have the same ids (test above), so checking English suffices.
-        let known = message_ids(include_str!("../locales/en/main.ftl"));
+        let known = all_ids(
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/en/portal.ftl"),
+        );
         for key in &used {
             assert!(known.contains(key), "{key} is used but not translated");
         }

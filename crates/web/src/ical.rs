@@ -55,10 +55,16 @@ pub fn invitation(meeting_base_url: &str, lang: Language, session: &GroupSession
 
 /// The address a feed's secret opens, on the host the request came to.
 pub fn feed_url(state: &AppState, headers: &axum::http::HeaderMap, secret: &str) -> String {
+    format!("{}/calendar/{secret}.ics", site_url(state, headers))
+}
+
+/// The address of this site as the request reached it (scheme and host), for links that leave
+/// it: calendar feeds, the portal's invitations.
+pub fn site_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1:8080");
     let scheme = if state.config.cookie_secure { "https" } else { "http" };
-    format!("{scheme}://{host}/calendar/{secret}.ics")
+    format!("{scheme}://{host}")
 }

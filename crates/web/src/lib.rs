@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod builtin_names;
+mod confinement;
 mod cookies;
 pub mod download;
 pub mod error;
@@ -27,7 +28,9 @@ use axum::Router;
 use onramp_store::Db;
 use std::sync::Arc;
 
+pub use confinement::participant_may_reach;
 pub use identity::Ctx;
+pub use pages::staff_page_paths;
 pub use state::{AppState, Config, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MEETING_URL};
 
 /// The whole application: pages, API, health check and OpenAPI document.
@@ -47,6 +50,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/healthz", axum::routing::get(healthz));
     let router = security::limit_bodies(router)
+        .layer(axum::middleware::from_fn(confinement::confine_participants))
         .layer(axum::middleware::from_fn_with_state(state.clone(), identity::load))
         .with_state(state);
     security::apply(router)

@@ -53,6 +53,7 @@ mod participants;
 mod plan_steps;
 mod plans;
 mod policy_scopes;
+mod portal;
 mod presence;
 mod privacy;
 mod programmes;

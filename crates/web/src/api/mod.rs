@@ -29,6 +29,7 @@ mod outcomes;
 mod participants;
 mod plan_steps;
 mod plans;
+mod portal;
 mod postcodes;
 mod presence;
 mod privacy;
@@ -76,7 +77,8 @@ use utoipa_axum::routes;
         (name = "esf", description = "ESF operations and the ESF+ common indicators (Regulation (EU) 2021/1057, Annex I), counted from the records"),
         (name = "studies", description = "Research studies (administrators) and their pseudonymised exports (the studies' researchers)"),
         (name = "audit", description = "The audit log (administrators and the data protection officer)"),
-        (name = "privacy", description = "People's data-protection rights: who consulted a file, when and why (the data protection officer and administrators)")
+        (name = "privacy", description = "People's data-protection rights: who consulted a file, when and why (the data protection officer and administrators)"),
+        (name = "portal", description = "The participant's own onramp (docs/portal.md): for a signed-in participant, their overview, consents, sessions, who consulted their file and the download; for coaches, invitations and ending the access")
     )
 )]
 struct ApiDoc;
@@ -181,6 +183,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(check_ins::record_check_in))
         .routes(routes!(icf::categories, icf::add_category))
         .routes(routes!(icf::profile))
+        .routes(routes!(portal::overview))
+        .routes(routes!(portal::consents, portal::give_consent))
+        .routes(routes!(portal::withdraw_consent))
+        .routes(routes!(portal::access_log))
+        .routes(routes!(portal::sessions))
+        .routes(routes!(portal::export))
+        .routes(routes!(portal::end_own))
+        .routes(routes!(portal::activate))
+        .routes(routes!(portal::status, portal::end))
+        .routes(routes!(portal::invite))
         .routes(routes!(privacy::find))
         .routes(routes!(privacy::consultations))
         .routes(routes!(privacy::access_export))

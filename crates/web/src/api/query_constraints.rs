@@ -32,7 +32,7 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
         "kind",
         Choice(OrganisationKind::VALUES, Optional),
     ),
-    (Some("/api/v1/users"), "role", Choice(Role::VALUES, Optional)),
+    (Some("/api/v1/users"), "role", Choice(&Role::STAFF_VALUES, Optional)),
     (
         Some("/api/v1/sessions"),
         "whose",

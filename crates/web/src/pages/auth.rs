@@ -35,14 +35,14 @@ pub struct LoginQuery {
 /// `/\t/evil.example` would become `//evil.example`; no spaces, which a path sent here carries
 /// percent-encoded), never `//` nor a backslash (which browsers read as `/`). Anything else is
 /// the home page.
-fn safe_next(next: &str) -> String {
+pub(super) fn safe_next(next: &str) -> String {
     let plain =
         next.starts_with('/') && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') && !next.contains("//");
     if plain { next.to_owned() } else { "/".to_owned() }
 }
 
 /// The anonymous anti-forgery token, from its cookie or new.
-fn form_token(headers: &axum::http::HeaderMap) -> (String, bool) {
+pub(super) fn form_token(headers: &axum::http::HeaderMap) -> (String, bool) {
     match cookies::get(headers, cookies::FORM_TOKEN) {
         Some(token) if token.len() >= 32 => (token, false),
         _ => (onramp_store::tokens::random_token(32), true),
@@ -150,10 +150,12 @@ pub async fn submit(
 }
 
 pub async fn logout(State(state): State<AppState>, info: RequestInfo, ctx: Option<Ctx>) -> PageResult {
+    let participant = ctx.as_ref().is_some_and(|c| !c.user.role.is_staff());
     if let Some(ctx) = ctx {
         service::auth::sign_out(&state, &ctx).await?;
     }
-    let mut response = see_other("/login", "signed-out");
+    let page = if participant { "/portal/sign-in" } else { "/login" };
+    let mut response = see_other(page, "signed-out");
     if let Ok(value) = cookies::clear(cookies::SESSION, info.secure_cookies).parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

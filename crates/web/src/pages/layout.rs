@@ -88,6 +88,11 @@ impl Page {
             "erased",
             "hold-set",
             "hold-lifted",
+            "consent-given",
+            "portal-welcome",
+            "portal-invited",
+            "portal-code-made",
+            "portal-ended",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

@@ -46,6 +46,9 @@ mod plan_history;
 mod plan_step_forms;
 mod plan_steps;
 mod plans;
+mod portal;
+mod portal_entry;
+mod portal_invite;
 mod postcodes;
 mod presence;
 mod privacy;
@@ -62,7 +65,17 @@ use crate::state::AppState;
 use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
+
+/// The error page of a path that does not exist for the one asking.
+pub(crate) fn not_found_page(lang: onramp_domain::identity::Language) -> Response {
+    let error = crate::error::AppError::NotFound;
+    let failure = layout::PageFailure {
+        status: error.status(),
+        code: error.code(),
+    };
+    errors::error_page(lang, failure)
+}
 
 /// The error page for a request body over the limit, which the limit layer refuses before any
 /// page runs.
@@ -75,156 +88,208 @@ pub(crate) fn too_large_page(lang: onramp_domain::identity::Language) -> Respons
     errors::error_page(lang, failure)
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::show))
-        .route("/worklist", get(home::list))
-        .route("/login", get(auth::show).post(auth::submit))
-        .route("/logout", post(auth::logout))
-        .route("/language", post(auth::set_language))
-        .route("/account", get(account::show))
-        .route("/account/preferences", post(account::preferences))
-        .route("/account/password", post(account::password))
-        .route("/account/digest", post(account::digest))
-        .route("/account/tokens", post(account::create_token))
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/organisations", get(organisations::list))
-        .route(
+/// The staff's pages: every path the router serves to staff, the one list that the test of the
+/// participants' confinement reads too (a participant's account gets 404 on each).
+fn staff_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", get(home::show)),
+        ("/worklist", get(home::list)),
+        ("/account", get(account::show)),
+        ("/account/preferences", post(account::preferences)),
+        ("/account/password", post(account::password)),
+        ("/account/digest", post(account::digest)),
+        ("/account/tokens", post(account::create_token)),
+        ("/account/tokens/{id}/revoke", post(account::revoke_token)),
+        ("/organisations", get(organisations::list)),
+        (
             "/organisations/new",
             get(organisations::new).post(organisations::create),
-        )
-        .route("/organisations/{id}", get(organisations::show))
-        .route(
+        ),
+        ("/organisations/{id}", get(organisations::show)),
+        (
             "/organisations/{id}/edit",
             get(organisations::edit).post(organisations::update),
-        )
-        .route("/organisations/{id}/locations", post(organisations::add_location))
-        .route("/organisations/{id}/contacts", post(organisations::add_contact))
-        .route(
+        ),
+        ("/organisations/{id}/locations", post(organisations::add_location)),
+        ("/organisations/{id}/contacts", post(organisations::add_contact)),
+        (
             "/organisations/{id}/contacts/{contact}/remove",
             post(organisations::remove_contact),
-        )
-        .route("/organisations/{id}/agreements", post(organisations::add_agreement))
-        .route("/agreements/{id}", get(agreements::show).post(agreements::update))
-        .route("/agreements/{id}/hours", post(agreements::set_hours))
-        .route("/caseload", get(caseload::caseload))
-        .route("/hours", get(hours::show).post(hours::register))
-        .route("/participants/{id}/icf", get(icf::show).post(icf::add))
-        .route("/participants/{id}/icf/pdf", get(documents::icf_pdf))
-        .route("/trajectories/{id}/plans/{kind}", get(plans::show))
-        .route(
+        ),
+        ("/organisations/{id}/agreements", post(organisations::add_agreement)),
+        ("/agreements/{id}", get(agreements::show).post(agreements::update)),
+        ("/agreements/{id}/hours", post(agreements::set_hours)),
+        ("/caseload", get(caseload::caseload)),
+        ("/hours", get(hours::show).post(hours::register)),
+        ("/participants/{id}/icf", get(icf::show).post(icf::add)),
+        ("/participants/{id}/icf/pdf", get(documents::icf_pdf)),
+        ("/trajectories/{id}/plans/{kind}", get(plans::show)),
+        (
             "/trajectories/{id}/plans/{kind}/edit",
             get(plan_editor::edit).post(plan_editor::save),
-        )
-        .route("/trajectories/{id}/plans/{kind}/versions", get(plan_history::history))
-        .route("/trajectories/{id}/plans/{kind}/comments", post(plans::comment))
-        .route("/trajectories/{id}/plans/{kind}/unshare", post(plans::unshare))
-        .route("/trajectories/{id}/plans/{kind}/pdf", get(documents::pdf))
-        .route(
+        ),
+        ("/trajectories/{id}/plans/{kind}/versions", get(plan_history::history)),
+        ("/trajectories/{id}/plans/{kind}/comments", post(plans::comment)),
+        ("/trajectories/{id}/plans/{kind}/unshare", post(plans::unshare)),
+        ("/trajectories/{id}/plans/{kind}/pdf", get(documents::pdf)),
+        (
             "/trajectories/{id}/plans/canvas/items/{item}/step",
             post(plans::make_step),
-        )
-        .route("/trajectories/{id}/plans/action/steps", post(plan_steps::add))
-        .route("/trajectories/{id}/plans/action/steps/{step}", post(plan_steps::change))
-        .route("/icf/categories", get(icf::categories).post(icf::add_category))
-        .route("/barrier-codes", get(barrier_codes::show).post(barrier_codes::add))
-        .route("/dashboard", get(dashboard::show))
-        .route("/dashboard/people", get(dashboard::people))
-        .route("/dashboard/presence", get(dashboard_activities::presence))
-        .route("/dashboard/hours", get(dashboard_activities::hours))
-        .route("/dashboard.csv", get(dashboard::export_csv))
-        .route("/dashboard.xlsx", get(dashboard::export_xlsx))
-        .route("/monitoring", get(monitoring::show))
-        .route("/monitoring/people", get(monitoring::people))
-        .route("/monitoring.csv", get(monitoring::export_csv))
-        .route("/monitoring.xlsx", get(monitoring::export_xlsx))
-        .route("/monitoring/recommendations", post(monitoring::add_recommendation))
-        .route(
+        ),
+        ("/trajectories/{id}/plans/action/steps", post(plan_steps::add)),
+        ("/trajectories/{id}/plans/action/steps/{step}", post(plan_steps::change)),
+        ("/icf/categories", get(icf::categories).post(icf::add_category)),
+        ("/barrier-codes", get(barrier_codes::show).post(barrier_codes::add)),
+        ("/dashboard", get(dashboard::show)),
+        ("/dashboard/people", get(dashboard::people)),
+        ("/dashboard/presence", get(dashboard_activities::presence)),
+        ("/dashboard/hours", get(dashboard_activities::hours)),
+        ("/dashboard.csv", get(dashboard::export_csv)),
+        ("/dashboard.xlsx", get(dashboard::export_xlsx)),
+        ("/monitoring", get(monitoring::show)),
+        ("/monitoring/people", get(monitoring::people)),
+        ("/monitoring.csv", get(monitoring::export_csv)),
+        ("/monitoring.xlsx", get(monitoring::export_xlsx)),
+        ("/monitoring/recommendations", post(monitoring::add_recommendation)),
+        (
             "/monitoring/recommendations/{id}",
             get(monitoring::history).post(monitoring::edit_recommendation),
-        )
-        .route("/consultations", get(consultations::show).post(consultations::create))
-        .route("/presence", get(presence::show).post(presence::create))
-        .route("/presence/kinds", post(presence::add_kind))
-        .route("/presence/{id}/participants", post(presence::link))
-        .route("/calendars", get(calendars::show).post(calendars::create))
-        .route("/calendars/{id}/revoke", post(calendars::revoke))
-        .route("/calendar/{file}", get(calendars::feed))
-        .route("/studies", get(studies::list).post(studies::create))
-        .route("/studies/{id}", get(studies::show).post(studies::update))
-        .route("/studies/{id}/export.zip", get(studies::export))
-        .route("/sessions", get(sessions::list))
-        .route("/sessions/new", get(sessions::new).post(sessions::create))
-        .route("/sessions/{id}", get(sessions::show))
-        .route("/sessions/{id}/enrolments", post(sessions::enrol))
-        .route("/sessions/{id}/attendance", post(sessions::attendance))
-        .route("/sessions/{id}/attendance/all-present", post(all_present::all_present))
-        .route("/sessions/{id}/invitations", post(sessions::invite))
-        .route("/participants/new", get(participants::new).post(participants::create))
-        .route("/participants/{id}", get(participants::show))
-        .route("/participants/{id}/privacy", get(privacy::participant))
-        .route("/participants/{id}/access-export.zip", get(privacy::access_export))
-        .route("/privacy", get(privacy::search))
-        .route(
+        ),
+        ("/consultations", get(consultations::show).post(consultations::create)),
+        ("/presence", get(presence::show).post(presence::create)),
+        ("/presence/kinds", post(presence::add_kind)),
+        ("/presence/{id}/participants", post(presence::link)),
+        ("/calendars", get(calendars::show).post(calendars::create)),
+        ("/calendars/{id}/revoke", post(calendars::revoke)),
+        ("/calendar/{file}", get(calendars::feed)),
+        ("/studies", get(studies::list).post(studies::create)),
+        ("/studies/{id}", get(studies::show).post(studies::update)),
+        ("/studies/{id}/export.zip", get(studies::export)),
+        ("/sessions", get(sessions::list)),
+        ("/sessions/new", get(sessions::new).post(sessions::create)),
+        ("/sessions/{id}", get(sessions::show)),
+        ("/sessions/{id}/enrolments", post(sessions::enrol)),
+        ("/sessions/{id}/attendance", post(sessions::attendance)),
+        ("/sessions/{id}/attendance/all-present", post(all_present::all_present)),
+        ("/sessions/{id}/invitations", post(sessions::invite)),
+        ("/participants/new", get(participants::new).post(participants::create)),
+        ("/participants/{id}", get(participants::show)),
+        ("/participants/{id}/privacy", get(privacy::participant)),
+        ("/participants/{id}/portal", get(portal_invite::show)),
+        ("/participants/{id}/portal/invitations", post(portal_invite::invite)),
+        ("/participants/{id}/portal/end", post(portal_invite::end)),
+        ("/participants/{id}/access-export.zip", get(privacy::access_export)),
+        ("/privacy", get(privacy::search)),
+        (
             "/participants/{id}/edit",
             get(participants::edit).post(participants::update),
-        )
-        .route("/participants/{id}/consents", post(consents::add_consent))
-        .route(
+        ),
+        ("/participants/{id}/consents", post(consents::add_consent)),
+        (
             "/participants/{id}/consents/{consent}/withdraw",
             post(consents::withdraw_consent),
-        )
-        .route("/participants/{id}/trajectories", post(trajectories::start_trajectory))
-        .route("/participants/{id}/contacts", post(coaching::add_contact))
-        .route("/participants/{id}/outcomes", post(outcomes::add_outcome))
-        .route("/participants/{id}/barriers", post(barriers::add_barrier))
-        .route("/barriers/{id}/close", post(barriers::close_barrier))
-        .route("/check-ins/{id}", post(check_ins::record_check_in))
-        .route("/trajectories/{id}/phase", post(trajectories::change_phase))
-        .route("/trajectories/{id}/handover", post(trajectories::hand_over))
-        .route("/trajectories/{id}/exit", post(trajectories::exit))
-        .route(
+        ),
+        ("/participants/{id}/trajectories", post(trajectories::start_trajectory)),
+        ("/participants/{id}/contacts", post(coaching::add_contact)),
+        ("/participants/{id}/outcomes", post(outcomes::add_outcome)),
+        ("/participants/{id}/barriers", post(barriers::add_barrier)),
+        ("/barriers/{id}/close", post(barriers::close_barrier)),
+        ("/check-ins/{id}", post(check_ins::record_check_in)),
+        ("/trajectories/{id}/phase", post(trajectories::change_phase)),
+        ("/trajectories/{id}/handover", post(trajectories::hand_over)),
+        ("/trajectories/{id}/exit", post(trajectories::exit)),
+        (
             "/trajectories/{id}/leaving-situation",
             post(trajectories::leaving_situation),
-        )
-        .route("/import", get(exchange::show).post(exchange::upload))
-        .route("/export/participants.xlsx", get(exchange::export_xlsx))
-        .route("/export/{file}", get(exchange::export_csv))
-        .route("/programmes", get(programmes::list))
-        .route("/programmes/new", get(programmes::new).post(programmes::create))
-        .route("/programmes/{id}", get(programmes::show).post(programmes::update))
-        .route("/cost-benefit", get(cost_benefit::show))
-        .route("/cost-benefit/parameters", post(cost_benefit::set_parameters))
-        .route("/cost-benefit/scenarios", post(cost_benefit::save_scenario))
-        .route("/cost-benefit/people", get(cost_benefit_records::people))
-        .route("/cost-benefit/hours", get(cost_benefit_records::hours))
-        .route("/cost-benefit.csv", get(cost_benefit_records::export_csv))
-        .route("/cost-benefit.xlsx", get(cost_benefit_records::export_xlsx))
-        .route(
+        ),
+        ("/import", get(exchange::show).post(exchange::upload)),
+        ("/export/participants.xlsx", get(exchange::export_xlsx)),
+        ("/export/{file}", get(exchange::export_csv)),
+        ("/programmes", get(programmes::list)),
+        ("/programmes/new", get(programmes::new).post(programmes::create)),
+        ("/programmes/{id}", get(programmes::show).post(programmes::update)),
+        ("/cost-benefit", get(cost_benefit::show)),
+        ("/cost-benefit/parameters", post(cost_benefit::set_parameters)),
+        ("/cost-benefit/scenarios", post(cost_benefit::save_scenario)),
+        ("/cost-benefit/people", get(cost_benefit_records::people)),
+        ("/cost-benefit/hours", get(cost_benefit_records::hours)),
+        ("/cost-benefit.csv", get(cost_benefit_records::export_csv)),
+        ("/cost-benefit.xlsx", get(cost_benefit_records::export_xlsx)),
+        (
             "/cost-benefit/funding-case.pdf",
             get(cost_benefit_records::funding_case),
-        )
-        .route("/esf", get(esf::list).post(esf::create))
-        .route("/esf/postcodes", get(postcodes::show).post(postcodes::upload))
-        .route("/esf/{id}", get(esf::report))
-        .route("/esf/{id}/edit", get(esf::edit).post(esf::update))
-        .route("/esf/{id}/missing", get(esf::missing))
-        .route("/esf/{id}/indicators.csv", get(esf::export_csv))
-        .route("/esf/{id}/indicators.pdf", get(esf::export_pdf))
-        .route("/esf/{id}/indicators.xlsx", get(esf::export_xlsx))
-        .route("/regions", get(regions::list).post(regions::create))
-        .route("/regions/{id}", post(regions::update))
-        .route("/users", get(users::list))
-        .route("/users/new", get(users::new).post(users::create))
-        .route("/users/{id}", get(users::edit).post(users::update))
-        .route("/users/{id}/password", post(users::reset_password))
-        .route("/audit", get(audit::list))
-        .route("/retention", get(retention::list))
-        .route("/retention/{id}/hold", post(retention::hold))
-        .route("/retention/{id}/lift", post(retention::lift))
-        .route("/participants/{id}/anonymise", get(erasure::form).post(erasure::submit))
-        .route("/static/app.css", get(stylesheet))
-        .route("/static/app.js", get(script))
+        ),
+        ("/esf", get(esf::list).post(esf::create)),
+        ("/esf/postcodes", get(postcodes::show).post(postcodes::upload)),
+        ("/esf/{id}", get(esf::report)),
+        ("/esf/{id}/edit", get(esf::edit).post(esf::update)),
+        ("/esf/{id}/missing", get(esf::missing)),
+        ("/esf/{id}/indicators.csv", get(esf::export_csv)),
+        ("/esf/{id}/indicators.pdf", get(esf::export_pdf)),
+        ("/esf/{id}/indicators.xlsx", get(esf::export_xlsx)),
+        ("/regions", get(regions::list).post(regions::create)),
+        ("/regions/{id}", post(regions::update)),
+        ("/users", get(users::list)),
+        ("/users/new", get(users::new).post(users::create)),
+        ("/users/{id}", get(users::edit).post(users::update)),
+        ("/users/{id}/password", post(users::reset_password)),
+        ("/audit", get(audit::list)),
+        ("/retention", get(retention::list)),
+        ("/retention/{id}/hold", post(retention::hold)),
+        ("/retention/{id}/lift", post(retention::lift)),
+        ("/participants/{id}/anonymise", get(erasure::form).post(erasure::submit)),
+    ]
+}
+
+/// What staff and participants share: signing in and out, the language, the stylesheet and script.
+fn shared_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/login", get(auth::show).post(auth::submit)),
+        ("/logout", post(auth::logout)),
+        ("/language", post(auth::set_language)),
+        ("/static/app.css", get(stylesheet)),
+        ("/static/app.js", get(script)),
+    ]
+}
+
+/// The participant's portal (docs/portal.md).
+fn portal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/portal", get(portal::home)),
+        (
+            "/portal/sign-in",
+            get(portal_entry::sign_in_form).post(portal_entry::sign_in),
+        ),
+        (
+            "/portal/invitation/{secret}",
+            get(portal_entry::link_form).post(portal_entry::link_open),
+        ),
+        (
+            "/portal/start",
+            get(portal_entry::code_form).post(portal_entry::code_open),
+        ),
+        ("/portal/consents", get(portal::consents).post(portal::give_consent)),
+        ("/portal/consents/{id}/withdraw", post(portal::withdraw_consent)),
+        ("/portal/access-log", get(portal::access_log)),
+        ("/portal/sessions", get(portal::sessions)),
+        ("/portal/download", get(portal::download_page)),
+        ("/portal/download.zip", get(portal::download)),
+        ("/portal/help", get(portal::help)),
+        ("/portal/end", get(portal::end_form).post(portal::end)),
+    ]
+}
+
+/// The paths of the staff's pages, for the confinement test.
+pub fn staff_page_paths() -> Vec<&'static str> {
+    staff_routes().into_iter().map(|(path, _)| path).collect()
+}
+
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new();
+    for (path, route) in staff_routes().into_iter().chain(shared_routes()).chain(portal_routes()) {
+        router = router.route(path, route);
+    }
+    router
         .layer(axum::middleware::from_fn(csrf::csrf))
         .layer(axum::middleware::from_fn(errors::render_failures))
 }

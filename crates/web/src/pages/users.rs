@@ -46,7 +46,7 @@ pub struct ListQuery {
 }
 
 fn role_options(p: &Page) -> Options {
-    Role::ALL
+    Role::STAFF
         .iter()
         .map(|r| (r.as_str().to_owned(), p.t(&format!("role-{r}"))))
         .collect()

@@ -50,6 +50,7 @@ impl AuditQuery {
             participant_id: parse_optional_id(self.participant_id.as_deref().unwrap_or(""))
                 .map_err(|code| AppError::invalid("participant_id", code))?,
             before_id: self.before,
+            staff_only: false,
         })
     }
 }

@@ -34,7 +34,7 @@ pub fn user_filter(
     after: Option<&str>,
 ) -> Result<UserFilter, AppError> {
     let role = match role.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(role) => Some(Role::parse(role).map_err(|code| AppError::invalid("role", code))?),
+        Some(role) => Some(Role::parse_staff(role).map_err(|code| AppError::invalid("role", code))?),
         None => None,
     };
     let organisation_id =

@@ -23,6 +23,17 @@ pub async fn add_consent(state: &AppState, ctx: &Ctx, id: Uuid, input: ConsentIn
 /// Records a consent in the caller's transaction (also at intake).
 pub(super) async fn give(tx: &mut Tx, ctx: &Ctx, id: Uuid, input: &ConsentInput) -> Result<Consent, AppError> {
     authorise(tx, ctx, id, Need::Edit).await?;
+    give_unchecked(tx, ctx, id, input).await
+}
+
+/// Records a consent whose giver the caller has authorised (staff through the file, the
+/// participant through the portal).
+pub(super) async fn give_unchecked(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: Uuid,
+    input: &ConsentInput,
+) -> Result<Consent, AppError> {
     let consent = consents::add(tx, id, input, Some(ctx.user.id)).await?;
     let event = Event::new("consent.give", "consent", consent.id)
         .for_participant(id)
@@ -40,17 +51,28 @@ pub async fn withdraw_consent(
 ) -> Result<Consent, AppError> {
     let mut tx = state.db.begin().await?;
     authorise(&mut tx, ctx, id, Need::Edit).await?;
-    let consent = consents::withdraw(&mut tx, id, consent_id, on).await?;
+    let consent = withdraw_unchecked(&mut tx, ctx, id, consent_id, on).await?;
+    tx.commit().await?;
+    Ok(consent)
+}
+
+/// Withdraws a consent whose holder the caller has authorised, in the caller's transaction.
+pub(super) async fn withdraw_unchecked(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: Uuid,
+    consent_id: Uuid,
+    on: NaiveDate,
+) -> Result<Consent, AppError> {
+    let consent = consents::withdraw(tx, id, consent_id, on).await?;
     let event = Event::new("consent.withdraw", "consent", consent.id)
         .for_participant(id)
         .after(&consent);
-    audit::record(&mut tx, &ctx.who, event).await?;
+    audit::record(tx, &ctx.who, event).await?;
     // No longer taking part: the follow-up after exit stops with the rest (nothing more is recorded).
-    if consents::participation_lapse(&mut tx, id).await?.is_some() {
+    if consents::participation_lapse(tx, id).await?.is_some() {
         let all = Which::Participant(id);
-        super::check_in_closing::close_open_check_ins(&mut tx, ctx, id, all, on, CheckInClosure::ConsentWithdrawn)
-            .await?;
+        super::check_in_closing::close_open_check_ins(tx, ctx, id, all, on, CheckInClosure::ConsentWithdrawn).await?;
     }
-    tx.commit().await?;
     Ok(consent)
 }

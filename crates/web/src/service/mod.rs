@@ -40,6 +40,8 @@ pub mod outcomes;
 pub mod participants;
 pub mod plan_steps;
 pub mod plans;
+pub mod portal;
+pub mod portal_access;
 pub mod postcodes;
 pub mod presence;
 pub mod privacy;

@@ -165,7 +165,31 @@ pub(crate) async fn log_page(
         before_id: before,
         ..Filter::default()
     };
-    let entries = audit::list(conn, &filter, limit).await?;
+    filtered_log_page(conn, &filter, limit).await
+}
+
+/// The same for the person themselves in the portal: without their own use of the portal.
+pub(crate) async fn log_page_for_the_person(
+    conn: &mut impl onramp_store::Access,
+    participant_id: Uuid,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Consultation>, AppError> {
+    let filter = Filter {
+        participant_id: Some(participant_id),
+        before_id: before,
+        staff_only: true,
+        ..Filter::default()
+    };
+    filtered_log_page(conn, &filter, limit).await
+}
+
+async fn filtered_log_page(
+    conn: &mut impl onramp_store::Access,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<Consultation>, AppError> {
+    let entries = audit::list(conn, filter, limit).await?;
     let organisations = organisation_names(conn, &entries).await?;
     Ok(entries.into_iter().map(|e| consultation(e, &organisations)).collect())
 }

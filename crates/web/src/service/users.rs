@@ -30,7 +30,7 @@ pub fn parse(fields: &UserFields) -> Result<UserInput, FieldErrors> {
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&fields.email));
     let display_name = errors.check("display_name", parse_display_name(&fields.display_name));
-    let role = errors.check("role", Role::parse(&fields.role));
+    let role = errors.check("role", Role::parse_staff(&fields.role));
     let language = if fields.language.trim().is_empty() {
         Some(Language::Nl)
     } else {
@@ -79,7 +79,13 @@ pub async fn list(state: &AppState, ctx: &Ctx, filter: &Filter, limit: i64) -> R
 pub async fn get(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<User, AppError> {
     require(&ctx.actor, Action::ManageUsers)?;
     let mut conn = state.db.conn().await?;
-    users::get(&mut conn, id).await?.ok_or(AppError::NotFound)
+    staff_account(users::get(&mut conn, id).await?)
+}
+
+/// A staff account; a participant's portal account is no user to manage here (404): it is
+/// opened from an invitation and ended from the participant's file.
+fn staff_account(found: Option<User>) -> Result<User, AppError> {
+    found.filter(|user| user.role.is_staff()).ok_or(AppError::NotFound)
 }
 
 pub async fn create(state: &AppState, ctx: &Ctx, input: UserInput, password: &str) -> Result<User, AppError> {
@@ -116,7 +122,7 @@ pub async fn update(state: &AppState, ctx: &Ctx, id: Uuid, input: UserInput) -> 
         }
     }
     let mut tx = state.db.begin().await?;
-    let before = users::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = staff_account(users::get(&mut tx, id).await?)?;
     let after = users::update(&mut tx, id, &input).await?;
     if !after.active {
         sessions::delete_others(&mut tx, id, None).await?;
@@ -136,7 +142,7 @@ pub async fn reset_password(state: &AppState, ctx: &Ctx, id: Uuid, password: &st
     require(&ctx.actor, Action::ManageUsers)?;
     let hash = super::hash_password(parse_password(password)?).await?;
     let mut tx = state.db.begin().await?;
-    users::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    staff_account(users::get(&mut tx, id).await?)?;
     users::set_password(&mut tx, id, &hash).await?;
     sessions::delete_others(&mut tx, id, None).await?;
     audit::record(&mut tx, &ctx.who, Event::new("user.password_reset", "user", id)).await?;

@@ -148,6 +148,23 @@ pub async fn export(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Result
     Ok((format!("access-export-{participant_id}.zip"), bytes))
 }
 
+/// The ZIP the person downloads themselves in the portal (docs/portal.md), and its file name:
+/// the access export without what the staff wrote for their own work (the file's notes, the
+/// notes of coaching contacts). The caller has checked it is the person's own account.
+pub async fn for_the_person(state: &AppState, participant_id: Uuid) -> Result<(String, Vec<u8>), AppError> {
+    let mut conn = state.db.conn().await?;
+    let mut export = gather(&mut conn, participant_id).await?;
+    drop(conn);
+    export.participant.record.notes = None;
+    for contact in &mut export.coaching_contacts {
+        contact.notes = None;
+    }
+    let bytes = tokio::task::spawn_blocking(move || archive(&export))
+        .await
+        .map_err(AppError::internal)??;
+    Ok((format!("my-onramp-{}.zip", onramp_store::today()), bytes))
+}
+
 /// Reads everything held about the person.
 pub async fn gather(conn: &mut impl Access, id: Uuid) -> Result<AccessExport, AppError> {
     let participant = participants::get(conn, id).await?.ok_or(AppError::NotFound)?;
