@@ -275,7 +275,8 @@ mod tests {
                 "peer_expert",
                 "funder",
                 "researcher",
-                "data_protection_officer"
+                "data_protection_officer",
+                "participant"
             ]
         );
     }
