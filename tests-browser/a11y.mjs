@@ -1,5 +1,6 @@
 // Checks onramp's pages against WCAG 2.1 A and AA with axe-core in headless Chromium,
-// signed in as the demo administrator and coach, and that Tab reaches the skip link first.
+// signed in as the demo administrator and coach, and that Tab reaches the skip link first; and the
+// participant's portal, its whole journey.
 // Usage: node tests-a11y/check.mjs http://127.0.0.1:PORT
 import puppeteer from "puppeteer-core";
 import { readFileSync, mkdtempSync } from "node:fs";
@@ -247,6 +248,128 @@ for (const [email, language] of OTHERS) {
     }
   }
   await context.close();
+}
+
+// The participant's portal (docs/portal.md), the whole journey as people do it: the coach prints a
+// code; the participant, on a phone, opens the account (first with mistakes), reads their home,
+// withdraws and gives a consent (once with a mistake), reads who looked at their file, downloads their
+// data, signs out and in again (once with a wrong password). Every page is checked in nl, fr and en
+// at every width, the forms in their error state too, and Tab reaches every control, each with a
+// visible focus.
+async function tabThrough(page, label) {
+  const controls = await page.evaluate(() => [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea")]
+    .filter((e) => e.offsetParent !== null && !e.disabled).length);
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  const reached = new Set();
+  const unseen = [];
+  for (let i = 0; i < controls + 2; i += 1) {
+    await page.keyboard.press("Tab");
+    const info = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      const style = getComputedStyle(e);
+      const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
+      return { key: e.outerHTML.slice(0, 80), visible };
+    });
+    if (!info) continue;
+    reached.add(info.key);
+    if (!info.visible) unseen.push(info.key);
+  }
+  const ok = reached.size >= controls && unseen.length === 0;
+  if (ok) passed += 1; else failed += 1;
+  console.log(`${ok ? "ok  " : "FAIL"}  keyboard ${label}: ${reached.size} of ${controls} controls reached${unseen.length ? `, no visible focus on ${unseen.slice(0, 3).join(" | ")}` : ""}`);
+}
+
+async function submitForm(page, selector) {
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
+}
+
+{
+  const staff = await browser.createBrowserContext();
+  const coach = await staff.newPage();
+  await coach.setBypassCSP(true);
+  await coach.setExtraHTTPHeaders({ "Accept-Language": "en" });
+  await signIn(coach, "sofie.maes@gtb.demo");
+  const person = await firstLink(coach, "/caseload", "/participants/", []);
+  await visit(coach, `${person}/portal`);
+  await submitForm(coach, `form[action$='/portal/invitations'] input[value=code] ~ button`);
+  await check(coach, `${person}/portal with the printed letter`);
+  const letter = await coach.evaluate(() => [...document.querySelectorAll(".letter dd")].map((d) => d.textContent.trim()));
+  const [signInName, code] = [letter[1], letter[2]];
+
+  const own = await browser.createBrowserContext();
+  const page = await own.newPage();
+  await page.setBypassCSP(true);
+  await page.setExtraHTTPHeaders({ "Accept-Language": "nl" });
+  await page.setViewport({ width: 390, height: 844 });
+  await visit(page, "/portal/start", "/portal/start [nl]");
+  await submitForm(page, "form.stack button[type=submit]");
+  await check(page, "/portal/start with errors [nl]");
+  await page.type("#f-code", code.toLowerCase());
+  await page.type("#f-password", "mijn eigen lang wachtwoord");
+  await page.type("#f-password_again", "mijn eigen lang wachtwoord");
+  await page.click("#f-accept_terms");
+  await submitForm(page, "form.stack button[type=submit]");
+  const home = new URL(page.url()).pathname === "/portal";
+  if (home) passed += 1; else failed += 1;
+  console.log(`${home ? "ok  " : "FAIL"}  the code opens the account and lands on the portal's home`);
+
+  const pages = ["/portal", "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/end"];
+  for (const language of ["nl", "fr", "en"]) {
+    await page.evaluate(async (language) => {
+      const form = document.querySelector("form.language");
+      form.querySelector("select").value = language;
+      form.submit();
+    }, language);
+    await page.waitForNavigation({ waitUntil: "load" });
+    for (const path of pages) {
+      await visit(page, path, `${path} [${language}]`);
+      if (language === "en") await tabThrough(page, path);
+    }
+  }
+  // Consents: a withdrawal, a gift with a mistake (nothing chosen), then right.
+  await page.goto(base + "/portal/consents", { waitUntil: "load" });
+  const withdraw = await page.$("form[action$='/withdraw'] button");
+  if (withdraw) await Promise.all([page.waitForNavigation({ waitUntil: "load" }), withdraw.click()]);
+  const noticed = await page.$(".notice");
+  if (withdraw && noticed) passed += 1; else failed += 1;
+  console.log(`${withdraw && noticed ? "ok  " : "FAIL"}  a consent is withdrawn at once, with a notice`);
+  await submitForm(page, "form[action='/portal/consents'] button[type=submit]");
+  await check(page, "/portal/consents with an error [en]");
+  await tabThrough(page, "/portal/consents with an error");
+  await page.click("#purpose-research");
+  await submitForm(page, "form[action='/portal/consents'] button[type=submit]");
+  const given = await page.$(".notice");
+  if (given) passed += 1; else failed += 1;
+  console.log(`${given ? "ok  " : "FAIL"}  a consent is given`);
+  // Who looked: the coach's visit of the file is there.
+  await page.goto(base + "/portal/access-log", { waitUntil: "load" });
+  const entries = await page.$$eval("main .cards li", (items) => items.length);
+  if (entries > 0) passed += 1; else failed += 1;
+  console.log(`${entries > 0 ? "ok  " : "FAIL"}  who looked at the file: ${entries} entries`);
+  // The download, as the link fetches it.
+  const download = await page.evaluate(async () => {
+    const response = await fetch("/portal/download.zip");
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return { status: response.status, type: response.headers.get("content-type"), zip: bytes[0] === 0x50 && bytes[1] === 0x4b };
+  });
+  const downloaded = download.status === 200 && download.type === "application/zip" && download.zip;
+  if (downloaded) passed += 1; else failed += 1;
+  console.log(`${downloaded ? "ok  " : "FAIL"}  the download is a ZIP (${JSON.stringify(download)})`);
+  // Out, and in again: once with a wrong password.
+  await submitForm(page, "form[action='/logout'] button");
+  await visit(page, "/portal/sign-in");
+  await page.type("#f-email", signInName);
+  await page.type("#f-password", "not my password at all");
+  await submitForm(page, "form.stack button[type=submit]");
+  await check(page, "/portal/sign-in with a wrong password");
+  await page.type("#f-password", "mijn eigen lang wachtwoord");
+  await submitForm(page, "form.stack button[type=submit]");
+  const back = new URL(page.url()).pathname === "/portal";
+  if (back) passed += 1; else failed += 1;
+  console.log(`${back ? "ok  " : "FAIL"}  signed in again with the sign-in name of the letter`);
+  await own.close();
+  await staff.close();
 }
 
 await browser.close();

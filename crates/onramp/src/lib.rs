@@ -12,6 +12,7 @@ pub mod demo;
 mod demo_caseload;
 mod demo_cost_benefit;
 mod demo_esf;
+mod demo_portal;
 mod demo_worklist;
 pub mod generate;
 mod generate_audit;

@@ -482,6 +482,22 @@ async fn every_role_lists_exactly_what_the_policy_allows_on_generated_data() {
     let (peer, at) = (peer.unwrap(), partners[2 % partners.len()]);
     onramp_store::run!(&mut tx, c => sqlx::query(sql).bind(peer).bind(at).execute(c).await.map(|r| r.rows_affected()))
         .unwrap();
+    // A participant's portal account, opened from an invitation: it lists nobody, itself included.
+    let sql = "SELECT id FROM participants ORDER BY id LIMIT 1";
+    let person: Uuid = onramp_store::run!(&mut tx, c => sqlx::query_scalar(sql).fetch_one(c).await).unwrap();
+    let kind = onramp_store::portal::InvitationKind::Email;
+    let sign_in = "participant@onramp.generated";
+    let invitation = onramp_store::portal::invite(&mut tx, person, kind, sign_in, "a secret", peer)
+        .await
+        .unwrap();
+    let opening = onramp_store::portal::Opening {
+        invitation: &invitation,
+        display_name: "A participant",
+        password_hash: &hash,
+        language: onramp_domain::identity::Language::Nl,
+        terms_version: "test",
+    };
+    onramp_store::portal::open_account(&mut tx, &opening).await.unwrap();
     tx.commit().await.unwrap();
 
     let coverage = check_every_list(&test.db, "generated").await;
