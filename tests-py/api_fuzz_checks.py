@@ -49,6 +49,8 @@ CONDITIONAL = {
     ("rater", "required"),
     # A new action-plan step goes under a goal of the plan or under a new goal, then titled.
     ("goal_title", "required"),
+    # A portal invitation by e-mail names the address (a printed code does not).
+    ("email", "required"),
 }
 
 
