@@ -303,8 +303,13 @@ async function submitForm(page, selector) {
   await page.setExtraHTTPHeaders({ "Accept-Language": "nl" });
   await page.setViewport({ width: 390, height: 844 });
   await visit(page, "/portal/start", "/portal/start [nl]");
+  // Mistakes the browser lets through: an unknown code, a short password, the terms not ticked.
+  await page.type("#f-code", "nonsense");
+  await page.type("#f-password", "kort");
+  await page.type("#f-password_again", "anders");
   await submitForm(page, "form.stack button[type=submit]");
   await check(page, "/portal/start with errors [nl]");
+  await page.$eval("#f-code", (e) => { e.value = ""; });
   await page.type("#f-code", code.toLowerCase());
   await page.type("#f-password", "mijn eigen lang wachtwoord");
   await page.type("#f-password_again", "mijn eigen lang wachtwoord");

@@ -6,8 +6,10 @@ use crate::{Access, Result, now, run};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-/// A session ends after this long without a request...
+/// A staff session ends after this long without a request...
 pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
+/// ...a participant's in the portal after longer: people who need breaks (docs/portal.md).
+pub const PORTAL_IDLE_TIMEOUT: Duration = Duration::hours(8);
 /// ...and at the latest this long after sign-in.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 
@@ -32,7 +34,17 @@ pub async fn create(tx: &mut impl Access, user_id: Uuid) -> Result<String> {
     Ok(token)
 }
 
-/// The live session for a cookie value, if any (not expired, not idle too long, account active).
+/// How long a session of this role may stay idle.
+pub fn idle_timeout(role: onramp_domain::identity::Role) -> Duration {
+    if role.is_staff() {
+        IDLE_TIMEOUT
+    } else {
+        PORTAL_IDLE_TIMEOUT
+    }
+}
+
+/// The live session for a cookie value, if any (not expired, not idle longer than any role may
+/// be, account active); the caller applies its role's idle time (`idle_timeout`).
 pub async fn find(conn: &mut impl Access, token: &str) -> Result<Option<Session>> {
     let at = now();
     let sql = "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at
@@ -40,7 +52,7 @@ pub async fn find(conn: &mut impl Access, token: &str) -> Result<Option<Session>
                WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active";
     let hash = sha256_hex(token);
     Ok(run!(conn, c => sqlx::query_as::<_, Session>(sql)
-        .bind(&hash).bind(at).bind(at - IDLE_TIMEOUT)
+        .bind(&hash).bind(at).bind(at - PORTAL_IDLE_TIMEOUT)
         .fetch_optional(c).await)?)
 }
 
@@ -69,7 +81,6 @@ pub async fn delete_others(tx: &mut impl Access, user_id: Uuid, keep: Option<&st
 pub async fn purge_expired(tx: &mut impl Access) -> Result<u64> {
     let at = now();
     let sql = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
-    let done =
-        run!(tx, c => sqlx::query(sql).bind(at).bind(at - IDLE_TIMEOUT).execute(c).await.map(|r| r.rows_affected()))?;
+    let done = run!(tx, c => sqlx::query(sql).bind(at).bind(at - PORTAL_IDLE_TIMEOUT).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(done)
 }

@@ -193,6 +193,9 @@ async fn resolve(
         return Ok(None);
     };
     drop(conn);
+    if session.last_seen_at <= onramp_store::now() - sessions::idle_timeout(user.role) {
+        return Ok(None);
+    }
     if touch::due(Some(session.last_seen_at)) {
         touch::later(state, Touch::Session(token.clone()));
     }

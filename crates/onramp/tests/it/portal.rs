@@ -533,3 +533,33 @@ async fn every_portal_page_speaks_the_three_languages() {
     let again = app.html(&staff, &format!("/participants/{person}/portal")).await;
     assert!(!again.contains("class=\"code\""), "shown once");
 }
+
+/// Marks every session as last used `hours` ago.
+async fn idle_for(app: &TestApp, hours: i64) {
+    let then = chrono::Utc::now() - chrono::Duration::hours(hours);
+    let mut tx = app.db.begin().await.unwrap();
+    let sql = "UPDATE sessions SET last_seen_at = $1";
+    onramp_store::run!(&mut tx, c => sqlx::query(sql).bind(then).execute(c).await.map(|r| r.rows_affected())).unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_participant_may_take_a_longer_break_than_staff() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (person, _) = two_people(&app, &coach).await;
+    let participant = activate(&app, &code_for(&app, &coach, &person).await).await;
+    // Three hours without a request: the coach's session has ended, the participant's has not.
+    idle_for(&app, 3).await;
+    assert_eq!(app.get_json(&coach, "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get_json(&participant, "/api/v1/portal").await.0, StatusCode::OK);
+    // Nine hours: that one too.
+    idle_for(&app, 9).await;
+    assert_eq!(
+        app.get_json(&participant, "/api/v1/portal").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // The page says how long.
+    let help = app.html(&TestApp::client(), "/portal/help").await;
+    assert!(help.contains('8'), "the idle time is stated");
+}
