@@ -257,8 +257,13 @@ for (const [email, language] of OTHERS) {
 // at every width, the forms in their error state too, and Tab reaches every control, each with a
 // visible focus.
 async function tabThrough(page, label) {
-  const controls = await page.evaluate(() => [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea")]
-    .filter((e) => e.offsetParent !== null && !e.disabled).length);
+  // A group of radio buttons is one stop of the Tab order (the arrow keys move within it).
+  const controls = await page.evaluate(() => {
+    const all = [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea")]
+      .filter((e) => e.offsetParent !== null && !e.disabled);
+    const radios = new Set(all.filter((e) => e.type === "radio").map((e) => e.name));
+    return all.filter((e) => e.type !== "radio").length + radios.size;
+  });
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
   const reached = new Set();
   const unseen = [];
@@ -269,7 +274,7 @@ async function tabThrough(page, label) {
       if (!e || e === document.body) return null;
       const style = getComputedStyle(e);
       const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
-      return { key: e.outerHTML.slice(0, 80), visible };
+      return { key: `${[...document.querySelectorAll("*")].indexOf(e)} ${e.outerHTML.slice(0, 60)}`, visible };
     });
     if (!info) continue;
     reached.add(info.key);

@@ -160,12 +160,7 @@ pub(crate) async fn log_page(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Consultation>, AppError> {
-    let filter = Filter {
-        participant_id: Some(participant_id),
-        before_id: before,
-        ..Filter::default()
-    };
-    filtered_log_page(conn, &filter, limit).await
+    filtered_log_page(conn, &log_filter(participant_id, before, false), limit).await
 }
 
 /// The same for the person themselves in the portal: without their own use of the portal.
@@ -175,13 +170,16 @@ pub(crate) async fn log_page_for_the_person(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Consultation>, AppError> {
-    let filter = Filter {
+    filtered_log_page(conn, &log_filter(participant_id, before, true), limit).await
+}
+
+fn log_filter(participant_id: Uuid, before: Option<i64>, staff_only: bool) -> Filter {
+    Filter {
         participant_id: Some(participant_id),
         before_id: before,
-        staff_only: true,
+        staff_only,
         ..Filter::default()
-    };
-    filtered_log_page(conn, &filter, limit).await
+    }
 }
 
 async fn filtered_log_page(
