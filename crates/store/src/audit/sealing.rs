@@ -309,9 +309,9 @@ async fn walk(
     let sql = format!("SELECT {LINK_COLUMNS} FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq");
     let (from, to) = (from.unwrap_or(i64::MIN), until.map_or(i64::MAX, |u| u - 1));
     run!(&mut conn, c => {
-        let mut links = sqlx::query_as::<_, Link>(sqlx::AssertSqlSafe(sql.as_str())).bind(from).bind(to).fetch(c);
-        while let Some(link) = links.try_next().await? {
-            if !walk.push(&link) {
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(from).bind(to).fetch(c);
+        while let Some(row) = rows.try_next().await? {
+            if !walk.push(&Link::by_position(&row)?) {
                 break;
             }
         }
