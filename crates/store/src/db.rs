@@ -73,8 +73,12 @@ impl Db {
             // connections: a SQLite connection has no server state to renew, and replacing it drops its
             // page cache. A one-hour bulk load stopped with "pool timed out" when its writer was
             // replaced (closing the last connection checkpoints the whole write-ahead log).
+            // Nor is a connection pinged before each use, as a server's may have hung up: a SQLite
+            // connection is a file opened in this process, and the ping is a round trip to the
+            // connection's thread on every acquire (docs/benchmarks.md "The audit of list views").
             let writer = SqlitePoolOptions::new()
                 .max_connections(1)
+                .test_before_acquire(false)
                 .max_lifetime(None)
                 .idle_timeout(None)
                 .connect_with(options.clone())
@@ -82,6 +86,7 @@ impl Db {
             let reader_cache = format!("-{}", u64::from(reader_cache_mib) * 1024);
             let reader = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(options.read_only(true).pragma("cache_size", reader_cache))
                 .await?;
             Ok(Db::Sqlite {
@@ -145,6 +150,17 @@ impl Db {
             }
             Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A connection for one statement that writes on its own, outside any transaction: the
+    /// statement is its own transaction (atomic), without the two round trips of `BEGIN` and
+    /// `COMMIT` to the engine. SQLite's writer, or a connection of PostgreSQL's pool. For a write
+    /// that must go with others (a change and its audit entry), use [`Db::begin`].
+    pub async fn write_alone(&self) -> Result<Conn> {
+        Ok(match self {
+            Db::Sqlite { writer, .. } => Conn::Sqlite(writer.acquire().await?),
+            Db::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
         })
     }
 

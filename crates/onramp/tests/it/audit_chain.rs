@@ -190,14 +190,12 @@ async fn verify_names_the_entry_removed() {
     );
 }
 
-#[tokio::test]
-async fn verify_names_the_entry_inserted() {
-    let (test_db, entries) = sealed_demo().await;
-    let db = &test_db.db;
-    let k = entries / 2;
+/// Puts a forged entry into the chain at place `k` (the entries from `k` on moving one place
+/// up), its hash following from the entry before as the sealer would have made it: its id.
+async fn insert_forged(db: &Db, k: i64) -> i64 {
     drop_triggers(db).await;
     // Room at place k (through negative places: the unique index checks each row), then a forged
-    // entry there whose hash follows from the entry before, as the sealer would have made it.
+    // entry there.
     exec(db, &format!("UPDATE audit_log SET seq = -seq - 1 WHERE seq >= {k}"))
         .await
         .unwrap();
@@ -222,13 +220,82 @@ async fn verify_names_the_entry_inserted() {
         .bind(k).bind(hash.to_vec()).bind(forged).execute(c).await.map(|_| ()))
     .unwrap();
     tx.commit().await.unwrap();
+    forged
+}
 
+#[tokio::test]
+async fn verify_names_the_entry_inserted() {
+    let (test_db, entries) = sealed_demo().await;
+    let k = entries / 2;
+    let forged = insert_forged(&test_db.db, k).await;
     let (ok, out) = audit_cli(&test_db.url, &["verify"]).await;
     assert!(!ok, "{out}");
     assert!(
         out.contains(&format!("FAILED: entry id {forged} (seq {k}) was inserted")),
         "{out}"
     );
+}
+
+/// `verify` cuts the chain into ranges walked at once and joins them at their seams: cut into 1
+/// to 8 ranges, it names the same entry as one walk from the start, for a change in the middle
+/// of a later range and for a change, a removal and an insertion on either side of a seam (the
+/// 60 places cut in 2, 4 or 6 ranges have a seam between 30 and 31).
+#[tokio::test]
+async fn verify_in_ranges_names_the_entry_in_a_later_range_and_at_a_seam() {
+    use audit::chain::Problem;
+    assert_eq!(audit::sealing::range_starts(60, 2), [1, 31]);
+    assert_eq!(audit::sealing::range_starts(60, 4), [1, 16, 31, 46]);
+    let verified = |db: Db| async move {
+        let mut found = Vec::new();
+        for ranges in 1..=8 {
+            let report = audit::sealing::verify_in(&db, None, ranges).await.unwrap();
+            found.push((report.problem, report.checked));
+        }
+        found
+    };
+    let (test_db, entries) = sealed_demo().await;
+    assert_eq!(verified(test_db.db.clone()).await, vec![(None, entries); 8]);
+
+    for seq in [38, 30, 31] {
+        let (test_db, _) = sealed_demo().await;
+        let db = &test_db.db;
+        let id = id_at(db, seq).await;
+        drop_triggers(db).await;
+        exec(db, &format!("UPDATE audit_log SET action = 'changed' WHERE id = {id}"))
+            .await
+            .unwrap();
+        let changed = (Some(Problem::Changed { id, seq }), seq - 1);
+        assert_eq!(verified(db.clone()).await, vec![changed; 8], "changed at {seq}");
+        let (ok, out) = audit_cli(&test_db.url, &["verify"]).await;
+        assert!(
+            !ok && out.contains(&format!("entry id {id} (seq {seq}) was changed")),
+            "{out}"
+        );
+    }
+    for seq in [30, 31] {
+        let (test_db, _) = sealed_demo().await;
+        let db = &test_db.db;
+        let next_id = Some(id_at(db, seq + 1).await);
+        drop_triggers(db).await;
+        exec(db, &format!("DELETE FROM audit_log WHERE seq = {seq}"))
+            .await
+            .unwrap();
+        let removed = (
+            Some(Problem::Removed {
+                from: seq,
+                to: seq,
+                next_id,
+            }),
+            seq - 1,
+        );
+        assert_eq!(verified(db.clone()).await, vec![removed; 8], "removed at {seq}");
+    }
+    for k in [30, 31] {
+        let (test_db, _) = sealed_demo().await;
+        let forged = insert_forged(&test_db.db, k).await;
+        let inserted = (Some(Problem::Inserted { id: forged, seq: k }), k);
+        assert_eq!(verified(test_db.db.clone()).await, vec![inserted; 8], "inserted at {k}");
+    }
 }
 
 #[tokio::test]

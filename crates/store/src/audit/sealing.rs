@@ -2,7 +2,7 @@
 //! [`seal`] gives the committed ones their place (`seq`) and `hash`, in id order, one sealer at a
 //! time; [`verify`] walks the chain; [`redact`] clears a part of an entry and keeps its digest.
 
-use super::chain::{self, GENESIS, Hash, LINK_COLUMNS, Link, NotCleared, Walk, hex};
+use super::chain::{self, GENESIS, Hash, LINK_COLUMNS, Link, NotCleared, Position, Walk, hex};
 use crate::{Access, Backend, Db, Result, StoreError, run};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -162,22 +162,71 @@ pub async fn checkpoint(db: &Db) -> Result<Checkpoint> {
     })
 }
 
+/// The most ranges [`verify`] walks at once: each holds a connection of the pool (SQLite's
+/// readers are eight).
+const MAX_RANGES: usize = 8;
+
 /// Walks the whole sealed chain in order and checks every entry (and, given a checkpoint kept
-/// outside the database, that the chain still holds it); stops at the first problem.
+/// outside the database, that the chain still holds it); stops at the first problem. The chain
+/// is cut into as many ranges of places as the machine has cores, walked at once (see
+/// [`verify_in`]).
 pub async fn verify(db: &Db, against: Option<&Checkpoint>) -> Result<Report> {
-    let mut conn = db.conn().await?;
-    let mut walk = Walk::new(against.and_then(Checkpoint::head));
-    // One query, its rows streamed: the engine reads on while the entries are hashed.
-    let sql = format!("SELECT {LINK_COLUMNS} FROM audit_log WHERE seq IS NOT NULL ORDER BY seq");
-    run!(&mut conn, c => {
-        let mut links = sqlx::query_as::<_, Link>(sqlx::AssertSqlSafe(sql.as_str())).fetch(c);
-        while let Some(link) = links.try_next().await? {
-            if !walk.push(&link) {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    verify_in(db, against, cores.min(MAX_RANGES)).await
+}
+
+/// [`verify`], the chain cut into `ranges` ranges of places, each walked on its own connection
+/// and task. Every entry holds its own hash and its predecessor's is stored on the entry before,
+/// so a range can be checked without the ranges before it: its walk starts from the hashes
+/// stored on the two entries before its first place. Afterwards the ranges are joined in order:
+/// a range counts only when it started exactly where the range before it ended (the entries
+/// before it are then the ones that range found good, and its walk is the one a single walk
+/// would have made). At the first seam that does not join (entries removed or inserted around
+/// it), one walk goes on from where the good ranges ended, to the first problem. So the problem
+/// named is the one a single walk from the start names, whatever the number of ranges.
+pub async fn verify_in(db: &Db, against: Option<&Checkpoint>, ranges: usize) -> Result<Report> {
+    let against = against.and_then(Checkpoint::head);
+    let starts = range_starts(last_place(db).await?, ranges);
+    let mut walks = Vec::with_capacity(starts.len());
+    for (i, &from) in starts.iter().enumerate() {
+        let until = starts.get(i + 1).copied();
+        let db = db.clone();
+        walks.push(tokio::spawn(async move {
+            let start = match i {
+                0 => Some(Position::START),
+                _ => position_before(&db, from).await?,
+            };
+            let Some(start) = start else {
+                return Ok::<_, StoreError>(None);
+            };
+            let from = (i > 0).then_some(from);
+            Ok(Some((start, walk(&db, start, from, until, against).await?)))
+        }));
+    }
+    let mut joined: Option<Walk> = None;
+    for (i, handle) in walks.into_iter().enumerate() {
+        let ranged = handle
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+        let at = joined.as_ref().map_or(Position::START, Walk::position);
+        match ranged {
+            Some((start, walked)) if start == at => {
+                let problem = walked.problem.is_some();
+                joined = Some(walked);
+                if problem {
+                    break;
+                }
+            }
+            _ => {
+                // The seam does not join: one walk on from the last good entry.
+                joined = Some(walk(db, at, Some(starts[i]), None, against).await?);
                 break;
             }
         }
-    });
+    }
+    let mut walk = joined.unwrap_or_else(|| Walk::new(against));
     walk.finish();
+    let mut conn = db.conn().await?;
     let sql = "SELECT COUNT(*) FROM audit_log WHERE seq IS NULL";
     let unsealed: i64 = run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await)?;
     let (count, hash) = walk.head();
@@ -191,6 +240,83 @@ pub async fn verify(db: &Db, against: Option<&Checkpoint>) -> Result<Report> {
             at: crate::now(),
         },
     })
+}
+
+/// The first place of each of (at most) `ranges` ranges of about equal length that cut the places
+/// 1 to `last`. The first range also takes any place below 1 and the last any place above `last`
+/// (an entry sealed meanwhile), so that every sealed entry is in one.
+pub fn range_starts(last: i64, ranges: usize) -> Vec<i64> {
+    let ranges = i64::try_from(ranges.max(1)).unwrap_or(1);
+    let length = ((last + ranges - 1) / ranges).max(1);
+    let mut starts = vec![1];
+    while let Some(next) = starts.last().map(|s| s + length)
+        && next <= last
+    {
+        starts.push(next);
+    }
+    starts
+}
+
+/// The highest place taken (0 when nothing is sealed).
+async fn last_place(db: &Db) -> Result<i64> {
+    let mut conn = db.conn().await?;
+    let sql = "SELECT MAX(seq) FROM audit_log";
+    let last: Option<i64> = run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await)?;
+    Ok(last.unwrap_or(0))
+}
+
+/// Where a walk of the places from `from` on starts, from what the two entries before it store:
+/// `None` unless there is exactly one entry at each of those places (then the range before
+/// cannot have ended there and the seam will not join anyway).
+async fn position_before(db: &Db, from: i64) -> Result<Option<Position>> {
+    let mut conn = db.conn().await?;
+    let sql = "SELECT seq, id, hash FROM audit_log WHERE seq >= $1 AND seq < $2 ORDER BY seq";
+    let rows: Vec<(i64, i64, Option<Vec<u8>>)> =
+        run!(&mut conn, c => sqlx::query_as(sql).bind(from - 2).bind(from).fetch_all(c).await)?;
+    let hash = |row: &(i64, i64, Option<Vec<u8>>)| row.2.as_deref().and_then(|h| Hash::try_from(h).ok());
+    let places: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let expected: Vec<i64> = (from - 2..from).filter(|&p| p >= 1).collect();
+    if places != expected {
+        return Ok(None);
+    }
+    let (Some(last), before) = (rows.last(), rows.len().checked_sub(2).map(|i| &rows[i])) else {
+        return Ok(None);
+    };
+    let prev_prev = match before {
+        None => Some(GENESIS),
+        Some(row) => hash(row),
+    };
+    Ok(hash(last).zip(prev_prev).map(|(prev, prev_prev)| Position {
+        expected: from,
+        prev,
+        prev_prev,
+        prev_id: Some(last.1),
+    }))
+}
+
+/// Walks the sealed entries at places `from..until` (unbounded where `None`) in order, starting
+/// at `start`, up to the first problem.
+async fn walk(
+    db: &Db,
+    start: Position,
+    from: Option<i64>,
+    until: Option<i64>,
+    against: Option<(i64, Hash)>,
+) -> Result<Walk> {
+    let mut walk = Walk::resume(start, against);
+    let mut conn = db.conn().await?;
+    // One query, its rows streamed: the engine reads on while the entries are hashed.
+    let sql = format!("SELECT {LINK_COLUMNS} FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq");
+    let (from, to) = (from.unwrap_or(i64::MIN), until.map_or(i64::MAX, |u| u - 1));
+    run!(&mut conn, c => {
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(from).bind(to).fetch(c);
+        while let Some(row) = rows.try_next().await? {
+            if !walk.push(&Link::by_position(&row)?) {
+                break;
+            }
+        }
+    });
+    Ok(walk)
 }
 
 /// How many entries the log holds, sealed or not.

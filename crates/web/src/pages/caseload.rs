@@ -85,7 +85,8 @@ pub async fn caseload(
     };
     let (rows, next) = match &filter {
         Some(filter) => {
-            let mut rows = service::page(&state, &ctx, filter, PAGE_SIZE).await?;
+            // Audited below, in one entry with the due check-ins the page shows above them.
+            let mut rows = service::page_unaudited(&state, &ctx, filter, PAGE_SIZE).await?;
             let next = crate::service::keep_page(&mut rows, PAGE_SIZE)
                 .map(|r| next_link(&query, encode_cursor(&r.cursor(filter.sort))));
             (rows, next)
@@ -135,12 +136,14 @@ pub async fn caseload(
         Vec::new()
     };
     let due = if filter.as_ref().is_some_and(|f| f.after.is_none()) {
-        crate::service::check_ins::due_check_ins(&state, &ctx, today() + chrono::Days::new(30))
+        crate::service::check_ins::due_check_ins_unaudited(&state, &ctx, today() + chrono::Days::new(30))
             .await
             .unwrap_or_default()
     } else {
         Vec::new()
     };
+    // The page's one audit entry: every person it shows, the caseload's and the check-ins due.
+    service::audit_page(&state, &ctx, &rows, PAGE_SIZE, due.iter().map(|c| c.participant_id)).await?;
     let (form, status) = match errors {
         Some(errors) => (
             Form::failed(&FormData::new(values), &errors, ctx.language),

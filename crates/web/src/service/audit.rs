@@ -31,8 +31,8 @@ pub async fn list_view(
     if subjects.is_empty() {
         return Ok(());
     }
-    let mut tx = state.db.begin().await?;
-    audit::record(&mut tx, &ctx.who, Event::list(action, purpose, subjects)).await?;
-    tx.commit().await?;
+    // One INSERT, its own transaction: a list view changes nothing else to go with it.
+    let mut conn = state.db.write_alone().await?;
+    audit::record(&mut conn, &ctx.who, Event::list(action, purpose, subjects)).await?;
     Ok(())
 }

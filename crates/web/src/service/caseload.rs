@@ -14,20 +14,48 @@ use uuid::Uuid;
 /// One page of the actor's caseload: `limit` rows and one more when there is a next page (see
 /// `keep_page`). The rows shown are audited as a list view; the one more is not shown.
 pub async fn page(state: &AppState, ctx: &Ctx, filter: &Filter, limit: i64) -> Result<Vec<caseload::Row>, AppError> {
+    let rows = page_unaudited(state, ctx, filter, limit).await?;
+    audit_page(state, ctx, &rows, limit, std::iter::empty()).await?;
+    Ok(rows)
+}
+
+/// [`page`] without its audit entry, for a page that shows more people (the due check-ins above
+/// the caseload) and audits them all in one entry with [`audit_page`].
+pub async fn page_unaudited(
+    state: &AppState,
+    ctx: &Ctx,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<caseload::Row>, AppError> {
     let scope = policy::caseload_scope(&ctx.actor);
     if scope.is_empty() {
         return Err(AppError::Forbidden);
     }
     let mut conn = state.db.conn().await?;
-    let rows = caseload::page(&mut conn, &ctx.actor, filter, limit + 1).await?;
-    drop(conn);
+    Ok(caseload::page(&mut conn, &ctx.actor, filter, limit + 1).await?)
+}
+
+/// The one audit entry (`caseload.list`) of a caseload page: the first `limit` of `rows` (the one
+/// more is not shown) and the other people the page shows with them.
+pub async fn audit_page(
+    state: &AppState,
+    ctx: &Ctx,
+    rows: &[caseload::Row],
+    limit: i64,
+    also: impl IntoIterator<Item = Uuid>,
+) -> Result<(), AppError> {
     let purpose = purposes::of_caseload(&ctx.actor);
-    let shown = rows
+    let mut shown: Vec<Uuid> = rows
         .iter()
         .take(usize::try_from(limit).unwrap_or(0))
-        .map(|r| r.participant_id);
-    super::audit::list_view(state, ctx, "caseload.list", purpose, shown).await?;
-    Ok(rows)
+        .map(|r| r.participant_id)
+        .collect();
+    for person in also {
+        if !shown.contains(&person) {
+            shown.push(person);
+        }
+    }
+    super::audit::list_view(state, ctx, "caseload.list", purpose, shown).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]

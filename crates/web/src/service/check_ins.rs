@@ -18,8 +18,21 @@ use onramp_store::trajectories::{self, Trajectory};
 use onramp_store::{organisations, programmes};
 use uuid::Uuid;
 
-/// Check-ins after exit that fall due by `until` in the actor's caseload.
+/// Check-ins after exit that fall due by `until` in the actor's caseload, audited as a list view.
 pub async fn due_check_ins(
+    state: &AppState,
+    ctx: &Ctx,
+    until: NaiveDate,
+) -> Result<Vec<onramp_store::check_ins::CheckIn>, AppError> {
+    let due = due_check_ins_unaudited(state, ctx, until).await?;
+    let shown = due.iter().map(|c| c.participant_id);
+    super::audit::list_view(state, ctx, "check_in.list", purposes::of_caseload(&ctx.actor), shown).await?;
+    Ok(due)
+}
+
+/// [`due_check_ins`] without its audit entry: for the caseload page, whose one entry names the
+/// people of both lists (`caseload::audit_page`).
+pub async fn due_check_ins_unaudited(
     state: &AppState,
     ctx: &Ctx,
     until: NaiveDate,
@@ -29,11 +42,7 @@ pub async fn due_check_ins(
         return Err(AppError::Forbidden);
     }
     let mut conn = state.db.conn().await?;
-    let due = onramp_store::check_ins::due(&mut conn, &ctx.actor, until).await?;
-    drop(conn);
-    let shown = due.iter().map(|c| c.participant_id);
-    super::audit::list_view(state, ctx, "check_in.list", purposes::of_caseload(&ctx.actor), shown).await?;
-    Ok(due)
+    Ok(onramp_store::check_ins::due(&mut conn, &ctx.actor, until).await?)
 }
 
 /// The participant a check-in belongs to, when the actor may see their file.
