@@ -563,3 +563,55 @@ async fn a_participant_may_take_a_longer_break_than_staff() {
     let help = app.html(&TestApp::client(), "/portal/help").await;
     assert!(help.contains('8'), "the idle time is stated");
 }
+
+#[tokio::test]
+async fn the_sessions_say_where_and_give_the_room_of_an_online_one() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (person, _) = two_people(&app, &coach).await;
+    let participant = activate(&app, &code_for(&app, &coach, &person).await).await;
+    // The coach enrols the person in coming sessions: an online one and one that is not, if the
+    // demo's next weeks hold both.
+    let (status, list) = app.get_json(&coach, "/api/v1/sessions?whose=all&limit=200").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let mut enrolled = Vec::new();
+    for online in [true, false] {
+        for session in list["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["online"] == online)
+        {
+            let path = format!("/api/v1/sessions/{}/enrolments", session["id"].as_str().unwrap());
+            let body = json!({"participant_id": person, "rest_of_series": false});
+            if app.send_json(&coach, "POST", &path, body).await.0 == StatusCode::CREATED {
+                enrolled.push((session["id"].clone(), online));
+                break;
+            }
+        }
+    }
+    assert!(
+        enrolled.iter().any(|(_, online)| *online),
+        "the demo has a coming online session: {enrolled:?}"
+    );
+    let (status, own) = app.get_json(&participant, "/api/v1/portal/sessions").await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    for (id, online) in enrolled {
+        let shown = own
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["session_id"] == id)
+            .expect("listed")
+            .clone();
+        assert_eq!(shown["upcoming"], true, "{shown}");
+        assert!(shown["place"].as_str().is_some_and(|p| !p.is_empty()), "{shown}");
+        let link = shown["online_link"].as_str();
+        assert_eq!(link.is_some(), online, "{shown}");
+        if let Some(link) = link {
+            assert!(link.starts_with("https://") && link.contains("/onramp-"), "{link}");
+            let page = app.html(&participant, "/portal/sessions").await;
+            assert!(page.contains(link), "the page links the room");
+        }
+    }
+}

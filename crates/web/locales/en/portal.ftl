@@ -63,6 +63,7 @@ portal-sessions-title = My sessions
 portal-sessions-none = You are not on the list of a group session.
 portal-sessions-upcoming = Still to come
 portal-sessions-past = Done
+portal-sessions-join = Join online
 portal-attendance-present = You were there
 portal-attendance-excused = You were excused
 portal-attendance-absent = You were not there

@@ -63,6 +63,7 @@ portal-sessions-title = Mes séances
 portal-sessions-none = Vous n'êtes inscrit à aucune séance de groupe.
 portal-sessions-upcoming = À venir
 portal-sessions-past = Passées
+portal-sessions-join = Rejoindre en ligne
 portal-attendance-present = Vous étiez présent
 portal-attendance-excused = Vous étiez excusé
 portal-attendance-absent = Vous étiez absent

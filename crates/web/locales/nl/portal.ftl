@@ -63,6 +63,7 @@ portal-sessions-title = Mijn sessies
 portal-sessions-none = Je bent voor geen enkele groepssessie ingeschreven.
 portal-sessions-upcoming = Komt nog
 portal-sessions-past = Voorbij
+portal-sessions-join = Online deelnemen
 portal-attendance-present = Je was er
 portal-attendance-excused = Je was verontschuldigd
 portal-attendance-absent = Je was er niet

@@ -227,27 +227,43 @@ pub struct OwnSession {
     pub upcoming: bool,
     /// `present`, `excused`, `absent` once taken; none before.
     pub attendance: Option<String>,
+    /// Where it is held: the organisation and its location.
+    pub place: Option<String>,
+    /// The online room to join, for an upcoming session held online.
+    pub online_link: Option<String>,
 }
 
 pub async fn sessions(state: &AppState, ctx: &Ctx) -> Result<Vec<OwnSession>, AppError> {
     let id = own(state, ctx).await?;
     let mut conn = state.db.conn().await?;
     let found = group_sessions::for_participant(&mut conn, id).await?;
-    drop(conn);
-    record_read(state, ctx, "portal.sessions", id, Purpose::OwnFile).await?;
     let now = onramp_store::now();
-    let mut sessions: Vec<OwnSession> = found
-        .into_iter()
-        .map(|s| OwnSession {
-            upcoming: s.starts_at > now,
+    let mut sessions = Vec::with_capacity(found.len());
+    for s in found {
+        let upcoming = s.starts_at > now;
+        let held = group_sessions::get(&mut conn, s.session_id).await?;
+        let place = held.as_ref().map(|h| match &h.location_name {
+            Some(location) => format!("{} · {location}", h.organisation_name),
+            None => h.organisation_name.clone(),
+        });
+        let online_link = held
+            .as_ref()
+            .filter(|h| upcoming && h.online)
+            .and_then(|h| crate::ical::meeting_url(&state.config.meeting_base_url, h));
+        sessions.push(OwnSession {
+            upcoming,
             session_id: s.session_id,
             title: s.title,
             position: s.position,
             on_date: s.on_date,
             starts_at: s.starts_at,
             attendance: s.attendance,
-        })
-        .collect();
+            place,
+            online_link,
+        });
+    }
+    drop(conn);
+    record_read(state, ctx, "portal.sessions", id, Purpose::OwnFile).await?;
     sessions.sort_by(|a, b| {
         b.upcoming.cmp(&a.upcoming).then(if a.upcoming {
             a.starts_at.cmp(&b.starts_at)
