@@ -51,6 +51,8 @@ CONDITIONAL = {
     ("goal_title", "required"),
     # A portal invitation by e-mail names the address (a printed code does not).
     ("email", "required"),
+    # Opening a portal account takes the printed code or the e-mailed link's secret, one of the two.
+    ("code", "required"),
 }
 
 
