@@ -58,6 +58,8 @@ pub enum Accepts {
     NewPassword,
     /// Any text that must not be empty (a password being checked).
     NotEmpty,
+    /// A name to search by, which may be left out: at least two characters once trimmed.
+    SearchName,
 }
 
 /// Whether a field must be given; an optional one also takes `""` and `null` for "none".

@@ -277,6 +277,9 @@ fn schema_of(accepts: Accepts, description: Option<&Value>) -> Value {
         // The length is counted after trimming, as the parsers count it: a first and a last
         // character that are not spaces, and at most `max` in all.
         Pattern(pattern) => json!({"type": "string", "pattern": pattern}),
+        SearchName => {
+            json!({"type": "string", "pattern": format!("^[{SPACE}]*([^{SPACE}][\\s\\S]*[^{SPACE}])?[{SPACE}]*$")})
+        }
         LineUpTo(max) => json!({"type": "string",
                                 "pattern": format!(r"^[{SPACE}]*[^{SPACE}{CONTROL}]([^{CONTROL}]{{0,{}}}[^{SPACE}{CONTROL}])?[{SPACE}]*$", max.saturating_sub(2))}),
         TextUpTo(max) => json!({"type": "string",
@@ -331,7 +334,7 @@ fn required(accepts: Accepts) -> bool {
     match accepts {
         Date(need) | Id(need) | Choice(_, need) | Range(_, _, need) => need == Required,
         OptionalLine(_) | OptionalText(_) | Year | Choices(_) | OptionalPassword | Phone | Postcode | Months
-        | NoControl | OptionalEuros => false,
+        | NoControl | OptionalEuros | SearchName => false,
         Email(need) => need == Required,
         _ => true,
     }

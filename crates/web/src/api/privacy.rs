@@ -60,6 +60,11 @@ pub async fn find(
         onramp_domain::participants::parse_date(&search.birth_date)
             .map_err(|code| AppError::invalid("birth_date", code))?;
     }
+    // A name given is two characters or more, as the document says, whatever else is given.
+    let name = search.name.trim();
+    if !name.is_empty() && name.chars().count() < 2 {
+        return Err(AppError::invalid("name", "required"));
+    }
     let names_someone = !search.national_register.trim().is_empty()
         || (!search.birth_date.trim().is_empty() && !search.name.trim().is_empty());
     if !names_someone {

@@ -59,14 +59,7 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
     (Some("/api/v1/exports/cost-benefit.xlsx"), "programme_id", Id(Required)),
     (Some("/api/v1/audit"), "participant_id", Id(Optional)),
     (Some("/api/v1/privacy/participants"), "birth_date", Date(Optional)),
-    // A name to search by has at least two characters once trimmed (or is left empty).
-    (
-        Some("/api/v1/privacy/participants"),
-        "name",
-        Pattern(
-            r"^[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([^\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][\s\S]*[^\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
-        ),
-    ),
+    (Some("/api/v1/privacy/participants"), "name", SearchName),
     (None, "health_category", Choice(HealthCategory::VALUES, Optional)),
     (
         Some("/api/v1/monitoring/participants"),
