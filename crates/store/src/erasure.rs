@@ -93,6 +93,7 @@ pub async fn anonymise(tx: &mut impl Access, id: Uuid, reason: &str) -> Result<D
     run!(tx, c => sqlx::query(sql).bind(birth).bind(at).bind(reason).bind(id)
         .execute(c).await.map(|r| r.rows_affected()))?;
     exec(tx, "DELETE FROM participant_name_words WHERE participant_id = $1", id).await?;
+    crate::portal::forget(tx, id).await?;
     let statements = [
         "UPDATE trajectories SET participant_name = '', mediation_service = NULL WHERE participant_id = $1",
         "UPDATE coaching_contacts SET place = NULL, topic = '', notes = NULL, next_step = NULL WHERE participant_id = $1",
@@ -227,6 +228,7 @@ pub async fn erase(tx: &mut impl Access, id: Uuid) -> Result<Done> {
     consultations_without(tx, id, &person, true).await?;
     // Without trajectories the person counts in no operation: their kept rows go, the cells follow.
     crate::esf_kept::refresh(tx, &[id]).await?;
+    crate::portal::forget(tx, id).await?;
     exec(tx, "DELETE FROM participants WHERE id = $1", id).await?;
     let redacted = redact_audit(tx, id, &person, &consultations).await?;
     Ok(Done {

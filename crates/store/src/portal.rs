@@ -270,6 +270,29 @@ pub async fn end(tx: &mut impl Access, participant_id: Uuid, by: Uuid) -> Result
     Ok(Some(account))
 }
 
+/// Forgets the participant's portal when their file is anonymised or erased (docs/retention.md):
+/// the invitations and the link to the file go; the account stays as a row the audit log's
+/// entries point at, without the person's name or sign-in, and can no longer sign in.
+pub async fn forget(tx: &mut impl Access, participant_id: Uuid) -> Result<()> {
+    let at = now();
+    run!(tx, c => sqlx::query("DELETE FROM portal_invitations WHERE participant_id = $1")
+        .bind(participant_id).execute(c).await.map(|r| r.rows_affected()))?;
+    let Some(account) = account_of_participant(tx, participant_id).await? else {
+        return Ok(());
+    };
+    let user = account.user_id;
+    let sql = "UPDATE users SET email = $1, display_name = '', name_search = '', active = FALSE, updated_at = $2
+               WHERE id = $3";
+    run!(tx, c => sqlx::query(sql).bind(format!("forgotten-{user}")).bind(at).bind(user)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    crate::sessions::delete_others(tx, user, None).await?;
+    run!(tx, c => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(at).bind(user).execute(c).await.map(|r| r.rows_affected()))?;
+    run!(tx, c => sqlx::query("DELETE FROM portal_accounts WHERE user_id = $1")
+        .bind(user).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -615,3 +615,60 @@ async fn the_sessions_say_where_and_give_the_room_of_an_online_one() {
         }
     }
 }
+
+#[tokio::test]
+async fn anonymising_or_erasing_a_file_forgets_its_portal_account() {
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (person, other) = two_people(&app, &coach).await;
+    let participant = activate(&app, &code_for(&app, &coach, &person).await).await;
+    let (_, state) = app
+        .get_json(&coach, &format!("/api/v1/participants/{person}/portal"))
+        .await;
+    let sign_in = state["account"]["sign_in"].as_str().unwrap().to_owned();
+    let name = state["account"]["user_id"].as_str().unwrap().to_owned();
+    let (_, mine) = app.get_json(&participant, "/api/v1/portal").await;
+    let first_name = mine["first_name"].as_str().unwrap().to_owned();
+    let admin = app.api_as(ADMIN).await;
+    let path = format!("/api/v1/participants/{person}/anonymisation");
+    let (status, done) = app
+        .send_json(&admin, "POST", &path, json!({"reason": "retention"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    // Signed out, cannot sign in, and the account keeps neither the name nor the sign-in.
+    assert_eq!(
+        app.get_json(&participant, "/api/v1/portal").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let body = json!({"email": sign_in, "password": NEW_PASSWORD});
+    assert_eq!(
+        app.send_json(&TestApp::client(), "POST", "/api/v1/sessions", body)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let user = onramp_store::users::get(&mut app.db.conn().await.unwrap(), name.parse().unwrap())
+        .await
+        .unwrap()
+        .expect("the account stays for the audit log");
+    assert!(!user.active && user.display_name.is_empty(), "{user:?}");
+    assert!(
+        !user.email.contains(&sign_in) && !user.display_name.contains(&first_name),
+        "{user:?}"
+    );
+
+    // Erasing a file with a portal account and an open invitation works and leaves no link.
+    activate(&app, &code_for(&app, &coach, &other).await).await;
+    code_for(&app, &coach, &other).await;
+    let response = admin
+        .delete(app.url(&format!("/api/v1/participants/{other}")))
+        .json(&json!({"reason": "registered twice by mistake"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (status, _) = app
+        .get_json(&coach, &format!("/api/v1/participants/{other}/portal"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
