@@ -28,7 +28,7 @@ pub enum InvitationKind {
 }
 
 impl InvitationKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             InvitationKind::Email => "email",
             InvitationKind::Code => "code",

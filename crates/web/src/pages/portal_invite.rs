@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
-use onramp_domain::policy::{Action, Decision};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -90,12 +89,7 @@ struct Shown<'a> {
 
 async fn page(state: &AppState, ctx: &Ctx, headers: &HeaderMap, id: Uuid, shown: Shown<'_>) -> PageResult {
     let status = service::status(state, ctx, id).await?;
-    let mut conn = state.db.conn().await?;
-    let reference = onramp_store::participants::access_ref(&mut conn, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let may_invite = onramp_domain::policy::decide(&ctx.actor, Action::InviteToPortal(&reference)) == Decision::Allow;
+    let may_invite = status.may_invite;
     let (issued_code, issued_sign_in, issued_until) = match shown.issued {
         Some(issued) => (
             issued.code,

@@ -9,7 +9,7 @@ use crate::identity::{Ctx, RequestInfo};
 use crate::state::AppState;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::{Email, Language, NewPassword};
-use onramp_domain::policy::Action;
+use onramp_domain::policy::{self, Action, Decision};
 use onramp_store::audit::{self, Event, Who};
 use onramp_store::portal::{self, Account, Invitation, InvitationKind, Opening};
 use onramp_store::{participants, sessions, users};
@@ -31,6 +31,8 @@ pub struct PortalStatus {
     pub invitation: Option<Invitation>,
     /// Whether the participant can sign in now.
     pub active: bool,
+    /// Whether you may invite the participant or end the access.
+    pub may_invite: bool,
 }
 
 /// How to invite: a link to the participant's e-mail address, or a printed code.
@@ -51,10 +53,11 @@ pub struct Issued {
 
 pub async fn status(state: &AppState, ctx: &Ctx, participant_id: Uuid) -> Result<PortalStatus, AppError> {
     let mut conn = state.db.conn().await?;
-    authorise(&mut conn, ctx, participant_id, Need::View).await?;
+    let reference = authorise(&mut conn, ctx, participant_id, Need::View).await?;
     let account = portal::account_of_participant(&mut conn, participant_id).await?;
     let invitation = portal::latest_invitation(&mut conn, participant_id).await?;
     Ok(PortalStatus {
+        may_invite: policy::decide(&ctx.actor, Action::InviteToPortal(&reference)) == Decision::Allow,
         active: account.as_ref().is_some_and(|a| a.active),
         account,
         invitation,
@@ -200,15 +203,8 @@ pub async fn open_invitation(state: &AppState, secret: &str, kind: InvitationKin
     let mut conn = state.db.conn().await?;
     let found = portal::invitation_by_secret(&mut conn, &stored).await?;
     found
-        .filter(|i| i.is_open(onramp_store::now()) && i.kind == kind_code(kind))
+        .filter(|i| i.is_open(onramp_store::now()) && i.kind == kind.as_str())
         .ok_or(AppError::NotFound)
-}
-
-fn kind_code(kind: InvitationKind) -> &'static str {
-    match kind {
-        InvitationKind::Email => "email",
-        InvitationKind::Code => "code",
-    }
 }
 
 /// What the participant sends to open the account.
