@@ -30,6 +30,7 @@ mod participants;
 mod plan_steps;
 mod plans;
 mod portal;
+mod portal_plans;
 mod postcodes;
 mod presence;
 mod privacy;
@@ -188,6 +189,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portal::withdraw_consent))
         .routes(routes!(portal::access_log))
         .routes(routes!(portal::sessions))
+        .routes(routes!(portal_plans::list))
+        .routes(routes!(portal_plans::get))
+        .routes(routes!(portal_plans::comment))
+        .routes(routes!(portal_plans::mark_done))
+        .routes(routes!(portal_plans::propose))
         .routes(routes!(portal::export))
         .routes(routes!(portal::end_own))
         .routes(routes!(portal::activate))

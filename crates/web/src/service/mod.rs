@@ -42,6 +42,7 @@ pub mod plan_steps;
 pub mod plans;
 pub mod portal;
 pub mod portal_access;
+pub mod portal_plans;
 pub mod postcodes;
 pub mod presence;
 pub mod privacy;
