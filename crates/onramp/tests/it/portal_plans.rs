@@ -5,7 +5,7 @@
 //! worklist and answers them.
 
 use crate::plans::{first_plan, followed, path, save};
-use crate::portal::{activate, code_for};
+use crate::portal::{NEW_PASSWORD, activate, code_for, idle_for};
 use crate::support::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -314,4 +314,81 @@ async fn the_plan_pages_work_without_javascript_and_keep_what_was_typed() {
     let coach_page = app.html(&staff, &format!("/trajectories/{t}/plans/action")).await;
     assert!(coach_page.contains("name=\"with\" value=\"participant\""), "{coach_page}");
     assert!(coach_page.contains("name=\"for_participant\""), "{coach_page}");
+}
+
+#[tokio::test]
+async fn a_message_written_during_a_long_break_is_kept_through_a_new_sign_in() {
+    let app = TestApp::spawn().await;
+    let (coach, participant, person, t) = person_with_portal(&app, "Pauze").await;
+    let mut body = first_plan();
+    body["shared_with_participant"] = json!(true);
+    assert_eq!(save(&app, &coach, &t, "action", body).await.0, StatusCode::OK);
+    let (_, status) = app
+        .get_json(&coach, &format!("/api/v1/participants/{person}/portal"))
+        .await;
+    let sign_in = status["account"]["sign_in"].as_str().unwrap().to_owned();
+    let page_path = format!("/portal/plans/{t}/action");
+    let csrf = csrf_in(&participant_page(&app, &participant, &page_path).await);
+
+    // Nine hours later the message is sent: the session has ended, the message is not lost.
+    idle_for(&app, 9).await;
+    let message = "I wrote this slowly, with \"quotes\" & <brackets>";
+    let action = format!("{page_path}/comments");
+    let response = participant
+        .post(app.url(&action))
+        .form(&[("csrf", csrf.as_str()), ("body", message)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("name=\"keep.body\""), "{html}");
+    assert!(html.contains(&format!("value=\"{action}\"")), "{html}");
+    assert!(!html.contains(&csrf), "the old token is not carried");
+
+    // A wrong password keeps it still; the right one offers to send it, with the new session.
+    let form_csrf = csrf_in(&html);
+    let sign_in_with = |password: &'static str| {
+        let form = [
+            ("csrf", form_csrf.clone()),
+            ("email", sign_in.clone()),
+            ("password", password.to_owned()),
+            ("resume_action", action.clone()),
+            ("keep.body", message.to_owned()),
+        ];
+        participant.post(app.url("/portal/sign-in")).form(&form).send()
+    };
+    let wrong = sign_in_with("not my password at all").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(wrong.text().await.unwrap().contains("name=\"keep.body\""), "kept after a mistake");
+    let right = sign_in_with(NEW_PASSWORD).await.unwrap();
+    assert_eq!(right.status(), StatusCode::OK);
+    let resume = right.text().await.unwrap();
+    assert!(resume.contains(&format!("action=\"{action}\"")), "{resume}");
+    let new_csrf = csrf_in(&resume);
+    assert_ne!(new_csrf, csrf);
+    let sent = participant
+        .post(app.url(&action))
+        .form(&[("csrf", new_csrf.as_str()), ("body", message)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let (_, plan) = app.get_json(&participant, &own_path(&t)).await;
+    assert_eq!(plan["comments"][0]["body"], message, "{plan}");
+
+    // Only portal forms are kept, never where a sign-in would send them elsewhere.
+    let elsewhere = participant
+        .post(app.url("/portal/sign-in"))
+        .form(&[
+            ("csrf", new_csrf.as_str()),
+            ("email", sign_in.as_str()),
+            ("password", NEW_PASSWORD),
+            ("resume_action", "/participants"),
+            ("keep.body", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::SEE_OTHER, "an ordinary sign-in");
 }

@@ -181,3 +181,10 @@ portal-comment-hint = Your coach reads it and answers you here.
 portal-comment-send = Send the message
 notice-portal-step-done = Well done! The step is ticked off.
 notice-portal-step-proposed = Your step is sent. Your coach will answer.
+
+# A form kept across a session that ended
+portal-resume-signed-out = You were away for a while, so we signed you out to protect your file. Sign in again: what you filled in is kept, and you can send it after you sign in.
+portal-resume-title = Send what you filled in
+portal-resume-intro = You are signed in again. What you filled in before is kept. Press the button to send it.
+portal-resume-send = Send it now
+portal-resume-skip = Do not send it, go to my home page

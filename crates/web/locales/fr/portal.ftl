@@ -181,3 +181,10 @@ portal-comment-hint = Votre coach le lit et vous répond ici.
 portal-comment-send = Envoyer le message
 notice-portal-step-done = Bravo ! L’étape est cochée.
 notice-portal-step-proposed = Votre étape est envoyée. Votre coach va répondre.
+
+# Un formulaire gardé après une session terminée
+portal-resume-signed-out = Vous étiez absent un moment : nous vous avons donc déconnecté pour protéger votre dossier. Reconnectez-vous : ce que vous avez rempli est gardé, et vous pourrez l’envoyer une fois connecté.
+portal-resume-title = Envoyer ce que vous avez rempli
+portal-resume-intro = Vous êtes de nouveau connecté. Ce que vous aviez rempli est gardé. Appuyez sur le bouton pour l’envoyer.
+portal-resume-send = L’envoyer maintenant
+portal-resume-skip = Ne pas l’envoyer, aller à ma page d’accueil

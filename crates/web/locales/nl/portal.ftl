@@ -181,3 +181,10 @@ portal-comment-hint = Uw coach leest het en antwoordt u hier.
 portal-comment-send = Bericht versturen
 notice-portal-step-done = Goed gedaan! De stap is afgevinkt.
 notice-portal-step-proposed = Uw stap is verstuurd. Uw coach zal antwoorden.
+
+# Een formulier bewaard na een afgelopen sessie
+portal-resume-signed-out = U was een tijdje weg. Daarom hebben we u afgemeld, om uw dossier te beschermen. Meld u opnieuw aan: wat u invulde, is bewaard en u kunt het versturen als u aangemeld bent.
+portal-resume-title = Versturen wat u invulde
+portal-resume-intro = U bent opnieuw aangemeld. Wat u eerder invulde, is bewaard. Druk op de knop om het te versturen.
+portal-resume-send = Nu versturen
+portal-resume-skip = Niet versturen, naar mijn startpagina
