@@ -332,7 +332,8 @@ async function submitForm(page, selector) {
   if (home) passed += 1; else failed += 1;
   console.log(`${home ? "ok  " : "FAIL"}  the code opens the account and lands on the portal's home`);
 
-  const pages = ["/portal", "/portal/plans", plan.replace("/trajectories/", "/portal/plans/"), "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/end"];
+  const ownPlan = plan.replace(/^\/trajectories\/([^/]+)\/plans\/action$/, "/portal/plans/$1/action");
+  const pages = ["/portal", "/portal/plans", ownPlan, "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/end"];
   for (const language of ["nl", "fr", "en"]) {
     await page.evaluate(async (language) => {
       const form = document.querySelector("form.language");
@@ -347,11 +348,12 @@ async function submitForm(page, selector) {
   }
   // The plan: a message sent empty (an error), then sent; a step proposed with a wrong date, then
   // right; their own step ticked off.
-  const own_plan = plan.replace("/trajectories/", "/portal/plans/");
-  await page.goto(base + own_plan, { waitUntil: "load" });
+  const planOpened = (await page.goto(base + ownPlan, { waitUntil: "load" })).status() === 200;
+  if (planOpened) passed += 1; else failed += 1;
+  console.log(`${planOpened ? "ok  " : "FAIL"}  the plan the coach shared opens in the portal`);
   await submitForm(page, "form[action$='/comments'] button[type=submit]");
-  await check(page, `${own_plan} with an empty message [en]`);
-  await tabThrough(page, `${own_plan} with an empty message`);
+  await check(page, `${ownPlan} with an empty message [en]`);
+  await tabThrough(page, `${ownPlan} with an empty message`);
   await page.type("textarea[name=body]", "Can we talk about the second step?");
   await submitForm(page, "form[action$='/comments'] button[type=submit]");
   const sent = (await page.$(".notice")) && (await page.content()).includes("Can we talk about the second step?");
@@ -363,7 +365,7 @@ async function submitForm(page, selector) {
     await page.type("form[action$='/action/steps'] input[name=goal_title]", "Getting out");
     await page.$eval("form[action$='/action/steps'] input[name=due_on]", (e) => { e.type = "text"; e.value = "soon"; });
     await submitForm(page, "form[action$='/action/steps'] button[type=submit]");
-    await check(page, `${own_plan} with a wrong date [en]`);
+    await check(page, `${ownPlan} with a wrong date [en]`);
     await page.$eval("form[action$='/action/steps'] input[name=due_on]", (e) => { e.value = ""; });
     await submitForm(page, "form[action$='/action/steps'] button[type=submit]");
   }
@@ -373,7 +375,7 @@ async function submitForm(page, selector) {
   const tick = await page.$("form[action$='/done'] button");
   if (tick) {
     await Promise.all([page.waitForNavigation({ waitUntil: "load" }), tick.click()]);
-    await check(page, `${own_plan} after a step is ticked off [en]`);
+    await check(page, `${ownPlan} after a step is ticked off [en]`);
   }
   // Consents: a withdrawal, a gift with a mistake (nothing chosen), then right.
   await page.goto(base + "/portal/consents", { waitUntil: "load" });
