@@ -147,7 +147,10 @@ impl ActionPlan {
 
     /// Whether a step the participant proposed waits for an answer.
     pub fn has_proposals(&self) -> bool {
-        self.goals.iter().flat_map(|g| &g.steps).any(|s| s.status == StepStatus::Proposed)
+        self.goals
+            .iter()
+            .flat_map(|g| &g.steps)
+            .any(|s| s.status == StepStatus::Proposed)
     }
 
     /// The steps still to do (planned or in progress) that have a due date, as (step id, due

@@ -1,9 +1,9 @@
 //! Demo participants with portal accounts (docs/portal.md), opened as a participant would: from an
 //! invitation of their coach, with the demo password and the portal's terms.
 
-use onramp_store::portal::{self, InvitationKind, Opening};
 use onramp_domain::plans::PlanKind;
 use onramp_store::plans::{self, NewComment, VersionMeta};
+use onramp_store::portal::{self, InvitationKind, Opening};
 use onramp_store::{Tx, participants, trajectories, users};
 use uuid::Uuid;
 
@@ -52,7 +52,11 @@ pub async fn open_accounts(tx: &mut Tx, coaches: &[(Uuid, Vec<Uuid>)], hash: &st
 /// The coach shares the person's current action plan with them and writes to them about it, as a
 /// coach does once the portal is open.
 async fn share_action_plan(tx: &mut Tx, person: Uuid, coach: Uuid) -> onramp_store::Result<()> {
-    let Some(trajectory) = trajectories::list_for(tx, person).await?.into_iter().find(|t| t.ended_on.is_none()) else {
+    let Some(trajectory) = trajectories::list_for(tx, person)
+        .await?
+        .into_iter()
+        .find(|t| t.ended_on.is_none())
+    else {
         return Ok(());
     };
     let Some(plan) = plans::get(tx, trajectory.id, PlanKind::Action).await? else {

@@ -90,7 +90,8 @@ pub async fn get(conn: &mut impl Access, trajectory_id: Uuid, kind: PlanKind) ->
     )
 }
 
-const INFO: &str = "SELECT v.version, v.shared, v.shared_with_participant, v.consultation_id, k.on_date AS consultation_on,
+const INFO: &str =
+    "SELECT v.version, v.shared, v.shared_with_participant, v.consultation_id, k.on_date AS consultation_on,
                         v.group_session_id, r.title AS group_session_title, g.on_date AS group_session_on, v.note,
                         u.display_name AS created_by_name, v.created_at
                     FROM plan_versions v

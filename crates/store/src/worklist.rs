@@ -326,7 +326,10 @@ pub async fn explain(
 /// The engine's plan of [`waiting`] for comments.
 pub async fn explain_comments(conn: &mut impl Access, scope: CaseloadScope, actor: &Actor) -> Result<Vec<String>> {
     let (parts, ids) = crate::scope::caseload_parts(scope, actor, &crate::scope::TRAJECTORY, 2);
-    let branches: Vec<String> = parts.iter().map(|part| waiting_branch(part, "comment_waiting_since")).collect();
+    let branches: Vec<String> = parts
+        .iter()
+        .map(|part| waiting_branch(part, "comment_waiting_since"))
+        .collect();
     let sql = format!("SELECT * FROM ({}) AS found LIMIT $1", branches.join(" UNION "));
     explain_sql(conn, &sql, &bound(50, Vec::new(), &ids)).await
 }

@@ -57,10 +57,7 @@ async fn the_participant_reads_only_what_is_shared_with_them_and_never_the_staff
     let (status, list) = app.get_json(&participant, "/api/v1/portal/plans").await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list, json!([]), "nothing shared with the participant");
-    assert_eq!(
-        app.get_json(&participant, &own_path(&t)).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get_json(&participant, &own_path(&t)).await.0, StatusCode::NOT_FOUND);
 
     // Version 2, with a note for the staff, is shared with the participant; a staff comment stays
     // with the staff.
@@ -81,10 +78,16 @@ async fn the_participant_reads_only_what_is_shared_with_them_and_never_the_staff
 
     let (_, list) = app.get_json(&participant, "/api/v1/portal/plans").await;
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
-    assert_eq!((list[0]["kind"].as_str(), list[0]["version"].as_i64()), (Some("action"), Some(2)));
+    assert_eq!(
+        (list[0]["kind"].as_str(), list[0]["version"].as_i64()),
+        (Some("action"), Some(2))
+    );
     let (status, plan) = app.get_json(&participant, &own_path(&t)).await;
     assert_eq!(status, StatusCode::OK, "{plan}");
-    assert_eq!((plan["version"].as_i64(), plan["may_change"].as_bool()), (Some(2), Some(true)));
+    assert_eq!(
+        (plan["version"].as_i64(), plan["may_change"].as_bool()),
+        (Some(2), Some(true))
+    );
     assert_eq!(steps(&plan).len(), 2, "{plan}");
     let text = plan.to_string();
     assert!(!text.contains("mood swings"), "no version note: {text}");
@@ -97,21 +100,35 @@ async fn the_participant_reads_only_what_is_shared_with_them_and_never_the_staff
 
     // Each read is audited as the person's own use of their file.
     let reads = app.audit("portal.plan").await;
-    assert!(reads.iter().any(|e| e.purpose.as_deref() == Some("own_file")), "{reads:?}");
+    assert!(
+        reads.iter().any(|e| e.purpose.as_deref() == Some("own_file")),
+        "{reads:?}"
+    );
 
     // Someone else's plan, and any staff account, find nothing here.
     let (other_coach, other, _, other_t) = person_with_portal(&app, "Anderplan").await;
     let mut body = first_plan();
     body["shared_with_participant"] = json!(true);
-    assert_eq!(save(&app, &other_coach, &other_t, "action", body).await.0, StatusCode::OK);
-    assert_eq!(app.get_json(&other, &own_path(&t)).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(app.get_json(&participant, &own_path(&other_t)).await.0, StatusCode::NOT_FOUND);
-    let done = format!("/api/v1/portal/plans/{other_t}/action/steps/x/done");
     assert_eq!(
-        app.send_json(&participant, "POST", &done, json!({"base_version": 1})).await.0,
+        save(&app, &other_coach, &other_t, "action", body).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(app.get_json(&other, &own_path(&t)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get_json(&participant, &own_path(&other_t)).await.0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(app.get_json(&coach, "/api/v1/portal/plans").await.0, StatusCode::NOT_FOUND);
+    let done = format!("/api/v1/portal/plans/{other_t}/action/steps/x/done");
+    assert_eq!(
+        app.send_json(&participant, "POST", &done, json!({"base_version": 1}))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_json(&coach, "/api/v1/portal/plans").await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(app.get_json(&coach, &own_path(&t)).await.0, StatusCode::NOT_FOUND);
 }
 
@@ -142,12 +159,17 @@ async fn the_participant_ticks_off_proposes_and_writes_and_the_coach_answers() {
     let (_, coach_view) = app.get_json(&coach, &path(&t, "action")).await;
     assert_eq!(steps(&coach_view)[0]["status"], "done", "{coach_view}");
     assert_eq!(
-        (coach_view["shared_version"].as_i64(), coach_view["participant_version"].as_i64()),
+        (
+            coach_view["shared_version"].as_i64(),
+            coach_view["participant_version"].as_i64()
+        ),
         (Some(2), Some(2)),
         "the new version stays shared with both"
     );
     assert_eq!(
-        app.send_json(&participant, "POST", &done(theirs), json!({"base_version": 2})).await.0,
+        app.send_json(&participant, "POST", &done(theirs), json!({"base_version": 2}))
+            .await
+            .0,
         StatusCode::NOT_FOUND,
         "a step done is no longer to do"
     );
@@ -155,7 +177,12 @@ async fn the_participant_ticks_off_proposes_and_writes_and_the_coach_answers() {
     // A proposal: errors field by field, nothing written; then a valid one waits for the coach.
     let propose = format!("/api/v1/portal/plans/{t}/action/steps");
     let (status, problem) = app
-        .send_json(&participant, "POST", &propose, json!({"base_version": 2, "description": " ", "due_on": "soon"}))
+        .send_json(
+            &participant,
+            "POST",
+            &propose,
+            json!({"base_version": 2, "description": " ", "due_on": "soon"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert!(has_error(&problem, "description", "required"), "{problem}");
@@ -164,12 +191,22 @@ async fn the_participant_ticks_off_proposes_and_writes_and_the_coach_answers() {
     let (_, unchanged) = app.get_json(&coach, &path(&t, "action")).await;
     assert_eq!(unchanged["latest_version"], 2, "nothing written");
     let (status, stale) = app
-        .send_json(&participant, "POST", &propose, json!({"base_version": 1, "goal_id": goal, "description": "Walk to work once"}))
+        .send_json(
+            &participant,
+            "POST",
+            &propose,
+            json!({"base_version": 1, "goal_id": goal, "description": "Walk to work once"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{stale}");
     assert!(has_error(&stale, "base_version", "plan-changed"), "{stale}");
     let (status, proposed) = app
-        .send_json(&participant, "POST", &propose, json!({"base_version": 2, "goal_id": goal, "description": "Walk to work once"}))
+        .send_json(
+            &participant,
+            "POST",
+            &propose,
+            json!({"base_version": 2, "goal_id": goal, "description": "Walk to work once"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{proposed}");
     let (_, coach_view) = app.get_json(&coach, &path(&t, "action")).await;
@@ -177,22 +214,38 @@ async fn the_participant_ticks_off_proposes_and_writes_and_the_coach_answers() {
         .into_iter()
         .find(|s| s["id"] == proposed["step_id"])
         .expect("the proposal is in the plan");
-    assert_eq!((step["status"].as_str(), step["owner"].as_str()), (Some("proposed"), Some("participant")));
-    assert!(worklist_has(&app, &coach, "proposal", &t).await, "the coach is asked to answer");
+    assert_eq!(
+        (step["status"].as_str(), step["owner"].as_str()),
+        (Some("proposed"), Some("participant"))
+    );
+    assert!(
+        worklist_has(&app, &coach, "proposal", &t).await,
+        "the coach is asked to answer"
+    );
 
     // A message to the coach waits on the worklist; the coach's answer reaches the portal, the
     // coach's other comments do not.
     let comments = format!("/api/v1/portal/plans/{t}/action/comments");
-    let (status, problem) = app.send_json(&participant, "POST", &comments, json!({"body": ""})).await;
+    let (status, problem) = app
+        .send_json(&participant, "POST", &comments, json!({"body": ""}))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "body", "required"), "{problem}");
     let (status, _) = app
-        .send_json(&participant, "POST", &comments, json!({"body": "Can I start later in the day?"}))
+        .send_json(
+            &participant,
+            "POST",
+            &comments,
+            json!({"body": "Can I start later in the day?"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(worklist_has(&app, &coach, "comment", &t).await);
     let staff = format!("{}/comments", path(&t, "action"));
-    for (body, for_participant) in [("Note to self: check the bus times", false), ("Yes, from ten o'clock", true)] {
+    for (body, for_participant) in [
+        ("Note to self: check the bus times", false),
+        ("Yes, from ten o'clock", true),
+    ] {
         let sent = json!({"body": body, "for_participant": for_participant});
         assert_eq!(app.send_json(&coach, "POST", &staff, sent).await.0, StatusCode::CREATED);
     }
@@ -208,7 +261,12 @@ async fn the_participant_ticks_off_proposes_and_writes_and_the_coach_answers() {
     // The coach accepts the proposal: it becomes a planned step and leaves the worklist.
     let step_path = format!("{}/steps/{}", path(&t, "action"), proposed["step_id"].as_str().unwrap());
     let (status, accepted) = app
-        .send_json(&coach, "PATCH", &step_path, json!({"base_version": 3, "status": "planned"}))
+        .send_json(
+            &coach,
+            "PATCH",
+            &step_path,
+            json!({"base_version": 3, "status": "planned"}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{accepted}");
     assert!(!worklist_has(&app, &coach, "proposal", &t).await, "answered");
@@ -220,16 +278,27 @@ async fn the_participant_ticks_off_proposes_and_writes_and_the_coach_answers() {
     draft["goals"][0]["title"] = json!("A draft title");
     assert_eq!(save(&app, &coach, &t, "action", draft).await.0, StatusCode::OK);
     let (_, plan) = app.get_json(&participant, &own_path(&t)).await;
-    assert_eq!((plan["version"].as_i64(), plan["may_change"].as_bool()), (Some(4), Some(false)));
+    assert_eq!(
+        (plan["version"].as_i64(), plan["may_change"].as_bool()),
+        (Some(4), Some(false))
+    );
     assert!(!plan.to_string().contains("A draft title"));
     let (status, refused) = app
-        .send_json(&participant, "POST", &propose, json!({"base_version": 4, "goal_id": goal, "description": "Call a colleague"}))
+        .send_json(
+            &participant,
+            "POST",
+            &propose,
+            json!({"base_version": 4, "goal_id": goal, "description": "Call a colleague"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{refused}");
     assert!(has_error(&refused, "base_version", "plan-changed"), "{refused}");
     // Unsharing leaves the portal with nothing of the plan.
     let unshare = format!("{}/unshare?with=participant", path(&t, "action"));
-    assert_eq!(app.send_json(&coach, "POST", &unshare, json!({})).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.send_json(&coach, "POST", &unshare, json!({})).await.0,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(app.get_json(&participant, &own_path(&t)).await.0, StatusCode::NOT_FOUND);
     let (_, coach_view) = app.get_json(&coach, &path(&t, "action")).await;
     assert!(coach_view["participant_version"].is_null(), "{coach_view}");
@@ -258,7 +327,10 @@ async fn the_plan_pages_work_without_javascript_and_keep_what_was_typed() {
     let csrf = csrf_in(&page);
     let (_, plan) = app.get_json(&participant, &own_path(&t)).await;
     let theirs = steps(&plan)[0]["id"].as_str().unwrap().to_owned();
-    assert!(page.contains(&format!("/portal/plans/{t}/action/steps/{theirs}/done")), "a button on their step");
+    assert!(
+        page.contains(&format!("/portal/plans/{t}/action/steps/{theirs}/done")),
+        "a button on their step"
+    );
     let coachs = steps(&plan)[1]["id"].as_str().unwrap().to_owned();
     assert!(!page.contains(&format!("/steps/{coachs}/done")), "none on the coach's");
 
@@ -277,7 +349,10 @@ async fn the_plan_pages_work_without_javascript_and_keep_what_was_typed() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Ask my neighbour for a lift") && html.contains("aria-invalid"), "{html}");
+    assert!(
+        html.contains("Ask my neighbour for a lift") && html.contains("aria-invalid"),
+        "{html}"
+    );
 
     // "I did this" ticks the step off and says so.
     let response = participant
@@ -312,7 +387,10 @@ async fn the_plan_pages_work_without_javascript_and_keep_what_was_typed() {
     // The coach's page shows the mark and offers to stop sharing with the participant.
     let staff = app.browser_as(COACH_LIMBURG).await;
     let coach_page = app.html(&staff, &format!("/trajectories/{t}/plans/action")).await;
-    assert!(coach_page.contains("name=\"with\" value=\"participant\""), "{coach_page}");
+    assert!(
+        coach_page.contains("name=\"with\" value=\"participant\""),
+        "{coach_page}"
+    );
     assert!(coach_page.contains("name=\"for_participant\""), "{coach_page}");
 }
 
@@ -360,7 +438,10 @@ async fn a_message_written_during_a_long_break_is_kept_through_a_new_sign_in() {
     };
     let wrong = sign_in_with("not my password at all").await.unwrap();
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
-    assert!(wrong.text().await.unwrap().contains("name=\"keep.body\""), "kept after a mistake");
+    assert!(
+        wrong.text().await.unwrap().contains("name=\"keep.body\""),
+        "kept after a mistake"
+    );
     let right = sign_in_with(NEW_PASSWORD).await.unwrap();
     assert_eq!(right.status(), StatusCode::OK);
     let resume = right.text().await.unwrap();

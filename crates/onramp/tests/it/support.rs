@@ -293,7 +293,10 @@ impl TestDb {
             .await
             .expect("unlock");
         let name = format!("onramp_test_{}", uuid::Uuid::now_v7().simple());
-        for sql in [format!("CREATE DATABASE {name} TEMPLATE {template}"), quick_commits(&name)] {
+        for sql in [
+            format!("CREATE DATABASE {name} TEMPLATE {template}"),
+            quick_commits(&name),
+        ] {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .execute(&mut *lock)
                 .await

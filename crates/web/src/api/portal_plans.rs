@@ -181,4 +181,3 @@ pub async fn propose(
     let saved = service::propose(&state, &ctx, id, &base, &proposal).await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
-

@@ -276,7 +276,10 @@ fn portal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/portal/plans/{id}/{kind}", get(portal_plans::show)),
         ("/portal/plans/{id}/{kind}/comments", post(portal_plans::comment)),
         ("/portal/plans/{id}/action/steps", post(portal_plans::propose)),
-        ("/portal/plans/{id}/action/steps/{step}/done", post(portal_plans::mark_done)),
+        (
+            "/portal/plans/{id}/action/steps/{step}/done",
+            post(portal_plans::mark_done),
+        ),
         ("/portal/sessions", get(portal::sessions)),
         ("/portal/download", get(portal::download_page)),
         ("/portal/download.zip", get(portal::download)),

@@ -263,7 +263,11 @@ async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, kind: PlanKind, failed
             if view.plan.as_ref().is_some_and(|p| p.shared_version == Some(p.version)) {
                 values.push(("shared".into(), "on".into()));
             }
-            if view.plan.as_ref().is_some_and(|p| p.participant_version == Some(p.version)) {
+            if view
+                .plan
+                .as_ref()
+                .is_some_and(|p| p.participant_version == Some(p.version))
+            {
                 values.push(("shared_with_participant".into(), "on".into()));
             }
             Form::with_values(values)

@@ -116,7 +116,12 @@ fn blocks_of(p: &Page, content: &PlanContent) -> Vec<TextBlock> {
             .iter()
             .map(|b| TextBlock {
                 title: p.label("canvas", b),
-                lines: canvas.items.iter().filter(|i| i.block == *b).map(|i| i.text.clone()).collect(),
+                lines: canvas
+                    .items
+                    .iter()
+                    .filter(|i| i.block == *b)
+                    .map(|i| i.text.clone())
+                    .collect(),
             })
             .filter(|b| !b.lines.is_empty())
             .collect(),
@@ -178,7 +183,15 @@ pub async fn show(
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
     let kind = parse_kind(&kind)?;
-    plan_page(&state, &ctx, path_id(&id)?, kind, Failed::default(), q.notice.as_deref()).await
+    plan_page(
+        &state,
+        &ctx,
+        path_id(&id)?,
+        kind,
+        Failed::default(),
+        q.notice.as_deref(),
+    )
+    .await
 }
 
 /// After a refused change: the page again, with the form's errors or the word that the plan changed.

@@ -13,9 +13,9 @@ use onramp_domain::FieldErrors;
 use onramp_domain::plan_steps::{StepEdit, StepTarget, apply};
 use onramp_domain::plans::{ActionPlan, PlanContent, PlanKind};
 use onramp_domain::validation::whole_number;
+use onramp_store::Access;
 use onramp_store::plans::{self, Plan, VersionMeta};
 use onramp_store::trajectories::{self, Trajectory};
-use onramp_store::Access;
 use uuid::Uuid;
 
 /// What a one-step change wrote.
@@ -105,7 +105,9 @@ pub(super) async fn change_in(
     let now_with = |shared: fn(&Plan) -> Option<i32>| plan.as_ref().is_some_and(|p| shared(p) == Some(p.version));
     let meta = VersionMeta {
         shared: sharing.care_team.unwrap_or_else(|| now_with(|p| p.shared_version)),
-        shared_with_participant: sharing.participant.unwrap_or_else(|| now_with(|p| p.participant_version)),
+        shared_with_participant: sharing
+            .participant
+            .unwrap_or_else(|| now_with(|p| p.participant_version)),
         ..VersionMeta::default()
     };
     let change = match target {

@@ -14,10 +14,10 @@ use onramp_domain::plan_steps::{StepEdit, StepTarget};
 use onramp_domain::plans::{PlanContent, PlanKind, StepOwner};
 use onramp_domain::purposes::Purpose;
 use onramp_domain::validation::required_multiline;
+use onramp_store::Access;
 use onramp_store::audit::{self, Event};
 use onramp_store::plans::{self, Comment, NewComment, Plan, Readers};
 use onramp_store::trajectories::{self, Trajectory};
-use onramp_store::Access;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -169,7 +169,16 @@ pub async fn mark_done(
         return Err(AppError::NotFound);
     }
     let target = StepTarget::Existing(step_id.to_owned());
-    let saved = change_for_participant(&mut tx, ctx, &trajectory, &plan, base_version, &target, &StepEdit::status("done")).await?;
+    let saved = change_for_participant(
+        &mut tx,
+        ctx,
+        &trajectory,
+        &plan,
+        base_version,
+        &target,
+        &StepEdit::status("done"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(saved)
 }
@@ -240,4 +249,3 @@ async fn change_for_participant(
     };
     change_in(tx, ctx, trajectory, base_version, target, edit, sharing).await
 }
-
