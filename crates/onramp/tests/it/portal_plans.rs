@@ -4,6 +4,7 @@
 //! through the same check as the coaches' saves; the coach finds comments and proposals on the
 //! worklist and answers them.
 
+use crate::plan_steps::steps;
 use crate::plans::{first_plan, followed, path, save};
 use crate::portal::{NEW_PASSWORD, activate, code_for, idle_for};
 use crate::support::*;
@@ -24,15 +25,6 @@ async fn person_with_portal(app: &TestApp, first: &str) -> (Client, Client, Stri
 
 fn own_path(trajectory: &str) -> String {
     format!("/api/v1/portal/plans/{trajectory}/action")
-}
-
-fn steps(plan: &Value) -> Vec<Value> {
-    plan["content"]["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|g| g["steps"].as_array().unwrap().clone())
-        .collect()
 }
 
 async fn worklist_has(app: &TestApp, coach: &Client, kind: &str, trajectory: &str) -> bool {
