@@ -204,6 +204,11 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set when serving over TLS, directly or behind a proxy).
     #[arg(long, env = "ONRAMP_COOKIE_SECURE")]
     pub cookie_secure: bool,
+    /// A network (CIDR, e.g. 10.0.0.0/8 or 127.0.0.1/32) of the reverse proxies in front of
+    /// onramp; repeat it for several. Only requests from these may name the client with
+    /// X-Forwarded-For and the scheme with X-Forwarded-Proto; without it both are ignored.
+    #[arg(long = "trusted-proxy", env = "ONRAMP_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The video meeting service online group sessions link to (e.g. your own Jitsi Meet).
     #[arg(long, env = "ONRAMP_MEETING_URL", default_value = onramp_web::DEFAULT_MEETING_URL)]
     pub meeting_url: String,
@@ -479,6 +484,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
                 None => None,
             },
             header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
+            trusted_proxies: args.trusted_proxies,
         }),
     };
     onramp_web::serve(listener, state)

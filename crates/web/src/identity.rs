@@ -132,18 +132,21 @@ fn request_info(state: &AppState, request: &Request) -> RequestInfo {
                 .and_then(Language::from_accept_language)
         })
         .unwrap_or(Language::Nl);
-    let address = request
+    // The client as the connection's peer says, or a trusted proxy in front (docs/security.md).
+    let client = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .map(|info| crate::proxy::client(info.0.ip(), headers, &state.config.trusted_proxies));
+    let address = client
+        .as_ref()
+        .map(|c| c.address.to_string())
         .unwrap_or_else(|| "unknown".to_owned());
+    tracing::Span::current().record("client", address.as_str());
     let request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let behind_tls = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes() == b"https");
+    let behind_tls = client.is_some_and(|c| c.behind_tls);
     let credential = if bearer(headers).is_some() {
         Credential::BearerToken
     } else if cookies::get(headers, cookies::SESSION).is_some() {

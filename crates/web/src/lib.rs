@@ -14,6 +14,7 @@ mod ical;
 mod identity;
 pub mod mail;
 mod pages;
+mod proxy;
 pub mod requests;
 mod security;
 pub mod service;

@@ -187,7 +187,9 @@ impl<B> tower_http::trace::MakeSpan<B> for MakeSpan {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()), request_id = %id)
+        // The client is recorded once known (`identity::load`: a trusted proxy may name it).
+        tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()), request_id = %id,
+            client = tracing::field::Empty)
     }
 }
 

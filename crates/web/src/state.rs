@@ -21,6 +21,9 @@ pub struct Config {
     /// start the next one) before the server closes it, so that slow clients cannot hold
     /// connections open.
     pub header_read_timeout: std::time::Duration,
+    /// The networks of the reverse proxies in front of onramp: only a request from one of them
+    /// may name the client (`X-Forwarded-For`) and its scheme (`X-Forwarded-Proto`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Config {
@@ -31,6 +34,7 @@ impl Default for Config {
             mailer: None,
             small_cell_threshold: onramp_domain::disclosure::DEFAULT_THRESHOLD,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            trusted_proxies: Vec::new(),
         }
     }
 }

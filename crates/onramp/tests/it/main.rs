@@ -13,6 +13,7 @@ mod audit;
 mod audit_chain;
 mod auth;
 mod backup;
+mod behind_proxy;
 mod calendars;
 mod caseload;
 mod caseload_filters;

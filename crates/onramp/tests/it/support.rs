@@ -407,6 +407,17 @@ impl TestApp {
         Self::spawn_on(test_db).await
     }
 
+    /// The server with the demo data and a configuration of the test's own.
+    pub async fn spawn_with(config: Config) -> TestApp {
+        let test_db = TestDb::with_demo().await;
+        let base = start_server_with(test_db.db.clone(), config).await;
+        TestApp {
+            base,
+            db: test_db.db.clone(),
+            _test_db: test_db,
+        }
+    }
+
     /// The server with the demo data, sending e-mail to a local SMTP sink.
     pub async fn spawn_with_mail(sink: &MailSink) -> TestApp {
         let test_db = TestDb::with_demo().await;
