@@ -49,7 +49,8 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        .route("/healthz", axum::routing::get(healthz));
+        .route("/healthz", axum::routing::get(healthz))
+        .route_layer(axum::middleware::from_fn(security::record_route));
     let router = security::limit_bodies(router)
         .layer(axum::middleware::from_fn(confinement::confine_participants))
         .layer(axum::middleware::from_fn_with_state(state.clone(), identity::load))

@@ -9,11 +9,13 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header}
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use onramp_domain::identity::Language;
+use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// No inline script or style: everything comes from `/static`.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -53,7 +55,14 @@ pub fn apply(router: Router) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(MakeSpan))
+        // One line per request at info: its span (method, route, request id, client), status, duration.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(MakeSpan).on_response(
+                DefaultOnResponse::new()
+                    .level(Level::INFO)
+                    .latency_unit(LatencyUnit::Millis),
+            ),
+        )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 
@@ -187,31 +196,20 @@ impl<B> tower_http::trace::MakeSpan<B> for MakeSpan {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        // The client is recorded once known (`identity::load`: a trusted proxy may name it).
-        tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()), request_id = %id,
+        // The route and the client are recorded once known: the route template after routing
+        // (`record_route`; never the path, which holds ids and a calendar feed's secret), the
+        // client in `identity::load` (a trusted proxy may name it).
+        tracing::info_span!("request", method = %request.method(), route = tracing::field::Empty, request_id = %id,
             client = tracing::field::Empty)
     }
 }
 
-/// The path as logs may keep it: a calendar feed's address is its secret, so it is cut off.
-fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/calendar/") {
-        "/calendar/…"
-    } else {
-        path
+/// Records the route template of a matched request in its span (`route=/api/v1/participants/{id}`).
+pub async fn record_route(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    if let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() {
+        tracing::Span::current().record("route", route.as_str());
     }
-}
-
-#[cfg(test)]
-mod log_tests {
-    use super::loggable_path;
-
-    #[test]
-    fn feed_secrets_stay_out_of_the_log() {
-        assert_eq!(loggable_path("/calendar/abc123.ics"), "/calendar/…");
-        assert_eq!(loggable_path("/calendars"), "/calendars");
-        assert_eq!(loggable_path("/caseload"), "/caseload");
-    }
+    next.run(request).await
 }
 
 #[cfg(test)]
