@@ -30,13 +30,18 @@ async fn guess_from(app: &TestApp, client: &str) {
     }
 }
 
-#[tokio::test]
-async fn behind_a_trusted_proxy_each_client_is_throttled_and_logged_on_its_own() {
+/// The demo server trusting the proxies of `network`.
+async fn behind_proxy_at(network: &str) -> TestApp {
     let config = Config {
-        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        trusted_proxies: vec![network.parse().unwrap()],
         ..Config::default()
     };
-    let app = TestApp::spawn_with(config).await;
+    TestApp::spawn_with(config).await
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_and_logged_on_its_own() {
+    let app = behind_proxy_at("127.0.0.1/32").await;
     guess_from(&app, "198.51.100.7").await;
     assert_eq!(
         sign_in_from(&app, "198.51.100.7", ADMIN, PASSWORD).await,
@@ -92,11 +97,7 @@ async fn without_a_trusted_proxy_a_forged_header_changes_nothing() {
 
 #[tokio::test]
 async fn a_trusted_proxy_that_says_https_makes_cookies_secure() {
-    let config = Config {
-        trusted_proxies: vec!["127.0.0.0/8".parse().unwrap()],
-        ..Config::default()
-    };
-    let app = TestApp::spawn_with(config).await;
+    let app = behind_proxy_at("127.0.0.0/8").await;
     let response = TestApp::client()
         .post(app.url("/api/v1/sessions"))
         .header("x-forwarded-proto", "https")

@@ -9,7 +9,7 @@ use crate::plans::{first_plan, followed, path, save};
 use crate::portal::{NEW_PASSWORD, activate, code_for, idle_for};
 use crate::support::*;
 use reqwest::{Client, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const MAASLAND: &str = "Revalidatieziekenhuis Maasland";
 
