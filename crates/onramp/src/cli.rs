@@ -209,6 +209,10 @@ pub struct ServeArgs {
     /// X-Forwarded-For and the scheme with X-Forwarded-Proto; without it both are ignored.
     #[arg(long = "trusted-proxy", env = "ONRAMP_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Serve GET /metrics (Prometheus) to requests bearing this token (Authorization: Bearer);
+    /// without it there is no /metrics.
+    #[arg(long, env = "ONRAMP_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
     /// The video meeting service online group sessions link to (e.g. your own Jitsi Meet).
     #[arg(long, env = "ONRAMP_MEETING_URL", default_value = onramp_web::DEFAULT_MEETING_URL)]
     pub meeting_url: String,
@@ -485,6 +489,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
             },
             header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
             trusted_proxies: args.trusted_proxies,
+            metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
         }),
     };
     onramp_web::serve(listener, state)

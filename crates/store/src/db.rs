@@ -129,10 +129,45 @@ impl Db {
 
     /// A connection for reads.
     pub async fn conn(&self) -> Result<Conn> {
-        Ok(match self {
+        let started = std::time::Instant::now();
+        let conn = match self {
             Db::Sqlite { reader, .. } => Conn::Sqlite(reader.acquire().await?),
             Db::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
-        })
+        };
+        waits::count(Pool::Reads, started);
+        Ok(conn)
+    }
+
+    /// The pools' connections now: open, idle and the most allowed (the metrics, docs/operations.md).
+    pub fn pool_usage(&self) -> Vec<PoolUsage> {
+        let usage = |pool: Pool, size: u32, idle: usize, max: u32| PoolUsage {
+            pool,
+            open: size,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+            max,
+        };
+        match self {
+            Db::Sqlite { reader, writer, .. } => vec![
+                usage(
+                    Pool::Reads,
+                    reader.size(),
+                    reader.num_idle(),
+                    reader.options().get_max_connections(),
+                ),
+                usage(
+                    Pool::Writes,
+                    writer.size(),
+                    writer.num_idle(),
+                    writer.options().get_max_connections(),
+                ),
+            ],
+            Db::Postgres(pool) => vec![usage(
+                Pool::Reads,
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )],
+        }
     }
 
     /// A transaction for writes: every multi-row change goes through one. On SQLite, after a bulk
@@ -148,8 +183,18 @@ impl Db {
                     }
                 }
             }
-            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Sqlite { writer, .. } => {
+                let started = std::time::Instant::now();
+                let tx = writer.begin().await?;
+                waits::count(Pool::Writes, started);
+                Tx::Sqlite(tx)
+            }
+            Db::Postgres(pool) => {
+                let started = std::time::Instant::now();
+                let tx = pool.begin().await?;
+                waits::count(Pool::Reads, started);
+                Tx::Postgres(tx)
+            }
         })
     }
 
@@ -342,4 +387,53 @@ macro_rules! run {
             $crate::Backend::Postgres($c) => $body,
         }
     };
+}
+
+/// A pool of connections: SQLite has one for reads and its one writer; PostgreSQL one for both
+/// (reported as `reads`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool {
+    Reads,
+    Writes,
+}
+
+impl Pool {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pool::Reads => "reads",
+            Pool::Writes => "writes",
+        }
+    }
+}
+
+/// A pool's connections at one moment.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolUsage {
+    pub pool: Pool,
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// How long requests waited for a connection (or SQLite's writer), summed since the start: the
+/// time from asking to having it, counted per pool. Process-wide, like the pools a server holds.
+pub mod waits {
+    use super::Pool;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static WAITED_MICROS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+    static ACQUIRED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+
+    pub(super) fn count(pool: Pool, started: std::time::Instant) {
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        WAITED_MICROS[pool as usize].fetch_add(micros, Ordering::Relaxed);
+        ACQUIRED[pool as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// (connections handed out, seconds waited for them) of a pool since the process started.
+    pub fn of(pool: Pool) -> (u64, f64) {
+        let acquired = ACQUIRED[pool as usize].load(Ordering::Relaxed);
+        let waited = WAITED_MICROS[pool as usize].load(Ordering::Relaxed) as f64 / 1_000_000.0;
+        (acquired, waited)
+    }
 }

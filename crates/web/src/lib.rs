@@ -13,6 +13,7 @@ pub mod i18n;
 mod ical;
 mod identity;
 pub mod mail;
+mod metrics;
 mod pages;
 mod proxy;
 pub mod requests;
@@ -54,6 +55,8 @@ pub fn app(state: AppState) -> Router {
     let router = security::limit_bodies(router)
         .layer(axum::middleware::from_fn(confinement::confine_participants))
         .layer(axum::middleware::from_fn_with_state(state.clone(), identity::load))
+        // Outside the sign-in layers: a scraper shows its own token, not a user's.
+        .route("/metrics", axum::routing::get(metrics::scrape))
         .with_state(state);
     security::apply(router)
 }
@@ -140,8 +143,9 @@ fn spawn_housekeeping(db: Db) {
                 tx.commit().await
             }
             .await;
-            if let Err(error) = result {
-                tracing::warn!(%error, "housekeeping failed; will retry");
+            match result {
+                Ok(()) => metrics::job_succeeded("housekeeping"),
+                Err(error) => tracing::warn!(%error, "housekeeping failed; will retry"),
             }
         }
     });
@@ -161,8 +165,9 @@ fn spawn_audit_sealer(db: Db) {
                 _ = checkpoint.tick() => true,
             };
             // A failed seal does not skip the day's checkpoint, which only reads the head.
-            if let Err(error) = onramp_store::audit::seal(&db).await {
-                tracing::error!(%error, "sealing the audit log failed; will retry");
+            match onramp_store::audit::seal(&db).await {
+                Ok(_) => metrics::job_succeeded("audit_sealer"),
+                Err(error) => tracing::error!(%error, "sealing the audit log failed; will retry"),
             }
             if log {
                 match onramp_store::audit::checkpoint(&db).await {
@@ -194,6 +199,7 @@ fn spawn_retention(db: Db) {
             match service::retention::run(&db, today, false).await {
                 Ok(run) => {
                     done_on = Some(today);
+                    metrics::job_succeeded("retention");
                     tracing::info!(
                         anonymised = run.anonymised.len(),
                         held = run.held.len(),
@@ -221,8 +227,9 @@ fn spawn_digest(state: AppState) {
             if chrono::Timelike::hour(&now) < 7 {
                 continue;
             }
-            if let Err(error) = service::digest::send_due(&state, now.date_naive()).await {
-                tracing::warn!(?error, "the digest round failed; will retry");
+            match service::digest::send_due(&state, now.date_naive()).await {
+                Ok(_) => metrics::job_succeeded("digest"),
+                Err(error) => tracing::warn!(?error, "the digest round failed; will retry"),
             }
         }
     });

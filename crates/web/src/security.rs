@@ -204,12 +204,28 @@ impl<B> tower_http::trace::MakeSpan<B> for MakeSpan {
     }
 }
 
-/// Records the route template of a matched request in its span (`route=/api/v1/participants/{id}`).
+/// Records the route template of a matched request in its span (`route=/api/v1/participants/{id}`),
+/// and counts the request with its status and duration (`crate::metrics`).
 pub async fn record_route(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    if let Some(route) = request.extensions().get::<axum::extract::MatchedPath>() {
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|route| route.as_str().to_owned());
+    if let Some(route) = &route {
         tracing::Span::current().record("route", route.as_str());
     }
-    next.run(request).await
+    let response = next.run(request).await;
+    if let Some(route) = route {
+        crate::metrics::request(
+            method.as_str(),
+            &route,
+            response.status(),
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    response
 }
 
 #[cfg(test)]

@@ -24,6 +24,9 @@ pub struct Config {
     /// The networks of the reverse proxies in front of onramp: only a request from one of them
     /// may name the client (`X-Forwarded-For`) and its scheme (`X-Forwarded-Proto`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The bearer token a Prometheus server scrapes `/metrics` with; without it there is no
+    /// `/metrics` (docs/operations.md).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -35,6 +38,7 @@ impl Default for Config {
             small_cell_threshold: onramp_domain::disclosure::DEFAULT_THRESHOLD,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }

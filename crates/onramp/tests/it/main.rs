@@ -46,6 +46,7 @@ mod group_sessions;
 mod icf;
 mod import_data;
 mod import_limits;
+mod metrics;
 mod monitoring;
 mod organisations;
 mod outcomes;

@@ -37,6 +37,7 @@ pub async fn sign_in(
         let mut tx = state.db.begin().await?;
         audit::record(&mut tx, &who, Event::new("login.throttled", "user", &email)).await?;
         tx.commit().await?;
+        crate::metrics::sign_in("throttled");
         return Err(AppError::Throttled);
     }
     let found = users::credentials(&mut conn, &email).await?;
@@ -57,12 +58,14 @@ pub async fn sign_in(
             };
             audit::record(&mut tx, &who, Event::new("login.success", "user", user.id)).await?;
             tx.commit().await?;
+            crate::metrics::sign_in("success");
             Ok((user, token))
         }
         None => {
             throttle::record(&mut tx, &email, &info.address, false).await?;
             audit::record(&mut tx, &who, Event::new("login.failure", "user", &email)).await?;
             tx.commit().await?;
+            crate::metrics::sign_in("failure");
             Err(AppError::BadCredentials)
         }
     }

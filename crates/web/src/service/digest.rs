@@ -89,12 +89,14 @@ pub async fn send_due(state: &AppState, today: NaiveDate) -> Result<usize, AppEr
         }
         if let Err(error) = mailer.send(message).await {
             tracing::warn!(%error, "sending a digest failed; it will be retried");
+            crate::metrics::digest("failed");
             let mut tx = state.db.begin().await?;
             digests::release(&mut tx, recipient.id, today).await?;
             tx.commit().await?;
             continue;
         }
         sent += 1;
+        crate::metrics::digest("sent");
     }
     Ok(sent)
 }
