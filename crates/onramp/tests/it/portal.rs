@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 const NEW_PASSWORD: &str = "my own long password";
 
 /// Two people the Limburg coach follows: (the one invited, another).
-async fn two_people(app: &TestApp, coach: &Client) -> (String, String) {
+pub(crate) async fn two_people(app: &TestApp, coach: &Client) -> (String, String) {
     let (status, caseload) = app.get_json(coach, "/api/v1/caseload?limit=5&mine=true").await;
     assert_eq!(status, StatusCode::OK, "{caseload}");
     let rows = caseload["rows"].as_array().expect("rows").clone();
@@ -20,7 +20,7 @@ async fn two_people(app: &TestApp, coach: &Client) -> (String, String) {
 }
 
 /// Invites `person` with a printed code; returns the code.
-async fn code_for(app: &TestApp, coach: &Client, person: &str) -> String {
+pub(crate) async fn code_for(app: &TestApp, coach: &Client, person: &str) -> String {
     let path = format!("/api/v1/participants/{person}/portal/invitations");
     let (status, issued) = app.send_json(coach, "POST", &path, json!({"kind": "code"})).await;
     assert_eq!(status, StatusCode::CREATED, "{issued}");
@@ -28,7 +28,7 @@ async fn code_for(app: &TestApp, coach: &Client, person: &str) -> String {
 }
 
 /// Opens the account with a code through the API; returns the participant's signed-in client.
-async fn activate(app: &TestApp, code: &str) -> Client {
+pub(crate) async fn activate(app: &TestApp, code: &str) -> Client {
     let client = TestApp::client();
     let body = json!({"code": code.to_lowercase().replace('-', " "), "password": NEW_PASSWORD, "accept_terms": true});
     let (status, opened) = app.send_json(&client, "POST", "/api/v1/portal/activation", body).await;

@@ -69,6 +69,11 @@ pub async fn render(state: &AppState, secret: &str) -> Result<Option<String>, Ap
     let Some(owner) = users::get(&mut conn, feed.owner_id).await?.filter(|u| u.active) else {
         return Ok(None);
     };
+    // A participant's feed holds their own sessions (the portal's), not the ones they lead.
+    if owner.role == onramp_domain::identity::Role::Participant {
+        drop(conn);
+        return super::portal_calendar::render(state, &owner).await;
+    }
     let actor = owner.actor();
     if let Some(location_id) = feed.location_id {
         let location = locations::get(&mut conn, location_id)

@@ -42,6 +42,8 @@ pub mod plan_steps;
 pub mod plans;
 pub mod portal;
 pub mod portal_access;
+pub mod portal_calendar;
+pub mod portal_ratings;
 pub mod postcodes;
 pub mod presence;
 pub mod privacy;
