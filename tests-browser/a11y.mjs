@@ -286,6 +286,16 @@ async function tabThrough(page, label) {
   console.log(`${ok ? "ok  " : "FAIL"}  keyboard ${label}: ${reached.size} of ${controls} controls reached${unseen.length ? `, no visible focus on ${unseen.slice(0, 3).join(" | ")}` : ""}`);
 }
 
+// Chooses the page's language with the header's form, as a person does.
+async function setLanguage(page, language) {
+  await page.evaluate(async (language) => {
+    const form = document.querySelector("form.language");
+    form.querySelector("select").value = language;
+    form.submit();
+  }, language);
+  await page.waitForNavigation({ waitUntil: "load" });
+}
+
 async function submitForm(page, selector) {
   await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
 }
@@ -327,12 +337,7 @@ async function submitForm(page, selector) {
 
   const pages = ["/portal", "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/end"];
   for (const language of ["nl", "fr", "en"]) {
-    await page.evaluate(async (language) => {
-      const form = document.querySelector("form.language");
-      form.querySelector("select").value = language;
-      form.submit();
-    }, language);
-    await page.waitForNavigation({ waitUntil: "load" });
+    await setLanguage(page, language);
     for (const path of pages) {
       await visit(page, path, `${path} [${language}]`);
       if (language === "en") await tabThrough(page, path);
@@ -356,12 +361,7 @@ async function submitForm(page, selector) {
   // Self-ratings (/portal/ratings) in each language: the form, its error state (nothing filled
   // in), and the chart with its table after saving; then a new calendar address on the sessions page.
   for (const language of ["nl", "fr", "en"]) {
-    await page.evaluate(async (language) => {
-      const form = document.querySelector("form.language");
-      form.querySelector("select").value = language;
-      form.submit();
-    }, language);
-    await page.waitForNavigation({ waitUntil: "load" });
+    await setLanguage(page, language);
     await visit(page, "/portal/ratings", `/portal/ratings [${language}]`);
     await submitForm(page, "form[action='/portal/ratings'] button[type=submit]");
     await check(page, `/portal/ratings with an error [${language}]`);

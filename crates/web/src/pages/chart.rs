@@ -24,19 +24,22 @@ const RIGHT: i32 = 12;
 const TOP: i32 = 10;
 const BOTTOM: i32 = 24;
 
+/// Where the `i`th of `count` points stands across a plot `plot_w` wide (one alone in the middle).
+fn spread(i: usize, count: usize, plot_w: i32) -> i32 {
+    if count <= 1 {
+        LEFT + plot_w / 2
+    } else {
+        LEFT + (plot_w * i as i32) / (count as i32 - 1)
+    }
+}
+
 /// A line chart of `points` on a scale from `low` to `high` (ticks at each whole step when the
 /// range is small, else at the ends and middle), labelled `label` for assistive technology.
 pub fn line_chart(label: &str, points: &[Point], low: i32, high: i32) -> String {
     let span = (high - low).max(1);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let x = |i: usize| {
-        if points.len() <= 1 {
-            LEFT + plot_w / 2
-        } else {
-            LEFT + (plot_w * i as i32) / (points.len() as i32 - 1)
-        }
-    };
+    let x = |i: usize| spread(i, points.len(), plot_w);
     let y = |v: i32| TOP + plot_h - (plot_h * (v - low)) / span;
     let mut svg = String::new();
     let _ = write!(
@@ -236,13 +239,7 @@ pub fn lines_chart(
     let plot_h = HEIGHT - TOP - BOTTOM;
     let legend_row = 20;
     let height = HEIGHT + legend_row * series.len() as i32;
-    let x = |i: usize| {
-        if labels.len() <= 1 {
-            LEFT + plot_w / 2
-        } else {
-            LEFT + (plot_w * i as i32) / (labels.len() as i32 - 1)
-        }
-    };
+    let x = |i: usize| spread(i, labels.len(), plot_w);
     let y = |v: i32| TOP + plot_h - (plot_h * (v - low)) / span;
     let mut svg = String::new();
     let _ = write!(
