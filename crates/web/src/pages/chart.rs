@@ -33,6 +33,20 @@ fn spread(i: usize, count: usize, plot_w: i32) -> i32 {
     }
 }
 
+/// Writes a horizontal grid line with its value at each of `ticks` (`y`: where a value stands).
+fn grid(svg: &mut String, ticks: &[i32], y: impl Fn(i32) -> i32) {
+    for &tick in ticks {
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{tick}</text>"#,
+            WIDTH - RIGHT,
+            LEFT - 6,
+            y(tick) + 4,
+            y = y(tick),
+        );
+    }
+}
+
 /// A line chart of `points` on a scale from `low` to `high` (ticks at each whole step when the
 /// range is small, else at the ends and middle), labelled `label` for assistive technology.
 pub fn line_chart(label: &str, points: &[Point], low: i32, high: i32) -> String {
@@ -52,16 +66,7 @@ pub fn line_chart(label: &str, points: &[Point], low: i32, high: i32) -> String 
     } else {
         vec![low, (low + high) / 2, high]
     };
-    for tick in ticks {
-        let _ = write!(
-            svg,
-            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{tick}</text>"#,
-            WIDTH - RIGHT,
-            LEFT - 6,
-            y(tick) + 4,
-            y = y(tick),
-        );
-    }
+    grid(&mut svg, &ticks, y);
     // Lines join consecutive rated points only; a gap stays a gap.
     let mut previous: Option<(i32, i32)> = None;
     for (i, point) in points.iter().enumerate() {
@@ -253,16 +258,7 @@ pub fn lines_chart(
     } else {
         vec![low, (low + high) / 2, high]
     };
-    for tick in ticks {
-        let _ = write!(
-            svg,
-            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{tick}</text>"#,
-            WIDTH - RIGHT,
-            LEFT - 6,
-            y(tick) + 4,
-            y = y(tick),
-        );
-    }
+    grid(&mut svg, &ticks, y);
     for (i, label) in labels.iter().enumerate() {
         let _ = write!(
             svg,
