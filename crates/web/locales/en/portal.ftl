@@ -149,8 +149,8 @@ portal-ratings-title = How I am doing
 portal-ratings-intro = Before a meeting with your coach, give yourself a score for each point below. There are no wrong answers. Your coach sees your scores.
 portal-ratings-nothing-asked = Your programme does not ask for scores at the moment.
 portal-ratings-legend = How do you feel about this today?
-portal-ratings-scale = Give a number from 0 to 10. You may leave a point empty.
-portal-ratings-hint = 0 means: this is very hard for me now. 10 means: this goes very well.
+portal-ratings-scale = Give a number from 0 to 10. 0 means: this is very hard for me now. 10 means: this goes very well. You may leave a point empty.
+portal-ratings-hint = 0 = very hard, 10 = very well
 portal-ratings-save = Save my scores
 portal-ratings-progress = My progress
 portal-ratings-none = You have not given any scores yet.

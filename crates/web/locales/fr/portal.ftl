@@ -149,8 +149,8 @@ portal-ratings-title = Comment je vais
 portal-ratings-intro = Avant un rendez-vous avec votre accompagnateur, donnez-vous une note pour chaque point ci-dessous. Il n'y a pas de mauvaise réponse. Votre accompagnateur voit vos notes.
 portal-ratings-nothing-asked = Votre programme ne demande pas de notes pour le moment.
 portal-ratings-legend = Comment vous sentez-vous par rapport à cela aujourd'hui ?
-portal-ratings-scale = Donnez un nombre de 0 à 10. Vous pouvez laisser un point vide.
-portal-ratings-hint = 0 veut dire : c'est très difficile pour moi en ce moment. 10 veut dire : cela va très bien.
+portal-ratings-scale = Donnez un nombre de 0 à 10. 0 veut dire : c'est très difficile pour moi en ce moment. 10 veut dire : cela va très bien. Vous pouvez laisser un point vide.
+portal-ratings-hint = 0 = très difficile, 10 = très bien
 portal-ratings-save = Enregistrer mes notes
 portal-ratings-progress = Mes progrès
 portal-ratings-none = Vous n'avez encore donné aucune note.

@@ -149,8 +149,8 @@ portal-ratings-title = Hoe gaat het met mij
 portal-ratings-intro = Geef jezelf voor een gesprek met je begeleider een score voor elk punt hieronder. Er zijn geen foute antwoorden. Je begeleider ziet je scores.
 portal-ratings-nothing-asked = Je programma vraagt op dit moment geen scores.
 portal-ratings-legend = Hoe voel je je hierover vandaag?
-portal-ratings-scale = Geef een getal van 0 tot 10. Je mag een punt leeg laten.
-portal-ratings-hint = 0 betekent: dit is nu heel moeilijk voor mij. 10 betekent: dit gaat heel goed.
+portal-ratings-scale = Geef een getal van 0 tot 10. 0 betekent: dit is nu heel moeilijk voor mij. 10 betekent: dit gaat heel goed. Je mag een punt leeg laten.
+portal-ratings-hint = 0 = heel moeilijk, 10 = heel goed
 portal-ratings-save = Mijn scores bewaren
 portal-ratings-progress = Mijn vooruitgang
 portal-ratings-none = Je hebt nog geen scores gegeven.

@@ -260,9 +260,16 @@ pub fn lines_chart(
     };
     grid(&mut svg, &ticks, y);
     for (i, label) in labels.iter().enumerate() {
+        // The first and last labels stand inside the edges, so that none is cut off.
+        let anchor = match i {
+            _ if labels.len() == 1 => "middle",
+            0 => "start",
+            _ if i == labels.len() - 1 => "end",
+            _ => "middle",
+        };
         let _ = write!(
             svg,
-            r#"<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            r#"<text class="tick" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
             x(i),
             HEIGHT - 6,
             escape(label)
