@@ -251,7 +251,8 @@ for (const [email, language] of OTHERS) {
 }
 
 // The participant's portal (docs/portal.md), the whole journey as people do it: the coach prints a
-// code; the participant, on a phone, opens the account (first with mistakes), reads their home,
+// code and shares the action plan; the participant, on a phone, opens the account (first with
+// mistakes), reads their home and their plan, writes to the coach, proposes a step, ticks one off,
 // withdraws and gives a consent (once with a mistake), scores how they are doing (once with a
 // mistake) and sees the chart, makes a calendar address, reads who looked at their file, downloads their
 // data, signs out and in again (once with a wrong password). Every page is checked in nl, fr and en
@@ -312,6 +313,13 @@ async function submitForm(page, selector) {
   await check(coach, `${person}/portal with the printed letter`);
   const letter = await coach.evaluate(() => [...document.querySelectorAll(".letter dd")].map((d) => d.textContent.trim()));
   const [signInName, code] = [letter[1], letter[2]];
+  // The coach shares the person's action plan with them, from the plan's editor.
+  await coach.goto(base + person, { waitUntil: "load" });
+  const plan = await coach.$eval("a[href$='/plans/action']", (a) => a.getAttribute("href"));
+  await coach.goto(base + plan + "/edit", { waitUntil: "load" });
+  await coach.$eval("#f-shared_with_participant", (box) => { box.checked = true; });
+  await submitForm(coach, "form[action$='/edit'] > button[type=submit]");
+  await check(coach, `${plan} shared with the participant`);
 
   const own = await browser.createBrowserContext();
   const page = await own.newPage();
@@ -335,13 +343,45 @@ async function submitForm(page, selector) {
   if (home) passed += 1; else failed += 1;
   console.log(`${home ? "ok  " : "FAIL"}  the code opens the account and lands on the portal's home`);
 
-  const pages = ["/portal", "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/end"];
+  const ownPlan = plan.replace(/^\/trajectories\/([^/]+)\/plans\/action$/, "/portal/plans/$1/action");
+  const pages = ["/portal", "/portal/plans", ownPlan, "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/end"];
   for (const language of ["nl", "fr", "en"]) {
     await setLanguage(page, language);
     for (const path of pages) {
       await visit(page, path, `${path} [${language}]`);
       if (language === "en") await tabThrough(page, path);
     }
+  }
+  // The plan: a message sent empty (an error), then sent; a step proposed with a wrong date, then
+  // right; their own step ticked off.
+  const planOpened = (await page.goto(base + ownPlan, { waitUntil: "load" })).status() === 200;
+  if (planOpened) passed += 1; else failed += 1;
+  console.log(`${planOpened ? "ok  " : "FAIL"}  the plan the coach shared opens in the portal`);
+  await submitForm(page, "form[action$='/comments'] button[type=submit]");
+  await check(page, `${ownPlan} with an empty message [en]`);
+  await tabThrough(page, `${ownPlan} with an empty message`);
+  await page.type("textarea[name=body]", "Can we talk about the second step?");
+  await submitForm(page, "form[action$='/comments'] button[type=submit]");
+  const sent = (await page.$(".notice")) && (await page.content()).includes("Can we talk about the second step?");
+  if (sent) passed += 1; else failed += 1;
+  console.log(`${sent ? "ok  " : "FAIL"}  a message to the coach is sent and shown`);
+  const proposing = await page.$("form[action$='/action/steps']");
+  if (proposing) {
+    await page.type("form[action$='/action/steps'] input[name=description]", "Walk to the bus stop every morning");
+    await page.type("form[action$='/action/steps'] input[name=goal_title]", "Getting out");
+    await page.$eval("form[action$='/action/steps'] input[name=due_on]", (e) => { e.type = "text"; e.value = "soon"; });
+    await submitForm(page, "form[action$='/action/steps'] button[type=submit]");
+    await check(page, `${ownPlan} with a wrong date [en]`);
+    await page.$eval("form[action$='/action/steps'] input[name=due_on]", (e) => { e.value = ""; });
+    await submitForm(page, "form[action$='/action/steps'] button[type=submit]");
+  }
+  const proposed = proposing && (await page.content()).includes("Walk to the bus stop every morning");
+  if (proposed) passed += 1; else failed += 1;
+  console.log(`${proposed ? "ok  " : "FAIL"}  a step is proposed to the coach`);
+  const tick = await page.$("form[action$='/done'] button");
+  if (tick) {
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), tick.click()]);
+    await check(page, `${ownPlan} after a step is ticked off [en]`);
   }
   // Consents: a withdrawal, a gift with a mistake (nothing chosen), then right.
   await page.goto(base + "/portal/consents", { waitUntil: "load" });

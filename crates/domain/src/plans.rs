@@ -34,6 +34,9 @@ string_enum! {
 
 string_enum! {
     StepStatus {
+        /// Proposed by the participant in the portal, waiting for the coach to accept (planned)
+        /// or decline (dropped).
+        Proposed = "proposed",
         Planned = "planned",
         InProgress = "in_progress",
         Done = "done",
@@ -140,6 +143,14 @@ impl ActionPlan {
     /// Goals and steps together: what [`MAX_ITEMS`] bounds.
     pub fn item_count(&self) -> usize {
         self.goals.len() + self.goals.iter().map(|g| g.steps.len()).sum::<usize>()
+    }
+
+    /// Whether a step the participant proposed waits for an answer.
+    pub fn has_proposals(&self) -> bool {
+        self.goals
+            .iter()
+            .flat_map(|g| &g.steps)
+            .any(|s| s.status == StepStatus::Proposed)
     }
 
     /// The steps still to do (planned or in progress) that have a due date, as (step id, due

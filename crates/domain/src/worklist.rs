@@ -20,6 +20,8 @@ string_enum! {
         Ending = "ending",
         /// A plan comment of someone else that the trajectory's coach has not answered.
         Comment = "comment",
+        /// An action-plan step the participant proposed in the portal, not yet accepted or declined.
+        Proposal = "proposal",
     }
 }
 

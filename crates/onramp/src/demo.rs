@@ -446,8 +446,9 @@ async fn fill_with(db: &Db, caseload: bool) -> Result<bool> {
         crate::demo_caseload::fill(&mut tx, &coaches, onramp_web::time::today()).await?;
         crate::demo_caseload::hours(&mut tx, &coaches, onramp_web::time::today()).await?;
         crate::demo_caseload::sessions(&mut tx, &coaches, peer_expert, onramp_web::time::today()).await?;
-        crate::demo_worklist::care_questions(&mut tx, &care_members, &coaches).await?;
+        // The portal first: the coach's message to a participant would answer a care question.
         crate::demo_portal::open_accounts(&mut tx, &coaches, &hash).await?;
+        crate::demo_worklist::care_questions(&mut tx, &care_members, &coaches).await?;
         crate::demo_esf::operation_and_study(&mut tx, researcher, onramp_web::time::today()).await?;
         let limburg = coordinators.iter().find(|(c, _)| *c == "limburg").map(|(_, id)| *id);
         if let (Some(coordinator), Some(region)) = (limburg, region("limburg")) {

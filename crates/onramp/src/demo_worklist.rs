@@ -104,7 +104,13 @@ async fn ask(tx: &mut Tx, member: Uuid, organisation: Uuid, person: Uuid) -> Res
             continue;
         };
         let body = "Kunnen we de stap rond de werkpost bespreken vóór het volgende overleg?";
-        plans::add_comment(tx, plan.id, shared, member, body).await?;
+        let comment = plans::NewComment {
+            version: shared,
+            author: member,
+            body,
+            with_participant: false,
+        };
+        plans::add_comment(tx, plan.id, &comment).await?;
         return Ok(true);
     }
     Ok(false)

@@ -17,6 +17,8 @@ pub struct Plan {
     pub version: i32,
     /// The latest version shared with the care team.
     pub shared_version: Option<i32>,
+    /// The latest version shared with the participant (their portal).
+    pub participant_version: Option<i32>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -25,6 +27,7 @@ pub struct Plan {
 pub struct VersionInfo {
     pub version: i32,
     pub shared: bool,
+    pub shared_with_participant: bool,
     pub consultation_id: Option<Uuid>,
     /// The date of the consultation the version was reviewed at.
     pub consultation_on: Option<chrono::NaiveDate>,
@@ -47,7 +50,10 @@ pub struct Version {
 /// What is written with a new version besides its content.
 #[derive(Debug, Clone, Default)]
 pub struct VersionMeta {
+    /// Shared with the care team.
     pub shared: bool,
+    /// Shared with the participant (their portal).
+    pub shared_with_participant: bool,
     pub consultation_id: Option<Uuid>,
     pub group_session_id: Option<Uuid>,
     pub note: Option<String>,
@@ -59,11 +65,24 @@ pub struct Comment {
     pub version: i32,
     pub author_name: String,
     pub body: String,
+    /// Read by the participant in the portal: their own, and the answers written for them.
+    pub with_participant: bool,
     pub created_at: DateTime<Utc>,
 }
 
+/// Whose reading of a plan's comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    /// The coaches who write the plan: every comment.
+    Coaches,
+    /// The care team: the comments on versions shared with them.
+    CareTeam,
+    /// The participant: their own comments and those written for them.
+    Participant,
+}
+
 pub async fn get(conn: &mut impl Access, trajectory_id: Uuid, kind: PlanKind) -> Result<Option<Plan>> {
-    let sql = "SELECT id, trajectory_id, kind, version, shared_version, updated_at FROM plans
+    let sql = "SELECT id, trajectory_id, kind, version, shared_version, participant_version, updated_at FROM plans
                WHERE trajectory_id = $1 AND kind = $2";
     Ok(
         run!(conn, c => sqlx::query_as::<_, Plan>(sql).bind(trajectory_id).bind(kind.as_str())
@@ -71,7 +90,8 @@ pub async fn get(conn: &mut impl Access, trajectory_id: Uuid, kind: PlanKind) ->
     )
 }
 
-const INFO: &str = "SELECT v.version, v.shared, v.consultation_id, k.on_date AS consultation_on,
+const INFO: &str =
+    "SELECT v.version, v.shared, v.shared_with_participant, v.consultation_id, k.on_date AS consultation_on,
                         v.group_session_id, r.title AS group_session_title, g.on_date AS group_session_on, v.note,
                         u.display_name AS created_by_name, v.created_at
                     FROM plan_versions v
@@ -112,20 +132,23 @@ pub async fn save(
     let plan_id = match get(tx, trajectory_id, kind).await? {
         None if base == 0 => {
             let id = Uuid::now_v7();
-            let sql = "INSERT INTO plans (id, trajectory_id, kind, version, shared_version, updated_at)
-                       VALUES ($1, $2, $3, 1, $4, $5)";
+            let sql = "INSERT INTO plans (id, trajectory_id, kind, version, shared_version, participant_version,
+                           updated_at)
+                       VALUES ($1, $2, $3, 1, $4, $5, $6)";
             let shared = meta.shared.then_some(1);
-            run!(tx, c => sqlx::query(sql).bind(id).bind(trajectory_id).bind(kind.as_str()).bind(shared).bind(at)
-                .execute(c).await.map(|r| r.rows_affected()))
+            let for_participant = meta.shared_with_participant.then_some(1);
+            run!(tx, c => sqlx::query(sql).bind(id).bind(trajectory_id).bind(kind.as_str()).bind(shared)
+                .bind(for_participant).bind(at).execute(c).await.map(|r| r.rows_affected()))
             .map_err(StoreError::taken_as("base_version"))?;
             id
         }
         Some(plan) if plan.version == base => {
             let sql = "UPDATE plans SET version = version + 1, updated_at = $3,
-                           shared_version = CASE WHEN $4 THEN version + 1 ELSE shared_version END
+                           shared_version = CASE WHEN $4 THEN version + 1 ELSE shared_version END,
+                           participant_version = CASE WHEN $5 THEN version + 1 ELSE participant_version END
                        WHERE id = $1 AND version = $2";
             let changed = run!(tx, c => sqlx::query(sql).bind(plan.id).bind(base).bind(at).bind(meta.shared)
-                .execute(c).await.map(|r| r.rows_affected()))?;
+                .bind(meta.shared_with_participant).execute(c).await.map(|r| r.rows_affected()))?;
             if changed != 1 {
                 return Err(StoreError::Taken("base_version"));
             }
@@ -136,14 +159,15 @@ pub async fn save(
     let version = base + 1;
     let json = content_json(content);
     let sql = "INSERT INTO plan_versions (plan_id, version, content, shared, consultation_id, group_session_id, note,
-                                    created_by, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+                                    created_by, created_at, shared_with_participant)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     run!(tx, c => sqlx::query(sql).bind(plan_id).bind(version).bind(&json).bind(meta.shared)
         .bind(meta.consultation_id).bind(meta.group_session_id).bind(&meta.note).bind(by).bind(at)
-        .execute(c).await.map(|r| r.rows_affected()))
+        .bind(meta.shared_with_participant).execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("base_version"))?;
     if let PlanContent::Action(plan) = content {
         keep_steps_due(tx, trajectory_id, plan).await?;
+        keep_proposals_waiting(tx, plan_id, plan.has_proposals(), at).await?;
     }
     Ok((plan_id, version))
 }
@@ -173,32 +197,70 @@ async fn keep_steps_due(tx: &mut impl Access, trajectory_id: Uuid, plan: &Action
     Ok(())
 }
 
-/// Stops sharing the plan with the care team (no version is shared until one is saved as shared).
-pub async fn unshare(tx: &mut impl Access, plan_id: Uuid) -> Result<()> {
-    let sql = "UPDATE plans SET shared_version = NULL, updated_at = $2 WHERE id = $1";
+/// Keeps since when the plan holds a proposed step nobody answered (the worklist's "steps
+/// proposed", migration 0053): set by the first version with one, cleared by one without.
+async fn keep_proposals_waiting(tx: &mut impl Access, plan_id: Uuid, waiting: bool, at: DateTime<Utc>) -> Result<()> {
+    let sql = "UPDATE plans SET proposal_waiting_since = CASE WHEN $2 THEN COALESCE(proposal_waiting_since, $3) END
+               WHERE id = $1";
+    run!(tx, c => sqlx::query(sql).bind(plan_id).bind(waiting).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Who a plan is shared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    CareTeam,
+    Participant,
+}
+
+/// Stops sharing the plan with the care team or the participant: they read no version until one
+/// is saved as shared with them again.
+pub async fn unshare(tx: &mut impl Access, plan_id: Uuid, audience: Audience) -> Result<()> {
+    let sql = match audience {
+        Audience::CareTeam => "UPDATE plans SET shared_version = NULL, updated_at = $2 WHERE id = $1",
+        Audience::Participant => "UPDATE plans SET participant_version = NULL, updated_at = $2 WHERE id = $1",
+    };
     run!(tx, c => sqlx::query(sql).bind(plan_id).bind(now()).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-/// The comments on a plan, oldest first; with `shared_only`, only those on shared versions (what
-/// the care team may read: a coach's comment on a draft stays with the coaches).
-pub async fn comments(conn: &mut impl Access, plan_id: Uuid, shared_only: bool) -> Result<Vec<Comment>> {
-    let sql = "SELECT m.id, m.version, u.display_name AS author_name, m.body, m.created_at
-               FROM plan_comments m
-               JOIN users u ON u.id = m.author_id
-               JOIN plan_versions v ON v.plan_id = m.plan_id AND v.version = m.version
-               WHERE m.plan_id = $1 AND (v.shared OR NOT $2)
-               ORDER BY m.created_at, m.id";
-    Ok(run!(conn, c => sqlx::query_as::<_, Comment>(sql).bind(plan_id).bind(shared_only).fetch_all(c).await)?)
+/// The comments on a plan that `readers` may read, oldest first: the care team those on shared
+/// versions (a coach's comment on a draft stays with the coaches), the participant the
+/// conversation with them.
+pub async fn comments(conn: &mut impl Access, plan_id: Uuid, readers: Readers) -> Result<Vec<Comment>> {
+    let filter = match readers {
+        Readers::Coaches => "",
+        Readers::CareTeam => "AND v.shared",
+        Readers::Participant => "AND m.with_participant",
+    };
+    let sql = format!(
+        "SELECT m.id, m.version, u.display_name AS author_name, m.body, m.with_participant, m.created_at
+           FROM plan_comments m
+           JOIN users u ON u.id = m.author_id
+           JOIN plan_versions v ON v.plan_id = m.plan_id AND v.version = m.version
+          WHERE m.plan_id = $1 {filter}
+          ORDER BY m.created_at, m.id"
+    );
+    Ok(run!(conn, c => sqlx::query_as::<_, Comment>(sqlx::AssertSqlSafe(&*sql)).bind(plan_id).fetch_all(c).await)?)
 }
 
-pub async fn add_comment(tx: &mut impl Access, plan_id: Uuid, version: i32, author: Uuid, body: &str) -> Result<Uuid> {
+/// A new comment: who wrote it on which version, and whether the participant reads it.
+#[derive(Debug, Clone)]
+pub struct NewComment<'a> {
+    pub version: i32,
+    pub author: Uuid,
+    pub body: &'a str,
+    pub with_participant: bool,
+}
+
+pub async fn add_comment(tx: &mut impl Access, plan_id: Uuid, new: &NewComment<'_>) -> Result<Uuid> {
     let id = Uuid::now_v7();
-    let sql = "INSERT INTO plan_comments (id, plan_id, version, author_id, body, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6)";
+    let sql = "INSERT INTO plan_comments (id, plan_id, version, author_id, body, with_participant, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)";
     let at = now();
-    run!(tx, c => sqlx::query(sql).bind(id).bind(plan_id).bind(version).bind(author).bind(body).bind(at)
-        .execute(c).await.map(|r| r.rows_affected()))?;
+    let author = new.author;
+    run!(tx, c => sqlx::query(sql).bind(id).bind(plan_id).bind(new.version).bind(author).bind(new.body)
+        .bind(new.with_participant).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
     // A comment waits for the trajectory's coach until the coach answers (the worklist's
     // "comments waiting", migration 0044); the first unanswered one says since when.
     let sql = "UPDATE plans SET comment_waiting_since = CASE
@@ -241,3 +303,13 @@ const TAKEN_PART: &str = "SELECT s.id AS session_id, r.title, s.position, s.on_d
     JOIN group_sessions s ON s.id = e.session_id
     JOIN session_series r ON r.id = s.series_id
     WHERE e.participant_id = $1 AND s.starts_at <= $2 AND (e.attendance IS NULL OR e.attendance = 'present')";
+
+/// The plans of a participant's trajectories that are shared with them (their portal).
+pub async fn shared_with_participant(conn: &mut impl Access, participant_id: Uuid) -> Result<Vec<Plan>> {
+    let sql = "SELECT pl.id, pl.trajectory_id, pl.kind, pl.version, pl.shared_version, pl.participant_version,
+                      pl.updated_at
+                 FROM plans pl JOIN trajectories t ON t.id = pl.trajectory_id
+                WHERE t.participant_id = $1 AND pl.participant_version IS NOT NULL
+                ORDER BY t.started_on DESC, pl.kind";
+    Ok(run!(conn, c => sqlx::query_as::<_, Plan>(sql).bind(participant_id).fetch_all(c).await)?)
+}

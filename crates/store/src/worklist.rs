@@ -62,7 +62,7 @@ async fn walk(conn: &mut impl Access, kind: Kind, today: NaiveDate) -> Result<Op
         },
         Kind::NoContact => no_contact(conn, today).await?,
         Kind::Ending => ending(conn, today),
-        Kind::Session | Kind::Attendance | Kind::Comment => return Ok(None),
+        Kind::Session | Kind::Attendance | Kind::Comment | Kind::Proposal => return Ok(None),
     };
     Ok(Some(walk))
 }
@@ -166,8 +166,8 @@ pub async fn count(
     kind: Kind,
     today: NaiveDate,
 ) -> Result<i64> {
-    if kind == Kind::Comment {
-        return count_comments(conn, scope, actor).await;
+    if let Some(column) = waiting_since(kind) {
+        return count_waiting(conn, scope, actor, column).await;
     }
     let Some(walk) = walk(conn, kind, today).await? else {
         return Ok(0);
@@ -198,7 +198,17 @@ fn bound(limit: i64, values: Vec<Value>, ids: &[Uuid]) -> Vec<Value> {
     all
 }
 
-/// A plan whose comment waits for the coach's answer.
+/// The plans' column that says since when they wait for the coach's answer, for the kinds that are
+/// about an answer: a comment (migration 0044) or a proposed step (migration 0053).
+fn waiting_since(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Comment => Some("comment_waiting_since"),
+        Kind::Proposal => Some("proposal_waiting_since"),
+        _ => None,
+    }
+}
+
+/// A plan whose comment or proposed step waits for the coach's answer.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq)]
 pub struct Waiting {
     pub trajectory_id: Uuid,
@@ -208,26 +218,31 @@ pub struct Waiting {
     pub since: DateTime<Utc>,
 }
 
-/// The plans of `scope`'s running trajectories with a comment waiting, longest waiting first.
-/// Waiting plans are few (migration 0044 keeps them in a partial index); each part of the scope
-/// reads them from that index or its trajectories, as the engine finds cheaper.
-pub async fn comments_waiting(
+/// The plans of `scope`'s running trajectories with a comment (or, for [`Kind::Proposal`], a
+/// proposed step) waiting, longest waiting first. Waiting plans are few (partial indexes keep
+/// them); each part of the scope reads them from that index or its trajectories, as the engine
+/// finds cheaper. Empty for the kinds that are not about an answer.
+pub async fn waiting(
     conn: &mut impl Access,
+    kind: Kind,
     scope: CaseloadScope,
     actor: &Actor,
     limit: i64,
 ) -> Result<Vec<Waiting>> {
+    let Some(column) = waiting_since(kind) else {
+        return Ok(Vec::new());
+    };
     let (parts, ids) = crate::scope::caseload_parts(scope, actor, &crate::scope::TRAJECTORY, 2);
     if parts.is_empty() {
         return Ok(Vec::new());
     }
-    let branches: Vec<String> = parts.iter().map(|part| comment_branch(part, "pl.id")).collect();
+    let branches: Vec<String> = parts.iter().map(|part| waiting_branch(part, column)).collect();
     let sql = format!(
         "SELECT t.id AS trajectory_id, t.participant_id, p.first_name || ' ' || p.last_name AS participant_name,
-                pl.kind, pl.comment_waiting_since AS since
+                pl.kind, pl.{column} AS since
            FROM plans pl JOIN trajectories t ON t.id = pl.trajectory_id JOIN participants p ON p.id = t.participant_id
           WHERE pl.id IN ({})
-          ORDER BY pl.comment_waiting_since, pl.id LIMIT $1",
+          ORDER BY pl.{column}, pl.id LIMIT $1",
         branches.join(" UNION ")
     );
     let values = bound(limit, Vec::new(), &ids);
@@ -236,12 +251,12 @@ pub async fn comments_waiting(
     )
 }
 
-async fn count_comments(conn: &mut impl Access, scope: CaseloadScope, actor: &Actor) -> Result<i64> {
+async fn count_waiting(conn: &mut impl Access, scope: CaseloadScope, actor: &Actor, column: &str) -> Result<i64> {
     let (parts, ids) = crate::scope::caseload_parts(scope, actor, &crate::scope::TRAJECTORY, 2);
     if parts.is_empty() {
         return Ok(0);
     }
-    let branches: Vec<String> = parts.iter().map(|part| comment_branch(part, "pl.id")).collect();
+    let branches: Vec<String> = parts.iter().map(|part| waiting_branch(part, column)).collect();
     let sql = format!(
         "SELECT COUNT(*) FROM ({}) AS found WHERE $1 IS NOT NULL",
         branches.join(" UNION ")
@@ -252,10 +267,10 @@ async fn count_comments(conn: &mut impl Access, scope: CaseloadScope, actor: &Ac
     )
 }
 
-fn comment_branch(part: &str, column: &str) -> String {
+fn waiting_branch(part: &str, column: &str) -> String {
     format!(
-        "SELECT {column} FROM plans pl JOIN trajectories t ON t.id = pl.trajectory_id
-          WHERE pl.comment_waiting_since IS NOT NULL AND t.ended_on IS NULL AND {part}"
+        "SELECT pl.id FROM plans pl JOIN trajectories t ON t.id = pl.trajectory_id
+          WHERE pl.{column} IS NOT NULL AND t.ended_on IS NULL AND {part}"
     )
 }
 
@@ -308,10 +323,13 @@ pub async fn explain(
     explain_sql(conn, &branches.join(" UNION "), &bound(50, walk.values, &ids)).await
 }
 
-/// The engine's plan of [`comments_waiting`].
+/// The engine's plan of [`waiting`] for comments.
 pub async fn explain_comments(conn: &mut impl Access, scope: CaseloadScope, actor: &Actor) -> Result<Vec<String>> {
     let (parts, ids) = crate::scope::caseload_parts(scope, actor, &crate::scope::TRAJECTORY, 2);
-    let branches: Vec<String> = parts.iter().map(|part| comment_branch(part, "pl.id")).collect();
+    let branches: Vec<String> = parts
+        .iter()
+        .map(|part| waiting_branch(part, "comment_waiting_since"))
+        .collect();
     let sql = format!("SELECT * FROM ({}) AS found LIMIT $1", branches.join(" UNION "));
     explain_sql(conn, &sql, &bound(50, Vec::new(), &ids)).await
 }

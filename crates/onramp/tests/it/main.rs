@@ -54,6 +54,7 @@ mod plan_steps;
 mod plans;
 mod policy_scopes;
 mod portal;
+mod portal_plans;
 mod portal_ratings;
 mod presence;
 mod privacy;

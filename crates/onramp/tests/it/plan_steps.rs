@@ -20,7 +20,7 @@ async fn plan(app: &TestApp, client: &Client, t: &str) -> Value {
     plan
 }
 
-fn steps(plan: &Value) -> Vec<Value> {
+pub(crate) fn steps(plan: &Value) -> Vec<Value> {
     plan["content"]["goals"]
         .as_array()
         .unwrap()

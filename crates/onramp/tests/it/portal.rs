@@ -7,7 +7,7 @@ use crate::support::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-const NEW_PASSWORD: &str = "my own long password";
+pub(crate) const NEW_PASSWORD: &str = "my own long password";
 
 /// Two people the Limburg coach follows: (the one invited, another).
 pub(crate) async fn two_people(app: &TestApp, coach: &Client) -> (String, String) {
@@ -536,7 +536,7 @@ async fn every_portal_page_speaks_the_three_languages() {
 }
 
 /// Marks every session as last used `hours` ago.
-async fn idle_for(app: &TestApp, hours: i64) {
+pub(crate) async fn idle_for(app: &TestApp, hours: i64) {
     let then = chrono::Utc::now() - chrono::Duration::hours(hours);
     let mut tx = app.db.begin().await.unwrap();
     let sql = "UPDATE sessions SET last_seen_at = $1";

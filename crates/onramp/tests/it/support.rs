@@ -39,15 +39,23 @@ async fn create_postgres_database() -> (String, String) {
         .await
         .expect("PostgreSQL for tests is reachable");
     if let Db::Postgres(pool) = &admin {
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(pool)
-            .await
-            .expect("create test database");
+        for sql in [format!("CREATE DATABASE {name}"), quick_commits(&name)] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .expect("create test database");
+        }
     }
     admin.close().await;
     let base = postgres_admin_url();
     let url = format!("{}/{name}", base.rsplit_once('/').expect("URL has a database").0);
     (name, url)
+}
+
+/// A test database's commits return before they reach the disk (`synchronous_commit = off`): a
+/// crash may lose the last ones, never corrupt anything, and a throwaway database needs no more.
+fn quick_commits(database: &str) -> String {
+    format!("ALTER DATABASE {database} SET synchronous_commit = off")
 }
 
 /// An empty database of the engine under test that nothing has opened yet (a SQLite file not
@@ -247,6 +255,7 @@ impl TestDb {
             for sql in [
                 format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"),
                 format!("CREATE DATABASE {building}"),
+                quick_commits(&building),
             ] {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .execute(&mut *lock)
@@ -284,11 +293,15 @@ impl TestDb {
             .await
             .expect("unlock");
         let name = format!("onramp_test_{}", uuid::Uuid::now_v7().simple());
-        let sql = format!("CREATE DATABASE {name} TEMPLATE {template}");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut *lock)
-            .await
-            .expect("copy the template");
+        for sql in [
+            format!("CREATE DATABASE {name} TEMPLATE {template}"),
+            quick_commits(&name),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *lock)
+                .await
+                .expect("copy the template");
+        }
         drop(lock);
         admin.close().await;
         let url = format!("{server}/{name}");

@@ -1640,3 +1640,22 @@ privacy-access-intro = Everything onramp holds about this person, in one ZIP: pa
 privacy-access-download = Download the access export (ZIP)
 privacy-erase-title = Erasure and anonymisation
 privacy-erase-intro = When the person asks for erasure, or the file was registered by mistake: anonymise it (the figures keep counting them, nobody can tell who) or delete it.
+
+# The plan shared with the participant's portal (the coach's side)
+plan-share-participant = Share this version with the participant (portal)
+plan-share-participant-hint = The participant reads shared versions in their portal, comments on them, marks their own steps done and proposes steps. A version you do not share leaves the last shared version in place.
+plan-shared-participant = Shared with the participant
+plan-participant-now = The participant reads version { $version }, the latest, in their portal.
+plan-participant-older = The participant reads version { $version } in their portal; the latest version ({ $latest }) is not shared with them.
+plan-participant-none = The participant reads nothing of this plan in their portal: no version is shared with them.
+plan-unshare-participant = Stop sharing with the participant
+plan-step-proposed = The participant proposed this step in their portal: accept it or decline it.
+plan-step-answer-planned = Accept the proposal
+plan-step-answer-dropped = Decline the proposal
+step-status-proposed = Proposed by the participant
+plan-comment-in-portal = read by the participant
+plan-comment-for-participant = The participant reads this comment in their portal
+error-coaches-only = Only the coaches who write the plan can write to the participant.
+worklist-kind-proposal = Steps proposed by participants
+worklist-proposal = { $name }: { $plan }
+worklist-when-proposal = waiting since { $date }

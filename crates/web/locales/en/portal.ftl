@@ -142,6 +142,53 @@ portal-mail-greeting = Hello { $name },
 portal-mail-body = Your coach invites you to your own part of onramp. There you see your sessions, your consents and who looked at your file. Open this link to choose a password:
 portal-mail-expires = The link works once, until { $date }. Did you not expect this e-mail? Then you can ignore it.
 
+# Plans in the portal
+portal-nav-plans = My plans
+portal-plans-title = My plans
+portal-plans-intro = The plans you make with your coach. You see the version your coach shared with you.
+portal-plans-none = Your coach has not shared a plan with you yet.
+portal-plans-back = Back to my plans
+portal-plan-action = My action plan
+portal-plan-recovery = My recovery plan
+portal-plan-canvas = My personal canvas
+portal-plan-coach = coach: { $name }
+portal-plan-shared-on = This version was made on { $date }.
+portal-plan-changed = Your coach changed the plan a moment ago, so your change was not saved. Read the plan again below, then try once more.
+portal-plan-read-only = Your coach is working on a new version of this plan. You can read it and write a comment. You can tick off steps again when your coach shares the new version.
+portal-plan-empty = There is nothing in this plan yet.
+portal-plan-no-steps = No steps yet.
+portal-step-who = Who does it
+portal-step-when = When
+portal-step-status = Status
+portal-step-done = I did this
+portal-step-owner-participant = You
+portal-step-owner-coach = Your coach
+portal-step-owner-care_partner = Your care partner
+portal-step-owner-employer = The employer
+portal-propose-title = Propose a step
+portal-propose-intro = Is there something you want to do? Write it here. Your coach reads it and says yes or no.
+portal-propose-description = What do you want to do?
+portal-propose-goal = For which goal?
+portal-propose-new-goal = A new goal
+portal-propose-goal-title = Name of the new goal
+portal-propose-goal-title-hint = Only if you chose "A new goal".
+portal-propose-due = By when?
+portal-propose-send = Send to my coach
+portal-comments-title = Messages about this plan
+portal-comments-none = No messages yet.
+portal-comment-body = Your message
+portal-comment-hint = Your coach reads it and answers you here.
+portal-comment-send = Send the message
+notice-portal-step-done = Well done! The step is ticked off.
+notice-portal-step-proposed = Your step is sent. Your coach will answer.
+
+# A form kept across a session that ended
+portal-resume-signed-out = You were away for a while, so we signed you out to protect your file. Sign in again: what you filled in is kept, and you can send it after you sign in.
+portal-resume-title = Send what you filled in
+portal-resume-intro = You are signed in again. What you filled in before is kept. Press the button to send it.
+portal-resume-send = Send it now
+portal-resume-skip = Do not send it, go to my home page
+
 ## Self-ratings and the personal calendar feed (docs/portal.md).
 portal-nav-ratings = How I am doing
 portal-home-ratings = Say how you are doing and see your progress

@@ -1640,3 +1640,22 @@ privacy-access-intro = Tout ce qu'onramp conserve sur cette personne, en un seul
 privacy-access-download = Télécharger l'export d'accès (ZIP)
 privacy-erase-title = Effacement et anonymisation
 privacy-erase-intro = Lorsque la personne demande l'effacement, ou si le dossier a été enregistré par erreur : anonymisez-le (les chiffres continuent de la compter, sans qu'on sache qui) ou supprimez-le.
+
+# Le plan partagé avec le portail du participant (côté coach)
+plan-share-participant = Partager cette version avec le participant (portail)
+plan-share-participant-hint = Le participant lit les versions partagées dans son portail, les commente, marque ses propres étapes comme faites et propose des étapes. Une version non partagée laisse en place la dernière version partagée.
+plan-shared-participant = Partagée avec le participant
+plan-participant-now = Le participant lit la version { $version }, la dernière, dans son portail.
+plan-participant-older = Le participant lit la version { $version } dans son portail ; la dernière version ({ $latest }) n’est pas partagée avec lui.
+plan-participant-none = Le participant ne lit rien de ce plan dans son portail : aucune version n’est partagée avec lui.
+plan-unshare-participant = Ne plus partager avec le participant
+plan-step-proposed = Le participant a proposé cette étape dans son portail : acceptez-la ou refusez-la.
+plan-step-answer-planned = Accepter la proposition
+plan-step-answer-dropped = Refuser la proposition
+step-status-proposed = Proposée par le participant
+plan-comment-in-portal = lu par le participant
+plan-comment-for-participant = Le participant lit ce commentaire dans son portail
+error-coaches-only = Seuls les coachs qui rédigent le plan peuvent écrire au participant.
+worklist-kind-proposal = Étapes proposées par des participants
+worklist-proposal = { $name } : { $plan }
+worklist-when-proposal = en attente depuis le { $date }

@@ -142,6 +142,53 @@ portal-mail-greeting = Bonjour { $name },
 portal-mail-body = Votre accompagnateur vous invite dans votre espace personnel d'onramp. Vous y voyez vos séances, vos consentements et qui a consulté votre dossier. Ouvrez ce lien pour choisir un mot de passe :
 portal-mail-expires = Le lien fonctionne une seule fois, jusqu'au { $date }. Vous n'attendiez pas cet e-mail ? Alors vous pouvez l'ignorer.
 
+# Les plans dans le portail
+portal-nav-plans = Mes plans
+portal-plans-title = Mes plans
+portal-plans-intro = Les plans que vous faites avec votre coach. Vous voyez la version que votre coach a partagée avec vous.
+portal-plans-none = Votre coach n’a pas encore partagé de plan avec vous.
+portal-plans-back = Retour à mes plans
+portal-plan-action = Mon plan d’action
+portal-plan-recovery = Mon plan de rétablissement
+portal-plan-canvas = Mon canevas personnel
+portal-plan-coach = coach : { $name }
+portal-plan-shared-on = Cette version a été faite le { $date }.
+portal-plan-changed = Votre coach vient de changer le plan, et votre changement n’a donc pas été enregistré. Relisez le plan ci-dessous, puis essayez encore une fois.
+portal-plan-read-only = Votre coach prépare une nouvelle version de ce plan. Vous pouvez le lire et écrire un message. Vous pourrez de nouveau cocher des étapes quand votre coach partagera la nouvelle version.
+portal-plan-empty = Il n’y a encore rien dans ce plan.
+portal-plan-no-steps = Pas encore d’étapes.
+portal-step-who = Qui le fait
+portal-step-when = Quand
+portal-step-status = Où on en est
+portal-step-done = Je l’ai fait
+portal-step-owner-participant = Vous
+portal-step-owner-coach = Votre coach
+portal-step-owner-care_partner = Votre partenaire de soins
+portal-step-owner-employer = L’employeur
+portal-propose-title = Proposer une étape
+portal-propose-intro = Vous voulez faire quelque chose ? Écrivez-le ici. Votre coach le lit et répond oui ou non.
+portal-propose-description = Que voulez-vous faire ?
+portal-propose-goal = Pour quel objectif ?
+portal-propose-new-goal = Un nouvel objectif
+portal-propose-goal-title = Nom du nouvel objectif
+portal-propose-goal-title-hint = Seulement si vous avez choisi « Un nouvel objectif ».
+portal-propose-due = Pour quand ?
+portal-propose-send = Envoyer à mon coach
+portal-comments-title = Messages sur ce plan
+portal-comments-none = Pas encore de messages.
+portal-comment-body = Votre message
+portal-comment-hint = Votre coach le lit et vous répond ici.
+portal-comment-send = Envoyer le message
+notice-portal-step-done = Bravo ! L’étape est cochée.
+notice-portal-step-proposed = Votre étape est envoyée. Votre coach va répondre.
+
+# Un formulaire gardé après une session terminée
+portal-resume-signed-out = Vous étiez absent un moment : nous vous avons donc déconnecté pour protéger votre dossier. Reconnectez-vous : ce que vous avez rempli est gardé, et vous pourrez l’envoyer une fois connecté.
+portal-resume-title = Envoyer ce que vous avez rempli
+portal-resume-intro = Vous êtes de nouveau connecté. Ce que vous aviez rempli est gardé. Appuyez sur le bouton pour l’envoyer.
+portal-resume-send = L’envoyer maintenant
+portal-resume-skip = Ne pas l’envoyer, aller à ma page d’accueil
+
 ## Auto-évaluations et agenda personnel (docs/portal.md).
 portal-nav-ratings = Comment je vais
 portal-home-ratings = Dire comment vous allez et voir vos progrès

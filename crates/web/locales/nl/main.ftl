@@ -1640,3 +1640,22 @@ privacy-access-intro = Alles wat onramp over deze persoon bewaart, in één ZIP:
 privacy-access-download = Inzage-export downloaden (ZIP)
 privacy-erase-title = Wissen en anonimiseren
 privacy-erase-intro = Als de persoon om wissing vraagt, of als het dossier per vergissing werd geregistreerd: anonimiseer het (de cijfers blijven de persoon tellen, niemand weet wie) of verwijder het.
+
+# Het plan gedeeld met het portaal van de deelnemer (de kant van de coach)
+plan-share-participant = Deze versie delen met de deelnemer (portaal)
+plan-share-participant-hint = De deelnemer leest gedeelde versies in het portaal, reageert erop, vinkt eigen stappen af en stelt stappen voor. Een versie die u niet deelt, laat de laatst gedeelde versie staan.
+plan-shared-participant = Gedeeld met de deelnemer
+plan-participant-now = De deelnemer leest versie { $version }, de laatste, in het portaal.
+plan-participant-older = De deelnemer leest versie { $version } in het portaal; de laatste versie ({ $latest }) is niet met hen gedeeld.
+plan-participant-none = De deelnemer leest niets van dit plan in het portaal: geen enkele versie is met hen gedeeld.
+plan-unshare-participant = Niet langer delen met de deelnemer
+plan-step-proposed = De deelnemer stelde deze stap voor in het portaal: aanvaard of weiger hem.
+plan-step-answer-planned = Voorstel aanvaarden
+plan-step-answer-dropped = Voorstel weigeren
+step-status-proposed = Voorgesteld door de deelnemer
+plan-comment-in-portal = gelezen door de deelnemer
+plan-comment-for-participant = De deelnemer leest deze opmerking in het portaal
+error-coaches-only = Alleen de coaches die het plan schrijven, kunnen aan de deelnemer schrijven.
+worklist-kind-proposal = Stappen voorgesteld door deelnemers
+worklist-proposal = { $name }: { $plan }
+worklist-when-proposal = wacht sinds { $date }

@@ -142,6 +142,53 @@ portal-mail-greeting = Hallo { $name },
 portal-mail-body = Je trajectbegeleider nodigt je uit voor je eigen deel van onramp. Daar zie je je sessies, je toestemmingen en wie je dossier bekeek. Open deze link om een wachtwoord te kiezen:
 portal-mail-expires = De link werkt één keer, tot { $date }. Had je deze e-mail niet verwacht? Dan mag je hem negeren.
 
+# Plannen in het portaal
+portal-nav-plans = Mijn plannen
+portal-plans-title = Mijn plannen
+portal-plans-intro = De plannen die u met uw coach maakt. U ziet de versie die uw coach met u deelde.
+portal-plans-none = Uw coach heeft nog geen plan met u gedeeld.
+portal-plans-back = Terug naar mijn plannen
+portal-plan-action = Mijn actieplan
+portal-plan-recovery = Mijn herstelplan
+portal-plan-canvas = Mijn persoonlijk canvas
+portal-plan-coach = coach: { $name }
+portal-plan-shared-on = Deze versie is gemaakt op { $date }.
+portal-plan-changed = Uw coach heeft het plan net veranderd. Daarom is uw wijziging niet bewaard. Lees het plan hieronder opnieuw en probeer het nog eens.
+portal-plan-read-only = Uw coach werkt aan een nieuwe versie van dit plan. U kunt het lezen en een bericht schrijven. Stappen afvinken kan weer als uw coach de nieuwe versie deelt.
+portal-plan-empty = Er staat nog niets in dit plan.
+portal-plan-no-steps = Nog geen stappen.
+portal-step-who = Wie doet het
+portal-step-when = Wanneer
+portal-step-status = Stand
+portal-step-done = Dit heb ik gedaan
+portal-step-owner-participant = U
+portal-step-owner-coach = Uw coach
+portal-step-owner-care_partner = Uw zorgpartner
+portal-step-owner-employer = De werkgever
+portal-propose-title = Een stap voorstellen
+portal-propose-intro = Wilt u iets doen? Schrijf het hier. Uw coach leest het en zegt ja of nee.
+portal-propose-description = Wat wilt u doen?
+portal-propose-goal = Voor welk doel?
+portal-propose-new-goal = Een nieuw doel
+portal-propose-goal-title = Naam van het nieuwe doel
+portal-propose-goal-title-hint = Alleen als u "Een nieuw doel" koos.
+portal-propose-due = Tegen wanneer?
+portal-propose-send = Naar mijn coach sturen
+portal-comments-title = Berichten over dit plan
+portal-comments-none = Nog geen berichten.
+portal-comment-body = Uw bericht
+portal-comment-hint = Uw coach leest het en antwoordt u hier.
+portal-comment-send = Bericht versturen
+notice-portal-step-done = Goed gedaan! De stap is afgevinkt.
+notice-portal-step-proposed = Uw stap is verstuurd. Uw coach zal antwoorden.
+
+# Een formulier bewaard na een afgelopen sessie
+portal-resume-signed-out = U was een tijdje weg. Daarom hebben we u afgemeld, om uw dossier te beschermen. Meld u opnieuw aan: wat u invulde, is bewaard en u kunt het versturen als u aangemeld bent.
+portal-resume-title = Versturen wat u invulde
+portal-resume-intro = U bent opnieuw aangemeld. Wat u eerder invulde, is bewaard. Druk op de knop om het te versturen.
+portal-resume-send = Nu versturen
+portal-resume-skip = Niet versturen, naar mijn startpagina
+
 ## Zelfscores en de persoonlijke agenda (docs/portal.md).
 portal-nav-ratings = Hoe gaat het met mij
 portal-home-ratings = Zeg hoe het met je gaat en zie je vooruitgang

@@ -251,6 +251,13 @@ pub const BODY_FIELDS: &[(&str, &str, Accepts)] = &[
     ("StepChangeBody", "due_on", Date(Optional)),
     ("StepChangeBody", "status", Choice(StepStatus::VALUES, Optional)),
     ("StepChangeBody", "levers", Choices(Lever::VALUES)),
+    ("CommentBody", "body", TextUpTo(2000)),
+    ("PortalCommentBody", "body", TextUpTo(2000)),
+    ("DoneBody", "base_version", Range(0, i32::MAX as i64, Required)),
+    ("ProposalBody", "base_version", Range(0, i32::MAX as i64, Required)),
+    ("ProposalBody", "goal_title", OptionalLine(500)),
+    ("ProposalBody", "description", LineUpTo(500)),
+    ("ProposalBody", "due_on", Date(Optional)),
 ];
 
 // Control characters (Unicode's Cc), which one-line fields refuse (see `onramp_domain::validation`).

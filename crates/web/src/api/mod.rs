@@ -31,6 +31,7 @@ mod plan_steps;
 mod plans;
 mod portal;
 mod portal_calendar;
+mod portal_plans;
 mod portal_ratings;
 mod postcodes;
 mod presence;
@@ -190,6 +191,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portal::withdraw_consent))
         .routes(routes!(portal::access_log))
         .routes(routes!(portal::sessions))
+        .routes(routes!(portal_plans::list))
+        .routes(routes!(portal_plans::get))
+        .routes(routes!(portal_plans::comment))
+        .routes(routes!(portal_plans::mark_done))
+        .routes(routes!(portal_plans::propose))
         .routes(routes!(portal::export))
         .routes(routes!(portal::end_own))
         .routes(routes!(portal::activate))

@@ -4,7 +4,7 @@
 use super::extract::{ApiJson, ApiPath};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
-use crate::service::plan_steps::{self as service, StepSaved};
+use crate::service::plan_steps::{self as service, Sharing, StepSaved};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -31,13 +31,17 @@ pub struct NewStepBody {
     pub owner: String,
     /// YYYY-MM-DD (optional)
     pub due_on: Option<String>,
-    /// planned (when left out), in_progress, done or dropped
+    /// planned (when left out), in_progress, done or dropped (or proposed: the portal's word for a
+    /// participant's proposal, which the coach answers by planning or dropping the step)
     pub status: Option<String>,
     /// reasonable_adjustment, learning_opportunity, growth_job, job_crafting
     pub levers: Option<Vec<String>>,
     /// Share the new version with the care team; when left out, it is shared exactly when the
     /// current version is.
     pub shared: Option<bool>,
+    /// Share the new version with the participant (their portal); when left out, it is shared
+    /// with them exactly when the current version is.
+    pub shared_with_participant: Option<bool>,
 }
 
 /// A change to one step: what you leave out (or send as `null`) stays as it is.
@@ -54,13 +58,17 @@ pub struct StepChangeBody {
     pub owner: Option<String>,
     /// YYYY-MM-DD; `""` for no date, `null` (or left out) to leave it as it is.
     pub due_on: Option<String>,
-    /// planned, in_progress, done or dropped: `done` or `dropped` ticks the step off.
+    /// planned, in_progress, done or dropped: `done` or `dropped` ticks the step off; a `proposed`
+    /// step (from the participant's portal) is accepted with `planned` and declined with `dropped`.
     pub status: Option<String>,
     /// The levers the step uses (all of them: `[]` for none).
     pub levers: Option<Vec<String>>,
     /// Share the new version with the care team; when left out, it is shared exactly when the
     /// current version is.
     pub shared: Option<bool>,
+    /// Share the new version with the participant (their portal); when left out, it is shared
+    /// with them exactly when the current version is.
+    pub shared_with_participant: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,7 +116,11 @@ pub async fn add(
         levers: body.levers,
     };
     let base = super::extract::number_text(body.base_version);
-    let saved = service::change_step(&state, &ctx, id, &base, &target, &edit, body.shared).await?;
+    let sharing = Sharing {
+        care_team: body.shared,
+        participant: body.shared_with_participant,
+    };
+    let saved = service::change_step(&state, &ctx, id, &base, &target, &edit, sharing).await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
@@ -139,6 +151,10 @@ pub async fn change(
     };
     let base = super::extract::number_text(body.base_version);
     let target = StepTarget::Existing(step);
-    let saved = service::change_step(&state, &ctx, id, &base, &target, &edit, body.shared).await?;
+    let sharing = Sharing {
+        care_team: body.shared,
+        participant: body.shared_with_participant,
+    };
+    let saved = service::change_step(&state, &ctx, id, &base, &target, &edit, sharing).await?;
     Ok(Json(saved.into()))
 }

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::plans::{ActionPlanFields, CanvasItemFields, GoalFields, PlanKind, StepFields};
-use onramp_store::plans::{Comment, VersionInfo};
+use onramp_store::plans::{Audience, Comment, VersionInfo};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -84,6 +84,9 @@ pub struct PlanBody {
     pub group_session_id: Option<String>,
     /// Share this version with the care team (who read it only with the participant's consent).
     pub shared: bool,
+    /// Share this version with the participant, who reads it in the portal (and may comment, tick
+    /// off their own steps and propose steps there).
+    pub shared_with_participant: bool,
 }
 
 impl PlanBody {
@@ -131,6 +134,7 @@ fn goal_fields(goal: GoalBody) -> GoalFields {
 pub struct VersionView {
     pub version: i32,
     pub shared: bool,
+    pub shared_with_participant: bool,
     pub consultation_id: Option<Uuid>,
     pub consultation_on: Option<NaiveDate>,
     pub group_session_id: Option<Uuid>,
@@ -146,6 +150,7 @@ impl From<VersionInfo> for VersionView {
         VersionView {
             version: v.version,
             shared: v.shared,
+            shared_with_participant: v.shared_with_participant,
             consultation_id: v.consultation_id,
             consultation_on: v.consultation_on,
             group_session_id: v.group_session_id,
@@ -165,6 +170,8 @@ pub struct CommentView {
     pub version: i32,
     pub author_name: String,
     pub body: String,
+    /// The participant reads it in the portal (their own comments, and answers written for them).
+    pub with_participant: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -175,6 +182,7 @@ impl From<Comment> for CommentView {
             version: c.version,
             author_name: c.author_name,
             body: c.body,
+            with_participant: c.with_participant,
             created_at: c.created_at,
         }
     }
@@ -204,6 +212,8 @@ pub struct PlanView {
     /// The latest version (0 when nothing is written yet); send it back as `base_version`.
     pub latest_version: i32,
     pub shared_version: Option<i32>,
+    /// The latest version the participant reads in the portal (absent for the care team).
+    pub participant_version: Option<i32>,
     /// The version shown (absent while nothing is written or shared).
     pub version: Option<VersionView>,
     #[schema(value_type = PlanContentView)]
@@ -249,6 +259,11 @@ pub async fn get(
             Reach::Shared => view.version.as_ref().map(|v| v.version).unwrap_or(0),
         },
         shared_version: view.plan.as_ref().and_then(|p| p.shared_version),
+        participant_version: view
+            .plan
+            .as_ref()
+            .filter(|_| view.reach == Reach::Full)
+            .and_then(|p| p.participant_version),
         content: serde_json::to_value(&view.content).expect("a plan serialises"),
         version: view.version.map(VersionView::from),
         comments: view.comments.into_iter().map(CommentView::from).collect(),
@@ -285,6 +300,7 @@ pub async fn save(
         consultation_id: body.consultation_id.clone().unwrap_or_default(),
         group_session_id: body.group_session_id.clone().unwrap_or_default(),
         shared: body.shared,
+        shared_with_participant: body.shared_with_participant,
     };
     let version = service::save(&state, &ctx, id, &body.document(kind), &fields).await?;
     Ok(Json(Saved { version }))
@@ -385,10 +401,22 @@ pub async fn compare(
     }))
 }
 
-/// Stops sharing the plan with the care team: they read nothing of it until a version is saved as
-/// shared again (coaches who write the plan). Audited.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct UnshareQuery {
+    /// `care_team` (when left out) or `participant`.
+    pub with: Option<String>,
+}
+
+/// Who `with` names.
+pub const UNSHARE_WITH: &[&str] = &["care_team", "participant"];
+
+/// Stops sharing the plan with the care team (or, with `with=participant`, with the participant's
+/// portal): they read nothing of it until a version is saved as shared with them again (coaches
+/// who write the plan). Audited.
 #[utoipa::path(post, path = "/api/v1/trajectories/{id}/plans/{kind}/unshare", tag = "plans",
-    params(("id" = Uuid, Path), ("kind" = String, Path)),
+    params(("id" = Uuid, Path), ("kind" = String, Path), UnshareQuery),
     responses(
         (status = 204, description = "No longer shared"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -398,9 +426,15 @@ pub async fn unshare(
     State(state): State<AppState>,
     ctx: Ctx,
     ApiPath((id, kind)): ApiPath<(Uuid, String)>,
+    ApiQuery(query): ApiQuery<UnshareQuery>,
 ) -> Result<StatusCode, AppError> {
     let kind = parse_kind(&kind)?;
-    service::unshare(&state, &ctx, id, kind).await?;
+    let audience = match query.with.as_deref() {
+        None | Some("care_team") => Audience::CareTeam,
+        Some("participant") => Audience::Participant,
+        Some(_) => return Err(AppError::invalid("with", "invalid-choice")),
+    };
+    service::unshare(&state, &ctx, id, kind, audience).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -408,6 +442,9 @@ pub async fn unshare(
 #[serde(default)]
 pub struct CommentBody {
     pub body: String,
+    /// Let the participant read it in the portal (coaches who write the plan; their answer to the
+    /// participant's comment or proposal).
+    pub for_participant: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -430,7 +467,7 @@ pub async fn add_comment(
     ApiJson(body): ApiJson<CommentBody>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let kind = parse_kind(&kind)?;
-    let comment = service::comment(&state, &ctx, id, kind, &body.body).await?;
+    let comment = service::comment(&state, &ctx, id, kind, &body.body, body.for_participant).await?;
     Ok((
         StatusCode::CREATED,
         Json(Created {

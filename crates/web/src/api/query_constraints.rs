@@ -39,6 +39,11 @@ pub const QUERY_PARAMETERS: &[(Option<&str>, &str, Accepts)] = &[
         Choice(crate::requests::sessions::WHOSE, Optional),
     ),
     (None, "audience", Choice(crate::service::documents::AUDIENCES, Optional)),
+    (
+        Some("/api/v1/trajectories/{id}/plans/{kind}/unshare"),
+        "with",
+        Choice(super::plans::UNSHARE_WITH, Optional),
+    ),
     (None, "lang", Choice(Language::VALUES, Optional)),
     (None, "year", Year),
     (

@@ -36,6 +36,13 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     };
     let valid = expected.is_some_and(|expected| !sent.is_empty() && constant_time_eq(sent, &expected));
     if !valid {
+        // A portal form sent after its session ended keeps its content through a new sign-in.
+        if parts.extensions.get::<Ctx>().is_none()
+            && let Some(kept) = super::portal_entry::Kept::of_request(parts.uri.path(), &pairs)
+            && let Some(info) = parts.extensions.get::<crate::identity::RequestInfo>()
+        {
+            return super::portal_entry::resume_sign_in(info, &parts.headers, kept);
+        }
         tracing::warn!(path = %parts.uri.path(), "form refused: anti-forgery token missing or wrong");
         return PageError(AppError::Forbidden).into_response();
     }

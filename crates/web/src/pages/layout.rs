@@ -96,6 +96,8 @@ impl Page {
             "portal-invited",
             "portal-code-made",
             "portal-ended",
+            "portal-step-done",
+            "portal-step-proposed",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

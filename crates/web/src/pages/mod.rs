@@ -49,6 +49,7 @@ mod plans;
 mod portal;
 mod portal_entry;
 mod portal_invite;
+mod portal_plans;
 mod portal_ratings;
 mod portal_sessions;
 mod postcodes;
@@ -273,6 +274,14 @@ fn portal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/portal/consents", get(portal::consents).post(portal::give_consent)),
         ("/portal/consents/{id}/withdraw", post(portal::withdraw_consent)),
         ("/portal/access-log", get(portal::access_log)),
+        ("/portal/plans", get(portal_plans::list)),
+        ("/portal/plans/{id}/{kind}", get(portal_plans::show)),
+        ("/portal/plans/{id}/{kind}/comments", post(portal_plans::comment)),
+        ("/portal/plans/{id}/action/steps", post(portal_plans::propose)),
+        (
+            "/portal/plans/{id}/action/steps/{step}/done",
+            post(portal_plans::mark_done),
+        ),
         ("/portal/sessions", get(portal_sessions::show)),
         // The self-ratings and the personal calendar feed.
         (

@@ -263,6 +263,13 @@ async fn edit_page(state: &AppState, ctx: &Ctx, id: Uuid, kind: PlanKind, failed
             if view.plan.as_ref().is_some_and(|p| p.shared_version == Some(p.version)) {
                 values.push(("shared".into(), "on".into()));
             }
+            if view
+                .plan
+                .as_ref()
+                .is_some_and(|p| p.participant_version == Some(p.version))
+            {
+                values.push(("shared_with_participant".into(), "on".into()));
+            }
             Form::with_values(values)
         }
     };
@@ -340,6 +347,7 @@ pub async fn save(
         consultation_id: data.get("consultation_id").to_owned(),
         group_session_id: data.get("group_session_id").to_owned(),
         shared: data.checked("shared"),
+        shared_with_participant: data.checked("shared_with_participant"),
     };
     let result = match document_fields(kind, &data) {
         Ok(document) => service::save(&state, &ctx, id, &document, &fields).await,

@@ -21,6 +21,13 @@ pub struct StepLine {
     pub overdue: bool,
     /// Still to do (planned or in progress): it can be ticked off.
     pub open: bool,
+    /// Proposed by the participant: it waits for the coach to accept or decline it.
+    pub proposed: bool,
+    /// The statuses its buttons set: done or dropped, or for a proposal planned (accept) or
+    /// dropped (decline).
+    pub quick_statuses: &'static [&'static str],
+    /// The message prefix of those buttons' labels (`plan-step-mark`, `plan-step-answer`).
+    pub quick_labels: &'static str,
     /// The change form: the step as it is, or what was typed after a failed change.
     pub form: Form,
     /// The change form failed: it opens with its errors.
@@ -57,6 +64,17 @@ impl StepLine {
             from_canvas: step.canvas_item.is_some(),
             overdue: is_overdue(step, today()),
             open: step.status.is_open(),
+            proposed: step.status == StepStatus::Proposed,
+            quick_statuses: if step.status == StepStatus::Proposed {
+                &["planned", "dropped"]
+            } else {
+                &["done", "dropped"]
+            },
+            quick_labels: if step.status == StepStatus::Proposed {
+                "plan-step-answer"
+            } else {
+                "plan-step-mark"
+            },
             form: Form::with_values(values).prefixed(format!("step-{}", step.id)),
             failed: false,
         }

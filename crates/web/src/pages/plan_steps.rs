@@ -7,7 +7,7 @@ use super::plan_step_forms::AddStep;
 use super::plans::show_failed;
 use crate::error::AppError;
 use crate::identity::PageCtx;
-use crate::service::plan_steps::{StepSaved, change_step};
+use crate::service::plan_steps::{Sharing, StepSaved, change_step};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -25,7 +25,7 @@ fn sent(data: &FormData, name: &str) -> Option<String> {
 
 /// The add and change forms carry `share_box`, their share checkbox; the buttons leave the
 /// sharing as the current version has it.
-fn edit_of(data: &FormData) -> (StepEdit, Option<bool>) {
+fn edit_of(data: &FormData) -> (StepEdit, Sharing) {
     let full = data.get("share_box") == "1";
     let edit = StepEdit {
         description: sent(data, "description"),
@@ -34,7 +34,11 @@ fn edit_of(data: &FormData) -> (StepEdit, Option<bool>) {
         status: sent(data, "status"),
         levers: full.then(|| data.all("levers")),
     };
-    (edit, full.then(|| data.checked("shared")))
+    let sharing = Sharing {
+        care_team: full.then(|| data.checked("shared")),
+        participant: None,
+    };
+    (edit, sharing)
 }
 
 async fn done(

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use onramp_domain::plans::{ActionPlan, CanvasBlock, PlanContent, PlanKind, StepOwner, WrapSection};
+use onramp_store::plans::Audience;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -275,7 +276,8 @@ pub async fn comment(
     data: FormData,
 ) -> PageResult {
     let kind = plan_kind(&kind)?;
-    match service::comment(&state, &ctx, id, kind, data.get("body")).await {
+    let for_participant = data.checked("for_participant");
+    match service::comment(&state, &ctx, id, kind, data.get("body"), for_participant).await {
         Ok(_) => Ok(see_other(&format!("/trajectories/{id}/plans/{kind}"), "comment-added")),
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, ctx.language).prefixed("comment");
@@ -290,9 +292,14 @@ pub async fn unshare(
     State(state): State<AppState>,
     PageCtx(ctx): PageCtx,
     Path((id, kind)): Path<(Uuid, String)>,
+    data: FormData,
 ) -> PageResult {
     let kind = plan_kind(&kind)?;
-    service::unshare(&state, &ctx, id, kind).await?;
+    let audience = match data.get("with") {
+        "participant" => Audience::Participant,
+        _ => Audience::CareTeam,
+    };
+    service::unshare(&state, &ctx, id, kind, audience).await?;
     Ok(see_other(&format!("/trajectories/{id}/plans/{kind}"), "plan-unshared"))
 }
 

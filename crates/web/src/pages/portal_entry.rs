@@ -42,6 +42,67 @@ struct SignInTemplate {
     form: Form,
     next: String,
     failure: Option<String>,
+    /// A form sent after the session ended, kept through the sign-in.
+    kept: Option<Kept>,
+}
+
+/// A portal form sent after its session ended (docs/portal.md): where it was going and what was
+/// in it (never a password nor the old anti-forgery token), carried through the sign-in as hidden
+/// fields `keep.<name>` and sent on once the person is signed in again.
+#[derive(Debug, Clone, Default)]
+pub struct Kept {
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Kept {
+    /// The form of a request to `path`, when it is a portal form that a sign-in can resume.
+    pub fn of_request(path: &str, pairs: &[(String, String)]) -> Option<Kept> {
+        let entry = ["/portal/sign-in", "/portal/start", "/portal/invitation/"];
+        if !path.starts_with("/portal/") || entry.iter().any(|e| path.starts_with(e)) || path.contains("//") {
+            return None;
+        }
+        let fields = pairs
+            .iter()
+            .filter(|(k, _)| k != "csrf" && !k.contains("password"))
+            .cloned()
+            .collect();
+        Some(Kept {
+            action: path.to_owned(),
+            fields,
+        })
+    }
+
+    /// The kept form as the sign-in form sent it back.
+    fn of_sign_in(data: &FormData) -> Option<Kept> {
+        let fields = data
+            .pairs()
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("keep.")?.to_owned(), v.clone())))
+            .collect::<Vec<_>>();
+        Kept::of_request(data.get("resume_action"), &fields)
+    }
+}
+
+/// The sign-in page in answer to a portal form sent after its session ended: what was filled in
+/// waits in the page, to be sent once the person has signed in again.
+pub fn resume_sign_in(info: &RequestInfo, headers: &HeaderMap, kept: Kept) -> Response {
+    sign_in_page(
+        info,
+        headers,
+        SignInState {
+            kept: Some(kept),
+            status: StatusCode::UNAUTHORIZED,
+            ..SignInState::default()
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "portal_resume.html")]
+struct ResumeTemplate {
+    p: Page,
+    kept: Kept,
 }
 
 #[derive(Deserialize, Default)]
@@ -51,24 +112,40 @@ pub struct SignInQuery {
     notice: Option<String>,
 }
 
-fn sign_in_page(
-    info: &RequestInfo,
-    headers: &HeaderMap,
+/// What the sign-in page shows besides its fields.
+struct SignInState<'a> {
     form: Form,
-    next: &str,
+    next: &'a str,
     failure: Option<String>,
     status: StatusCode,
-    notice: Option<&str>,
-) -> Response {
+    notice: Option<&'a str>,
+    kept: Option<Kept>,
+}
+
+impl Default for SignInState<'_> {
+    fn default() -> Self {
+        SignInState {
+            form: Form::empty(),
+            next: "",
+            failure: None,
+            status: StatusCode::OK,
+            notice: None,
+            kept: None,
+        }
+    }
+}
+
+fn sign_in_page(info: &RequestInfo, headers: &HeaderMap, state: SignInState) -> Response {
     let (p, is_new) = anonymous_page(info, headers, "portal-sign-in-title");
     let csrf = p.csrf.clone();
     let html = render(&SignInTemplate {
-        p: p.with_notice(notice),
-        form,
-        next: portal_next(next),
-        failure,
+        p: p.with_notice(state.notice),
+        form: state.form,
+        next: portal_next(state.next),
+        failure: state.failure,
+        kept: state.kept,
     });
-    anonymous_response(info, &csrf, is_new, status, html)
+    anonymous_response(info, &csrf, is_new, state.status, html)
 }
 
 /// Where to go after signing in: a portal page, else the portal's home.
@@ -92,15 +169,12 @@ pub async fn sign_in_form(
     if ctx.is_some() {
         return Redirect::to(&portal_next(&next)).into_response();
     }
-    sign_in_page(
-        &info,
-        &headers,
-        Form::empty(),
-        &next,
-        None,
-        StatusCode::OK,
-        query.notice.as_deref(),
-    )
+    let state = SignInState {
+        next: &next,
+        notice: query.notice.as_deref(),
+        ..SignInState::default()
+    };
+    sign_in_page(&info, &headers, state)
 }
 
 pub async fn sign_in(
@@ -110,6 +184,7 @@ pub async fn sign_in(
     data: FormData,
 ) -> PageResult {
     let next = data.get("next").to_owned();
+    let kept = Kept::of_sign_in(&data);
     match crate::service::auth::sign_in(&state, &info, data.get("email"), data.get("password")).await {
         Ok((user, token)) => {
             let target = if user.role.is_staff() {
@@ -117,24 +192,35 @@ pub async fn sign_in(
             } else {
                 portal_next(&next)
             };
-            Ok(signed_in(&info, &user.language, &token, &target))
+            let mut response = signed_in(&info, &user.language, &token, &target);
+            if let Some(kept) = kept.filter(|_| !user.role.is_staff()) {
+                resume(&state, user.language, &token, kept, &mut response).await?;
+            }
+            Ok(response)
         }
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, info.language);
-            Ok(sign_in_page(
-                &info,
-                &headers,
+            let state = SignInState {
                 form,
-                &next,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            ))
+                next: &next,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                kept,
+                ..SignInState::default()
+            };
+            Ok(sign_in_page(&info, &headers, state))
         }
         Err(error @ (AppError::BadCredentials | AppError::Throttled)) => {
             let message = i18n::text(info.language, &format!("portal-problem-{}", error.code()));
             let form = Form::failed(&data, &Default::default(), info.language);
-            let mut response = sign_in_page(&info, &headers, form, &next, Some(message), error.status(), None);
+            let state = SignInState {
+                form,
+                next: &next,
+                failure: Some(message),
+                status: error.status(),
+                kept,
+                ..SignInState::default()
+            };
+            let mut response = sign_in_page(&info, &headers, state);
             if matches!(error, AppError::Throttled) {
                 crate::error::set_retry_after(&mut response);
             }
@@ -142,6 +228,29 @@ pub async fn sign_in(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// Turns the sign-in's redirect into the page that sends the kept form on, with the new session's
+/// anti-forgery token (the cookies the redirect sets stay).
+async fn resume(
+    state: &AppState,
+    language: onramp_domain::identity::Language,
+    token: &str,
+    kept: Kept,
+    response: &mut Response,
+) -> Result<(), AppError> {
+    let mut conn = state.db.conn().await?;
+    let session = onramp_store::sessions::find(&mut conn, token)
+        .await?
+        .ok_or(AppError::internal("the new session is missing"))?;
+    let page = Page::anonymous(language, "portal-resume-title", session.csrf_token);
+    let html = render(&ResumeTemplate { p: page, kept });
+    let cookies: Vec<_> = response.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+    *response = html;
+    for value in cookies {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(())
 }
 
 /// A redirect that sets the new session's cookie and the account's language.

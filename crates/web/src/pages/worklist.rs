@@ -75,13 +75,19 @@ fn line(p: &Page, kind: Kind, item: &WorkItem) -> Line {
                 .unwrap_or_default();
             p.t2("worklist-step", "name", &name, "step", format!("{detail} ({owner})"))
         }
-        Kind::Comment => p.t2("worklist-comment", "name", &name, "plan", p.label("plan-kind", &detail)),
+        Kind::Comment | Kind::Proposal => p.t2(
+            &format!("worklist-{kind}"),
+            "name",
+            &name,
+            "plan",
+            p.label("plan-kind", &detail),
+        ),
         _ => name,
     };
     let flag = match (kind, item.overdue) {
         (Kind::Session, true) => p.t("worklist-today"),
         (Kind::Ending, true) => p.t("worklist-past-maximum"),
-        (Kind::NoContact | Kind::Comment | Kind::Session, _) | (_, false) => String::new(),
+        (Kind::NoContact | Kind::Comment | Kind::Proposal | Kind::Session, _) | (_, false) => String::new(),
         (_, true) => p.t("worklist-overdue"),
     };
     Line {

@@ -43,6 +43,7 @@ pub mod plans;
 pub mod portal;
 pub mod portal_access;
 pub mod portal_calendar;
+pub mod portal_plans;
 pub mod portal_ratings;
 pub mod postcodes;
 pub mod presence;

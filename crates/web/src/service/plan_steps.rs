@@ -2,7 +2,7 @@
 //! the whole plan. The server makes the new version from the current one with that change alone,
 //! under the same check as a whole save: the writer names the version they saw, and a stale one
 //! is refused (409, `base_version`: `plan-changed`). The coach's plan page and the API use
-//! [`change_step`]; so will the participant's portal.
+//! [`change_step`]; the participant's portal [`change_in`] after its own checks.
 
 use super::participants::{Need, authorise};
 use super::plans::{Reach, content_of, fresh_id, plan_changed, write};
@@ -13,8 +13,9 @@ use onramp_domain::FieldErrors;
 use onramp_domain::plan_steps::{StepEdit, StepTarget, apply};
 use onramp_domain::plans::{ActionPlan, PlanContent, PlanKind};
 use onramp_domain::validation::whole_number;
-use onramp_store::plans::{self, VersionMeta};
-use onramp_store::trajectories;
+use onramp_store::Access;
+use onramp_store::plans::{self, Plan, VersionMeta};
+use onramp_store::trajectories::{self, Trajectory};
 use uuid::Uuid;
 
 /// What a one-step change wrote.
@@ -25,12 +26,19 @@ pub struct StepSaved {
     pub step_id: String,
 }
 
+/// Whom the new version is shared with; `None` keeps what the current version is, so that
+/// ticking a step off neither shares nor hides the plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sharing {
+    pub care_team: Option<bool>,
+    pub participant: Option<bool>,
+}
+
 /// Makes a new version of the trajectory's action plan with one step added or changed.
 ///
-/// `base_version` is the version the writer saw (0 before anything is written); `shared` says
-/// whether the new version is shared with the care team, and when `None` it is shared exactly when
-/// the current version is, so that ticking a step off neither shares nor hides the plan. A change
-/// that leaves the step as it was writes nothing. A step not in the plan is 404.
+/// `base_version` is the version the writer saw (0 before anything is written); `sharing` says
+/// whom the new version is shared with. A change that leaves the step as it was writes nothing. A
+/// step not in the plan is 404.
 pub async fn change_step(
     state: &AppState,
     ctx: &Ctx,
@@ -38,16 +46,34 @@ pub async fn change_step(
     base_version: &str,
     target: &StepTarget,
     edit: &StepEdit,
-    shared: Option<bool>,
+    sharing: Sharing,
 ) -> Result<StepSaved, AppError> {
     let mut tx = state.db.begin().await?;
     let trajectory = trajectories::get(&mut tx, trajectory_id)
         .await?
         .ok_or(AppError::NotFound)?;
     authorise(&mut tx, ctx, trajectory.participant_id, Need::Record).await?;
-    let plan = plans::get(&mut tx, trajectory_id, PlanKind::Action).await?;
+    let saved = change_in(&mut tx, ctx, &trajectory, base_version, target, edit, sharing).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// The change itself, in the caller's transaction, once the caller has decided the writer may
+/// make it (the coaches through the policy's record right; the participant in the portal on
+/// their own steps).
+pub(super) async fn change_in(
+    tx: &mut impl Access,
+    ctx: &Ctx,
+    trajectory: &Trajectory,
+    base_version: &str,
+    target: &StepTarget,
+    edit: &StepEdit,
+    sharing: Sharing,
+) -> Result<StepSaved, AppError> {
+    let trajectory_id = trajectory.id;
+    let plan = plans::get(tx, trajectory_id, PlanKind::Action).await?;
     let current = match &plan {
-        Some(plan) => match content_of(&mut tx, plan, Reach::Full).await? {
+        Some(plan) => match content_of(tx, plan, Reach::Full).await? {
             Some(PlanContent::Action(content)) => content,
             _ => ActionPlan::default(),
         },
@@ -76,9 +102,12 @@ pub async fn change_step(
             step_id,
         });
     }
-    let current_shared = plan.as_ref().is_some_and(|p| p.shared_version == Some(p.version));
+    let now_with = |shared: fn(&Plan) -> Option<i32>| plan.as_ref().is_some_and(|p| shared(p) == Some(p.version));
     let meta = VersionMeta {
-        shared: shared.unwrap_or(current_shared),
+        shared: sharing.care_team.unwrap_or_else(|| now_with(|p| p.shared_version)),
+        shared_with_participant: sharing
+            .participant
+            .unwrap_or_else(|| now_with(|p| p.participant_version)),
         ..VersionMeta::default()
     };
     let change = match target {
@@ -87,7 +116,6 @@ pub async fn change_step(
     };
     let detail = serde_json::json!({ "id": step_id, "change": change });
     let content = PlanContent::Action(changed);
-    let version = write(&mut tx, ctx, &trajectory, latest, &content, &meta, Some(detail)).await?;
-    tx.commit().await?;
+    let version = write(tx, ctx, trajectory, latest, &content, &meta, Some(detail)).await?;
     Ok(StepSaved { version, step_id })
 }

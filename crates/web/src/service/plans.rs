@@ -21,7 +21,7 @@ use onramp_domain::validation::{optional_multiline, required_multiline, required
 use onramp_store::audit::{self, Event};
 use onramp_store::coaching::{self, Consultation};
 use onramp_store::group_sessions::ParticipantSession;
-use onramp_store::plans::{self, Comment, Plan, Version, VersionInfo, VersionMeta};
+use onramp_store::plans::{self, Audience, Comment, NewComment, Plan, Readers, Version, VersionInfo, VersionMeta};
 use onramp_store::trajectories::{self, Trajectory};
 use onramp_store::{Access, participants};
 use std::collections::BTreeMap;
@@ -39,6 +39,16 @@ pub enum Reach {
     Full,
     /// Only the latest version shared with the care team.
     Shared,
+}
+
+impl Reach {
+    /// The comments this reach reads.
+    pub fn readers(self) -> Readers {
+        match self {
+            Reach::Full => Readers::Coaches,
+            Reach::Shared => Readers::CareTeam,
+        }
+    }
 }
 
 /// A plan as one page or API answer shows it.
@@ -178,7 +188,7 @@ pub async fn open(
         plan
     };
     let comments = match &plan {
-        Some(plan) => plans::comments(&mut conn, plan.id, access.reach == Reach::Shared).await?,
+        Some(plan) => plans::comments(&mut conn, plan.id, access.reach.readers()).await?,
         None => Vec::new(),
     };
     let can_edit = can_edit(ctx, &access.reference);
@@ -330,6 +340,8 @@ pub struct SaveFields {
     /// The group session the version was drawn up in; the participant must have taken part.
     pub group_session_id: String,
     pub shared: bool,
+    /// Shared with the participant, who reads it in the portal.
+    pub shared_with_participant: bool,
 }
 
 /// A new document, as raw fields.
@@ -406,6 +418,7 @@ pub async fn save(
     }
     let meta = VersionMeta {
         shared: fields.shared,
+        shared_with_participant: fields.shared_with_participant,
         consultation_id,
         group_session_id,
         note,
@@ -450,9 +463,16 @@ pub(super) async fn write(
     Ok(version)
 }
 
-/// Stops sharing a plan with the care team, e.g. after sharing a version by mistake: from then on
-/// they read nothing of it until a version is saved as shared again. The coaches who write the plan.
-pub async fn unshare(state: &AppState, ctx: &Ctx, trajectory_id: Uuid, kind: PlanKind) -> Result<(), AppError> {
+/// Stops sharing a plan with the care team or the participant, e.g. after sharing a version by
+/// mistake: from then on they read nothing of it until a version is saved as shared with them
+/// again. The coaches who write the plan.
+pub async fn unshare(
+    state: &AppState,
+    ctx: &Ctx,
+    trajectory_id: Uuid,
+    kind: PlanKind,
+    audience: Audience,
+) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     let trajectory = trajectories::get(&mut tx, trajectory_id)
         .await?
@@ -461,21 +481,31 @@ pub async fn unshare(state: &AppState, ctx: &Ctx, trajectory_id: Uuid, kind: Pla
     let plan = plans::get(&mut tx, trajectory_id, kind)
         .await?
         .ok_or(AppError::NotFound)?;
-    plans::unshare(&mut tx, plan.id).await?;
+    plans::unshare(&mut tx, plan.id, audience).await?;
     let mut event = Event::new("plan.unshare", "trajectory", trajectory_id).for_participant(trajectory.participant_id);
-    event.before = Some(serde_json::json!({ "kind": kind, "shared_version": plan.shared_version }).to_string());
+    event.before = Some(
+        match audience {
+            Audience::CareTeam => serde_json::json!({ "kind": kind, "shared_version": plan.shared_version }),
+            Audience::Participant => {
+                serde_json::json!({ "kind": kind, "participant_version": plan.participant_version })
+            }
+        }
+        .to_string(),
+    );
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Adds a comment to the version of the plan the author reads.
+/// Adds a comment to the version of the plan the author reads; `for_participant` (coaches who
+/// see the whole plan) lets the participant read it in the portal.
 pub async fn comment(
     state: &AppState,
     ctx: &Ctx,
     trajectory_id: Uuid,
     kind: PlanKind,
     body: &str,
+    for_participant: bool,
 ) -> Result<Uuid, AppError> {
     let body = required_multiline(body, 2000).map_err(|code| AppError::invalid("body", code))?;
     let mut tx = state.db.begin().await?;
@@ -488,10 +518,22 @@ pub async fn comment(
         Reach::Full => plan.version,
         Reach::Shared => plan.shared_version.ok_or(AppError::NotFound)?,
     };
-    let id = plans::add_comment(&mut tx, plan.id, version, ctx.user.id, &body).await?;
+    if for_participant && access.reach != Reach::Full {
+        return Err(AppError::invalid("for_participant", "coaches-only"));
+    }
+    let new = NewComment {
+        version,
+        author: ctx.user.id,
+        body: &body,
+        with_participant: for_participant,
+    };
+    let id = plans::add_comment(&mut tx, plan.id, &new).await?;
     let participant_id = access.trajectory.participant_id;
     let mut event = Event::new("plan.comment", "trajectory", trajectory_id).for_participant(participant_id);
-    event.after = Some(serde_json::json!({ "kind": kind, "version": version, "comment_id": id }).to_string());
+    event.after = Some(
+        serde_json::json!({ "kind": kind, "version": version, "comment_id": id, "for_participant": for_participant })
+            .to_string(),
+    );
     audit::record(&mut tx, &ctx.who, event).await?;
     tx.commit().await?;
     Ok(id)

@@ -186,12 +186,17 @@ impl Reader<'_> {
                     })
                     .collect()
             }
-            Kind::Comment => {
-                let waiting = worklist::comments_waiting(conn, trajectories, actor, limit).await?;
+            Kind::Comment | Kind::Proposal => {
+                let waiting = worklist::waiting(conn, kind, trajectories, actor, limit).await?;
+                let anchor = if kind == Kind::Comment {
+                    "comments-title"
+                } else {
+                    "add-step-title"
+                };
                 waiting
                     .into_iter()
                     .map(|w| WorkItem {
-                        link: format!("/trajectories/{}/plans/{}#comments-title", w.trajectory_id, w.kind),
+                        link: format!("/trajectories/{}/plans/{}#{anchor}", w.trajectory_id, w.kind),
                         detail: Some(w.kind),
                         overdue: false,
                         ..self.person(

@@ -159,6 +159,13 @@ pub async fn for_the_person(state: &AppState, participant_id: Uuid) -> Result<(S
     for contact in &mut export.coaching_contacts {
         contact.notes = None;
     }
+    // The plans as the portal shows them: no version's note, only the conversation with them.
+    for plan in &mut export.plans {
+        for version in &mut plan.versions {
+            version.info.note = None;
+        }
+        plan.comments.retain(|c| c.with_participant);
+    }
     let bytes = tokio::task::spawn_blocking(move || archive(&export))
         .await
         .map_err(AppError::internal)??;
@@ -240,7 +247,7 @@ async fn plan_histories(conn: &mut impl Access, participant_id: Uuid) -> Result<
             kind,
             shared_version,
             versions,
-            comments: plans::comments(conn, id, false).await?,
+            comments: plans::comments(conn, id, plans::Readers::Coaches).await?,
         });
     }
     Ok(histories)
