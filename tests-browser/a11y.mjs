@@ -253,7 +253,8 @@ for (const [email, language] of OTHERS) {
 // The participant's portal (docs/portal.md), the whole journey as people do it: the coach prints a
 // code and shares the action plan; the participant, on a phone, opens the account (first with
 // mistakes), reads their home and their plan, writes to the coach, proposes a step, ticks one off,
-// withdraws and gives a consent (once with a mistake), reads who looked at their file, downloads their
+// withdraws and gives a consent (once with a mistake), scores how they are doing (once with a
+// mistake) and sees the chart, makes a calendar address, reads who looked at their file, downloads their
 // data, signs out and in again (once with a wrong password). Every page is checked in nl, fr and en
 // at every width, the forms in their error state too, and Tab reaches every control, each with a
 // visible focus.
@@ -284,6 +285,16 @@ async function tabThrough(page, label) {
   const ok = reached.size >= controls && unseen.length === 0;
   if (ok) passed += 1; else failed += 1;
   console.log(`${ok ? "ok  " : "FAIL"}  keyboard ${label}: ${reached.size} of ${controls} controls reached${unseen.length ? `, no visible focus on ${unseen.slice(0, 3).join(" | ")}` : ""}`);
+}
+
+// Chooses the page's language with the header's form, as a person does.
+async function setLanguage(page, language) {
+  await page.evaluate(async (language) => {
+    const form = document.querySelector("form.language");
+    form.querySelector("select").value = language;
+    form.submit();
+  }, language);
+  await page.waitForNavigation({ waitUntil: "load" });
 }
 
 async function submitForm(page, selector) {
@@ -335,12 +346,7 @@ async function submitForm(page, selector) {
   const ownPlan = plan.replace(/^\/trajectories\/([^/]+)\/plans\/action$/, "/portal/plans/$1/action");
   const pages = ["/portal", "/portal/plans", ownPlan, "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/end"];
   for (const language of ["nl", "fr", "en"]) {
-    await page.evaluate(async (language) => {
-      const form = document.querySelector("form.language");
-      form.querySelector("select").value = language;
-      form.submit();
-    }, language);
-    await page.waitForNavigation({ waitUntil: "load" });
+    await setLanguage(page, language);
     for (const path of pages) {
       await visit(page, path, `${path} [${language}]`);
       if (language === "en") await tabThrough(page, path);
@@ -392,6 +398,26 @@ async function submitForm(page, selector) {
   const given = await page.$(".notice");
   if (given) passed += 1; else failed += 1;
   console.log(`${given ? "ok  " : "FAIL"}  a consent is given`);
+  // Self-ratings (/portal/ratings) in each language: the form, its error state (nothing filled
+  // in), and the chart with its table after saving; then a new calendar address on the sessions page.
+  for (const language of ["nl", "fr", "en"]) {
+    await setLanguage(page, language);
+    await visit(page, "/portal/ratings", `/portal/ratings [${language}]`);
+    await submitForm(page, "form[action='/portal/ratings'] button[type=submit]");
+    await check(page, `/portal/ratings with an error [${language}]`);
+    if (language === "en") await tabThrough(page, "/portal/ratings with an error");
+    const score = await page.$("form[action='/portal/ratings'] input[inputmode=numeric]");
+    await score.click({ clickCount: 3 });
+    await score.type("6");
+    await submitForm(page, "form[action='/portal/ratings'] button[type=submit]");
+    const charted = (await page.$("svg.chart.lines")) !== null && (await page.$("main table")) !== null;
+    if (charted) passed += 1; else failed += 1;
+    console.log(`${charted ? "ok  " : "FAIL"}  the scores are saved and charted [${language}]`);
+    await check(page, `/portal/ratings with the chart [${language}]`);
+  }
+  await page.goto(base + "/portal/sessions", { waitUntil: "load" });
+  await submitForm(page, "form[action='/portal/sessions/feeds'] button[type=submit]");
+  await check(page, "/portal/sessions with a new calendar address [en]");
   // Who looked: the coach's visit of the file is there.
   await page.goto(base + "/portal/access-log", { waitUntil: "load" });
   const entries = await page.$$eval("main .cards li", (items) => items.length);

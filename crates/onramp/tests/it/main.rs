@@ -57,6 +57,7 @@ mod plans;
 mod policy_scopes;
 mod portal;
 mod portal_plans;
+mod portal_ratings;
 mod presence;
 mod privacy;
 mod programmes;

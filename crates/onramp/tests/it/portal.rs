@@ -480,6 +480,7 @@ async fn every_portal_page_speaks_the_three_languages() {
         "/portal/consents",
         "/portal/access-log",
         "/portal/sessions",
+        "/portal/ratings",
         "/portal/download",
         "/portal/help",
         "/portal/end",

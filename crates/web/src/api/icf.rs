@@ -224,7 +224,7 @@ pub struct MeasurementBody {
 }
 
 /// A JSON value as the text a form would hold.
-fn as_text(value: &serde_json::Value) -> String {
+pub(crate) fn as_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),

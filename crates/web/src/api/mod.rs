@@ -30,7 +30,9 @@ mod participants;
 mod plan_steps;
 mod plans;
 mod portal;
+mod portal_calendar;
 mod portal_plans;
+mod portal_ratings;
 mod postcodes;
 mod presence;
 mod privacy;
@@ -79,7 +81,7 @@ use utoipa_axum::routes;
         (name = "studies", description = "Research studies (administrators) and their pseudonymised exports (the studies' researchers)"),
         (name = "audit", description = "The audit log (administrators and the data protection officer)"),
         (name = "privacy", description = "People's data-protection rights: who consulted a file, when and why (the data protection officer and administrators)"),
-        (name = "portal", description = "The participant's own onramp (docs/portal.md): for a signed-in participant, their overview, consents, sessions, who consulted their file and the download; for coaches, invitations and ending the access")
+        (name = "portal", description = "The participant's own onramp (docs/portal.md): for a signed-in participant, their overview, self-ratings, consents, sessions and calendar feed, who consulted their file and the download; for coaches, invitations and ending the access")
     )
 )]
 struct ApiDoc;
@@ -199,6 +201,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portal::activate))
         .routes(routes!(portal::status, portal::end))
         .routes(routes!(portal::invite))
+        // The self-ratings and the personal calendar feed.
+        .routes(routes!(portal_ratings::self_ratings, portal_ratings::fill_in))
+        .routes(routes!(portal_calendar::create, portal_calendar::list))
+        .routes(routes!(portal_calendar::revoke))
         .routes(routes!(privacy::find))
         .routes(routes!(privacy::consultations))
         .routes(routes!(privacy::access_export))

@@ -24,19 +24,36 @@ const RIGHT: i32 = 12;
 const TOP: i32 = 10;
 const BOTTOM: i32 = 24;
 
+/// Where the `i`th of `count` points stands across a plot `plot_w` wide (one alone in the middle).
+fn spread(i: usize, count: usize, plot_w: i32) -> i32 {
+    if count <= 1 {
+        LEFT + plot_w / 2
+    } else {
+        LEFT + (plot_w * i as i32) / (count as i32 - 1)
+    }
+}
+
+/// Writes a horizontal grid line with its value at each of `ticks` (`y`: where a value stands).
+fn grid(svg: &mut String, ticks: &[i32], y: impl Fn(i32) -> i32) {
+    for &tick in ticks {
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{tick}</text>"#,
+            WIDTH - RIGHT,
+            LEFT - 6,
+            y(tick) + 4,
+            y = y(tick),
+        );
+    }
+}
+
 /// A line chart of `points` on a scale from `low` to `high` (ticks at each whole step when the
 /// range is small, else at the ends and middle), labelled `label` for assistive technology.
 pub fn line_chart(label: &str, points: &[Point], low: i32, high: i32) -> String {
     let span = (high - low).max(1);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let x = |i: usize| {
-        if points.len() <= 1 {
-            LEFT + plot_w / 2
-        } else {
-            LEFT + (plot_w * i as i32) / (points.len() as i32 - 1)
-        }
-    };
+    let x = |i: usize| spread(i, points.len(), plot_w);
     let y = |v: i32| TOP + plot_h - (plot_h * (v - low)) / span;
     let mut svg = String::new();
     let _ = write!(
@@ -49,16 +66,7 @@ pub fn line_chart(label: &str, points: &[Point], low: i32, high: i32) -> String 
     } else {
         vec![low, (low + high) / 2, high]
     };
-    for tick in ticks {
-        let _ = write!(
-            svg,
-            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y}" y2="{y}"/><text class="tick" x="{}" y="{}" text-anchor="end">{tick}</text>"#,
-            WIDTH - RIGHT,
-            LEFT - 6,
-            y(tick) + 4,
-            y = y(tick),
-        );
-    }
+    grid(&mut svg, &ticks, y);
     // Lines join consecutive rated points only; a gap stays a gap.
     let mut previous: Option<(i32, i32)> = None;
     for (i, point) in points.iter().enumerate() {
@@ -186,6 +194,123 @@ pub fn interval_chart(label: &str, rows: &[(String, f64, f64, f64)]) -> String {
     svg
 }
 
+/// One line of a chart with several: its name (in the legend) and a value per label.
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<i32>>,
+}
+
+/// How many lines look different (dashes and marker shape, never colour alone) before the looks
+/// repeat.
+const LOOKS: usize = 4;
+
+/// A marker of look `look` at (x, y).
+fn marker(look: usize, x: i32, y: i32) -> String {
+    match look % LOOKS {
+        0 => format!(r#"<circle cx="{x}" cy="{y}" r="4"/>"#),
+        1 => format!(r#"<rect x="{}" y="{}" width="8" height="8"/>"#, x - 4, y - 4),
+        2 => format!(
+            r#"<polygon points="{x},{} {},{} {},{}"/>"#,
+            y - 5,
+            x + 5,
+            y + 4,
+            x - 5,
+            y + 4
+        ),
+        _ => format!(
+            r#"<polygon points="{x},{} {},{y} {x},{} {},{y}"/>"#,
+            y - 5,
+            x + 5,
+            y + 5,
+            x - 5
+        ),
+    }
+}
+
+/// A chart of several lines over the same labels (dates) on a scale from `low` to `high`, with a
+/// legend under it. Its `<title>` and `<desc>` (ids starting with `id`) name it for assistive
+/// technology; the data table beside it carries the figures.
+pub fn lines_chart(
+    id: &str,
+    title: &str,
+    desc: &str,
+    labels: &[String],
+    series: &[Series],
+    low: i32,
+    high: i32,
+) -> String {
+    let span = (high - low).max(1);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let legend_row = 20;
+    let height = HEIGHT + legend_row * series.len() as i32;
+    let x = |i: usize| spread(i, labels.len(), plot_w);
+    let y = |v: i32| TOP + plot_h - (plot_h * (v - low)) / span;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart lines" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(desc)
+    );
+    let ticks: Vec<i32> = if span <= 10 {
+        (low..=high).step_by(if span > 5 { 2 } else { 1 }).collect()
+    } else {
+        vec![low, (low + high) / 2, high]
+    };
+    grid(&mut svg, &ticks, y);
+    for (i, label) in labels.iter().enumerate() {
+        // The first and last labels stand inside the edges, so that none is cut off.
+        let anchor = match i {
+            _ if labels.len() == 1 => "middle",
+            0 => "start",
+            _ if i == labels.len() - 1 => "end",
+            _ => "middle",
+        };
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
+            x(i),
+            HEIGHT - 6,
+            escape(label)
+        );
+    }
+    for (n, line) in series.iter().enumerate() {
+        let look = n % LOOKS;
+        let _ = write!(svg, r#"<g class="series-{look}">"#);
+        // Lines join consecutive scored points only; a gap stays a gap.
+        let mut previous: Option<(i32, i32)> = None;
+        for (i, value) in line.values.iter().enumerate() {
+            let Some(v) = value else {
+                previous = None;
+                continue;
+            };
+            let here = (x(i), y(*v));
+            if let Some((px, py)) = previous {
+                let _ = write!(
+                    svg,
+                    r#"<line class="series" x1="{px}" y1="{py}" x2="{}" y2="{}"/>"#,
+                    here.0, here.1
+                );
+            }
+            svg.push_str(&marker(look, here.0, here.1));
+            previous = Some(here);
+        }
+        let row = HEIGHT + legend_row * n as i32 + legend_row / 2;
+        let _ = write!(
+            svg,
+            r#"<line class="series" x1="{LEFT}" y1="{row}" x2="{}" y2="{row}"/>{}<text class="legend" x="{}" y="{}">{}</text></g>"#,
+            LEFT + 24,
+            marker(look, LEFT + 12, row),
+            LEFT + 32,
+            row + 4,
+            escape(&line.name)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +356,32 @@ mod tests {
             svg.contains("-3") && svg.contains("+3"),
             "the scale covers the interval: {svg}"
         );
+    }
+
+    #[test]
+    fn several_lines_each_look_their_own_and_name_themselves() {
+        let labels = vec!["01-12".to_owned(), "07-12".to_owned(), "14-12".to_owned()];
+        let series = vec![
+            Series {
+                name: "Motivation".into(),
+                values: vec![Some(4), Some(6), Some(7)],
+            },
+            Series {
+                name: "Stress & rest".into(),
+                values: vec![Some(3), None, Some(5)],
+            },
+        ];
+        let svg = lines_chart("progress", "My progress", "Scores 0 to 10", &labels, &series, 0, 10);
+        assert!(svg.contains(r#"aria-labelledby="progress-title progress-desc""#));
+        assert!(svg.contains("<title id=\"progress-title\">My progress</title>"));
+        assert!(svg.contains("Stress &amp; rest"), "the legend names each line");
+        assert_eq!(
+            svg.matches("<circle").count(),
+            3 + 1,
+            "the first line's points and its legend"
+        );
+        assert_eq!(svg.matches("<rect").count(), 2 + 1, "the second's, in another shape");
+        // Two joins on the first line, none across the second's gap, one sample each in the legend.
+        assert_eq!(svg.matches(r#"class="series""#).count(), 2 + 2);
     }
 }

@@ -50,6 +50,8 @@ mod portal;
 mod portal_entry;
 mod portal_invite;
 mod portal_plans;
+mod portal_ratings;
+mod portal_sessions;
 mod postcodes;
 mod presence;
 mod privacy;
@@ -280,7 +282,14 @@ fn portal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/portal/plans/{id}/action/steps/{step}/done",
             post(portal_plans::mark_done),
         ),
-        ("/portal/sessions", get(portal::sessions)),
+        ("/portal/sessions", get(portal_sessions::show)),
+        // The self-ratings and the personal calendar feed.
+        (
+            "/portal/ratings",
+            get(portal_ratings::show).post(portal_ratings::fill_in),
+        ),
+        ("/portal/sessions/feeds", post(portal_sessions::create_feed)),
+        ("/portal/sessions/feeds/{id}/revoke", post(portal_sessions::revoke_feed)),
         ("/portal/download", get(portal::download_page)),
         ("/portal/download.zip", get(portal::download)),
         ("/portal/help", get(portal::help)),

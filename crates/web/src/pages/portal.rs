@@ -6,7 +6,7 @@ use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, path_id, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PortalCtx, RequestInfo};
-use crate::service::portal::{self as service, AccessLog, Overview, OwnConsents, OwnSession};
+use crate::service::portal::{self as service, AccessLog, Overview, OwnConsents};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -114,22 +114,6 @@ pub async fn access_log(
     Ok(render(&AccessLogTemplate {
         p: Page::new(&ctx, "portal-access-log-title", "portal-access-log"),
         log,
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "portal_sessions.html")]
-struct SessionsTemplate {
-    p: Page,
-    sessions: Vec<OwnSession>,
-}
-
-/// `/portal/sessions`: the group sessions, upcoming then past.
-pub async fn sessions(State(state): State<AppState>, PortalCtx(ctx): PortalCtx) -> PageResult {
-    let sessions = service::sessions(&state, &ctx).await?;
-    Ok(render(&SessionsTemplate {
-        p: Page::new(&ctx, "portal-sessions-title", "portal-sessions"),
-        sessions,
     }))
 }
 

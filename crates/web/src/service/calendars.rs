@@ -69,6 +69,11 @@ pub async fn render(state: &AppState, secret: &str) -> Result<Option<String>, Ap
     let Some(owner) = users::get(&mut conn, feed.owner_id).await?.filter(|u| u.active) else {
         return Ok(None);
     };
+    // A participant's feed holds their own sessions (the portal's), not the ones they lead.
+    if owner.role == onramp_domain::identity::Role::Participant {
+        drop(conn);
+        return own_sessions(state, &owner).await;
+    }
     let actor = owner.actor();
     if let Some(location_id) = feed.location_id {
         let location = locations::get(&mut conn, location_id)
@@ -90,4 +95,46 @@ pub async fn render(state: &AppState, secret: &str) -> Result<Option<String>, Ap
     };
     let base = &state.config.meeting_base_url;
     Ok(Some(crate::ical::feed(base, &name, owner.language, &sessions)))
+}
+
+/// The feed of a participant's portal account (docs/portal.md): their own sessions, upcoming and
+/// of the last 90 days, as iCalendar text; `None` once the portal access has ended. Each reading
+/// is audited as the person reading their own file (their calendar app reads it for them).
+async fn own_sessions(state: &AppState, owner: &users::User) -> Result<Option<String>, AppError> {
+    let mut conn = state.db.conn().await?;
+    let id = match super::portal::own_of(&mut conn, &owner.actor()).await {
+        Ok(id) => id,
+        Err(AppError::NotFound) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    let from = crate::time::today() - Days::new(90);
+    let mut sessions = Vec::new();
+    for enrolled in group_sessions::for_participant(&mut conn, id).await? {
+        if enrolled.on_date < from {
+            continue;
+        }
+        if let Some(session) = group_sessions::get(&mut conn, enrolled.session_id).await? {
+            sessions.push(session);
+        }
+    }
+    drop(conn);
+    sessions.sort_by_key(|s| (s.starts_at, s.id));
+    let who = audit::Who {
+        user_id: Some(owner.id),
+        label: owner.email.clone(),
+        role: Some(owner.role),
+        ..audit::Who::default()
+    };
+    let mut tx = state.db.begin().await?;
+    let read = Event::read(
+        "portal.calendar_feed",
+        "participant",
+        id,
+        onramp_domain::purposes::Purpose::OwnFile,
+    )
+    .for_participant(id);
+    audit::record(&mut tx, &who, read).await?;
+    tx.commit().await?;
+    let base = &state.config.meeting_base_url;
+    Ok(Some(crate::ical::feed(base, "onramp", owner.language, &sessions)))
 }

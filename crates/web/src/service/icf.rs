@@ -59,11 +59,21 @@ pub struct Profile {
 impl Profile {
     /// A competence's name in `language`.
     pub fn competence_name(&self, language: onramp_domain::identity::Language, code: &str) -> String {
-        match self.competence_steps.iter().find(|(s, _)| s.code == code) {
-            Some((step, built_in)) => crate::builtin_names::step_name(language, "competence", step, *built_in),
-            // Measured under a programme that no longer asks it: the shipped name, else the code.
-            None => crate::i18n::try_text(language, &format!("competence-{code}")).unwrap_or_else(|| code.to_owned()),
-        }
+        competence_name(&self.competence_steps, language, code)
+    }
+}
+
+/// A competence's name in `language`, from the programmes' competences (`steps`, with whether
+/// the programme is built in).
+pub fn competence_name(
+    steps: &[(onramp_domain::programmes::Step, bool)],
+    language: onramp_domain::identity::Language,
+    code: &str,
+) -> String {
+    match steps.iter().find(|(s, _)| s.code == code) {
+        Some((step, built_in)) => crate::builtin_names::step_name(language, "competence", step, *built_in),
+        // Measured under a programme that no longer asks it: the shipped name, else the code.
+        None => crate::i18n::try_text(language, &format!("competence-{code}")).unwrap_or_else(|| code.to_owned()),
     }
 }
 
@@ -255,6 +265,14 @@ pub async fn add_measurement(
             .ok_or(AppError::invalid("trajectory_id", "invalid-reference"))?;
     }
     let id = icf::add_measurement(&mut tx, participant_id, &input, Some(ctx.user.id)).await?;
+    audit::record(&mut tx, &ctx.who, measurement_event(id, participant_id, &input)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The audit entry of a recorded measurement: the same whoever records it (staff, or the
+/// participant rating themselves in the portal).
+pub(crate) fn measurement_event(id: Uuid, participant_id: Uuid, input: &MeasurementInput) -> Event<'static> {
     let mut event = Event::new("icf_measurement.create", "icf_measurement", id).for_participant(participant_id);
     let ratings: BTreeMap<&String, String> = input.ratings.iter().map(|(c, q)| (c, q.code())).collect();
     event.after = Some(
@@ -264,7 +282,5 @@ pub async fn add_measurement(
         })
         .to_string(),
     );
-    audit::record(&mut tx, &ctx.who, event).await?;
-    tx.commit().await?;
-    Ok(id)
+    event
 }

@@ -10,7 +10,7 @@ use crate::identity::Ctx;
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::consents::{ConsentInput, Purpose as ConsentPurpose};
-use onramp_domain::policy::{Action, PortalRef};
+use onramp_domain::policy::{Action, Actor, PortalRef};
 use onramp_domain::purposes::Purpose;
 use onramp_store::consents::{self, Consent};
 use onramp_store::{group_sessions, participants, portal, trajectories};
@@ -24,11 +24,16 @@ pub const LOG_PAGE_SIZE: i64 = 25;
 /// The participant the signed-in account is, while its access lasts; 404 for every other account.
 pub async fn own(state: &AppState, ctx: &Ctx) -> Result<Uuid, AppError> {
     let mut conn = state.db.conn().await?;
-    let account = portal::account_of_user(&mut conn, ctx.user.id).await?;
+    own_of(&mut conn, &ctx.actor).await
+}
+
+/// The same for an actor outside a request: the owner of a calendar feed.
+pub async fn own_of(conn: &mut impl onramp_store::Access, actor: &Actor) -> Result<Uuid, AppError> {
+    let account = portal::account_of_user(conn, actor.user_id).await?;
     let portal = PortalRef {
         account_user: account.as_ref().filter(|a| a.active).map(|a| a.user_id),
     };
-    require(&ctx.actor, Action::UsePortal(&portal))?;
+    require(actor, Action::UsePortal(&portal))?;
     account.map(|a| a.participant_id).ok_or(AppError::NotFound)
 }
 
