@@ -5,7 +5,8 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{AppError, Problem};
 use crate::identity::Ctx;
 use crate::requests::plans::{parse_kind, parse_version};
-use crate::service::plans::{self as service, DocumentFields, Reach, SaveFields, StepFromItemFields};
+use crate::service::canvas_steps::{StepFromItemFields, step_from_canvas_item};
+use crate::service::plans::{self as service, DocumentFields, Reach, SaveFields};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -510,7 +511,7 @@ pub async fn step_from_item(
         owner: body.owner,
         due_on: body.due_on,
     };
-    let step = service::step_from_canvas_item(&state, &ctx, id, &item, &fields).await?;
+    let step = step_from_canvas_item(&state, &ctx, id, &item, &fields).await?;
     Ok((StatusCode::CREATED, Json(Created { id: step })))
 }
 

@@ -6,7 +6,8 @@ use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, PageCtx};
 use crate::requests::plans::parse_kind as plan_kind;
-use crate::service::plans::{self as service, PlanView, Reach, StepFromItemFields};
+use crate::service::canvas_steps::{StepFromItemFields, step_from_canvas_item};
+use crate::service::plans::{self as service, PlanView, Reach};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -315,7 +316,7 @@ pub async fn make_step(
         owner: data.get("owner").to_owned(),
         due_on: data.get("due_on").to_owned(),
     };
-    match service::step_from_canvas_item(&state, &ctx, id, &item, &fields).await {
+    match step_from_canvas_item(&state, &ctx, id, &item, &fields).await {
         Ok(_) => Ok(see_other(&format!("/trajectories/{id}/plans/canvas"), "step-made")),
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, ctx.language).prefixed(format!("step-{item}"));

@@ -10,7 +10,7 @@ pub mod auth;
 pub mod barrier_codes;
 pub mod barriers;
 pub mod calendars;
-mod canvas_steps;
+pub mod canvas_steps;
 pub mod caseload;
 mod check_in_closing;
 pub mod check_ins;

@@ -26,8 +26,6 @@ use onramp_store::{Access, participants};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-pub use super::canvas_steps::{StepFromItemFields, step_from_canvas_item};
-
 /// A fresh id for a goal, step or canvas item: short, and unique within its document.
 pub fn fresh_id() -> String {
     Uuid::now_v7().simple().to_string()[20..].to_owned()
