@@ -33,6 +33,7 @@ mod portal;
 mod portal_calendar;
 mod portal_plans;
 mod portal_ratings;
+mod portal_views;
 mod postcodes;
 mod presence;
 mod privacy;

@@ -4,11 +4,12 @@
 
 use super::consents::ConsentView;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::portal_views::{IssuedView, PortalStatusView};
 use crate::cookies;
 use crate::error::{AppError, Problem};
 use crate::identity::{Ctx, RequestInfo};
 use crate::service::portal::{self as service, AccessLog, Overview, OwnSession, Partner};
-use crate::service::portal_access::{self as access, Invite, Issued, PortalStatus};
+use crate::service::portal_access::{self as access, Invite};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -213,15 +214,15 @@ pub async fn activate(
 /// A participant's portal access, for their coach.
 #[utoipa::path(get, path = "/api/v1/participants/{id}/portal", tag = "portal", params(("id" = Uuid, Path)),
     responses(
-        (status = 200, body = PortalStatus),
+        (status = 200, body = PortalStatusView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn status(
     State(state): State<AppState>,
     ctx: Ctx,
     ApiPath(id): ApiPath<Uuid>,
-) -> Result<Json<PortalStatus>, AppError> {
-    Ok(Json(access::status(&state, &ctx, id).await?))
+) -> Result<Json<PortalStatusView>, AppError> {
+    Ok(Json(access::status(&state, &ctx, id).await?.into()))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -238,7 +239,7 @@ pub struct InviteBody {
 #[utoipa::path(post, path = "/api/v1/participants/{id}/portal/invitations", tag = "portal",
     params(("id" = Uuid, Path)), request_body = InviteBody,
     responses(
-        (status = 201, body = Issued),
+        (status = 201, body = IssuedView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -249,7 +250,7 @@ pub async fn invite(
     headers: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(body): ApiJson<InviteBody>,
-) -> Result<(StatusCode, Json<Issued>), AppError> {
+) -> Result<(StatusCode, Json<IssuedView>), AppError> {
     let how = match body.kind.trim() {
         "code" => Invite::Code,
         "email" => Invite::Email(body.email.unwrap_or_default()),
@@ -258,7 +259,7 @@ pub async fn invite(
     let site = crate::ical::site_url(&state, &headers);
     Ok((
         StatusCode::CREATED,
-        Json(access::invite(&state, &ctx, id, how, &site).await?),
+        Json(access::invite(&state, &ctx, id, how, &site).await?.into()),
     ))
 }
 

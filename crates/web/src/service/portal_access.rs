@@ -13,21 +13,17 @@ use onramp_domain::policy::{self, Action, Decision};
 use onramp_store::audit::{self, Event, Who};
 use onramp_store::portal::{self, Account, Invitation, InvitationKind, Opening};
 use onramp_store::{participants, sessions, users};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The version of the portal's terms a participant agrees to when opening the account; the
 /// terms themselves are the portal's help page and docs/portal.md.
 pub const TERMS_VERSION: &str = "2026-12";
 
-/// A participant's portal access as the coach sees it.
-#[derive(Debug, Serialize, ToSchema)]
+/// A participant's portal access as the coach sees it (the API's `PortalStatusView`).
+#[derive(Debug)]
 pub struct PortalStatus {
-    #[schema(value_type = Option<Object>)]
     pub account: Option<Account>,
     /// The latest invitation, open or not.
-    #[schema(value_type = Option<Object>)]
     pub invitation: Option<Invitation>,
     /// Whether the participant can sign in now.
     pub active: bool,
@@ -44,9 +40,8 @@ pub enum Invite {
 
 /// An invitation just made. The code (printed invitations) is shown this once; a link is only
 /// e-mailed, never shown to the coach, who could otherwise open the account themselves.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug)]
 pub struct Issued {
-    #[schema(value_type = Object)]
     pub invitation: Invitation,
     pub code: Option<String>,
 }
