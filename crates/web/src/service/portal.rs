@@ -242,17 +242,18 @@ pub async fn sessions(state: &AppState, ctx: &Ctx) -> Result<Vec<OwnSession>, Ap
     let id = own(state, ctx).await?;
     let mut conn = state.db.conn().await?;
     let found = group_sessions::for_participant(&mut conn, id).await?;
+    let ids: Vec<Uuid> = found.iter().map(|s| s.session_id).collect();
+    let details = group_sessions::get_many(&mut conn, &ids).await?;
     let now = onramp_store::now();
     let mut sessions = Vec::with_capacity(found.len());
     for s in found {
         let upcoming = s.starts_at > now;
-        let held = group_sessions::get(&mut conn, s.session_id).await?;
-        let place = held.as_ref().map(|h| match &h.location_name {
+        let held = details.iter().find(|d| d.id == s.session_id);
+        let place = held.map(|h| match &h.location_name {
             Some(location) => format!("{} · {location}", h.organisation_name),
             None => h.organisation_name.clone(),
         });
         let online_link = held
-            .as_ref()
             .filter(|h| upcoming && h.online)
             .and_then(|h| crate::ical::meeting_url(&state.config.meeting_base_url, h));
         sessions.push(OwnSession {
