@@ -526,14 +526,29 @@ pub async fn comment(
         body: &body,
         with_participant: for_participant,
     };
-    let id = plans::add_comment(&mut tx, plan.id, &new).await?;
-    let participant_id = access.trajectory.participant_id;
-    let mut event = Event::new("plan.comment", "trajectory", trajectory_id).for_participant(participant_id);
-    event.after = Some(
-        serde_json::json!({ "kind": kind, "version": version, "comment_id": id, "for_participant": for_participant })
-            .to_string(),
-    );
-    audit::record(&mut tx, &ctx.who, event).await?;
+    let id = write_comment(&mut tx, ctx, &access.trajectory, plan.id, kind, &new).await?;
     tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes a comment and its audit event in the caller's transaction (coaches, care team and the
+/// participant in the portal alike).
+pub(super) async fn write_comment(
+    tx: &mut impl Access,
+    ctx: &Ctx,
+    trajectory: &Trajectory,
+    plan_id: Uuid,
+    kind: PlanKind,
+    new: &NewComment<'_>,
+) -> Result<Uuid, AppError> {
+    let id = plans::add_comment(tx, plan_id, new).await?;
+    let mut event = Event::new("plan.comment", "trajectory", trajectory.id).for_participant(trajectory.participant_id);
+    event.after = Some(
+        serde_json::json!({
+            "kind": kind, "version": new.version, "comment_id": id, "with_participant": new.with_participant,
+        })
+        .to_string(),
+    );
+    audit::record(tx, &ctx.who, event).await?;
     Ok(id)
 }

@@ -15,7 +15,6 @@ use onramp_domain::plans::{PlanContent, PlanKind, StepOwner};
 use onramp_domain::purposes::Purpose;
 use onramp_domain::validation::required_multiline;
 use onramp_store::Access;
-use onramp_store::audit::{self, Event};
 use onramp_store::plans::{self, Comment, NewComment, Plan, Readers};
 use onramp_store::trajectories::{self, Trajectory};
 use serde::Serialize;
@@ -134,13 +133,7 @@ pub async fn comment(
         body: &body,
         with_participant: true,
     };
-    let comment_id = plans::add_comment(&mut tx, plan.id, &new).await?;
-    let mut event = Event::new("plan.comment", "trajectory", trajectory_id).for_participant(trajectory.participant_id);
-    event.after = Some(
-        serde_json::json!({ "kind": kind, "version": version, "comment_id": comment_id, "from_participant": true })
-            .to_string(),
-    );
-    audit::record(&mut tx, &ctx.who, event).await?;
+    let comment_id = super::plans::write_comment(&mut tx, ctx, &trajectory, plan.id, kind, &new).await?;
     tx.commit().await?;
     Ok(comment_id)
 }
