@@ -25,6 +25,7 @@ mod content_language;
 mod cost_benefit;
 mod cost_benefit_budget;
 mod cost_benefit_exports;
+mod cost_benefit_hours;
 mod cost_benefit_records;
 mod dashboard;
 mod dashboard_counts;
