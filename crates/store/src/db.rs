@@ -52,6 +52,37 @@ pub fn today() -> chrono::NaiveDate {
 /// few thousand index pages (before migration 0022), were slower with 8 MiB (docs/benchmarks.md).
 pub const DEFAULT_READER_CACHE_MIB: u32 = 16;
 
+/// When SQLite's writer counts a commit as done (`--sqlite-synchronous`, docs/operations.md
+/// "Durability"). PostgreSQL's is the server's `synchronous_commit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Each commit is on disk before it is acknowledged (the write-ahead log is synced): a power
+    /// cut or a kernel crash loses nothing acknowledged, as on PostgreSQL.
+    #[default]
+    Full,
+    /// A commit is acknowledged once in the operating system's cache; the log is synced at each
+    /// checkpoint. The process may crash without loss, but a power cut or a kernel crash can drop
+    /// the last transactions, with the audit entries of reads already answered.
+    Normal,
+}
+
+/// How the connections of a database are set up.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// SQLite's readers keep this many MiB of pages each.
+    pub reader_cache_mib: u32,
+    pub durability: Durability,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            reader_cache_mib: DEFAULT_READER_CACHE_MIB,
+            durability: Durability::default(),
+        }
+    }
+}
+
 impl Db {
     /// Opens `sqlite:PATH` (created when missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Db> {
@@ -61,11 +92,25 @@ impl Db {
     /// [`Db::connect`], with SQLite's readers keeping `reader_cache_mib` MiB of pages each
     /// (PostgreSQL's cache is the server's: there it does nothing).
     pub async fn connect_with(url: &str, reader_cache_mib: u32) -> Result<Db> {
+        let settings = Settings {
+            reader_cache_mib,
+            ..Settings::default()
+        };
+        Db::connect_set(url, settings).await
+    }
+
+    /// [`Db::connect`] with the operator's settings.
+    pub async fn connect_set(url: &str, settings: Settings) -> Result<Db> {
+        let reader_cache_mib = settings.reader_cache_mib;
         if url.starts_with("sqlite:") {
+            let synchronous = match settings.durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Normal => SqliteSynchronous::Normal,
+            };
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(synchronous)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-65536");

@@ -47,7 +47,10 @@ pub mod users;
 pub mod worklist;
 
 pub(crate) use db::lock_row;
-pub use db::{Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Engine, Pool, PoolUsage, Tx, now, today, waits};
+pub use db::{
+    Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Durability, Engine, Pool, PoolUsage, Settings, Tx, now, today,
+    waits,
+};
 pub use error::StoreError;
 pub(crate) use error::decode;
 
