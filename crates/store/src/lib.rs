@@ -22,6 +22,7 @@ pub mod erasure;
 pub mod error;
 pub mod esf;
 pub mod esf_kept;
+pub mod group_commit;
 pub mod group_sessions;
 pub mod icf;
 pub mod locations;

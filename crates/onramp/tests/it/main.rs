@@ -43,6 +43,7 @@ mod exchange_records;
 mod exchange_rules;
 mod form_fields;
 mod funding_case;
+mod group_commit;
 mod group_sessions;
 mod icf;
 mod import_data;
