@@ -5,6 +5,7 @@ use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, RequestInfo};
 use crate::state::AppState;
+use crate::service::auth::SignIn;
 use crate::{cookies, service};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -79,6 +80,16 @@ fn login_page(
     response
 }
 
+/// After a right password: where the code step is, with the cookie of the sign-in waiting for it.
+pub(super) fn to_code_step(info: &RequestInfo, pending: &str) -> Response {
+    let mut response = Redirect::to("/login/two-factor").into_response();
+    let cookie = cookies::set(cookies::PENDING, pending, Some(300), info.secure_cookies);
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
 pub async fn show(
     info: RequestInfo,
     headers: axum::http::HeaderMap,
@@ -107,8 +118,11 @@ pub async fn submit(
     data: FormData,
 ) -> PageResult {
     let next = data.get("next").to_owned();
-    match service::auth::sign_in(&state, &info, data.get("email"), data.get("password")).await {
-        Ok((user, token)) => {
+    let target = safe_next(&next);
+    let signing_in = service::auth::sign_in(&state, &info, data.get("email"), data.get("password"), &target);
+    match signing_in.await {
+        Ok(SignIn::SecondFactor(pending)) => Ok(to_code_step(&info, &pending)),
+        Ok(SignIn::Done(user, token)) => {
             let cookie = cookies::set(cookies::SESSION, &token, None, info.secure_cookies);
             let language = cookies::set(
                 cookies::LANGUAGE,
