@@ -9,7 +9,7 @@ CREATE TABLE two_factor (
     secret        TEXT NOT NULL,
     created_at    TEXT NOT NULL,
     confirmed_at  TEXT,
-    last_step     BIGINT NOT NULL DEFAULT 0
+    last_step     INTEGER NOT NULL DEFAULT 0
 );
 
 -- 2. Single-use recovery codes, kept as SHA-256 hashes; `used_at` once spent.

@@ -32,22 +32,30 @@ async fn ask(app: &TestApp, client: &Client, email: &str) -> (StatusCode, String
     (response.status(), response.text().await.unwrap())
 }
 
-/// The messages once `count` have come (the mail leaves after the answer).
+/// The reset mails received so far, raw (the digest's mail to coaches comes along too).
+fn reset_mails(sink: &MailSink) -> Vec<String> {
+    sink.messages()
+        .into_iter()
+        .filter(|raw| read_with_python("read_mail.py", raw.as_bytes())["text"].as_str().unwrap().contains("/password-reset/"))
+        .collect()
+}
+
+/// The reset mails once `count` have come (the mail leaves after the answer).
 async fn wait_for_mail(sink: &MailSink, count: usize) -> Vec<String> {
-    for _ in 0..100 {
-        if sink.messages().len() >= count {
+    for _ in 0..50 {
+        if reset_mails(sink).len() >= count {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    sink.messages()
+    reset_mails(sink)
 }
 
 /// The path of the reset link in a raw message, checking it starts with the public URL.
 fn link_path(raw: &str) -> String {
     let mail = read_with_python("read_mail.py", raw.as_bytes());
     let text = mail["text"].as_str().unwrap();
-    let link = text.split_whitespace().find(|w| w.contains("/password-reset/")).expect("the link");
+    let link = text.split_whitespace().find(|w| w.contains("/password-reset/")).unwrap_or_else(|| panic!("no link in {mail}"));
     assert!(link.starts_with(&format!("{PUBLIC_URL}/password-reset/")), "{link}");
     link[PUBLIC_URL.len()..].to_owned()
 }
@@ -95,7 +103,7 @@ async fn a_mailed_link_sets_a_new_password_once_and_ends_every_session() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(main_text(&known), main_text(&unknown));
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(sink.messages().len(), 1, "no mail for an unknown address");
+    assert_eq!(reset_mails(&sink).len(), 1, "no mail for an unknown address");
 
     assert_eq!(app.html(&client, &path).await.contains("new_password"), true);
     let status = set_password(&app, &client, &path, "a new long password", "another one").await;
@@ -184,5 +192,5 @@ async fn without_a_public_url_there_is_no_reset_by_mail() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(problem["type"], "urn:onramp:problem:password-reset-off");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert!(sink.messages().is_empty());
+    assert!(reset_mails(&sink).is_empty());
 }

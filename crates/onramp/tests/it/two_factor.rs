@@ -275,7 +275,7 @@ async fn a_required_second_factor_comes_before_any_other_page() {
     let response = coach.get(app.url("/caseload")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/account/two-factor?notice=two-factor-required");
-    let (status, problem) = app.get_json(&coach, "/api/v1/participants").await;
+    let (status, problem) = app.get_json(&coach, "/api/v1/organisations").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(problem["type"].as_str().unwrap().ends_with("two-factor-required"), "{problem}");
 
@@ -285,7 +285,7 @@ async fn a_required_second_factor_comes_before_any_other_page() {
     let (_, secret) = onramp_store::tokens::create(&mut tx, coach_id, "integration").await.unwrap();
     tx.commit().await.unwrap();
     let by_token = TestApp::client()
-        .get(app.url("/api/v1/participants"))
+        .get(app.url("/api/v1/organisations"))
         .bearer_auth(&secret)
         .send()
         .await
@@ -318,5 +318,5 @@ async fn a_required_second_factor_comes_before_any_other_page() {
     let page = response.text().await.unwrap();
     assert_eq!(page.matches("<li><code>").count(), 10, "ten recovery codes, shown once");
     assert_eq!(coach.get(app.url("/caseload")).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(app.get_json(&coach, "/api/v1/participants").await.0, StatusCode::OK);
+    assert_eq!(app.get_json(&coach, "/api/v1/organisations").await.0, StatusCode::OK);
 }
