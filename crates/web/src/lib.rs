@@ -55,7 +55,10 @@ pub fn app(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(security::record_route));
     let router = security::limit_bodies(router)
         .layer(axum::middleware::from_fn(confinement::confine_participants))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), two_factor_gate::require))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            two_factor_gate::require,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), identity::load))
         // Outside the sign-in layers: a scraper shows its own token, not a user's.
         .route("/metrics", axum::routing::get(metrics::scrape))

@@ -18,7 +18,14 @@ fn open_before_enrolment(path: &str) -> bool {
     under(SETUP_PAGE)
         || under("/api/v1/me/two-factor")
         || under("/static")
-        || ["/logout", "/language", "/healthz", "/api/openapi.json", "/api/v1/sessions/current"].contains(&path)
+        || [
+            "/logout",
+            "/language",
+            "/healthz",
+            "/api/openapi.json",
+            "/api/v1/sessions/current",
+        ]
+        .contains(&path)
 }
 
 pub async fn require(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -56,10 +63,21 @@ mod tests {
 
     #[test]
     fn only_the_setup_and_leaving_stay_open() {
-        for open in ["/account/two-factor", "/account/two-factor/confirm", "/logout", "/static/app.css"] {
+        for open in [
+            "/account/two-factor",
+            "/account/two-factor/confirm",
+            "/logout",
+            "/static/app.css",
+        ] {
             assert!(open_before_enrolment(open), "{open}");
         }
-        for closed in ["/", "/caseload", "/account", "/account/two-factorx", "/api/v1/participants"] {
+        for closed in [
+            "/",
+            "/caseload",
+            "/account",
+            "/account/two-factorx",
+            "/api/v1/participants",
+        ] {
             assert!(!open_before_enrolment(closed), "{closed}");
         }
     }

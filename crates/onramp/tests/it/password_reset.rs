@@ -11,8 +11,11 @@ const PUBLIC_URL: &str = "https://onramp.example.org";
 async fn spawn(sink: &MailSink, public_url: Option<&str>) -> TestApp {
     TestApp::spawn_with(onramp_web::Config {
         mailer: Some(
-            onramp_web::mail::Mailer::new(&format!("smtp://127.0.0.1:{}", sink.port), "onramp <noreply@onramp.test>")
-                .expect("mailer"),
+            onramp_web::mail::Mailer::new(
+                &format!("smtp://127.0.0.1:{}", sink.port),
+                "onramp <noreply@onramp.test>",
+            )
+            .expect("mailer"),
         ),
         public_url: public_url.map(str::to_owned),
         ..onramp_web::Config::default()
@@ -36,7 +39,12 @@ async fn ask(app: &TestApp, client: &Client, email: &str) -> (StatusCode, String
 fn reset_mails(sink: &MailSink) -> Vec<String> {
     sink.messages()
         .into_iter()
-        .filter(|raw| read_with_python("read_mail.py", raw.as_bytes())["text"].as_str().unwrap().contains("/password-reset/"))
+        .filter(|raw| {
+            read_with_python("read_mail.py", raw.as_bytes())["text"]
+                .as_str()
+                .unwrap()
+                .contains("/password-reset/")
+        })
         .collect()
 }
 
@@ -55,7 +63,10 @@ async fn wait_for_mail(sink: &MailSink, count: usize) -> Vec<String> {
 fn link_path(raw: &str) -> String {
     let mail = read_with_python("read_mail.py", raw.as_bytes());
     let text = mail["text"].as_str().unwrap();
-    let link = text.split_whitespace().find(|w| w.contains("/password-reset/")).unwrap_or_else(|| panic!("no link in {mail}"));
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/password-reset/"))
+        .unwrap_or_else(|| panic!("no link in {mail}"));
     assert!(link.starts_with(&format!("{PUBLIC_URL}/password-reset/")), "{link}");
     link[PUBLIC_URL.len()..].to_owned()
 }
@@ -64,7 +75,11 @@ async fn set_password(app: &TestApp, client: &Client, path: &str, new: &str, aga
     let csrf = app.csrf(client, "/login").await;
     let response = client
         .post(app.url(path))
-        .form(&[("csrf", csrf.as_str()), ("new_password", new), ("confirm_password", again)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("new_password", new),
+            ("confirm_password", again),
+        ])
         .send()
         .await
         .unwrap();
@@ -73,7 +88,10 @@ async fn set_password(app: &TestApp, client: &Client, path: &str, new: &str, aga
 
 async fn password_works(app: &TestApp, email: &str, password: &str) -> bool {
     let body = json!({"email": email, "password": password});
-    app.send_json(&TestApp::client(), "POST", "/api/v1/sessions", body).await.0 == StatusCode::CREATED
+    app.send_json(&TestApp::client(), "POST", "/api/v1/sessions", body)
+        .await
+        .0
+        == StatusCode::CREATED
 }
 
 /// The page's main text, without the anti-forgery token.
@@ -90,7 +108,10 @@ async fn a_mailed_link_sets_a_new_password_once_and_ends_every_session() {
     let old_session = app.browser_as(COACH_LIMBURG).await;
     let client = TestApp::client();
     let login = app.html(&client, "/login").await;
-    assert!(login.contains("href=\"/login/forgot\""), "the sign-in page offers the reset");
+    assert!(
+        login.contains("href=\"/login/forgot\""),
+        "the sign-in page offers the reset"
+    );
 
     let (status, known) = ask(&app, &client, COACH_LIMBURG).await;
     assert_eq!(status, StatusCode::OK);
@@ -105,21 +126,30 @@ async fn a_mailed_link_sets_a_new_password_once_and_ends_every_session() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(reset_mails(&sink).len(), 1, "no mail for an unknown address");
 
-    assert_eq!(app.html(&client, &path).await.contains("new_password"), true);
+    assert!(app.html(&client, &path).await.contains("new_password"));
     let status = set_password(&app, &client, &path, "a new long password", "another one").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let status = set_password(&app, &client, &path, "short", "short").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let new = "correct horse battery staple";
-    assert_eq!(set_password(&app, &client, &path, new, new).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        set_password(&app, &client, &path, new, new).await,
+        StatusCode::SEE_OTHER
+    );
 
-    assert_eq!(app.get_json(&old_session, "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get_json(&old_session, "/api/v1/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(password_works(&app, COACH_LIMBURG, new).await);
     assert!(!password_works(&app, COACH_LIMBURG, PASSWORD).await);
     // Spent: the link works once.
     let response = client.get(app.url(&path)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(set_password(&app, &client, &path, "yet another password", "yet another password").await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        set_password(&app, &client, &path, "yet another password", "yet another password").await,
+        StatusCode::NOT_FOUND
+    );
     assert!(password_works(&app, COACH_LIMBURG, new).await);
 
     assert_eq!(app.audit("password_reset.request").await.len(), 1);
@@ -142,12 +172,18 @@ async fn an_expired_link_is_refused() {
     let mut tx = app.db.begin().await.unwrap();
     let past = chrono::Utc::now() - chrono::Duration::minutes(1);
     let sql = "UPDATE password_resets SET expires_at = $1";
-    let changed = onramp_store::run!(&mut tx, c => sqlx::query(sql).bind(past).execute(c).await.map(|r| r.rows_affected()));
+    let changed =
+        onramp_store::run!(&mut tx, c => sqlx::query(sql).bind(past).execute(c).await.map(|r| r.rows_affected()));
     assert_eq!(changed.unwrap(), 1);
     tx.commit().await.unwrap();
-    assert_eq!(client.get(app.url(&path)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        client.get(app.url(&path)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
     let body = json!({"token": token, "new_password": "a long enough password"});
-    let (status, problem) = app.send_json(&client, "POST", "/api/v1/password-resets/complete", body).await;
+    let (status, problem) = app
+        .send_json(&client, "POST", "/api/v1/password-resets/complete", body)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
     assert!(password_works(&app, COACH_LIMBURG, PASSWORD).await);
 }
@@ -158,25 +194,51 @@ async fn the_api_resets_too_and_requests_are_throttled_per_address() {
     let app = spawn(&sink, Some(PUBLIC_URL)).await;
     let client = TestApp::client();
     let body = json!({"email": COACH_LIMBURG});
-    assert_eq!(app.send_json(&client, "POST", "/api/v1/password-resets", body).await.0, StatusCode::ACCEPTED);
-    let token = link_path(&wait_for_mail(&sink, 1).await[0]).rsplit('/').next().unwrap().to_owned();
+    assert_eq!(
+        app.send_json(&client, "POST", "/api/v1/password-resets", body).await.0,
+        StatusCode::ACCEPTED
+    );
+    let token = link_path(&wait_for_mail(&sink, 1).await[0])
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let body = json!({"token": token, "new_password": "short"});
-    let (status, problem) = app.send_json(&client, "POST", "/api/v1/password-resets/complete", body).await;
+    let (status, problem) = app
+        .send_json(&client, "POST", "/api/v1/password-resets/complete", body)
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "new_password", "password-too-short"), "{problem}");
     let body = json!({"token": token, "new_password": "a long enough password"});
-    let (status, _) = app.send_json(&client, "POST", "/api/v1/password-resets/complete", body).await;
+    let (status, _) = app
+        .send_json(&client, "POST", "/api/v1/password-resets/complete", body)
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert!(password_works(&app, COACH_LIMBURG, "a long enough password").await);
 
     // Two more for this address pass; the fourth in the window is refused, known or not.
-    for expected in [StatusCode::ACCEPTED, StatusCode::ACCEPTED, StatusCode::TOO_MANY_REQUESTS] {
+    for expected in [
+        StatusCode::ACCEPTED,
+        StatusCode::ACCEPTED,
+        StatusCode::TOO_MANY_REQUESTS,
+    ] {
         let body = json!({"email": COACH_LIMBURG});
-        assert_eq!(app.send_json(&client, "POST", "/api/v1/password-resets", body).await.0, expected);
+        assert_eq!(
+            app.send_json(&client, "POST", "/api/v1/password-resets", body).await.0,
+            expected
+        );
     }
-    for expected in [StatusCode::ACCEPTED, StatusCode::ACCEPTED, StatusCode::ACCEPTED, StatusCode::TOO_MANY_REQUESTS] {
+    for expected in [
+        StatusCode::ACCEPTED,
+        StatusCode::ACCEPTED,
+        StatusCode::ACCEPTED,
+        StatusCode::TOO_MANY_REQUESTS,
+    ] {
         let body = json!({"email": "nobody@nowhere.example"});
-        assert_eq!(app.send_json(&client, "POST", "/api/v1/password-resets", body).await.0, expected);
+        assert_eq!(
+            app.send_json(&client, "POST", "/api/v1/password-resets", body).await.0,
+            expected
+        );
     }
 }
 

@@ -45,7 +45,12 @@ fn the_tests_totp_matches_rfc_6238() {
 /// The current time step, after waiting if it ends within 12 seconds, so that codes of the step
 /// before, this one and the next stay in the server's window while a test runs.
 async fn fresh_step() -> u64 {
-    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
     if now() % 30 >= 18 {
         tokio::time::sleep(std::time::Duration::from_secs(30 - now() % 30)).await;
     }
@@ -55,7 +60,10 @@ async fn fresh_step() -> u64 {
 /// A six-digit code that is none of the codes the server accepts around `step`.
 fn wrong_code(secret: &str, step: u64) -> String {
     let taken: Vec<String> = (step - 2..=step + 2).map(|s| code_at(secret, s)).collect();
-    (0..10).map(|d| format!("{d}{d}{d}{d}{d}{d}")).find(|c| !taken.contains(c)).unwrap()
+    (0..10)
+        .map(|d| format!("{d}{d}{d}{d}{d}{d}"))
+        .find(|c| !taken.contains(c))
+        .unwrap()
 }
 
 /// Turns two-factor sign-in on for the API client's account, confirming with the code of `step`;
@@ -65,9 +73,14 @@ async fn enrol(app: &TestApp, client: &Client, step: u64) -> (String, Vec<String
     assert_eq!(status, StatusCode::CREATED, "{setup}");
     let secret = setup["secret"].as_str().unwrap().to_owned();
     let uri = setup["otpauth_uri"].as_str().unwrap();
-    assert!(uri.starts_with("otpauth://totp/") && uri.contains(&format!("secret={secret}")), "{uri}");
+    assert!(
+        uri.starts_with("otpauth://totp/") && uri.contains(&format!("secret={secret}")),
+        "{uri}"
+    );
     let body = json!({"code": code_at(&secret, step)});
-    let (status, confirmed) = app.send_json(client, "POST", "/api/v1/me/two-factor/confirm", body).await;
+    let (status, confirmed) = app
+        .send_json(client, "POST", "/api/v1/me/two-factor/confirm", body)
+        .await;
     assert_eq!(status, StatusCode::OK, "{confirmed}");
     let codes: Vec<String> = confirmed["recovery_codes"]
         .as_array()
@@ -84,7 +97,12 @@ async fn password_step(app: &TestApp, email: &str) -> Client {
     let csrf = app.csrf(&client, "/login").await;
     let response = client
         .post(app.url("/login"))
-        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD), ("next", "/caseload")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+            ("next", "/caseload"),
+        ])
         .send()
         .await
         .unwrap();
@@ -133,14 +151,20 @@ async fn enrol_then_sign_in_with_a_code_once_and_a_recovery_code_once() {
 
     let (secret, recovery) = enrol(&app, &api, step - 1).await;
     assert_eq!(recovery.len(), 10);
-    assert_eq!(app.get_json(&api, "/api/v1/me/two-factor").await.1["enabled"], json!(true));
+    assert_eq!(
+        app.get_json(&api, "/api/v1/me/two-factor").await.1["enabled"],
+        json!(true)
+    );
     assert_eq!(app.audit("two_factor.enable").await.len(), 1);
 
     // The password alone no longer signs in: it leads to the code step, not a session.
     let client = password_step(&app, COACH_LIMBURG).await;
     assert!(!signed_in(&app, &client).await);
     let page = app.html(&client, "/login/two-factor").await;
-    assert!(page.contains("name=\"code\"") && page.contains("one-time-code"), "{page}");
+    assert!(
+        page.contains("name=\"code\"") && page.contains("one-time-code"),
+        "{page}"
+    );
     let (status, _) = code_step(&app, &client, &wrong_code(&secret, step)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!signed_in(&app, &client).await);
@@ -162,8 +186,14 @@ async fn enrol_then_sign_in_with_a_code_once_and_a_recovery_code_once() {
     assert_eq!(code_step(&app, &with_recovery, &loose).await.0, StatusCode::SEE_OTHER);
     assert!(signed_in(&app, &with_recovery).await);
     let again = password_step(&app, COACH_LIMBURG).await;
-    assert_eq!(code_step(&app, &again, &recovery[3]).await.0, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.get_json(&api, "/api/v1/me/two-factor").await.1["recovery_codes_left"], json!(9));
+    assert_eq!(
+        code_step(&app, &again, &recovery[3]).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.get_json(&api, "/api/v1/me/two-factor").await.1["recovery_codes_left"],
+        json!(9)
+    );
 
     // The API's sign-in takes the code in its body.
     let fresh = TestApp::client();
@@ -172,7 +202,10 @@ async fn enrol_then_sign_in_with_a_code_once_and_a_recovery_code_once() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has_error(&problem, "code", "required"), "{problem}");
     let body = json!({"email": COACH_LIMBURG, "password": PASSWORD, "code": code_at(&secret, step + 1)});
-    assert_eq!(app.send_json(&fresh, "POST", "/api/v1/sessions", body).await.0, StatusCode::CREATED);
+    assert_eq!(
+        app.send_json(&fresh, "POST", "/api/v1/sessions", body).await.0,
+        StatusCode::CREATED
+    );
     assert!(signed_in(&app, &fresh).await);
 
     // Audited like sign-in: the failures, and each success with its second factor.
@@ -201,7 +234,9 @@ async fn failed_codes_are_throttled_like_passwords() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(!signed_in(&app, &client).await);
     let body = json!({"email": COACH_LIMBURG, "password": PASSWORD, "code": code_at(&secret, step + 1)});
-    let (status, _) = app.send_json(&TestApp::client(), "POST", "/api/v1/sessions", body).await;
+    let (status, _) = app
+        .send_json(&TestApp::client(), "POST", "/api/v1/sessions", body)
+        .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(!app.audit("login.throttled").await.is_empty());
 }
@@ -212,12 +247,19 @@ async fn turning_it_off_takes_a_code_or_the_password() {
     let step = fresh_step().await;
     let api = app.api_as(COACH_LIMBURG).await;
     let (secret, _) = enrol(&app, &api, step - 1).await;
-    let refused = [json!({}), json!({"code": wrong_code(&secret, step)}), json!({"password": "not the password"})];
+    let refused = [
+        json!({}),
+        json!({"code": wrong_code(&secret, step)}),
+        json!({"password": "not the password"}),
+    ];
     for body in refused {
         let (status, problem) = app.send_json(&api, "POST", "/api/v1/me/two-factor/disable", body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     }
-    assert_eq!(app.get_json(&api, "/api/v1/me/two-factor").await.1["enabled"], json!(true));
+    assert_eq!(
+        app.get_json(&api, "/api/v1/me/two-factor").await.1["enabled"],
+        json!(true)
+    );
     let body = json!({"password": PASSWORD});
     let (status, _) = app.send_json(&api, "POST", "/api/v1/me/two-factor/disable", body).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -240,7 +282,10 @@ async fn an_administrator_resets_someones_second_factor() {
 
     let admin = app.browser_as(ADMIN).await;
     let page = app.html(&admin, &format!("/users/{coach_id}")).await;
-    assert!(page.contains(&format!("/users/{coach_id}/two-factor/reset")), "the user's page offers the reset");
+    assert!(
+        page.contains(&format!("/users/{coach_id}/two-factor/reset")),
+        "the user's page offers the reset"
+    );
     let csrf = app.csrf(&admin, &format!("/users/{coach_id}")).await;
     let response = admin
         .post(app.url(&format!("/users/{coach_id}/two-factor/reset")))
@@ -274,15 +319,23 @@ async fn a_required_second_factor_comes_before_any_other_page() {
     let coach = app.browser_as(COACH_LIMBURG).await;
     let response = coach.get(app.url("/caseload")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()["location"], "/account/two-factor?notice=two-factor-required");
+    assert_eq!(
+        response.headers()["location"],
+        "/account/two-factor?notice=two-factor-required"
+    );
     let (status, problem) = app.get_json(&coach, "/api/v1/organisations").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(problem["type"].as_str().unwrap().ends_with("two-factor-required"), "{problem}");
+    assert!(
+        problem["type"].as_str().unwrap().ends_with("two-factor-required"),
+        "{problem}"
+    );
 
     // API tokens are not affected; nor are funders, who read no participant data.
     let coach_id = app.actor(COACH_LIMBURG).await.user_id;
     let mut tx = app.db.begin().await.unwrap();
-    let (_, secret) = onramp_store::tokens::create(&mut tx, coach_id, "integration").await.unwrap();
+    let (_, secret) = onramp_store::tokens::create(&mut tx, coach_id, "integration")
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let by_token = TestApp::client()
         .get(app.url("/api/v1/organisations"))
@@ -305,7 +358,10 @@ async fn a_required_second_factor_comes_before_any_other_page() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let page = app.html(&coach, "/account/two-factor").await;
-    assert!(page.contains("<svg role=\"img\" aria-label=\""), "an inline QR code with its text alternative");
+    assert!(
+        page.contains("<svg role=\"img\" aria-label=\""),
+        "an inline QR code with its text alternative"
+    );
     let secret = secret_on(&page);
     assert_eq!(base32_decode(&secret).len(), 20);
     let response = coach
@@ -317,6 +373,9 @@ async fn a_required_second_factor_comes_before_any_other_page() {
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.text().await.unwrap();
     assert_eq!(page.matches("<li><code>").count(), 10, "ten recovery codes, shown once");
-    assert_eq!(coach.get(app.url("/caseload")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        coach.get(app.url("/caseload")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
     assert_eq!(app.get_json(&coach, "/api/v1/organisations").await.0, StatusCode::OK);
 }

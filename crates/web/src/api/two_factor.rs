@@ -127,7 +127,11 @@ pub async fn disable(
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn reset(State(state): State<AppState>, ctx: Ctx, ApiPath(id): ApiPath<Uuid>) -> Result<StatusCode, AppError> {
+pub async fn reset(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, AppError> {
     service::two_factor::reset(&state, &ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

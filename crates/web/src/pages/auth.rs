@@ -4,8 +4,8 @@ use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, RequestInfo};
-use crate::state::AppState;
 use crate::service::auth::SignIn;
+use crate::state::AppState;
 use crate::{cookies, service};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -48,6 +48,22 @@ pub(super) fn form_token(headers: &axum::http::HeaderMap) -> (String, bool) {
         Some(token) if token.len() >= 32 => (token, false),
         _ => (onramp_store::tokens::random_token(32), true),
     }
+}
+
+/// An anonymous page with the anti-forgery cookie set when it is new.
+pub(super) fn anonymous(
+    info: &RequestInfo,
+    headers: &axum::http::HeaderMap,
+    title: &str,
+    status: StatusCode,
+    html: impl Fn(Page) -> Response,
+) -> Response {
+    let (token, is_new) = form_token(headers);
+    let mut response = (status, html(Page::anonymous(info.language, title, token.clone()))).into_response();
+    if is_new && let Ok(value) = cookies::set(cookies::FORM_TOKEN, &token, None, info.secure_cookies).parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 fn login_page(

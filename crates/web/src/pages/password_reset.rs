@@ -1,18 +1,17 @@
 //! Password reset by e-mail (docs/security.md): asking for a link, and setting a new password
 //! with it.
 
-use super::auth::form_token;
+use super::auth::anonymous;
 use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render, see_other};
-use crate::cookies;
 use crate::error::AppError;
 use crate::identity::RequestInfo;
 use crate::service::password_reset as service;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 #[derive(Template)]
 #[template(path = "password_forgot.html")]
@@ -32,16 +31,6 @@ struct ResetTemplate {
     p: Page,
     form: Form,
     action: String,
-}
-
-/// An anonymous page with the anti-forgery cookie set when it is new.
-fn anonymous(info: &RequestInfo, headers: &HeaderMap, title: &str, status: StatusCode, html: impl Fn(Page) -> Response) -> Response {
-    let (token, is_new) = form_token(headers);
-    let mut response = (status, html(Page::anonymous(info.language, title, token.clone()))).into_response();
-    if is_new && let Ok(value) = cookies::set(cookies::FORM_TOKEN, &token, None, info.secure_cookies).parse() {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
 }
 
 fn forgot_page(
@@ -76,7 +65,14 @@ pub async fn forgot_submit(
     data: FormData,
 ) -> PageResult {
     match service::request(&state, &info, data.get("email")).await {
-        Ok(()) => Ok(forgot_page(&state, &info, &headers, Form::empty(), (true, None), StatusCode::OK)),
+        Ok(()) => Ok(forgot_page(
+            &state,
+            &info,
+            &headers,
+            Form::empty(),
+            (true, None),
+            StatusCode::OK,
+        )),
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, info.language);
             let status = StatusCode::UNPROCESSABLE_ENTITY;

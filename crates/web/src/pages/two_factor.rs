@@ -1,7 +1,7 @@
 //! Two-factor authentication (docs/security.md): setting it up and turning it off on the account,
 //! and the code step of signing in.
 
-use super::auth::{form_token, safe_next};
+use super::auth::{anonymous, safe_next};
 use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
@@ -103,14 +103,20 @@ struct CodeTemplate {
     failure: Option<String>,
 }
 
-fn code_page(info: &RequestInfo, headers: &HeaderMap, form: Form, failure: Option<String>, status: StatusCode) -> Response {
-    let (token, is_new) = form_token(headers);
-    let p = Page::anonymous(info.language, "two-factor-sign-in-title", token.clone());
-    let mut response = (status, render(&CodeTemplate { p, form, failure })).into_response();
-    if is_new && let Ok(value) = cookies::set(cookies::FORM_TOKEN, &token, None, info.secure_cookies).parse() {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
+fn code_page(
+    info: &RequestInfo,
+    headers: &HeaderMap,
+    form: Form,
+    failure: Option<String>,
+    status: StatusCode,
+) -> Response {
+    anonymous(info, headers, "two-factor-sign-in-title", status, |p| {
+        render(&CodeTemplate {
+            p,
+            form: form.clone(),
+            failure: failure.clone(),
+        })
+    })
 }
 
 /// `/login/two-factor`: without a sign-in waiting for a code, back to the sign-in page.
@@ -119,7 +125,11 @@ pub async fn code_form(State(state): State<AppState>, info: RequestInfo, headers
         return Ok(see_other("/login", "two-factor-expired"));
     };
     let mut conn = state.db.conn().await.map_err(AppError::from)?;
-    if onramp_store::two_factor::find_pending(&mut conn, &pending).await.map_err(AppError::from)?.is_none() {
+    if onramp_store::two_factor::find_pending(&mut conn, &pending)
+        .await
+        .map_err(AppError::from)?
+        .is_none()
+    {
         return Ok(see_other("/login", "two-factor-expired"));
     }
     Ok(code_page(&info, &headers, Form::empty(), None, StatusCode::OK))
@@ -143,7 +153,12 @@ pub async fn code_submit(
             let mut response = Redirect::to(&next).into_response();
             let set = [
                 cookies::set(cookies::SESSION, &token, None, info.secure_cookies),
-                cookies::set(cookies::LANGUAGE, user.language.as_str(), Some(31_536_000), info.secure_cookies),
+                cookies::set(
+                    cookies::LANGUAGE,
+                    user.language.as_str(),
+                    Some(31_536_000),
+                    info.secure_cookies,
+                ),
                 cookies::clear(cookies::PENDING, info.secure_cookies),
             ];
             for value in set {
@@ -160,7 +175,13 @@ pub async fn code_submit(
         }
         Err(AppError::Throttled) => {
             let message = i18n::text(info.language, "problem-throttled");
-            let mut response = code_page(&info, &headers, Form::empty(), Some(message), StatusCode::TOO_MANY_REQUESTS);
+            let mut response = code_page(
+                &info,
+                &headers,
+                Form::empty(),
+                Some(message),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
             crate::error::set_retry_after(&mut response);
             Ok(response)
         }

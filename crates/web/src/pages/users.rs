@@ -287,7 +287,11 @@ pub async fn reset_password(
 }
 
 /// Turns the account's second factor off (a lost phone): audited.
-pub async fn reset_two_factor(State(state): State<AppState>, PageCtx(ctx): PageCtx, Path(id): Path<String>) -> PageResult {
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = path_id(&id)?;
     crate::service::two_factor::reset(&state, &ctx, id).await?;
     Ok(see_other(&format!("/users/{id}"), "two-factor-reset"))

@@ -144,7 +144,12 @@ pub async fn second_factor(
     two_factor::delete_pending(&mut tx, pending).await?;
     let token = sessions::create(&mut tx, user.id).await?;
     let after = serde_json::json!({ "second_factor": method });
-    audit::record(&mut tx, &who, Event::new("login.success", "user", user.id).after(&after)).await?;
+    audit::record(
+        &mut tx,
+        &who,
+        Event::new("login.success", "user", user.id).after(&after),
+    )
+    .await?;
     tx.commit().await?;
     crate::metrics::sign_in("success");
     Ok((user, token, next))

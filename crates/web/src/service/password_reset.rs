@@ -29,20 +29,40 @@ pub async fn request(state: &AppState, info: &RequestInfo, email: &str) -> Resul
     let email = email.as_str();
     let mut tx = state.db.begin().await?;
     if password_resets::count_request(&mut tx, email, &info.address).await? {
-        audit::record(&mut tx, &info.who(email), Event::new("password_reset.throttled", "user", email)).await?;
+        audit::record(
+            &mut tx,
+            &info.who(email),
+            Event::new("password_reset.throttled", "user", email),
+        )
+        .await?;
         tx.commit().await?;
         return Err(AppError::Throttled);
     }
     let user = users::find_by_email(&mut tx, email).await?.filter(|u| u.active);
     let Some(user) = user else {
-        audit::record(&mut tx, &info.who(email), Event::new("password_reset.unknown", "user", email)).await?;
+        audit::record(
+            &mut tx,
+            &info.who(email),
+            Event::new("password_reset.unknown", "user", email),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(());
     };
     let token = password_resets::create(&mut tx, user.id).await?;
-    audit::record(&mut tx, &info.who(email), Event::new("password_reset.request", "user", user.id)).await?;
+    audit::record(
+        &mut tx,
+        &info.who(email),
+        Event::new("password_reset.request", "user", user.id),
+    )
+    .await?;
     tx.commit().await?;
-    let message = reset_mail(&mailer.from, email, user.language, &format!("{base}/password-reset/{token}"))?;
+    let message = reset_mail(
+        &mailer.from,
+        email,
+        user.language,
+        &format!("{base}/password-reset/{token}"),
+    )?;
     let mailer = mailer.clone();
     tokio::spawn(async move {
         if let Err(error) = mailer.send(message).await {
@@ -102,7 +122,9 @@ pub async fn complete(
     }
     let hash = super::hash_password(password.to_owned()).await?;
     let mut tx = state.db.begin().await?;
-    let user_id = password_resets::spend(&mut tx, token).await?.ok_or(AppError::NotFound)?;
+    let user_id = password_resets::spend(&mut tx, token)
+        .await?
+        .ok_or(AppError::NotFound)?;
     users::set_password(&mut tx, user_id, &hash).await?;
     sessions::delete_others(&mut tx, user_id, None).await?;
     two_factor::end_pending(&mut tx, user_id).await?;

@@ -49,7 +49,11 @@ impl Setup {
     /// The secret in groups of four, to read aloud or type.
     pub fn grouped(&self) -> String {
         let chars: Vec<char> = self.secret.chars().collect();
-        chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
+        chars
+            .chunks(4)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The QR code as inline SVG, with `label` as its text alternative.
@@ -66,8 +70,12 @@ impl Setup {
 }
 
 fn totp(secret: &str) -> Result<Totp, AppError> {
-    let secret = Secret::try_from_base32(secret).map_err(|_| AppError::internal("a stored TOTP secret is not base32"))?;
-    Builder::new().with_secret(secret).build().map_err(|e| AppError::internal(e.to_string()))
+    let secret =
+        Secret::try_from_base32(secret).map_err(|_| AppError::internal("a stored TOTP secret is not base32"))?;
+    Builder::new()
+        .with_secret(secret)
+        .build()
+        .map_err(|e| AppError::internal(e.to_string()))
 }
 
 /// The time step a code matches now or one step either side, if any.
@@ -77,7 +85,9 @@ fn matching_step(secret: &str, code: &str) -> Result<Option<i64>, AppError> {
         return Ok(None);
     }
     let at = u64::try_from(onramp_store::now().timestamp()).unwrap_or_default();
-    Ok(totp(secret)?.check(&digits, at).and_then(|step| i64::try_from(step).ok()))
+    Ok(totp(secret)?
+        .check(&digits, at)
+        .and_then(|step| i64::try_from(step).ok()))
 }
 
 /// A recovery code as typed, made comparable: lower case, without spaces and dashes.
@@ -182,7 +192,10 @@ pub async fn disable(state: &AppState, ctx: &Ctx, code: &str, password: &str) ->
     if throttle::is_blocked(&mut conn, &ctx.user.email, &address).await? {
         return Err(AppError::Throttled);
     }
-    let Some(found) = two_factor::get(&mut conn, ctx.user.id).await?.filter(|f| f.is_confirmed()) else {
+    let Some(found) = two_factor::get(&mut conn, ctx.user.id)
+        .await?
+        .filter(|f| f.is_confirmed())
+    else {
         return Err(AppError::invalid("code", "two-factor-off"));
     };
     let hash = users::password_hash(&mut conn, ctx.user.id).await?;
@@ -192,10 +205,19 @@ pub async fn disable(state: &AppState, ctx: &Ctx, code: &str, password: &str) ->
     let accepted = by_password || (!code.trim().is_empty() && spend_code(&mut tx, &found, code).await?.is_some());
     if !accepted {
         throttle::record(&mut tx, &ctx.user.email, &address, false).await?;
-        audit::record(&mut tx, &ctx.who, Event::new("two_factor.disable_refused", "user", ctx.user.id)).await?;
+        audit::record(
+            &mut tx,
+            &ctx.who,
+            Event::new("two_factor.disable_refused", "user", ctx.user.id),
+        )
+        .await?;
         tx.commit().await?;
         let field = if password.is_empty() { "code" } else { "password" };
-        let why = if password.is_empty() { "wrong-code" } else { "wrong-password" };
+        let why = if password.is_empty() {
+            "wrong-code"
+        } else {
+            "wrong-password"
+        };
         return Err(AppError::invalid(field, why));
     }
     two_factor::remove(&mut tx, ctx.user.id).await?;
@@ -246,13 +268,20 @@ mod tests {
         assert_eq!(codes.len(), 10);
         assert_eq!(codes.iter().collect::<std::collections::BTreeSet<_>>().len(), 10);
         let code = &codes[0];
-        assert_eq!(recovery_hash(code), recovery_hash(&code.to_uppercase().replace('-', " ")));
+        assert_eq!(
+            recovery_hash(code),
+            recovery_hash(&code.to_uppercase().replace('-', " "))
+        );
     }
 
     #[test]
     fn secret_grouped_for_reading() {
         let setup = Setup::of("ABCDEFGHIJ", "a@b.be");
         assert_eq!(setup.grouped(), "ABCD EFGH IJ");
-        assert!(setup.uri.starts_with("otpauth://totp/onramp%3Aa%40b.be?secret=ABCDEFGHIJ&issuer=onramp"));
+        assert!(
+            setup
+                .uri
+                .starts_with("otpauth://totp/onramp%3Aa%40b.be?secret=ABCDEFGHIJ&issuer=onramp")
+        );
     }
 }
