@@ -379,3 +379,92 @@ async fn a_required_second_factor_comes_before_any_other_page() {
     );
     assert_eq!(app.get_json(&coach, "/api/v1/organisations").await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_participant_turns_it_on_in_the_portal_and_signs_in_with_a_code() {
+    use crate::portal::{NEW_PASSWORD, code_for, two_people};
+    let app = TestApp::spawn().await;
+    let coach = app.api_as(COACH_LIMBURG).await;
+    let (person, _) = two_people(&app, &coach).await;
+    let code = code_for(&app, &coach, &person).await;
+    let participant = TestApp::client();
+    let body = json!({"code": code, "password": NEW_PASSWORD, "accept_terms": true});
+    let (status, opened) = app
+        .send_json(&participant, "POST", "/api/v1/portal/activation", body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    let sign_in = opened["sign_in"].as_str().unwrap().to_owned();
+    assert!(
+        app.html(&participant, "/portal")
+            .await
+            .contains("href=\"/portal/two-factor\"")
+    );
+
+    let step = fresh_step().await;
+    let csrf = app.csrf(&participant, "/portal/two-factor").await;
+    let started = participant
+        .post(app.url("/portal/two-factor/start"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.headers()["location"], "/portal/two-factor");
+    let secret = secret_on(&app.html(&participant, "/portal/two-factor").await);
+    let confirmed = participant
+        .post(app.url("/portal/two-factor/confirm"))
+        .form(&[("csrf", csrf.as_str()), ("code", &code_at(&secret, step - 1))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    assert_eq!(confirmed.text().await.unwrap().matches("<li><code>").count(), 10);
+
+    // The portal's sign-in leads to the same code step, then back into the portal.
+    let client = TestApp::client();
+    let csrf = app.csrf(&client, "/portal/sign-in").await;
+    let response = client
+        .post(app.url("/portal/sign-in"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", &sign_in),
+            ("password", NEW_PASSWORD),
+            ("next", "/portal/plans"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/login/two-factor");
+    assert_eq!(
+        client.get(app.url("/portal")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    let (status, location) = code_step(&app, &client, &code_at(&secret, step)).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/portal/plans"));
+    assert_eq!(
+        client.get(app.url("/portal")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    // Lost phone and codes: the coach ends the access and invites again; the new opening resets it.
+    let path = format!("/api/v1/participants/{person}/portal");
+    assert_eq!(
+        app.send_json(&coach, "DELETE", &path, json!({})).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let code = code_for(&app, &coach, &person).await;
+    let body = json!({"code": code, "password": NEW_PASSWORD, "accept_terms": true});
+    assert_eq!(
+        app.send_json(&TestApp::client(), "POST", "/api/v1/portal/activation", body)
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let body = json!({"email": sign_in, "password": NEW_PASSWORD});
+    assert_eq!(
+        app.send_json(&TestApp::client(), "POST", "/api/v1/sessions", body)
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    assert_eq!(app.audit("two_factor.reset").await.len(), 1);
+}

@@ -312,6 +312,10 @@ fn portal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/portal/download", get(portal::download_page)),
         ("/portal/download.zip", get(portal::download)),
         ("/portal/help", get(portal::help)),
+        ("/portal/two-factor", get(two_factor::portal_show)),
+        ("/portal/two-factor/start", post(two_factor::portal_start)),
+        ("/portal/two-factor/confirm", post(two_factor::portal_confirm)),
+        ("/portal/two-factor/disable", post(two_factor::portal_disable)),
         ("/portal/end", get(portal::end_form).post(portal::end)),
     ]
 }

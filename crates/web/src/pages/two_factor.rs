@@ -5,7 +5,7 @@ use super::auth::{anonymous, safe_next};
 use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
-use crate::identity::{PageCtx, RequestInfo};
+use crate::identity::{PageCtx, PortalCtx, RequestInfo};
 use crate::service::two_factor::{self as service, Status};
 use crate::state::AppState;
 use crate::{cookies, i18n};
@@ -15,16 +15,47 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-#[derive(Template)]
-#[template(path = "two_factor.html")]
-struct SetupTemplate {
-    p: Page,
+/// Where the setup is shown: the staff's account, or the participant's portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Account,
+    Portal,
+}
+
+impl Place {
+    fn base(self) -> &'static str {
+        match self {
+            Place::Account => "/account/two-factor",
+            Place::Portal => "/portal/two-factor",
+        }
+    }
+}
+
+/// What the setup shows, in either layout.
+struct View {
     status: Status,
     /// The QR code of the setup under way, as inline SVG.
     qr: Option<String>,
     form: Form,
     /// Recovery codes just made: shown this once.
     recovery_codes: Vec<String>,
+    /// Where its forms go.
+    base: &'static str,
+    portal: bool,
+}
+
+#[derive(Template)]
+#[template(path = "two_factor.html")]
+struct SetupTemplate {
+    p: Page,
+    v: View,
+}
+
+#[derive(Template)]
+#[template(path = "portal_two_factor.html")]
+struct PortalSetupTemplate {
+    p: Page,
+    v: View,
 }
 
 #[derive(Deserialize, Default)]
@@ -36,12 +67,17 @@ pub struct Notice {
 async fn setup_page(
     state: &AppState,
     ctx: &crate::Ctx,
+    place: Place,
     form: Form,
     recovery_codes: Vec<String>,
     notice: Option<&str>,
 ) -> PageResult {
     let status = service::status(state, ctx).await?;
-    let p = Page::new(ctx, "two-factor-title", "account").with_notice(notice);
+    let p = match place {
+        Place::Account => Page::new(ctx, "two-factor-title", "account"),
+        Place::Portal => Page::new(ctx, "two-factor-title", "portal-two-factor"),
+    }
+    .with_notice(notice);
     let qr = match &status.setting_up {
         Some(setup) => Some(setup.qr_svg(&p.t("two-factor-qr-alt"))?),
         None => None,
@@ -51,14 +87,19 @@ async fn setup_page(
     } else {
         StatusCode::OK
     };
-    let template = SetupTemplate {
-        p,
+    let v = View {
         status,
         qr,
         form,
         recovery_codes,
+        base: place.base(),
+        portal: place == Place::Portal,
     };
-    Ok((code, render(&template)).into_response())
+    let html = match place {
+        Place::Account => render(&SetupTemplate { p, v }),
+        Place::Portal => render(&PortalSetupTemplate { p, v }),
+    };
+    Ok((code, html).into_response())
 }
 
 /// The form's errors, without echoing a code or password.
@@ -66,33 +107,82 @@ fn failed(errors: &onramp_domain::FieldErrors, ctx: &crate::Ctx) -> Form {
     Form::failed(&FormData::new(Vec::new()), errors, ctx.language)
 }
 
+async fn start_in(state: &AppState, ctx: &crate::Ctx, place: Place) -> PageResult {
+    match service::start(state, ctx).await {
+        Ok(_) => Ok(Redirect::to(place.base()).into_response()),
+        Err(AppError::Invalid(errors)) => setup_page(state, ctx, place, failed(&errors, ctx), Vec::new(), None).await,
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn confirm_in(state: &AppState, ctx: &crate::Ctx, place: Place, data: &FormData) -> PageResult {
+    match service::confirm(state, ctx, data.get("code")).await {
+        Ok(codes) => setup_page(state, ctx, place, Form::empty(), codes, None).await,
+        Err(AppError::Invalid(errors)) => setup_page(state, ctx, place, failed(&errors, ctx), Vec::new(), None).await,
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn disable_in(state: &AppState, ctx: &crate::Ctx, place: Place, data: &FormData) -> PageResult {
+    match service::disable(state, ctx, data.get("code"), data.get("password")).await {
+        Ok(()) => Ok(see_other(place.base(), "two-factor-off")),
+        Err(AppError::Invalid(errors)) => setup_page(state, ctx, place, failed(&errors, ctx), Vec::new(), None).await,
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// `/account/two-factor`
 pub async fn show(State(state): State<AppState>, PageCtx(ctx): PageCtx, Query(q): Query<Notice>) -> PageResult {
-    setup_page(&state, &ctx, Form::empty(), Vec::new(), q.notice.as_deref()).await
+    setup_page(
+        &state,
+        &ctx,
+        Place::Account,
+        Form::empty(),
+        Vec::new(),
+        q.notice.as_deref(),
+    )
+    .await
 }
 
 pub async fn start(State(state): State<AppState>, PageCtx(ctx): PageCtx) -> PageResult {
-    match service::start(&state, &ctx).await {
-        Ok(_) => Ok(Redirect::to("/account/two-factor").into_response()),
-        Err(AppError::Invalid(errors)) => setup_page(&state, &ctx, failed(&errors, &ctx), Vec::new(), None).await,
-        Err(error) => Err(error.into()),
-    }
+    start_in(&state, &ctx, Place::Account).await
 }
 
 pub async fn confirm(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
-    match service::confirm(&state, &ctx, data.get("code")).await {
-        Ok(codes) => setup_page(&state, &ctx, Form::empty(), codes, None).await,
-        Err(AppError::Invalid(errors)) => setup_page(&state, &ctx, failed(&errors, &ctx), Vec::new(), None).await,
-        Err(error) => Err(error.into()),
-    }
+    confirm_in(&state, &ctx, Place::Account, &data).await
 }
 
 pub async fn disable(State(state): State<AppState>, PageCtx(ctx): PageCtx, data: FormData) -> PageResult {
-    match service::disable(&state, &ctx, data.get("code"), data.get("password")).await {
-        Ok(()) => Ok(see_other("/account/two-factor", "two-factor-off")),
-        Err(AppError::Invalid(errors)) => setup_page(&state, &ctx, failed(&errors, &ctx), Vec::new(), None).await,
-        Err(error) => Err(error.into()),
-    }
+    disable_in(&state, &ctx, Place::Account, &data).await
+}
+
+/// `/portal/two-factor`: a participant turns it on for themselves (docs/portal.md).
+pub async fn portal_show(
+    State(state): State<AppState>,
+    PortalCtx(ctx): PortalCtx,
+    Query(q): Query<Notice>,
+) -> PageResult {
+    setup_page(
+        &state,
+        &ctx,
+        Place::Portal,
+        Form::empty(),
+        Vec::new(),
+        q.notice.as_deref(),
+    )
+    .await
+}
+
+pub async fn portal_start(State(state): State<AppState>, PortalCtx(ctx): PortalCtx) -> PageResult {
+    start_in(&state, &ctx, Place::Portal).await
+}
+
+pub async fn portal_confirm(State(state): State<AppState>, PortalCtx(ctx): PortalCtx, data: FormData) -> PageResult {
+    confirm_in(&state, &ctx, Place::Portal, &data).await
+}
+
+pub async fn portal_disable(State(state): State<AppState>, PortalCtx(ctx): PortalCtx, data: FormData) -> PageResult {
+    disable_in(&state, &ctx, Place::Portal, &data).await
 }
 
 #[derive(Template)]
