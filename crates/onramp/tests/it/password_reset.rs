@@ -189,7 +189,7 @@ async fn an_expired_link_is_refused() {
 }
 
 #[tokio::test]
-async fn the_api_resets_too_and_requests_are_throttled_per_address() {
+async fn the_api_resets_too_and_requests_are_throttled_per_address_and_client() {
     let sink = MailSink::start();
     let app = spawn(&sink, Some(PUBLIC_URL)).await;
     let client = TestApp::client();
@@ -238,6 +238,20 @@ async fn the_api_resets_too_and_requests_are_throttled_per_address() {
         assert_eq!(
             app.send_json(&client, "POST", "/api/v1/password-resets", body).await.0,
             expected
+        );
+    }
+    // Per client: 20 requests in the window, whatever the addresses (8 so far).
+    for i in 0..13 {
+        let body = json!({"email": format!("someone.{i}@nowhere.example")});
+        let expected = if i < 12 {
+            StatusCode::ACCEPTED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(
+            app.send_json(&client, "POST", "/api/v1/password-resets", body).await.0,
+            expected,
+            "request {i}"
         );
     }
 }
