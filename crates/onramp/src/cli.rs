@@ -228,6 +228,13 @@ pub struct ServeArgs {
     /// without it there is no /metrics.
     #[arg(long, env = "ONRAMP_METRICS_TOKEN")]
     pub metrics_token: Option<String>,
+    /// Staff who can read participant data must set up two-factor sign-in (docs/security.md).
+    #[arg(long, env = "ONRAMP_REQUIRE_TWO_FACTOR")]
+    pub require_two_factor: bool,
+    /// The address users reach onramp at (https://onramp.example.org), for links in e-mail such as
+    /// password reset; never taken from a request's Host header.
+    #[arg(long, env = "ONRAMP_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// The video meeting service online group sessions link to (e.g. your own Jitsi Meet).
     #[arg(long, env = "ONRAMP_MEETING_URL", default_value = onramp_web::DEFAULT_MEETING_URL)]
     pub meeting_url: String,
@@ -530,6 +537,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
             header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
             trusted_proxies: args.trusted_proxies,
             metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
+            require_two_factor: args.require_two_factor,
+            public_url: onramp_web::state::public_url(args.public_url.as_deref()).map_err(anyhow::Error::msg)?,
         }),
     };
     onramp_web::serve(listener, state)

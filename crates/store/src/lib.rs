@@ -30,6 +30,7 @@ pub mod monitoring;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
+pub mod password_resets;
 pub mod passwords;
 pub mod plans;
 pub mod portal;
@@ -44,6 +45,7 @@ pub mod studies;
 pub mod throttle;
 pub mod tokens;
 pub mod trajectories;
+pub mod two_factor;
 pub mod users;
 pub mod worklist;
 

@@ -27,6 +27,12 @@ pub struct Config {
     /// The bearer token a Prometheus server scrapes `/metrics` with; without it there is no
     /// `/metrics` (docs/operations.md).
     pub metrics_token: Option<String>,
+    /// Staff who can read participant data must enrol a second factor before anything else
+    /// (`--require-two-factor`, docs/security.md).
+    pub require_two_factor: bool,
+    /// Where users reach onramp, without a trailing `/`: links in e-mail start with it. Without
+    /// it, there is no password reset by e-mail.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -39,8 +45,26 @@ impl Default for Config {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            require_two_factor: false,
+            public_url: None,
         }
     }
+}
+
+/// The public URL as configured: an absolute `http(s)://` URL, kept without its trailing `/`;
+/// an empty value is none.
+pub fn public_url(value: Option<&str>) -> Result<Option<String>, String> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or("the public URL must start with https:// or http://")?;
+    if rest.is_empty() || rest.starts_with('/') || value.contains(['?', '#', ' ']) {
+        return Err("the public URL must be like https://onramp.example.org".into());
+    }
+    Ok(Some(value.trim_end_matches('/').to_owned()))
 }
 
 /// The time a client has to send a request's headers, unless the operator chooses another

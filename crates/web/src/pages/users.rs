@@ -90,6 +90,8 @@ struct FormTemplate {
     regions: Options,
     /// `None` for a new account.
     id: Option<Uuid>,
+    /// Whether the account has two-factor sign-in on (an administrator may reset it).
+    two_factor: bool,
 }
 
 async fn form_page(
@@ -122,7 +124,12 @@ async fn form_page(
     } else {
         StatusCode::OK
     };
+    let two_factor = match id {
+        Some(id) => crate::service::two_factor::is_enrolled(state, id).await?,
+        None => false,
+    };
     let template = FormTemplate {
+        two_factor,
         roles: role_options(&p),
         languages: Language::ALL
             .iter()
@@ -277,4 +284,15 @@ pub async fn reset_password(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// Turns the account's second factor off (a lost phone): audited.
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = path_id(&id)?;
+    crate::service::two_factor::reset(&state, &ctx, id).await?;
+    Ok(see_other(&format!("/users/{id}"), "two-factor-reset"))
 }
