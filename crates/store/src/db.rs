@@ -254,7 +254,10 @@ impl Db {
     /// that must go with others (a change and its audit entry), use [`Db::begin`].
     pub async fn write_alone(&self) -> Result<Conn> {
         Ok(match self {
-            Db::Sqlite { writer, .. } => Conn::Sqlite(writer.acquire().await?),
+            Db::Sqlite { writer, groups, .. } => {
+                groups.close_open().await;
+                Conn::Sqlite(writer.acquire().await?)
+            }
             Db::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
         })
     }
@@ -286,7 +289,14 @@ impl Db {
     /// spilling to a file, as when a migration builds an index over millions of rows.
     pub async fn begin_bulk(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite { writer, bulk_left, .. } => {
+            Db::Sqlite {
+                writer,
+                bulk_left,
+                groups,
+                ..
+            } => {
+                // A transaction of its own: the group of the moment is committed first.
+                groups.close_open().await;
                 let tx = writer.begin_with("PRAGMA temp_store = MEMORY; BEGIN").await?;
                 // Set once the writer is held: a transaction that begins later finds it and resets.
                 bulk_left.store(true, Ordering::Release);
@@ -299,7 +309,8 @@ impl Db {
     /// Refreshes the planner's statistics (and on PostgreSQL the visibility map), as after a bulk load.
     pub async fn analyze(&self) -> Result<()> {
         match self {
-            Db::Sqlite { writer, .. } => {
+            Db::Sqlite { writer, groups, .. } => {
+                groups.close_open().await;
                 // Row counts only (sqlite_stat1): with the value samples of sqlite_stat4, SQLite
                 // compiles a statement again whenever its bound values change, which cost 17% of
                 // the server's time under load (docs/benchmarks.md).
@@ -326,7 +337,10 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { writer, reader, .. } => {
+            Db::Sqlite {
+                writer, reader, groups, ..
+            } => {
+                groups.close_open().await;
                 reader.close().await;
                 writer.close().await;
             }

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{Mutex, OwnedMutexGuard, watch};
+use tokio::sync::{Mutex, OwnedMutexGuard, oneshot, watch};
 
 /// A group is committed once it holds this many members ...
 pub const MAX_MEMBERS: usize = 64;
@@ -122,27 +122,57 @@ impl Groups {
             None => turn.await,
         };
         drop(waiting);
-        self.settle(&mut guard).await;
-        if guard.conn.is_none() {
+        // The group's state changes in a task of its own, which a request that gives up (a
+        // client gone, a timeout) cannot stop half-way; its member is then dropped as abandoned.
+        let groups = self.clone();
+        let (answer, answered) = oneshot::channel();
+        tokio::spawn(async move {
+            let ready = groups.prepare(&mut guard, limit).await;
+            let member = ready.map(|ready| {
+                ready.then(|| Member {
+                    guard: Some(guard),
+                    groups: groups.clone(),
+                })
+            });
+            // Unanswered, the member is dropped here: undone and its group closed.
+            let _ = answer.send(member);
+        });
+        answered.await.map_err(|_| gone())?
+    }
+
+    /// Undoes an abandoned member, opens a group when none is open (false when `limit` passes
+    /// first), and starts the member's savepoint.
+    async fn prepare(&self, state: &mut State, limit: Option<Duration>) -> Result<bool> {
+        self.settle(state).await;
+        if state.conn.is_none() {
             let acquire = self.writer.acquire();
             let conn = match limit {
                 Some(limit) => match tokio::time::timeout(limit, acquire).await {
                     Ok(conn) => conn?,
-                    Err(_) => return Ok(None),
+                    Err(_) => return Ok(false),
                 },
                 None => acquire.await?,
             };
-            self.open(&mut guard, conn).await?;
+            self.open(state, conn).await?;
         }
-        let conn = guard.conn.as_mut().expect("an open group");
+        let conn = state.conn.as_mut().expect("an open group");
         if let Err(error) = exec(conn, "SAVEPOINT member").await {
-            self.end(&mut guard, false).await;
+            self.end(state, false).await;
             return Err(error);
         }
-        Ok(Some(Member {
-            guard: Some(guard),
-            groups: self.clone(),
-        }))
+        Ok(true)
+    }
+
+    /// Ends the open group, if any, so that the writer is free for a transaction of its own (a
+    /// bulk load) or a statement outside any (`Db::write_alone`).
+    pub async fn close_open(&self) {
+        let groups = self.clone();
+        let closing = tokio::spawn(async move {
+            let mut guard = groups.state.clone().lock_owned().await;
+            groups.settle(&mut guard).await;
+            groups.end(&mut guard, true).await;
+        });
+        let _ = closing.await;
     }
 
     async fn open(&self, state: &mut State, mut conn: PoolConnection<Sqlite>) -> Result<()> {
@@ -153,7 +183,13 @@ impl Groups {
         } else {
             "BEGIN"
         };
-        if let Err(error) = exec(&mut conn, begin).await {
+        let mut begun = exec(&mut conn, begin).await;
+        if begun.is_err() {
+            // A connection left inside a transaction (a task stopped by a panic) is rolled back first.
+            let _ = exec(&mut conn, "ROLLBACK").await;
+            begun = exec(&mut conn, begin).await;
+        }
+        if let Err(error) = begun {
             if reset {
                 self.bulk_left.store(true, Ordering::Release);
             }
@@ -208,11 +244,15 @@ impl Groups {
             }
             if tokio::time::timeout(NUDGE, ended.changed()).await.is_err() {
                 // Nobody closed it: whoever was counted as waiting gave up. Close it here.
-                let mut guard = self.state.clone().lock_owned().await;
-                if guard.group == group && guard.conn.is_some() {
-                    self.settle(&mut guard).await;
-                    self.end(&mut guard, true).await;
-                }
+                let groups = self.clone();
+                let closing = tokio::spawn(async move {
+                    let mut guard = groups.state.clone().lock_owned().await;
+                    if guard.group == group && guard.conn.is_some() {
+                        groups.settle(&mut guard).await;
+                        groups.end(&mut guard, true).await;
+                    }
+                });
+                closing.await.map_err(|_| gone())?;
             }
         }
         // Kept: every member of a failed group reads it (failures are rare, the set stays small).
@@ -235,23 +275,39 @@ impl Member {
 
     /// Keeps the member's work and returns once its group is on disk.
     pub async fn commit(mut self) -> Result<()> {
-        let mut guard = self.guard.take().expect("a member commits once");
+        let guard = self.guard.take().expect("a member commits once");
         let groups = self.groups.clone();
         let group = guard.group;
+        // In a task of its own, as in `begin`: a request that gives up now still leaves the
+        // group as it should be.
+        let releasing = tokio::spawn(groups.clone().release(guard));
+        releasing.await.map_err(|_| gone())??;
+        groups.ended(group).await
+    }
+}
+
+impl Groups {
+    /// Releases a member's savepoint into its group, and commits the group when nobody else
+    /// waits for the writer or the group is full or old enough.
+    async fn release(self, mut guard: OwnedMutexGuard<State>) -> Result<()> {
         let conn = guard.conn.as_mut().expect("a member holds its open group");
         if let Err(error) = exec(conn, "RELEASE member").await {
             guard.abandoned = true;
-            groups.settle(&mut guard).await;
+            self.settle(&mut guard).await;
             return Err(error);
         }
         guard.members += 1;
-        let last = groups.waiting.load(Ordering::Acquire) == 0;
+        let last = self.waiting.load(Ordering::Acquire) == 0;
         if last || guard.members >= MAX_MEMBERS || guard.opened.elapsed() >= MAX_OPEN {
-            groups.end(&mut guard, true).await;
+            self.end(&mut guard, true).await;
         }
-        drop(guard);
-        groups.ended(group).await
+        Ok(())
     }
+}
+
+/// A task that changes a group's state stopped without finishing (a panic).
+fn gone() -> StoreError {
+    StoreError::Database(sqlx::Error::Protocol("the writer's group commit stopped".into()))
 }
 
 impl Drop for Member {
