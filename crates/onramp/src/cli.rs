@@ -233,6 +233,8 @@ pub struct ServeArgs {
     #[arg(long, env = "ONRAMP_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value_t = onramp_web::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_read_timeout: u64,
+    #[command(flatten)]
+    pub sso: crate::sso_args::SsoArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -477,6 +479,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     tracing::info!(addr = %args.addr, "onramp is serving on http://{}", args.addr);
+    let (sso, password_sign_in) = args.sso.providers()?;
+    crate::sso_args::warm_up(&sso);
     let state = AppState {
         db,
         config: Arc::new(Config {
@@ -490,6 +494,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
             header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
             trusted_proxies: args.trusted_proxies,
             metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
+            sso,
+            password_sign_in,
         }),
     };
     onramp_web::serve(listener, state)

@@ -59,6 +59,7 @@ mod programmes;
 mod regions;
 mod retention;
 mod sessions;
+mod sso;
 mod studies;
 mod trajectories;
 mod users;
@@ -236,6 +237,10 @@ fn staff_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/users/new", get(users::new).post(users::create)),
         ("/users/{id}", get(users::edit).post(users::update)),
         ("/users/{id}/password", post(users::reset_password)),
+        ("/users/{id}/sign-on/{provider}/unbind", post(sso::unbind)),
+        // Single sign-on: staff only (a participant's account never reaches these).
+        ("/sign-in/oidc/{provider}", post(sso::start)),
+        ("/sign-in/oidc/{provider}/callback", get(sso::callback)),
         ("/audit", get(audit::list)),
         ("/retention", get(retention::list)),
         ("/retention/{id}/hold", post(retention::hold)),

@@ -90,6 +90,8 @@ struct FormTemplate {
     regions: Options,
     /// `None` for a new account.
     id: Option<Uuid>,
+    /// The single sign-on providers: short name, name, and whether the account is bound there.
+    sign_ons: Vec<(String, String, bool)>,
 }
 
 async fn form_page(
@@ -122,7 +124,12 @@ async fn form_page(
     } else {
         StatusCode::OK
     };
+    let sign_ons = match id {
+        Some(id) => crate::service::sso::bindings(state, ctx, id).await?,
+        None => Vec::new(),
+    };
     let template = FormTemplate {
+        sign_ons,
         roles: role_options(&p),
         languages: Language::ALL
             .iter()

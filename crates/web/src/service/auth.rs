@@ -7,7 +7,7 @@ use onramp_domain::FieldErrors;
 use onramp_domain::identity::Email;
 use onramp_store::audit::{self, Event};
 use onramp_store::users::User;
-use onramp_store::{passwords, sessions, throttle, users};
+use onramp_store::{Tx, passwords, sessions, throttle, users};
 
 /// Checks the credentials and starts a session; returns the user and the session cookie value.
 /// Unknown e-mail, wrong password and a disabled account are refused alike.
@@ -49,14 +49,12 @@ pub async fn sign_in(
     let matches = super::verify_password(password.to_owned(), hash).await?;
     let mut tx = state.db.begin().await?;
     match user.filter(|_| matches) {
+        Some(user) if user.role.is_staff() && !state.config.password_sign_in => {
+            drop(tx);
+            Err(AppError::BadRequest("password-sign-in-off"))
+        }
         Some(user) => {
-            throttle::record(&mut tx, &email, &info.address, true).await?;
-            let token = sessions::create(&mut tx, user.id).await?;
-            let who = audit::Who {
-                user_id: Some(user.id),
-                ..who
-            };
-            audit::record(&mut tx, &who, Event::new("login.success", "user", user.id)).await?;
+            let token = start_session(&mut tx, &user, who, Event::new("login.success", "user", user.id)).await?;
             tx.commit().await?;
             crate::metrics::sign_in("success");
             Ok((user, token))
@@ -69,6 +67,20 @@ pub async fn sign_in(
             Err(AppError::BadCredentials)
         }
     }
+}
+
+/// Starts a session for a user whose sign-in succeeded, however they signed in: the attempt
+/// counted as a success for the throttle, the session, and `event` in the audit log as theirs.
+/// Returns the session cookie's value; the caller commits.
+pub async fn start_session(tx: &mut Tx, user: &User, who: audit::Who, event: Event<'_>) -> Result<String, AppError> {
+    throttle::record(tx, &user.email, who.address.as_deref().unwrap_or_default(), true).await?;
+    let token = sessions::create(tx, user.id).await?;
+    let who = audit::Who {
+        user_id: Some(user.id),
+        ..who
+    };
+    audit::record(tx, &who, event).await?;
+    Ok(token)
 }
 
 pub async fn sign_out(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {

@@ -53,6 +53,7 @@ pub mod programmes;
 pub mod regions;
 pub mod research;
 pub mod retention;
+pub mod sso;
 pub mod studies;
 pub mod trajectories;
 pub mod users;

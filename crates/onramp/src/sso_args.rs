@@ -1,0 +1,92 @@
+//! The options of single sign-on (docs/security.md "Single sign-on (OpenID Connect)").
+
+use anyhow::{Result, anyhow};
+use clap::{Args, ValueEnum};
+use onramp_web::sso::{Provider, Settings};
+
+/// The short name of the one provider configured on the command line, in its paths
+/// (`/sign-in/oidc/oidc/callback`); more providers would each get their own.
+pub const PROVIDER_KEY: &str = "oidc";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Args)]
+pub struct SsoArgs {
+    /// The OpenID Connect provider staff may sign in with, by its issuer URL (e.g.
+    /// https://login.microsoftonline.com/TENANT/v2.0 or https://keycloak.example.org/realms/gtb).
+    #[arg(long, env = "ONRAMP_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret", "public_url"])]
+    pub oidc_issuer: Option<String>,
+    /// onramp's client id at the provider.
+    #[arg(long, env = "ONRAMP_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// onramp's client secret at the provider.
+    #[arg(
+        long,
+        env = "ONRAMP_OIDC_CLIENT_SECRET",
+        requires = "oidc_issuer",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// What the sign-in button calls the provider: "Sign in with NAME".
+    #[arg(long, env = "ONRAMP_OIDC_NAME", default_value = "single sign-on")]
+    pub oidc_name: String,
+    /// onramp's address as browsers reach it (e.g. https://onramp.example.org): the provider sends
+    /// them back to PUBLIC_URL/sign-in/oidc/oidc/callback, which is registered with it.
+    #[arg(long, env = "ONRAMP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Whether staff may sign in with a password; `off` leaves single sign-on only (the
+    /// participants' portal is not affected).
+    #[arg(long, env = "ONRAMP_PASSWORD_SIGN_IN", value_enum, default_value = "on")]
+    pub password_sign_in: OnOff,
+}
+
+impl SsoArgs {
+    /// The providers configured, and whether staff may sign in with a password.
+    pub fn providers(&self) -> Result<(Vec<Provider>, bool)> {
+        let password = self.password_sign_in == OnOff::On;
+        let Some(issuer) = &self.oidc_issuer else {
+            if !password {
+                return Err(anyhow!(
+                    "--password-sign-in off needs a single sign-on provider (--oidc-issuer), or nobody on the staff could sign in"
+                ));
+            }
+            return Ok((Vec::new(), password));
+        };
+        let settings = Settings {
+            key: PROVIDER_KEY.to_owned(),
+            name: self.oidc_name.clone(),
+            issuer: issuer.clone(),
+            client_id: self.oidc_client_id.clone().unwrap_or_default(),
+            client_secret: self.oidc_client_secret.clone().unwrap_or_default(),
+            public_url: self.public_url.clone().unwrap_or_default(),
+        };
+        let provider = Provider::new(settings).map_err(anyhow::Error::msg)?;
+        Ok((vec![provider], password))
+    }
+}
+
+/// Discovers each provider's metadata in the background at start-up, saying in the log whether
+/// it answered: a provider down now fails its sign-ins with a clear page until it answers, and
+/// stops nobody signing in otherwise.
+pub fn warm_up(providers: &[Provider]) {
+    for provider in providers.iter().cloned() {
+        tokio::spawn(async move {
+            match provider.metadata(false).await {
+                Ok(_) => tracing::info!(
+                    issuer = provider.issuer(),
+                    redirect_uri = provider.redirect_uri(),
+                    "single sign-on provider discovered"
+                ),
+                Err(error) => tracing::warn!(
+                    issuer = provider.issuer(),
+                    %error,
+                    "single sign-on provider not reachable; sign-ins through it fail until it is"
+                ),
+            }
+        });
+    }
+}
