@@ -73,7 +73,8 @@ impl SsoArgs {
 /// it answered: a provider down now fails its sign-ins with a clear page until it answers, and
 /// stops nobody signing in otherwise.
 pub fn warm_up(providers: &[Provider]) {
-    for provider in providers.iter().cloned() {
+    for provider in providers {
+        let provider = provider.clone();
         tokio::spawn(async move {
             match provider.metadata(false).await {
                 Ok(_) => tracing::info!(

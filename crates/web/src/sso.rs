@@ -53,8 +53,11 @@ pub struct Provider {
     issuer: IssuerUrl,
     redirect: RedirectUrl,
     http: Http,
-    metadata: Arc<RwLock<Option<(Instant, Arc<ProviderMetadataWithLogout>)>>>,
+    metadata: Arc<RwLock<Option<Discovered>>>,
 }
+
+/// The metadata discovered, and when.
+type Discovered = (Instant, Arc<ProviderMetadataWithLogout>);
 
 impl std::fmt::Debug for Provider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -129,10 +132,11 @@ impl Provider {
 
     /// The provider's metadata: kept, or discovered now (`fresh` discovers it in any case).
     pub async fn metadata(&self, fresh: bool) -> Result<Arc<ProviderMetadataWithLogout>, SsoError> {
-        if !fresh && let Some((at, metadata)) = self.metadata.read().await.as_ref() {
-            if at.elapsed() < METADATA_TTL {
-                return Ok(metadata.clone());
-            }
+        if !fresh
+            && let Some((at, metadata)) = self.metadata.read().await.as_ref()
+            && at.elapsed() < METADATA_TTL
+        {
+            return Ok(metadata.clone());
         }
         let discovered = ProviderMetadataWithLogout::discover_async(self.issuer.clone(), &self.http)
             .await
