@@ -91,3 +91,48 @@ pub fn warm_up(providers: &[Provider]) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn serve(args: &[&str]) -> Result<super::SsoArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["onramp", "serve"].iter().chain(args))?;
+        match cli.command {
+            Command::Serve(serve) => Ok(serve.sso),
+            _ => unreachable!("serve"),
+        }
+    }
+
+    #[test]
+    fn a_provider_needs_its_client_and_onramps_address() {
+        assert!(serve(&["--oidc-issuer", "https://id.example.org"]).is_err());
+        let full = [
+            "--oidc-issuer",
+            "https://id.example.org/realms/gtb",
+            "--oidc-client-id",
+            "onramp",
+            "--oidc-client-secret",
+            "s",
+            "--public-url",
+            "https://onramp.example.org/",
+        ];
+        let sso = serve(&full).expect("all given");
+        let (providers, password) = sso.providers().expect("a provider");
+        assert!(password);
+        assert_eq!(
+            providers[0].redirect_uri(),
+            "https://onramp.example.org/sign-in/oidc/oidc/callback"
+        );
+        assert_eq!(providers[0].name(), "single sign-on");
+    }
+
+    #[test]
+    fn password_sign_in_off_needs_a_provider() {
+        let sso = serve(&["--password-sign-in", "off"]).expect("parses");
+        let error = sso.providers().err().expect("refused").to_string();
+        assert!(error.contains("--oidc-issuer"), "{error}");
+        assert!(serve(&["--password-sign-in", "maybe"]).is_err());
+    }
+}

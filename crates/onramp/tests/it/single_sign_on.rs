@@ -384,11 +384,16 @@ async fn single_sign_on_refuses_a_wrong_or_replayed_state_and_a_wrong_nonce() {
     assert_eq!(count(&app.db, "SELECT COUNT(*) FROM oidc_pending_logins").await, 0);
     let failures = app.audit("login.failure").await;
     assert_eq!(failures.len(), 4, "{failures:?}");
-    assert!(
+    // Refused for their state (forged, missing, replayed: onramp's own check, before the provider
+    // could refuse a code used twice) and for the ID token (the nonce).
+    let reason = |r: &str| {
+        let r = format!("\"reason\":\"{r}\"");
         failures
             .iter()
-            .any(|e| e.after_json.as_deref().unwrap_or("").contains("id-token"))
-    );
+            .filter(|e| e.after_json.as_deref().unwrap_or("").contains(&r))
+            .count()
+    };
+    assert_eq!((reason("state"), reason("id-token")), (3, 1), "{failures:?}");
 
     // Throttled like password failures: too many from one address, and even a good answer waits.
     let mut tx = app.db.begin().await.expect("a transaction");
@@ -431,4 +436,48 @@ async fn password_sign_in_off_leaves_single_sign_on() {
     let callback = through_provider(&app, &client, "sofie").await;
     assert_eq!(come_back(&client, &callback).await.0, StatusCode::SEE_OTHER);
     assert!(signed_in(&app, &client).await);
+}
+
+#[tokio::test]
+async fn single_sign_on_says_when_the_provider_cannot_be_reached() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let sso = Provider::new(Settings {
+        key: "oidc".into(),
+        name: "GTB account".into(),
+        issuer: format!("http://{nobody}"),
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        public_url: base,
+    })
+    .expect("a provider");
+    let config = Config {
+        sso: vec![sso],
+        ..Config::default()
+    };
+    let app = TestApp::spawn_listening(listener, config).await;
+    let client = browser();
+    let csrf = csrf_in(&app.html(&client, "/login").await);
+    let form = [("csrf", csrf.as_str()), ("next", "/")];
+    let response = client
+        .post(app.url("/sign-in/oidc/oidc"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.text().await.unwrap().contains("cannot be reached just now"));
+    assert_eq!(count(&app.db, "SELECT COUNT(*) FROM oidc_pending_logins").await, 0);
+    let response = client
+        .post(app.url("/sign-in/oidc/elsewhere"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "no such provider");
+    // Password sign-in is not affected.
+    app.browser_as(COACH_LIMBURG).await;
 }
