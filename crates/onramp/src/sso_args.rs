@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn password_sign_in_off_needs_a_provider() {
         let sso = serve(&["--password-sign-in", "off"]).expect("parses");
-        let error = sso.providers().err().expect("refused").to_string();
+        let error = sso.providers().expect_err("refused").to_string();
         assert!(error.contains("--oidc-issuer"), "{error}");
         assert!(serve(&["--password-sign-in", "maybe"]).is_err());
     }

@@ -432,6 +432,7 @@ async fn password_sign_in_off_leaves_single_sign_on() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("password-sign-in-off"));
     assert!(!signed_in(&app, &client).await);
     let callback = through_provider(&app, &client, "sofie").await;
     assert_eq!(come_back(&client, &callback).await.0, StatusCode::SEE_OTHER);
