@@ -107,6 +107,7 @@ for (const language of ["en", "nl", "fr"]) {
   await page.setBypassCSP(true);
   await page.setExtraHTTPHeaders({ "Accept-Language": language });
   await visit(page, "/login", `/login [${language}]`);
+  await visit(page, "/login/forgot", `/login/forgot [${language}]`);
   await context.close();
 }
 
@@ -121,7 +122,7 @@ for (const language of ["en", "nl", "fr"]) {
   const programme = await firstLink(page, "/programmes", "/programmes/", ["/programmes/new"]);
   const operation = await firstLink(page, "/esf", "/esf/", []);
   const paths = ["/", "/organisations", "/organisations/new", organisation, `${organisation}/edit`, "/regions", "/users",
-    "/users/new", user, "/audit", "/account", "/programmes", programme, "/programmes/new", "/caseload", "/import", "/esf", "/studies",
+    "/users/new", user, "/audit", "/account", "/account/two-factor", "/programmes", programme, "/programmes/new", "/caseload", "/import", "/esf", "/studies",
     operation, operation && `${operation}/edit`, operation && `${operation}/missing`, "/cost-benefit", "/monitoring"];
   for (const path of paths.filter(Boolean)) await visit(page, path);
   // Data protection: the search (with a field error), and a file's page of who consulted it.
@@ -348,7 +349,7 @@ async function submitForm(page, selector) {
   console.log(`${home ? "ok  " : "FAIL"}  the code opens the account and lands on the portal's home`);
 
   const ownPlan = plan.replace(/^\/trajectories\/([^/]+)\/plans\/action$/, "/portal/plans/$1/action");
-  const pages = ["/portal", "/portal/plans", ownPlan, "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/end"];
+  const pages = ["/portal", "/portal/plans", ownPlan, "/portal/sessions", "/portal/consents", "/portal/access-log", "/portal/download", "/portal/help", "/portal/two-factor", "/portal/end"];
   for (const language of ["nl", "fr", "en"]) {
     await setLanguage(page, language);
     for (const path of pages) {

@@ -148,6 +148,23 @@ impl Role {
         self != Role::Participant
     }
 
+    /// Whether `--require-two-factor` asks this role for a second factor: every staff role that
+    /// reads data about participants, pseudonymised study data included. Funders see aggregate
+    /// figures only, with small cells hidden, and participants choose for themselves
+    /// (docs/security.md).
+    pub fn needs_second_factor(self) -> bool {
+        match self {
+            Role::Administrator
+            | Role::Coordinator
+            | Role::Coach
+            | Role::CareTeam
+            | Role::PeerExpert
+            | Role::Researcher
+            | Role::DataProtectionOfficer => true,
+            Role::Funder | Role::Participant => false,
+        }
+    }
+
     /// A staff role by its code; `invalid-choice` (with the staff roles) for anything else, the
     /// participant's included.
     pub fn parse_staff(value: &str) -> Result<Role, &'static str> {

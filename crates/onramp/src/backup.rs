@@ -3,9 +3,9 @@
 //! goes only into an empty database, and then checks what it brought back.
 
 use anyhow::{Context, Result, anyhow, bail};
-use onramp_store::Db;
 use onramp_store::backup as store;
 use onramp_store::error::redact_url;
+use onramp_store::{Db, Settings};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,7 +15,7 @@ const PG_ARCHIVE_MAGIC: &[u8] = b"PGDMP";
 
 /// Writes a consistent copy of the database at `url` to `to` while the server goes on. The copy
 /// is first written next to `to` and renamed when complete, so a file at `to` is always whole.
-pub async fn backup(url: &str, reader_cache_mib: u32, to: &Path) -> Result<()> {
+pub async fn backup(url: &str, settings: Settings, to: &Path) -> Result<()> {
     if to.exists() {
         bail!("{} already exists: a backup never overwrites a file", to.display());
     }
@@ -25,13 +25,13 @@ pub async fn backup(url: &str, reader_cache_mib: u32, to: &Path) -> Result<()> {
         if !file.exists() {
             bail!("there is no database at {}", file.display());
         }
-        let db = open(url, reader_cache_mib).await?;
+        let db = open(url, settings).await?;
         store::sqlite_copy(&db, &partial)
             .await
             .with_context(|| format!("cannot write the copy to {}", partial.display()))?;
         db
     } else if is_postgres(url) {
-        let db = open(url, reader_cache_mib).await?;
+        let db = open(url, settings).await?;
         pg_dump(&db, url, &partial).await?;
         db
     } else {
@@ -50,7 +50,7 @@ pub async fn backup(url: &str, reader_cache_mib: u32, to: &Path) -> Result<()> {
 
 /// Brings the backup `from` back into the empty database at `url`, then checks it; fails (after
 /// restoring) when a check fails.
-pub async fn restore(url: &str, reader_cache_mib: u32, from: &Path) -> Result<()> {
+pub async fn restore(url: &str, settings: Settings, from: &Path) -> Result<()> {
     let magic = read_magic(from)?;
     let db = if let Some(file) = store::sqlite_file(url) {
         if !magic.starts_with(SQLITE_MAGIC) {
@@ -58,7 +58,7 @@ pub async fn restore(url: &str, reader_cache_mib: u32, from: &Path) -> Result<()
         }
         refuse_if_not_empty(store::sqlite_file_objects(&file).await?, url)?;
         copy_sqlite_file(from, &file)?;
-        open(url, reader_cache_mib).await?
+        open(url, settings).await?
     } else if is_postgres(url) {
         if !magic.starts_with(PG_ARCHIVE_MAGIC) {
             bail!(
@@ -66,7 +66,7 @@ pub async fn restore(url: &str, reader_cache_mib: u32, from: &Path) -> Result<()
                 from.display()
             );
         }
-        let db = open(url, reader_cache_mib).await?;
+        let db = open(url, settings).await?;
         refuse_if_not_empty(store::postgres_tables(&db).await?, url)?;
         pg_restore(url, from).await?;
         db
@@ -128,8 +128,8 @@ async fn check_migrations(db: &Db) -> Result<bool> {
     Ok(state.is_current())
 }
 
-async fn open(url: &str, reader_cache_mib: u32) -> Result<Db> {
-    Db::connect_with(url, reader_cache_mib)
+async fn open(url: &str, settings: Settings) -> Result<Db> {
+    Db::connect_set(url, settings)
         .await
         .with_context(|| format!("cannot open the database {}", redact_url(url)))
 }

@@ -15,7 +15,7 @@ const BATCH: usize = 10_000;
 /// The application's mix: mostly reads of a file (no images) and list views of twenty people,
 /// then changes with both images of a participant's record, a few sign-ins. The images are as
 /// long as a participant's record.
-fn event(n: usize, participant: Uuid) -> Event<'static> {
+pub(crate) fn event(n: usize, participant: Uuid) -> Event<'static> {
     match n % 10 {
         0..=4 => {
             Event::read("participant.read", "participant", participant, Purpose::FollowUp).for_participant(participant)

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use onramp_domain::FieldErrors;
 use onramp_domain::organisations::{LocationInput, OrganisationInput};
 use onramp_domain::regions::RegionInput;
-use onramp_store::Db;
+use onramp_store::{Db, Durability, Settings};
 use onramp_web::error::AppError;
 use onramp_web::service::users::{UserFields, parse as parse_user};
 use onramp_web::{AppState, Config, Ctx, service};
@@ -31,6 +31,10 @@ pub struct Cli {
           default_value_t = onramp_store::DEFAULT_READER_CACHE_MIB,
           value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub sqlite_reader_cache_mib: u32,
+    /// SQLite only: `full` syncs each commit to disk before acknowledging it; `normal` may lose
+    /// the last commits on a power cut (docs/operations.md "Durability").
+    #[arg(long, env = "ONRAMP_SQLITE_SYNCHRONOUS", global = true, value_enum, default_value_t = Synchronous::Full)]
+    pub sqlite_synchronous: Synchronous,
     /// Log as JSON lines (for log collectors) instead of text.
     #[arg(long, env = "ONRAMP_LOG_JSON", global = true)]
     pub log_json: bool,
@@ -156,6 +160,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// The cost of durable commits on SQLite: WRITERS tasks each commit a change with its audit
+    /// entry for SECONDS, in turns with `synchronous` NORMAL and FULL (ROUNDS of each); prints
+    /// commits per second and latencies of each turn, and the medians' ratio.
+    Durability {
+        #[arg(long, default_value_t = 16)]
+        writers: usize,
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
     /// On a database `onramp generate` filled: caseloads, search, a participant file, and the
     /// dashboard and the cost-benefit for a region and for everything over a year.
     Generated {
@@ -213,6 +228,13 @@ pub struct ServeArgs {
     /// without it there is no /metrics.
     #[arg(long, env = "ONRAMP_METRICS_TOKEN")]
     pub metrics_token: Option<String>,
+    /// Staff who can read participant data must set up two-factor sign-in (docs/security.md).
+    #[arg(long, env = "ONRAMP_REQUIRE_TWO_FACTOR")]
+    pub require_two_factor: bool,
+    /// The address users reach onramp at (https://onramp.example.org), for links in e-mail such as
+    /// password reset; never taken from a request's Host header.
+    #[arg(long, env = "ONRAMP_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// The video meeting service online group sessions link to (e.g. your own Jitsi Meet).
     #[arg(long, env = "ONRAMP_MEETING_URL", default_value = onramp_web::DEFAULT_MEETING_URL)]
     pub meeting_url: String,
@@ -331,8 +353,28 @@ pub fn init_tracing(cli: &Cli) {
     }
 }
 
-async fn open(url: &str, reader_cache_mib: u32) -> Result<Db> {
-    let db = Db::connect_with(url, reader_cache_mib)
+/// The values of `--sqlite-synchronous`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+impl Cli {
+    pub fn settings(&self) -> Settings {
+        let durability = match self.sqlite_synchronous {
+            Synchronous::Full => Durability::Full,
+            Synchronous::Normal => Durability::Normal,
+        };
+        Settings {
+            reader_cache_mib: self.sqlite_reader_cache_mib,
+            durability,
+        }
+    }
+}
+
+async fn open(url: &str, settings: Settings) -> Result<Db> {
+    let db = Db::connect_set(url, settings)
         .await
         .with_context(|| format!("cannot open the database {}", onramp_store::error::redact_url(url)))?;
     db.migrate().await.context("cannot apply the migrations")?;
@@ -341,13 +383,13 @@ async fn open(url: &str, reader_cache_mib: u32) -> Result<Db> {
 
 pub async fn run(cli: Cli) -> Result<()> {
     // A backup leaves the database as it is; a restore needs it empty: neither migrates first.
-    let (url, cache) = (&cli.database_url, cli.sqlite_reader_cache_mib);
+    let (url, cache) = (&cli.database_url, cli.settings());
     match &cli.command {
         Command::Backup { path } => return crate::backup::backup(url, cache, path).await,
         Command::Restore { path } => return crate::backup::restore(url, cache, path).await,
         _ => {}
     }
-    let db = open(&cli.database_url, cli.sqlite_reader_cache_mib).await?;
+    let db = open(&cli.database_url, cache).await?;
     let state = AppState {
         db: db.clone(),
         config: Arc::new(Config::default()),
@@ -367,6 +409,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench(BenchCommand::Research { runs }) => crate::bench::research(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Esf { runs }) => crate::bench_esf::esf(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Ceiling { addr }) => crate::bench::ceiling(addr).await,
+        Command::Bench(BenchCommand::Durability {
+            writers,
+            seconds,
+            rounds,
+        }) => crate::bench_durability::run(url, writers.max(1), seconds.max(1), rounds.max(1)).await,
         Command::Bench(BenchCommand::Audit { entries, runs }) => {
             crate::bench_audit::verify(&db, entries, runs.max(1)).await
         }
@@ -479,7 +526,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     tracing::info!(addr = %args.addr, "onramp is serving on http://{}", args.addr);
-    let (sso, password_sign_in) = args.sso.providers()?;
+    let public_url = onramp_web::state::public_url(args.public_url.as_deref()).map_err(anyhow::Error::msg)?;
+    let (sso, password_sign_in) = args.sso.providers(public_url.as_deref())?;
     crate::sso_args::warm_up(&sso);
     let state = AppState {
         db,
@@ -496,6 +544,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
             metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
             sso,
             password_sign_in,
+            require_two_factor: args.require_two_factor,
+            public_url,
         }),
     };
     onramp_web::serve(listener, state)

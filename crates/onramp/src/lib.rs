@@ -5,6 +5,7 @@ mod backup;
 pub mod bench;
 mod bench_audit;
 mod bench_cost_benefit;
+mod bench_durability;
 mod bench_esf;
 mod bench_memory;
 pub mod cli;

@@ -34,10 +34,6 @@ pub struct SsoArgs {
     /// What the sign-in button calls the provider: "Sign in with NAME".
     #[arg(long, env = "ONRAMP_OIDC_NAME", default_value = "single sign-on")]
     pub oidc_name: String,
-    /// onramp's address as browsers reach it (e.g. https://onramp.example.org): the provider sends
-    /// them back to PUBLIC_URL/sign-in/oidc/oidc/callback, which is registered with it.
-    #[arg(long, env = "ONRAMP_PUBLIC_URL")]
-    pub public_url: Option<String>,
     /// Whether staff may sign in with a password; `off` leaves single sign-on only (the
     /// participants' portal is not affected).
     #[arg(long, env = "ONRAMP_PASSWORD_SIGN_IN", value_enum, default_value = "on")]
@@ -45,8 +41,10 @@ pub struct SsoArgs {
 }
 
 impl SsoArgs {
-    /// The providers configured, and whether staff may sign in with a password.
-    pub fn providers(&self) -> Result<(Vec<Provider>, bool)> {
+    /// The providers configured, and whether staff may sign in with a password. The provider
+    /// sends browsers back to `public_url` (`--public-url`, required with `--oidc-issuer`):
+    /// PUBLIC_URL/sign-in/oidc/oidc/callback, registered with it.
+    pub fn providers(&self, public_url: Option<&str>) -> Result<(Vec<Provider>, bool)> {
         let password = self.password_sign_in == OnOff::On;
         let Some(issuer) = &self.oidc_issuer else {
             if !password {
@@ -62,7 +60,7 @@ impl SsoArgs {
             issuer: issuer.clone(),
             client_id: self.oidc_client_id.clone().unwrap_or_default(),
             client_secret: self.oidc_client_secret.clone().unwrap_or_default(),
-            public_url: self.public_url.clone().unwrap_or_default(),
+            public_url: public_url.unwrap_or_default().to_owned(),
         };
         let provider = Provider::new(settings).map_err(anyhow::Error::msg)?;
         Ok((vec![provider], password))
@@ -119,7 +117,7 @@ mod tests {
             "https://onramp.example.org/",
         ];
         let sso = serve(&full).expect("all given");
-        let (providers, password) = sso.providers().expect("a provider");
+        let (providers, password) = sso.providers(Some("https://onramp.example.org")).expect("a provider");
         assert!(password);
         assert_eq!(
             providers[0].redirect_uri(),
@@ -131,7 +129,7 @@ mod tests {
     #[test]
     fn password_sign_in_off_needs_a_provider() {
         let sso = serve(&["--password-sign-in", "off"]).expect("parses");
-        let error = sso.providers().expect_err("refused").to_string();
+        let error = sso.providers(None).expect_err("refused").to_string();
         assert!(error.contains("--oidc-issuer"), "{error}");
         assert!(serve(&["--password-sign-in", "maybe"]).is_err());
     }

@@ -8,7 +8,7 @@ pub mod sealing;
 
 pub use sealing::{Checkpoint, Part, Report, checkpoint, entries, redact, seal, verify};
 
-use crate::{Access, Result, now, run};
+use crate::{Access, Db, Engine, Result, now, run};
 use chrono::{DateTime, Utc};
 use onramp_domain::identity::Role;
 use onramp_domain::purposes::Purpose;
@@ -104,6 +104,19 @@ impl<'a> Event<'a> {
         self.after = serde_json::to_string(value).ok();
         self
     }
+}
+
+/// Records an entry that goes with no other write (a list view's), durably: on SQLite in a
+/// group commit with the writes of the moment, on PostgreSQL as one statement of its own
+/// (without the round trips of `BEGIN` and `COMMIT`).
+pub async fn record_alone(db: &Db, who: &Who, event: Event<'_>) -> Result<()> {
+    if db.engine() == Engine::Sqlite {
+        let mut tx = db.begin().await?;
+        record(&mut tx, who, event).await?;
+        return tx.commit().await;
+    }
+    let mut conn = db.write_alone().await?;
+    record(&mut conn, who, event).await
 }
 
 pub async fn record(tx: &mut impl Access, who: &Who, event: Event<'_>) -> Result<()> {

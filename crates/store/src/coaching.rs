@@ -1,6 +1,7 @@
 //! Individual coaching contacts and hand-registered hours, and the coach hours
 //! they add up to per partner, location and category.
 
+use crate::cost_benefit::Tie::Shared;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::activities::{CoachingContactInput, ConsultationInput, TimeEntryInput};
@@ -83,7 +84,8 @@ pub async fn record_contact_with_id(
         .bind(place.location_id).bind(place.coach_id).bind(input.on).bind(input.minutes).bind(input.mode.as_str())
         .bind(&input.place).bind(&input.topic).bind(&input.notes).bind(&input.next_step).bind(by).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))?;
-    crate::cost_benefit::add_minutes(tx, place.organisation_id, input.on, input.minutes.into()).await?;
+    let tie = crate::cost_benefit::Tie::Trajectory(input.trajectory_id);
+    crate::cost_benefit::add_minutes(tx, place.organisation_id, tie, input.on, input.minutes.into()).await?;
     let touch = "UPDATE trajectories SET last_contact_on = $1
                  WHERE id = $2 AND (last_contact_on IS NULL OR last_contact_on < $1)";
     run!(tx, c => sqlx::query(touch).bind(input.on).bind(input.trajectory_id).execute(c).await.map(|r| r.rows_affected()))?;
@@ -140,7 +142,7 @@ pub async fn add_time_entry(tx: &mut impl Access, input: &TimeEntryInput, coach_
         .bind(id).bind(coach_id).bind(input.organisation_id).bind(input.location_id).bind(input.on)
         .bind(input.category.as_str()).bind(input.minutes).bind(&input.note).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))?;
-    crate::cost_benefit::add_minutes(tx, input.organisation_id, input.on, input.minutes.into()).await?;
+    crate::cost_benefit::add_minutes(tx, input.organisation_id, Shared, input.on, input.minutes.into()).await?;
     let sql = format!("{SELECT_ENTRY} WHERE e.id = $1");
     run!(tx, c => sqlx::query_as::<_, TimeEntry>(sqlx::AssertSqlSafe(&*sql)).bind(id).fetch_optional(c).await)?
         .ok_or(StoreError::NotFound)
@@ -268,7 +270,7 @@ pub async fn add_consultation(tx: &mut impl Access, input: &ConsultationInput, c
         .bind(id).bind(input.organisation_id).bind(input.location_id).bind(coach_id).bind(input.on)
         .bind(input.minutes).bind(&input.attendees).bind(&input.decisions).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))?;
-    crate::cost_benefit::add_minutes(tx, input.organisation_id, input.on, input.minutes.into()).await?;
+    crate::cost_benefit::add_minutes(tx, input.organisation_id, Shared, input.on, input.minutes.into()).await?;
     let link = "INSERT INTO consultation_participants (consultation_id, participant_id) VALUES ($1, $2)";
     for participant in &input.participant_ids {
         run!(tx, c => sqlx::query(link).bind(id).bind(participant).execute(c).await.map(|r| r.rows_affected()))?;

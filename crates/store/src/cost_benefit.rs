@@ -10,32 +10,70 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// Adds a record's minutes to its partner's day, in the record's transaction.
-pub async fn add_minutes(tx: &mut impl Access, organisation_id: Uuid, on: NaiveDate, minutes: i64) -> Result<()> {
-    let sql = "INSERT INTO coach_minutes (organisation_id, on_date, minutes) VALUES ($1, $2, $3)
-               ON CONFLICT (organisation_id, on_date) DO UPDATE SET minutes = coach_minutes.minutes + excluded.minutes";
-    run!(tx, c => sqlx::query(sql).bind(organisation_id).bind(on).bind(minutes)
+/// Which programme a record's time belongs to.
+#[derive(Debug, Clone, Copy)]
+pub enum Tie {
+    /// A group session's series names its programme.
+    Programme(Uuid),
+    /// A coaching contact belongs to its trajectory's programme.
+    Trajectory(Uuid),
+    /// Presence actions, consultations and hours registered by hand serve all of a partner's
+    /// programmes: kept under the nil id and shared out when read ([`partner_minutes`]).
+    Shared,
+}
+
+/// Adds a record's minutes to its partner's day under its programme, in the record's transaction.
+pub async fn add_minutes(
+    tx: &mut impl Access,
+    organisation_id: Uuid,
+    tie: Tie,
+    on: NaiveDate,
+    minutes: i64,
+) -> Result<()> {
+    const UPSERT: &str = "ON CONFLICT (organisation_id, on_date, programme_id)
+                          DO UPDATE SET minutes = coach_minutes.minutes + excluded.minutes";
+    let (sql, programme) = match tie {
+        Tie::Trajectory(trajectory) => {
+            let sql = format!(
+                "INSERT INTO coach_minutes (organisation_id, on_date, programme_id, minutes)
+                 SELECT $1, $2, programme_id, $3 FROM trajectories WHERE id = $4 {UPSERT}"
+            );
+            (sql, trajectory)
+        }
+        Tie::Programme(programme) => (values_sql(UPSERT), programme),
+        Tie::Shared => (values_sql(UPSERT), Uuid::nil()),
+    };
+    run!(tx, c => sqlx::query(sqlx::AssertSqlSafe(&*sql)).bind(organisation_id).bind(on).bind(minutes).bind(programme)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+fn values_sql(upsert: &str) -> String {
+    format!(
+        "INSERT INTO coach_minutes (organisation_id, on_date, minutes, programme_id) VALUES ($1, $2, $3, $4) {upsert}"
+    )
 }
 
 /// Counts the minutes afresh from the records (after the generator wrote them in bulk).
 pub async fn recount_minutes(tx: &mut impl Access) -> Result<()> {
     run!(tx, c => sqlx::query("DELETE FROM coach_minutes").execute(c).await.map(|r| r.rows_affected()))?;
-    let sql = "INSERT INTO coach_minutes (organisation_id, on_date, minutes)
-        SELECT organisation_id, on_date, SUM(minutes) FROM (
-            SELECT organisation_id, on_date, minutes FROM coaching_contacts
-            UNION ALL SELECT organisation_id, on_date, minutes FROM group_sessions WHERE coach_id IS NOT NULL
-            UNION ALL SELECT organisation_id, on_date, minutes FROM presence_actions
-            UNION ALL SELECT organisation_id, on_date, minutes FROM consultations
-            UNION ALL SELECT organisation_id, on_date, minutes FROM time_entries
-        ) used GROUP BY organisation_id, on_date";
-    run!(tx, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = "INSERT INTO coach_minutes (organisation_id, on_date, programme_id, minutes)
+        SELECT organisation_id, on_date, programme_id, SUM(minutes) FROM (
+            SELECT c.organisation_id, c.on_date, t.programme_id, c.minutes
+                FROM coaching_contacts c JOIN trajectories t ON t.id = c.trajectory_id
+            UNION ALL SELECT g.organisation_id, g.on_date, s.programme_id, g.minutes
+                FROM group_sessions g JOIN session_series s ON s.id = g.series_id WHERE g.coach_id IS NOT NULL
+            UNION ALL SELECT organisation_id, on_date, $1, minutes FROM presence_actions
+            UNION ALL SELECT organisation_id, on_date, $1, minutes FROM consultations
+            UNION ALL SELECT organisation_id, on_date, $1, minutes FROM time_entries
+        ) used GROUP BY organisation_id, on_date, programme_id";
+    run!(tx, c => sqlx::query(sql).bind(Uuid::nil()).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-/// Coach minutes of the scope's partners in the period, per partner (the programme, a location
-/// or a coach does not narrow them: docs/cost-benefit.md).
+/// Coach minutes of the scope's partners in the period, per partner: a programme's own minutes
+/// and its share of the partner's shared minutes (a location or a coach does not narrow them:
+/// docs/cost-benefit.md).
 pub async fn minutes(conn: &mut impl Access, scope: &Scope) -> Result<BTreeMap<Uuid, i64>> {
     Ok(partner_minutes(conn, scope)
         .await?
@@ -45,23 +83,77 @@ pub async fn minutes(conn: &mut impl Access, scope: &Scope) -> Result<BTreeMap<U
 }
 
 /// One partner's coach minutes in a scope and period: the hours behind the costs.
-#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PartnerMinutes {
     pub organisation_id: Uuid,
     pub organisation_name: String,
+    /// What the costs count: `programme` plus `shared_share`.
     pub minutes: i64,
+    /// Minutes of records tied to the scope's programme (to any programme, without one).
+    pub programme: i64,
+    /// The programme's share of the partner's shared minutes: all of them without a programme
+    /// in the scope or when the partner has no tied minutes in the period; else in proportion
+    /// to the programme's part of the partner's tied minutes.
+    pub shared_share: i64,
+    /// The partner's shared minutes in the period (presence, consultations, hours by hand).
+    pub shared: i64,
+    /// The partner's minutes tied to any programme in the period.
+    pub tied: i64,
+}
+
+impl PartnerMinutes {
+    /// Shares the partner's shared minutes out in proportion to tied minutes, rounded half up;
+    /// a partner with no tied minutes in the period gives all of them to the programme, so that
+    /// a funding case never leaves costs out (docs/cost-benefit.md).
+    fn new(row: MinutesRow, programme: Option<Uuid>) -> PartnerMinutes {
+        let (own, shared_share) = match programme {
+            None => (row.tied, row.shared),
+            Some(_) if row.tied == 0 => (0, row.shared),
+            Some(_) => {
+                let share =
+                    (2 * row.shared as i128 * row.programme as i128 + row.tied as i128) / (2 * row.tied as i128);
+                (row.programme, share as i64)
+            }
+        };
+        PartnerMinutes {
+            organisation_id: row.organisation_id,
+            organisation_name: row.organisation_name,
+            minutes: own + shared_share,
+            programme: own,
+            shared_share,
+            shared: row.shared,
+            tied: row.tied,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MinutesRow {
+    organisation_id: Uuid,
+    organisation_name: String,
+    programme: i64,
+    shared: i64,
+    tied: i64,
 }
 
 /// The minutes [`minutes`] sums, with each partner's name, by name.
 pub async fn partner_minutes(conn: &mut impl Access, scope: &Scope) -> Result<Vec<PartnerMinutes>> {
-    let sql = "SELECT m.organisation_id, o.name AS organisation_name, CAST(SUM(m.minutes) AS BIGINT) AS minutes
+    let sql = "SELECT m.organisation_id, o.name AS organisation_name,
+                   CAST(SUM(CASE WHEN m.programme_id = $1 THEN m.minutes ELSE 0 END) AS BIGINT) AS programme,
+                   CAST(SUM(CASE WHEN m.programme_id = $2 THEN m.minutes ELSE 0 END) AS BIGINT) AS shared,
+                   CAST(SUM(CASE WHEN m.programme_id <> $2 THEN m.minutes ELSE 0 END) AS BIGINT) AS tied
                FROM coach_minutes m JOIN organisations o ON o.id = m.organisation_id
-               WHERE m.on_date >= $1 AND m.on_date <= $2
-                 AND ($3 IS NULL OR m.organisation_id = $3) AND ($4 IS NULL OR o.region_id = $4)
+               WHERE m.on_date >= $3 AND m.on_date <= $4
+                 AND ($5 IS NULL OR m.organisation_id = $5) AND ($6 IS NULL OR o.region_id = $6)
                GROUP BY m.organisation_id, o.name ORDER BY o.name, m.organisation_id";
-    Ok(run!(conn, c => sqlx::query_as::<_, PartnerMinutes>(sql)
-        .bind(scope.from).bind(scope.to).bind(scope.organisation_id).bind(scope.region_id)
-        .fetch_all(c).await)?)
+    let rows = run!(conn, c => sqlx::query_as::<_, MinutesRow>(sql)
+        .bind(scope.programme_id.unwrap_or_default()).bind(Uuid::nil()).bind(scope.from).bind(scope.to)
+        .bind(scope.organisation_id).bind(scope.region_id)
+        .fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| PartnerMinutes::new(row, scope.programme_id))
+        .collect())
 }
 
 /// The agreements' ESF and own-share amounts for the period: each agreement's share by the days

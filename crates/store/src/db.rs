@@ -1,5 +1,6 @@
 //! The database handle, its connections and transactions, for both engines.
 
+use crate::group_commit::{Groups, Member};
 use crate::{Result, StoreError};
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::pool::PoolConnection;
@@ -29,6 +30,8 @@ pub enum Db {
         reader: SqlitePool,
         /// Set while the writer may have been left with temporary storage in memory by a bulk load.
         bulk_left: Arc<AtomicBool>,
+        /// Requests' transactions, committed in groups on the writer.
+        groups: Groups,
     },
     Postgres(PgPool),
 }
@@ -52,6 +55,37 @@ pub fn today() -> chrono::NaiveDate {
 /// few thousand index pages (before migration 0022), were slower with 8 MiB (docs/benchmarks.md).
 pub const DEFAULT_READER_CACHE_MIB: u32 = 16;
 
+/// When SQLite's writer counts a commit as done (`--sqlite-synchronous`, docs/operations.md
+/// "Durability"). PostgreSQL's is the server's `synchronous_commit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Each commit is on disk before it is acknowledged (the write-ahead log is synced): a power
+    /// cut or a kernel crash loses nothing acknowledged, as on PostgreSQL.
+    #[default]
+    Full,
+    /// A commit is acknowledged once in the operating system's cache; the log is synced at each
+    /// checkpoint. The process may crash without loss, but a power cut or a kernel crash can drop
+    /// the last transactions, with the audit entries of reads already answered.
+    Normal,
+}
+
+/// How the connections of a database are set up.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// SQLite's readers keep this many MiB of pages each.
+    pub reader_cache_mib: u32,
+    pub durability: Durability,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            reader_cache_mib: DEFAULT_READER_CACHE_MIB,
+            durability: Durability::default(),
+        }
+    }
+}
+
 impl Db {
     /// Opens `sqlite:PATH` (created when missing) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Db> {
@@ -61,11 +95,25 @@ impl Db {
     /// [`Db::connect`], with SQLite's readers keeping `reader_cache_mib` MiB of pages each
     /// (PostgreSQL's cache is the server's: there it does nothing).
     pub async fn connect_with(url: &str, reader_cache_mib: u32) -> Result<Db> {
+        let settings = Settings {
+            reader_cache_mib,
+            ..Settings::default()
+        };
+        Db::connect_set(url, settings).await
+    }
+
+    /// [`Db::connect`] with the operator's settings.
+    pub async fn connect_set(url: &str, settings: Settings) -> Result<Db> {
+        let reader_cache_mib = settings.reader_cache_mib;
         if url.starts_with("sqlite:") {
+            let synchronous = match settings.durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Normal => SqliteSynchronous::Normal,
+            };
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(synchronous)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-65536");
@@ -89,10 +137,12 @@ impl Db {
                 .test_before_acquire(false)
                 .connect_with(options.read_only(true).pragma("cache_size", reader_cache))
                 .await?;
+            let bulk_left = Arc::<AtomicBool>::default();
             Ok(Db::Sqlite {
+                groups: Groups::new(writer.clone(), bulk_left.clone()),
                 writer,
                 reader,
-                bulk_left: Arc::default(),
+                bulk_left,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
@@ -104,6 +154,14 @@ impl Db {
             Ok(Db::Postgres(pool))
         } else {
             Err(StoreError::UnsupportedUrl(crate::error::redact_url(url)))
+        }
+    }
+
+    /// SQLite's group commits so far (`None` on PostgreSQL, which commits each transaction).
+    pub fn group_commits(&self) -> Option<crate::group_commit::Committed> {
+        match self {
+            Db::Sqlite { groups, .. } => Some(groups.committed()),
+            Db::Postgres(_) => None,
         }
     }
 
@@ -170,24 +228,16 @@ impl Db {
         }
     }
 
-    /// A transaction for writes: every multi-row change goes through one. On SQLite, after a bulk
-    /// load, it first sets the writer's temporary storage back to the default (files).
+    /// A transaction for writes: every multi-row change goes through one. On SQLite it is a
+    /// member of a group that commits with one sync to disk (`group_commit`), and `commit`
+    /// returns once the group is on disk.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite { writer, bulk_left, .. } if bulk_left.swap(false, Ordering::AcqRel) => {
-                match writer.begin_with("PRAGMA temp_store = DEFAULT; BEGIN").await {
-                    Ok(tx) => Tx::Sqlite(tx),
-                    Err(error) => {
-                        bulk_left.store(true, Ordering::Release);
-                        return Err(error.into());
-                    }
-                }
-            }
-            Db::Sqlite { writer, .. } => {
+            Db::Sqlite { groups, .. } => {
                 let started = std::time::Instant::now();
-                let tx = writer.begin().await?;
+                let member = groups.begin(None).await?.expect("no limit to wait for");
                 waits::count(Pool::Writes, started);
-                Tx::Sqlite(tx)
+                Tx::Member(member)
             }
             Db::Postgres(pool) => {
                 let started = std::time::Instant::now();
@@ -215,27 +265,7 @@ impl Db {
     /// on the rows they share, a statement that waits longer than `wait` for a lock fails.
     pub async fn begin_within(&self, wait: Duration) -> Result<Option<Tx>> {
         match self {
-            Db::Sqlite { writer, bulk_left, .. } => {
-                let Ok(conn) = tokio::time::timeout(wait, writer.acquire()).await else {
-                    return Ok(None);
-                };
-                // As `begin`: the first transaction after a bulk load resets temporary storage.
-                let reset = bulk_left.swap(false, Ordering::AcqRel);
-                let statement = if reset {
-                    "PRAGMA temp_store = DEFAULT; BEGIN"
-                } else {
-                    "BEGIN"
-                };
-                match Transaction::begin(conn?, Some(sqlx::SqlSafeStr::into_sql_str(statement))).await {
-                    Ok(tx) => Ok(Some(Tx::Sqlite(tx))),
-                    Err(error) => {
-                        if reset {
-                            bulk_left.store(true, Ordering::Release);
-                        }
-                        Err(error.into())
-                    }
-                }
-            }
+            Db::Sqlite { groups, .. } => Ok(groups.begin(Some(wait)).await?.map(Tx::Member)),
             Db::Postgres(pool) => {
                 let Ok(tx) = tokio::time::timeout(wait, pool.begin()).await else {
                     return Ok(None);
@@ -311,7 +341,10 @@ pub enum Conn {
 }
 
 pub enum Tx {
+    /// SQLite's bulk loads: a transaction of their own.
     Sqlite(Transaction<'static, Sqlite>),
+    /// SQLite's other writes: a member of a group commit.
+    Member(Member),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -331,6 +364,7 @@ impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Member(member) => member.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
@@ -372,6 +406,7 @@ impl Access for Tx {
     fn backend(&mut self) -> Backend<'_> {
         match self {
             Tx::Sqlite(t) => Backend::Sqlite(t),
+            Tx::Member(m) => Backend::Sqlite(m.conn()),
             Tx::Postgres(t) => Backend::Postgres(t),
         }
     }

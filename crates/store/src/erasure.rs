@@ -4,6 +4,7 @@
 //! (docs/retention.md, docs/audit.md).
 
 use crate::audit::{self, Part};
+use crate::cost_benefit::Tie;
 use crate::{Access, Result, StoreError, now, run};
 use chrono::{DateTime, NaiveDate, Utc};
 use onramp_domain::erasure::{plan_without_text, scrub, surrogate_birth_date};
@@ -164,7 +165,7 @@ async fn consultations_without(tx: &mut impl Access, id: Uuid, person: &Identifi
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     for (consultation, organisation, on, minutes, attendees, decisions, discussed, in_plans) in rows {
         if leaving && discussed == 1 && in_plans == 0 {
-            crate::cost_benefit::add_minutes(tx, organisation, on, -i64::from(minutes)).await?;
+            crate::cost_benefit::add_minutes(tx, organisation, Tie::Shared, on, -i64::from(minutes)).await?;
             exec(tx, "DELETE FROM consultations WHERE id = $1", consultation).await?;
             continue;
         }
@@ -190,11 +191,12 @@ pub async fn erase(tx: &mut impl Access, id: Uuid) -> Result<Done> {
     let sql = "SELECT COUNT(*) FROM trajectories WHERE participant_id = $1";
     let trajectories: i64 = run!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_one(c).await)?;
     crate::dashboard::counts::forget(tx, id).await?;
-    let sql = "SELECT organisation_id, on_date, SUM(minutes) FROM coaching_contacts WHERE participant_id = $1
-               GROUP BY organisation_id, on_date";
-    let minutes: Vec<(Uuid, NaiveDate, i64)> = run!(tx, c => sqlx::query_as(sql).bind(id).fetch_all(c).await)?;
-    for (organisation, on, used) in minutes {
-        crate::cost_benefit::add_minutes(tx, organisation, on, -used).await?;
+    let sql = "SELECT c.organisation_id, t.programme_id, c.on_date, SUM(c.minutes)
+               FROM coaching_contacts c JOIN trajectories t ON t.id = c.trajectory_id WHERE c.participant_id = $1
+               GROUP BY c.organisation_id, t.programme_id, c.on_date";
+    let minutes: Vec<(Uuid, Uuid, NaiveDate, i64)> = run!(tx, c => sqlx::query_as(sql).bind(id).fetch_all(c).await)?;
+    for (organisation, programme, on, used) in minutes {
+        crate::cost_benefit::add_minutes(tx, organisation, Tie::Programme(programme), on, -used).await?;
     }
     let sql = "SELECT session_id FROM session_enrolments WHERE participant_id = $1";
     let sessions: Vec<Uuid> = run!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_all(c).await)?;

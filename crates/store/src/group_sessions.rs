@@ -108,7 +108,8 @@ pub async fn create_series(
             .execute(c).await.map(|r| r.rows_affected()))?;
         // A session's minutes are coach time when a coach leads it (as the hours view counts them).
         if input.coach_id.is_some() {
-            crate::cost_benefit::add_minutes(tx, input.organisation_id, on_date, input.minutes.into()).await?;
+            let tie = crate::cost_benefit::Tie::Programme(input.programme_id);
+            crate::cost_benefit::add_minutes(tx, input.organisation_id, tie, on_date, input.minutes.into()).await?;
         }
     }
     Ok(series_id)

@@ -22,6 +22,7 @@ pub mod erasure;
 pub mod error;
 pub mod esf;
 pub mod esf_kept;
+pub mod group_commit;
 pub mod group_sessions;
 pub mod icf;
 pub mod identities;
@@ -30,6 +31,7 @@ pub mod monitoring;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
+pub mod password_resets;
 pub mod passwords;
 pub mod plans;
 pub mod portal;
@@ -44,11 +46,15 @@ pub mod studies;
 pub mod throttle;
 pub mod tokens;
 pub mod trajectories;
+pub mod two_factor;
 pub mod users;
 pub mod worklist;
 
 pub(crate) use db::lock_row;
-pub use db::{Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Engine, Pool, PoolUsage, Tx, now, today, waits};
+pub use db::{
+    Access, Backend, Conn, DEFAULT_READER_CACHE_MIB, Db, Durability, Engine, Pool, PoolUsage, Settings, Tx, now, today,
+    waits,
+};
 pub use error::StoreError;
 pub(crate) use error::decode;
 

@@ -66,7 +66,8 @@ pub async fn add(tx: &mut impl Access, input: &PresenceActionInput, led_by: Uuid
         .bind(input.minutes).bind(led_by).bind(input.reached).bind(&input.description).bind(now())
         .execute(c).await.map(|r| r.rows_affected()))
     .map_err(StoreError::taken_as("kind"))?;
-    crate::cost_benefit::add_minutes(tx, input.organisation_id, input.on, input.minutes.into()).await?;
+    let shared = crate::cost_benefit::Tie::Shared;
+    crate::cost_benefit::add_minutes(tx, input.organisation_id, shared, input.on, input.minutes.into()).await?;
     get(tx, id).await?.ok_or(StoreError::NotFound)
 }
 

@@ -10,11 +10,16 @@ use uuid::Uuid;
 
 pub const TOKEN_PREFIX: &str = "onr_";
 
-/// `bytes` random bytes from the OS, base64url-encoded.
-pub fn random_token(bytes: usize) -> String {
+/// `bytes` random bytes from the OS.
+pub fn random_bytes(bytes: usize) -> Vec<u8> {
     let mut buffer = vec![0u8; bytes];
     getrandom::fill(&mut buffer).expect("the operating system provides randomness");
-    URL_SAFE_NO_PAD.encode(buffer)
+    buffer
+}
+
+/// `bytes` random bytes from the OS, base64url-encoded.
+pub fn random_token(bytes: usize) -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes(bytes))
 }
 
 pub fn sha256_hex(value: &str) -> String {

@@ -7,6 +7,8 @@ pub const SESSION: &str = "onramp_session";
 /// Anti-forgery token for forms shown before sign-in (the sign-in form itself).
 pub const FORM_TOKEN: &str = "onramp_form";
 pub const LANGUAGE: &str = "onramp_lang";
+/// A sign-in between the password and the second factor's code (docs/security.md).
+pub const PENDING: &str = "onramp_pending";
 
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

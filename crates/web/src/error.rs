@@ -46,6 +46,9 @@ pub enum AppError {
     TooLarge,
     /// 429: too many failed sign-ins.
     Throttled,
+    /// 403: the deployment requires a second factor and this account has none yet
+    /// (`--require-two-factor`): only setting it up is open.
+    TwoFactorRequired,
     /// 500: our fault; the error and its sources go to the log, not to the client.
     Internal(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
@@ -138,6 +141,12 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
     "not-job-mediation",
     "needs-job-mediation",
     "needs-exit",
+    "wrong-code",
+    "two-factor-on",
+    "two-factor-off",
+    "two-factor-not-started",
+    "code-or-password",
+    "password-reset-off",
 ];
 
 impl AppError {
@@ -185,7 +194,9 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Refused(_) | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::CrossSite | AppError::TwoFactorRequired => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Duplicates(..) | AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -212,6 +223,7 @@ impl AppError {
             AppError::BadRequest(code) | AppError::Malformed { code, .. } => code,
             AppError::TooLarge => "body-too-large",
             AppError::Throttled => "throttled",
+            AppError::TwoFactorRequired => "two-factor-required",
             AppError::Internal(_) => "internal",
         }
     }

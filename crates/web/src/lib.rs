@@ -23,6 +23,7 @@ pub mod sso;
 pub mod state;
 pub mod time;
 mod touch;
+mod two_factor_gate;
 
 #[cfg(test)]
 mod layering;
@@ -55,6 +56,10 @@ pub fn app(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn(security::record_route));
     let router = security::limit_bodies(router)
         .layer(axum::middleware::from_fn(confinement::confine_participants))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            two_factor_gate::require,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), identity::load))
         // Outside the sign-in layers: a scraper shows its own token, not a user's.
         .route("/metrics", axum::routing::get(metrics::scrape))
@@ -141,6 +146,7 @@ fn spawn_housekeeping(db: Db) {
                 let mut tx = db.begin().await?;
                 onramp_store::sessions::purge_expired(&mut tx).await?;
                 onramp_store::throttle::purge_old(&mut tx).await?;
+                onramp_store::password_resets::purge_old(&mut tx).await?;
                 tx.commit().await
             }
             .await;

@@ -33,6 +33,12 @@ pub struct Config {
     /// Whether staff may sign in with a password (`--password-sign-in off` leaves single sign-on
     /// alone); the participants' portal is not affected.
     pub password_sign_in: bool,
+    /// Staff who can read participant data must enrol a second factor before anything else
+    /// (`--require-two-factor`, docs/security.md).
+    pub require_two_factor: bool,
+    /// Where users reach onramp, without a trailing `/`: links in e-mail start with it. Without
+    /// it, there is no password reset by e-mail.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -54,8 +60,26 @@ impl Default for Config {
             metrics_token: None,
             sso: Vec::new(),
             password_sign_in: true,
+            require_two_factor: false,
+            public_url: None,
         }
     }
+}
+
+/// The public URL as configured: an absolute `http(s)://` URL, kept without its trailing `/`;
+/// an empty value is none.
+pub fn public_url(value: Option<&str>) -> Result<Option<String>, String> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or("the public URL must start with https:// or http://")?;
+    if rest.is_empty() || rest.starts_with('/') || value.contains(['?', '#', ' ']) {
+        return Err("the public URL must be like https://onramp.example.org".into());
+    }
+    Ok(Some(value.trim_end_matches('/').to_owned()))
 }
 
 /// The time a client has to send a request's headers, unless the operator chooses another

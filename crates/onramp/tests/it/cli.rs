@@ -369,6 +369,46 @@ async fn the_readers_page_cache_is_set_by_the_operator() {
     assert_eq!(cache_of(default).await, expected);
 }
 
+/// SQLite's writer syncs each commit to disk (`synchronous = FULL`, 2) unless the operator chooses
+/// `--sqlite-synchronous normal` (1); a value that is neither is refused by name. The readers do
+/// not write, so only the writer's setting matters.
+#[tokio::test]
+async fn the_writer_syncs_each_commit_unless_the_operator_chooses_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("durable.sqlite3").display());
+    let (ok, _, err) = onramp(&url, &["--sqlite-synchronous", "sometimes", "migrate"], "");
+    assert!(!ok && err.contains("--sqlite-synchronous"), "{err}");
+    let (ok, _, err) = onramp(&url, &["--sqlite-synchronous", "normal", "migrate"], "");
+    assert!(ok, "{err}");
+
+    let synchronous_of = |db: onramp_store::Db| async move {
+        let mut conn = db.write_alone().await.unwrap();
+        let onramp_store::Backend::Sqlite(c) = onramp_store::Access::backend(&mut conn) else {
+            unreachable!("a SQLite URL")
+        };
+        sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+            .fetch_one(c)
+            .await
+            .unwrap()
+    };
+    let default = onramp_store::Db::connect(&url).await.unwrap();
+    assert_eq!(synchronous_of(default).await, 2, "FULL by default");
+    let settings = |durability| onramp_store::Settings {
+        durability,
+        ..onramp_store::Settings::default()
+    };
+    let normal = onramp_store::Db::connect_set(&url, settings(onramp_store::Durability::Normal))
+        .await
+        .unwrap();
+    assert_eq!(synchronous_of(normal).await, 1, "NORMAL when chosen");
+    // The option reaches the settings the server opens its database with.
+    use clap::Parser;
+    let cli = onramp::cli::Cli::try_parse_from(["onramp", "--sqlite-synchronous", "normal", "migrate"]).unwrap();
+    assert_eq!(cli.settings().durability, onramp_store::Durability::Normal);
+    let cli = onramp::cli::Cli::try_parse_from(["onramp", "migrate"]).unwrap();
+    assert_eq!(cli.settings().durability, onramp_store::Durability::Full);
+}
+
 /// An import's transaction keeps its statement journals (which undo one statement of many rows) in
 /// memory on SQLite, which made the import half as fast again (docs/benchmarks.md). Other writes
 /// keep the default, files, so that a migration's sort of millions of rows spills to disk; so do the

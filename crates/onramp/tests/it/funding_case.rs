@@ -32,15 +32,20 @@ async fn the_funding_case_prints_the_figures_in_each_language() {
         "Bereik en resultaten",
         "Test: half",
         "Wat deze cijfers niet kunnen beweren",
+        // A default source in the reader's language; the administrator's own ("Test: half") as written.
+        "standaard geen",
     ] {
         assert!(nl.contains(expected), "{expected:?} missing from: {nl}");
     }
+    assert!(!nl.contains("none by default"), "an English default source in: {nl}");
     let fr = pdf_text(&get_bytes(&app, &admin, &path("fr")).await.1);
     for expected in [
         "Valeur actuelle nette € 17371,71",
         "rapporte 24,16 euros",
         "jusqu'à € 4530,42 par participant",
         "Prudent",
+        "aucune par défaut",
+        "Test: half",
     ] {
         assert!(fr.contains(expected), "{expected:?} missing from: {fr}");
     }

@@ -32,6 +32,7 @@ portal-home-consents = See or change your consents
 portal-home-access-log = See who looked at your file
 portal-home-download = Download all your data
 portal-home-help = Help and the terms of use
+portal-home-two-factor = Sign in with a code from your phone too (two-factor sign-in)
 portal-consents-title = My consents
 portal-consents-intro = You decide what we may do with your data. You can change this at any time. A change counts from today.
 portal-consents-none = You have not given any consent yet.

@@ -32,6 +32,7 @@ portal-home-consents = Voir ou modifier vos consentements
 portal-home-access-log = Voir qui a consulté votre dossier
 portal-home-download = Télécharger toutes vos données
 portal-home-help = L'aide et les conditions d'utilisation
+portal-home-two-factor = Se connecter aussi avec un code de votre téléphone (connexion en deux étapes)
 portal-consents-title = Mes consentements
 portal-consents-intro = C'est vous qui décidez ce que nous pouvons faire avec vos données. Vous pouvez changer cela à tout moment. Un changement compte à partir d'aujourd'hui.
 portal-consents-none = Vous n'avez encore donné aucun consentement.

@@ -32,6 +32,7 @@ portal-home-consents = Bekijk of wijzig je toestemmingen
 portal-home-access-log = Bekijk wie naar je dossier keek
 portal-home-download = Download al je gegevens
 portal-home-help = Hulp en de gebruiksvoorwaarden
+portal-home-two-factor = Ook aanmelden met een code van je telefoon (aanmelden in twee stappen)
 portal-consents-title = Mijn toestemmingen
 portal-consents-intro = Jij beslist wat we met je gegevens mogen doen. Je kunt dit altijd wijzigen. Een wijziging geldt vanaf vandaag.
 portal-consents-none = Je hebt nog geen toestemming gegeven.

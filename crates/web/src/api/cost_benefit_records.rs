@@ -42,8 +42,13 @@ pub async fn people(
 pub struct PartnerHoursView {
     pub organisation_id: Uuid,
     pub organisation_name: String,
-    /// Two decimals.
+    /// Two decimals: `programme_hours` plus `shared_hours`.
     pub hours: f64,
+    /// Hours of records tied to the programme (contacts of its trajectories, its group sessions).
+    pub programme_hours: f64,
+    /// The programme's share of the partner's hours serving all its programmes (presence actions,
+    /// consultations, hours registered by hand), in proportion to its tied hours.
+    pub shared_hours: f64,
     /// The hourly cost the model valued them at, in cents.
     pub hourly_cost: i64,
     /// round(minutes × hourly cost / 60), in cents.
@@ -73,6 +78,8 @@ pub async fn hours(
                 organisation_id: r.organisation_id,
                 organisation_name: r.organisation_name,
                 hours: r.hours as f64 / 100.0,
+                programme_hours: r.programme_hours as f64 / 100.0,
+                shared_hours: r.shared_hours as f64 / 100.0,
                 hourly_cost: r.hourly_cost,
                 staff_cost: r.staff_cost,
                 hours_links: r.links.into_iter().map(|(_, link)| link).collect(),

@@ -27,6 +27,7 @@ mod monitoring;
 mod organisations;
 mod outcomes;
 mod participants;
+mod password_reset;
 mod plan_steps;
 mod plans;
 mod portal;
@@ -43,6 +44,7 @@ mod regions;
 mod sessions;
 mod studies;
 mod trajectories;
+mod two_factor;
 mod users;
 mod worklist;
 
@@ -125,6 +127,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(account::set_digest))
         .routes(routes!(account::list_tokens, account::create_token))
         .routes(routes!(account::revoke_token))
+        .routes(routes!(two_factor::status, two_factor::start))
+        .routes(routes!(two_factor::confirm))
+        .routes(routes!(two_factor::disable))
+        .routes(routes!(two_factor::reset))
+        .routes(routes!(password_reset::request_reset))
+        .routes(routes!(password_reset::complete_reset))
         .routes(routes!(regions::list, regions::create))
         .routes(routes!(regions::update))
         .routes(routes!(cost_benefit::cost_benefit))

@@ -2,6 +2,7 @@ use super::account::UserView;
 use super::extract::ApiJson;
 use crate::error::{AppError, Problem};
 use crate::identity::{Ctx, RequestInfo};
+use crate::service::auth::SignIn;
 use crate::state::AppState;
 use crate::{cookies, service};
 use axum::extract::State;
@@ -16,6 +17,9 @@ use utoipa::ToSchema;
 pub struct SignInBody {
     pub email: String,
     pub password: String,
+    /// For an account with two-factor sign-in: the authenticator app's current code, or one of
+    /// the recovery codes.
+    pub code: String,
 }
 
 /// Signs in and sets the session cookie.
@@ -25,7 +29,7 @@ pub struct SignInBody {
         (status = 201, description = "Signed in; the `onramp_session` cookie is set", body = UserView),
         (status = 400, description = "The body cannot be read (`malformed-body`), or a staff account signs in with a password where that is switched off for staff (`password-sign-in-off`; they sign in through single sign-on, docs/security.md)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown e-mail or wrong password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields; for an account with two-factor sign-in, `code` missing (`required`) or wrong or already used (`wrong-code`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts for this account or address", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn sign_in(
@@ -33,7 +37,13 @@ pub async fn sign_in(
     info: RequestInfo,
     ApiJson(body): ApiJson<SignInBody>,
 ) -> Result<Response, AppError> {
-    let (user, token) = service::auth::sign_in(&state, &info, &body.email, &body.password).await?;
+    let (user, token) = match service::auth::sign_in(&state, &info, &body.email, &body.password, "/").await? {
+        SignIn::Done(user, token) => (user, token),
+        SignIn::SecondFactor(pending) => {
+            let (user, token, _) = service::auth::second_factor(&state, &info, &pending, &body.code).await?;
+            (user, token)
+        }
+    };
     let cookie = cookies::set(cookies::SESSION, &token, None, info.secure_cookies);
     Ok((
         StatusCode::CREATED,

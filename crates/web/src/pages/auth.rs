@@ -4,6 +4,7 @@ use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render, see_other};
 use crate::error::AppError;
 use crate::identity::{Ctx, RequestInfo};
+use crate::service::auth::SignIn;
 use crate::state::AppState;
 use crate::{cookies, service};
 use askama::Template;
@@ -55,6 +56,22 @@ pub(super) fn form_token(headers: &axum::http::HeaderMap) -> (String, bool) {
     }
 }
 
+/// An anonymous page with the anti-forgery cookie set when it is new.
+pub(super) fn anonymous(
+    info: &RequestInfo,
+    headers: &axum::http::HeaderMap,
+    title: &str,
+    status: StatusCode,
+    html: impl Fn(Page) -> Response,
+) -> Response {
+    let (token, is_new) = form_token(headers);
+    let mut response = (status, html(Page::anonymous(info.language, title, token.clone()))).into_response();
+    if is_new && let Ok(value) = cookies::set(cookies::FORM_TOKEN, &token, None, info.secure_cookies).parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn login_page(
     state: &AppState,
@@ -99,6 +116,16 @@ async fn login_page(
         if let Ok(value) = cookie.parse() {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
+    }
+    response
+}
+
+/// After a right password: where the code step is, with the cookie of the sign-in waiting for it.
+pub(super) fn to_code_step(info: &RequestInfo, pending: &str) -> Response {
+    let mut response = Redirect::to("/login/two-factor").into_response();
+    let cookie = cookies::set(cookies::PENDING, pending, Some(300), info.secure_cookies);
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
 }
@@ -160,8 +187,11 @@ pub async fn submit(
         let status = StatusCode::FORBIDDEN;
         return Ok(login_page(&state, &info, &headers, form, &next, Some(message), status, None).await);
     }
-    match service::auth::sign_in(&state, &info, data.get("email"), data.get("password")).await {
-        Ok((user, token)) => Ok(signed_in(&info, &user, &token, &next)),
+    let target = safe_next(&next);
+    let signing_in = service::auth::sign_in(&state, &info, data.get("email"), data.get("password"), &target);
+    match signing_in.await {
+        Ok(SignIn::SecondFactor(pending)) => Ok(to_code_step(&info, &pending)),
+        Ok(SignIn::Done(user, token)) => Ok(signed_in(&info, &user, &token, &next)),
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, info.language);
             let status = StatusCode::UNPROCESSABLE_ENTITY;

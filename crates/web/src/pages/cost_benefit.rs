@@ -150,7 +150,7 @@ fn rows(p: &Page, settings: &Settings) -> Vec<Row> {
             key: s.key.to_owned(),
             label: p.t(&format!("cb-param-{}", s.key.replace('_', "-"))),
             value: shown(p, s.kind, settings.parameters.get(s.key)),
-            source: settings.sources.get(s.key).cloned().unwrap_or_default(),
+            source: service::source_in(p.lang, s.key, settings.sources.get(s.key).map_or("", String::as_str)),
             source_field: format!("source.{}", s.key),
         })
         .collect();

@@ -99,6 +99,11 @@ impl Page {
             "portal-ended",
             "portal-step-done",
             "portal-step-proposed",
+            "two-factor-required",
+            "two-factor-off",
+            "two-factor-reset",
+            "two-factor-expired",
+            "password-reset-done",
         ];
         self.notice = notice
             .filter(|n| KNOWN.contains(n))

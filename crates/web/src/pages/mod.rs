@@ -41,6 +41,7 @@ mod participant_summary;
 mod participant_timeline;
 mod participant_view;
 mod participants;
+mod password_reset;
 mod plan_editor;
 mod plan_history;
 mod plan_step_forms;
@@ -62,6 +63,7 @@ mod sessions;
 mod sso;
 mod studies;
 mod trajectories;
+mod two_factor;
 mod users;
 mod worklist;
 
@@ -104,6 +106,10 @@ fn staff_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/account/digest", post(account::digest)),
         ("/account/tokens", post(account::create_token)),
         ("/account/tokens/{id}/revoke", post(account::revoke_token)),
+        ("/account/two-factor", get(two_factor::show)),
+        ("/account/two-factor/start", post(two_factor::start)),
+        ("/account/two-factor/confirm", post(two_factor::confirm)),
+        ("/account/two-factor/disable", post(two_factor::disable)),
         ("/organisations", get(organisations::list)),
         (
             "/organisations/new",
@@ -237,6 +243,7 @@ fn staff_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/users/new", get(users::new).post(users::create)),
         ("/users/{id}", get(users::edit).post(users::update)),
         ("/users/{id}/password", post(users::reset_password)),
+        ("/users/{id}/two-factor/reset", post(users::reset_two_factor)),
         ("/users/{id}/sign-on/{provider}/unbind", post(sso::unbind)),
         // Single sign-on: staff only (a participant's account never reaches these).
         ("/sign-in/oidc/{provider}", post(sso::start)),
@@ -253,6 +260,18 @@ fn staff_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 fn shared_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/login", get(auth::show).post(auth::submit)),
+        (
+            "/login/two-factor",
+            get(two_factor::code_form).post(two_factor::code_submit),
+        ),
+        (
+            "/login/forgot",
+            get(password_reset::forgot_form).post(password_reset::forgot_submit),
+        ),
+        (
+            "/password-reset/{token}",
+            get(password_reset::reset_form).post(password_reset::reset_submit),
+        ),
         ("/logout", post(auth::logout)),
         ("/language", post(auth::set_language)),
         ("/static/app.css", get(stylesheet)),
@@ -298,6 +317,10 @@ fn portal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/portal/download", get(portal::download_page)),
         ("/portal/download.zip", get(portal::download)),
         ("/portal/help", get(portal::help)),
+        ("/portal/two-factor", get(two_factor::portal_show)),
+        ("/portal/two-factor/start", post(two_factor::portal_start)),
+        ("/portal/two-factor/confirm", post(two_factor::portal_confirm)),
+        ("/portal/two-factor/disable", post(two_factor::portal_disable)),
         ("/portal/end", get(portal::end_form).post(portal::end)),
     ]
 }

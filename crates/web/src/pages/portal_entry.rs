@@ -1,7 +1,7 @@
 //! Getting into the portal (docs/portal.md): signing in, and opening the account from an invitation,
 //! by the e-mailed link or with the printed code.
 
-use super::auth::{form_token, safe_next};
+use super::auth::{form_token, safe_next, to_code_step};
 use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render};
 use crate::error::AppError;
@@ -185,8 +185,12 @@ pub async fn sign_in(
 ) -> PageResult {
     let next = data.get("next").to_owned();
     let kept = Kept::of_sign_in(&data);
-    match crate::service::auth::sign_in(&state, &info, data.get("email"), data.get("password")).await {
-        Ok((user, token)) => {
+    let target = portal_next(&next);
+    let signing_in = crate::service::auth::sign_in(&state, &info, data.get("email"), data.get("password"), &target);
+    match signing_in.await {
+        // A kept form does not survive the code step: the person fills it in again.
+        Ok(crate::service::auth::SignIn::SecondFactor(pending)) => Ok(to_code_step(&info, &pending)),
+        Ok(crate::service::auth::SignIn::Done(user, token)) => {
             let target = if user.role.is_staff() {
                 "/".to_owned()
             } else {

@@ -92,6 +92,8 @@ struct FormTemplate {
     id: Option<Uuid>,
     /// The single sign-on providers: short name, name, and whether the account is bound there.
     sign_ons: Vec<(String, String, bool)>,
+    /// Whether the account has two-factor sign-in on (an administrator may reset it).
+    two_factor: bool,
 }
 
 async fn form_page(
@@ -124,11 +126,16 @@ async fn form_page(
     } else {
         StatusCode::OK
     };
+    let two_factor = match id {
+        Some(id) => crate::service::two_factor::is_enrolled(state, id).await?,
+        None => false,
+    };
     let sign_ons = match id {
         Some(id) => crate::service::sso::bindings(state, ctx, id).await?,
         None => Vec::new(),
     };
     let template = FormTemplate {
+        two_factor,
         sign_ons,
         roles: role_options(&p),
         languages: Language::ALL
@@ -284,4 +291,15 @@ pub async fn reset_password(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// Turns the account's second factor off (a lost phone): audited.
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    PageCtx(ctx): PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = path_id(&id)?;
+    crate::service::two_factor::reset(&state, &ctx, id).await?;
+    Ok(see_other(&format!("/users/{id}"), "two-factor-reset"))
 }

@@ -31,8 +31,7 @@ pub async fn list_view(
     if subjects.is_empty() {
         return Ok(());
     }
-    // One INSERT, its own transaction: a list view changes nothing else to go with it.
-    let mut conn = state.db.write_alone().await?;
-    audit::record(&mut conn, &ctx.who, Event::list(action, purpose, subjects)).await?;
+    // A list view changes nothing else to go with its entry.
+    audit::record_alone(&state.db, &ctx.who, Event::list(action, purpose, subjects)).await?;
     Ok(())
 }

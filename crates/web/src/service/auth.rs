@@ -1,4 +1,5 @@
-//! Signing in and out.
+//! Signing in and out: the password, then a code for users with a second factor
+//! (docs/security.md).
 
 use crate::error::AppError;
 use crate::identity::{Ctx, RequestInfo};
@@ -7,16 +8,27 @@ use onramp_domain::FieldErrors;
 use onramp_domain::identity::Email;
 use onramp_store::audit::{self, Event};
 use onramp_store::users::User;
-use onramp_store::{Tx, passwords, sessions, throttle, users};
+use onramp_store::{Tx, passwords, sessions, throttle, two_factor, users};
 
-/// Checks the credentials and starts a session; returns the user and the session cookie value.
-/// Unknown e-mail, wrong password and a disabled account are refused alike.
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in: the user and the session cookie value.
+    Done(User, String),
+    /// The user must still enter a code: the cookie value of the sign-in waiting for it.
+    SecondFactor(String),
+}
+
+/// Checks the credentials and starts a session, or, for a user with a second factor, a sign-in
+/// waiting for the code (to go to `next` after). Unknown e-mail, wrong password and a disabled
+/// account are refused alike.
 pub async fn sign_in(
     state: &AppState,
     info: &RequestInfo,
     email: &str,
     password: &str,
-) -> Result<(User, String), AppError> {
+    next: &str,
+) -> Result<SignIn, AppError> {
     let mut errors = FieldErrors::new();
     if email.trim().is_empty() {
         errors.add("email", "required");
@@ -53,11 +65,22 @@ pub async fn sign_in(
             drop(tx);
             Err(AppError::BadRequest("password-sign-in-off"))
         }
+        Some(user) if two_factor::is_enrolled(&mut tx, user.id).await? => {
+            // Not counted as a success: that would forgive the failed codes before it.
+            let pending = two_factor::create_pending(&mut tx, user.id, next).await?;
+            let who = audit::Who {
+                user_id: Some(user.id),
+                ..who
+            };
+            audit::record(&mut tx, &who, Event::new("login.password_ok", "user", user.id)).await?;
+            tx.commit().await?;
+            Ok(SignIn::SecondFactor(pending))
+        }
         Some(user) => {
             let token = start_session(&mut tx, &user, who, Event::new("login.success", "user", user.id)).await?;
             tx.commit().await?;
             crate::metrics::sign_in("success");
-            Ok((user, token))
+            Ok(SignIn::Done(user, token))
         }
         None => {
             throttle::record(&mut tx, &email, &info.address, false).await?;
@@ -81,6 +104,67 @@ pub async fn start_session(tx: &mut Tx, user: &User, who: audit::Who, event: Eve
     };
     audit::record(tx, &who, event).await?;
     Ok(token)
+}
+
+/// The code step of a sign-in waiting for one (`pending`, the cookie value): a code of the
+/// authenticator app (now or one step either side, never one already used) or a recovery code.
+/// Failures count with the password's, per account and per address. Returns the user, the new
+/// session's cookie value and where to go; an unknown or expired `pending` is `Unauthenticated`.
+pub async fn second_factor(
+    state: &AppState,
+    info: &RequestInfo,
+    pending: &str,
+    code: &str,
+) -> Result<(User, String, String), AppError> {
+    let mut conn = state.db.conn().await?;
+    let (user_id, next) = two_factor::find_pending(&mut conn, pending)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let user = users::get(&mut conn, user_id)
+        .await?
+        .filter(|u| u.active)
+        .ok_or(AppError::Unauthenticated)?;
+    let authenticator = two_factor::get(&mut conn, user_id)
+        .await?
+        .filter(|a| a.is_confirmed())
+        .ok_or(AppError::Unauthenticated)?;
+    let who = audit::Who {
+        user_id: Some(user.id),
+        ..info.who(&user.email)
+    };
+    if throttle::is_blocked(&mut conn, &user.email, &info.address).await? {
+        drop(conn);
+        let mut tx = state.db.begin().await?;
+        audit::record(&mut tx, &who, Event::new("login.throttled", "user", user.id)).await?;
+        tx.commit().await?;
+        crate::metrics::sign_in("throttled");
+        return Err(AppError::Throttled);
+    }
+    drop(conn);
+    if code.trim().is_empty() {
+        return Err(AppError::invalid("code", "required"));
+    }
+    let mut tx = state.db.begin().await?;
+    let Some(method) = super::two_factor::spend_code(&mut tx, &authenticator, code).await? else {
+        throttle::record(&mut tx, &user.email, &info.address, false).await?;
+        audit::record(&mut tx, &who, Event::new("login.code_failure", "user", user.id)).await?;
+        tx.commit().await?;
+        crate::metrics::sign_in("failure");
+        return Err(AppError::invalid("code", "wrong-code"));
+    };
+    throttle::record(&mut tx, &user.email, &info.address, true).await?;
+    two_factor::delete_pending(&mut tx, pending).await?;
+    let token = sessions::create(&mut tx, user.id).await?;
+    let after = serde_json::json!({ "second_factor": method });
+    audit::record(
+        &mut tx,
+        &who,
+        Event::new("login.success", "user", user.id).after(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::metrics::sign_in("success");
+    Ok((user, token, next))
 }
 
 pub async fn sign_out(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {

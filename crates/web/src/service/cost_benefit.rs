@@ -9,6 +9,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use onramp_domain::cost_benefit::{self as model, Bar, Inputs, Parameters, Results, SPECS};
 use onramp_domain::disclosure::Cells;
+use onramp_domain::identity::Language;
 use onramp_domain::policy::{self, Action, DashboardScope, Decision, decide};
 use onramp_domain::{FieldErrors, cost_benefit::CHECK_IN_MONTHS};
 use onramp_store::audit::{self, Event};
@@ -137,6 +138,17 @@ pub(crate) async fn checked(
     scope.organisation_id = request.organisation_id;
     scope.region_id = request.region_id;
     Ok((scope, sees_records))
+}
+
+/// A parameter's source as a reader sees it: a default source in the reader's language, an
+/// administrator's own text as written.
+pub fn source_in(language: Language, key: &str, text: &str) -> String {
+    match onramp_domain::cost_benefit::spec(key) {
+        Some(spec) if spec.source == text => {
+            crate::i18n::text(language, &format!("cb-source-{}", key.replace('_', "-")))
+        }
+        _ => text.to_owned(),
+    }
 }
 
 /// The sources of the saved parameters, and the defaults' for the rest.

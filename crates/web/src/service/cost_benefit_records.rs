@@ -73,8 +73,13 @@ pub async fn people(
 pub struct PartnerHours {
     pub organisation_id: Uuid,
     pub organisation_name: String,
-    /// In hundredths of an hour.
+    /// In hundredths of an hour: `programme_hours` plus `shared_hours`.
     pub hours: i64,
+    /// The hours of records tied to the programme (contacts of its trajectories, its sessions).
+    pub programme_hours: i64,
+    /// The programme's share of the partner's hours that serve all its programmes (presence,
+    /// consultations, hours registered by hand), in proportion to the programme's tied hours.
+    pub shared_hours: i64,
     /// The hourly cost the model used, in cents.
     pub hourly_cost: i64,
     /// round(minutes × hourly cost / 60), in cents.
@@ -95,6 +100,8 @@ pub async fn hours(state: &AppState, ctx: &Ctx, request: Request) -> Result<Vec<
             let hourly_cost = parameters.hourly_cost(row.organisation_id);
             PartnerHours {
                 hours: model::hours_hundredths(row.minutes),
+                programme_hours: model::hours_hundredths(row.programme),
+                shared_hours: model::hours_hundredths(row.shared_share),
                 staff_cost: model::staff_cost(row.minutes, hourly_cost),
                 hourly_cost,
                 links: (request.from.year()..=request.to.year())

@@ -224,7 +224,10 @@ fn tornado(r: &Report, w: &Words) -> Table {
 fn assumptions(r: &Report, w: &Words) -> Table {
     let mut headings = vec![w.t("report-figure-id")];
     headings.extend(w.headings(&["cb-parameter", "cb-value-set", "cb-source"]));
-    let source = |key: &str| Cell::Text(r.sources.get(key).cloned().unwrap_or_default());
+    let source = |key: &str| {
+        let text = r.sources.get(key).map_or("", String::as_str);
+        Cell::Text(super::cost_benefit::source_in(w.0, key, text))
+    };
     let mut rows: Vec<Vec<Cell>> = SPECS
         .iter()
         .map(|s| {

@@ -39,6 +39,7 @@ pub mod monitoring_tables;
 pub mod organisations;
 pub mod outcomes;
 pub mod participants;
+pub mod password_reset;
 pub mod plan_steps;
 pub mod plans;
 pub mod portal;
@@ -56,6 +57,7 @@ pub mod retention;
 pub mod sso;
 pub mod studies;
 pub mod trajectories;
+pub mod two_factor;
 pub mod users;
 pub mod worklist;
 

@@ -254,6 +254,10 @@ pub async fn activate(
         role: Some(onramp_domain::identity::Role::Participant),
         ..info.who(&account.sign_in)
     };
+    // A new invitation is how a participant who lost their phone and recovery codes gets back in.
+    if onramp_store::two_factor::remove(&mut tx, account.user_id).await? {
+        audit::record(&mut tx, &who, Event::new("two_factor.reset", "user", account.user_id)).await?;
+    }
     let event = Event::new("portal.open", "participant", account.participant_id)
         .for_participant(account.participant_id)
         .after(&account);
