@@ -255,6 +255,8 @@ pub struct ServeArgs {
     #[arg(long, env = "ONRAMP_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value_t = onramp_web::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_read_timeout: u64,
+    #[command(flatten)]
+    pub sso: crate::sso_args::SsoArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -524,6 +526,9 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     tracing::info!(addr = %args.addr, "onramp is serving on http://{}", args.addr);
+    let public_url = onramp_web::state::public_url(args.public_url.as_deref()).map_err(anyhow::Error::msg)?;
+    let (sso, password_sign_in) = args.sso.providers(public_url.as_deref())?;
+    crate::sso_args::warm_up(&sso);
     let state = AppState {
         db,
         config: Arc::new(Config {
@@ -537,8 +542,10 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
             header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
             trusted_proxies: args.trusted_proxies,
             metrics_token: args.metrics_token.filter(|t| !t.is_empty()),
+            sso,
+            password_sign_in,
             require_two_factor: args.require_two_factor,
-            public_url: onramp_web::state::public_url(args.public_url.as_deref()).map_err(anyhow::Error::msg)?,
+            public_url,
         }),
     };
     onramp_web::serve(listener, state)

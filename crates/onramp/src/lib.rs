@@ -18,3 +18,4 @@ mod demo_worklist;
 pub mod generate;
 mod generate_audit;
 mod retention;
+mod sso_args;

@@ -25,6 +25,7 @@ pub mod esf_kept;
 pub mod group_commit;
 pub mod group_sessions;
 pub mod icf;
+pub mod identities;
 pub mod locations;
 pub mod monitoring;
 pub mod organisations;

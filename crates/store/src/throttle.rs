@@ -27,9 +27,15 @@ pub async fn is_blocked(conn: &mut impl Access, email: &str, address: &str) -> R
     if account >= MAX_FAILURES_PER_ACCOUNT {
         return Ok(true);
     }
+    is_address_blocked(conn, address).await
+}
+
+/// True when the address failed too often for now, whatever the accounts (single sign-on, where
+/// the account is known only once the provider answered).
+pub async fn is_address_blocked(conn: &mut impl Access, address: &str) -> Result<bool> {
     let address_sql = "SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND at > $2 AND NOT succeeded";
     let by_address: i64 =
-        run!(conn, c => sqlx::query_scalar(address_sql).bind(address).bind(since).fetch_one(c).await)?;
+        run!(conn, c => sqlx::query_scalar(address_sql).bind(address).bind(now() - WINDOW).fetch_one(c).await)?;
     Ok(by_address >= MAX_FAILURES_PER_ADDRESS)
 }
 

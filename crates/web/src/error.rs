@@ -80,6 +80,7 @@ pub const KNOWN_ERROR_CODES: &[&str] = &[
     "malformed-body",
     "malformed-query",
     "bad-credentials",
+    "password-sign-in-off",
     "throttled",
     "csrf",
     "own-account",

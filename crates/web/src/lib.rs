@@ -19,6 +19,7 @@ mod proxy;
 pub mod requests;
 mod security;
 pub mod service;
+pub mod sso;
 pub mod state;
 pub mod time;
 mod touch;

@@ -27,12 +27,25 @@ pub struct Config {
     /// The bearer token a Prometheus server scrapes `/metrics` with; without it there is no
     /// `/metrics` (docs/operations.md).
     pub metrics_token: Option<String>,
+    /// The OpenID Connect providers staff may sign in with, each under its own short name
+    /// (docs/security.md "Single sign-on"); one today, and none unless configured.
+    pub sso: Vec<crate::sso::Provider>,
+    /// Whether staff may sign in with a password (`--password-sign-in off` leaves single sign-on
+    /// alone); the participants' portal is not affected.
+    pub password_sign_in: bool,
     /// Staff who can read participant data must enrol a second factor before anything else
     /// (`--require-two-factor`, docs/security.md).
     pub require_two_factor: bool,
     /// Where users reach onramp, without a trailing `/`: links in e-mail start with it. Without
     /// it, there is no password reset by e-mail.
     pub public_url: Option<String>,
+}
+
+impl Config {
+    /// The single sign-on provider of this short name.
+    pub fn sso_provider(&self, key: &str) -> Option<&crate::sso::Provider> {
+        self.sso.iter().find(|p| p.key() == key)
+    }
 }
 
 impl Default for Config {
@@ -45,6 +58,8 @@ impl Default for Config {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            sso: Vec::new(),
+            password_sign_in: true,
             require_two_factor: false,
             public_url: None,
         }

@@ -73,6 +73,7 @@ mod schema;
 mod scoping;
 mod session_day;
 mod shared_work;
+mod single_sign_on;
 mod small_cells;
 mod two_factor;
 mod users;

@@ -418,6 +418,23 @@ impl TestApp {
         }
     }
 
+    /// The server with the demo data and a configuration of the test's own, on a listener the
+    /// test bound already (so that the configuration may hold the server's own address).
+    pub async fn spawn_listening(listener: tokio::net::TcpListener, config: Config) -> TestApp {
+        let test_db = TestDb::with_demo().await;
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = AppState {
+            db: test_db.db.clone(),
+            config: Arc::new(config),
+        };
+        tokio::spawn(onramp_web::serve(listener, state));
+        TestApp {
+            base,
+            db: test_db.db.clone(),
+            _test_db: test_db,
+        }
+    }
+
     /// The server with the demo data, sending e-mail to a local SMTP sink.
     pub async fn spawn_with_mail(sink: &MailSink) -> TestApp {
         let test_db = TestDb::with_demo().await;

@@ -1738,3 +1738,24 @@ reset-mail-ignore = If you did not ask for this, ignore this e-mail: your passwo
 notice-password-reset-done = Your password has been changed. Sign in with the new password.
 error-password-reset-off = Resetting a password by e-mail is not set up here.
 problem-password-reset-off = Resetting a password by e-mail is not set up here: ask an administrator.
+
+# Single sign-on with OpenID Connect (docs/security.md).
+login-with = Sign in with { $name }
+login-with-password = Or sign in with your password
+login-provider-sign-out = Also sign out of { $name }
+error-password-sign-in-off = Signing in with a password is switched off here. Use the single sign-on button.
+problem-password-sign-in-off = Signing in with a password is switched off for staff here: sign in through single sign-on.
+sso-failed-title = Sign-in refused
+sso-failed-back = Back to sign-in
+sso-failed-no-provider = This sign-in method does not exist here.
+sso-failed-throttled = Too many failed sign-in attempts. Try again in 15 minutes.
+sso-failed-invalid = This sign-in could not be completed: it expired, was used already, or did not come back as it was sent. Start again from the sign-in page.
+sso-failed-no-account = You have no onramp account, or it is not active. An administrator creates accounts: ask yours.
+sso-failed-unverified = Your identity provider has not verified your e-mail address, so onramp cannot match it to an account. Ask your administrator.
+sso-failed-unavailable = The identity provider cannot be reached just now. Try again in a moment.
+notice-identity-unbound = The account is no longer bound to the identity provider.
+user-sign-on-title = Single sign-on
+user-sign-on-bound = Bound to a person at { $name }.
+user-sign-on-not-bound = Not bound to { $name } yet.
+user-sign-on-unbind = Unbind from { $name }
+user-sign-on-help = The first sign-in through a provider binds the account, by the provider's verified e-mail address; later ones are recognised by the provider's own identifier. Unbind an account that was bound to the wrong person: its next sign-in is matched by e-mail address again.

@@ -1738,3 +1738,24 @@ reset-mail-ignore = Si vous n’avez rien demandé, ignorez cet e-mail : votre m
 notice-password-reset-done = Votre mot de passe a été changé. Connectez-vous avec le nouveau mot de passe.
 error-password-reset-off = La réinitialisation du mot de passe par e-mail n’est pas configurée ici.
 problem-password-reset-off = La réinitialisation du mot de passe par e-mail n’est pas configurée ici : demandez à un administrateur.
+
+# Authentification unique avec OpenID Connect (docs/security.md).
+login-with = Se connecter avec { $name }
+login-with-password = Ou connectez-vous avec votre mot de passe
+login-provider-sign-out = Se déconnecter aussi de { $name }
+error-password-sign-in-off = La connexion par mot de passe est désactivée ici. Utilisez le bouton d’authentification unique.
+problem-password-sign-in-off = La connexion par mot de passe est désactivée ici pour le personnel : connectez-vous par l’authentification unique.
+sso-failed-title = Connexion refusée
+sso-failed-back = Retour à la connexion
+sso-failed-no-provider = Ce mode de connexion n’existe pas ici.
+sso-failed-throttled = Trop de tentatives de connexion échouées. Réessayez dans 15 minutes.
+sso-failed-invalid = Cette connexion n’a pas pu aboutir : elle a expiré, a déjà été utilisée, ou n’est pas revenue telle qu’elle est partie. Recommencez depuis la page de connexion.
+sso-failed-no-account = Vous n’avez pas de compte onramp, ou il n’est pas actif. Un administrateur crée les comptes : adressez-vous au vôtre.
+sso-failed-unverified = Votre fournisseur d’identité n’a pas vérifié votre adresse e-mail : onramp ne peut donc la rattacher à aucun compte. Adressez-vous à votre administrateur.
+sso-failed-unavailable = Le fournisseur d’identité est injoignable pour l’instant. Réessayez dans un moment.
+notice-identity-unbound = Le compte n’est plus lié au fournisseur d’identité.
+user-sign-on-title = Authentification unique
+user-sign-on-bound = Lié à une personne chez { $name }.
+user-sign-on-not-bound = Pas encore lié à { $name }.
+user-sign-on-unbind = Délier de { $name }
+user-sign-on-help = La première connexion par un fournisseur lie le compte, par l’adresse e-mail vérifiée du fournisseur ; les suivantes sont reconnues à l’identifiant propre du fournisseur. Déliez un compte lié à la mauvaise personne : sa prochaine connexion sera de nouveau rattachée par adresse e-mail.

@@ -1738,3 +1738,24 @@ reset-mail-ignore = Heb je dit niet gevraagd, negeer deze e-mail dan: je wachtwo
 notice-password-reset-done = Je wachtwoord is gewijzigd. Meld je aan met het nieuwe wachtwoord.
 error-password-reset-off = Een wachtwoord herstellen via e-mail is hier niet ingesteld.
 problem-password-reset-off = Een wachtwoord herstellen via e-mail is hier niet ingesteld: vraag het een beheerder.
+
+# Eenmalige aanmelding met OpenID Connect (docs/security.md).
+login-with = Aanmelden met { $name }
+login-with-password = Of meld je aan met je wachtwoord
+login-provider-sign-out = Meld je ook af bij { $name }
+error-password-sign-in-off = Aanmelden met een wachtwoord staat hier uit. Gebruik de knop voor eenmalige aanmelding.
+problem-password-sign-in-off = Aanmelden met een wachtwoord staat hier uit voor medewerkers: meld je aan via eenmalige aanmelding.
+sso-failed-title = Aanmelding geweigerd
+sso-failed-back = Terug naar aanmelden
+sso-failed-no-provider = Deze manier van aanmelden bestaat hier niet.
+sso-failed-throttled = Te veel mislukte aanmeldpogingen. Probeer het over 15 minuten opnieuw.
+sso-failed-invalid = Deze aanmelding kon niet worden afgerond: ze is verlopen, al gebruikt, of kwam niet terug zoals ze vertrok. Begin opnieuw vanaf de aanmeldpagina.
+sso-failed-no-account = Je hebt geen onramp-account, of het is niet actief. Een beheerder maakt accounts aan: vraag het aan de jouwe.
+sso-failed-unverified = Je identiteitsprovider heeft je e-mailadres niet geverifieerd, dus onramp kan het aan geen account koppelen. Vraag het aan je beheerder.
+sso-failed-unavailable = De identiteitsprovider is nu niet bereikbaar. Probeer het zo meteen opnieuw.
+notice-identity-unbound = Het account is niet langer gekoppeld aan de identiteitsprovider.
+user-sign-on-title = Eenmalige aanmelding
+user-sign-on-bound = Gekoppeld aan een persoon bij { $name }.
+user-sign-on-not-bound = Nog niet gekoppeld aan { $name }.
+user-sign-on-unbind = Ontkoppelen van { $name }
+user-sign-on-help = De eerste aanmelding via een provider koppelt het account, op het geverifieerde e-mailadres van de provider; latere worden herkend aan de eigen identificatie van de provider. Ontkoppel een account dat aan de verkeerde persoon gekoppeld werd: de volgende aanmelding wordt dan opnieuw op e-mailadres gekoppeld.

@@ -27,6 +27,7 @@ pub struct SignInBody {
     request_body = SignInBody,
     responses(
         (status = 201, description = "Signed in; the `onramp_session` cookie is set", body = UserView),
+        (status = 400, description = "The body cannot be read (`malformed-body`), or a staff account signs in with a password where that is switched off for staff (`password-sign-in-off`; they sign in through single sign-on, docs/security.md)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown e-mail or wrong password", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields; for an account with two-factor sign-in, `code` missing (`required`) or wrong or already used (`wrong-code`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts for this account or address", body = Problem, content_type = "application/problem+json"),

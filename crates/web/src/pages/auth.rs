@@ -22,6 +22,12 @@ struct LoginTemplate {
     next: String,
     /// A message about the attempt as a whole (wrong password, throttled).
     failure: Option<String>,
+    /// Whether staff may sign in with a password here (`--password-sign-in`).
+    password: bool,
+    /// The single sign-on providers: short name and button label.
+    providers: Vec<(String, String)>,
+    /// After sign-out, the providers' own sign-out: label and address.
+    provider_sign_outs: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -66,7 +72,9 @@ pub(super) fn anonymous(
     response
 }
 
-fn login_page(
+#[allow(clippy::too_many_arguments)]
+async fn login_page(
+    state: &AppState,
     info: &RequestInfo,
     headers: &axum::http::HeaderMap,
     form: Form,
@@ -77,6 +85,19 @@ fn login_page(
 ) -> Response {
     let (token, is_new) = form_token(headers);
     let p = Page::anonymous(info.language, "login-title", token.clone()).with_notice(notice);
+    let mut provider_sign_outs = Vec::new();
+    if notice == Some("signed-out") {
+        for provider in &state.config.sso {
+            if let Some(url) = provider.end_session_url().await {
+                let label = p.t1("login-provider-sign-out", "name", provider.name());
+                provider_sign_outs.push((label, url));
+            }
+        }
+    }
+    let providers = state.config.sso.iter();
+    let providers = providers
+        .map(|provider| (provider.key().to_owned(), p.t1("login-with", "name", provider.name())))
+        .collect();
     let mut response = (
         status,
         render(&LoginTemplate {
@@ -84,6 +105,9 @@ fn login_page(
             form,
             next: safe_next(next),
             failure,
+            password: state.config.password_sign_in,
+            providers,
+            provider_sign_outs,
         }),
     )
         .into_response();
@@ -107,6 +131,7 @@ pub(super) fn to_code_step(info: &RequestInfo, pending: &str) -> Response {
 }
 
 pub async fn show(
+    State(state): State<AppState>,
     info: RequestInfo,
     headers: axum::http::HeaderMap,
     ctx: Option<Ctx>,
@@ -117,6 +142,7 @@ pub async fn show(
         return Redirect::to(&safe_next(&next)).into_response();
     }
     login_page(
+        &state,
         &info,
         &headers,
         Form::empty(),
@@ -125,6 +151,26 @@ pub async fn show(
         StatusCode::OK,
         query.notice.as_deref(),
     )
+    .await
+}
+
+/// The answer to a successful sign-in, however it was made: the session and language cookies,
+/// and on to `next`.
+pub(super) fn signed_in(info: &RequestInfo, user: &onramp_store::users::User, token: &str, next: &str) -> Response {
+    let cookie = cookies::set(cookies::SESSION, token, None, info.secure_cookies);
+    let language = cookies::set(
+        cookies::LANGUAGE,
+        user.language.as_str(),
+        Some(31_536_000),
+        info.secure_cookies,
+    );
+    let mut response = Redirect::to(&safe_next(next)).into_response();
+    for value in [cookie, language] {
+        if let Ok(value) = value.parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 pub async fn submit(
@@ -134,42 +180,28 @@ pub async fn submit(
     data: FormData,
 ) -> PageResult {
     let next = data.get("next").to_owned();
+    if !state.config.password_sign_in {
+        // Staff sign in through the provider only; the page shows no password form.
+        let message = crate::i18n::text(info.language, "error-password-sign-in-off");
+        let form = Form::failed(&data, &Default::default(), info.language);
+        let status = StatusCode::FORBIDDEN;
+        return Ok(login_page(&state, &info, &headers, form, &next, Some(message), status, None).await);
+    }
     let target = safe_next(&next);
     let signing_in = service::auth::sign_in(&state, &info, data.get("email"), data.get("password"), &target);
     match signing_in.await {
         Ok(SignIn::SecondFactor(pending)) => Ok(to_code_step(&info, &pending)),
-        Ok(SignIn::Done(user, token)) => {
-            let cookie = cookies::set(cookies::SESSION, &token, None, info.secure_cookies);
-            let language = cookies::set(
-                cookies::LANGUAGE,
-                user.language.as_str(),
-                Some(31_536_000),
-                info.secure_cookies,
-            );
-            let mut response = Redirect::to(&safe_next(&next)).into_response();
-            for value in [cookie, language] {
-                if let Ok(value) = value.parse() {
-                    response.headers_mut().append(header::SET_COOKIE, value);
-                }
-            }
-            Ok(response)
-        }
+        Ok(SignIn::Done(user, token)) => Ok(signed_in(&info, &user, &token, &next)),
         Err(AppError::Invalid(errors)) => {
             let form = Form::failed(&data, &errors, info.language);
-            Ok(login_page(
-                &info,
-                &headers,
-                form,
-                &next,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            ))
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(login_page(&state, &info, &headers, form, &next, None, status, None).await)
         }
         Err(error @ (AppError::BadCredentials | AppError::Throttled)) => {
             let message = crate::i18n::text(info.language, &format!("problem-{}", error.code()));
             let form = Form::failed(&data, &Default::default(), info.language);
-            let mut response = login_page(&info, &headers, form, &next, Some(message), error.status(), None);
+            let status = error.status();
+            let mut response = login_page(&state, &info, &headers, form, &next, Some(message), status, None).await;
             if matches!(error, AppError::Throttled) {
                 crate::error::set_retry_after(&mut response);
             }

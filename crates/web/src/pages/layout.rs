@@ -64,6 +64,7 @@ impl Page {
             "password-changed",
             "token-revoked",
             "signed-out",
+            "identity-unbound",
             "phase-changed",
             "handed-over",
             "exited",

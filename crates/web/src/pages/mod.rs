@@ -60,6 +60,7 @@ mod programmes;
 mod regions;
 mod retention;
 mod sessions;
+mod sso;
 mod studies;
 mod trajectories;
 mod two_factor;
@@ -243,6 +244,10 @@ fn staff_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/users/{id}", get(users::edit).post(users::update)),
         ("/users/{id}/password", post(users::reset_password)),
         ("/users/{id}/two-factor/reset", post(users::reset_two_factor)),
+        ("/users/{id}/sign-on/{provider}/unbind", post(sso::unbind)),
+        // Single sign-on: staff only (a participant's account never reaches these).
+        ("/sign-in/oidc/{provider}", post(sso::start)),
+        ("/sign-in/oidc/{provider}/callback", get(sso::callback)),
         ("/audit", get(audit::list)),
         ("/retention", get(retention::list)),
         ("/retention/{id}/hold", post(retention::hold)),

@@ -90,6 +90,8 @@ struct FormTemplate {
     regions: Options,
     /// `None` for a new account.
     id: Option<Uuid>,
+    /// The single sign-on providers: short name, name, and whether the account is bound there.
+    sign_ons: Vec<(String, String, bool)>,
     /// Whether the account has two-factor sign-in on (an administrator may reset it).
     two_factor: bool,
 }
@@ -128,8 +130,13 @@ async fn form_page(
         Some(id) => crate::service::two_factor::is_enrolled(state, id).await?,
         None => false,
     };
+    let sign_ons = match id {
+        Some(id) => crate::service::sso::bindings(state, ctx, id).await?,
+        None => Vec::new(),
+    };
     let template = FormTemplate {
         two_factor,
+        sign_ons,
         roles: role_options(&p),
         languages: Language::ALL
             .iter()

@@ -8,7 +8,7 @@ use onramp_domain::FieldErrors;
 use onramp_domain::identity::Email;
 use onramp_store::audit::{self, Event};
 use onramp_store::users::User;
-use onramp_store::{passwords, sessions, throttle, two_factor, users};
+use onramp_store::{Tx, passwords, sessions, throttle, two_factor, users};
 
 /// What a right password leads to.
 #[derive(Debug)]
@@ -61,6 +61,10 @@ pub async fn sign_in(
     let matches = super::verify_password(password.to_owned(), hash).await?;
     let mut tx = state.db.begin().await?;
     match user.filter(|_| matches) {
+        Some(user) if user.role.is_staff() && !state.config.password_sign_in => {
+            drop(tx);
+            Err(AppError::BadRequest("password-sign-in-off"))
+        }
         Some(user) if two_factor::is_enrolled(&mut tx, user.id).await? => {
             // Not counted as a success: that would forgive the failed codes before it.
             let pending = two_factor::create_pending(&mut tx, user.id, next).await?;
@@ -73,13 +77,7 @@ pub async fn sign_in(
             Ok(SignIn::SecondFactor(pending))
         }
         Some(user) => {
-            throttle::record(&mut tx, &email, &info.address, true).await?;
-            let token = sessions::create(&mut tx, user.id).await?;
-            let who = audit::Who {
-                user_id: Some(user.id),
-                ..who
-            };
-            audit::record(&mut tx, &who, Event::new("login.success", "user", user.id)).await?;
+            let token = start_session(&mut tx, &user, who, Event::new("login.success", "user", user.id)).await?;
             tx.commit().await?;
             crate::metrics::sign_in("success");
             Ok(SignIn::Done(user, token))
@@ -92,6 +90,20 @@ pub async fn sign_in(
             Err(AppError::BadCredentials)
         }
     }
+}
+
+/// Starts a session for a user whose sign-in succeeded, however they signed in: the attempt
+/// counted as a success for the throttle, the session, and `event` in the audit log as theirs.
+/// Returns the session cookie's value; the caller commits.
+pub async fn start_session(tx: &mut Tx, user: &User, who: audit::Who, event: Event<'_>) -> Result<String, AppError> {
+    throttle::record(tx, &user.email, who.address.as_deref().unwrap_or_default(), true).await?;
+    let token = sessions::create(tx, user.id).await?;
+    let who = audit::Who {
+        user_id: Some(user.id),
+        ..who
+    };
+    audit::record(tx, &who, event).await?;
+    Ok(token)
 }
 
 /// The code step of a sign-in waiting for one (`pending`, the cookie value): a code of the

@@ -54,6 +54,7 @@ pub mod programmes;
 pub mod regions;
 pub mod research;
 pub mod retention;
+pub mod sso;
 pub mod studies;
 pub mod trajectories;
 pub mod two_factor;

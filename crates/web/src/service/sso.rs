@@ -1,0 +1,272 @@
+//! Signing staff in through an OpenID Connect provider (docs/security.md "Single sign-on").
+//! Only to an account an administrator created: matched by the provider's subject, or the first
+//! time by the provider's verified e-mail address, then bound to that subject. Roles and scopes
+//! stay in onramp.
+
+use super::require;
+use crate::error::AppError;
+use crate::identity::{Ctx, RequestInfo};
+use crate::sso::{Identity, Provider, SsoError};
+use crate::state::AppState;
+use onramp_domain::policy::Action;
+use onramp_store::audit::{self, Event};
+use onramp_store::identities::{self, Pending};
+use onramp_store::tokens::random_token;
+use onramp_store::users::{self, User};
+use onramp_store::{Tx, throttle};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Why a sign-in through a provider was refused; each has its page (`sso-failed-<code>`).
+#[derive(Debug)]
+pub enum Failure {
+    /// 404: no provider of that name.
+    NoProvider,
+    /// 429: too many failed sign-ins from this address.
+    Throttled,
+    /// 400: what came back does not belong to a sign-in started here: missing, unknown, used or
+    /// expired `state`, a `nonce` or code that does not check out, or the provider's own refusal.
+    Invalid,
+    /// 403: the provider vouched for someone who has no account here.
+    NoAccount,
+    /// 403: the provider's e-mail address is not verified, and no account is bound to them yet.
+    Unverified,
+    /// 503: the provider could not be reached.
+    Unavailable,
+    Internal(AppError),
+}
+
+impl Failure {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Failure::NoProvider => "no-provider",
+            Failure::Throttled => "throttled",
+            Failure::Invalid => "invalid",
+            Failure::NoAccount => "no-account",
+            Failure::Unverified => "unverified",
+            Failure::Unavailable => "unavailable",
+            Failure::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(error: AppError) -> Self {
+        Failure::Internal(error)
+    }
+}
+
+impl From<onramp_store::StoreError> for Failure {
+    fn from(error: onramp_store::StoreError) -> Self {
+        Failure::Internal(error.into())
+    }
+}
+
+fn provider<'a>(state: &'a AppState, key: &str) -> Result<&'a Provider, Failure> {
+    state.config.sso_provider(key).ok_or(Failure::NoProvider)
+}
+
+/// Starts a sign-in: keeps its `state`, `nonce` and PKCE verifier (only the state's hash) and
+/// returns the provider's address to send the browser to.
+pub async fn begin(state: &AppState, key: &str, next: &str) -> Result<String, Failure> {
+    let provider = provider(state, key)?;
+    let pending = Pending {
+        provider: key.to_owned(),
+        nonce: random_token(32),
+        pkce_verifier: random_token(48),
+        next_path: next.to_owned(),
+    };
+    let secret = random_token(32);
+    let url = provider
+        .authorize_url(&secret, &pending.nonce, &pending.pkce_verifier)
+        .await
+        .map_err(|error| unavailable(provider, &error))?;
+    let mut tx = state.db.begin().await?;
+    identities::start(&mut tx, &secret, &pending).await?;
+    tx.commit().await?;
+    Ok(url)
+}
+
+fn unavailable(provider: &Provider, error: &SsoError) -> Failure {
+    tracing::warn!(issuer = provider.issuer(), %error, "single sign-on failed");
+    match error {
+        SsoError::Unavailable(_) => Failure::Unavailable,
+        SsoError::Refused(_) => Failure::Invalid,
+    }
+}
+
+/// What the provider sends the browser back with.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Callback {
+    pub state: Option<String>,
+    pub code: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Finishes a sign-in the provider sent back: the state taken (single use), the code exchanged,
+/// the ID token verified, the account found (and bound the first time), the session started.
+/// Returns the user, the session cookie's value and where to go next.
+pub async fn complete(
+    state: &AppState,
+    info: &RequestInfo,
+    key: &str,
+    callback: &Callback,
+) -> Result<(User, String, String), Failure> {
+    let provider = provider(state, key)?;
+    let label = format!("sso:{key}");
+    let mut conn = state.db.conn().await?;
+    if throttle::is_address_blocked(&mut conn, &info.address).await? {
+        drop(conn);
+        let mut tx = state.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &info.who(&label),
+            Event::new("login.throttled", "user", &label),
+        )
+        .await?;
+        tx.commit().await?;
+        crate::metrics::sign_in("throttled");
+        return Err(Failure::Throttled);
+    }
+    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let pending = match callback.state.as_deref() {
+        Some(secret) if !secret.is_empty() => identities::take(&mut tx, secret).await?,
+        _ => None,
+    };
+    // The state is spent whatever happens next.
+    tx.commit().await?;
+    let outcome = match pending.filter(|p| p.provider == key) {
+        None => Err((Failure::Invalid, "state")),
+        Some(_) if callback.error.is_some() => Err((Failure::Invalid, "provider-error")),
+        Some(pending) => match callback.code.as_deref().filter(|c| !c.is_empty()) {
+            None => Err((Failure::Invalid, "code")),
+            Some(code) => match provider.verify(code, &pending.pkce_verifier, &pending.nonce).await {
+                Ok(identity) => Ok((identity, pending.next_path)),
+                Err(error) => Err((unavailable(provider, &error), "id-token")),
+            },
+        },
+    };
+    let (identity, next) = match outcome {
+        Ok(found) => found,
+        Err((failure, reason)) => return Err(refuse(state, info, &label, failure, reason, None).await),
+    };
+    let mut tx = state.db.begin().await?;
+    let user = match account_for(&mut tx, provider, &identity).await? {
+        Ok(user) => user,
+        Err(failure) => {
+            drop(tx);
+            let reason = failure.code();
+            return Err(refuse(state, info, &label, failure, reason, Some(&identity)).await);
+        }
+    };
+    let who = info.who(&user.email);
+    let event = Event::new("login.success", "user", user.id).after(&json!({"method": "oidc", "provider": key}));
+    let token = super::auth::start_session(&mut tx, &user, who, event).await?;
+    tx.commit().await?;
+    crate::metrics::sign_in("success");
+    Ok((user, token, next))
+}
+
+/// The account the identity signs in to: the one bound to its subject, or the first time the
+/// active staff account of its verified e-mail address that is bound to nobody at this issuer
+/// yet, which is bound now (audited).
+async fn account_for(tx: &mut Tx, provider: &Provider, identity: &Identity) -> Result<Result<User, Failure>, AppError> {
+    let usable = |user: Option<User>| user.filter(|u| u.active && u.role.is_staff());
+    if let Some(id) = identities::bound_user(tx, provider.issuer(), &identity.subject).await? {
+        return Ok(usable(users::get(tx, id).await?).ok_or(Failure::NoAccount));
+    }
+    if !identity.email_verified {
+        return Ok(Err(Failure::Unverified));
+    }
+    let Some(email) = identity.email.as_deref() else {
+        return Ok(Err(Failure::Unverified));
+    };
+    let Some(user) = usable(users::find_by_email(tx, email).await?) else {
+        return Ok(Err(Failure::NoAccount));
+    };
+    if identities::is_bound(tx, user.id, provider.issuer()).await? {
+        // Bound to someone else at this provider: an e-mail address does not move an account.
+        return Ok(Err(Failure::NoAccount));
+    }
+    identities::bind(tx, user.id, provider.issuer(), &identity.subject).await?;
+    let who = audit::Who {
+        user_id: Some(user.id),
+        label: user.email.clone(),
+        ..audit::Who::default()
+    };
+    let bound = json!({"issuer": provider.issuer(), "subject": identity.subject});
+    audit::record(
+        tx,
+        &who,
+        Event::new("user.identity_bound", "user", user.id).after(&bound),
+    )
+    .await?;
+    Ok(Ok(user))
+}
+
+/// Records a refused sign-in (audit and throttle alike) and gives the failure back.
+async fn refuse(
+    state: &AppState,
+    info: &RequestInfo,
+    label: &str,
+    failure: Failure,
+    reason: &str,
+    identity: Option<&Identity>,
+) -> Failure {
+    let detail = json!({
+        "method": "oidc",
+        "reason": reason,
+        "subject": identity.map(|i| i.subject.as_str()),
+        "email": identity.and_then(|i| i.email.as_deref()),
+    });
+    let recorded = async {
+        let mut tx = state.db.begin().await?;
+        throttle::record(&mut tx, label, &info.address, false).await?;
+        let event = Event::new("login.failure", "user", label).after(&detail);
+        audit::record(&mut tx, &info.who(label), event).await?;
+        tx.commit().await?;
+        Ok::<(), AppError>(())
+    };
+    if let Err(error) = recorded.await {
+        return Failure::Internal(error);
+    }
+    crate::metrics::sign_in("failure");
+    failure
+}
+
+/// The providers, and for each whether the account is bound to someone there.
+pub async fn bindings(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Vec<(String, String, bool)>, AppError> {
+    require(&ctx.actor, Action::ManageUsers)?;
+    let mut conn = state.db.conn().await?;
+    let mut found = Vec::new();
+    for provider in &state.config.sso {
+        let bound = identities::is_bound(&mut conn, id, provider.issuer()).await?;
+        found.push((provider.key().to_owned(), provider.name().to_owned(), bound));
+    }
+    Ok(found)
+}
+
+/// Unbinds a staff account from a provider (an administrator's act, audited): its next sign-in
+/// there is matched by verified e-mail address again.
+pub async fn unbind(state: &AppState, ctx: &Ctx, id: Uuid, key: &str) -> Result<(), AppError> {
+    require(&ctx.actor, Action::ManageUsers)?;
+    let provider = state.config.sso_provider(key).ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    users::get(&mut tx, id)
+        .await?
+        .filter(|u| u.role.is_staff())
+        .ok_or(AppError::NotFound)?;
+    if identities::unbind(&mut tx, id, provider.issuer()).await? {
+        let detail = json!({"issuer": provider.issuer()});
+        audit::record(
+            &mut tx,
+            &ctx.who,
+            Event::new("user.identity_unbound", "user", id).before(&detail),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
