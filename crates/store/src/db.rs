@@ -21,6 +21,9 @@ pub enum Engine {
     Postgres,
 }
 
+/// How long a write transaction waits for SQLite's writer before it fails.
+const WRITER_WAIT: Duration = Duration::from_secs(30);
+
 /// A pool per engine. SQLite gets one writer connection (SQLite allows one
 /// writer at a time; queueing in the pool beats busy retries) and a reader pool.
 #[derive(Clone, Debug)]
@@ -235,7 +238,11 @@ impl Db {
         Ok(match self {
             Db::Sqlite { groups, .. } => {
                 let started = std::time::Instant::now();
-                let member = groups.begin(None).await?.expect("no limit to wait for");
+                // As long as the pool waits for a connection: a request behind a bulk load (or
+                // holding a transaction already) fails rather than waiting for ever.
+                let Some(member) = groups.begin(Some(WRITER_WAIT)).await? else {
+                    return Err(sqlx::Error::PoolTimedOut.into());
+                };
                 waits::count(Pool::Writes, started);
                 Tx::Member(member)
             }

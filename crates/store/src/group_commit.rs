@@ -178,10 +178,12 @@ impl Groups {
     async fn open(&self, state: &mut State, mut conn: PoolConnection<Sqlite>) -> Result<()> {
         // The first transaction after a bulk load sets temporary storage back to files.
         let reset = self.bulk_left.swap(false, Ordering::AcqRel);
+        // IMMEDIATE: the write lock up front (waiting `busy_timeout` for another process that
+        // holds it), so that no member of the group meets a snapshot another process outdated.
         let begin = if reset {
-            "PRAGMA temp_store = DEFAULT; BEGIN"
+            "PRAGMA temp_store = DEFAULT; BEGIN IMMEDIATE"
         } else {
-            "BEGIN"
+            "BEGIN IMMEDIATE"
         };
         let mut begun = exec(&mut conn, begin).await;
         if begun.is_err() {
@@ -300,7 +302,20 @@ impl Groups {
         let last = self.waiting.load(Ordering::Acquire) == 0;
         if last || guard.members >= MAX_MEMBERS || guard.opened.elapsed() >= MAX_OPEN {
             self.end(&mut guard, true).await;
+            return Ok(());
         }
+        // Left open for the members waiting: should they all give up, and this member's request
+        // too, the group is still closed soon.
+        let group = guard.group;
+        drop(guard);
+        tokio::spawn(async move {
+            tokio::time::sleep(NUDGE).await;
+            let mut guard = self.state.clone().lock_owned().await;
+            if guard.group == group && guard.conn.is_some() {
+                self.settle(&mut guard).await;
+                self.end(&mut guard, true).await;
+            }
+        });
         Ok(())
     }
 }

@@ -9,6 +9,9 @@ pub const FORM_TOKEN: &str = "onramp_form";
 pub const LANGUAGE: &str = "onramp_lang";
 /// A sign-in between the password and the second factor's code (docs/security.md).
 pub const PENDING: &str = "onramp_pending";
+/// The `state` of a single sign-on this browser started: the callback must come back to the
+/// same browser (no sign-in into someone else's account by a link).
+pub const SSO_STATE: &str = "onramp_sso";
 
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

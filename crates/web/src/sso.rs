@@ -184,7 +184,11 @@ impl Provider {
             .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
             .request_async(&self.http)
             .await
-            .map_err(|e| SsoError::Refused(error_chain(&e)))?;
+            .map_err(|e| match e {
+                // The token endpoint out of reach is the provider's outage, not a refusal.
+                openidconnect::RequestTokenError::Request(_) => SsoError::Unavailable(error_chain(&e)),
+                _ => SsoError::Refused(error_chain(&e)),
+            })?;
         let id_token = response
             .id_token()
             .ok_or_else(|| SsoError::Refused("no ID token in the token response".into()))?;

@@ -382,8 +382,17 @@ async fn single_sign_on_refuses_a_wrong_or_replayed_state_and_a_wrong_nonce() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "wrong nonce");
     assert!(!signed_in(&app, &client).await);
     assert_eq!(count(&app.db, "SELECT COUNT(*) FROM oidc_pending_logins").await, 0);
+
+    // The provider's genuine answer opened in another browser than the one that started the
+    // sign-in (a link someone was sent): refused, so nobody is signed in as another person.
+    let client = browser();
+    let callback = through_provider(&app, &client, "sofie").await;
+    let stranger = browser();
+    let (status, _) = come_back(&stranger, &callback).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "another browser");
+    assert!(!signed_in(&app, &stranger).await);
     let failures = app.audit("login.failure").await;
-    assert_eq!(failures.len(), 4, "{failures:?}");
+    assert_eq!(failures.len(), 5, "{failures:?}");
     // Refused for their state (forged, missing, replayed: onramp's own check, before the provider
     // could refuse a code used twice) and for the ID token (the nonce).
     let reason = |r: &str| {
@@ -393,7 +402,11 @@ async fn single_sign_on_refuses_a_wrong_or_replayed_state_and_a_wrong_nonce() {
             .filter(|e| e.after_json.as_deref().unwrap_or("").contains(&r))
             .count()
     };
-    assert_eq!((reason("state"), reason("id-token")), (3, 1), "{failures:?}");
+    assert_eq!(
+        (reason("state"), reason("id-token"), reason("state-of-another-browser")),
+        (3, 1, 1),
+        "{failures:?}"
+    );
 
     // Throttled like password failures: too many from one address, and even a good answer waits.
     let mut tx = app.db.begin().await.expect("a transaction");
@@ -481,4 +494,19 @@ async fn single_sign_on_says_when_the_provider_cannot_be_reached() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND, "no such provider");
     // Password sign-in is not affected.
     app.browser_as(COACH_LIMBURG).await;
+}
+
+/// A provider that goes away between the sign-in and the callback is an outage (503), audited
+/// but not counted as a failed sign-in from the address, which password sign-in shares.
+#[tokio::test]
+async fn a_provider_gone_at_the_callback_is_an_outage_not_a_failed_attempt() {
+    let (app, provider) = spawn(true).await;
+    let client = browser();
+    let callback = through_provider(&app, &client, "sofie").await;
+    drop(provider);
+    let (status, page) = come_back(&client, &callback).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{page}");
+    assert!(!signed_in(&app, &client).await);
+    assert_eq!(app.audit("login.failure").await.len(), 1);
+    assert_eq!(count(&app.db, "SELECT COUNT(*) FROM login_attempts").await, 0);
 }

@@ -9,7 +9,8 @@ use crate::service::sso::{self, Callback, Failure};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use crate::cookies;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 
 #[derive(Template)]
@@ -48,7 +49,14 @@ pub async fn start(
 ) -> PageResult {
     let next = safe_next(data.get("next"));
     match sso::begin(&state, &provider, &next).await {
-        Ok(url) => Ok(Redirect::to(&url).into_response()),
+        Ok((url, secret)) => {
+            let mut response = Redirect::to(&url).into_response();
+            let cookie = cookies::set(cookies::SSO_STATE, &secret, Some(600), info.secure_cookies);
+            if let Ok(value) = cookie.parse() {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
         Err(failure) => failed(&info, failure),
     }
 }
@@ -58,12 +66,18 @@ pub async fn callback(
     State(state): State<AppState>,
     info: RequestInfo,
     Path(provider): Path<String>,
-    Query(query): Query<Callback>,
+    headers: HeaderMap,
+    Query(mut query): Query<Callback>,
 ) -> PageResult {
-    match sso::complete(&state, &info, &provider, &query).await {
-        Ok((user, token, next)) => Ok(signed_in(&info, &user, &token, &next)),
-        Err(failure) => failed(&info, failure),
+    query.browser_state = cookies::get(&headers, cookies::SSO_STATE);
+    let mut response = match sso::complete(&state, &info, &provider, &query).await {
+        Ok((user, token, next)) => signed_in(&info, &user, &token, &next),
+        Err(failure) => failed(&info, failure)?,
+    };
+    if let Ok(value) = cookies::clear(cookies::SSO_STATE, info.secure_cookies).parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
+    Ok(response)
 }
 
 /// An administrator unbinds an account from a provider (the user's page).

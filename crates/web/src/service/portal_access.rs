@@ -104,10 +104,14 @@ pub async fn invite(
         .for_participant(participant_id)
         .after(&invitation);
     audit::record(&mut tx, &ctx.who, event).await?;
+    let person = participants::get(&mut tx, participant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Committed before the mail goes: no writer waits for the mail server, and no link is mailed
+    // whose invitation was not kept. A mail that fails leaves the invitation open; inviting again
+    // replaces it.
+    tx.commit().await?;
     if let Invite::Email(_) = how {
-        let person = participants::get(&mut tx, participant_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
         let link = format!("{site}/portal/invitation/{secret}");
         send_invitation(
             state,
@@ -118,7 +122,6 @@ pub async fn invite(
         )
         .await?;
     }
-    tx.commit().await?;
     let code = (kind == InvitationKind::Code).then_some(secret);
     Ok(Issued { invitation, code })
 }

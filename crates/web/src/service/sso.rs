@@ -67,8 +67,8 @@ fn provider<'a>(state: &'a AppState, key: &str) -> Result<&'a Provider, Failure>
 }
 
 /// Starts a sign-in: keeps its `state`, `nonce` and PKCE verifier (only the state's hash) and
-/// returns the provider's address to send the browser to.
-pub async fn begin(state: &AppState, key: &str, next: &str) -> Result<String, Failure> {
+/// returns the provider's address to send the browser to, and the state for the browser's cookie.
+pub async fn begin(state: &AppState, key: &str, next: &str) -> Result<(String, String), Failure> {
     let provider = provider(state, key)?;
     let pending = Pending {
         provider: key.to_owned(),
@@ -84,7 +84,7 @@ pub async fn begin(state: &AppState, key: &str, next: &str) -> Result<String, Fa
     let mut tx = state.db.begin().await?;
     identities::start(&mut tx, &secret, &pending).await?;
     tx.commit().await?;
-    Ok(url)
+    Ok((url, secret))
 }
 
 fn unavailable(provider: &Provider, error: &SsoError) -> Failure {
@@ -102,6 +102,9 @@ pub struct Callback {
     pub state: Option<String>,
     pub code: Option<String>,
     pub error: Option<String>,
+    /// The state this browser's cookie holds (not from the query).
+    #[serde(skip)]
+    pub browser_state: Option<String>,
 }
 
 /// Finishes a sign-in the provider sent back: the state taken (single use), the code exchanged,
@@ -137,8 +140,10 @@ pub async fn complete(
     };
     // The state is spent whatever happens next.
     tx.commit().await?;
+    let same_browser = callback.browser_state.is_some() && callback.browser_state == callback.state;
     let outcome = match pending.filter(|p| p.provider == key) {
         None => Err((Failure::Invalid, "state")),
+        Some(_) if !same_browser => Err((Failure::Invalid, "state-of-another-browser")),
         Some(_) if callback.error.is_some() => Err((Failure::Invalid, "provider-error")),
         Some(pending) => match callback.code.as_deref().filter(|c| !c.is_empty()) {
             None => Err((Failure::Invalid, "code")),
@@ -221,9 +226,14 @@ async fn refuse(
         "subject": identity.map(|i| i.subject.as_str()),
         "email": identity.and_then(|i| i.email.as_deref()),
     });
+    // A provider out of reach, or a person who cancelled at the provider, is no attempt to guess
+    // anything: it is not counted against the address (which password sign-in shares).
+    let counts = !matches!(failure, Failure::Unavailable) && reason != "provider-error";
     let recorded = async {
         let mut tx = state.db.begin().await?;
-        throttle::record(&mut tx, label, &info.address, false).await?;
+        if counts {
+            throttle::record(&mut tx, label, &info.address, false).await?;
+        }
         let event = Event::new("login.failure", "user", label).after(&detail);
         audit::record(&mut tx, &info.who(label), event).await?;
         tx.commit().await?;
