@@ -25,6 +25,9 @@ pub enum AppError {
     Invalid(FieldErrors),
     /// 400: a request that is malformed as a whole (code of an `error-` message).
     BadRequest(&'static str),
+    /// 404: a service this deployment does not offer (code of an `error-` message), e.g. a
+    /// password reset by e-mail without a public address and a mail server.
+    NotOffered(&'static str),
     /// 400: a body or query that cannot be read: `malformed-body` or `malformed-query`, the field
     /// where reading stopped (empty for the whole) and what was expected there.
     Malformed {
@@ -197,7 +200,7 @@ impl AppError {
             AppError::Forbidden | AppError::Refused(_) | AppError::CrossSite | AppError::TwoFactorRequired => {
                 StatusCode::FORBIDDEN
             }
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NotOffered(_) => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Duplicates(..) | AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) | AppError::Malformed { .. } => StatusCode::BAD_REQUEST,
@@ -220,7 +223,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::ImportFailed(_) => "import-failed",
             AppError::Duplicates(..) => "possible-duplicate",
-            AppError::BadRequest(code) | AppError::Malformed { code, .. } => code,
+            AppError::BadRequest(code) | AppError::NotOffered(code) | AppError::Malformed { code, .. } => code,
             AppError::TooLarge => "body-too-large",
             AppError::Throttled => "throttled",
             AppError::TwoFactorRequired => "two-factor-required",

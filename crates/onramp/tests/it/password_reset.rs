@@ -265,7 +265,7 @@ async fn without_a_public_url_there_is_no_reset_by_mail() {
     assert!(!page.contains("name=\"email\""), "no form to ask with");
     let body = json!({"email": COACH_LIMBURG});
     let (status, problem) = app.send_json(&client, "POST", "/api/v1/password-resets", body).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::NOT_FOUND, "a service not offered here");
     assert_eq!(problem["type"], "urn:onramp:problem:password-reset-off");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(reset_mails(&sink).is_empty());

@@ -30,7 +30,7 @@ pub struct ResetBody {
 #[utoipa::path(post, path = "/api/v1/password-resets", tag = "sessions", security(()), request_body = ResetRequestBody,
     responses(
         (status = 202, description = "If an account has this address, a link is on its way"),
-        (status = 400, description = "Reset by e-mail is not set up here (`password-reset-off`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Reset by e-mail is not offered here: no public address or mail server (`password-reset-off`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests for this address or from this client", body = Problem, content_type = "application/problem+json"),
     ))]

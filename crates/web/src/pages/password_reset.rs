@@ -85,7 +85,7 @@ pub async fn forgot_submit(
             crate::error::set_retry_after(&mut response);
             Ok(response)
         }
-        Err(AppError::BadRequest(_)) => Ok(forgot_form(State(state), info, headers).await),
+        Err(AppError::NotOffered(_)) => Ok(forgot_form(State(state), info, headers).await),
         Err(error) => Err(error.into()),
     }
 }

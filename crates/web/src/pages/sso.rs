@@ -4,12 +4,12 @@
 use super::auth::{safe_next, signed_in};
 use super::form::FormData;
 use super::layout::{Page, PageResult, path_id, render, see_other};
+use crate::cookies;
 use crate::identity::{PageCtx, RequestInfo};
 use crate::service::sso::{self, Callback, Failure};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use crate::cookies;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 
@@ -70,11 +70,14 @@ pub async fn callback(
     Query(mut query): Query<Callback>,
 ) -> PageResult {
     query.browser_state = cookies::get(&headers, cookies::SSO_STATE);
+    // This browser's sign-in is over (its state spent) only when the answer is for it: a forged
+    // or foreign answer leaves the sign-in it has under way alone.
+    let finished = query.browser_state.is_some() && query.browser_state == query.state;
     let mut response = match sso::complete(&state, &info, &provider, &query).await {
         Ok((user, token, next)) => signed_in(&info, &user, &token, &next),
         Err(failure) => failed(&info, failure)?,
     };
-    if let Ok(value) = cookies::clear(cookies::SSO_STATE, info.secure_cookies).parse() {
+    if finished && let Ok(value) = cookies::clear(cookies::SSO_STATE, info.secure_cookies).parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)

@@ -20,7 +20,7 @@ pub fn available(state: &AppState) -> bool {
 /// address and per client, known or not.
 pub async fn request(state: &AppState, info: &RequestInfo, email: &str) -> Result<(), AppError> {
     let (Some(base), Some(mailer)) = (&state.config.public_url, &state.config.mailer) else {
-        return Err(AppError::BadRequest("password-reset-off"));
+        return Err(AppError::NotOffered("password-reset-off"));
     };
     if email.trim().is_empty() {
         return Err(AppError::invalid("email", "required"));
