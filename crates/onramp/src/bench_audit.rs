@@ -47,20 +47,25 @@ pub(crate) fn event(n: usize, participant: Uuid) -> Event<'static> {
     }
 }
 
+/// The coach the benches' entries are written as.
+pub(crate) fn coach() -> Who {
+    Who {
+        user_id: Some(Uuid::now_v7()),
+        label: "sofie.maes@gtb.demo".into(),
+        address: Some("192.0.2.10".into()),
+        request_id: None,
+        role: Some(Role::Coach),
+        organisations: vec![Uuid::now_v7()],
+    }
+}
+
 /// Fills the log up to `entries`, seals it, and verifies it `runs` times.
 pub async fn verify(db: &Db, entries: i64, runs: usize) -> Result<()> {
     let held = audit::entries(db).await?;
     let to_add = usize::try_from(entries - held).unwrap_or(0);
     if to_add > 0 {
         let started = Instant::now();
-        let who = Who {
-            user_id: Some(Uuid::now_v7()),
-            label: "sofie.maes@gtb.demo".into(),
-            address: Some("192.0.2.10".into()),
-            request_id: None,
-            role: Some(Role::Coach),
-            organisations: vec![Uuid::now_v7()],
-        };
+        let who = coach();
         let mut written = 0;
         while written < to_add {
             let n = BATCH.min(to_add - written);

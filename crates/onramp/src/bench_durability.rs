@@ -3,8 +3,7 @@
 //! entry, as a request does, in turns under `synchronous` NORMAL and FULL on the same database.
 
 use anyhow::{Result, bail};
-use onramp_domain::identity::Role;
-use onramp_store::audit::{self, Who};
+use onramp_store::audit;
 use onramp_store::{Db, Durability, Engine, Settings};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -80,14 +79,7 @@ async fn turn(db: &Db, writers: usize, length: Duration) -> Result<Turn> {
 /// Commits until `until`: each transaction a participant's change with both images and a read's
 /// entry, as an update request writes them; returns each commit's time in milliseconds.
 async fn writer(db: Db, until: Instant) -> Result<Vec<f64>> {
-    let who = Who {
-        user_id: Some(Uuid::now_v7()),
-        label: "sofie.maes@gtb.demo".into(),
-        address: Some("192.0.2.10".into()),
-        request_id: None,
-        role: Some(Role::Coach),
-        organisations: vec![Uuid::now_v7()],
-    };
+    let who = crate::bench_audit::coach();
     let participant = Uuid::now_v7();
     let mut latencies = Vec::new();
     while Instant::now() < until {
