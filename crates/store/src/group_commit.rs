@@ -166,13 +166,17 @@ impl Groups {
     /// Ends the open group, if any, so that the writer is free for a transaction of its own (a
     /// bulk load) or a statement outside any (`Db::write_alone`).
     pub async fn close_open(&self) {
-        let groups = self.clone();
-        let closing = tokio::spawn(async move {
-            let mut guard = groups.state.clone().lock_owned().await;
-            groups.settle(&mut guard).await;
-            groups.end(&mut guard, true).await;
-        });
-        let _ = closing.await;
+        let _ = tokio::spawn(self.clone().close(None)).await;
+    }
+
+    /// In its turn, undoes an abandoned member and commits `group` (any group with `None`) if it
+    /// is still open: the way out for a group its members left.
+    async fn close(self, group: Option<u64>) {
+        let mut guard = self.state.clone().lock_owned().await;
+        self.settle(&mut guard).await;
+        if guard.conn.is_some() && group.is_none_or(|g| g == guard.group) {
+            self.end(&mut guard, true).await;
+        }
     }
 
     async fn open(&self, state: &mut State, mut conn: PoolConnection<Sqlite>) -> Result<()> {
@@ -246,15 +250,9 @@ impl Groups {
             }
             if tokio::time::timeout(NUDGE, ended.changed()).await.is_err() {
                 // Nobody closed it: whoever was counted as waiting gave up. Close it here.
-                let groups = self.clone();
-                let closing = tokio::spawn(async move {
-                    let mut guard = groups.state.clone().lock_owned().await;
-                    if guard.group == group && guard.conn.is_some() {
-                        groups.settle(&mut guard).await;
-                        groups.end(&mut guard, true).await;
-                    }
-                });
-                closing.await.map_err(|_| gone())?;
+                tokio::spawn(self.clone().close(Some(group)))
+                    .await
+                    .map_err(|_| gone())?;
             }
         }
         // Kept: every member of a failed group reads it (failures are rare, the set stays small).
@@ -310,11 +308,7 @@ impl Groups {
         drop(guard);
         tokio::spawn(async move {
             tokio::time::sleep(NUDGE).await;
-            let mut guard = self.state.clone().lock_owned().await;
-            if guard.group == group && guard.conn.is_some() {
-                self.settle(&mut guard).await;
-                self.end(&mut guard, true).await;
-            }
+            self.close(Some(group)).await;
         });
         Ok(())
     }
@@ -335,15 +329,8 @@ impl Drop for Member {
         drop(guard);
         // Nobody may come after it to undo its work and close the group: do both in turn (a
         // member that comes first settles it and goes on; the group then ends at the latest here).
-        let groups = self.groups.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                let mut guard = groups.state.clone().lock_owned().await;
-                groups.settle(&mut guard).await;
-                if guard.group == group && guard.conn.is_some() {
-                    groups.end(&mut guard, true).await;
-                }
-            });
+            runtime.spawn(self.groups.clone().close(Some(group)));
         }
     }
 }
