@@ -72,7 +72,7 @@ pub async fn callback(
     query.browser_state = cookies::get(&headers, cookies::SSO_STATE);
     // This browser's sign-in is over (its state spent) only when the answer is for it: a forged
     // or foreign answer leaves the sign-in it has under way alone.
-    let finished = query.browser_state.is_some() && query.browser_state == query.state;
+    let finished = query.is_for_this_browser();
     let mut response = match sso::complete(&state, &info, &provider, &query).await {
         Ok((user, token, next)) => signed_in(&info, &user, &token, &next),
         Err(failure) => failed(&info, failure)?,

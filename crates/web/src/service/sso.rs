@@ -107,6 +107,13 @@ pub struct Callback {
     pub browser_state: Option<String>,
 }
 
+impl Callback {
+    /// Whether the answer is for the sign-in this browser started (its cookie holds the state).
+    pub fn is_for_this_browser(&self) -> bool {
+        self.browser_state.is_some() && self.browser_state == self.state
+    }
+}
+
 /// Finishes a sign-in the provider sent back: the state taken (single use), the code exchanged,
 /// the ID token verified, the account found (and bound the first time), the session started.
 /// Returns the user, the session cookie's value and where to go next.
@@ -140,7 +147,7 @@ pub async fn complete(
     };
     // The state is spent whatever happens next.
     tx.commit().await?;
-    let same_browser = callback.browser_state.is_some() && callback.browser_state == callback.state;
+    let same_browser = callback.is_for_this_browser();
     let outcome = match pending.filter(|p| p.provider == key) {
         None => Err((Failure::Invalid, "state")),
         Some(_) if !same_browser => Err((Failure::Invalid, "state-of-another-browser")),
