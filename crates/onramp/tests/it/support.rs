@@ -486,15 +486,7 @@ impl TestApp {
 
     /// A client signed in through the API.
     pub async fn api_as(&self, email: &str) -> Client {
-        let client = Self::client();
-        let response = client
-            .post(self.url("/api/v1/sessions"))
-            .json(&json!({"email": email, "password": PASSWORD}))
-            .send()
-            .await
-            .expect("sign in");
-        assert_eq!(response.status(), StatusCode::CREATED, "sign-in of {email}");
-        client
+        api_as_at(&self.base, email).await
     }
 
     /// A client signed in through the sign-in form, as a browser would.
@@ -601,6 +593,19 @@ impl TestApp {
             .await
             .expect("audit")
     }
+}
+
+/// A client signed in through the API of the server at `base` (one the test may run as a process).
+pub async fn api_as_at(base: &str, email: &str) -> Client {
+    let client = TestApp::client();
+    let response = client
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status(), StatusCode::CREATED, "sign-in of {email}");
+    client
 }
 
 async fn start_server(db: Db) -> String {
