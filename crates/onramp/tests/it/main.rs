@@ -48,6 +48,7 @@ mod group_sessions;
 mod icf;
 mod import_data;
 mod import_limits;
+mod list_view_audit;
 mod metrics;
 mod monitoring;
 mod organisations;
