@@ -235,7 +235,54 @@ pub async fn caseload(db: &Db, count: usize, runs: usize) -> Result<()> {
     })
     .await?;
     participant_files(db, actor, runs).await?;
-    list_audit(db, actor, runs).await
+    list_audit(db, actor, runs).await?;
+    list_audit_of_the_page(db, runs).await
+}
+
+/// The caseload's web page (its first page of 50, the check-ins due, the filter's choices,
+/// rendered): without its list entry (never served), with the entry written beside the rest
+/// (as served), and with the entry written before the rest (as until 2026-12-07). Interleaved.
+async fn list_audit_of_the_page(db: &Db, runs: usize) -> Result<()> {
+    use onramp_web::CaseloadListEntry as Entry;
+    let state = onramp_web::AppState {
+        db: db.clone(),
+        config: std::sync::Arc::new(onramp_web::Config::default()),
+    };
+    let ctx = &ctx_of(user_of(db, "bench.coach@onramp.test").await?);
+    let query = Default::default();
+    let modes = [Entry::Omitted, Entry::Beside, Entry::First];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); modes.len()];
+    for _ in 0..runs {
+        for (mode, into) in modes.iter().zip(times.iter_mut()) {
+            let started = Instant::now();
+            let page = onramp_web::caseload_page(&state, ctx, &query, *mode).await;
+            into.push(started.elapsed());
+            anyhow::ensure!(
+                page.status().is_success(),
+                "the caseload page answered {}",
+                page.status()
+            );
+        }
+    }
+    let medians: Vec<Duration> = times
+        .into_iter()
+        .map(|mut t| {
+            t.sort();
+            t[t.len() / 2]
+        })
+        .collect();
+    let adds = |with: Duration| (with.as_secs_f64() / medians[0].as_secs_f64() - 1.0) * 100.0;
+    println!(
+        "caseload web page, without its list entry     median {:>8.3} ms\n\
+         caseload web page, the entry beside the rest   median {:>8.3} ms   the entry adds {:.1}% ({runs} runs)\n\
+         caseload web page, the entry first (before)    median {:>8.3} ms   the entry adds {:.1}%",
+        ms(medians[0]),
+        ms(medians[1]),
+        adds(medians[1]),
+        ms(medians[2]),
+        adds(medians[2])
+    );
+    Ok(())
 }
 
 /// What auditing a list view adds to the page it audits (docs/benchmarks.md): the caseload's

@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 pub use confinement::participant_may_reach;
 pub use identity::Ctx;
-pub use pages::staff_page_paths;
+pub use pages::{CaseloadListEntry, caseload_page, staff_page_paths};
 pub use state::{AppState, Config, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MEETING_URL};
 
 /// The whole application: pages, API, health check and OpenAPI document.

@@ -49,6 +49,7 @@ mod icf;
 mod import_data;
 mod import_limits;
 mod kill_during_writes;
+mod list_view_audit;
 mod metrics;
 mod monitoring;
 mod organisations;

@@ -4,7 +4,7 @@ use super::form::{Form, FormData};
 use super::layout::{Page, PageResult, render};
 use super::options::{Options, options, programme_list};
 use crate::error::AppError;
-use crate::identity::PageCtx;
+use crate::identity::{Ctx, PageCtx};
 use crate::requests::caseload::{CaseloadQuery, encode_cursor};
 use crate::service::caseload::{self as service, CaseloadRow};
 use crate::state::AppState;
@@ -76,25 +76,101 @@ pub async fn caseload(
     PageCtx(ctx): PageCtx,
     Query(query): Query<CaseloadQuery>,
 ) -> PageResult {
-    let values = form_values(&query);
+    build(&state, &ctx, &query, ListEntry::Beside).await
+}
+
+/// When a caseload page writes its one list entry. Pages write it [`ListEntry::Beside`] the
+/// rest; the other two exist for `onramp bench caseload`, which compares them
+/// (docs/benchmarks.md, "The audit of list views").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListEntry {
+    /// Made durable while the rest of the page is read and rendered (the pages' way).
+    Beside,
+    /// Made durable before the rest is read (pages until 2026-12-07).
+    First,
+    /// Not written: the benchmark's page alone, never served.
+    Omitted,
+}
+
+/// The caseload page for `query`, its list entry written as `entry` says.
+pub async fn build(state: &AppState, ctx: &Ctx, query: &CaseloadQuery, entry: ListEntry) -> PageResult {
     // A filter that does not read is shown in its field, with nothing listed.
     let (filter, errors) = match query.filter(today()) {
         Ok(filter) => (Some(filter), None),
         Err(AppError::Invalid(errors)) => (None, Some(errors)),
         Err(error) => return Err(error.into()),
     };
-    let (rows, next) = match &filter {
-        Some(filter) => {
-            // Audited below, in one entry with the due check-ins the page shows above them.
-            let mut rows = service::page_unaudited(&state, &ctx, filter, PAGE_SIZE).await?;
-            let next = crate::service::keep_page(&mut rows, PAGE_SIZE)
-                .map(|r| next_link(&query, encode_cursor(&r.cursor(filter.sort))));
-            (rows, next)
-        }
-        None => (Vec::new(), None),
+    // The people the page shows, read at once: its rows and, on a first page, the check-ins due.
+    let (listed, due) = tokio::join!(
+        listed(state, ctx, query, filter.as_ref()),
+        due_above(state, ctx, filter.as_ref())
+    );
+    let listed = listed?;
+    let shown_due = due.iter().map(|c| c.participant_id);
+    if entry == ListEntry::First {
+        service::audit_page(state, ctx, &listed.rows, PAGE_SIZE, shown_due).await?;
+        return rest_of_page(state, ctx, query, errors, listed, due).await;
+    }
+    // The entry is made durable while the rest of the page is read and rendered; the page is
+    // answered only once it is.
+    let written = (entry == ListEntry::Beside)
+        .then(|| service::audit_page_beside(state, ctx, &listed.rows, PAGE_SIZE, shown_due));
+    let page = rest_of_page(state, ctx, query, errors, listed, due).await;
+    if let Some(written) = written {
+        written.written().await?;
+    }
+    page
+}
+
+/// One page of the caseload and the link to the next.
+struct Listed {
+    rows: Vec<onramp_store::caseload::Row>,
+    next: Option<String>,
+}
+
+async fn listed(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &CaseloadQuery,
+    filter: Option<&onramp_store::caseload::Filter>,
+) -> Result<Listed, AppError> {
+    let Some(filter) = filter else {
+        return Ok(Listed {
+            rows: Vec::new(),
+            next: None,
+        });
     };
-    let p = Page::new(&ctx, "caseload-title", "caseload");
-    let all_programmes = programme_list(&state, &ctx).await?;
+    let mut rows = service::page_unaudited(state, ctx, filter, PAGE_SIZE).await?;
+    let next = crate::service::keep_page(&mut rows, PAGE_SIZE)
+        .map(|r| next_link(query, encode_cursor(&r.cursor(filter.sort))));
+    Ok(Listed { rows, next })
+}
+
+/// The check-ins due within 30 days or overdue, above the first page only.
+async fn due_above(
+    state: &AppState,
+    ctx: &Ctx,
+    filter: Option<&onramp_store::caseload::Filter>,
+) -> Vec<onramp_store::check_ins::CheckIn> {
+    if filter.is_none_or(|f| f.after.is_some()) {
+        return Vec::new();
+    }
+    crate::service::check_ins::due_check_ins_unaudited(state, ctx, today() + chrono::Days::new(30))
+        .await
+        .unwrap_or_default()
+}
+
+/// The filter form's choices around the listed people, rendered.
+async fn rest_of_page(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &CaseloadQuery,
+    errors: Option<onramp_domain::FieldErrors>,
+    listed: Listed,
+    due: Vec<onramp_store::check_ins::CheckIn>,
+) -> PageResult {
+    let p = Page::new(ctx, "caseload-title", "caseload");
+    let all_programmes = programme_list(state, ctx).await?;
     // The programmes are already in the reader's language: their names are taken as they are.
     let names = crate::builtin_names::StepNames::new(ctx.language, &all_programmes);
     let phase_names: Vec<(Uuid, String, String)> = all_programmes
@@ -122,34 +198,25 @@ pub async fn caseload(
         .into_iter()
         .map(|g| (g.id.to_string(), g.definition.name))
         .collect();
-    let organisations: Options = crate::service::organisations::list(&state, &ctx, &Default::default())
+    let organisations: Options = crate::service::organisations::list(state, ctx, &Default::default())
         .await
         .map(|list| list.into_iter().map(|o| (o.id.to_string(), o.name)).collect())
         .unwrap_or_default();
-    let locations = location_options(&state, &query, &organisations).await?;
+    let locations = location_options(state, query, &organisations).await?;
     let regions = if matches!(ctx.actor.role, Role::Administrator | Role::Coordinator) {
-        crate::service::regions::list(&state, &ctx)
+        crate::service::regions::list(state, ctx)
             .await
             .map(|list| list.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
             .unwrap_or_default()
     } else {
         Vec::new()
     };
-    let due = if filter.as_ref().is_some_and(|f| f.after.is_none()) {
-        crate::service::check_ins::due_check_ins_unaudited(&state, &ctx, today() + chrono::Days::new(30))
-            .await
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    // The page's one audit entry: every person it shows, the caseload's and the check-ins due.
-    service::audit_page(&state, &ctx, &rows, PAGE_SIZE, due.iter().map(|c| c.participant_id)).await?;
     let (form, status) = match errors {
         Some(errors) => (
-            Form::failed(&FormData::new(values), &errors, ctx.language),
+            Form::failed(&FormData::new(form_values(query)), &errors, ctx.language),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        None => (Form::with_values(values), StatusCode::OK),
+        None => (Form::with_values(form_values(query)), StatusCode::OK),
     };
     let template = CaseloadTemplate {
         due,
@@ -158,14 +225,14 @@ pub async fn caseload(
         sorts: options(&p, "sort", crate::requests::caseload::SORTS),
         can_register: policy::decide(&ctx.actor, Action::RegisterParticipants) == Decision::Allow,
         is_coach: ctx.actor.role == Role::Coach,
-        rows: rows.into_iter().map(|r| CaseloadRow::new(r, &names)).collect(),
+        rows: listed.rows.into_iter().map(|r| CaseloadRow::new(r, &names)).collect(),
         filter: form,
         programmes,
         phases,
         organisations,
         locations,
         regions,
-        next,
+        next: listed.next,
         no_contact_days,
         p,
     };

@@ -325,6 +325,19 @@ fn portal_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
+pub use caseload::ListEntry as CaseloadListEntry;
+
+/// The caseload page as `onramp bench caseload` times it, its list entry written as `entry`
+/// says (the router serves it with [`CaseloadListEntry::Beside`] only).
+pub async fn caseload_page(
+    state: &AppState,
+    ctx: &crate::identity::Ctx,
+    query: &crate::requests::caseload::CaseloadQuery,
+    entry: CaseloadListEntry,
+) -> Response {
+    caseload::build(state, ctx, query, entry).await.into_response()
+}
+
 /// The paths of the staff's pages, for the confinement test.
 pub fn staff_page_paths() -> Vec<&'static str> {
     staff_routes().into_iter().map(|(path, _)| path).collect()

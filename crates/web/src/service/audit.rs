@@ -35,3 +35,29 @@ pub async fn list_view(
     audit::record_alone(&state.db, &ctx.who, Event::list(action, purpose, subjects)).await?;
     Ok(())
 }
+
+/// A list view's entry being written on a task of its own (see [`list_view_beside`]).
+pub struct PendingEntry(tokio::task::JoinHandle<Result<(), AppError>>);
+
+impl PendingEntry {
+    /// Waits until the entry is durable; a page answers only after this succeeded.
+    pub async fn written(self) -> Result<(), AppError> {
+        self.0.await.map_err(|e| AppError::Internal(Box::new(e)))?
+    }
+}
+
+/// [`list_view`] started beside the rest of a page: the entry is written and made durable
+/// while the page reads and renders what else it shows, so its sync costs the reader only
+/// what the rest does not already take. The entry is written even if the reader goes away.
+pub fn list_view_beside(
+    state: &AppState,
+    ctx: &Ctx,
+    action: &'static str,
+    purpose: Purpose,
+    shown: Vec<Uuid>,
+) -> PendingEntry {
+    let (state, ctx) = (state.clone(), ctx.clone());
+    PendingEntry(tokio::spawn(async move {
+        list_view(&state, &ctx, action, purpose, shown).await
+    }))
+}

@@ -45,6 +45,23 @@ pub async fn audit_page(
     also: impl IntoIterator<Item = Uuid>,
 ) -> Result<(), AppError> {
     let purpose = purposes::of_caseload(&ctx.actor);
+    super::audit::list_view(state, ctx, "caseload.list", purpose, shown(rows, limit, also)).await
+}
+
+/// [`audit_page`] written beside the rest of the page (`audit::list_view_beside`).
+pub fn audit_page_beside(
+    state: &AppState,
+    ctx: &Ctx,
+    rows: &[caseload::Row],
+    limit: i64,
+    also: impl IntoIterator<Item = Uuid>,
+) -> super::audit::PendingEntry {
+    let purpose = purposes::of_caseload(&ctx.actor);
+    super::audit::list_view_beside(state, ctx, "caseload.list", purpose, shown(rows, limit, also))
+}
+
+/// The people a caseload page shows: its first `limit` rows, then the others it shows, each once.
+fn shown(rows: &[caseload::Row], limit: i64, also: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
     let mut shown: Vec<Uuid> = rows
         .iter()
         .take(usize::try_from(limit).unwrap_or(0))
@@ -55,7 +72,7 @@ pub async fn audit_page(
             shown.push(person);
         }
     }
-    super::audit::list_view(state, ctx, "caseload.list", purpose, shown).await
+    shown
 }
 
 #[derive(Debug, Serialize, ToSchema)]
