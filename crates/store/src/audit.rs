@@ -106,11 +106,11 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Records an entry that goes with no other write (a list view's), durably: on SQLite in a
-/// group commit with the writes of the moment, on PostgreSQL as one statement of its own
-/// (without the round trips of `BEGIN` and `COMMIT`).
+/// Records an entry that goes with no other write (a list view's), durably: as one statement
+/// of its own (without the round trips of `BEGIN`, a savepoint and `COMMIT`), or on SQLite,
+/// while others write, in their group commit, to share its sync.
 pub async fn record_alone(db: &Db, who: &Who, event: Event<'_>) -> Result<()> {
-    if db.engine() == Engine::Sqlite {
+    if db.engine() == Engine::Sqlite && !db.writer_idle() {
         let mut tx = db.begin().await?;
         record(&mut tx, who, event).await?;
         return tx.commit().await;

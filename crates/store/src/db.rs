@@ -168,6 +168,15 @@ impl Db {
         }
     }
 
+    /// Whether SQLite's writer is free, no group of transactions open or waited for (see
+    /// `group_commit`); always true on PostgreSQL, whose writers do not queue for one connection.
+    pub fn writer_idle(&self) -> bool {
+        match self {
+            Db::Sqlite { groups, .. } => groups.idle(),
+            Db::Postgres(_) => true,
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         match self {
             Db::Sqlite { .. } => Engine::Sqlite,

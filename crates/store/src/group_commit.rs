@@ -109,6 +109,12 @@ impl Groups {
         }
     }
 
+    /// Whether nobody writes: no group is open, none is being opened or committed, and nobody
+    /// waits for a turn. A lone statement then shares its sync with no one anyway.
+    pub fn idle(&self) -> bool {
+        self.waiting.load(Ordering::Acquire) == 0 && self.state.try_lock().is_ok_and(|state| state.conn.is_none())
+    }
+
     /// A member, once it is the writer's turn; `None` when `limit` passes first.
     pub async fn begin(&self, limit: Option<Duration>) -> Result<Option<Member>> {
         self.waiting.fetch_add(1, Ordering::AcqRel);
