@@ -8,6 +8,11 @@ use uuid::Uuid;
 
 /// A sign-in sent to a provider must come back within this time.
 pub const PENDING_LIFETIME: Duration = Duration::minutes(10);
+/// At most this many sign-ins under way per client address (one address may serve a whole
+/// hospital behind NAT, but a sign-in that came back is no longer under way)...
+pub const MAX_PENDING_PER_ADDRESS: i64 = 30;
+/// ...and in all, so that anyone starting sign-ins cannot fill the table.
+pub const MAX_PENDING: i64 = 10_000;
 
 /// What onramp keeps of a sign-in sent to a provider, to check what comes back.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -18,18 +23,35 @@ pub struct Pending {
     pub next_path: String,
 }
 
-/// Keeps a sign-in sent to a provider under the hash of its `state`; drops those that expired.
-pub async fn start(tx: &mut impl Access, state: &str, pending: &Pending) -> Result<()> {
+/// Keeps a sign-in sent to a provider from `address` under the hash of its `state`, unless
+/// [`MAX_PENDING_PER_ADDRESS`] or [`MAX_PENDING`] are under way already; drops those that expired
+/// first. Whether it was kept.
+pub async fn start(tx: &mut impl Access, state: &str, address: &str, pending: &Pending) -> Result<bool> {
     let at = now();
-    let sql = "DELETE FROM oidc_pending_logins WHERE created_at <= $1";
-    run!(tx, c => sqlx::query(sql).bind(at - PENDING_LIFETIME).execute(c).await.map(|r| r.rows_affected()))?;
-    let sql = "INSERT INTO oidc_pending_logins (state_hash, provider, nonce, pkce_verifier, next_path, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6)";
+    purge_expired(tx).await?;
+    let sql = "SELECT COUNT(*) FROM oidc_pending_logins WHERE address = $1";
+    let from_address: i64 = run!(tx, c => sqlx::query_scalar(sql).bind(address).fetch_one(c).await)?;
+    let sql = "SELECT COUNT(*) FROM oidc_pending_logins";
+    let all: i64 = run!(tx, c => sqlx::query_scalar(sql).fetch_one(c).await)?;
+    if from_address >= MAX_PENDING_PER_ADDRESS || all >= MAX_PENDING {
+        return Ok(false);
+    }
+    let sql = "INSERT INTO oidc_pending_logins
+                   (state_hash, provider, nonce, pkce_verifier, next_path, created_at, address)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)";
     run!(tx, c => sqlx::query(sql)
         .bind(sha256_hex(state)).bind(&pending.provider).bind(&pending.nonce).bind(&pending.pkce_verifier)
-        .bind(&pending.next_path).bind(at)
+        .bind(&pending.next_path).bind(at).bind(address)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(true)
+}
+
+/// Drops the sign-ins that did not come back in time; how many.
+pub async fn purge_expired(tx: &mut impl Access) -> Result<u64> {
+    let sql = "DELETE FROM oidc_pending_logins WHERE created_at <= $1";
+    let done =
+        run!(tx, c => sqlx::query(sql).bind(now() - PENDING_LIFETIME).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(done)
 }
 
 /// Takes the sign-in a `state` names, once: it is gone afterwards, whatever the outcome.

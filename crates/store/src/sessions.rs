@@ -20,16 +20,53 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// How it was opened: [`SignedInBy::as_str`].
+    pub signed_in_by: String,
+}
+
+impl Session {
+    pub fn signed_in_by(&self) -> SignedInBy {
+        SignedInBy::parse(&self.signed_in_by)
+    }
+}
+
+/// How a session was opened. A provider's sign-in is trusted to ask its own second factor, so
+/// `--require-two-factor` asks none of it (docs/security.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedInBy {
+    /// A password, with a second factor for those who have one.
+    Password,
+    /// Single sign-on through an OpenID Connect provider.
+    SingleSignOn,
+}
+
+impl SignedInBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignedInBy::Password => "password",
+            SignedInBy::SingleSignOn => "sso",
+        }
+    }
+
+    /// Anything but single sign-on is a password: no session gets spared a second factor by mistake.
+    pub fn parse(text: &str) -> SignedInBy {
+        match text {
+            "sso" => SignedInBy::SingleSignOn,
+            _ => SignedInBy::Password,
+        }
+    }
 }
 
 /// Starts a session; returns the cookie value.
-pub async fn create(tx: &mut impl Access, user_id: Uuid) -> Result<String> {
+pub async fn create(tx: &mut impl Access, user_id: Uuid, by: SignedInBy) -> Result<String> {
     let token = random_token(32);
     let at = now();
-    let sql = "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
-               VALUES ($1, $2, $3, $4, $4, $5)";
+    let sql =
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, signed_in_by)
+               VALUES ($1, $2, $3, $4, $4, $5, $6)";
     run!(tx, c => sqlx::query(sql)
         .bind(sha256_hex(&token)).bind(user_id).bind(random_token(32)).bind(at).bind(at + ABSOLUTE_TIMEOUT)
+        .bind(by.as_str())
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(token)
 }
@@ -47,7 +84,7 @@ pub fn idle_timeout(role: onramp_domain::identity::Role) -> Duration {
 /// be, account active); the caller applies its role's idle time (`idle_timeout`).
 pub async fn find(conn: &mut impl Access, token: &str) -> Result<Option<Session>> {
     let at = now();
-    let sql = "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at
+    let sql = "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, s.signed_in_by
                FROM sessions s JOIN users u ON u.id = s.user_id
                WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active";
     let hash = sha256_hex(token);

@@ -28,6 +28,8 @@ pub struct Ctx {
     pub csrf: Option<String>,
     /// The session cookie value, to end this session on sign-out.
     pub session_token: Option<String>,
+    /// The session was opened by single sign-on (the provider asks its own second factor).
+    pub by_single_sign_on: bool,
 }
 
 impl Ctx {
@@ -60,6 +62,7 @@ impl Ctx {
             language: Language::En,
             csrf: None,
             session_token: None,
+            by_single_sign_on: false,
         }
     }
 }
@@ -202,7 +205,12 @@ async fn resolve(
     if touch::due(Some(session.last_seen_at)) {
         touch::later(state, Touch::Session(token.clone()));
     }
-    Ok(Some(ctx_for(user, info, Some(session.csrf_token), Some(token))))
+    let by_single_sign_on = session.signed_in_by() == sessions::SignedInBy::SingleSignOn;
+    let ctx = ctx_for(user, info, Some(session.csrf_token), Some(token));
+    Ok(Some(Ctx {
+        by_single_sign_on,
+        ..ctx
+    }))
 }
 
 fn ctx_for(user: User, info: &RequestInfo, csrf: Option<String>, session_token: Option<String>) -> Ctx {
@@ -222,6 +230,7 @@ fn ctx_for(user: User, info: &RequestInfo, csrf: Option<String>, session_token: 
         who,
         csrf,
         session_token,
+        by_single_sign_on: false,
     }
 }
 

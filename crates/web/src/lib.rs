@@ -136,7 +136,8 @@ async fn accept_failed(error: std::io::Error) {
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 }
 
-/// Removes expired sessions and old sign-in attempts every ten minutes.
+/// Removes expired sessions, old sign-in attempts and single sign-ons that never came back every
+/// ten minutes.
 fn spawn_housekeeping(db: Db) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
@@ -147,6 +148,7 @@ fn spawn_housekeeping(db: Db) {
                 onramp_store::sessions::purge_expired(&mut tx).await?;
                 onramp_store::throttle::purge_old(&mut tx).await?;
                 onramp_store::password_resets::purge_old(&mut tx).await?;
+                onramp_store::identities::purge_expired(&mut tx).await?;
                 tx.commit().await
             }
             .await;

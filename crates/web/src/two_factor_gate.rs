@@ -1,6 +1,7 @@
 //! `--require-two-factor` (docs/security.md): a signed-in staff member whose role reads
 //! participant data and who has no second factor yet reaches nothing but its setup, signing out
-//! and the language switch. API tokens are not affected: a request with one passes.
+//! and the language switch. API tokens are not affected: a request with one passes. Nor is a
+//! session opened by single sign-on: the organisation's provider is trusted to ask its own.
 
 use crate::error::AppError;
 use crate::identity::{Credential, Ctx, RequestInfo};
@@ -39,7 +40,7 @@ pub async fn require(State(state): State<AppState>, request: Request, next: Next
     let Some(user_id) = request
         .extensions()
         .get::<Ctx>()
-        .filter(|ctx| by_session && ctx.user.role.needs_second_factor())
+        .filter(|ctx| by_session && !ctx.by_single_sign_on && ctx.user.role.needs_second_factor())
         .map(|ctx| ctx.user.id)
     else {
         return next.run(request).await;

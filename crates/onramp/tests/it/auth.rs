@@ -87,8 +87,28 @@ async fn wrong_password_and_unknown_account_are_refused_alike_and_audited() {
 
     let failures = app.audit("login.failure").await;
     assert_eq!(failures.len(), 2);
-    assert!(failures.iter().any(|e| e.actor_label == "nobody@onramp.demo"));
-    assert_eq!(failures[0].address.as_deref(), Some("127.0.0.1"));
+    assert!(failures.iter().all(|e| e.address.as_deref() == Some("127.0.0.1")));
+    // The known account's failure names it; of the unknown address nothing typed is kept.
+    let admin = app.actor(ADMIN).await.user_id;
+    let known: Vec<_> = failures.iter().filter(|e| e.actor_user_id == Some(admin)).collect();
+    assert_eq!(known.len(), 1, "{failures:?}");
+    assert_eq!(known[0].actor_label, ADMIN);
+    assert_eq!(known[0].entity_id.as_deref(), Some(admin.to_string().as_str()));
+    let unknown: Vec<_> = failures.iter().filter(|e| e.actor_user_id.is_none()).collect();
+    assert_eq!(unknown.len(), 1, "{failures:?}");
+    assert_eq!(unknown[0].entity_id, None);
+    assert_eq!(audit_mentions(&app.db, "nobody").await, 0);
+    // Throttling still counts the unknown address, and its refusal keeps nothing typed either.
+    for _ in 1..onramp_store::throttle::MAX_FAILURES_PER_ACCOUNT {
+        let guess = json!({"email": "nobody@onramp.demo", "password": "another guess"});
+        let (status, _) = app.send_json(&client, "POST", "/api/v1/sessions", guess).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let guess = json!({"email": "nobody@onramp.demo", "password": "one guess too many"});
+    let (status, _) = app.send_json(&client, "POST", "/api/v1/sessions", guess).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.audit("login.throttled").await.len(), 1);
+    assert_eq!(audit_mentions(&app.db, "nobody").await, 0);
     let (status, _) = app
         .send_json(
             &client,

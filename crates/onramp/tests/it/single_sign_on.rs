@@ -2,7 +2,7 @@
 //! (tests-oidc/, installed by scripts/test), started on a port of its own for each test, with
 //! its people in a fixture file the test may change between sign-ins.
 
-use crate::support::{ADMIN, COACH_LIMBURG, COORDINATOR_LIMBURG, PASSWORD, TestApp, count, csrf_in};
+use crate::support::{ADMIN, COACH_LIMBURG, COORDINATOR_LIMBURG, PASSWORD, TestApp, audit_mentions, count, csrf_in};
 use onramp_web::Config;
 use onramp_web::sso::{Provider, Settings};
 use reqwest::{Client, StatusCode, Url, header};
@@ -95,6 +95,15 @@ fn write_people(path: &std::path::Path, people: serde_json::Value) {
 
 /// onramp with the demo data and single sign-on through a fresh provider.
 async fn spawn(password_sign_in: bool) -> (TestApp, OidcProvider) {
+    spawn_with(Config {
+        password_sign_in,
+        ..Config::default()
+    })
+    .await
+}
+
+/// As [`spawn`], with `config` for everything but the provider.
+async fn spawn_with(config: Config) -> (TestApp, OidcProvider) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let provider = OidcProvider::start(&base).await;
@@ -109,8 +118,7 @@ async fn spawn(password_sign_in: bool) -> (TestApp, OidcProvider) {
     .expect("a provider");
     let config = Config {
         sso: vec![sso],
-        password_sign_in,
-        ..Config::default()
+        ..config
     };
     (TestApp::spawn_listening(listener, config).await, provider)
 }
@@ -333,6 +341,15 @@ async fn single_sign_on_refuses_strangers_and_unverified_addresses() {
             .iter()
             .any(|e| e.after_json.as_deref().unwrap_or("").contains("unverified"))
     );
+    // Of people the provider knows and onramp does not, the audit log keeps nothing.
+    for kept in [
+        "elsewhere.example",
+        "sub-stranger",
+        "sub-unverified",
+        COORDINATOR_LIMBURG,
+    ] {
+        assert_eq!(audit_mentions(&app.db, kept).await, 0, "{kept}");
+    }
 }
 
 #[tokio::test]
@@ -509,4 +526,80 @@ async fn a_provider_gone_at_the_callback_is_an_outage_not_a_failed_attempt() {
     assert!(!signed_in(&app, &client).await);
     assert_eq!(app.audit("login.failure").await.len(), 1);
     assert_eq!(count(&app.db, "SELECT COUNT(*) FROM login_attempts").await, 0);
+}
+
+/// Anyone may start a sign-in, which keeps a row until it comes back: one client gets only so
+/// many under way, and another is not hindered by it.
+#[tokio::test]
+async fn single_sign_ons_under_way_are_bounded_per_client() {
+    let (app, _provider) = spawn_with(Config {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..Config::default()
+    })
+    .await;
+    let client = browser();
+    let csrf = csrf_in(&app.html(&client, "/login").await);
+    let start = |from: &'static str| {
+        client
+            .post(app.url("/sign-in/oidc/oidc"))
+            .header("x-forwarded-for", from)
+            .form(&[("csrf", csrf.as_str()), ("next", "/")])
+            .send()
+    };
+    for _ in 0..onramp_store::identities::MAX_PENDING_PER_ADDRESS {
+        assert_eq!(start("198.51.100.7").await.unwrap().status(), StatusCode::SEE_OTHER);
+    }
+    let refused = start("198.51.100.7").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key(header::RETRY_AFTER));
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Too many sign-ins were started from your network"),
+        "{page}"
+    );
+    let pending = "SELECT COUNT(*) FROM oidc_pending_logins";
+    assert_eq!(
+        count(&app.db, pending).await,
+        onramp_store::identities::MAX_PENDING_PER_ADDRESS
+    );
+    assert_eq!(
+        start("203.0.113.20").await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "another client"
+    );
+
+    // Sign-ins that never came back stop counting when they expire, and are gone.
+    let long_ago = onramp_store::now() - onramp_store::identities::PENDING_LIFETIME;
+    let mut tx = app.db.begin().await.unwrap();
+    onramp_store::run!(&mut tx, c => sqlx::query("UPDATE oidc_pending_logins SET created_at = $1")
+        .bind(long_ago).execute(c).await.map(|r| r.rows_affected()))
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(start("198.51.100.7").await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app.db, pending).await, 1);
+}
+
+/// `--require-two-factor` asks no onramp second factor of a single sign-on (the provider asks its
+/// own), but still of the same person signing in with a password.
+#[tokio::test]
+async fn a_required_second_factor_is_not_asked_of_a_single_sign_on() {
+    let (app, _provider) = spawn_with(Config {
+        require_two_factor: true,
+        ..Config::default()
+    })
+    .await;
+    let client = browser();
+    let callback = through_provider(&app, &client, "sofie").await;
+    assert_eq!(
+        come_back(&client, &callback).await,
+        (StatusCode::SEE_OTHER, "/caseload".into())
+    );
+    assert!(signed_in(&app, &client).await, "her caseload, without enrolling");
+    let by_sso = "SELECT COUNT(*) FROM sessions WHERE signed_in_by = 'sso'";
+    assert_eq!(count(&app.db, by_sso).await, 1);
+
+    let by_password = app.browser_as(COACH_LIMBURG).await;
+    let response = by_password.get(app.url("/caseload")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/account/two-factor?notice=two-factor-required");
 }

@@ -347,6 +347,17 @@ pub async fn count(db: &Db, sql: &'static str) -> i64 {
     onramp_store::run!(&mut conn, c => sqlx::query_scalar(sql).fetch_one(c).await).unwrap()
 }
 
+/// How many audit entries hold `text` in any of their text columns.
+pub async fn audit_mentions(db: &Db, text: &str) -> i64 {
+    let sql = "SELECT COUNT(*) FROM audit_log WHERE actor_label LIKE $1 OR action LIKE $1 OR entity_type LIKE $1
+               OR entity_id LIKE $1 OR address LIKE $1 OR request_id LIKE $1 OR before_json LIKE $1
+               OR after_json LIKE $1 OR purpose LIKE $1 OR actor_role LIKE $1 OR actor_organisations LIKE $1
+               OR subjects LIKE $1";
+    let pattern = format!("%{text}%");
+    let mut conn = db.conn().await.unwrap();
+    onramp_store::run!(&mut conn, c => sqlx::query_scalar(sql).bind(&pattern).fetch_one(c).await).unwrap()
+}
+
 /// How many trajectories do not hold the due date of their soonest open check-in in
 /// `next_check_in_on` (the due lists walk them by it): 0 whenever the writes keep it.
 pub const STALE_NEXT_CHECK_INS: &str = "SELECT COUNT(*) FROM trajectories t WHERE next_check_in_on IS DISTINCT FROM

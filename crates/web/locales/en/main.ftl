@@ -1749,6 +1749,7 @@ sso-failed-title = Sign-in refused
 sso-failed-back = Back to sign-in
 sso-failed-no-provider = This sign-in method does not exist here.
 sso-failed-throttled = Too many failed sign-in attempts. Try again in 15 minutes.
+sso-failed-too-many = Too many sign-ins were started from your network without being finished. Try again in 10 minutes.
 sso-failed-invalid = This sign-in could not be completed: it expired, was used already, or did not come back as it was sent. Start again from the sign-in page.
 sso-failed-no-account = You have no onramp account, or it is not active. An administrator creates accounts: ask yours.
 sso-failed-unverified = Your identity provider has not verified your e-mail address, so onramp cannot match it to an account. Ask your administrator.

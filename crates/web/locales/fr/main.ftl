@@ -1749,6 +1749,7 @@ sso-failed-title = Connexion refusée
 sso-failed-back = Retour à la connexion
 sso-failed-no-provider = Ce mode de connexion n’existe pas ici.
 sso-failed-throttled = Trop de tentatives de connexion échouées. Réessayez dans 15 minutes.
+sso-failed-too-many = Trop de connexions ont été commencées depuis votre réseau sans être terminées. Réessayez dans 10 minutes.
 sso-failed-invalid = Cette connexion n’a pas pu aboutir : elle a expiré, a déjà été utilisée, ou n’est pas revenue telle qu’elle est partie. Recommencez depuis la page de connexion.
 sso-failed-no-account = Vous n’avez pas de compte onramp, ou il n’est pas actif. Un administrateur crée les comptes : adressez-vous au vôtre.
 sso-failed-unverified = Votre fournisseur d’identité n’a pas vérifié votre adresse e-mail : onramp ne peut donc la rattacher à aucun compte. Adressez-vous à votre administrateur.

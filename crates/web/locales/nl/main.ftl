@@ -1749,6 +1749,7 @@ sso-failed-title = Aanmelding geweigerd
 sso-failed-back = Terug naar aanmelden
 sso-failed-no-provider = Deze manier van aanmelden bestaat hier niet.
 sso-failed-throttled = Te veel mislukte aanmeldpogingen. Probeer het over 15 minuten opnieuw.
+sso-failed-too-many = Er zijn vanaf je netwerk te veel aanmeldingen gestart die niet werden afgerond. Probeer het over 10 minuten opnieuw.
 sso-failed-invalid = Deze aanmelding kon niet worden afgerond: ze is verlopen, al gebruikt, of kwam niet terug zoals ze vertrok. Begin opnieuw vanaf de aanmeldpagina.
 sso-failed-no-account = Je hebt geen onramp-account, of het is niet actief. Een beheerder maakt accounts aan: vraag het aan de jouwe.
 sso-failed-unverified = Je identiteitsprovider heeft je e-mailadres niet geverifieerd, dus onramp kan het aan geen account koppelen. Vraag het aan je beheerder.

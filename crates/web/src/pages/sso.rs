@@ -24,7 +24,7 @@ struct FailedTemplate {
 fn failed(info: &RequestInfo, failure: Failure) -> PageResult {
     let status = match failure {
         Failure::NoProvider => StatusCode::NOT_FOUND,
-        Failure::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        Failure::Throttled | Failure::TooMany => StatusCode::TOO_MANY_REQUESTS,
         Failure::Invalid => StatusCode::BAD_REQUEST,
         Failure::NoAccount | Failure::Unverified => StatusCode::FORBIDDEN,
         Failure::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -48,7 +48,7 @@ pub async fn start(
     data: FormData,
 ) -> PageResult {
     let next = safe_next(data.get("next"));
-    match sso::begin(&state, &provider, &next).await {
+    match sso::begin(&state, &info, &provider, &next).await {
         Ok((url, secret)) => {
             let mut response = Redirect::to(&url).into_response();
             let cookie = cookies::set(cookies::SSO_STATE, &secret, Some(600), info.secure_cookies);

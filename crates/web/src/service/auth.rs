@@ -7,8 +7,10 @@ use crate::state::AppState;
 use onramp_domain::FieldErrors;
 use onramp_domain::identity::Email;
 use onramp_store::audit::{self, Event};
+use onramp_store::sessions::SignedInBy;
 use onramp_store::users::User;
 use onramp_store::{Tx, passwords, sessions, throttle, two_factor, users};
+use uuid::Uuid;
 
 /// What a right password leads to.
 #[derive(Debug)]
@@ -43,16 +45,17 @@ pub async fn sign_in(
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| email.trim().to_lowercase());
     let mut conn = state.db.conn().await?;
-    let who = info.who(&email);
+    let found = users::credentials(&mut conn, &email).await?;
+    let who = who_signs_in(info, found.as_ref().map(|(user, _)| user));
+    let account = who.user_id;
     if throttle::is_blocked(&mut conn, &email, &info.address).await? {
         drop(conn);
         let mut tx = state.db.begin().await?;
-        audit::record(&mut tx, &who, Event::new("login.throttled", "user", &email)).await?;
+        audit::record(&mut tx, &who, about(account, "login.throttled")).await?;
         tx.commit().await?;
         crate::metrics::sign_in("throttled");
         return Err(AppError::Throttled);
     }
-    let found = users::credentials(&mut conn, &email).await?;
     drop(conn);
     let (user, hash) = match found {
         Some((user, hash)) if user.active => (Some(user), hash),
@@ -68,23 +71,20 @@ pub async fn sign_in(
         Some(user) if two_factor::is_enrolled(&mut tx, user.id).await? => {
             // Not counted as a success: that would forgive the failed codes before it.
             let pending = two_factor::create_pending(&mut tx, user.id, next).await?;
-            let who = audit::Who {
-                user_id: Some(user.id),
-                ..who
-            };
             audit::record(&mut tx, &who, Event::new("login.password_ok", "user", user.id)).await?;
             tx.commit().await?;
             Ok(SignIn::SecondFactor(pending))
         }
         Some(user) => {
-            let token = start_session(&mut tx, &user, who, Event::new("login.success", "user", user.id)).await?;
+            let event = Event::new("login.success", "user", user.id);
+            let token = start_session(&mut tx, &user, who, event, SignedInBy::Password).await?;
             tx.commit().await?;
             crate::metrics::sign_in("success");
             Ok(SignIn::Done(user, token))
         }
         None => {
             throttle::record(&mut tx, &email, &info.address, false).await?;
-            audit::record(&mut tx, &who, Event::new("login.failure", "user", &email)).await?;
+            audit::record(&mut tx, &who, about(account, "login.failure")).await?;
             tx.commit().await?;
             crate::metrics::sign_in("failure");
             Err(AppError::BadCredentials)
@@ -92,12 +92,43 @@ pub async fn sign_in(
     }
 }
 
+/// What the audit log names instead of an e-mail address that matches no account.
+pub const UNKNOWN_ACCOUNT: &str = "unknown account";
+
+/// Who signs in, for the audit log: the account the e-mail address names, or for an address
+/// that matches none, no one. What was typed is not kept (data minimisation: people type their
+/// password into the e-mail field, and strangers are none of onramp's business).
+fn who_signs_in(info: &RequestInfo, account: Option<&User>) -> audit::Who {
+    match account {
+        Some(user) => audit::Who {
+            user_id: Some(user.id),
+            ..info.who(&user.email)
+        },
+        None => info.who(UNKNOWN_ACCOUNT),
+    }
+}
+
+/// A sign-in event about the account, or about no record at all.
+fn about(account: Option<Uuid>, action: &str) -> Event<'_> {
+    Event {
+        entity_id: account.map(|id| id.to_string()),
+        ..Event::new(action, "user", "")
+    }
+}
+
 /// Starts a session for a user whose sign-in succeeded, however they signed in: the attempt
-/// counted as a success for the throttle, the session, and `event` in the audit log as theirs.
+/// counted as a success for the throttle, the session (opened `by`), and `event` in the audit log
+/// as theirs.
 /// Returns the session cookie's value; the caller commits.
-pub async fn start_session(tx: &mut Tx, user: &User, who: audit::Who, event: Event<'_>) -> Result<String, AppError> {
+pub async fn start_session(
+    tx: &mut Tx,
+    user: &User,
+    who: audit::Who,
+    event: Event<'_>,
+    by: SignedInBy,
+) -> Result<String, AppError> {
     throttle::record(tx, &user.email, who.address.as_deref().unwrap_or_default(), true).await?;
-    let token = sessions::create(tx, user.id).await?;
+    let token = sessions::create(tx, user.id, by).await?;
     let who = audit::Who {
         user_id: Some(user.id),
         ..who
@@ -154,7 +185,7 @@ pub async fn second_factor(
     };
     throttle::record(&mut tx, &user.email, &info.address, true).await?;
     two_factor::delete_pending(&mut tx, pending).await?;
-    let token = sessions::create(&mut tx, user.id).await?;
+    let token = sessions::create(&mut tx, user.id, SignedInBy::Password).await?;
     let after = serde_json::json!({ "second_factor": method });
     audit::record(
         &mut tx,

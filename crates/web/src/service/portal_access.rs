@@ -251,7 +251,7 @@ pub async fn activate(
             onramp_store::StoreError::NotFound => AppError::NotFound,
             other => other.into(),
         })?;
-    let token = sessions::create(&mut tx, account.user_id).await?;
+    let token = sessions::create(&mut tx, account.user_id, sessions::SignedInBy::Password).await?;
     let who = Who {
         user_id: Some(account.user_id),
         role: Some(onramp_domain::identity::Role::Participant),

@@ -11,6 +11,7 @@ use crate::state::AppState;
 use onramp_domain::policy::Action;
 use onramp_store::audit::{self, Event};
 use onramp_store::identities::{self, Pending};
+use onramp_store::sessions::SignedInBy;
 use onramp_store::tokens::random_token;
 use onramp_store::users::{self, User};
 use onramp_store::{Tx, throttle};
@@ -24,6 +25,8 @@ pub enum Failure {
     NoProvider,
     /// 429: too many failed sign-ins from this address.
     Throttled,
+    /// 429: too many sign-ins under way (started, not back) from this address, or in all.
+    TooMany,
     /// 400: what came back does not belong to a sign-in started here: missing, unknown, used or
     /// expired `state`, a `nonce` or code that does not check out, or the provider's own refusal.
     Invalid,
@@ -41,6 +44,7 @@ impl Failure {
         match self {
             Failure::NoProvider => "no-provider",
             Failure::Throttled => "throttled",
+            Failure::TooMany => "too-many",
             Failure::Invalid => "invalid",
             Failure::NoAccount => "no-account",
             Failure::Unverified => "unverified",
@@ -68,7 +72,9 @@ fn provider<'a>(state: &'a AppState, key: &str) -> Result<&'a Provider, Failure>
 
 /// Starts a sign-in: keeps its `state`, `nonce` and PKCE verifier (only the state's hash) and
 /// returns the provider's address to send the browser to, and the state for the browser's cookie.
-pub async fn begin(state: &AppState, key: &str, next: &str) -> Result<(String, String), Failure> {
+/// Anyone may start one, so their number is bounded (`identities::MAX_PENDING_PER_ADDRESS`); a
+/// refusal is not audited, which would only move the flood into the audit log.
+pub async fn begin(state: &AppState, info: &RequestInfo, key: &str, next: &str) -> Result<(String, String), Failure> {
     let provider = provider(state, key)?;
     let pending = Pending {
         provider: key.to_owned(),
@@ -82,7 +88,12 @@ pub async fn begin(state: &AppState, key: &str, next: &str) -> Result<(String, S
         .await
         .map_err(|error| unavailable(provider, &error))?;
     let mut tx = state.db.begin().await?;
-    identities::start(&mut tx, &secret, &pending).await?;
+    if !identities::start(&mut tx, &secret, &info.address, &pending).await? {
+        drop(tx);
+        tracing::warn!(address = info.address, "too many single sign-ons under way; refused");
+        crate::metrics::sign_in("throttled");
+        return Err(Failure::TooMany);
+    }
     tx.commit().await?;
     Ok((url, secret))
 }
@@ -167,15 +178,15 @@ pub async fn complete(
     let mut tx = state.db.begin().await?;
     let user = match account_for(&mut tx, provider, &identity).await? {
         Ok(user) => user,
-        Err(failure) => {
+        Err((failure, account)) => {
             drop(tx);
             let reason = failure.code();
-            return Err(refuse(state, info, &label, failure, reason, Some(&identity)).await);
+            return Err(refuse(state, info, &label, failure, reason, account).await);
         }
     };
     let who = info.who(&user.email);
     let event = Event::new("login.success", "user", user.id).after(&json!({"method": "oidc", "provider": key}));
-    let token = super::auth::start_session(&mut tx, &user, who, event).await?;
+    let token = super::auth::start_session(&mut tx, &user, who, event, SignedInBy::SingleSignOn).await?;
     tx.commit().await?;
     crate::metrics::sign_in("success");
     Ok((user, token, next))
@@ -183,24 +194,28 @@ pub async fn complete(
 
 /// The account the identity signs in to: the one bound to its subject, or the first time the
 /// active staff account of its verified e-mail address that is bound to nobody at this issuer
-/// yet, which is bound now (audited).
-async fn account_for(tx: &mut Tx, provider: &Provider, identity: &Identity) -> Result<Result<User, Failure>, AppError> {
-    let usable = |user: Option<User>| user.filter(|u| u.active && u.role.is_staff());
+/// yet, which is bound now (audited). A refusal names the account the identity points at, if any.
+async fn account_for(
+    tx: &mut Tx,
+    provider: &Provider,
+    identity: &Identity,
+) -> Result<Result<User, (Failure, Option<Uuid>)>, AppError> {
+    let usable = |user: &User| user.active && user.role.is_staff();
     if let Some(id) = identities::bound_user(tx, provider.issuer(), &identity.subject).await? {
-        return Ok(usable(users::get(tx, id).await?).ok_or(Failure::NoAccount));
+        let user = users::get(tx, id).await?.filter(usable);
+        return Ok(user.ok_or((Failure::NoAccount, Some(id))));
     }
-    if !identity.email_verified {
-        return Ok(Err(Failure::Unverified));
-    }
-    let Some(email) = identity.email.as_deref() else {
-        return Ok(Err(Failure::Unverified));
+    let email = identity.email.as_deref().filter(|_| identity.email_verified);
+    let Some(email) = email else {
+        return Ok(Err((Failure::Unverified, None)));
     };
-    let Some(user) = usable(users::find_by_email(tx, email).await?) else {
-        return Ok(Err(Failure::NoAccount));
+    let user = match users::find_by_email(tx, email).await? {
+        Some(user) if usable(&user) => user,
+        other => return Ok(Err((Failure::NoAccount, other.map(|u| u.id)))),
     };
     if identities::is_bound(tx, user.id, provider.issuer()).await? {
         // Bound to someone else at this provider: an e-mail address does not move an account.
-        return Ok(Err(Failure::NoAccount));
+        return Ok(Err((Failure::NoAccount, Some(user.id))));
     }
     identities::bind(tx, user.id, provider.issuer(), &identity.subject).await?;
     let who = audit::Who {
@@ -218,21 +233,18 @@ async fn account_for(tx: &mut Tx, provider: &Provider, identity: &Identity) -> R
     Ok(Ok(user))
 }
 
-/// Records a refused sign-in (audit and throttle alike) and gives the failure back.
+/// Records a refused sign-in (audit and throttle alike) and gives the failure back. The audit
+/// entry names the `account` the provider's identity points at, if any, and keeps nothing of an
+/// identity that matches no account (data minimisation: strangers are none of onramp's business).
 async fn refuse(
     state: &AppState,
     info: &RequestInfo,
     label: &str,
     failure: Failure,
     reason: &str,
-    identity: Option<&Identity>,
+    account: Option<Uuid>,
 ) -> Failure {
-    let detail = json!({
-        "method": "oidc",
-        "reason": reason,
-        "subject": identity.map(|i| i.subject.as_str()),
-        "email": identity.and_then(|i| i.email.as_deref()),
-    });
+    let detail = json!({"method": "oidc", "reason": reason});
     // A provider out of reach, or a person who cancelled at the provider, is no attempt to guess
     // anything: it is not counted against the address (which password sign-in shares).
     let counts = !matches!(failure, Failure::Unavailable) && reason != "provider-error";
@@ -241,8 +253,16 @@ async fn refuse(
         if counts {
             throttle::record(&mut tx, label, &info.address, false).await?;
         }
-        let event = Event::new("login.failure", "user", label).after(&detail);
-        audit::record(&mut tx, &info.who(label), event).await?;
+        let event = Event::new(
+            "login.failure",
+            "user",
+            account.map_or(label.to_owned(), |id| id.to_string()),
+        );
+        let who = audit::Who {
+            user_id: account,
+            ..info.who(label)
+        };
+        audit::record(&mut tx, &who, event.after(&detail)).await?;
         tx.commit().await?;
         Ok::<(), AppError>(())
     };
