@@ -264,13 +264,7 @@ async fn list_audit_of_the_page(db: &Db, runs: usize) -> Result<()> {
             );
         }
     }
-    let medians: Vec<Duration> = times
-        .into_iter()
-        .map(|mut t| {
-            t.sort();
-            t[t.len() / 2]
-        })
-        .collect();
+    let medians: Vec<Duration> = times.into_iter().map(median).collect();
     let adds = |with: Duration| (with.as_secs_f64() / medians[0].as_secs_f64() - 1.0) * 100.0;
     println!(
         "caseload web page, without its list entry     median {:>8.3} ms\n\
@@ -322,10 +316,6 @@ async fn list_audit(db: &Db, actor: &Actor, runs: usize) -> Result<()> {
         tx.commit().await?;
         in_tx.push(started.elapsed());
     }
-    let median = |mut t: Vec<Duration>| {
-        t.sort();
-        t[t.len() / 2]
-    };
     let (alone, audited, in_tx) = (median(alone), median(audited), median(in_tx));
     let adds = |with: Duration| (with.as_secs_f64() / alone.as_secs_f64() - 1.0) * 100.0;
     println!(
@@ -339,6 +329,12 @@ async fn list_audit(db: &Db, actor: &Actor, runs: usize) -> Result<()> {
         adds(in_tx)
     );
     Ok(())
+}
+
+/// The median of a run's timings.
+fn median(mut timings: Vec<Duration>) -> Duration {
+    timings.sort();
+    timings[timings.len() / 2]
 }
 
 /// A generated account.
