@@ -181,7 +181,7 @@ where
     Ok(())
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
@@ -332,7 +332,7 @@ async fn list_audit(db: &Db, actor: &Actor, runs: usize) -> Result<()> {
 }
 
 /// The median of a run's timings.
-fn median(mut timings: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut timings: Vec<Duration>) -> Duration {
     timings.sort();
     timings[timings.len() / 2]
 }

@@ -160,6 +160,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Where the HTTP mix's requests spend their time (`scripts/bench-http`'s mix, as the generated
+    /// coordinator of Limburg): each sent over loopback HTTP to a server in this process, then its
+    /// SQL run bare through the store, RUNS times; prints both medians and their ratio.
+    Requests {
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
     /// The cost of durable commits on SQLite: WRITERS tasks each commit a change with its audit
     /// entry for SECONDS, in turns with `synchronous` NORMAL and FULL (ROUNDS of each); prints
     /// commits per second and latencies of each turn, and the medians' ratio.
@@ -414,6 +421,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             seconds,
             rounds,
         }) => crate::bench_durability::run(url, writers.max(1), seconds.max(1), rounds.max(1)).await,
+        Command::Bench(BenchCommand::Requests { runs }) => crate::bench_requests::requests(&db, runs.max(1)).await,
         Command::Bench(BenchCommand::Audit { entries, runs }) => {
             crate::bench_audit::verify(&db, entries, runs.max(1)).await
         }

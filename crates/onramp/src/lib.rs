@@ -8,6 +8,7 @@ mod bench_cost_benefit;
 mod bench_durability;
 mod bench_esf;
 mod bench_memory;
+mod bench_requests;
 pub mod cli;
 pub mod demo;
 mod demo_caseload;

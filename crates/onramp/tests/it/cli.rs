@@ -198,6 +198,11 @@ async fn generated_data_is_consistent_and_the_same_for_the_same_seed() {
     assert_eq!(count(db, "SELECT COUNT(*) FROM trajectories").await, 400);
     let contacts = count(db, "SELECT COUNT(*) FROM coaching_contacts").await;
     assert!(contacts > 400 * 5, "contacts every few weeks: {contacts}");
+    // The indexes set aside while the rows went in are all back, as the migrations made them.
+    let fresh = TestDb::new().await;
+    let expected = index_definitions(&fresh.db).await;
+    assert!(expected.len() > 100, "{} indexes", expected.len());
+    assert_eq!(index_definitions(db).await, expected);
     // Every activity falls within its trajectory, and every trajectory ends within its programme's maximum.
     let outside = "SELECT COUNT(*) FROM coaching_contacts c JOIN trajectories t ON t.id = c.trajectory_id
                    WHERE c.on_date < t.started_on OR (t.ended_on IS NOT NULL AND c.on_date > t.ended_on)";
@@ -441,4 +446,16 @@ async fn only_bulk_loads_keep_their_temporary_storage_in_memory() {
     tx.commit().await.unwrap();
     let mut conn = db.conn().await.unwrap();
     assert_ne!(temp_store(&mut conn).await, MEMORY);
+}
+
+/// Every index of the database with the statement that makes it, whatever the engine.
+async fn index_definitions(db: &onramp_store::Db) -> Vec<(String, Option<String>)> {
+    let sql = match db.engine() {
+        onramp_store::Engine::Sqlite => "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name",
+        onramp_store::Engine::Postgres => {
+            "SELECT indexname::text, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname"
+        }
+    };
+    let mut conn = db.conn().await.unwrap();
+    onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap()
 }

@@ -1,6 +1,6 @@
-//! The caseload page's list entry (docs/privacy.md): written beside the rest of the page, it
-//! names exactly the people the page shows, and a page whose entry cannot be written is not
-//! answered.
+//! The caseload page's list entry and a file's read entry (docs/privacy.md): written beside the
+//! rest of the page, the list entry names exactly the people the page shows, and a page or a file
+//! whose entry cannot be written is not answered.
 
 use crate::support::*;
 use reqwest::StatusCode;
@@ -15,23 +15,30 @@ fn people_on(html: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Makes the database refuse every new `caseload.list` entry, as a full disk would.
-async fn refuse_list_entries(app: &TestApp) {
+/// Makes the database refuse every new entry of `action`, as a full disk would.
+async fn refuse_entries(app: &TestApp, action: &str) {
     let mut conn = app.db.write_alone().await.unwrap();
-    let statements: &[&str] = if on_postgres() {
-        &[
-            "CREATE FUNCTION refuse_list_entries() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN IF NEW.action = 'caseload.list' THEN RAISE EXCEPTION 'refused by the test'; END IF;
-             RETURN NEW; END $$",
-            "CREATE TRIGGER refuse_list_entries BEFORE INSERT ON audit_log
-             FOR EACH ROW EXECUTE FUNCTION refuse_list_entries()",
+    let statements = if on_postgres() {
+        vec![
+            format!(
+                "CREATE FUNCTION refuse_entries() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.action = '{action}' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                 RETURN NEW; END $$"
+            ),
+            "CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_log
+             FOR EACH ROW EXECUTE FUNCTION refuse_entries()"
+                .to_owned(),
         ]
     } else {
-        &["CREATE TRIGGER refuse_list_entries BEFORE INSERT ON audit_log
-           WHEN NEW.action = 'caseload.list' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"]
+        vec![format!(
+            "CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_log
+             WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )]
     };
     for sql in statements {
-        onramp_store::run!(&mut conn, c => sqlx::query(*sql).execute(c).await.map(|_| ())).unwrap();
+        // The test's own statements.
+        onramp_store::run!(&mut conn, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(c).await.map(|_| ()))
+            .unwrap();
     }
 }
 
@@ -66,7 +73,7 @@ async fn a_caseload_page_whose_entry_cannot_be_written_is_not_answered() {
     let shown = people_on(&html);
     let someone = shown.iter().next().expect("someone on the page").clone();
 
-    refuse_list_entries(&app).await;
+    refuse_entries(&app, "caseload.list").await;
     let response = coach.get(app.url("/caseload")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body = response.text().await.unwrap();
@@ -74,12 +81,53 @@ async fn a_caseload_page_whose_entry_cannot_be_written_is_not_answered() {
         !body.contains(&someone),
         "the people read for the page are not shown without their entry"
     );
+    // The API's caseload neither.
+    let api = app.api_as(COACH_LIMBURG).await;
+    let response = api.get(app.url("/api/v1/caseload?limit=50")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        !response.text().await.unwrap().contains(&someone),
+        "no rows without their entry"
+    );
     // The rest of the application still writes: a file read is audited and answered.
-    let (status, _) = app
-        .get_json(
-            &app.api_as(COACH_LIMBURG).await,
-            &format!("/api/v1/participants/{someone}"),
-        )
-        .await;
+    let (status, _) = app.get_json(&api, &format!("/api/v1/participants/{someone}")).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_file_whose_read_entry_cannot_be_written_is_not_answered() {
+    let app = TestApp::spawn().await;
+    let api = app.api_as(COACH_LIMBURG).await;
+    let coach = app.browser_as(COACH_LIMBURG).await;
+    let html = app.html(&coach, "/caseload").await;
+    let someone = people_on(&html).into_iter().next().expect("someone on the page");
+    let path = format!("/api/v1/participants/{someone}");
+    let (status, file) = app.get_json(&api, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    let name = file["participant"]["last_name"]
+        .as_str()
+        .expect("a last name")
+        .to_owned();
+    let reads = app.audit("participant.read").await.len();
+
+    refuse_entries(&app, "participant.read").await;
+    let response = api.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        !response.text().await.unwrap().contains(&name),
+        "no file without its entry"
+    );
+    let page = coach
+        .get(app.url(&format!("/participants/{someone}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!page.text().await.unwrap().contains(&name), "no page without its entry");
+    assert_eq!(app.audit("participant.read").await.len(), reads, "no entry was written");
+    // The caseload, whose entries still go in, is still answered.
+    assert_eq!(
+        coach.get(app.url("/caseload")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
 }

@@ -14,6 +14,7 @@ mod audit_chain;
 mod auth;
 mod backup;
 mod behind_proxy;
+mod bench_requests;
 mod calendars;
 mod caseload;
 mod caseload_filters;

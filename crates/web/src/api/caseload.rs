@@ -36,10 +36,13 @@ pub async fn caseload(
     if !(1..=200).contains(&limit) {
         return Err(AppError::invalid("limit", "out-of-range"));
     }
-    let mut rows = service::page(&state, &ctx, &filter, limit).await?;
+    let mut rows = service::page_unaudited(&state, &ctx, &filter, limit).await?;
+    // The page's entry is made durable while the step names are read; answered only after.
+    let entry = service::audit_page_beside(&state, &ctx, &rows, limit, std::iter::empty());
     let next = crate::service::keep_page(&mut rows, limit)
         .map(|r| crate::requests::caseload::encode_cursor(&r.cursor(filter.sort)));
     let names = crate::service::programmes::step_names(&state, &ctx).await?;
+    entry.written().await?;
     Ok(Json(CaseloadPage {
         rows: rows.into_iter().map(|r| CaseloadRow::new(r, &names)).collect(),
         next,

@@ -61,3 +61,15 @@ pub fn list_view_beside(
         list_view(&state, &ctx, action, purpose, shown).await
     }))
 }
+
+/// A read's entry (`Event::read`) started beside the reading, as [`list_view_beside`] does for a
+/// list: begun once the read is allowed, it is made durable while the record is read, and the
+/// reader is answered only after [`PendingEntry::written`]. Should the reading then fail, the entry
+/// stays: it records an access that was granted, never less than what was shown.
+pub fn read_beside(state: &AppState, ctx: &Ctx, event: Event<'static>) -> PendingEntry {
+    let (db, who) = (state.db.clone(), ctx.who.clone());
+    PendingEntry(tokio::spawn(async move {
+        audit::record_alone(&db, &who, event).await?;
+        Ok(())
+    }))
+}

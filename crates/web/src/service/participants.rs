@@ -143,6 +143,10 @@ pub struct ParticipantFile {
 pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFile, AppError> {
     let mut conn = state.db.conn().await?;
     let reference = authorise(&mut conn, ctx, id, Need::View).await?;
+    // The read's entry is made durable while the file is read (`read_beside`).
+    let purpose = purposes::of_file(&ctx.actor, &reference);
+    let read = Event::read("participant.read", "participant", id, purpose).for_participant(id);
+    let entry = super::audit::read_beside(state, ctx, read);
     let mut participant = participants::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let can_read_notes = policy::decide(&ctx.actor, Action::ViewParticipantNotes(&reference)) == Decision::Allow;
     let can_edit = policy::decide(&ctx.actor, Action::EditParticipant(&reference)) == Decision::Allow;
@@ -165,11 +169,7 @@ pub async fn open(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<ParticipantFi
     let mut consultations = coaching::consultations_for(&mut conn, id).await?;
     super::decisions::withhold_decisions(&mut conn, ctx, &mut consultations).await?;
     drop(conn);
-    let mut tx = state.db.begin().await?;
-    let purpose = purposes::of_file(&ctx.actor, &reference);
-    let read = Event::read("participant.read", "participant", id, purpose).for_participant(id);
-    audit::record(&mut tx, &ctx.who, read).await?;
-    tx.commit().await?;
+    entry.written().await?;
     Ok(ParticipantFile {
         participant,
         consents,
