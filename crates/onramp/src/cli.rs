@@ -93,6 +93,10 @@ pub enum Command {
         /// The last day of the generated years (YYYY-MM-DD).
         #[arg(long, default_value = "2026-11-22")]
         until: String,
+        /// Completes a load that stopped after its rows were in (its indexes, counts and
+        /// statistics), instead of generating.
+        #[arg(long)]
+        finish: bool,
     },
 }
 
@@ -394,6 +398,12 @@ pub async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Backup { path } => return crate::backup::backup(url, cache, path).await,
         Command::Restore { path } => return crate::backup::restore(url, cache, path).await,
+        // Its tables lack their indexes: nothing may count over them before they are built.
+        Command::Generate { finish: true, .. } => {
+            let db = Db::connect_set(url, cache).await?;
+            db.migrate_schema().await?;
+            return crate::generate::finish_stopped(&db).await;
+        }
         _ => {}
     }
     let db = open(&cli.database_url, cache).await?;
@@ -429,7 +439,13 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Audit(AuditCommand::Checkpoint) => crate::audit::checkpoint(&db).await,
         Command::Audit(AuditCommand::Seal) => crate::audit::seal(&db).await,
         Command::Retention(RetentionCommand::Run { dry_run }) => crate::retention::run(&db, dry_run).await,
-        Command::Generate { scale, seed, until } => {
+        Command::Generate { finish: true, .. } => unreachable!("finished above, before the counts"),
+        Command::Generate {
+            scale,
+            seed,
+            until,
+            finish: false,
+        } => {
             let scale = crate::generate::Scale::named(&scale)?;
             let until = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").context("--until is YYYY-MM-DD")?;
             let report = crate::generate::generate(&db, scale, seed, until).await?;

@@ -1103,6 +1103,9 @@ fn person(
     activities
 }
 
+/// The page cache of SQLite's writer during the load and while the indexes are built.
+const BULK_CACHE_MIB: u32 = 4_096;
+
 /// The tables each batch of people is written to. On SQLite their secondary indexes are set aside
 /// while the rows go in and built again at the end (`bulk::set_aside_indexes`); a load that fails
 /// half-way leaves a database to throw away, as it would anyway.
@@ -1162,7 +1165,6 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
     let (mut sessions, rows) = plan_sessions(db, &mut dice, &partners, &programmes, scale, until).await?;
     report.rows += rows;
     const PER_TRANSACTION: usize = 5_000;
-    const BULK_CACHE_MIB: u32 = 4_096;
     let aside = {
         let mut tx = db.begin_bulk().await?;
         let aside = bulk::set_aside_indexes(&mut tx, LOADED_TABLES).await?;
@@ -1240,12 +1242,17 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
             report.rows as f64 / seconds
         );
     }
+    finish(db, aside).await?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// What follows the rows: the indexes set aside built again, the dashboard's counts and the
+/// coach minutes counted, the statistics refreshed.
+async fn finish(db: &Db, aside: bulk::IndexesSetAside) -> Result<()> {
     let building = Instant::now();
     let built = aside.len();
-    let mut tx = db.begin_bulk().await?;
-    tx.use_cache_of(BULK_CACHE_MIB).await?;
-    bulk::build_indexes_again(&mut tx, aside).await?;
-    tx.commit().await?;
+    bulk::build_indexes_again(db, aside, BULK_CACHE_MIB).await?;
     if built > 0 {
         eprintln!("built {built} indexes in {:.1} s", building.elapsed().as_secs_f64());
     }
@@ -1266,6 +1273,14 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, until: NaiveDate) -> Res
     tx.commit().await?;
     // Fresh statistics, as PostgreSQL's autovacuum (or a periodic ANALYZE on SQLite) would keep them.
     db.analyze().await?;
-    report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
+    Ok(())
+}
+
+/// `onramp generate --finish`: completes a load that stopped after its rows were in (the disk
+/// filled while its indexes were built, the process was stopped): builds the indexes it lacks,
+/// then the counts and statistics, as [`generate`] ends.
+pub async fn finish_stopped(db: &Db) -> Result<()> {
+    let missing = bulk::indexes_missing(db).await?;
+    eprintln!("{} indexes to build", missing.len());
+    finish(db, missing).await
 }

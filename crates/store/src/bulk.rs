@@ -2,8 +2,9 @@
 //! writes with them directly; the application only through the store modules' `*_many`
 //! functions (an import's new people and trajectories), with records checked before.
 
-use crate::{Access, Backend, Result, run};
+use crate::{Access, Backend, Db, Engine, Result, run};
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Connection;
 use uuid::Uuid;
 
 /// One value of a generated row.
@@ -292,16 +293,42 @@ pub async fn set_aside_indexes(tx: &mut impl Access, tables: &[&str]) -> Result<
     Ok(IndexesSetAside(aside))
 }
 
-/// Builds again every index [`set_aside_indexes`] dropped, with the statement that made it.
-pub async fn build_indexes_again(tx: &mut impl Access, aside: IndexesSetAside) -> Result<()> {
-    let Backend::Sqlite(c) = tx.backend() else {
-        return Ok(());
-    };
-    // The sorter may use a helper thread: building an index is a sort of the whole table.
-    sqlx::query("PRAGMA threads = 2").execute(&mut *c).await?;
+/// Builds again every index [`set_aside_indexes`] dropped, with the statement that made it, each in
+/// a transaction of its own with a page cache of `cache_mib`. After each, SQLite's write-ahead log
+/// is emptied into the file: the pages of a whole index go through the log, and all of them at
+/// once (the national load's 60-odd indexes) outgrew the disk that held the database.
+pub async fn build_indexes_again(db: &Db, aside: IndexesSetAside, cache_mib: u32) -> Result<()> {
     for (_, create) in aside.0 {
-        // The statement SQLite kept in its own schema.
-        sqlx::query(sqlx::AssertSqlSafe(create)).execute(&mut *c).await?;
+        let mut tx = db.begin_bulk().await?;
+        tx.use_cache_of(cache_mib).await?;
+        if let Backend::Sqlite(c) = tx.backend() {
+            // The sorter may use a helper thread: building an index is a sort of the whole table.
+            sqlx::query("PRAGMA threads = 2").execute(&mut *c).await?;
+            // The statement SQLite kept in its own schema.
+            sqlx::query(sqlx::AssertSqlSafe(create)).execute(&mut *c).await?;
+        }
+        tx.commit().await?;
+        db.checkpoint_truncate().await?;
     }
     Ok(())
+}
+
+/// The indexes the migrations make that the database lacks (on SQLite; nothing on PostgreSQL): what
+/// a load that stopped after [`set_aside_indexes`] left to build again.
+pub async fn indexes_missing(db: &Db) -> Result<IndexesSetAside> {
+    if db.engine() != Engine::Sqlite {
+        return Ok(IndexesSetAside::default());
+    }
+    let sql = "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+    // The schema the migrations make, in a database of its own in memory.
+    let mut fresh = sqlx::sqlite::SqliteConnection::connect("sqlite::memory:").await?;
+    crate::db::SQLITE_MIGRATIONS.run(&mut fresh).await?;
+    let wanted: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&mut fresh).await?;
+    let mut conn = db.conn().await?;
+    let have: Vec<(String, String)> = run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await)?;
+    let missing = wanted
+        .into_iter()
+        .filter(|(name, _)| !have.iter().any(|(n, _)| n == name))
+        .collect();
+    Ok(IndexesSetAside(missing))
 }

@@ -187,14 +187,21 @@ impl Db {
     /// Applies the versioned migrations of this engine, adds the built-in programmes, and counts
     /// for the dashboard the trajectories it has not counted yet (all of them after an upgrade).
     pub async fn migrate(&self) -> Result<()> {
-        match self {
-            Db::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
-            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
-        }
+        self.migrate_schema().await?;
         crate::programmes::ensure_built_in(self).await?;
         let counted = crate::dashboard::counts::catch_up(self).await?;
         // Trajectories the application did not write (the generator's) change every operation.
         crate::esf_kept::catch_up(self, counted > 0).await.map(|_| ())
+    }
+
+    /// The migrations alone, without the counts [`Db::migrate`] catches up on after them: for a
+    /// load that must build its indexes before anything counts over its tables.
+    pub async fn migrate_schema(&self) -> Result<()> {
+        match self {
+            Db::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
     }
 
     /// A connection for reads.
@@ -276,6 +283,16 @@ impl Db {
             }
             Db::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
         })
+    }
+
+    /// Empties SQLite's write-ahead log into the database file and truncates it (nothing on
+    /// PostgreSQL): after a bulk step whose pages would otherwise pile up in the log.
+    pub async fn checkpoint_truncate(&self) -> Result<()> {
+        if let Db::Sqlite { writer, groups, .. } = self {
+            groups.close_open().await;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(writer).await?;
+        }
+        Ok(())
     }
 
     /// A transaction for a small write that may as well not happen (marking a session as used),

@@ -459,3 +459,36 @@ async fn index_definitions(db: &onramp_store::Db) -> Vec<(String, Option<String>
     let mut conn = db.conn().await.unwrap();
     onramp_store::run!(&mut conn, c => sqlx::query_as(sql).fetch_all(c).await).unwrap()
 }
+
+#[tokio::test]
+async fn a_load_stopped_before_its_indexes_are_built_is_finished_by_generate_finish() {
+    let test = TestDb::new().await;
+    let (ok, _, err) = onramp(&test.url, &["generate", "--scale", "300", "--seed", "3"], "");
+    assert!(ok, "{err}");
+    let whole = index_definitions(&test.db).await;
+    // As a load stopped while its indexes were built leaves it (SQLite sets them aside).
+    let dropped = [
+        "trajectories_participant",
+        "audit_log_participant",
+        "coaching_contacts_trajectory",
+    ];
+    if !on_postgres() {
+        for name in dropped {
+            assert!(whole.iter().any(|(n, _)| n == name), "{name} is an index");
+            let mut conn = test.db.write_alone().await.unwrap();
+            let sql = format!("DROP INDEX {name}");
+            onramp_store::run!(&mut conn, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(c).await.map(|_| ())).unwrap();
+        }
+        assert_eq!(index_definitions(&test.db).await.len(), whole.len() - dropped.len());
+    }
+    let counted = "SELECT CAST(COALESCE(SUM(trajectories), 0) AS BIGINT) FROM dashboard_counts";
+    let before = count(&test.db, counted).await;
+    assert!(before > 0);
+    let (ok, _, err) = onramp(&test.url, &["generate", "--finish"], "");
+    assert!(ok, "{err}");
+    let expected = if on_postgres() { 0 } else { dropped.len() };
+    assert!(err.contains(&format!("{expected} indexes to build")), "{err}");
+    assert_eq!(index_definitions(&test.db).await, whole);
+    // The counts were made once: finishing again counts nobody twice.
+    assert_eq!(count(&test.db, counted).await, before);
+}
