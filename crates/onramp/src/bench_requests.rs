@@ -167,21 +167,18 @@ pub async fn requests(db: &Db, runs: usize) -> Result<()> {
         "{:<26} {:>12} {:>12} {:>7}",
         "request", "HTTP ms", "bare SQL ms", "ratio"
     );
-    let mut seen = Vec::new();
-    for request in &mix {
-        // One line per kind: the six files as one (their timings together).
-        if seen.contains(&request.kind()) {
-            continue;
-        }
-        seen.push(request.kind());
+    // One line per kind: the six files (next to one another in the mix) as one.
+    let mut kinds: Vec<&str> = mix.iter().map(Request::kind).collect();
+    kinds.dedup();
+    for kind in kinds {
         let same = |all: &[Vec<Duration>]| -> Vec<Duration> {
             mix.iter()
                 .zip(all)
-                .filter(|(r, _)| r.kind() == request.kind())
+                .filter(|(r, _)| r.kind() == kind)
                 .flat_map(|(_, t)| t.iter().copied())
                 .collect()
         };
-        print_line(request.kind(), median(same(&http)), median(same(&bare)));
+        print_line(kind, median(same(&http)), median(same(&bare)));
     }
     print_line("the mix, one of each", median(http_total), median(bare_total));
     println!("({runs} runs; the mix sends the file request six times, once per person)");
